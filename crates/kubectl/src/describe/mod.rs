@@ -1,0 +1,1 @@
+//! `kubectl describe` renderers (filled in by the describe work).

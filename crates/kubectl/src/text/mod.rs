@@ -1,0 +1,1 @@
+//! Text layout primitives shared by printers: tab writers, durations, timestamps.

@@ -1,0 +1,186 @@
+//! Errors in the API server's own vocabulary (NotFound, AlreadyExists, Invalid with field
+//! causes, …). kubectl turns them into its exact text at the edge.
+
+use std::fmt;
+
+use crate::kinds::Kind;
+
+/// The type of a field validation failure, rendered as the API server spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldErrorType {
+    Required,
+    Invalid,
+    Unsupported,
+    Duplicate,
+    Forbidden,
+    TooLong,
+    NotFound,
+}
+
+impl FieldErrorType {
+    fn as_str(self) -> &'static str {
+        match self {
+            FieldErrorType::Required => "Required value",
+            FieldErrorType::Invalid => "Invalid value",
+            FieldErrorType::Unsupported => "Unsupported value",
+            FieldErrorType::Duplicate => "Duplicate value",
+            FieldErrorType::Forbidden => "Forbidden",
+            FieldErrorType::TooLong => "Too long",
+            FieldErrorType::NotFound => "Not found",
+        }
+    }
+}
+
+/// One cause of an Invalid error: `spec.replicas: Invalid value: -1: must be …`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub path: String,
+    pub error_type: FieldErrorType,
+    /// The offending value already rendered as Go prints it (`"My_App"`, `-1`, `map[…]`).
+    pub value: Option<String>,
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn required(path: impl Into<String>) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::Required,
+            value: None,
+            detail: String::new(),
+        }
+    }
+
+    pub fn invalid(path: impl Into<String>, value: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::Invalid,
+            value: Some(value.into()),
+            detail: detail.into(),
+        }
+    }
+
+    pub fn forbidden(path: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::Forbidden,
+            value: None,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn unsupported(path: impl Into<String>, value: &str, supported: &[&str]) -> FieldError {
+        let supported: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::Unsupported,
+            value: Some(format!("{value:?}")),
+            detail: format!("supported values: {}", supported.join(", ")),
+        }
+    }
+
+    pub fn duplicate(path: impl Into<String>, value: &str) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::Duplicate,
+            value: Some(format!("{value:?}")),
+            detail: String::new(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.error_type.as_str())?;
+        if let Some(value) = &self.value {
+            write!(f, ": {value}")?;
+        }
+        if !self.detail.is_empty() {
+            write!(f, ": {}", self.detail)?;
+        }
+        Ok(())
+    }
+}
+
+/// An error returned by the simulated API server.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("{} {name:?} not found", kind.qualified_plural())]
+    NotFound { kind: Kind, name: String },
+    #[error("{} {name:?} already exists", kind.qualified_plural())]
+    AlreadyExists { kind: Kind, name: String },
+    #[error("{} {name:?} is invalid: {}", qualified_kind(*kind), join_causes(causes))]
+    Invalid { kind: Kind, name: String, causes: Vec<FieldError> },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Operation cannot be fulfilled on {} {name:?}: {detail}", kind.qualified_plural())]
+    Conflict { kind: Kind, name: String, detail: String },
+    #[error("{} {name:?} is forbidden: {detail}", kind.qualified_plural())]
+    Forbidden { kind: Kind, name: String, detail: String },
+}
+
+impl ApiError {
+    /// The `reason` of the API Status, as kubectl shows in `Error from server (<reason>)`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ApiError::NotFound { .. } => "NotFound",
+            ApiError::AlreadyExists { .. } => "AlreadyExists",
+            ApiError::Invalid { .. } => "Invalid",
+            ApiError::BadRequest(_) => "BadRequest",
+            ApiError::Conflict { .. } => "Conflict",
+            ApiError::Forbidden { .. } => "Forbidden",
+        }
+    }
+
+    pub fn not_found(kind: Kind, name: &str) -> ApiError {
+        ApiError::NotFound { kind, name: name.to_string() }
+    }
+
+    pub fn invalid(kind: Kind, name: &str, causes: Vec<FieldError>) -> ApiError {
+        ApiError::Invalid { kind, name: name.to_string(), causes }
+    }
+}
+
+/// `Deployment.apps`, or `Pod` for the core group: how Invalid errors name a kind.
+fn qualified_kind(kind: Kind) -> String {
+    if kind.group().is_empty() {
+        kind.name().to_string()
+    } else {
+        format!("{}.{}", kind.name(), kind.group())
+    }
+}
+
+fn join_causes(causes: &[FieldError]) -> String {
+    let rendered: Vec<String> = causes.iter().map(ToString::to_string).collect();
+    if rendered.len() == 1 {
+        rendered.concat()
+    } else {
+        format!("[{}]", rendered.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_match_the_api_server() {
+        assert_eq!(
+            ApiError::not_found(Kind::Deployment, "nginx").to_string(),
+            r#"deployments.apps "nginx" not found"#
+        );
+        assert_eq!(ApiError::not_found(Kind::Pod, "coredns").to_string(), r#"pods "coredns" not found"#);
+        let invalid = ApiError::invalid(
+            Kind::Deployment,
+            "web",
+            vec![
+                FieldError::required("spec.selector"),
+                FieldError::invalid("spec.replicas", "-1", "must be greater than or equal to 0"),
+            ],
+        );
+        assert_eq!(
+            invalid.to_string(),
+            r#"Deployment.apps "web" is invalid: [spec.selector: Required value, spec.replicas: Invalid value: -1: must be greater than or equal to 0]"#
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! The Kubernetes object model kubeplay simulates: which kinds exist, how objects are held,
+//! and the API server's pure rules about them (selectors, quantities, defaulting, validation,
+//! manifest decoding). Nothing here knows about time passing or controllers.
+
+pub mod defaults;
+pub mod errors;
+pub mod intstr;
+pub mod kinds;
+pub mod manifest;
+pub mod object;
+pub mod quantity;
+pub mod selector;
+pub mod validation;
+
+pub use errors::{ApiError, FieldError};
+pub use kinds::Kind;
+pub use object::{Object, ObjectKey, Typed};
+
+/// Re-export of the Kubernetes API types (v1.33) used throughout kubeplay.
+pub use k8s_openapi as api;

@@ -1,0 +1,270 @@
+//! Decoding manifests (multi-document YAML or JSON) into typed objects, with the errors kubectl
+//! and the API server give: YAML syntax errors with their line, unknown kinds, type errors and
+//! strict unknown-field checks.
+
+use serde_json::Value;
+
+use crate::kinds::Kind;
+use crate::object::Object;
+
+/// The largest manifest accepted, like the API server's request size limit (3 MiB).
+pub const MAX_MANIFEST_BYTES: usize = 3 * 1024 * 1024;
+
+/// One decoded document.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub object: Object,
+    /// The document exactly as written, as JSON (for `last-applied-configuration`).
+    pub raw: Value,
+    /// 1-based line of the input where this document starts.
+    pub first_line: usize,
+}
+
+/// Why a document could not be decoded.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ManifestError {
+    /// kubectl: `error parsing <source>: error converting YAML to JSON: yaml: line N: <problem>`.
+    #[error("yaml: line {line}: {problem}")]
+    Yaml {
+        /// 1-based line within the document, as kubectl reports it.
+        line: usize,
+        column: usize,
+        /// 1-based line within the whole input, for editors.
+        absolute_line: usize,
+        problem: String,
+    },
+    #[error("too large: the manifest is {0} bytes, the limit is {MAX_MANIFEST_BYTES}")]
+    TooLarge(usize),
+    /// kubectl's client-side schema check.
+    #[error("error validating data: {0}")]
+    Validation(String),
+    #[error("no matches for kind {kind:?} in version {api_version:?}")]
+    UnknownKind { name: String, namespace: String, api_version: String, kind: String },
+    /// The server could not decode the object (`cannot be handled as a Deployment: …`).
+    #[error("{kind} in version \"v1\" cannot be handled as a {kind}: {detail}")]
+    Undecodable { kind: String, name: String, detail: String },
+}
+
+/// Splits on `---` document markers, keeping each document's first line number.
+fn split_documents(text: &str) -> Vec<(usize, String)> {
+    let mut documents = Vec::new();
+    let mut current = String::new();
+    let mut start_line = 1;
+    for (index, line) in text.lines().enumerate() {
+        if line.starts_with("---") && (line.len() == 3 || line[3..].starts_with([' ', '\t'])) {
+            documents.push((start_line, std::mem::take(&mut current)));
+            start_line = index + 2;
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+    }
+    documents.push((start_line, current));
+    documents
+        .into_iter()
+        .filter(|(_, body)| {
+            body.lines()
+                .any(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#') && line.trim() != "..." )
+        })
+        .collect()
+}
+
+/// Decodes every document of `text`; each document succeeds or fails on its own, as with
+/// `kubectl apply -f` on a multi-document file.
+pub fn decode_documents(text: &str, _source: &str) -> Vec<Result<Document, ManifestError>> {
+    if text.len() > MAX_MANIFEST_BYTES {
+        return vec![Err(ManifestError::TooLarge(text.len()))];
+    }
+    split_documents(text)
+        .into_iter()
+        .map(|(first_line, body)| decode_document(&body, first_line))
+        .collect()
+}
+
+fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestError> {
+    let raw: Value = serde_norway::from_str(body).map_err(|error| {
+        let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let message = error.to_string();
+        // serde_norway appends ` at line L column C`; kubectl puts the line first instead.
+        let problem = message.split(" at line ").next().unwrap_or(&message).to_string();
+        ManifestError::Yaml { line, column, absolute_line: first_line + line - 1, problem }
+    })?;
+    let Value::Object(map) = &raw else {
+        return Err(ManifestError::Validation("the document is not a YAML/JSON object".into()));
+    };
+    let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    let kind_name = map.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let mut missing = Vec::new();
+    if api_version.is_empty() {
+        missing.push("apiVersion not set");
+    }
+    if kind_name.is_empty() {
+        missing.push("kind not set");
+    }
+    match missing.as_slice() {
+        [] => {}
+        [one] => return Err(ManifestError::Validation((*one).to_string())),
+        many => return Err(ManifestError::Validation(format!("[{}]", many.join(", ")))),
+    }
+    let metadata = map.get("metadata");
+    let name = metadata.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or_default().to_string();
+    let namespace = metadata.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or_default().to_string();
+    let Some(kind) = Kind::from_manifest(api_version, kind_name) else {
+        return Err(ManifestError::UnknownKind {
+            name,
+            namespace,
+            api_version: api_version.to_string(),
+            kind: kind_name.to_string(),
+        });
+    };
+    let object = decode_typed(kind, &raw, &name)?;
+    let unknown = unknown_fields(&raw, &object.to_value(), "");
+    if !unknown.is_empty() {
+        let listed: Vec<String> = unknown.iter().map(|path| format!("unknown field {path:?}")).collect();
+        return Err(ManifestError::Undecodable {
+            kind: kind.name().to_string(),
+            name,
+            detail: format!("strict decoding error: {}", listed.join(", ")),
+        });
+    }
+    Ok(Document { object, raw, first_line })
+}
+
+fn decode_typed(kind: Kind, raw: &Value, name: &str) -> Result<Object, ManifestError> {
+    macro_rules! decode {
+        ($($variant:ident => $ty:ty),* $(,)?) => {
+            match kind {
+                $(Kind::$variant => serde_path_to_error::deserialize::<_, $ty>(raw).map(Object::$variant),)*
+            }
+        };
+    }
+    use k8s_openapi::api::{apps, batch, core, policy, storage};
+    let decoded = decode! {
+        Namespace => core::v1::Namespace,
+        Node => core::v1::Node,
+        Pod => core::v1::Pod,
+        Service => core::v1::Service,
+        Endpoints => core::v1::Endpoints,
+        ConfigMap => core::v1::ConfigMap,
+        ServiceAccount => core::v1::ServiceAccount,
+        Event => core::v1::Event,
+        PersistentVolumeClaim => core::v1::PersistentVolumeClaim,
+        PersistentVolume => core::v1::PersistentVolume,
+        Deployment => apps::v1::Deployment,
+        ReplicaSet => apps::v1::ReplicaSet,
+        DaemonSet => apps::v1::DaemonSet,
+        StatefulSet => apps::v1::StatefulSet,
+        ControllerRevision => apps::v1::ControllerRevision,
+        Job => batch::v1::Job,
+        CronJob => batch::v1::CronJob,
+        StorageClass => storage::v1::StorageClass,
+        PodDisruptionBudget => policy::v1::PodDisruptionBudget,
+    };
+    // k8s-openapi fills absent required fields with empty values; validation reports them.
+    decoded.map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.inner().to_string();
+        ManifestError::Undecodable { kind: kind.name().to_string(), name: name.to_string(), detail: go_style_type_error(&path, &inner) }
+    })
+}
+
+/// Words a serde type error the way Go's JSON decoder reports it to kubectl users.
+fn go_style_type_error(path: &str, inner: &str) -> String {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    if let Some(rest) = inner.strip_prefix("invalid type: ") {
+        let found = rest.split(',').next().unwrap_or(rest);
+        let go_found = found.split_whitespace().next().unwrap_or(found);
+        let expected = rest.rsplit("expected ").next().unwrap_or("");
+        let go_type = match expected {
+            "i32" => "int32",
+            "i64" => "int64",
+            "a boolean" => "bool",
+            "a string" => "string",
+            other if other.contains("sequence") => "array",
+            _ => "object",
+        };
+        return format!("json: cannot unmarshal {go_found} into Go struct field .{path} of type {go_type}");
+    }
+    if field.is_empty() { inner.to_string() } else { format!("{path}: {inner}") }
+}
+
+/// Keys present in what the user wrote but absent after a typed round trip: unknown fields.
+fn unknown_fields(written: &Value, typed: &Value, path: &str) -> Vec<String> {
+    let mut unknown = Vec::new();
+    match (written, typed) {
+        (Value::Object(written), Value::Object(typed)) => {
+            for (key, value) in written {
+                if value.is_null() {
+                    continue;
+                }
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                match typed.get(key) {
+                    None => unknown.push(child),
+                    Some(typed_value) => unknown.extend(unknown_fields(value, typed_value, &child)),
+                }
+            }
+        }
+        (Value::Array(written), Value::Array(typed)) => {
+            for (index, (w, t)) in written.iter().zip(typed).enumerate() {
+                unknown.extend(unknown_fields(w, t, &format!("{path}[{index}]")));
+            }
+        }
+        _ => {}
+    }
+    unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app: demo\n  name: demo\nspec:\n  replicas: 3                    # scale-out\n  selector:\n    matchLabels:\n      app: demo\n  template:\n    metadata:\n      labels:\n        app: demo\n    spec:\n      containers:\n      - name: demo\n        image: demo:1.0.0\n";
+
+    #[test]
+    fn decodes_the_workshop_deployment() {
+        let documents = decode_documents(DEMO, "STDIN");
+        assert_eq!(documents.len(), 1);
+        let Some(Ok(document)) = documents.first() else { panic!("{documents:?}") };
+        assert_eq!(document.object.kind(), Kind::Deployment);
+        assert_eq!(document.object.name(), "demo");
+    }
+
+    #[test]
+    fn splits_documents_and_keeps_line_numbers() {
+        let text = format!("# leading comment\n---\n{DEMO}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n");
+        let documents = decode_documents(&text, "STDIN");
+        assert_eq!(documents.len(), 2);
+        assert!(matches!(&documents[1], Ok(d) if d.first_line == 23 && d.object.kind() == Kind::Namespace));
+    }
+
+    #[test]
+    fn reports_yaml_errors_with_their_line() {
+        let documents = decode_documents("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n", "STDIN");
+        match documents.first() {
+            Some(Err(error @ ManifestError::Yaml { line: 5, .. })) => {
+                assert_eq!(error.to_string(), "yaml: line 5: mapping values are not allowed in this context")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn reports_unknown_kinds_and_fields() {
+        let unknown_kind = decode_documents("apiVersion: apps/v1\nkind: Deploymnt\nmetadata:\n  name: nginx\n", "x");
+        assert!(matches!(unknown_kind.first(), Some(Err(ManifestError::UnknownKind { kind, .. })) if kind == "Deploymnt"));
+        let unknown_field = decode_documents(&DEMO.replace("  replicas: 3", "  foo: 1\n  replicas: 3"), "x");
+        match unknown_field.first() {
+            Some(Err(error)) => assert_eq!(
+                error.to_string(),
+                "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.foo\""
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn type_errors_are_reported() {
+        let documents = decode_documents(&DEMO.replace("replicas: 3 ", "replicas: three "), "x");
+        assert!(matches!(documents.first(), Some(Err(ManifestError::Undecodable { .. }))), "{documents:?}");
+    }
+}

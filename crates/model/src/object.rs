@@ -1,0 +1,206 @@
+//! `Object`: one value of any served kind, held as the real Kubernetes v1.33 type, and
+//! `ObjectKey`, the (kind, namespace, name) address every object is stored under.
+
+use std::fmt;
+
+use k8s_openapi::api::{apps, batch, core, policy, storage};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::errors::ApiError;
+use crate::kinds::Kind;
+
+/// Where an object lives: kind, namespace (empty for cluster-scoped kinds) and name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectKey {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ObjectKey {
+    pub fn new(kind: Kind, namespace: &str, name: &str) -> ObjectKey {
+        let namespace = if kind.namespaced() { namespace } else { "" };
+        ObjectKey {
+            kind,
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    pub fn cluster(kind: Kind, name: &str) -> ObjectKey {
+        ObjectKey::new(kind, "", name)
+    }
+}
+
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.namespace.is_empty() {
+            write!(f, "{}/{}", self.kind, self.name)
+        } else {
+            write!(f, "{}/{}/{}", self.kind, self.namespace, self.name)
+        }
+    }
+}
+
+/// A typed resource that can be stored as an [`Object`].
+pub trait Typed:
+    k8s_openapi::Resource + k8s_openapi::Metadata<Ty = ObjectMeta> + Clone + Sized
+{
+    const KIND: Kind;
+    fn from_object(object: &Object) -> Option<&Self>;
+    fn from_object_mut(object: &mut Object) -> Option<&mut Self>;
+    fn into_object(self) -> Object;
+}
+
+macro_rules! objects {
+    ($($variant:ident => $ty:ty),* $(,)?) => {
+        /// One object of any kind kubeplay serves.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Object {
+            $($variant($ty),)*
+        }
+
+        impl Object {
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Object::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            pub fn meta(&self) -> &ObjectMeta {
+                match self {
+                    $(Object::$variant(o) => &o.metadata,)*
+                }
+            }
+
+            pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+                match self {
+                    $(Object::$variant(o) => &mut o.metadata,)*
+                }
+            }
+
+            /// The object as JSON, with `apiVersion` and `kind` (keys sorted, as kubectl prints).
+            pub fn to_value(&self) -> serde_json::Value {
+                let value = match self {
+                    $(Object::$variant(o) => serde_json::to_value(o),)*
+                };
+                // Serializing these plain data types cannot fail.
+                value.unwrap_or(serde_json::Value::Null)
+            }
+
+            /// Decodes a JSON value of a known kind into its typed form.
+            pub fn from_value(kind: Kind, value: serde_json::Value) -> Result<Object, ApiError> {
+                let decoded = match kind {
+                    $(Kind::$variant => serde_json::from_value::<$ty>(value).map(Object::$variant),)*
+                };
+                decoded.map_err(|error| ApiError::BadRequest(error.to_string()))
+            }
+        }
+
+        $(
+            impl Typed for $ty {
+                const KIND: Kind = Kind::$variant;
+                fn from_object(object: &Object) -> Option<&Self> {
+                    match object {
+                        Object::$variant(o) => Some(o),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+                fn from_object_mut(object: &mut Object) -> Option<&mut Self> {
+                    match object {
+                        Object::$variant(o) => Some(o),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+                fn into_object(self) -> Object {
+                    Object::$variant(self)
+                }
+            }
+        )*
+    };
+}
+
+objects! {
+    Namespace => core::v1::Namespace,
+    Node => core::v1::Node,
+    Pod => core::v1::Pod,
+    Service => core::v1::Service,
+    Endpoints => core::v1::Endpoints,
+    ConfigMap => core::v1::ConfigMap,
+    ServiceAccount => core::v1::ServiceAccount,
+    Event => core::v1::Event,
+    PersistentVolumeClaim => core::v1::PersistentVolumeClaim,
+    PersistentVolume => core::v1::PersistentVolume,
+    Deployment => apps::v1::Deployment,
+    ReplicaSet => apps::v1::ReplicaSet,
+    DaemonSet => apps::v1::DaemonSet,
+    StatefulSet => apps::v1::StatefulSet,
+    ControllerRevision => apps::v1::ControllerRevision,
+    Job => batch::v1::Job,
+    CronJob => batch::v1::CronJob,
+    StorageClass => storage::v1::StorageClass,
+    PodDisruptionBudget => policy::v1::PodDisruptionBudget,
+}
+
+impl Object {
+    pub fn name(&self) -> &str {
+        self.meta().name.as_deref().unwrap_or_default()
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.meta().namespace.as_deref().unwrap_or_default()
+    }
+
+    pub fn uid(&self) -> &str {
+        self.meta().uid.as_deref().unwrap_or_default()
+    }
+
+    pub fn key(&self) -> ObjectKey {
+        ObjectKey::new(self.kind(), self.namespace(), self.name())
+    }
+
+    pub fn as_typed<T: Typed>(&self) -> Option<&T> {
+        T::from_object(self)
+    }
+}
+
+/// Shorthand accessors on metadata that every caller otherwise unwraps by hand.
+pub trait MetaExt {
+    fn name_str(&self) -> &str;
+    fn namespace_str(&self) -> &str;
+    fn uid_str(&self) -> &str;
+    fn label(&self, key: &str) -> Option<&str>;
+    fn annotation(&self, key: &str) -> Option<&str>;
+    fn is_deleting(&self) -> bool;
+    /// The owner reference with `controller: true`, if any.
+    fn controller_ref(&self) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference>;
+}
+
+impl MetaExt for ObjectMeta {
+    fn name_str(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    fn namespace_str(&self) -> &str {
+        self.namespace.as_deref().unwrap_or_default()
+    }
+    fn uid_str(&self) -> &str {
+        self.uid.as_deref().unwrap_or_default()
+    }
+    fn label(&self, key: &str) -> Option<&str> {
+        self.labels.as_ref()?.get(key).map(String::as_str)
+    }
+    fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations.as_ref()?.get(key).map(String::as_str)
+    }
+    fn is_deleting(&self) -> bool {
+        self.deletion_timestamp.is_some()
+    }
+    fn controller_ref(&self) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference> {
+        self.owner_references
+            .as_ref()?
+            .iter()
+            .find(|owner| owner.controller == Some(true))
+    }
+}

@@ -1,0 +1,593 @@
+//! Validation as the API server does it, with its field paths and messages
+//! (`k8s.io/apimachinery/pkg/util/validation`, `pkg/apis/{core,apps}/validation`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, DeploymentStrategy, ReplicaSet};
+use k8s_openapi::api::core::v1::{Container, Namespace, Pod, PodSpec, PodTemplateSpec, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use crate::errors::{ApiError, FieldError};
+use crate::object::Object;
+use crate::quantity::Quantity;
+use crate::selector::Selector;
+
+const DNS1123_SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const DNS1123_LABEL_MESSAGE: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const DNS1035_LABEL_MESSAGE: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+const LABEL_VALUE_MESSAGE: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+const QUALIFIED_NAME_MESSAGE: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+fn is_dns1123_label(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    !bytes.is_empty()
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+pub fn dns1123_label_errors(text: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    if text.len() > 63 {
+        errors.push("must be no more than 63 characters".to_string());
+    }
+    if !is_dns1123_label(text) {
+        errors.push(DNS1123_LABEL_MESSAGE.to_string());
+    }
+    errors
+}
+
+pub fn dns1123_subdomain_errors(text: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    if text.len() > 253 {
+        errors.push("must be no more than 253 characters".to_string());
+    }
+    if !text.split('.').all(is_dns1123_label) {
+        errors.push(DNS1123_SUBDOMAIN_MESSAGE.to_string());
+    }
+    errors
+}
+
+pub fn dns1035_label_errors(text: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    if text.len() > 63 {
+        errors.push("must be no more than 63 characters".to_string());
+    }
+    if !(is_dns1123_label(text) && text.as_bytes().first().is_some_and(u8::is_ascii_lowercase)) {
+        errors.push(DNS1035_LABEL_MESSAGE.to_string());
+    }
+    errors
+}
+
+fn is_label_value(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.is_empty()
+        || (bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
+            && bytes.last().is_some_and(u8::is_ascii_alphanumeric))
+}
+
+pub fn label_value_errors(text: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    if text.len() > 63 {
+        errors.push("must be no more than 63 characters".to_string());
+    }
+    if !is_label_value(text) {
+        errors.push(LABEL_VALUE_MESSAGE.to_string());
+    }
+    errors
+}
+
+/// A label or annotation key: `[prefix/]name`.
+pub fn qualified_name_errors(text: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    let (prefix, name) = match text.split_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, text),
+    };
+    if let Some(prefix) = prefix {
+        if prefix.is_empty() {
+            errors.push("prefix part must be non-empty".to_string());
+        } else {
+            errors.extend(dns1123_subdomain_errors(prefix).into_iter().map(|e| format!("prefix part {e}")));
+        }
+    }
+    if name.is_empty() {
+        errors.push("name part must be non-empty".to_string());
+    } else {
+        if name.len() > 63 {
+            errors.push("name part must be no more than 63 characters".to_string());
+        }
+        if !(is_label_value(name)) {
+            errors.push(QUALIFIED_NAME_MESSAGE.to_string());
+        }
+    }
+    errors
+}
+
+/// Renders a string map as Go's `%#v` does: `map[string]string{"app":"web"}`.
+pub fn go_map(map: Option<&BTreeMap<String, String>>) -> String {
+    match map {
+        None => "map[string]string(nil)".to_string(),
+        Some(map) => {
+            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+            format!("map[string]string{{{}}}", entries.join(", "))
+        }
+    }
+}
+
+/// Renders a selector as Go's `%#v` of `v1.LabelSelector`.
+pub fn go_label_selector(selector: &LabelSelector) -> String {
+    let expressions = match &selector.match_expressions {
+        None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
+        Some(list) => {
+            let items: Vec<String> = list
+                .iter()
+                .map(|e| {
+                    let values: Vec<String> = e.values.iter().flatten().map(|v| format!("{v:?}")).collect();
+                    format!(
+                        "v1.LabelSelectorRequirement{{Key:{:?}, Operator:{:?}, Values:[]string{{{}}}}}",
+                        e.key,
+                        e.operator,
+                        values.join(", ")
+                    )
+                })
+                .collect();
+            format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
+        }
+    };
+    format!(
+        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{}}}",
+        go_map(selector.match_labels.as_ref()),
+        expressions
+    )
+}
+
+/// Which name rule a kind's `metadata.name` follows.
+#[derive(Clone, Copy)]
+enum NameRule {
+    Subdomain,
+    Label,
+    Dns1035,
+}
+
+fn validate_meta(meta: &ObjectMeta, rule: NameRule, namespaced: bool, errors: &mut Vec<FieldError>) {
+    match meta.name.as_deref() {
+        None | Some("") => {
+            if meta.generate_name.is_none() {
+                errors.push(FieldError::required("metadata.name").with_detail("name or generateName is required"));
+            }
+        }
+        Some(name) => {
+            let problems = match rule {
+                NameRule::Subdomain => dns1123_subdomain_errors(name),
+                NameRule::Label => dns1123_label_errors(name),
+                NameRule::Dns1035 => dns1035_label_errors(name),
+            };
+            for problem in problems {
+                errors.push(FieldError::invalid("metadata.name", format!("{name:?}"), problem));
+            }
+        }
+    }
+    if namespaced {
+        if let Some(namespace) = meta.namespace.as_deref() {
+            for problem in dns1123_label_errors(namespace) {
+                errors.push(FieldError::invalid("metadata.namespace", format!("{namespace:?}"), problem));
+            }
+        }
+    }
+    validate_labels(meta.labels.as_ref(), "metadata.labels", errors);
+    for key in meta.annotations.iter().flatten().map(|(k, _)| k) {
+        for problem in qualified_name_errors(key) {
+            errors.push(FieldError::invalid("metadata.annotations", format!("{key:?}"), problem));
+        }
+    }
+}
+
+fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str, errors: &mut Vec<FieldError>) {
+    for (key, value) in labels.into_iter().flatten() {
+        for problem in qualified_name_errors(key) {
+            errors.push(FieldError::invalid(path, format!("{key:?}"), problem));
+        }
+        for problem in label_value_errors(value) {
+            errors.push(FieldError::invalid(path, format!("{value:?}"), problem));
+        }
+    }
+}
+
+impl FieldError {
+    fn with_detail(mut self, detail: &str) -> FieldError {
+        self.detail = detail.to_string();
+        self
+    }
+}
+
+fn validate_container(container: &Container, path: &str, names: &mut BTreeSet<String>, errors: &mut Vec<FieldError>) {
+    if container.name.is_empty() {
+        errors.push(FieldError::required(format!("{path}.name")));
+    } else {
+        for problem in dns1123_label_errors(&container.name) {
+            errors.push(FieldError::invalid(format!("{path}.name"), format!("{:?}", container.name), problem));
+        }
+        if !names.insert(container.name.clone()) {
+            errors.push(FieldError::duplicate(format!("{path}.name"), &container.name));
+        }
+    }
+    if container.image.as_deref().is_none_or(|image| image.trim().is_empty()) {
+        errors.push(FieldError::required(format!("{path}.image")));
+    }
+    if let Some(policy) = container.image_pull_policy.as_deref() {
+        if !["Always", "IfNotPresent", "Never"].contains(&policy) {
+            errors.push(FieldError::unsupported(format!("{path}.imagePullPolicy"), policy, &["Always", "IfNotPresent", "Never"]));
+        }
+    }
+    for (index, port) in container.ports.iter().flatten().enumerate() {
+        if !(1..=65535).contains(&port.container_port) {
+            errors.push(FieldError::invalid(
+                format!("{path}.ports[{index}].containerPort"),
+                port.container_port.to_string(),
+                "must be between 1 and 65535, inclusive",
+            ));
+        }
+    }
+    for (index, env) in container.env.iter().flatten().enumerate() {
+        if env.name.is_empty() {
+            errors.push(FieldError::required(format!("{path}.env[{index}].name")));
+        }
+    }
+    if let Some(resources) = &container.resources {
+        for (field, list) in [("limits", &resources.limits), ("requests", &resources.requests)] {
+            for (name, quantity) in list.iter().flatten() {
+                if Quantity::parse(&quantity.0).is_some_and(|q| q.milli < 0) {
+                    errors.push(FieldError::invalid(
+                        format!("{path}.resources.{field}[{name}]"),
+                        format!("{:?}", quantity.0),
+                        "must be greater than or equal to 0",
+                    ));
+                }
+            }
+        }
+        for (name, request) in resources.requests.iter().flatten() {
+            let limit = resources.limits.as_ref().and_then(|limits| limits.get(name));
+            if let (Some(request_q), Some(limit_q)) = (Quantity::parse(&request.0), limit.and_then(|l| Quantity::parse(&l.0))) {
+                if request_q > limit_q {
+                    errors.push(FieldError::invalid(
+                        format!("{path}.resources.requests"),
+                        format!("{:?}", request.0),
+                        format!("must be less than or equal to {name} limit of {}", limit.map(|l| l.0.as_str()).unwrap_or_default()),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `ValidatePodSpec` for the fields kubeplay simulates.
+pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError>) {
+    let mut names = BTreeSet::new();
+    if spec.containers.is_empty() {
+        errors.push(FieldError::required(format!("{path}.containers")));
+    }
+    for (index, container) in spec.init_containers.iter().flatten().enumerate() {
+        validate_container(container, &format!("{path}.initContainers[{index}]"), &mut names, errors);
+    }
+    for (index, container) in spec.containers.iter().enumerate() {
+        validate_container(container, &format!("{path}.containers[{index}]"), &mut names, errors);
+    }
+    if let Some(policy) = spec.restart_policy.as_deref() {
+        if !["Always", "OnFailure", "Never"].contains(&policy) {
+            errors.push(FieldError::unsupported(format!("{path}.restartPolicy"), policy, &["Always", "OnFailure", "Never"]));
+        }
+    }
+    if let Some(grace) = spec.termination_grace_period_seconds {
+        if grace < 0 {
+            errors.push(FieldError::invalid(format!("{path}.terminationGracePeriodSeconds"), grace.to_string(), "must be greater than or equal to 0"));
+        }
+    }
+    validate_labels(spec.node_selector.as_ref(), &format!("{path}.nodeSelector"), errors);
+    for (index, toleration) in spec.tolerations.iter().flatten().enumerate() {
+        if let Some(operator) = toleration.operator.as_deref() {
+            if !["Equal", "Exists"].contains(&operator) {
+                errors.push(FieldError::unsupported(format!("{path}.tolerations[{index}].operator"), operator, &["Equal", "Exists"]));
+            }
+        }
+        if let Some(effect) = toleration.effect.as_deref() {
+            if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect) {
+                errors.push(FieldError::unsupported(
+                    format!("{path}.tolerations[{index}].effect"),
+                    effect,
+                    &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+                ));
+            }
+        }
+    }
+}
+
+/// k8s-openapi decodes an absent `spec.selector` as an empty one; like the API server's nil
+/// selector, it is then required and matches nothing.
+fn is_unset(selector: &LabelSelector) -> bool {
+    selector.match_labels.is_none() && selector.match_expressions.is_none()
+}
+
+fn validate_template(
+    template: &PodTemplateSpec,
+    selector: &LabelSelector,
+    restart_policies: &[&str],
+    errors: &mut Vec<FieldError>,
+) {
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    validate_labels(labels, "spec.template.metadata.labels", errors);
+    if let Ok(parsed) = Selector::from_label_selector(Some(selector)) {
+        if is_unset(selector) || (!parsed.is_empty() && !parsed.matches(labels)) {
+            errors.push(FieldError::invalid(
+                "spec.template.metadata.labels",
+                go_map(labels),
+                "`selector` does not match template `labels`",
+            ));
+        }
+    }
+    match &template.spec {
+        None => errors.push(FieldError::required("spec.template.spec.containers")),
+        Some(spec) => {
+            validate_pod_spec(spec, "spec.template.spec", errors);
+            if let Some(policy) = spec.restart_policy.as_deref() {
+                if !restart_policies.contains(&policy) && ["Always", "OnFailure", "Never"].contains(&policy) {
+                    errors.push(FieldError::unsupported("spec.template.spec.restartPolicy", policy, restart_policies));
+                }
+            }
+        }
+    }
+}
+
+fn validate_selector(selector: &LabelSelector, errors: &mut Vec<FieldError>) {
+    if is_unset(selector) {
+        errors.push(FieldError::required("spec.selector"));
+        return;
+    }
+    if selector.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
+        && selector.match_expressions.as_ref().is_none_or(Vec::is_empty)
+    {
+        errors.push(FieldError::invalid("spec.selector", go_label_selector(selector), "empty selector is invalid for deployment"));
+    }
+    validate_labels(selector.match_labels.as_ref(), "spec.selector.matchLabels", errors);
+}
+
+fn validate_non_negative(value: Option<i32>, path: &str, errors: &mut Vec<FieldError>) {
+    if let Some(value) = value.filter(|v| *v < 0) {
+        errors.push(FieldError::invalid(path, value.to_string(), "must be greater than or equal to 0"));
+    }
+}
+
+fn validate_int_or_percent(value: &IntOrString, path: &str, errors: &mut Vec<FieldError>) -> bool {
+    match value {
+        IntOrString::Int(int) => {
+            validate_non_negative(Some(*int), path, errors);
+            *int >= 0
+        }
+        IntOrString::String(text) => {
+            let percent = text.strip_suffix('%').and_then(|n| n.parse::<u32>().ok().filter(|_| n.bytes().all(|b| b.is_ascii_digit())));
+            match percent {
+                None => {
+                    errors.push(FieldError::invalid(path, format!("{text:?}"), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+                    false
+                }
+                Some(p) if p > 100 => {
+                    errors.push(FieldError::invalid(path, format!("{text:?}"), "must not be greater than 100%"));
+                    false
+                }
+                Some(_) => true,
+            }
+        }
+    }
+}
+
+fn is_zero(value: Option<&IntOrString>) -> bool {
+    match value {
+        None => true,
+        Some(IntOrString::Int(int)) => *int == 0,
+        Some(IntOrString::String(text)) => text == "0%",
+    }
+}
+
+fn validate_strategy(strategy: Option<&DeploymentStrategy>, errors: &mut Vec<FieldError>) {
+    let Some(strategy) = strategy else { return };
+    match strategy.type_.as_deref() {
+        Some("Recreate") => {
+            if strategy.rolling_update.is_some() {
+                errors.push(FieldError::forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+            }
+        }
+        Some("RollingUpdate") | None => {
+            if let Some(rolling) = &strategy.rolling_update {
+                let surge_ok = rolling.max_surge.as_ref().is_none_or(|v| validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxSurge", errors));
+                let unavailable_ok = rolling
+                    .max_unavailable
+                    .as_ref()
+                    .is_none_or(|v| validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxUnavailable", errors));
+                if surge_ok && unavailable_ok && is_zero(rolling.max_surge.as_ref()) && is_zero(rolling.max_unavailable.as_ref()) {
+                    let shown = rolling.max_unavailable.as_ref().map_or("0".to_string(), |v| match v {
+                        IntOrString::Int(i) => i.to_string(),
+                        IntOrString::String(s) => format!("{s:?}"),
+                    });
+                    errors.push(FieldError::invalid("spec.strategy.rollingUpdate.maxUnavailable", shown, "may not be 0 when `maxSurge` is 0"));
+                }
+            }
+        }
+        Some(other) => errors.push(FieldError::unsupported("spec.strategy.type", other, &["Recreate", "RollingUpdate"])),
+    }
+}
+
+fn validate_deployment(deployment: &Deployment, errors: &mut Vec<FieldError>) {
+    validate_meta(&deployment.metadata, NameRule::Subdomain, true, errors);
+    let Some(spec) = &deployment.spec else {
+        errors.push(FieldError::required("spec.selector"));
+        return;
+    };
+    validate_non_negative(spec.replicas, "spec.replicas", errors);
+    validate_selector(&spec.selector, errors);
+    validate_template(&spec.template, &spec.selector, &["Always"], errors);
+    validate_strategy(spec.strategy.as_ref(), errors);
+    validate_non_negative(spec.revision_history_limit, "spec.revisionHistoryLimit", errors);
+    validate_non_negative(spec.min_ready_seconds, "spec.minReadySeconds", errors);
+    if let Some(deadline) = spec.progress_deadline_seconds {
+        validate_non_negative(Some(deadline), "spec.progressDeadlineSeconds", errors);
+        if deadline <= spec.min_ready_seconds.unwrap_or(0) {
+            errors.push(FieldError::invalid("spec.progressDeadlineSeconds", deadline.to_string(), "must be greater than minReadySeconds"));
+        }
+    }
+}
+
+fn validate_replica_set(replica_set: &ReplicaSet, errors: &mut Vec<FieldError>) {
+    validate_meta(&replica_set.metadata, NameRule::Subdomain, true, errors);
+    let Some(spec) = &replica_set.spec else {
+        errors.push(FieldError::required("spec.selector"));
+        return;
+    };
+    validate_non_negative(spec.replicas, "spec.replicas", errors);
+    validate_selector(&spec.selector, errors);
+    match &spec.template {
+        Some(template) => validate_template(template, &spec.selector, &["Always"], errors),
+        None => errors.push(FieldError::required("spec.template")),
+    }
+}
+
+fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>) {
+    validate_meta(&daemon_set.metadata, NameRule::Subdomain, true, errors);
+    let Some(spec) = &daemon_set.spec else {
+        errors.push(FieldError::required("spec.selector"));
+        return;
+    };
+    validate_selector(&spec.selector, errors);
+    validate_template(&spec.template, &spec.selector, &["Always"], errors);
+    if let Some(strategy) = &spec.update_strategy {
+        match strategy.type_.as_deref() {
+            None | Some("RollingUpdate") | Some("OnDelete") => {}
+            Some(other) => errors.push(FieldError::unsupported("spec.updateStrategy.type", other, &["OnDelete", "RollingUpdate"])),
+        }
+    }
+}
+
+fn validate_pod(pod: &Pod, errors: &mut Vec<FieldError>) {
+    validate_meta(&pod.metadata, NameRule::Subdomain, true, errors);
+    match &pod.spec {
+        Some(spec) => validate_pod_spec(spec, "spec", errors),
+        None => errors.push(FieldError::required("spec.containers")),
+    }
+}
+
+fn validate_service(service: &Service, errors: &mut Vec<FieldError>) {
+    validate_meta(&service.metadata, NameRule::Dns1035, true, errors);
+    if let Some(spec) = &service.spec {
+        for (index, port) in spec.ports.iter().flatten().enumerate() {
+            if !(1..=65535).contains(&port.port) {
+                errors.push(FieldError::invalid(format!("spec.ports[{index}].port"), port.port.to_string(), "must be between 1 and 65535, inclusive"));
+            }
+        }
+    }
+}
+
+fn validate_namespace(namespace: &Namespace, errors: &mut Vec<FieldError>) {
+    validate_meta(&namespace.metadata, NameRule::Label, false, errors);
+}
+
+/// Validates an object about to be created (or the new version of an updated one).
+pub fn validate(object: &Object) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    match object {
+        Object::Deployment(o) => validate_deployment(o, &mut errors),
+        Object::ReplicaSet(o) => validate_replica_set(o, &mut errors),
+        Object::DaemonSet(o) => validate_daemon_set(o, &mut errors),
+        Object::Pod(o) => validate_pod(o, &mut errors),
+        Object::Service(o) => validate_service(o, &mut errors),
+        Object::Namespace(o) => validate_namespace(o, &mut errors),
+        Object::StatefulSet(o) => validate_meta(&o.metadata, NameRule::Label, true, &mut errors),
+        other => validate_meta(other.meta(), NameRule::Subdomain, other.kind().namespaced(), &mut errors),
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(object.kind(), object.name(), errors))
+    }
+}
+
+/// Checks what may not change on update (`ValidateDeploymentUpdate` and friends).
+pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    let selector_pair = match (old, new) {
+        (Object::Deployment(a), Object::Deployment(b)) => Some((a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector))),
+        (Object::ReplicaSet(a), Object::ReplicaSet(b)) => Some((a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector))),
+        (Object::DaemonSet(a), Object::DaemonSet(b)) => Some((a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector))),
+        _ => None,
+    };
+    if let Some((Some(old_selector), Some(new_selector))) = selector_pair {
+        if old_selector != new_selector {
+            errors.push(FieldError::invalid("spec.selector", go_label_selector(new_selector), "field is immutable"));
+        }
+    }
+    if let (Object::Pod(a), Object::Pod(b)) = (old, new) {
+        let mut old_spec = a.spec.clone().unwrap_or_default();
+        let new_spec = b.spec.clone().unwrap_or_default();
+        // Only images, activeDeadlineSeconds and added tolerations may change on a pod.
+        for (old_container, new_container) in old_spec.containers.iter_mut().zip(&new_spec.containers) {
+            old_container.image = new_container.image.clone();
+        }
+        old_spec.active_deadline_seconds = new_spec.active_deadline_seconds;
+        old_spec.tolerations = new_spec.tolerations.clone();
+        if old_spec != new_spec {
+            errors.push(FieldError::forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
+        }
+    }
+    if errors.is_empty() {
+        validate(new)
+    } else {
+        Err(ApiError::invalid(new.kind(), new.name(), errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::decode_documents;
+
+    fn invalid_message(yaml: &str) -> String {
+        let decoded = decode_documents(yaml, "test.yaml");
+        let object = match decoded.into_iter().next() {
+            Some(Ok(document)) => document.object,
+            other => panic!("not decoded: {other:?}"),
+        };
+        match validate(&crate::defaults::defaulted(object)) {
+            Err(error) => error.to_string(),
+            Ok(()) => String::new(),
+        }
+    }
+
+    #[test]
+    fn reports_selector_mismatch_like_the_api_server() {
+        let message = invalid_message(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: web\n        image: nginx\n",
+        );
+        assert_eq!(
+            message,
+            "Deployment.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`"
+        );
+    }
+
+    #[test]
+    fn reports_bad_names_and_missing_images() {
+        let message = invalid_message("apiVersion: v1\nkind: Pod\nmetadata:\n  name: My_App\nspec:\n  containers:\n  - name: app\n");
+        assert!(message.starts_with("Pod \"My_App\" is invalid: [metadata.name: Invalid value: \"My_App\": a lowercase RFC 1123 subdomain"));
+        assert!(message.ends_with("spec.containers[0].image: Required value]"));
+    }
+
+    #[test]
+    fn rejects_zero_surge_and_unavailable() {
+        let message = invalid_message(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  strategy:\n    rollingUpdate:\n      maxSurge: 0\n      maxUnavailable: 0\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n",
+        );
+        assert_eq!(
+            message,
+            "Deployment.apps \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+        );
+    }
+}
