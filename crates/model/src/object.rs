@@ -46,7 +46,7 @@ impl fmt::Display for ObjectKey {
 pub trait Typed:
     k8s_openapi::Resource + k8s_openapi::Metadata<Ty = ObjectMeta> + Clone + Sized
 {
-    const KIND: Kind;
+    const STORED_KIND: Kind;
     fn from_object(object: &Object) -> Option<&Self>;
     fn from_object_mut(object: &mut Object) -> Option<&mut Self>;
     fn into_object(self) -> Object;
@@ -99,7 +99,7 @@ macro_rules! objects {
 
         $(
             impl Typed for $ty {
-                const KIND: Kind = Kind::$variant;
+                const STORED_KIND: Kind = Kind::$variant;
                 fn from_object(object: &Object) -> Option<&Self> {
                     match object {
                         Object::$variant(o) => Some(o),

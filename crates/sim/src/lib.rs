@@ -1,1 +1,17 @@
-//! stub
+//! A deterministic simulation of a Kubernetes v1.33 control plane: an API server over an
+//! object store, controllers as reconcilers, a scheduler and kubelets, all in virtual time
+//! with one seeded random source. No IO, no wall clock, no global state.
+
+pub mod admission;
+pub mod api;
+pub mod bootstrap;
+pub mod clock;
+pub mod cluster;
+pub mod controllers;
+pub mod kubelet;
+pub mod rng;
+pub mod store;
+
+pub use api::{ApiServer, DeleteOptions, Propagation};
+pub use bootstrap::{ClusterShape, create_cluster};
+pub use cluster::Cluster;

@@ -1,0 +1,427 @@
+//! The simulated API server: create, update, status update and delete with the real
+//! server's semantics (name generation, UIDs, resourceVersion, generation, defaulting,
+//! admission, validation, graceful deletion, finalizers) and the Event recorder.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::validation::{validate, validate_update};
+use kubeplay_model::{ApiError, Kind, Object, ObjectKey, defaults};
+
+use crate::admission;
+use crate::clock::{Clock, Millis};
+use crate::rng::SimRng;
+use crate::store::Store;
+
+/// How long Events are kept, as the API server's default `--event-ttl`.
+const EVENT_TTL_MS: Millis = 60 * 60 * 1000;
+/// The API server retries a generated name this many times on collision (RetryGenerateName).
+const GENERATE_NAME_ATTEMPTS: usize = 8;
+/// `generateName` prefixes are cut so that prefix + 5 random characters fit in 63.
+const GENERATE_NAME_PREFIX_MAX: usize = 58;
+
+pub const FINALIZER_FOREGROUND: &str = "foregroundDeletion";
+pub const FINALIZER_ORPHAN: &str = "orphan";
+
+/// What happens to an object's dependents when it is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DeleteOptions {
+    /// `None`: the kind's default (background; orphan for Jobs).
+    pub propagation: Option<Propagation>,
+    /// `None`: the pod's `terminationGracePeriodSeconds`.
+    pub grace_period_seconds: Option<i64>,
+}
+
+/// Normal or Warning, as Events are typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+impl EventType {
+    fn as_str(self) -> &'static str {
+        match self {
+            EventType::Normal => "Normal",
+            EventType::Warning => "Warning",
+        }
+    }
+}
+
+/// An Event to record about an object.
+#[derive(Clone, Debug)]
+pub struct EventRecord {
+    pub regarding: ObjectKey,
+    pub event_type: EventType,
+    pub reason: &'static str,
+    pub message: String,
+    /// `source.component`: `deployment-controller`, `kubelet`, …
+    pub component: &'static str,
+    /// `source.host` for kubelet events.
+    pub host: Option<String>,
+    /// `involvedObject.fieldPath`, e.g. `spec.containers{nginx}`.
+    pub field_path: Option<String>,
+}
+
+pub struct ApiServer {
+    pub store: Store,
+    pub clock: Clock,
+    pub rng: SimRng,
+    event_index: HashMap<(String, &'static str, String, &'static str), ObjectKey>,
+    event_expiry: VecDeque<(Millis, ObjectKey)>,
+    event_sequence: u64,
+    next_service_ip: u32,
+}
+
+impl ApiServer {
+    pub fn new(clock: Clock, rng: SimRng) -> ApiServer {
+        ApiServer {
+            store: Store::default(),
+            clock,
+            rng,
+            event_index: HashMap::new(),
+            event_expiry: VecDeque::new(),
+            event_sequence: 0,
+            next_service_ip: 2,
+        }
+    }
+
+    fn check_namespace(&self, object: &Object) -> Result<(), ApiError> {
+        if !object.kind().namespaced() {
+            return Ok(());
+        }
+        let namespace = object.namespace();
+        let key = ObjectKey::cluster(Kind::Namespace, namespace);
+        match self.store.get(&key) {
+            None => Err(ApiError::not_found(Kind::Namespace, namespace)),
+            Some(ns) if ns.meta().is_deleting() && object.kind() != Kind::Event => Err(ApiError::Forbidden {
+                kind: object.kind(),
+                name: object.name().to_string(),
+                detail: format!("unable to create new content in namespace {namespace} because it is being terminated"),
+            }),
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Creates an object as `POST` does. With `dry_run` nothing is stored.
+    pub fn create(&mut self, mut object: Object, dry_run: bool) -> Result<Object, ApiError> {
+        if object.kind().namespaced() && object.meta().namespace.as_deref().is_none_or(str::is_empty) {
+            object.meta_mut().namespace = Some("default".into());
+        }
+        if !object.kind().namespaced() {
+            object.meta_mut().namespace = None;
+        }
+        self.check_namespace(&object)?;
+        if object.meta().name.as_deref().is_none_or(str::is_empty) {
+            let Some(prefix) = object.meta().generate_name.clone() else {
+                validate(&object)?;
+                return Err(ApiError::invalid(object.kind(), "", vec![kubeplay_model::FieldError::required("metadata.name")]));
+            };
+            let prefix: String = prefix.chars().take(GENERATE_NAME_PREFIX_MAX).collect();
+            let mut name = format!("{prefix}{}", self.rng.name_suffix());
+            for _ in 1..GENERATE_NAME_ATTEMPTS {
+                if !self.store.contains(&ObjectKey::new(object.kind(), object.namespace(), &name)) {
+                    break;
+                }
+                name = format!("{prefix}{}", self.rng.name_suffix());
+            }
+            object.meta_mut().name = Some(name);
+        }
+        let key = object.key();
+        if self.store.contains(&key) {
+            return Err(ApiError::AlreadyExists { kind: key.kind, name: key.name });
+        }
+        let mut object = defaults::defaulted(object);
+        admission::admit_create(&mut object, &mut self.rng, &mut self.next_service_ip);
+        validate(&object)?;
+        let now = self.clock.now_time();
+        let meta = object.meta_mut();
+        meta.uid = Some(self.rng.uid());
+        meta.creation_timestamp = Some(now);
+        meta.deletion_timestamp = None;
+        meta.generation = has_generation(key.kind).then_some(1);
+        if dry_run {
+            return Ok(object);
+        }
+        object.meta_mut().resource_version = Some(self.store.next_resource_version());
+        self.store.put(object.clone());
+        Ok(object)
+    }
+
+    /// Replaces an object's metadata and spec (status is kept) as `PUT` does.
+    pub fn update(&mut self, object: Object) -> Result<Object, ApiError> {
+        let key = object.key();
+        let Some(current) = self.store.get(&key).cloned() else {
+            return Err(ApiError::not_found(key.kind, &key.name));
+        };
+        check_resource_version(&current, &object)?;
+        let mut updated = defaults::defaulted(object);
+        keep_server_fields(&current, &mut updated);
+        admission::admit_update(&current, &mut updated);
+        validate_update(&current, &updated)?;
+        if spec_of(&current) != spec_of(&updated) && has_generation(key.kind) {
+            updated.meta_mut().generation = Some(current.meta().generation.unwrap_or(1) + 1);
+        }
+        self.write_if_changed(current, updated)
+    }
+
+    /// Replaces only the status, as the `/status` subresource does.
+    pub fn update_status(&mut self, object: Object) -> Result<Object, ApiError> {
+        let key = object.key();
+        let Some(current) = self.store.get(&key).cloned() else {
+            return Err(ApiError::not_found(key.kind, &key.name));
+        };
+        let mut updated = current.clone();
+        copy_status(&object, &mut updated);
+        self.write_if_changed(current, updated)
+    }
+
+    fn write_if_changed(&mut self, current: Object, mut updated: Object) -> Result<Object, ApiError> {
+        updated.meta_mut().resource_version = current.meta().resource_version.clone();
+        if updated == current {
+            return Ok(current);
+        }
+        // Removing the last finalizer of an object being deleted completes its deletion.
+        if updated.meta().is_deleting() && updated.meta().finalizers.as_ref().is_none_or(Vec::is_empty) {
+            let namespace_pending = matches!(&updated, Object::Namespace(ns) if ns.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
+            if !matches!(updated, Object::Pod(_)) && !namespace_pending {
+                self.store.remove(&updated.key());
+                return Ok(updated);
+            }
+        }
+        updated.meta_mut().resource_version = Some(self.store.next_resource_version());
+        self.store.put(updated.clone());
+        Ok(updated)
+    }
+
+    /// Deletes an object as `DELETE` does: pods on nodes terminate gracefully; finalizers
+    /// (including the ones propagation adds) keep the object until they are removed.
+    pub fn delete(&mut self, key: &ObjectKey, options: DeleteOptions) -> Result<Object, ApiError> {
+        let Some(mut object) = self.store.get(key).cloned() else {
+            return Err(ApiError::not_found(key.kind, &key.name));
+        };
+        let propagation = options.propagation.unwrap_or(match key.kind {
+            Kind::Job => Propagation::Orphan,
+            _ => Propagation::Background,
+        });
+        let now = self.clock.now_time();
+        let mut finalizers = object.meta().finalizers.clone().unwrap_or_default();
+        let wanted = match propagation {
+            Propagation::Foreground if self.store.has_dependents(object.uid()) => Some(FINALIZER_FOREGROUND),
+            Propagation::Orphan if self.store.has_dependents(object.uid()) => Some(FINALIZER_ORPHAN),
+            _ => None,
+        };
+        if let Some(finalizer) = wanted {
+            if !finalizers.iter().any(|f| f == finalizer) {
+                finalizers.push(finalizer.to_string());
+            }
+        }
+        if let Object::Pod(pod) = &mut object {
+            if let Some(grace) = pod_grace_period(pod, options.grace_period_seconds) {
+                let already_sooner = pod.metadata.deletion_grace_period_seconds.is_some_and(|current| current <= grace);
+                if !already_sooner {
+                    let deadline = self.clock.now().as_second() + grace;
+                    pod.metadata.deletion_timestamp = Some(Time(jiff::Timestamp::from_second(deadline).unwrap_or(now.0)));
+                    pod.metadata.deletion_grace_period_seconds = Some(grace);
+                    if !finalizers.is_empty() {
+                        pod.metadata.finalizers = Some(finalizers);
+                    }
+                    pod.metadata.resource_version = Some(self.store.next_resource_version());
+                    self.store.put(object.clone());
+                }
+                return Ok(object);
+            }
+        }
+        // Namespaces always wait for the namespace controller to empty them.
+        if finalizers.is_empty() && key.kind != Kind::Namespace {
+            self.store.remove(key);
+            return Ok(object);
+        }
+        let meta = object.meta_mut();
+        if meta.deletion_timestamp.is_none() {
+            meta.deletion_timestamp = Some(now);
+            meta.deletion_grace_period_seconds = Some(0);
+        }
+        meta.finalizers = Some(finalizers);
+        if let Object::Namespace(namespace) = &mut object {
+            if let Some(status) = namespace.status.as_mut() {
+                status.phase = Some("Terminating".into());
+            }
+        }
+        object.meta_mut().resource_version = Some(self.store.next_resource_version());
+        self.store.put(object.clone());
+        Ok(object)
+    }
+
+    /// Removes a terminated pod for good (what the kubelet's final delete does).
+    pub fn remove_pod(&mut self, key: &ObjectKey) {
+        self.store.remove(key);
+    }
+
+    /// Records an Event, aggregating repeats into `count` as the event correlator does.
+    pub fn record_event(&mut self, record: EventRecord) {
+        let Some(regarding) = self.store.get(&record.regarding) else { return };
+        let uid = regarding.uid().to_string();
+        let regarding_namespace = regarding.meta().namespace.clone();
+        let regarding_version = regarding.meta().resource_version.clone();
+        let namespace = if record.regarding.namespace.is_empty() { "default".to_string() } else { record.regarding.namespace.clone() };
+        let now = self.clock.now_time();
+        let index_key = (uid.clone(), record.reason, record.message.clone(), record.component);
+        if let Some(existing_key) = self.event_index.get(&index_key) {
+            if let Some(Object::Event(existing)) = self.store.get(existing_key).cloned() {
+                let mut event = existing;
+                event.count = Some(event.count.unwrap_or(1) + 1);
+                event.last_timestamp = Some(now);
+                event.metadata.resource_version = Some(self.store.next_resource_version());
+                self.store.put(Object::Event(event));
+                return;
+            }
+        }
+        self.event_sequence += 1;
+        let nanos = self.clock.now().as_nanosecond() + i128::from(self.event_sequence);
+        let name = format!("{}.{:x}", record.regarding.name, nanos.max(0));
+        let event = Event {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(namespace.clone()),
+                uid: Some(self.rng.uid()),
+                creation_timestamp: Some(now.clone()),
+                resource_version: Some(self.store.next_resource_version()),
+                ..ObjectMeta::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(record.regarding.kind.api_version()),
+                kind: Some(record.regarding.kind.name().to_string()),
+                name: Some(record.regarding.name.clone()),
+                namespace: regarding_namespace,
+                uid: Some(uid),
+                resource_version: regarding_version,
+                field_path: record.field_path,
+            },
+            reason: Some(record.reason.to_string()),
+            message: Some(record.message),
+            type_: Some(record.event_type.as_str().to_string()),
+            source: Some(EventSource { component: Some(record.component.to_string()), host: record.host }),
+            first_timestamp: Some(now.clone()),
+            last_timestamp: Some(now),
+            count: Some(1),
+            reporting_component: Some(record.component.to_string()),
+            reporting_instance: Some(String::new()),
+            ..Event::default()
+        };
+        let key = ObjectKey::new(Kind::Event, &namespace, &name);
+        self.store.put(Object::Event(event));
+        self.event_index.insert(index_key, key.clone());
+        self.event_expiry.push_back((self.clock.now_ms() + EVENT_TTL_MS, key));
+    }
+
+    /// Drops Events older than the TTL, as etcd leases do for the real API server.
+    pub fn expire_events(&mut self) {
+        let now = self.clock.now_ms();
+        while self.event_expiry.front().is_some_and(|(expiry, _)| *expiry <= now) {
+            if let Some((_, key)) = self.event_expiry.pop_front() {
+                if let Some(Object::Event(event)) = self.store.get(&key) {
+                    let last = event.last_timestamp.as_ref().map_or(0, |t| self.clock.millis_of(t));
+                    if last + EVENT_TTL_MS > now {
+                        // Renewed by aggregation: keep it for another TTL from its last update.
+                        self.event_expiry.push_back((last + EVENT_TTL_MS, key));
+                        continue;
+                    }
+                }
+                self.store.remove(&key);
+            }
+        }
+        self.event_index.retain(|_, key| key.kind == Kind::Event && self.store.contains(key));
+    }
+}
+
+/// Kinds whose `metadata.generation` the API server maintains.
+fn has_generation(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob | Kind::PodDisruptionBudget
+    )
+}
+
+/// `None` when a pod is deleted at once (never scheduled, already finished, or grace 0).
+fn pod_grace_period(pod: &Pod, requested: Option<i64>) -> Option<i64> {
+    let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
+    if !bound || matches!(phase, "Succeeded" | "Failed") {
+        return None;
+    }
+    let default = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+    let grace = requested.unwrap_or(default).max(0);
+    // A grace period of 0 from kubectl (`--grace-period=0 --force`) means immediate removal.
+    (grace > 0).then_some(grace)
+}
+
+fn check_resource_version(current: &Object, proposed: &Object) -> Result<(), ApiError> {
+    match proposed.meta().resource_version.as_deref() {
+        Some(version) if Some(version) != current.meta().resource_version.as_deref() => Err(ApiError::Conflict {
+            kind: current.kind(),
+            name: current.name().to_string(),
+            detail: "the object has been modified; please apply your changes to the latest version and try again".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Fields clients cannot change through an update.
+fn keep_server_fields(current: &Object, updated: &mut Object) {
+    let current_meta = current.meta();
+    let meta = updated.meta_mut();
+    meta.uid = current_meta.uid.clone();
+    meta.creation_timestamp = current_meta.creation_timestamp.clone();
+    meta.generation = current_meta.generation;
+    meta.deletion_timestamp = current_meta.deletion_timestamp.clone();
+    meta.deletion_grace_period_seconds = current_meta.deletion_grace_period_seconds;
+    meta.namespace = current_meta.namespace.clone();
+    copy_status(current, updated);
+}
+
+macro_rules! with_status {
+    ($source:expr, $target:expr, $($variant:ident),*) => {
+        match ($source, $target) {
+            $((Object::$variant(from), Object::$variant(to)) => to.status = from.status.clone(),)*
+            _ => {}
+        }
+    };
+}
+
+fn copy_status(from: &Object, to: &mut Object) {
+    with_status!(
+        from, to, Namespace, Node, Pod, Service, PersistentVolumeClaim, PersistentVolume, Deployment, ReplicaSet,
+        DaemonSet, StatefulSet, Job, CronJob, PodDisruptionBudget
+    );
+}
+
+/// The part of an object whose change bumps `metadata.generation`.
+fn spec_of(object: &Object) -> serde_json::Value {
+    let mut value = object.to_value();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("metadata");
+        map.remove("status");
+        map.remove("apiVersion");
+        map.remove("kind");
+    }
+    value
+}
+
+/// Labels as a sorted map, creating the map when absent.
+pub fn labels_mut(meta: &mut ObjectMeta) -> &mut BTreeMap<String, String> {
+    meta.labels.get_or_insert_with(BTreeMap::new)
+}
+
+pub fn annotations_mut(meta: &mut ObjectMeta) -> &mut BTreeMap<String, String> {
+    meta.annotations.get_or_insert_with(BTreeMap::new)
+}

@@ -1,0 +1,292 @@
+//! Builds the cluster a fresh `kind create cluster` (kind v0.29, Kubernetes v1.33.1) contains:
+//! nodes with kind's labels, the system namespaces, Services, StorageClass, CoreDNS, kindnet,
+//! kube-proxy, local-path-provisioner and the control plane's static pods. The shape comes
+//! from a preset or a kind `Cluster` config.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Container, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Pod, PodSpec, ResourceRequirements, Taint,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use kubeplay_model::manifest::decode_documents;
+use kubeplay_model::{Kind, Object};
+use serde_json::Value;
+
+use crate::cluster::Cluster;
+
+const SYSTEM_MANIFEST: &str = include_str!("system.yaml");
+const KUBERNETES_VERSION: &str = "v1.33.1";
+/// How long the cluster has existed when the learner's first command runs.
+pub const CLUSTER_AGE_MS: u64 = 5 * 60 * 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    ControlPlane,
+    Worker,
+}
+
+/// The nodes of a kind cluster.
+#[derive(Clone, Debug)]
+pub struct ClusterShape {
+    pub name: String,
+    pub nodes: Vec<(Role, BTreeMap<String, String>)>,
+}
+
+/// Why a kind config could not be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid kind cluster config: {0}")]
+pub struct ShapeError(String);
+
+impl ClusterShape {
+    pub fn kind() -> ClusterShape {
+        ClusterShape { name: "kind".into(), nodes: vec![(Role::ControlPlane, BTreeMap::new())] }
+    }
+
+    pub fn kind_multi() -> ClusterShape {
+        let mut nodes = vec![(Role::ControlPlane, BTreeMap::new())];
+        nodes.extend((0..3).map(|_| (Role::Worker, BTreeMap::new())));
+        ClusterShape { name: "kind".into(), nodes }
+    }
+
+    pub fn preset(name: &str) -> Option<ClusterShape> {
+        match name {
+            "kind" => Some(ClusterShape::kind()),
+            "kind-multi" => Some(ClusterShape::kind_multi()),
+            _ => None,
+        }
+    }
+
+    /// Parses a kind `Cluster` config (`kind.x-k8s.io/v1alpha4`).
+    pub fn from_kind_config(text: &str) -> Result<ClusterShape, ShapeError> {
+        let value: Value = serde_norway::from_str(text).map_err(|e| ShapeError(e.to_string()))?;
+        if value.get("kind").and_then(Value::as_str) != Some("Cluster") {
+            return Err(ShapeError("kind must be Cluster".into()));
+        }
+        if value.get("apiVersion").and_then(Value::as_str) != Some("kind.x-k8s.io/v1alpha4") {
+            return Err(ShapeError("apiVersion must be kind.x-k8s.io/v1alpha4".into()));
+        }
+        let name = value.get("name").and_then(Value::as_str).unwrap_or("kind").to_string();
+        let mut nodes = Vec::new();
+        for node in value.get("nodes").and_then(Value::as_array).cloned().unwrap_or_else(|| vec![serde_json::json!({"role": "control-plane"})]) {
+            let role = match node.get("role").and_then(Value::as_str).unwrap_or("control-plane") {
+                "control-plane" => Role::ControlPlane,
+                "worker" => Role::Worker,
+                other => return Err(ShapeError(format!("unknown node role {other:?}"))),
+            };
+            let labels = node
+                .get("labels")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
+                .unwrap_or_default();
+            nodes.push((role, labels));
+        }
+        if nodes.len() > 1000 {
+            return Err(ShapeError("at most 1000 nodes are supported".into()));
+        }
+        if !nodes.iter().any(|(role, _)| *role == Role::ControlPlane) {
+            return Err(ShapeError("a cluster needs a control-plane node".into()));
+        }
+        Ok(ClusterShape { name, nodes })
+    }
+
+    /// Node names as kind derives them: `<cluster>-<role>[N]`, the first without a number.
+    pub fn node_names(&self) -> Vec<String> {
+        let mut counters = BTreeMap::new();
+        self.nodes
+            .iter()
+            .map(|(role, _)| {
+                let role_name = match role {
+                    Role::ControlPlane => "control-plane",
+                    Role::Worker => "worker",
+                };
+                let counter = counters.entry(role_name).or_insert(0);
+                *counter += 1;
+                if *counter == 1 { format!("{}-{role_name}", self.name) } else { format!("{}-{role_name}{counter}", self.name) }
+            })
+            .collect()
+    }
+}
+
+/// Creates a cluster of `shape` whose creation lies `CLUSTER_AGE_MS` before `start`.
+pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
+    let created = start.checked_sub(jiff::SignedDuration::from_millis(CLUSTER_AGE_MS as i64)).unwrap_or(start);
+    let mut cluster = Cluster::new(created, seed);
+    let single = shape.nodes.len() == 1;
+    for (index, (name, (role, labels))) in shape.node_names().into_iter().zip(&shape.nodes).enumerate() {
+        let node = make_node(&name, *role, labels, index, single);
+        let _ = cluster.api.create(Object::Node(node), false);
+        for image in PRELOADED_IMAGES {
+            cluster.kubelets.preload_image(&name, image);
+        }
+    }
+    for document in decode_documents(SYSTEM_MANIFEST, "system").into_iter().flatten() {
+        let _ = cluster.api.create(document.object, false);
+    }
+    for (name, (role, _)) in shape.node_names().into_iter().zip(&shape.nodes) {
+        if *role == Role::ControlPlane {
+            for pod in static_pods(&name) {
+                let _ = cluster.api.create(Object::Pod(pod), false);
+            }
+        }
+    }
+    cluster.run_until(CLUSTER_AGE_MS);
+    cluster
+}
+
+/// Images baked into kind's node image.
+const PRELOADED_IMAGES: &[&str] = &[
+    "registry.k8s.io/coredns/coredns:v1.12.0",
+    "docker.io/kindest/kindnetd:v20250512-df8de77b",
+    "registry.k8s.io/kube-proxy:v1.33.1",
+    "docker.io/kindest/local-path-provisioner:v20250214-acbabc1a",
+    "registry.k8s.io/etcd:3.5.21-0",
+    "registry.k8s.io/kube-apiserver:v1.33.1",
+    "registry.k8s.io/kube-controller-manager:v1.33.1",
+    "registry.k8s.io/kube-scheduler:v1.33.1",
+];
+
+fn quantity(text: &str) -> Quantity {
+    Quantity(text.to_string())
+}
+
+fn make_node(name: &str, role: Role, extra_labels: &BTreeMap<String, String>, index: usize, single: bool) -> Node {
+    let mut labels: BTreeMap<String, String> = [
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/hostname", name),
+        ("kubernetes.io/os", "linux"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut taints = Vec::new();
+    if role == Role::ControlPlane {
+        labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
+        if !single {
+            labels.insert("node.kubernetes.io/exclude-from-external-load-balancers".into(), String::new());
+            taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), effect: "NoSchedule".into(), ..Taint::default() });
+        }
+    }
+    labels.extend(extra_labels.clone());
+    let resources: BTreeMap<String, Quantity> = [
+        ("cpu", "8"),
+        ("ephemeral-storage", "489620016Ki"),
+        ("hugepages-1Gi", "0"),
+        ("hugepages-2Mi", "0"),
+        ("memory", "16331380Ki"),
+        ("pods", "110"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), quantity(v)))
+    .collect();
+    let condition = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
+        type_: type_.into(),
+        status: status.into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        ..NodeCondition::default()
+    };
+    let annotations = [
+        ("kubeadm.alpha.kubernetes.io/cri-socket", "unix:///run/containerd/containerd.sock"),
+        ("node.alpha.kubernetes.io/ttl", "0"),
+        ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let cidr = format!("10.244.{index}.0/24");
+    Node {
+        metadata: ObjectMeta { name: Some(name.into()), labels: Some(labels), annotations: Some(annotations), ..ObjectMeta::default() },
+        spec: Some(NodeSpec {
+            pod_cidr: Some(cidr.clone()),
+            pod_cidrs: Some(vec![cidr]),
+            provider_id: Some(format!("kind://docker/kind/{name}")),
+            taints: (!taints.is_empty()).then_some(taints),
+            ..NodeSpec::default()
+        }),
+        status: Some(NodeStatus {
+            addresses: Some(vec![
+                NodeAddress { type_: "InternalIP".into(), address: format!("172.18.0.{}", index + 2) },
+                NodeAddress { type_: "Hostname".into(), address: name.into() },
+            ]),
+            allocatable: Some(resources.clone()),
+            capacity: Some(resources),
+            conditions: Some(vec![
+                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ]),
+            node_info: Some(NodeSystemInfo {
+                architecture: "amd64".into(),
+                boot_id: String::new(),
+                container_runtime_version: "containerd://2.1.1".into(),
+                kernel_version: "6.8.0-60-generic".into(),
+                kube_proxy_version: String::new(),
+                kubelet_version: KUBERNETES_VERSION.into(),
+                machine_id: String::new(),
+                operating_system: "linux".into(),
+                os_image: "Debian GNU/Linux 12 (bookworm)".into(),
+                system_uuid: String::new(),
+                swap: None,
+            }),
+            ..NodeStatus::default()
+        }),
+    }
+}
+
+/// The kubeadm static pods of a control-plane node, mirrored into the API.
+fn static_pods(node: &str) -> Vec<Pod> {
+    let components = [
+        ("etcd", "registry.k8s.io/etcd:3.5.21-0", Some(("100m", "100Mi"))),
+        ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.33.1", Some(("250m", ""))),
+        ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.33.1", Some(("200m", ""))),
+        ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.33.1", Some(("100m", ""))),
+    ];
+    components
+        .into_iter()
+        .map(|(component, image, requests)| {
+            let mut request_map = BTreeMap::new();
+            if let Some((cpu, memory)) = requests {
+                request_map.insert("cpu".to_string(), quantity(cpu));
+                if !memory.is_empty() {
+                    request_map.insert("memory".to_string(), quantity(memory));
+                }
+            }
+            Pod {
+                metadata: ObjectMeta {
+                    name: Some(format!("{component}-{node}")),
+                    namespace: Some("kube-system".into()),
+                    labels: Some([("component".to_string(), component.to_string()), ("tier".to_string(), "control-plane".to_string())].into()),
+                    annotations: Some([("kubernetes.io/config.source".to_string(), "file".to_string())].into()),
+                    owner_references: Some(vec![OwnerReference {
+                        api_version: "v1".into(),
+                        kind: Kind::Node.name().into(),
+                        name: node.into(),
+                        uid: String::new(),
+                        controller: Some(true),
+                        block_owner_deletion: None,
+                    }]),
+                    ..ObjectMeta::default()
+                },
+                spec: Some(PodSpec {
+                    node_name: Some(node.into()),
+                    host_network: Some(true),
+                    priority_class_name: Some("system-node-critical".into()),
+                    containers: vec![Container {
+                        name: component.into(),
+                        image: Some(image.into()),
+                        command: Some(vec![component.into()]),
+                        resources: Some(ResourceRequirements { requests: Some(request_map), ..ResourceRequirements::default() }),
+                        ..Container::default()
+                    }],
+                    ..PodSpec::default()
+                }),
+                status: None,
+            }
+        })
+        .collect()
+}

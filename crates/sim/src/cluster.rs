@@ -1,0 +1,277 @@
+//! The driver: owns the API server, the kubelets, the timers and the work queue; turns watch
+//! events into reconcile work, applies what controllers intend, and advances virtual time
+//! from one scheduled change to the next.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashSet, VecDeque};
+
+use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+
+use crate::api::{ApiServer, EventRecord, EventType};
+use crate::clock::{Clock, Millis};
+use crate::controllers::{self, Action, Context, ControllerId, Reconciliation};
+use crate::kubelet::{KubeletTimer, Kubelets};
+use crate::rng::SimRng;
+use crate::store::{WatchEvent, WatchEventType};
+
+/// Reconciles at one instant at most, so a controller bug cannot hang the page.
+const MAX_RECONCILES_PER_INSTANT: usize = 200_000;
+const EVENT_EXPIRY_PERIOD_MS: Millis = 60_000;
+/// The scheduler's work key: it schedules every pending pod in one pass.
+fn scheduler_key() -> ObjectKey {
+    ObjectKey::cluster(Kind::Node, "")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum TimerKind {
+    Kubelet(KubeletTimer),
+    Requeue(ControllerId, ObjectKey),
+    ExpireEvents,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Timer {
+    at_ms: Millis,
+    sequence: u64,
+    kind: TimerKind,
+}
+
+pub struct Cluster {
+    pub api: ApiServer,
+    pub kubelets: Kubelets,
+    timers: BinaryHeap<Reverse<Timer>>,
+    sequence: u64,
+    queue: VecDeque<(ControllerId, ObjectKey)>,
+    queued: HashSet<(ControllerId, ObjectKey)>,
+    reconciles: u64,
+}
+
+impl Cluster {
+    pub fn new(start: jiff::Timestamp, seed: u64) -> Cluster {
+        let mut cluster = Cluster {
+            api: ApiServer::new(Clock::new(start), SimRng::seeded(seed)),
+            kubelets: Kubelets::default(),
+            timers: BinaryHeap::new(),
+            sequence: 0,
+            queue: VecDeque::new(),
+            queued: HashSet::new(),
+            reconciles: 0,
+        };
+        cluster.schedule(EVENT_EXPIRY_PERIOD_MS, TimerKind::ExpireEvents);
+        cluster
+    }
+
+    pub fn now_ms(&self) -> Millis {
+        self.api.clock.now_ms()
+    }
+
+    /// How many reconciles and kubelet steps ran so far (for benchmarks).
+    pub fn reconciles(&self) -> u64 {
+        self.reconciles
+    }
+
+    fn schedule(&mut self, delay_ms: Millis, kind: TimerKind) {
+        self.sequence += 1;
+        let at_ms = self.now_ms().saturating_add(delay_ms);
+        self.timers.push(Reverse(Timer { at_ms, sequence: self.sequence, kind }));
+    }
+
+    fn enqueue(&mut self, controller: ControllerId, key: ObjectKey) {
+        if self.queued.insert((controller, key.clone())) {
+            self.queue.push_back((controller, key));
+        }
+    }
+
+    /// Processes everything due at the current instant until nothing is left to do.
+    pub fn settle(&mut self) {
+        let mut budget = MAX_RECONCILES_PER_INSTANT;
+        loop {
+            for event in self.api.store.take_watch_events() {
+                self.dispatch(event);
+            }
+            let Some((controller, key)) = self.queue.pop_front() else { break };
+            self.queued.remove(&(controller, key.clone()));
+            let reconciliation = {
+                let ctx = Context { store: &self.api.store, now: self.api.clock.now() };
+                match controller {
+                    ControllerId::Deployment => controllers::deployment::reconcile(&key, &ctx),
+                    ControllerId::ReplicaSet => controllers::replicaset::reconcile(&key, &ctx),
+                    ControllerId::DaemonSet => controllers::daemonset::reconcile(&key, &ctx),
+                    ControllerId::GarbageCollector => controllers::gc::reconcile(&key, &ctx),
+                    ControllerId::Scheduler => controllers::scheduler::reconcile(&ctx),
+                }
+            };
+            self.reconciles += 1;
+            self.apply(controller, &key, reconciliation);
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Advances virtual time to `target_ms`, running every change scheduled on the way.
+    pub fn run_until(&mut self, target_ms: Millis) {
+        self.settle();
+        while let Some(Reverse(timer)) = self.timers.peek() {
+            if timer.at_ms > target_ms {
+                break;
+            }
+            let Some(Reverse(timer)) = self.timers.pop() else { break };
+            self.api.clock.advance_to(timer.at_ms);
+            self.fire(timer.kind);
+            self.settle();
+        }
+        self.api.clock.advance_to(target_ms);
+        self.settle();
+    }
+
+    pub fn advance(&mut self, delta_ms: Millis) {
+        let target = self.now_ms().saturating_add(delta_ms);
+        self.run_until(target);
+    }
+
+    /// When the next scheduled change happens, if any (for "step to next change").
+    pub fn next_change_at(&self) -> Option<Millis> {
+        self.timers.iter().map(|Reverse(t)| t.at_ms).min()
+    }
+
+    fn fire(&mut self, kind: TimerKind) {
+        match kind {
+            TimerKind::Kubelet(timer) => {
+                let mut timers = Vec::new();
+                self.kubelets.step(timer, &mut self.api, &mut timers);
+                self.reconciles += 1;
+                for (delay, timer) in timers {
+                    self.schedule(delay, TimerKind::Kubelet(timer));
+                }
+            }
+            TimerKind::Requeue(controller, key) => self.enqueue(controller, key),
+            TimerKind::ExpireEvents => {
+                self.api.expire_events();
+                self.schedule(EVENT_EXPIRY_PERIOD_MS, TimerKind::ExpireEvents);
+            }
+        }
+    }
+
+    /// The informers' event handlers: which work a change causes.
+    fn dispatch(&mut self, event: WatchEvent) {
+        let object = &event.object;
+        let deleted = event.event_type == WatchEventType::Deleted;
+        if deleted {
+            for dependent in self.api.store.dependents_of(object.uid()).map(Object::key).collect::<Vec<_>>() {
+                self.enqueue(ControllerId::GarbageCollector, dependent);
+            }
+        } else if object.meta().is_deleting() && object.meta().finalizers.as_ref().is_some_and(|f| !f.is_empty()) {
+            self.enqueue(ControllerId::GarbageCollector, object.key());
+        }
+        if let Some(owner) = object.meta().controller_ref() {
+            let owner_kind = match owner.kind.as_str() {
+                "ReplicaSet" => Some((ControllerId::ReplicaSet, Kind::ReplicaSet)),
+                "Deployment" => Some((ControllerId::Deployment, Kind::Deployment)),
+                "DaemonSet" => Some((ControllerId::DaemonSet, Kind::DaemonSet)),
+                _ => None,
+            };
+            if let Some((controller, kind)) = owner_kind {
+                self.enqueue(controller, ObjectKey::new(kind, object.namespace(), &owner.name));
+            }
+            // An owner that is already gone: let the garbage collector decide.
+            if self.api.store.get_by_uid(&owner.uid).is_none() && !deleted {
+                self.enqueue(ControllerId::GarbageCollector, object.key());
+            }
+        }
+        match object {
+            Object::Deployment(_) if !deleted => self.enqueue(ControllerId::Deployment, object.key()),
+            Object::ReplicaSet(_) if !deleted => self.enqueue(ControllerId::ReplicaSet, object.key()),
+            Object::DaemonSet(_) if !deleted => self.enqueue(ControllerId::DaemonSet, object.key()),
+            Object::Namespace(_) if !deleted && object.meta().is_deleting() => self.enqueue(ControllerId::GarbageCollector, object.key()),
+            Object::Node(_) => {
+                let daemon_sets: Vec<ObjectKey> = self.api.store.list(Kind::DaemonSet, None).map(Object::key).collect();
+                for key in daemon_sets {
+                    self.enqueue(ControllerId::DaemonSet, key);
+                }
+                self.enqueue(ControllerId::Scheduler, scheduler_key());
+            }
+            Object::Pod(pod) => self.dispatch_pod(pod, deleted),
+            _ => {}
+        }
+    }
+
+    fn dispatch_pod(&mut self, pod: &Pod, deleted: bool) {
+        if deleted {
+            self.kubelets.forget(pod.metadata.uid_str());
+            // Freed resources may let pending pods fit.
+            self.enqueue(ControllerId::Scheduler, scheduler_key());
+            return;
+        }
+        let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+        if !bound && !pod.metadata.is_deleting() {
+            self.enqueue(ControllerId::Scheduler, scheduler_key());
+        }
+        if pod.metadata.controller_ref().is_none() && !pod.metadata.is_deleting() {
+            // An orphan: any ReplicaSet of its namespace may adopt it.
+            let candidates: Vec<ObjectKey> = self.api.store.list(Kind::ReplicaSet, Some(pod.metadata.namespace_str())).map(Object::key).collect();
+            for key in candidates {
+                self.enqueue(ControllerId::ReplicaSet, key);
+            }
+        }
+        if bound {
+            let mut timers = Vec::new();
+            self.kubelets.observe(pod, &mut self.api, &mut timers);
+            for (delay, timer) in timers {
+                self.schedule(delay, TimerKind::Kubelet(timer));
+            }
+        }
+    }
+
+    fn apply(&mut self, controller: ControllerId, key: &ObjectKey, reconciliation: Reconciliation) {
+        for action in reconciliation.actions {
+            // A failed write is what a real controller would log and retry; the next
+            // reconcile sees the current state and tries again.
+            let _ = self.apply_action(action);
+        }
+        if let Some(delay) = reconciliation.requeue_after_ms {
+            self.schedule(delay, TimerKind::Requeue(controller, key.clone()));
+        }
+    }
+
+    fn apply_action(&mut self, action: Action) -> Result<(), kubeplay_model::ApiError> {
+        match action {
+            Action::Create { object, event } => {
+                let created = self.api.create(object, false)?;
+                if let Some(event) = event {
+                    self.api.record_event(EventRecord {
+                        regarding: event.regarding,
+                        event_type: EventType::Normal,
+                        reason: event.reason,
+                        message: format!("{}{}", event.message_prefix, created.name()),
+                        component: event.component,
+                        host: None,
+                        field_path: None,
+                    });
+                }
+            }
+            Action::Update(object) => {
+                self.api.update(object)?;
+            }
+            Action::UpdateStatus(object) => {
+                self.api.update_status(object)?;
+            }
+            Action::Delete { key, options, event } => {
+                self.api.delete(&key, options)?;
+                if let Some(event) = event {
+                    self.api.record_event(event);
+                }
+            }
+            Action::Event(event) => self.api.record_event(event),
+        }
+        Ok(())
+    }
+
+    /// Pods that `get_typed` would return, for convenience in tests and printers.
+    pub fn pods(&self, namespace: Option<&str>) -> Vec<&Pod> {
+        self.api.store.list(Kind::Pod, namespace).filter_map(Pod::from_object).collect()
+    }
+}

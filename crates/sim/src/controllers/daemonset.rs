@@ -1,0 +1,207 @@
+//! The DaemonSet controller (`pkg/controller/daemon`), enough for kind's system DaemonSets and
+//! basic use: one pod per eligible node (nodeSelector, node affinity, taints with the
+//! tolerations the controller adds), pods pinned by node-name affinity, RollingUpdate by
+//! maxUnavailable, and status.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetStatus};
+use k8s_openapi::api::core::v1::{
+    Affinity, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodTemplateSpec, Toleration,
+};
+use kubeplay_model::intstr::scaled_value;
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+
+use super::pods::{is_active, is_available, is_ready, pod_from_template};
+use super::scheduler::{matches_node_affinity, untolerated_taint};
+use super::{Action, Context, CreatedEvent, Reconciliation, is_controlled_by, template_hash};
+use crate::admission::TEMPLATE_GENERATION_ANNOTATION;
+use crate::api::DeleteOptions;
+
+const COMPONENT: &str = "daemonset-controller";
+
+/// `AddOrUpdateDaemonPodTolerations`.
+fn daemon_tolerations(template: &PodTemplateSpec) -> Vec<Toleration> {
+    let mut tolerations = template.spec.as_ref().and_then(|s| s.tolerations.clone()).unwrap_or_default();
+    let host_network = template.spec.as_ref().and_then(|s| s.host_network).unwrap_or(false);
+    let mut wanted = vec![
+        ("node.kubernetes.io/not-ready", "NoExecute"),
+        ("node.kubernetes.io/unreachable", "NoExecute"),
+        ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+        ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+        ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+        ("node.kubernetes.io/unschedulable", "NoSchedule"),
+    ];
+    if host_network {
+        wanted.push(("node.kubernetes.io/network-unavailable", "NoSchedule"));
+    }
+    for (key, effect) in wanted {
+        if !tolerations.iter().any(|t| t.key.as_deref() == Some(key) && t.effect.as_deref() == Some(effect)) {
+            tolerations.push(Toleration { key: Some(key.into()), operator: Some("Exists".into()), effect: Some(effect.into()), ..Toleration::default() });
+        }
+    }
+    tolerations
+}
+
+/// (shouldRun, shouldContinueRunning) for a node, as `NodeShouldRunDaemonPod`.
+fn should_run(template: &PodTemplateSpec, tolerations: &[Toleration], node: &Node) -> (bool, bool) {
+    let probe = Pod { spec: template.spec.clone(), ..Pod::default() };
+    if !matches_node_affinity(&probe, node) {
+        return (false, false);
+    }
+    match untolerated_taint(tolerations, node) {
+        None => (true, true),
+        Some(taint) => (false, taint.effect != "NoExecute"),
+    }
+}
+
+pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
+    let mut result = Reconciliation::default();
+    let Some(ds) = ctx.store.get_typed::<DaemonSet>(&key.namespace, &key.name) else { return result };
+    let Some(spec) = ds.spec.clone() else { return result };
+    let ds_object = ds.clone().into_object();
+    let hash = template_hash(&spec.template, ds.status.as_ref().and_then(|s| s.collision_count));
+    let generation = ds.metadata.annotation(TEMPLATE_GENERATION_ANNOTATION).unwrap_or("1").to_string();
+    let tolerations = daemon_tolerations(&spec.template);
+    let min_ready = spec.min_ready_seconds.unwrap_or(0);
+
+    let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
+    for object in ctx.store.dependents_of(ds.metadata.uid_str()) {
+        if let Object::Pod(pod) = object {
+            if is_controlled_by(&pod.metadata, ds.metadata.uid_str()) && is_active(pod) {
+                by_node.entry(target_node(pod)).or_default().push(pod);
+            }
+        }
+    }
+    let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
+    let mut status = DaemonSetStatus { observed_generation: ds.metadata.generation, collision_count: ds.status.as_ref().and_then(|s| s.collision_count), ..DaemonSetStatus::default() };
+    let desired: i32 = nodes.iter().filter(|node| should_run(&spec.template, &tolerations, node).0).count() as i32;
+    let rolling = spec.update_strategy.as_ref().is_none_or(|s| s.type_.as_deref() != Some("OnDelete"));
+    let max_unavailable = spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.as_ref())
+        .and_then(|r| r.max_unavailable.as_ref())
+        .and_then(|v| scaled_value(v, desired, true))
+        .unwrap_or(1)
+        .max(if desired > 0 { 1 } else { 0 });
+    let mut unavailable = 0;
+    let mut replace_candidates = Vec::new();
+    for node in &nodes {
+        let node_name = node.metadata.name_str();
+        let (run, keep) = should_run(&spec.template, &tolerations, node);
+        let pods = by_node.remove(node_name).unwrap_or_default();
+        if run {
+            status.desired_number_scheduled += 1;
+        }
+        if pods.is_empty() {
+            if run && !ds.metadata.is_deleting() {
+                let mut template = spec.template.clone();
+                let labels = template.metadata.get_or_insert_with(Default::default).labels.get_or_insert_with(BTreeMap::new);
+                labels.insert("controller-revision-hash".into(), hash.clone());
+                labels.insert("pod-template-generation".into(), generation.clone());
+                let mut pod = pod_from_template(&template, &ds_object);
+                if let Some(pod_spec) = pod.spec.as_mut() {
+                    pod_spec.tolerations = Some(tolerations.clone());
+                    pin_to_node(pod_spec, node_name);
+                }
+                result.actions.push(Action::Create {
+                    object: Object::Pod(pod),
+                    event: Some(CreatedEvent { regarding: key.clone(), reason: "SuccessfulCreate", message_prefix: "Created pod: ", component: COMPONENT }),
+                });
+                unavailable += 1;
+            }
+            continue;
+        }
+        if !keep {
+            for pod in &pods {
+                result.actions.push(delete_pod(key, pod));
+            }
+            status.number_misscheduled += 1;
+            continue;
+        }
+        if !run {
+            status.number_misscheduled += 1;
+        }
+        status.current_number_scheduled += 1;
+        let oldest = pods[0];
+        for extra in &pods[1..] {
+            result.actions.push(delete_pod(key, extra));
+        }
+        let updated = oldest.metadata.label("controller-revision-hash") == Some(hash.as_str());
+        if is_ready(oldest) {
+            status.number_ready += 1;
+        }
+        if is_available(oldest, min_ready, ctx.now) {
+            status.number_available = Some(status.number_available.unwrap_or(0) + 1);
+            if !updated {
+                replace_candidates.push(oldest);
+            }
+        } else {
+            unavailable += 1;
+            if !updated && rolling {
+                result.actions.push(delete_pod(key, oldest));
+            }
+        }
+        if updated {
+            status.updated_number_scheduled = Some(status.updated_number_scheduled.unwrap_or(0) + 1);
+        }
+    }
+    // Pods for nodes that no longer exist.
+    for pods in by_node.values() {
+        for pod in pods {
+            result.actions.push(delete_pod(key, pod));
+        }
+    }
+    if rolling {
+        let budget = usize::try_from((max_unavailable - unavailable).max(0)).unwrap_or(0);
+        for pod in replace_candidates.into_iter().take(budget) {
+            result.actions.push(delete_pod(key, pod));
+        }
+    }
+    status.number_unavailable = Some(status.desired_number_scheduled - status.number_available.unwrap_or(0)).filter(|n| *n > 0);
+    if ds.status.as_ref() != Some(&status) {
+        let mut updated = ds.clone();
+        updated.status = Some(status);
+        result.actions.push(Action::UpdateStatus(updated.into_object()));
+    }
+    result
+}
+
+fn delete_pod(owner: &ObjectKey, pod: &Pod) -> Action {
+    let message = format!("Deleted pod: {}", pod.metadata.name_str());
+    Action::Delete {
+        key: ObjectKey::new(Kind::Pod, pod.metadata.namespace_str(), pod.metadata.name_str()),
+        options: DeleteOptions::default(),
+        event: Some(super::event(owner.clone(), crate::api::EventType::Normal, "SuccessfulDelete", message, COMPONENT)),
+    }
+}
+
+/// The node a daemon pod is for: its `nodeName`, or the node its affinity pins it to.
+fn target_node(pod: &Pod) -> String {
+    let spec = pod.spec.as_ref();
+    if let Some(node) = spec.and_then(|s| s.node_name.clone()) {
+        return node;
+    }
+    spec.and_then(|s| s.affinity.as_ref())
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
+        .and_then(|s| s.node_selector_terms.first())
+        .and_then(|t| t.match_fields.as_ref())
+        .and_then(|f| f.iter().find(|r| r.key == "metadata.name"))
+        .and_then(|r| r.values.as_ref())
+        .and_then(|v| v.first().cloned())
+        .unwrap_or_default()
+}
+
+/// `ReplaceDaemonSetPodNodeNameNodeAffinity`: one required term on `metadata.name`.
+fn pin_to_node(spec: &mut k8s_openapi::api::core::v1::PodSpec, node: &str) {
+    let term = NodeSelectorTerm {
+        match_fields: Some(vec![NodeSelectorRequirement { key: "metadata.name".into(), operator: "In".into(), values: Some(vec![node.into()]) }]),
+        match_expressions: None,
+    };
+    let affinity = spec.affinity.get_or_insert_with(Affinity::default);
+    let node_affinity = affinity.node_affinity.get_or_insert_with(NodeAffinity::default);
+    node_affinity.required_during_scheduling_ignored_during_execution = Some(NodeSelector { node_selector_terms: vec![term] });
+}

@@ -1,0 +1,108 @@
+//! Controllers written as level-triggered reconcilers: each reads the store and returns the
+//! changes it intends (creates, updates, deletes, Events) plus when to look again. The driver
+//! in `cluster.rs` applies them; no controller writes anything itself.
+
+pub mod daemonset;
+pub mod deployment;
+pub mod gc;
+pub mod pods;
+pub mod replicaset;
+pub mod scheduler;
+
+use jiff::Timestamp;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Object, ObjectKey};
+
+use crate::api::{DeleteOptions, EventRecord, EventType};
+use crate::clock::Millis;
+use crate::store::Store;
+
+/// Which controller a work item is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ControllerId {
+    Deployment,
+    ReplicaSet,
+    DaemonSet,
+    GarbageCollector,
+    Scheduler,
+}
+
+/// An Event to record about an object once it exists (its name may be generated).
+#[derive(Clone, Debug)]
+pub struct CreatedEvent {
+    pub regarding: ObjectKey,
+    pub reason: &'static str,
+    /// Followed by the created object's name.
+    pub message_prefix: &'static str,
+    pub component: &'static str,
+}
+
+/// A change a controller intends.
+#[derive(Clone, Debug)]
+pub enum Action {
+    Create { object: Object, event: Option<CreatedEvent> },
+    Update(Object),
+    UpdateStatus(Object),
+    Delete { key: ObjectKey, options: DeleteOptions, event: Option<EventRecord> },
+    Event(EventRecord),
+}
+
+/// The outcome of one reconcile.
+#[derive(Debug, Default)]
+pub struct Reconciliation {
+    pub actions: Vec<Action>,
+    pub requeue_after_ms: Option<Millis>,
+}
+
+impl Reconciliation {
+    pub fn requeue_within(&mut self, delay_ms: Millis) {
+        self.requeue_after_ms = Some(self.requeue_after_ms.map_or(delay_ms, |current| current.min(delay_ms)));
+    }
+}
+
+/// What every reconcile may read.
+pub struct Context<'a> {
+    pub store: &'a Store,
+    pub now: Timestamp,
+}
+
+/// `NewControllerRef`: the owner reference a controller stamps on what it creates.
+pub fn controller_ref(owner: &Object) -> OwnerReference {
+    OwnerReference {
+        api_version: owner.kind().api_version(),
+        kind: owner.kind().name().to_string(),
+        name: owner.name().to_string(),
+        uid: owner.uid().to_string(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
+pub fn is_controlled_by(meta: &ObjectMeta, owner_uid: &str) -> bool {
+    meta.controller_ref().is_some_and(|owner| owner.uid == owner_uid)
+}
+
+pub fn event(regarding: ObjectKey, event_type: EventType, reason: &'static str, message: String, component: &'static str) -> EventRecord {
+    EventRecord { regarding, event_type, reason, message, component, host: None, field_path: None }
+}
+
+/// FNV-1a 32-bit, as `ComputeHash` uses for pod-template-hash.
+pub fn fnv1a32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |hash, byte| (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193))
+}
+
+/// `SafeEncodeString`: maps each character of the decimal hash onto the name alphabet.
+pub fn safe_encode(text: &str) -> String {
+    text.bytes().map(|b| char::from(crate::rng::NAME_ALPHABET[usize::from(b) % 27])).collect()
+}
+
+/// `ComputeHash(template, collisionCount)` over a canonical serialization of the template.
+pub fn template_hash<T: serde::Serialize>(template: &T, collision_count: Option<i32>) -> String {
+    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
+    if let Some(count) = collision_count {
+        bytes.extend_from_slice(&(count as u32).to_le_bytes());
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+    }
+    safe_encode(&fnv1a32(&bytes).to_string())
+}

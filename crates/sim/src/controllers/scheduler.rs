@@ -1,0 +1,318 @@
+//! The default scheduler, reduced to the plugins that decide placement in a kind cluster:
+//! NodeName, NodeUnschedulable, TaintToleration, NodeAffinity (nodeSelector and required
+//! terms), NodeResourcesFit, then scoring by least allocation and spreading of an owner's
+//! pods. Unschedulable pods get the real `FailedScheduling` message.
+
+use std::collections::{BTreeMap, HashMap};
+
+use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::quantity::Quantity;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+
+use super::pods::is_active;
+use super::{Action, Context, Reconciliation, event};
+use crate::api::EventType;
+
+const COMPONENT: &str = "default-scheduler";
+
+/// Requested resources in milli-units.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Resources {
+    pub cpu_milli: i128,
+    pub memory_milli: i128,
+    pub pods: i128,
+}
+
+pub fn pod_requests(pod: &Pod) -> Resources {
+    let mut total = Resources { pods: 1, ..Resources::default() };
+    let Some(spec) = &pod.spec else { return total };
+    let request = |c: &k8s_openapi::api::core::v1::Container, name: &str| {
+        let resources = c.resources.as_ref();
+        resources
+            .and_then(|r| r.requests.as_ref())
+            .and_then(|r| r.get(name))
+            .or_else(|| resources.and_then(|r| r.limits.as_ref()).and_then(|l| l.get(name)))
+            .and_then(|q| Quantity::parse(&q.0))
+            .map_or(0, |q| q.milli)
+    };
+    for container in &spec.containers {
+        total.cpu_milli += request(container, "cpu");
+        total.memory_milli += request(container, "memory");
+    }
+    for container in spec.init_containers.iter().flatten() {
+        total.cpu_milli = total.cpu_milli.max(request(container, "cpu"));
+        total.memory_milli = total.memory_milli.max(request(container, "memory"));
+    }
+    total
+}
+
+pub fn node_allocatable(node: &Node) -> Resources {
+    let status = node.status.as_ref();
+    let get = |name: &str| {
+        status
+            .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()))
+            .and_then(|a| a.get(name))
+            .and_then(|q| Quantity::parse(&q.0))
+            .map_or(0, |q| q.milli)
+    };
+    Resources { cpu_milli: get("cpu"), memory_milli: get("memory"), pods: get("pods") / 1000 }
+}
+
+/// Why a node cannot take a pod, as the scheduler words it.
+fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
+    let spec = pod.spec.clone().unwrap_or_default();
+    let node_name = node.metadata.name_str();
+    if spec.node_name.as_deref().is_some_and(|name| name != node_name) {
+        return vec!["node(s) didn't match the requested node name".into()];
+    }
+    let tolerations = spec.tolerations.clone().unwrap_or_default();
+    if node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false) {
+        let unschedulable = Taint { key: "node.kubernetes.io/unschedulable".into(), effect: "NoSchedule".into(), ..Taint::default() };
+        if !tolerates(&tolerations, &unschedulable) {
+            return vec!["node(s) were unschedulable".into()];
+        }
+    }
+    if let Some(taint) = untolerated_taint(&tolerations, node) {
+        return vec![format!("node(s) had untolerated taint {{{}: {}}}", taint.key, taint.value.clone().unwrap_or_default())];
+    }
+    if !matches_node_affinity(pod, node) {
+        return vec!["node(s) didn't match Pod's node affinity/selector".into()];
+    }
+    let requested = pod_requests(pod);
+    let allocatable = node_allocatable(node);
+    let mut reasons = Vec::new();
+    if used.pods + 1 > allocatable.pods {
+        reasons.push("Too many pods".to_string());
+    }
+    if requested.cpu_milli > 0 && used.cpu_milli + requested.cpu_milli > allocatable.cpu_milli {
+        reasons.push("Insufficient cpu".into());
+    }
+    if requested.memory_milli > 0 && used.memory_milli + requested.memory_milli > allocatable.memory_milli {
+        reasons.push("Insufficient memory".into());
+    }
+    reasons
+}
+
+/// The first NoSchedule/NoExecute taint no toleration covers.
+pub fn untolerated_taint<'a>(tolerations: &[Toleration], node: &'a Node) -> Option<&'a Taint> {
+    node.spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+        .find(|taint| !tolerates(tolerations, taint))
+}
+
+pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
+    tolerations.iter().any(|toleration| {
+        let effect_ok = toleration.effect.as_deref().is_none_or(|e| e.is_empty() || e == taint.effect);
+        let key_ok = toleration.key.as_deref().is_none_or(|k| k.is_empty() || k == taint.key);
+        let value_ok = match toleration.operator.as_deref() {
+            Some("Exists") => true,
+            _ => toleration.value.as_deref().unwrap_or_default() == taint.value.as_deref().unwrap_or_default(),
+        };
+        effect_ok && key_ok && value_ok && (toleration.key.is_some() || toleration.operator.as_deref() == Some("Exists"))
+    })
+}
+
+/// nodeSelector and required node affinity (labels and `metadata.name` fields).
+pub fn matches_node_affinity(pod: &Pod, node: &Node) -> bool {
+    let Some(spec) = &pod.spec else { return true };
+    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let selector_ok = spec.node_selector.iter().flatten().all(|(k, v)| labels.get(k) == Some(v));
+    let required = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref());
+    let affinity_ok = required.is_none_or(|selector| {
+        selector.node_selector_terms.iter().any(|term| term_matches(term, &labels, node.metadata.name_str()))
+    });
+    selector_ok && affinity_ok
+}
+
+fn term_matches(term: &NodeSelectorTerm, labels: &BTreeMap<String, String>, name: &str) -> bool {
+    let expressions_ok = term.match_expressions.iter().flatten().all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)));
+    let fields_ok = term.match_fields.iter().flatten().all(|r| r.key != "metadata.name" || requirement_matches(r, Some(name)));
+    (term.match_expressions.is_some() || term.match_fields.is_some()) && expressions_ok && fields_ok
+}
+
+fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str>) -> bool {
+    let values = requirement.values.clone().unwrap_or_default();
+    let number = |v: &str| v.parse::<i64>().ok();
+    match requirement.operator.as_str() {
+        "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
+        "NotIn" => value.is_none_or(|v| !values.iter().any(|x| x == v)),
+        "Exists" => value.is_some(),
+        "DoesNotExist" => value.is_none(),
+        "Gt" => value.and_then(number).zip(values.first().and_then(|v| number(v))).is_some_and(|(a, b)| a > b),
+        "Lt" => value.and_then(number).zip(values.first().and_then(|v| number(v))).is_some_and(|(a, b)| a < b),
+        _ => false,
+    }
+}
+
+/// One scheduling pass over every pending pod, in creation order.
+pub fn reconcile(ctx: &Context) -> Reconciliation {
+    let mut result = Reconciliation::default();
+    let mut pending: Vec<&Pod> = ctx.store.unscheduled_pods().filter(|pod| is_active(pod)).collect();
+    if pending.is_empty() {
+        return result;
+    }
+    pending.sort_by(|a, b| a.metadata.creation_timestamp.cmp(&b.metadata.creation_timestamp).then(a.metadata.name.cmp(&b.metadata.name)));
+    let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
+    let mut used: Vec<Resources> = nodes.iter().map(|node| node_usage(ctx, node.metadata.name_str())).collect();
+    // How many pods of each owner already run on each node, for spreading.
+    let mut owner_counts: HashMap<(String, usize), i64> = HashMap::new();
+    for (index, node) in nodes.iter().enumerate() {
+        for object in ctx.store.pods_on_node(node.metadata.name_str()) {
+            if let Some(owner) = object.meta().controller_ref() {
+                *owner_counts.entry((owner.uid.clone(), index)).or_default() += 1;
+            }
+        }
+    }
+    let now = Time(jiff::Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now));
+    for pod in pending {
+        let pod_key = ObjectKey::new(Kind::Pod, pod.metadata.namespace_str(), pod.metadata.name_str());
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut best: Option<(usize, i128)> = None;
+        let owner = pod.metadata.controller_ref().map(|o| o.uid.clone());
+        let requested = pod_requests(pod);
+        for (index, node) in nodes.iter().enumerate() {
+            let failures = filter(pod, node, used[index]);
+            if !failures.is_empty() {
+                for reason in failures {
+                    *reasons.entry(reason).or_default() += 1;
+                }
+                continue;
+            }
+            let score = node_score(node, used[index], requested, owner.as_ref().map_or(0, |o| owner_counts.get(&(o.clone(), index)).copied().unwrap_or(0)));
+            if best.is_none_or(|(_, best_score)| score > best_score) {
+                best = Some((index, score));
+            }
+        }
+        match best {
+            Some((index, _)) => {
+                let node_name = nodes[index].metadata.name_str().to_string();
+                used[index].cpu_milli += requested.cpu_milli;
+                used[index].memory_milli += requested.memory_milli;
+                used[index].pods += 1;
+                if let Some(owner) = &owner {
+                    *owner_counts.entry((owner.clone(), index)).or_default() += 1;
+                }
+                let mut bound = pod.clone();
+                if let Some(spec) = bound.spec.as_mut() {
+                    spec.node_name = Some(node_name.clone());
+                }
+                let status = bound.status.get_or_insert_with(Default::default);
+                set_pod_condition(status.conditions.get_or_insert_with(Vec::new), "PodScheduled", "True", None, None, &now);
+                result.actions.push(Action::Update(bound.into_object()));
+                let message = format!("Successfully assigned {}/{} to {node_name}", pod.metadata.namespace_str(), pod.metadata.name_str());
+                result.actions.push(Action::Event(event(pod_key, EventType::Normal, "Scheduled", message, COMPONENT)));
+            }
+            None => {
+                let message = failed_scheduling_message(nodes.len(), &reasons);
+                let mut unschedulable = pod.clone();
+                let status = unschedulable.status.get_or_insert_with(Default::default);
+                set_pod_condition(status.conditions.get_or_insert_with(Vec::new), "PodScheduled", "False", Some("Unschedulable"), Some(&message), &now);
+                if unschedulable != *pod {
+                    result.actions.push(Action::UpdateStatus(unschedulable.into_object()));
+                }
+                result.actions.push(Action::Event(event(pod_key, EventType::Warning, "FailedScheduling", message, COMPONENT)));
+                // Unschedulable pods are retried on cluster changes and at the latest after 5 minutes.
+                result.requeue_within(5 * 60 * 1000);
+            }
+        }
+    }
+    result
+}
+
+fn node_usage(ctx: &Context, node: &str) -> Resources {
+    let mut used = Resources::default();
+    for object in ctx.store.pods_on_node(node) {
+        if let Object::Pod(pod) = object {
+            if !matches!(super::pods::phase(pod), "Succeeded" | "Failed") {
+                let requested = pod_requests(pod);
+                used.cpu_milli += requested.cpu_milli;
+                used.memory_milli += requested.memory_milli;
+                used.pods += 1;
+            }
+        }
+    }
+    used
+}
+
+/// LeastAllocated (cpu, memory) minus a spreading penalty for pods of the same owner.
+fn node_score(node: &Node, used: Resources, requested: Resources, same_owner: i64) -> i128 {
+    let allocatable = node_allocatable(node);
+    let free = |total: i128, used: i128| if total <= 0 { 0 } else { ((total - used).max(0) * 100) / total };
+    let least_allocated = (free(allocatable.cpu_milli, used.cpu_milli + requested.cpu_milli)
+        + free(allocatable.memory_milli, used.memory_milli + requested.memory_milli))
+        / 2;
+    least_allocated * 10 - i128::from(same_owner) * 1000 - used.pods
+}
+
+/// `0/3 nodes are available: … preemption: …` exactly as FitError renders it.
+fn failed_scheduling_message(node_count: usize, reasons: &BTreeMap<String, usize>) -> String {
+    if node_count == 0 {
+        return "no nodes available to schedule pods".into();
+    }
+    let mut rendered: Vec<String> = reasons.iter().map(|(reason, count)| format!("{count} {reason}")).collect();
+    rendered.sort();
+    let resolvable = |reason: &str| reason.starts_with("Insufficient") || reason == "Too many pods";
+    let mut not_helpful = 0;
+    let mut no_victims = 0;
+    for (reason, count) in reasons {
+        if resolvable(reason) { no_victims += count } else { not_helpful += count }
+    }
+    let mut preemption = Vec::new();
+    if not_helpful > 0 {
+        preemption.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
+    }
+    if no_victims > 0 {
+        preemption.push(format!("{no_victims} No preemption victims found for incoming pod"));
+    }
+    preemption.sort();
+    format!(
+        "0/{node_count} nodes are available: {}. preemption: 0/{node_count} nodes are available: {}.",
+        rendered.join(", "),
+        preemption.join(", ")
+    )
+}
+
+/// Sets a pod condition, keeping the transition time when the status does not change.
+pub fn set_pod_condition(conditions: &mut Vec<PodCondition>, condition_type: &str, status: &str, reason: Option<&str>, message: Option<&str>, now: &Time) {
+    let existing = conditions.iter().position(|c| c.type_ == condition_type);
+    let transition = existing.map(|i| &conditions[i]).filter(|c| c.status == status).and_then(|c| c.last_transition_time.clone());
+    let condition = PodCondition {
+        type_: condition_type.into(),
+        status: status.into(),
+        reason: reason.map(Into::into),
+        message: message.map(Into::into),
+        last_transition_time: Some(transition.unwrap_or_else(|| now.clone())),
+        last_probe_time: None,
+        observed_generation: None,
+    };
+    match existing {
+        Some(index) => conditions[index] = condition,
+        None => conditions.push(condition),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_scheduling_reads_like_the_scheduler() {
+        let mut reasons = BTreeMap::new();
+        reasons.insert("node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".to_string(), 1);
+        reasons.insert("Insufficient cpu".to_string(), 2);
+        assert_eq!(
+            failed_scheduling_message(3, &reasons),
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! What a container runs, in virtual time: a long-lived server, or a small `sh -c` script of
+//! `echo`, `sleep`, `exit` and `while true` / `for` loops that writes logs and exits.
+
+use crate::clock::Millis;
+
+/// Log lines kept per container at most, like a rotated container log.
+const MAX_LOG_LINES: usize = 5000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    Log(String),
+    Sleep(Millis),
+    Exit(i32),
+    /// `sleep infinity` and friends: never ends.
+    Forever,
+    Loop(Vec<Step>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Program {
+    Serve,
+    Script(Vec<Step>),
+}
+
+/// Parses a container's `command` + `args` (or the image default).
+pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> Program {
+    let argv: Vec<String> = command.iter().chain(args).cloned().collect();
+    let Some(first) = argv.first() else {
+        return if exits_by_default { Program::Script(vec![Step::Exit(0)]) } else { Program::Serve };
+    };
+    let binary = first.rsplit('/').next().unwrap_or(first);
+    match binary {
+        "sh" | "bash" | "ash" if argv.get(1).map(String::as_str) == Some("-c") => {
+            Program::Script(parse_script(argv.get(2).map(String::as_str).unwrap_or_default()))
+        }
+        "sleep" | "echo" | "exit" | "true" | "false" => Program::Script(parse_script(&argv.join(" "))),
+        _ => Program::Serve,
+    }
+}
+
+/// Splits a script into statements on `;`, `&&`, `||` and newlines, outside quotes.
+fn statements(script: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = script.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                current.push(c);
+            }
+            (Some(_), c) => current.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (None, ';' | '\n') => parts.push(std::mem::take(&mut current)),
+            (None, '&' | '|') if chars.peek() == Some(&c) => {
+                chars.next();
+                parts.push(std::mem::take(&mut current));
+            }
+            (None, c) => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+fn unquote(word: &str) -> String {
+    let trimmed = word.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = trimmed.strip_prefix(q).and_then(|w| w.strip_suffix(q)) {
+            return inner.to_string();
+        }
+    }
+    trimmed.to_string()
+}
+
+fn parse_duration(text: &str) -> Option<Millis> {
+    let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((index, _)) => text.split_at(index),
+        None => (text, "s"),
+    };
+    let value: f64 = number.parse().ok()?;
+    let factor = match unit {
+        "s" => 1000.0,
+        "m" => 60_000.0,
+        "h" => 3_600_000.0,
+        "d" => 86_400_000.0,
+        _ => return None,
+    };
+    Some((value * factor) as Millis)
+}
+
+pub fn parse_script(script: &str) -> Vec<Step> {
+    let list = statements(script);
+    let mut index = 0;
+    parse_block(&list, &mut index, None)
+}
+
+fn parse_block(list: &[String], index: &mut usize, variable: Option<(&str, &str)>) -> Vec<Step> {
+    let mut steps = Vec::new();
+    while *index < list.len() {
+        let statement = list[*index].clone();
+        *index += 1;
+        let statement = match variable {
+            Some((name, value)) => statement.replace(&format!("${{{name}}}"), value).replace(&format!("${name}"), value),
+            None => statement,
+        };
+        let (word, rest) = statement.split_once(char::is_whitespace).unwrap_or((statement.as_str(), ""));
+        match word {
+            "done" => return steps,
+            "do" => {}
+            "while" | "until" => {
+                let body = parse_loop_body(list, index, rest, None);
+                steps.push(Step::Loop(body));
+            }
+            "for" => {
+                // for NAME in A B C; do …; done
+                let mut words = rest.split_whitespace();
+                let name = words.next().unwrap_or_default().to_string();
+                let values: Vec<String> = words.skip(1).map(unquote).collect();
+                let start = *index;
+                for value in &values {
+                    *index = start;
+                    let body = parse_loop_body(list, index, "", Some((&name, value)));
+                    steps.extend(body);
+                }
+                if values.is_empty() {
+                    parse_loop_body(list, index, "", None);
+                }
+            }
+            "echo" => steps.push(Step::Log(rest.split_whitespace().map(unquote).collect::<Vec<_>>().join(" ").replace("\\n", "\n"))),
+            "sleep" => match rest.trim() {
+                "infinity" => steps.push(Step::Forever),
+                duration => steps.push(parse_duration(duration).map_or(Step::Log(format!("sleep: invalid number '{duration}'")), Step::Sleep)),
+            },
+            "exit" => {
+                steps.push(Step::Exit(rest.trim().parse().unwrap_or(0)));
+            }
+            "true" | ":" | "trap" | "set" | "export" | "cd" => {}
+            "false" => {}
+            other => steps.push(Step::Log(format!("sh: {other}: not found"))),
+        }
+    }
+    steps
+}
+
+fn parse_loop_body(list: &[String], index: &mut usize, _condition: &str, variable: Option<(&str, &str)>) -> Vec<Step> {
+    // Skip an optional `do` that was split off as its own statement.
+    if list.get(*index).is_some_and(|s| s == "do") {
+        *index += 1;
+    } else if let Some(statement) = list.get(*index) {
+        if let Some(after) = statement.strip_prefix("do ") {
+            let mut rewritten = list.to_vec();
+            rewritten[*index] = after.to_string();
+            return parse_block(&rewritten, index, variable);
+        }
+    }
+    parse_block(list, index, variable)
+}
+
+/// The outcome of running steps for `elapsed` ms: the log lines with their offsets and,
+/// if the program ended, when and with which code.
+#[derive(Debug, Default, PartialEq)]
+pub struct Run {
+    pub logs: Vec<(Millis, String)>,
+    pub exit: Option<(Millis, i32)>,
+}
+
+/// Runs `steps` for up to `horizon` ms of virtual time.
+pub fn run(steps: &[Step], horizon: Millis) -> Run {
+    let mut run = Run::default();
+    let mut now = 0;
+    if !execute(steps, &mut now, horizon, &mut run) {
+        return run;
+    }
+    if run.exit.is_none() {
+        run.exit = Some((now, 0));
+    }
+    run
+}
+
+/// Returns false when the program is still running at the horizon (or forever).
+fn execute(steps: &[Step], now: &mut Millis, horizon: Millis, run: &mut Run) -> bool {
+    for step in steps {
+        if *now > horizon || run.logs.len() >= MAX_LOG_LINES {
+            return false;
+        }
+        match step {
+            Step::Log(line) => run.logs.extend(line.split('\n').map(|l| (*now, l.to_string()))),
+            Step::Sleep(ms) => *now += ms,
+            Step::Exit(code) => {
+                run.exit = Some((*now, *code));
+                return true;
+            }
+            Step::Forever => return false,
+            Step::Loop(body) => {
+                let body_takes_time = body.iter().any(|s| matches!(s, Step::Sleep(ms) if *ms > 0));
+                if !body_takes_time {
+                    // A busy loop without sleeps would spin forever; treat it as running.
+                    execute(body, now, horizon, run);
+                    return false;
+                }
+                loop {
+                    if !execute(body, now, horizon, run) {
+                        return false;
+                    }
+                    if run.exit.is_some() {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_echo_sleep_exit() {
+        let steps = parse_script("echo hello; sleep 5; echo 'bye now'; exit 3");
+        let run = run(&steps, 60_000);
+        assert_eq!(run.logs, vec![(0, "hello".to_string()), (5000, "bye now".to_string())]);
+        assert_eq!(run.exit, Some((5000, 3)));
+    }
+
+    #[test]
+    fn loops_forever_until_the_horizon() {
+        let steps = parse_script("while true; do echo tick; sleep 10; done");
+        let run = run(&steps, 25_000);
+        assert_eq!(run.logs.len(), 3);
+        assert_eq!(run.exit, None);
+    }
+
+    #[test]
+    fn defaults_follow_the_image() {
+        assert_eq!(program(&[], &[], false), Program::Serve);
+        assert_eq!(program(&[], &[], true), Program::Script(vec![Step::Exit(0)]));
+        let sh = program(&["sh".into(), "-c".into(), "sleep 3600".into()], &[], true);
+        assert_eq!(sh, Program::Script(vec![Step::Sleep(3_600_000)]));
+    }
+}

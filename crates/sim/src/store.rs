@@ -1,0 +1,203 @@
+//! The object store behind the simulated API server: every object by key, plus the indexes
+//! controllers need to stay near-linear (by UID, by owner UID, pods by node), and the queue of
+//! watch events that drives the controllers.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchEventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// A change to the store, as a watch would deliver it.
+#[derive(Clone, Debug)]
+pub struct WatchEvent {
+    pub event_type: WatchEventType,
+    pub object: Object,
+}
+
+#[derive(Default)]
+pub struct Store {
+    objects: BTreeMap<ObjectKey, Object>,
+    by_uid: HashMap<String, ObjectKey>,
+    dependents: HashMap<String, BTreeSet<ObjectKey>>,
+    pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
+    orphan_pods: BTreeSet<ObjectKey>,
+    unscheduled_pods: BTreeSet<ObjectKey>,
+    resource_version: u64,
+    pending: Vec<WatchEvent>,
+}
+
+impl Store {
+    pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
+        self.objects.get(key)
+    }
+
+    pub fn get_typed<T: Typed>(&self, namespace: &str, name: &str) -> Option<&T> {
+        self.objects.get(&ObjectKey::new(T::STORED_KIND, namespace, name)).and_then(T::from_object)
+    }
+
+    pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
+        self.by_uid.get(uid).and_then(|key| self.objects.get(key))
+    }
+
+    pub fn contains(&self, key: &ObjectKey) -> bool {
+        self.objects.contains_key(key)
+    }
+
+    /// Objects of `kind`, in one namespace or (None) all, ordered by namespace then name.
+    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> + use<'_> {
+        let (low, high) = match namespace.filter(|_| kind.namespaced()) {
+            Some(namespace) => (
+                ObjectKey { kind, namespace: namespace.to_string(), name: String::new() },
+                ObjectKey { kind, namespace: format!("{namespace}\u{0}"), name: String::new() },
+            ),
+            None => (
+                ObjectKey { kind, namespace: String::new(), name: String::new() },
+                ObjectKey { kind, namespace: "\u{10FFFF}".to_string(), name: String::new() },
+            ),
+        };
+        self.objects.range(low..high).map(|(_, object)| object)
+    }
+
+    pub fn list_typed<'a, T: Typed + 'a>(&'a self, namespace: Option<&str>) -> impl Iterator<Item = &'a T> + 'a {
+        self.list(T::STORED_KIND, namespace).filter_map(T::from_object)
+    }
+
+    /// Objects whose ownerReferences name `owner_uid`.
+    pub fn dependents_of(&self, owner_uid: &str) -> impl Iterator<Item = &Object> {
+        self.dependents
+            .get(owner_uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|key| self.objects.get(key))
+    }
+
+    pub fn has_dependents(&self, owner_uid: &str) -> bool {
+        self.dependents.get(owner_uid).is_some_and(|set| !set.is_empty())
+    }
+
+    /// Pods bound to `node` (by `spec.nodeName`).
+    pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Object> {
+        self.pods_by_node
+            .get(node)
+            .into_iter()
+            .flatten()
+            .filter_map(|key| self.objects.get(key))
+    }
+
+    /// Pods in `namespace` without a controller, which controllers may adopt.
+    pub fn orphan_pods(&self, namespace: &str) -> impl Iterator<Item = &Pod> {
+        let low = ObjectKey { kind: Kind::Pod, namespace: namespace.to_string(), name: String::new() };
+        let high = ObjectKey { kind: Kind::Pod, namespace: format!("{namespace}\u{0}"), name: String::new() };
+        self.orphan_pods.range(low..high).filter_map(|key| self.objects.get(key)).filter_map(Pod::from_object)
+    }
+
+    /// Pods waiting for the scheduler, in key order.
+    pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
+        self.unscheduled_pods.iter().filter_map(|key| self.objects.get(key)).filter_map(Pod::from_object)
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+
+    pub(crate) fn next_resource_version(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    /// Inserts or replaces an object (its metadata already finalised by the API layer).
+    pub(crate) fn put(&mut self, object: Object) {
+        let key = object.key();
+        let previous = self.objects.remove(&key);
+        let event_type = if previous.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
+        if let Some(previous) = &previous {
+            self.unindex(previous);
+        }
+        self.index(&object);
+        self.pending.push(WatchEvent { event_type, object: object.clone() });
+        self.objects.insert(key, object);
+    }
+
+    pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
+        let object = self.objects.remove(key)?;
+        self.unindex(&object);
+        self.pending.push(WatchEvent { event_type: WatchEventType::Deleted, object: object.clone() });
+        Some(object)
+    }
+
+    pub(crate) fn take_watch_events(&mut self) -> Vec<WatchEvent> {
+        std::mem::take(&mut self.pending)
+    }
+
+    fn index(&mut self, object: &Object) {
+        let key = object.key();
+        self.by_uid.insert(object.uid().to_string(), key.clone());
+        for owner in object.meta().owner_references.iter().flatten() {
+            self.dependents.entry(owner.uid.clone()).or_default().insert(key.clone());
+        }
+        if let Object::Pod(pod) = object {
+            if pod.metadata.controller_ref().is_none() {
+                self.orphan_pods.insert(key.clone());
+            }
+            match pod_node(object) {
+                Some(node) => {
+                    self.pods_by_node.entry(node.to_string()).or_default().insert(key);
+                }
+                None if pod.metadata.deletion_timestamp.is_none() => {
+                    self.unscheduled_pods.insert(key);
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn unindex(&mut self, object: &Object) {
+        let key = object.key();
+        self.by_uid.remove(object.uid());
+        for owner in object.meta().owner_references.iter().flatten() {
+            if let Some(set) = self.dependents.get_mut(&owner.uid) {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.dependents.remove(&owner.uid);
+                }
+            }
+        }
+        if let Some(node) = pod_node(object) {
+            if let Some(set) = self.pods_by_node.get_mut(node) {
+                set.remove(&key);
+            }
+        }
+        if object.kind() == Kind::Pod {
+            self.orphan_pods.remove(&key);
+            self.unscheduled_pods.remove(&key);
+        }
+    }
+}
+
+fn pod_node(object: &Object) -> Option<&str> {
+    match object {
+        Object::Pod(pod) => pod.spec.as_ref()?.node_name.as_deref(),
+        _ => None,
+    }
+}
+
+/// Whether an object's metadata says it is being deleted.
+pub fn is_deleting(object: &Object) -> bool {
+    object.meta().is_deleting()
+}
