@@ -1,1 +1,176 @@
-//! stub
+//! A tiny, safe, deterministic POSIX-like shell for running commands pasted from Kubernetes
+//! workshop pages against an embedding [`Host`] and an in-memory [`VirtualFs`].
+//!
+//! The pipeline is: [`lexer`] (text → tokens, heredoc bodies attached) → [`parser`] (tokens → AST)
+//! → [`exec`] (AST → output, using [`expand`] for words and [`builtins`] for the text utilities).
+//! Nothing here touches the real filesystem, clock, environment or network, every resource is
+//! bounded by the constants in [`limits`], and no input can make it panic.
+
+mod builtins;
+mod error;
+mod exec;
+mod expand;
+mod fs;
+mod lexer;
+pub mod limits;
+mod output;
+mod parser;
+mod regex;
+mod split;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::FsError;
+pub use fs::VirtualFs;
+pub use split::split_commands;
+
+use std::collections::BTreeMap;
+
+/// Which stream a piece of terminal output belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// One piece of output as the terminal shows it, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chunk {
+    pub stream: Stream,
+    pub text: String,
+}
+
+impl Chunk {
+    pub fn stdout(text: impl Into<String>) -> Chunk {
+        Chunk { stream: Stream::Stdout, text: text.into() }
+    }
+
+    pub fn stderr(text: impl Into<String>) -> Chunk {
+        Chunk { stream: Stream::Stderr, text: text.into() }
+    }
+}
+
+/// What an external program (not a builtin) produced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProgramOutput {
+    pub chunks: Vec<Chunk>,
+    pub status: i32,
+}
+
+/// Implemented by the embedding application (kubectl, the playground's own commands).
+pub trait Host {
+    /// Runs `argv[0]` with `stdin`; `None` when the host does not know the program
+    /// (the shell then reports `<name>: command not found`, status 127).
+    /// The host may read and write the virtual filesystem (e.g. `kubectl apply -f ~/x.yaml`);
+    /// relative paths resolve against [`VirtualFs::cwd`].
+    fn run(&mut self, argv: &[String], stdin: &str, fs: &mut VirtualFs) -> Option<ProgramOutput>;
+    /// `sleep` advances the host's virtual clock instead of blocking.
+    fn sleep(&mut self, duration_ms: u64);
+    /// Program names for `command -v`/`type` and for tab completion (optional, default empty).
+    fn programs(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Result of executing one command line / script fragment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Execution {
+    pub output: Vec<Chunk>,
+    pub status: i32,
+    pub clear_screen: bool,
+}
+
+impl Execution {
+    /// All stdout text, concatenated (convenient for callers and tests).
+    pub fn stdout(&self) -> String {
+        self.text_of(Stream::Stdout)
+    }
+
+    /// All stderr text, concatenated.
+    pub fn stderr(&self) -> String {
+        self.text_of(Stream::Stderr)
+    }
+
+    fn text_of(&self, stream: Stream) -> String {
+        self.output.iter().filter(|c| c.stream == stream).map(|c| c.text.as_str()).collect()
+    }
+}
+
+/// A shell variable; `exported` only matters for `export -p` style listings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Variable {
+    pub value: String,
+    pub exported: bool,
+}
+
+/// The interpreter: variables, working directory (kept in the filesystem), last status.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    pub(crate) vars: BTreeMap<String, Variable>,
+    pub(crate) fs: VirtualFs,
+    pub(crate) last_status: i32,
+}
+
+impl Shell {
+    /// A shell whose home (and initial working directory) is `home`, e.g. `/home/learner`.
+    pub fn new(home: &str) -> Shell {
+        let fs = VirtualFs::new(home);
+        let home = fs.home().to_string();
+        let mut shell = Shell { vars: BTreeMap::new(), fs, last_status: 0 };
+        for (name, value) in [
+            ("HOME", home.as_str()),
+            ("PWD", home.as_str()),
+            ("USER", "learner"),
+            ("SHELL", "/bin/sh"),
+            ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        ] {
+            shell.set_var(name, value.to_string(), true);
+        }
+        shell
+    }
+
+    /// Runs one or more command lines (heredoc bodies included) and returns what the terminal shows.
+    pub fn execute(&mut self, input: &str, host: &mut dyn Host) -> Execution {
+        exec::execute(self, input, host)
+    }
+
+    pub fn fs(&self) -> &VirtualFs {
+        &self.fs
+    }
+
+    pub fn fs_mut(&mut self) -> &mut VirtualFs {
+        &mut self.fs
+    }
+
+    pub fn variable(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|v| v.value.as_str())
+    }
+
+    /// Names of all shell variables, sorted (for completion).
+    pub fn variable_names(&self) -> Vec<String> {
+        self.vars.keys().cloned().collect()
+    }
+
+    pub fn cwd(&self) -> &str {
+        self.fs.cwd()
+    }
+
+    /// Status of the last command executed (`$?`).
+    pub fn last_status(&self) -> i32 {
+        self.last_status
+    }
+
+    /// Names of the commands the shell itself implements (for completion and `command -v`).
+    pub fn builtin_names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> =
+            builtins::UTILITY_NAMES.iter().chain(exec::SHELL_BUILTINS).copied().collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub(crate) fn set_var(&mut self, name: &str, value: String, export: bool) {
+        let exported = export || self.vars.get(name).is_some_and(|v| v.exported);
+        self.vars.insert(name.to_string(), Variable { value, exported });
+    }
+}

@@ -262,6 +262,25 @@ impl ApiServer {
         Ok(object)
     }
 
+    /// Binds a pod to a node, as the scheduler's `pods/binding` subresource does.
+    pub fn bind(&mut self, key: &ObjectKey, node: &str) -> Result<Object, ApiError> {
+        let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
+            return Err(ApiError::not_found(key.kind, &key.name));
+        };
+        if pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some() {
+            return Err(ApiError::Conflict { kind: Kind::Pod, name: key.name.clone(), detail: "pod is already assigned to a node".into() });
+        }
+        if let Some(spec) = pod.spec.as_mut() {
+            spec.node_name = Some(node.to_string());
+        }
+        let now = self.clock.now_time();
+        let status = pod.status.get_or_insert_with(Default::default);
+        crate::controllers::scheduler::set_pod_condition(status.conditions.get_or_insert_with(Vec::new), "PodScheduled", "True", None, None, &now);
+        pod.metadata.resource_version = Some(self.store.next_resource_version());
+        self.store.put(Object::Pod(pod.clone()));
+        Ok(Object::Pod(pod))
+    }
+
     /// Removes a terminated pod for good (what the kubelet's final delete does).
     pub fn remove_pod(&mut self, key: &ObjectKey) {
         self.store.remove(key);

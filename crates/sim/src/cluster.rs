@@ -256,6 +256,9 @@ impl Cluster {
             Action::Update(object) => {
                 self.api.update(object)?;
             }
+            Action::Bind { key, node } => {
+                self.api.bind(&key, &node)?;
+            }
             Action::UpdateStatus(object) => {
                 self.api.update_status(object)?;
             }

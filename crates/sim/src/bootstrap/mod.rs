@@ -126,8 +126,11 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
     }
     for (name, (role, _)) in shape.node_names().into_iter().zip(&shape.nodes) {
         if *role == Role::ControlPlane {
-            for pod in static_pods(&name) {
-                let _ = cluster.api.create(Object::Pod(pod), false);
+            let node_uid = cluster.api.store.get(&kubeplay_model::ObjectKey::cluster(Kind::Node, &name)).map(|n| n.uid().to_string()).unwrap_or_default();
+            for pod in static_pods(&name, &node_uid) {
+                if let Err(error) = cluster.api.create(Object::Pod(pod), false) {
+                    debug_assert!(false, "static pod rejected: {error}");
+                }
             }
         }
     }
@@ -239,7 +242,7 @@ fn make_node(name: &str, role: Role, extra_labels: &BTreeMap<String, String>, in
 }
 
 /// The kubeadm static pods of a control-plane node, mirrored into the API.
-fn static_pods(node: &str) -> Vec<Pod> {
+fn static_pods(node: &str, node_uid: &str) -> Vec<Pod> {
     let components = [
         ("etcd", "registry.k8s.io/etcd:3.5.21-0", Some(("100m", "100Mi"))),
         ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.33.1", Some(("250m", ""))),
@@ -266,7 +269,7 @@ fn static_pods(node: &str) -> Vec<Pod> {
                         api_version: "v1".into(),
                         kind: Kind::Node.name().into(),
                         name: node.into(),
-                        uid: String::new(),
+                        uid: node_uid.into(),
                         controller: Some(true),
                         block_owner_deletion: None,
                     }]),

@@ -43,6 +43,7 @@ pub struct CreatedEvent {
 pub enum Action {
     Create { object: Object, event: Option<CreatedEvent> },
     Update(Object),
+    Bind { key: ObjectKey, node: String },
     UpdateStatus(Object),
     Delete { key: ObjectKey, options: DeleteOptions, event: Option<EventRecord> },
     Event(EventRecord),

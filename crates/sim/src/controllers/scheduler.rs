@@ -202,13 +202,7 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                 if let Some(owner) = &owner {
                     *owner_counts.entry((owner.clone(), index)).or_default() += 1;
                 }
-                let mut bound = pod.clone();
-                if let Some(spec) = bound.spec.as_mut() {
-                    spec.node_name = Some(node_name.clone());
-                }
-                let status = bound.status.get_or_insert_with(Default::default);
-                set_pod_condition(status.conditions.get_or_insert_with(Vec::new), "PodScheduled", "True", None, None, &now);
-                result.actions.push(Action::Update(bound.into_object()));
+                result.actions.push(Action::Bind { key: pod_key.clone(), node: node_name.clone() });
                 let message = format!("Successfully assigned {}/{} to {node_name}", pod.metadata.namespace_str(), pod.metadata.name_str());
                 result.actions.push(Action::Event(event(pod_key, EventType::Normal, "Scheduled", message, COMPONENT)));
             }

@@ -77,6 +77,38 @@ fn unquote(word: &str) -> String {
     trimmed.to_string()
 }
 
+/// Splits on whitespace outside quotes and removes the quotes, as a shell would.
+fn words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => current.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                current.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(current);
+    }
+    words
+}
+
 fn parse_duration(text: &str) -> Option<Millis> {
     let (number, unit) = match text.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
         Some((index, _)) => text.split_at(index),
@@ -131,7 +163,7 @@ fn parse_block(list: &[String], index: &mut usize, variable: Option<(&str, &str)
                     parse_loop_body(list, index, "", None);
                 }
             }
-            "echo" => steps.push(Step::Log(rest.split_whitespace().map(unquote).collect::<Vec<_>>().join(" ").replace("\\n", "\n"))),
+            "echo" => steps.push(Step::Log(words(rest).join(" ").replace("\\n", "\n"))),
             "sleep" => match rest.trim() {
                 "infinity" => steps.push(Step::Forever),
                 duration => steps.push(parse_duration(duration).map_or(Step::Log(format!("sleep: invalid number '{duration}'")), Step::Sleep)),

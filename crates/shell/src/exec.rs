@@ -1,0 +1,282 @@
+//! Runs parsed scripts: lists, pipelines, redirections, assignments, and dispatch of each command
+//! to a shell builtin, a text utility or the host.
+
+use crate::builtins::{self, Io};
+use crate::error::RunError;
+use crate::lexer;
+use crate::limits::{MAX_INPUT_BYTES, MAX_NESTING_DEPTH};
+use crate::output::Output;
+use crate::parser::{self, AndOr, Command, Connector, Pipeline, Script, Target};
+use crate::{Chunk, Execution, Host, Shell, Stream};
+
+/// Commands implemented in `builtins::shell` because they need the interpreter itself.
+pub(crate) const SHELL_BUILTINS: &[&str] = &[
+    ".", ":", "cd", "clear", "command", "eval", "exit", "export", "false", "history", "pwd",
+    "sleep", "source", "true", "type", "unset", "which", "xargs",
+];
+
+/// The interpreter at work on one `execute` call.
+pub(crate) struct Exec<'a> {
+    pub shell: &'a mut Shell,
+    pub host: &'a mut dyn Host,
+    /// Current nesting of `$(…)`, `eval`, `source` and `xargs`.
+    pub depth: usize,
+    pub clear_screen: bool,
+    /// Status of the last command substitution in the current command (for `x=$(false)`).
+    pub subst_status: Option<i32>,
+}
+
+pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Execution {
+    let mut out = Output::new();
+    if input.len() > MAX_INPUT_BYTES {
+        out.err(&format!("sh: input too large (limit {MAX_INPUT_BYTES} bytes)\n"));
+        shell.last_status = 2;
+        return Execution { output: out.finish(), status: 2, clear_screen: false };
+    }
+    let mut exec = Exec { shell, host, depth: 0, clear_screen: false, subst_status: None };
+    for command in crate::split_commands(input) {
+        exec.run_source(&command, &mut out);
+    }
+    let clear_screen = exec.clear_screen;
+    Execution { output: out.finish(), status: exec.shell.last_status, clear_screen }
+}
+
+/// Where a command's file descriptor 1 or 2 goes.
+#[derive(Clone, Debug, PartialEq)]
+enum Dest {
+    Stdout,
+    Stderr,
+    File(String),
+}
+
+/// The result of setting up a command's redirections.
+struct Plan {
+    stdin: Option<String>,
+    stdout: Dest,
+    stderr: Dest,
+}
+
+impl Exec<'_> {
+    /// Lexes, parses and runs source text; syntax errors are reported with status 2.
+    pub fn run_source(&mut self, source: &str, out: &mut Output) -> i32 {
+        match lexer::lex(source).and_then(parser::parse) {
+            Ok(script) => self.run_script(&script, "", out),
+            Err(error) => {
+                out.err(&format!("sh: {error}\n"));
+                self.shell.last_status = 2;
+                2
+            }
+        }
+    }
+
+    /// Runs `f` one nesting level deeper, or fails when too deep.
+    pub fn nested<T>(
+        &mut self,
+        what: &'static str,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> Result<T, RunError> {
+        if self.depth >= MAX_NESTING_DEPTH {
+            return Err(RunError::TooDeep(what, MAX_NESTING_DEPTH));
+        }
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        Ok(result)
+    }
+
+    pub fn run_script(&mut self, script: &Script, stdin: &str, out: &mut Output) -> i32 {
+        let mut status = 0;
+        for item in &script.items {
+            status = self.run_and_or(item, stdin, out);
+        }
+        status
+    }
+
+    fn run_and_or(&mut self, item: &AndOr, stdin: &str, out: &mut Output) -> i32 {
+        let mut status = self.run_pipeline(&item.first, stdin, out);
+        for (connector, pipeline) in &item.rest {
+            let run = match connector {
+                Connector::And => status == 0,
+                Connector::Or => status != 0,
+            };
+            if run {
+                status = self.run_pipeline(pipeline, stdin, out);
+            }
+        }
+        status
+    }
+
+    /// Runs the stages one after another: each stage's stdout is the next one's stdin, stderr
+    /// goes straight to `out`, and the last stage's output goes to `out` in order.
+    fn run_pipeline(&mut self, pipeline: &Pipeline, stdin: &str, out: &mut Output) -> i32 {
+        let mut input = stdin.to_string();
+        let mut status = 0;
+        let last = pipeline.commands.len().saturating_sub(1);
+        for (i, command) in pipeline.commands.iter().enumerate() {
+            let (chunks, stage_status) = self.run_command(command, &input, out);
+            status = stage_status;
+            if i == last {
+                out.extend(chunks);
+            } else {
+                input.clear();
+                for chunk in chunks {
+                    match chunk.stream {
+                        Stream::Stdout => input.push_str(&chunk.text),
+                        Stream::Stderr => out.err(&chunk.text),
+                    }
+                }
+            }
+        }
+        if pipeline.negated {
+            status = i32::from(status == 0);
+        }
+        self.shell.last_status = status;
+        status
+    }
+
+    /// Expands and runs one simple command; returns its (redirected) output and status.
+    fn run_command(&mut self, command: &Command, stdin: &str, out: &mut Output) -> (Vec<Chunk>, i32) {
+        self.subst_status = None;
+        match self.try_run_command(command, stdin, out) {
+            Ok(result) => result,
+            Err(error) => {
+                out.err(&format!("sh: {error}\n"));
+                (Vec::new(), 1)
+            }
+        }
+    }
+
+    fn try_run_command(
+        &mut self,
+        command: &Command,
+        stdin: &str,
+        out: &mut Output,
+    ) -> Result<(Vec<Chunk>, i32), RunError> {
+        let argv = self.expand_words(&command.words, out)?;
+        if argv.is_empty() {
+            for (name, word) in &command.assignments {
+                let value = self.expand_single(word, out)?;
+                self.shell.set_var(name, value, false);
+            }
+        }
+        let plan = self.redirections(command, out)?;
+        if argv.is_empty() {
+            return Ok((Vec::new(), self.subst_status.unwrap_or(0)));
+        }
+        let mut local = Output::new();
+        let status = self.dispatch(&argv, plan.stdin.as_deref().unwrap_or(stdin), &mut local);
+        let mut routed = Output::new();
+        for chunk in local.finish() {
+            let dest = if chunk.stream == Stream::Stdout { &plan.stdout } else { &plan.stderr };
+            match dest {
+                Dest::Stdout => routed.out(&chunk.text),
+                Dest::Stderr => routed.err(&chunk.text),
+                Dest::File(path) => {
+                    if let Err(error) = self.shell.fs.append(path, &chunk.text) {
+                        routed.err(&format!("sh: {path}: {error}\n"));
+                    }
+                }
+            }
+        }
+        Ok((routed.finish(), status))
+    }
+
+    /// Performs the redirections left to right: files are created or truncated, `N>&M` copies.
+    fn redirections(&mut self, command: &Command, out: &mut Output) -> Result<Plan, RunError> {
+        let mut plan = Plan { stdin: None, stdout: Dest::Stdout, stderr: Dest::Stderr };
+        for redirect in &command.redirects {
+            let dest = match &redirect.target {
+                Target::Read(word) => {
+                    let name = self.expand_single(word, out)?;
+                    let text = self.shell.fs.read_file(&name).map_err(|e| RunError::File(name, e))?;
+                    if redirect.fd == 0 {
+                        plan.stdin = Some(text.to_string());
+                    }
+                    continue;
+                }
+                Target::HereDoc(body) => {
+                    let text = match body {
+                        lexer::HereBody::Literal(text) => text.clone(),
+                        lexer::HereBody::Expand(word) => self.expand_single(word, out)?,
+                    };
+                    if redirect.fd == 0 {
+                        plan.stdin = Some(text);
+                    }
+                    continue;
+                }
+                Target::HereString(word) => {
+                    let text = self.expand_single(word, out)?;
+                    if redirect.fd == 0 {
+                        plan.stdin = Some(format!("{text}\n"));
+                    }
+                    continue;
+                }
+                Target::Write(word) | Target::Append(word) => {
+                    let name = self.expand_single(word, out)?;
+                    if name.is_empty() {
+                        return Err(RunError::AmbiguousRedirect(name));
+                    }
+                    let result = if matches!(redirect.target, Target::Write(_)) {
+                        self.shell.fs.write(&name, "")
+                    } else {
+                        self.shell.fs.append(&name, "")
+                    };
+                    result.map_err(|e| RunError::File(name.clone(), e))?;
+                    Dest::File(self.shell.fs.absolute(&name))
+                }
+                Target::Dup(1) => plan.stdout.clone(),
+                Target::Dup(2) => plan.stderr.clone(),
+                Target::Dup(_) => continue,
+            };
+            match redirect.fd {
+                1 => plan.stdout = dest,
+                2 => plan.stderr = dest,
+                _ => {}
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Runs an expanded command line: shell builtin, text utility, or the host's program.
+    pub fn dispatch(&mut self, argv: &[String], stdin: &str, out: &mut Output) -> i32 {
+        let Some(name) = argv.first() else {
+            return 0;
+        };
+        let args = argv.get(1..).unwrap_or_default();
+        if let Some(status) = builtins::shell::run(self, name, args, stdin, out) {
+            return status;
+        }
+        let mut io = Io { stdin, fs: &mut self.shell.fs, out };
+        if let Some(status) = builtins::run(name, args, &mut io) {
+            return status;
+        }
+        match self.host.run(argv, stdin, &mut self.shell.fs) {
+            Some(result) => {
+                out.extend(result.chunks);
+                result.status
+            }
+            None => {
+                out.err(&format!("sh: {name}: command not found\n"));
+                127
+            }
+        }
+    }
+
+    /// Runs text as a script one level deeper (`eval`, `source`).
+    pub fn run_nested_source(&mut self, source: &str, stdin: &str, out: &mut Output) -> i32 {
+        let script = match lexer::lex(source).and_then(parser::parse) {
+            Ok(script) => script,
+            Err(error) => {
+                out.err(&format!("sh: {error}\n"));
+                return 2;
+            }
+        };
+        match self.nested("eval", |exec| exec.run_script(&script, stdin, out)) {
+            Ok(status) => status,
+            Err(error) => {
+                out.err(&format!("sh: {error}\n"));
+                1
+            }
+        }
+    }
+}

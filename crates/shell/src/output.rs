@@ -1,0 +1,85 @@
+//! A bounded, ordered buffer of stdout/stderr chunks (what a command or the terminal receives).
+
+use crate::limits::MAX_OUTPUT_BYTES;
+use crate::{Chunk, Stream};
+
+#[derive(Debug, Default)]
+pub(crate) struct Output {
+    chunks: Vec<Chunk>,
+    bytes: usize,
+    truncated: bool,
+}
+
+impl Output {
+    pub fn new() -> Output {
+        Output::default()
+    }
+
+    pub fn out(&mut self, text: &str) {
+        self.push(Stream::Stdout, text);
+    }
+
+    pub fn err(&mut self, text: &str) {
+        self.push(Stream::Stderr, text);
+    }
+
+    /// Appends text, merging with the previous chunk of the same stream; beyond
+    /// [`MAX_OUTPUT_BYTES`] the text is dropped and a note is added once by [`Output::finish`].
+    pub fn push(&mut self, stream: Stream, text: &str) {
+        if text.is_empty() || self.truncated {
+            return;
+        }
+        let room = MAX_OUTPUT_BYTES.saturating_sub(self.bytes);
+        let text = if text.len() > room {
+            self.truncated = true;
+            let mut cut = room;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            &text[..cut]
+        } else {
+            text
+        };
+        self.bytes += text.len();
+        match self.chunks.last_mut() {
+            Some(last) if last.stream == stream => last.text.push_str(text),
+            _ if text.is_empty() => {}
+            _ => self.chunks.push(Chunk { stream, text: text.to_string() }),
+        }
+    }
+
+    pub fn extend(&mut self, chunks: Vec<Chunk>) {
+        for chunk in chunks {
+            self.push(chunk.stream, &chunk.text);
+        }
+    }
+
+    /// The chunks, with a trailing note on stderr when output was cut.
+    pub fn finish(mut self) -> Vec<Chunk> {
+        if self.truncated {
+            let note = format!("sh: output truncated after {MAX_OUTPUT_BYTES} bytes\n");
+            self.chunks.push(Chunk::stderr(note));
+        }
+        self.chunks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_and_truncates() {
+        let mut out = Output::new();
+        out.out("a");
+        out.out("b");
+        out.err("e");
+        assert_eq!(out.chunks.len(), 2);
+        let big = "é".repeat(MAX_OUTPUT_BYTES);
+        out.out(&big);
+        let chunks = out.finish();
+        let total: usize = chunks.iter().map(|c| c.text.len()).sum();
+        assert!(total <= MAX_OUTPUT_BYTES + 100);
+        assert!(chunks.last().is_some_and(|c| c.text.contains("truncated")));
+    }
+}
