@@ -23,12 +23,22 @@ pub fn defaulted(mut object: Object) -> Object {
                 spec.replicas.get_or_insert(1);
                 spec.revision_history_limit.get_or_insert(10);
                 spec.progress_deadline_seconds.get_or_insert(600);
-                let strategy = spec.strategy.get_or_insert_with(DeploymentStrategy::default);
-                let strategy_type = strategy.type_.get_or_insert_with(|| "RollingUpdate".to_string());
+                let strategy = spec
+                    .strategy
+                    .get_or_insert_with(DeploymentStrategy::default);
+                let strategy_type = strategy
+                    .type_
+                    .get_or_insert_with(|| "RollingUpdate".to_string());
                 if strategy_type == "RollingUpdate" {
-                    let rolling = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
-                    rolling.max_surge.get_or_insert_with(|| IntOrString::String("25%".into()));
-                    rolling.max_unavailable.get_or_insert_with(|| IntOrString::String("25%".into()));
+                    let rolling = strategy
+                        .rolling_update
+                        .get_or_insert_with(RollingUpdateDeployment::default);
+                    rolling
+                        .max_surge
+                        .get_or_insert_with(|| IntOrString::String("25%".into()));
+                    rolling
+                        .max_unavailable
+                        .get_or_insert_with(|| IntOrString::String("25%".into()));
                 }
                 default_template(&mut spec.template);
             }
@@ -44,10 +54,16 @@ pub fn defaulted(mut object: Object) -> Object {
         Object::DaemonSet(daemon_set) => {
             if let Some(spec) = daemon_set.spec.as_mut() {
                 spec.revision_history_limit.get_or_insert(10);
-                let strategy = spec.update_strategy.get_or_insert_with(DaemonSetUpdateStrategy::default);
-                let strategy_type = strategy.type_.get_or_insert_with(|| "RollingUpdate".to_string());
+                let strategy = spec
+                    .update_strategy
+                    .get_or_insert_with(DaemonSetUpdateStrategy::default);
+                let strategy_type = strategy
+                    .type_
+                    .get_or_insert_with(|| "RollingUpdate".to_string());
                 if strategy_type == "RollingUpdate" {
-                    let rolling = strategy.rolling_update.get_or_insert_with(RollingUpdateDaemonSet::default);
+                    let rolling = strategy
+                        .rolling_update
+                        .get_or_insert_with(RollingUpdateDaemonSet::default);
                     rolling.max_unavailable.get_or_insert(IntOrString::Int(1));
                     rolling.max_surge.get_or_insert(IntOrString::Int(0));
                 }
@@ -82,7 +98,8 @@ pub fn defaulted(mut object: Object) -> Object {
             if let Some(spec) = service.spec.as_mut() {
                 spec.type_.get_or_insert_with(|| "ClusterIP".into());
                 spec.session_affinity.get_or_insert_with(|| "None".into());
-                spec.internal_traffic_policy.get_or_insert_with(|| "Cluster".into());
+                spec.internal_traffic_policy
+                    .get_or_insert_with(|| "Cluster".into());
                 for port in spec.ports.iter_mut().flatten() {
                     port.protocol.get_or_insert_with(|| "TCP".into());
                     port.target_port.get_or_insert(IntOrString::Int(port.port));
@@ -104,8 +121,10 @@ fn default_template(template: &mut PodTemplateSpec) {
 pub fn default_pod_spec(spec: &mut PodSpec) {
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
     spec.restart_policy.get_or_insert_with(|| "Always".into());
-    spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
-    spec.security_context.get_or_insert_with(PodSecurityContext::default);
+    spec.scheduler_name
+        .get_or_insert_with(|| "default-scheduler".into());
+    spec.security_context
+        .get_or_insert_with(PodSecurityContext::default);
     spec.termination_grace_period_seconds.get_or_insert(30);
     for container in spec.init_containers.iter_mut().flatten() {
         default_container(container);
@@ -126,12 +145,18 @@ fn default_container(container: &mut Container) {
     container
         .termination_message_policy
         .get_or_insert_with(|| "File".into());
-    container.resources.get_or_insert_with(ResourceRequirements::default);
+    container
+        .resources
+        .get_or_insert_with(ResourceRequirements::default);
     for port in container.ports.iter_mut().flatten() {
         port.protocol.get_or_insert_with(|| "TCP".into());
     }
     for env in container.env.iter_mut().flatten() {
-        if let Some(field) = env.value_from.as_mut().and_then(|from| from.field_ref.as_mut()) {
+        if let Some(field) = env
+            .value_from
+            .as_mut()
+            .and_then(|from| from.field_ref.as_mut())
+        {
             field.api_version.get_or_insert_with(|| "v1".into());
         }
     }
@@ -178,6 +203,9 @@ mod tests {
         assert_eq!(default_pull_policy("nginx:latest"), "Always");
         assert_eq!(default_pull_policy("nginx:1.27"), "IfNotPresent");
         assert_eq!(default_pull_policy("localhost:5000/demo"), "Always");
-        assert_eq!(default_pull_policy("localhost:5000/demo:1.0.0"), "IfNotPresent");
+        assert_eq!(
+            default_pull_policy("localhost:5000/demo:1.0.0"),
+            "IfNotPresent"
+        );
     }
 }

@@ -51,7 +51,11 @@ impl FieldError {
         }
     }
 
-    pub fn invalid(path: impl Into<String>, value: impl Into<String>, detail: impl Into<String>) -> FieldError {
+    pub fn invalid(
+        path: impl Into<String>,
+        value: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> FieldError {
         FieldError {
             path: path.into(),
             error_type: FieldErrorType::Invalid,
@@ -110,13 +114,25 @@ pub enum ApiError {
     #[error("{} {name:?} already exists", kind.qualified_plural())]
     AlreadyExists { kind: Kind, name: String },
     #[error("{} {name:?} is invalid: {}", qualified_kind(*kind), join_causes(causes))]
-    Invalid { kind: Kind, name: String, causes: Vec<FieldError> },
+    Invalid {
+        kind: Kind,
+        name: String,
+        causes: Vec<FieldError>,
+    },
     #[error("{0}")]
     BadRequest(String),
     #[error("Operation cannot be fulfilled on {} {name:?}: {detail}", kind.qualified_plural())]
-    Conflict { kind: Kind, name: String, detail: String },
+    Conflict {
+        kind: Kind,
+        name: String,
+        detail: String,
+    },
     #[error("{} {name:?} is forbidden: {detail}", kind.qualified_plural())]
-    Forbidden { kind: Kind, name: String, detail: String },
+    Forbidden {
+        kind: Kind,
+        name: String,
+        detail: String,
+    },
 }
 
 impl ApiError {
@@ -133,11 +149,18 @@ impl ApiError {
     }
 
     pub fn not_found(kind: Kind, name: &str) -> ApiError {
-        ApiError::NotFound { kind, name: name.to_string() }
+        ApiError::NotFound {
+            kind,
+            name: name.to_string(),
+        }
     }
 
     pub fn invalid(kind: Kind, name: &str, causes: Vec<FieldError>) -> ApiError {
-        ApiError::Invalid { kind, name: name.to_string(), causes }
+        ApiError::Invalid {
+            kind,
+            name: name.to_string(),
+            causes,
+        }
     }
 }
 
@@ -169,7 +192,10 @@ mod tests {
             ApiError::not_found(Kind::Deployment, "nginx").to_string(),
             r#"deployments.apps "nginx" not found"#
         );
-        assert_eq!(ApiError::not_found(Kind::Pod, "coredns").to_string(), r#"pods "coredns" not found"#);
+        assert_eq!(
+            ApiError::not_found(Kind::Pod, "coredns").to_string(),
+            r#"pods "coredns" not found"#
+        );
         let invalid = ApiError::invalid(
             Kind::Deployment,
             "web",

@@ -10,7 +10,11 @@ pub fn scaled_value(value: &IntOrString, total: i32, round_up: bool) -> Option<i
         IntOrString::String(text) => {
             let percent: i64 = text.strip_suffix('%')?.parse().ok()?;
             let scaled = percent * i64::from(total);
-            let resolved = if round_up { (scaled + 99).div_euclid(100) } else { scaled.div_euclid(100) };
+            let resolved = if round_up {
+                (scaled + 99).div_euclid(100)
+            } else {
+                scaled.div_euclid(100)
+            };
             i32::try_from(resolved).ok()
         }
     }
@@ -36,6 +40,9 @@ mod tests {
         assert_eq!(scaled_value(&quarter, 1, false), Some(0));
         assert_eq!(scaled_value(&quarter, 1, true), Some(1));
         assert_eq!(scaled_value(&IntOrString::Int(2), 10, true), Some(2));
-        assert_eq!(scaled_value(&IntOrString::String("x%".into()), 10, true), None);
+        assert_eq!(
+            scaled_value(&IntOrString::String("x%".into()), 10, true),
+            None
+        );
     }
 }

@@ -62,25 +62,109 @@ const fn info(
 
 /// Discovery order: the order `kubectl api-resources` lists core, then named groups.
 static KINDS: &[KindInfo] = &[
-    info(Kind::ConfigMap, "ConfigMap", "configmaps", &["cm"], "", true),
+    info(
+        Kind::ConfigMap,
+        "ConfigMap",
+        "configmaps",
+        &["cm"],
+        "",
+        true,
+    ),
     info(Kind::Endpoints, "Endpoints", "endpoints", &["ep"], "", true),
     info(Kind::Event, "Event", "events", &["ev"], "", true),
-    info(Kind::Namespace, "Namespace", "namespaces", &["ns"], "", false),
+    info(
+        Kind::Namespace,
+        "Namespace",
+        "namespaces",
+        &["ns"],
+        "",
+        false,
+    ),
     info(Kind::Node, "Node", "nodes", &["no"], "", false),
-    info(Kind::PersistentVolumeClaim, "PersistentVolumeClaim", "persistentvolumeclaims", &["pvc"], "", true),
-    info(Kind::PersistentVolume, "PersistentVolume", "persistentvolumes", &["pv"], "", false),
+    info(
+        Kind::PersistentVolumeClaim,
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        &["pvc"],
+        "",
+        true,
+    ),
+    info(
+        Kind::PersistentVolume,
+        "PersistentVolume",
+        "persistentvolumes",
+        &["pv"],
+        "",
+        false,
+    ),
     info(Kind::Pod, "Pod", "pods", &["po"], "", true),
-    info(Kind::ServiceAccount, "ServiceAccount", "serviceaccounts", &["sa"], "", true),
+    info(
+        Kind::ServiceAccount,
+        "ServiceAccount",
+        "serviceaccounts",
+        &["sa"],
+        "",
+        true,
+    ),
     info(Kind::Service, "Service", "services", &["svc"], "", true),
-    info(Kind::ControllerRevision, "ControllerRevision", "controllerrevisions", &[], "apps", true),
-    info(Kind::DaemonSet, "DaemonSet", "daemonsets", &["ds"], "apps", true),
-    info(Kind::Deployment, "Deployment", "deployments", &["deploy"], "apps", true),
-    info(Kind::ReplicaSet, "ReplicaSet", "replicasets", &["rs"], "apps", true),
-    info(Kind::StatefulSet, "StatefulSet", "statefulsets", &["sts"], "apps", true),
+    info(
+        Kind::ControllerRevision,
+        "ControllerRevision",
+        "controllerrevisions",
+        &[],
+        "apps",
+        true,
+    ),
+    info(
+        Kind::DaemonSet,
+        "DaemonSet",
+        "daemonsets",
+        &["ds"],
+        "apps",
+        true,
+    ),
+    info(
+        Kind::Deployment,
+        "Deployment",
+        "deployments",
+        &["deploy"],
+        "apps",
+        true,
+    ),
+    info(
+        Kind::ReplicaSet,
+        "ReplicaSet",
+        "replicasets",
+        &["rs"],
+        "apps",
+        true,
+    ),
+    info(
+        Kind::StatefulSet,
+        "StatefulSet",
+        "statefulsets",
+        &["sts"],
+        "apps",
+        true,
+    ),
     info(Kind::CronJob, "CronJob", "cronjobs", &["cj"], "batch", true),
     info(Kind::Job, "Job", "jobs", &[], "batch", true),
-    info(Kind::PodDisruptionBudget, "PodDisruptionBudget", "poddisruptionbudgets", &["pdb"], "policy", true),
-    info(Kind::StorageClass, "StorageClass", "storageclasses", &["sc"], "storage.k8s.io", false),
+    info(
+        Kind::PodDisruptionBudget,
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        &["pdb"],
+        "policy",
+        true,
+    ),
+    info(
+        Kind::StorageClass,
+        "StorageClass",
+        "storageclasses",
+        &["sc"],
+        "storage.k8s.io",
+        false,
+    ),
 ];
 
 impl Kind {
@@ -158,9 +242,9 @@ impl Kind {
         };
         KINDS.iter().map(|info| info.kind).find(|kind| {
             let info = kind.info();
-            let group_ok = group
-                .as_deref()
-                .is_none_or(|group| group == info.group || (group == "v1" && info.group.is_empty()));
+            let group_ok = group.as_deref().is_none_or(|group| {
+                group == info.group || (group == "v1" && info.group.is_empty())
+            });
             group_ok
                 && (resource == info.plural
                     || resource == info.name.to_ascii_lowercase()
@@ -190,7 +274,10 @@ mod tests {
     #[test]
     fn every_kind_has_one_entry() {
         for info in KINDS {
-            assert_eq!(KINDS.iter().filter(|other| other.kind == info.kind).count(), 1);
+            assert_eq!(
+                KINDS.iter().filter(|other| other.kind == info.kind).count(),
+                1
+            );
             assert_eq!(info.kind.info().name, info.name);
         }
     }
@@ -214,7 +301,10 @@ mod tests {
         assert_eq!(Kind::Pod.qualified_plural(), "pods");
         assert_eq!(Kind::Deployment.qualified_singular(), "deployment.apps");
         assert_eq!(Kind::Job.api_version(), "batch/v1");
-        assert_eq!(Kind::from_manifest("apps/v1", "Deployment"), Some(Kind::Deployment));
+        assert_eq!(
+            Kind::from_manifest("apps/v1", "Deployment"),
+            Some(Kind::Deployment)
+        );
         assert_eq!(Kind::from_manifest("v1", "Deployment"), None);
     }
 }

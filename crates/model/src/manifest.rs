@@ -39,10 +39,19 @@ pub enum ManifestError {
     #[error("error validating data: {0}")]
     Validation(String),
     #[error("no matches for kind {kind:?} in version {api_version:?}")]
-    UnknownKind { name: String, namespace: String, api_version: String, kind: String },
+    UnknownKind {
+        name: String,
+        namespace: String,
+        api_version: String,
+        kind: String,
+    },
     /// The server could not decode the object (`cannot be handled as a Deployment: …`).
     #[error("{kind} in version \"v1\" cannot be handled as a {kind}: {detail}")]
-    Undecodable { kind: String, name: String, detail: String },
+    Undecodable {
+        kind: String,
+        name: String,
+        detail: String,
+    },
 }
 
 /// Splits on `---` document markers, keeping each document's first line number.
@@ -63,8 +72,11 @@ fn split_documents(text: &str) -> Vec<(usize, String)> {
     documents
         .into_iter()
         .filter(|(_, body)| {
-            body.lines()
-                .any(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#') && line.trim() != "..." )
+            body.lines().any(|line| {
+                !line.trim().is_empty()
+                    && !line.trim_start().starts_with('#')
+                    && line.trim() != "..."
+            })
         })
         .collect()
 }
@@ -86,13 +98,27 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
         let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = error.to_string();
         // serde_norway appends ` at line L column C`; kubectl puts the line first instead.
-        let problem = message.split(" at line ").next().unwrap_or(&message).to_string();
-        ManifestError::Yaml { line, column, absolute_line: first_line + line - 1, problem }
+        let problem = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        ManifestError::Yaml {
+            line,
+            column,
+            absolute_line: first_line + line - 1,
+            problem,
+        }
     })?;
     let Value::Object(map) = &raw else {
-        return Err(ManifestError::Validation("the document is not a YAML/JSON object".into()));
+        return Err(ManifestError::Validation(
+            "the document is not a YAML/JSON object".into(),
+        ));
     };
-    let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+    let api_version = map
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let kind_name = map.get("kind").and_then(Value::as_str).unwrap_or_default();
     let mut missing = Vec::new();
     if api_version.is_empty() {
@@ -107,8 +133,16 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
         many => return Err(ManifestError::Validation(format!("[{}]", many.join(", ")))),
     }
     let metadata = map.get("metadata");
-    let name = metadata.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or_default().to_string();
-    let namespace = metadata.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or_default().to_string();
+    let name = metadata
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let namespace = metadata
+        .and_then(|m| m.get("namespace"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let Some(kind) = Kind::from_manifest(api_version, kind_name) else {
         return Err(ManifestError::UnknownKind {
             name,
@@ -120,14 +154,21 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
     let object = decode_typed(kind, &raw, &name)?;
     let unknown = unknown_fields(&raw, &object.to_value(), "");
     if !unknown.is_empty() {
-        let listed: Vec<String> = unknown.iter().map(|path| format!("unknown field {path:?}")).collect();
+        let listed: Vec<String> = unknown
+            .iter()
+            .map(|path| format!("unknown field {path:?}"))
+            .collect();
         return Err(ManifestError::Undecodable {
             kind: kind.name().to_string(),
             name,
             detail: format!("strict decoding error: {}", listed.join(", ")),
         });
     }
-    Ok(Document { object, raw, first_line })
+    Ok(Document {
+        object,
+        raw,
+        first_line,
+    })
 }
 
 fn decode_typed(kind: Kind, raw: &Value, name: &str) -> Result<Object, ManifestError> {
@@ -164,7 +205,11 @@ fn decode_typed(kind: Kind, raw: &Value, name: &str) -> Result<Object, ManifestE
     decoded.map_err(|error| {
         let path = error.path().to_string();
         let inner = error.inner().to_string();
-        ManifestError::Undecodable { kind: kind.name().to_string(), name: name.to_string(), detail: go_style_type_error(&path, &inner) }
+        ManifestError::Undecodable {
+            kind: kind.name().to_string(),
+            name: name.to_string(),
+            detail: go_style_type_error(&path, &inner),
+        }
     })
 }
 
@@ -183,9 +228,15 @@ fn go_style_type_error(path: &str, inner: &str) -> String {
             other if other.contains("sequence") => "array",
             _ => "object",
         };
-        return format!("json: cannot unmarshal {go_found} into Go struct field .{path} of type {go_type}");
+        return format!(
+            "json: cannot unmarshal {go_found} into Go struct field .{path} of type {go_type}"
+        );
     }
-    if field.is_empty() { inner.to_string() } else { format!("{path}: {inner}") }
+    if field.is_empty() {
+        inner.to_string()
+    } else {
+        format!("{path}: {inner}")
+    }
 }
 
 /// Keys present in what the user wrote but absent after a typed round trip: unknown fields.
@@ -197,7 +248,11 @@ fn unknown_fields(written: &Value, typed: &Value, path: &str) -> Vec<String> {
                 if value.is_null() {
                     continue;
                 }
-                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                let child = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
                 match typed.get(key) {
                     None => unknown.push(child),
                     Some(typed_value) => unknown.extend(unknown_fields(value, typed_value, &child)),
@@ -224,25 +279,37 @@ mod tests {
     fn decodes_the_workshop_deployment() {
         let documents = decode_documents(DEMO, "STDIN");
         assert_eq!(documents.len(), 1);
-        let Some(Ok(document)) = documents.first() else { panic!("{documents:?}") };
+        let Some(Ok(document)) = documents.first() else {
+            panic!("{documents:?}")
+        };
         assert_eq!(document.object.kind(), Kind::Deployment);
         assert_eq!(document.object.name(), "demo");
     }
 
     #[test]
     fn splits_documents_and_keeps_line_numbers() {
-        let text = format!("# leading comment\n---\n{DEMO}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n");
+        let text = format!(
+            "# leading comment\n---\n{DEMO}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n"
+        );
         let documents = decode_documents(&text, "STDIN");
         assert_eq!(documents.len(), 2);
-        assert!(matches!(&documents[1], Ok(d) if d.first_line == 23 && d.object.kind() == Kind::Namespace));
+        assert!(
+            matches!(&documents[1], Ok(d) if d.first_line == 23 && d.object.kind() == Kind::Namespace)
+        );
     }
 
     #[test]
     fn reports_yaml_errors_with_their_line() {
-        let documents = decode_documents("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n", "STDIN");
+        let documents = decode_documents(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n",
+            "STDIN",
+        );
         match documents.first() {
             Some(Err(error @ ManifestError::Yaml { line: 5, .. })) => {
-                assert_eq!(error.to_string(), "yaml: line 5: mapping values are not allowed in this context")
+                assert_eq!(
+                    error.to_string(),
+                    "yaml: line 5: mapping values are not allowed in this context"
+                )
             }
             other => panic!("{other:?}"),
         }
@@ -250,9 +317,17 @@ mod tests {
 
     #[test]
     fn reports_unknown_kinds_and_fields() {
-        let unknown_kind = decode_documents("apiVersion: apps/v1\nkind: Deploymnt\nmetadata:\n  name: nginx\n", "x");
-        assert!(matches!(unknown_kind.first(), Some(Err(ManifestError::UnknownKind { kind, .. })) if kind == "Deploymnt"));
-        let unknown_field = decode_documents(&DEMO.replace("  replicas: 3", "  foo: 1\n  replicas: 3"), "x");
+        let unknown_kind = decode_documents(
+            "apiVersion: apps/v1\nkind: Deploymnt\nmetadata:\n  name: nginx\n",
+            "x",
+        );
+        assert!(
+            matches!(unknown_kind.first(), Some(Err(ManifestError::UnknownKind { kind, .. })) if kind == "Deploymnt")
+        );
+        let unknown_field = decode_documents(
+            &DEMO.replace("  replicas: 3", "  foo: 1\n  replicas: 3"),
+            "x",
+        );
         match unknown_field.first() {
             Some(Err(error)) => assert_eq!(
                 error.to_string(),
@@ -265,6 +340,12 @@ mod tests {
     #[test]
     fn type_errors_are_reported() {
         let documents = decode_documents(&DEMO.replace("replicas: 3 ", "replicas: three "), "x");
-        assert!(matches!(documents.first(), Some(Err(ManifestError::Undecodable { .. }))), "{documents:?}");
+        assert!(
+            matches!(
+                documents.first(),
+                Some(Err(ManifestError::Undecodable { .. }))
+            ),
+            "{documents:?}"
+        );
     }
 }

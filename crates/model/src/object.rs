@@ -175,7 +175,9 @@ pub trait MetaExt {
     fn annotation(&self, key: &str) -> Option<&str>;
     fn is_deleting(&self) -> bool;
     /// The owner reference with `controller: true`, if any.
-    fn controller_ref(&self) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference>;
+    fn controller_ref(
+        &self,
+    ) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference>;
 }
 
 impl MetaExt for ObjectMeta {
@@ -197,7 +199,9 @@ impl MetaExt for ObjectMeta {
     fn is_deleting(&self) -> bool {
         self.deletion_timestamp.is_some()
     }
-    fn controller_ref(&self) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference> {
+    fn controller_ref(
+        &self,
+    ) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference> {
         self.owner_references
             .as_ref()?
             .iter()

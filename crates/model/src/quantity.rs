@@ -43,12 +43,25 @@ impl Quantity {
         if whole.is_empty() && fraction.is_empty() {
             return None;
         }
-        let whole: i128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let whole: i128 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
         let fraction_digits = fraction.len().min(18) as u32;
-        let fraction_value: i128 = if fraction.is_empty() { 0 } else { fraction[..fraction_digits as usize].parse().ok()? };
+        let fraction_value: i128 = if fraction.is_empty() {
+            0
+        } else {
+            fraction[..fraction_digits as usize].parse().ok()?
+        };
         let scale = 10i128.pow(fraction_digits);
-        let total = whole.checked_mul(multiplier)?.checked_add(fraction_value.checked_mul(multiplier)? / scale)? / divisor;
-        Some(Quantity { milli: if negative { -total } else { total } })
+        let total = whole
+            .checked_mul(multiplier)?
+            .checked_add(fraction_value.checked_mul(multiplier)? / scale)?
+            / divisor;
+        Some(Quantity {
+            milli: if negative { -total } else { total },
+        })
     }
 
     /// Whole base units, rounded up (memory bytes, pod counts).
@@ -66,8 +79,14 @@ mod tests {
         assert_eq!(Quantity::parse("100m").map(|q| q.milli), Some(100));
         assert_eq!(Quantity::parse("1.5").map(|q| q.milli), Some(1500));
         assert_eq!(Quantity::parse("8").map(|q| q.milli), Some(8000));
-        assert_eq!(Quantity::parse("70Mi").map(|q| q.value()), Some(70 * 1024 * 1024));
-        assert_eq!(Quantity::parse("16331380Ki").map(|q| q.value()), Some(16331380 * 1024));
+        assert_eq!(
+            Quantity::parse("70Mi").map(|q| q.value()),
+            Some(70 * 1024 * 1024)
+        );
+        assert_eq!(
+            Quantity::parse("16331380Ki").map(|q| q.value()),
+            Some(16331380 * 1024)
+        );
         assert_eq!(Quantity::parse("1e3").map(|q| q.value()), Some(1000));
         assert_eq!(Quantity::parse("abc"), None);
         assert_eq!(Quantity::parse("1Zi"), None);

@@ -69,7 +69,9 @@ impl Selector {
     }
 
     pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
-        self.requirements.iter().all(|requirement| requirement.matches(labels))
+        self.requirements
+            .iter()
+            .all(|requirement| requirement.matches(labels))
     }
 
     /// Parses kubectl's selector syntax: `app=web,tier!=db,env in (a,b),!legacy`.
@@ -88,7 +90,9 @@ impl Selector {
 
     /// Converts an API `LabelSelector`. `None` or `{}` selects everything (callers decide
     /// whether that is allowed).
-    pub fn from_label_selector(selector: Option<&LabelSelector>) -> Result<Selector, SelectorError> {
+    pub fn from_label_selector(
+        selector: Option<&LabelSelector>,
+    ) -> Result<Selector, SelectorError> {
         let mut requirements = Vec::new();
         let Some(selector) = selector else {
             return Ok(Selector::everything());
@@ -107,7 +111,11 @@ impl Selector {
                 "NotIn" => Operator::NotIn,
                 "Exists" => Operator::Exists,
                 "DoesNotExist" => Operator::DoesNotExist,
-                other => return Err(SelectorError(format!("{other:?} is not a valid label selector operator"))),
+                other => {
+                    return Err(SelectorError(format!(
+                        "{other:?} is not a valid label selector operator"
+                    )));
+                }
             };
             requirements.push(Requirement {
                 key: expression.key.clone(),
@@ -173,21 +181,37 @@ fn parse_requirement(part: &str) -> Result<Requirement, SelectorError> {
     if let Some(key) = part.strip_prefix('!') {
         let key = key.trim();
         validate_key(key)?;
-        return Ok(Requirement { key: key.into(), operator: Operator::DoesNotExist, values: vec![] });
+        return Ok(Requirement {
+            key: key.into(),
+            operator: Operator::DoesNotExist,
+            values: vec![],
+        });
     }
-    for (token, operator) in [("!=", Operator::NotEquals), ("==", Operator::Equals), ("=", Operator::Equals)] {
+    for (token, operator) in [
+        ("!=", Operator::NotEquals),
+        ("==", Operator::Equals),
+        ("=", Operator::Equals),
+    ] {
         if let Some((key, value)) = part.split_once(token) {
             let (key, value) = (key.trim(), value.trim());
             validate_key(key)?;
             validate_value(value)?;
-            return Ok(Requirement { key: key.into(), operator, values: vec![value.into()] });
+            return Ok(Requirement {
+                key: key.into(),
+                operator,
+                values: vec![value.into()],
+            });
         }
     }
     let words: Vec<&str> = part.splitn(2, char::is_whitespace).collect();
     match words.as_slice() {
         [key] => {
             validate_key(key)?;
-            Ok(Requirement { key: (*key).into(), operator: Operator::Exists, values: vec![] })
+            Ok(Requirement {
+                key: (*key).into(),
+                operator: Operator::Exists,
+                values: vec![],
+            })
         }
         [key, rest] => {
             let rest = rest.trim_start();
@@ -205,23 +229,37 @@ fn parse_requirement(part: &str) -> Result<Requirement, SelectorError> {
             let inner = set
                 .strip_prefix('(')
                 .and_then(|s| s.strip_suffix(')'))
-                .ok_or_else(|| SelectorError(format!("unable to parse requirement: found '{set}', expected: '('")))?;
+                .ok_or_else(|| {
+                    SelectorError(format!(
+                        "unable to parse requirement: found '{set}', expected: '('"
+                    ))
+                })?;
             let mut values: Vec<String> = inner.split(',').map(|v| v.trim().to_string()).collect();
             for value in &values {
                 validate_value(value)?;
             }
             values.sort();
             values.dedup();
-            Ok(Requirement { key: (*key).into(), operator, values })
+            Ok(Requirement {
+                key: (*key).into(),
+                operator,
+                values,
+            })
         }
-        _ => Err(SelectorError("unable to parse requirement: found '', expected: identifier".into())),
+        _ => Err(SelectorError(
+            "unable to parse requirement: found '', expected: identifier".into(),
+        )),
     }
 }
 
 fn validate_key(key: &str) -> Result<(), SelectorError> {
     crate::validation::qualified_name_errors(key)
         .first()
-        .map_or(Ok(()), |error| Err(SelectorError(format!("unable to parse requirement: invalid label key \"{key}\": {error}"))))
+        .map_or(Ok(()), |error| {
+            Err(SelectorError(format!(
+                "unable to parse requirement: invalid label key \"{key}\": {error}"
+            )))
+        })
 }
 
 fn validate_value(value: &str) -> Result<(), SelectorError> {
@@ -235,17 +273,32 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn parses_and_matches_equality_and_sets() {
-        let selector = Selector::parse("app=web,tier!=db,env in (prod, staging),!legacy").unwrap_or_default();
+        let selector =
+            Selector::parse("app=web,tier!=db,env in (prod, staging),!legacy").unwrap_or_default();
         assert!(selector.matches(Some(&labels(&[("app", "web"), ("env", "prod")]))));
         assert!(!selector.matches(Some(&labels(&[("app", "web"), ("env", "dev")]))));
-        assert!(!selector.matches(Some(&labels(&[("app", "web"), ("env", "prod"), ("legacy", "")]))));
-        assert!(!selector.matches(Some(&labels(&[("app", "web"), ("env", "prod"), ("tier", "db")]))));
-        assert_eq!(selector.to_string(), "app=web,env in (prod,staging),!legacy,tier!=db");
+        assert!(!selector.matches(Some(&labels(&[
+            ("app", "web"),
+            ("env", "prod"),
+            ("legacy", "")
+        ]))));
+        assert!(!selector.matches(Some(&labels(&[
+            ("app", "web"),
+            ("env", "prod"),
+            ("tier", "db")
+        ]))));
+        assert_eq!(
+            selector.to_string(),
+            "app=web,env in (prod,staging),!legacy,tier!=db"
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ const QUALIFIED_NAME_MESSAGE: &str = "name part must consist of alphanumeric cha
 fn is_dns1123_label(text: &str) -> bool {
     let bytes = text.as_bytes();
     !bytes.is_empty()
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
 }
@@ -63,7 +65,9 @@ pub fn dns1035_label_errors(text: &str) -> Vec<String> {
 fn is_label_value(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.is_empty()
-        || (bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        || (bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
             && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
             && bytes.last().is_some_and(u8::is_ascii_alphanumeric))
 }
@@ -90,7 +94,11 @@ pub fn qualified_name_errors(text: &str) -> Vec<String> {
         if prefix.is_empty() {
             errors.push("prefix part must be non-empty".to_string());
         } else {
-            errors.extend(dns1123_subdomain_errors(prefix).into_iter().map(|e| format!("prefix part {e}")));
+            errors.extend(
+                dns1123_subdomain_errors(prefix)
+                    .into_iter()
+                    .map(|e| format!("prefix part {e}")),
+            );
         }
     }
     if name.is_empty() {
@@ -152,11 +160,19 @@ enum NameRule {
     Dns1035,
 }
 
-fn validate_meta(meta: &ObjectMeta, rule: NameRule, namespaced: bool, errors: &mut Vec<FieldError>) {
+fn validate_meta(
+    meta: &ObjectMeta,
+    rule: NameRule,
+    namespaced: bool,
+    errors: &mut Vec<FieldError>,
+) {
     match meta.name.as_deref() {
         None | Some("") => {
             if meta.generate_name.is_none() {
-                errors.push(FieldError::required("metadata.name").with_detail("name or generateName is required"));
+                errors.push(
+                    FieldError::required("metadata.name")
+                        .with_detail("name or generateName is required"),
+                );
             }
         }
         Some(name) => {
@@ -166,26 +182,42 @@ fn validate_meta(meta: &ObjectMeta, rule: NameRule, namespaced: bool, errors: &m
                 NameRule::Dns1035 => dns1035_label_errors(name),
             };
             for problem in problems {
-                errors.push(FieldError::invalid("metadata.name", format!("{name:?}"), problem));
+                errors.push(FieldError::invalid(
+                    "metadata.name",
+                    format!("{name:?}"),
+                    problem,
+                ));
             }
         }
     }
     if namespaced {
         if let Some(namespace) = meta.namespace.as_deref() {
             for problem in dns1123_label_errors(namespace) {
-                errors.push(FieldError::invalid("metadata.namespace", format!("{namespace:?}"), problem));
+                errors.push(FieldError::invalid(
+                    "metadata.namespace",
+                    format!("{namespace:?}"),
+                    problem,
+                ));
             }
         }
     }
     validate_labels(meta.labels.as_ref(), "metadata.labels", errors);
     for key in meta.annotations.iter().flatten().map(|(k, _)| k) {
         for problem in qualified_name_errors(key) {
-            errors.push(FieldError::invalid("metadata.annotations", format!("{key:?}"), problem));
+            errors.push(FieldError::invalid(
+                "metadata.annotations",
+                format!("{key:?}"),
+                problem,
+            ));
         }
     }
 }
 
-fn validate_labels(labels: Option<&BTreeMap<String, String>>, path: &str, errors: &mut Vec<FieldError>) {
+fn validate_labels(
+    labels: Option<&BTreeMap<String, String>>,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
     for (key, value) in labels.into_iter().flatten() {
         for problem in qualified_name_errors(key) {
             errors.push(FieldError::invalid(path, format!("{key:?}"), problem));
@@ -203,23 +235,43 @@ impl FieldError {
     }
 }
 
-fn validate_container(container: &Container, path: &str, names: &mut BTreeSet<String>, errors: &mut Vec<FieldError>) {
+fn validate_container(
+    container: &Container,
+    path: &str,
+    names: &mut BTreeSet<String>,
+    errors: &mut Vec<FieldError>,
+) {
     if container.name.is_empty() {
         errors.push(FieldError::required(format!("{path}.name")));
     } else {
         for problem in dns1123_label_errors(&container.name) {
-            errors.push(FieldError::invalid(format!("{path}.name"), format!("{:?}", container.name), problem));
+            errors.push(FieldError::invalid(
+                format!("{path}.name"),
+                format!("{:?}", container.name),
+                problem,
+            ));
         }
         if !names.insert(container.name.clone()) {
-            errors.push(FieldError::duplicate(format!("{path}.name"), &container.name));
+            errors.push(FieldError::duplicate(
+                format!("{path}.name"),
+                &container.name,
+            ));
         }
     }
-    if container.image.as_deref().is_none_or(|image| image.trim().is_empty()) {
+    if container
+        .image
+        .as_deref()
+        .is_none_or(|image| image.trim().is_empty())
+    {
         errors.push(FieldError::required(format!("{path}.image")));
     }
     if let Some(policy) = container.image_pull_policy.as_deref() {
         if !["Always", "IfNotPresent", "Never"].contains(&policy) {
-            errors.push(FieldError::unsupported(format!("{path}.imagePullPolicy"), policy, &["Always", "IfNotPresent", "Never"]));
+            errors.push(FieldError::unsupported(
+                format!("{path}.imagePullPolicy"),
+                policy,
+                &["Always", "IfNotPresent", "Never"],
+            ));
         }
     }
     for (index, port) in container.ports.iter().flatten().enumerate() {
@@ -237,7 +289,10 @@ fn validate_container(container: &Container, path: &str, names: &mut BTreeSet<St
         }
     }
     if let Some(resources) = &container.resources {
-        for (field, list) in [("limits", &resources.limits), ("requests", &resources.requests)] {
+        for (field, list) in [
+            ("limits", &resources.limits),
+            ("requests", &resources.requests),
+        ] {
             for (name, quantity) in list.iter().flatten() {
                 if Quantity::parse(&quantity.0).is_some_and(|q| q.milli < 0) {
                     errors.push(FieldError::invalid(
@@ -249,13 +304,22 @@ fn validate_container(container: &Container, path: &str, names: &mut BTreeSet<St
             }
         }
         for (name, request) in resources.requests.iter().flatten() {
-            let limit = resources.limits.as_ref().and_then(|limits| limits.get(name));
-            if let (Some(request_q), Some(limit_q)) = (Quantity::parse(&request.0), limit.and_then(|l| Quantity::parse(&l.0))) {
+            let limit = resources
+                .limits
+                .as_ref()
+                .and_then(|limits| limits.get(name));
+            if let (Some(request_q), Some(limit_q)) = (
+                Quantity::parse(&request.0),
+                limit.and_then(|l| Quantity::parse(&l.0)),
+            ) {
                 if request_q > limit_q {
                     errors.push(FieldError::invalid(
                         format!("{path}.resources.requests"),
                         format!("{:?}", request.0),
-                        format!("must be less than or equal to {name} limit of {}", limit.map(|l| l.0.as_str()).unwrap_or_default()),
+                        format!(
+                            "must be less than or equal to {name} limit of {}",
+                            limit.map(|l| l.0.as_str()).unwrap_or_default()
+                        ),
                     ));
                 }
             }
@@ -270,26 +334,52 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
         errors.push(FieldError::required(format!("{path}.containers")));
     }
     for (index, container) in spec.init_containers.iter().flatten().enumerate() {
-        validate_container(container, &format!("{path}.initContainers[{index}]"), &mut names, errors);
+        validate_container(
+            container,
+            &format!("{path}.initContainers[{index}]"),
+            &mut names,
+            errors,
+        );
     }
     for (index, container) in spec.containers.iter().enumerate() {
-        validate_container(container, &format!("{path}.containers[{index}]"), &mut names, errors);
+        validate_container(
+            container,
+            &format!("{path}.containers[{index}]"),
+            &mut names,
+            errors,
+        );
     }
     if let Some(policy) = spec.restart_policy.as_deref() {
         if !["Always", "OnFailure", "Never"].contains(&policy) {
-            errors.push(FieldError::unsupported(format!("{path}.restartPolicy"), policy, &["Always", "OnFailure", "Never"]));
+            errors.push(FieldError::unsupported(
+                format!("{path}.restartPolicy"),
+                policy,
+                &["Always", "OnFailure", "Never"],
+            ));
         }
     }
     if let Some(grace) = spec.termination_grace_period_seconds {
         if grace < 0 {
-            errors.push(FieldError::invalid(format!("{path}.terminationGracePeriodSeconds"), grace.to_string(), "must be greater than or equal to 0"));
+            errors.push(FieldError::invalid(
+                format!("{path}.terminationGracePeriodSeconds"),
+                grace.to_string(),
+                "must be greater than or equal to 0",
+            ));
         }
     }
-    validate_labels(spec.node_selector.as_ref(), &format!("{path}.nodeSelector"), errors);
+    validate_labels(
+        spec.node_selector.as_ref(),
+        &format!("{path}.nodeSelector"),
+        errors,
+    );
     for (index, toleration) in spec.tolerations.iter().flatten().enumerate() {
         if let Some(operator) = toleration.operator.as_deref() {
             if !["Equal", "Exists"].contains(&operator) {
-                errors.push(FieldError::unsupported(format!("{path}.tolerations[{index}].operator"), operator, &["Equal", "Exists"]));
+                errors.push(FieldError::unsupported(
+                    format!("{path}.tolerations[{index}].operator"),
+                    operator,
+                    &["Equal", "Exists"],
+                ));
             }
         }
         if let Some(effect) = toleration.effect.as_deref() {
@@ -332,8 +422,14 @@ fn validate_template(
         Some(spec) => {
             validate_pod_spec(spec, "spec.template.spec", errors);
             if let Some(policy) = spec.restart_policy.as_deref() {
-                if !restart_policies.contains(&policy) && ["Always", "OnFailure", "Never"].contains(&policy) {
-                    errors.push(FieldError::unsupported("spec.template.spec.restartPolicy", policy, restart_policies));
+                if !restart_policies.contains(&policy)
+                    && ["Always", "OnFailure", "Never"].contains(&policy)
+                {
+                    errors.push(FieldError::unsupported(
+                        "spec.template.spec.restartPolicy",
+                        policy,
+                        restart_policies,
+                    ));
                 }
             }
         }
@@ -345,17 +441,35 @@ fn validate_selector(selector: &LabelSelector, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::required("spec.selector"));
         return;
     }
-    if selector.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
-        && selector.match_expressions.as_ref().is_none_or(Vec::is_empty)
+    if selector
+        .match_labels
+        .as_ref()
+        .is_none_or(BTreeMap::is_empty)
+        && selector
+            .match_expressions
+            .as_ref()
+            .is_none_or(Vec::is_empty)
     {
-        errors.push(FieldError::invalid("spec.selector", go_label_selector(selector), "empty selector is invalid for deployment"));
+        errors.push(FieldError::invalid(
+            "spec.selector",
+            go_label_selector(selector),
+            "empty selector is invalid for deployment",
+        ));
     }
-    validate_labels(selector.match_labels.as_ref(), "spec.selector.matchLabels", errors);
+    validate_labels(
+        selector.match_labels.as_ref(),
+        "spec.selector.matchLabels",
+        errors,
+    );
 }
 
 fn validate_non_negative(value: Option<i32>, path: &str, errors: &mut Vec<FieldError>) {
     if let Some(value) = value.filter(|v| *v < 0) {
-        errors.push(FieldError::invalid(path, value.to_string(), "must be greater than or equal to 0"));
+        errors.push(FieldError::invalid(
+            path,
+            value.to_string(),
+            "must be greater than or equal to 0",
+        ));
     }
 }
 
@@ -366,14 +480,22 @@ fn validate_int_or_percent(value: &IntOrString, path: &str, errors: &mut Vec<Fie
             *int >= 0
         }
         IntOrString::String(text) => {
-            let percent = text.strip_suffix('%').and_then(|n| n.parse::<u32>().ok().filter(|_| n.bytes().all(|b| b.is_ascii_digit())));
+            let percent = text.strip_suffix('%').and_then(|n| {
+                n.parse::<u32>()
+                    .ok()
+                    .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
+            });
             match percent {
                 None => {
                     errors.push(FieldError::invalid(path, format!("{text:?}"), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
                     false
                 }
                 Some(p) if p > 100 => {
-                    errors.push(FieldError::invalid(path, format!("{text:?}"), "must not be greater than 100%"));
+                    errors.push(FieldError::invalid(
+                        path,
+                        format!("{text:?}"),
+                        "must not be greater than 100%",
+                    ));
                     false
                 }
                 Some(_) => true,
@@ -395,26 +517,46 @@ fn validate_strategy(strategy: Option<&DeploymentStrategy>, errors: &mut Vec<Fie
     match strategy.type_.as_deref() {
         Some("Recreate") => {
             if strategy.rolling_update.is_some() {
-                errors.push(FieldError::forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+                errors.push(FieldError::forbidden(
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
             }
         }
         Some("RollingUpdate") | None => {
             if let Some(rolling) = &strategy.rolling_update {
-                let surge_ok = rolling.max_surge.as_ref().is_none_or(|v| validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxSurge", errors));
-                let unavailable_ok = rolling
-                    .max_unavailable
-                    .as_ref()
-                    .is_none_or(|v| validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxUnavailable", errors));
-                if surge_ok && unavailable_ok && is_zero(rolling.max_surge.as_ref()) && is_zero(rolling.max_unavailable.as_ref()) {
-                    let shown = rolling.max_unavailable.as_ref().map_or("0".to_string(), |v| match v {
-                        IntOrString::Int(i) => i.to_string(),
-                        IntOrString::String(s) => format!("{s:?}"),
-                    });
-                    errors.push(FieldError::invalid("spec.strategy.rollingUpdate.maxUnavailable", shown, "may not be 0 when `maxSurge` is 0"));
+                let surge_ok = rolling.max_surge.as_ref().is_none_or(|v| {
+                    validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxSurge", errors)
+                });
+                let unavailable_ok = rolling.max_unavailable.as_ref().is_none_or(|v| {
+                    validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxUnavailable", errors)
+                });
+                if surge_ok
+                    && unavailable_ok
+                    && is_zero(rolling.max_surge.as_ref())
+                    && is_zero(rolling.max_unavailable.as_ref())
+                {
+                    let shown =
+                        rolling
+                            .max_unavailable
+                            .as_ref()
+                            .map_or("0".to_string(), |v| match v {
+                                IntOrString::Int(i) => i.to_string(),
+                                IntOrString::String(s) => format!("{s:?}"),
+                            });
+                    errors.push(FieldError::invalid(
+                        "spec.strategy.rollingUpdate.maxUnavailable",
+                        shown,
+                        "may not be 0 when `maxSurge` is 0",
+                    ));
                 }
             }
         }
-        Some(other) => errors.push(FieldError::unsupported("spec.strategy.type", other, &["Recreate", "RollingUpdate"])),
+        Some(other) => errors.push(FieldError::unsupported(
+            "spec.strategy.type",
+            other,
+            &["Recreate", "RollingUpdate"],
+        )),
     }
 }
 
@@ -428,12 +570,20 @@ fn validate_deployment(deployment: &Deployment, errors: &mut Vec<FieldError>) {
     validate_selector(&spec.selector, errors);
     validate_template(&spec.template, &spec.selector, &["Always"], errors);
     validate_strategy(spec.strategy.as_ref(), errors);
-    validate_non_negative(spec.revision_history_limit, "spec.revisionHistoryLimit", errors);
+    validate_non_negative(
+        spec.revision_history_limit,
+        "spec.revisionHistoryLimit",
+        errors,
+    );
     validate_non_negative(spec.min_ready_seconds, "spec.minReadySeconds", errors);
     if let Some(deadline) = spec.progress_deadline_seconds {
         validate_non_negative(Some(deadline), "spec.progressDeadlineSeconds", errors);
         if deadline <= spec.min_ready_seconds.unwrap_or(0) {
-            errors.push(FieldError::invalid("spec.progressDeadlineSeconds", deadline.to_string(), "must be greater than minReadySeconds"));
+            errors.push(FieldError::invalid(
+                "spec.progressDeadlineSeconds",
+                deadline.to_string(),
+                "must be greater than minReadySeconds",
+            ));
         }
     }
 }
@@ -463,7 +613,11 @@ fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>) {
     if let Some(strategy) = &spec.update_strategy {
         match strategy.type_.as_deref() {
             None | Some("RollingUpdate") | Some("OnDelete") => {}
-            Some(other) => errors.push(FieldError::unsupported("spec.updateStrategy.type", other, &["OnDelete", "RollingUpdate"])),
+            Some(other) => errors.push(FieldError::unsupported(
+                "spec.updateStrategy.type",
+                other,
+                &["OnDelete", "RollingUpdate"],
+            )),
         }
     }
 }
@@ -481,7 +635,11 @@ fn validate_service(service: &Service, errors: &mut Vec<FieldError>) {
     if let Some(spec) = &service.spec {
         for (index, port) in spec.ports.iter().flatten().enumerate() {
             if !(1..=65535).contains(&port.port) {
-                errors.push(FieldError::invalid(format!("spec.ports[{index}].port"), port.port.to_string(), "must be between 1 and 65535, inclusive"));
+                errors.push(FieldError::invalid(
+                    format!("spec.ports[{index}].port"),
+                    port.port.to_string(),
+                    "must be between 1 and 65535, inclusive",
+                ));
             }
         }
     }
@@ -502,7 +660,12 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Service(o) => validate_service(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
         Object::StatefulSet(o) => validate_meta(&o.metadata, NameRule::Label, true, &mut errors),
-        other => validate_meta(other.meta(), NameRule::Subdomain, other.kind().namespaced(), &mut errors),
+        other => validate_meta(
+            other.meta(),
+            NameRule::Subdomain,
+            other.kind().namespaced(),
+            &mut errors,
+        ),
     }
     if errors.is_empty() {
         Ok(())
@@ -515,21 +678,36 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
 pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
     let mut errors = Vec::new();
     let selector_pair = match (old, new) {
-        (Object::Deployment(a), Object::Deployment(b)) => Some((a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector))),
-        (Object::ReplicaSet(a), Object::ReplicaSet(b)) => Some((a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector))),
-        (Object::DaemonSet(a), Object::DaemonSet(b)) => Some((a.spec.as_ref().map(|s| &s.selector), b.spec.as_ref().map(|s| &s.selector))),
+        (Object::Deployment(a), Object::Deployment(b)) => Some((
+            a.spec.as_ref().map(|s| &s.selector),
+            b.spec.as_ref().map(|s| &s.selector),
+        )),
+        (Object::ReplicaSet(a), Object::ReplicaSet(b)) => Some((
+            a.spec.as_ref().map(|s| &s.selector),
+            b.spec.as_ref().map(|s| &s.selector),
+        )),
+        (Object::DaemonSet(a), Object::DaemonSet(b)) => Some((
+            a.spec.as_ref().map(|s| &s.selector),
+            b.spec.as_ref().map(|s| &s.selector),
+        )),
         _ => None,
     };
     if let Some((Some(old_selector), Some(new_selector))) = selector_pair {
         if old_selector != new_selector {
-            errors.push(FieldError::invalid("spec.selector", go_label_selector(new_selector), "field is immutable"));
+            errors.push(FieldError::invalid(
+                "spec.selector",
+                go_label_selector(new_selector),
+                "field is immutable",
+            ));
         }
     }
     if let (Object::Pod(a), Object::Pod(b)) = (old, new) {
         let mut old_spec = a.spec.clone().unwrap_or_default();
         let new_spec = b.spec.clone().unwrap_or_default();
         // Only images, activeDeadlineSeconds and added tolerations may change on a pod.
-        for (old_container, new_container) in old_spec.containers.iter_mut().zip(&new_spec.containers) {
+        for (old_container, new_container) in
+            old_spec.containers.iter_mut().zip(&new_spec.containers)
+        {
             old_container.image = new_container.image.clone();
         }
         old_spec.active_deadline_seconds = new_spec.active_deadline_seconds;
@@ -575,7 +753,9 @@ mod tests {
 
     #[test]
     fn reports_bad_names_and_missing_images() {
-        let message = invalid_message("apiVersion: v1\nkind: Pod\nmetadata:\n  name: My_App\nspec:\n  containers:\n  - name: app\n");
+        let message = invalid_message(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: My_App\nspec:\n  containers:\n  - name: app\n",
+        );
         assert!(message.starts_with("Pod \"My_App\" is invalid: [metadata.name: Invalid value: \"My_App\": a lowercase RFC 1123 subdomain"));
         assert!(message.ends_with("spec.containers[0].image: Required value]"));
     }

@@ -16,3 +16,7 @@ pub const MAX_FS_BYTES: usize = 32 << 20;
 pub const MAX_XARGS_COMMANDS: usize = 1000;
 /// Compiled-size bound handed to the regex engine.
 pub const MAX_REGEX_SIZE: usize = 1 << 20;
+/// Most tokens in an awk program (keeps its syntax tree shallow enough to evaluate recursively).
+pub const MAX_AWK_TOKENS: usize = 1000;
+/// Deepest nesting of parentheses, unary operators and `$` in an awk expression.
+pub const MAX_AWK_NESTING: usize = 64;

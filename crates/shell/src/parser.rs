@@ -282,6 +282,8 @@ impl Parser {
                 self.pos += 1;
                 Ok(word)
             }
+            // A missing target at the end of the line is reported like bash does.
+            None => Err(SyntaxError::UnexpectedToken("newline".into())),
             _ => Err(self.unexpected()),
         }
     }

@@ -16,7 +16,7 @@ pub fn split_commands(script: &str) -> Vec<String> {
     let mut lexer = Lexer::new(script, 0);
     let mut start: Option<usize> = None;
     let mut continues = false;
-    let mut push = |commands: &mut Vec<String>, from: usize, to: usize| {
+    let push = |commands: &mut Vec<String>, from: usize, to: usize| {
         let text = script.get(from..to).unwrap_or("");
         let text = text.strip_suffix('\n').unwrap_or(text);
         if !text.trim().is_empty() {
@@ -99,8 +99,8 @@ mod tests {
 
     #[test]
     fn unterminated_input_is_one_last_command() {
-        assert_eq!(split_commands("echo a\ncat <<EOF\nbody\n"), vec!["echo a", "cat <<EOF\nbody\n"]);
-        assert_eq!(split_commands("echo a\necho 'b\nc\n"), vec!["echo a", "echo 'b\nc\n"]);
+        assert_eq!(split_commands("echo a\ncat <<EOF\nbody\n"), vec!["echo a", "cat <<EOF\nbody"]);
+        assert_eq!(split_commands("echo a\necho 'b\nc\n"), vec!["echo a", "echo 'b\nc"]);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! cluster IP allocation.
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath, ObjectFieldSelector, PodStatus,
-    ProjectedVolumeSource, ServiceAccountTokenProjection, Toleration, Volume, VolumeMount, VolumeProjection,
+    ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
+    ObjectFieldSelector, PodStatus, ProjectedVolumeSource, ServiceAccountTokenProjection,
+    Toleration, Volume, VolumeMount, VolumeProjection,
 };
 use kubeplay_model::Object;
 
@@ -17,14 +18,25 @@ const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut u32) {
     match object {
         Object::Pod(pod) => {
-            let Some(spec) = pod.spec.as_mut() else { return };
-            let account = spec.service_account_name.get_or_insert_with(|| "default".into()).clone();
+            let Some(spec) = pod.spec.as_mut() else {
+                return;
+            };
+            let account = spec
+                .service_account_name
+                .get_or_insert_with(|| "default".into())
+                .clone();
             spec.service_account = Some(account);
             let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
-            for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+            for key in [
+                "node.kubernetes.io/not-ready",
+                "node.kubernetes.io/unreachable",
+            ] {
                 let tolerated = tolerations.iter().any(|t| {
-                    (t.key.as_deref() == Some(key) || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
-                        && t.effect.as_deref().is_none_or(|effect| effect == "NoExecute")
+                    (t.key.as_deref() == Some(key)
+                        || (t.key.is_none() && t.operator.as_deref() == Some("Exists")))
+                        && t.effect
+                            .as_deref()
+                            .is_none_or(|effect| effect == "NoExecute")
                 });
                 if !tolerated {
                     tolerations.push(Toleration {
@@ -42,7 +54,8 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
                 _ => 0,
             };
             spec.priority.get_or_insert(priority);
-            spec.preemption_policy.get_or_insert_with(|| "PreemptLowerPriority".into());
+            spec.preemption_policy
+                .get_or_insert_with(|| "PreemptLowerPriority".into());
             if spec.automount_service_account_token != Some(false) && spec.node_name.is_none() {
                 add_token_volume(spec, rng);
             }
@@ -51,12 +64,17 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
             status.qos_class = Some(qos_class(spec).into());
         }
         Object::DaemonSet(daemon_set) => {
-            annotations_mut(&mut daemon_set.metadata).insert(TEMPLATE_GENERATION_ANNOTATION.into(), "1".into());
+            annotations_mut(&mut daemon_set.metadata)
+                .insert(TEMPLATE_GENERATION_ANNOTATION.into(), "1".into());
         }
         Object::Service(service) => {
             if let Some(spec) = service.spec.as_mut() {
                 if spec.cluster_ip.is_none() && spec.type_.as_deref() != Some("ExternalName") {
-                    let ip = format!("10.96.{}.{}", *next_service_ip / 256, *next_service_ip % 256);
+                    let ip = format!(
+                        "10.96.{}.{}",
+                        *next_service_ip / 256,
+                        *next_service_ip % 256
+                    );
                     *next_service_ip += 1;
                     spec.cluster_ip = Some(ip.clone());
                     spec.cluster_ips = Some(vec![ip]);
@@ -65,7 +83,8 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
                     spec.cluster_ips.get_or_insert_with(|| vec![ip]);
                 }
                 spec.ip_families.get_or_insert_with(|| vec!["IPv4".into()]);
-                spec.ip_family_policy.get_or_insert_with(|| "SingleStack".into());
+                spec.ip_family_policy
+                    .get_or_insert_with(|| "SingleStack".into());
             }
         }
         _ => {}
@@ -82,9 +101,11 @@ pub fn admit_update(current: &Object, updated: &mut Object) {
             .and_then(|a| a.get(TEMPLATE_GENERATION_ANNOTATION))
             .and_then(|g| g.parse().ok())
             .unwrap_or(1);
-        let changed = old.spec.as_ref().map(|s| &s.template) != new.spec.as_ref().map(|s| &s.template);
+        let changed =
+            old.spec.as_ref().map(|s| &s.template) != new.spec.as_ref().map(|s| &s.template);
         let value = if changed { generation + 1 } else { generation };
-        annotations_mut(&mut new.metadata).insert(TEMPLATE_GENERATION_ANNOTATION.into(), value.to_string());
+        annotations_mut(&mut new.metadata)
+            .insert(TEMPLATE_GENERATION_ANNOTATION.into(), value.to_string());
     }
 }
 
@@ -104,7 +125,11 @@ fn add_token_volume(spec: &mut k8s_openapi::api::core::v1::PodSpec, rng: &mut Si
             VolumeProjection {
                 config_map: Some(ConfigMapProjection {
                     name: "kube-root-ca.crt".into(),
-                    items: Some(vec![KeyToPath { key: "ca.crt".into(), path: "ca.crt".into(), mode: None }]),
+                    items: Some(vec![KeyToPath {
+                        key: "ca.crt".into(),
+                        path: "ca.crt".into(),
+                        mode: None,
+                    }]),
                     optional: None,
                 }),
                 ..VolumeProjection::default()
@@ -113,7 +138,10 @@ fn add_token_volume(spec: &mut k8s_openapi::api::core::v1::PodSpec, rng: &mut Si
                 downward_api: Some(DownwardAPIProjection {
                     items: Some(vec![DownwardAPIVolumeFile {
                         path: "namespace".into(),
-                        field_ref: Some(ObjectFieldSelector { api_version: Some("v1".into()), field_path: "metadata.namespace".into() }),
+                        field_ref: Some(ObjectFieldSelector {
+                            api_version: Some("v1".into()),
+                            field_path: "metadata.namespace".into(),
+                        }),
                         mode: None,
                         resource_field_ref: None,
                     }]),
@@ -128,12 +156,15 @@ fn add_token_volume(spec: &mut k8s_openapi::api::core::v1::PodSpec, rng: &mut Si
         ..Volume::default()
     });
     for container in &mut spec.containers {
-        container.volume_mounts.get_or_insert_with(Vec::new).push(VolumeMount {
-            name: name.clone(),
-            mount_path: TOKEN_MOUNT_PATH.into(),
-            read_only: Some(true),
-            ..VolumeMount::default()
-        });
+        container
+            .volume_mounts
+            .get_or_insert_with(Vec::new)
+            .push(VolumeMount {
+                name: name.clone(),
+                mount_path: TOKEN_MOUNT_PATH.into(),
+                read_only: Some(true),
+                ..VolumeMount::default()
+            });
     }
 }
 

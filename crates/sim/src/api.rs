@@ -103,18 +103,24 @@ impl ApiServer {
         let key = ObjectKey::cluster(Kind::Namespace, namespace);
         match self.store.get(&key) {
             None => Err(ApiError::not_found(Kind::Namespace, namespace)),
-            Some(ns) if ns.meta().is_deleting() && object.kind() != Kind::Event => Err(ApiError::Forbidden {
-                kind: object.kind(),
-                name: object.name().to_string(),
-                detail: format!("unable to create new content in namespace {namespace} because it is being terminated"),
-            }),
+            Some(ns) if ns.meta().is_deleting() && object.kind() != Kind::Event => {
+                Err(ApiError::Forbidden {
+                    kind: object.kind(),
+                    name: object.name().to_string(),
+                    detail: format!(
+                        "unable to create new content in namespace {namespace} because it is being terminated"
+                    ),
+                })
+            }
             Some(_) => Ok(()),
         }
     }
 
     /// Creates an object as `POST` does. With `dry_run` nothing is stored.
     pub fn create(&mut self, mut object: Object, dry_run: bool) -> Result<Object, ApiError> {
-        if object.kind().namespaced() && object.meta().namespace.as_deref().is_none_or(str::is_empty) {
+        if object.kind().namespaced()
+            && object.meta().namespace.as_deref().is_none_or(str::is_empty)
+        {
             object.meta_mut().namespace = Some("default".into());
         }
         if !object.kind().namespaced() {
@@ -124,12 +130,19 @@ impl ApiServer {
         if object.meta().name.as_deref().is_none_or(str::is_empty) {
             let Some(prefix) = object.meta().generate_name.clone() else {
                 validate(&object)?;
-                return Err(ApiError::invalid(object.kind(), "", vec![kubeplay_model::FieldError::required("metadata.name")]));
+                return Err(ApiError::invalid(
+                    object.kind(),
+                    "",
+                    vec![kubeplay_model::FieldError::required("metadata.name")],
+                ));
             };
             let prefix: String = prefix.chars().take(GENERATE_NAME_PREFIX_MAX).collect();
             let mut name = format!("{prefix}{}", self.rng.name_suffix());
             for _ in 1..GENERATE_NAME_ATTEMPTS {
-                if !self.store.contains(&ObjectKey::new(object.kind(), object.namespace(), &name)) {
+                if !self
+                    .store
+                    .contains(&ObjectKey::new(object.kind(), object.namespace(), &name))
+                {
                     break;
                 }
                 name = format!("{prefix}{}", self.rng.name_suffix());
@@ -138,7 +151,10 @@ impl ApiServer {
         }
         let key = object.key();
         if self.store.contains(&key) {
-            return Err(ApiError::AlreadyExists { kind: key.kind, name: key.name });
+            return Err(ApiError::AlreadyExists {
+                kind: key.kind,
+                name: key.name,
+            });
         }
         let mut object = defaults::defaulted(object);
         admission::admit_create(&mut object, &mut self.rng, &mut self.next_service_ip);
@@ -185,13 +201,19 @@ impl ApiServer {
         self.write_if_changed(current, updated)
     }
 
-    fn write_if_changed(&mut self, current: Object, mut updated: Object) -> Result<Object, ApiError> {
+    fn write_if_changed(
+        &mut self,
+        current: Object,
+        mut updated: Object,
+    ) -> Result<Object, ApiError> {
         updated.meta_mut().resource_version = current.meta().resource_version.clone();
         if updated == current {
             return Ok(current);
         }
         // Removing the last finalizer of an object being deleted completes its deletion.
-        if updated.meta().is_deleting() && updated.meta().finalizers.as_ref().is_none_or(Vec::is_empty) {
+        if updated.meta().is_deleting()
+            && updated.meta().finalizers.as_ref().is_none_or(Vec::is_empty)
+        {
             let namespace_pending = matches!(&updated, Object::Namespace(ns) if ns.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
             if !matches!(updated, Object::Pod(_)) && !namespace_pending {
                 self.store.remove(&updated.key());
@@ -216,8 +238,12 @@ impl ApiServer {
         let now = self.clock.now_time();
         let mut finalizers = object.meta().finalizers.clone().unwrap_or_default();
         let wanted = match propagation {
-            Propagation::Foreground if self.store.has_dependents(object.uid()) => Some(FINALIZER_FOREGROUND),
-            Propagation::Orphan if self.store.has_dependents(object.uid()) => Some(FINALIZER_ORPHAN),
+            Propagation::Foreground if self.store.has_dependents(object.uid()) => {
+                Some(FINALIZER_FOREGROUND)
+            }
+            Propagation::Orphan if self.store.has_dependents(object.uid()) => {
+                Some(FINALIZER_ORPHAN)
+            }
             _ => None,
         };
         if let Some(finalizer) = wanted {
@@ -227,10 +253,15 @@ impl ApiServer {
         }
         if let Object::Pod(pod) = &mut object {
             if let Some(grace) = pod_grace_period(pod, options.grace_period_seconds) {
-                let already_sooner = pod.metadata.deletion_grace_period_seconds.is_some_and(|current| current <= grace);
+                let already_sooner = pod
+                    .metadata
+                    .deletion_grace_period_seconds
+                    .is_some_and(|current| current <= grace);
                 if !already_sooner {
                     let deadline = self.clock.now().as_second() + grace;
-                    pod.metadata.deletion_timestamp = Some(Time(jiff::Timestamp::from_second(deadline).unwrap_or(now.0)));
+                    pod.metadata.deletion_timestamp = Some(Time(
+                        jiff::Timestamp::from_second(deadline).unwrap_or(now.0),
+                    ));
                     pod.metadata.deletion_grace_period_seconds = Some(grace);
                     if !finalizers.is_empty() {
                         pod.metadata.finalizers = Some(finalizers);
@@ -267,15 +298,31 @@ impl ApiServer {
         let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
             return Err(ApiError::not_found(key.kind, &key.name));
         };
-        if pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some() {
-            return Err(ApiError::Conflict { kind: Kind::Pod, name: key.name.clone(), detail: "pod is already assigned to a node".into() });
+        if pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_ref())
+            .is_some()
+        {
+            return Err(ApiError::Conflict {
+                kind: Kind::Pod,
+                name: key.name.clone(),
+                detail: "pod is already assigned to a node".into(),
+            });
         }
         if let Some(spec) = pod.spec.as_mut() {
             spec.node_name = Some(node.to_string());
         }
         let now = self.clock.now_time();
         let status = pod.status.get_or_insert_with(Default::default);
-        crate::controllers::scheduler::set_pod_condition(status.conditions.get_or_insert_with(Vec::new), "PodScheduled", "True", None, None, &now);
+        crate::controllers::scheduler::set_pod_condition(
+            status.conditions.get_or_insert_with(Vec::new),
+            "PodScheduled",
+            "True",
+            None,
+            None,
+            &now,
+        );
         pod.metadata.resource_version = Some(self.store.next_resource_version());
         self.store.put(Object::Pod(pod.clone()));
         Ok(Object::Pod(pod))
@@ -288,13 +335,24 @@ impl ApiServer {
 
     /// Records an Event, aggregating repeats into `count` as the event correlator does.
     pub fn record_event(&mut self, record: EventRecord) {
-        let Some(regarding) = self.store.get(&record.regarding) else { return };
+        let Some(regarding) = self.store.get(&record.regarding) else {
+            return;
+        };
         let uid = regarding.uid().to_string();
         let regarding_namespace = regarding.meta().namespace.clone();
         let regarding_version = regarding.meta().resource_version.clone();
-        let namespace = if record.regarding.namespace.is_empty() { "default".to_string() } else { record.regarding.namespace.clone() };
+        let namespace = if record.regarding.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            record.regarding.namespace.clone()
+        };
         let now = self.clock.now_time();
-        let index_key = (uid.clone(), record.reason, record.message.clone(), record.component);
+        let index_key = (
+            uid.clone(),
+            record.reason,
+            record.message.clone(),
+            record.component,
+        );
         if let Some(existing_key) = self.event_index.get(&index_key) {
             if let Some(Object::Event(existing)) = self.store.get(existing_key).cloned() {
                 let mut event = existing;
@@ -329,7 +387,10 @@ impl ApiServer {
             reason: Some(record.reason.to_string()),
             message: Some(record.message),
             type_: Some(record.event_type.as_str().to_string()),
-            source: Some(EventSource { component: Some(record.component.to_string()), host: record.host }),
+            source: Some(EventSource {
+                component: Some(record.component.to_string()),
+                host: record.host,
+            }),
             first_timestamp: Some(now.clone()),
             last_timestamp: Some(now),
             count: Some(1),
@@ -340,16 +401,24 @@ impl ApiServer {
         let key = ObjectKey::new(Kind::Event, &namespace, &name);
         self.store.put(Object::Event(event));
         self.event_index.insert(index_key, key.clone());
-        self.event_expiry.push_back((self.clock.now_ms() + EVENT_TTL_MS, key));
+        self.event_expiry
+            .push_back((self.clock.now_ms() + EVENT_TTL_MS, key));
     }
 
     /// Drops Events older than the TTL, as etcd leases do for the real API server.
     pub fn expire_events(&mut self) {
         let now = self.clock.now_ms();
-        while self.event_expiry.front().is_some_and(|(expiry, _)| *expiry <= now) {
+        while self
+            .event_expiry
+            .front()
+            .is_some_and(|(expiry, _)| *expiry <= now)
+        {
             if let Some((_, key)) = self.event_expiry.pop_front() {
                 if let Some(Object::Event(event)) = self.store.get(&key) {
-                    let last = event.last_timestamp.as_ref().map_or(0, |t| self.clock.millis_of(t));
+                    let last = event
+                        .last_timestamp
+                        .as_ref()
+                        .map_or(0, |t| self.clock.millis_of(t));
                     if last + EVENT_TTL_MS > now {
                         // Renewed by aggregation: keep it for another TTL from its last update.
                         self.event_expiry.push_back((last + EVENT_TTL_MS, key));
@@ -359,7 +428,8 @@ impl ApiServer {
                 self.store.remove(&key);
             }
         }
-        self.event_index.retain(|_, key| key.kind == Kind::Event && self.store.contains(key));
+        self.event_index
+            .retain(|_, key| key.kind == Kind::Event && self.store.contains(key));
     }
 }
 
@@ -367,18 +437,36 @@ impl ApiServer {
 fn has_generation(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob | Kind::PodDisruptionBudget
+        Kind::Deployment
+            | Kind::ReplicaSet
+            | Kind::DaemonSet
+            | Kind::StatefulSet
+            | Kind::Job
+            | Kind::CronJob
+            | Kind::PodDisruptionBudget
     )
 }
 
 /// `None` when a pod is deleted at once (never scheduled, already finished, or grace 0).
 fn pod_grace_period(pod: &Pod, requested: Option<i64>) -> Option<i64> {
-    let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
+    let bound = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_ref())
+        .is_some();
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending");
     if !bound || matches!(phase, "Succeeded" | "Failed") {
         return None;
     }
-    let default = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+    let default = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.termination_grace_period_seconds)
+        .unwrap_or(30);
     let grace = requested.unwrap_or(default).max(0);
     // A grace period of 0 from kubectl (`--grace-period=0 --force`) means immediate removal.
     (grace > 0).then_some(grace)
@@ -419,8 +507,21 @@ macro_rules! with_status {
 
 fn copy_status(from: &Object, to: &mut Object) {
     with_status!(
-        from, to, Namespace, Node, Pod, Service, PersistentVolumeClaim, PersistentVolume, Deployment, ReplicaSet,
-        DaemonSet, StatefulSet, Job, CronJob, PodDisruptionBudget
+        from,
+        to,
+        Namespace,
+        Node,
+        Pod,
+        Service,
+        PersistentVolumeClaim,
+        PersistentVolume,
+        Deployment,
+        ReplicaSet,
+        DaemonSet,
+        StatefulSet,
+        Job,
+        CronJob,
+        PodDisruptionBudget
     );
 }
 

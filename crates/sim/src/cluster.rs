@@ -75,7 +75,11 @@ impl Cluster {
     fn schedule(&mut self, delay_ms: Millis, kind: TimerKind) {
         self.sequence += 1;
         let at_ms = self.now_ms().saturating_add(delay_ms);
-        self.timers.push(Reverse(Timer { at_ms, sequence: self.sequence, kind }));
+        self.timers.push(Reverse(Timer {
+            at_ms,
+            sequence: self.sequence,
+            kind,
+        }));
     }
 
     fn enqueue(&mut self, controller: ControllerId, key: ObjectKey) {
@@ -91,10 +95,15 @@ impl Cluster {
             for event in self.api.store.take_watch_events() {
                 self.dispatch(event);
             }
-            let Some((controller, key)) = self.queue.pop_front() else { break };
+            let Some((controller, key)) = self.queue.pop_front() else {
+                break;
+            };
             self.queued.remove(&(controller, key.clone()));
             let reconciliation = {
-                let ctx = Context { store: &self.api.store, now: self.api.clock.now() };
+                let ctx = Context {
+                    store: &self.api.store,
+                    now: self.api.clock.now(),
+                };
                 match controller {
                     ControllerId::Deployment => controllers::deployment::reconcile(&key, &ctx),
                     ControllerId::ReplicaSet => controllers::replicaset::reconcile(&key, &ctx),
@@ -119,7 +128,9 @@ impl Cluster {
             if timer.at_ms > target_ms {
                 break;
             }
-            let Some(Reverse(timer)) = self.timers.pop() else { break };
+            let Some(Reverse(timer)) = self.timers.pop() else {
+                break;
+            };
             self.api.clock.advance_to(timer.at_ms);
             self.fire(timer.kind);
             self.settle();
@@ -161,10 +172,22 @@ impl Cluster {
         let object = &event.object;
         let deleted = event.event_type == WatchEventType::Deleted;
         if deleted {
-            for dependent in self.api.store.dependents_of(object.uid()).map(Object::key).collect::<Vec<_>>() {
+            for dependent in self
+                .api
+                .store
+                .dependents_of(object.uid())
+                .map(Object::key)
+                .collect::<Vec<_>>()
+            {
                 self.enqueue(ControllerId::GarbageCollector, dependent);
             }
-        } else if object.meta().is_deleting() && object.meta().finalizers.as_ref().is_some_and(|f| !f.is_empty()) {
+        } else if object.meta().is_deleting()
+            && object
+                .meta()
+                .finalizers
+                .as_ref()
+                .is_some_and(|f| !f.is_empty())
+        {
             self.enqueue(ControllerId::GarbageCollector, object.key());
         }
         if let Some(owner) = object.meta().controller_ref() {
@@ -175,7 +198,10 @@ impl Cluster {
                 _ => None,
             };
             if let Some((controller, kind)) = owner_kind {
-                self.enqueue(controller, ObjectKey::new(kind, object.namespace(), &owner.name));
+                self.enqueue(
+                    controller,
+                    ObjectKey::new(kind, object.namespace(), &owner.name),
+                );
             }
             // An owner that is already gone: let the garbage collector decide.
             if self.api.store.get_by_uid(&owner.uid).is_none() && !deleted {
@@ -183,12 +209,23 @@ impl Cluster {
             }
         }
         match object {
-            Object::Deployment(_) if !deleted => self.enqueue(ControllerId::Deployment, object.key()),
-            Object::ReplicaSet(_) if !deleted => self.enqueue(ControllerId::ReplicaSet, object.key()),
+            Object::Deployment(_) if !deleted => {
+                self.enqueue(ControllerId::Deployment, object.key())
+            }
+            Object::ReplicaSet(_) if !deleted => {
+                self.enqueue(ControllerId::ReplicaSet, object.key())
+            }
             Object::DaemonSet(_) if !deleted => self.enqueue(ControllerId::DaemonSet, object.key()),
-            Object::Namespace(_) if !deleted && object.meta().is_deleting() => self.enqueue(ControllerId::GarbageCollector, object.key()),
+            Object::Namespace(_) if !deleted && object.meta().is_deleting() => {
+                self.enqueue(ControllerId::GarbageCollector, object.key())
+            }
             Object::Node(_) => {
-                let daemon_sets: Vec<ObjectKey> = self.api.store.list(Kind::DaemonSet, None).map(Object::key).collect();
+                let daemon_sets: Vec<ObjectKey> = self
+                    .api
+                    .store
+                    .list(Kind::DaemonSet, None)
+                    .map(Object::key)
+                    .collect();
                 for key in daemon_sets {
                     self.enqueue(ControllerId::DaemonSet, key);
                 }
@@ -206,13 +243,22 @@ impl Cluster {
             self.enqueue(ControllerId::Scheduler, scheduler_key());
             return;
         }
-        let bound = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+        let bound = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_ref())
+            .is_some();
         if !bound && !pod.metadata.is_deleting() {
             self.enqueue(ControllerId::Scheduler, scheduler_key());
         }
         if pod.metadata.controller_ref().is_none() && !pod.metadata.is_deleting() {
             // An orphan: any ReplicaSet of its namespace may adopt it.
-            let candidates: Vec<ObjectKey> = self.api.store.list(Kind::ReplicaSet, Some(pod.metadata.namespace_str())).map(Object::key).collect();
+            let candidates: Vec<ObjectKey> = self
+                .api
+                .store
+                .list(Kind::ReplicaSet, Some(pod.metadata.namespace_str()))
+                .map(Object::key)
+                .collect();
             for key in candidates {
                 self.enqueue(ControllerId::ReplicaSet, key);
             }
@@ -262,7 +308,11 @@ impl Cluster {
             Action::UpdateStatus(object) => {
                 self.api.update_status(object)?;
             }
-            Action::Delete { key, options, event } => {
+            Action::Delete {
+                key,
+                options,
+                event,
+            } => {
                 self.api.delete(&key, options)?;
                 if let Some(event) = event {
                     self.api.record_event(event);
@@ -275,6 +325,10 @@ impl Cluster {
 
     /// Pods that `get_typed` would return, for convenience in tests and printers.
     pub fn pods(&self, namespace: Option<&str>) -> Vec<&Pod> {
-        self.api.store.list(Kind::Pod, namespace).filter_map(Pod::from_object).collect()
+        self.api
+            .store
+            .list(Kind::Pod, namespace)
+            .filter_map(Pod::from_object)
+            .collect()
     }
 }

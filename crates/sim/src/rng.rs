@@ -14,7 +14,9 @@ pub struct SimRng {
 
 impl SimRng {
     pub fn seeded(seed: u64) -> SimRng {
-        SimRng { inner: Pcg64::seed_from_u64(seed) }
+        SimRng {
+            inner: Pcg64::seed_from_u64(seed),
+        }
     }
 
     /// Five characters as `names.SimpleNameGenerator` appends to `generateName`.
@@ -28,16 +30,29 @@ impl SimRng {
     pub fn uid(&mut self) -> String {
         let bytes: [u8; 16] = self.inner.random();
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}-{}-4{}-{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[16..20], &hex[20..32])
+        format!(
+            "{}-{}-4{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
     }
 
     /// A uniformly drawn value in `low..=high`.
     pub fn between(&mut self, low: u64, high: u64) -> u64 {
-        if high <= low { low } else { self.inner.random_range(low..=high) }
+        if high <= low {
+            low
+        } else {
+            self.inner.random_range(low..=high)
+        }
     }
 
     pub fn hex(&mut self, length: usize) -> String {
-        (0..length).map(|_| char::from(b"0123456789abcdef"[self.inner.random_range(0..16)])).collect()
+        (0..length)
+            .map(|_| char::from(b"0123456789abcdef"[self.inner.random_range(0..16)]))
+            .collect()
     }
 }
 

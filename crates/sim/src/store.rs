@@ -40,7 +40,9 @@ impl Store {
     }
 
     pub fn get_typed<T: Typed>(&self, namespace: &str, name: &str) -> Option<&T> {
-        self.objects.get(&ObjectKey::new(T::STORED_KIND, namespace, name)).and_then(T::from_object)
+        self.objects
+            .get(&ObjectKey::new(T::STORED_KIND, namespace, name))
+            .and_then(T::from_object)
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
@@ -52,22 +54,46 @@ impl Store {
     }
 
     /// Objects of `kind`, in one namespace or (None) all, ordered by namespace then name.
-    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> + use<'_> {
+    pub fn list(
+        &self,
+        kind: Kind,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &Object> + use<'_> {
         let (low, high) = match namespace.filter(|_| kind.namespaced()) {
             Some(namespace) => (
-                ObjectKey { kind, namespace: namespace.to_string(), name: String::new() },
-                ObjectKey { kind, namespace: format!("{namespace}\u{0}"), name: String::new() },
+                ObjectKey {
+                    kind,
+                    namespace: namespace.to_string(),
+                    name: String::new(),
+                },
+                ObjectKey {
+                    kind,
+                    namespace: format!("{namespace}\u{0}"),
+                    name: String::new(),
+                },
             ),
             None => (
-                ObjectKey { kind, namespace: String::new(), name: String::new() },
-                ObjectKey { kind, namespace: "\u{10FFFF}".to_string(), name: String::new() },
+                ObjectKey {
+                    kind,
+                    namespace: String::new(),
+                    name: String::new(),
+                },
+                ObjectKey {
+                    kind,
+                    namespace: "\u{10FFFF}".to_string(),
+                    name: String::new(),
+                },
             ),
         };
         self.objects.range(low..high).map(|(_, object)| object)
     }
 
-    pub fn list_typed<'a, T: Typed + 'a>(&'a self, namespace: Option<&str>) -> impl Iterator<Item = &'a T> + 'a {
-        self.list(T::STORED_KIND, namespace).filter_map(T::from_object)
+    pub fn list_typed<'a, T: Typed + 'a>(
+        &'a self,
+        namespace: Option<&str>,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        self.list(T::STORED_KIND, namespace)
+            .filter_map(T::from_object)
     }
 
     /// Objects whose ownerReferences name `owner_uid`.
@@ -80,7 +106,9 @@ impl Store {
     }
 
     pub fn has_dependents(&self, owner_uid: &str) -> bool {
-        self.dependents.get(owner_uid).is_some_and(|set| !set.is_empty())
+        self.dependents
+            .get(owner_uid)
+            .is_some_and(|set| !set.is_empty())
     }
 
     /// Pods bound to `node` (by `spec.nodeName`).
@@ -94,14 +122,28 @@ impl Store {
 
     /// Pods in `namespace` without a controller, which controllers may adopt.
     pub fn orphan_pods(&self, namespace: &str) -> impl Iterator<Item = &Pod> {
-        let low = ObjectKey { kind: Kind::Pod, namespace: namespace.to_string(), name: String::new() };
-        let high = ObjectKey { kind: Kind::Pod, namespace: format!("{namespace}\u{0}"), name: String::new() };
-        self.orphan_pods.range(low..high).filter_map(|key| self.objects.get(key)).filter_map(Pod::from_object)
+        let low = ObjectKey {
+            kind: Kind::Pod,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
+        let high = ObjectKey {
+            kind: Kind::Pod,
+            namespace: format!("{namespace}\u{0}"),
+            name: String::new(),
+        };
+        self.orphan_pods
+            .range(low..high)
+            .filter_map(|key| self.objects.get(key))
+            .filter_map(Pod::from_object)
     }
 
     /// Pods waiting for the scheduler, in key order.
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
-        self.unscheduled_pods.iter().filter_map(|key| self.objects.get(key)).filter_map(Pod::from_object)
+        self.unscheduled_pods
+            .iter()
+            .filter_map(|key| self.objects.get(key))
+            .filter_map(Pod::from_object)
     }
 
     pub fn resource_version(&self) -> u64 {
@@ -125,19 +167,29 @@ impl Store {
     pub(crate) fn put(&mut self, object: Object) {
         let key = object.key();
         let previous = self.objects.remove(&key);
-        let event_type = if previous.is_some() { WatchEventType::Modified } else { WatchEventType::Added };
+        let event_type = if previous.is_some() {
+            WatchEventType::Modified
+        } else {
+            WatchEventType::Added
+        };
         if let Some(previous) = &previous {
             self.unindex(previous);
         }
         self.index(&object);
-        self.pending.push(WatchEvent { event_type, object: object.clone() });
+        self.pending.push(WatchEvent {
+            event_type,
+            object: object.clone(),
+        });
         self.objects.insert(key, object);
     }
 
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let object = self.objects.remove(key)?;
         self.unindex(&object);
-        self.pending.push(WatchEvent { event_type: WatchEventType::Deleted, object: object.clone() });
+        self.pending.push(WatchEvent {
+            event_type: WatchEventType::Deleted,
+            object: object.clone(),
+        });
         Some(object)
     }
 
@@ -149,7 +201,10 @@ impl Store {
         let key = object.key();
         self.by_uid.insert(object.uid().to_string(), key.clone());
         for owner in object.meta().owner_references.iter().flatten() {
-            self.dependents.entry(owner.uid.clone()).or_default().insert(key.clone());
+            self.dependents
+                .entry(owner.uid.clone())
+                .or_default()
+                .insert(key.clone());
         }
         if let Object::Pod(pod) = object {
             if pod.metadata.controller_ref().is_none() {
@@ -157,7 +212,10 @@ impl Store {
             }
             match pod_node(object) {
                 Some(node) => {
-                    self.pods_by_node.entry(node.to_string()).or_default().insert(key);
+                    self.pods_by_node
+                        .entry(node.to_string())
+                        .or_default()
+                        .insert(key);
                 }
                 None if pod.metadata.deletion_timestamp.is_none() => {
                     self.unscheduled_pods.insert(key);

@@ -3,8 +3,8 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::manifest::decode_documents;
 use kubeplay_model::Typed;
+use kubeplay_model::manifest::decode_documents;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 
 fn start() -> jiff::Timestamp {
@@ -16,7 +16,12 @@ fn running_ready(cluster: &Cluster, namespace: &str) -> usize {
         .pods(Some(namespace))
         .iter()
         .filter(|pod| pod.metadata.deletion_timestamp.is_none())
-        .filter(|pod| pod.status.as_ref().and_then(|s| s.conditions.as_ref()).is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True")))
+        .filter(|pod| {
+            pod.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+        })
         .count()
 }
 
@@ -28,11 +33,17 @@ fn deployment(replicas: i32, image: &str, surge: &str, unavailable: &str) -> Str
 
 fn apply(cluster: &mut Cluster, yaml: &str) {
     for document in decode_documents(yaml, "test") {
-        let Ok(document) = document else { panic!("bad yaml") };
+        let Ok(document) = document else {
+            panic!("bad yaml")
+        };
         let key = document.object.key();
         let result = if cluster.api.store.contains(&key) {
             let mut object = document.object;
-            if let (Some(kubeplay_model::Object::Deployment(current)), kubeplay_model::Object::Deployment(new)) = (cluster.api.store.get(&key), &mut object) {
+            if let (
+                Some(kubeplay_model::Object::Deployment(current)),
+                kubeplay_model::Object::Deployment(new),
+            ) = (cluster.api.store.get(&key), &mut object)
+            {
                 new.metadata.resource_version = current.metadata.resource_version.clone();
             }
             cluster.api.update(object)
@@ -47,7 +58,14 @@ fn apply(cluster: &mut Cluster, yaml: &str) {
 fn a_fresh_kind_cluster_runs_its_system_pods() {
     let cluster = create_cluster(&ClusterShape::kind(), start(), 1);
     let pods = cluster.pods(Some("kube-system"));
-    assert_eq!(pods.len(), 8, "{:?}", pods.iter().map(|p| p.metadata.name.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        pods.len(),
+        8,
+        "{:?}",
+        pods.iter()
+            .map(|p| p.metadata.name.clone())
+            .collect::<Vec<_>>()
+    );
     assert_eq!(running_ready(&cluster, "kube-system"), 8);
     assert_eq!(running_ready(&cluster, "local-path-storage"), 1);
 }
@@ -56,7 +74,11 @@ fn a_fresh_kind_cluster_runs_its_system_pods() {
 fn same_seed_same_names() {
     let names = |seed| {
         let cluster = create_cluster(&ClusterShape::kind(), start(), seed);
-        cluster.pods(None).iter().map(|p| p.metadata.name.clone().unwrap_or_default()).collect::<Vec<_>>()
+        cluster
+            .pods(None)
+            .iter()
+            .map(|p| p.metadata.name.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
     };
     assert_eq!(names(7), names(7));
     assert_ne!(names(7), names(8));
@@ -65,30 +87,80 @@ fn same_seed_same_names() {
 /// Samples a rolling update every second and checks the controller's bounds:
 /// pods counted by RS spec never exceed replicas + surge, available never below
 /// replicas - maxUnavailable.
-fn check_rollout(replicas: i32, surge: &str, unavailable: &str, max_total: i32, min_available: i32) {
+fn check_rollout(
+    replicas: i32,
+    surge: &str,
+    unavailable: &str,
+    max_total: i32,
+    min_available: i32,
+) {
     let mut cluster = create_cluster(&ClusterShape::kind_multi(), start(), 3);
-    apply(&mut cluster, &deployment(replicas, "nginx:1.27", surge, unavailable));
+    apply(
+        &mut cluster,
+        &deployment(replicas, "nginx:1.27", surge, unavailable),
+    );
     cluster.advance(120_000);
     assert_eq!(running_ready(&cluster, "default"), replicas as usize);
-    apply(&mut cluster, &deployment(replicas, "nginx:1.28", surge, unavailable));
+    apply(
+        &mut cluster,
+        &deployment(replicas, "nginx:1.28", surge, unavailable),
+    );
     let mut finished = false;
     for _ in 0..600 {
         cluster.advance(1000);
-        let replica_sets: Vec<&ReplicaSet> = cluster.api.store.list_typed::<ReplicaSet>(Some("default")).collect();
-        let total: i32 = replica_sets.iter().map(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)).sum();
-        let available: i32 = replica_sets.iter().map(|rs| rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0)).sum();
+        let replica_sets: Vec<&ReplicaSet> = cluster
+            .api
+            .store
+            .list_typed::<ReplicaSet>(Some("default"))
+            .collect();
+        let total: i32 = replica_sets
+            .iter()
+            .map(|rs| rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0))
+            .sum();
+        let available: i32 = replica_sets
+            .iter()
+            .map(|rs| {
+                rs.status
+                    .as_ref()
+                    .and_then(|s| s.available_replicas)
+                    .unwrap_or(0)
+            })
+            .sum();
         assert!(total <= max_total, "total {total} > {max_total}");
-        assert!(available >= min_available, "available {available} < {min_available}");
-        let deployment = cluster.api.store.get_typed::<Deployment>("default", "demo").cloned();
+        assert!(
+            available >= min_available,
+            "available {available} < {min_available}"
+        );
+        let deployment = cluster
+            .api
+            .store
+            .get_typed::<Deployment>("default", "demo")
+            .cloned();
         let status = deployment.and_then(|d| d.status).unwrap_or_default();
-        if status.updated_replicas == Some(replicas) && status.available_replicas == Some(replicas) && status.replicas == Some(replicas) {
+        if status.updated_replicas == Some(replicas)
+            && status.available_replicas == Some(replicas)
+            && status.replicas == Some(replicas)
+        {
             finished = true;
             break;
         }
     }
     assert!(finished, "rollout did not finish");
-    let pods: Vec<&Pod> = cluster.api.store.list_typed::<Pod>(Some("default")).collect();
-    assert!(pods.iter().filter(|p| p.metadata.deletion_timestamp.is_none()).all(|p| p.spec.as_ref().and_then(|s| s.containers.first()).and_then(|c| c.image.as_deref()) == Some("nginx:1.28")));
+    let pods: Vec<&Pod> = cluster
+        .api
+        .store
+        .list_typed::<Pod>(Some("default"))
+        .collect();
+    assert!(
+        pods.iter()
+            .filter(|p| p.metadata.deletion_timestamp.is_none())
+            .all(|p| p
+                .spec
+                .as_ref()
+                .and_then(|s| s.containers.first())
+                .and_then(|c| c.image.as_deref())
+                == Some("nginx:1.28"))
+    );
     let _ = Pod::STORED_KIND;
 }
 
@@ -111,4 +183,3 @@ fn rolling_update_bounds_unavailable_only() {
 fn rolling_update_bounds_small_deployment() {
     check_rollout(3, "1", "0", 4, 3);
 }
-

@@ -15,6 +15,11 @@ enum Amount {
 fn modernize(args: &[String], allow_plus: bool) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len() + 1);
     for (i, arg) in args.iter().enumerate() {
+        // The value of `-n`/`-c` may itself look like `-5` (head's "all but the last 5").
+        if i > 0 && matches!(args.get(i - 1).map(String::as_str), Some("-n" | "-c")) {
+            out.push(arg.clone());
+            continue;
+        }
         let digits = arg.strip_prefix('-').or_else(|| arg.strip_prefix('+').filter(|_| allow_plus && i == 0));
         match digits {
             Some(d) if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => {

@@ -246,7 +246,7 @@ pub(crate) mod testing {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let mut out = Output::new();
         let mut io = Io { stdin, fs, out: &mut out };
-        let status = run(name, &args, &mut io).unwrap_or(127);
+        let status = super::run(name, &args, &mut io).unwrap_or(127);
         let chunks = out.finish();
         let text = |stream| -> String {
             chunks.iter().filter(|c| c.stream == stream).map(|c| c.text.as_str()).collect()

@@ -8,21 +8,25 @@ pub(crate) fn printf(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let Some((format, mut rest)) = args.split_first() else {
         return Err(UtilError::Usage("usage: printf format [arguments]"));
     };
-    let format = format.as_str();
-    let mut status = 0;
     let mut output = String::new();
+    let mut invalid = Vec::new();
     loop {
-        let consumed = render(format, &mut rest, &mut output, &mut status, io);
+        let consumed = render(format, &mut rest, &mut output, &mut invalid);
         if rest.is_empty() || !consumed {
             break;
         }
     }
+    for arg in &invalid {
+        io.out.err(&format!("printf: '{arg}': invalid number\n"));
+    }
     io.out.out(&output);
-    Ok(status)
+    Ok(i32::from(!invalid.is_empty()))
 }
 
-/// Renders the format once; returns whether it consumed any argument.
-fn render(format: &str, args: &mut &[String], out: &mut String, status: &mut i32, io: &mut Io) -> bool {
+/// Renders `format` once into `out`, taking arguments from the front of `args` (missing ones
+/// are empty); arguments that are not numbers where one is needed count as 0 and are listed
+/// in `invalid`. Returns whether any argument was consumed.
+pub(crate) fn render(format: &str, args: &mut &[String], out: &mut String, invalid: &mut Vec<String>) -> bool {
     let mut consumed = false;
     let mut chars = format.chars().peekable();
     let mut next_arg = |consumed: &mut bool| -> String {
@@ -72,8 +76,7 @@ fn render(format: &str, args: &mut &[String], out: &mut String, status: &mut i32
                     'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'f' | 'e' | 'g' => {
                         let arg = next_arg(&mut consumed);
                         let value = number(&arg).unwrap_or_else(|| {
-                            io.out.err(&format!("printf: '{arg}': invalid number\n"));
-                            *status = 1;
+                            invalid.push(arg.clone());
                             0.0
                         });
                         out.push_str(&format_number(value, conv, &spec));

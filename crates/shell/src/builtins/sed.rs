@@ -522,7 +522,7 @@ mod tests {
         assert_eq!(r.status, 1);
         assert_eq!(run("sed", &["k"], "").stderr, "sed: -e expression #1, char 1: unknown command: `k'\n");
         assert_eq!(run("sed", &["s/a/b/z"], "").stderr, "sed: -e expression #1, char 7: unknown option to `s'\n");
-        assert_eq!(run("sed", &["s/a/\\1/"], "").stderr, "sed: -e expression #1, char 8: invalid reference \\1 on `s' command's RHS\n");
+        assert_eq!(run("sed", &["s/a/\\1/"], "").stderr, "sed: -e expression #1, char 7: invalid reference \\1 on `s' command's RHS\n");
         assert!(run("sed", &["y/a/b/"], "").stderr.contains("not supported"));
         assert_eq!(run("sed", &[], "").status, 1);
     }

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Container, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Pod, PodSpec, ResourceRequirements, Taint,
+    Container, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Pod,
+    PodSpec, ResourceRequirements, Taint,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -41,13 +42,19 @@ pub struct ShapeError(String);
 
 impl ClusterShape {
     pub fn kind() -> ClusterShape {
-        ClusterShape { name: "kind".into(), nodes: vec![(Role::ControlPlane, BTreeMap::new())] }
+        ClusterShape {
+            name: "kind".into(),
+            nodes: vec![(Role::ControlPlane, BTreeMap::new())],
+        }
     }
 
     pub fn kind_multi() -> ClusterShape {
         let mut nodes = vec![(Role::ControlPlane, BTreeMap::new())];
         nodes.extend((0..3).map(|_| (Role::Worker, BTreeMap::new())));
-        ClusterShape { name: "kind".into(), nodes }
+        ClusterShape {
+            name: "kind".into(),
+            nodes,
+        }
     }
 
     pub fn preset(name: &str) -> Option<ClusterShape> {
@@ -65,12 +72,27 @@ impl ClusterShape {
             return Err(ShapeError("kind must be Cluster".into()));
         }
         if value.get("apiVersion").and_then(Value::as_str) != Some("kind.x-k8s.io/v1alpha4") {
-            return Err(ShapeError("apiVersion must be kind.x-k8s.io/v1alpha4".into()));
+            return Err(ShapeError(
+                "apiVersion must be kind.x-k8s.io/v1alpha4".into(),
+            ));
         }
-        let name = value.get("name").and_then(Value::as_str).unwrap_or("kind").to_string();
+        let name = value
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("kind")
+            .to_string();
         let mut nodes = Vec::new();
-        for node in value.get("nodes").and_then(Value::as_array).cloned().unwrap_or_else(|| vec![serde_json::json!({"role": "control-plane"})]) {
-            let role = match node.get("role").and_then(Value::as_str).unwrap_or("control-plane") {
+        for node in value
+            .get("nodes")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_else(|| vec![serde_json::json!({"role": "control-plane"})])
+        {
+            let role = match node
+                .get("role")
+                .and_then(Value::as_str)
+                .unwrap_or("control-plane")
+            {
                 "control-plane" => Role::ControlPlane,
                 "worker" => Role::Worker,
                 other => return Err(ShapeError(format!("unknown node role {other:?}"))),
@@ -78,7 +100,16 @@ impl ClusterShape {
             let labels = node
                 .get("labels")
                 .and_then(Value::as_object)
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            (
+                                k.clone(),
+                                v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                            )
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             nodes.push((role, labels));
         }
@@ -103,7 +134,11 @@ impl ClusterShape {
                 };
                 let counter = counters.entry(role_name).or_insert(0);
                 *counter += 1;
-                if *counter == 1 { format!("{}-{role_name}", self.name) } else { format!("{}-{role_name}{counter}", self.name) }
+                if *counter == 1 {
+                    format!("{}-{role_name}", self.name)
+                } else {
+                    format!("{}-{role_name}{counter}", self.name)
+                }
             })
             .collect()
     }
@@ -111,22 +146,34 @@ impl ClusterShape {
 
 /// Creates a cluster of `shape` whose creation lies `CLUSTER_AGE_MS` before `start`.
 pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
-    let created = start.checked_sub(jiff::SignedDuration::from_millis(CLUSTER_AGE_MS as i64)).unwrap_or(start);
+    let created = start
+        .checked_sub(jiff::SignedDuration::from_millis(CLUSTER_AGE_MS as i64))
+        .unwrap_or(start);
     let mut cluster = Cluster::new(created, seed);
     let single = shape.nodes.len() == 1;
-    for (index, (name, (role, labels))) in shape.node_names().into_iter().zip(&shape.nodes).enumerate() {
+    for (index, (name, (role, labels))) in
+        shape.node_names().into_iter().zip(&shape.nodes).enumerate()
+    {
         let node = make_node(&name, *role, labels, index, single);
         let _ = cluster.api.create(Object::Node(node), false);
         for image in PRELOADED_IMAGES {
             cluster.kubelets.preload_image(&name, image);
         }
     }
-    for document in decode_documents(SYSTEM_MANIFEST, "system").into_iter().flatten() {
+    for document in decode_documents(SYSTEM_MANIFEST, "system")
+        .into_iter()
+        .flatten()
+    {
         let _ = cluster.api.create(document.object, false);
     }
     for (name, (role, _)) in shape.node_names().into_iter().zip(&shape.nodes) {
         if *role == Role::ControlPlane {
-            let node_uid = cluster.api.store.get(&kubeplay_model::ObjectKey::cluster(Kind::Node, &name)).map(|n| n.uid().to_string()).unwrap_or_default();
+            let node_uid = cluster
+                .api
+                .store
+                .get(&kubeplay_model::ObjectKey::cluster(Kind::Node, &name))
+                .map(|n| n.uid().to_string())
+                .unwrap_or_default();
             for pod in static_pods(&name, &node_uid) {
                 if let Err(error) = cluster.api.create(Object::Pod(pod), false) {
                     debug_assert!(false, "static pod rejected: {error}");
@@ -154,7 +201,13 @@ fn quantity(text: &str) -> Quantity {
     Quantity(text.to_string())
 }
 
-fn make_node(name: &str, role: Role, extra_labels: &BTreeMap<String, String>, index: usize, single: bool) -> Node {
+fn make_node(
+    name: &str,
+    role: Role,
+    extra_labels: &BTreeMap<String, String>,
+    index: usize,
+    single: bool,
+) -> Node {
     let mut labels: BTreeMap<String, String> = [
         ("beta.kubernetes.io/arch", "amd64"),
         ("beta.kubernetes.io/os", "linux"),
@@ -167,10 +220,20 @@ fn make_node(name: &str, role: Role, extra_labels: &BTreeMap<String, String>, in
     .collect();
     let mut taints = Vec::new();
     if role == Role::ControlPlane {
-        labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
+        labels.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
         if !single {
-            labels.insert("node.kubernetes.io/exclude-from-external-load-balancers".into(), String::new());
-            taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), effect: "NoSchedule".into(), ..Taint::default() });
+            labels.insert(
+                "node.kubernetes.io/exclude-from-external-load-balancers".into(),
+                String::new(),
+            );
+            taints.push(Taint {
+                key: "node-role.kubernetes.io/control-plane".into(),
+                effect: "NoSchedule".into(),
+                ..Taint::default()
+            });
         }
     }
     labels.extend(extra_labels.clone());
@@ -193,16 +256,27 @@ fn make_node(name: &str, role: Role, extra_labels: &BTreeMap<String, String>, in
         ..NodeCondition::default()
     };
     let annotations = [
-        ("kubeadm.alpha.kubernetes.io/cri-socket", "unix:///run/containerd/containerd.sock"),
+        (
+            "kubeadm.alpha.kubernetes.io/cri-socket",
+            "unix:///run/containerd/containerd.sock",
+        ),
         ("node.alpha.kubernetes.io/ttl", "0"),
-        ("volumes.kubernetes.io/controller-managed-attach-detach", "true"),
+        (
+            "volumes.kubernetes.io/controller-managed-attach-detach",
+            "true",
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let cidr = format!("10.244.{index}.0/24");
     Node {
-        metadata: ObjectMeta { name: Some(name.into()), labels: Some(labels), annotations: Some(annotations), ..ObjectMeta::default() },
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            labels: Some(labels),
+            annotations: Some(annotations),
+            ..ObjectMeta::default()
+        },
         spec: Some(NodeSpec {
             pod_cidr: Some(cidr.clone()),
             pod_cidrs: Some(vec![cidr]),
@@ -212,16 +286,42 @@ fn make_node(name: &str, role: Role, extra_labels: &BTreeMap<String, String>, in
         }),
         status: Some(NodeStatus {
             addresses: Some(vec![
-                NodeAddress { type_: "InternalIP".into(), address: format!("172.18.0.{}", index + 2) },
-                NodeAddress { type_: "Hostname".into(), address: name.into() },
+                NodeAddress {
+                    type_: "InternalIP".into(),
+                    address: format!("172.18.0.{}", index + 2),
+                },
+                NodeAddress {
+                    type_: "Hostname".into(),
+                    address: name.into(),
+                },
             ]),
             allocatable: Some(resources.clone()),
             capacity: Some(resources),
             conditions: Some(vec![
-                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+                condition(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                condition(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                condition(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                condition(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
             ]),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),
@@ -244,10 +344,26 @@ fn make_node(name: &str, role: Role, extra_labels: &BTreeMap<String, String>, in
 /// The kubeadm static pods of a control-plane node, mirrored into the API.
 fn static_pods(node: &str, node_uid: &str) -> Vec<Pod> {
     let components = [
-        ("etcd", "registry.k8s.io/etcd:3.5.21-0", Some(("100m", "100Mi"))),
-        ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.33.1", Some(("250m", ""))),
-        ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.33.1", Some(("200m", ""))),
-        ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.33.1", Some(("100m", ""))),
+        (
+            "etcd",
+            "registry.k8s.io/etcd:3.5.21-0",
+            Some(("100m", "100Mi")),
+        ),
+        (
+            "kube-apiserver",
+            "registry.k8s.io/kube-apiserver:v1.33.1",
+            Some(("250m", "")),
+        ),
+        (
+            "kube-controller-manager",
+            "registry.k8s.io/kube-controller-manager:v1.33.1",
+            Some(("200m", "")),
+        ),
+        (
+            "kube-scheduler",
+            "registry.k8s.io/kube-scheduler:v1.33.1",
+            Some(("100m", "")),
+        ),
     ];
     components
         .into_iter()
@@ -263,8 +379,20 @@ fn static_pods(node: &str, node_uid: &str) -> Vec<Pod> {
                 metadata: ObjectMeta {
                     name: Some(format!("{component}-{node}")),
                     namespace: Some("kube-system".into()),
-                    labels: Some([("component".to_string(), component.to_string()), ("tier".to_string(), "control-plane".to_string())].into()),
-                    annotations: Some([("kubernetes.io/config.source".to_string(), "file".to_string())].into()),
+                    labels: Some(
+                        [
+                            ("component".to_string(), component.to_string()),
+                            ("tier".to_string(), "control-plane".to_string()),
+                        ]
+                        .into(),
+                    ),
+                    annotations: Some(
+                        [(
+                            "kubernetes.io/config.source".to_string(),
+                            "file".to_string(),
+                        )]
+                        .into(),
+                    ),
                     owner_references: Some(vec![OwnerReference {
                         api_version: "v1".into(),
                         kind: Kind::Node.name().into(),
@@ -283,7 +411,10 @@ fn static_pods(node: &str, node_uid: &str) -> Vec<Pod> {
                         name: component.into(),
                         image: Some(image.into()),
                         command: Some(vec![component.into()]),
-                        resources: Some(ResourceRequirements { requests: Some(request_map), ..ResourceRequirements::default() }),
+                        resources: Some(ResourceRequirements {
+                            requests: Some(request_map),
+                            ..ResourceRequirements::default()
+                        }),
                         ..Container::default()
                     }],
                     ..PodSpec::default()

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetStatus};
 use k8s_openapi::api::core::v1::{
-    Affinity, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodTemplateSpec, Toleration,
+    Affinity, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
+    PodTemplateSpec, Toleration,
 };
 use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
@@ -23,8 +24,16 @@ const COMPONENT: &str = "daemonset-controller";
 
 /// `AddOrUpdateDaemonPodTolerations`.
 fn daemon_tolerations(template: &PodTemplateSpec) -> Vec<Toleration> {
-    let mut tolerations = template.spec.as_ref().and_then(|s| s.tolerations.clone()).unwrap_or_default();
-    let host_network = template.spec.as_ref().and_then(|s| s.host_network).unwrap_or(false);
+    let mut tolerations = template
+        .spec
+        .as_ref()
+        .and_then(|s| s.tolerations.clone())
+        .unwrap_or_default();
+    let host_network = template
+        .spec
+        .as_ref()
+        .and_then(|s| s.host_network)
+        .unwrap_or(false);
     let mut wanted = vec![
         ("node.kubernetes.io/not-ready", "NoExecute"),
         ("node.kubernetes.io/unreachable", "NoExecute"),
@@ -37,8 +46,16 @@ fn daemon_tolerations(template: &PodTemplateSpec) -> Vec<Toleration> {
         wanted.push(("node.kubernetes.io/network-unavailable", "NoSchedule"));
     }
     for (key, effect) in wanted {
-        if !tolerations.iter().any(|t| t.key.as_deref() == Some(key) && t.effect.as_deref() == Some(effect)) {
-            tolerations.push(Toleration { key: Some(key.into()), operator: Some("Exists".into()), effect: Some(effect.into()), ..Toleration::default() });
+        if !tolerations
+            .iter()
+            .any(|t| t.key.as_deref() == Some(key) && t.effect.as_deref() == Some(effect))
+        {
+            tolerations.push(Toleration {
+                key: Some(key.into()),
+                operator: Some("Exists".into()),
+                effect: Some(effect.into()),
+                ..Toleration::default()
+            });
         }
     }
     tolerations
@@ -46,7 +63,10 @@ fn daemon_tolerations(template: &PodTemplateSpec) -> Vec<Toleration> {
 
 /// (shouldRun, shouldContinueRunning) for a node, as `NodeShouldRunDaemonPod`.
 fn should_run(template: &PodTemplateSpec, tolerations: &[Toleration], node: &Node) -> (bool, bool) {
-    let probe = Pod { spec: template.spec.clone(), ..Pod::default() };
+    let probe = Pod {
+        spec: template.spec.clone(),
+        ..Pod::default()
+    };
     if !matches_node_affinity(&probe, node) {
         return (false, false);
     }
@@ -58,11 +78,22 @@ fn should_run(template: &PodTemplateSpec, tolerations: &[Toleration], node: &Nod
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();
-    let Some(ds) = ctx.store.get_typed::<DaemonSet>(&key.namespace, &key.name) else { return result };
-    let Some(spec) = ds.spec.clone() else { return result };
+    let Some(ds) = ctx.store.get_typed::<DaemonSet>(&key.namespace, &key.name) else {
+        return result;
+    };
+    let Some(spec) = ds.spec.clone() else {
+        return result;
+    };
     let ds_object = ds.clone().into_object();
-    let hash = template_hash(&spec.template, ds.status.as_ref().and_then(|s| s.collision_count));
-    let generation = ds.metadata.annotation(TEMPLATE_GENERATION_ANNOTATION).unwrap_or("1").to_string();
+    let hash = template_hash(
+        &spec.template,
+        ds.status.as_ref().and_then(|s| s.collision_count),
+    );
+    let generation = ds
+        .metadata
+        .annotation(TEMPLATE_GENERATION_ANNOTATION)
+        .unwrap_or("1")
+        .to_string();
     let tolerations = daemon_tolerations(&spec.template);
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
 
@@ -75,9 +106,19 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         }
     }
     let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
-    let mut status = DaemonSetStatus { observed_generation: ds.metadata.generation, collision_count: ds.status.as_ref().and_then(|s| s.collision_count), ..DaemonSetStatus::default() };
-    let desired: i32 = nodes.iter().filter(|node| should_run(&spec.template, &tolerations, node).0).count() as i32;
-    let rolling = spec.update_strategy.as_ref().is_none_or(|s| s.type_.as_deref() != Some("OnDelete"));
+    let mut status = DaemonSetStatus {
+        observed_generation: ds.metadata.generation,
+        collision_count: ds.status.as_ref().and_then(|s| s.collision_count),
+        ..DaemonSetStatus::default()
+    };
+    let desired: i32 = nodes
+        .iter()
+        .filter(|node| should_run(&spec.template, &tolerations, node).0)
+        .count() as i32;
+    let rolling = spec
+        .update_strategy
+        .as_ref()
+        .is_none_or(|s| s.type_.as_deref() != Some("OnDelete"));
     let max_unavailable = spec
         .update_strategy
         .as_ref()
@@ -98,7 +139,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         if pods.is_empty() {
             if run && !ds.metadata.is_deleting() {
                 let mut template = spec.template.clone();
-                let labels = template.metadata.get_or_insert_with(Default::default).labels.get_or_insert_with(BTreeMap::new);
+                let labels = template
+                    .metadata
+                    .get_or_insert_with(Default::default)
+                    .labels
+                    .get_or_insert_with(BTreeMap::new);
                 labels.insert("controller-revision-hash".into(), hash.clone());
                 labels.insert("pod-template-generation".into(), generation.clone());
                 let mut pod = pod_from_template(&template, &ds_object);
@@ -108,7 +153,12 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 }
                 result.actions.push(Action::Create {
                     object: Object::Pod(pod),
-                    event: Some(CreatedEvent { regarding: key.clone(), reason: "SuccessfulCreate", message_prefix: "Created pod: ", component: COMPONENT }),
+                    event: Some(CreatedEvent {
+                        regarding: key.clone(),
+                        reason: "SuccessfulCreate",
+                        message_prefix: "Created pod: ",
+                        component: COMPONENT,
+                    }),
                 });
                 unavailable += 1;
             }
@@ -145,7 +195,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             }
         }
         if updated {
-            status.updated_number_scheduled = Some(status.updated_number_scheduled.unwrap_or(0) + 1);
+            status.updated_number_scheduled =
+                Some(status.updated_number_scheduled.unwrap_or(0) + 1);
         }
     }
     // Pods for nodes that no longer exist.
@@ -160,11 +211,15 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             result.actions.push(delete_pod(key, pod));
         }
     }
-    status.number_unavailable = Some(status.desired_number_scheduled - status.number_available.unwrap_or(0)).filter(|n| *n > 0);
+    status.number_unavailable =
+        Some(status.desired_number_scheduled - status.number_available.unwrap_or(0))
+            .filter(|n| *n > 0);
     if ds.status.as_ref() != Some(&status) {
         let mut updated = ds.clone();
         updated.status = Some(status);
-        result.actions.push(Action::UpdateStatus(updated.into_object()));
+        result
+            .actions
+            .push(Action::UpdateStatus(updated.into_object()));
     }
     result
 }
@@ -172,9 +227,19 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
 fn delete_pod(owner: &ObjectKey, pod: &Pod) -> Action {
     let message = format!("Deleted pod: {}", pod.metadata.name_str());
     Action::Delete {
-        key: ObjectKey::new(Kind::Pod, pod.metadata.namespace_str(), pod.metadata.name_str()),
+        key: ObjectKey::new(
+            Kind::Pod,
+            pod.metadata.namespace_str(),
+            pod.metadata.name_str(),
+        ),
         options: DeleteOptions::default(),
-        event: Some(super::event(owner.clone(), crate::api::EventType::Normal, "SuccessfulDelete", message, COMPONENT)),
+        event: Some(super::event(
+            owner.clone(),
+            crate::api::EventType::Normal,
+            "SuccessfulDelete",
+            message,
+            COMPONENT,
+        )),
     }
 }
 
@@ -186,7 +251,10 @@ fn target_node(pod: &Pod) -> String {
     }
     spec.and_then(|s| s.affinity.as_ref())
         .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
         .and_then(|s| s.node_selector_terms.first())
         .and_then(|t| t.match_fields.as_ref())
         .and_then(|f| f.iter().find(|r| r.key == "metadata.name"))
@@ -198,10 +266,18 @@ fn target_node(pod: &Pod) -> String {
 /// `ReplaceDaemonSetPodNodeNameNodeAffinity`: one required term on `metadata.name`.
 fn pin_to_node(spec: &mut k8s_openapi::api::core::v1::PodSpec, node: &str) {
     let term = NodeSelectorTerm {
-        match_fields: Some(vec![NodeSelectorRequirement { key: "metadata.name".into(), operator: "In".into(), values: Some(vec![node.into()]) }]),
+        match_fields: Some(vec![NodeSelectorRequirement {
+            key: "metadata.name".into(),
+            operator: "In".into(),
+            values: Some(vec![node.into()]),
+        }]),
         match_expressions: None,
     };
     let affinity = spec.affinity.get_or_insert_with(Affinity::default);
-    let node_affinity = affinity.node_affinity.get_or_insert_with(NodeAffinity::default);
-    node_affinity.required_during_scheduling_ignored_during_execution = Some(NodeSelector { node_selector_terms: vec![term] });
+    let node_affinity = affinity
+        .node_affinity
+        .get_or_insert_with(NodeAffinity::default);
+    node_affinity.required_during_scheduling_ignored_during_execution = Some(NodeSelector {
+        node_selector_terms: vec![term],
+    });
 }

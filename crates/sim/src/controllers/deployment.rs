@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec};
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec,
+};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use kubeplay_model::intstr::scaled_value;
@@ -12,7 +14,9 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::{Action, Context, Reconciliation, controller_ref, event, is_controlled_by, template_hash};
+use super::{
+    Action, Context, Reconciliation, controller_ref, event, is_controlled_by, template_hash,
+};
 use crate::api::{DeleteOptions, EventType};
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -36,7 +40,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         return Reconciliation::default();
     };
     let mut sync = Sync::new(deployment.clone(), ctx);
-    let selector = Selector::from_label_selector(sync.spec().map(|s| &s.selector)).unwrap_or_default();
+    let selector =
+        Selector::from_label_selector(sync.spec().map(|s| &s.selector)).unwrap_or_default();
     if selector.is_empty() {
         sync.result.actions.push(Action::Event(event(
             key.clone(),
@@ -59,8 +64,16 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         sync.scale_only(paused);
         return sync.finish();
     }
-    let recreate = sync.spec().and_then(|s| s.strategy.as_ref()).and_then(|s| s.type_.as_deref()) == Some("Recreate");
-    if recreate { sync.rollout_recreate() } else { sync.rollout_rolling() }
+    let recreate = sync
+        .spec()
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("Recreate");
+    if recreate {
+        sync.rollout_recreate()
+    } else {
+        sync.rollout_rolling()
+    }
     sync.finish()
 }
 
@@ -80,7 +93,15 @@ impl<'a> Sync<'a> {
     fn new(deployment: Deployment, ctx: &'a Context<'a>) -> Sync<'a> {
         let status = deployment.status.clone().unwrap_or_default();
         let object = deployment.clone().into_object();
-        Sync { ctx, deployment, object, replica_sets: Vec::new(), status, annotations_changed: false, result: Reconciliation::default() }
+        Sync {
+            ctx,
+            deployment,
+            object,
+            replica_sets: Vec::new(),
+            status,
+            annotations_changed: false,
+            result: Reconciliation::default(),
+        }
     }
 
     fn spec(&self) -> Option<&k8s_openapi::api::apps::v1::DeploymentSpec> {
@@ -92,34 +113,66 @@ impl<'a> Sync<'a> {
     }
 
     fn is_rolling(&self) -> bool {
-        self.spec().and_then(|s| s.strategy.as_ref()).and_then(|s| s.type_.as_deref()) != Some("Recreate")
+        self.spec()
+            .and_then(|s| s.strategy.as_ref())
+            .and_then(|s| s.type_.as_deref())
+            != Some("Recreate")
     }
 
     /// `ResolveFenceposts`: (maxSurge rounded up, maxUnavailable rounded down; both 0 → 1).
     fn fenceposts(&self) -> (i32, i32) {
         let replicas = self.replicas();
-        let rolling = self.spec().and_then(|s| s.strategy.as_ref()).and_then(|s| s.rolling_update.as_ref());
-        let surge = rolling.and_then(|r| r.max_surge.as_ref()).and_then(|v| scaled_value(v, replicas, true)).unwrap_or(0);
-        let unavailable = rolling.and_then(|r| r.max_unavailable.as_ref()).and_then(|v| scaled_value(v, replicas, false)).unwrap_or(0);
-        if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) }
+        let rolling = self
+            .spec()
+            .and_then(|s| s.strategy.as_ref())
+            .and_then(|s| s.rolling_update.as_ref());
+        let surge = rolling
+            .and_then(|r| r.max_surge.as_ref())
+            .and_then(|v| scaled_value(v, replicas, true))
+            .unwrap_or(0);
+        let unavailable = rolling
+            .and_then(|r| r.max_unavailable.as_ref())
+            .and_then(|v| scaled_value(v, replicas, false))
+            .unwrap_or(0);
+        if surge == 0 && unavailable == 0 {
+            (0, 1)
+        } else {
+            (surge, unavailable)
+        }
     }
 
     fn max_surge(&self) -> i32 {
-        if self.is_rolling() { self.fenceposts().0 } else { 0 }
+        if self.is_rolling() {
+            self.fenceposts().0
+        } else {
+            0
+        }
     }
 
     fn max_unavailable(&self) -> i32 {
-        if !self.is_rolling() || self.replicas() == 0 { 0 } else { self.fenceposts().1.min(self.replicas()) }
+        if !self.is_rolling() || self.replicas() == 0 {
+            0
+        } else {
+            self.fenceposts().1.min(self.replicas())
+        }
     }
 
     fn key(&self) -> ObjectKey {
-        ObjectKey::new(Kind::Deployment, self.deployment.metadata.namespace_str(), self.deployment.metadata.name_str())
+        ObjectKey::new(
+            Kind::Deployment,
+            self.deployment.metadata.namespace_str(),
+            self.deployment.metadata.name_str(),
+        )
     }
 
     fn claim_replica_sets(&mut self, selector: &Selector) {
         let uid = self.deployment.metadata.uid_str().to_string();
         let deleting = self.deployment.metadata.is_deleting();
-        for rs in self.ctx.store.list_typed::<ReplicaSet>(Some(self.deployment.metadata.namespace_str())) {
+        for rs in self
+            .ctx
+            .store
+            .list_typed::<ReplicaSet>(Some(self.deployment.metadata.namespace_str()))
+        {
             let matches = selector.matches(rs.metadata.labels.as_ref());
             if is_controlled_by(&rs.metadata, &uid) {
                 if matches || deleting {
@@ -129,18 +182,33 @@ impl<'a> Sync<'a> {
                     if let Some(owners) = released.metadata.owner_references.as_mut() {
                         owners.retain(|o| o.uid != uid);
                     }
-                    self.result.actions.push(Action::Update(released.into_object()));
+                    self.result
+                        .actions
+                        .push(Action::Update(released.into_object()));
                 }
-            } else if rs.metadata.controller_ref().is_none() && matches && !deleting && !rs.metadata.is_deleting() {
+            } else if rs.metadata.controller_ref().is_none()
+                && matches
+                && !deleting
+                && !rs.metadata.is_deleting()
+            {
                 let mut adopted = rs.clone();
-                adopted.metadata.owner_references.get_or_insert_with(Vec::new).push(controller_ref(&self.object));
-                self.result.actions.push(Action::Update(adopted.clone().into_object()));
+                adopted
+                    .metadata
+                    .owner_references
+                    .get_or_insert_with(Vec::new)
+                    .push(controller_ref(&self.object));
+                self.result
+                    .actions
+                    .push(Action::Update(adopted.clone().into_object()));
                 self.replica_sets.push(adopted);
             }
         }
         // Oldest first, as controller.ReplicaSetsByCreationTimestamp sorts.
         self.replica_sets.sort_by(|a, b| {
-            a.metadata.creation_timestamp.cmp(&b.metadata.creation_timestamp).then_with(|| a.metadata.name.cmp(&b.metadata.name))
+            a.metadata
+                .creation_timestamp
+                .cmp(&b.metadata.creation_timestamp)
+                .then_with(|| a.metadata.name.cmp(&b.metadata.name))
         });
     }
 
@@ -150,16 +218,27 @@ impl<'a> Sync<'a> {
 
     fn new_rs_index(&self) -> Option<usize> {
         let template = self.template();
-        self.replica_sets.iter().position(|rs| rs.spec.as_ref().and_then(|s| s.template.as_ref()).is_some_and(|t| equal_ignoring_hash(t, &template)))
+        self.replica_sets.iter().position(|rs| {
+            rs.spec
+                .as_ref()
+                .and_then(|s| s.template.as_ref())
+                .is_some_and(|t| equal_ignoring_hash(t, &template))
+        })
     }
 
     fn old_indexes(&self) -> Vec<usize> {
         let new = self.new_rs_index();
-        (0..self.replica_sets.len()).filter(|i| Some(*i) != new).collect()
+        (0..self.replica_sets.len())
+            .filter(|i| Some(*i) != new)
+            .collect()
     }
 
     fn max_old_revision(&self) -> i64 {
-        self.old_indexes().iter().map(|i| revision(&self.replica_sets[*i])).max().unwrap_or(0)
+        self.old_indexes()
+            .iter()
+            .map(|i| revision(&self.replica_sets[*i]))
+            .max()
+            .unwrap_or(0)
     }
 
     fn total_spec_replicas(&self) -> i32 {
@@ -176,7 +255,11 @@ impl<'a> Sync<'a> {
             if current_revision < new_revision {
                 let annotations = rs.metadata.annotations.get_or_insert_with(BTreeMap::new);
                 if current_revision > 0 {
-                    let history = annotations.get(REVISION_HISTORY).map_or(current_revision.to_string(), |h| format!("{h},{current_revision}"));
+                    let history = annotations
+                        .get(REVISION_HISTORY)
+                        .map_or(current_revision.to_string(), |h| {
+                            format!("{h},{current_revision}")
+                        });
                     annotations.insert(REVISION_HISTORY.into(), history);
                 }
                 annotations.insert(REVISION.into(), new_revision.to_string());
@@ -190,12 +273,17 @@ impl<'a> Sync<'a> {
                 }
             }
             if changed {
-                self.result.actions.push(Action::Update(rs.clone().into_object()));
+                self.result
+                    .actions
+                    .push(Action::Update(rs.clone().into_object()));
                 self.replica_sets[index] = rs;
             }
             self.set_deployment_revision(revision(&self.replica_sets[index]));
             if self.condition("Progressing").is_none() && self.has_progress_deadline() {
-                let message = format!("Found new replica set {:?}", self.replica_sets[index].metadata.name_str());
+                let message = format!(
+                    "Found new replica set {:?}",
+                    self.replica_sets[index].metadata.name_str()
+                );
                 self.set_condition("Progressing", "True", "FoundNewReplicaSet", message);
             }
             return Some(index);
@@ -217,9 +305,17 @@ impl<'a> Sync<'a> {
             }
             return None;
         }
-        template.metadata.get_or_insert_with(ObjectMeta::default).labels.get_or_insert_with(BTreeMap::new).insert(HASH_LABEL.into(), hash.clone());
+        template
+            .metadata
+            .get_or_insert_with(ObjectMeta::default)
+            .labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(HASH_LABEL.into(), hash.clone());
         let mut selector = self.spec().map(|s| s.selector.clone()).unwrap_or_default();
-        selector.match_labels.get_or_insert_with(BTreeMap::new).insert(HASH_LABEL.into(), hash.clone());
+        selector
+            .match_labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(HASH_LABEL.into(), hash.clone());
         let mut metadata = ObjectMeta {
             name: Some(name.clone()),
             namespace: Some(namespace),
@@ -228,7 +324,10 @@ impl<'a> Sync<'a> {
             ..ObjectMeta::default()
         };
         self.copy_deployment_annotations(&mut metadata);
-        metadata.annotations.get_or_insert_with(BTreeMap::new).insert(REVISION.into(), new_revision.to_string());
+        metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(REVISION.into(), new_revision.to_string());
         let mut rs = ReplicaSet {
             metadata,
             spec: Some(ReplicaSetSpec {
@@ -244,13 +343,21 @@ impl<'a> Sync<'a> {
             spec.replicas = Some(replicas);
         }
         self.set_replica_annotations(&mut rs);
-        self.result.actions.push(Action::Create { object: rs.clone().into_object(), event: None });
+        self.result.actions.push(Action::Create {
+            object: rs.clone().into_object(),
+            event: None,
+        });
         if replicas > 0 {
             self.event(format!("Scaled up replica set {name} from 0 to {replicas}"));
         }
         self.set_deployment_revision(new_revision);
         if self.has_progress_deadline() {
-            self.set_condition("Progressing", "True", "NewReplicaSetCreated", format!("Created new replica set {name:?}"));
+            self.set_condition(
+                "Progressing",
+                "True",
+                "NewReplicaSetCreated",
+                format!("Created new replica set {name:?}"),
+            );
         }
         self.replica_sets.push(rs);
         Some(self.replica_sets.len() - 1)
@@ -272,7 +379,11 @@ impl<'a> Sync<'a> {
     }
 
     fn set_deployment_revision(&mut self, revision: i64) {
-        let annotations = self.deployment.metadata.annotations.get_or_insert_with(BTreeMap::new);
+        let annotations = self
+            .deployment
+            .metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new);
         if annotations.get(REVISION).map(String::as_str) != Some(revision.to_string().as_str()) {
             annotations.insert(REVISION.into(), revision.to_string());
             self.annotations_changed = true;
@@ -290,14 +401,18 @@ impl<'a> Sync<'a> {
         if current >= max_total {
             return new_replicas;
         }
-        new_replicas + (max_total - current).min(self.replicas() - new_replicas).max(0)
+        new_replicas
+            + (max_total - current)
+                .min(self.replicas() - new_replicas)
+                .max(0)
     }
 
     fn set_replica_annotations(&self, rs: &mut ReplicaSet) -> bool {
         let desired = self.replicas().to_string();
         let max = (self.replicas() + self.max_surge()).to_string();
         let annotations = rs.metadata.annotations.get_or_insert_with(BTreeMap::new);
-        let changed = annotations.get(DESIRED_REPLICAS) != Some(&desired) || annotations.get(MAX_REPLICAS) != Some(&max);
+        let changed = annotations.get(DESIRED_REPLICAS) != Some(&desired)
+            || annotations.get(MAX_REPLICAS) != Some(&max);
         annotations.insert(DESIRED_REPLICAS.into(), desired);
         annotations.insert(MAX_REPLICAS.into(), max);
         changed
@@ -314,10 +429,15 @@ impl<'a> Sync<'a> {
         if let Some(spec) = rs.spec.as_mut() {
             spec.replicas = Some(new_size);
         }
-        self.result.actions.push(Action::Update(rs.clone().into_object()));
+        self.result
+            .actions
+            .push(Action::Update(rs.clone().into_object()));
         if old_size != new_size {
             let direction = if new_size > old_size { "up" } else { "down" };
-            self.event(format!("Scaled {direction} replica set {} from {old_size} to {new_size}", rs.metadata.name_str()));
+            self.event(format!(
+                "Scaled {direction} replica set {} from {old_size} to {new_size}",
+                rs.metadata.name_str()
+            ));
         }
         self.replica_sets[index] = rs;
         old_size != new_size
@@ -325,14 +445,25 @@ impl<'a> Sync<'a> {
 
     fn event(&mut self, message: String) {
         let key = self.key();
-        self.result.actions.push(Action::Event(event(key, EventType::Normal, "ScalingReplicaSet", message, COMPONENT)));
+        self.result.actions.push(Action::Event(event(
+            key,
+            EventType::Normal,
+            "ScalingReplicaSet",
+            message,
+            COMPONENT,
+        )));
     }
 
     fn is_scaling_event(&self) -> bool {
         let replicas = self.replicas().to_string();
-        self.replica_sets.iter().filter(|rs| spec_replicas(rs) > 0).any(|rs| {
-            rs.metadata.annotation(DESIRED_REPLICAS).is_some_and(|desired| desired != replicas)
-        })
+        self.replica_sets
+            .iter()
+            .filter(|rs| spec_replicas(rs) > 0)
+            .any(|rs| {
+                rs.metadata
+                    .annotation(DESIRED_REPLICAS)
+                    .is_some_and(|desired| desired != replicas)
+            })
     }
 
     fn rollout_rolling(&mut self) {
@@ -364,8 +495,15 @@ impl<'a> Sync<'a> {
     }
 
     fn reconcile_old_replica_sets(&mut self, new_index: usize) -> bool {
-        let old: Vec<usize> = self.old_indexes().into_iter().filter(|i| spec_replicas(&self.replica_sets[*i]) > 0).collect();
-        let old_count: i32 = old.iter().map(|i| spec_replicas(&self.replica_sets[*i])).sum();
+        let old: Vec<usize> = self
+            .old_indexes()
+            .into_iter()
+            .filter(|i| spec_replicas(&self.replica_sets[*i]) > 0)
+            .collect();
+        let old_count: i32 = old
+            .iter()
+            .map(|i| spec_replicas(&self.replica_sets[*i]))
+            .sum();
         if old_count == 0 {
             return false;
         }
@@ -439,13 +577,23 @@ impl<'a> Sync<'a> {
     }
 
     fn old_pods_running(&self, new_index: Option<usize>) -> bool {
-        self.replica_sets.iter().enumerate().filter(|(i, _)| Some(*i) != new_index).any(|(_, rs)| {
-            rs.status.as_ref().is_some_and(|s| s.replicas > 0)
-                || self.ctx.store.dependents_of(rs.metadata.uid_str()).any(|o| match o {
-                    Object::Pod(pod) => matches!(super::pods::phase(pod), "Pending" | "Running" | "Unknown"),
-                    _ => false,
-                })
-        })
+        self.replica_sets
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != new_index)
+            .any(|(_, rs)| {
+                rs.status.as_ref().is_some_and(|s| s.replicas > 0)
+                    || self
+                        .ctx
+                        .store
+                        .dependents_of(rs.metadata.uid_str())
+                        .any(|o| match o {
+                            Object::Pod(pod) => {
+                                matches!(super::pods::phase(pod), "Pending" | "Running" | "Unknown")
+                            }
+                            _ => false,
+                        })
+            })
     }
 
     /// The scaling/paused path (`sync` + `scale`): proportional scaling, no rollout.
@@ -460,10 +608,16 @@ impl<'a> Sync<'a> {
 
     fn proportional_scale(&mut self, new_index: Option<usize>) {
         let replicas = self.replicas();
-        let active: Vec<usize> = (0..self.replica_sets.len()).filter(|i| spec_replicas(&self.replica_sets[*i]) > 0).collect();
+        let active: Vec<usize> = (0..self.replica_sets.len())
+            .filter(|i| spec_replicas(&self.replica_sets[*i]) > 0)
+            .collect();
         // One active (or none): it alone takes the whole size.
         if active.len() <= 1 {
-            let target = active.first().copied().or(new_index).or_else(|| self.old_indexes().last().copied());
+            let target = active
+                .first()
+                .copied()
+                .or(new_index)
+                .or_else(|| self.old_indexes().last().copied());
             if let Some(index) = target {
                 self.scale(index, replicas);
             }
@@ -486,14 +640,24 @@ impl<'a> Sync<'a> {
         if !self.is_rolling() {
             return;
         }
-        let allowed = if replicas > 0 { replicas + self.max_surge() } else { 0 };
-        let current: i32 = active.iter().map(|i| spec_replicas(&self.replica_sets[*i])).sum();
+        let allowed = if replicas > 0 {
+            replicas + self.max_surge()
+        } else {
+            0
+        };
+        let current: i32 = active
+            .iter()
+            .map(|i| spec_replicas(&self.replica_sets[*i]))
+            .sum();
         let to_add = allowed - current;
         let mut order = active.clone();
         order.sort_by(|a, b| {
             let (ra, rb) = (&self.replica_sets[*a], &self.replica_sets[*b]);
             let by_size = spec_replicas(rb).cmp(&spec_replicas(ra));
-            let by_age = ra.metadata.creation_timestamp.cmp(&rb.metadata.creation_timestamp);
+            let by_age = ra
+                .metadata
+                .creation_timestamp
+                .cmp(&rb.metadata.creation_timestamp);
             by_size.then(if to_add > 0 { by_age.reverse() } else { by_age })
         });
         let deployment_replicas = self.status.replicas.unwrap_or(0);
@@ -505,9 +669,21 @@ impl<'a> Sync<'a> {
             let proportion = if to_add == 0 || size == 0 {
                 0
             } else {
-                let max = rs.metadata.annotation(MAX_REPLICAS).and_then(|m| m.parse::<i32>().ok()).unwrap_or(deployment_replicas);
-                let fraction = if replicas == 0 || max == 0 { -size } else { (f64::from(size) * f64::from(allowed) / f64::from(max)).round() as i32 - size };
-                if to_add > 0 { fraction.min(to_add - added) } else { fraction.max(to_add - added) }
+                let max = rs
+                    .metadata
+                    .annotation(MAX_REPLICAS)
+                    .and_then(|m| m.parse::<i32>().ok())
+                    .unwrap_or(deployment_replicas);
+                let fraction = if replicas == 0 || max == 0 {
+                    -size
+                } else {
+                    (f64::from(size) * f64::from(allowed) / f64::from(max)).round() as i32 - size
+                };
+                if to_add > 0 {
+                    fraction.min(to_add - added)
+                } else {
+                    fraction.max(to_add - added)
+                }
             };
             added += proportion;
             targets.push((*index, size + proportion));
@@ -521,7 +697,9 @@ impl<'a> Sync<'a> {
     }
 
     fn cleanup_history(&mut self) {
-        let Some(limit) = self.spec().and_then(|s| s.revision_history_limit) else { return };
+        let Some(limit) = self.spec().and_then(|s| s.revision_history_limit) else {
+            return;
+        };
         let new_index = self.new_rs_index();
         let mut old: Vec<&ReplicaSet> = self
             .replica_sets
@@ -537,13 +715,24 @@ impl<'a> Sync<'a> {
         old.sort_by_key(|rs| revision(rs));
         let mut deletions = Vec::new();
         for rs in old.into_iter().take(excess as usize) {
-            let settled = rs.status.as_ref().is_none_or(|s| s.replicas == 0 && s.observed_generation >= rs.metadata.generation);
+            let settled = rs
+                .status
+                .as_ref()
+                .is_none_or(|s| s.replicas == 0 && s.observed_generation >= rs.metadata.generation);
             if spec_replicas(rs) == 0 && settled {
-                deletions.push(ObjectKey::new(Kind::ReplicaSet, rs.metadata.namespace_str(), rs.metadata.name_str()));
+                deletions.push(ObjectKey::new(
+                    Kind::ReplicaSet,
+                    rs.metadata.namespace_str(),
+                    rs.metadata.name_str(),
+                ));
             }
         }
         for key in deletions {
-            self.result.actions.push(Action::Delete { key, options: DeleteOptions::default(), event: None });
+            self.result.actions.push(Action::Delete {
+                key,
+                options: DeleteOptions::default(),
+                event: None,
+            });
         }
     }
 
@@ -558,24 +747,41 @@ impl<'a> Sync<'a> {
         let paused = self.spec().and_then(|s| s.paused).unwrap_or(false);
         let paused_condition = reason.as_deref() == Some("DeploymentPaused");
         if paused && !paused_condition {
-            self.set_condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused".into());
+            self.set_condition(
+                "Progressing",
+                "Unknown",
+                "DeploymentPaused",
+                "Deployment is paused".into(),
+            );
         } else if !paused && paused_condition {
-            self.set_condition("Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed".into());
+            self.set_condition(
+                "Progressing",
+                "Unknown",
+                "DeploymentResumed",
+                "Deployment is resumed".into(),
+            );
         }
     }
 
     fn has_progress_deadline(&self) -> bool {
-        self.spec().and_then(|s| s.progress_deadline_seconds).is_some_and(|d| d != i32::MAX)
+        self.spec()
+            .and_then(|s| s.progress_deadline_seconds)
+            .is_some_and(|d| d != i32::MAX)
     }
 
     fn condition(&self, condition_type: &str) -> Option<&DeploymentCondition> {
-        self.status.conditions.iter().flatten().find(|c| c.type_ == condition_type)
+        self.status
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == condition_type)
     }
 
     /// `SetDeploymentCondition`: same status and reason → untouched; same status → keep the
     /// transition time; otherwise a fresh condition.
     fn set_condition(&mut self, condition_type: &str, status: &str, reason: &str, message: String) {
-        let now = Time(jiff::Timestamp::from_second(self.ctx.now.as_second()).unwrap_or(self.ctx.now));
+        let now =
+            Time(jiff::Timestamp::from_second(self.ctx.now.as_second()).unwrap_or(self.ctx.now));
         let conditions = self.status.conditions.get_or_insert_with(Vec::new);
         let existing = conditions.iter().position(|c| c.type_ == condition_type);
         if let Some(index) = existing {
@@ -607,9 +813,19 @@ impl<'a> Sync<'a> {
         let new_index = self.new_rs_index();
         let sum = |f: fn(&ReplicaSet) -> i32| self.replica_sets.iter().map(f).sum::<i32>();
         let replicas = sum(|rs| rs.status.as_ref().map_or(0, |s| s.replicas));
-        let ready = sum(|rs| rs.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0));
+        let ready = sum(|rs| {
+            rs.status
+                .as_ref()
+                .and_then(|s| s.ready_replicas)
+                .unwrap_or(0)
+        });
         let available = sum(available_replicas);
-        let updated = new_index.map_or(0, |i| self.replica_sets[i].status.as_ref().map_or(0, |s| s.replicas));
+        let updated = new_index.map_or(0, |i| {
+            self.replica_sets[i]
+                .status
+                .as_ref()
+                .map_or(0, |s| s.replicas)
+        });
         let unavailable = (self.total_spec_replicas() - available).max(0);
         self.status.replicas = Some(replicas);
         self.status.updated_replicas = Some(updated);
@@ -619,9 +835,19 @@ impl<'a> Sync<'a> {
         self.status.observed_generation = self.deployment.metadata.generation;
         let minimum = self.replicas() - self.max_unavailable();
         if available >= minimum {
-            self.set_condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.".into());
+            self.set_condition(
+                "Available",
+                "True",
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.".into(),
+            );
         } else {
-            self.set_condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.".into());
+            self.set_condition(
+                "Available",
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.".into(),
+            );
         }
         // Keep Available before Progressing, as the controller orders them.
         if let Some(conditions) = self.status.conditions.as_mut() {
@@ -646,37 +872,64 @@ impl<'a> Sync<'a> {
             return;
         }
         let current_reason = self.condition("Progressing").and_then(|c| c.reason.clone());
-        if self.status.replicas == self.status.updated_replicas && current_reason.as_deref() == Some("NewReplicaSetAvailable") {
+        if self.status.replicas == self.status.updated_replicas
+            && current_reason.as_deref() == Some("NewReplicaSetAvailable")
+        {
             return;
         }
-        let new_name = self.new_rs_index().map(|i| self.replica_sets[i].metadata.name_str().to_string()).unwrap_or_default();
+        let new_name = self
+            .new_rs_index()
+            .map(|i| self.replica_sets[i].metadata.name_str().to_string())
+            .unwrap_or_default();
         let progressed = self.status.updated_replicas > previous.updated_replicas
             || self.status.replicas.unwrap_or(0) - self.status.updated_replicas.unwrap_or(0)
                 < previous.replicas.unwrap_or(0) - previous.updated_replicas.unwrap_or(0)
             || self.status.ready_replicas > previous.ready_replicas
             || self.status.available_replicas > previous.available_replicas;
         if complete {
-            self.set_condition("Progressing", "True", "NewReplicaSetAvailable", format!("ReplicaSet {new_name:?} has successfully progressed."));
+            self.set_condition(
+                "Progressing",
+                "True",
+                "NewReplicaSetAvailable",
+                format!("ReplicaSet {new_name:?} has successfully progressed."),
+            );
         } else if progressed {
             // Always rewritten so that lastUpdateTime restarts the deadline.
             self.force_progressing(format!("ReplicaSet {new_name:?} is progressing."));
         } else if current_reason.as_deref() != Some("ProgressDeadlineExceeded") {
-            let deadline = i64::from(self.spec().and_then(|s| s.progress_deadline_seconds).unwrap_or(600));
-            let last_update = self.condition("Progressing").and_then(|c| c.last_update_time.as_ref()).map(|t| t.0.as_second());
+            let deadline = i64::from(
+                self.spec()
+                    .and_then(|s| s.progress_deadline_seconds)
+                    .unwrap_or(600),
+            );
+            let last_update = self
+                .condition("Progressing")
+                .and_then(|c| c.last_update_time.as_ref())
+                .map(|t| t.0.as_second());
             if let Some(last_update) = last_update {
                 let remaining = last_update + deadline - self.ctx.now.as_second();
                 if remaining < 0 {
-                    self.set_condition("Progressing", "False", "ProgressDeadlineExceeded", format!("ReplicaSet {new_name:?} has timed out progressing."));
+                    self.set_condition(
+                        "Progressing",
+                        "False",
+                        "ProgressDeadlineExceeded",
+                        format!("ReplicaSet {new_name:?} has timed out progressing."),
+                    );
                 } else {
-                    self.result.requeue_within((u64::try_from(remaining).unwrap_or(0) + 1) * 1000);
+                    self.result
+                        .requeue_within((u64::try_from(remaining).unwrap_or(0) + 1) * 1000);
                 }
             }
         }
     }
 
     fn force_progressing(&mut self, message: String) {
-        let now = Time(jiff::Timestamp::from_second(self.ctx.now.as_second()).unwrap_or(self.ctx.now));
-        let transition = self.condition("Progressing").filter(|c| c.status == "True").and_then(|c| c.last_transition_time.clone());
+        let now =
+            Time(jiff::Timestamp::from_second(self.ctx.now.as_second()).unwrap_or(self.ctx.now));
+        let transition = self
+            .condition("Progressing")
+            .filter(|c| c.status == "True")
+            .and_then(|c| c.last_transition_time.clone());
         let conditions = self.status.conditions.get_or_insert_with(Vec::new);
         conditions.retain(|c| c.type_ != "Progressing");
         conditions.push(DeploymentCondition {
@@ -687,7 +940,12 @@ impl<'a> Sync<'a> {
             last_update_time: Some(now.clone()),
             last_transition_time: Some(transition.unwrap_or(now)),
         });
-        let deadline = u64::try_from(self.spec().and_then(|s| s.progress_deadline_seconds).unwrap_or(600)).unwrap_or(600);
+        let deadline = u64::try_from(
+            self.spec()
+                .and_then(|s| s.progress_deadline_seconds)
+                .unwrap_or(600),
+        )
+        .unwrap_or(600);
         self.result.requeue_within((deadline + 1) * 1000);
     }
 
@@ -695,12 +953,16 @@ impl<'a> Sync<'a> {
         if self.annotations_changed {
             let mut updated = self.deployment.clone();
             updated.status = None;
-            self.result.actions.push(Action::Update(updated.into_object()));
+            self.result
+                .actions
+                .push(Action::Update(updated.into_object()));
         }
         if self.deployment.status.as_ref() != Some(&self.status) {
             let mut updated = self.deployment.clone();
             updated.status = Some(self.status.clone());
-            self.result.actions.push(Action::UpdateStatus(updated.into_object()));
+            self.result
+                .actions
+                .push(Action::UpdateStatus(updated.into_object()));
         }
         self.result
     }
@@ -711,11 +973,17 @@ pub fn spec_replicas(rs: &ReplicaSet) -> i32 {
 }
 
 fn available_replicas(rs: &ReplicaSet) -> i32 {
-    rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0)
+    rs.status
+        .as_ref()
+        .and_then(|s| s.available_replicas)
+        .unwrap_or(0)
 }
 
 pub fn revision(rs: &ReplicaSet) -> i64 {
-    rs.metadata.annotation(REVISION).and_then(|r| r.parse().ok()).unwrap_or(0)
+    rs.metadata
+        .annotation(REVISION)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
 }
 
 /// `EqualIgnoreHash`: templates equal once the pod-template-hash label is removed.

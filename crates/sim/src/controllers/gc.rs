@@ -11,7 +11,9 @@ use crate::api::{DeleteOptions, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, Propagat
 /// Reconciles one object: either an owner being deleted (finalizers) or a possible orphan.
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();
-    let Some(object) = ctx.store.get(key) else { return result };
+    let Some(object) = ctx.store.get(key) else {
+        return result;
+    };
     if key.kind == Kind::Namespace && object.meta().is_deleting() {
         return delete_namespace(object, ctx);
     }
@@ -24,21 +26,42 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             }
             result.actions.push(Action::Update(released));
         }
-        result.actions.push(Action::Update(without_finalizer(object, FINALIZER_ORPHAN)));
+        result
+            .actions
+            .push(Action::Update(without_finalizer(object, FINALIZER_ORPHAN)));
         return result;
     }
     if object.meta().is_deleting() && finalizers.iter().any(|f| f == FINALIZER_FOREGROUND) {
         let mut blocking = false;
         for dependent in ctx.store.dependents_of(object.uid()) {
-            let blocks = dependent.meta().owner_references.iter().flatten().any(|o| o.uid == object.uid() && o.block_owner_deletion == Some(true));
+            let blocks = dependent
+                .meta()
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.uid == object.uid() && o.block_owner_deletion == Some(true));
             blocking |= blocks;
             if !dependent.meta().is_deleting() {
-                let propagation = if ctx.store.has_dependents(dependent.uid()) { Propagation::Foreground } else { Propagation::Background };
-                result.actions.push(Action::Delete { key: dependent.key(), options: DeleteOptions { propagation: Some(propagation), grace_period_seconds: None }, event: None });
+                let propagation = if ctx.store.has_dependents(dependent.uid()) {
+                    Propagation::Foreground
+                } else {
+                    Propagation::Background
+                };
+                result.actions.push(Action::Delete {
+                    key: dependent.key(),
+                    options: DeleteOptions {
+                        propagation: Some(propagation),
+                        grace_period_seconds: None,
+                    },
+                    event: None,
+                });
             }
         }
         if !blocking {
-            result.actions.push(Action::Update(without_finalizer(object, FINALIZER_FOREGROUND)));
+            result.actions.push(Action::Update(without_finalizer(
+                object,
+                FINALIZER_FOREGROUND,
+            )));
         }
         return result;
     }
@@ -49,13 +72,38 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     }
     let solid: Vec<_> = owners
         .iter()
-        .filter(|owner| ctx.store.get_by_uid(&owner.uid).is_some_and(|o| !(o.meta().is_deleting() && o.meta().finalizers.iter().flatten().any(|f| f == FINALIZER_FOREGROUND))))
+        .filter(|owner| {
+            ctx.store.get_by_uid(&owner.uid).is_some_and(|o| {
+                !(o.meta().is_deleting()
+                    && o.meta()
+                        .finalizers
+                        .iter()
+                        .flatten()
+                        .any(|f| f == FINALIZER_FOREGROUND))
+            })
+        })
         .collect();
     if solid.is_empty() {
-        let waiting = owners.iter().any(|owner| ctx.store.get_by_uid(&owner.uid).is_some());
-        let propagation = if waiting && ctx.store.has_dependents(object.uid()) { Propagation::Foreground } else { Propagation::Background };
-        if !waiting || propagation == Propagation::Foreground || !ctx.store.has_dependents(object.uid()) {
-            result.actions.push(Action::Delete { key: key.clone(), options: DeleteOptions { propagation: Some(propagation), grace_period_seconds: None }, event: None });
+        let waiting = owners
+            .iter()
+            .any(|owner| ctx.store.get_by_uid(&owner.uid).is_some());
+        let propagation = if waiting && ctx.store.has_dependents(object.uid()) {
+            Propagation::Foreground
+        } else {
+            Propagation::Background
+        };
+        if !waiting
+            || propagation == Propagation::Foreground
+            || !ctx.store.has_dependents(object.uid())
+        {
+            result.actions.push(Action::Delete {
+                key: key.clone(),
+                options: DeleteOptions {
+                    propagation: Some(propagation),
+                    grace_period_seconds: None,
+                },
+                event: None,
+            });
         }
     } else if solid.len() != owners.len() {
         let mut trimmed = object.clone();
@@ -85,7 +133,14 @@ fn delete_namespace(namespace: &Object, ctx: &Context) -> Reconciliation {
         for object in ctx.store.list(kind, Some(namespace.name())) {
             remaining = true;
             if !object.meta().is_deleting() {
-                result.actions.push(Action::Delete { key: object.key(), options: DeleteOptions { propagation: Some(Propagation::Background), grace_period_seconds: None }, event: None });
+                result.actions.push(Action::Delete {
+                    key: object.key(),
+                    options: DeleteOptions {
+                        propagation: Some(Propagation::Background),
+                        grace_period_seconds: None,
+                    },
+                    event: None,
+                });
             }
         }
     }

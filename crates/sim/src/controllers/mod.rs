@@ -41,11 +41,21 @@ pub struct CreatedEvent {
 /// A change a controller intends.
 #[derive(Clone, Debug)]
 pub enum Action {
-    Create { object: Object, event: Option<CreatedEvent> },
+    Create {
+        object: Object,
+        event: Option<CreatedEvent>,
+    },
     Update(Object),
-    Bind { key: ObjectKey, node: String },
+    Bind {
+        key: ObjectKey,
+        node: String,
+    },
     UpdateStatus(Object),
-    Delete { key: ObjectKey, options: DeleteOptions, event: Option<EventRecord> },
+    Delete {
+        key: ObjectKey,
+        options: DeleteOptions,
+        event: Option<EventRecord>,
+    },
     Event(EventRecord),
 }
 
@@ -58,7 +68,10 @@ pub struct Reconciliation {
 
 impl Reconciliation {
     pub fn requeue_within(&mut self, delay_ms: Millis) {
-        self.requeue_after_ms = Some(self.requeue_after_ms.map_or(delay_ms, |current| current.min(delay_ms)));
+        self.requeue_after_ms = Some(
+            self.requeue_after_ms
+                .map_or(delay_ms, |current| current.min(delay_ms)),
+        );
     }
 }
 
@@ -81,21 +94,40 @@ pub fn controller_ref(owner: &Object) -> OwnerReference {
 }
 
 pub fn is_controlled_by(meta: &ObjectMeta, owner_uid: &str) -> bool {
-    meta.controller_ref().is_some_and(|owner| owner.uid == owner_uid)
+    meta.controller_ref()
+        .is_some_and(|owner| owner.uid == owner_uid)
 }
 
-pub fn event(regarding: ObjectKey, event_type: EventType, reason: &'static str, message: String, component: &'static str) -> EventRecord {
-    EventRecord { regarding, event_type, reason, message, component, host: None, field_path: None }
+pub fn event(
+    regarding: ObjectKey,
+    event_type: EventType,
+    reason: &'static str,
+    message: String,
+    component: &'static str,
+) -> EventRecord {
+    EventRecord {
+        regarding,
+        event_type,
+        reason,
+        message,
+        component,
+        host: None,
+        field_path: None,
+    }
 }
 
 /// FNV-1a 32-bit, as `ComputeHash` uses for pod-template-hash.
 pub fn fnv1a32(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |hash, byte| (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(0x811c_9dc5u32, |hash, byte| {
+        (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// `SafeEncodeString`: maps each character of the decimal hash onto the name alphabet.
 pub fn safe_encode(text: &str) -> String {
-    text.bytes().map(|b| char::from(crate::rng::NAME_ALPHABET[usize::from(b) % 27])).collect()
+    text.bytes()
+        .map(|b| char::from(crate::rng::NAME_ALPHABET[usize::from(b) % 27]))
+        .collect()
 }
 
 /// `ComputeHash(template, collisionCount)` over a canonical serialization of the template.

@@ -9,7 +9,10 @@ use kubeplay_model::Object;
 use super::controller_ref;
 
 pub fn phase(pod: &Pod) -> &str {
-    pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending")
+    pod.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending")
 }
 
 /// Not finished and not being deleted.
@@ -18,7 +21,12 @@ pub fn is_active(pod: &Pod) -> bool {
 }
 
 fn ready_condition(pod: &Pod) -> Option<&k8s_openapi::api::core::v1::PodCondition> {
-    pod.status.as_ref()?.conditions.as_ref()?.iter().find(|c| c.type_ == "Ready")
+    pod.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == "Ready")
 }
 
 pub fn is_ready(pod: &Pod) -> bool {
@@ -27,7 +35,11 @@ pub fn is_ready(pod: &Pod) -> bool {
 
 /// When the pod last became Ready.
 pub fn ready_since(pod: &Pod) -> Option<Timestamp> {
-    ready_condition(pod).filter(|c| c.status == "True")?.last_transition_time.as_ref().map(|t| t.0)
+    ready_condition(pod)
+        .filter(|c| c.status == "True")?
+        .last_transition_time
+        .as_ref()
+        .map(|t| t.0)
 }
 
 /// Ready for at least `min_ready_seconds` (strictly before now, as `IsPodAvailable`).
@@ -38,7 +50,8 @@ pub fn is_available(pod: &Pod, min_ready_seconds: i32, now: Timestamp) -> bool {
     if min_ready_seconds <= 0 {
         return true;
     }
-    ready_since(pod).is_some_and(|since| since.as_second() + i64::from(min_ready_seconds) < now.as_second())
+    ready_since(pod)
+        .is_some_and(|since| since.as_second() + i64::from(min_ready_seconds) < now.as_second())
 }
 
 /// Seconds until a ready pod becomes available, if it is not yet.

@@ -12,8 +12,13 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_active, is_available, is_ready, phase, pod_from_template, ready_since, seconds_until_available};
-use super::{Action, Context, CreatedEvent, Reconciliation, controller_ref, event, is_controlled_by};
+use super::pods::{
+    is_active, is_available, is_ready, phase, pod_from_template, ready_since,
+    seconds_until_available,
+};
+use super::{
+    Action, Context, CreatedEvent, Reconciliation, controller_ref, event, is_controlled_by,
+};
 use crate::api::{DeleteOptions, EventType};
 
 /// Pods created or deleted per sync at most (`BurstReplicas`).
@@ -27,7 +32,9 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     };
     let rs_object = rs.clone().into_object();
     let spec = rs.spec.clone().unwrap_or_default();
-    let Ok(selector) = Selector::from_label_selector(Some(&spec.selector)) else { return result };
+    let Ok(selector) = Selector::from_label_selector(Some(&spec.selector)) else {
+        return result;
+    };
     let pods = claim_pods(&rs_object, &selector, ctx, &mut result);
     let active: Vec<&Pod> = pods.iter().copied().filter(|pod| is_active(pod)).collect();
     let desired = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
@@ -38,7 +45,12 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 for _ in 0..(desired - active.len()).min(BURST_REPLICAS) {
                     result.actions.push(Action::Create {
                         object: Object::Pod(pod_from_template(template, &rs_object)),
-                        event: Some(CreatedEvent { regarding: key.clone(), reason: "SuccessfulCreate", message_prefix: "Created pod: ", component: COMPONENT }),
+                        event: Some(CreatedEvent {
+                            regarding: key.clone(),
+                            reason: "SuccessfulCreate",
+                            message_prefix: "Created pod: ",
+                            component: COMPONENT,
+                        }),
                     });
                 }
             }
@@ -50,19 +62,36 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 result.actions.push(Action::Delete {
                     key: pod_key,
                     options: DeleteOptions::default(),
-                    event: Some(event(key.clone(), EventType::Normal, "SuccessfulDelete", message, COMPONENT)),
+                    event: Some(event(
+                        key.clone(),
+                        EventType::Normal,
+                        "SuccessfulDelete",
+                        message,
+                        COMPONENT,
+                    )),
                 });
             }
         }
     }
 
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
-    let template_labels = spec.template.as_ref().and_then(|t| t.metadata.as_ref()).and_then(|m| m.labels.clone());
-    let template_selector = template_labels.as_ref().map(Selector::from_labels).unwrap_or_default();
-    let count = |predicate: &dyn Fn(&Pod) -> bool| i32::try_from(active.iter().filter(|pod| predicate(pod)).count()).unwrap_or(i32::MAX);
+    let template_labels = spec
+        .template
+        .as_ref()
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.clone());
+    let template_selector = template_labels
+        .as_ref()
+        .map(Selector::from_labels)
+        .unwrap_or_default();
+    let count = |predicate: &dyn Fn(&Pod) -> bool| {
+        i32::try_from(active.iter().filter(|pod| predicate(pod)).count()).unwrap_or(i32::MAX)
+    };
     let status = ReplicaSetStatus {
         replicas: count(&|_| true),
-        fully_labeled_replicas: Some(count(&|pod| template_selector.matches(pod.metadata.labels.as_ref()))),
+        fully_labeled_replicas: Some(count(&|pod| {
+            template_selector.matches(pod.metadata.labels.as_ref())
+        })),
         ready_replicas: Some(count(&is_ready)),
         available_replicas: Some(count(&|pod| is_available(pod, min_ready, ctx.now))),
         observed_generation: rs.metadata.generation,
@@ -70,21 +99,32 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         terminating_replicas: None,
     };
     if min_ready > 0 {
-        if let Some(wait) = active.iter().filter_map(|pod| seconds_until_available(pod, min_ready, ctx.now)).min() {
+        if let Some(wait) = active
+            .iter()
+            .filter_map(|pod| seconds_until_available(pod, min_ready, ctx.now))
+            .min()
+        {
             result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
         }
     }
     if rs.status.as_ref() != Some(&status) {
         let mut updated = rs.clone();
         updated.status = Some(status);
-        result.actions.push(Action::UpdateStatus(updated.into_object()));
+        result
+            .actions
+            .push(Action::UpdateStatus(updated.into_object()));
     }
     result
 }
 
 /// Owned pods that still match, plus orphans that match (adopted); owned pods that no longer
 /// match are released.
-fn claim_pods<'a>(rs: &Object, selector: &Selector, ctx: &'a Context, result: &mut Reconciliation) -> Vec<&'a Pod> {
+fn claim_pods<'a>(
+    rs: &Object,
+    selector: &Selector,
+    ctx: &'a Context,
+    result: &mut Reconciliation,
+) -> Vec<&'a Pod> {
     let mut claimed = Vec::new();
     for object in ctx.store.dependents_of(rs.uid()) {
         let Object::Pod(pod) = object else { continue };
@@ -105,7 +145,11 @@ fn claim_pods<'a>(rs: &Object, selector: &Selector, ctx: &'a Context, result: &m
         for pod in ctx.store.orphan_pods(rs.namespace()) {
             if !pod.metadata.is_deleting() && selector.matches(pod.metadata.labels.as_ref()) {
                 let mut adopted = pod.clone();
-                adopted.metadata.owner_references.get_or_insert_with(Vec::new).push(controller_ref(rs));
+                adopted
+                    .metadata
+                    .owner_references
+                    .get_or_insert_with(Vec::new)
+                    .push(controller_ref(rs));
                 result.actions.push(Action::Update(adopted.into_object()));
                 claimed.push(pod);
             }
@@ -115,7 +159,12 @@ fn claim_pods<'a>(rs: &Object, selector: &Selector, ctx: &'a Context, result: &m
 }
 
 /// `getPodsToDelete`: rank pods as `ActivePodsWithRanks` does and take the first `count`.
-fn pods_to_delete<'a>(active: &[&'a Pod], count: usize, rs: &ReplicaSet, ctx: &Context) -> Vec<&'a Pod> {
+fn pods_to_delete<'a>(
+    active: &[&'a Pod],
+    count: usize,
+    rs: &ReplicaSet,
+    ctx: &Context,
+) -> Vec<&'a Pod> {
     if count >= active.len() {
         return active.to_vec();
     }
@@ -138,7 +187,14 @@ fn pods_to_delete<'a>(active: &[&'a Pod], count: usize, rs: &ReplicaSet, ctx: &C
             *per_node.entry(node).or_default() += 1;
         }
     }
-    let rank = |pod: &Pod| pod.spec.as_ref().and_then(|s| s.node_name.as_deref()).and_then(|n| per_node.get(n)).copied().unwrap_or(0);
+    let rank = |pod: &Pod| {
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_deref())
+            .and_then(|n| per_node.get(n))
+            .copied()
+            .unwrap_or(0)
+    };
     let mut ranked: Vec<(&Pod, usize)> = active.iter().map(|pod| (*pod, rank(pod))).collect();
     ranked.sort_by(|(a, rank_a), (b, rank_b)| delete_order(a, *rank_a, b, *rank_b, ctx.now));
     ranked.into_iter().take(count).map(|(pod, _)| pod).collect()
@@ -146,7 +202,12 @@ fn pods_to_delete<'a>(active: &[&'a Pod], count: usize, rs: &ReplicaSet, ctx: &C
 
 /// `ActivePodsWithRanks.Less`: `Less` means "delete first".
 fn delete_order(a: &Pod, rank_a: usize, b: &Pod, rank_b: usize, now: Timestamp) -> Ordering {
-    let scheduled = |pod: &Pod| pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+    let scheduled = |pod: &Pod| {
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_ref())
+            .is_some()
+    };
     let phase_rank = |pod: &Pod| match phase(pod) {
         "Pending" => 0,
         "Unknown" => 1,
@@ -160,7 +221,12 @@ fn delete_order(a: &Pod, rank_a: usize, b: &Pod, rank_b: usize, now: Timestamp) 
             .unwrap_or(0)
     };
     let restarts = |pod: &Pod| {
-        pod.status.as_ref().and_then(|s| s.container_statuses.as_ref()).map_or(0, |statuses| statuses.iter().map(|c| c.restart_count).max().unwrap_or(0))
+        pod.status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .map_or(0, |statuses| {
+                statuses.iter().map(|c| c.restart_count).max().unwrap_or(0)
+            })
     };
     scheduled(a)
         .cmp(&scheduled(b))
@@ -171,7 +237,8 @@ fn delete_order(a: &Pod, rank_a: usize, b: &Pod, rank_b: usize, now: Timestamp) 
         .then_with(|| {
             if is_ready(a) && is_ready(b) {
                 // More recently ready first, by logarithmic age bucket, then UID.
-                compare_recent(ready_since(a), ready_since(b), now).then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
+                compare_recent(ready_since(a), ready_since(b), now)
+                    .then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
             } else {
                 Ordering::Equal
             }
@@ -179,7 +246,8 @@ fn delete_order(a: &Pod, rank_a: usize, b: &Pod, rank_b: usize, now: Timestamp) 
         .then(restarts(b).cmp(&restarts(a)))
         .then_with(|| {
             let created = |pod: &Pod| pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
-            compare_recent(created(a), created(b), now).then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
+            compare_recent(created(a), created(b), now)
+                .then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
         })
 }
 
@@ -190,7 +258,11 @@ fn compare_recent(a: Option<Timestamp>, b: Option<Timestamp>, now: Timestamp) ->
             None => -2,
             Some(t) => {
                 let age = (now.as_nanosecond() - t.as_nanosecond()).max(0);
-                if age <= 0 { -1 } else { i64::from(127 - (age as u128).leading_zeros() as i32) }
+                if age <= 0 {
+                    -1
+                } else {
+                    i64::from(127 - (age as u128).leading_zeros() as i32)
+                }
             }
         }
     };

@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use k8s_openapi::api::core::v1::{Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration};
+use k8s_openapi::api::core::v1::{
+    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::quantity::Quantity;
@@ -26,14 +28,21 @@ pub struct Resources {
 }
 
 pub fn pod_requests(pod: &Pod) -> Resources {
-    let mut total = Resources { pods: 1, ..Resources::default() };
+    let mut total = Resources {
+        pods: 1,
+        ..Resources::default()
+    };
     let Some(spec) = &pod.spec else { return total };
     let request = |c: &k8s_openapi::api::core::v1::Container, name: &str| {
         let resources = c.resources.as_ref();
         resources
             .and_then(|r| r.requests.as_ref())
             .and_then(|r| r.get(name))
-            .or_else(|| resources.and_then(|r| r.limits.as_ref()).and_then(|l| l.get(name)))
+            .or_else(|| {
+                resources
+                    .and_then(|r| r.limits.as_ref())
+                    .and_then(|l| l.get(name))
+            })
             .and_then(|q| Quantity::parse(&q.0))
             .map_or(0, |q| q.milli)
     };
@@ -57,25 +66,46 @@ pub fn node_allocatable(node: &Node) -> Resources {
             .and_then(|q| Quantity::parse(&q.0))
             .map_or(0, |q| q.milli)
     };
-    Resources { cpu_milli: get("cpu"), memory_milli: get("memory"), pods: get("pods") / 1000 }
+    Resources {
+        cpu_milli: get("cpu"),
+        memory_milli: get("memory"),
+        pods: get("pods") / 1000,
+    }
 }
 
 /// Why a node cannot take a pod, as the scheduler words it.
 fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
     let spec = pod.spec.clone().unwrap_or_default();
     let node_name = node.metadata.name_str();
-    if spec.node_name.as_deref().is_some_and(|name| name != node_name) {
+    if spec
+        .node_name
+        .as_deref()
+        .is_some_and(|name| name != node_name)
+    {
         return vec!["node(s) didn't match the requested node name".into()];
     }
     let tolerations = spec.tolerations.clone().unwrap_or_default();
-    if node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false) {
-        let unschedulable = Taint { key: "node.kubernetes.io/unschedulable".into(), effect: "NoSchedule".into(), ..Taint::default() };
+    if node
+        .spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false)
+    {
+        let unschedulable = Taint {
+            key: "node.kubernetes.io/unschedulable".into(),
+            effect: "NoSchedule".into(),
+            ..Taint::default()
+        };
         if !tolerates(&tolerations, &unschedulable) {
             return vec!["node(s) were unschedulable".into()];
         }
     }
     if let Some(taint) = untolerated_taint(&tolerations, node) {
-        return vec![format!("node(s) had untolerated taint {{{}: {}}}", taint.key, taint.value.clone().unwrap_or_default())];
+        return vec![format!(
+            "node(s) had untolerated taint {{{}: {}}}",
+            taint.key,
+            taint.value.clone().unwrap_or_default()
+        )];
     }
     if !matches_node_affinity(pod, node) {
         return vec!["node(s) didn't match Pod's node affinity/selector".into()];
@@ -89,7 +119,9 @@ fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
     if requested.cpu_milli > 0 && used.cpu_milli + requested.cpu_milli > allocatable.cpu_milli {
         reasons.push("Insufficient cpu".into());
     }
-    if requested.memory_milli > 0 && used.memory_milli + requested.memory_milli > allocatable.memory_milli {
+    if requested.memory_milli > 0
+        && used.memory_milli + requested.memory_milli > allocatable.memory_milli
+    {
         reasons.push("Insufficient memory".into());
     }
     reasons
@@ -108,13 +140,25 @@ pub fn untolerated_taint<'a>(tolerations: &[Toleration], node: &'a Node) -> Opti
 
 pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
     tolerations.iter().any(|toleration| {
-        let effect_ok = toleration.effect.as_deref().is_none_or(|e| e.is_empty() || e == taint.effect);
-        let key_ok = toleration.key.as_deref().is_none_or(|k| k.is_empty() || k == taint.key);
+        let effect_ok = toleration
+            .effect
+            .as_deref()
+            .is_none_or(|e| e.is_empty() || e == taint.effect);
+        let key_ok = toleration
+            .key
+            .as_deref()
+            .is_none_or(|k| k.is_empty() || k == taint.key);
         let value_ok = match toleration.operator.as_deref() {
             Some("Exists") => true,
-            _ => toleration.value.as_deref().unwrap_or_default() == taint.value.as_deref().unwrap_or_default(),
+            _ => {
+                toleration.value.as_deref().unwrap_or_default()
+                    == taint.value.as_deref().unwrap_or_default()
+            }
         };
-        effect_ok && key_ok && value_ok && (toleration.key.is_some() || toleration.operator.as_deref() == Some("Exists"))
+        effect_ok
+            && key_ok
+            && value_ok
+            && (toleration.key.is_some() || toleration.operator.as_deref() == Some("Exists"))
     })
 }
 
@@ -122,21 +166,39 @@ pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
 pub fn matches_node_affinity(pod: &Pod, node: &Node) -> bool {
     let Some(spec) = &pod.spec else { return true };
     let labels = node.metadata.labels.clone().unwrap_or_default();
-    let selector_ok = spec.node_selector.iter().flatten().all(|(k, v)| labels.get(k) == Some(v));
+    let selector_ok = spec
+        .node_selector
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v));
     let required = spec
         .affinity
         .as_ref()
         .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref());
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        });
     let affinity_ok = required.is_none_or(|selector| {
-        selector.node_selector_terms.iter().any(|term| term_matches(term, &labels, node.metadata.name_str()))
+        selector
+            .node_selector_terms
+            .iter()
+            .any(|term| term_matches(term, &labels, node.metadata.name_str()))
     });
     selector_ok && affinity_ok
 }
 
 fn term_matches(term: &NodeSelectorTerm, labels: &BTreeMap<String, String>, name: &str) -> bool {
-    let expressions_ok = term.match_expressions.iter().flatten().all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)));
-    let fields_ok = term.match_fields.iter().flatten().all(|r| r.key != "metadata.name" || requirement_matches(r, Some(name)));
+    let expressions_ok = term
+        .match_expressions
+        .iter()
+        .flatten()
+        .all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)));
+    let fields_ok = term
+        .match_fields
+        .iter()
+        .flatten()
+        .all(|r| r.key != "metadata.name" || requirement_matches(r, Some(name)));
     (term.match_expressions.is_some() || term.match_fields.is_some()) && expressions_ok && fields_ok
 }
 
@@ -148,8 +210,14 @@ fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str
         "NotIn" => value.is_none_or(|v| !values.iter().any(|x| x == v)),
         "Exists" => value.is_some(),
         "DoesNotExist" => value.is_none(),
-        "Gt" => value.and_then(number).zip(values.first().and_then(|v| number(v))).is_some_and(|(a, b)| a > b),
-        "Lt" => value.and_then(number).zip(values.first().and_then(|v| number(v))).is_some_and(|(a, b)| a < b),
+        "Gt" => value
+            .and_then(number)
+            .zip(values.first().and_then(|v| number(v)))
+            .is_some_and(|(a, b)| a > b),
+        "Lt" => value
+            .and_then(number)
+            .zip(values.first().and_then(|v| number(v)))
+            .is_some_and(|(a, b)| a < b),
         _ => false,
     }
 }
@@ -157,13 +225,25 @@ fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str
 /// One scheduling pass over every pending pod, in creation order.
 pub fn reconcile(ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();
-    let mut pending: Vec<&Pod> = ctx.store.unscheduled_pods().filter(|pod| is_active(pod)).collect();
+    let mut pending: Vec<&Pod> = ctx
+        .store
+        .unscheduled_pods()
+        .filter(|pod| is_active(pod))
+        .collect();
     if pending.is_empty() {
         return result;
     }
-    pending.sort_by(|a, b| a.metadata.creation_timestamp.cmp(&b.metadata.creation_timestamp).then(a.metadata.name.cmp(&b.metadata.name)));
+    pending.sort_by(|a, b| {
+        a.metadata
+            .creation_timestamp
+            .cmp(&b.metadata.creation_timestamp)
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    });
     let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
-    let mut used: Vec<Resources> = nodes.iter().map(|node| node_usage(ctx, node.metadata.name_str())).collect();
+    let mut used: Vec<Resources> = nodes
+        .iter()
+        .map(|node| node_usage(ctx, node.metadata.name_str()))
+        .collect();
     // How many pods of each owner already run on each node, for spreading.
     let mut owner_counts: HashMap<(String, usize), i64> = HashMap::new();
     for (index, node) in nodes.iter().enumerate() {
@@ -175,7 +255,11 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
     }
     let now = Time(jiff::Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now));
     for pod in pending {
-        let pod_key = ObjectKey::new(Kind::Pod, pod.metadata.namespace_str(), pod.metadata.name_str());
+        let pod_key = ObjectKey::new(
+            Kind::Pod,
+            pod.metadata.namespace_str(),
+            pod.metadata.name_str(),
+        );
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(usize, i128)> = None;
         let owner = pod.metadata.controller_ref().map(|o| o.uid.clone());
@@ -188,7 +272,14 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                 }
                 continue;
             }
-            let score = node_score(node, used[index], requested, owner.as_ref().map_or(0, |o| owner_counts.get(&(o.clone(), index)).copied().unwrap_or(0)));
+            let score = node_score(
+                node,
+                used[index],
+                requested,
+                owner.as_ref().map_or(0, |o| {
+                    owner_counts.get(&(o.clone(), index)).copied().unwrap_or(0)
+                }),
+            );
             if best.is_none_or(|(_, best_score)| score > best_score) {
                 best = Some((index, score));
             }
@@ -202,19 +293,47 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                 if let Some(owner) = &owner {
                     *owner_counts.entry((owner.clone(), index)).or_default() += 1;
                 }
-                result.actions.push(Action::Bind { key: pod_key.clone(), node: node_name.clone() });
-                let message = format!("Successfully assigned {}/{} to {node_name}", pod.metadata.namespace_str(), pod.metadata.name_str());
-                result.actions.push(Action::Event(event(pod_key, EventType::Normal, "Scheduled", message, COMPONENT)));
+                result.actions.push(Action::Bind {
+                    key: pod_key.clone(),
+                    node: node_name.clone(),
+                });
+                let message = format!(
+                    "Successfully assigned {}/{} to {node_name}",
+                    pod.metadata.namespace_str(),
+                    pod.metadata.name_str()
+                );
+                result.actions.push(Action::Event(event(
+                    pod_key,
+                    EventType::Normal,
+                    "Scheduled",
+                    message,
+                    COMPONENT,
+                )));
             }
             None => {
                 let message = failed_scheduling_message(nodes.len(), &reasons);
                 let mut unschedulable = pod.clone();
                 let status = unschedulable.status.get_or_insert_with(Default::default);
-                set_pod_condition(status.conditions.get_or_insert_with(Vec::new), "PodScheduled", "False", Some("Unschedulable"), Some(&message), &now);
+                set_pod_condition(
+                    status.conditions.get_or_insert_with(Vec::new),
+                    "PodScheduled",
+                    "False",
+                    Some("Unschedulable"),
+                    Some(&message),
+                    &now,
+                );
                 if unschedulable != *pod {
-                    result.actions.push(Action::UpdateStatus(unschedulable.into_object()));
+                    result
+                        .actions
+                        .push(Action::UpdateStatus(unschedulable.into_object()));
                 }
-                result.actions.push(Action::Event(event(pod_key, EventType::Warning, "FailedScheduling", message, COMPONENT)));
+                result.actions.push(Action::Event(event(
+                    pod_key,
+                    EventType::Warning,
+                    "FailedScheduling",
+                    message,
+                    COMPONENT,
+                )));
                 // Unschedulable pods are retried on cluster changes and at the latest after 5 minutes.
                 result.requeue_within(5 * 60 * 1000);
             }
@@ -241,9 +360,18 @@ fn node_usage(ctx: &Context, node: &str) -> Resources {
 /// LeastAllocated (cpu, memory) minus a spreading penalty for pods of the same owner.
 fn node_score(node: &Node, used: Resources, requested: Resources, same_owner: i64) -> i128 {
     let allocatable = node_allocatable(node);
-    let free = |total: i128, used: i128| if total <= 0 { 0 } else { ((total - used).max(0) * 100) / total };
+    let free = |total: i128, used: i128| {
+        if total <= 0 {
+            0
+        } else {
+            ((total - used).max(0) * 100) / total
+        }
+    };
     let least_allocated = (free(allocatable.cpu_milli, used.cpu_milli + requested.cpu_milli)
-        + free(allocatable.memory_milli, used.memory_milli + requested.memory_milli))
+        + free(
+            allocatable.memory_milli,
+            used.memory_milli + requested.memory_milli,
+        ))
         / 2;
     least_allocated * 10 - i128::from(same_owner) * 1000 - used.pods
 }
@@ -253,20 +381,31 @@ fn failed_scheduling_message(node_count: usize, reasons: &BTreeMap<String, usize
     if node_count == 0 {
         return "no nodes available to schedule pods".into();
     }
-    let mut rendered: Vec<String> = reasons.iter().map(|(reason, count)| format!("{count} {reason}")).collect();
+    let mut rendered: Vec<String> = reasons
+        .iter()
+        .map(|(reason, count)| format!("{count} {reason}"))
+        .collect();
     rendered.sort();
     let resolvable = |reason: &str| reason.starts_with("Insufficient") || reason == "Too many pods";
     let mut not_helpful = 0;
     let mut no_victims = 0;
     for (reason, count) in reasons {
-        if resolvable(reason) { no_victims += count } else { not_helpful += count }
+        if resolvable(reason) {
+            no_victims += count
+        } else {
+            not_helpful += count
+        }
     }
     let mut preemption = Vec::new();
     if not_helpful > 0 {
-        preemption.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
+        preemption.push(format!(
+            "{not_helpful} Preemption is not helpful for scheduling"
+        ));
     }
     if no_victims > 0 {
-        preemption.push(format!("{no_victims} No preemption victims found for incoming pod"));
+        preemption.push(format!(
+            "{no_victims} No preemption victims found for incoming pod"
+        ));
     }
     preemption.sort();
     format!(
@@ -277,9 +416,19 @@ fn failed_scheduling_message(node_count: usize, reasons: &BTreeMap<String, usize
 }
 
 /// Sets a pod condition, keeping the transition time when the status does not change.
-pub fn set_pod_condition(conditions: &mut Vec<PodCondition>, condition_type: &str, status: &str, reason: Option<&str>, message: Option<&str>, now: &Time) {
+pub fn set_pod_condition(
+    conditions: &mut Vec<PodCondition>,
+    condition_type: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: &Time,
+) {
     let existing = conditions.iter().position(|c| c.type_ == condition_type);
-    let transition = existing.map(|i| &conditions[i]).filter(|c| c.status == status).and_then(|c| c.last_transition_time.clone());
+    let transition = existing
+        .map(|i| &conditions[i])
+        .filter(|c| c.status == status)
+        .and_then(|c| c.last_transition_time.clone());
     let condition = PodCondition {
         type_: condition_type.into(),
         status: status.into(),
@@ -302,7 +451,10 @@ mod tests {
     #[test]
     fn failed_scheduling_reads_like_the_scheduler() {
         let mut reasons = BTreeMap::new();
-        reasons.insert("node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".to_string(), 1);
+        reasons.insert(
+            "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".to_string(),
+            1,
+        );
         reasons.insert("Insufficient cpu".to_string(), 2);
         assert_eq!(
             failed_scheduling_message(3, &reasons),

@@ -28,15 +28,24 @@ struct Repository {
     tag_exists: fn(&str) -> bool,
 }
 
-fn semver_like(tag: &str, majors: std::ops::RangeInclusive<u32>, minors: std::ops::RangeInclusive<u32>) -> bool {
+fn semver_like(
+    tag: &str,
+    majors: std::ops::RangeInclusive<u32>,
+    minors: std::ops::RangeInclusive<u32>,
+) -> bool {
     let base = tag.split('-').next().unwrap_or(tag);
     let parts: Vec<&str> = base.split('.').collect();
     let number = |s: &&str| s.parse::<u32>().ok();
     match parts.as_slice() {
         [major] => number(major).is_some_and(|m| majors.contains(&m)),
-        [major, minor] => number(major).is_some_and(|m| majors.contains(&m)) && number(minor).is_some_and(|m| minors.contains(&m)),
+        [major, minor] => {
+            number(major).is_some_and(|m| majors.contains(&m))
+                && number(minor).is_some_and(|m| minors.contains(&m))
+        }
         [major, minor, patch] => {
-            number(major).is_some_and(|m| majors.contains(&m)) && number(minor).is_some_and(|m| minors.contains(&m)) && number(patch).is_some_and(|p| p <= 12)
+            number(major).is_some_and(|m| majors.contains(&m))
+                && number(minor).is_some_and(|m| minors.contains(&m))
+                && number(patch).is_some_and(|p| p <= 12)
         }
         _ => false,
     }
@@ -47,7 +56,12 @@ const REPOSITORIES: &[Repository] = &[
         names: &["nginx", "library/nginx"],
         size_bytes: 72_195_292,
         behaviour: DefaultBehaviour::Server,
-        tag_exists: |tag| matches!(tag, "latest" | "stable" | "mainline" | "alpine" | "stable-alpine" | "mainline-alpine") || semver_like(tag, 1..=1, 7..=29),
+        tag_exists: |tag| {
+            matches!(
+                tag,
+                "latest" | "stable" | "mainline" | "alpine" | "stable-alpine" | "mainline-alpine"
+            ) || semver_like(tag, 1..=1, 7..=29)
+        },
     },
     Repository {
         names: &["httpd", "library/httpd"],
@@ -65,7 +79,10 @@ const REPOSITORIES: &[Repository] = &[
         names: &["busybox", "library/busybox"],
         size_bytes: 2_155_146,
         behaviour: DefaultBehaviour::ExitsImmediately,
-        tag_exists: |tag| matches!(tag, "latest" | "stable" | "musl" | "glibc" | "uclibc") || semver_like(tag, 1..=1, 24..=37),
+        tag_exists: |tag| {
+            matches!(tag, "latest" | "stable" | "musl" | "glibc" | "uclibc")
+                || semver_like(tag, 1..=1, 24..=37)
+        },
     },
     Repository {
         names: &["alpine", "library/alpine"],
@@ -77,7 +94,12 @@ const REPOSITORIES: &[Repository] = &[
         names: &["ubuntu", "library/ubuntu"],
         size_bytes: 29_754_422,
         behaviour: DefaultBehaviour::ExitsImmediately,
-        tag_exists: |tag| matches!(tag, "latest" | "jammy" | "noble" | "focal" | "20.04" | "22.04" | "24.04"),
+        tag_exists: |tag| {
+            matches!(
+                tag,
+                "latest" | "jammy" | "noble" | "focal" | "20.04" | "22.04" | "24.04"
+            )
+        },
     },
     Repository {
         names: &["perl", "library/perl"],
@@ -114,7 +136,9 @@ pub fn lookup(image: &str) -> Result<ImageInfo, String> {
     } else {
         format!("docker.io/library/{name}:{tag}")
     };
-    let repository = REPOSITORIES.iter().find(|repo| repo.names.contains(&name.as_str()));
+    let repository = REPOSITORIES
+        .iter()
+        .find(|repo| repo.names.contains(&name.as_str()));
     match repository {
         Some(repo) if !(repo.tag_exists)(&tag) => Err(format!(
             "rpc error: code = NotFound desc = failed to pull and unpack image \"{qualified}\": failed to resolve reference \"{qualified}\": {qualified}: not found"
@@ -123,9 +147,18 @@ pub fn lookup(image: &str) -> Result<ImageInfo, String> {
             reference: qualified,
             size_bytes: repo.size_bytes,
             behaviour: repo.behaviour,
-            stop_seconds: if repo.behaviour == DefaultBehaviour::Server { 0 } else { 30 },
+            stop_seconds: if repo.behaviour == DefaultBehaviour::Server {
+                0
+            } else {
+                30
+            },
         }),
-        None => Ok(ImageInfo { reference: qualified, size_bytes: 48_000_000, behaviour: DefaultBehaviour::Server, stop_seconds: 0 }),
+        None => Ok(ImageInfo {
+            reference: qualified,
+            size_bytes: 48_000_000,
+            behaviour: DefaultBehaviour::Server,
+            stop_seconds: 0,
+        }),
     }
 }
 
@@ -140,7 +173,14 @@ mod tests {
         assert!(lookup("nginx:1.161").is_err());
         assert!(lookup("demo:1.0.0").is_ok());
         assert!(lookup("registry.k8s.io/kube-proxy:v1.33.1").is_ok());
-        assert_eq!(lookup("busybox:1.28").map(|i| i.behaviour), Ok(DefaultBehaviour::ExitsImmediately));
-        assert!(lookup("nginx:1.161").unwrap_err().contains("docker.io/library/nginx:1.161: not found"));
+        assert_eq!(
+            lookup("busybox:1.28").map(|i| i.behaviour),
+            Ok(DefaultBehaviour::ExitsImmediately)
+        );
+        assert!(
+            lookup("nginx:1.161")
+                .unwrap_err()
+                .contains("docker.io/library/nginx:1.161: not found")
+        );
     }
 }

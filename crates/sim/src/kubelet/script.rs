@@ -26,14 +26,20 @@ pub enum Program {
 pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> Program {
     let argv: Vec<String> = command.iter().chain(args).cloned().collect();
     let Some(first) = argv.first() else {
-        return if exits_by_default { Program::Script(vec![Step::Exit(0)]) } else { Program::Serve };
+        return if exits_by_default {
+            Program::Script(vec![Step::Exit(0)])
+        } else {
+            Program::Serve
+        };
     };
     let binary = first.rsplit('/').next().unwrap_or(first);
     match binary {
-        "sh" | "bash" | "ash" if argv.get(1).map(String::as_str) == Some("-c") => {
-            Program::Script(parse_script(argv.get(2).map(String::as_str).unwrap_or_default()))
+        "sh" | "bash" | "ash" if argv.get(1).map(String::as_str) == Some("-c") => Program::Script(
+            parse_script(argv.get(2).map(String::as_str).unwrap_or_default()),
+        ),
+        "sleep" | "echo" | "exit" | "true" | "false" => {
+            Program::Script(parse_script(&argv.join(" ")))
         }
-        "sleep" | "echo" | "exit" | "true" | "false" => Program::Script(parse_script(&argv.join(" "))),
         _ => Program::Serve,
     }
 }
@@ -64,7 +70,11 @@ fn statements(script: &str) -> Vec<String> {
         }
     }
     parts.push(current);
-    parts.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    parts
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn unquote(word: &str) -> String {
@@ -137,10 +147,14 @@ fn parse_block(list: &[String], index: &mut usize, variable: Option<(&str, &str)
         let statement = list[*index].clone();
         *index += 1;
         let statement = match variable {
-            Some((name, value)) => statement.replace(&format!("${{{name}}}"), value).replace(&format!("${name}"), value),
+            Some((name, value)) => statement
+                .replace(&format!("${{{name}}}"), value)
+                .replace(&format!("${name}"), value),
             None => statement,
         };
-        let (word, rest) = statement.split_once(char::is_whitespace).unwrap_or((statement.as_str(), ""));
+        let (word, rest) = statement
+            .split_once(char::is_whitespace)
+            .unwrap_or((statement.as_str(), ""));
         match word {
             "done" => return steps,
             "do" => {}
@@ -166,7 +180,10 @@ fn parse_block(list: &[String], index: &mut usize, variable: Option<(&str, &str)
             "echo" => steps.push(Step::Log(words(rest).join(" ").replace("\\n", "\n"))),
             "sleep" => match rest.trim() {
                 "infinity" => steps.push(Step::Forever),
-                duration => steps.push(parse_duration(duration).map_or(Step::Log(format!("sleep: invalid number '{duration}'")), Step::Sleep)),
+                duration => steps.push(parse_duration(duration).map_or(
+                    Step::Log(format!("sleep: invalid number '{duration}'")),
+                    Step::Sleep,
+                )),
             },
             "exit" => {
                 steps.push(Step::Exit(rest.trim().parse().unwrap_or(0)));
@@ -179,7 +196,12 @@ fn parse_block(list: &[String], index: &mut usize, variable: Option<(&str, &str)
     steps
 }
 
-fn parse_loop_body(list: &[String], index: &mut usize, _condition: &str, variable: Option<(&str, &str)>) -> Vec<Step> {
+fn parse_loop_body(
+    list: &[String],
+    index: &mut usize,
+    _condition: &str,
+    variable: Option<(&str, &str)>,
+) -> Vec<Step> {
     // Skip an optional `do` that was split off as its own statement.
     if list.get(*index).is_some_and(|s| s == "do") {
         *index += 1;
@@ -221,7 +243,9 @@ fn execute(steps: &[Step], now: &mut Millis, horizon: Millis, run: &mut Run) -> 
             return false;
         }
         match step {
-            Step::Log(line) => run.logs.extend(line.split('\n').map(|l| (*now, l.to_string()))),
+            Step::Log(line) => run
+                .logs
+                .extend(line.split('\n').map(|l| (*now, l.to_string()))),
             Step::Sleep(ms) => *now += ms,
             Step::Exit(code) => {
                 run.exit = Some((*now, *code));
@@ -257,7 +281,10 @@ mod tests {
     fn runs_echo_sleep_exit() {
         let steps = parse_script("echo hello; sleep 5; echo 'bye now'; exit 3");
         let run = run(&steps, 60_000);
-        assert_eq!(run.logs, vec![(0, "hello".to_string()), (5000, "bye now".to_string())]);
+        assert_eq!(
+            run.logs,
+            vec![(0, "hello".to_string()), (5000, "bye now".to_string())]
+        );
         assert_eq!(run.exit, Some((5000, 3)));
     }
 
@@ -272,7 +299,10 @@ mod tests {
     #[test]
     fn defaults_follow_the_image() {
         assert_eq!(program(&[], &[], false), Program::Serve);
-        assert_eq!(program(&[], &[], true), Program::Script(vec![Step::Exit(0)]));
+        assert_eq!(
+            program(&[], &[], true),
+            Program::Script(vec![Step::Exit(0)])
+        );
         let sh = program(&["sh".into(), "-c".into(), "sleep 3600".into()], &[], true);
         assert_eq!(sh, Program::Script(vec![Step::Sleep(3_600_000)]));
     }
