@@ -38,8 +38,6 @@ impl SyntaxError {
 /// A problem while running: expanding words or performing redirections (status 1).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RunError {
-    #[error("{0}")]
-    Syntax(#[from] SyntaxError),
     #[error("{0}: {1}")]
     File(String, FsError),
     #[error("{0}: ambiguous redirect")]

@@ -29,16 +29,32 @@ pub(crate) struct Exec<'a> {
 pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Execution {
     let mut out = Output::new();
     if input.len() > MAX_INPUT_BYTES {
-        out.err(&format!("sh: input too large (limit {MAX_INPUT_BYTES} bytes)\n"));
+        out.err(&format!(
+            "sh: input too large (limit {MAX_INPUT_BYTES} bytes)\n"
+        ));
         shell.last_status = 2;
-        return Execution { output: out.finish(), status: 2, clear_screen: false };
+        return Execution {
+            output: out.finish(),
+            status: 2,
+            clear_screen: false,
+        };
     }
-    let mut exec = Exec { shell, host, depth: 0, clear_screen: false, subst_status: None };
+    let mut exec = Exec {
+        shell,
+        host,
+        depth: 0,
+        clear_screen: false,
+        subst_status: None,
+    };
     for command in crate::split_commands(input) {
         exec.run_source(&command, &mut out);
     }
     let clear_screen = exec.clear_screen;
-    Execution { output: out.finish(), status: exec.shell.last_status, clear_screen }
+    Execution {
+        output: out.finish(),
+        status: exec.shell.last_status,
+        clear_screen,
+    }
 }
 
 /// Where a command's file descriptor 1 or 2 goes.
@@ -135,7 +151,12 @@ impl Exec<'_> {
     }
 
     /// Expands and runs one simple command; returns its (redirected) output and status.
-    fn run_command(&mut self, command: &Command, stdin: &str, out: &mut Output) -> (Vec<Chunk>, i32) {
+    fn run_command(
+        &mut self,
+        command: &Command,
+        stdin: &str,
+        out: &mut Output,
+    ) -> (Vec<Chunk>, i32) {
         self.subst_status = None;
         match self.try_run_command(command, stdin, out) {
             Ok(result) => result,
@@ -167,7 +188,11 @@ impl Exec<'_> {
         let status = self.dispatch(&argv, plan.stdin.as_deref().unwrap_or(stdin), &mut local);
         let mut routed = Output::new();
         for chunk in local.finish() {
-            let dest = if chunk.stream == Stream::Stdout { &plan.stdout } else { &plan.stderr };
+            let dest = if chunk.stream == Stream::Stdout {
+                &plan.stdout
+            } else {
+                &plan.stderr
+            };
             match dest {
                 Dest::Stdout => routed.out(&chunk.text),
                 Dest::Stderr => routed.err(&chunk.text),
@@ -183,12 +208,20 @@ impl Exec<'_> {
 
     /// Performs the redirections left to right: files are created or truncated, `N>&M` copies.
     fn redirections(&mut self, command: &Command, out: &mut Output) -> Result<Plan, RunError> {
-        let mut plan = Plan { stdin: None, stdout: Dest::Stdout, stderr: Dest::Stderr };
+        let mut plan = Plan {
+            stdin: None,
+            stdout: Dest::Stdout,
+            stderr: Dest::Stderr,
+        };
         for redirect in &command.redirects {
             let dest = match &redirect.target {
                 Target::Read(word) => {
                     let name = self.expand_single(word, out)?;
-                    let text = self.shell.fs.read_file(&name).map_err(|e| RunError::File(name, e))?;
+                    let text = self
+                        .shell
+                        .fs
+                        .read_file(&name)
+                        .map_err(|e| RunError::File(name, e))?;
                     if redirect.fd == 0 {
                         plan.stdin = Some(text.to_string());
                     }
@@ -246,7 +279,11 @@ impl Exec<'_> {
         if let Some(status) = builtins::shell::run(self, name, args, stdin, out) {
             return status;
         }
-        let mut io = Io { stdin, fs: &mut self.shell.fs, out };
+        let mut io = Io {
+            stdin,
+            fs: &mut self.shell.fs,
+            out,
+        };
         if let Some(status) = builtins::run(name, args, &mut io) {
             return status;
         }

@@ -1,12 +1,12 @@
 //! Word expansion: parameters, command substitution, tilde, then field splitting of unquoted
 //! expansion results (no globbing: `*` stays literal).
 
+use crate::Stream;
 use crate::error::RunError;
 use crate::exec::Exec;
 use crate::lexer::{ParamOp, Word, WordPart};
 use crate::limits::MAX_WORD_BYTES;
 use crate::output::Output;
-use crate::Stream;
 
 /// Collects the fields one word expands to.
 #[derive(Default)]
@@ -72,11 +72,15 @@ fn looks_like_assignment(word: &Word) -> bool {
 
 impl Exec<'_> {
     /// Expands command words into arguments (with field splitting).
-    pub fn expand_words(&mut self, words: &[Word], out: &mut Output) -> Result<Vec<String>, RunError> {
+    pub fn expand_words(
+        &mut self,
+        words: &[Word],
+        out: &mut Output,
+    ) -> Result<Vec<String>, RunError> {
         let mut argv: Vec<String> = Vec::new();
         for word in words {
-            let keep_whole = argv.first().is_some_and(|c| takes_assignments(c))
-                && looks_like_assignment(word);
+            let keep_whole =
+                argv.first().is_some_and(|c| takes_assignments(c)) && looks_like_assignment(word);
             if keep_whole {
                 argv.push(self.expand_single(word, out)?);
             } else {
@@ -126,8 +130,9 @@ impl Exec<'_> {
             WordPart::Param { name, op, .. } => self.parameter(name, op, out)?,
             WordPart::Subst { script, .. } => {
                 let mut captured = Output::new();
-                let status =
-                    self.nested("command substitution", |exec| exec.run_script(script, "", &mut captured))?;
+                let status = self.nested("command substitution", |exec| {
+                    exec.run_script(script, "", &mut captured)
+                })?;
                 self.subst_status = Some(status);
                 let mut text = String::new();
                 for chunk in captured.finish() {
@@ -155,14 +160,23 @@ impl Exec<'_> {
         }
     }
 
-    fn parameter(&mut self, name: &str, op: &ParamOp, out: &mut Output) -> Result<String, RunError> {
+    fn parameter(
+        &mut self,
+        name: &str,
+        op: &ParamOp,
+        out: &mut Output,
+    ) -> Result<String, RunError> {
         let value = self.lookup(name);
         let missing = |colon: bool| value.as_deref().is_none_or(|v| colon && v.is_empty());
         Ok(match op {
             ParamOp::Plain => value.unwrap_or_default(),
             ParamOp::Length => value.unwrap_or_default().chars().count().to_string(),
             ParamOp::Default { word, colon } => {
-                if missing(*colon) { self.expand_single(word, out)? } else { value.unwrap_or_default() }
+                if missing(*colon) {
+                    self.expand_single(word, out)?
+                } else {
+                    value.unwrap_or_default()
+                }
             }
             ParamOp::Assign { word, colon } => {
                 if missing(*colon) {
@@ -174,13 +188,20 @@ impl Exec<'_> {
                 }
             }
             ParamOp::Alternative { word, colon } => {
-                if missing(*colon) { String::new() } else { self.expand_single(word, out)? }
+                if missing(*colon) {
+                    String::new()
+                } else {
+                    self.expand_single(word, out)?
+                }
             }
             ParamOp::Error { word, colon } => {
                 if missing(*colon) {
                     let message = self.expand_single(word, out)?;
-                    let message =
-                        if message.is_empty() { "parameter null or not set".into() } else { message };
+                    let message = if message.is_empty() {
+                        "parameter null or not set".into()
+                    } else {
+                        message
+                    };
                     return Err(RunError::NullParameter(format!("{name}: {message}")));
                 }
                 value.unwrap_or_default()

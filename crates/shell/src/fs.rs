@@ -30,7 +30,12 @@ impl VirtualFs {
             home: home.clone(),
             bytes: 0,
         };
-        for dir in [home.as_str(), &format!("{home}/environment"), "/tmp", "/dev"] {
+        for dir in [
+            home.as_str(),
+            &format!("{home}/environment"),
+            "/tmp",
+            "/dev",
+        ] {
             fs.add_dir(&normalize(dir));
         }
         fs
@@ -147,11 +152,19 @@ impl VirtualFs {
                 FsError::NotFound
             });
         }
-        let prefix = if dir == "/" { "/".to_string() } else { format!("{dir}/") };
+        let prefix = if dir == "/" {
+            "/".to_string()
+        } else {
+            format!("{dir}/")
+        };
         let mut names: BTreeSet<String> = BTreeSet::new();
         let entries = self.files.keys().chain(self.dirs.iter());
         for path in entries.filter(|p| p.starts_with(&prefix)) {
-            if let Some(name) = path[prefix.len()..].split('/').next().filter(|n| !n.is_empty()) {
+            if let Some(name) = path[prefix.len()..]
+                .split('/')
+                .next()
+                .filter(|n| !n.is_empty())
+            {
                 names.insert(name.to_string());
             }
         }
@@ -188,8 +201,12 @@ impl VirtualFs {
             return Err(FsError::PermissionDenied);
         }
         let prefix = format!("{path}/");
-        let doomed: Vec<String> =
-            self.files.keys().filter(|p| p.starts_with(&prefix)).cloned().collect();
+        let doomed: Vec<String> = self
+            .files
+            .keys()
+            .filter(|p| p.starts_with(&prefix))
+            .cloned()
+            .collect();
         for file in doomed {
             if let Some(old) = self.files.remove(&file) {
                 self.bytes -= old.len();
@@ -206,7 +223,11 @@ impl VirtualFs {
             return Err(FsError::Exists);
         }
         if self.dirs.contains(&path) {
-            return if parents { Ok(()) } else { Err(FsError::Exists) };
+            return if parents {
+                Ok(())
+            } else {
+                Err(FsError::Exists)
+            };
         }
         if !parents && !self.dirs.contains(&parent(&path)) {
             return Err(FsError::NotFound);
@@ -305,7 +326,10 @@ mod tests {
         assert_eq!(fs.read("/home/learner/environment/a.yaml"), Some("xy"));
         assert_eq!(fs.write("/nope/a", "x"), Err(FsError::NotFound));
         assert_eq!(fs.write("~/environment", "x"), Err(FsError::IsADirectory));
-        assert_eq!(fs.write("~/environment/a.yaml/b", "x"), Err(FsError::NotADirectory));
+        assert_eq!(
+            fs.write("~/environment/a.yaml/b", "x"),
+            Err(FsError::NotADirectory)
+        );
         assert_eq!(fs.remove("~/environment"), Err(FsError::NotEmpty));
         assert_eq!(fs.remove("~/environment/a.yaml"), Ok(()));
         assert!(!fs.exists("~/environment/a.yaml"));

@@ -18,7 +18,11 @@ pub(crate) enum WordPart {
     /// An unquoted `~` at the start of a word (or of an assignment value): the home directory.
     Tilde,
     /// `$NAME`, `${NAME…}` or a special parameter such as `$?`.
-    Param { name: String, op: ParamOp, quoted: bool },
+    Param {
+        name: String,
+        op: ParamOp,
+        quoted: bool,
+    },
     /// `$(…)` or `` `…` ``.
     Subst { script: Script, quoted: bool },
 }
@@ -30,20 +34,37 @@ pub(crate) enum ParamOp {
     /// `${#NAME}`
     Length,
     /// `${NAME:-word}` (`colon`: also when empty) …
-    Default { word: Word, colon: bool },
+    Default {
+        word: Word,
+        colon: bool,
+    },
     /// `${NAME:=word}`
-    Assign { word: Word, colon: bool },
+    Assign {
+        word: Word,
+        colon: bool,
+    },
     /// `${NAME:+word}`
-    Alternative { word: Word, colon: bool },
+    Alternative {
+        word: Word,
+        colon: bool,
+    },
     /// `${NAME:?word}`
-    Error { word: Word, colon: bool },
+    Error {
+        word: Word,
+        colon: bool,
+    },
 }
 
 impl Word {
     /// The text of a word made only of unquoted literals (to spot keywords and assignments).
     pub fn plain_text(&self) -> Option<&str> {
         match self.parts.as_slice() {
-            [WordPart::Literal { text, quoted: false }] => Some(text),
+            [
+                WordPart::Literal {
+                    text,
+                    quoted: false,
+                },
+            ] => Some(text),
             _ => None,
         }
     }
@@ -51,14 +72,23 @@ impl Word {
     fn push_char(&mut self, c: char, quoted: bool) {
         match self.parts.last_mut() {
             Some(WordPart::Literal { text, quoted: q }) if *q == quoted => text.push(c),
-            _ => self.parts.push(WordPart::Literal { text: c.to_string(), quoted }),
+            _ => self.parts.push(WordPart::Literal {
+                text: c.to_string(),
+                quoted,
+            }),
         }
     }
 
     /// Marks that quotes were present, so `""` still yields an (empty) argument.
     fn mark_quoted(&mut self) {
-        if !matches!(self.parts.last(), Some(WordPart::Literal { quoted: true, .. })) {
-            self.parts.push(WordPart::Literal { text: String::new(), quoted: true });
+        if !matches!(
+            self.parts.last(),
+            Some(WordPart::Literal { quoted: true, .. })
+        ) {
+            self.parts.push(WordPart::Literal {
+                text: String::new(),
+                quoted: true,
+            });
         }
     }
 }
@@ -179,9 +209,9 @@ fn is_name_char(c: char) -> bool {
 
 /// True for `NAME=`: a tilde right after it is expanded, as in bash assignments.
 fn is_assignment_prefix(word: &Word) -> bool {
-    word.plain_text().and_then(|t| t.strip_suffix('=')).is_some_and(|name| {
-        name.starts_with(is_name_start) && name.chars().all(is_name_char)
-    })
+    word.plain_text()
+        .and_then(|t| t.strip_suffix('='))
+        .is_some_and(|name| name.starts_with(is_name_start) && name.chars().all(is_name_char))
 }
 
 impl<'a> Lexer<'a> {
@@ -221,7 +251,11 @@ impl<'a> Lexer<'a> {
     }
 
     fn eat_str(&mut self, s: &str) -> bool {
-        if self.src.get(self.pos..).is_some_and(|rest| rest.starts_with(s)) {
+        if self
+            .src
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(s))
+        {
             self.pos += s.len();
             true
         } else {
@@ -264,7 +298,11 @@ impl<'a> Lexer<'a> {
             }
             let token = self.token(c)?;
             self.emitted += 1;
-            return Ok(Some(Spanned { token, start: self.token_start, end: self.pos }));
+            return Ok(Some(Spanned {
+                token,
+                start: self.token_start,
+                end: self.pos,
+            }));
         }
     }
 
@@ -275,8 +313,10 @@ impl<'a> Lexer<'a> {
             return Ok(Token::Op(Op::Newline));
         }
         if c.is_ascii_digit() {
-            let digits: String =
-                self.src[self.pos..].chars().take_while(char::is_ascii_digit).collect();
+            let digits: String = self.src[self.pos..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
             let after = self.src[self.pos + digits.len()..].chars().next();
             if let (Some('<' | '>'), Ok(fd)) = (after, digits.parse::<u32>()) {
                 self.pos += digits.len();
@@ -289,9 +329,17 @@ impl<'a> Lexer<'a> {
             '|' => Op::Pipe,
             '&' if self.eat_str("&&") => Op::And,
             '&' if self.eat_str("&>>") => {
-                return Ok(Token::Redir { fd: None, op: RedirOp::BothAppend });
+                return Ok(Token::Redir {
+                    fd: None,
+                    op: RedirOp::BothAppend,
+                });
             }
-            '&' if self.eat_str("&>") => return Ok(Token::Redir { fd: None, op: RedirOp::Both }),
+            '&' if self.eat_str("&>") => {
+                return Ok(Token::Redir {
+                    fd: None,
+                    op: RedirOp::Both,
+                });
+            }
             '&' => Op::Amp,
             ';' if self.eat_str(";;") => Op::DoubleSemi,
             ';' => Op::Semi,
@@ -357,8 +405,16 @@ impl<'a> Lexer<'a> {
                 WordPart::Subst { .. } => quoted = true,
             }
         }
-        self.pending.push(Pending { token_index: self.emitted, delimiter, quoted, strip_tabs });
-        Ok(Token::HereDoc { fd, body: HereBody::Literal(String::new()) })
+        self.pending.push(Pending {
+            token_index: self.emitted,
+            delimiter,
+            quoted,
+            strip_tabs,
+        });
+        Ok(Token::HereDoc {
+            fd,
+            body: HereBody::Literal(String::new()),
+        })
     }
 
     fn read_heredoc_bodies(&mut self) -> Result<(), SyntaxError> {
@@ -374,7 +430,11 @@ impl<'a> Lexer<'a> {
                     None => (rest, rest.len()),
                 };
                 self.pos += consumed;
-                let line = if pending.strip_tabs { line.trim_start_matches('\t') } else { line };
+                let line = if pending.strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
                 if line == pending.delimiter || line.strip_suffix('\r') == Some(&pending.delimiter)
                 {
                     break;
@@ -413,14 +473,21 @@ impl<'a> Lexer<'a> {
                 (_, '`') => {
                     self.bump();
                     let script = self.backtick()?;
-                    word.parts.push(WordPart::Subst { script, quoted: in_quotes });
+                    word.parts.push(WordPart::Subst {
+                        script,
+                        quoted: in_quotes,
+                    });
                 }
                 (_, '\\') => {
                     self.bump();
                     match self.bump() {
                         None => word.push_char('\\', in_quotes),
                         Some('\n') => {}
-                        Some(c) if !in_quotes || matches!(c, '$' | '`' | '\\' | '}') => {
+                        Some(c)
+                            if !in_quotes
+                                || matches!(c, '$' | '`' | '\\')
+                                || (c == '}' && matches!(mode, Mode::Brace { .. })) =>
+                        {
                             word.push_char(c, true);
                         }
                         Some(c) => {
@@ -474,7 +541,10 @@ impl<'a> Lexer<'a> {
                 Some('$') => self.dollar(word, true)?,
                 Some('`') => {
                     let script = self.backtick()?;
-                    word.parts.push(WordPart::Subst { script, quoted: true });
+                    word.parts.push(WordPart::Subst {
+                        script,
+                        quoted: true,
+                    });
                 }
                 Some('\\') => match self.bump() {
                     None => return Err(SyntaxError::Unterminated('"')),
@@ -549,12 +619,20 @@ impl<'a> Lexer<'a> {
             }
             Some(c @ ('?' | '$' | '#' | '!' | '@' | '*' | '-' | '0'..='9')) => {
                 self.bump();
-                word.parts.push(WordPart::Param { name: c.to_string(), op: ParamOp::Plain, quoted });
+                word.parts.push(WordPart::Param {
+                    name: c.to_string(),
+                    op: ParamOp::Plain,
+                    quoted,
+                });
                 Ok(())
             }
             Some(c) if is_name_start(c) => {
                 let name = self.name();
-                word.parts.push(WordPart::Param { name, op: ParamOp::Plain, quoted });
+                word.parts.push(WordPart::Param {
+                    name,
+                    op: ParamOp::Plain,
+                    quoted,
+                });
                 Ok(())
             }
             // `$"…"` is a (locale-translated) double-quoted string; otherwise `$` is literal.
@@ -617,7 +695,11 @@ impl<'a> Lexer<'a> {
         let op = match self.peek() {
             Some('}') if !colon && !name.is_empty() => {
                 self.bump();
-                let op = if length { ParamOp::Length } else { ParamOp::Plain };
+                let op = if length {
+                    ParamOp::Length
+                } else {
+                    ParamOp::Plain
+                };
                 word.parts.push(WordPart::Param { name, op, quoted });
                 return Ok(());
             }
@@ -675,7 +757,10 @@ impl<'a> Lexer<'a> {
 
 fn attach_bodies(tokens: &mut [Spanned], bodies: Vec<(usize, HereBody)>) {
     for (index, body) in bodies {
-        if let Some(Spanned { token: Token::HereDoc { body: slot, .. }, .. }) = tokens.get_mut(index)
+        if let Some(Spanned {
+            token: Token::HereDoc { body: slot, .. },
+            ..
+        }) = tokens.get_mut(index)
         {
             *slot = body;
         }

@@ -1,10 +1,16 @@
 //! A tiny, safe, deterministic POSIX-like shell for running commands pasted from Kubernetes
 //! workshop pages against an embedding [`Host`] and an in-memory [`VirtualFs`].
 //!
-//! The pipeline is: [`lexer`] (text → tokens, heredoc bodies attached) → [`parser`] (tokens → AST)
-//! → [`exec`] (AST → output, using [`expand`] for words and [`builtins`] for the text utilities).
+//! The pipeline is: `lexer` (text → tokens, heredoc bodies attached) → `parser` (tokens → AST)
+//! → `exec` (AST → output, using `expand` for words and `builtins` for the text utilities).
 //! Nothing here touches the real filesystem, clock, environment or network, every resource is
 //! bounded by the constants in [`limits`], and no input can make it panic.
+//!
+//! Known differences from bash: no loops, `if`, `case`, functions, subshells, `&`, arithmetic
+//! `$((…))` or process substitution (each is a one-line error, status 2); no globbing (`*` is
+//! literal); `NAME=value cmd` prefixes are ignored (commands cannot read an environment); an
+//! unterminated heredoc is an error rather than a warning; `tee` creates missing parent
+//! directories; `sort` compares bytes (the C locale); regexes have no back-references.
 
 mod builtins;
 mod error;
@@ -43,11 +49,17 @@ pub struct Chunk {
 
 impl Chunk {
     pub fn stdout(text: impl Into<String>) -> Chunk {
-        Chunk { stream: Stream::Stdout, text: text.into() }
+        Chunk {
+            stream: Stream::Stdout,
+            text: text.into(),
+        }
     }
 
     pub fn stderr(text: impl Into<String>) -> Chunk {
-        Chunk { stream: Stream::Stderr, text: text.into() }
+        Chunk {
+            stream: Stream::Stderr,
+            text: text.into(),
+        }
     }
 }
 
@@ -93,7 +105,11 @@ impl Execution {
     }
 
     fn text_of(&self, stream: Stream) -> String {
-        self.output.iter().filter(|c| c.stream == stream).map(|c| c.text.as_str()).collect()
+        self.output
+            .iter()
+            .filter(|c| c.stream == stream)
+            .map(|c| c.text.as_str())
+            .collect()
     }
 }
 
@@ -117,7 +133,11 @@ impl Shell {
     pub fn new(home: &str) -> Shell {
         let fs = VirtualFs::new(home);
         let home = fs.home().to_string();
-        let mut shell = Shell { vars: BTreeMap::new(), fs, last_status: 0 };
+        let mut shell = Shell {
+            vars: BTreeMap::new(),
+            fs,
+            last_status: 0,
+        };
         for (name, value) in [
             ("HOME", home.as_str()),
             ("PWD", home.as_str()),
@@ -163,14 +183,18 @@ impl Shell {
 
     /// Names of the commands the shell itself implements (for completion and `command -v`).
     pub fn builtin_names() -> Vec<&'static str> {
-        let mut names: Vec<&'static str> =
-            builtins::UTILITY_NAMES.iter().chain(exec::SHELL_BUILTINS).copied().collect();
+        let mut names: Vec<&'static str> = builtins::UTILITY_NAMES
+            .iter()
+            .chain(exec::SHELL_BUILTINS)
+            .copied()
+            .collect();
         names.sort_unstable();
         names
     }
 
     pub(crate) fn set_var(&mut self, name: &str, value: String, export: bool) {
         let exported = export || self.vars.get(name).is_some_and(|v| v.exported);
-        self.vars.insert(name.to_string(), Variable { value, exported });
+        self.vars
+            .insert(name.to_string(), Variable { value, exported });
     }
 }

@@ -17,6 +17,6 @@ pub const MAX_XARGS_COMMANDS: usize = 1000;
 /// Compiled-size bound handed to the regex engine.
 pub const MAX_REGEX_SIZE: usize = 1 << 20;
 /// Most tokens in an awk program (keeps its syntax tree shallow enough to evaluate recursively).
-pub const MAX_AWK_TOKENS: usize = 1000;
+pub const MAX_AWK_TOKENS: usize = 512;
 /// Deepest nesting of parentheses, unary operators and `$` in an awk expression.
 pub const MAX_AWK_NESTING: usize = 64;

@@ -44,7 +44,10 @@ impl Output {
         match self.chunks.last_mut() {
             Some(last) if last.stream == stream => last.text.push_str(text),
             _ if text.is_empty() => {}
-            _ => self.chunks.push(Chunk { stream, text: text.to_string() }),
+            _ => self.chunks.push(Chunk {
+                stream,
+                text: text.to_string(),
+            }),
         }
     }
 

@@ -62,7 +62,10 @@ pub(crate) enum Target {
 }
 
 pub(crate) fn parse(tokens: Vec<Spanned>) -> Result<Script, SyntaxError> {
-    let mut parser = Parser { tokens: tokens.into_iter().map(|s| s.token).collect(), pos: 0 };
+    let mut parser = Parser {
+        tokens: tokens.into_iter().map(|s| s.token).collect(),
+        pos: 0,
+    };
     parser.script()
 }
 
@@ -127,12 +130,19 @@ fn unsupported_keyword(word: &str) -> Option<&'static str> {
 
 /// Reserved words that can only continue a construct started elsewhere.
 fn is_closing_keyword(word: &str) -> bool {
-    matches!(word, "then" | "else" | "elif" | "fi" | "do" | "done" | "esac" | "}")
+    matches!(
+        word,
+        "then" | "else" | "elif" | "fi" | "do" | "done" | "esac" | "}"
+    )
 }
 
 /// Splits `NAME=value` off a word, if it is an assignment.
 fn assignment(word: &Word) -> Option<(String, Word)> {
-    let Some(WordPart::Literal { text, quoted: false }) = word.parts.first() else {
+    let Some(WordPart::Literal {
+        text,
+        quoted: false,
+    }) = word.parts.first()
+    else {
         return None;
     };
     let (name, value) = text.split_once('=')?;
@@ -141,7 +151,10 @@ fn assignment(word: &Word) -> Option<(String, Word)> {
     if !valid {
         return None;
     }
-    let mut parts = vec![WordPart::Literal { text: value.to_string(), quoted: false }];
+    let mut parts = vec![WordPart::Literal {
+        text: value.to_string(),
+        quoted: false,
+    }];
     parts.extend(word.parts.iter().skip(1).cloned());
     Some((name.to_string(), Word { parts }))
 }
@@ -217,7 +230,10 @@ impl Parser {
                 _ => return Ok(Pipeline { negated, commands }),
             };
             if both && let Some(last) = commands.last_mut() {
-                last.redirects.push(Redirect { fd: 2, target: Target::Dup(1) });
+                last.redirects.push(Redirect {
+                    fd: 2,
+                    target: Target::Dup(1),
+                });
             }
             self.pos += 1;
             self.skip_newlines();
@@ -234,14 +250,15 @@ impl Parser {
             match token {
                 Token::Word(word) => {
                     if command.words.is_empty() {
-                        if let Some(text) = word.plain_text() {
-                            if command.assignments.is_empty() {
-                                if let Some(what) = unsupported_keyword(text) {
-                                    return Err(SyntaxError::Unsupported(what));
-                                }
-                                if is_closing_keyword(text) {
-                                    return Err(SyntaxError::UnexpectedToken(text.to_string()));
-                                }
+                        // Reserved words only count in command position.
+                        if let Some(text) = word.plain_text()
+                            && command.assignments.is_empty()
+                        {
+                            if let Some(what) = unsupported_keyword(text) {
+                                return Err(SyntaxError::Unsupported(what));
+                            }
+                            if is_closing_keyword(text) {
+                                return Err(SyntaxError::UnexpectedToken(text.to_string()));
                             }
                         }
                         if let Some(assign) = assignment(&word) {
@@ -260,7 +277,10 @@ impl Parser {
                 Token::HereDoc { fd, body } => {
                     self.pos += 1;
                     let target = Target::HereDoc(body);
-                    command.redirects.push(Redirect { fd: fd.unwrap_or(0), target });
+                    command.redirects.push(Redirect {
+                        fd: fd.unwrap_or(0),
+                        target,
+                    });
                 }
                 Token::Op(Op::LParen) if command.words.len() == 1 => {
                     return Err(SyntaxError::Unsupported("function definitions"));
@@ -268,7 +288,9 @@ impl Parser {
                 Token::Op(_) => break,
             }
         }
-        if command.words.is_empty() && command.assignments.is_empty() && command.redirects.is_empty()
+        if command.words.is_empty()
+            && command.assignments.is_empty()
+            && command.redirects.is_empty()
         {
             return Err(self.unexpected());
         }
@@ -302,8 +324,11 @@ impl Parser {
             RedirOp::HereString => push(fd.unwrap_or(0), Target::HereString(self.target_word()?)),
             RedirOp::Both | RedirOp::BothAppend => {
                 let word = self.target_word()?;
-                let target =
-                    if op == RedirOp::Both { Target::Write(word) } else { Target::Append(word) };
+                let target = if op == RedirOp::Both {
+                    Target::Write(word)
+                } else {
+                    Target::Append(word)
+                };
                 push(1, target);
                 push(2, Target::Dup(1));
             }
@@ -317,7 +342,11 @@ impl Parser {
                         push(1, Target::Write(word));
                         push(2, Target::Dup(1));
                     }
-                    _ => return Err(SyntaxError::Unsupported("closing or moving file descriptors")),
+                    _ => {
+                        return Err(SyntaxError::Unsupported(
+                            "closing or moving file descriptors",
+                        ));
+                    }
                 }
             }
             RedirOp::ReadWrite => {

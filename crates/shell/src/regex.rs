@@ -25,7 +25,11 @@ pub(crate) enum RegexError {
 }
 
 /// Compiles a POSIX pattern.
-pub(crate) fn compile(pattern: &str, flavor: Flavor, ignore_case: bool) -> Result<Regex, RegexError> {
+pub(crate) fn compile(
+    pattern: &str,
+    flavor: Flavor,
+    ignore_case: bool,
+) -> Result<Regex, RegexError> {
     build(&translate(pattern, flavor)?, ignore_case)
 }
 
@@ -36,7 +40,16 @@ pub(crate) fn build(pattern: &str, ignore_case: bool) -> Result<Regex, RegexErro
         .size_limit(MAX_REGEX_SIZE)
         .nest_limit(64)
         .build()
-        .map_err(|e| RegexError::Invalid(e.to_string().lines().last().unwrap_or("").trim().to_string()))
+        .map_err(|e| {
+            RegexError::Invalid(
+                e.to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+            )
+        })
 }
 
 /// Escapes text so it matches literally (`grep -F`).
@@ -117,11 +130,10 @@ pub(crate) fn translate(pattern: &str, flavor: Flavor) -> Result<String, RegexEr
                 at_start = true;
             }
             '$' if basic => {
-                let at_end = match (chars.get(i), chars.get(i + 1)) {
-                    (None, _) => true,
-                    (Some('\\'), Some(')' | '|')) => true,
-                    _ => false,
-                };
+                let at_end = matches!(
+                    (chars.get(i), chars.get(i + 1)),
+                    (None, _) | (Some('\\'), Some(')' | '|'))
+                );
                 out.push_str(if at_end { "$" } else { "\\$" });
             }
             _ => push_literal_or_meta(&mut out, c),
@@ -202,8 +214,14 @@ mod tests {
 
     #[test]
     fn basic_syntax() {
-        assert_eq!(translate(r"a\(b\)*c", Flavor::Basic), Ok("a(b)*c".to_string()));
-        assert_eq!(translate("a+b?(c)|{", Flavor::Basic), Ok(r"a\+b\?\(c\)\|\{".to_string()));
+        assert_eq!(
+            translate(r"a\(b\)*c", Flavor::Basic),
+            Ok("a(b)*c".to_string())
+        );
+        assert_eq!(
+            translate("a+b?(c)|{", Flavor::Basic),
+            Ok(r"a\+b\?\(c\)\|\{".to_string())
+        );
         assert!(matches(r"x\{2\}", Flavor::Basic, "axxb"));
         assert!(matches("*a", Flavor::Basic, "*a"));
         assert!(matches("a^b$c", Flavor::Basic, "a^b$c"));
@@ -213,7 +231,11 @@ mod tests {
 
     #[test]
     fn extended_syntax() {
-        assert!(matches("(Running|Pending)$", Flavor::Extended, "pod Running"));
+        assert!(matches(
+            "(Running|Pending)$",
+            Flavor::Extended,
+            "pod Running"
+        ));
         assert!(matches("a{2}", Flavor::Extended, "aa"));
         assert!(matches("a{b", Flavor::Extended, "a{b"));
         assert!(matches("[0-9]+", Flavor::Extended, "x12"));
@@ -226,13 +248,22 @@ mod tests {
         assert!(matches("[[:digit:]]", Flavor::Basic, "5"));
         assert!(matches("[^[:space:]]", Flavor::Basic, " x"));
         assert!(matches("[a&&b]", Flavor::Basic, "&"));
-        assert_eq!(translate("[abc", Flavor::Basic), Err(RegexError::UnmatchedBracket));
+        assert_eq!(
+            translate("[abc", Flavor::Basic),
+            Err(RegexError::UnmatchedBracket)
+        );
     }
 
     #[test]
     fn errors() {
-        assert_eq!(translate(r"\(a\)\1", Flavor::Basic), Err(RegexError::BackReference('1')));
-        assert_eq!(translate("a\\", Flavor::Basic), Err(RegexError::TrailingBackslash));
+        assert_eq!(
+            translate(r"\(a\)\1", Flavor::Basic),
+            Err(RegexError::BackReference('1'))
+        );
+        assert_eq!(
+            translate("a\\", Flavor::Basic),
+            Err(RegexError::TrailingBackslash)
+        );
         assert!(compile("(", Flavor::Extended, false).is_err());
     }
 }

@@ -40,11 +40,16 @@ pub fn split_commands(script: &str) -> Vec<String> {
                 }
                 token => {
                     start.get_or_insert(spanned.start);
-                    continues = matches!(token, Token::Op(Op::Pipe | Op::PipeBoth | Op::And | Op::Or));
+                    continues =
+                        matches!(token, Token::Op(Op::Pipe | Op::PipeBoth | Op::And | Op::Or));
                 }
             },
             Err(error) if error.is_incomplete() => {
-                push(&mut commands, start.unwrap_or(lexer.token_start), script.len());
+                push(
+                    &mut commands,
+                    start.unwrap_or(lexer.token_start),
+                    script.len(),
+                );
                 return commands;
             }
             Err(_) => {
@@ -70,7 +75,10 @@ mod tests {
     #[test]
     fn splits_lines_and_skips_comments() {
         let script = "# title\n\nkubectl get ds\n  # note\necho a; echo b # trailing\n";
-        assert_eq!(split_commands(script), vec!["kubectl get ds", "echo a; echo b # trailing"]);
+        assert_eq!(
+            split_commands(script),
+            vec!["kubectl get ds", "echo a; echo b # trailing"]
+        );
     }
 
     #[test]
@@ -78,7 +86,10 @@ mod tests {
         let script = "cat <<EOF | tee x.yaml\na: 1\n# not a comment\nEOF\necho done\n";
         assert_eq!(
             split_commands(script),
-            vec!["cat <<EOF | tee x.yaml\na: 1\n# not a comment\nEOF", "echo done"]
+            vec![
+                "cat <<EOF | tee x.yaml\na: 1\n# not a comment\nEOF",
+                "echo done"
+            ]
         );
     }
 
@@ -87,20 +98,32 @@ mod tests {
         let script = "kubectl get pods \\\n  -n dev\nkubectl get pods |\n  grep x &&\n echo y\n";
         assert_eq!(
             split_commands(script),
-            vec!["kubectl get pods \\\n  -n dev", "kubectl get pods |\n  grep x &&\n echo y"]
+            vec![
+                "kubectl get pods \\\n  -n dev",
+                "kubectl get pods |\n  grep x &&\n echo y"
+            ]
         );
     }
 
     #[test]
     fn multiline_quotes_and_substitutions_stay_together() {
         let script = "echo 'a\nb'\nx=$(echo 1\necho 2)\necho $x\n";
-        assert_eq!(split_commands(script), vec!["echo 'a\nb'", "x=$(echo 1\necho 2)", "echo $x"]);
+        assert_eq!(
+            split_commands(script),
+            vec!["echo 'a\nb'", "x=$(echo 1\necho 2)", "echo $x"]
+        );
     }
 
     #[test]
     fn unterminated_input_is_one_last_command() {
-        assert_eq!(split_commands("echo a\ncat <<EOF\nbody\n"), vec!["echo a", "cat <<EOF\nbody"]);
-        assert_eq!(split_commands("echo a\necho 'b\nc\n"), vec!["echo a", "echo 'b\nc"]);
+        assert_eq!(
+            split_commands("echo a\ncat <<EOF\nbody\n"),
+            vec!["echo a", "cat <<EOF\nbody"]
+        );
+        assert_eq!(
+            split_commands("echo a\necho 'b\nc\n"),
+            vec!["echo a", "echo 'b\nc"]
+        );
     }
 
     #[test]

@@ -25,7 +25,10 @@ struct FakeHost {
 }
 
 fn answer(text: &str) -> Option<ProgramOutput> {
-    Some(ProgramOutput { chunks: vec![Chunk::stdout(text)], status: 0 })
+    Some(ProgramOutput {
+        chunks: vec![Chunk::stdout(text)],
+        status: 0,
+    })
 }
 
 impl Host for FakeHost {
@@ -33,17 +36,30 @@ impl Host for FakeHost {
         let args: Vec<&str> = argv.iter().map(String::as_str).collect();
         match args.as_slice() {
             ["date"] => answer("Thu Jan  1 00:00:00 UTC 1970\n"),
-            ["kubectl", "get", "ds"] => {
-                answer("NAME         DESIRED   CURRENT\naws-node     3         3\nkube-proxy   3         3\n")
-            }
+            ["kubectl", "get", "ds"] => answer(
+                "NAME         DESIRED   CURRENT\naws-node     3         3\nkube-proxy   3         3\n",
+            ),
             ["kubectl", "get", "pods", "-n", "kube-system"]
             | ["kubectl", "-n", "kube-system", "get", "pods"] => answer(PODS_KUBE_SYSTEM),
             ["kubectl", "get", "pods", "-o", "wide"] => answer(PODS_WIDE),
-            ["kubectl", "get", "pods"] => answer("NAME     READY   STATUS\ndemo-1   1/1     Running\n"),
-            ["kubectl", "get", "pods", name, "-n", "kube-system", "-o", "yaml"] => {
-                answer(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n"))
+            ["kubectl", "get", "pods"] => {
+                answer("NAME     READY   STATUS\ndemo-1   1/1     Running\n")
             }
-            ["kubectl", "-n", ns, "get", "deploy"] => answer(&format!("namespace {ns}: demo 3/3\n")),
+            [
+                "kubectl",
+                "get",
+                "pods",
+                name,
+                "-n",
+                "kube-system",
+                "-o",
+                "yaml",
+            ] => answer(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n"
+            )),
+            ["kubectl", "-n", ns, "get", "deploy"] => {
+                answer(&format!("namespace {ns}: demo 3/3\n"))
+            }
             ["kubectl", "-n", ns, "apply", "-f", file] => {
                 let text = if *file == "-" {
                     stdin.to_string()
@@ -51,7 +67,10 @@ impl Host for FakeHost {
                     text.to_string()
                 } else {
                     let message = format!("error: the path \"{file}\" does not exist\n");
-                    return Some(ProgramOutput { chunks: vec![Chunk::stderr(message)], status: 1 });
+                    return Some(ProgramOutput {
+                        chunks: vec![Chunk::stderr(message)],
+                        status: 1,
+                    });
                 };
                 self.applied.push(text);
                 answer(&format!("deployment.apps/demo created (namespace {ns})\n"))
@@ -113,28 +132,51 @@ fn example_capture_kube_proxy_pod() {
     );
     assert_eq!((r.output.clone(), r.status), (vec![], 0));
     assert_eq!(shell.variable("kppod"), Some("kube-proxy-m2v9q"));
-    assert_eq!(run(&mut shell, &mut host, "echo $kppod").stdout(), "kube-proxy-m2v9q\n");
-    let r = run(&mut shell, &mut host, "kubectl get pods $kppod -n kube-system -o yaml");
-    assert_eq!(r.stdout(), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-proxy-m2v9q\n");
+    assert_eq!(
+        run(&mut shell, &mut host, "echo $kppod").stdout(),
+        "kube-proxy-m2v9q\n"
+    );
+    let r = run(
+        &mut shell,
+        &mut host,
+        "kubectl get pods $kppod -n kube-system -o yaml",
+    );
+    assert_eq!(
+        r.stdout(),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-proxy-m2v9q\n"
+    );
 }
 
 #[test]
 fn example_grep_coredns() {
-    assert_eq!(out("kubectl -n kube-system get pods | grep coredns").lines().count(), 2);
+    assert_eq!(
+        out("kubectl -n kube-system get pods | grep coredns")
+            .lines()
+            .count(),
+        2
+    );
 }
 
 #[test]
 fn example_multi_line_value_is_space_joined() {
     let (mut shell, mut host) = shell();
-    run(&mut shell, &mut host, "pods=$(kubectl -n kube-system get pods | grep coredns | sed 's/ .*//')");
+    run(
+        &mut shell,
+        &mut host,
+        "pods=$(kubectl -n kube-system get pods | grep coredns | sed 's/ .*//')",
+    );
     let r = run(&mut shell, &mut host, "echo $pods");
-    assert_eq!(r.stdout(), "coredns-5d8b4c8f9-abcde coredns-5d8b4c8f9-fghij\n");
+    assert_eq!(
+        r.stdout(),
+        "coredns-5d8b4c8f9-abcde coredns-5d8b4c8f9-fghij\n"
+    );
 }
 
 #[test]
 fn example_heredoc_tee_apply() {
     let (mut shell, mut host) = shell();
-    let script = "cat <<EOF | tee ~/environment/005-demo-deployment.yaml | kubectl -n dev apply -f -
+    let script =
+        "cat <<EOF | tee ~/environment/005-demo-deployment.yaml | kubectl -n dev apply -f -
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -151,7 +193,11 @@ EOF
     assert_eq!(host.applied, vec![expected.to_string()]);
     let path = "/home/learner/environment/005-demo-deployment.yaml";
     assert_eq!(shell.fs().read(path), Some(expected));
-    let r = run(&mut shell, &mut host, "cat ~/environment/005-demo-deployment.yaml");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "cat ~/environment/005-demo-deployment.yaml",
+    );
     assert_eq!(r.stdout(), expected);
 }
 
@@ -164,10 +210,21 @@ fn example_awk_tail_head_wc() {
 #[test]
 fn example_sleep_and_or() {
     let (mut shell, mut host) = shell();
-    let r = run(&mut shell, &mut host, "sleep 5; kubectl get pods && echo ok || echo failed");
-    assert_eq!(r.stdout(), "NAME     READY   STATUS\ndemo-1   1/1     Running\nok\n");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "sleep 5; kubectl get pods && echo ok || echo failed",
+    );
+    assert_eq!(
+        r.stdout(),
+        "NAME     READY   STATUS\ndemo-1   1/1     Running\nok\n"
+    );
     assert_eq!(host.slept_ms, 5000);
-    let r = run(&mut shell, &mut host, "kubectl fail && echo ok || echo failed");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "kubectl fail && echo ok || echo failed",
+    );
     assert_eq!(r.stdout(), "partial\nfailed\n");
     assert_eq!(r.stderr(), "error: boom\n");
 }
@@ -175,7 +232,11 @@ fn example_sleep_and_or() {
 #[test]
 fn example_export_and_quotes() {
     let (mut shell, mut host) = shell();
-    let r = run(&mut shell, &mut host, "export NS=dev; kubectl -n \"$NS\" get deploy");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "export NS=dev; kubectl -n \"$NS\" get deploy",
+    );
     assert_eq!(r.stdout(), "namespace dev: demo 3/3\n");
     assert_eq!(shell.variable("NS"), Some("dev"));
 }
@@ -183,8 +244,15 @@ fn example_export_and_quotes() {
 #[test]
 fn example_redirect_to_file() {
     let (mut shell, mut host) = shell();
-    let r = run(&mut shell, &mut host, "kubectl get pods > pods.txt; cat pods.txt");
-    assert_eq!(r.stdout(), "NAME     READY   STATUS\ndemo-1   1/1     Running\n");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "kubectl get pods > pods.txt; cat pods.txt",
+    );
+    assert_eq!(
+        r.stdout(),
+        "NAME     READY   STATUS\ndemo-1   1/1     Running\n"
+    );
     assert!(shell.fs().is_file("/home/learner/pods.txt"));
 }
 
@@ -192,7 +260,10 @@ fn example_redirect_to_file() {
 
 #[test]
 fn quoting() {
-    assert_eq!(out(r#"echo 'a  $HOME' "b  $HOME" c\ d"#), "a  $HOME b  /home/learner c d\n");
+    assert_eq!(
+        out(r#"echo 'a  $HOME' "b  $HOME" c\ d"#),
+        "a  $HOME b  /home/learner c d\n"
+    );
     assert_eq!(out(r#"echo "q\"uote \$x \\ \a""#), "q\"uote $x \\ \\a\n");
     assert_eq!(out("echo a'b'\"c\"d"), "abcd\n");
     assert_eq!(out("printf '[%s]' '' x \"\""), "[][x][]");
@@ -205,15 +276,30 @@ fn field_splitting() {
     let (mut shell, mut host) = shell();
     run(&mut shell, &mut host, "x=\"a   b\nc\"");
     assert_eq!(run(&mut shell, &mut host, "echo $x").stdout(), "a b c\n");
-    assert_eq!(run(&mut shell, &mut host, "echo \"$x\"").stdout(), "a   b\nc\n");
-    assert_eq!(run(&mut shell, &mut host, "printf '<%s>' $x").stdout(), "<a><b><c>");
-    assert_eq!(run(&mut shell, &mut host, "printf '<%s>' $nothing \"$nothing\"").stdout(), "<>");
-    assert_eq!(run(&mut shell, &mut host, "y=pre$x; echo \"$y\"").stdout(), "prea   b\nc\n");
+    assert_eq!(
+        run(&mut shell, &mut host, "echo \"$x\"").stdout(),
+        "a   b\nc\n"
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "printf '<%s>' $x").stdout(),
+        "<a><b><c>"
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "printf '<%s>' $nothing \"$nothing\"").stdout(),
+        "<>"
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "y=pre$x; echo \"$y\"").stdout(),
+        "prea   b\nc\n"
+    );
 }
 
 #[test]
 fn tilde_and_special_parameters() {
-    assert_eq!(out("echo ~ ~/x a~ '~'"), "/home/learner /home/learner/x a~ ~\n");
+    assert_eq!(
+        out("echo ~ ~/x a~ '~'"),
+        "/home/learner /home/learner/x a~ ~\n"
+    );
     assert_eq!(out("f=~/y; echo $f"), "/home/learner/y\n");
     assert_eq!(out("false; echo $?; true; echo $?"), "1\n0\n");
     assert_eq!(out("echo $HOME $PWD"), "/home/learner /home/learner\n");
@@ -232,7 +318,10 @@ fn parameter_operators() {
     let (_, stderr, status) = sh("echo ${Z:?must be set}");
     assert_eq!((stderr.as_str(), status), ("sh: Z: must be set\n", 1));
     let (_, stderr, status) = sh("echo ${a/b/c}");
-    assert_eq!((stderr.as_str(), status), ("sh: ${a/b/c}: bad substitution\n", 2));
+    assert_eq!(
+        (stderr.as_str(), status),
+        ("sh: ${a/b/c}: bad substitution\n", 2)
+    );
 }
 
 #[test]
@@ -244,20 +333,29 @@ fn command_substitution() {
     assert_eq!(out("x=$(printf 'a\\n\\n\\n'); echo \"[$x]\""), "[a]\n");
     assert_eq!(out("echo \"$(echo ')')\""), ")\n");
     let (stdout, stderr, _) = sh("x=$(kubectl fail); echo \"[$x] $?\"");
-    assert_eq!((stdout.as_str(), stderr.as_str()), ("[partial] 1\n", "error: boom\n"));
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str()),
+        ("[partial] 1\n", "error: boom\n")
+    );
 }
 
 #[test]
 fn assignments() {
     let (mut shell, mut host) = shell();
     run(&mut shell, &mut host, "a=1 b='two words'");
-    assert_eq!((shell.variable("a"), shell.variable("b")), (Some("1"), Some("two words")));
+    assert_eq!(
+        (shell.variable("a"), shell.variable("b")),
+        (Some("1"), Some("two words"))
+    );
     run(&mut shell, &mut host, "export C=\"$b\" D");
     assert_eq!(shell.variable("C"), Some("two words"));
     assert_eq!(shell.variable("D"), Some(""));
     run(&mut shell, &mut host, "unset a C");
     assert_eq!((shell.variable("a"), shell.variable("C")), (None, None));
-    assert_eq!(run(&mut shell, &mut host, "X=1 echo hi; echo \"[$X]\"").stdout(), "hi\n[]\n");
+    assert_eq!(
+        run(&mut shell, &mut host, "X=1 echo hi; echo \"[$X]\"").stdout(),
+        "hi\n[]\n"
+    );
     let r = run(&mut shell, &mut host, "export 1x=2");
     assert_eq!(r.stderr(), "sh: export: `1x=2': not a valid identifier\n");
     assert_eq!(r.status, 1);
@@ -273,29 +371,45 @@ fn pipelines_and_status() {
     assert_eq!(sh("! echo x | grep y").2, 0);
     assert_eq!(sh("nope | echo after").0, "after\n");
     let (stdout, stderr, status) = sh("echo a | nope");
-    assert_eq!((stdout.as_str(), stderr.as_str(), status), ("", "sh: nope: command not found\n", 127));
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), status),
+        ("", "sh: nope: command not found\n", 127)
+    );
 }
 
 #[test]
 fn stderr_of_earlier_stages_comes_first() {
     let (mut shell, mut host) = shell();
     let r = run(&mut shell, &mut host, "kubectl fail | cat");
-    assert_eq!(r.output, vec![Chunk::stderr("error: boom\n"), Chunk::stdout("partial\n")]);
+    assert_eq!(
+        r.output,
+        vec![Chunk::stderr("error: boom\n"), Chunk::stdout("partial\n")]
+    );
 }
 
 #[test]
 fn lists() {
     assert_eq!(out("echo a; echo b\necho c"), "a\nb\nc\n");
-    assert_eq!(out("false && echo no; true || echo no; false || echo yes && echo too"), "yes\ntoo\n");
+    assert_eq!(
+        out("false && echo no; true || echo no; false || echo yes && echo too"),
+        "yes\ntoo\n"
+    );
     assert_eq!(out("true &&\n echo continued"), "continued\n");
     assert_eq!(out("echo one \\\n two"), "one two\n");
-    assert_eq!(out("echo a # comment\n# whole line\necho s/#/x/"), "a\ns/#/x/\n");
+    assert_eq!(
+        out("echo a # comment\n# whole line\necho s/#/x/"),
+        "a\ns/#/x/\n"
+    );
 }
 
 #[test]
 fn redirections() {
     let (mut shell, mut host) = shell();
-    let r = run(&mut shell, &mut host, "echo a > f; echo b >> f; cat < f; cat f | wc -l");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "echo a > f; echo b >> f; cat < f; cat f | wc -l",
+    );
     assert_eq!(r.stdout(), "a\nb\n2\n");
     let r = run(&mut shell, &mut host, "kubectl fail 2>/dev/null");
     assert_eq!(r.output, vec![Chunk::stdout("partial\n")]);
@@ -305,7 +419,11 @@ fn redirections() {
     assert_eq!(r.stdout(), "2\n");
     let r = run(&mut shell, &mut host, "kubectl fail |& grep boom");
     assert_eq!(r.stdout(), "error: boom\n");
-    run(&mut shell, &mut host, "kubectl fail > both 2>&1; kubectl fail &> both2; kubectl fail 2> err");
+    run(
+        &mut shell,
+        &mut host,
+        "kubectl fail > both 2>&1; kubectl fail &> both2; kubectl fail 2> err",
+    );
     assert_eq!(shell.fs().read("both"), Some("partial\nerror: boom\n"));
     assert_eq!(shell.fs().read("both2"), Some("partial\nerror: boom\n"));
     assert_eq!(shell.fs().read("err"), Some("error: boom\n"));
@@ -313,51 +431,103 @@ fn redirections() {
     assert_eq!(r.output, vec![Chunk::stdout("error: boom\n")]);
     assert_eq!(shell.fs().read("only-out"), Some("partial\n"));
     let r = run(&mut shell, &mut host, "cat < nope.txt");
-    assert_eq!((r.stderr().as_str(), r.status), ("sh: nope.txt: No such file or directory\n", 1));
+    assert_eq!(
+        (r.stderr().as_str(), r.status),
+        ("sh: nope.txt: No such file or directory\n", 1)
+    );
     let r = run(&mut shell, &mut host, "echo x > /no/dir/f");
-    assert_eq!((r.stderr().as_str(), r.status), ("sh: /no/dir/f: No such file or directory\n", 1));
-    assert_eq!(run(&mut shell, &mut host, "> empty; cat empty; wc -c < empty").stdout(), "0\n");
-    assert_eq!(run(&mut shell, &mut host, "grep -c b <<< 'abc'").stdout(), "1\n");
+    assert_eq!(
+        (r.stderr().as_str(), r.status),
+        ("sh: /no/dir/f: No such file or directory\n", 1)
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "> empty; cat empty; wc -c < empty").stdout(),
+        "0\n"
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "grep -c b <<< 'abc'").stdout(),
+        "1\n"
+    );
 }
 
 // ---- heredocs ----
 
 #[test]
 fn heredocs() {
-    assert_eq!(out("X=1\ncat <<EOF\nx=$X $(echo sub) \\$X\nEOF"), "x=1 sub $X\n");
-    assert_eq!(out("X=1\ncat <<'EOF'\nx=$X $(echo sub)\nEOF"), "x=$X $(echo sub)\n");
+    assert_eq!(
+        out("X=1\ncat <<EOF\nx=$X $(echo sub) \\$X\nEOF"),
+        "x=1 sub $X\n"
+    );
+    assert_eq!(
+        out("X=1\ncat <<'EOF'\nx=$X $(echo sub)\nEOF"),
+        "x=$X $(echo sub)\n"
+    );
     assert_eq!(out("cat <<\"EOF\"\n$X\nEOF"), "$X\n");
     assert_eq!(out("cat <<-EOF\n\t\tindented\n\tEOF\n"), "indented\n");
     assert_eq!(out("cat <<A; cat <<B\none\nA\ntwo\nB\n"), "one\ntwo\n");
     assert_eq!(out("cat <<A <<B\none\nA\ntwo\nB\n"), "two\n");
-    assert_eq!(out("cat <<EOF > out.yaml\nkey: value\nEOF\ncat out.yaml"), "key: value\n");
+    assert_eq!(
+        out("cat <<EOF > out.yaml\nkey: value\nEOF\ncat out.yaml"),
+        "key: value\n"
+    );
     assert_eq!(out("cat <<EOF\nEOF"), "");
 }
 
 #[test]
 fn unterminated_input_errors() {
     let (_, stderr, status) = sh("cat <<EOF\nbody\n");
-    assert_eq!(stderr, "sh: here-document delimited by end-of-file (wanted `EOF')\n");
+    assert_eq!(
+        stderr,
+        "sh: here-document delimited by end-of-file (wanted `EOF')\n"
+    );
     assert_eq!(status, 2);
     let (_, stderr, status) = sh("echo 'oops");
-    assert_eq!((stderr.as_str(), status), ("sh: unexpected EOF while looking for matching `''\n", 2));
-    assert_eq!(sh("echo \"oops").1, "sh: unexpected EOF while looking for matching `\"'\n");
-    assert_eq!(sh("echo $(oops").1, "sh: unexpected EOF while looking for matching `)'\n");
-    assert_eq!(sh("echo a |").1, "sh: syntax error: unexpected end of file\n");
+    assert_eq!(
+        (stderr.as_str(), status),
+        ("sh: unexpected EOF while looking for matching `''\n", 2)
+    );
+    assert_eq!(
+        sh("echo \"oops").1,
+        "sh: unexpected EOF while looking for matching `\"'\n"
+    );
+    assert_eq!(
+        sh("echo $(oops").1,
+        "sh: unexpected EOF while looking for matching `)'\n"
+    );
+    assert_eq!(
+        sh("echo a |").1,
+        "sh: syntax error: unexpected end of file\n"
+    );
 }
 
 // ---- syntax errors and unsupported constructs ----
 
 #[test]
 fn syntax_errors() {
-    let expected = (String::new(), "sh: syntax error near unexpected token `|'\n".to_string(), 2);
+    let expected = (
+        String::new(),
+        "sh: syntax error near unexpected token `|'\n".to_string(),
+        2,
+    );
     assert_eq!(sh("| echo"), expected);
-    assert_eq!(sh("echo a ;; echo b").1, "sh: syntax error near unexpected token `;;'\n");
-    assert_eq!(sh("echo >").1, "sh: syntax error near unexpected token `newline'\n");
-    assert_eq!(sh("echo a && && b").1, "sh: syntax error near unexpected token `&&'\n");
-    assert_eq!(sh("done").1, "sh: syntax error near unexpected token `done'\n");
+    assert_eq!(
+        sh("echo a ;; echo b").1,
+        "sh: syntax error near unexpected token `;;'\n"
+    );
+    assert_eq!(
+        sh("echo >").1,
+        "sh: syntax error near unexpected token `newline'\n"
+    );
+    assert_eq!(
+        sh("echo a && && b").1,
+        "sh: syntax error near unexpected token `&&'\n"
+    );
+    assert_eq!(
+        sh("done").1,
+        "sh: syntax error near unexpected token `done'\n"
+    );
     // A syntax error on one line does not stop the next ones.
-    assert_eq!(sh("echo a |& |\necho next").0, "next\n");
+    assert_eq!(sh("echo a ;; b\necho next").0, "next\n");
 }
 
 #[test]
@@ -377,7 +547,11 @@ fn unsupported_constructs() {
     ];
     for (input, what) in cases {
         let (_, stderr, status) = sh(input);
-        assert_eq!(stderr, format!("sh: {what} are not supported in the kubeplay shell\n"), "{input}");
+        assert_eq!(
+            stderr,
+            format!("sh: {what} are not supported in the kubeplay shell\n"),
+            "{input}"
+        );
         assert_eq!(status, 2);
     }
 }
@@ -387,25 +561,50 @@ fn unsupported_constructs() {
 #[test]
 fn shell_builtins() {
     let (mut shell, mut host) = shell();
-    let r = run(&mut shell, &mut host, "mkdir -p a/b && cd a/b && pwd && cd .. && pwd && cd - && cd");
-    assert_eq!(r.stdout(), "/home/learner/a/b\n/home/learner/a\n/home/learner/a/b\n");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "mkdir -p a/b && cd a/b && pwd && cd .. && pwd && cd - && cd",
+    );
+    assert_eq!(
+        r.stdout(),
+        "/home/learner/a/b\n/home/learner/a\n/home/learner/a/b\n"
+    );
     assert_eq!(shell.cwd(), "/home/learner");
     let r = run(&mut shell, &mut host, "cd nope");
-    assert_eq!((r.stderr().as_str(), r.status), ("sh: cd: nope: No such file or directory\n", 1));
+    assert_eq!(
+        (r.stderr().as_str(), r.status),
+        ("sh: cd: nope: No such file or directory\n", 1)
+    );
     let r = run(&mut shell, &mut host, "clear");
     assert!(r.clear_screen);
     let r = run(&mut shell, &mut host, "sleep 0.5 2s 1m; sleep 1h");
-    assert_eq!((r.status, host.slept_ms), (0, 500 + 2000 + 60_000 + 3_600_000));
+    assert_eq!(
+        (r.status, host.slept_ms),
+        (0, 500 + 2000 + 60_000 + 3_600_000)
+    );
     let r = run(&mut shell, &mut host, "sleep abc");
-    assert_eq!((r.stderr().as_str(), r.status), ("sleep: invalid time interval 'abc'\n", 1));
+    assert_eq!(
+        (r.stderr().as_str(), r.status),
+        ("sleep: invalid time interval 'abc'\n", 1)
+    );
     let r = run(&mut shell, &mut host, "exit");
-    assert_eq!((r.stderr().as_str(), r.status), ("sh: exit: not supported in the kubeplay shell\n", 1));
+    assert_eq!(
+        (r.stderr().as_str(), r.status),
+        ("sh: exit: not supported in the kubeplay shell\n", 1)
+    );
 }
 
 #[test]
 fn command_lookup() {
-    assert_eq!(out("command -v kubectl grep cd"), "/usr/local/bin/kubectl\n/usr/bin/grep\ncd\n");
-    assert_eq!(out("type cd kubectl"), "cd is a shell builtin\nkubectl is /usr/local/bin/kubectl\n");
+    assert_eq!(
+        out("command -v kubectl grep cd"),
+        "/usr/local/bin/kubectl\n/usr/bin/grep\ncd\n"
+    );
+    assert_eq!(
+        out("type cd kubectl"),
+        "cd is a shell builtin\nkubectl is /usr/local/bin/kubectl\n"
+    );
     assert_eq!(out("which kubectl"), "/usr/local/bin/kubectl\n");
     assert_eq!(sh("command -v nope"), (String::new(), String::new(), 1));
     assert_eq!(sh("type nope").1, "sh: type: nope: not found\n");
@@ -416,27 +615,62 @@ fn command_lookup() {
 #[test]
 fn xargs_runs_commands() {
     let (mut shell, mut host) = shell();
-    let r = run(&mut shell, &mut host, "printf 'a\\nb\\nc\\n' | xargs echo x");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "printf 'a\\nb\\nc\\n' | xargs echo x",
+    );
     assert_eq!(r.stdout(), "x a b c\n");
     let r = run(&mut shell, &mut host, "printf 'a b c' | xargs -n1 echo");
     assert_eq!(r.stdout(), "a\nb\nc\n");
-    let r = run(&mut shell, &mut host, "printf 'a\\nb\\n' | xargs -I {} echo [{}]");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "printf 'a\\nb\\n' | xargs -I {} echo [{}]",
+    );
     assert_eq!(r.stdout(), "[a]\n[b]\n");
-    let r = run(&mut shell, &mut host, "echo demo-1 | xargs kubectl delete pod");
-    assert_eq!(r.stdout(), "kubectl called with [\"delete\", \"pod\", \"demo-1\"]\n");
-    assert_eq!(run(&mut shell, &mut host, "echo | xargs -r echo none").stdout(), "");
-    assert_eq!(run(&mut shell, &mut host, "echo a | xargs nope").status, 127);
-    assert_eq!(run(&mut shell, &mut host, "echo a | xargs false").status, 123);
+    let r = run(
+        &mut shell,
+        &mut host,
+        "echo demo-1 | xargs kubectl delete pod",
+    );
+    assert_eq!(
+        r.stdout(),
+        "kubectl called with [\"delete\", \"pod\", \"demo-1\"]\n"
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "echo | xargs -r echo none").stdout(),
+        ""
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "echo a | xargs nope").status,
+        127
+    );
+    assert_eq!(
+        run(&mut shell, &mut host, "echo a | xargs false").status,
+        123
+    );
 }
 
 #[test]
 fn eval_and_source() {
     let (mut shell, mut host) = shell();
-    assert_eq!(run(&mut shell, &mut host, "eval 'x=5; echo $x'").stdout(), "5\n");
-    run(&mut shell, &mut host, "printf 'export A=1\\necho sourced $A\\n' > env.sh");
+    assert_eq!(
+        run(&mut shell, &mut host, "eval 'x=5; echo $x'").stdout(),
+        "5\n"
+    );
+    run(
+        &mut shell,
+        &mut host,
+        "printf 'export A=1\\necho sourced $A\\n' > env.sh",
+    );
     let r = run(&mut shell, &mut host, "source env.sh; . ./env.sh");
     assert_eq!(r.stdout(), "sourced 1\nsourced 1\n");
-    let r = run(&mut shell, &mut host, "echo 'source loop.sh' > loop.sh; source loop.sh");
+    let r = run(
+        &mut shell,
+        &mut host,
+        "echo 'source loop.sh' > loop.sh; source loop.sh",
+    );
     assert!(r.stderr().contains("nested too deeply"), "{}", r.stderr());
 }
 
@@ -447,7 +681,10 @@ fn host_sees_cwd_and_files() {
     run(&mut shell, &mut host, line);
     assert_eq!(host.applied, vec!["kind: Pod\n".to_string()]);
     let r = run(&mut shell, &mut host, "kubectl -n x apply -f missing.yaml");
-    assert_eq!(r.stderr(), "error: the path \"missing.yaml\" does not exist\n");
+    assert_eq!(
+        r.stderr(),
+        "error: the path \"missing.yaml\" does not exist\n"
+    );
     assert_eq!(r.status, 1);
 }
 
@@ -468,12 +705,20 @@ fn limits_are_enforced() {
     assert_eq!(run(&mut shell, &mut host, &ok).stdout(), "x\n");
 
     let long = vec!["echo a"; limits::MAX_PIPELINE_LEN + 1].join(" | ");
-    assert!(run(&mut shell, &mut host, &long).stderr().contains("pipeline has more than"));
+    assert!(
+        run(&mut shell, &mut host, &long)
+            .stderr()
+            .contains("pipeline has more than")
+    );
 
     // The file grows fourfold each round until output and filesystem caps stop it.
     run(&mut shell, &mut host, "printf '%0100000d' 0 > big");
     for _ in 0..6 {
-        run(&mut shell, &mut host, "cat big big big big > big2; cat big2 > big");
+        run(
+            &mut shell,
+            &mut host,
+            "cat big big big big > big2; cat big2 > big",
+        );
     }
     let r = run(&mut shell, &mut host, "cat big big");
     let total: usize = r.output.iter().map(|c| c.text.len()).sum();
@@ -503,13 +748,100 @@ impl Rng {
 #[test]
 fn never_panics_on_generated_input() {
     let pieces = [
-        "echo", "cat", "grep", "sed", "awk", "head", "tail", "wc", "sort", "uniq", "cut", "tr",
-        "xargs", "tee", "printf", "kubectl", "base64", "ls", "cd", "sleep", "eval", " ", " ", " ",
-        "\n", "|", "||", "&&", ";", ";;", "&", "(", ")", "{", "}", "<", ">", ">>", "<<", "<<-",
-        "<<<", "2>&1", "&>", "'", "\"", "`", "\\", "$", "$(", "${", "}", "$?", "$x", "${x:-y}",
-        "#", "~", "~/", "*", "EOF", "-n", "-e", "-v", "-c", "-F", "s/a/b/g", "'{print $1}'",
-        "NR>1", "/re/", "[", "]", "[:alpha:]", "\\(", "\\)", "+", "-1", "0", "99999", "é", "\u{0}",
-        "\t", "x=", "a=b", "for", "if", "!", "%s", "%d", "\\n", "-n1", "-I", "{}", "p", "d", "$d",
+        "echo",
+        "cat",
+        "grep",
+        "sed",
+        "awk",
+        "head",
+        "tail",
+        "wc",
+        "sort",
+        "uniq",
+        "cut",
+        "tr",
+        "xargs",
+        "tee",
+        "printf",
+        "kubectl",
+        "base64",
+        "ls",
+        "cd",
+        "sleep",
+        "eval",
+        " ",
+        " ",
+        " ",
+        "\n",
+        "|",
+        "||",
+        "&&",
+        ";",
+        ";;",
+        "&",
+        "(",
+        ")",
+        "{",
+        "}",
+        "<",
+        ">",
+        ">>",
+        "<<",
+        "<<-",
+        "<<<",
+        "2>&1",
+        "&>",
+        "'",
+        "\"",
+        "`",
+        "\\",
+        "$",
+        "$(",
+        "${",
+        "}",
+        "$?",
+        "$x",
+        "${x:-y}",
+        "#",
+        "~",
+        "~/",
+        "*",
+        "EOF",
+        "-n",
+        "-e",
+        "-v",
+        "-c",
+        "-F",
+        "s/a/b/g",
+        "'{print $1}'",
+        "NR>1",
+        "/re/",
+        "[",
+        "]",
+        "[:alpha:]",
+        "\\(",
+        "\\)",
+        "+",
+        "-1",
+        "0",
+        "99999",
+        "é",
+        "\u{0}",
+        "\t",
+        "x=",
+        "a=b",
+        "for",
+        "if",
+        "!",
+        "%s",
+        "%d",
+        "\\n",
+        "-n1",
+        "-I",
+        "{}",
+        "p",
+        "d",
+        "$d",
     ];
     let (mut shell, mut host) = shell();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -526,7 +858,9 @@ fn never_panics_on_generated_input() {
     // Arbitrary ASCII garbage too.
     for _ in 0..1000 {
         let len = (rng.next() % 40) as usize;
-        let input: String = (0..len).map(|_| char::from((rng.next() % 128) as u8)).collect();
+        let input: String = (0..len)
+            .map(|_| char::from((rng.next() % 128) as u8))
+            .collect();
         let _ = split_commands(&input);
         let _ = shell.execute(&input, &mut host);
     }
@@ -535,10 +869,53 @@ fn never_panics_on_generated_input() {
 #[test]
 fn utilities_never_panic_on_generated_arguments() {
     let args = [
-        "-n", "-n1", "-5", "+2", "-c", "-k", "2,1", "-t", ":", "-d", "", "-f", "0", "-f", "1-", "s/",
-        "s/a/\\9/", "s/x/y/w", "1,$p", "/[/d", "\\", "[", "a-", "z-a", "[:x:]", "{", "}", "$0",
-        "$NF", "%", "%*d", "%-99999s", "x\\", "-w", "-E", "(", "a{1,2", "-F", "/", "{print $1/0}",
-        "BEGIN", "END", "-v", "a", "==", "9999999999999999999", "{print substr($0, -5, 99)}",
+        "-n",
+        "-n1",
+        "-5",
+        "+2",
+        "-c",
+        "-k",
+        "2,1",
+        "-t",
+        ":",
+        "-d",
+        "",
+        "-f",
+        "0",
+        "-f",
+        "1-",
+        "s/",
+        "s/a/\\9/",
+        "s/x/y/w",
+        "1,$p",
+        "/[/d",
+        "\\",
+        "[",
+        "a-",
+        "z-a",
+        "[:x:]",
+        "{",
+        "}",
+        "$0",
+        "$NF",
+        "%",
+        "%*d",
+        "%-99999s",
+        "x\\",
+        "-w",
+        "-E",
+        "(",
+        "a{1,2",
+        "-F",
+        "/",
+        "{print $1/0}",
+        "BEGIN",
+        "END",
+        "-v",
+        "a",
+        "==",
+        "9999999999999999999",
+        "{print substr($0, -5, 99)}",
     ];
     let names = [
         "grep", "sed", "awk", "head", "tail", "wc", "sort", "uniq", "cut", "tr", "printf", "echo",
@@ -549,9 +926,47 @@ fn utilities_never_panic_on_generated_arguments() {
     for _ in 0..3000 {
         let name = rng.pick(&names);
         let argc = (rng.next() % 4) as usize;
-        let argv: Vec<String> =
-            (0..argc).map(|_| format!("'{}'", rng.pick(&args).replace('\'', ""))).collect();
+        let argv: Vec<String> = (0..argc)
+            .map(|_| format!("'{}'", rng.pick(&args).replace('\'', "")))
+            .collect();
         let line = format!("printf 'a b:c\\n1 2:3\\n\\n' | {name} {}", argv.join(" "));
         let _ = shell.execute(&line, &mut host);
     }
+}
+
+#[test]
+fn worst_case_nesting_fits_a_small_stack() {
+    // wasm gives the page about 1 MiB of stack; the deepest inputs the limits allow must fit.
+    let worker = std::thread::Builder::new().stack_size(1 << 20).spawn(|| {
+        let (mut shell, mut host) = shell();
+        let depth = limits::MAX_NESTING_DEPTH;
+        let inputs = [
+            format!("echo {}x{}", "$(echo ".repeat(depth), ")".repeat(depth)),
+            format!("echo {}x{}", "${A:-".repeat(depth), "}".repeat(depth)),
+            format!(
+                "echo {}x{}",
+                "$(eval echo ".repeat(depth),
+                ")".repeat(depth)
+            ),
+            "echo 'source l.sh' > l.sh; source l.sh".to_string(),
+            format!(
+                "echo 1 | awk '{{print {}1}}'",
+                "1+".repeat(limits::MAX_AWK_TOKENS / 2 - 4)
+            ),
+            format!(
+                "echo 1 | awk '{{print {}1{}}}'",
+                "(".repeat(62),
+                ")".repeat(62)
+            ),
+            format!(
+                "echo 1 | awk '{{ {}print{} }}'",
+                "{".repeat(60),
+                "}".repeat(60)
+            ),
+        ];
+        for input in inputs {
+            let _ = shell.execute(&input, &mut host);
+        }
+    });
+    assert!(worker.is_ok_and(|handle| handle.join().is_ok()));
 }

@@ -7,7 +7,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -50,7 +54,11 @@ pub(crate) fn base64(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
         io.out.out(&String::from_utf8_lossy(&bytes));
         return Ok(0);
     }
-    let wrap = opts.value('w').map(|w| parse_count(w, "wrap size")).transpose()?.unwrap_or(76);
+    let wrap = opts
+        .value('w')
+        .map(|w| parse_count(w, "wrap size"))
+        .transpose()?
+        .unwrap_or(76);
     let encoded = encode(input.as_bytes());
     let mut output = String::with_capacity(encoded.len() + encoded.len() / 76 + 1);
     if wrap == 0 {

@@ -35,7 +35,11 @@ pub(crate) fn tee(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
             // Parents are created on purpose (documented difference from GNU tee).
             let _ = io.fs.mkdir(dir, true);
         }
-        let result = if append { io.fs.append(&path, io.stdin) } else { io.fs.write(&path, io.stdin) };
+        let result = if append {
+            io.fs.append(&path, io.stdin)
+        } else {
+            io.fs.write(&path, io.stdin)
+        };
         if let Err(error) = result {
             io.out.err(&format!("tee: {name}: {error}\n"));
             status = 1;
@@ -54,8 +58,14 @@ mod tests {
     fn cat_stdin_files_and_numbers() {
         let mut fs = VirtualFs::new("/home/learner");
         let _ = fs.write("a.txt", "one\ntwo\n");
-        assert_eq!(run_with(&mut fs, "cat", &["a.txt", "-", "a.txt"], "in\n").stdout, "one\ntwo\nin\none\ntwo\n");
-        assert_eq!(run_with(&mut fs, "cat", &["-n", "a.txt"], "").stdout, "     1\tone\n     2\ttwo\n");
+        assert_eq!(
+            run_with(&mut fs, "cat", &["a.txt", "-", "a.txt"], "in\n").stdout,
+            "one\ntwo\nin\none\ntwo\n"
+        );
+        assert_eq!(
+            run_with(&mut fs, "cat", &["-n", "a.txt"], "").stdout,
+            "     1\tone\n     2\ttwo\n"
+        );
         assert_eq!(ok("cat", &[], "x"), "x");
     }
 
@@ -66,7 +76,10 @@ mod tests {
         assert_eq!(r.status, 1);
         let r = run("cat", &["~/environment"], "");
         assert_eq!(r.stderr, "cat: ~/environment: Is a directory\n");
-        assert_eq!(run("cat", &["-z"], "").stderr, "cat: invalid option -- 'z'\n");
+        assert_eq!(
+            run("cat", &["-z"], "").stderr,
+            "cat: invalid option -- 'z'\n"
+        );
     }
 
     #[test]

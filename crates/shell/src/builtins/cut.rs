@@ -5,7 +5,12 @@ use super::{Io, UtilError, lines, parse_opts, read_inputs};
 /// Inclusive 1-based ranges; `usize::MAX` stands for "to the end".
 fn parse_list(list: &str) -> Result<Vec<(usize, usize)>, UtilError> {
     let invalid = || UtilError::Message(format!("invalid field value '{list}'"));
-    let number = |s: &str| s.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(invalid);
+    let number = |s: &str| {
+        s.parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(invalid)
+    };
     let mut ranges = Vec::new();
     for part in list.split(',') {
         let range = match part.split_once('-') {
@@ -28,13 +33,25 @@ pub(crate) fn cut(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let opts = parse_opts(
         args,
         "f:d:c:b:s",
-        &[("fields", 'f'), ("delimiter", 'd'), ("characters", 'c'), ("bytes", 'b'), ("only-delimited", 's')],
+        &[
+            ("fields", 'f'),
+            ("delimiter", 'd'),
+            ("characters", 'c'),
+            ("bytes", 'b'),
+            ("only-delimited", 's'),
+        ],
     )?;
     let (list, by_field) = match (opts.value('f'), opts.value('c').or(opts.value('b'))) {
         (Some(f), None) => (f, true),
         (None, Some(c)) => (c, false),
-        (Some(_), Some(_)) => return Err(UtilError::Usage("only one type of list may be specified")),
-        (None, None) => return Err(UtilError::Usage("you must specify a list of bytes, characters, or fields")),
+        (Some(_), Some(_)) => {
+            return Err(UtilError::Usage("only one type of list may be specified"));
+        }
+        (None, None) => {
+            return Err(UtilError::Usage(
+                "you must specify a list of bytes, characters, or fields",
+            ));
+        }
     };
     let ranges = parse_list(list)?;
     let delim = match opts.value('d') {
@@ -54,11 +71,20 @@ pub(crate) fn cut(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
                     }
                     continue;
                 }
-                let fields: Vec<&str> =
-                    line.split(delim).enumerate().filter(|(i, _)| selected(&ranges, i + 1)).map(|(_, f)| f).collect();
+                let fields: Vec<&str> = line
+                    .split(delim)
+                    .enumerate()
+                    .filter(|(i, _)| selected(&ranges, i + 1))
+                    .map(|(_, f)| f)
+                    .collect();
                 output.push_str(&fields.join(&delim.to_string()));
             } else {
-                output.extend(line.chars().enumerate().filter(|(i, _)| selected(&ranges, i + 1)).map(|(_, c)| c));
+                output.extend(
+                    line.chars()
+                        .enumerate()
+                        .filter(|(i, _)| selected(&ranges, i + 1))
+                        .map(|(_, c)| c),
+                );
             }
             output.push('\n');
         }
@@ -73,7 +99,10 @@ mod tests {
 
     #[test]
     fn fields_and_chars() {
-        assert_eq!(ok("cut", &["-d", " ", "-f", "1"], "a b c\nd e f\n"), "a\nd\n");
+        assert_eq!(
+            ok("cut", &["-d", " ", "-f", "1"], "a b c\nd e f\n"),
+            "a\nd\n"
+        );
         assert_eq!(ok("cut", &["-d:", "-f2-"], "a:b:c\nnone\n"), "b:c\nnone\n");
         assert_eq!(ok("cut", &["-d:", "-f1,3", "-s"], "a:b:c\nnone\n"), "a:c\n");
         assert_eq!(ok("cut", &["-f", "2"], "a\tb\n"), "b\n");
@@ -83,7 +112,10 @@ mod tests {
 
     #[test]
     fn errors() {
-        assert_eq!(run("cut", &["-f", "0"], "").stderr, "cut: invalid field value '0'\n");
+        assert_eq!(
+            run("cut", &["-f", "0"], "").stderr,
+            "cut: invalid field value '0'\n"
+        );
         assert_eq!(run("cut", &[], "").status, 1);
     }
 }

@@ -8,7 +8,9 @@ pub(crate) fn echo(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let mut rest = args;
     // Leading words made only of n/e/E letters are options; anything else starts the text.
     while let Some((first, tail)) = rest.split_first() {
-        let Some(letters) = first.strip_prefix('-') else { break };
+        let Some(letters) = first.strip_prefix('-') else {
+            break;
+        };
         if letters.is_empty() || !letters.chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
             break;
         }

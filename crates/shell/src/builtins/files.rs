@@ -8,7 +8,11 @@ use crate::error::FsError;
 pub(crate) fn ls(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let opts = parse_opts(args, "1aAF", &[("all", 'a')])?;
     let all = opts.has('a') || opts.has('A');
-    let targets = if opts.operands.is_empty() { vec![".".to_string()] } else { opts.operands.clone() };
+    let targets = if opts.operands.is_empty() {
+        vec![".".to_string()]
+    } else {
+        opts.operands.clone()
+    };
     let mut status = 0;
     let mut files = Vec::new();
     let mut dirs = Vec::new();
@@ -18,7 +22,9 @@ pub(crate) fn ls(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
         } else if io.fs.is_file(target) {
             files.push(target.clone());
         } else {
-            io.out.err(&format!("ls: cannot access '{target}': No such file or directory\n"));
+            io.out.err(&format!(
+                "ls: cannot access '{target}': No such file or directory\n"
+            ));
             status = 2;
         }
     }
@@ -54,7 +60,9 @@ pub(crate) fn mkdir(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let mut status = 0;
     for dir in &opts.operands {
         if let Err(error) = io.fs.mkdir(dir, opts.has('p')) {
-            io.out.err(&format!("mkdir: cannot create directory '{dir}': {error}\n"));
+            io.out.err(&format!(
+                "mkdir: cannot create directory '{dir}': {error}\n"
+            ));
             status = 1;
         }
     }
@@ -81,7 +89,8 @@ pub(crate) fn rm(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
             Ok(()) | Err(FsError::NotFound) if force => {}
             Ok(()) => {}
             Err(error) => {
-                io.out.err(&format!("rm: cannot remove '{path}': {error}\n"));
+                io.out
+                    .err(&format!("rm: cannot remove '{path}': {error}\n"));
                 status = 1;
             }
         }
@@ -100,7 +109,8 @@ pub(crate) fn touch(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
             continue;
         }
         if let Err(error) = io.fs.write(path, "") {
-            io.out.err(&format!("touch: cannot touch '{path}': {error}\n"));
+            io.out
+                .err(&format!("touch: cannot touch '{path}': {error}\n"));
             status = 1;
         }
     }
@@ -115,7 +125,10 @@ pub(crate) fn basename(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
         name = "/";
     }
     if let Some(suffix) = args.get(1) {
-        name = name.strip_suffix(suffix.as_str()).filter(|n| !n.is_empty()).unwrap_or(name);
+        name = name
+            .strip_suffix(suffix.as_str())
+            .filter(|n| !n.is_empty())
+            .unwrap_or(name);
     }
     io.out.out(&format!("{name}\n"));
     Ok(0)
@@ -125,7 +138,11 @@ pub(crate) fn dirname(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let path = args.first().ok_or(UtilError::MissingOperand)?;
     let trimmed = path.trim_end_matches('/');
     let dir = match trimmed.rfind('/') {
-        Some(i) => trimmed.get(..i).map(|d| d.trim_end_matches('/')).filter(|d| !d.is_empty()).unwrap_or("/"),
+        Some(i) => trimmed
+            .get(..i)
+            .map(|d| d.trim_end_matches('/'))
+            .filter(|d| !d.is_empty())
+            .unwrap_or("/"),
         None if path.starts_with('/') => "/",
         None => ".",
     };
@@ -144,12 +161,24 @@ mod tests {
         assert_eq!(run_with(&mut fs, "ls", &[], "").stdout, "environment\n");
         assert_eq!(run_with(&mut fs, "mkdir", &["-p", "a/b"], "").status, 0);
         let r = run_with(&mut fs, "mkdir", &["a"], "");
-        assert_eq!(r.stderr, "mkdir: cannot create directory 'a': File exists\n");
-        assert_eq!(run_with(&mut fs, "touch", &["a/f", ".hidden"], "").status, 0);
+        assert_eq!(
+            r.stderr,
+            "mkdir: cannot create directory 'a': File exists\n"
+        );
+        assert_eq!(
+            run_with(&mut fs, "touch", &["a/f", ".hidden"], "").status,
+            0
+        );
         assert_eq!(run_with(&mut fs, "ls", &["a"], "").stdout, "b\nf\n");
-        assert_eq!(run_with(&mut fs, "ls", &["-a"], "").stdout, ".hidden\na\nenvironment\n");
+        assert_eq!(
+            run_with(&mut fs, "ls", &["-a"], "").stdout,
+            ".hidden\na\nenvironment\n"
+        );
         let r = run_with(&mut fs, "ls", &["nope"], "");
-        assert_eq!((r.stderr.as_str(), r.status), ("ls: cannot access 'nope': No such file or directory\n", 2));
+        assert_eq!(
+            (r.stderr.as_str(), r.status),
+            ("ls: cannot access 'nope': No such file or directory\n", 2)
+        );
         let r = run_with(&mut fs, "rm", &["a"], "");
         assert_eq!(r.stderr, "rm: cannot remove 'a': Is a directory\n");
         assert_eq!(run_with(&mut fs, "rm", &["-f", "nope"], "").status, 0);

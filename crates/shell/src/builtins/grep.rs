@@ -36,17 +36,26 @@ pub(crate) fn grep(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let mut patterns: Vec<String> = opts.values('e').map(str::to_string).collect();
     if patterns.is_empty() {
         if opts.operands.is_empty() {
-            return Err(UtilError::Usage("usage: grep [OPTION]... PATTERNS [FILE]..."));
+            return Err(UtilError::Usage(
+                "usage: grep [OPTION]... PATTERNS [FILE]...",
+            ));
         }
         patterns.push(opts.operands.remove(0));
     }
     // A pattern with newlines is several patterns, as in GNU grep.
     let patterns: Vec<&str> = patterns.iter().flat_map(|p| p.split('\n')).collect();
-    let flavor = if opts.has('E') { Flavor::Extended } else { Flavor::Basic };
+    let flavor = if opts.has('E') {
+        Flavor::Extended
+    } else {
+        Flavor::Basic
+    };
     let mut alternatives = Vec::new();
     for pattern in &patterns {
-        let translated =
-            if opts.has('F') { regex::literal(pattern) } else { regex::translate(pattern, flavor)? };
+        let translated = if opts.has('F') {
+            regex::literal(pattern)
+        } else {
+            regex::translate(pattern, flavor)?
+        };
         alternatives.push(format!("(?:{translated})"));
     }
     let mut combined = alternatives.join("|");
@@ -63,8 +72,16 @@ pub(crate) fn grep(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let mut any = false;
     let mut result = String::new();
     for (name, text) in &texts {
-        let name = if name == "-" { "(standard input)" } else { name.as_str() };
-        let prefix = if show_names { format!("{name}:") } else { String::new() };
+        let name = if name == "-" {
+            "(standard input)"
+        } else {
+            name.as_str()
+        };
+        let prefix = if show_names {
+            format!("{name}:")
+        } else {
+            String::new()
+        };
         let mut count = 0usize;
         for (number, line) in lines(text).enumerate() {
             if re.is_match(line) == invert {
@@ -75,7 +92,11 @@ pub(crate) fn grep(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
             if opts.has('q') || opts.has('c') || opts.has('l') {
                 continue;
             }
-            let numbered = if opts.has('n') { format!("{prefix}{}:", number + 1) } else { prefix.clone() };
+            let numbered = if opts.has('n') {
+                format!("{prefix}{}:", number + 1)
+            } else {
+                prefix.clone()
+            };
             if opts.has('o') && !invert {
                 for m in re.find_iter(line).filter(|m| !m.is_empty()) {
                     result.push_str(&format!("{numbered}{}\n", m.as_str()));
@@ -108,14 +129,31 @@ mod tests {
     #[test]
     fn matches_lines() {
         assert_eq!(ok("grep", &["coredns"], PODS), "coredns-1 1/1 Running\n");
-        assert_eq!(ok("grep", &["-v", "Running"], PODS), "NAME READY STATUS\naws-node-2 0/1 Pending\n");
+        assert_eq!(
+            ok("grep", &["-v", "Running"], PODS),
+            "NAME READY STATUS\naws-node-2 0/1 Pending\n"
+        );
         assert_eq!(ok("grep", &["-c", "Running"], PODS), "2\n");
-        assert_eq!(ok("grep", &["-in", "PENDING"], PODS), "4:aws-node-2 0/1 Pending\n");
+        assert_eq!(
+            ok("grep", &["-in", "PENDING"], PODS),
+            "4:aws-node-2 0/1 Pending\n"
+        );
         assert_eq!(ok("grep", &["-E", "core|aws"], PODS).lines().count(), 2);
-        assert_eq!(ok("grep", &["-e", "core", "-e", "aws"], PODS).lines().count(), 2);
-        assert_eq!(ok("grep", &["-o", "[0-9]/[0-9]"], "a 1/1 b 0/1\n"), "1/1\n0/1\n");
+        assert_eq!(
+            ok("grep", &["-e", "core", "-e", "aws"], PODS)
+                .lines()
+                .count(),
+            2
+        );
+        assert_eq!(
+            ok("grep", &["-o", "[0-9]/[0-9]"], "a 1/1 b 0/1\n"),
+            "1/1\n0/1\n"
+        );
         assert_eq!(ok("grep", &["-F", "1/1 R"], PODS).lines().count(), 2);
-        assert_eq!(ok("grep", &["-w", "kube"], PODS), "kube-proxy-x 1/1 Running\n");
+        assert_eq!(
+            ok("grep", &["-w", "kube"], PODS),
+            "kube-proxy-x 1/1 Running\n"
+        );
         assert_eq!(ok("grep", &["-x", "ab"], "ab\nabc\n"), "ab\n");
         assert_eq!(ok("grep", &["a.c"], "abc\na.c\nxyz\n"), "abc\na.c\n");
         assert_eq!(ok("grep", &["-F", "a.c"], "abc\na.c\n"), "a.c\n");
@@ -128,7 +166,10 @@ mod tests {
         let r = run("grep", &["-q", "coredns"], PODS);
         assert_eq!((r.stdout.as_str(), r.status), ("", 0));
         let r = run("grep", &["[abc"], PODS);
-        assert_eq!((r.stderr.as_str(), r.status), ("grep: Unmatched [, [^, [:, [., or [=\n", 2));
+        assert_eq!(
+            (r.stderr.as_str(), r.status),
+            ("grep: Unmatched [, [^, [:, [., or [=\n", 2)
+        );
         assert_eq!(run("grep", &[], "").status, 2);
     }
 
@@ -141,7 +182,13 @@ mod tests {
         assert_eq!(r.stdout, "a:x1\nb:x2\n");
         assert_eq!(r.stderr, "grep: nope: No such file or directory\n");
         assert_eq!(r.status, 2);
-        assert_eq!(run_with(&mut fs, "grep", &["-c", "x", "a", "b"], "").stdout, "a:1\nb:1\n");
-        assert_eq!(run_with(&mut fs, "grep", &["-l", "y", "a", "b"], "").stdout, "a\n");
+        assert_eq!(
+            run_with(&mut fs, "grep", &["-c", "x", "a", "b"], "").stdout,
+            "a:1\nb:1\n"
+        );
+        assert_eq!(
+            run_with(&mut fs, "grep", &["-l", "y", "a", "b"], "").stdout,
+            "a\n"
+        );
     }
 }

@@ -20,11 +20,17 @@ fn modernize(args: &[String], allow_plus: bool) -> Vec<String> {
             out.push(arg.clone());
             continue;
         }
-        let digits = arg.strip_prefix('-').or_else(|| arg.strip_prefix('+').filter(|_| allow_plus && i == 0));
+        let digits = arg
+            .strip_prefix('-')
+            .or_else(|| arg.strip_prefix('+').filter(|_| allow_plus && i == 0));
         match digits {
             Some(d) if !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => {
                 out.push("-n".to_string());
-                out.push(if arg.starts_with('+') { format!("+{d}") } else { d.to_string() });
+                out.push(if arg.starts_with('+') {
+                    format!("+{d}")
+                } else {
+                    d.to_string()
+                });
             }
             _ => out.push(arg.clone()),
         }
@@ -35,14 +41,19 @@ fn modernize(args: &[String], allow_plus: bool) -> Vec<String> {
 fn amount(value: &str, what: &'static str, sign: char) -> Result<Amount, UtilError> {
     match value.strip_prefix(sign) {
         Some(rest) => Ok(Amount::Complement(parse_count(rest, what)?)),
-        None => Ok(Amount::Count(parse_count(value.trim_start_matches(['+', '-']), what)?)),
+        None => Ok(Amount::Count(parse_count(
+            value.trim_start_matches(['+', '-']),
+            what,
+        )?)),
     }
 }
 
 /// Splits into lines keeping their terminators.
 fn pieces(text: &str, bytes: bool) -> Vec<&str> {
     if bytes {
-        text.char_indices().map(|(i, c)| text.get(i..i + c.len_utf8()).unwrap_or("")).collect()
+        text.char_indices()
+            .map(|(i, c)| text.get(i..i + c.len_utf8()).unwrap_or(""))
+            .collect()
     } else {
         text.split_inclusive('\n').collect()
     }
@@ -50,9 +61,15 @@ fn pieces(text: &str, bytes: bool) -> Vec<&str> {
 
 fn run(name: &str, args: &[String], io: &mut Io, head: bool) -> Result<i32, UtilError> {
     let args = modernize(args, !head);
-    let opts = parse_opts(&args, "n:c:qvf", &[("lines", 'n'), ("bytes", 'c'), ("quiet", 'q')])?;
+    let opts = parse_opts(
+        &args,
+        "n:c:qvf",
+        &[("lines", 'n'), ("bytes", 'c'), ("quiet", 'q')],
+    )?;
     if opts.has('f') {
-        return Err(UtilError::Usage("following a file (-f) is not supported in the kubeplay shell"));
+        return Err(UtilError::Usage(
+            "following a file (-f) is not supported in the kubeplay shell",
+        ));
     }
     let bytes = opts.has('c');
     let (what, value) = if bytes {
@@ -66,7 +83,10 @@ fn run(name: &str, args: &[String], io: &mut Io, head: bool) -> Result<i32, Util
     for (i, (file, text)) in texts.iter().enumerate() {
         if headers {
             let name = if file == "-" { "standard input" } else { file };
-            io.out.out(&format!("{}==> {name} <==\n", if i > 0 { "\n" } else { "" }));
+            io.out.out(&format!(
+                "{}==> {name} <==\n",
+                if i > 0 { "\n" } else { "" }
+            ));
         }
         let parts = pieces(text, bytes);
         let len = parts.len();
@@ -120,11 +140,21 @@ mod tests {
     #[test]
     fn errors_and_headers() {
         let r = run("head", &["-n", "x"], "");
-        assert_eq!((r.stderr.as_str(), r.status), ("head: invalid number of lines: 'x'\n", 1));
-        assert!(run("tail", &["-f", "x"], "").stderr.contains("not supported"));
+        assert_eq!(
+            (r.stderr.as_str(), r.status),
+            ("head: invalid number of lines: 'x'\n", 1)
+        );
+        assert!(
+            run("tail", &["-f", "x"], "")
+                .stderr
+                .contains("not supported")
+        );
         let mut fs = VirtualFs::new("/h");
         let _ = fs.write("a", "1\n");
         let _ = fs.write("b", "2\n");
-        assert_eq!(run_with(&mut fs, "head", &["a", "b"], "").stdout, "==> a <==\n1\n\n==> b <==\n2\n");
+        assert_eq!(
+            run_with(&mut fs, "head", &["a", "b"], "").stdout,
+            "==> a <==\n1\n\n==> b <==\n2\n"
+        );
     }
 }

@@ -120,11 +120,18 @@ impl Opts {
 
     /// The last value given for `flag`.
     pub fn value(&self, flag: char) -> Option<&str> {
-        self.flags.iter().rev().find(|(f, _)| *f == flag).and_then(|(_, v)| v.as_deref())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == flag)
+            .and_then(|(_, v)| v.as_deref())
     }
 
     pub fn values(&self, flag: char) -> impl Iterator<Item = &str> {
-        self.flags.iter().filter(move |(f, _)| *f == flag).filter_map(|(_, v)| v.as_deref())
+        self.flags
+            .iter()
+            .filter(move |(f, _)| *f == flag)
+            .filter_map(|(_, v)| v.as_deref())
     }
 }
 
@@ -136,7 +143,11 @@ pub(crate) fn parse_opts(
     flags: &str,
     long: &[(&str, char)],
 ) -> Result<Opts, UtilError> {
-    let takes_value = |c: char| flags.find(c).is_some_and(|i| flags[i + c.len_utf8()..].starts_with(':'));
+    let takes_value = |c: char| {
+        flags
+            .find(c)
+            .is_some_and(|i| flags[i + c.len_utf8()..].starts_with(':'))
+    };
     let known = |c: char| c != ':' && flags.contains(c);
     let mut opts = Opts::default();
     let mut iter = args.iter();
@@ -216,19 +227,24 @@ pub(crate) fn read_input(name: &str, io: &Io) -> Result<String, UtilError> {
     if name == "-" {
         return Ok(io.stdin.to_string());
     }
-    io.fs.read_file(name).map(str::to_string).map_err(|e| UtilError::File(name.to_string(), e))
+    io.fs
+        .read_file(name)
+        .map(str::to_string)
+        .map_err(|e| UtilError::File(name.to_string(), e))
 }
 
 /// Parses a non-negative count such as `head -n 5`.
 pub(crate) fn parse_count(value: &str, what: &'static str) -> Result<usize, UtilError> {
-    value
-        .parse()
-        .map_err(|_| UtilError::InvalidNumber { what, value: value.to_string() })
+    value.parse().map_err(|_| UtilError::InvalidNumber {
+        what,
+        value: value.to_string(),
+    })
 }
 
 /// Splits text into lines without their terminators; a final unterminated line counts.
 pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.split_inclusive('\n').map(|l| l.strip_suffix('\n').unwrap_or(l))
+    text.split_inclusive('\n')
+        .map(|l| l.strip_suffix('\n').unwrap_or(l))
 }
 
 #[cfg(test)]
@@ -245,13 +261,25 @@ pub(crate) mod testing {
     pub fn run_with(fs: &mut VirtualFs, name: &str, args: &[&str], stdin: &str) -> Run {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let mut out = Output::new();
-        let mut io = Io { stdin, fs, out: &mut out };
+        let mut io = Io {
+            stdin,
+            fs,
+            out: &mut out,
+        };
         let status = super::run(name, &args, &mut io).unwrap_or(127);
         let chunks = out.finish();
         let text = |stream| -> String {
-            chunks.iter().filter(|c| c.stream == stream).map(|c| c.text.as_str()).collect()
+            chunks
+                .iter()
+                .filter(|c| c.stream == stream)
+                .map(|c| c.text.as_str())
+                .collect()
         };
-        Run { stdout: text(crate::Stream::Stdout), stderr: text(crate::Stream::Stderr), status }
+        Run {
+            stdout: text(crate::Stream::Stdout),
+            stderr: text(crate::Stream::Stderr),
+            status,
+        }
     }
 
     pub fn run(name: &str, args: &[&str], stdin: &str) -> Run {
@@ -276,8 +304,12 @@ mod tests {
 
     #[test]
     fn parses_clusters_values_and_permutation() {
-        let opts = parse_opts(&strings(&["-vn5", "file", "-e", "x", "--", "-i"]), "vn:e:i", &[])
-            .unwrap_or_default();
+        let opts = parse_opts(
+            &strings(&["-vn5", "file", "-e", "x", "--", "-i"]),
+            "vn:e:i",
+            &[],
+        )
+        .unwrap_or_default();
         assert!(opts.has('v'));
         assert_eq!(opts.value('n'), Some("5"));
         assert_eq!(opts.value('e'), Some("x"));
@@ -300,7 +332,10 @@ mod tests {
             Some(UtilError::UnrecognizedOption("--nope".into()))
         );
         let opts = parse_opts(&strings(&["--lines=3"]), "n:", &[("lines", 'n')]);
-        assert_eq!(opts.ok().and_then(|o| o.value('n').map(str::to_string)), Some("3".into()));
+        assert_eq!(
+            opts.ok().and_then(|o| o.value('n').map(str::to_string)),
+            Some("3".into())
+        );
     }
 
     #[test]

@@ -26,7 +26,12 @@ pub(crate) fn printf(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
 /// Renders `format` once into `out`, taking arguments from the front of `args` (missing ones
 /// are empty); arguments that are not numbers where one is needed count as 0 and are listed
 /// in `invalid`. Returns whether any argument was consumed.
-pub(crate) fn render(format: &str, args: &mut &[String], out: &mut String, invalid: &mut Vec<String>) -> bool {
+pub(crate) fn render(
+    format: &str,
+    args: &mut &[String],
+    out: &mut String,
+    invalid: &mut Vec<String>,
+) -> bool {
     let mut consumed = false;
     let mut chars = format.chars().peekable();
     let mut next_arg = |consumed: &mut bool| -> String {
@@ -111,13 +116,20 @@ fn number(arg: &str) -> Option<f64> {
 
 fn split_spec(spec: &str) -> (bool, bool, usize, Option<usize>) {
     let left = spec.contains('-');
-    let zero = spec.trim_start_matches(['-', '+', ' ', '#']).starts_with('0');
+    let zero = spec
+        .trim_start_matches(['-', '+', ' ', '#'])
+        .starts_with('0');
     let digits = spec.trim_start_matches(['-', '+', ' ', '#', '0']);
     let (width, precision) = match digits.split_once('.') {
         Some((w, p)) => (w, Some(p.parse().unwrap_or(0))),
         None => (digits, None),
     };
-    (left, zero, width.parse().unwrap_or(0).min(1000), precision.map(|p: usize| p.min(1000)))
+    (
+        left,
+        zero,
+        width.parse().unwrap_or(0).min(1000),
+        precision.map(|p: usize| p.min(1000)),
+    )
 }
 
 fn pad_text(text: &str, spec: &str) -> String {
@@ -159,7 +171,11 @@ fn format_number(value: f64, conv: char, spec: &str) -> String {
         'g' => format!("{value}"),
         _ => format!("{int}"),
     };
-    let text = if spec.contains('+') && value >= 0.0 { format!("+{text}") } else { text };
+    let text = if spec.contains('+') && value >= 0.0 {
+        format!("+{text}")
+    } else {
+        text
+    };
     pad(&text, width, left, zero && !left)
 }
 
@@ -171,8 +187,14 @@ mod tests {
     fn formats() {
         assert_eq!(ok("printf", &["%s-%d\\n", "a", "5"], ""), "a-5\n");
         assert_eq!(ok("printf", &["%s\\n", "a", "b"], ""), "a\nb\n");
-        assert_eq!(ok("printf", &["[%5s|%-3s|%03d]", "ab", "c", "7"], ""), "[   ab|c  |007]");
-        assert_eq!(ok("printf", &["%.2f %x %%", "3.14159", "255"], ""), "3.14 ff %");
+        assert_eq!(
+            ok("printf", &["[%5s|%-3s|%03d]", "ab", "c", "7"], ""),
+            "[   ab|c  |007]"
+        );
+        assert_eq!(
+            ok("printf", &["%.2f %x %%", "3.14159", "255"], ""),
+            "3.14 ff %"
+        );
         assert_eq!(ok("printf", &["no newline"], ""), "no newline");
         assert_eq!(ok("printf", &["%s|"], ""), "|");
     }

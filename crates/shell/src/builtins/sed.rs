@@ -9,7 +9,11 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub(crate) enum SedError {
     #[error("-e expression #{expr}, char {pos}: {kind}")]
-    Script { expr: usize, pos: usize, kind: ScriptError },
+    Script {
+        expr: usize,
+        pos: usize,
+        kind: ScriptError,
+    },
     #[error("no input files")]
     NoInputFiles,
 }
@@ -52,7 +56,13 @@ enum Piece {
 }
 
 enum Action {
-    Substitute { re: Regex, replacement: Vec<Piece>, global: bool, nth: usize, print: bool },
+    Substitute {
+        re: Regex,
+        replacement: Vec<Piece>,
+        global: bool,
+        nth: usize,
+        print: bool,
+    },
     Delete,
     Print,
     Quit,
@@ -86,7 +96,11 @@ impl ScriptParser<'_> {
     }
 
     fn error(&self, kind: ScriptError) -> SedError {
-        SedError::Script { expr: self.expr, pos: self.pos, kind }
+        SedError::Script {
+            expr: self.expr,
+            pos: self.pos,
+            kind,
+        }
     }
 
     fn skip_blanks(&mut self) {
@@ -108,9 +122,7 @@ impl ScriptParser<'_> {
             self.skip_blanks();
             match self.peek() {
                 None | Some(';' | '\n') => {}
-                Some('#') => {
-                    while self.next().is_some_and(|c| c != '\n') {}
-                }
+                Some('#') => while self.next().is_some_and(|c| c != '\n') {},
                 Some(_) => {
                     self.next();
                     return Err(self.error(ScriptError::ExtraCharacters));
@@ -145,13 +157,20 @@ impl ScriptParser<'_> {
             Some('p') => Action::Print,
             Some('q') => Action::Quit,
             Some('=') => Action::LineNumber,
-            Some(c @ ('a' | 'i' | 'c' | 'y' | 'n' | 'N' | 'D' | 'P' | 'h' | 'H' | 'g' | 'G' | 'x'
-            | 'b' | 't' | 'T' | ':' | '{' | '}' | 'r' | 'w' | 'l' | 'e' | 'z' | 'Q' | 'F')) => {
+            Some(
+                c @ ('a' | 'i' | 'c' | 'y' | 'n' | 'N' | 'D' | 'P' | 'h' | 'H' | 'g' | 'G' | 'x'
+                | 'b' | 't' | 'T' | ':' | '{' | '}' | 'r' | 'w' | 'l' | 'e' | 'z' | 'Q' | 'F'),
+            ) => {
                 return Err(self.error(ScriptError::UnsupportedCommand(c)));
             }
             Some(c) => return Err(self.error(ScriptError::UnknownCommand(c))),
         };
-        Ok(Command { from, to, negate, action })
+        Ok(Command {
+            from,
+            to,
+            negate,
+            action,
+        })
     }
 
     fn address(&mut self) -> Result<Option<Address>, SedError> {
@@ -257,7 +276,13 @@ impl ScriptParser<'_> {
         }) {
             return Err(self.error(ScriptError::InvalidReference(n)));
         }
-        Ok(Action::Substitute { re, replacement, global, nth, print })
+        Ok(Action::Substitute {
+            re,
+            replacement,
+            global,
+            nth,
+            print,
+        })
     }
 }
 
@@ -292,14 +317,26 @@ pub(crate) fn sed(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let opts = parse_opts(
         args,
         "nEre:isuz",
-        &[("quiet", 'n'), ("silent", 'n'), ("regexp-extended", 'E'), ("expression", 'e'), ("in-place", 'i')],
+        &[
+            ("quiet", 'n'),
+            ("silent", 'n'),
+            ("regexp-extended", 'E'),
+            ("expression", 'e'),
+            ("in-place", 'i'),
+        ],
     )?;
-    let flavor = if opts.has('E') || opts.has('r') { Flavor::Extended } else { Flavor::Basic };
+    let flavor = if opts.has('E') || opts.has('r') {
+        Flavor::Extended
+    } else {
+        Flavor::Basic
+    };
     let mut operands = opts.operands.iter();
     let expressions: Vec<String> = if opts.has('e') {
         opts.values('e').map(str::to_string).collect()
     } else {
-        vec![operands.next().cloned().ok_or(UtilError::Usage("usage: sed [OPTION]... {script} [FILE]..."))?]
+        vec![operands.next().cloned().ok_or(UtilError::Usage(
+            "usage: sed [OPTION]... {script} [FILE]...",
+        ))?]
     };
     let mut commands = Vec::new();
     for (i, expression) in expressions.iter().enumerate() {
@@ -394,7 +431,13 @@ impl Command {
     }
 }
 
-fn substitute(line: &str, re: &Regex, replacement: &[Piece], global: bool, nth: usize) -> Option<String> {
+fn substitute(
+    line: &str,
+    re: &Regex,
+    replacement: &[Piece],
+    global: bool,
+    nth: usize,
+) -> Option<String> {
     let mut result = String::new();
     let mut last = 0;
     let mut replaced = false;
@@ -442,7 +485,13 @@ fn run_script(commands: &[Command], input: &str, quiet: bool) -> String {
                 continue;
             }
             match &command.action {
-                Action::Substitute { re, replacement, global, nth, print } => {
+                Action::Substitute {
+                    re,
+                    replacement,
+                    global,
+                    nth,
+                    print,
+                } => {
                     if let Some(new) = substitute(&line, re, replacement, *global, *nth) {
                         line = new;
                         if *print {
@@ -484,13 +533,19 @@ mod tests {
 
     #[test]
     fn substitutions() {
-        assert_eq!(ok("sed", &["s/ .*//"], "kube-proxy-abc 1/1 Running\n"), "kube-proxy-abc\n");
+        assert_eq!(
+            ok("sed", &["s/ .*//"], "kube-proxy-abc 1/1 Running\n"),
+            "kube-proxy-abc\n"
+        );
         assert_eq!(ok("sed", &["s/a/b/"], "aaa\n"), "baa\n");
         assert_eq!(ok("sed", &["s/a/b/g"], "aaa\n"), "bbb\n");
         assert_eq!(ok("sed", &["s/a/b/2"], "aaa\n"), "aba\n");
         assert_eq!(ok("sed", &["s|/|:|g"], "a/b/c\n"), "a:b:c\n");
         assert_eq!(ok("sed", &["s/#/x/"], "a#b\n"), "axb\n");
-        assert_eq!(ok("sed", &["s/\\(a\\)\\(b\\)/\\2\\1[&]/"], "ab\n"), "ba[ab]\n");
+        assert_eq!(
+            ok("sed", &["s/\\(a\\)\\(b\\)/\\2\\1[&]/"], "ab\n"),
+            "ba[ab]\n"
+        );
         assert_eq!(ok("sed", &["-E", "s/(a+)/<\\1>/"], "xaay\n"), "x<aa>y\n");
         assert_eq!(ok("sed", &["s/A/b/gI"], "aA\n"), "bb\n");
         assert_eq!(ok("sed", &["s/x/\\n/"], "axb"), "a\nb");
@@ -518,11 +573,23 @@ mod tests {
     #[test]
     fn errors() {
         let r = run("sed", &["s/a/b"], "");
-        assert_eq!(r.stderr, "sed: -e expression #1, char 5: unterminated `s' command\n");
+        assert_eq!(
+            r.stderr,
+            "sed: -e expression #1, char 5: unterminated `s' command\n"
+        );
         assert_eq!(r.status, 1);
-        assert_eq!(run("sed", &["k"], "").stderr, "sed: -e expression #1, char 1: unknown command: `k'\n");
-        assert_eq!(run("sed", &["s/a/b/z"], "").stderr, "sed: -e expression #1, char 7: unknown option to `s'\n");
-        assert_eq!(run("sed", &["s/a/\\1/"], "").stderr, "sed: -e expression #1, char 7: invalid reference \\1 on `s' command's RHS\n");
+        assert_eq!(
+            run("sed", &["k"], "").stderr,
+            "sed: -e expression #1, char 1: unknown command: `k'\n"
+        );
+        assert_eq!(
+            run("sed", &["s/a/b/z"], "").stderr,
+            "sed: -e expression #1, char 7: unknown option to `s'\n"
+        );
+        assert_eq!(
+            run("sed", &["s/a/\\1/"], "").stderr,
+            "sed: -e expression #1, char 7: invalid reference \\1 on `s' command's RHS\n"
+        );
         assert!(run("sed", &["y/a/b/"], "").stderr.contains("not supported"));
         assert_eq!(run("sed", &[], "").status, 1);
     }
@@ -534,8 +601,14 @@ mod tests {
         let r = run_with(&mut fs, "sed", &["-i", "s/1/3/", "d.yaml"], "");
         assert_eq!((r.stdout.as_str(), r.status), ("", 0));
         assert_eq!(fs.read("d.yaml"), Some("replicas: 3\n"));
-        assert_eq!(run_with(&mut fs, "sed", &["p", "d.yaml"], "").stdout, "replicas: 3\nreplicas: 3\n");
+        assert_eq!(
+            run_with(&mut fs, "sed", &["p", "d.yaml"], "").stdout,
+            "replicas: 3\nreplicas: 3\n"
+        );
         let r = run_with(&mut fs, "sed", &["p", "nope"], "");
-        assert_eq!((r.stderr.as_str(), r.status), ("sed: can't read nope: No such file or directory\n", 2));
+        assert_eq!(
+            (r.stderr.as_str(), r.status),
+            ("sed: can't read nope: No such file or directory\n", 2)
+        );
     }
 }

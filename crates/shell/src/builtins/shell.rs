@@ -8,7 +8,13 @@ use crate::limits::MAX_XARGS_COMMANDS;
 use crate::output::Output;
 
 /// Runs shell builtin `name`, or returns `None` if it is not one.
-pub(crate) fn run(exec: &mut Exec, name: &str, args: &[String], stdin: &str, out: &mut Output) -> Option<i32> {
+pub(crate) fn run(
+    exec: &mut Exec,
+    name: &str,
+    args: &[String],
+    stdin: &str,
+    out: &mut Output,
+) -> Option<i32> {
     Some(match name {
         "true" | ":" => 0,
         "false" => 1,
@@ -35,8 +41,11 @@ pub(crate) fn run(exec: &mut Exec, name: &str, args: &[String], stdin: &str, out
         "command" => command(exec, args, stdin, out),
         "type" => describe(exec, args, out, Style::Type),
         "which" => describe(exec, args, out, Style::Which),
-        "exit" | "logout" | "history" | "set" | "exec" | "alias" | "read" | "trap" | "wait" | "jobs" => {
-            out.err(&format!("sh: {name}: not supported in the kubeplay shell\n"));
+        "exit" | "logout" | "history" | "set" | "exec" | "alias" | "read" | "trap" | "wait"
+        | "jobs" => {
+            out.err(&format!(
+                "sh: {name}: not supported in the kubeplay shell\n"
+            ));
             1
         }
         _ => return None,
@@ -104,7 +113,9 @@ fn export(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {
             status = 1;
             continue;
         }
-        let value = value.or_else(|| exec.shell.variable(name).map(str::to_string)).unwrap_or_default();
+        let value = value
+            .or_else(|| exec.shell.variable(name).map(str::to_string))
+            .unwrap_or_default();
         exec.shell.set_var(name, value, true);
     }
     status
@@ -116,7 +127,10 @@ fn duration_ms(text: &str) -> Option<u64> {
         Some((i, c @ ('s' | 'm' | 'h' | 'd'))) => (text.get(..i)?, c),
         _ => (text, 's'),
     };
-    let seconds: f64 = number.parse().ok().filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
+    let seconds: f64 = number
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
     let factor = match unit {
         'm' => 60.0,
         'h' => 3600.0,
@@ -171,7 +185,11 @@ fn xargs(exec: &mut Exec, args: &[String], stdin: &str, out: &mut Output) -> i32
     let mut rest = args;
     while let Some((flag, tail)) = rest.split_first() {
         let value = |inline: &str, tail: &[String]| -> Option<(String, usize)> {
-            if inline.is_empty() { tail.first().map(|v| (v.clone(), 1)) } else { Some((inline.to_string(), 0)) }
+            if inline.is_empty() {
+                tail.first().map(|v| (v.clone(), 1))
+            } else {
+                Some((inline.to_string(), 0))
+            }
         };
         let (parsed, skip) = if let Some(n) = flag.strip_prefix("-n") {
             match value(n, tail) {
@@ -208,33 +226,57 @@ fn xargs(exec: &mut Exec, args: &[String], stdin: &str, out: &mut Output) -> i32
             break;
         };
         if !parsed {
-            out.err(&format!("xargs: option requires an argument -- '{}'\n", flag.get(1..2).unwrap_or("")));
+            out.err(&format!(
+                "xargs: option requires an argument -- '{}'\n",
+                flag.get(1..2).unwrap_or("")
+            ));
             return 1;
         }
         rest = tail.get(skip..).unwrap_or_default();
     }
-    let command: Vec<String> = if rest.is_empty() { vec!["echo".to_string()] } else { rest.to_vec() };
+    let command: Vec<String> = if rest.is_empty() {
+        vec!["echo".to_string()]
+    } else {
+        rest.to_vec()
+    };
     let batches: Vec<Vec<String>> = match &replace {
         Some(pattern) => stdin
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
-            .map(|line| command.iter().map(|a| a.replace(pattern.as_str(), line)).collect())
+            .map(|line| {
+                command
+                    .iter()
+                    .map(|a| a.replace(pattern.as_str(), line))
+                    .collect()
+            })
             .collect(),
         None => {
             let words: Vec<String> = stdin.split_whitespace().map(str::to_string).collect();
             if words.is_empty() {
-                if no_run_if_empty { Vec::new() } else { vec![command.clone()] }
+                if no_run_if_empty {
+                    Vec::new()
+                } else {
+                    vec![command.clone()]
+                }
             } else {
                 words
                     .chunks(per_command.unwrap_or(usize::MAX))
-                    .map(|chunk| command.iter().cloned().chain(chunk.iter().cloned()).collect())
+                    .map(|chunk| {
+                        command
+                            .iter()
+                            .cloned()
+                            .chain(chunk.iter().cloned())
+                            .collect()
+                    })
                     .collect()
             }
         }
     };
     if batches.len() > MAX_XARGS_COMMANDS {
-        out.err(&format!("xargs: too many commands to run (limit {MAX_XARGS_COMMANDS})\n"));
+        out.err(&format!(
+            "xargs: too many commands to run (limit {MAX_XARGS_COMMANDS})\n"
+        ));
         return 1;
     }
     let mut status = 0;
@@ -255,7 +297,12 @@ fn xargs(exec: &mut Exec, args: &[String], stdin: &str, out: &mut Output) -> i32
 /// `command -v NAME` prints how NAME would be found; `command NAME ARGS` just runs it.
 fn command(exec: &mut Exec, args: &[String], stdin: &str, out: &mut Output) -> i32 {
     match args.first().map(String::as_str) {
-        Some("-v" | "-V") => describe(exec, args.get(1..).unwrap_or_default(), out, Style::CommandV),
+        Some("-v" | "-V") => describe(
+            exec,
+            args.get(1..).unwrap_or_default(),
+            out,
+            Style::CommandV,
+        ),
         Some(_) => match exec.nested("command", |exec| exec.dispatch(args, stdin, out)) {
             Ok(status) => status,
             Err(error) => {

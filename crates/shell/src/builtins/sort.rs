@@ -10,11 +10,19 @@ struct Key {
 }
 
 fn parse_key(spec: &str) -> Result<Key, UtilError> {
-    let invalid = || UtilError::Message(format!("invalid number at field start: invalid count at start of '{spec}'"));
+    let invalid = || {
+        UtilError::Message(format!(
+            "invalid number at field start: invalid count at start of '{spec}'"
+        ))
+    };
     let field = |s: &str| -> Result<usize, UtilError> {
         // Character offsets and per-key options (`-k2n`) are accepted and ignored.
         let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(invalid)
+        digits
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(invalid)
     };
     let (start, end) = match spec.split_once(',') {
         Some((s, e)) => (field(s)?, Some(field(e)?)),
@@ -52,9 +60,13 @@ fn key_text<'a>(line: &'a str, key: &Key, sep: Option<char>) -> &'a str {
             bounds.push((start, line.len()));
         }
     }
-    let Some(&(from, _)) = bounds.get(key.start - 1) else { return "" };
+    let Some(&(from, _)) = bounds.get(key.start - 1) else {
+        return "";
+    };
     let to = match key.end {
-        Some(end) => bounds.get(end.max(key.start) - 1).map_or(line.len(), |b| b.1),
+        Some(end) => bounds
+            .get(end.max(key.start) - 1)
+            .map_or(line.len(), |b| b.1),
         None => line.len(),
     };
     line.get(from..to).unwrap_or("")
@@ -78,7 +90,13 @@ pub(crate) fn sort(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let opts = parse_opts(
         args,
         "rnufbk:t:sh",
-        &[("reverse", 'r'), ("numeric-sort", 'n'), ("unique", 'u'), ("ignore-case", 'f'), ("key", 'k')],
+        &[
+            ("reverse", 'r'),
+            ("numeric-sort", 'n'),
+            ("unique", 'u'),
+            ("ignore-case", 'f'),
+            ("key", 'k'),
+        ],
     )?;
     let key = opts.value('k').map(parse_key).transpose()?;
     let sep = match opts.value('t') {
@@ -96,7 +114,9 @@ pub(crate) fn sort(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
             None => (a, b),
         };
         if numeric_sort {
-            numeric(ka).partial_cmp(&numeric(kb)).unwrap_or(Ordering::Equal)
+            numeric(ka)
+                .partial_cmp(&numeric(kb))
+                .unwrap_or(Ordering::Equal)
         } else if fold {
             ka.to_lowercase().cmp(&kb.to_lowercase())
         } else if opts.has('b') {
@@ -109,8 +129,16 @@ pub(crate) fn sort(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     rows.sort_by(|a, b| {
         let ordering = compare_keys(a, b);
         // Like GNU sort, equal keys fall back to comparing whole lines (unless -s).
-        let ordering = if ordering == Ordering::Equal && !stable && !opts.has('u') { a.cmp(b) } else { ordering };
-        if opts.has('r') { ordering.reverse() } else { ordering }
+        let ordering = if ordering == Ordering::Equal && !stable && !opts.has('u') {
+            a.cmp(b)
+        } else {
+            ordering
+        };
+        if opts.has('r') {
+            ordering.reverse()
+        } else {
+            ordering
+        }
     });
     if opts.has('u') {
         rows.dedup_by(|a, b| compare_keys(a, b) == Ordering::Equal);
@@ -125,16 +153,37 @@ pub(crate) fn sort(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
 }
 
 pub(crate) fn uniq(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
-    let opts = parse_opts(args, "cduif:", &[("count", 'c'), ("repeated", 'd'), ("unique", 'u'), ("ignore-case", 'i')])?;
-    let skip = opts.value('f').map(|f| parse_count(f, "number of fields to skip")).transpose()?.unwrap_or(0);
+    let opts = parse_opts(
+        args,
+        "cduif:",
+        &[
+            ("count", 'c'),
+            ("repeated", 'd'),
+            ("unique", 'u'),
+            ("ignore-case", 'i'),
+        ],
+    )?;
+    let skip = opts
+        .value('f')
+        .map(|f| parse_count(f, "number of fields to skip"))
+        .transpose()?
+        .unwrap_or(0);
     let input = match opts.operands.first() {
         Some(name) => super::read_input(name, io)?,
         None => io.stdin.to_string(),
     };
     let key = |line: &str| -> String {
-        let rest = line.split_whitespace().skip(skip).collect::<Vec<_>>().join(" ");
+        let rest = line
+            .split_whitespace()
+            .skip(skip)
+            .collect::<Vec<_>>()
+            .join(" ");
         let rest = if skip == 0 { line.to_string() } else { rest };
-        if opts.has('i') { rest.to_lowercase() } else { rest }
+        if opts.has('i') {
+            rest.to_lowercase()
+        } else {
+            rest
+        }
     };
     let mut groups: Vec<(&str, usize)> = Vec::new();
     for line in lines(&input) {
@@ -169,9 +218,18 @@ mod tests {
         assert_eq!(ok("sort", &["-r"], "b\na\nc\n"), "c\nb\na\n");
         assert_eq!(ok("sort", &["-n"], "10\n9\n-1\nx\n"), "-1\nx\n9\n10\n");
         assert_eq!(ok("sort", &["-u"], "b\na\nb\n"), "a\nb\n");
-        assert_eq!(ok("sort", &["-k", "2"], "a 3\nb 1\nc 2\n"), "b 1\nc 2\na 3\n");
-        assert_eq!(ok("sort", &["-k2,2", "-n", "-r"], "a 3 x\nb 10 y\nc 2 z\n"), "b 10 y\na 3 x\nc 2 z\n");
-        assert_eq!(ok("sort", &["-t", ":", "-k", "2"], "a:z\nb:y\n"), "b:y\na:z\n");
+        assert_eq!(
+            ok("sort", &["-k", "2"], "a 3\nb 1\nc 2\n"),
+            "b 1\nc 2\na 3\n"
+        );
+        assert_eq!(
+            ok("sort", &["-k2,2", "-n", "-r"], "a 3 x\nb 10 y\nc 2 z\n"),
+            "b 10 y\na 3 x\nc 2 z\n"
+        );
+        assert_eq!(
+            ok("sort", &["-t", ":", "-k", "2"], "a:z\nb:y\n"),
+            "b:y\na:z\n"
+        );
         assert_eq!(ok("sort", &["-nk2"], "a 3\nb 1\n"), "b 1\na 3\n");
         assert_eq!(ok("sort", &[], "B\na\n"), "B\na\n");
         assert_eq!(run("sort", &["-k", "x"], "").status, 1);

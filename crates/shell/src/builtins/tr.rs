@@ -34,8 +34,15 @@ fn expand_set(set: &str) -> Result<Vec<char>, UtilError> {
                     "alnum" => ('0'..='9').chain('A'..='Z').chain('a'..='z').collect(),
                     "space" => vec![' ', '\t', '\n', '\r', '\u{b}', '\u{c}'],
                     "blank" => vec![' ', '\t'],
-                    "punct" => (0u8..128).map(char::from).filter(char::is_ascii_punctuation).collect(),
-                    _ => return Err(UtilError::Message(format!("invalid character class '{name}'"))),
+                    "punct" => (0u8..128)
+                        .map(char::from)
+                        .filter(char::is_ascii_punctuation)
+                        .collect(),
+                    _ => {
+                        return Err(UtilError::Message(format!(
+                            "invalid character class '{name}'"
+                        )));
+                    }
                 };
                 for _ in 0..end + 2 {
                     iter.next();
@@ -77,7 +84,9 @@ pub(crate) fn tr(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     let set1 = expand_set(opts.operands.first().ok_or(UtilError::MissingOperand)?)?;
     let set2 = opts.operands.get(1).map(|s| expand_set(s)).transpose()?;
     if opts.operands.len() > 2 {
-        return Err(UtilError::ExtraOperand(opts.operands.get(2).cloned().unwrap_or_default()));
+        return Err(UtilError::ExtraOperand(
+            opts.operands.get(2).cloned().unwrap_or_default(),
+        ));
     }
     let delete = opts.has('d');
     let squeeze = opts.has('s');
@@ -89,7 +98,9 @@ pub(crate) fn tr(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     }
     let translate = |c: char| -> char {
         match (&set2, set1.iter().position(|x| *x == c)) {
-            (Some(to), Some(i)) if !delete && !to.is_empty() => *to.get(i).or(to.last()).unwrap_or(&c),
+            (Some(to), Some(i)) if !delete && !to.is_empty() => {
+                *to.get(i).or(to.last()).unwrap_or(&c)
+            }
             _ => c,
         }
     };
@@ -134,7 +145,10 @@ mod tests {
     #[test]
     fn errors() {
         assert_eq!(run("tr", &[], "").stderr, "tr: missing operand\n");
-        assert_eq!(run("tr", &["a"], "").stderr, "tr: missing operand after 'a'\n");
+        assert_eq!(
+            run("tr", &["a"], "").stderr,
+            "tr: missing operand after 'a'\n"
+        );
         assert_eq!(run("tr", &["[:nope:]", "x"], "").status, 1);
     }
 }

@@ -4,8 +4,20 @@
 use super::{Io, UtilError, parse_opts, read_inputs};
 
 pub(crate) fn wc(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
-    let opts = parse_opts(args, "lwcm", &[("lines", 'l'), ("words", 'w'), ("bytes", 'c'), ("chars", 'm')])?;
-    let mut selected: Vec<char> = ['l', 'w', 'm', 'c'].into_iter().filter(|c| opts.has(*c)).collect();
+    let opts = parse_opts(
+        args,
+        "lwcm",
+        &[
+            ("lines", 'l'),
+            ("words", 'w'),
+            ("bytes", 'c'),
+            ("chars", 'm'),
+        ],
+    )?;
+    let mut selected: Vec<char> = ['l', 'w', 'm', 'c']
+        .into_iter()
+        .filter(|c| opts.has(*c))
+        .collect();
     if selected.is_empty() {
         selected = vec!['l', 'w', 'c'];
     }
@@ -15,7 +27,10 @@ pub(crate) fn wc(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
         .map(|(name, text)| {
             let lines = text.matches('\n').count();
             let words = text.split_whitespace().count();
-            (name.clone(), [lines, words, text.chars().count(), text.len()])
+            (
+                name.clone(),
+                [lines, words, text.chars().count(), text.len()],
+            )
         })
         .collect();
     let mut total = [0usize; 4];
@@ -44,8 +59,10 @@ pub(crate) fn wc(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     }
     let mut output = String::new();
     for (name, c) in rows {
-        let fields: Vec<String> =
-            selected.iter().map(|s| format!("{:>width$}", c.get(index(*s)).copied().unwrap_or(0))).collect();
+        let fields: Vec<String> = selected
+            .iter()
+            .map(|s| format!("{:>width$}", c.get(index(*s)).copied().unwrap_or(0)))
+            .collect();
         output.push_str(&fields.join(" "));
         if !opts.operands.is_empty() {
             output.push(' ');
@@ -65,7 +82,10 @@ mod tests {
     #[test]
     fn counts() {
         let text = "a b c\nd e f\ng h i jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj\n";
-        assert_eq!(ok("wc", &[], "one two\nthree\n"), "      2       3      14\n");
+        assert_eq!(
+            ok("wc", &[], "one two\nthree\n"),
+            "      2       3      14\n"
+        );
         assert_eq!(ok("wc", &["-l"], text), "3\n");
         assert_eq!(ok("wc", &["-w"], text), "10\n");
         assert_eq!(ok("wc", &["-c"], "héllo"), "6\n");
@@ -80,6 +100,9 @@ mod tests {
         let _ = fs.write("b", "z\n");
         assert_eq!(run_with(&mut fs, "wc", &["-l", "a"], "").stdout, "1 a\n");
         assert_eq!(run_with(&mut fs, "wc", &["a"], "").stdout, "1 2 4 a\n");
-        assert_eq!(run_with(&mut fs, "wc", &["-l", "a", "b"], "").stdout, "1 a\n1 b\n2 total\n");
+        assert_eq!(
+            run_with(&mut fs, "wc", &["-l", "a", "b"], "").stdout,
+            "1 a\n1 b\n2 total\n"
+        );
     }
 }

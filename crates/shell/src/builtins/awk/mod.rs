@@ -110,7 +110,13 @@ fn format_number(n: f64) -> String {
         return format!("{}", n as i64);
     }
     if !n.is_finite() {
-        return if n.is_nan() { "nan".into() } else if n > 0.0 { "inf".into() } else { "-inf".into() };
+        return if n.is_nan() {
+            "nan".into()
+        } else if n > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        };
     }
     let exponent = n.abs().log10().floor() as i32;
     if !(-4..6).contains(&exponent) {
@@ -118,7 +124,11 @@ fn format_number(n: f64) -> String {
         let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
         let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
         let exp: i32 = exp.parse().unwrap_or(0);
-        return format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+        return format!(
+            "{mantissa}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        );
     }
     let decimals = (5 - exponent).max(0) as usize;
     let text = format!("{n:.decimals$}");
@@ -146,12 +156,18 @@ impl Runtime {
         match name {
             "NR" | "FNR" => Value::Num(self.nr as f64),
             "NF" => Value::Num(self.fields.len().saturating_sub(1) as f64),
-            _ => self.vars.get(name).cloned().unwrap_or(Value::StrNum(String::new())),
+            _ => self
+                .vars
+                .get(name)
+                .cloned()
+                .unwrap_or(Value::StrNum(String::new())),
         }
     }
 
     fn special(&self, name: &str, default: &str) -> String {
-        self.vars.get(name).map_or_else(|| default.to_string(), Value::text)
+        self.vars
+            .get(name)
+            .map_or_else(|| default.to_string(), Value::text)
     }
 
     fn set_record(&mut self, line: &str) {
@@ -160,7 +176,13 @@ impl Runtime {
         if fs == " " {
             fields.extend(line.split_whitespace().map(str::to_string));
         } else if !line.is_empty() {
-            let single = if fs == "\\t" { Some('\t') } else if fs.chars().count() == 1 { fs.chars().next() } else { None };
+            let single = if fs == "\\t" {
+                Some('\t')
+            } else if fs.chars().count() == 1 {
+                fs.chars().next()
+            } else {
+                None
+            };
             match single {
                 Some(c) => fields.extend(line.split(c).map(str::to_string)),
                 None => match self.regex(&fs) {
@@ -223,7 +245,9 @@ impl Runtime {
         Ok(match expr {
             Expr::Num(n) => Value::Num(*n),
             Expr::Str(s) => Value::Str(s.clone()),
-            Expr::Regex(re) => Value::Num(f64::from(u8::from(re.is_match(self.fields.first().map_or("", |s| s))))),
+            Expr::Regex(re) => Value::Num(f64::from(u8::from(
+                re.is_match(self.fields.first().map_or("", |s| s)),
+            ))),
             Expr::Field(index) => {
                 let index = self.eval(index)?.num();
                 self.field(index)
@@ -238,7 +262,11 @@ impl Runtime {
                 self.assign(target, value.clone())?;
                 value
             }
-            Expr::IncDec { target, delta, prefix } => {
+            Expr::IncDec {
+                target,
+                delta,
+                prefix,
+            } => {
                 let old = self.eval(target)?.num();
                 self.assign(target, Value::Num(old + delta))?;
                 Value::Num(if *prefix { old + delta } else { old })
@@ -262,7 +290,11 @@ impl Runtime {
                     _ => ordering.is_ne(),
                 })
             }
-            Expr::Match { negate, subject, pattern } => {
+            Expr::Match {
+                negate,
+                subject,
+                pattern,
+            } => {
                 let subject = self.eval(subject)?.text();
                 let re = self.pattern_regex(pattern)?;
                 bool_value(re.is_match(&subject) != *negate)
@@ -308,28 +340,47 @@ impl Runtime {
         let num = |i: usize| values.get(i).map_or(0.0, Value::num);
         Ok(match name {
             "length" => {
-                let s = if values.is_empty() { self.fields.first().cloned().unwrap_or_default() } else { text(0) };
+                let s = if values.is_empty() {
+                    self.fields.first().cloned().unwrap_or_default()
+                } else {
+                    text(0)
+                };
                 Value::Num(s.chars().count() as f64)
             }
             "substr" => {
                 let s: Vec<char> = text(0).chars().collect();
                 // awk positions are 1-based and rounded; out-of-range parts are clipped.
                 let start = num(1).round();
-                let end = if values.len() > 2 { start + num(2).round() } else { f64::INFINITY };
+                let end = if values.len() > 2 {
+                    start + num(2).round()
+                } else {
+                    f64::INFINITY
+                };
                 let from = start.max(1.0) as usize - 1;
                 let to = (end.min(s.len() as f64 + 1.0).max(1.0) as usize).saturating_sub(1);
-                Value::Str(s.get(from..to.max(from)).unwrap_or_default().iter().collect())
+                Value::Str(
+                    s.get(from..to.max(from))
+                        .unwrap_or_default()
+                        .iter()
+                        .collect(),
+                )
             }
             "index" => {
                 let (s, t) = (text(0), text(1));
-                Value::Num(s.find(&t).map_or(0, |i| s.get(..i).unwrap_or("").chars().count() + 1) as f64)
+                Value::Num(
+                    s.find(&t)
+                        .map_or(0, |i| s.get(..i).unwrap_or("").chars().count() + 1)
+                        as f64,
+                )
             }
             "toupper" => Value::Str(text(0).to_uppercase()),
             "tolower" => Value::Str(text(0).to_lowercase()),
             "int" => Value::Num(num(0).trunc()),
             "sprintf" => {
                 let strings: Vec<String> = values.iter().map(Value::text).collect();
-                let (format, mut rest) = strings.split_first().map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
+                let (format, mut rest) = strings
+                    .split_first()
+                    .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
                 let mut out = String::new();
                 render(format, &mut rest, &mut out, &mut Vec::new());
                 Value::Str(out)
@@ -341,7 +392,9 @@ impl Runtime {
     /// `sub(re, repl[, target])` / `gsub(…)`: replaces in `target` (default `$0`), returns the count.
     fn substitute(&mut self, global: bool, args: &[Expr]) -> Result<Value, AwkError> {
         let (Some(pattern), Some(replacement)) = (args.first(), args.get(1)) else {
-            return Err(AwkError::Syntax("sub/gsub need a regex and a replacement".into()));
+            return Err(AwkError::Syntax(
+                "sub/gsub need a regex and a replacement".into(),
+            ));
         };
         let default_target = Expr::Field(Box::new(Expr::Num(0.0)));
         let target = args.get(2).unwrap_or(&default_target);
@@ -402,7 +455,9 @@ impl Runtime {
                     for arg in args {
                         strings.push(self.eval(arg)?.text());
                     }
-                    let (format, mut rest) = strings.split_first().map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
+                    let (format, mut rest) = strings
+                        .split_first()
+                        .map_or(("", &[][..]), |(f, r)| (f.as_str(), r));
                     let mut out = String::new();
                     render(format, &mut rest, &mut out, &mut Vec::new());
                     self.output.push_str(&out);
@@ -411,7 +466,11 @@ impl Runtime {
                     self.eval(expr)?;
                 }
                 Stmt::If(cond, then, otherwise) => {
-                    let branch = if self.eval(cond)?.truthy() { then } else { otherwise };
+                    let branch = if self.eval(cond)?.truthy() {
+                        then
+                    } else {
+                        otherwise
+                    };
                     match self.run(branch)? {
                         Flow::Normal => {}
                         flow => return Ok(flow),
@@ -450,8 +509,16 @@ fn arith(op: char, a: f64, b: f64) -> Result<f64, AwkError> {
     })
 }
 
+/// What the command line asks for.
+struct Invocation {
+    /// `-F` (as `FS`) and `-v` assignments, in order.
+    assignments: Vec<(String, String)>,
+    program: String,
+    files: Vec<String>,
+}
+
 /// Splits `-F`/`-v` options from the program and its files (options come first, as in awk).
-fn parse_args(args: &[String]) -> Result<(Vec<(String, String)>, String, Vec<String>), AwkError> {
+fn parse_args(args: &[String]) -> Result<Invocation, AwkError> {
     let mut assignments = Vec::new();
     let mut rest = args;
     while let Some((arg, tail)) = rest.split_first() {
@@ -474,7 +541,14 @@ fn parse_args(args: &[String]) -> Result<(Vec<(String, String)>, String, Vec<Str
             (inline, tail)
         };
         match flag {
-            'F' => assignments.push(("FS".to_string(), if value == "t" { "\t".to_string() } else { value.to_string() })),
+            'F' => assignments.push((
+                "FS".to_string(),
+                if value == "t" {
+                    "\t".to_string()
+                } else {
+                    value.to_string()
+                },
+            )),
             _ => {
                 let (name, value) = value.split_once('=').ok_or(AwkError::Usage)?;
                 assignments.push((name.to_string(), super::echo::unescape(value).0));
@@ -483,11 +557,19 @@ fn parse_args(args: &[String]) -> Result<(Vec<(String, String)>, String, Vec<Str
         rest = tail;
     }
     let (program, files) = rest.split_first().ok_or(AwkError::Usage)?;
-    Ok((assignments, program.clone(), files.to_vec()))
+    Ok(Invocation {
+        assignments,
+        program: program.clone(),
+        files: files.to_vec(),
+    })
 }
 
 pub(crate) fn awk(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
-    let (assignments, program, files) = parse_args(args)?;
+    let Invocation {
+        assignments,
+        program,
+        files,
+    } = parse_args(args)?;
     let rules = parse::parse(&program)?;
     let mut rt = Runtime {
         vars: HashMap::new(),
@@ -507,7 +589,12 @@ pub(crate) fn awk(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
 }
 
 /// Runs BEGIN rules, the main rules over every input line, then END rules.
-fn execute(rt: &mut Runtime, rules: &[Rule], files: &[String], io: &mut Io) -> Result<bool, AwkError> {
+fn execute(
+    rt: &mut Runtime,
+    rules: &[Rule],
+    files: &[String],
+    io: &mut Io,
+) -> Result<bool, AwkError> {
     let mut exiting = false;
     for rule in rules.iter().filter(|r| matches!(r.pattern, Pattern::Begin)) {
         if let Some(action) = &rule.action
@@ -517,7 +604,10 @@ fn execute(rt: &mut Runtime, rules: &[Rule], files: &[String], io: &mut Io) -> R
             break;
         }
     }
-    let main: Vec<&Rule> = rules.iter().filter(|r| matches!(r.pattern, Pattern::All | Pattern::Expr(_))).collect();
+    let main: Vec<&Rule> = rules
+        .iter()
+        .filter(|r| matches!(r.pattern, Pattern::All | Pattern::Expr(_)))
+        .collect();
     let has_end = rules.iter().any(|r| matches!(r.pattern, Pattern::End));
     let mut failed = false;
     if !exiting && (!main.is_empty() || has_end) {
@@ -566,7 +656,10 @@ mod tests {
 
     #[test]
     fn prints_fields() {
-        assert_eq!(ok("awk", &["{print $1}"], PODS), "NAME\nweb-1\nweb-2\ndb-0\n");
+        assert_eq!(
+            ok("awk", &["{print $1}"], PODS),
+            "NAME\nweb-1\nweb-2\ndb-0\n"
+        );
         assert_eq!(ok("awk", &["{print $1, $3}"], "a b c\n"), "a c\n");
         assert_eq!(ok("awk", &["{print $1 $3}"], "a b c\n"), "ac\n");
         assert_eq!(ok("awk", &["{print $NF}"], "a b c\n"), "c\n");
@@ -580,44 +673,134 @@ mod tests {
 
     #[test]
     fn patterns() {
-        assert_eq!(ok("awk", &["NR>1 {print $1}"], PODS), "web-1\nweb-2\ndb-0\n");
-        assert_eq!(ok("awk", &["/web/ {print}"], PODS), "web-1 1/1 Running 0\nweb-2 0/1 Pending 3\n");
+        assert_eq!(
+            ok("awk", &["NR>1 {print $1}"], PODS),
+            "web-1\nweb-2\ndb-0\n"
+        );
+        assert_eq!(
+            ok("awk", &["/web/ {print}"], PODS),
+            "web-1 1/1 Running 0\nweb-2 0/1 Pending 3\n"
+        );
         assert_eq!(ok("awk", &["/Pending/"], PODS), "web-2 0/1 Pending 3\n");
-        assert_eq!(ok("awk", &["$3 == \"Running\" {print $1}"], PODS), "web-1\ndb-0\n");
-        assert_eq!(ok("awk", &["$4 > 2 {print $1}"], PODS), "NAME\nweb-2\ndb-0\n");
-        assert_eq!(ok("awk", &["NR>1 && $4 > 2 {print $1}"], PODS), "web-2\ndb-0\n");
+        assert_eq!(
+            ok("awk", &["$3 == \"Running\" {print $1}"], PODS),
+            "web-1\ndb-0\n"
+        );
+        assert_eq!(
+            ok("awk", &["$4 > 2 {print $1}"], PODS),
+            "NAME\nweb-2\ndb-0\n"
+        );
+        assert_eq!(
+            ok("awk", &["NR>1 && $4 > 2 {print $1}"], PODS),
+            "web-2\ndb-0\n"
+        );
         assert_eq!(ok("awk", &["$1 ~ /^db/ {print $2}"], PODS), "1/1\n");
-        assert_eq!(ok("awk", &["$1 !~ \"web\""], PODS), "NAME READY STATUS RESTARTS\ndb-0 1/1 Running 12\n");
+        assert_eq!(
+            ok("awk", &["$1 !~ \"web\""], PODS),
+            "NAME READY STATUS RESTARTS\ndb-0 1/1 Running 12\n"
+        );
         assert_eq!(ok("awk", &["END {print NR}"], PODS), "4\n");
     }
 
     #[test]
     fn actions() {
-        assert_eq!(ok("awk", &["NR>1 {sum += $4} END {print sum}"], PODS), "15\n");
-        assert_eq!(ok("awk", &["BEGIN {print \"start\"} END {print \"n=\" NR}"], "a\n"), "start\nn=1\n");
-        assert_eq!(ok("awk", &["{printf \"%-6s|%d\\n\", $1, $2}"], "ab 7\n"), "ab    |7\n");
-        assert_eq!(ok("awk", &["{ if ($2 > 5) print $1; else print \"small\" }"], "a 9\nb 1\n"), "a\nsmall\n");
+        assert_eq!(
+            ok("awk", &["NR>1 {sum += $4} END {print sum}"], PODS),
+            "15\n"
+        );
+        assert_eq!(
+            ok(
+                "awk",
+                &["BEGIN {print \"start\"} END {print \"n=\" NR}"],
+                "a\n"
+            ),
+            "start\nn=1\n"
+        );
+        assert_eq!(
+            ok("awk", &["{printf \"%-6s|%d\\n\", $1, $2}"], "ab 7\n"),
+            "ab    |7\n"
+        );
+        assert_eq!(
+            ok(
+                "awk",
+                &["{ if ($2 > 5) print $1; else print \"small\" }"],
+                "a 9\nb 1\n"
+            ),
+            "a\nsmall\n"
+        );
         assert_eq!(ok("awk", &["{ $2 = \"X\"; print }"], "a b c\n"), "a X c\n");
         assert_eq!(ok("awk", &["{ n++ } END { print n+0 }"], ""), "0\n");
-        assert_eq!(ok("awk", &["{ gsub(/o/, \"0\"); print }"], "foo\n"), "f00\n");
-        assert_eq!(ok("awk", &["{ print length($1), toupper($1), substr($1, 2, 2) }"], "hello\n"), "5 HELLO el\n");
-        assert_eq!(ok("awk", &["BEGIN { print 1/3, 10/2, 2^10 }"], ""), "0.333333 5 1024\n");
-        assert_eq!(ok("awk", &["-v", "x=5", "BEGIN { print x * 2 }"], ""), "10\n");
-        assert_eq!(ok("awk", &["NR==2 { print; exit } END { print \"end\" }"], PODS), "web-1 1/1 Running 0\nend\n");
-        assert_eq!(ok("awk", &["{ print ($1 == \"a\") ? \"yes\" : \"no\" }"], "a\nb\n"), "yes\nno\n");
+        assert_eq!(
+            ok("awk", &["{ gsub(/o/, \"0\"); print }"], "foo\n"),
+            "f00\n"
+        );
+        assert_eq!(
+            ok(
+                "awk",
+                &["{ print length($1), toupper($1), substr($1, 2, 2) }"],
+                "hello\n"
+            ),
+            "5 HELLO el\n"
+        );
+        assert_eq!(
+            ok("awk", &["BEGIN { print 1/3, 10/2, 2^10 }"], ""),
+            "0.333333 5 1024\n"
+        );
+        assert_eq!(
+            ok("awk", &["-v", "x=5", "BEGIN { print x * 2 }"], ""),
+            "10\n"
+        );
+        assert_eq!(
+            ok(
+                "awk",
+                &["NR==2 { print; exit } END { print \"end\" }"],
+                PODS
+            ),
+            "web-1 1/1 Running 0\nend\n"
+        );
+        assert_eq!(
+            ok(
+                "awk",
+                &["{ print ($1 == \"a\") ? \"yes\" : \"no\" }"],
+                "a\nb\n"
+            ),
+            "yes\nno\n"
+        );
     }
 
     #[test]
     fn errors() {
         let r = run("awk", &["{ for (i=1;i<3;i++) print i }"], "x\n");
         assert_eq!(r.status, 2);
-        assert_eq!(r.stderr, "awk: cmd. line:1: loops are not supported in the kubeplay shell's awk\n");
-        assert!(run("awk", &["{print $1"], "").stderr.contains("syntax error"));
+        assert_eq!(
+            r.stderr,
+            "awk: cmd. line:1: loops are not supported in the kubeplay shell's awk\n"
+        );
+        assert!(
+            run("awk", &["{print $1"], "")
+                .stderr
+                .contains("syntax error")
+        );
         assert!(run("awk", &["{ a[1] = 2 }"], "").stderr.contains("arrays"));
-        assert!(run("awk", &["{ print > \"f\" }"], "").stderr.contains("redirections"));
-        assert_eq!(run("awk", &["BEGIN { print 1/0 }"], "").stderr, "awk: division by zero\n");
+        assert!(
+            run("awk", &["{ print > \"f\" }"], "")
+                .stderr
+                .contains("redirections")
+        );
+        assert_eq!(
+            run("awk", &["BEGIN { print 1/0 }"], "").stderr,
+            "awk: division by zero\n"
+        );
         assert_eq!(run("awk", &[], "").status, 2);
-        assert!(run("awk", &[&"!".repeat(5000)], "").stderr.contains("limit"));
-        assert!(run("awk", &[&"(".repeat(500)], "").stderr.contains("nested too deeply"));
+        assert!(
+            run("awk", &[&"!".repeat(5000)], "")
+                .stderr
+                .contains("limit")
+        );
+        assert!(
+            run("awk", &[&"(".repeat(500)], "")
+                .stderr
+                .contains("nested too deeply")
+        );
     }
 }

@@ -20,12 +20,15 @@ enum Tok {
 }
 
 const PUNCTS: &[&str] = &[
-    "&&", "||", "==", "!=", ">=", "<=", "!~", "++", "--", "+=", "-=", "*=", "/=", "%=", "^=", "{", "}",
-    "(", ")", ";", ",", "+", "-", "*", "/", "%", "^", "!", ">", "<", "~", "=", "?", ":", "[", "]", "|",
+    "&&", "||", "==", "!=", ">=", "<=", "!~", "++", "--", "+=", "-=", "*=", "/=", "%=", "^=", "{",
+    "}", "(", ")", ";", ",", "+", "-", "*", "/", "%", "^", "!", ">", "<", "~", "=", "?", ":", "[",
+    "]", "|",
 ];
 
-const FUNCTIONS: &[&str] =
-    &["length", "substr", "index", "toupper", "tolower", "sprintf", "int", "sub", "gsub", "split", "match"];
+const FUNCTIONS: &[&str] = &[
+    "length", "substr", "index", "toupper", "tolower", "sprintf", "int", "sub", "gsub", "split",
+    "match",
+];
 
 fn tokenize(src: &str) -> Result<Vec<Tok>, AwkError> {
     let chars: Vec<char> = src.chars().collect();
@@ -35,7 +38,13 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, AwkError> {
         // A `/` starts a regex unless it follows an operand (then it divides).
         let after_operand = matches!(
             tokens.last(),
-            Some(Tok::Num(_) | Tok::Str(_) | Tok::Ident(_) | Tok::Punct(")" | "]" | "++" | "--") | Tok::Dollar)
+            Some(
+                Tok::Num(_)
+                    | Tok::Str(_)
+                    | Tok::Ident(_)
+                    | Tok::Punct(")" | "]" | "++" | "--")
+                    | Tok::Dollar
+            )
         );
         match c {
             ' ' | '\t' | '\r' => i += 1,
@@ -78,7 +87,9 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, AwkError> {
                 i += 1;
                 loop {
                     match chars.get(i) {
-                        None | Some('\n') => return Err(AwkError::Syntax("unterminated regexp".into())),
+                        None | Some('\n') => {
+                            return Err(AwkError::Syntax("unterminated regexp".into()));
+                        }
                         Some('/') => break,
                         Some('\\') if chars.get(i + 1) == Some(&'/') => {
                             text.push('/');
@@ -102,13 +113,20 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, AwkError> {
                 tokens.push(Tok::Dollar);
                 i += 1;
             }
-            c if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 let start = i;
-                while chars.get(i).is_some_and(|c| c.is_ascii_digit() || *c == '.') {
+                while chars
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+                {
                     i += 1;
                 }
                 if chars.get(i).is_some_and(|c| *c == 'e' || *c == 'E')
-                    && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
+                    && chars
+                        .get(i + 1)
+                        .is_some_and(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
                 {
                     i += 2;
                     while chars.get(i).is_some_and(char::is_ascii_digit) {
@@ -116,20 +134,33 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, AwkError> {
                     }
                 }
                 let text: String = chars.get(start..i).unwrap_or_default().iter().collect();
-                let value = text.parse().map_err(|_| AwkError::Syntax(format!("bad number {text}")))?;
+                let value = text
+                    .parse()
+                    .map_err(|_| AwkError::Syntax(format!("bad number {text}")))?;
                 tokens.push(Tok::Num(value));
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 let start = i;
-                while chars.get(i).is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                while chars
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
                     i += 1;
                 }
                 let name: String = chars.get(start..i).unwrap_or_default().iter().collect();
                 let is_call = chars.get(i) == Some(&'(') || name == "length";
-                tokens.push(if FUNCTIONS.contains(&name.as_str()) && is_call { Tok::Func(name) } else { Tok::Ident(name) });
+                tokens.push(if FUNCTIONS.contains(&name.as_str()) && is_call {
+                    Tok::Func(name)
+                } else {
+                    Tok::Ident(name)
+                });
             }
             _ => {
-                let rest: String = chars.get(i..(i + 2).min(chars.len())).unwrap_or_default().iter().collect();
+                let rest: String = chars
+                    .get(i..(i + 2).min(chars.len()))
+                    .unwrap_or_default()
+                    .iter()
+                    .collect();
                 let Some(p) = PUNCTS.iter().find(|p| rest.starts_with(**p)) else {
                     return Err(AwkError::Syntax(format!("unexpected character '{c}'")));
                 };
@@ -149,14 +180,26 @@ pub(super) enum Expr {
     Regex(Regex),
     Field(Box<Expr>),
     Var(String),
-    Assign { target: Box<Expr>, op: Option<char>, value: Box<Expr> },
-    IncDec { target: Box<Expr>, delta: f64, prefix: bool },
+    Assign {
+        target: Box<Expr>,
+        op: Option<char>,
+        value: Box<Expr>,
+    },
+    IncDec {
+        target: Box<Expr>,
+        delta: f64,
+        prefix: bool,
+    },
     Neg(Box<Expr>),
     Plus(Box<Expr>),
     Not(Box<Expr>),
     Arith(char, Box<Expr>, Box<Expr>),
     Compare(&'static str, Box<Expr>, Box<Expr>),
-    Match { negate: bool, subject: Box<Expr>, pattern: Box<Expr> },
+    Match {
+        negate: bool,
+        subject: Box<Expr>,
+        pattern: Box<Expr>,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Concat(Box<Expr>, Box<Expr>),
@@ -194,7 +237,12 @@ pub(super) fn parse(src: &str) -> Result<Vec<Rule>, AwkError> {
     if tokens.len() > MAX_AWK_TOKENS {
         return Err(AwkError::TooLong(MAX_AWK_TOKENS));
     }
-    let mut parser = Parser { tokens, pos: 0, no_gt: false, depth: 0 };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        no_gt: false,
+        depth: 0,
+    };
     parser.program()
 }
 
@@ -229,7 +277,11 @@ impl Parser {
     }
 
     fn expect(&mut self, p: &str) -> Result<(), AwkError> {
-        if self.eat(p) { Ok(()) } else { Err(self.unexpected()) }
+        if self.eat(p) {
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
     }
 
     fn unexpected(&self) -> AwkError {
@@ -267,9 +319,15 @@ impl Parser {
             let pattern = match token {
                 Tok::Ident(name) if name == "BEGIN" || name == "END" => {
                     self.pos += 1;
-                    if name == "BEGIN" { Pattern::Begin } else { Pattern::End }
+                    if name == "BEGIN" {
+                        Pattern::Begin
+                    } else {
+                        Pattern::End
+                    }
                 }
-                Tok::Ident(name) if name == "function" => return Err(unsupported("user-defined functions")),
+                Tok::Ident(name) if name == "function" => {
+                    return Err(unsupported("user-defined functions"));
+                }
                 Tok::Punct("{") => Pattern::All,
                 _ => {
                     let expr = self.expr()?;
@@ -279,7 +337,11 @@ impl Parser {
                     Pattern::Expr(expr)
                 }
             };
-            let action = if self.is("{") { Some(self.block()?) } else { None };
+            let action = if self.is("{") {
+                Some(self.block()?)
+            } else {
+                None
+            };
             if action.is_none() && matches!(pattern, Pattern::Begin | Pattern::End) {
                 return Err(self.unexpected());
             }
@@ -327,7 +389,10 @@ impl Parser {
                     let args = self.expr_list()?;
                     self.expect(")")?;
                     args
-                } else if matches!(self.peek(), None | Some(Tok::Newline | Tok::Punct(";" | "}"))) {
+                } else if matches!(
+                    self.peek(),
+                    None | Some(Tok::Newline | Tok::Punct(";" | "}"))
+                ) {
                     Vec::new()
                 } else {
                     self.no_gt = true;
@@ -371,7 +436,10 @@ impl Parser {
             }
             "exit" => {
                 self.pos += 1;
-                let code = if matches!(self.peek(), None | Some(Tok::Newline | Tok::Punct(";" | "}"))) {
+                let code = if matches!(
+                    self.peek(),
+                    None | Some(Tok::Newline | Tok::Punct(";" | "}"))
+                ) {
                     None
                 } else {
                     Some(self.expr()?)
@@ -387,7 +455,11 @@ impl Parser {
 
     /// The body of an `if`/`else`: a block or a single statement.
     fn body(&mut self) -> Result<Vec<Stmt>, AwkError> {
-        if self.is("{") { self.block() } else { Ok(vec![self.statement()?]) }
+        if self.is("{") {
+            self.block()
+        } else {
+            Ok(vec![self.statement()?])
+        }
     }
 
     /// Whether the `(` at the cursor closes right before the end of the statement, as in
@@ -433,7 +505,9 @@ impl Parser {
             let b = self.ternary()?;
             return Ok(Expr::Cond(Box::new(cond), Box::new(a), Box::new(b)));
         }
-        let op = ["=", "+=", "-=", "*=", "/=", "%=", "^="].into_iter().find(|p| self.is(p));
+        let op = ["=", "+=", "-=", "*=", "/=", "%=", "^="]
+            .into_iter()
+            .find(|p| self.is(p));
         if let Some(op) = op {
             if !matches!(cond, Expr::Var(_) | Expr::Field(_)) {
                 return Err(AwkError::Syntax(format!("cannot assign with '{op}' here")));
@@ -441,30 +515,41 @@ impl Parser {
             self.pos += 1;
             let value = self.ternary()?;
             let op = if op == "=" { None } else { op.chars().next() };
-            return Ok(Expr::Assign { target: Box::new(cond), op, value: Box::new(value) });
+            return Ok(Expr::Assign {
+                target: Box::new(cond),
+                op,
+                value: Box::new(value),
+            });
         }
         Ok(cond)
     }
 
     fn or(&mut self) -> Result<Expr, AwkError> {
+        let base = self.depth;
         let mut left = self.and()?;
         while self.eat("||") {
+            self.chain_step()?;
             self.skip_newlines();
             left = Expr::Or(Box::new(left), Box::new(self.and()?));
         }
+        self.depth = base;
         Ok(left)
     }
 
     fn and(&mut self) -> Result<Expr, AwkError> {
+        let base = self.depth;
         let mut left = self.matching()?;
         while self.eat("&&") {
+            self.chain_step()?;
             self.skip_newlines();
             left = Expr::And(Box::new(left), Box::new(self.matching()?));
         }
+        self.depth = base;
         Ok(left)
     }
 
     fn matching(&mut self) -> Result<Expr, AwkError> {
+        let base = self.depth;
         let mut left = self.comparison()?;
         loop {
             let negate = if self.eat("~") {
@@ -472,10 +557,16 @@ impl Parser {
             } else if self.eat("!~") {
                 true
             } else {
+                self.depth = base;
                 return Ok(left);
             };
+            self.chain_step()?;
             let pattern = self.comparison()?;
-            left = Expr::Match { negate, subject: Box::new(left), pattern: Box::new(pattern) };
+            left = Expr::Match {
+                negate,
+                subject: Box::new(left),
+                pattern: Box::new(pattern),
+            };
         }
     }
 
@@ -496,19 +587,30 @@ impl Parser {
     fn starts_operand(&self) -> bool {
         matches!(
             self.peek(),
-            Some(Tok::Num(_) | Tok::Str(_) | Tok::Ident(_) | Tok::Func(_) | Tok::Dollar | Tok::Punct("(" | "!" | "++" | "--"))
+            Some(
+                Tok::Num(_)
+                    | Tok::Str(_)
+                    | Tok::Ident(_)
+                    | Tok::Func(_)
+                    | Tok::Dollar
+                    | Tok::Punct("(" | "!" | "++" | "--")
+            )
         ) && !matches!(self.peek(), Some(Tok::Ident(n)) if n == "in" || n == "getline")
     }
 
     fn concat(&mut self) -> Result<Expr, AwkError> {
+        let base = self.depth;
         let mut left = self.additive()?;
         while self.starts_operand() && !self.is("!") {
+            self.chain_step()?;
             left = Expr::Concat(Box::new(left), Box::new(self.additive()?));
         }
+        self.depth = base;
         Ok(left)
     }
 
     fn additive(&mut self) -> Result<Expr, AwkError> {
+        let base = self.depth;
         let mut left = self.multiplicative()?;
         loop {
             let op = if self.eat("+") {
@@ -516,17 +618,26 @@ impl Parser {
             } else if self.eat("-") {
                 '-'
             } else {
+                self.depth = base;
                 return Ok(left);
             };
+            self.chain_step()?;
             left = Expr::Arith(op, Box::new(left), Box::new(self.multiplicative()?));
         }
     }
 
     fn multiplicative(&mut self) -> Result<Expr, AwkError> {
+        let base = self.depth;
         let mut left = self.unary()?;
         loop {
-            let op = ['*', '/', '%'].into_iter().find(|c| self.is(&c.to_string()));
-            let Some(op) = op else { return Ok(left) };
+            let op = ['*', '/', '%']
+                .into_iter()
+                .find(|c| self.is(&c.to_string()));
+            let Some(op) = op else {
+                self.depth = base;
+                return Ok(left);
+            };
+            self.chain_step()?;
             self.pos += 1;
             left = Expr::Arith(op, Box::new(left), Box::new(self.unary()?));
         }
@@ -545,6 +656,16 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, AwkError> {
         self.deeper(Self::unary_inner)
+    }
+
+    /// Counts one more binary node on the left spine of a chain like `a+b+c`, whose syntax
+    /// tree gets one level deeper per operator although the parser loops rather than recurses.
+    fn chain_step(&mut self) -> Result<(), AwkError> {
+        self.depth += 1;
+        if self.depth > MAX_AWK_NESTING {
+            return Err(AwkError::TooDeep(MAX_AWK_NESTING));
+        }
+        Ok(())
     }
 
     fn unary_inner(&mut self) -> Result<Expr, AwkError> {
@@ -659,7 +780,11 @@ fn incdec(target: Expr, delta: f64, prefix: bool) -> Result<Expr, AwkError> {
     if !matches!(target, Expr::Var(_) | Expr::Field(_)) {
         return Err(AwkError::Syntax("'++' or '--' needs a variable".into()));
     }
-    Ok(Expr::IncDec { target: Box::new(target), delta, prefix })
+    Ok(Expr::IncDec {
+        target: Box::new(target),
+        delta,
+        prefix,
+    })
 }
 
 /// awk regexes are POSIX extended ones.
