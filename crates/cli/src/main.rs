@@ -1,1 +1,96 @@
-fn main() {}
+//! `kubeplay`: runs a script of terminal commands against a fresh simulated cluster and
+//! prints the transcript (`$ command` followed by everything it printed).
+
+mod options;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use kubeplay_kubectl::Terminal;
+use kubeplay_shell::split_commands;
+use kubeplay_sim::{ClusterShape, create_cluster};
+use options::{Command, Options};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match options::parse(&args) {
+        Ok(Command::Help) => {
+            print!("{}", options::USAGE);
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Run(options)) => run(&options),
+        Err(message) => {
+            eprintln!("kubeplay: {message}\n\n{}", options::USAGE);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read_script(path: &str) -> std::io::Result<String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path)
+    }
+}
+
+fn shape(cluster: &str) -> Result<ClusterShape, String> {
+    if let Some(preset) = ClusterShape::preset(cluster) {
+        return Ok(preset);
+    }
+    let text = std::fs::read_to_string(cluster)
+        .map_err(|error| format!("cannot read cluster config {cluster}: {error}"))?;
+    ClusterShape::from_kind_config(&text).map_err(|error| error.to_string())
+}
+
+fn run(options: &Options) -> ExitCode {
+    let script = match read_script(&options.script) {
+        Ok(script) => script,
+        Err(error) => {
+            eprintln!("kubeplay: cannot read {}: {error}", options.script);
+            return ExitCode::from(1);
+        }
+    };
+    let shape = match shape(&options.cluster) {
+        Ok(shape) => shape,
+        Err(error) => {
+            eprintln!("kubeplay: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let base: PathBuf = if options.script == "-" {
+        PathBuf::from(".")
+    } else {
+        Path::new(&options.script)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    };
+    // `kubectl apply -f PATH` may name files next to the script.
+    let fallback = Box::new(move |path: &str| {
+        let candidate = if Path::new(path).is_absolute() {
+            PathBuf::from(path)
+        } else {
+            base.join(path)
+        };
+        std::fs::read_to_string(candidate).ok()
+    });
+    let cluster = create_cluster(&shape, options.start, options.seed);
+    let mut terminal = Terminal::new(cluster, fallback);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for command in split_commands(&script) {
+        let first_line = command.lines().next().unwrap_or_default();
+        let mut transcript = format!("$ {first_line}\n");
+        for chunk in terminal.execute(&command).output {
+            transcript.push_str(&chunk.text);
+        }
+        if out.write_all(transcript.as_bytes()).is_err() {
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}

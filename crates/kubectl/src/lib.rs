@@ -1,4 +1,16 @@
-//! kubectl over the kubeplay simulation: argument parsing, commands and printers.
+//! kubectl over the kubeplay simulation: argument parsing, commands, printers, and the
+//! terminal that runs them under the playground's shell.
 
+pub mod args;
+pub mod commands;
 pub mod describe;
+pub mod errors;
+pub mod manifests;
+pub mod output;
+pub mod printers;
+pub mod resources;
+pub mod session;
+pub mod terminal;
 pub mod text;
+
+pub use terminal::Terminal;

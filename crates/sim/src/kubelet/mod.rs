@@ -58,6 +58,7 @@ struct ContainerRuntime {
     previous_logs: Vec<(Millis, String)>,
     back_off_ms: Millis,
     container_id: String,
+    pull_started_ms: Millis,
 }
 
 #[derive(Clone, Debug)]
@@ -182,6 +183,7 @@ impl Kubelets {
                     previous_logs: Vec::new(),
                     back_off_ms: BACK_OFF_INITIAL_MS,
                     container_id: String::new(),
+                    pull_started_ms: 0,
                 }
             })
             .collect();
@@ -405,7 +407,7 @@ impl Kubelets {
         };
         let node = runtime.node.clone();
         let size = info.size_bytes;
-        let seconds = (size * 1000 / PULL_BYTES_PER_SECOND) as f64 / 1000.0 + 0.5;
+        let seconds = api.clock.now_ms().saturating_sub(container.pull_started_ms) as f64 / 1000.0;
         self.images.entry(node).or_default().insert(info.reference);
         let message = format!(
             "Successfully pulled image {image:?} in {seconds:.3}s ({seconds:.3}s including waiting). Image size: {size} bytes."

@@ -1,0 +1,83 @@
+//! Command-line options of `kubeplay`.
+
+use jiff::Timestamp;
+
+pub const USAGE: &str = "Usage:
+  kubeplay run [--cluster kind|kind-multi|FILE] [--seed N] [--start RFC3339] SCRIPT
+
+Runs SCRIPT (a file of terminal commands, or - for standard input) against a fresh
+simulated Kubernetes v1.33 cluster and prints the transcript: each command as `$ ` plus its
+first line, then everything it printed. The same seed, start and script give the same
+transcript, byte for byte.
+
+Options:
+  --cluster   kind (one node, default), kind-multi (a control plane and three workers),
+              or the path of a kind Cluster config file
+  --seed      seed of the simulation's random source (default 1)
+  --start     virtual wall-clock time when the script starts (default 2025-06-02T10:15:00Z)
+";
+
+pub struct Options {
+    pub cluster: String,
+    pub seed: u64,
+    pub start: Timestamp,
+    pub script: String,
+}
+
+pub enum Command {
+    Help,
+    Run(Options),
+}
+
+pub fn parse(args: &[String]) -> Result<Command, String> {
+    match args.first().map(String::as_str) {
+        None | Some("help" | "--help" | "-h") => return Ok(Command::Help),
+        Some("run") => {}
+        Some(other) => return Err(format!("unknown command {other:?}")),
+    }
+    let mut options = Options {
+        cluster: "kind".into(),
+        seed: 1,
+        start: "2025-06-02T10:15:00Z".parse().map_err(|e| format!("{e}"))?,
+        script: String::new(),
+    };
+    let mut rest = args[1..].iter();
+    while let Some(arg) = rest.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| rest.next().cloned())
+                .ok_or(format!("{name} needs a value"))
+        };
+        match flag {
+            "--cluster" => options.cluster = value("--cluster")?,
+            "--seed" => {
+                options.seed = value("--seed")?
+                    .parse()
+                    .map_err(|_| "--seed takes a whole number".to_string())?
+            }
+            "--start" => {
+                let text = value("--start")?;
+                options.start = text.parse().map_err(|error| {
+                    format!("--start {text:?} is not an RFC 3339 time: {error}")
+                })?;
+            }
+            "-" => options.script = "-".into(),
+            other if other.starts_with('-') => return Err(format!("unknown flag {other}")),
+            script => {
+                if !options.script.is_empty() {
+                    return Err("only one SCRIPT may be given".into());
+                }
+                options.script = script.to_string();
+            }
+        }
+    }
+    if options.script.is_empty() {
+        return Err("SCRIPT is required".into());
+    }
+    Ok(Command::Run(options))
+}

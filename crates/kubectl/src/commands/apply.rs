@@ -1,0 +1,253 @@
+//! `kubectl apply -f`: client-side apply with the `last-applied-configuration` annotation —
+//! created / configured / unchanged per object, errors after the successes.
+
+use std::collections::BTreeMap;
+
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{ApiError, Object, defaults};
+use serde_json::Value;
+
+use crate::args::{self, Flag, boolean, value};
+use crate::errors;
+use crate::manifests::{self, Loaded};
+use crate::output::Output;
+use crate::session::Session;
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+const FLAGS: &[Flag] = &[
+    value("filename", Some('f')),
+    value("output", Some('o')),
+    value("dry-run", None),
+    boolean("recursive", Some('R')),
+    value("validate", None),
+    boolean("server-side", None),
+    boolean("force", None),
+    boolean("prune", None),
+    value("selector", Some('l')),
+];
+
+pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, FLAGS, "apply") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    if !parsed.positional.is_empty() {
+        return out.error(format!(
+            "error: Unexpected args: {:?}\nSee 'kubectl apply -h' for help and examples",
+            parsed.positional
+        ));
+    }
+    let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
+    let (loaded, mut failures) = match manifests::load(&parsed.values("filename"), stdin, session) {
+        Ok(result) => result,
+        Err(error) => return out.error(error),
+    };
+    let namespace_flag = parsed.value("namespace").map(str::to_string);
+    for Loaded { source, document } in loaded {
+        match apply_one(
+            document.object,
+            &document.raw,
+            namespace_flag.as_deref(),
+            dry_run,
+            session,
+        ) {
+            Ok((object, verb, warning)) => {
+                if let Some(warning) = warning {
+                    out.note(warning);
+                }
+                let suffix = match (dry_run, parsed.value("dry-run")) {
+                    (true, Some("server")) => " (server dry run)",
+                    (true, _) => " (dry run)",
+                    _ => "",
+                };
+                if parsed.value("output") == Some("name") {
+                    out.line(crate::printers::object::name(&object));
+                } else {
+                    out.line(format!(
+                        "{}/{} {verb}{suffix}",
+                        object.kind().qualified_singular(),
+                        object.name()
+                    ));
+                }
+            }
+            Err(ApplyError::Api(error, verb)) => {
+                failures.push(errors::render_for_source(&error, verb, &source))
+            }
+            Err(ApplyError::Message(message)) => failures.push(message),
+        }
+    }
+    for failure in failures {
+        out.error(failure);
+    }
+}
+
+pub enum ApplyError {
+    Api(ApiError, &'static str),
+    Message(String),
+}
+
+/// Applies one object: create it, or three-way merge it into the live one.
+pub fn apply_one(
+    mut object: Object,
+    raw: &Value,
+    namespace_flag: Option<&str>,
+    dry_run: bool,
+    session: &mut Session,
+) -> Result<(Object, &'static str, Option<String>), ApplyError> {
+    let namespace = resolve_namespace(&mut object, namespace_flag)?;
+    let mut desired = raw.clone();
+    if object.kind().namespaced() {
+        if let Some(metadata) = desired.get_mut("metadata").and_then(Value::as_object_mut) {
+            metadata.insert("namespace".into(), Value::String(namespace.clone()));
+        }
+    }
+    let kind = object.kind();
+    let name = object.name().to_string();
+    let live = session.get(kind, &namespace, &name).cloned();
+    let Some(live) = live else {
+        let annotation = serde_json::to_string(&desired).unwrap_or_default() + "\n";
+        object
+            .meta_mut()
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(LAST_APPLIED.into(), annotation);
+        let created = session
+            .cluster
+            .api
+            .create(object, dry_run)
+            .map_err(|e| ApplyError::Api(e, "creating"))?;
+        return Ok((created, "created", None));
+    };
+    let last_applied: Option<Value> = live
+        .meta()
+        .annotation(LAST_APPLIED)
+        .and_then(|text| serde_json::from_str(text).ok());
+    let warning = last_applied.is_none().then(|| {
+        format!(
+            "Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.",
+            kind.plural()
+        )
+    });
+    let mut live_value = live.to_value();
+    let status = live_value.as_object_mut().and_then(|m| m.remove("status"));
+    let mut merged = three_way_merge(&live_value, last_applied.as_ref(), &desired);
+    let annotation = serde_json::to_string(&desired).unwrap_or_default() + "\n";
+    if let Some(metadata) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
+        let annotations = metadata
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(map) = annotations.as_object_mut() {
+            map.insert(LAST_APPLIED.into(), Value::String(annotation));
+        }
+    }
+    if let (Some(map), Some(status)) = (merged.as_object_mut(), status) {
+        map.insert("status".into(), status);
+    }
+    let merged_object =
+        Object::from_value(kind, merged).map_err(|e| ApplyError::Api(e, "applying patch"))?;
+    let merged_object = defaults::defaulted(merged_object);
+    if merged_object == live {
+        return Ok((live, "unchanged", warning));
+    }
+    if dry_run {
+        return Ok((merged_object, "configured", warning));
+    }
+    let updated = session
+        .cluster
+        .api
+        .update(merged_object)
+        .map_err(|e| ApplyError::Api(e, "applying patch"))?;
+    Ok((updated, "configured", warning))
+}
+
+/// The object's namespace: from the manifest, else `-n`, else `default`; a conflict is an error.
+pub fn resolve_namespace(object: &mut Object, flag: Option<&str>) -> Result<String, ApplyError> {
+    if !object.kind().namespaced() {
+        return Ok(String::new());
+    }
+    let written = object.meta().namespace.clone().filter(|n| !n.is_empty());
+    match (written, flag) {
+        (Some(written), Some(flag)) if written != flag => Err(ApplyError::Message(format!(
+            "error: the namespace from the provided object {written:?} does not match the namespace {flag:?}. You must pass '--namespace={written}' to perform this operation."
+        ))),
+        (Some(written), _) => Ok(written),
+        (None, flag) => {
+            let namespace = flag.unwrap_or("default").to_string();
+            object.meta_mut().namespace = Some(namespace.clone());
+            Ok(namespace)
+        }
+    }
+}
+
+/// A client-side three-way merge: fields from `desired` replace live ones (maps merge
+/// recursively, lists of named items merge by name); fields that were last applied but
+/// are no longer desired are removed; everything else in `live` stays.
+pub fn three_way_merge(live: &Value, last_applied: Option<&Value>, desired: &Value) -> Value {
+    match (live, desired) {
+        (Value::Object(live_map), Value::Object(desired_map)) => {
+            let mut result = live_map.clone();
+            if let Some(Value::Object(last_map)) = last_applied {
+                for key in last_map.keys() {
+                    if !desired_map.contains_key(key) {
+                        result.remove(key);
+                    }
+                }
+            }
+            for (key, desired_value) in desired_map {
+                let last_value = last_applied.and_then(|l| l.get(key));
+                let merged = match live_map.get(key) {
+                    Some(live_value) => three_way_merge(live_value, last_value, desired_value),
+                    None => desired_value.clone(),
+                };
+                result.insert(key.clone(), merged);
+            }
+            Value::Object(result)
+        }
+        (Value::Array(live_items), Value::Array(desired_items))
+            if desired_items.iter().all(|i| i.get("name").is_some()) =>
+        {
+            let find = |items: &[Value], name: &Value| {
+                items.iter().find(|i| i.get("name") == Some(name)).cloned()
+            };
+            let last_items = last_applied
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            Value::Array(
+                desired_items
+                    .iter()
+                    .map(|item| {
+                        let name = item.get("name").cloned().unwrap_or(Value::Null);
+                        match find(live_items, &name) {
+                            Some(live_item) => {
+                                three_way_merge(&live_item, find(&last_items, &name).as_ref(), item)
+                            }
+                            None => item.clone(),
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        _ => desired.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_keeps_live_fields_and_drops_removed_ones() {
+        let live = json!({"spec": {"replicas": 5, "paused": false, "template": {"containers": [{"name": "a", "image": "x:1", "imagePullPolicy": "IfNotPresent"}]}}});
+        let last = json!({"spec": {"paused": false, "template": {"containers": [{"name": "a", "image": "x:1"}]}}});
+        let desired =
+            json!({"spec": {"template": {"containers": [{"name": "a", "image": "x:2"}]}}});
+        let merged = three_way_merge(&live, Some(&last), &desired);
+        assert_eq!(
+            merged,
+            json!({"spec": {"replicas": 5, "template": {"containers": [{"name": "a", "image": "x:2", "imagePullPolicy": "IfNotPresent"}]}}})
+        );
+    }
+}

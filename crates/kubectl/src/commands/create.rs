@@ -1,0 +1,153 @@
+//! `kubectl create`: from files (`-f`), and the generators `namespace` and `deployment`.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{Container, ContainerPort, Namespace, PodSpec, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use kubeplay_model::{Object, Typed};
+
+use super::apply::{ApplyError, resolve_namespace};
+use crate::args::{self, Flag, boolean, value};
+use crate::errors;
+use crate::manifests;
+use crate::output::Output;
+use crate::printers::object;
+use crate::session::Session;
+
+const FLAGS: &[Flag] = &[
+    value("filename", Some('f')),
+    value("output", Some('o')),
+    value("dry-run", None),
+    value("image", None),
+    value("replicas", Some('r')),
+    value("port", None),
+    boolean("save-config", None),
+    value("validate", None),
+];
+
+pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, FLAGS, "create") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
+    let output = parsed.value("output").map(str::to_string);
+    let report = |object: &Object, out: &mut Output| match output.as_deref() {
+        Some("yaml") => out.out(object::yaml(&[object], false)),
+        Some("json") => out.out(object::json(&[object], false)),
+        Some("name") => out.line(object::name(object)),
+        _ => out.line(format!(
+            "{} created{}",
+            object::name(object),
+            if dry_run { " (dry run)" } else { "" }
+        )),
+    };
+    match parsed.positional.first().map(String::as_str) {
+        None => {
+            let (loaded, failures) = match manifests::load(&parsed.values("filename"), stdin, session) {
+                Ok(result) => result,
+                Err(error) => return out.error(error),
+            };
+            let mut failures = failures;
+            for item in loaded {
+                let mut object = item.document.object;
+                if let Err(ApplyError::Message(message)) = resolve_namespace(&mut object, parsed.value("namespace")) {
+                    failures.push(message);
+                    continue;
+                }
+                match session.cluster.api.create(object, dry_run) {
+                    Ok(created) => report(&created, out),
+                    Err(error) => failures.push(errors::render_for_source(&error, "creating", &item.source)),
+                }
+            }
+            for failure in failures {
+                out.error(failure);
+            }
+        }
+        Some("namespace" | "ns") => {
+            let Some(name) = parsed.positional.get(1) else {
+                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+            };
+            let namespace = Namespace { metadata: ObjectMeta { name: Some(name.clone()), ..ObjectMeta::default() }, ..Namespace::default() };
+            match session.cluster.api.create(namespace.into_object(), dry_run) {
+                Ok(created) => report(&created, out),
+                Err(error) => out.error(errors::render(&error)),
+            }
+        }
+        Some("deployment" | "deploy") => {
+            let Some(name) = parsed.positional.get(1) else {
+                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+            };
+            let Some(image) = parsed.value("image") else {
+                return out.error("error: required flag(s) \"image\" not set");
+            };
+            let replicas = match parsed.value("replicas").map(str::parse::<i32>) {
+                None => 1,
+                Some(Ok(replicas)) => replicas,
+                Some(Err(_)) => return out.error(format!("error: invalid argument {:?} for \"-r, --replicas\" flag: strconv.ParseInt: parsing {:?}: invalid syntax", parsed.value("replicas").unwrap_or(""), parsed.value("replicas").unwrap_or(""))),
+            };
+            let port = parsed.value("port").and_then(|p| p.parse::<i32>().ok());
+            let mut deployment = generated_deployment(name, image, replicas, port);
+            deployment.metadata.namespace = Some(parsed.value("namespace").unwrap_or("default").to_string());
+            match session.cluster.api.create(deployment.into_object(), dry_run) {
+                Ok(created) => report(&created, out),
+                Err(error) => out.error(format!("error: failed to create deployment: {}", error_text(&error))),
+            }
+        }
+        Some(other) => out.error(format!("error: unknown command {other:?} for \"kubectl create\"\nSee 'kubectl create -h' for help and examples")),
+    }
+}
+
+fn error_text(error: &kubeplay_model::ApiError) -> String {
+    error.to_string()
+}
+
+/// What `kubectl create deployment NAME --image=IMAGE` sends.
+fn generated_deployment(name: &str, image: &str, replicas: i32, port: Option<i32>) -> Deployment {
+    let labels: BTreeMap<String, String> = [("app".to_string(), name.to_string())].into();
+    let container_name = image
+        .rsplit('/')
+        .next()
+        .unwrap_or(image)
+        .split([':', '@'])
+        .next()
+        .unwrap_or(image)
+        .to_string();
+    Deployment {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            labels: Some(labels.clone()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(DeploymentSpec {
+            replicas: Some(replicas),
+            selector: LabelSelector {
+                match_labels: Some(labels.clone()),
+                match_expressions: None,
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels),
+                    ..ObjectMeta::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        name: container_name,
+                        image: Some(image.into()),
+                        ports: port.map(|p| {
+                            vec![ContainerPort {
+                                container_port: p,
+                                ..ContainerPort::default()
+                            }]
+                        }),
+                        ..Container::default()
+                    }],
+                    ..PodSpec::default()
+                }),
+            },
+            ..DeploymentSpec::default()
+        }),
+        status: None,
+    }
+}

@@ -1,0 +1,181 @@
+//! `kubectl delete`: by type and name, `TYPE/NAME`, `-f`, `-l` or `--all`; `--cascade`,
+//! `--grace-period`, `--force`; then waits (in virtual time) until the objects are gone.
+
+use kubeplay_model::selector::Selector;
+use kubeplay_model::{ApiError, ObjectKey};
+use kubeplay_sim::{DeleteOptions, Propagation};
+
+use crate::args::{self, Flag, boolean, value};
+use crate::errors;
+use crate::manifests;
+use crate::output::Output;
+use crate::resources;
+use crate::session::Session;
+
+const FLAGS: &[Flag] = &[
+    value("filename", Some('f')),
+    value("selector", Some('l')),
+    boolean("all", None),
+    boolean("all-namespaces", Some('A')),
+    value("cascade", None),
+    value("grace-period", None),
+    boolean("force", None),
+    boolean("now", None),
+    value("wait", None),
+    boolean("ignore-not-found", None),
+    value("output", Some('o')),
+    value("timeout", None),
+];
+
+/// How long `delete` waits for objects to disappear before giving up, like `--timeout`.
+const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
+
+pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, FLAGS, "delete") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let propagation = match parsed.value("cascade") {
+        None | Some("background" | "true") => Propagation::Background,
+        Some("foreground") => Propagation::Foreground,
+        Some("orphan" | "false") => Propagation::Orphan,
+        Some(other) => return out.error(format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"")),
+    };
+    let force = parsed.bool("force");
+    let grace = match parsed.value("grace-period").map(str::parse::<i64>) {
+        None => {
+            if parsed.bool("now") {
+                Some(1)
+            } else {
+                None
+            }
+        }
+        Some(Ok(seconds)) if seconds >= 0 => Some(seconds),
+        Some(Ok(_)) => None,
+        Some(Err(_)) => return out.error("error: invalid argument for \"--grace-period\" flag"),
+    };
+    let grace = if force && grace.is_none() {
+        Some(0)
+    } else {
+        grace
+    };
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+
+    let mut keys: Vec<ObjectKey> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    if parsed.has("filename") {
+        match manifests::load(&parsed.values("filename"), stdin, session) {
+            Ok((loaded, errors)) => {
+                failures.extend(errors);
+                for item in loaded {
+                    let object = item.document.object;
+                    let ns = object
+                        .meta()
+                        .namespace
+                        .clone()
+                        .unwrap_or_else(|| namespace.clone());
+                    keys.push(ObjectKey::new(object.kind(), &ns, object.name()));
+                }
+            }
+            Err(error) => return out.error(error),
+        }
+    } else {
+        let requests = match resources::parse(&parsed.positional) {
+            Ok(requests) if requests.is_empty() => {
+                return out.error("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            }
+            Ok(requests) => requests,
+            Err(error) => return out.error(error),
+        };
+        let selector = match parsed.value("selector").map(Selector::parse).transpose() {
+            Ok(selector) => selector,
+            Err(error) => return out.error(format!("error: {error}")),
+        };
+        for request in requests {
+            if request.names.is_empty() {
+                if selector.is_none() && !parsed.bool("all") {
+                    return out
+                        .error("error: resource(s) were provided, but no name was specified");
+                }
+                let scope = (!parsed.bool("all-namespaces")).then_some(namespace.as_str());
+                let selector = selector.clone().unwrap_or_default();
+                keys.extend(
+                    session
+                        .cluster
+                        .api
+                        .store
+                        .list(request.kind, scope)
+                        .filter(|o| selector.matches(o.meta().labels.as_ref()))
+                        .map(|o| o.key()),
+                );
+            } else {
+                keys.extend(
+                    request
+                        .names
+                        .iter()
+                        .map(|name| ObjectKey::new(request.kind, &namespace, name)),
+                );
+            }
+        }
+        if keys.is_empty() {
+            out.line("No resources found");
+            return;
+        }
+    }
+    if force && grace == Some(0) {
+        out.note("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+    }
+    let mut deleted = Vec::new();
+    for key in keys {
+        let options = DeleteOptions {
+            propagation: Some(propagation),
+            grace_period_seconds: grace,
+        };
+        let result = if force && grace == Some(0) && key.kind == kubeplay_model::Kind::Pod {
+            session.cluster.api.delete(&key, options).map(|object| {
+                session.cluster.api.remove_pod(&key);
+                object
+            })
+        } else {
+            session.cluster.api.delete(&key, options)
+        };
+        match result {
+            Ok(_) => {
+                let verb = if force && grace == Some(0) {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
+                out.line(format!(
+                    "{} {:?} {verb}",
+                    key.kind.qualified_singular(),
+                    key.name
+                ));
+                deleted.push(key);
+            }
+            Err(ApiError::NotFound { .. }) if parsed.bool("ignore-not-found") => {}
+            Err(error) => failures.push(errors::render(&error)),
+        }
+        session.cluster.settle();
+    }
+    if parsed.value("wait") != Some("false") {
+        let deadline = session.cluster.now_ms() + WAIT_LIMIT_MS;
+        while deleted
+            .iter()
+            .any(|key| session.cluster.api.store.contains(key))
+            && session.cluster.now_ms() < deadline
+        {
+            let next = session
+                .cluster
+                .next_change_at()
+                .unwrap_or(deadline)
+                .min(deadline);
+            session
+                .cluster
+                .run_until(next.max(session.cluster.now_ms() + 1));
+        }
+    }
+    for failure in failures {
+        out.error(failure);
+    }
+}

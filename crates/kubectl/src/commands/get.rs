@@ -1,0 +1,182 @@
+//! `kubectl get`: tables (one block per kind, NAME prefixed when several kinds are shown),
+//! `-o wide|yaml|json|name`, `-l`, `-A`, `--show-labels`, `--no-headers`, and the
+//! "No resources found" / NotFound messages.
+
+use kubeplay_model::selector::Selector;
+use kubeplay_model::{ApiError, Kind, Object};
+
+use crate::args::{self, Flag, boolean, value};
+use crate::errors;
+use crate::output::Output;
+use crate::printers::object;
+use crate::printers::rows::{RowContext, headers, row};
+use crate::printers::table::Table;
+use crate::resources;
+use crate::session::Session;
+
+const FLAGS: &[Flag] = &[
+    value("output", Some('o')),
+    value("selector", Some('l')),
+    value("field-selector", None),
+    boolean("all-namespaces", Some('A')),
+    boolean("show-labels", None),
+    boolean("no-headers", None),
+    boolean("show-kind", None),
+    boolean("ignore-not-found", None),
+    boolean("watch", Some('w')),
+    value("label-columns", Some('L')),
+    value("sort-by", None),
+    value("filename", Some('f')),
+];
+
+const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples";
+
+pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, FLAGS, "get") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let requests = match resources::parse(&parsed.positional) {
+        Ok(requests) if requests.is_empty() => return out.error(NO_TYPE),
+        Ok(requests) => requests,
+        Err(error) => return out.error(error),
+    };
+    let format = parsed.value("output").unwrap_or("").to_string();
+    if !matches!(format.as_str(), "" | "wide" | "yaml" | "json" | "name") {
+        return out.error(format!(
+            "error: unable to match a printer suitable for the output format {format:?}, allowed formats are: json,name,wide,yaml"
+        ));
+    }
+    if parsed.bool("watch") {
+        return out.error("error: kubeplay does not support --watch in a script; use `kubectl rollout status`, `kubectl wait` or `sleep`");
+    }
+    let selector = match parsed.value("selector").map(Selector::parse).transpose() {
+        Ok(selector) => selector.unwrap_or_default(),
+        Err(error) => return out.error(format!("error: {error}")),
+    };
+    let all_namespaces = parsed.bool("all-namespaces");
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let with_kind = requests.len() > 1 || parsed.bool("show-kind");
+    let ctx = RowContext {
+        now: session.now(),
+        wide: format == "wide",
+    };
+
+    let mut found: Vec<(Kind, Vec<&Object>)> = Vec::new();
+    let mut not_found = Vec::new();
+    for request in &requests {
+        let store = &session.cluster.api.store;
+        let scope = (request.kind.namespaced() && !all_namespaces).then_some(namespace.as_str());
+        let objects: Vec<&Object> = if request.names.is_empty() {
+            store
+                .list(request.kind, scope)
+                .filter(|o| selector.matches(o.meta().labels.as_ref()))
+                .collect()
+        } else {
+            let mut objects = Vec::new();
+            for name in &request.names {
+                match store.get(&kubeplay_model::ObjectKey::new(
+                    request.kind,
+                    &namespace,
+                    name,
+                )) {
+                    Some(object) => objects.push(object),
+                    None => not_found.push(ApiError::not_found(request.kind, name)),
+                }
+            }
+            objects
+        };
+        found.push((request.kind, objects));
+    }
+    let total: usize = found.iter().map(|(_, objects)| objects.len()).sum();
+    let listing = requests.iter().all(|r| r.names.is_empty());
+    match format.as_str() {
+        "yaml" | "json" => {
+            let all: Vec<&Object> = found
+                .iter()
+                .flat_map(|(_, objects)| objects.iter().copied())
+                .collect();
+            if !all.is_empty() || listing {
+                let as_list = listing || all.len() > 1;
+                out.out(if format == "yaml" {
+                    object::yaml(&all, as_list)
+                } else {
+                    object::json(&all, as_list)
+                });
+            }
+        }
+        "name" => {
+            for (_, objects) in &found {
+                for object in objects {
+                    out.line(object::name(object));
+                }
+            }
+        }
+        _ => {
+            let mut first_block = true;
+            for (kind, objects) in &found {
+                if objects.is_empty() {
+                    continue;
+                }
+                let mut table = Table {
+                    headers: headers(*kind, ctx.wide),
+                    rows: Vec::new(),
+                };
+                let namespaced_column = all_namespaces && kind.namespaced();
+                if namespaced_column {
+                    table.headers.insert(0, "NAMESPACE".into());
+                }
+                if parsed.bool("show-labels") {
+                    table.headers.push("LABELS".into());
+                }
+                for object in objects {
+                    let mut cells = row(object, &ctx);
+                    if with_kind && *kind != Kind::Event {
+                        cells[0] = format!("{}/{}", kind.qualified_singular(), cells[0]);
+                    }
+                    if namespaced_column {
+                        cells.insert(0, object.namespace().to_string());
+                    }
+                    if parsed.bool("show-labels") {
+                        let labels = object.meta().labels.clone().unwrap_or_default();
+                        let text = labels
+                            .iter()
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .collect::<Vec<_>>()
+                            .join(",");
+                        cells.push(if text.is_empty() {
+                            "<none>".into()
+                        } else {
+                            text
+                        });
+                    }
+                    table.rows.push(cells);
+                }
+                let show_headers = !parsed.bool("no-headers");
+                if !first_block && show_headers {
+                    out.out("\n");
+                }
+                first_block = false;
+                out.out(table.render(show_headers));
+            }
+        }
+    }
+    if total == 0
+        && not_found.is_empty()
+        && !parsed.bool("ignore-not-found")
+        && format != "yaml"
+        && format != "json"
+    {
+        let cluster_scoped = requests.iter().all(|r| !r.kind.namespaced());
+        if all_namespaces || cluster_scoped {
+            out.note("No resources found");
+        } else {
+            out.note(format!("No resources found in {namespace} namespace."));
+        }
+    }
+    if !parsed.bool("ignore-not-found") {
+        for error in not_found {
+            out.error(errors::render(&error));
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The kubectl command tree: splits global flags, dispatches to a command, and answers
+//! unknown commands with cobra's message and suggestions.
+
+pub mod apply;
+pub mod create;
+pub mod delete;
+pub mod get;
+pub mod info;
+pub mod pods;
+pub mod rollout;
+pub mod wait;
+pub mod workload;
+
+use crate::args;
+use crate::output::Output;
+use crate::session::Session;
+
+const COMMANDS: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "apply",
+    "cluster-info",
+    "config",
+    "create",
+    "delete",
+    "describe",
+    "exec",
+    "get",
+    "label",
+    "logs",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "version",
+    "wait",
+];
+
+const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+  run             Run a particular image on the cluster
+  set             Set specific features on objects
+
+Basic Commands (Intermediate):
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Deploy Commands:
+  rollout         Manage the rollout of a resource
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+  logs            Print the logs for a container in a pod
+  exec            Execute a command in a container
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+  wait            Experimental: Wait for a specific condition on one or many resources
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
+
+Other Commands:
+  api-resources   Print the supported API resources on the server
+  cluster-info    Display cluster information
+  config          Modify kubeconfig files
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+";
+
+/// Runs `kubectl ARGS…` (argv without the program name).
+pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
+    let mut out = Output::default();
+    let (rest, leading) = args::split_command(argv);
+    let Some(command) = rest.first() else {
+        out.out(USAGE);
+        return out;
+    };
+    // Global flags given before the command apply to it: insert them after the
+    // subcommand words but before any `--`.
+    let mut command_args: Vec<String> = rest[1..].to_vec();
+    let dash = command_args
+        .iter()
+        .position(|a| a == "--")
+        .unwrap_or(command_args.len());
+    command_args.splice(dash..dash, leading);
+    match command.as_str() {
+        "get" => get::run(&command_args, session, &mut out),
+        "apply" => apply::run(&command_args, stdin, session, &mut out),
+        "create" => create::run(&command_args, stdin, session, &mut out),
+        "delete" => delete::run(&command_args, stdin, session, &mut out),
+        "scale" => workload::scale(&command_args, session, &mut out),
+        "set" => workload::set(&command_args, session, &mut out),
+        "label" => workload::label_or_annotate(&command_args, false, session, &mut out),
+        "annotate" => workload::label_or_annotate(&command_args, true, session, &mut out),
+        "rollout" => rollout::run(&command_args, session, &mut out),
+        "logs" => pods::logs(&command_args, session, &mut out),
+        "exec" => pods::exec(&command_args, session, &mut out),
+        "run" => pods::run(&command_args, session, &mut out),
+        "wait" => wait::run(&command_args, session, &mut out),
+        "version" => info::version(&command_args, &mut out),
+        "cluster-info" => info::cluster_info(&mut out),
+        "api-resources" => info::api_resources(&mut out),
+        "config" => info::config(&command_args, &mut out),
+        "help" | "--help" | "-h" => out.out(USAGE),
+        unknown => {
+            let suggestions = args::suggestions(unknown, COMMANDS);
+            let mut message = format!("error: unknown command {unknown:?} for \"kubectl\"");
+            if !suggestions.is_empty() {
+                message.push_str("\n\nDid you mean this?\n");
+                for suggestion in suggestions {
+                    message.push_str(&format!("\t{suggestion}\n"));
+                }
+            }
+            message.push_str("\nRun 'kubectl --help' for usage.");
+            out.error(message);
+        }
+    }
+    session.cluster.settle();
+    out
+}

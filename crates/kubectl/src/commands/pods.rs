@@ -1,0 +1,462 @@
+//! Commands that reach into pods: `logs`, `exec` (simulated processes) and `run`.
+
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::selector::Selector;
+use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
+
+use crate::args::{self, Flag, boolean, value};
+use crate::errors;
+use crate::output::Output;
+use crate::session::Session;
+
+/// Finds the pod a command targets: `POD`, `pod/POD`, or the first pod of `TYPE/NAME`
+/// (kubectl's `ByLogging` order: running and ready first, then the oldest).
+fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, String> {
+    let (kind, name) = match target.split_once('/') {
+        Some((kind, name)) => (crate::resources::resolve_kind(kind)?, name),
+        None => (Kind::Pod, target),
+    };
+    let store = &session.cluster.api.store;
+    let not_found = || errors::render(&ApiError::not_found(kind, name));
+    let object = store
+        .get(&ObjectKey::new(kind, namespace, name))
+        .ok_or_else(not_found)?;
+    if let Object::Pod(pod) = object {
+        return Ok(pod.clone());
+    }
+    let selector = match object {
+        Object::Deployment(d) => d.spec.as_ref().map(|s| &s.selector),
+        Object::ReplicaSet(rs) => rs.spec.as_ref().map(|s| &s.selector),
+        Object::DaemonSet(ds) => ds.spec.as_ref().map(|s| &s.selector),
+        Object::StatefulSet(sts) => sts.spec.as_ref().map(|s| &s.selector),
+        Object::Job(job) => job.spec.as_ref().and_then(|s| s.selector.as_ref()),
+        _ => None,
+    };
+    let selector = Selector::from_label_selector(selector).unwrap_or_default();
+    let mut pods: Vec<&Pod> = store
+        .list_typed::<Pod>(Some(namespace))
+        .filter(|p| selector.matches(p.metadata.labels.as_ref()))
+        .collect();
+    pods.sort_by_key(|pod| {
+        let running = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
+        let ready = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+        (
+            Reverse(
+                pod.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_ref())
+                    .is_some(),
+            ),
+            Reverse(running),
+            Reverse(ready),
+            pod.metadata.creation_timestamp.clone(),
+            pod.metadata.name.clone(),
+        )
+    });
+    pods.first()
+        .map(|p| (*p).clone())
+        .ok_or_else(|| format!("error: no pods found for {target}"))
+}
+
+fn pick_container<'a>(
+    pod: &'a Pod,
+    wanted: Option<&str>,
+    out: &mut Output,
+) -> Result<&'a Container, String> {
+    let containers = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or_default();
+    match wanted {
+        Some(name) => containers.iter().find(|c| c.name == name).ok_or_else(|| {
+            format!(
+                "error: container {name} is not valid for pod {}",
+                pod.metadata.name_str()
+            )
+        }),
+        None => {
+            let first = containers
+                .first()
+                .ok_or_else(|| "error: pod has no containers".to_string())?;
+            if containers.len() > 1 {
+                let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
+                out.note(format!(
+                    "Defaulted container {:?} out of: {}",
+                    first.name,
+                    names.join(", ")
+                ));
+            }
+            Ok(first)
+        }
+    }
+}
+
+fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
+    pod.status
+        .as_ref()?
+        .container_statuses
+        .as_ref()?
+        .iter()
+        .find(|s| s.name == container)?
+        .state
+        .as_ref()?
+        .waiting
+        .as_ref()?
+        .reason
+        .clone()
+        .or(Some("ContainerCreating".into()))
+}
+
+const LOG_FLAGS: &[Flag] = &[
+    value("container", Some('c')),
+    boolean("previous", Some('p')),
+    value("tail", None),
+    boolean("follow", Some('f')),
+    boolean("timestamps", None),
+    boolean("all-containers", None),
+    value("selector", Some('l')),
+    value("since", None),
+];
+
+pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, LOG_FLAGS, "logs") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let Some(target) = parsed.positional.first() else {
+        return out.error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
+    };
+    let pod = match target_pod(target, &namespace, session) {
+        Ok(pod) => pod,
+        Err(error) => return out.error(error),
+    };
+    let container_name = parsed
+        .value("container")
+        .or(parsed.positional.get(1).map(String::as_str));
+    let container = match pick_container(&pod, container_name, out) {
+        Ok(container) => container.name.clone(),
+        Err(error) => return out.error(error),
+    };
+    let previous = parsed.bool("previous");
+    let pod_name = pod.metadata.name_str();
+    let now = session.cluster.now_ms();
+    let lines =
+        session
+            .cluster
+            .kubelets
+            .logs(pod.metadata.uid_str(), Some(&container), previous, now);
+    let started = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|c| c.iter().find(|c| c.name == container))
+        .is_some_and(|c| {
+            c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
+        });
+    match lines {
+        Some(lines) if previous && lines.is_empty() => {
+            out.error(format!("Error from server (BadRequest): previous terminated container {container:?} in pod {pod_name:?} not found"))
+        }
+        Some(lines) if started || !lines.is_empty() => {
+            let tail = parsed.value("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0);
+            let skip = tail.map_or(0, |t| lines.len().saturating_sub(usize::try_from(t).unwrap_or(0)));
+            for line in &lines[skip..] {
+                out.line(line);
+            }
+        }
+        _ => {
+            let reason = waiting_reason(&pod, &container).unwrap_or_else(|| "ContainerCreating".into());
+            let detail = if reason.contains("ImagePull") || reason == "ErrImagePull" { "trying and failing to pull image".to_string() } else { reason };
+            out.error(format!("Error from server (BadRequest): container {container:?} in pod {pod_name:?} is waiting to start: {detail}"));
+        }
+    }
+}
+
+const EXEC_FLAGS: &[Flag] = &[
+    value("container", Some('c')),
+    boolean("stdin", Some('i')),
+    boolean("tty", Some('t')),
+    boolean("quiet", Some('q')),
+    value("filename", Some('f')),
+];
+
+pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, EXEC_FLAGS, "exec") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let Some(target) = parsed.positional.first() else {
+        return out.error("error: you must specify at least one command for the container");
+    };
+    if parsed.after_dash.is_empty() {
+        return out.error("error: you must specify at least one command for the container");
+    }
+    let pod = match target_pod(target, &namespace, session) {
+        Ok(pod) => pod,
+        Err(error) => return out.error(error),
+    };
+    let container = match pick_container(&pod, parsed.value("container"), out) {
+        Ok(container) => container.clone(),
+        Err(error) => return out.error(error),
+    };
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default();
+    if matches!(phase.as_str(), "Succeeded" | "Failed") {
+        return out.error(format!(
+            "error: cannot exec into a container in a completed pod; current phase is {phase}"
+        ));
+    }
+    let Some(environment) = session
+        .cluster
+        .kubelets
+        .environment(pod.metadata.uid_str(), Some(&container.name))
+    else {
+        return out.error(format!(
+            "error: unable to upgrade connection: container not found ({:?})",
+            container.name
+        ));
+    };
+    let process = Process {
+        pod: &pod,
+        container: &container,
+        environment,
+    };
+    match process.run(&parsed.after_dash) {
+        Ok(text) => out.out(text),
+        Err((text, code)) => {
+            out.note(text);
+            out.error(format!("command terminated with exit code {code}"));
+        }
+    }
+}
+
+/// A command run inside a simulated container.
+struct Process<'a> {
+    pod: &'a Pod,
+    container: &'a Container,
+    environment: BTreeMap<String, String>,
+}
+
+impl Process<'_> {
+    fn run(&self, argv: &[String]) -> Result<String, (String, i32)> {
+        let hostname = self.pod.metadata.name_str();
+        let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
+        match program {
+            "curl" | "wget" => self.http(argv),
+            "hostname" => Ok(format!("{hostname}\n")),
+            "echo" => Ok(format!("{}\n", argv[1..].join(" "))),
+            "env" | "printenv" => {
+                let mut vars = BTreeMap::new();
+                vars.insert("HOSTNAME".to_string(), hostname.to_string());
+                vars.insert(
+                    "PATH".to_string(),
+                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+                );
+                vars.insert(
+                    "KUBERNETES_SERVICE_HOST".to_string(),
+                    "10.96.0.1".to_string(),
+                );
+                vars.insert("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string());
+                vars.extend(self.environment.clone());
+                if let Some(name) = argv.get(1) {
+                    return vars
+                        .get(name)
+                        .map(|v| format!("{v}\n"))
+                        .ok_or((String::new(), 1));
+                }
+                Ok(vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect())
+            }
+            "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => {
+                Ok(format!("{hostname}\n"))
+            }
+            "date" => Ok(format!("{}\n", "Mon Jun  2 10:15:00 UTC 2025")),
+            "true" => Ok(String::new()),
+            "sh" | "bash" if argv.len() == 1 => Err((
+                "kubeplay: interactive shells are not simulated; run a single command after --"
+                    .into(),
+                1,
+            )),
+            _ => Err((
+                format!(
+                    "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: {:?}: executable file not found in $PATH: unknown",
+                    argv[0]
+                ),
+                126,
+            )),
+        }
+    }
+
+    /// `curl http://localhost[:PORT]/`: the demo image answers `$GREETING <hostname>`,
+    /// web servers their welcome page.
+    fn http(&self, argv: &[String]) -> Result<String, (String, i32)> {
+        let url = argv[1..]
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .cloned()
+            .unwrap_or_default();
+        let image = self.container.image.clone().unwrap_or_default();
+        let repository = image
+            .rsplit('/')
+            .next()
+            .unwrap_or(&image)
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let local = url.contains("localhost") || url.contains("127.0.0.1");
+        let port: u16 = url
+            .split("://")
+            .nth(1)
+            .unwrap_or(&url)
+            .split('/')
+            .next()
+            .and_then(|h| h.split(':').nth(1))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(80);
+        if !local {
+            return Err((
+                format!(
+                    "curl: (6) Could not resolve host: {}",
+                    url.split("://")
+                        .nth(1)
+                        .unwrap_or(&url)
+                        .split(['/', ':'])
+                        .next()
+                        .unwrap_or("")
+                ),
+                6,
+            ));
+        }
+        match (repository.as_str(), port) {
+            ("demo", 80) => {
+                let greeting = self
+                    .environment
+                    .get("GREETING")
+                    .cloned()
+                    .unwrap_or_else(|| "Hello from".into());
+                Ok(format!("{greeting} {}\n", self.pod.metadata.name_str()))
+            }
+            ("nginx", 80) => Ok(NGINX_WELCOME.to_string()),
+            ("httpd", 80) => Ok("<html><body><h1>It works!</h1></body></html>\n".to_string()),
+            _ => Err((
+                format!(
+                    "curl: (7) Failed to connect to localhost port {port} after 0 ms: Couldn't connect to server"
+                ),
+                7,
+            )),
+        }
+    }
+}
+
+const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
+
+const RUN_FLAGS: &[Flag] = &[
+    value("image", None),
+    value("restart", None),
+    value("labels", Some('l')),
+    value("env", None),
+    value("port", None),
+    boolean("command", None),
+    boolean("stdin", Some('i')),
+    boolean("tty", Some('t')),
+    boolean("rm", None),
+    value("dry-run", None),
+    value("output", Some('o')),
+    value("image-pull-policy", None),
+];
+
+pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, RUN_FLAGS, "run") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let Some(name) = parsed.positional.first().cloned() else {
+        return out
+            .error("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+    };
+    let Some(image) = parsed.value("image").map(str::to_string) else {
+        return out.error("error: required flag(s) \"image\" not set");
+    };
+    if parsed.bool("stdin") || parsed.bool("tty") {
+        return out.error("error: kubeplay cannot attach a terminal to a container; run the pod without -i/-t, then use kubectl logs or kubectl exec");
+    }
+    let mut labels: BTreeMap<String, String> = [("run".to_string(), name.clone())].into();
+    if let Some(custom) = parsed.value("labels") {
+        labels = custom
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    }
+    let env: Vec<EnvVar> = parsed
+        .values("env")
+        .iter()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| EnvVar {
+            name: k.into(),
+            value: Some(v.into()),
+            value_from: None,
+        })
+        .collect();
+    let (command, extra) = if parsed.bool("command") {
+        (Some(parsed.after_dash.clone()), None)
+    } else {
+        (None, Some(parsed.after_dash.clone()))
+    };
+    let pod = Pod {
+        metadata: ObjectMeta {
+            name: Some(name),
+            namespace: Some(parsed.value("namespace").unwrap_or("default").into()),
+            labels: Some(labels),
+            ..ObjectMeta::default()
+        },
+        spec: Some(PodSpec {
+            restart_policy: Some(parsed.value("restart").unwrap_or("Always").to_string()),
+            containers: vec![Container {
+                name: parsed.positional[0].clone(),
+                image: Some(image),
+                command: command.filter(|c| !c.is_empty()),
+                args: extra.filter(|a| !a.is_empty()),
+                env: (!env.is_empty()).then_some(env),
+                image_pull_policy: parsed.value("image-pull-policy").map(str::to_string),
+                ports: parsed.value("port").and_then(|p| p.parse().ok()).map(|p| {
+                    vec![k8s_openapi::api::core::v1::ContainerPort {
+                        container_port: p,
+                        ..Default::default()
+                    }]
+                }),
+                ..Container::default()
+            }],
+            ..PodSpec::default()
+        }),
+        status: None,
+    };
+    let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server"));
+    match session.cluster.api.create(pod.into_object(), dry_run) {
+        Ok(created) => match parsed.value("output") {
+            Some("yaml") => out.out(crate::printers::object::yaml(&[&created], false)),
+            Some("json") => out.out(crate::printers::object::json(&[&created], false)),
+            _ => out.line(format!(
+                "pod/{} created{}",
+                created.name(),
+                if dry_run { " (dry run)" } else { "" }
+            )),
+        },
+        Err(error) => out.error(errors::render(&error)),
+    }
+}

@@ -1,0 +1,450 @@
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments (and `status`
+//! for DaemonSets). `status` advances virtual time, printing a line on every change of the
+//! object as kubectl's watch does, until done, failed, or `--timeout`.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_sim::controllers::deployment::{HASH_LABEL, REVISION, equal_ignoring_hash, revision};
+
+use crate::args::{self, Flag, boolean, value};
+use crate::errors;
+use crate::output::Output;
+use crate::resources;
+use crate::session::Session;
+
+const FLAGS: &[Flag] = &[
+    value("timeout", None),
+    value("watch", Some('w')),
+    value("revision", None),
+    value("to-revision", None),
+    value("filename", Some('f')),
+    value("selector", Some('l')),
+    value("output", Some('o')),
+    boolean("dry-run", None),
+];
+
+/// How long `rollout status` waits without `--timeout` before giving up (virtual time).
+const DEFAULT_STATUS_LIMIT_MS: u64 = 60 * 60 * 1000;
+
+pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
+    let Some(sub) = args.first().map(String::as_str) else {
+        return out.error("error: Required subcommand not specified: history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples");
+    };
+    let parsed = match args::parse(&args[1..], FLAGS, &format!("rollout {sub}")) {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let requests = match resources::parse(&parsed.positional) {
+        Ok(requests) if requests.is_empty() || requests.iter().any(|r| r.names.is_empty()) => {
+            return out.error("error: required resource not specified");
+        }
+        Ok(requests) => requests,
+        Err(error) => return out.error(error),
+    };
+    for request in requests {
+        for name in &request.names {
+            let key = ObjectKey::new(request.kind, &namespace, name);
+            if !session.cluster.api.store.contains(&key) {
+                out.error(errors::render(&kubeplay_model::ApiError::not_found(
+                    request.kind,
+                    name,
+                )));
+                continue;
+            }
+            if !matches!(
+                request.kind,
+                Kind::Deployment | Kind::DaemonSet | Kind::StatefulSet
+            ) {
+                out.error(format!(
+                    "error: no {sub}er has been implemented for {{{:?} {:?}}}",
+                    request.kind.group(),
+                    request.kind.name()
+                ));
+                continue;
+            }
+            match sub {
+                "status" => status(&key, &parsed, session, out),
+                "history" => history(&key, &parsed, session, out),
+                "undo" => undo(&key, &parsed, session, out),
+                "pause" | "resume" => pause_resume(&key, sub == "pause", session, out),
+                "restart" => restart(&key, session, out),
+                other => return out.error(format!("error: unknown command {other:?} for \"kubectl rollout\"\nSee 'kubectl rollout -h' for help and examples")),
+            }
+        }
+    }
+}
+
+enum Progress {
+    Waiting(String),
+    Done(String),
+    Failed(String),
+}
+
+fn deployment_progress(d: &Deployment) -> Progress {
+    let name = d.metadata.name_str();
+    let status = d.status.clone().unwrap_or_default();
+    if d.metadata.generation > status.observed_generation {
+        return Progress::Waiting("Waiting for deployment spec update to be observed...".into());
+    }
+    let progressing = status
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "Progressing");
+    if progressing.and_then(|c| c.reason.as_deref()) == Some("ProgressDeadlineExceeded") {
+        return Progress::Failed(format!(
+            "error: deployment {name:?} exceeded its progress deadline"
+        ));
+    }
+    let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let updated = status.updated_replicas.unwrap_or(0);
+    let total = status.replicas.unwrap_or(0);
+    let available = status.available_replicas.unwrap_or(0);
+    if updated < replicas {
+        return Progress::Waiting(format!(
+            "Waiting for deployment {name:?} rollout to finish: {updated} out of {replicas} new replicas have been updated..."
+        ));
+    }
+    if total > updated {
+        return Progress::Waiting(format!(
+            "Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...",
+            total - updated
+        ));
+    }
+    if available < updated {
+        return Progress::Waiting(format!(
+            "Waiting for deployment {name:?} rollout to finish: {available} of {updated} updated replicas are available..."
+        ));
+    }
+    Progress::Done(format!("deployment {name:?} successfully rolled out"))
+}
+
+fn daemon_set_progress(ds: &DaemonSet) -> Progress {
+    let name = ds.metadata.name_str();
+    let status = ds.status.clone().unwrap_or_default();
+    if ds
+        .spec
+        .as_ref()
+        .and_then(|s| s.update_strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("OnDelete")
+    {
+        return Progress::Failed(
+            "error: rollout status is only available for RollingUpdate strategy type".into(),
+        );
+    }
+    if ds.metadata.generation > status.observed_generation {
+        return Progress::Waiting("Waiting for daemon set spec update to be observed...".into());
+    }
+    let desired = status.desired_number_scheduled;
+    let updated = status.updated_number_scheduled.unwrap_or(0);
+    let available = status.number_available.unwrap_or(0);
+    if updated < desired {
+        return Progress::Waiting(format!(
+            "Waiting for daemon set {name:?} rollout to finish: {updated} out of {desired} new pods have been updated..."
+        ));
+    }
+    if available < desired {
+        return Progress::Waiting(format!(
+            "Waiting for daemon set {name:?} rollout to finish: {available} of {desired} updated pods are available..."
+        ));
+    }
+    Progress::Done(format!("daemon set {name:?} successfully rolled out"))
+}
+
+fn progress(object: &Object) -> Progress {
+    match object {
+        Object::Deployment(d) => deployment_progress(d),
+        Object::DaemonSet(ds) => daemon_set_progress(ds),
+        _ => Progress::Failed(
+            "error: rollout status is not supported for this kind in kubeplay yet".into(),
+        ),
+    }
+}
+
+fn parse_timeout(text: Option<&str>) -> Result<Option<u64>, String> {
+    let Some(text) = text else { return Ok(None) };
+    let (number, unit) = text.split_at(
+        text.find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(text.len()),
+    );
+    let value: f64 = number.parse().map_err(|_| format!("error: invalid argument {text:?} for \"--timeout\" flag: time: invalid duration {text:?}"))?;
+    let factor = match unit {
+        "" | "s" => 1000.0,
+        "ms" => 1.0,
+        "m" => 60_000.0,
+        "h" => 3_600_000.0,
+        _ => {
+            return Err(format!(
+                "error: invalid argument {text:?} for \"--timeout\" flag: time: unknown unit {unit:?} in duration {text:?}"
+            ));
+        }
+    };
+    Ok(Some((value * factor) as u64).filter(|ms| *ms > 0))
+}
+
+fn status(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
+    let timeout = match parse_timeout(parsed.value("timeout")) {
+        Ok(timeout) => timeout,
+        Err(error) => return out.error(error),
+    };
+    let watch = parsed.value("watch") != Some("false");
+    let deadline = session.cluster.now_ms() + timeout.unwrap_or(DEFAULT_STATUS_LIMIT_MS);
+    let mut last_version = None;
+    loop {
+        let Some(object) = session.cluster.api.store.get(key).cloned() else {
+            return out.error(errors::render(&kubeplay_model::ApiError::not_found(
+                key.kind, &key.name,
+            )));
+        };
+        let version = object.meta().resource_version.clone();
+        let changed = version != last_version;
+        last_version = version;
+        match progress(&object) {
+            Progress::Done(message) => return out.line(message),
+            Progress::Failed(message) => return out.error(message),
+            Progress::Waiting(message) => {
+                if changed {
+                    out.line(message);
+                }
+                if !watch {
+                    return;
+                }
+            }
+        }
+        let now = session.cluster.now_ms();
+        if now >= deadline {
+            return out.error("error: timed out waiting for the condition");
+        }
+        let next = session
+            .cluster
+            .next_change_at()
+            .unwrap_or(deadline)
+            .clamp(now + 1, deadline);
+        session.cluster.run_until(next);
+    }
+}
+
+/// The Deployment's ReplicaSets, by revision.
+fn replica_sets_by_revision<'a>(
+    session: &'a Session,
+    deployment: &Deployment,
+) -> BTreeMap<i64, &'a ReplicaSet> {
+    let uid = deployment.metadata.uid_str();
+    session
+        .cluster
+        .api
+        .store
+        .dependents_of(uid)
+        .filter_map(ReplicaSet::from_object)
+        .map(|rs| (revision(rs), rs))
+        .collect()
+}
+
+fn history(key: &ObjectKey, _parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
+    let Some(Object::Deployment(deployment)) = session.cluster.api.store.get(key).cloned() else {
+        return out.error("error: kubeplay keeps rollout history for Deployments only so far");
+    };
+    let revisions = replica_sets_by_revision(session, &deployment);
+    let name = format!("{}/{}", key.kind.qualified_singular(), key.name);
+    if revisions.is_empty() {
+        return out.line("No rollout history found.");
+    }
+    let mut text = format!("{name} \nREVISION  CHANGE-CAUSE\n");
+    for (number, rs) in &revisions {
+        let cause = rs
+            .metadata
+            .annotation("kubernetes.io/change-cause")
+            .unwrap_or("<none>");
+        text.push_str(&format!("{:<10}{cause}\n", number));
+    }
+    text.push('\n');
+    out.out(text);
+}
+
+const SKIPPED_ON_ROLLBACK: [&str; 6] = [
+    "kubectl.kubernetes.io/last-applied-configuration",
+    REVISION,
+    "deployment.kubernetes.io/revision-history",
+    "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas",
+    "deprecated.deployment.rollback.to",
+];
+
+fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
+    let Some(Object::Deployment(deployment)) = session.cluster.api.store.get(key).cloned() else {
+        return out.error("error: kubeplay can roll back Deployments only so far");
+    };
+    let name = format!("{}/{}", key.kind.qualified_singular(), key.name);
+    if deployment
+        .spec
+        .as_ref()
+        .and_then(|s| s.paused)
+        .unwrap_or(false)
+    {
+        return out.error("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
+    }
+    let revisions = replica_sets_by_revision(session, &deployment);
+    let wanted = parsed
+        .value("to-revision")
+        .and_then(|r| r.parse::<i64>().ok())
+        .unwrap_or(0);
+    let target = if wanted == 0 {
+        let mut numbers: Vec<i64> = revisions.keys().copied().collect();
+        numbers.pop();
+        match numbers.last() {
+            Some(previous) => revisions.get(previous).copied(),
+            None => {
+                return out.error(format!(
+                    "error: no rollout history found for deployment {:?}",
+                    key.name
+                ));
+            }
+        }
+    } else {
+        match revisions.get(&wanted) {
+            Some(rs) => Some(*rs),
+            None => {
+                return out.error(format!(
+                    "error: unable to find specified revision {wanted} in history"
+                ));
+            }
+        }
+    };
+    let Some(target) = target.cloned() else {
+        return;
+    };
+    let mut template = target
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.clone())
+        .unwrap_or_default();
+    if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+        labels.remove(HASH_LABEL);
+    }
+    let current_template = deployment
+        .spec
+        .as_ref()
+        .map(|s| s.template.clone())
+        .unwrap_or_default();
+    if equal_ignoring_hash(&template, &current_template) {
+        return out.line(format!(
+            "{name} skipped rollback (current template already matches revision {})",
+            revision(&target)
+        ));
+    }
+    let mut updated = deployment.clone();
+    if let Some(spec) = updated.spec.as_mut() {
+        spec.template = template;
+    }
+    // The RS's annotations replace the Deployment's, except the skipped keys.
+    let mut annotations: BTreeMap<String, String> = target
+        .metadata
+        .annotations
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| !SKIPPED_ON_ROLLBACK.contains(&k.as_str()))
+        .collect();
+    for (k, v) in deployment.metadata.annotations.iter().flatten() {
+        if SKIPPED_ON_ROLLBACK.contains(&k.as_str()) {
+            annotations.insert(k.clone(), v.clone());
+        }
+    }
+    updated.metadata.annotations = Some(annotations);
+    match session.cluster.api.update(updated.into_object()) {
+        Ok(_) => out.line(format!("{name} rolled back")),
+        Err(error) => out.error(errors::render(&error)),
+    }
+    session.cluster.settle();
+}
+
+fn pause_resume(key: &ObjectKey, pause: bool, session: &mut Session, out: &mut Output) {
+    let Some(Object::Deployment(mut deployment)) = session.cluster.api.store.get(key).cloned()
+    else {
+        return out.error(format!(
+            "error: {} {:?} {}",
+            key.kind.qualified_plural(),
+            key.name,
+            if pause {
+                "pausing is not supported"
+            } else {
+                "resuming is not supported"
+            }
+        ));
+    };
+    let paused = deployment
+        .spec
+        .as_ref()
+        .and_then(|s| s.paused)
+        .unwrap_or(false);
+    if paused == pause {
+        return out.error(format!(
+            "error: {} {:?} is {}",
+            key.kind.qualified_plural(),
+            key.name,
+            if pause {
+                "already paused"
+            } else {
+                "not paused"
+            }
+        ));
+    }
+    if let Some(spec) = deployment.spec.as_mut() {
+        spec.paused = if pause { Some(true) } else { None };
+    }
+    match session.cluster.api.update(deployment.into_object()) {
+        Ok(_) => out.line(format!(
+            "{}/{} {}",
+            key.kind.qualified_singular(),
+            key.name,
+            if pause { "paused" } else { "resumed" }
+        )),
+        Err(error) => out.error(errors::render(&error)),
+    }
+    session.cluster.settle();
+}
+
+fn restart(key: &ObjectKey, session: &mut Session, out: &mut Output) {
+    let Some(mut object) = session.cluster.api.store.get(key).cloned() else {
+        return;
+    };
+    let now = jiff::Timestamp::from_second(session.now().as_second())
+        .unwrap_or(session.now())
+        .to_string();
+    let template = match &mut object {
+        Object::Deployment(d) => {
+            if d.spec.as_ref().and_then(|s| s.paused).unwrap_or(false) {
+                return out.error(format!(
+                    "error: {} {:?} can't restart paused deployment (run rollout resume first)",
+                    key.kind.qualified_plural(),
+                    key.name
+                ));
+            }
+            d.spec.as_mut().map(|s| &mut s.template)
+        }
+        Object::DaemonSet(ds) => ds.spec.as_mut().map(|s| &mut s.template),
+        Object::StatefulSet(sts) => sts.spec.as_mut().map(|s| &mut s.template),
+        _ => None,
+    };
+    let Some(template) = template else { return };
+    template
+        .metadata
+        .get_or_insert_with(Default::default)
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert("kubectl.kubernetes.io/restartedAt".into(), now);
+    match session.cluster.api.update(object) {
+        Ok(_) => out.line(format!(
+            "{}/{} restarted",
+            key.kind.qualified_singular(),
+            key.name
+        )),
+        Err(error) => out.error(errors::render(&error)),
+    }
+    session.cluster.settle();
+}

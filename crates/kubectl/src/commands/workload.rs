@@ -1,0 +1,302 @@
+//! Small commands that change one workload: `scale`, `set image`, `label`, `annotate`.
+
+use std::collections::BTreeMap;
+
+use kubeplay_model::{Kind, Object, ObjectKey};
+
+use crate::args::{self, Flag, boolean, value};
+use crate::errors;
+use crate::output::Output;
+use crate::resources;
+use crate::session::Session;
+
+/// Resolves `TYPE NAME…` / `TYPE/NAME…` into keys in the namespace.
+fn targets(positional: &[String], namespace: &str) -> Result<Vec<ObjectKey>, String> {
+    let requests = resources::parse(positional)?;
+    if requests.is_empty() || requests.iter().any(|r| r.names.is_empty()) {
+        return Err("error: resource(s) were provided, but no name was specified".into());
+    }
+    Ok(requests
+        .iter()
+        .flat_map(|r| r.names.iter().map(|n| ObjectKey::new(r.kind, namespace, n)))
+        .collect())
+}
+
+fn fetch(session: &Session, key: &ObjectKey) -> Result<Object, String> {
+    session
+        .cluster
+        .api
+        .store
+        .get(key)
+        .cloned()
+        .ok_or_else(|| errors::render(&kubeplay_model::ApiError::not_found(key.kind, &key.name)))
+}
+
+const SCALE_FLAGS: &[Flag] = &[
+    value("replicas", None),
+    value("current-replicas", None),
+    value("filename", Some('f')),
+    value("timeout", None),
+];
+
+pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
+    let parsed = match args::parse(args, SCALE_FLAGS, "scale") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let Some(replicas) = parsed.value("replicas") else {
+        return out.error("error: required flag(s) \"replicas\" not set");
+    };
+    let Ok(replicas) = replicas.parse::<i32>() else {
+        return out.error(format!("error: invalid argument {replicas:?} for \"--replicas\" flag: strconv.ParseInt: parsing {replicas:?}: invalid syntax"));
+    };
+    if replicas < 0 {
+        return out.error("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
+    }
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let keys = match targets(&parsed.positional, &namespace) {
+        Ok(keys) => keys,
+        Err(error) => return out.error(error),
+    };
+    for key in keys {
+        let mut object = match fetch(session, &key) {
+            Ok(object) => object,
+            Err(error) => {
+                out.error(error);
+                continue;
+            }
+        };
+        let current = match &mut object {
+            Object::Deployment(d) => d.spec.as_mut().map(|s| &mut s.replicas),
+            Object::ReplicaSet(rs) => rs.spec.as_mut().map(|s| &mut s.replicas),
+            Object::StatefulSet(sts) => sts.spec.as_mut().map(|s| &mut s.replicas),
+            _ => {
+                out.error(format!(
+                    "error: no scaler has been implemented for {{{:?} {:?}}}",
+                    key.kind.group(),
+                    key.kind.name()
+                ));
+                continue;
+            }
+        };
+        let Some(current) = current else { continue };
+        if let Some(expected) = parsed
+            .value("current-replicas")
+            .and_then(|v| v.parse::<i32>().ok())
+        {
+            if current.unwrap_or(1) != expected {
+                out.error(format!(
+                    "error: Expected replicas to be {expected}, was {}",
+                    current.unwrap_or(1)
+                ));
+                continue;
+            }
+        }
+        *current = Some(replicas);
+        match session.cluster.api.update(object) {
+            Ok(updated) => out.line(format!(
+                "{} scaled",
+                crate::printers::object::name(&updated)
+            )),
+            Err(error) => out.error(errors::render(&error)),
+        }
+        session.cluster.settle();
+    }
+}
+
+const SET_IMAGE_FLAGS: &[Flag] = &[
+    boolean("all", None),
+    value("selector", Some('l')),
+    value("output", Some('o')),
+    value("filename", Some('f')),
+];
+
+pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
+    if args.first().map(String::as_str) != Some("image") {
+        let sub = args.first().cloned().unwrap_or_default();
+        return out.error(format!("error: unknown command {sub:?} for \"kubectl set\"\nSee 'kubectl set -h' for help and examples"));
+    }
+    let parsed = match args::parse(&args[1..], SET_IMAGE_FLAGS, "set image") {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let (assignments, resources): (Vec<String>, Vec<String>) = parsed
+        .positional
+        .iter()
+        .cloned()
+        .partition(|a| a.contains('='));
+    if assignments.is_empty() {
+        return out.error("error: at least one image update is required");
+    }
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let keys = match targets(&resources, &namespace) {
+        Ok(keys) => keys,
+        Err(error) => return out.error(error),
+    };
+    for key in keys {
+        let mut object = match fetch(session, &key) {
+            Ok(object) => object,
+            Err(error) => {
+                out.error(error);
+                continue;
+            }
+        };
+        let spec = match &mut object {
+            Object::Deployment(d) => d.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
+            Object::ReplicaSet(rs) => rs
+                .spec
+                .as_mut()
+                .and_then(|s| s.template.as_mut())
+                .and_then(|t| t.spec.as_mut()),
+            Object::DaemonSet(ds) => ds.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
+            Object::StatefulSet(sts) => sts.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
+            Object::Pod(pod) => pod.spec.as_mut(),
+            _ => None,
+        };
+        let Some(spec) = spec else { continue };
+        let mut missing = None;
+        for assignment in &assignments {
+            let (container, image) = assignment.split_once('=').unwrap_or_default();
+            let mut matched = false;
+            for c in spec
+                .containers
+                .iter_mut()
+                .chain(spec.init_containers.iter_mut().flatten())
+            {
+                if container == "*" || c.name == container {
+                    c.image = Some(image.to_string());
+                    matched = true;
+                }
+            }
+            if !matched {
+                missing = Some(container.to_string());
+            }
+        }
+        if let Some(container) = missing {
+            out.error(format!(
+                "error: unable to find container named {container:?}"
+            ));
+            continue;
+        }
+        let before = session.cluster.api.store.get(&key).cloned();
+        match session.cluster.api.update(object) {
+            Ok(updated) if Some(&updated) != before.as_ref() => out.line(format!(
+                "{} image updated",
+                crate::printers::object::name(&updated)
+            )),
+            Ok(_) => {}
+            Err(error) => out.error(errors::render(&error)),
+        }
+        session.cluster.settle();
+    }
+}
+
+const META_FLAGS: &[Flag] = &[
+    boolean("overwrite", None),
+    boolean("all", None),
+    value("selector", Some('l')),
+    boolean("list", None),
+    value("output", Some('o')),
+];
+
+/// `label` and `annotate`: `key=value` sets, `key-` removes.
+pub fn label_or_annotate(args: &[String], annotate: bool, session: &mut Session, out: &mut Output) {
+    let command = if annotate { "annotate" } else { "label" };
+    let parsed = match args::parse(args, META_FLAGS, command) {
+        Ok(parsed) => parsed,
+        Err(error) => return out.error(error),
+    };
+    let (changes, resources): (Vec<String>, Vec<String>) =
+        parsed.positional.iter().cloned().partition(|a| {
+            a.contains('=') || (a.ends_with('-') && a.len() > 1 && !resources_like(a))
+        });
+    if changes.is_empty() {
+        return out.error(format!(
+            "error: at least one {} update is required",
+            if annotate { "annotation" } else { "label" }
+        ));
+    }
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let keys = if parsed.bool("all") || parsed.has("selector") {
+        let kind = match resources.first().map(|r| resources::resolve_kind(r)) {
+            Some(Ok(kind)) => kind,
+            Some(Err(error)) => return out.error(error),
+            None => return out.error("error: one or more resources must be specified as <resource> <name> or <resource>/<name>"),
+        };
+        let selector =
+            kubeplay_model::selector::Selector::parse(parsed.value("selector").unwrap_or(""))
+                .unwrap_or_default();
+        session
+            .cluster
+            .api
+            .store
+            .list(kind, Some(&namespace))
+            .filter(|o| selector.matches(o.meta().labels.as_ref()))
+            .map(|o| o.key())
+            .collect()
+    } else {
+        match targets(&resources, &namespace) {
+            Ok(keys) => keys,
+            Err(error) => return out.error(error),
+        }
+    };
+    for key in keys {
+        let mut object = match fetch(session, &key) {
+            Ok(object) => object,
+            Err(error) => {
+                out.error(error);
+                continue;
+            }
+        };
+        let meta = object.meta_mut();
+        let map = if annotate {
+            meta.annotations.get_or_insert_with(BTreeMap::new)
+        } else {
+            meta.labels.get_or_insert_with(BTreeMap::new)
+        };
+        let mut conflict = None;
+        let mut removed_only = true;
+        for change in &changes {
+            if let Some((k, v)) = change.split_once('=') {
+                removed_only = false;
+                if let Some(existing) = map.get(k) {
+                    if existing != v && !parsed.bool("overwrite") {
+                        conflict = Some(format!(
+                            "error: '{k}' already has a value ({existing}), and --overwrite is false"
+                        ));
+                        break;
+                    }
+                }
+                map.insert(k.to_string(), v.to_string());
+            } else if let Some(k) = change.strip_suffix('-') {
+                map.remove(k);
+            }
+        }
+        if let Some(conflict) = conflict {
+            out.error(conflict);
+            continue;
+        }
+        let before = session.cluster.api.store.get(&key).cloned();
+        match session.cluster.api.update(object) {
+            Ok(updated) => {
+                let verb = match (annotate, Some(&updated) == before.as_ref(), removed_only) {
+                    (true, _, _) => "annotated",
+                    (false, true, _) => "not labeled",
+                    (false, false, true) => "unlabeled",
+                    (false, false, false) => "labeled",
+                };
+                out.line(format!(
+                    "{} {verb}",
+                    crate::printers::object::name(&updated)
+                ));
+            }
+            Err(error) => out.error(errors::render(&error)),
+        }
+        session.cluster.settle();
+    }
+}
+
+/// `deployment/web-` is a resource, not a label removal.
+fn resources_like(arg: &str) -> bool {
+    arg.contains('/') || Kind::resolve(arg.trim_end_matches('-')).is_some() && !arg.ends_with('-')
+}

@@ -1,0 +1,74 @@
+//! Turns API errors into the exact text kubectl prints (`checkErr`, `StandardErrorMessage`).
+
+use kubeplay_model::ApiError;
+
+/// `Error from server (NotFound): …`, or the multi-line Invalid form.
+pub fn render(error: &ApiError) -> String {
+    match error {
+        ApiError::Invalid { kind, name, causes } => {
+            let kind_name = kind.name();
+            if causes.len() == 1 {
+                format!("The {kind_name} {name:?} is invalid: {}", causes[0])
+            } else {
+                let mut seen = Vec::new();
+                for cause in causes {
+                    let text = cause.to_string();
+                    if !seen.contains(&text) {
+                        seen.push(text);
+                    }
+                }
+                let lines: Vec<String> = seen.iter().map(|cause| format!("* {cause}")).collect();
+                format!(
+                    "The {kind_name} {name:?} is invalid: \n{}",
+                    lines.join("\n")
+                )
+            }
+        }
+        other => format!("Error from server ({}): {other}", other.reason()),
+    }
+}
+
+/// The same error for an object read from a file: `error when creating "x.yaml": …`.
+pub fn render_for_source(error: &ApiError, verb: &str, source: &str) -> String {
+    match error {
+        ApiError::Invalid { .. } => render(error),
+        other => format!(
+            "Error from server ({}): error when {verb} {source:?}: {other}",
+            other.reason()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_model::{FieldError, Kind};
+
+    #[test]
+    fn renders_like_kubectl() {
+        assert_eq!(
+            render(&ApiError::not_found(Kind::Pod, "coredns")),
+            "Error from server (NotFound): pods \"coredns\" not found"
+        );
+        let invalid = ApiError::invalid(
+            Kind::Deployment,
+            "nginx",
+            vec![
+                FieldError::required("spec.selector"),
+                FieldError::required("spec.template"),
+            ],
+        );
+        assert_eq!(
+            render(&invalid),
+            "The Deployment \"nginx\" is invalid: \n* spec.selector: Required value\n* spec.template: Required value"
+        );
+        let exists = ApiError::AlreadyExists {
+            kind: Kind::Deployment,
+            name: "nginx".into(),
+        };
+        assert_eq!(
+            render_for_source(&exists, "creating", "deploy.yaml"),
+            "Error from server (AlreadyExists): error when creating \"deploy.yaml\": deployments.apps \"nginx\" already exists"
+        );
+    }
+}

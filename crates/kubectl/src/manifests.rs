@@ -1,0 +1,88 @@
+//! Reading `-f` sources (files, directories, `-` for stdin) and decoding them into objects,
+//! with kubectl's messages for missing paths, YAML errors and unknown kinds.
+
+use kubeplay_model::manifest::{Document, ManifestError, decode_documents};
+
+use crate::session::Session;
+
+/// A decoded document and the source it came from (`STDIN` or the path as typed).
+pub struct Loaded {
+    pub source: String,
+    pub document: Document,
+}
+
+/// Renders a decoding error as kubectl does for `source`.
+pub fn render_error(error: &ManifestError, source: &str) -> String {
+    match error {
+        ManifestError::Yaml { .. } => {
+            format!("error: error parsing {source}: error converting YAML to JSON: {error}")
+        }
+        ManifestError::TooLarge(_) => format!("error: error reading {source}: {error}"),
+        ManifestError::Validation(detail) => format!(
+            "error: error validating {source:?}: error validating data: {detail}; if you choose to ignore these errors, turn validation off with --validate=false"
+        ),
+        ManifestError::UnknownKind {
+            name,
+            namespace,
+            api_version,
+            kind,
+        } => format!(
+            "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {source:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
+        ),
+        ManifestError::Undecodable { .. } => {
+            format!("Error from server (BadRequest): error when creating {source:?}: {error}")
+        }
+    }
+}
+
+/// Loads every `-f` source. Syntax errors abort before anything is sent (so a bad file
+/// changes nothing); other per-document errors are returned beside the good documents.
+pub fn load(
+    paths: &[String],
+    stdin: &str,
+    session: &Session,
+) -> Result<(Vec<Loaded>, Vec<String>), String> {
+    if paths.is_empty() {
+        return Err("error: must specify one of -f and -k".into());
+    }
+    let mut texts = Vec::new();
+    for path in paths {
+        if path == "-" {
+            texts.push(("STDIN".to_string(), stdin.to_string()));
+        } else if path.starts_with("http://") || path.starts_with("https://") {
+            return Err(format!(
+                "error: unable to read URL {path:?}: kubeplay runs without network access; paste the manifest instead"
+            ));
+        } else if let Some(files) = session.list_dir(path) {
+            for file in files
+                .into_iter()
+                .filter(|f| f.ends_with(".yaml") || f.ends_with(".yml") || f.ends_with(".json"))
+            {
+                let text = session.read_file(&file).unwrap_or_default();
+                texts.push((file, text));
+            }
+        } else {
+            match session.read_file(path) {
+                Some(text) => texts.push((path.clone(), text)),
+                None => return Err(format!("error: the path {path:?} does not exist")),
+            }
+        }
+    }
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for (source, text) in texts {
+        for decoded in decode_documents(&text, &source) {
+            match decoded {
+                Ok(document) => loaded.push(Loaded {
+                    source: source.clone(),
+                    document,
+                }),
+                Err(error @ (ManifestError::Yaml { .. } | ManifestError::TooLarge(_))) => {
+                    return Err(render_error(&error, &source));
+                }
+                Err(error) => errors.push(render_error(&error, &source)),
+            }
+        }
+    }
+    Ok((loaded, errors))
+}

@@ -1,0 +1,55 @@
+//! What a kubectl invocation prints, in order, split into stdout and stderr.
+
+use kubeplay_shell::{Chunk, ProgramOutput};
+
+#[derive(Debug, Default)]
+pub struct Output {
+    chunks: Vec<Chunk>,
+    failed: bool,
+}
+
+impl Output {
+    /// Appends text to stdout.
+    pub fn out(&mut self, text: impl Into<String>) {
+        self.chunks.push(Chunk::stdout(text));
+    }
+
+    /// Appends a line (newline added) to stdout.
+    pub fn line(&mut self, text: impl AsRef<str>) {
+        self.chunks
+            .push(Chunk::stdout(format!("{}\n", text.as_ref())));
+    }
+
+    /// Appends a line to stderr and marks the command as failed (exit status 1).
+    pub fn error(&mut self, text: impl AsRef<str>) {
+        self.chunks
+            .push(Chunk::stderr(format!("{}\n", text.as_ref())));
+        self.failed = true;
+    }
+
+    /// Appends a line to stderr without failing (warnings, "No resources found").
+    pub fn note(&mut self, text: impl AsRef<str>) {
+        self.chunks
+            .push(Chunk::stderr(format!("{}\n", text.as_ref())));
+    }
+
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    pub fn into_program_output(self) -> ProgramOutput {
+        ProgramOutput {
+            chunks: self.chunks,
+            status: i32::from(self.failed),
+        }
+    }
+
+    /// Everything printed to stdout so far (for tests).
+    pub fn stdout(&self) -> String {
+        self.chunks
+            .iter()
+            .filter(|c| matches!(c.stream, kubeplay_shell::Stream::Stdout))
+            .map(|c| c.text.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,5 @@
+//! Printers: server-side-style tables (`kubectl get`), object output (`-o yaml|json|name`).
+
+pub mod object;
+pub mod rows;
+pub mod table;
