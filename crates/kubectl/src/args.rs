@@ -173,7 +173,9 @@ pub fn split_command(args: &[String]) -> (Vec<String>, Vec<String>) {
 pub fn suggestions(typed: &str, candidates: &[&str]) -> Vec<String> {
     candidates
         .iter()
-        .filter(|c| c.starts_with(typed) || levenshtein(typed, c) <= 2)
+        .filter(|c| {
+            c.starts_with(&typed.to_lowercase()) || levenshtein(&typed.to_lowercase(), c) <= 2
+        })
         .map(|c| (*c).to_string())
         .collect()
 }

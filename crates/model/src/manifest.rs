@@ -81,6 +81,24 @@ fn split_documents(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// go-yaml reports parser errors with the 0-based line of the problem (scanner errors get
+/// 1 added), so kubectl shows parser errors one line above where libyaml points.
+fn go_yaml_reported_line(problem: &str, line: usize) -> usize {
+    const PARSER_PROBLEMS: [&str; 6] = [
+        "did not find expected <document start>",
+        "did not find expected key",
+        "did not find expected node content",
+        "did not find expected '-' indicator",
+        "did not find expected ',' or ']'",
+        "did not find expected ',' or '}'",
+    ];
+    if PARSER_PROBLEMS.iter().any(|p| problem.starts_with(p)) {
+        line.saturating_sub(1)
+    } else {
+        line
+    }
+}
+
 /// Decodes every document of `text`; each document succeeds or fails on its own, as with
 /// `kubectl apply -f` on a multi-document file.
 pub fn decode_documents(text: &str, _source: &str) -> Vec<Result<Document, ManifestError>> {
@@ -104,7 +122,7 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
             .unwrap_or(&message)
             .to_string();
         ManifestError::Yaml {
-            line,
+            line: go_yaml_reported_line(&problem, line),
             column,
             absolute_line: first_line + line - 1,
             problem,

@@ -32,7 +32,18 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         Err(error) => return out.error(error),
     };
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
+    let client_dry_run = matches!(parsed.value("dry-run"), Some("client" | "true"));
     let output = parsed.value("output").map(str::to_string);
+    // A client-side dry run prints what kubectl built without asking the server.
+    let client_report = |object: &Object, raw: Option<&serde_json::Value>, out: &mut Output| {
+        let value = raw
+            .cloned()
+            .unwrap_or_else(|| object::client_side_value(object));
+        match object::print_value(&value, object, output.as_deref()) {
+            Some(text) => out.out(text),
+            None => out.line(format!("{} created (dry run)", object::name(object))),
+        }
+    };
     let report = |object: &Object, out: &mut Output| match output.as_deref() {
         Some("yaml") => out.out(object::yaml(&[object], false)),
         Some("json") => out.out(object::json(&[object], false)),
@@ -45,20 +56,29 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     };
     match parsed.positional.first().map(String::as_str) {
         None => {
-            let (loaded, failures) = match manifests::load(&parsed.values("filename"), stdin, session) {
-                Ok(result) => result,
-                Err(error) => return out.error(error),
-            };
+            let (loaded, failures) =
+                match manifests::load(&parsed.values("filename"), stdin, session) {
+                    Ok(result) => result,
+                    Err(error) => return out.error(error),
+                };
             let mut failures = failures;
             for item in loaded {
                 let mut object = item.document.object;
-                if let Err(ApplyError::Message(message)) = resolve_namespace(&mut object, parsed.value("namespace")) {
+                if let Err(ApplyError::Message(message)) =
+                    resolve_namespace(&mut object, parsed.value("namespace"))
+                {
                     failures.push(message);
+                    continue;
+                }
+                if client_dry_run {
+                    client_report(&object, Some(&item.document.raw), out);
                     continue;
                 }
                 match session.cluster.api.create(object, dry_run) {
                     Ok(created) => report(&created, out),
-                    Err(error) => failures.push(errors::render_for_source(&error, "creating", &item.source)),
+                    Err(error) => {
+                        failures.push(errors::render_for_source(&error, "creating", &item.source))
+                    }
                 }
             }
             for failure in failures {
@@ -69,18 +89,27 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             let Some(name) = parsed.positional.get(1) else {
                 return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
             };
-            let namespace = Namespace { metadata: ObjectMeta { name: Some(name.clone()), ..ObjectMeta::default() }, ..Namespace::default() };
+            let namespace = Namespace {
+                metadata: ObjectMeta {
+                    name: Some(name.clone()),
+                    ..ObjectMeta::default()
+                },
+                ..Namespace::default()
+            };
+            if client_dry_run {
+                return client_report(&namespace.into_object(), None, out);
+            }
             match session.cluster.api.create(namespace.into_object(), dry_run) {
                 Ok(created) => report(&created, out),
                 Err(error) => out.error(errors::render(&error)),
             }
         }
         Some("deployment" | "deploy") => {
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
-            };
             let Some(image) = parsed.value("image") else {
                 return out.error("error: required flag(s) \"image\" not set");
+            };
+            let Some(name) = parsed.positional.get(1) else {
+                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
             };
             let replicas = match parsed.value("replicas").map(str::parse::<i32>) {
                 None => 1,
@@ -89,13 +118,27 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             };
             let port = parsed.value("port").and_then(|p| p.parse::<i32>().ok());
             let mut deployment = generated_deployment(name, image, replicas, port);
-            deployment.metadata.namespace = Some(parsed.value("namespace").unwrap_or("default").to_string());
-            match session.cluster.api.create(deployment.into_object(), dry_run) {
+            if client_dry_run {
+                deployment.metadata.namespace = parsed.value("namespace").map(str::to_string);
+                return client_report(&deployment.into_object(), None, out);
+            }
+            deployment.metadata.namespace =
+                Some(parsed.value("namespace").unwrap_or("default").to_string());
+            match session
+                .cluster
+                .api
+                .create(deployment.into_object(), dry_run)
+            {
                 Ok(created) => report(&created, out),
-                Err(error) => out.error(format!("error: failed to create deployment: {}", error_text(&error))),
+                Err(error) => out.error(format!(
+                    "error: failed to create deployment: {}",
+                    error_text(&error)
+                )),
             }
         }
-        Some(other) => out.error(format!("error: unknown command {other:?} for \"kubectl create\"\nSee 'kubectl create -h' for help and examples")),
+        Some(other) => out.error(format!(
+            "error: Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
+        )),
     }
 }
 

@@ -15,25 +15,52 @@ use crate::args;
 use crate::output::Output;
 use crate::session::Session;
 
-const COMMANDS: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "apply",
-    "cluster-info",
-    "config",
+/// kubectl's commands in registration order (cobra's suggestions follow it; sorting is off).
+const ALL_COMMANDS: &[&str] = &[
     "create",
-    "delete",
-    "describe",
-    "exec",
-    "get",
-    "label",
-    "logs",
-    "rollout",
+    "expose",
     "run",
-    "scale",
     "set",
-    "version",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
     "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+    "options",
 ];
 
 const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
@@ -111,16 +138,20 @@ pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
         "api-resources" => info::api_resources(&mut out),
         "config" => info::config(&command_args, &mut out),
         "help" | "--help" | "-h" => out.out(USAGE),
+        known if ALL_COMMANDS.contains(&known) => {
+            out.error(format!(
+                "error: kubeplay does not simulate \"kubectl {known}\" yet"
+            ));
+        }
         unknown => {
-            let suggestions = args::suggestions(unknown, COMMANDS);
             let mut message = format!("error: unknown command {unknown:?} for \"kubectl\"");
+            let suggestions = args::suggestions(unknown, ALL_COMMANDS);
             if !suggestions.is_empty() {
-                message.push_str("\n\nDid you mean this?\n");
+                message.push_str("\n\nDid you mean this?");
                 for suggestion in suggestions {
-                    message.push_str(&format!("\t{suggestion}\n"));
+                    message.push_str(&format!("\n\t{suggestion}"));
                 }
             }
-            message.push_str("\nRun 'kubectl --help' for usage.");
             out.error(message);
         }
     }

@@ -385,12 +385,12 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
     };
+    let Some(image) = parsed.value("image").map(str::to_string) else {
+        return out.error("error: required flag(s) \"image\" not set");
+    };
     let Some(name) = parsed.positional.first().cloned() else {
         return out
             .error("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
-    };
-    let Some(image) = parsed.value("image").map(str::to_string) else {
-        return out.error("error: required flag(s) \"image\" not set");
     };
     if parsed.bool("stdin") || parsed.bool("tty") {
         return out.error("error: kubeplay cannot attach a terminal to a container; run the pod without -i/-t, then use kubectl logs or kubectl exec");

@@ -26,13 +26,55 @@ const FLAGS: &[Flag] = &[
     boolean("dry-run", None),
 ];
 
+const ROLLOUT_HELP: &str = "Manage the rollout of one or many resources.
+        
+ Valid resource types include:
+
+  *  deployments
+  *  daemonsets
+  *  statefulsets
+
+Examples:
+  # Rollback to the previous deployment
+  kubectl rollout undo deployment/abc
+  
+  # Check the rollout status of a daemonset
+  kubectl rollout status daemonset/foo
+  
+  # Restart a deployment
+  kubectl rollout restart deployment/abc
+  
+  # Restart deployments with the 'app=nginx' label
+  kubectl rollout restart deployment --selector=app=nginx
+
+Available Commands:
+  history       View rollout history
+  pause         Mark the provided resource as paused
+  restart       Restart a resource
+  resume        Resume a paused resource
+  status        Show the status of the rollout
+  undo          Undo a previous rollout
+
+Usage:
+  kubectl rollout SUBCOMMAND [options]
+
+Use \"kubectl rollout <command> --help\" for more information about a given command.
+Use \"kubectl options\" for a list of global command-line options (applies to all commands).
+";
+
 /// How long `rollout status` waits without `--timeout` before giving up (virtual time).
 const DEFAULT_STATUS_LIMIT_MS: u64 = 60 * 60 * 1000;
 
 pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     let Some(sub) = args.first().map(String::as_str) else {
-        return out.error("error: Required subcommand not specified: history, pause, restart, resume, status, undo\nSee 'kubectl rollout -h' for help and examples");
+        return out.out(ROLLOUT_HELP);
     };
+    if !["history", "pause", "restart", "resume", "status", "undo"].contains(&sub) {
+        return out.error(format!(
+            "error: unknown command {:?}\nSee 'kubectl rollout -h' for help and examples",
+            args.join(" ")
+        ));
+    }
     let parsed = match args::parse(&args[1..], FLAGS, &format!("rollout {sub}")) {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
@@ -72,7 +114,7 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 "undo" => undo(&key, &parsed, session, out),
                 "pause" | "resume" => pause_resume(&key, sub == "pause", session, out),
                 "restart" => restart(&key, session, out),
-                other => return out.error(format!("error: unknown command {other:?} for \"kubectl rollout\"\nSee 'kubectl rollout -h' for help and examples")),
+                _ => {}
             }
         }
     }

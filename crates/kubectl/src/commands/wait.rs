@@ -63,8 +63,12 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 wanted: wanted.to_string(),
             }
         }
-        Some(other) => return out.error(format!("error: unrecognized condition: {other:?}")),
-        None => return out.error("error: --for must be set"),
+        other => {
+            return out.error(format!(
+                "error: unrecognized condition: {:?}",
+                other.unwrap_or("")
+            ));
+        }
     };
     let timeout_ms = match parsed.value("timeout") {
         None => 30_000,

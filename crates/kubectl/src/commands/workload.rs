@@ -10,6 +10,8 @@ use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
 
+const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
 /// Resolves `TYPE NAME…` / `TYPE/NAME…` into keys in the namespace.
 fn targets(positional: &[String], namespace: &str) -> Result<Vec<ObjectKey>, String> {
     let requests = resources::parse(positional)?;
@@ -113,8 +115,10 @@ const SET_IMAGE_FLAGS: &[Flag] = &[
 
 pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
     if args.first().map(String::as_str) != Some("image") {
-        let sub = args.first().cloned().unwrap_or_default();
-        return out.error(format!("error: unknown command {sub:?} for \"kubectl set\"\nSee 'kubectl set -h' for help and examples"));
+        return out.error(format!(
+            "error: unknown command {:?}\nSee 'kubectl set -h' for help and examples",
+            args.join(" ")
+        ));
     }
     let parsed = match args::parse(&args[1..], SET_IMAGE_FLAGS, "set image") {
         Ok(parsed) => parsed,
@@ -125,6 +129,9 @@ pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
         .iter()
         .cloned()
         .partition(|a| a.contains('='));
+    if resources.is_empty() {
+        return out.error(NO_RESOURCES);
+    }
     if assignments.is_empty() {
         return out.error("error: at least one image update is required");
     }
@@ -210,6 +217,9 @@ pub fn label_or_annotate(args: &[String], annotate: bool, session: &mut Session,
         parsed.positional.iter().cloned().partition(|a| {
             a.contains('=') || (a.ends_with('-') && a.len() > 1 && !resources_like(a))
         });
+    if resources.is_empty() {
+        return out.error("error: one or more resources must be specified as <resource> <name> or <resource>/<name>");
+    }
     if changes.is_empty() {
         return out.error(format!(
             "error: at least one {} update is required",

@@ -3,3 +3,4 @@
 pub mod object;
 pub mod rows;
 pub mod table;
+pub mod yaml;

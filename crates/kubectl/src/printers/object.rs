@@ -27,7 +27,7 @@ fn document(objects: &[&Object], as_list: bool) -> Value {
 }
 
 pub fn yaml(objects: &[&Object], as_list: bool) -> String {
-    serde_norway::to_string(&document(objects, as_list)).unwrap_or_default()
+    super::yaml::to_yaml(&document(objects, as_list))
 }
 
 pub fn json(objects: &[&Object], as_list: bool) -> String {
@@ -48,4 +48,65 @@ pub fn json(objects: &[&Object], as_list: bool) -> String {
 /// `deployment.apps/demo`.
 pub fn name(object: &Object) -> String {
     format!("{}/{}", object.kind().qualified_singular(), object.name())
+}
+
+/// An object built by a kubectl generator as Go serializes it client-side (before any server
+/// defaulting): zero-valued structs appear as `{}` and unset times as `null`.
+pub fn client_side_value(object: &Object) -> Value {
+    let mut value = object.to_value();
+    let Some(map) = value.as_object_mut() else {
+        return value;
+    };
+    if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.entry("creationTimestamp").or_insert(Value::Null);
+    }
+    map.entry("status").or_insert_with(|| json!({}));
+    match object.kind() {
+        kubeplay_model::Kind::Namespace => {
+            map.entry("spec").or_insert_with(|| json!({}));
+        }
+        kubeplay_model::Kind::Deployment => {
+            if let Some(spec) = map.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.entry("strategy").or_insert_with(|| json!({}));
+                if let Some(template) = spec.get_mut("template").and_then(Value::as_object_mut) {
+                    if let Some(metadata) =
+                        template.get_mut("metadata").and_then(Value::as_object_mut)
+                    {
+                        metadata.entry("creationTimestamp").or_insert(Value::Null);
+                    }
+                    add_empty_resources(template.get_mut("spec"));
+                }
+            }
+        }
+        kubeplay_model::Kind::Pod => add_empty_resources(map.get_mut("spec")),
+        _ => {}
+    }
+    value
+}
+
+fn add_empty_resources(pod_spec: Option<&mut Value>) {
+    let containers = pod_spec
+        .and_then(|spec| spec.get_mut("containers"))
+        .and_then(Value::as_array_mut);
+    for container in containers.into_iter().flatten() {
+        if let Some(container) = container.as_object_mut() {
+            container.entry("resources").or_insert_with(|| json!({}));
+        }
+    }
+}
+
+/// Prints a value in the requested output format (`yaml`, `json`, `name`) for dry runs.
+pub fn print_value(value: &Value, object: &Object, format: Option<&str>) -> Option<String> {
+    match format {
+        Some("yaml") => Some(super::yaml::to_yaml(value)),
+        Some("json") => {
+            let mut buffer = Vec::new();
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+            let mut serializer = serde_json::Serializer::with_formatter(&mut buffer, formatter);
+            value.serialize(&mut serializer).ok()?;
+            Some(String::from_utf8(buffer).unwrap_or_default() + "\n")
+        }
+        Some("name") => Some(name(object) + "\n"),
+        _ => None,
+    }
 }

@@ -1,1 +1,7 @@
-//! Text layout primitives shared by printers: tab writers, durations, timestamps.
+//! Text layout primitives shared by printers: tab writers, durations, timestamps, and the
+//! label/selector/taint renderings kubectl uses in tables and descriptions.
+
+pub mod duration;
+pub mod labels;
+pub mod tabwriter;
+pub mod time;
