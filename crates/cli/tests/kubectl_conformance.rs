@@ -57,6 +57,7 @@ const CASES: &[&str] = &[
     "kubectl rollout",
     "kubectl rollout stat x",
     "kubectl version --client",
+    "kubectl",
 ];
 
 fn real_kubectl() -> PathBuf {

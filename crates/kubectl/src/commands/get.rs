@@ -54,6 +54,11 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         Ok(selector) => selector.unwrap_or_default(),
         Err(error) => return out.error(format!("error: {error}")),
     };
+    let fields =
+        match crate::fields::FieldSelector::parse(parsed.value("field-selector").unwrap_or("")) {
+            Ok(fields) => fields,
+            Err(error) => return out.error(error),
+        };
     let all_namespaces = parsed.bool("all-namespaces");
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     let with_kind = requests.len() > 1 || parsed.bool("show-kind");
@@ -70,7 +75,7 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         let objects: Vec<&Object> = if request.names.is_empty() {
             store
                 .list(request.kind, scope)
-                .filter(|o| selector.matches(o.meta().labels.as_ref()))
+                .filter(|o| selector.matches(o.meta().labels.as_ref()) && fields.matches(o))
                 .collect()
         } else {
             let mut objects = Vec::new();

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod get;
 pub mod info;
 pub mod pods;
@@ -63,45 +64,8 @@ const ALL_COMMANDS: &[&str] = &[
     "options",
 ];
 
-const USAGE: &str = "kubectl controls the Kubernetes cluster manager.
-
- Find more information at: https://kubernetes.io/docs/reference/kubectl/
-
-Basic Commands (Beginner):
-  create          Create a resource from a file or from stdin
-  run             Run a particular image on the cluster
-  set             Set specific features on objects
-
-Basic Commands (Intermediate):
-  get             Display one or many resources
-  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
-
-Deploy Commands:
-  rollout         Manage the rollout of a resource
-  scale           Set a new size for a deployment, replica set, or replication controller
-
-Troubleshooting and Debugging Commands:
-  describe        Show details of a specific resource or group of resources
-  logs            Print the logs for a container in a pod
-  exec            Execute a command in a container
-
-Advanced Commands:
-  apply           Apply a configuration to a resource by file name or stdin
-  wait            Experimental: Wait for a specific condition on one or many resources
-
-Settings Commands:
-  label           Update the labels on a resource
-  annotate        Update the annotations on a resource
-
-Other Commands:
-  api-resources   Print the supported API resources on the server
-  cluster-info    Display cluster information
-  config          Modify kubeconfig files
-  version         Print the client and server version information
-
-Usage:
-  kubectl [flags] [options]
-";
+/// `kubectl` without arguments prints its full help (text of kubectl v1.33.1).
+const USAGE: &str = include_str!("usage.txt");
 
 /// Runs `kubectl ARGS…` (argv without the program name).
 pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
@@ -124,6 +88,7 @@ pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
         "apply" => apply::run(&command_args, stdin, session, &mut out),
         "create" => create::run(&command_args, stdin, session, &mut out),
         "delete" => delete::run(&command_args, stdin, session, &mut out),
+        "describe" => describe::run(&command_args, session, &mut out),
         "scale" => workload::scale(&command_args, session, &mut out),
         "set" => workload::set(&command_args, session, &mut out),
         "label" => workload::label_or_annotate(&command_args, false, session, &mut out),

@@ -287,12 +287,32 @@ fn replica_sets_by_revision<'a>(
         .collect()
 }
 
-fn history(key: &ObjectKey, _parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
+fn history(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
     let Some(Object::Deployment(deployment)) = session.cluster.api.store.get(key).cloned() else {
         return out.error("error: kubeplay keeps rollout history for Deployments only so far");
     };
     let revisions = replica_sets_by_revision(session, &deployment);
     let name = format!("{}/{}", key.kind.qualified_singular(), key.name);
+    if let Some(wanted) = parsed
+        .value("revision")
+        .and_then(|r| r.parse::<i64>().ok())
+        .filter(|r| *r > 0)
+    {
+        let Some(rs) = revisions.get(&wanted) else {
+            return out.error(format!("error: unable to find the specified revision"));
+        };
+        let mut template = rs
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.clone())
+            .unwrap_or_default();
+        if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+            labels.remove(HASH_LABEL);
+        }
+        out.line(format!("{name} with revision #{wanted}"));
+        out.out(crate::describe::pod_template_text(&template));
+        return;
+    }
     if revisions.is_empty() {
         return out.line("No rollout history found.");
     }

@@ -18,7 +18,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::format_label_selector;
 use kubeplay_model::{Kind, Object};
 
-use super::table::human_duration;
+use crate::text::duration::human_duration;
 
 /// What rows depend on besides the object.
 pub struct RowContext {

@@ -75,7 +75,9 @@ pub fn node_allocatable(node: &Node) -> Resources {
 
 /// Why a node cannot take a pod, as the scheduler words it.
 fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
-    let spec = pod.spec.clone().unwrap_or_default();
+    let Some(spec) = pod.spec.as_ref() else {
+        return Vec::new();
+    };
     let node_name = node.metadata.name_str();
     if spec
         .node_name
@@ -84,7 +86,7 @@ fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
     {
         return vec!["node(s) didn't match the requested node name".into()];
     }
-    let tolerations = spec.tolerations.clone().unwrap_or_default();
+    let tolerations = spec.tolerations.as_deref().unwrap_or_default();
     if node
         .spec
         .as_ref()
@@ -165,7 +167,8 @@ pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
 /// nodeSelector and required node affinity (labels and `metadata.name` fields).
 pub fn matches_node_affinity(pod: &Pod, node: &Node) -> bool {
     let Some(spec) = &pod.spec else { return true };
-    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let empty = BTreeMap::new();
+    let labels = node.metadata.labels.as_ref().unwrap_or(&empty);
     let selector_ok = spec
         .node_selector
         .iter()
@@ -245,15 +248,19 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
         .map(|node| node_usage(ctx, node.metadata.name_str()))
         .collect();
     // How many pods of each owner already run on each node, for spreading.
-    let mut owner_counts: HashMap<(String, usize), i64> = HashMap::new();
+    let node_count = nodes.len();
+    let mut owner_counts: HashMap<String, Vec<i64>> = HashMap::new();
     for (index, node) in nodes.iter().enumerate() {
         for object in ctx.store.pods_on_node(node.metadata.name_str()) {
             if let Some(owner) = object.meta().controller_ref() {
-                *owner_counts.entry((owner.uid.clone(), index)).or_default() += 1;
+                owner_counts
+                    .entry(owner.uid.clone())
+                    .or_insert_with(|| vec![0; node_count])[index] += 1;
             }
         }
     }
     let now = Time(jiff::Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now));
+    let mut failed_classes: HashMap<(String, String), String> = HashMap::new();
     for pod in pending {
         let pod_key = ObjectKey::new(
             Kind::Pod,
@@ -264,7 +271,14 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
         let mut best: Option<(usize, i128)> = None;
         let owner = pod.metadata.controller_ref().map(|o| o.uid.clone());
         let requested = pod_requests(pod);
-        for (index, node) in nodes.iter().enumerate() {
+        // Pods of one template that failed in this pass fail again: usage only grows
+        // within a pass (the scheduler's equivalence classes).
+        let class = equivalence_class(pod);
+        let cached = class.as_ref().and_then(|c| failed_classes.get(c)).cloned();
+        if cached.is_some() {
+            best = None;
+        }
+        for (index, node) in nodes.iter().enumerate().filter(|_| cached.is_none()) {
             let failures = filter(pod, node, used[index]);
             if !failures.is_empty() {
                 for reason in failures {
@@ -276,9 +290,9 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                 node,
                 used[index],
                 requested,
-                owner.as_ref().map_or(0, |o| {
-                    owner_counts.get(&(o.clone(), index)).copied().unwrap_or(0)
-                }),
+                owner
+                    .as_ref()
+                    .map_or(0, |o| owner_counts.get(o).map_or(0, |counts| counts[index])),
             );
             if best.is_none_or(|(_, best_score)| score > best_score) {
                 best = Some((index, score));
@@ -291,7 +305,9 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                 used[index].memory_milli += requested.memory_milli;
                 used[index].pods += 1;
                 if let Some(owner) = &owner {
-                    *owner_counts.entry((owner.clone(), index)).or_default() += 1;
+                    owner_counts
+                        .entry(owner.clone())
+                        .or_insert_with(|| vec![0; node_count])[index] += 1;
                 }
                 result.actions.push(Action::Bind {
                     key: pod_key.clone(),
@@ -311,7 +327,11 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                 )));
             }
             None => {
-                let message = failed_scheduling_message(nodes.len(), &reasons);
+                let message =
+                    cached.unwrap_or_else(|| failed_scheduling_message(nodes.len(), &reasons));
+                if let Some(class) = class {
+                    failed_classes.insert(class, message.clone());
+                }
                 let mut unschedulable = pod.clone();
                 let status = unschedulable.status.get_or_insert_with(Default::default);
                 set_pod_condition(
@@ -340,6 +360,20 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
         }
     }
     result
+}
+
+/// Pods that schedule alike: same controller and same template hash (DaemonSet pods are
+/// pinned to their own nodes, so each is its own class).
+fn equivalence_class(pod: &Pod) -> Option<(String, String)> {
+    let owner = pod
+        .metadata
+        .controller_ref()
+        .filter(|o| o.kind != "DaemonSet")?;
+    let hash = pod
+        .metadata
+        .label("pod-template-hash")
+        .or_else(|| pod.metadata.label("controller-revision-hash"))?;
+    Some((owner.uid.clone(), hash.to_string()))
 }
 
 fn node_usage(ctx: &Context, node: &str) -> Resources {

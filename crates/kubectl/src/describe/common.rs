@@ -1,0 +1,50 @@
+//! Small helpers shared by the describers: optional strings, timestamps, the controller
+//! owner reference (`printController`) and controller pod counts (`getPodStatusForController`).
+
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
+
+use crate::text::time::rfc1123z_or_zero;
+
+/// An optional string field as Go prints its zero value.
+pub(super) fn s(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("")
+}
+
+/// `t.Time.Format(time.RFC1123Z)` of an optional API timestamp.
+pub(super) fn rfc(time: Option<&Time>) -> String {
+    rfc1123z_or_zero(time.map(|t| t.0))
+}
+
+/// `metav1.GetControllerOf`.
+pub(super) fn controller_of(meta: &ObjectMeta) -> Option<&OwnerReference> {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+}
+
+/// `printController`: `Kind/name` of the controller, if any.
+pub(super) fn controlled_by(meta: &ObjectMeta) -> Option<String> {
+    controller_of(meta).map(|r| format!("{}/{}", r.kind, r.name))
+}
+
+/// `getPodStatusForController`: phases of the pods whose controller is `owner`, as
+/// `R Running / W Waiting / S Succeeded / F Failed`.
+pub(super) fn pods_status(owner: &ObjectMeta, pods: &[&Pod]) -> String {
+    let uid = s(&owner.uid);
+    let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
+    for pod in pods {
+        if controller_of(&pod.metadata).is_none_or(|r| r.uid != uid) {
+            continue;
+        }
+        match pod.status.as_ref().and_then(|st| st.phase.as_deref()) {
+            Some("Running") => running += 1,
+            Some("Pending") => waiting += 1,
+            Some("Succeeded") => succeeded += 1,
+            Some("Failed") => failed += 1,
+            _ => {}
+        }
+    }
+    format!("{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed")
+}
