@@ -11,6 +11,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::{Clock, Millis};
+use crate::controllers::scheduler::SchedulingQueue;
 use crate::controllers::{self, Action, Context, ControllerId, Reconciliation};
 use crate::kubelet::{KubeletTimer, Kubelets};
 use crate::rng::SimRng;
@@ -48,6 +49,7 @@ pub struct Cluster {
     queue: VecDeque<(ControllerId, ObjectKey)>,
     queued: HashSet<(ControllerId, ObjectKey)>,
     reconciles: u64,
+    scheduling_queue: SchedulingQueue,
 }
 
 impl Cluster {
@@ -60,6 +62,7 @@ impl Cluster {
             queue: VecDeque::new(),
             queued: HashSet::new(),
             reconciles: 0,
+            scheduling_queue: SchedulingQueue::default(),
         };
         cluster.schedule(EVENT_EXPIRY_PERIOD_MS, TimerKind::ExpireEvents);
         cluster
@@ -118,7 +121,9 @@ impl Cluster {
                     ControllerId::ReplicaSet => controllers::replicaset::reconcile(&key, &ctx),
                     ControllerId::DaemonSet => controllers::daemonset::reconcile(&key, &ctx),
                     ControllerId::GarbageCollector => controllers::gc::reconcile(&key, &ctx),
-                    ControllerId::Scheduler => controllers::scheduler::reconcile(&ctx),
+                    ControllerId::Scheduler => self
+                        .scheduling_queue
+                        .schedule(&ctx, self.api.clock.now_ms()),
                 }
             };
             self.reconciles += 1;
@@ -251,6 +256,8 @@ impl Cluster {
                 self.enqueue(ControllerId::GarbageCollector, object.key())
             }
             Object::Node(_) => {
+                self.scheduling_queue
+                    .note_cluster_event(self.api.clock.now_ms());
                 let daemon_sets: Vec<ObjectKey> = self
                     .api
                     .store
@@ -270,6 +277,8 @@ impl Cluster {
     fn dispatch_pod(&mut self, pod: &Pod, deleted: bool) {
         if deleted {
             self.kubelets.forget(pod.metadata.uid_str());
+            self.scheduling_queue
+                .note_cluster_event(self.api.clock.now_ms());
             // Freed resources may let pending pods fit.
             self.enqueue(ControllerId::Scheduler, scheduler_key());
             return;

@@ -16,6 +16,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use super::pods::is_active;
 use super::{Action, Context, Reconciliation, event};
 use crate::api::EventType;
+use crate::clock::Millis;
 
 const COMPONENT: &str = "default-scheduler";
 
@@ -226,15 +227,105 @@ fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str
 }
 
 /// One scheduling pass over every pending pod, in creation order.
-pub fn reconcile(ctx: &Context) -> Reconciliation {
+/// Back-off between attempts for a pod that could not be placed: 1 s doubling to 10 s
+/// (`podInitialBackoffDuration`, `podMaxBackoffDuration`).
+const INITIAL_BACKOFF_MS: Millis = 1_000;
+const MAX_BACKOFF_MS: Millis = 10_000;
+
+/// Unschedulable pods are retried after a cluster event that may free room (a pod deleted,
+/// a node changed) once their back-off has passed, and otherwise every 5 minutes
+/// (`podMaxInUnschedulablePodsDuration`).
+const UNSCHEDULABLE_FLUSH_MS: Millis = 5 * 60 * 1000;
+
+#[derive(Clone, Copy, Debug)]
+struct Attempts {
+    failures: u32,
+    last_attempt_ms: Millis,
+}
+
+/// The scheduler's queue state: which pods failed, when, and when the cluster last changed.
+#[derive(Debug, Default)]
+pub struct SchedulingQueue {
+    unschedulable: HashMap<String, Attempts>,
+    last_cluster_event_ms: Millis,
+}
+
+impl SchedulingQueue {
+    /// Records a change that may let unschedulable pods fit.
+    pub fn note_cluster_event(&mut self, now_ms: Millis) {
+        self.last_cluster_event_ms = now_ms;
+    }
+
+    /// When a failed pod may be tried again.
+    fn retry_at(&self, attempts: Attempts) -> Millis {
+        let backoff =
+            (INITIAL_BACKOFF_MS << attempts.failures.saturating_sub(1).min(8)).min(MAX_BACKOFF_MS);
+        let flush = attempts.last_attempt_ms + UNSCHEDULABLE_FLUSH_MS;
+        if self.last_cluster_event_ms > attempts.last_attempt_ms {
+            (attempts.last_attempt_ms + backoff).min(flush)
+        } else {
+            flush
+        }
+    }
+
+    /// One scheduling pass over new pods and failed pods that are due again.
+    pub fn schedule(&mut self, ctx: &Context, now_ms: Millis) -> Reconciliation {
+        self.unschedulable
+            .retain(|uid, _| ctx.store.get_by_uid(uid).is_some());
+        let due = |pod: &Pod| {
+            self.unschedulable
+                .get(pod.metadata.uid_str())
+                .is_none_or(|attempts| self.retry_at(*attempts) <= now_ms)
+        };
+        let mut pass = reconcile(ctx, due);
+        for uid in &pass.scheduled {
+            self.unschedulable.remove(uid);
+        }
+        for uid in std::mem::take(&mut pass.unschedulable) {
+            let entry = self.unschedulable.entry(uid).or_insert(Attempts {
+                failures: 0,
+                last_attempt_ms: now_ms,
+            });
+            *entry = Attempts {
+                failures: entry.failures + 1,
+                last_attempt_ms: now_ms,
+            };
+        }
+        if let Some(next) = self
+            .unschedulable
+            .values()
+            .map(|attempts| self.retry_at(*attempts))
+            .min()
+        {
+            pass.reconciliation
+                .requeue_within(next.saturating_sub(now_ms).max(1));
+        }
+        pass.reconciliation
+    }
+}
+
+/// A pass's result plus which pods it placed or could not place.
+struct Pass {
+    reconciliation: Reconciliation,
+    scheduled: Vec<String>,
+    unschedulable: Vec<String>,
+}
+
+fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
     let mut result = Reconciliation::default();
+    let mut scheduled = Vec::new();
+    let mut unschedulable_uids = Vec::new();
     let mut pending: Vec<&Pod> = ctx
         .store
         .unscheduled_pods()
-        .filter(|pod| is_active(pod))
+        .filter(|pod| is_active(pod) && ready(pod))
         .collect();
     if pending.is_empty() {
-        return result;
+        return Pass {
+            reconciliation: result,
+            scheduled,
+            unschedulable: unschedulable_uids,
+        };
     }
     pending.sort_by(|a, b| {
         a.metadata
@@ -309,6 +400,7 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                         .entry(owner.clone())
                         .or_insert_with(|| vec![0; node_count])[index] += 1;
                 }
+                scheduled.push(pod.metadata.uid_str().to_string());
                 result.actions.push(Action::Bind {
                     key: pod_key.clone(),
                     node: node_name.clone(),
@@ -354,12 +446,15 @@ pub fn reconcile(ctx: &Context) -> Reconciliation {
                     message,
                     COMPONENT,
                 )));
-                // Unschedulable pods are retried on cluster changes and at the latest after 5 minutes.
-                result.requeue_within(5 * 60 * 1000);
+                unschedulable_uids.push(pod.metadata.uid_str().to_string());
             }
         }
     }
-    result
+    Pass {
+        reconciliation: result,
+        scheduled,
+        unschedulable: unschedulable_uids,
+    }
 }
 
 /// Pods that schedule alike: same controller and same template hash (DaemonSet pods are
