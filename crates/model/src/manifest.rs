@@ -190,35 +190,7 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
 }
 
 fn decode_typed(kind: Kind, raw: &Value, name: &str) -> Result<Object, ManifestError> {
-    macro_rules! decode {
-        ($($variant:ident => $ty:ty),* $(,)?) => {
-            match kind {
-                $(Kind::$variant => serde_path_to_error::deserialize::<_, $ty>(raw).map(Object::$variant),)*
-            }
-        };
-    }
-    use k8s_openapi::api::{apps, batch, core, policy, storage};
-    let decoded = decode! {
-        Namespace => core::v1::Namespace,
-        Node => core::v1::Node,
-        Pod => core::v1::Pod,
-        Service => core::v1::Service,
-        Endpoints => core::v1::Endpoints,
-        ConfigMap => core::v1::ConfigMap,
-        ServiceAccount => core::v1::ServiceAccount,
-        Event => core::v1::Event,
-        PersistentVolumeClaim => core::v1::PersistentVolumeClaim,
-        PersistentVolume => core::v1::PersistentVolume,
-        Deployment => apps::v1::Deployment,
-        ReplicaSet => apps::v1::ReplicaSet,
-        DaemonSet => apps::v1::DaemonSet,
-        StatefulSet => apps::v1::StatefulSet,
-        ControllerRevision => apps::v1::ControllerRevision,
-        Job => batch::v1::Job,
-        CronJob => batch::v1::CronJob,
-        StorageClass => storage::v1::StorageClass,
-        PodDisruptionBudget => policy::v1::PodDisruptionBudget,
-    };
+    let decoded = Object::decode_with_path(kind, raw);
     // k8s-openapi fills absent required fields with empty values; validation reports them.
     decoded.map_err(|error| {
         let path = error.path().to_string();

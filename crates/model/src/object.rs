@@ -88,6 +88,13 @@ macro_rules! objects {
                 value.unwrap_or(serde_json::Value::Null)
             }
 
+            /// Decodes a JSON value of a known kind, reporting the field path of a failure.
+            pub fn decode_with_path(kind: Kind, value: &serde_json::Value) -> Result<Object, serde_path_to_error::Error<serde_json::Error>> {
+                match kind {
+                    $(Kind::$variant => serde_path_to_error::deserialize::<_, $ty>(value).map(Object::$variant),)*
+                }
+            }
+
             /// Decodes a JSON value of a known kind into its typed form.
             pub fn from_value(kind: Kind, value: serde_json::Value) -> Result<Object, ApiError> {
                 let decoded = match kind {

@@ -105,7 +105,9 @@ impl Selector {
             });
         }
         for expression in selector.match_expressions.iter().flatten() {
-            let values = expression.values.clone().unwrap_or_default();
+            // Requirements render their values sorted (apimachinery's `safeSort`).
+            let mut values = expression.values.clone().unwrap_or_default();
+            values.sort();
             let operator = match expression.operator.as_str() {
                 "In" => Operator::In,
                 "NotIn" => Operator::NotIn,
@@ -148,10 +150,18 @@ impl fmt::Display for Selector {
     }
 }
 
-/// Renders an API selector as `kubectl describe`/`get -o wide` print it (`<none>` if empty).
+/// `LabelSelectorAsSelector(…).String()`: the selector as the server renders it, empty for
+/// an empty selector, or why it is not a valid selector.
+pub fn selector_string(selector: Option<&LabelSelector>) -> Result<String, String> {
+    Selector::from_label_selector(selector)
+        .map(|selector| selector.to_string())
+        .map_err(|error| error.0)
+}
+
+/// Renders an API selector as `get -o wide` prints it (`<none>` if empty, `<error>` if invalid).
 pub fn format_label_selector(selector: Option<&LabelSelector>) -> String {
-    match Selector::from_label_selector(selector) {
-        Ok(selector) if !selector.is_empty() => selector.to_string(),
+    match selector_string(selector) {
+        Ok(text) if !text.is_empty() => text,
         Ok(_) => "<none>".to_string(),
         Err(_) => "<error>".to_string(),
     }

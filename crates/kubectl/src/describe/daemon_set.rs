@@ -9,7 +9,7 @@ use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::writer::{LEVEL_0, PrefixWriter};
 use crate::text::labels::{
-    annotations_multiline, format_labels, labels_multiline, selector_string,
+    annotations_multiline, format_label_selector, format_labels, labels_multiline,
 };
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
@@ -22,7 +22,7 @@ pub fn describe_daemon_set(ds: &DaemonSet, pods: &[&Pod], ctx: &DescribeContext<
     let status = ds.status.as_ref().unwrap_or(&default_status);
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
     w.write(LEVEL_0, format!("Namespace:\t{}\n", s(&meta.namespace)));
-    let selector = selector_string(Some(&spec.selector)).unwrap_or_else(|e| e);
+    let selector = format_label_selector(Some(&spec.selector));
     w.write(LEVEL_0, format!("Selector:\t{selector}\n"));
     let node_selector = spec
         .template

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Taint, Toleration};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 /// `kubectl.kubernetes.io/last-applied-configuration` is hidden by describe (`skipAnnotations`).
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -29,52 +28,9 @@ pub fn format_labels(labels: Option<&BTreeMap<String, String>>) -> String {
     }
 }
 
-/// `labels.Selector.String()` of `LabelSelectorAsSelector`: requirements sorted by key,
-/// `k=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`; empty for a nil or empty selector.
-/// Errors carry the message `LabelSelectorAsSelector` would return.
-pub fn selector_string(selector: Option<&LabelSelector>) -> Result<String, String> {
-    let Some(selector) = selector else {
-        return Ok(String::new());
-    };
-    let mut requirements: Vec<(String, String)> = Vec::new();
-    for (key, value) in selector.match_labels.iter().flatten() {
-        requirements.push((key.clone(), format!("{key}={value}")));
-    }
-    for expr in selector.match_expressions.iter().flatten() {
-        let mut values = expr.values.clone().unwrap_or_default();
-        values.sort();
-        let key = &expr.key;
-        let text = match expr.operator.as_str() {
-            "In" | "NotIn" if values.is_empty() => {
-                return Err("for 'in', 'notin' operators, values set can't be empty".to_string());
-            }
-            "In" => format!("{key} in ({})", values.join(",")),
-            "NotIn" => format!("{key} notin ({})", values.join(",")),
-            "Exists" | "DoesNotExist" if !values.is_empty() => {
-                return Err("values set must be empty for exists and does not exist".to_string());
-            }
-            "Exists" => key.clone(),
-            "DoesNotExist" => format!("!{key}"),
-            other => return Err(format!("{other:?} is not a valid label selector operator")),
-        };
-        requirements.push((key.clone(), text));
-    }
-    requirements.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(requirements
-        .into_iter()
-        .map(|(_, text)| text)
-        .collect::<Vec<_>>()
-        .join(","))
-}
-
-/// `metav1.FormatLabelSelector`: the selector string, `<none>` when empty, `<error>` if invalid.
-pub fn format_label_selector(selector: Option<&LabelSelector>) -> String {
-    match selector_string(selector) {
-        Ok(s) if s.is_empty() => "<none>".to_string(),
-        Ok(s) => s,
-        Err(_) => "<error>".to_string(),
-    }
-}
+/// A selector as the server renders it (`k8s-app=kube-dns`), `<none>` when empty, `<error>`
+/// when it cannot be parsed.
+pub use kubeplay_model::selector::{format_label_selector, selector_string};
 
 /// `printLabelsMultilineWithIndent(w, initialIndent, title, "\t", labels, none)`.
 pub fn labels_multiline(
@@ -227,7 +183,7 @@ pub fn tolerations_multiline(title: &str, tolerations: &[Toleration]) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs
