@@ -69,4 +69,18 @@ impl Terminal {
     pub fn shell(&self) -> &Shell {
         &self.shell
     }
+
+    /// Runs `kubectl ARGS…` directly with `stdin` (the playground's Apply button is
+    /// `kubectl apply -f -` with the editor's text).
+    pub fn kubectl(&mut self, args: &[&str], stdin: &str) -> ProgramOutput {
+        let argv: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        let mut session = Session {
+            cluster: &mut self.cluster,
+            fs: self.shell.fs_mut(),
+            fallback: self.fallback.as_ref(),
+        };
+        let output = crate::commands::run(&argv, stdin, &mut session).into_program_output();
+        self.cluster.settle();
+        output
+    }
 }

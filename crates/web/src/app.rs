@@ -1,0 +1,268 @@
+//! The page: holds the playground, the clock and the selection, and lays out the panels.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::components::clock::Clock;
+use crate::components::cluster::ClusterView;
+use crate::components::editor::Editor;
+use crate::components::events::EventsTimeline;
+use crate::components::inspector::{Inspector, Selection};
+use crate::components::terminal::TerminalPanel;
+use crate::components::toolbar::Toolbar;
+use crate::embed::{self, PageOptions};
+use crate::playground::{Playground, Preset, Settings};
+use crate::{persist, share};
+
+/// The playground shared by the panels; equality follows its change counter so panels
+/// re-render exactly when the simulation changed.
+#[derive(Clone)]
+pub struct Handle {
+    pub playground: Rc<RefCell<Playground>>,
+    pub version: u64,
+}
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.playground, &other.playground) && self.version == other.version
+    }
+}
+
+/// Milliseconds between clock ticks while playing.
+const TICK_MS: u32 = 100;
+
+fn now_second() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+fn fresh(preset: Preset) -> Playground {
+    let settings = Settings {
+        seed: (js_sys::Math::random() * 1e9) as u64,
+        preset,
+        start_second: now_second(),
+    };
+    match Playground::new(settings) {
+        Ok(playground) => playground,
+        Err(_) => Playground::new(Settings {
+            seed: 1,
+            preset: Preset::Kind,
+            start_second: now_second(),
+        })
+        .unwrap_or_else(|_| unreachable_playground()),
+    }
+}
+
+/// The kind preset cannot fail to build; this is only reached if that invariant breaks.
+fn unreachable_playground() -> Playground {
+    panic!("the kind preset could not be built")
+}
+
+/// Opens what the URL asks for: a share link, else the saved session, else a fresh cluster.
+fn initial(options: &PageOptions) -> (Playground, Option<String>) {
+    let fragment = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    if fragment.starts_with("#s=") {
+        return match share::decode(&fragment)
+            .and_then(|(settings, actions)| Playground::replay(settings, &actions))
+        {
+            Ok(playground) => (playground, Some("Opened the shared playground.".into())),
+            Err(error) => (
+                fresh(Preset::Kind),
+                Some(format!("Could not open the share link: {error}")),
+            ),
+        };
+    }
+    let preset = match options.preset.as_deref() {
+        Some("kind-multi") => Preset::KindMulti,
+        _ => Preset::Kind,
+    };
+    if !options.embed {
+        if let Some((settings, actions)) = persist::load() {
+            if let Ok(playground) = Playground::replay(settings, &actions) {
+                return (playground, None);
+            }
+        }
+    }
+    (fresh(preset), None)
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let options = use_memo((), |_| PageOptions::from_location());
+    let counter = use_mut_ref(|| Cell::new(0u64));
+    let notice = use_state(|| None::<String>);
+    let playground = {
+        let options = options.clone();
+        let notice = notice.clone();
+        use_mut_ref(move || {
+            let (mut playground, message) = initial(&options);
+            if let Some(yaml) = &options.yaml {
+                playground.apply(yaml);
+            }
+            for command in &options.commands {
+                playground.run(command);
+            }
+            if message.is_some() {
+                notice.set(message);
+            }
+            playground
+        })
+    };
+    let force = use_force_update();
+    let playing = use_state(|| false);
+    let speed = use_state(|| 1u32);
+    let selection = use_state(|| None::<Selection>);
+    let namespace = use_state(|| None::<String>);
+
+    // Every change goes through here: bump the version, save, re-render.
+    let changed = {
+        let counter = counter.clone();
+        let playground = playground.clone();
+        let force = force.clone();
+        let embed = options.embed;
+        Callback::from(move |()| {
+            let cell = counter.borrow();
+            cell.set(cell.get() + 1);
+            if !embed {
+                let p = playground.borrow();
+                persist::save(&p.settings, p.actions());
+            }
+            force.force_update();
+        })
+    };
+
+    {
+        let playground = playground.clone();
+        let changed = changed.clone();
+        use_effect_with((*playing, *speed), move |(playing, speed)| {
+            let speed = u64::from(*speed);
+            let interval = playing.then(|| {
+                Interval::new(TICK_MS, move || {
+                    playground.borrow_mut().advance(u64::from(TICK_MS) * speed);
+                    changed.emit(());
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    // Host pages drive an embedded playground with postMessage.
+    {
+        let playground = playground.clone();
+        let changed = changed.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                EventListener::new(&window, "message", move |event| {
+                    let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
+                        return;
+                    };
+                    let Some(request) = embed::parse_request(&event.data()) else {
+                        return;
+                    };
+                    let (lines, _) = playground.borrow_mut().run(&request.command);
+                    changed.emit(());
+                    let failed = lines
+                        .iter()
+                        .any(|l| matches!(l, crate::playground::Line::Err(_)));
+                    let output: String = lines
+                        .iter()
+                        .filter_map(|line| match line {
+                            crate::playground::Line::Out(text)
+                            | crate::playground::Line::Err(text) => Some(format!("{text}\n")),
+                            crate::playground::Line::Prompt(_) => None,
+                        })
+                        .collect();
+                    let reply = embed::response(&request.id, &output, failed);
+                    // The sender is another frame's window: `instanceof Window` fails across
+                    // realms, so the cast is unchecked.
+                    if let Some(source) = event.source() {
+                        let target: web_sys::Window = source.unchecked_into();
+                        let _ = target.post_message(&reply, "*");
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    let handle = Handle {
+        playground: playground.clone(),
+        version: counter.borrow().get(),
+    };
+    let on_reset = {
+        let playground = playground.clone();
+        let changed = changed.clone();
+        let selection = selection.clone();
+        let notice = notice.clone();
+        Callback::from(move |preset: Preset| {
+            persist::clear();
+            let mut fresh_playground = fresh(preset);
+            if let Err(error) = fresh_playground.settings.preset.shape() {
+                notice.set(Some(error));
+                return;
+            }
+            std::mem::swap(&mut *playground.borrow_mut(), &mut fresh_playground);
+            selection.set(None);
+            changed.emit(());
+        })
+    };
+    let on_notice = {
+        let notice = notice.clone();
+        Callback::from(move |message: String| notice.set(Some(message)))
+    };
+    let on_select = {
+        let selection = selection.clone();
+        Callback::from(move |selected: Option<Selection>| selection.set(selected))
+    };
+    let on_namespace = {
+        let namespace = namespace.clone();
+        Callback::from(move |value: Option<String>| namespace.set(value))
+    };
+    let on_play = {
+        let playing = playing.clone();
+        Callback::from(move |play: bool| playing.set(play))
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |value: u32| speed.set(value))
+    };
+
+    let class = classes!("app", options.embed.then_some("embed"));
+    html! {
+        <div class={class}>
+            <div id="fatal" class="fatal" role="alert"></div>
+            if !options.embed {
+                <Toolbar handle={handle.clone()} on_reset={on_reset} on_notice={on_notice.clone()} />
+            }
+            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play} on_speed={on_speed} changed={changed.clone()} />
+            if let Some(message) = (*notice).clone() {
+                <div class="notice" role="status">{ message }
+                    <button class="link" aria-label="Dismiss message" onclick={ let notice = notice.clone(); move |_| notice.set(None) }>{ "×" }</button>
+                </div>
+            }
+            <main class="panels">
+                if options.editor {
+                    <Editor handle={handle.clone()} changed={changed.clone()} />
+                }
+                if options.cluster {
+                    <ClusterView handle={handle.clone()} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} />
+                }
+                if options.terminal {
+                    <TerminalPanel handle={handle.clone()} changed={changed.clone()} />
+                }
+                if options.events {
+                    <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />
+                }
+            </main>
+            if let Some(selected) = (*selection).clone() {
+                <Inspector handle={handle} selection={selected} on_close={on_select.reform(|_| None)} />
+            }
+        </div>
+    }
+}

@@ -1,0 +1,132 @@
+//! Tab completion for the terminal: commands, kubectl subcommands, resource kinds and object
+//! names from the cluster.
+
+use kubeplay_model::Kind;
+use kubeplay_sim::store::Store;
+
+const PROGRAMS: &[&str] = &[
+    "kubectl", "cat", "clear", "echo", "grep", "head", "sleep", "tail", "tee", "wc",
+];
+const KUBECTL: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "apply",
+    "cluster-info",
+    "create",
+    "delete",
+    "describe",
+    "exec",
+    "get",
+    "label",
+    "logs",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "version",
+    "wait",
+];
+const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
+
+/// Completes the last word of `input`; returns the new input, or None when nothing fits.
+pub fn complete(input: &str, store: &Store) -> Option<String> {
+    let words: Vec<&str> = input.split_whitespace().collect();
+    let ends_with_space = input.ends_with(' ');
+    let (done, partial) = if ends_with_space || words.is_empty() {
+        (words.as_slice(), "")
+    } else {
+        (&words[..words.len() - 1], words[words.len() - 1])
+    };
+    let namespace = done
+        .windows(2)
+        .find(|w| w[0] == "-n" || w[0] == "--namespace")
+        .map_or("default", |w| w[1]);
+    let positional: Vec<&str> = done
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let candidates: Vec<String> = match positional.as_slice() {
+        [] => PROGRAMS.iter().map(|s| s.to_string()).collect(),
+        ["kubectl"] => KUBECTL.iter().map(|s| s.to_string()).collect(),
+        ["kubectl", "rollout"] => ROLLOUT.iter().map(|s| s.to_string()).collect(),
+        [
+            "kubectl",
+            "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "logs" | "exec"
+            | "wait",
+        ]
+        | ["kubectl", "rollout", _] => {
+            let mut kinds: Vec<String> = Kind::all().map(|k| k.plural().to_string()).collect();
+            if let Some((kind, _)) = partial.split_once('/') {
+                if let Some(kind) = Kind::resolve(kind) {
+                    kinds = store
+                        .list(kind, Some(namespace))
+                        .map(|o| {
+                            format!("{}/{}", partial.split('/').next().unwrap_or(""), o.name())
+                        })
+                        .collect();
+                }
+            }
+            kinds
+        }
+        ["kubectl", _, typed, ..] => match Kind::resolve(typed) {
+            Some(kind) => store
+                .list(kind, Some(namespace))
+                .map(|o| o.name().to_string())
+                .collect(),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let matching: Vec<&String> = candidates
+        .iter()
+        .filter(|c| c.starts_with(partial))
+        .collect();
+    let first = matching.first()?;
+    let common: String = first
+        .chars()
+        .enumerate()
+        .take_while(|(i, c)| matching.iter().all(|m| m.chars().nth(*i) == Some(*c)))
+        .map(|(_, c)| c)
+        .collect();
+    if common.len() <= partial.len() && matching.len() > 1 {
+        return None;
+    }
+    let prefix = &input[..input.len() - partial.len()];
+    let suffix = if matching.len() == 1 { " " } else { "" };
+    Some(format!("{prefix}{common}{suffix}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_sim::{ClusterShape, create_cluster};
+
+    #[test]
+    fn completes_commands_kinds_and_names() {
+        let cluster = create_cluster(
+            &ClusterShape::kind(),
+            "2025-06-02T10:15:00Z".parse().unwrap_or_default(),
+            1,
+        );
+        let store = &cluster.api.store;
+        assert_eq!(complete("kub", store).as_deref(), Some("kubectl "));
+        assert_eq!(
+            complete("kubectl ge", store).as_deref(),
+            Some("kubectl get ")
+        );
+        assert_eq!(
+            complete("kubectl get deploym", store).as_deref(),
+            Some("kubectl get deployments ")
+        );
+        assert_eq!(
+            complete("kubectl -n kube-system get deployments cor", store).as_deref(),
+            Some("kubectl -n kube-system get deployments coredns ")
+        );
+        assert_eq!(
+            complete("kubectl describe nodes kind-", store).as_deref(),
+            Some("kubectl describe nodes kind-control-plane ")
+        );
+        assert_eq!(complete("zzz", store), None);
+    }
+}

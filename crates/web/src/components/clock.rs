@@ -1,0 +1,69 @@
+//! The virtual clock: play/pause, speed, steps, and the virtual time.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::app::Handle;
+
+#[derive(Properties, PartialEq)]
+pub struct ClockProps {
+    pub handle: Handle,
+    pub playing: bool,
+    pub speed: u32,
+    pub on_play: Callback<bool>,
+    pub on_speed: Callback<u32>,
+    pub changed: Callback<()>,
+}
+
+#[function_component(Clock)]
+pub fn clock(props: &ClockProps) -> Html {
+    let step = |ms: u64| {
+        let handle = props.handle.clone();
+        let changed = props.changed.clone();
+        Callback::from(move |_: MouseEvent| {
+            handle.playground.borrow_mut().advance(ms);
+            changed.emit(());
+        })
+    };
+    let next_change = {
+        let handle = props.handle.clone();
+        let changed = props.changed.clone();
+        Callback::from(move |_: MouseEvent| {
+            let delay = handle.playground.borrow().next_change_in();
+            if let Some(delay) = delay {
+                handle.playground.borrow_mut().advance(delay.max(1));
+                changed.emit(());
+            }
+        })
+    };
+    let playground = props.handle.playground.borrow();
+    let now = playground.now();
+    let time = jiff::fmt::strtime::format("%Y-%m-%d %H:%M:%S", now).unwrap_or_default();
+    let elapsed_s = playground.terminal.cluster.now_ms() / 1000;
+    let on_speed = {
+        let on_speed = props.on_speed.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<HtmlSelectElement>() {
+                on_speed.emit(select.value().parse().unwrap_or(1));
+            }
+        })
+    };
+    let playing = props.playing;
+    html! {
+        <section class="clock" aria-label="Clock">
+            <button class="primary" aria-pressed={playing.to_string()} onclick={ let on_play = props.on_play.clone(); move |_| on_play.emit(!playing) }>
+                { if playing { "Pause" } else { "Play" } }
+            </button>
+            <label class="visually-hidden" for="speed">{ "Speed" }</label>
+            <select id="speed" onchange={on_speed} value={props.speed.to_string()}>
+                <option value="1" selected={props.speed == 1}>{ "1×" }</option>
+                <option value="10" selected={props.speed == 10}>{ "10×" }</option>
+                <option value="60" selected={props.speed == 60}>{ "60×" }</option>
+            </select>
+            <button onclick={step(1_000)}>{ "Step 1s" }</button>
+            <button onclick={step(10_000)}>{ "Step 10s" }</button>
+            <button onclick={next_change} title="Advance to the next scheduled change">{ "Next change" }</button>
+            <output class="virtual-time" aria-label="Virtual time" title={format!("{elapsed_s}s since the cluster was created")}>{ format!("{time} UTC") }</output>
+        </section>
+    }
+}

@@ -1,0 +1,149 @@
+//! The cluster view: nodes as lanes with their pods as chips (status by colour, icon and
+//! text), pods waiting for a node, and the ownership tree of workloads.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::app::Handle;
+use crate::components::inspector::Selection;
+use crate::view::{self, PodChip, Workload};
+use kubeplay_model::Kind;
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub handle: Handle,
+    pub namespace: Option<String>,
+    pub on_namespace: Callback<Option<String>>,
+    pub on_select: Callback<Option<Selection>>,
+    pub selected: Option<Selection>,
+}
+
+fn icon(tone: &str) -> &'static str {
+    match tone {
+        "ok" => "●",
+        "warn" => "◐",
+        "pending" => "◌",
+        "terminating" => "◍",
+        "done" => "✓",
+        _ => "✕",
+    }
+}
+
+/// A pod chip. Node lanes carry the `data-pod` attributes (one element per pod, for tests and
+/// tools outside); the workload tree repeats pods without them.
+fn pod_chip(
+    chip: &PodChip,
+    on_select: &Callback<Option<Selection>>,
+    selected: &Option<Selection>,
+    in_lane: bool,
+) -> Html {
+    let selection = Selection {
+        kind: Kind::Pod,
+        namespace: chip.namespace.clone(),
+        name: chip.name.clone(),
+    };
+    let is_selected = selected.as_ref() == Some(&selection);
+    let onclick = {
+        let on_select = on_select.clone();
+        move |_| on_select.emit(Some(selection.clone()))
+    };
+    html! {
+        <button key={format!("{}/{}", chip.namespace, chip.name)} class={classes!("pod", chip.tone, is_selected.then_some("selected"))}
+            data-pod={in_lane.then(|| chip.name.clone())} data-namespace={in_lane.then(|| chip.namespace.clone())}
+            data-node={in_lane.then(|| chip.node.clone())} data-status={in_lane.then(|| chip.status.clone())}
+            aria-label={format!("Pod {} {} {}", chip.name, chip.status, chip.ready)} aria-pressed={is_selected.to_string()} onclick={onclick}>
+            <span class="pod-icon" aria-hidden="true">{ icon(chip.tone) }</span>
+            <span class="pod-name">{ &chip.name }</span>
+            <span class="pod-status">{ format!("{} {}", chip.status, chip.ready) }</span>
+        </button>
+    }
+}
+
+fn workload_tree(
+    workload: &Workload,
+    on_select: &Callback<Option<Selection>>,
+    selected: &Option<Selection>,
+) -> Html {
+    let selection = (workload.kind != Kind::Pod).then(|| Selection {
+        kind: workload.kind,
+        namespace: workload.namespace.clone(),
+        name: workload.name.clone(),
+    });
+    let label = if workload.kind == Kind::Pod {
+        workload.name.clone()
+    } else {
+        format!("{} {}", workload.kind, workload.name)
+    };
+    html! {
+        <li class={classes!("workload", workload.kind.name().to_ascii_lowercase())} data-namespace={workload.namespace.clone()}>
+            if let Some(selection) = selection {
+                <button class="workload-name" onclick={ let on_select = on_select.clone(); move |_| on_select.emit(Some(selection.clone())) }>
+                    { label }<span class="summary">{ &workload.summary }</span>
+                </button>
+            } else {
+                <span class="workload-name">{ label }</span>
+            }
+            if !workload.pods.is_empty() {
+                <div class="chips">{ for workload.pods.iter().map(|chip| pod_chip(chip, on_select, selected, false)) }</div>
+            }
+            if !workload.children.is_empty() {
+                <ul>{ for workload.children.iter().map(|child| workload_tree(child, on_select, selected)) }</ul>
+            }
+        </li>
+    }
+}
+
+#[function_component(ClusterView)]
+pub fn cluster_view(props: &ClusterProps) -> Html {
+    let playground = props.handle.playground.borrow();
+    let store = &playground.terminal.cluster.api.store;
+    let now = playground.now();
+    let namespace = props.namespace.as_deref();
+    let model = view::cluster_model(store, now, namespace);
+    let trees = view::workloads(store, now, namespace);
+    let namespaces: Vec<String> = store
+        .list(Kind::Namespace, None)
+        .map(|n| n.name().to_string())
+        .collect();
+    let on_namespace = {
+        let on_namespace = props.on_namespace.clone();
+        Callback::from(move |event: Event| {
+            if let Some(select) = event.target_dyn_into::<HtmlSelectElement>() {
+                let value = select.value();
+                on_namespace.emit((!value.is_empty()).then_some(value));
+            }
+        })
+    };
+    html! {
+        <section class="panel cluster" role="region" aria-label="Cluster">
+            <div class="panel-header">
+                <h2>{ "Cluster" }</h2>
+                <label for="namespace-filter">{ "Namespace" }</label>
+                <select id="namespace-filter" onchange={on_namespace}>
+                    <option value="" selected={namespace.is_none()}>{ "all namespaces" }</option>
+                    { for namespaces.iter().map(|n| html! { <option value={n.clone()} selected={namespace == Some(n.as_str())}>{ n }</option> }) }
+                </select>
+            </div>
+            <div class="lanes">
+                { for model.nodes.iter().map(|lane| html! {
+                    <div class="lane" key={lane.name.clone()} data-node-lane={lane.name.clone()}>
+                        <button class={classes!("lane-header", (lane.status != "Ready").then_some("not-ready"))}
+                            onclick={ let on_select = props.on_select.clone(); let name = lane.name.clone(); move |_| on_select.emit(Some(Selection { kind: Kind::Node, namespace: String::new(), name: name.clone() })) }>
+                            <span class="node-name">{ &lane.name }</span>
+                            <span class="node-meta">{ format!("{} · {} · {} pods", lane.status, lane.roles, lane.pods.len()) }</span>
+                        </button>
+                        <div class="chips">{ for lane.pods.iter().map(|chip| pod_chip(chip, &props.on_select, &props.selected, true)) }</div>
+                    </div>
+                }) }
+                if !model.pending.is_empty() {
+                    <div class="lane pending-lane">
+                        <div class="lane-header"><span class="node-name">{ "Not scheduled" }</span></div>
+                        <div class="chips">{ for model.pending.iter().map(|chip| pod_chip(chip, &props.on_select, &props.selected, true)) }</div>
+                    </div>
+                }
+            </div>
+            <h3>{ "Workloads" }</h3>
+            <ul class="tree">{ for trees.iter().map(|w| workload_tree(w, &props.on_select, &props.selected)) }</ul>
+        </section>
+    }
+}

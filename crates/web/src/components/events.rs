@@ -1,0 +1,48 @@
+//! The events timeline, newest first, filterable by object, reason or message.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::app::Handle;
+use crate::view;
+
+#[derive(Properties, PartialEq)]
+pub struct EventsProps {
+    pub handle: Handle,
+    pub namespace: Option<String>,
+}
+
+/// Rows shown at most; older events stay in the cluster (`kubectl get events`).
+const SHOWN: usize = 200;
+
+#[function_component(EventsTimeline)]
+pub fn events_timeline(props: &EventsProps) -> Html {
+    let filter = use_state(String::new);
+    let playground = props.handle.playground.borrow();
+    let rows = view::events(
+        &playground.terminal.cluster.api.store,
+        playground.now(),
+        props.namespace.as_deref(),
+        &filter,
+        SHOWN,
+    );
+    html! {
+        <section class="panel events" aria-label="Events">
+            <div class="panel-header">
+                <h2>{ "Events" }</h2>
+                <input type="search" aria-label="Filter events" placeholder="filter: pod/demo, Pulled…" value={(*filter).clone()}
+                    oninput={ let filter = filter.clone(); move |e: InputEvent| if let Some(input) = e.target_dyn_into::<HtmlInputElement>() { filter.set(input.value()) } } />
+            </div>
+            <table>
+                <thead><tr><th>{ "Age" }</th><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Object" }</th><th>{ "Message" }</th></tr></thead>
+                <tbody>
+                    { for rows.iter().map(|row| html! {
+                        <tr class={classes!((row.event_type == "Warning").then_some("warning"))}>
+                            <td>{ &row.age }</td><td>{ &row.event_type }</td><td>{ &row.reason }</td><td>{ &row.object }</td><td>{ &row.message }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}

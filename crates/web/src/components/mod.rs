@@ -1,0 +1,9 @@
+//! The panels of the page, one component per file.
+
+pub mod clock;
+pub mod cluster;
+pub mod editor;
+pub mod events;
+pub mod inspector;
+pub mod terminal;
+pub mod toolbar;

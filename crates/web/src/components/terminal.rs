@@ -1,0 +1,186 @@
+//! The terminal: the shell and kubectl over the cluster, with history (↑/↓), Tab completion,
+//! multi-line paste (whole workshop blocks, heredocs included), copy and `clear`.
+
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::app::Handle;
+use crate::completion::complete;
+use crate::components::toolbar::copy_to_clipboard;
+use crate::playground::Line;
+
+#[derive(Properties, PartialEq)]
+pub struct TerminalProps {
+    pub handle: Handle,
+    pub changed: Callback<()>,
+}
+
+#[function_component(TerminalPanel)]
+pub fn terminal_panel(props: &TerminalProps) -> Html {
+    let input = use_state(String::new);
+    let history = use_mut_ref(Vec::<String>::new);
+    let position = use_mut_ref(|| None::<usize>);
+    let output_ref = use_node_ref();
+
+    {
+        let output_ref = output_ref.clone();
+        use_effect_with(props.handle.version, move |_| {
+            if let Some(element) = output_ref.cast::<web_sys::Element>() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    }
+
+    let run = {
+        let handle = props.handle.clone();
+        let changed = props.changed.clone();
+        let input = input.clone();
+        let history = history.clone();
+        let position = position.clone();
+        Callback::from(move |text: String| {
+            if text.trim().is_empty() {
+                return;
+            }
+            for command in kubeplay_shell::split_commands(&text) {
+                handle.playground.borrow_mut().run(&command);
+            }
+            history.borrow_mut().push(text.trim_end().to_string());
+            *position.borrow_mut() = None;
+            input.set(String::new());
+            changed.emit(());
+        })
+    };
+    let on_keydown = {
+        let input = input.clone();
+        let history = history.clone();
+        let position = position.clone();
+        let run = run.clone();
+        let handle = props.handle.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let value = area.value();
+            match event.key().as_str() {
+                "Enter" if !event.shift_key() => {
+                    // A heredoc still waiting for its end marker continues on the next line.
+                    let commands = kubeplay_shell::split_commands(&value);
+                    let waiting_for_heredoc =
+                        value.contains("<<") && commands.len() == 1 && !heredoc_closed(&value);
+                    if !waiting_for_heredoc {
+                        event.prevent_default();
+                        run.emit(value);
+                    }
+                }
+                "ArrowUp" | "ArrowDown" if !value.contains('\n') => {
+                    let entries = history.borrow();
+                    if entries.is_empty() {
+                        return;
+                    }
+                    event.prevent_default();
+                    let current = *position.borrow();
+                    let next = match (event.key().as_str(), current) {
+                        ("ArrowUp", None) => Some(entries.len() - 1),
+                        ("ArrowUp", Some(i)) => Some(i.saturating_sub(1)),
+                        ("ArrowDown", Some(i)) if i + 1 < entries.len() => Some(i + 1),
+                        _ => None,
+                    };
+                    *position.borrow_mut() = next;
+                    input.set(next.map(|i| entries[i].clone()).unwrap_or_default());
+                }
+                "Tab" => {
+                    event.prevent_default();
+                    if let Some(completed) = complete(
+                        &value,
+                        &handle.playground.borrow().terminal.cluster.api.store,
+                    ) {
+                        input.set(completed);
+                    }
+                }
+                "l" if event.ctrl_key() => {
+                    event.prevent_default();
+                    run.emit("clear".into());
+                }
+                _ => {}
+            }
+        })
+    };
+    let on_input = {
+        let input = input.clone();
+        Callback::from(move |event: InputEvent| {
+            if let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() {
+                input.set(area.value());
+            }
+        })
+    };
+    let copy = {
+        let handle = props.handle.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text: String = handle
+                .playground
+                .borrow()
+                .history
+                .iter()
+                .map(|line| match line {
+                    Line::Prompt(text) => format!("$ {text}\n"),
+                    Line::Out(text) | Line::Err(text) => format!("{text}\n"),
+                })
+                .collect();
+            copy_to_clipboard(&text);
+        })
+    };
+    let playground = props.handle.playground.borrow();
+    let rows = input.lines().count().clamp(1, 12);
+    html! {
+        <section class="panel terminal" aria-label="Terminal panel">
+            <div class="panel-header">
+                <h2>{ "Terminal" }</h2>
+                <button onclick={copy} title="Copy the terminal output">{ "Copy" }</button>
+                <button onclick={ let run = run.clone(); move |_| run.emit("clear".into()) }>{ "Clear" }</button>
+            </div>
+            <div class="terminal-output" role="log" aria-label="Terminal output" aria-live="polite" tabindex="0" ref={output_ref}>
+                if playground.history.is_empty() {
+                    <p class="hint">{ "Type kubectl commands or paste a workshop block, e.g. kubectl get pods -A" }</p>
+                }
+                { for playground.history.iter().map(|line| match line {
+                    Line::Prompt(text) => html! { <div class="prompt"><span class="sigil" aria-hidden="true">{ "$ " }</span>{ text }</div> },
+                    Line::Out(text) => html! { <div class="out">{ text }</div> },
+                    Line::Err(text) => html! { <div class="err">{ text }</div> },
+                }) }
+            </div>
+            <div class="terminal-input">
+                <span class="sigil" aria-hidden="true">{ "$" }</span>
+                <textarea aria-label="Terminal" rows={rows.to_string()} spellcheck="false" autocapitalize="off" autocomplete="off"
+                    value={(*input).clone()} oninput={on_input} onkeydown={on_keydown} placeholder="kubectl get pods" />
+            </div>
+        </section>
+    }
+}
+
+/// Whether every heredoc opened in `text` has its end marker.
+fn heredoc_closed(text: &str) -> bool {
+    let mut lines = text.lines();
+    let mut pending: Vec<String> = Vec::new();
+    for line in lines.by_ref() {
+        if let Some(marker) = pending.first() {
+            if line.trim_start_matches('\t') == marker {
+                pending.remove(0);
+            }
+            continue;
+        }
+        let mut rest = line;
+        while let Some(index) = rest.find("<<") {
+            let after = rest[index + 2..].trim_start_matches('-').trim_start();
+            let marker: String = after
+                .trim_start_matches(['\'', '"'])
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !marker.is_empty() {
+                pending.push(marker);
+            }
+            rest = &rest[index + 2..];
+        }
+    }
+    pending.is_empty()
+}

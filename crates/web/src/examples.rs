@@ -1,0 +1,137 @@
+//! The examples menu of the YAML editor: the workshop's demo Deployment and one example per
+//! workload kind kubeplay runs.
+
+pub struct Example {
+    pub title: &'static str,
+    pub yaml: &'static str,
+}
+
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        title: "Workshop demo Deployment (3 replicas)",
+        yaml: "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    app: demo
+  name: demo
+spec:
+  replicas: 3                    # scale-out: https://12factor.net/concurrency
+  selector:
+    matchLabels:
+      app: demo
+  template:
+    metadata:
+      labels:
+        app: demo
+    spec:
+      containers:
+      - name: demo
+        image: demo:1.0.0
+        env:
+        - name: GREETING
+          value: Hi from
+",
+    },
+    Example {
+        title: "Deployment with a rolling update strategy",
+        yaml: "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 6
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 1
+      maxUnavailable: 0
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports:
+        - containerPort: 80
+",
+    },
+    Example {
+        title: "ReplicaSet",
+        yaml: "apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: frontend
+  labels:
+    tier: frontend
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      tier: frontend
+  template:
+    metadata:
+      labels:
+        tier: frontend
+    spec:
+      containers:
+      - name: php-redis
+        image: httpd:2.4
+",
+    },
+    Example {
+        title: "DaemonSet",
+        yaml: "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+spec:
+  selector:
+    matchLabels:
+      app: node-agent
+  template:
+    metadata:
+      labels:
+        app: node-agent
+    spec:
+      tolerations:
+      - key: node-role.kubernetes.io/control-plane
+        operator: Exists
+        effect: NoSchedule
+      containers:
+      - name: agent
+        image: busybox:1.36
+        command: [\"sh\", \"-c\", \"while true; do echo collecting; sleep 30; done\"]
+",
+    },
+    Example {
+        title: "Pod that crashes (CrashLoopBackOff)",
+        yaml: "apiVersion: v1
+kind: Pod
+metadata:
+  name: crasher
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [\"sh\", \"-c\", \"echo starting; sleep 3; exit 1\"]
+",
+    },
+    Example {
+        title: "Image that does not exist (ImagePullBackOff)",
+        yaml: "apiVersion: v1
+kind: Pod
+metadata:
+  name: typo
+spec:
+  containers:
+  - name: web
+    image: nginx:1.161
+",
+    },
+];

@@ -1,0 +1,34 @@
+//! The kubeplay playground in the browser: a thin Yew shell over the simulation and kubectl.
+
+mod app;
+mod completion;
+mod components;
+mod embed;
+mod examples;
+mod highlight;
+mod persist;
+mod playground;
+mod share;
+mod view;
+
+fn main() {
+    install_panic_hook();
+    yew::Renderer::<app::App>::new().render();
+}
+
+/// A panic in wasm kills the page; show a clear message instead of a dead UI.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = format!("kubeplay stopped because of an internal error: {info}");
+        web_sys::console::error_1(&message.clone().into());
+        if let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("fatal"))
+        {
+            element.set_text_content(Some(&format!(
+                "{message}\n\nReload the page to start again; your work is saved."
+            )));
+            let _ = element.set_attribute("class", "fatal visible");
+        }
+    }));
+}

@@ -1,0 +1,262 @@
+//! The playground's state without any UI: a terminal over a simulated cluster, and the log
+//! of what the learner did (applies, commands, time advanced), from which the same state can
+//! be rebuilt — after a reload or from a share link.
+
+use kubeplay_kubectl::Terminal;
+use kubeplay_model::manifest::{ManifestError, decode_documents};
+use kubeplay_shell::{Chunk, Stream};
+use kubeplay_sim::{ClusterShape, create_cluster};
+use serde::{Deserialize, Serialize};
+
+/// The clusters the playground can start from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Preset {
+    Kind,
+    KindMulti,
+    /// A pasted kind `Cluster` config.
+    Config(String),
+}
+
+impl Preset {
+    pub fn shape(&self) -> Result<ClusterShape, String> {
+        match self {
+            Preset::Kind => Ok(ClusterShape::kind()),
+            Preset::KindMulti => Ok(ClusterShape::kind_multi()),
+            Preset::Config(text) => ClusterShape::from_kind_config(text).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// Everything that decides how a playground starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub seed: u64,
+    pub preset: Preset,
+    /// Virtual wall-clock time (Unix seconds) when the learner's first action ran.
+    pub start_second: i64,
+}
+
+/// One thing the learner did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Apply(String),
+    Command(String),
+    Advance(u64),
+}
+
+/// One line of terminal history, as the terminal panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    Prompt(String),
+    Out(String),
+    Err(String),
+}
+
+/// Where the editor should point at a YAML problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// What the Apply button reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyOutcome {
+    pub lines: Vec<Line>,
+    pub problem: Option<YamlProblem>,
+}
+
+/// Limits that keep a page responsive whatever is pasted or replayed.
+const MAX_ACTIONS: usize = 5_000;
+const MAX_HISTORY_LINES: usize = 5_000;
+
+pub struct Playground {
+    pub settings: Settings,
+    pub terminal: Terminal,
+    actions: Vec<Action>,
+    pub history: Vec<Line>,
+}
+
+fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for chunk in chunks {
+        for text in chunk.text.lines() {
+            lines.push(match chunk.stream {
+                Stream::Stdout => Line::Out(text.to_string()),
+                Stream::Stderr => Line::Err(text.to_string()),
+            });
+        }
+    }
+    lines
+}
+
+impl Playground {
+    pub fn new(settings: Settings) -> Result<Playground, String> {
+        let shape = settings.preset.shape()?;
+        let start =
+            jiff::Timestamp::from_second(settings.start_second).map_err(|e| e.to_string())?;
+        let cluster = create_cluster(&shape, start, settings.seed);
+        Ok(Playground {
+            settings,
+            terminal: Terminal::new(cluster, Box::new(|_| None)),
+            actions: Vec::new(),
+            history: Vec::new(),
+        })
+    }
+
+    /// Rebuilds a playground by replaying `actions`.
+    pub fn replay(settings: Settings, actions: &[Action]) -> Result<Playground, String> {
+        let mut playground = Playground::new(settings)?;
+        for action in actions.iter().take(MAX_ACTIONS) {
+            match action {
+                Action::Apply(yaml) => {
+                    playground.apply(yaml);
+                }
+                Action::Command(line) => {
+                    playground.run(line);
+                }
+                Action::Advance(ms) => playground.advance(*ms),
+            }
+        }
+        Ok(playground)
+    }
+
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    fn record(&mut self, action: Action) {
+        if let (Action::Advance(more), Some(Action::Advance(total))) =
+            (&action, self.actions.last_mut())
+        {
+            *total += more;
+            return;
+        }
+        if self.actions.len() < MAX_ACTIONS {
+            self.actions.push(action);
+        }
+    }
+
+    fn push_history(&mut self, lines: Vec<Line>) {
+        self.history.extend(lines);
+        let excess = self.history.len().saturating_sub(MAX_HISTORY_LINES);
+        self.history.drain(..excess);
+    }
+
+    /// `kubectl apply -f -` with the editor's text. A YAML syntax error applies nothing and
+    /// says where it is.
+    pub fn apply(&mut self, yaml: &str) -> ApplyOutcome {
+        self.record(Action::Apply(yaml.to_string()));
+        let problem =
+            decode_documents(yaml, "STDIN")
+                .into_iter()
+                .find_map(|document| match document {
+                    Err(
+                        error @ ManifestError::Yaml {
+                            absolute_line,
+                            column,
+                            ..
+                        },
+                    ) => Some(YamlProblem {
+                        line: absolute_line,
+                        column,
+                        message: format!(
+                            "error: error parsing STDIN: error converting YAML to JSON: {error}"
+                        ),
+                    }),
+                    _ => None,
+                });
+        let output = self.terminal.kubectl(&["apply", "-f", "-"], yaml);
+        let mut lines = vec![Line::Prompt(
+            "kubectl apply -f -   # from the editor".into(),
+        )];
+        lines.extend(lines_of(output.chunks));
+        self.push_history(lines.clone());
+        ApplyOutcome { lines, problem }
+    }
+
+    /// Runs a terminal command (possibly several lines, e.g. a pasted heredoc).
+    pub fn run(&mut self, command: &str) -> (Vec<Line>, bool) {
+        self.record(Action::Command(command.to_string()));
+        let execution = self.terminal.execute(command);
+        let mut lines: Vec<Line> = command
+            .lines()
+            .take(1)
+            .map(|l| Line::Prompt(l.to_string()))
+            .collect();
+        lines.extend(lines_of(execution.output));
+        if execution.clear_screen {
+            self.history.clear();
+        } else {
+            self.push_history(lines.clone());
+        }
+        (lines, execution.clear_screen)
+    }
+
+    /// Advances virtual time.
+    pub fn advance(&mut self, ms: u64) {
+        if ms == 0 {
+            return;
+        }
+        self.record(Action::Advance(ms));
+        self.terminal.cluster.advance(ms);
+    }
+
+    /// Milliseconds until the next scheduled change, if any.
+    pub fn next_change_in(&self) -> Option<u64> {
+        let cluster = &self.terminal.cluster;
+        cluster
+            .next_change_at()
+            .map(|at| at.saturating_sub(cluster.now_ms()))
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.terminal.cluster.api.clock.now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: demo\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: demo\n  template:\n    metadata:\n      labels:\n        app: demo\n    spec:\n      containers:\n      - name: demo\n        image: demo:1.0.0\n";
+
+    fn settings() -> Settings {
+        Settings {
+            seed: 9,
+            preset: Preset::Kind,
+            start_second: 1_748_859_300,
+        }
+    }
+
+    #[test]
+    fn replay_reproduces_the_state() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        playground.apply(DEMO);
+        playground.advance(20_000);
+        playground.advance(10_000);
+        playground.run("kubectl scale deployment demo --replicas=5");
+        assert_eq!(playground.actions().len(), 3);
+        let (a, _) = playground.run("kubectl get pods");
+        let mut replayed = Playground::replay(settings(), &playground.actions()[..3])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (b, _) = replayed.run("kubectl get pods");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn yaml_errors_point_at_their_line_and_apply_nothing() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let outcome =
+            playground.apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: a: b\n");
+        assert_eq!(outcome.problem.as_ref().map(|p| p.line), Some(5));
+        let (lines, _) = playground.run("kubectl get pods");
+        assert_eq!(
+            lines.last(),
+            Some(&Line::Err(
+                "No resources found in default namespace.".into()
+            ))
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! Share links: the playground's settings and action log, as JSON, deflated and base64url
+//! encoded into the URL fragment. Decoding yields only data — replaying it runs simulator
+//! commands and nothing else.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+use crate::playground::{Action, Settings};
+
+/// The largest fragment accepted (decoded), so a crafted link cannot exhaust memory.
+const MAX_DECODED_BYTES: usize = 4 * 1024 * 1024;
+const PREFIX: &str = "s=";
+
+#[derive(Serialize, Deserialize)]
+struct Shared {
+    version: u32,
+    settings: Settings,
+    actions: Vec<Action>,
+}
+
+pub fn encode(settings: &Settings, actions: &[Action]) -> String {
+    let shared = Shared {
+        version: 1,
+        settings: settings.clone(),
+        actions: actions.to_vec(),
+    };
+    let json = serde_json::to_vec(&shared).unwrap_or_default();
+    let compressed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(compressed))
+}
+
+pub fn decode(fragment: &str) -> Result<(Settings, Vec<Action>), String> {
+    let body = fragment
+        .trim_start_matches('#')
+        .strip_prefix(PREFIX)
+        .ok_or("not a kubeplay share link")?;
+    let compressed = URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|e| format!("the share link is damaged ({e})"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_DECODED_BYTES)
+        .map_err(|_| "the share link is damaged or too large".to_string())?;
+    let shared: Shared = serde_json::from_slice(&json)
+        .map_err(|e| format!("the share link is not understood ({e})"))?;
+    if shared.version != 1 {
+        return Err(format!(
+            "share links of version {} are not supported",
+            shared.version
+        ));
+    }
+    Ok((shared.settings, shared.actions))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::Preset;
+
+    #[test]
+    fn round_trips_and_rejects_garbage() {
+        let settings = Settings {
+            seed: 3,
+            preset: Preset::KindMulti,
+            start_second: 1,
+        };
+        let actions = vec![
+            Action::Command("kubectl get pods".into()),
+            Action::Advance(5000),
+        ];
+        let fragment = encode(&settings, &actions);
+        assert_eq!(decode(&format!("#{fragment}")), Ok((settings, actions)));
+        assert!(decode("#s=!!!").is_err());
+        assert!(decode("#other").is_err());
+        assert!(decode("#s=AAAA").is_err());
+    }
+}

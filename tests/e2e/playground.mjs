@@ -1,0 +1,168 @@
+// End-to-end tests of the playground in headless Chromium (Debian's, driven by playwright-core).
+// Usage: node tests/e2e/playground.mjs DIST_DIR [ARTIFACTS_DIR]
+// Serves DIST_DIR on 127.0.0.1, walks through the workshop flow, saves a screenshot per step,
+// and prints "N passed, N failed".
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const dist = process.argv[2] ?? 'dist';
+const artifacts = process.argv[3] ?? 'tests/artifacts';
+await mkdir(artifacts, { recursive: true });
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const hostPage = (origin) => `<!doctype html><html><body>
+<iframe id="play" title="kubeplay" src="${origin}/index.html?embed=1&panels=terminal,cluster" style="width:900px;height:700px"></iframe>
+<script>
+  window.replies = [];
+  window.addEventListener('message', (e) => { if (e.data && e.data.type === 'kubeplay:output') window.replies.push(e.data); });
+</script></body></html>`;
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  if (url.pathname === '/host.html') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    return res.end(hostPage(`http://127.0.0.1:${server.address().port}`));
+  }
+  const path = normalize(join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
+  if (!path.startsWith(normalize(dist))) { res.writeHead(403); return res.end(); }
+  try {
+    const body = await readFile(path);
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch { res.writeHead(404); res.end(); }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+
+let passed = 0;
+let failed = 0;
+const requests = [];
+async function step(name, page, body) {
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    failed += 1;
+    console.log(`FAIL ${name}: ${error.message.split('\n')[0]}`);
+  } finally {
+    if (page) await page.screenshot({ path: `${artifacts}/e2e-${String(passed + failed).padStart(2, '0')}-${name.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
+  }
+}
+function expect(condition, message) { if (!condition) throw new Error(message); }
+
+const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+const page = await context.newPage();
+page.on('request', (r) => { if (!r.url().startsWith(origin)) requests.push(r.url()); });
+const terminal = page.getByRole('textbox', { name: 'Terminal', exact: true });
+const cluster = page.getByRole('region', { name: 'Cluster' });
+async function run(command) {
+  const before = await page.locator('[aria-label="Terminal output"] .prompt').count();
+  await terminal.fill(command);
+  await terminal.press('Enter');
+  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Terminal output"] .prompt').length > n, before);
+  return page.locator('[aria-label="Terminal output"]').innerText();
+}
+async function runningPods(namespace = 'default') {
+  return cluster.locator(`[data-pod][data-namespace="${namespace}"][data-status="Running"]`).count();
+}
+
+let loadMs = 0;
+await step('page loads and answers a first command', page, async () => {
+  const started = Date.now();
+  await page.goto(`${origin}/index.html`);
+  await terminal.waitFor();
+  const text = await run('kubectl get nodes');
+  loadMs = Date.now() - started;
+  expect(text.includes('kind-control-plane   Ready    control-plane'), 'kubectl get nodes did not answer');
+});
+
+await step('apply the workshop demo Deployment with 3 replicas', page, async () => {
+  const editor = page.getByRole('textbox', { name: 'YAML editor' });
+  expect((await editor.inputValue()).includes('replicas: 3'), 'the editor does not hold the demo example');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.locator('#apply-result').getByText('deployment.apps/demo created').waitFor();
+});
+
+await step('advance the clock: 3 pods Running in the cluster view and in kubectl', page, async () => {
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
+  expect((await runningPods()) === 3, `expected 3 running pods, saw ${await runningPods()}`);
+  const text = await run('kubectl get pods');
+  const running = text.split('\n').filter((line) => /^demo-\w+-\w+ +1\/1 +Running/.test(line));
+  expect(running.length === 3, `kubectl get pods shows ${running.length} running demo pods`);
+});
+
+await step('change the image and watch the rolling update', page, async () => {
+  const editor = page.getByRole('textbox', { name: 'YAML editor' });
+  await editor.fill((await editor.inputValue()).replace('demo:1.0.0', 'demo:2.0.0'));
+  await editor.press('Control+Enter');
+  await page.locator('#apply-result').getByText('deployment.apps/demo configured').waitFor();
+  const replicaSets = await cluster.locator('.workload.replicaset[data-namespace="default"]').count();
+  expect(replicaSets === 2, `expected old and new ReplicaSet, saw ${replicaSets}`);
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
+  const text = await run('kubectl rollout status deployment/demo');
+  expect(text.includes('deployment "demo" successfully rolled out'), 'rollout did not finish');
+  expect((await runningPods()) === 3, 'not 3 running pods after the rollout');
+});
+
+await step('a YAML error is shown at its line and nothing is applied', page, async () => {
+  const editor = page.getByRole('textbox', { name: 'YAML editor' });
+  await editor.fill('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\n  labels: app: x\n');
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.locator('#apply-result').getByText('Line 5, column').waitFor();
+  expect((await page.locator('.gutter .error-line').innerText()).trim() === '5', 'the error line is not marked');
+  const text = await run('kubectl get deployment broken');
+  expect(text.includes('deployments.apps "broken" not found'), 'the broken deployment exists');
+});
+
+await step('reload keeps the state', page, async () => {
+  const names = await cluster.locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
+  await page.reload();
+  await terminal.waitFor();
+  const again = await cluster.locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
+  expect(JSON.stringify(names) === JSON.stringify(again), `pods differ after reload: ${names} vs ${again}`);
+});
+
+await step('a share link reproduces the playground in a fresh browser context', page, async () => {
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  const link = await page.evaluate(() => location.href);
+  const names = await cluster.locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await other.getByRole('textbox', { name: 'Terminal', exact: true }).waitFor();
+  const shared = await other.getByRole('region', { name: 'Cluster' }).locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
+  await other.screenshot({ path: `${artifacts}/e2e-shared-context.png`, fullPage: true });
+  await fresh.close();
+  expect(JSON.stringify(names) === JSON.stringify(shared), `shared pods differ: ${names} vs ${shared}`);
+});
+
+const host = await context.newPage();
+await step('embed mode renders and answers a postMessage command', host, async () => {
+  await host.goto(`${origin}/host.html`);
+  const frame = host.frameLocator('#play');
+  await frame.getByRole('textbox', { name: 'Terminal', exact: true }).waitFor();
+  expect((await frame.locator('.toolbar').count()) === 0, 'embed mode shows the full toolbar');
+  expect((await frame.getByRole('textbox', { name: 'YAML editor' }).count()) === 0, 'embed mode shows panels that were not asked for');
+  await host.evaluate(() => document.getElementById('play').contentWindow.postMessage({ type: 'kubeplay:run', id: 7, command: 'kubectl get ns' }, '*'));
+  await host.waitForFunction(() => window.replies.length > 0);
+  const reply = await host.evaluate(() => window.replies[0]);
+  expect(reply.id === 7 && reply.output.includes('kube-system') && reply.status === 0, `unexpected reply ${JSON.stringify(reply)}`);
+});
+
+await step('no network requests leave the page', null, async () => {
+  expect(requests.length === 0, `requests to ${requests.join(', ')}`);
+});
+
+await browser.close();
+server.close();
+console.log(`page load to first answered command: ${loadMs} ms`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
