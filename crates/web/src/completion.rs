@@ -41,11 +41,22 @@ pub fn complete(input: &str, store: &Store) -> Option<String> {
         .windows(2)
         .find(|w| w[0] == "-n" || w[0] == "--namespace")
         .map_or("default", |w| w[1]);
-    let positional: Vec<&str> = done
-        .iter()
-        .copied()
-        .filter(|w| !w.starts_with('-'))
-        .collect();
+    // Words that are neither flags nor a flag's value.
+    let mut positional: Vec<&str> = Vec::new();
+    let mut skip_next = false;
+    for word in done {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if matches!(
+            *word,
+            "-n" | "--namespace" | "-o" | "--output" | "-l" | "--selector" | "-c" | "--container"
+        ) {
+            skip_next = true;
+        } else if !word.starts_with('-') {
+            positional.push(word);
+        }
+    }
     let candidates: Vec<String> = match positional.as_slice() {
         [] => PROGRAMS.iter().map(|s| s.to_string()).collect(),
         ["kubectl"] => KUBECTL.iter().map(|s| s.to_string()).collect(),
