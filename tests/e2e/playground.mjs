@@ -111,6 +111,43 @@ await step('change the image and watch the rolling update', page, async () => {
   expect((await runningPods()) === 3, 'not 3 running pods after the rollout');
 });
 
+await step('workshop 002 pasted block by block into the terminal', page, async () => {
+  await run('kubectl create namespace dev');
+  const block = `cat <<EOF | tee ~/environment/005-demo-deployment.yaml | kubectl -n dev apply -f -
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    app: demo
+  name: demo
+spec:
+  replicas: 3                    # scale-out: https://12factor.net/concurrency
+  selector:
+    matchLabels:
+      app: demo
+  template:
+    metadata:
+      labels:
+        app: demo
+    spec:
+      containers:
+      - name: demo
+        image: demo:1.0.0
+        env:
+        - name: GREETING
+          value: Hi from
+EOF`;
+  let text = await run(block);
+  expect(text.includes('deployment.apps/demo created'), 'the heredoc block was not applied');
+  await page.getByRole('button', { name: 'Step 10s' }).click();
+  await page.getByRole('button', { name: 'Step 10s' }).click();
+  text = await run('kubectl -n dev get deployments,replicasets,pods');
+  expect(/deployment\.apps\/demo +3\/3/.test(text), 'demo is not 3/3 in dev');
+  expect((await runningPods('dev')) === 3, 'the cluster view does not show 3 running pods in dev');
+  text = await run('kubectl -n dev exec deployment/demo -it -- curl http://localhost:80');
+  expect(/Hi from demo-\w+-\w+/.test(text), 'exec curl did not answer');
+});
+
 await step('a YAML error is shown at its line and nothing is applied', page, async () => {
   const editor = page.getByRole('textbox', { name: 'YAML editor' });
   await editor.fill('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\n  labels: app: x\n');
@@ -155,6 +192,15 @@ await step('embed mode renders and answers a postMessage command', host, async (
   await host.waitForFunction(() => window.replies.length > 0);
   const reply = await host.evaluate(() => window.replies[0]);
   expect(reply.id === 7 && reply.output.includes('kube-system') && reply.status === 0, `unexpected reply ${JSON.stringify(reply)}`);
+});
+
+await step('narrow iframe layout stays usable', host, async () => {
+  await host.setViewportSize({ width: 420, height: 900 });
+  await host.evaluate(() => { const f = document.getElementById('play'); f.style.width = '400px'; f.style.height = '860px'; });
+  const frame = host.frameLocator('#play');
+  await frame.getByRole('textbox', { name: 'Terminal', exact: true }).waitFor();
+  const width = await frame.locator('body').evaluate((b) => b.scrollWidth);
+  expect(width <= 400, `the embedded page scrolls sideways (${width}px)`);
 });
 
 await step('no network requests leave the page', null, async () => {

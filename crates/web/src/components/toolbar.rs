@@ -85,9 +85,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="toolbar-group">
                 <label for="preset">{ "Cluster" }</label>
                 <select id="preset" ref={preset_ref} onchange={on_preset} value={(*chosen).clone()}>
-                    <option value="kind">{ "kind (1 node)" }</option>
-                    <option value="kind-multi">{ "kind-multi (4 nodes)" }</option>
-                    <option value="config">{ "kind config…" }</option>
+                    <option value="kind" selected={*chosen == "kind"}>{ "kind (1 node)" }</option>
+                    <option value="kind-multi" selected={*chosen == "kind-multi"}>{ "kind-multi (4 nodes)" }</option>
+                    <option value="config" selected={*chosen == "config"}>{ "kind config…" }</option>
                 </select>
                 if *chosen == "config" {
                     <textarea class="kind-config" aria-label="kind cluster config" placeholder="kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker"
