@@ -128,6 +128,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .unwrap_or(1)
         .max(if desired > 0 { 1 } else { 0 });
     let mut unavailable = 0;
+    let mut creates = Vec::new();
     let mut replace_candidates = Vec::new();
     for node in &nodes {
         let node_name = node.metadata.name_str();
@@ -151,7 +152,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                     pod_spec.tolerations = Some(tolerations.clone());
                     pin_to_node(pod_spec, node_name);
                 }
-                result.actions.push(Action::Create {
+                creates.push(Action::Create {
                     object: Object::Pod(pod),
                     event: Some(CreatedEvent {
                         regarding: key.clone(),
@@ -198,6 +199,13 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             status.updated_number_scheduled =
                 Some(status.updated_number_scheduled.unwrap_or(0) + 1);
         }
+    }
+    if !creates.is_empty() {
+        result.actions.push(Action::SlowStart {
+            owner: key.clone(),
+            component: COMPONENT,
+            creates,
+        });
     }
     // Pods for nodes that no longer exist.
     for pods in by_node.values() {

@@ -57,6 +57,14 @@ pub enum Action {
         event: Option<EventRecord>,
     },
     Event(EventRecord),
+    /// Creates issued in slow-start batches of 1, 2, 4, 8, …: after a batch with a failure
+    /// the rest are skipped and the owner gets a `FailedCreate` event
+    /// (`slowStartBatch` in controller_utils.go).
+    SlowStart {
+        owner: ObjectKey,
+        component: &'static str,
+        creates: Vec<Action>,
+    },
 }
 
 /// The outcome of one reconcile.

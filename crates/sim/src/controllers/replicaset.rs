@@ -42,8 +42,9 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     if !rs.metadata.is_deleting() {
         if active.len() < desired {
             if let Some(template) = &spec.template {
+                let mut creates = Vec::new();
                 for _ in 0..(desired - active.len()).min(BURST_REPLICAS) {
-                    result.actions.push(Action::Create {
+                    creates.push(Action::Create {
                         object: Object::Pod(pod_from_template(template, &rs_object)),
                         event: Some(CreatedEvent {
                             regarding: key.clone(),
@@ -53,6 +54,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                         }),
                     });
                 }
+                result.actions.push(Action::SlowStart {
+                    owner: key.clone(),
+                    component: COMPONENT,
+                    creates,
+                });
             }
         } else if active.len() > desired {
             let excess = (active.len() - desired).min(BURST_REPLICAS);
