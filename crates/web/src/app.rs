@@ -4,7 +4,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Interval;
+use gloo::render::{AnimationFrame, request_animation_frame};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -19,22 +19,56 @@ use crate::embed::{self, PageOptions};
 use crate::playground::{Playground, Preset, Settings};
 use crate::{persist, share};
 
-/// The playground shared by the panels; equality follows its change counter so panels
-/// re-render exactly when the simulation changed.
+/// The playground shared by the panels, with counters that say what changed: each panel's
+/// props compare only the counters it depends on, so a clock tick that changes nothing in
+/// the store does not rebuild the cluster view.
 #[derive(Clone)]
 pub struct Handle {
     pub playground: Rc<RefCell<Playground>>,
+    /// Any change at all.
     pub version: u64,
+    /// The store's resourceVersion: objects changed.
+    pub store_version: u64,
+    /// Whole virtual seconds: ages shown in tables changed.
+    pub second: u64,
+    /// Terminal history changed.
+    pub history_version: u64,
+}
+
+impl Handle {
+    pub fn same_playground(&self, other: &Handle) -> bool {
+        Rc::ptr_eq(&self.playground, &other.playground)
+    }
 }
 
 impl PartialEq for Handle {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.playground, &other.playground) && self.version == other.version
+        self.same_playground(other) && self.version == other.version
     }
 }
 
-/// Milliseconds between clock ticks while playing.
-const TICK_MS: u32 = 100;
+/// The longest real-time step one frame may take (a tab in the background gets no frames).
+const MAX_FRAME_MS: f64 = 250.0;
+
+/// Requests the next animation frame; each advances the clock and asks for the one after.
+fn schedule_frame(
+    slot: Rc<RefCell<Option<AnimationFrame>>>,
+    playground: Rc<RefCell<Playground>>,
+    changed: Callback<()>,
+    speed: u64,
+    last: Option<f64>,
+) {
+    let next_slot = slot.clone();
+    let handle = request_animation_frame(move |now_ms| {
+        if let Some(last) = last {
+            let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
+            playground.borrow_mut().advance((elapsed as u64) * speed);
+            changed.emit(());
+        }
+        schedule_frame(next_slot, playground, changed, speed, Some(now_ms));
+    });
+    *slot.borrow_mut() = Some(handle);
+}
 
 fn now_second() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
@@ -137,18 +171,17 @@ pub fn app() -> Html {
         })
     };
 
+    // While playing, the simulation advances once per animation frame by the real time
+    // elapsed (times the speed), capped so a background tab does not jump minutes at once.
     {
         let playground = playground.clone();
         let changed = changed.clone();
         use_effect_with((*playing, *speed), move |(playing, speed)| {
-            let speed = u64::from(*speed);
-            let interval = playing.then(|| {
-                Interval::new(TICK_MS, move || {
-                    playground.borrow_mut().advance(u64::from(TICK_MS) * speed);
-                    changed.emit(());
-                })
-            });
-            move || drop(interval)
+            let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            if *playing {
+                schedule_frame(frame.clone(), playground, changed, u64::from(*speed), None);
+            }
+            move || drop(frame.borrow_mut().take())
         });
     }
 
@@ -191,9 +224,15 @@ pub fn app() -> Html {
         });
     }
 
-    let handle = Handle {
-        playground: playground.clone(),
-        version: counter.borrow().get(),
+    let handle = {
+        let p = playground.borrow();
+        Handle {
+            playground: playground.clone(),
+            version: counter.borrow().get(),
+            store_version: p.terminal.cluster.api.store.resource_version(),
+            second: p.terminal.cluster.now_ms() / 1000,
+            history_version: p.history_version(),
+        }
     };
     let on_reset = {
         let playground = playground.clone();

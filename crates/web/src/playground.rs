@@ -76,6 +76,7 @@ pub struct Playground {
     pub terminal: Terminal,
     actions: Vec<Action>,
     pub history: Vec<Line>,
+    history_version: u64,
 }
 
 fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
@@ -102,6 +103,7 @@ impl Playground {
             terminal: Terminal::new(cluster, Box::new(|_| None)),
             actions: Vec::new(),
             history: Vec::new(),
+            history_version: 0,
         })
     }
 
@@ -138,7 +140,13 @@ impl Playground {
         }
     }
 
+    /// Changes whenever the terminal history does.
+    pub fn history_version(&self) -> u64 {
+        self.history_version
+    }
+
     fn push_history(&mut self, lines: Vec<Line>) {
+        self.history_version += 1;
         self.history.extend(lines);
         let excess = self.history.len().saturating_sub(MAX_HISTORY_LINES);
         self.history.drain(..excess);
@@ -187,6 +195,7 @@ impl Playground {
             .collect();
         lines.extend(lines_of(execution.output));
         if execution.clear_screen {
+            self.history_version += 1;
             self.history.clear();
         } else {
             self.push_history(lines.clone());

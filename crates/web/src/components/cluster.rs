@@ -9,13 +9,23 @@ use crate::components::inspector::Selection;
 use crate::view::{self, PodChip, Workload};
 use kubeplay_model::Kind;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ClusterProps {
     pub handle: Handle,
     pub namespace: Option<String>,
     pub on_namespace: Callback<Option<String>>,
     pub on_select: Callback<Option<Selection>>,
     pub selected: Option<Selection>,
+}
+
+/// Redrawn only when objects changed (not on every clock tick).
+impl PartialEq for ClusterProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.handle.same_playground(&other.handle)
+            && self.handle.store_version == other.handle.store_version
+            && self.namespace == other.namespace
+            && self.selected == other.selected
+    }
 }
 
 fn icon(tone: &str) -> &'static str {

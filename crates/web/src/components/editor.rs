@@ -9,10 +9,17 @@ use crate::examples::EXAMPLES;
 use crate::highlight::highlight_line;
 use crate::playground::{Line, YamlProblem};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct EditorProps {
     pub handle: Handle,
     pub changed: Callback<()>,
+}
+
+/// The editor owns its state; clock ticks never redraw it.
+impl PartialEq for EditorProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.handle.same_playground(&other.handle)
+    }
 }
 
 /// Spaces inserted by Tab.

@@ -6,10 +6,20 @@ use yew::prelude::*;
 use crate::app::Handle;
 use crate::view;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct EventsProps {
     pub handle: Handle,
     pub namespace: Option<String>,
+}
+
+/// Redrawn when objects changed or a second passed (ages).
+impl PartialEq for EventsProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.handle.same_playground(&other.handle)
+            && self.handle.store_version == other.handle.store_version
+            && self.handle.second == other.handle.second
+            && self.namespace == other.namespace
+    }
 }
 
 /// Rows shown at most; older events stay in the cluster (`kubectl get events`).

@@ -12,11 +12,21 @@ pub struct Selection {
     pub name: String,
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct InspectorProps {
     pub handle: Handle,
     pub selection: Selection,
     pub on_close: Callback<()>,
+}
+
+/// Redrawn when objects changed or a second passed (ages in describe).
+impl PartialEq for InspectorProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.handle.same_playground(&other.handle)
+            && self.handle.store_version == other.handle.store_version
+            && self.handle.second == other.handle.second
+            && self.selection == other.selection
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

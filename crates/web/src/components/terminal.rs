@@ -9,10 +9,18 @@ use crate::completion::complete;
 use crate::components::toolbar::copy_to_clipboard;
 use crate::playground::Line;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct TerminalProps {
     pub handle: Handle,
     pub changed: Callback<()>,
+}
+
+/// Redrawn when the history changed.
+impl PartialEq for TerminalProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.handle.same_playground(&other.handle)
+            && self.handle.history_version == other.handle.history_version
+    }
 }
 
 #[function_component(TerminalPanel)]
@@ -24,7 +32,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
 
     {
         let output_ref = output_ref.clone();
-        use_effect_with(props.handle.version, move |_| {
+        use_effect_with(props.handle.history_version, move |_| {
             if let Some(element) = output_ref.cast::<web_sys::Element>() {
                 element.set_scroll_top(element.scroll_height());
             }
