@@ -28,6 +28,8 @@ const CASES: &[&str] = &[
     "kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.24 --dry-run=client -o name",
     "kubectl create deployment x --image=nginx --dry-run=client",
     "kubectl create namespace dev --dry-run=client -o yaml",
+    "kubectl create job hello --image=busybox:1.36 --dry-run=client -o yaml -- echo hello",
+    "kubectl create job",
     "kubectl create -f bad-indent.yaml --dry-run=client",
     "kubectl create -f bad-mapping.yaml --dry-run=client",
     "kubectl create -f no-api-version.yaml --dry-run=client",

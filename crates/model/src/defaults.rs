@@ -70,6 +70,44 @@ pub fn defaulted(mut object: Object) -> Object {
                 default_template(&mut spec.template);
             }
         }
+        Object::Job(job) => {
+            if let Some(spec) = job.spec.as_mut() {
+                if spec.completions.is_none() && spec.parallelism.is_none() {
+                    spec.completions = Some(1);
+                }
+                spec.parallelism.get_or_insert(1);
+                spec.backoff_limit
+                    .get_or_insert(if spec.backoff_limit_per_index.is_some() {
+                        i32::MAX
+                    } else {
+                        6
+                    });
+                spec.completion_mode
+                    .get_or_insert_with(|| "NonIndexed".into());
+                spec.suspend.get_or_insert(false);
+                spec.manual_selector.get_or_insert(false);
+                let replacement = if spec.pod_failure_policy.is_some() {
+                    "Failed"
+                } else {
+                    "TerminatingOrFailed"
+                };
+                spec.pod_replacement_policy
+                    .get_or_insert_with(|| replacement.into());
+                default_template(&mut spec.template);
+            }
+        }
+        Object::CronJob(cron_job) => {
+            if let Some(spec) = cron_job.spec.as_mut() {
+                spec.concurrency_policy
+                    .get_or_insert_with(|| "Allow".into());
+                spec.suspend.get_or_insert(false);
+                spec.successful_jobs_history_limit.get_or_insert(3);
+                spec.failed_jobs_history_limit.get_or_insert(1);
+                if let Some(job_spec) = spec.job_template.spec.as_mut() {
+                    default_template(&mut job_spec.template);
+                }
+            }
+        }
         Object::Pod(pod) => {
             if let Some(spec) = pod.spec.as_mut() {
                 default_pod_spec(spec);

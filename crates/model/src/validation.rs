@@ -622,6 +622,35 @@ fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>) {
     }
 }
 
+fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldError>) {
+    validate_meta(&job.metadata, NameRule::Subdomain, true, errors);
+    let Some(spec) = &job.spec else {
+        errors.push(FieldError::required("spec.template"));
+        return;
+    };
+    validate_non_negative(spec.parallelism, "spec.parallelism", errors);
+    validate_non_negative(spec.completions, "spec.completions", errors);
+    validate_non_negative(spec.backoff_limit, "spec.backoffLimit", errors);
+    if let Some(deadline) = spec.active_deadline_seconds.filter(|d| *d <= 0) {
+        errors.push(FieldError::invalid(
+            "spec.activeDeadlineSeconds",
+            deadline.to_string(),
+            "must be greater than 0",
+        ));
+    }
+    if let Some(mode) = spec.completion_mode.as_deref() {
+        if !["NonIndexed", "Indexed"].contains(&mode) {
+            errors.push(FieldError::unsupported(
+                "spec.completionMode",
+                mode,
+                &["NonIndexed", "Indexed"],
+            ));
+        }
+    }
+    let selector = spec.selector.clone().unwrap_or_default();
+    validate_template(&spec.template, &selector, &["OnFailure", "Never"], errors);
+}
+
 fn validate_pod(pod: &Pod, errors: &mut Vec<FieldError>) {
     validate_meta(&pod.metadata, NameRule::Subdomain, true, errors);
     match &pod.spec {
@@ -658,6 +687,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::DaemonSet(o) => validate_daemon_set(o, &mut errors),
         Object::Pod(o) => validate_pod(o, &mut errors),
         Object::Service(o) => validate_service(o, &mut errors),
+        Object::Job(o) => validate_job(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
         Object::StatefulSet(o) => validate_meta(&o.metadata, NameRule::Label, true, &mut errors),
         other => validate_meta(

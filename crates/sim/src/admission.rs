@@ -63,6 +63,7 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
             status.phase.get_or_insert_with(|| "Pending".into());
             status.qos_class = Some(qos_class(spec).into());
         }
+        Object::Job(job) => admit_job(job),
         Object::DaemonSet(daemon_set) => {
             annotations_mut(&mut daemon_set.metadata)
                 .insert(TEMPLATE_GENERATION_ANNOTATION.into(), "1".into());
@@ -190,5 +191,49 @@ pub fn qos_class(spec: &k8s_openapi::api::core::v1::PodSpec) -> &'static str {
         (false, _) => "BestEffort",
         (true, true) => "Guaranteed",
         (true, false) => "Burstable",
+    }
+}
+
+/// The Job registry's `generateSelector`: a selector on the Job's UID, and the labels that
+/// carry it on the template (and on the Job when it has none).
+fn admit_job(job: &mut k8s_openapi::api::batch::v1::Job) {
+    let uid = job.metadata.uid.clone().unwrap_or_default();
+    let name = job.metadata.name.clone().unwrap_or_default();
+    let Some(spec) = job.spec.as_mut() else {
+        return;
+    };
+    if spec.manual_selector == Some(true) {
+        return;
+    }
+    let generated: [(&str, &str); 4] = [
+        ("batch.kubernetes.io/controller-uid", &uid),
+        ("batch.kubernetes.io/job-name", &name),
+        ("controller-uid", &uid),
+        ("job-name", &name),
+    ];
+    let labels = spec
+        .template
+        .metadata
+        .get_or_insert_with(Default::default)
+        .labels
+        .get_or_insert_with(std::collections::BTreeMap::new);
+    for (key, value) in generated {
+        labels.insert(key.into(), value.into());
+    }
+    let template_labels = labels.clone();
+    spec.selector = Some(
+        k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
+            match_labels: Some(
+                [(
+                    "batch.kubernetes.io/controller-uid".to_string(),
+                    uid.clone(),
+                )]
+                .into(),
+            ),
+            match_expressions: None,
+        },
+    );
+    if job.metadata.labels.as_ref().is_none_or(|l| l.is_empty()) {
+        job.metadata.labels = Some(template_labels);
     }
 }

@@ -157,11 +157,13 @@ impl ApiServer {
             });
         }
         let mut object = defaults::defaulted(object);
+        // The UID exists before admission: a Job's generated selector is built from it.
+        let uid = self.rng.uid();
+        object.meta_mut().uid = Some(uid);
         admission::admit_create(&mut object, &mut self.rng, &mut self.next_service_ip);
         validate(&object)?;
         let now = self.clock.now_time();
         let meta = object.meta_mut();
-        meta.uid = Some(self.rng.uid());
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         meta.generation = has_generation(key.kind).then_some(1);

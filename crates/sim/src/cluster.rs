@@ -120,6 +120,7 @@ impl Cluster {
                     ControllerId::Deployment => controllers::deployment::reconcile(&key, &ctx),
                     ControllerId::ReplicaSet => controllers::replicaset::reconcile(&key, &ctx),
                     ControllerId::DaemonSet => controllers::daemonset::reconcile(&key, &ctx),
+                    ControllerId::Job => controllers::job::reconcile(&key, &ctx),
                     ControllerId::GarbageCollector => controllers::gc::reconcile(&key, &ctx),
                     ControllerId::Scheduler => self
                         .scheduling_queue
@@ -231,6 +232,7 @@ impl Cluster {
                 "ReplicaSet" => Some((ControllerId::ReplicaSet, Kind::ReplicaSet)),
                 "Deployment" => Some((ControllerId::Deployment, Kind::Deployment)),
                 "DaemonSet" => Some((ControllerId::DaemonSet, Kind::DaemonSet)),
+                "Job" => Some((ControllerId::Job, Kind::Job)),
                 _ => None,
             };
             if let Some((controller, kind)) = owner_kind {
@@ -252,6 +254,7 @@ impl Cluster {
                 self.enqueue(ControllerId::ReplicaSet, object.key())
             }
             Object::DaemonSet(_) if !deleted => self.enqueue(ControllerId::DaemonSet, object.key()),
+            Object::Job(_) if !deleted => self.enqueue(ControllerId::Job, object.key()),
             Object::Namespace(_) if !deleted && object.meta().is_deleting() => {
                 self.enqueue(ControllerId::GarbageCollector, object.key())
             }

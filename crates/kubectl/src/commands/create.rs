@@ -104,6 +104,25 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 Err(error) => out.error(errors::render(&error)),
             }
         }
+        Some("job") => {
+            let Some(name) = parsed.positional.get(1) else {
+                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create job -h' for help and examples");
+            };
+            let Some(image) = parsed.value("image") else {
+                return out.error("error: either --image or --from must be specified");
+            };
+            let mut job = generated_job(name, image, &parsed.after_dash);
+            if client_dry_run {
+                job.metadata.namespace = parsed.value("namespace").map(str::to_string);
+                return client_report(&job.into_object(), None, out);
+            }
+            job.metadata.namespace =
+                Some(parsed.value("namespace").unwrap_or("default").to_string());
+            match session.cluster.api.create(job.into_object(), dry_run) {
+                Ok(created) => report(&created, out),
+                Err(error) => out.error(format!("error: failed to create job: {error}")),
+            }
+        }
         Some("deployment" | "deploy") => {
             let Some(image) = parsed.value("image") else {
                 return out.error("error: required flag(s) \"image\" not set");
@@ -147,6 +166,33 @@ fn error_text(error: &kubeplay_model::ApiError) -> String {
 }
 
 /// What `kubectl create deployment NAME --image=IMAGE` sends.
+/// What `kubectl create job NAME --image=IMAGE -- COMMAND…` sends.
+fn generated_job(name: &str, image: &str, command: &[String]) -> k8s_openapi::api::batch::v1::Job {
+    k8s_openapi::api::batch::v1::Job {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(k8s_openapi::api::batch::v1::JobSpec {
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta::default()),
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        name: name.into(),
+                        image: Some(image.into()),
+                        command: (!command.is_empty()).then(|| command.to_vec()),
+                        ..Container::default()
+                    }],
+                    restart_policy: Some("Never".into()),
+                    ..PodSpec::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
 fn generated_deployment(name: &str, image: &str, replicas: i32, port: Option<i32>) -> Deployment {
     let labels: BTreeMap<String, String> = [("app".to_string(), name.to_string())].into();
     let container_name = image

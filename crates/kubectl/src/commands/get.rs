@@ -42,7 +42,10 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         Err(error) => return out.error(error),
     };
     let format = parsed.value("output").unwrap_or("").to_string();
-    if !matches!(format.as_str(), "" | "wide" | "yaml" | "json" | "name") {
+    let jsonpath = format
+        .strip_prefix("jsonpath=")
+        .map(|t| t.trim_matches('\'').to_string());
+    if !matches!(format.as_str(), "" | "wide" | "yaml" | "json" | "name") && jsonpath.is_none() {
         return out.error(format!(
             "error: unable to match a printer suitable for the output format {format:?}, allowed formats are: json,name,wide,yaml"
         ));
@@ -108,6 +111,22 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 } else {
                     object::json(&all, as_list)
                 });
+            }
+        }
+        _ if jsonpath.is_some() => {
+            let all: Vec<&Object> = found
+                .iter()
+                .flat_map(|(_, objects)| objects.iter().copied())
+                .collect();
+            let as_list = listing || all.len() > 1;
+            let document: serde_json::Value = if as_list || all.is_empty() {
+                serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": all.iter().map(|o| o.to_value()).collect::<Vec<_>>() })
+            } else {
+                all[0].to_value()
+            };
+            match crate::printers::jsonpath::render(jsonpath.as_deref().unwrap_or(""), &document) {
+                Ok(text) => out.out(text),
+                Err(error) => out.error(error),
             }
         }
         "name" => {

@@ -1,5 +1,6 @@
 //! Printers: server-side-style tables (`kubectl get`), object output (`-o yaml|json|name`).
 
+pub mod jsonpath;
 pub mod object;
 pub mod rows;
 pub mod table;

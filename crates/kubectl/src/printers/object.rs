@@ -79,6 +79,19 @@ pub fn client_side_value(object: &Object) -> Value {
             }
         }
         kubeplay_model::Kind::Pod => add_empty_resources(map.get_mut("spec")),
+        kubeplay_model::Kind::Job => {
+            if let Some(template) = map
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("template"))
+                .and_then(Value::as_object_mut)
+            {
+                if let Some(metadata) = template.get_mut("metadata").and_then(Value::as_object_mut)
+                {
+                    metadata.entry("creationTimestamp").or_insert(Value::Null);
+                }
+                add_empty_resources(template.get_mut("spec"));
+            }
+        }
         _ => {}
     }
     value

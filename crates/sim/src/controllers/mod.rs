@@ -5,6 +5,7 @@
 pub mod daemonset;
 pub mod deployment;
 pub mod gc;
+pub mod job;
 pub mod pods;
 pub mod replicaset;
 pub mod scheduler;
@@ -24,6 +25,7 @@ pub enum ControllerId {
     Deployment,
     ReplicaSet,
     DaemonSet,
+    Job,
     GarbageCollector,
     Scheduler,
 }

@@ -40,7 +40,65 @@ pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> P
         "sleep" | "echo" | "exit" | "true" | "false" => {
             Program::Script(parse_script(&argv.join(" ")))
         }
+        // The kubernetes.io Job example: `perl -Mbignum=bpi -wle 'print bpi(2000)'`.
+        "perl" => match argv
+            .iter()
+            .find_map(|a| a.split("bpi(").nth(1))
+            .and_then(|rest| rest.split(')').next())
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(digits) => {
+                let digits = digits.clamp(1, MAX_PI_DIGITS);
+                // The real container needs a few seconds of CPU for 2,000 digits.
+                Program::Script(vec![
+                    Step::Sleep(2_000 + (digits as Millis) * 2),
+                    Step::Log(pi_digits(digits)),
+                    Step::Exit(0),
+                ])
+            }
+            None => Program::Serve,
+        },
         _ => Program::Serve,
+    }
+}
+
+/// Digits of π kubeplay computes at most for a `bpi(N)` container.
+const MAX_PI_DIGITS: usize = 10_000;
+
+/// The first `digits` significant digits of π (`3.14159…`), by Dik Winter's spigot, four
+/// digits per round.
+pub fn pi_digits(digits: usize) -> String {
+    const BASE: i128 = 10_000;
+    let mut c = (digits.div_ceil(4) + 1) * 14;
+    let mut f = vec![BASE / 5; c + 1];
+    f[c] = 0;
+    let mut carry: i128 = 0;
+    let mut out = String::with_capacity(digits + 8);
+    while c > 0 {
+        let mut d: i128 = 0;
+        let mut g = (c * 2) as i128;
+        let mut b = c;
+        loop {
+            d += f[b] * BASE;
+            g -= 1;
+            f[b] = d % g;
+            d /= g;
+            g -= 1;
+            b -= 1;
+            if b == 0 {
+                break;
+            }
+            d *= b as i128;
+        }
+        out.push_str(&format!("{:04}", carry + d / BASE));
+        carry = d % BASE;
+        c -= 14;
+    }
+    let significant: String = out.chars().take(digits).collect();
+    if significant.len() <= 1 {
+        significant
+    } else {
+        format!("{}.{}", &significant[..1], &significant[1..])
     }
 }
 
@@ -294,6 +352,17 @@ mod tests {
         let run = run(&steps, 25_000);
         assert_eq!(run.logs.len(), 3);
         assert_eq!(run.exit, None);
+    }
+
+    #[test]
+    fn computes_pi_like_perl_bignum() {
+        assert_eq!(pi_digits(10), "3.141592653");
+        let long = pi_digits(1000);
+        assert!(long.starts_with("3.14159265358979323846264338327950288419716939937510"));
+        // The Feynman point: six 9s starting at the 762nd decimal.
+        assert_eq!(&long[763..769], "999999");
+        assert!(long.ends_with("216420198"), "{}", &long[long.len() - 20..]);
+        assert_eq!(long.len(), 1001);
     }
 
     #[test]
