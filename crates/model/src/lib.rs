@@ -9,6 +9,7 @@ pub mod kinds;
 pub mod manifest;
 pub mod object;
 pub mod quantity;
+pub mod schedule;
 pub mod selector;
 pub mod validation;
 

@@ -651,6 +651,75 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
     validate_template(&spec.template, &selector, &["OnFailure", "Never"], errors);
 }
 
+fn validate_cron_job(
+    cron_job: &k8s_openapi::api::batch::v1::CronJob,
+    errors: &mut Vec<FieldError>,
+) {
+    validate_meta(&cron_job.metadata, NameRule::Subdomain, true, errors);
+    // Job names append 11 characters (`-` and the scheduled minute) to the CronJob's name.
+    if let Some(name) = cron_job.metadata.name.as_deref().filter(|n| n.len() > 52) {
+        errors.push(FieldError::invalid(
+            "metadata.name",
+            format!("{name:?}"),
+            "must be no more than 52 characters",
+        ));
+    }
+    let Some(spec) = &cron_job.spec else {
+        errors.push(FieldError::required("spec.schedule"));
+        return;
+    };
+    if spec.schedule.trim().is_empty() {
+        errors.push(FieldError::required("spec.schedule"));
+    } else if let Err(problem) = crate::schedule::Schedule::parse(&spec.schedule) {
+        errors.push(FieldError::invalid(
+            "spec.schedule",
+            format!("{:?}", spec.schedule),
+            problem,
+        ));
+    }
+    if let Some(policy) = spec.concurrency_policy.as_deref() {
+        if !["Allow", "Forbid", "Replace"].contains(&policy) {
+            errors.push(FieldError::unsupported(
+                "spec.concurrencyPolicy",
+                policy,
+                &["Allow", "Forbid", "Replace"],
+            ));
+        }
+    }
+    validate_non_negative(
+        spec.successful_jobs_history_limit,
+        "spec.successfulJobsHistoryLimit",
+        errors,
+    );
+    validate_non_negative(
+        spec.failed_jobs_history_limit,
+        "spec.failedJobsHistoryLimit",
+        errors,
+    );
+    if let Some(job_spec) = &spec.job_template.spec {
+        if let Some(template_spec) = &job_spec.template.spec {
+            let mut template_errors = Vec::new();
+            validate_pod_spec(
+                template_spec,
+                "spec.jobTemplate.spec.template.spec",
+                &mut template_errors,
+            );
+            errors.extend(template_errors);
+            if let Some(policy) = template_spec
+                .restart_policy
+                .as_deref()
+                .filter(|p| !["OnFailure", "Never"].contains(p))
+            {
+                errors.push(FieldError::unsupported(
+                    "spec.jobTemplate.spec.template.spec.restartPolicy",
+                    policy,
+                    &["OnFailure", "Never"],
+                ));
+            }
+        }
+    }
+}
+
 fn validate_pod(pod: &Pod, errors: &mut Vec<FieldError>) {
     validate_meta(&pod.metadata, NameRule::Subdomain, true, errors);
     match &pod.spec {
@@ -688,6 +757,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Pod(o) => validate_pod(o, &mut errors),
         Object::Service(o) => validate_service(o, &mut errors),
         Object::Job(o) => validate_job(o, &mut errors),
+        Object::CronJob(o) => validate_cron_job(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
         Object::StatefulSet(o) => validate_meta(&o.metadata, NameRule::Label, true, &mut errors),
         other => validate_meta(

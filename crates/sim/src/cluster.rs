@@ -121,6 +121,7 @@ impl Cluster {
                     ControllerId::ReplicaSet => controllers::replicaset::reconcile(&key, &ctx),
                     ControllerId::DaemonSet => controllers::daemonset::reconcile(&key, &ctx),
                     ControllerId::Job => controllers::job::reconcile(&key, &ctx),
+                    ControllerId::CronJob => controllers::cronjob::reconcile(&key, &ctx),
                     ControllerId::GarbageCollector => controllers::gc::reconcile(&key, &ctx),
                     ControllerId::Scheduler => self
                         .scheduling_queue
@@ -233,6 +234,7 @@ impl Cluster {
                 "Deployment" => Some((ControllerId::Deployment, Kind::Deployment)),
                 "DaemonSet" => Some((ControllerId::DaemonSet, Kind::DaemonSet)),
                 "Job" => Some((ControllerId::Job, Kind::Job)),
+                "CronJob" => Some((ControllerId::CronJob, Kind::CronJob)),
                 _ => None,
             };
             if let Some((controller, kind)) = owner_kind {
@@ -255,6 +257,7 @@ impl Cluster {
             }
             Object::DaemonSet(_) if !deleted => self.enqueue(ControllerId::DaemonSet, object.key()),
             Object::Job(_) if !deleted => self.enqueue(ControllerId::Job, object.key()),
+            Object::CronJob(_) if !deleted => self.enqueue(ControllerId::CronJob, object.key()),
             Object::Namespace(_) if !deleted && object.meta().is_deleting() => {
                 self.enqueue(ControllerId::GarbageCollector, object.key())
             }

@@ -20,6 +20,7 @@ const FLAGS: &[Flag] = &[
     value("output", Some('o')),
     value("dry-run", None),
     value("image", None),
+    value("from", None),
     value("replicas", Some('r')),
     value("port", None),
     boolean("save-config", None),
@@ -108,6 +109,16 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             let Some(name) = parsed.positional.get(1) else {
                 return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create job -h' for help and examples");
             };
+            if let Some(from) = parsed.value("from") {
+                return create_job_from(
+                    name,
+                    from,
+                    parsed.value("namespace").unwrap_or("default"),
+                    dry_run,
+                    session,
+                    out,
+                );
+            }
             let Some(image) = parsed.value("image") else {
                 return out.error("error: either --image or --from must be specified");
             };
@@ -166,6 +177,53 @@ fn error_text(error: &kubeplay_model::ApiError) -> String {
 }
 
 /// What `kubectl create deployment NAME --image=IMAGE` sends.
+/// `kubectl create job NAME --from=cronjob/CRONJOB`: the CronJob's job template, marked as a
+/// manual run and owned by the CronJob.
+fn create_job_from(
+    name: &str,
+    from: &str,
+    namespace: &str,
+    dry_run: bool,
+    session: &mut Session,
+    out: &mut Output,
+) {
+    let Some((kind, source)) = from.split_once('/') else {
+        return out.error(format!(
+            "error: from must be of the form <resource>/<name>, got {from:?}"
+        ));
+    };
+    if kubeplay_model::Kind::resolve(kind) != Some(kubeplay_model::Kind::CronJob) {
+        return out.error(format!(
+            "error: from must be an existing cronjob: unknown object type {kind}"
+        ));
+    }
+    let Some(Object::CronJob(cron_job)) = session
+        .get(kubeplay_model::Kind::CronJob, namespace, source)
+        .cloned()
+    else {
+        return out.error(errors::render(&kubeplay_model::ApiError::not_found(
+            kubeplay_model::Kind::CronJob,
+            source,
+        )));
+    };
+    let mut job = kubeplay_sim::controllers::cronjob::job_from_template(
+        &cron_job,
+        name,
+        session.now(),
+        &jiff::tz::TimeZone::UTC,
+    );
+    let annotations = job
+        .metadata
+        .annotations
+        .get_or_insert_with(Default::default);
+    annotations.remove(kubeplay_sim::controllers::cronjob::SCHEDULED_TIMESTAMP);
+    annotations.extend(kubeplay_sim::controllers::cronjob::manual_annotations());
+    match session.cluster.api.create(job.into_object(), dry_run) {
+        Ok(created) => out.line(format!("{} created", object::name(&created))),
+        Err(error) => out.error(format!("error: failed to create job: {error}")),
+    }
+}
+
 /// What `kubectl create job NAME --image=IMAGE -- COMMAND…` sends.
 fn generated_job(name: &str, image: &str, command: &[String]) -> k8s_openapi::api::batch::v1::Job {
     k8s_openapi::api::batch::v1::Job {

@@ -2,6 +2,7 @@
 //! changes it intends (creates, updates, deletes, Events) plus when to look again. The driver
 //! in `cluster.rs` applies them; no controller writes anything itself.
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod gc;
@@ -26,6 +27,7 @@ pub enum ControllerId {
     ReplicaSet,
     DaemonSet,
     Job,
+    CronJob,
     GarbageCollector,
     Scheduler,
 }

@@ -518,7 +518,14 @@ impl Kubelets {
             container.logs = run
                 .logs
                 .into_iter()
-                .map(|(offset, line)| (now + offset, line))
+                .map(|(offset, line)| {
+                    let line = if line == script::DATE_LINE {
+                        busybox_date(api.clock.timestamp_at(now + offset))
+                    } else {
+                        line
+                    };
+                    (now + offset, line)
+                })
                 .collect();
             if let Some((at, code)) = run.exit {
                 schedule(
@@ -927,4 +934,9 @@ fn node_ip(node: &k8s_openapi::api::core::v1::Node) -> Option<String> {
         .iter()
         .find(|a| a.type_ == "InternalIP")
         .map(|a| a.address.clone())
+}
+
+/// `date` as busybox prints it in a container (UTC): `Mon Jun  2 10:16:00 UTC 2025`.
+fn busybox_date(at: jiff::Timestamp) -> String {
+    jiff::fmt::strtime::format("%a %b %e %H:%M:%S UTC %Y", at).unwrap_or_default()
 }

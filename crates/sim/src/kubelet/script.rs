@@ -14,7 +14,12 @@ pub enum Step {
     /// `sleep infinity` and friends: never ends.
     Forever,
     Loop(Vec<Step>),
+    /// `date`: prints the current time, which only the kubelet knows.
+    Date,
 }
+
+/// Stands for the output of `date` in a run's log until the kubelet formats the time.
+pub const DATE_LINE: &str = "\u{1}date";
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Program {
@@ -246,6 +251,7 @@ fn parse_block(list: &[String], index: &mut usize, variable: Option<(&str, &str)
             "exit" => {
                 steps.push(Step::Exit(rest.trim().parse().unwrap_or(0)));
             }
+            "date" => steps.push(Step::Date),
             "true" | ":" | "trap" | "set" | "export" | "cd" => {}
             "false" => {}
             other => steps.push(Step::Log(format!("sh: {other}: not found"))),
@@ -305,6 +311,7 @@ fn execute(steps: &[Step], now: &mut Millis, horizon: Millis, run: &mut Run) -> 
                 .logs
                 .extend(line.split('\n').map(|l| (*now, l.to_string()))),
             Step::Sleep(ms) => *now += ms,
+            Step::Date => run.logs.push((*now, DATE_LINE.to_string())),
             Step::Exit(code) => {
                 run.exit = Some((*now, *code));
                 return true;
