@@ -110,6 +110,42 @@ spec:
 ",
     },
     Example {
+        title: "Job (the kubernetes.io pi example)",
+        yaml: "apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: [\"perl\", \"-Mbignum=bpi\", \"-wle\", \"print bpi(2000)\"]
+      restartPolicy: Never
+  backoffLimit: 4
+",
+    },
+    Example {
+        title: "CronJob (every minute)",
+        yaml: "apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: hello
+spec:
+  schedule: \"* * * * *\"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: hello
+            image: busybox:1.28
+            command: [\"/bin/sh\", \"-c\", \"date; echo Hello from the Kubernetes cluster\"]
+          restartPolicy: OnFailure
+",
+    },
+    Example {
         title: "Pod that crashes (CrashLoopBackOff)",
         yaml: "apiVersion: v1
 kind: Pod

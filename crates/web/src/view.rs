@@ -2,6 +2,7 @@
 //! the store (pure functions, so they are tested natively and the UI only renders them).
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{Event, Node, Pod};
 use kubeplay_kubectl::printers::rows::{node_status, pod_status};
 use kubeplay_model::object::MetaExt;
@@ -180,6 +181,31 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
             pods: owned_pods(store, object, now),
         });
     }
+    for object in store.list(Kind::CronJob, namespace) {
+        let children = store
+            .dependents_of(object.uid())
+            .filter_map(|child| Job::from_object(child).map(|job| (child, job)))
+            .map(|(child, job)| job_workload(store, child, job, now))
+            .collect();
+        result.push(Workload {
+            kind: Kind::CronJob,
+            name: object.name().to_string(),
+            namespace: object.namespace().to_string(),
+            summary: CronJob::from_object(object)
+                .and_then(|c| c.spec.as_ref())
+                .map(|s| format!("schedule {}", s.schedule))
+                .unwrap_or_default(),
+            children,
+            pods: Vec::new(),
+        });
+    }
+    for object in store.list(Kind::Job, namespace) {
+        if object.meta().controller_ref().is_none() {
+            if let Some(job) = Job::from_object(object) {
+                result.push(job_workload(store, object, job, now));
+            }
+        }
+    }
     for object in store.list(Kind::ReplicaSet, namespace) {
         if object.meta().controller_ref().is_none() {
             result.push(Workload {
@@ -213,6 +239,23 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
         });
     }
     result
+}
+
+fn job_workload(store: &Store, object: &Object, job: &Job, now: jiff::Timestamp) -> Workload {
+    let status = job.status.clone().unwrap_or_default();
+    let completions = job.spec.as_ref().and_then(|s| s.completions).unwrap_or(1);
+    Workload {
+        kind: Kind::Job,
+        name: job.metadata.name_str().to_string(),
+        namespace: job.metadata.namespace_str().to_string(),
+        summary: format!(
+            "{} — {}/{completions} succeeded",
+            kubeplay_kubectl::printers::rows::job_status(job),
+            status.succeeded.unwrap_or(0)
+        ),
+        children: Vec::new(),
+        pods: owned_pods(store, object, now),
+    }
 }
 
 /// The newest events first, like `kubectl get events -w` scrolled to the end.
