@@ -70,6 +70,38 @@ pub fn defaulted(mut object: Object) -> Object {
                 default_template(&mut spec.template);
             }
         }
+        Object::StatefulSet(stateful_set) => {
+            if let Some(spec) = stateful_set.spec.as_mut() {
+                spec.replicas.get_or_insert(1);
+                spec.revision_history_limit.get_or_insert(10);
+                spec.pod_management_policy
+                    .get_or_insert_with(|| "OrderedReady".into());
+                let strategy = spec.update_strategy.get_or_insert_with(Default::default);
+                let strategy_type = strategy.type_.get_or_insert_with(|| "RollingUpdate".into());
+                if strategy_type == "RollingUpdate" {
+                    strategy
+                        .rolling_update
+                        .get_or_insert_with(Default::default)
+                        .partition
+                        .get_or_insert(0);
+                }
+                let retention = spec
+                    .persistent_volume_claim_retention_policy
+                    .get_or_insert_with(Default::default);
+                retention
+                    .when_deleted
+                    .get_or_insert_with(|| "Retain".into());
+                retention.when_scaled.get_or_insert_with(|| "Retain".into());
+                for claim in spec.volume_claim_templates.iter_mut().flatten() {
+                    if let Some(claim_spec) = claim.spec.as_mut() {
+                        claim_spec
+                            .volume_mode
+                            .get_or_insert_with(|| "Filesystem".into());
+                    }
+                }
+                default_template(&mut spec.template);
+            }
+        }
         Object::Job(job) => {
             if let Some(spec) = job.spec.as_mut() {
                 if spec.completions.is_none() && spec.parallelism.is_none() {

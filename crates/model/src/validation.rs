@@ -759,7 +759,25 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Job(o) => validate_job(o, &mut errors),
         Object::CronJob(o) => validate_cron_job(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
-        Object::StatefulSet(o) => validate_meta(&o.metadata, NameRule::Label, true, &mut errors),
+        Object::StatefulSet(o) => {
+            validate_meta(&o.metadata, NameRule::Label, true, &mut errors);
+            if let Some(spec) = &o.spec {
+                validate_non_negative(spec.replicas, "spec.replicas", &mut errors);
+                validate_selector(&spec.selector, &mut errors);
+                validate_template(&spec.template, &spec.selector, &["Always"], &mut errors);
+                if let Some(policy) = spec
+                    .pod_management_policy
+                    .as_deref()
+                    .filter(|p| !["OrderedReady", "Parallel"].contains(p))
+                {
+                    errors.push(FieldError::unsupported(
+                        "spec.podManagementPolicy",
+                        policy,
+                        &["OrderedReady", "Parallel"],
+                    ));
+                }
+            }
+        }
         other => validate_meta(
             other.meta(),
             NameRule::Subdomain,

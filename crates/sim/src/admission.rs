@@ -64,6 +64,19 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
             status.qos_class = Some(qos_class(spec).into());
         }
         Object::Job(job) => admit_job(job),
+        // DefaultStorageClass admission, and a new claim starts Pending.
+        Object::PersistentVolumeClaim(claim) => {
+            if let Some(spec) = claim.spec.as_mut() {
+                spec.storage_class_name
+                    .get_or_insert_with(|| "standard".into());
+                spec.volume_mode.get_or_insert_with(|| "Filesystem".into());
+            }
+            claim
+                .status
+                .get_or_insert_with(Default::default)
+                .phase
+                .get_or_insert_with(|| "Pending".into());
+        }
         Object::DaemonSet(daemon_set) => {
             annotations_mut(&mut daemon_set.metadata)
                 .insert(TEMPLATE_GENERATION_ANNOTATION.into(), "1".into());

@@ -122,6 +122,8 @@ impl Cluster {
                     ControllerId::DaemonSet => controllers::daemonset::reconcile(&key, &ctx),
                     ControllerId::Job => controllers::job::reconcile(&key, &ctx),
                     ControllerId::CronJob => controllers::cronjob::reconcile(&key, &ctx),
+                    ControllerId::StatefulSet => controllers::statefulset::reconcile(&key, &ctx),
+                    ControllerId::Volumes => controllers::volumes::reconcile(&key, &ctx),
                     ControllerId::GarbageCollector => controllers::gc::reconcile(&key, &ctx),
                     ControllerId::Scheduler => self
                         .scheduling_queue
@@ -235,6 +237,7 @@ impl Cluster {
                 "DaemonSet" => Some((ControllerId::DaemonSet, Kind::DaemonSet)),
                 "Job" => Some((ControllerId::Job, Kind::Job)),
                 "CronJob" => Some((ControllerId::CronJob, Kind::CronJob)),
+                "StatefulSet" => Some((ControllerId::StatefulSet, Kind::StatefulSet)),
                 _ => None,
             };
             if let Some((controller, kind)) = owner_kind {
@@ -258,6 +261,24 @@ impl Cluster {
             Object::DaemonSet(_) if !deleted => self.enqueue(ControllerId::DaemonSet, object.key()),
             Object::Job(_) if !deleted => self.enqueue(ControllerId::Job, object.key()),
             Object::CronJob(_) if !deleted => self.enqueue(ControllerId::CronJob, object.key()),
+            Object::StatefulSet(_) if !deleted => {
+                self.enqueue(ControllerId::StatefulSet, object.key())
+            }
+            Object::PersistentVolumeClaim(_) if !deleted => {
+                self.enqueue(ControllerId::Volumes, object.key())
+            }
+            Object::PersistentVolumeClaim(_) => {
+                // A deleted claim: its volumes may be reclaimed.
+                let volumes: Vec<ObjectKey> = self
+                    .api
+                    .store
+                    .list(Kind::PersistentVolume, None)
+                    .map(Object::key)
+                    .collect();
+                for volume in volumes {
+                    self.enqueue(ControllerId::Volumes, volume);
+                }
+            }
             Object::Namespace(_) if !deleted && object.meta().is_deleting() => {
                 self.enqueue(ControllerId::GarbageCollector, object.key())
             }
@@ -310,6 +331,19 @@ impl Cluster {
             }
         }
         if bound {
+            // A scheduled consumer lets its claims bind.
+            for volume in pod.spec.iter().flat_map(|s| s.volumes.iter().flatten()) {
+                if let Some(claim) = &volume.persistent_volume_claim {
+                    self.enqueue(
+                        ControllerId::Volumes,
+                        ObjectKey::new(
+                            Kind::PersistentVolumeClaim,
+                            pod.metadata.namespace_str(),
+                            &claim.claim_name,
+                        ),
+                    );
+                }
+            }
             let mut timers = Vec::new();
             self.kubelets.observe(pod, &mut self.api, &mut timers);
             for (delay, timer) in timers {

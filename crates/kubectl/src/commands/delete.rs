@@ -140,7 +140,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             session.cluster.api.delete(&key, options)
         };
         match result {
-            Ok(_) => {
+            Ok(object) => {
                 let verb = if force && grace == Some(0) {
                     "force deleted"
                 } else {
@@ -151,7 +151,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     key.kind.qualified_singular(),
                     key.name
                 ));
-                deleted.push(key);
+                deleted.push((key, object.uid().to_string()));
             }
             Err(ApiError::NotFound { .. }) if parsed.bool("ignore-not-found") => {}
             Err(error) => failures.push(errors::render(&error)),
@@ -160,9 +160,17 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     }
     if parsed.value("wait") != Some("false") {
         let deadline = session.cluster.now_ms() + WAIT_LIMIT_MS;
-        while deleted
-            .iter()
-            .any(|key| session.cluster.api.store.contains(key))
+        // Wait for these objects (by UID): a controller may already have created a
+        // replacement under the same name, as a StatefulSet does.
+        let still_there = |session: &Session, (key, uid): &(kubeplay_model::ObjectKey, String)| {
+            session
+                .cluster
+                .api
+                .store
+                .get(key)
+                .is_some_and(|o| o.uid() == uid)
+        };
+        while deleted.iter().any(|entry| still_there(session, entry))
             && session.cluster.now_ms() < deadline
         {
             let next = session

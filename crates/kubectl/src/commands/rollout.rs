@@ -198,10 +198,63 @@ fn daemon_set_progress(ds: &DaemonSet) -> Progress {
     Progress::Done(format!("daemon set {name:?} successfully rolled out"))
 }
 
+/// `StatefulSetStatusViewer`: with the defaulted `partition` the partitioned messages apply.
+fn stateful_set_progress(sts: &k8s_openapi::api::apps::v1::StatefulSet) -> Progress {
+    let status = sts.status.clone().unwrap_or_default();
+    let spec = sts.spec.clone().unwrap_or_default();
+    let strategy = spec.update_strategy.clone().unwrap_or_default();
+    if strategy.type_.as_deref() == Some("OnDelete") {
+        return Progress::Failed(
+            "error: rollout status is only available for RollingUpdate strategy type".into(),
+        );
+    }
+    if status
+        .observed_generation
+        .is_none_or(|g| Some(g) < sts.metadata.generation)
+    {
+        return Progress::Waiting("Waiting for statefulset spec update to be observed...".into());
+    }
+    let replicas = spec.replicas.unwrap_or(1);
+    let ready = status.ready_replicas.unwrap_or(0);
+    if ready < replicas {
+        return Progress::Waiting(format!(
+            "Waiting for {} pods to be ready...",
+            replicas - ready
+        ));
+    }
+    let updated = status.updated_replicas.unwrap_or(0);
+    match strategy.rolling_update.and_then(|r| r.partition) {
+        Some(partition) => {
+            if updated < replicas - partition {
+                return Progress::Waiting(format!(
+                    "Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...",
+                    replicas - partition
+                ));
+            }
+            Progress::Done(format!(
+                "partitioned roll out complete: {updated} new pods have been updated..."
+            ))
+        }
+        None => {
+            let revision = status.update_revision.clone().unwrap_or_default();
+            if status.update_revision != status.current_revision {
+                return Progress::Waiting(format!(
+                    "waiting for statefulset rolling update to complete {updated} pods at revision {revision}..."
+                ));
+            }
+            Progress::Done(format!(
+                "statefulset rolling update complete {} pods at revision {revision}...",
+                status.current_replicas.unwrap_or(0)
+            ))
+        }
+    }
+}
+
 fn progress(object: &Object) -> Progress {
     match object {
         Object::Deployment(d) => deployment_progress(d),
         Object::DaemonSet(ds) => daemon_set_progress(ds),
+        Object::StatefulSet(sts) => stateful_set_progress(sts),
         _ => Progress::Failed(
             "error: rollout status is not supported for this kind in kubeplay yet".into(),
         ),

@@ -10,6 +10,8 @@ pub mod job;
 pub mod pods;
 pub mod replicaset;
 pub mod scheduler;
+pub mod statefulset;
+pub mod volumes;
 
 use jiff::Timestamp;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
@@ -28,6 +30,8 @@ pub enum ControllerId {
     DaemonSet,
     Job,
     CronJob,
+    StatefulSet,
+    Volumes,
     GarbageCollector,
     Scheduler,
 }

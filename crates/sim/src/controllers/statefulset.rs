@@ -1,0 +1,364 @@
+//! The StatefulSet controller (`pkg/controller/statefulset`): pods `NAME-0…NAME-(N-1)` with
+//! stable names and storage (one PVC per claim template and ordinal, kept on scale-down and
+//! delete), OrderedReady or Parallel management, revisions as ControllerRevisions, and
+//! RollingUpdate in reverse ordinal order down to `partition` (or OnDelete).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet, StatefulSetStatus};
+use k8s_openapi::api::core::v1::{
+    PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod, Volume,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+
+use super::pods::{is_available, is_ready, phase, pod_from_template};
+use super::{
+    Action, Context, Reconciliation, controller_ref, event, is_controlled_by, template_hash,
+};
+use crate::api::{DeleteOptions, EventType};
+
+const COMPONENT: &str = "statefulset-controller";
+pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
+const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
+pub const REVISION_LABEL: &str = "controller-revision-hash";
+
+fn healthy(pod: &Pod) -> bool {
+    phase(pod) == "Running" && is_ready(pod) && !pod.metadata.is_deleting()
+}
+
+pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
+    let mut result = Reconciliation::default();
+    let Some(sts) = ctx
+        .store
+        .get_typed::<StatefulSet>(&key.namespace, &key.name)
+    else {
+        return result;
+    };
+    let Some(spec) = sts.spec.clone() else {
+        return result;
+    };
+    let sts_object = sts.clone().into_object();
+    let replicas = spec.replicas.unwrap_or(1).max(0);
+    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0);
+    let parallel = spec.pod_management_policy.as_deref() == Some("Parallel");
+    let min_ready = spec.min_ready_seconds.unwrap_or(0);
+
+    // Revisions: the current template's, and the one the set last completed.
+    let hash = template_hash(
+        &spec.template,
+        sts.status.as_ref().and_then(|s| s.collision_count),
+    );
+    let update_revision = format!("{}-{hash}", key.name);
+    let revisions: Vec<&ControllerRevision> = ctx
+        .store
+        .dependents_of(sts.metadata.uid_str())
+        .filter_map(ControllerRevision::from_object)
+        .collect();
+    if !revisions
+        .iter()
+        .any(|r| r.metadata.name_str() == update_revision)
+    {
+        let number = revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
+        result.actions.push(Action::Create {
+            object: revision_object(&sts_object, &spec.template, &update_revision, &hash, number),
+            event: None,
+        });
+    }
+    let current_revision = sts
+        .status
+        .as_ref()
+        .and_then(|s| s.current_revision.clone())
+        .unwrap_or_else(|| update_revision.clone());
+
+    let owned: BTreeMap<i32, &Pod> = ctx
+        .store
+        .dependents_of(sts.metadata.uid_str())
+        .filter_map(Pod::from_object)
+        .filter(|pod| is_controlled_by(&pod.metadata, sts.metadata.uid_str()))
+        .filter_map(|pod| ordinal(pod.metadata.name_str(), &key.name).map(|n| (n, pod)))
+        .collect();
+
+    let mut status = StatefulSetStatus {
+        observed_generation: sts.metadata.generation,
+        current_revision: Some(current_revision.clone()),
+        update_revision: Some(update_revision.clone()),
+        collision_count: Some(0),
+        ..StatefulSetStatus::default()
+    };
+    for pod in owned.values() {
+        if pod.metadata.is_deleting() {
+            continue;
+        }
+        status.replicas += 1;
+        if is_ready(pod) {
+            status.ready_replicas = Some(status.ready_replicas.unwrap_or(0) + 1);
+        }
+        if is_available(pod, min_ready, ctx.now) {
+            status.available_replicas = Some(status.available_replicas.unwrap_or(0) + 1);
+        }
+        match pod.metadata.label(REVISION_LABEL) {
+            Some(revision) if revision == current_revision => {
+                status.current_replicas = Some(status.current_replicas.unwrap_or(0) + 1)
+            }
+            _ => {}
+        }
+        if pod.metadata.label(REVISION_LABEL) == Some(update_revision.as_str()) {
+            status.updated_replicas = Some(status.updated_replicas.unwrap_or(0) + 1);
+        }
+    }
+
+    if !sts.metadata.is_deleting() {
+        let partition = spec
+            .update_strategy
+            .as_ref()
+            .and_then(|u| u.rolling_update.as_ref())
+            .and_then(|r| r.partition)
+            .unwrap_or(0);
+        let on_delete = spec
+            .update_strategy
+            .as_ref()
+            .and_then(|u| u.type_.as_deref())
+            == Some("OnDelete");
+        let mut blocked = false;
+        // Replicas in ascending ordinal order: create what is missing, replace what finished.
+        for ordinal in start..start + replicas {
+            match owned.get(&ordinal) {
+                None => {
+                    let revision = if !on_delete && ordinal < start + partition {
+                        current_revision.clone()
+                    } else {
+                        update_revision.clone()
+                    };
+                    let template = if revision == update_revision {
+                        spec.template.clone()
+                    } else {
+                        template_of(&revisions, &revision).unwrap_or_else(|| spec.template.clone())
+                    };
+                    create_replica(
+                        &sts_object,
+                        &spec,
+                        &template,
+                        ordinal,
+                        &revision,
+                        ctx,
+                        &mut result,
+                    );
+                    if !parallel {
+                        blocked = true;
+                        break;
+                    }
+                }
+                Some(pod)
+                    if matches!(phase(pod), "Failed" | "Succeeded")
+                        && !pod.metadata.is_deleting() =>
+                {
+                    result.actions.push(delete_pod(key, pod));
+                    if !parallel {
+                        blocked = true;
+                        break;
+                    }
+                }
+                Some(pod) if !parallel && !healthy(pod) => {
+                    blocked = true;
+                    break;
+                }
+                Some(_) => {}
+            }
+        }
+        // Condemned pods (ordinals past the end) go from the highest ordinal down.
+        let condemned: Vec<&&Pod> = owned
+            .iter()
+            .rev()
+            .filter(|(n, _)| **n >= start + replicas || **n < start)
+            .map(|(_, p)| p)
+            .collect();
+        for pod in condemned {
+            if pod.metadata.is_deleting() {
+                if !parallel {
+                    break;
+                }
+                continue;
+            }
+            if !parallel && blocked {
+                break;
+            }
+            result.actions.push(delete_pod(key, pod));
+            if !parallel {
+                break;
+            }
+        }
+        // Rolling update: once every replica is healthy, replace the highest outdated one.
+        let all_healthy =
+            (start..start + replicas).all(|n| owned.get(&n).is_some_and(|pod| healthy(pod)));
+        if !on_delete && all_healthy && !blocked {
+            let outdated = (start + partition..start + replicas)
+                .rev()
+                .filter_map(|n| owned.get(&n))
+                .find(|pod| pod.metadata.label(REVISION_LABEL) != Some(update_revision.as_str()));
+            if let Some(pod) = outdated {
+                result.actions.push(delete_pod(key, pod));
+            }
+        }
+    }
+    let complete = status.updated_replicas.unwrap_or(0) == replicas
+        && status.replicas == replicas
+        && status.ready_replicas.unwrap_or(0) == replicas;
+    if complete {
+        status.current_revision = Some(update_revision.clone());
+        status.current_replicas = status.updated_replicas;
+    }
+    if sts.status.as_ref() != Some(&status) {
+        let mut updated = sts.clone();
+        updated.status = Some(status);
+        result
+            .actions
+            .push(Action::UpdateStatus(updated.into_object()));
+    }
+    result
+}
+
+/// `<set>-<ordinal>` → ordinal.
+fn ordinal(pod_name: &str, set: &str) -> Option<i32> {
+    pod_name.strip_prefix(set)?.strip_prefix('-')?.parse().ok()
+}
+
+fn template_of(
+    revisions: &[&ControllerRevision],
+    name: &str,
+) -> Option<k8s_openapi::api::core::v1::PodTemplateSpec> {
+    let revision = revisions.iter().find(|r| r.metadata.name_str() == name)?;
+    let data = revision.data.as_ref()?;
+    serde_json::from_value(data.0.get("spec")?.get("template")?.clone()).ok()
+}
+
+fn revision_object(
+    owner: &Object,
+    template: &k8s_openapi::api::core::v1::PodTemplateSpec,
+    name: &str,
+    hash: &str,
+    number: i64,
+) -> Object {
+    let mut labels = template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    labels.insert("controller.kubernetes.io/hash".into(), hash.into());
+    let data = serde_json::json!({ "spec": { "template": serde_json::to_value(template).unwrap_or_default() } });
+    Object::ControllerRevision(ControllerRevision {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(owner.namespace().into()),
+            labels: Some(labels),
+            owner_references: Some(vec![controller_ref(owner)]),
+            ..ObjectMeta::default()
+        },
+        data: Some(RawExtension(data)),
+        revision: number,
+    })
+}
+
+fn create_replica(
+    owner: &Object,
+    spec: &k8s_openapi::api::apps::v1::StatefulSetSpec,
+    template: &k8s_openapi::api::core::v1::PodTemplateSpec,
+    ordinal: i32,
+    revision: &str,
+    ctx: &Context,
+    result: &mut Reconciliation,
+) {
+    let set = owner.name();
+    let namespace = owner.namespace();
+    let key = ObjectKey::new(Kind::StatefulSet, namespace, set);
+    let pod_name = format!("{set}-{ordinal}");
+    let selector_labels = spec.selector.match_labels.clone().unwrap_or_default();
+    let mut claim_volumes = Vec::new();
+    for claim in spec.volume_claim_templates.iter().flatten() {
+        let template_name = claim.metadata.name_str().to_string();
+        let claim_name = format!("{template_name}-{set}-{ordinal}");
+        claim_volumes.push(Volume {
+            name: template_name,
+            persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                claim_name: claim_name.clone(),
+                read_only: None,
+            }),
+            ..Volume::default()
+        });
+        if ctx
+            .store
+            .get(&ObjectKey::new(
+                Kind::PersistentVolumeClaim,
+                namespace,
+                &claim_name,
+            ))
+            .is_none()
+        {
+            let mut labels = claim.metadata.labels.clone().unwrap_or_default();
+            labels.extend(selector_labels.clone());
+            let pvc = PersistentVolumeClaim {
+                metadata: ObjectMeta {
+                    name: Some(claim_name.clone()),
+                    namespace: Some(namespace.into()),
+                    labels: Some(labels),
+                    ..ObjectMeta::default()
+                },
+                spec: claim.spec.clone(),
+                status: None,
+            };
+            result.actions.push(Action::Create {
+                object: Object::PersistentVolumeClaim(pvc),
+                event: None,
+            });
+            result.actions.push(Action::Event(event(
+                key.clone(),
+                EventType::Normal,
+                "SuccessfulCreate",
+                format!("create Claim {claim_name} Pod {pod_name} in StatefulSet {set} success"),
+                COMPONENT,
+            )));
+        }
+    }
+    let mut pod = pod_from_template(template, owner);
+    pod.metadata.generate_name = None;
+    pod.metadata.name = Some(pod_name.clone());
+    let labels = pod.metadata.labels.get_or_insert_with(BTreeMap::new);
+    labels.insert(POD_NAME_LABEL.into(), pod_name.clone());
+    labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
+    labels.insert(REVISION_LABEL.into(), revision.into());
+    if let Some(pod_spec) = pod.spec.as_mut() {
+        pod_spec.hostname = Some(pod_name.clone());
+        pod_spec.subdomain = spec.service_name.clone().filter(|s| !s.is_empty());
+        let volumes = pod_spec.volumes.get_or_insert_with(Vec::new);
+        volumes.retain(|v| !claim_volumes.iter().any(|c| c.name == v.name));
+        volumes.extend(claim_volumes);
+    }
+    result.actions.push(Action::Create {
+        object: Object::Pod(pod),
+        event: None,
+    });
+    result.actions.push(Action::Event(event(
+        key,
+        EventType::Normal,
+        "SuccessfulCreate",
+        format!("create Pod {pod_name} in StatefulSet {set} successful"),
+        COMPONENT,
+    )));
+}
+
+fn delete_pod(set: &ObjectKey, pod: &Pod) -> Action {
+    let name = pod.metadata.name_str();
+    Action::Delete {
+        key: ObjectKey::new(Kind::Pod, pod.metadata.namespace_str(), name),
+        options: DeleteOptions::default(),
+        event: Some(event(
+            set.clone(),
+            EventType::Normal,
+            "SuccessfulDelete",
+            format!("delete Pod {name} in StatefulSet {} successful", set.name),
+            COMPONENT,
+        )),
+    }
+}

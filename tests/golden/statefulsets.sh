@@ -1,0 +1,77 @@
+# StatefulSets as the kubernetes.io "StatefulSet Basics" tutorial shows them.
+cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: "nginx"
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+EOF
+kubectl get service nginx
+kubectl get pods -l app=nginx
+sleep 3
+kubectl get pods -l app=nginx
+kubectl rollout status statefulset/web
+kubectl get statefulset web
+kubectl get pvc -l app=nginx
+kubectl get pv --no-headers | wc -l
+kubectl exec web-0 -- hostname
+kubectl delete pod -l app=nginx
+kubectl get pods -l app=nginx
+kubectl rollout status statefulset/web
+kubectl get pods -l app=nginx
+kubectl scale sts web --replicas=5
+kubectl rollout status statefulset/web
+kubectl get pods -l app=nginx
+kubectl scale sts web --replicas=3
+sleep 5
+kubectl get pods -l app=nginx
+kubectl get pvc -l app=nginx
+kubectl set image statefulset/web nginx=registry.k8s.io/nginx-slim:0.27
+kubectl rollout status statefulset/web
+kubectl get pods -l app=nginx -o jsonpath='{.items[*].spec.containers[0].image}'
+kubectl describe statefulset web | head -12
+kubectl delete statefulset web
+sleep 5
+kubectl get pods -l app=nginx
+kubectl get pvc -l app=nginx
