@@ -3,7 +3,6 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::Typed;
 use kubeplay_model::manifest::decode_documents;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 
@@ -161,7 +160,6 @@ fn check_rollout(
                 .and_then(|c| c.image.as_deref())
                 == Some("nginx:1.28"))
     );
-    let _ = Pod::STORED_KIND;
 }
 
 #[test]
