@@ -95,5 +95,27 @@ spec:
       - name: worker
         image: busybox:1.36
 EOF
+cat <<'EOF' | kubectl apply -f -
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: indexed
+spec:
+  completions: 4
+  parallelism: 2
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: worker
+        image: busybox:1.36
+        command: ["sh", "-c", "echo processing my index; sleep 2"]
+EOF
+sleep 3
+kubectl get pods -l job-name=indexed -L batch.kubernetes.io/job-completion-index
+sleep 10
+kubectl get job indexed -o jsonpath='{.status.completedIndexes}{"\n"}'
+kubectl describe job indexed | grep -E 'Completion Mode|Completed Indexes'
 kubectl delete job pi
 kubectl get pods -l job-name=pi

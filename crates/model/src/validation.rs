@@ -638,6 +638,11 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
             "must be greater than 0",
         ));
     }
+    if spec.completion_mode.as_deref() == Some("Indexed") && spec.completions.is_none() {
+        errors.push(
+            FieldError::required("spec.completions").with_detail("when completion mode is Indexed"),
+        );
+    }
     if let Some(mode) = spec.completion_mode.as_deref() {
         if !["NonIndexed", "Indexed"].contains(&mode) {
             errors.push(FieldError::unsupported(

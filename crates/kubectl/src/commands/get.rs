@@ -2,6 +2,7 @@
 //! `-o wide|yaml|json|name`, `-l`, `-A`, `--show-labels`, `--no-headers`, and the
 //! "No resources found" / NotFound messages.
 
+use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object};
 
@@ -150,6 +151,17 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 if namespaced_column {
                     table.headers.insert(0, "NAMESPACE".into());
                 }
+                // `-L key1,key2`: one column per key, headed by its last path segment.
+                let label_columns: Vec<String> = parsed
+                    .values("label-columns")
+                    .iter()
+                    .flat_map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>())
+                    .collect();
+                for key in &label_columns {
+                    table
+                        .headers
+                        .push(key.rsplit('/').next().unwrap_or(key).to_uppercase());
+                }
                 if parsed.bool("show-labels") {
                     table.headers.push("LABELS".into());
                 }
@@ -160,6 +172,9 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                     }
                     if namespaced_column {
                         cells.insert(0, object.namespace().to_string());
+                    }
+                    for key in &label_columns {
+                        cells.push(object.meta().label(key).unwrap_or_default().to_string());
                     }
                     if parsed.bool("show-labels") {
                         let labels = object.meta().labels.clone().unwrap_or_default();

@@ -78,8 +78,18 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .filter(|pod| is_controlled_by(&pod.metadata, job.metadata.uid_str()))
         .collect();
     let active: Vec<&Pod> = pods.iter().copied().filter(|pod| is_active(pod)).collect();
-    let succeeded = i32::try_from(pods.iter().filter(|pod| phase(pod) == "Succeeded").count())
-        .unwrap_or(i32::MAX);
+    let indexed = spec.completion_mode.as_deref() == Some("Indexed");
+    let succeeded_indexes: std::collections::BTreeSet<i32> = pods
+        .iter()
+        .filter(|pod| phase(pod) == "Succeeded")
+        .filter_map(|pod| completion_index(pod))
+        .collect();
+    let succeeded = if indexed {
+        i32::try_from(succeeded_indexes.len()).unwrap_or(i32::MAX)
+    } else {
+        i32::try_from(pods.iter().filter(|pod| phase(pod) == "Succeeded").count())
+            .unwrap_or(i32::MAX)
+    };
     let failed_pods = pods.iter().filter(|pod| phase(pod) == "Failed").count();
     let failed = i32::try_from(failed_pods).unwrap_or(i32::MAX)
         + pods.iter().map(|pod| restarts(pod)).sum::<i32>();
@@ -206,9 +216,21 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
             } else if let Some(template) = Some(&spec.template) {
                 let mut creates = Vec::new();
+                // Indexed Jobs fill the lowest indexes that neither succeeded nor run.
+                let running: std::collections::BTreeSet<i32> = active
+                    .iter()
+                    .filter_map(|pod| completion_index(pod))
+                    .collect();
+                let mut pending = (0..completions.unwrap_or(0))
+                    .filter(|i| !succeeded_indexes.contains(i) && !running.contains(i));
                 for _ in 0..(wanted - active.len()).min(MAX_PER_SYNC) {
+                    let pod = match indexed.then(|| pending.next()).flatten() {
+                        Some(index) => indexed_pod(template, &job_object, index),
+                        None if indexed => break,
+                        None => pod_from_template(template, &job_object),
+                    };
                     creates.push(Action::Create {
-                        object: Object::Pod(pod_from_template(template, &job_object)),
+                        object: Object::Pod(pod),
                         event: Some(CreatedEvent {
                             regarding: key.clone(),
                             reason: "SuccessfulCreate",
@@ -249,6 +271,10 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .unwrap_or(0),
     );
     status.uncounted_terminated_pods = Some(UncountedTerminatedPods::default());
+    if indexed {
+        status.completed_indexes =
+            Some(index_intervals(&succeeded_indexes)).filter(|s| !s.is_empty());
+    }
     if job.status.as_ref() != Some(&status) {
         let mut updated = job.clone();
         updated.status = Some(status);
@@ -257,6 +283,76 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             .push(Action::UpdateStatus(updated.into_object()));
     }
     result
+}
+
+const INDEX_ANNOTATION: &str = "batch.kubernetes.io/job-completion-index";
+
+fn completion_index(pod: &Pod) -> Option<i32> {
+    pod.metadata.annotation(INDEX_ANNOTATION)?.parse().ok()
+}
+
+/// A pod of an Indexed Job: `<job>-<index>-xxxxx`, the index as annotation, label and
+/// `JOB_COMPLETION_INDEX`.
+fn indexed_pod(
+    template: &k8s_openapi::api::core::v1::PodTemplateSpec,
+    job: &Object,
+    index: i32,
+) -> Pod {
+    let mut pod = pod_from_template(template, job);
+    pod.metadata.generate_name = Some(format!("{}-{index}-", job.name()));
+    pod.metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(INDEX_ANNOTATION.into(), index.to_string());
+    pod.metadata
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert(INDEX_ANNOTATION.into(), index.to_string());
+    if let Some(spec) = pod.spec.as_mut() {
+        if spec.subdomain.is_some() {
+            spec.hostname = Some(format!("{}-{index}", job.name()));
+        }
+        for container in spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut().flatten())
+        {
+            container
+                .env
+                .get_or_insert_with(Vec::new)
+                .push(k8s_openapi::api::core::v1::EnvVar {
+                    name: "JOB_COMPLETION_INDEX".into(),
+                    value: None,
+                    value_from: Some(k8s_openapi::api::core::v1::EnvVarSource {
+                        field_ref: Some(k8s_openapi::api::core::v1::ObjectFieldSelector {
+                            api_version: Some("v1".into()),
+                            field_path: format!("metadata.annotations['{INDEX_ANNOTATION}']"),
+                        }),
+                        ..Default::default()
+                    }),
+                });
+        }
+    }
+    pod
+}
+
+/// `0-2,4,6-7`, as `status.completedIndexes` writes a set of indexes.
+fn index_intervals(indexes: &std::collections::BTreeSet<i32>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut iter = indexes.iter().copied().peekable();
+    while let Some(first) = iter.next() {
+        let mut last = first;
+        while iter.peek() == Some(&(last + 1)) {
+            last += 1;
+            iter.next();
+        }
+        parts.push(if first == last {
+            first.to_string()
+        } else {
+            format!("{first}-{last}")
+        });
+    }
+    parts.join(",")
 }
 
 fn set_condition(status: &mut JobStatus, condition: JobCondition) {
