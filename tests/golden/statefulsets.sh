@@ -75,3 +75,45 @@ kubectl delete statefulset web
 sleep 5
 kubectl get pods -l app=nginx
 kubectl get pvc -l app=nginx
+cat <<'EOF' | kubectl apply -f -
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: tidy
+spec:
+  replicas: 3
+  podManagementPolicy: Parallel
+  persistentVolumeClaimRetentionPolicy:
+    whenDeleted: Delete
+    whenScaled: Delete
+  selector:
+    matchLabels:
+      app: tidy
+  template:
+    metadata:
+      labels:
+        app: tidy
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+        volumeMounts:
+        - name: data
+          mountPath: /data
+  volumeClaimTemplates:
+  - metadata:
+      name: data
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 2Gi
+EOF
+sleep 5
+kubectl get pods,pvc -l app=tidy
+kubectl scale statefulset tidy --replicas=1
+sleep 5
+kubectl get pods,pvc -l app=tidy
+kubectl delete statefulset tidy
+sleep 5
+kubectl get pods,pvc -l app=tidy

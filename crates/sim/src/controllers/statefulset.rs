@@ -85,7 +85,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         observed_generation: sts.metadata.generation,
         current_revision: Some(current_revision.clone()),
         update_revision: Some(update_revision.clone()),
-        collision_count: Some(0),
+        collision_count: sts.status.as_ref().and_then(|s| s.collision_count),
         ..StatefulSetStatus::default()
     };
     for pod in owned.values() {
@@ -184,6 +184,50 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             }
             if !parallel && blocked {
                 break;
+            }
+            // `whenScaled: Delete`: the condemned pod becomes its claims' owner first, so they
+            // go when it does.
+            if spec
+                .persistent_volume_claim_retention_policy
+                .as_ref()
+                .and_then(|p| p.when_scaled.as_deref())
+                == Some("Delete")
+            {
+                for claim in pod
+                    .spec
+                    .iter()
+                    .flat_map(|s| s.volumes.iter().flatten())
+                    .filter_map(|v| v.persistent_volume_claim.as_ref())
+                {
+                    if let Some(Object::PersistentVolumeClaim(pvc)) =
+                        ctx.store.get(&ObjectKey::new(
+                            Kind::PersistentVolumeClaim,
+                            &key.namespace,
+                            &claim.claim_name,
+                        ))
+                    {
+                        let mut owned = pvc.clone();
+                        let references =
+                            owned.metadata.owner_references.get_or_insert_with(Vec::new);
+                        if !references.iter().any(|r| r.uid == pod.metadata.uid_str()) {
+                            // The pod, not the set, owns the claim from now on.
+                            references.retain(|r| r.kind != "StatefulSet");
+                            references.push(
+                                k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                                    api_version: "v1".into(),
+                                    kind: "Pod".into(),
+                                    name: pod.metadata.name_str().into(),
+                                    uid: pod.metadata.uid_str().into(),
+                                    controller: None,
+                                    block_owner_deletion: None,
+                                },
+                            );
+                            result
+                                .actions
+                                .push(Action::Update(Object::PersistentVolumeClaim(owned)));
+                        }
+                    }
+                }
             }
             result.actions.push(delete_pod(key, pod));
             if !parallel {
@@ -298,11 +342,19 @@ fn create_replica(
         {
             let mut labels = claim.metadata.labels.clone().unwrap_or_default();
             labels.extend(selector_labels.clone());
+            // `whenDeleted: Delete` makes the set the claim's owner, so the garbage collector
+            // removes it with the set.
+            let when_deleted = spec
+                .persistent_volume_claim_retention_policy
+                .as_ref()
+                .and_then(|p| p.when_deleted.as_deref())
+                == Some("Delete");
             let pvc = PersistentVolumeClaim {
                 metadata: ObjectMeta {
                     name: Some(claim_name.clone()),
                     namespace: Some(namespace.into()),
                     labels: Some(labels),
+                    owner_references: when_deleted.then(|| vec![controller_ref(owner)]),
                     ..ObjectMeta::default()
                 },
                 spec: claim.spec.clone(),

@@ -376,6 +376,14 @@ impl Kubelets {
             format!("Pulling image {image:?}"),
             api,
         );
+        let pull_started = api.clock.now_ms();
+        if let Some(c) = self
+            .pods
+            .get_mut(uid)
+            .and_then(|r| r.containers.get_mut(index))
+        {
+            c.pull_started_ms = pull_started;
+        }
         match info {
             Ok(info) => {
                 let cached = present;
