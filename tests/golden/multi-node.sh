@@ -55,6 +55,13 @@ EOF
 kubectl rollout status daemonset/agent
 kubectl get ds agent
 kubectl get pods -l app=agent -o wide
+kubectl set image daemonset/agent agent=busybox:1.37
+kubectl rollout status daemonset/agent
+kubectl rollout history daemonset/agent
+kubectl rollout undo daemonset/agent
+kubectl rollout status daemonset/agent
+kubectl get pods -l app=agent -o jsonpath='{.items[*].spec.containers[0].image}{"\n"}'
+kubectl get controllerrevisions -l app=agent
 kubectl label node kind-worker3 disk=ssd
 kubectl get nodes --show-labels -l disk=ssd
 kubectl get nodes -l '!disk' --no-headers

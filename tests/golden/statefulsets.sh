@@ -70,6 +70,11 @@ kubectl get pvc -l app=nginx
 kubectl set image statefulset/web nginx=registry.k8s.io/nginx-slim:0.27
 kubectl rollout status statefulset/web
 kubectl get pods -l app=nginx -o jsonpath='{.items[*].spec.containers[0].image}'
+kubectl rollout history statefulset/web
+kubectl rollout undo statefulset/web
+kubectl rollout status statefulset/web
+kubectl rollout history statefulset/web
+kubectl get pods -l app=nginx -o jsonpath='{.items[*].spec.containers[0].image}{"\n"}'
 kubectl describe statefulset web | head -12
 kubectl delete statefulset web
 sleep 5

@@ -340,9 +340,137 @@ fn replica_sets_by_revision<'a>(
         .collect()
 }
 
+/// ControllerRevisions of a DaemonSet or StatefulSet, by revision number.
+fn controller_revisions<'a>(
+    session: &'a Session,
+    owner: &Object,
+) -> BTreeMap<i64, &'a k8s_openapi::api::apps::v1::ControllerRevision> {
+    session
+        .cluster
+        .api
+        .store
+        .dependents_of(owner.uid())
+        .filter_map(k8s_openapi::api::apps::v1::ControllerRevision::from_object)
+        .map(|r| (r.revision, r))
+        .collect()
+}
+
+fn revision_template(
+    revision: &k8s_openapi::api::apps::v1::ControllerRevision,
+) -> Option<k8s_openapi::api::core::v1::PodTemplateSpec> {
+    serde_json::from_value(
+        revision
+            .data
+            .as_ref()?
+            .0
+            .get("spec")?
+            .get("template")?
+            .clone(),
+    )
+    .ok()
+}
+
+fn object_template(object: &Object) -> Option<k8s_openapi::api::core::v1::PodTemplateSpec> {
+    match object {
+        Object::DaemonSet(ds) => ds.spec.as_ref().map(|s| s.template.clone()),
+        Object::StatefulSet(sts) => sts.spec.as_ref().map(|s| s.template.clone()),
+        _ => None,
+    }
+}
+
+/// `rollout history` for DaemonSets and StatefulSets (from ControllerRevisions).
+fn revision_history(object: &Object, parsed: &args::Parsed, session: &Session, out: &mut Output) {
+    let revisions = controller_revisions(session, object);
+    let name = format!("{}/{}", object.kind().qualified_singular(), object.name());
+    if let Some(wanted) = parsed
+        .value("revision")
+        .and_then(|r| r.parse::<i64>().ok())
+        .filter(|r| *r > 0)
+    {
+        let Some(template) = revisions.get(&wanted).and_then(|r| revision_template(r)) else {
+            return out.error("error: unable to find the specified revision");
+        };
+        out.line(format!("{name} with revision #{wanted}"));
+        out.out(crate::describe::pod_template_text(&template));
+        return;
+    }
+    if revisions.is_empty() {
+        return out.line("No rollout history found.");
+    }
+    let mut text = format!("{name} \nREVISION  CHANGE-CAUSE\n");
+    for (number, revision) in &revisions {
+        let cause = revision
+            .metadata
+            .annotation("kubernetes.io/change-cause")
+            .unwrap_or("<none>");
+        text.push_str(&format!("{number:<10}{cause}\n"));
+    }
+    text.push('\n');
+    out.out(text);
+}
+
+/// `rollout undo` for DaemonSets and StatefulSets: the chosen revision's template.
+fn revision_undo(object: &Object, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
+    let name = format!("{}/{}", object.kind().qualified_singular(), object.name());
+    let revisions = controller_revisions(session, object);
+    let wanted = parsed
+        .value("to-revision")
+        .and_then(|r| r.parse::<i64>().ok())
+        .unwrap_or(0);
+    let number = if wanted == 0 {
+        match revisions.keys().rev().nth(1) {
+            Some(previous) => *previous,
+            None => {
+                return out.error(format!(
+                    "error: no rollout history found for {} {:?}",
+                    object.kind().name().to_ascii_lowercase(),
+                    object.name()
+                ));
+            }
+        }
+    } else if revisions.contains_key(&wanted) {
+        wanted
+    } else {
+        return out.error(format!(
+            "error: unable to find specified revision {wanted} in history"
+        ));
+    };
+    let Some(template) = revisions.get(&number).and_then(|r| revision_template(r)) else {
+        return;
+    };
+    if object_template(object).as_ref() == Some(&template) {
+        return out.line(format!(
+            "{name} skipped rollback (current template already matches revision {number})"
+        ));
+    }
+    let mut updated = object.clone();
+    match &mut updated {
+        Object::DaemonSet(ds) => {
+            if let Some(spec) = ds.spec.as_mut() {
+                spec.template = template;
+            }
+        }
+        Object::StatefulSet(sts) => {
+            if let Some(spec) = sts.spec.as_mut() {
+                spec.template = template;
+            }
+        }
+        _ => return,
+    }
+    match session.cluster.api.update(updated) {
+        Ok(_) => out.line(format!("{name} rolled back")),
+        Err(error) => out.error(errors::render(&error)),
+    }
+    session.cluster.settle();
+}
+
 fn history(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
-    let Some(Object::Deployment(deployment)) = session.cluster.api.store.get(key).cloned() else {
-        return out.error("error: kubeplay keeps rollout history for Deployments only so far");
+    let object = session.cluster.api.store.get(key).cloned();
+    if let Some(object @ (Object::DaemonSet(_) | Object::StatefulSet(_))) = &object {
+        return revision_history(object, parsed, session, out);
+    }
+    let Some(Object::Deployment(deployment)) = object else {
+        return;
     };
     let revisions = replica_sets_by_revision(session, &deployment);
     let name = format!("{}/{}", key.kind.qualified_singular(), key.name);
@@ -391,8 +519,12 @@ const SKIPPED_ON_ROLLBACK: [&str; 6] = [
 ];
 
 fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
-    let Some(Object::Deployment(deployment)) = session.cluster.api.store.get(key).cloned() else {
-        return out.error("error: kubeplay can roll back Deployments only so far");
+    let object = session.cluster.api.store.get(key).cloned();
+    if let Some(object @ (Object::DaemonSet(_) | Object::StatefulSet(_))) = &object {
+        return revision_undo(object, parsed, session, out);
+    }
+    let Some(Object::Deployment(deployment)) = object else {
+        return;
     };
     let name = format!("{}/{}", key.kind.qualified_singular(), key.name);
     if deployment

@@ -16,7 +16,9 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::pods::{is_active, is_available, is_ready, pod_from_template};
 use super::scheduler::{matches_node_affinity, untolerated_taint};
-use super::{Action, Context, CreatedEvent, Reconciliation, is_controlled_by, template_hash};
+use super::{
+    Action, Context, CreatedEvent, Reconciliation, history, is_controlled_by, template_hash,
+};
 use crate::admission::TEMPLATE_GENERATION_ANNOTATION;
 use crate::api::DeleteOptions;
 
@@ -88,6 +90,15 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let hash = template_hash(
         &spec.template,
         ds.status.as_ref().and_then(|s| s.collision_count),
+    );
+    let revisions = history::owned_revisions(ctx, &ds_object);
+    history::ensure_revision(
+        &ds_object,
+        &spec.template,
+        &format!("{}-{hash}", key.name),
+        &hash,
+        &revisions,
+        &mut result,
     );
     let generation = ds
         .metadata

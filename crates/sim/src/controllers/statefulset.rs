@@ -5,18 +5,18 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet, StatefulSetStatus};
+use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetStatus};
 use k8s_openapi::api::core::v1::{
     PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::pods::{is_available, is_ready, phase, pod_from_template};
 use super::{
-    Action, Context, Reconciliation, controller_ref, event, is_controlled_by, template_hash,
+    Action, Context, Reconciliation, controller_ref, event, history, is_controlled_by,
+    template_hash,
 };
 use crate::api::{DeleteOptions, EventType};
 
@@ -52,21 +52,15 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         sts.status.as_ref().and_then(|s| s.collision_count),
     );
     let update_revision = format!("{}-{hash}", key.name);
-    let revisions: Vec<&ControllerRevision> = ctx
-        .store
-        .dependents_of(sts.metadata.uid_str())
-        .filter_map(ControllerRevision::from_object)
-        .collect();
-    if !revisions
-        .iter()
-        .any(|r| r.metadata.name_str() == update_revision)
-    {
-        let number = revisions.iter().map(|r| r.revision).max().unwrap_or(0) + 1;
-        result.actions.push(Action::Create {
-            object: revision_object(&sts_object, &spec.template, &update_revision, &hash, number),
-            event: None,
-        });
-    }
+    let revisions = history::owned_revisions(ctx, &sts_object);
+    history::ensure_revision(
+        &sts_object,
+        &spec.template,
+        &update_revision,
+        &hash,
+        &revisions,
+        &mut result,
+    );
     let current_revision = sts
         .status
         .as_ref()
@@ -135,7 +129,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                     let template = if revision == update_revision {
                         spec.template.clone()
                     } else {
-                        template_of(&revisions, &revision).unwrap_or_else(|| spec.template.clone())
+                        history::template_of(&revisions, &revision)
+                            .unwrap_or_else(|| spec.template.clone())
                     };
                     create_replica(
                         &sts_object,
@@ -267,42 +262,6 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
 /// `<set>-<ordinal>` → ordinal.
 fn ordinal(pod_name: &str, set: &str) -> Option<i32> {
     pod_name.strip_prefix(set)?.strip_prefix('-')?.parse().ok()
-}
-
-fn template_of(
-    revisions: &[&ControllerRevision],
-    name: &str,
-) -> Option<k8s_openapi::api::core::v1::PodTemplateSpec> {
-    let revision = revisions.iter().find(|r| r.metadata.name_str() == name)?;
-    let data = revision.data.as_ref()?;
-    serde_json::from_value(data.0.get("spec")?.get("template")?.clone()).ok()
-}
-
-fn revision_object(
-    owner: &Object,
-    template: &k8s_openapi::api::core::v1::PodTemplateSpec,
-    name: &str,
-    hash: &str,
-    number: i64,
-) -> Object {
-    let mut labels = template
-        .metadata
-        .as_ref()
-        .and_then(|m| m.labels.clone())
-        .unwrap_or_default();
-    labels.insert("controller.kubernetes.io/hash".into(), hash.into());
-    let data = serde_json::json!({ "spec": { "template": serde_json::to_value(template).unwrap_or_default() } });
-    Object::ControllerRevision(ControllerRevision {
-        metadata: ObjectMeta {
-            name: Some(name.into()),
-            namespace: Some(owner.namespace().into()),
-            labels: Some(labels),
-            owner_references: Some(vec![controller_ref(owner)]),
-            ..ObjectMeta::default()
-        },
-        data: Some(RawExtension(data)),
-        revision: number,
-    })
 }
 
 fn create_replica(
