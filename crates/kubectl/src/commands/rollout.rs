@@ -394,19 +394,13 @@ fn revision_history(object: &Object, parsed: &args::Parsed, session: &Session, o
         out.out(crate::describe::pod_template_text(&template));
         return;
     }
-    if revisions.is_empty() {
-        return out.line("No rollout history found.");
-    }
-    let mut text = format!("{name} \nREVISION  CHANGE-CAUSE\n");
-    for (number, revision) in &revisions {
-        let cause = revision
-            .metadata
-            .annotation("kubernetes.io/change-cause")
-            .unwrap_or("<none>");
-        text.push_str(&format!("{number:<10}{cause}\n"));
-    }
-    text.push('\n');
-    out.out(text);
+    print_history(
+        &name,
+        revisions
+            .iter()
+            .map(|(number, revision)| (*number, &revision.metadata)),
+        out,
+    );
 }
 
 /// `rollout undo` for DaemonSets and StatefulSets: the chosen revision's template.
@@ -494,19 +488,35 @@ fn history(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &
         out.out(crate::describe::pod_template_text(&template));
         return;
     }
-    if revisions.is_empty() {
-        return out.line("No rollout history found.");
-    }
-    let mut text = format!("{name} \nREVISION  CHANGE-CAUSE\n");
-    for (number, rs) in &revisions {
-        let cause = rs
-            .metadata
+    print_history(
+        &name,
+        revisions.iter().map(|(number, rs)| (*number, &rs.metadata)),
+        out,
+    );
+}
+
+/// The history table, ending in a blank line; `CHANGE-CAUSE` from `kubernetes.io/change-cause`.
+fn print_history<'a>(
+    name: &str,
+    revisions: impl Iterator<
+        Item = (
+            i64,
+            &'a k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+        ),
+    >,
+    out: &mut Output,
+) {
+    let mut text = String::new();
+    for (number, meta) in revisions {
+        let cause = meta
             .annotation("kubernetes.io/change-cause")
             .unwrap_or("<none>");
-        text.push_str(&format!("{:<10}{cause}\n", number));
+        text.push_str(&format!("{number:<10}{cause}\n"));
     }
-    text.push('\n');
-    out.out(text);
+    if text.is_empty() {
+        return out.line("No rollout history found.");
+    }
+    out.out(format!("{name} \nREVISION  CHANGE-CAUSE\n{text}\n"));
 }
 
 const SKIPPED_ON_ROLLBACK: [&str; 6] = [
