@@ -24,14 +24,14 @@ fn targets(positional: &[String], namespace: &str) -> Result<Vec<ObjectKey>, Str
         .collect())
 }
 
-fn fetch(session: &Session, key: &ObjectKey) -> Result<Object, String> {
-    session
-        .cluster
-        .api
-        .store
-        .get(key)
-        .cloned()
-        .ok_or_else(|| errors::render(&kubeplay_model::ApiError::not_found(key.kind, &key.name)))
+fn fetch(session: &Session, key: &ObjectKey, out: &mut Output) -> Option<Object> {
+    let object = session.cluster.api.store.get(key).cloned();
+    if object.is_none() {
+        out.error(errors::render(&kubeplay_model::ApiError::not_found(
+            key.kind, &key.name,
+        )));
+    }
+    object
 }
 
 const SCALE_FLAGS: &[Flag] = &[
@@ -61,12 +61,8 @@ pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
         Err(error) => return out.error(error),
     };
     for key in keys {
-        let mut object = match fetch(session, &key) {
-            Ok(object) => object,
-            Err(error) => {
-                out.error(error);
-                continue;
-            }
+        let Some(mut object) = fetch(session, &key, out) else {
+            continue;
         };
         let current = match &mut object {
             Object::Deployment(d) => d.spec.as_mut().map(|s| &mut s.replicas),
@@ -141,12 +137,8 @@ pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
         Err(error) => return out.error(error),
     };
     for key in keys {
-        let mut object = match fetch(session, &key) {
-            Ok(object) => object,
-            Err(error) => {
-                out.error(error);
-                continue;
-            }
+        let Some(mut object) = fetch(session, &key, out) else {
+            continue;
         };
         let spec = match &mut object {
             Object::Deployment(d) => d.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
@@ -251,12 +243,8 @@ pub fn label_or_annotate(args: &[String], annotate: bool, session: &mut Session,
         }
     };
     for key in keys {
-        let mut object = match fetch(session, &key) {
-            Ok(object) => object,
-            Err(error) => {
-                out.error(error);
-                continue;
-            }
+        let Some(mut object) = fetch(session, &key, out) else {
+            continue;
         };
         let meta = object.meta_mut();
         let map = if annotate {
