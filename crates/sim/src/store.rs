@@ -254,8 +254,3 @@ fn pod_node(object: &Object) -> Option<&str> {
         _ => None,
     }
 }
-
-/// Whether an object's metadata says it is being deleted.
-pub fn is_deleting(object: &Object) -> bool {
-    object.meta().is_deleting()
-}

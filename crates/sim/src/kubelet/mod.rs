@@ -3,6 +3,7 @@
 //! them with back-off, report readiness, and terminate pods gracefully — writing pod status
 //! and the Events real kubelets emit.
 
+pub mod exec;
 pub mod images;
 pub mod script;
 
