@@ -673,14 +673,28 @@ fn validate_cron_job(
         errors.push(FieldError::required("spec.schedule"));
         return;
     };
-    if spec.schedule.trim().is_empty() {
+    if spec.schedule.is_empty() {
         errors.push(FieldError::required("spec.schedule"));
-    } else if let Err(problem) = crate::schedule::Schedule::parse(&spec.schedule) {
-        errors.push(FieldError::invalid(
-            "spec.schedule",
-            format!("{:?}", spec.schedule),
-            problem,
-        ));
+    } else {
+        if let Err(problem) = crate::schedule::Schedule::parse(&spec.schedule) {
+            errors.push(FieldError::invalid(
+                "spec.schedule",
+                format!("{:?}", spec.schedule),
+                problem,
+            ));
+        }
+        // A zone belongs in spec.timeZone (`validateScheduleFormat`; only CronJobs that
+        // already had one in their schedule may keep it, and kubeplay has none such).
+        if spec.schedule.contains("TZ") {
+            errors.push(FieldError::invalid(
+                "spec.schedule",
+                format!("{:?}", spec.schedule),
+                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+            ));
+        }
+    }
+    if let Some(zone) = spec.time_zone.as_deref() {
+        validate_time_zone(zone, errors);
     }
     if let Some(policy) = spec.concurrency_policy.as_deref() {
         if !["Allow", "Forbid", "Replace"].contains(&policy) {
@@ -722,6 +736,40 @@ fn validate_cron_job(
                 ));
             }
         }
+    }
+}
+
+/// `validateTimeZone` (`pkg/apis/batch/validation/validation.go`): IANA name syntax first,
+/// then `time.LoadLocation`.
+fn validate_time_zone(zone: &str, errors: &mut Vec<FieldError>) {
+    let invalid =
+        |detail: String| FieldError::invalid("spec.timeZone", format!("{zone:?}"), detail);
+    if zone.is_empty() {
+        errors.push(invalid("timeZone must be nil or non-empty string".into()));
+        return;
+    }
+    // Each `/`-separated part: 1-14 of `[A-Za-z.\-_0-9+]`, not `.`, `..`, nor starting with `-`.
+    let bad_part = |part: &str| {
+        matches!(part, "." | "..")
+            || part.starts_with('-')
+            || part.is_empty()
+            || part.len() > 14
+            || !part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-_+".contains(c))
+    };
+    if zone.split('/').any(bad_part) {
+        errors.push(invalid(format!("unknown time zone {zone}")));
+        return;
+    }
+    if zone.eq_ignore_ascii_case("Local") {
+        errors.push(invalid(
+            "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"
+                .into(),
+        ));
+    }
+    if let Err(error) = crate::schedule::load_location(zone) {
+        errors.push(invalid(error.to_string()));
     }
 }
 
@@ -891,6 +939,54 @@ mod tests {
         assert_eq!(
             message,
             "Deployment.apps \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+        );
+    }
+
+    fn cron_job_errors(schedule: &str, time_zone: Option<&str>) -> Vec<String> {
+        let zone = time_zone.map_or(String::new(), |z| format!("  timeZone: {z:?}\n"));
+        let yaml = format!(
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: {schedule:?}\n{zone}  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            image: busybox\n          restartPolicy: Never\n"
+        );
+        let decoded = decode_documents(&yaml, "test.yaml");
+        let Some(Ok(document)) = decoded.into_iter().next() else {
+            panic!("not decoded: {yaml}");
+        };
+        let mut errors = Vec::new();
+        if let Object::CronJob(cron_job) = crate::defaults::defaulted(document.object) {
+            validate_cron_job(&cron_job, &mut errors);
+        }
+        errors.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn validates_time_zones_like_the_api_server() {
+        assert!(cron_job_errors("0 9 * * *", Some("Europe/Berlin")).is_empty());
+        assert_eq!(
+            cron_job_errors("0 9 * * *", Some("Europe/Nowhere")),
+            ["spec.timeZone: Invalid value: \"Europe/Nowhere\": unknown time zone Europe/Nowhere"]
+        );
+        assert_eq!(
+            cron_job_errors("0 9 * * *", Some("Europe/Berlin Mitte")),
+            [
+                "spec.timeZone: Invalid value: \"Europe/Berlin Mitte\": unknown time zone Europe/Berlin Mitte"
+            ]
+        );
+        assert_eq!(
+            cron_job_errors("0 9 * * *", Some("")),
+            ["spec.timeZone: Invalid value: \"\": timeZone must be nil or non-empty string"]
+        );
+        assert_eq!(
+            cron_job_errors("0 9 * * *", Some("local")),
+            [
+                "spec.timeZone: Invalid value: \"local\": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones",
+                "spec.timeZone: Invalid value: \"local\": unknown time zone local",
+            ]
+        );
+        assert_eq!(
+            cron_job_errors("TZ=Europe/Berlin 0 9 * * *", None),
+            [
+                "spec.schedule: Invalid value: \"TZ=Europe/Berlin 0 9 * * *\": cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
+            ]
         );
     }
 }

@@ -9,7 +9,7 @@ use k8s_openapi::api::batch::v1::{CronJob, CronJobStatus, Job};
 use k8s_openapi::api::core::v1::ObjectReference;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::schedule::{Schedule, time_zone};
+use kubeplay_model::schedule::{Schedule, load_location};
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, controller_ref, event, is_controlled_by};
@@ -145,19 +145,24 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         write_status(&mut result, status);
         return result;
     }
-    let Some(zone) = time_zone(spec.time_zone.as_deref()) else {
+    if let Some(Err(error)) = spec.time_zone.as_deref().map(load_location) {
         let zone = spec.time_zone.clone().unwrap_or_default();
         result.actions.push(Action::Event(event(
             key.clone(),
             EventType::Warning,
             "UnknownTimeZone",
-            format!("invalid timeZone: {zone:?}: kubeplay knows only UTC"),
+            format!("invalid timeZone: {zone:?}: {error}"),
             COMPONENT,
         )));
         write_status(&mut result, status);
         return result;
+    }
+    // `formatSchedule`: the controller applies spec.timeZone as robfig's `TZ=` prefix.
+    let text = match spec.time_zone.as_deref() {
+        Some(zone) => format!("TZ={zone} {}", spec.schedule),
+        None => spec.schedule.clone(),
     };
-    let Ok(schedule) = Schedule::parse(&spec.schedule) else {
+    let Ok(schedule) = Schedule::parse(&text) else {
         result.actions.push(Action::Event(event(
             key.clone(),
             EventType::Warning,
@@ -182,7 +187,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut scheduled = None;
     let mut missed = 0usize;
     let mut cursor = earliest;
-    while let Some(next) = schedule.next_after(cursor, &zone) {
+    while let Some(next) = schedule.next_after(cursor) {
         if next > ctx.now {
             break;
         }
@@ -197,7 +202,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         }
     }
     let requeue_next = |result: &mut Reconciliation| {
-        if let Some(next) = schedule.next_after(ctx.now, &zone) {
+        if let Some(next) = schedule.next_after(ctx.now) {
             let delay = next.as_millisecond() - ctx.now.as_millisecond() + 100;
             result.requeue_within(u64::try_from(delay.max(1)).unwrap_or(1));
         }
@@ -231,9 +236,10 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     }
     if let Some(deadline) = spec.starting_deadline_seconds {
         if scheduled.as_second() + deadline < ctx.now.as_second() {
+            // RFC1123Z of the scheduled time in UTC, whatever the CronJob's zone.
             let when = jiff::fmt::strtime::format(
                 "%a, %d %b %Y %H:%M:%S %z",
-                &scheduled.to_zoned(zone.clone()),
+                &scheduled.to_zoned(jiff::tz::TimeZone::UTC),
             )
             .unwrap_or_default();
             result.actions.push(Action::Event(event(
@@ -273,7 +279,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     }
 
     // 4. Start the Job.
-    let job = job_from_template(&cron_job, &job_name, scheduled, &zone);
+    let job = job_from_template(&cron_job, &job_name, scheduled, schedule.zone());
     result.actions.push(Action::Create {
         object: job.clone().into_object(),
         event: None,

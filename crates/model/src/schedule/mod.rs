@@ -1,0 +1,376 @@
+//! CronJob schedules as Kubernetes reads them (robfig/cron v3 `ParseStandard`): exactly five
+//! fields, names for months and weekdays, `?`, steps and ranges, the `@yearly`…`@hourly`
+//! descriptors, the day-of-month/day-of-week rule, and a leading `TZ=`/`CRON_TZ=` zone (the
+//! controller's way of applying `spec.timeZone`). Field syntax is parsed by the croner crate,
+//! with checks for what croner accepts but robfig does not; "next run" is robfig's own walk
+//! (`next.rs`), because its daylight-saving behaviour is what CronJobs do.
+
+mod next;
+mod zone;
+
+use croner::parser::{CronParser, Seconds, Year};
+use croner::{Cron, CronComponent};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+pub use zone::{LocationError, load_location};
+
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    fields: next::Fields,
+    zone: TimeZone,
+}
+
+const DESCRIPTORS: [(&str, &str); 7] = [
+    ("@yearly", "0 0 1 1 *"),
+    ("@annually", "0 0 1 1 *"),
+    ("@monthly", "0 0 1 * *"),
+    ("@weekly", "0 0 * * 0"),
+    ("@daily", "0 0 * * *"),
+    ("@midnight", "0 0 * * *"),
+    ("@hourly", "0 * * * *"),
+];
+
+impl Schedule {
+    /// Parses a schedule, or says why not in robfig's words. Without a `TZ=` prefix the
+    /// schedule runs in kube-controller-manager's local zone, UTC.
+    pub fn parse(text: &str) -> Result<Schedule, String> {
+        if text.is_empty() {
+            return Err("empty spec string".into());
+        }
+        let (zone, text) = split_zone(text)?;
+        let trimmed = text.trim();
+        let expanded = DESCRIPTORS
+            .iter()
+            .find(|(name, _)| *name == trimmed)
+            .map_or(trimmed, |(_, fields)| fields);
+        if expanded.starts_with('@') {
+            return Err(format!("unrecognized descriptor: {expanded}"));
+        }
+        let fields: Vec<&str> = expanded.split_whitespace().collect();
+        if fields.len() != 5 {
+            // Go's %s of a []string: the fields in brackets.
+            return Err(format!(
+                "expected exactly 5 fields, found {}: [{}]",
+                fields.len(),
+                fields.join(" ")
+            ));
+        }
+        for (index, field) in fields.iter().enumerate() {
+            let allowed_letters = matches!(index, 3 | 4);
+            if field.chars().any(|c| {
+                !(c.is_ascii_digit()
+                    || "*?,-/".contains(c)
+                    || (allowed_letters && c.is_ascii_alphabetic()))
+            }) {
+                return Err(format!(
+                    "failed to parse int from {field}: strconv.Atoi: parsing {field:?}: invalid syntax"
+                ));
+            }
+            if index == 4
+                && field
+                    .split([',', '-', '/'])
+                    .any(|part| part.parse::<u32>().is_ok_and(|n| n > 6))
+            {
+                return Err(format!("end of range (7) above maximum (6): {field}"));
+            }
+        }
+        let parser = CronParser::builder()
+            .seconds(Seconds::Disallowed)
+            .year(Year::Disallowed)
+            .dom_and_dow(false)
+            .build();
+        let cron: Cron = parser
+            .parse(&fields.join(" "))
+            .map_err(|error| error.to_string())?;
+        let pattern = &cron.pattern;
+        Ok(Schedule {
+            fields: next::Fields {
+                minute: bits(&pattern.minutes),
+                hour: bits(&pattern.hours),
+                dom: bits(&pattern.days),
+                month: bits(&pattern.months),
+                dow: bits(&pattern.days_of_week),
+                dom_star: has_star(fields[2]),
+                dow_star: has_star(fields[4]),
+            },
+            zone,
+        })
+    }
+
+    /// The first run strictly after `after` (robfig's `Next`).
+    pub fn next_after(&self, after: Timestamp) -> Option<Timestamp> {
+        next::next(&self.fields, &self.zone, after)
+    }
+
+    /// The zone the schedule is read in.
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+}
+
+/// robfig's `Parse` prefix: `TZ=NAME rest` or `CRON_TZ=NAME rest` names the zone. Without a
+/// space Go slices with index -1 and panics; Kubernetes recovers and reports the panic.
+fn split_zone(text: &str) -> Result<(TimeZone, &str), String> {
+    if !(text.starts_with("TZ=") || text.starts_with("CRON_TZ=")) {
+        return Ok((TimeZone::UTC, text));
+    }
+    let Some(space) = text.find(' ') else {
+        return Err(
+            "invalid schedule format: runtime error: slice bounds out of range [:-1]".into(),
+        );
+    };
+    let equals = text.find('=').unwrap_or_default();
+    let name = &text[equals + 1..space];
+    let zone =
+        load_location(name).map_err(|error| format!("provided bad location {name}: {error}"))?;
+    Ok((zone, text[space..].trim()))
+}
+
+/// The values croner set, as robfig's bit set.
+fn bits(component: &CronComponent) -> u64 {
+    component
+        .values()
+        .into_iter()
+        .filter_map(|value| 1u64.checked_shl(u32::from(value)))
+        .fold(0, |bits, bit| bits | bit)
+}
+
+/// robfig's star bit: some comma-separated part starts with `*` or `?` and has no step above 1.
+fn has_star(field: &str) -> bool {
+    field.split(',').any(|part| {
+        let mut range_and_step = part.split('/');
+        let low = range_and_step
+            .next()
+            .and_then(|range| range.split('-').next())
+            .unwrap_or_default();
+        let step_one = range_and_step
+            .next()
+            .is_none_or(|step| step.parse::<u32>().is_ok_and(|n| n <= 1));
+        matches!(low, "*" | "?") && step_one
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn next(schedule: &str, after: &str) -> String {
+        let parsed = Schedule::parse(schedule).unwrap_or_else(|e| panic!("{schedule}: {e}"));
+        let after: Timestamp = after.parse().unwrap_or_default();
+        parsed
+            .next_after(after)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn follows_robfig_rules() {
+        assert_eq!(
+            next("*/1 * * * *", "2025-06-02T10:15:30Z"),
+            "2025-06-02T10:16:00Z"
+        );
+        assert_eq!(
+            next("@hourly", "2025-06-02T10:15:00Z"),
+            "2025-06-02T11:00:00Z"
+        );
+        assert_eq!(
+            next("0 0 * * MON", "2025-06-02T10:15:00Z"),
+            "2025-06-09T00:00:00Z"
+        );
+        assert_eq!(
+            next("30 9 1-7 * ?", "2025-06-02T10:15:00Z"),
+            "2025-06-03T09:30:00Z"
+        );
+        // Both day fields restricted: either matches (the 15th, or any Sunday).
+        assert_eq!(
+            next("0 0 15 * 0", "2025-06-02T10:15:00Z"),
+            "2025-06-08T00:00:00Z"
+        );
+        // One of them a star: only the other counts (Mondays only, not every day).
+        assert_eq!(
+            next("0 0 * * 1", "2025-06-03T00:00:00Z"),
+            "2025-06-09T00:00:00Z"
+        );
+        assert_eq!(
+            next("0 12 * JAN,jun *", "2025-06-02T13:00:00Z"),
+            "2025-06-03T12:00:00Z"
+        );
+    }
+
+    #[test]
+    fn rejects_what_robfig_rejects() {
+        assert!(Schedule::parse("* * * *").is_err());
+        assert!(Schedule::parse("0 0 * * * *").is_err());
+        assert!(Schedule::parse("0 0 * * 7").is_err());
+        assert!(Schedule::parse("0 0 L * *").is_err());
+        assert!(Schedule::parse("@every 5m").is_err());
+        assert!(Schedule::parse("TZ=Nowhere/Special 0 0 * * *").is_err());
+        assert!(Schedule::parse("61 * * * *").is_err());
+    }
+
+    /// robfig/cron v3 `spec_test.go` `TestNextWithTz`, with the seconds field dropped: each case
+    /// is (after, schedule, expected next).
+    #[test]
+    fn daylight_saving_as_robfig() {
+        let cases = [
+            // Spring forward in New York: 02:00-03:00 does not exist on 2012-03-11.
+            (
+                "2012-03-11T00:00:00-05:00",
+                "TZ=America/New_York 30 2 11 Mar ?",
+                "2013-03-11T02:30:00-04:00",
+            ),
+            (
+                "2012-03-11T00:00:00-05:00",
+                "TZ=America/New_York 0 * * * ?",
+                "2012-03-11T01:00:00-05:00",
+            ),
+            (
+                "2012-03-11T01:00:00-05:00",
+                "TZ=America/New_York 0 * * * ?",
+                "2012-03-11T03:00:00-04:00",
+            ),
+            (
+                "2012-03-11T00:00:00-05:00",
+                "TZ=America/New_York 0 1 * * ?",
+                "2012-03-11T01:00:00-05:00",
+            ),
+            (
+                "2012-03-11T01:00:00-05:00",
+                "TZ=America/New_York 0 1 * * ?",
+                "2012-03-12T01:00:00-04:00",
+            ),
+            // The 2am nightly job is skipped on that day.
+            (
+                "2012-03-11T00:00:00-05:00",
+                "TZ=America/New_York 0 2 * * ?",
+                "2012-03-12T02:00:00-04:00",
+            ),
+            // Fall back: 01:00-02:00 happens twice on 2012-11-04.
+            (
+                "2012-11-04T00:00:00-04:00",
+                "TZ=America/New_York 30 2 04 Nov ?",
+                "2012-11-04T02:30:00-05:00",
+            ),
+            (
+                "2012-11-04T01:45:00-04:00",
+                "TZ=America/New_York 30 1 04 Nov ?",
+                "2012-11-04T01:30:00-05:00",
+            ),
+            (
+                "2012-11-04T00:00:00-04:00",
+                "TZ=America/New_York 0 * * * ?",
+                "2012-11-04T01:00:00-04:00",
+            ),
+            (
+                "2012-11-04T01:00:00-04:00",
+                "TZ=America/New_York 0 * * * ?",
+                "2012-11-04T01:00:00-05:00",
+            ),
+            (
+                "2012-11-04T01:00:00-05:00",
+                "TZ=America/New_York 0 * * * ?",
+                "2012-11-04T02:00:00-05:00",
+            ),
+            // The 1am nightly job runs twice.
+            (
+                "2012-11-04T00:00:00-04:00",
+                "TZ=America/New_York 0 1 * * ?",
+                "2012-11-04T01:00:00-04:00",
+            ),
+            (
+                "2012-11-04T01:00:00-04:00",
+                "TZ=America/New_York 0 1 * * ?",
+                "2012-11-04T01:00:00-05:00",
+            ),
+            (
+                "2012-11-04T01:00:00-05:00",
+                "TZ=America/New_York 0 1 * * ?",
+                "2012-11-05T01:00:00-05:00",
+            ),
+            (
+                "2012-11-04T00:00:00-04:00",
+                "CRON_TZ=America/New_York 0 2 * * ?",
+                "2012-11-04T02:00:00-05:00",
+            ),
+            (
+                "2012-11-04T02:00:00-05:00",
+                "TZ=America/New_York 0 2 * * ?",
+                "2012-11-05T02:00:00-05:00",
+            ),
+            (
+                "2012-11-04T00:00:00-04:00",
+                "TZ=America/New_York 0 3 * * ?",
+                "2012-11-04T03:00:00-05:00",
+            ),
+            // East of Greenwich the repeated hour also runs twice.
+            (
+                "2025-10-26T00:00:00+02:00",
+                "TZ=Europe/Berlin 30 2 * * *",
+                "2025-10-26T02:30:00+02:00",
+            ),
+            (
+                "2025-10-26T02:30:00+02:00",
+                "TZ=Europe/Berlin 30 2 * * *",
+                "2025-10-26T02:30:00+01:00",
+            ),
+            (
+                "2025-03-30T00:00:00+01:00",
+                "TZ=Europe/Berlin 30 2 * * *",
+                "2025-03-31T02:30:00+02:00",
+            ),
+            // Unsatisfiable: no time within five years.
+            ("2012-07-09T23:35:00Z", "0 0 30 Feb ?", ""),
+        ];
+        for (after, schedule, expected) in cases {
+            let expected: Option<Timestamp> = expected.parse().ok();
+            let got = Schedule::parse(schedule)
+                .ok()
+                .and_then(|s| s.next_after(after.parse().unwrap_or_default()));
+            assert_eq!(got, expected, "{schedule} after {after}");
+        }
+    }
+
+    #[test]
+    fn star_bits_as_robfig() {
+        // robfig TestActivation: a star (step 1) in either day field means both must match.
+        assert!(has_star("*"));
+        assert!(has_star("?"));
+        assert!(has_star("*/1"));
+        assert!(has_star("1,*"));
+        assert!(!has_star("*/2"));
+        assert!(!has_star("1-5"));
+        // `0 0 */2 * 1`: odd days or Mondays (2025-06-02 is a Monday, 06-03 the 3rd).
+        assert_eq!(
+            next("0 0 */2 * 1", "2025-06-02T10:15:00Z"),
+            "2025-06-03T00:00:00Z"
+        );
+        assert_eq!(
+            next("0 0 */2 * 1", "2025-06-03T10:15:00Z"),
+            "2025-06-05T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn zone_prefix_as_robfig() {
+        assert_eq!(
+            Schedule::parse("TZ=Mars/Olympus 0 0 * * *").err(),
+            Some("provided bad location Mars/Olympus: unknown time zone Mars/Olympus".into())
+        );
+        assert_eq!(
+            Schedule::parse("TZ=UTC").err(),
+            Some("invalid schedule format: runtime error: slice bounds out of range [:-1]".into())
+        );
+        assert_eq!(
+            Schedule::parse("* * * *").err(),
+            Some("expected exactly 5 fields, found 4: [* * * *]".into())
+        );
+        assert_eq!(
+            Schedule::parse("TZ=Asia/Tokyo @daily")
+                .ok()
+                .and_then(|s| s.next_after("2025-06-02T10:15:00Z".parse().unwrap_or_default()))
+                .map(|t| t.to_string()),
+            Some("2025-06-02T15:00:00Z".into())
+        );
+    }
+}
