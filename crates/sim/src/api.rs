@@ -12,6 +12,7 @@ use kubeplay_model::{ApiError, Kind, Object, ObjectKey, defaults};
 
 use crate::admission;
 use crate::clock::{Clock, Millis};
+use crate::features::FeatureGates;
 use crate::rng::SimRng;
 use crate::store::Store;
 
@@ -76,6 +77,8 @@ pub struct ApiServer {
     pub store: Store,
     pub clock: Clock,
     pub rng: SimRng,
+    /// The cluster's feature gates (kind's `featureGates:`), for gated defaults and fields.
+    pub features: FeatureGates,
     event_index: HashMap<(String, &'static str, String, &'static str), ObjectKey>,
     event_expiry: VecDeque<(Millis, ObjectKey)>,
     event_sequence: u64,
@@ -88,6 +91,7 @@ impl ApiServer {
             store: Store::default(),
             clock,
             rng,
+            features: FeatureGates::default(),
             event_index: HashMap::new(),
             event_expiry: VecDeque::new(),
             event_sequence: 0,
@@ -157,6 +161,7 @@ impl ApiServer {
             });
         }
         let mut object = defaults::defaulted(object);
+        self.features.prepare(&mut object, None);
         // The UID exists before admission: a Job's generated selector is built from it.
         let uid = self.rng.uid();
         object.meta_mut().uid = Some(uid);
@@ -183,6 +188,7 @@ impl ApiServer {
         };
         check_resource_version(&current, &object)?;
         let mut updated = defaults::defaulted(object);
+        self.features.prepare(&mut updated, Some(&current));
         keep_server_fields(&current, &mut updated);
         admission::admit_update(&current, &mut updated);
         validate_update(&current, &updated)?;

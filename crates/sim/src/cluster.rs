@@ -115,6 +115,7 @@ impl Cluster {
                 let ctx = Context {
                     store: &self.api.store,
                     now: self.api.clock.now(),
+                    features: &self.api.features,
                 };
                 match controller {
                     ControllerId::Deployment => controllers::deployment::reconcile(&key, &ctx),

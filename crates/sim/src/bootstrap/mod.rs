@@ -16,6 +16,7 @@ use kubeplay_model::{Kind, Object};
 use serde_json::Value;
 
 use crate::cluster::Cluster;
+use crate::features::FeatureGates;
 
 const SYSTEM_MANIFEST: &str = include_str!("system.yaml");
 const KUBERNETES_VERSION: &str = "v1.33.1";
@@ -28,11 +29,12 @@ pub enum Role {
     Worker,
 }
 
-/// The nodes of a kind cluster.
+/// The nodes of a kind cluster and the feature gates its components run with.
 #[derive(Clone, Debug)]
 pub struct ClusterShape {
     pub name: String,
     pub nodes: Vec<(Role, BTreeMap<String, String>)>,
+    pub feature_gates: FeatureGates,
 }
 
 /// Why a kind config could not be used.
@@ -45,6 +47,7 @@ impl ClusterShape {
         ClusterShape {
             name: "kind".into(),
             nodes: vec![(Role::ControlPlane, BTreeMap::new())],
+            feature_gates: FeatureGates::default(),
         }
     }
 
@@ -54,6 +57,7 @@ impl ClusterShape {
         ClusterShape {
             name: "kind".into(),
             nodes,
+            feature_gates: FeatureGates::default(),
         }
     }
 
@@ -119,7 +123,12 @@ impl ClusterShape {
         if !nodes.iter().any(|(role, _)| *role == Role::ControlPlane) {
             return Err(ShapeError("a cluster needs a control-plane node".into()));
         }
-        Ok(ClusterShape { name, nodes })
+        let feature_gates = feature_gates(&value)?;
+        Ok(ClusterShape {
+            name,
+            nodes,
+            feature_gates,
+        })
     }
 
     /// Node names as kind derives them: `<cluster>-<role>[N]`, the first without a number.
@@ -144,12 +153,35 @@ impl ClusterShape {
     }
 }
 
+/// kind's `featureGates:` map (gate name to boolean), passed to every component.
+fn feature_gates(config: &Value) -> Result<FeatureGates, ShapeError> {
+    let Some(gates) = config.get("featureGates") else {
+        return Ok(FeatureGates::default());
+    };
+    let Some(gates) = gates.as_object() else {
+        return Err(ShapeError(
+            "featureGates must be a map of gate names to booleans".into(),
+        ));
+    };
+    let mut overrides = BTreeMap::new();
+    for (name, value) in gates {
+        let Some(enabled) = value.as_bool() else {
+            return Err(ShapeError(format!(
+                "featureGates.{name} must be true or false"
+            )));
+        };
+        overrides.insert(name.clone(), enabled);
+    }
+    Ok(FeatureGates::new(overrides))
+}
+
 /// Creates a cluster of `shape` whose creation lies `CLUSTER_AGE_MS` before `start`.
 pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
     let created = start
         .checked_sub(jiff::SignedDuration::from_millis(CLUSTER_AGE_MS as i64))
         .unwrap_or(start);
     let mut cluster = Cluster::new(created, seed);
+    cluster.api.features = shape.feature_gates.clone();
     let single = shape.nodes.len() == 1;
     for (index, (name, (role, labels))) in
         shape.node_names().into_iter().zip(&shape.nodes).enumerate()

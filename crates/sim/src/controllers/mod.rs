@@ -21,6 +21,7 @@ use kubeplay_model::{Object, ObjectKey};
 
 use crate::api::{DeleteOptions, EventRecord, EventType};
 use crate::clock::Millis;
+use crate::features::FeatureGates;
 use crate::store::Store;
 
 /// Which controller a work item is for.
@@ -96,6 +97,7 @@ impl Reconciliation {
 pub struct Context<'a> {
     pub store: &'a Store,
     pub now: Timestamp,
+    pub features: &'a FeatureGates,
 }
 
 /// `NewControllerRef`: the owner reference a controller stamps on what it creates.

@@ -10,6 +10,8 @@ use k8s_openapi::api::core::v1::{
     PersistentVolumeClaim, PersistentVolumeClaimVolumeSource, Pod, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
@@ -229,10 +231,24 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 break;
             }
         }
+        if !on_delete && !blocked && ctx.features.max_unavailable_stateful_set() {
+            let outdated = MaxUnavailableUpdate {
+                spec: &spec,
+                owned: &owned,
+                start,
+                replicas,
+                partition,
+                update_revision: &update_revision,
+                now: ctx.now,
+            };
+            for pod in outdated.victims() {
+                result.actions.push(delete_pod(key, pod));
+            }
+        }
         // Rolling update: once every replica is healthy, replace the highest outdated one.
         let all_healthy =
             (start..start + replicas).all(|n| owned.get(&n).is_some_and(|pod| healthy(pod)));
-        if !on_delete && all_healthy && !blocked {
+        if !on_delete && all_healthy && !blocked && !ctx.features.max_unavailable_stateful_set() {
             let outdated = (start + partition..start + replicas)
                 .rev()
                 .filter_map(|n| owned.get(&n))
@@ -257,6 +273,62 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             .push(Action::UpdateStatus(updated.into_object()));
     }
     result
+}
+
+/// `updateStatefulSetAfterInvariantEstablished`, the rolling update with the
+/// `MaxUnavailableStatefulSet` gate on: with U replicas unavailable (missing, not running and
+/// available for minReadySeconds, or terminating), up to `maxUnavailable - U` outdated pods
+/// are deleted at once, highest ordinal first, down to the partition.
+struct MaxUnavailableUpdate<'a, 'p> {
+    spec: &'a k8s_openapi::api::apps::v1::StatefulSetSpec,
+    owned: &'a BTreeMap<i32, &'p Pod>,
+    start: i32,
+    replicas: i32,
+    partition: i32,
+    update_revision: &'a str,
+    now: jiff::Timestamp,
+}
+
+impl<'p> MaxUnavailableUpdate<'_, 'p> {
+    /// `getStatefulSetMaxUnavailable`: the value scaled to the replicas, rounded down, at
+    /// least 1.
+    fn max_unavailable(&self) -> i32 {
+        let value = self
+            .spec
+            .update_strategy
+            .as_ref()
+            .and_then(|u| u.rolling_update.as_ref())
+            .and_then(|r| r.max_unavailable.clone())
+            .unwrap_or(IntOrString::Int(1));
+        scaled_value(&value, self.replicas, false)
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    fn victims(&self) -> Vec<&'p Pod> {
+        let min_ready = self.spec.min_ready_seconds.unwrap_or(0);
+        let unavailable = (self.start..self.start + self.replicas)
+            .filter(|n| {
+                self.owned.get(n).is_none_or(|pod| {
+                    phase(pod) != "Running"
+                        || !is_available(pod, min_ready, self.now)
+                        || pod.metadata.is_deleting()
+                })
+            })
+            .count();
+        let budget = usize::try_from(self.max_unavailable())
+            .unwrap_or(1)
+            .saturating_sub(unavailable);
+        (self.start + self.partition..self.start + self.replicas)
+            .rev()
+            .filter_map(|n| self.owned.get(&n).copied())
+            .filter(|pod| {
+                pod.metadata.label(REVISION_LABEL) != Some(self.update_revision)
+                    && !pod.metadata.is_deleting()
+            })
+            .take(budget)
+            .collect()
+    }
 }
 
 /// `<set>-<ordinal>` → ordinal.
