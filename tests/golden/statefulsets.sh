@@ -56,10 +56,20 @@ kubectl get statefulset web
 kubectl get pvc -l app=nginx
 kubectl get pv --no-headers | wc -l
 kubectl exec web-0 -- hostname
+kubectl exec web-1 -- sh -c 'hostname'
+# The tutorial types nslookup in `kubectl run -i --tty --image busybox:1.28 dns-test`; without
+# an interactive terminal the same busybox answers through kubectl exec.
+kubectl run dns-test --image busybox:1.28 --restart=Never -- sleep 3600
+kubectl wait --for=condition=Ready pod/dns-test
+kubectl exec dns-test -- nslookup web-0.nginx
+kubectl exec dns-test -- nslookup web-1.nginx
 kubectl delete pod -l app=nginx
 kubectl get pods -l app=nginx
 kubectl rollout status statefulset/web
 kubectl get pods -l app=nginx
+kubectl exec web-0 -- hostname
+kubectl exec dns-test -- nslookup web-0.nginx
+kubectl exec dns-test -- nslookup web-2.nginx
 kubectl scale sts web --replicas=5
 kubectl rollout status statefulset/web
 kubectl get pods -l app=nginx
@@ -91,6 +101,10 @@ spec:
   persistentVolumeClaimRetentionPolicy:
     whenDeleted: Delete
     whenScaled: Delete
+  # Alpha in v1.33 behind MaxUnavailableStatefulSet (off): the API server drops the field.
+  updateStrategy:
+    rollingUpdate:
+      maxUnavailable: 2
   selector:
     matchLabels:
       app: tidy
@@ -116,6 +130,7 @@ spec:
 EOF
 sleep 5
 kubectl get pods,pvc -l app=tidy
+kubectl get statefulset tidy -o jsonpath='{.spec.updateStrategy}{"\n"}'
 kubectl scale statefulset tidy --replicas=1
 sleep 5
 kubectl get pods,pvc -l app=tidy

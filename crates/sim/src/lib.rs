@@ -8,6 +8,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod cluster;
 pub mod controllers;
+pub mod dns;
 pub mod features;
 pub mod kubelet;
 pub mod rng;

@@ -8,6 +8,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
+use kubeplay_sim::dns::Resolver;
+use kubeplay_sim::kubelet::exec::Printed;
 
 use crate::args::{self, Flag, boolean, value};
 use crate::errors;
@@ -235,12 +237,21 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         pod: &pod,
         container: &container,
         environment,
+        dns: Resolver::new(&session.cluster.api.store, pod.metadata.namespace_str()),
     };
     match process.run(&parsed.after_dash) {
         Ok(text) => out.out(text),
-        Err((text, code)) => {
-            out.note(text);
-            out.error(format!("command terminated with exit code {code}"));
+        Err(failure) => {
+            for printed in failure.printed {
+                match printed {
+                    Printed::Stdout(text) => out.out(text),
+                    Printed::Stderr(text) => out.note(text),
+                }
+            }
+            out.error(format!(
+                "command terminated with exit code {}",
+                failure.code
+            ));
         }
     }
 }

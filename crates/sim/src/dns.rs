@@ -1,0 +1,221 @@
+//! Cluster DNS as CoreDNS's `kubernetes` plugin answers it in a kind cluster (zone
+//! `cluster.local`): Services by name, the ready pods behind a headless Service, a pod's
+//! stable `<hostname>.<subdomain>` name, and reverse (PTR) names for those addresses. A pod's
+//! resolver walks its `/etc/resolv.conf` search list (`<ns>.svc.cluster.local`,
+//! `svc.cluster.local`, `cluster.local`, `ndots:5`) before trying a name as written.
+
+use k8s_openapi::api::core::v1::{Pod, Service};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::selector::Selector;
+
+use crate::controllers::pods::is_ready;
+use crate::store::Store;
+
+const ZONE: &str = "cluster.local";
+/// `options ndots:5` in a pod's resolv.conf: names with fewer dots try the search list first.
+const NDOTS: usize = 5;
+
+/// One address a name resolves to, with the name its reverse lookup gives, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Address {
+    pub ip: String,
+    pub reverse: Option<String>,
+}
+
+/// The cluster's DNS as seen from pods in one namespace.
+pub struct Resolver<'a> {
+    store: &'a Store,
+    namespace: &'a str,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(store: &'a Store, namespace: &'a str) -> Resolver<'a> {
+        Resolver { store, namespace }
+    }
+
+    /// The nameserver in every pod's resolv.conf: the `kube-dns` Service.
+    pub fn nameserver(&self) -> Option<Address> {
+        let service = self.store.get_typed::<Service>("kube-system", "kube-dns")?;
+        let ip = cluster_ip(service)?;
+        Some(self.address(ip))
+    }
+
+    /// getaddrinfo: the search list first (unless the name has `ndots` dots or ends in a
+    /// dot), then the name as written. Empty when nothing answers (NXDOMAIN).
+    pub fn lookup(&self, name: &str) -> Vec<Address> {
+        let name = name.to_ascii_lowercase();
+        if let Some(absolute) = name.strip_suffix('.') {
+            return self.records(absolute);
+        }
+        let search = [
+            format!("{}.svc.{ZONE}", self.namespace),
+            format!("svc.{ZONE}"),
+            ZONE.to_string(),
+        ];
+        let mut candidates: Vec<String> = search.iter().map(|s| format!("{name}.{s}")).collect();
+        if name.matches('.').count() >= NDOTS {
+            candidates.insert(0, name.clone());
+        } else {
+            candidates.push(name.clone());
+        }
+        candidates
+            .iter()
+            .map(|candidate| self.records(candidate))
+            .find(|found| !found.is_empty())
+            .unwrap_or_default()
+    }
+
+    /// The A records of a fully qualified name (without the final dot).
+    fn records(&self, fqdn: &str) -> Vec<Address> {
+        let Some(labels) = fqdn.strip_suffix(&format!(".svc.{ZONE}")) else {
+            return Vec::new();
+        };
+        let parts: Vec<&str> = labels.split('.').collect();
+        match parts.as_slice() {
+            [service, namespace] => {
+                let Some(service) = self.store.get_typed::<Service>(namespace, service) else {
+                    return Vec::new();
+                };
+                match cluster_ip(service) {
+                    Some(ip) => vec![self.address(ip)],
+                    None => endpoints(self.store, service)
+                        .map(|(_, ip)| self.address(ip))
+                        .collect(),
+                }
+            }
+            [hostname, service, namespace] => {
+                let Some(service) = self.store.get_typed::<Service>(namespace, service) else {
+                    return Vec::new();
+                };
+                endpoints(self.store, service)
+                    .filter(|(pod, _)| stable_name(pod, service).as_deref() == Some(*hostname))
+                    .map(|(_, ip)| self.address(ip))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn address(&self, ip: &str) -> Address {
+        Address {
+            ip: ip.to_string(),
+            reverse: self.reverse(ip),
+        }
+    }
+
+    /// PTR: a Service's ClusterIP names the Service; an endpoint of a headless Service names
+    /// the pod within it (`<hostname>.<service>…` when the pod has that stable name).
+    fn reverse(&self, ip: &str) -> Option<String> {
+        let services: Vec<&Service> = self.store.list_typed::<Service>(None).collect();
+        if let Some(service) = services
+            .iter()
+            .find(|service| cluster_ip(service) == Some(ip))
+        {
+            return Some(service_name(service));
+        }
+        services
+            .iter()
+            .filter(|service| is_headless(service))
+            .find_map(|service| {
+                let (pod, _) = endpoints(self.store, service).find(|(_, at)| *at == ip)?;
+                let host = stable_name(pod, service).unwrap_or_else(|| ip.replace('.', "-"));
+                Some(format!("{host}.{}", service_name(service)))
+            })
+    }
+}
+
+fn service_name(service: &Service) -> String {
+    format!(
+        "{}.{}.svc.{ZONE}",
+        service.metadata.name_str(),
+        service.metadata.namespace_str()
+    )
+}
+
+fn is_headless(service: &Service) -> bool {
+    service
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.cluster_ip.as_deref())
+        == Some("None")
+}
+
+/// A Service's virtual IP, unless it is headless.
+fn cluster_ip(service: &Service) -> Option<&str> {
+    service
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.cluster_ip.as_deref())
+        .filter(|ip| *ip != "None" && !ip.is_empty())
+}
+
+/// A pod's `<hostname>` label under a headless Service: set when its `spec.subdomain` names
+/// that Service (what a StatefulSet's `serviceName` gives its pods).
+fn stable_name(pod: &Pod, service: &Service) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    (spec.subdomain.as_deref() == Some(service.metadata.name_str()))
+        .then(|| spec.hostname.clone())
+        .flatten()
+}
+
+/// The ready pods a Service selects and their IPs, as its EndpointSlices list them.
+fn endpoints<'s>(
+    store: &'s Store,
+    service: &'s Service,
+) -> impl Iterator<Item = (&'s Pod, &'s str)> + 's {
+    let selector = service
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.selector.as_ref())
+        .filter(|labels| !labels.is_empty())
+        .map(Selector::from_labels);
+    let publish_not_ready = service
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.publish_not_ready_addresses)
+        .unwrap_or(false);
+    store
+        .list_typed::<Pod>(Some(service.metadata.namespace_str()))
+        .filter(move |pod| {
+            selector
+                .as_ref()
+                .is_some_and(|s| s.matches(pod.metadata.labels.as_ref()))
+        })
+        .filter(move |pod| !pod.metadata.is_deleting() && (publish_not_ready || is_ready(pod)))
+        .filter_map(|pod| Some((pod, pod.status.as_ref()?.pod_ip.as_deref()?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ClusterShape, create_cluster};
+
+    #[test]
+    fn services_resolve_through_the_search_list() {
+        let start = "2025-06-02T10:15:00Z".parse().unwrap_or_default();
+        let cluster = create_cluster(&ClusterShape::kind(), start, 1);
+        let dns = Resolver::new(&cluster.api.store, "default");
+        let kubernetes = Address {
+            ip: "10.96.0.1".into(),
+            reverse: Some("kubernetes.default.svc.cluster.local".into()),
+        };
+        assert_eq!(dns.lookup("kubernetes"), [kubernetes.clone()]);
+        assert_eq!(dns.lookup("kubernetes.default"), [kubernetes.clone()]);
+        assert_eq!(
+            dns.lookup("kubernetes.default.svc.cluster.local."),
+            [kubernetes]
+        );
+        assert_eq!(
+            dns.nameserver().map(|server| server.reverse),
+            Some(Some("kube-dns.kube-system.svc.cluster.local".into()))
+        );
+        // From kube-system the short name is kube-dns; from default it needs the namespace.
+        assert!(dns.lookup("kube-dns").is_empty());
+        assert!(
+            !Resolver::new(&cluster.api.store, "kube-system")
+                .lookup("kube-dns")
+                .is_empty()
+        );
+        assert!(dns.lookup("web-0.nginx").is_empty());
+    }
+}
