@@ -110,6 +110,56 @@ spec:
 ",
     },
     Example {
+        title: "StatefulSet with a headless Service (StatefulSet Basics)",
+        yaml: "apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: \"nginx\"
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.24
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ \"ReadWriteOnce\" ]
+      resources:
+        requests:
+          storage: 1Gi
+",
+    },
+    Example {
         title: "Job (the kubernetes.io pi example)",
         yaml: "apiVersion: batch/v1
 kind: Job
@@ -171,3 +221,30 @@ spec:
 ",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_model::manifest::decode_documents;
+    use kubeplay_sim::{ClusterShape, create_cluster};
+
+    /// Every example decodes without errors and the API server accepts all its objects.
+    #[test]
+    fn every_example_applies_to_a_fresh_cluster() {
+        for example in EXAMPLES {
+            let start = "2025-06-02T10:15:00Z".parse().unwrap_or_default();
+            let mut cluster = create_cluster(&ClusterShape::kind(), start, 1);
+            let documents = decode_documents(example.yaml, "example.yaml");
+            assert!(!documents.is_empty(), "{}: no objects", example.title);
+            for document in documents {
+                let object = match document {
+                    Ok(document) => document.object,
+                    Err(error) => panic!("{}: {error}", example.title),
+                };
+                if let Err(error) = cluster.api.create(object, false) {
+                    panic!("{}: {error}", example.title);
+                }
+            }
+        }
+    }
+}
