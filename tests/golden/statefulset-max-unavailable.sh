@@ -68,3 +68,25 @@ spec:
         image: nginx:1.27
 EOF
 kubectl get statefulset plain -o jsonpath='{.spec.updateStrategy}{"\n"}'
+cat <<'EOF' | kubectl apply -f -
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: zero
+spec:
+  replicas: 2
+  updateStrategy:
+    rollingUpdate:
+      maxUnavailable: 0
+  selector:
+    matchLabels:
+      app: zero
+  template:
+    metadata:
+      labels:
+        app: zero
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+EOF

@@ -504,6 +504,51 @@ fn validate_int_or_percent(value: &IntOrString, path: &str, errors: &mut Vec<Fie
     }
 }
 
+/// `validateRollingUpdateStatefulSet`'s checks of `maxUnavailable`. Its struct value is
+/// printed with Go's `%#v`, as the field error does for a non-Stringer value.
+fn validate_stateful_set_max_unavailable(value: &IntOrString, errors: &mut Vec<FieldError>) {
+    const PATH: &str = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+    let shown = match value {
+        IntOrString::Int(int) => format!("intstr.IntOrString{{Type:0, IntVal:{int}, StrVal:\"\"}}"),
+        IntOrString::String(text) => {
+            format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{text:?}}}")
+        }
+    };
+    let percent = match value {
+        IntOrString::Int(int) => {
+            validate_non_negative(Some(*int), PATH, errors);
+            None
+        }
+        IntOrString::String(text) => {
+            let digits = text
+                .strip_suffix('%')
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if digits.is_none() {
+                errors.push(FieldError::invalid(PATH, shown.clone(), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+            }
+            digits.map(|n| n.parse::<u64>().unwrap_or(u64::MAX))
+        }
+    };
+    // getIntOrPercentValue: the number before '%', else IntValue() (Atoi, 0 on failure).
+    let number = match value {
+        IntOrString::Int(int) => i64::from(*int),
+        IntOrString::String(text) => percent.map_or_else(
+            || text.parse::<i64>().unwrap_or(0),
+            |p| i64::try_from(p).unwrap_or(i64::MAX),
+        ),
+    };
+    if number == 0 {
+        errors.push(FieldError::invalid(PATH, shown.clone(), "cannot be 0"));
+    }
+    if percent.is_some_and(|p| p > 100) {
+        errors.push(FieldError::invalid(
+            PATH,
+            shown,
+            "must not be greater than 100%",
+        ));
+    }
+}
+
 fn is_zero(value: Option<&IntOrString>) -> bool {
     match value {
         None => true,
@@ -829,6 +874,16 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
                         &["OrderedReady", "Parallel"],
                     ));
                 }
+                // Present only when MaxUnavailableStatefulSet is on (the API server drops it
+                // otherwise), so it is validated whenever it is there.
+                if let Some(value) = spec
+                    .update_strategy
+                    .as_ref()
+                    .and_then(|u| u.rolling_update.as_ref())
+                    .and_then(|r| r.max_unavailable.as_ref())
+                {
+                    validate_stateful_set_max_unavailable(value, &mut errors);
+                }
             }
         }
         other => validate_meta(
@@ -986,6 +1041,34 @@ mod tests {
             cron_job_errors("TZ=Europe/Berlin 0 9 * * *", None),
             [
                 "spec.schedule: Invalid value: \"TZ=Europe/Berlin 0 9 * * *\": cannot use TZ or CRON_TZ in schedule, use timeZone field instead"
+            ]
+        );
+    }
+
+    #[test]
+    fn validates_stateful_set_max_unavailable_like_the_api_server() {
+        let errors = |value: IntOrString| {
+            let mut errors = Vec::new();
+            validate_stateful_set_max_unavailable(&value, &mut errors);
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        assert!(errors(IntOrString::Int(2)).is_empty());
+        assert!(errors(IntOrString::String("50%".into())).is_empty());
+        assert_eq!(
+            errors(IntOrString::Int(0)),
+            [
+                "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: cannot be 0"
+            ]
+        );
+        assert_eq!(
+            errors(IntOrString::String("half".into())).len(),
+            2,
+            "a malformed percent is also zero to getIntOrPercentValue"
+        );
+        assert_eq!(
+            errors(IntOrString::String("120%".into())),
+            [
+                "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"120%\"}: must not be greater than 100%"
             ]
         );
     }
