@@ -46,7 +46,14 @@ impl Failure {
 
 impl Process<'_> {
     pub fn run(&self, argv: &[String]) -> Result<String, Failure> {
-        let hostname = self.pod.metadata.name_str();
+        // The kubelet names the container's host after spec.hostname, else the pod.
+        let hostname = self
+            .pod
+            .spec
+            .as_ref()
+            .and_then(|spec| spec.hostname.as_deref())
+            .filter(|name| !name.is_empty())
+            .unwrap_or(self.pod.metadata.name_str());
         let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
         match program {
             "curl" | "wget" => self.http(argv),
