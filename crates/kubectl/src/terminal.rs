@@ -31,6 +31,14 @@ impl Host for ClusterHost<'_> {
                 };
                 Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
             }
+            Some("kubeplay") => {
+                let mut session = Session {
+                    cluster: self.cluster,
+                    fs,
+                    fallback: self.fallback,
+                };
+                Some(crate::kubeplay::run(&argv[1..], &mut session).into_program_output())
+            }
             _ => None,
         }
     }
@@ -40,7 +48,7 @@ impl Host for ClusterHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        vec!["kubectl".into()]
+        vec!["kubectl".into(), "kubeplay".into()]
     }
 }
 

@@ -4,6 +4,8 @@
 
 mod nodes;
 
+pub use nodes::{NewNode, NodeError};
+
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
@@ -143,9 +145,7 @@ impl Cluster {
                     ControllerId::TaintEviction => {
                         controllers::taint_eviction::reconcile(&key, &ctx)
                     }
-                    ControllerId::PodGarbageCollector => {
-                        controllers::pod_gc::reconcile(&key, &ctx)
-                    }
+                    ControllerId::PodGarbageCollector => controllers::pod_gc::reconcile(&key, &ctx),
                     ControllerId::Disruption => controllers::disruption::reconcile(&key, &ctx),
                     ControllerId::Scheduler => self
                         .scheduling_queue

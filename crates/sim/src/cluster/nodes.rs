@@ -100,10 +100,7 @@ impl Cluster {
             host: None,
             field_path: None,
         });
-        let delay = self
-            .api
-            .rng
-            .between(NETWORK_READY_MS.0, NETWORK_READY_MS.1);
+        let delay = self.api.rng.between(NETWORK_READY_MS.0, NETWORK_READY_MS.1);
         self.schedule(delay, TimerKind::NodeNetworkReady(name.clone()));
         self.settle();
         Ok(name)
@@ -149,7 +146,8 @@ impl Cluster {
             .collect();
         for pod in &pods {
             self.kubelet_observe(pod);
-            self.kubelets.resync_status(pod.metadata.uid_str(), &mut self.api);
+            self.kubelets
+                .resync_status(pod.metadata.uid_str(), &mut self.api);
         }
         self.settle();
         Ok(())

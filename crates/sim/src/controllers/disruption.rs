@@ -46,10 +46,15 @@ fn expected_scale(pods: &[&Pod], ctx: &Context) -> Option<i32> {
         let (uid, replicas) = match owner.kind.as_str() {
             "ReplicaSet" => {
                 let rs = ctx.store.get_typed::<ReplicaSet>(namespace, &owner.name)?;
-                match rs.metadata.controller_ref().filter(|o| o.kind == "Deployment") {
+                match rs
+                    .metadata
+                    .controller_ref()
+                    .filter(|o| o.kind == "Deployment")
+                {
                     Some(deployment) => {
-                        let deployment =
-                            ctx.store.get_typed::<Deployment>(namespace, &deployment.name)?;
+                        let deployment = ctx
+                            .store
+                            .get_typed::<Deployment>(namespace, &deployment.name)?;
                         (
                             deployment.metadata.uid_str().to_string(),
                             deployment.spec.as_ref()?.replicas.unwrap_or(1),

@@ -48,7 +48,9 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         let mut updated = node.clone();
         updated.spec.get_or_insert_with(Default::default).taints =
             (!taints.is_empty()).then_some(taints);
-        reconciliation.actions.push(Action::Update(updated.into_object()));
+        reconciliation
+            .actions
+            .push(Action::Update(updated.into_object()));
     }
     reconciliation
 }
@@ -157,7 +159,10 @@ fn desired_taints(node: &Node, now: &Time) -> Vec<Taint> {
         .unwrap_or_default();
     let mut wanted: Vec<(&str, &str)> = Vec::new();
     match ready_status(node) {
-        Some("False") => wanted.extend([(TAINT_NOT_READY, "NoExecute"), (TAINT_NOT_READY, "NoSchedule")]),
+        Some("False") => wanted.extend([
+            (TAINT_NOT_READY, "NoExecute"),
+            (TAINT_NOT_READY, "NoSchedule"),
+        ]),
         Some("Unknown") => wanted.extend([
             (TAINT_UNREACHABLE, "NoExecute"),
             (TAINT_UNREACHABLE, "NoSchedule"),

@@ -29,7 +29,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     if ctx.store.get_typed::<Node>("", &key.name).is_some() {
         return reconciliation;
     }
-    for pod in ctx.store.pods_on_node(&key.name).filter_map(Pod::from_object) {
+    for pod in ctx
+        .store
+        .pods_on_node(&key.name)
+        .filter_map(Pod::from_object)
+    {
         let mut marked = pod.clone();
         let status = marked.status.get_or_insert_with(Default::default);
         if !matches!(status.phase.as_deref(), Some("Succeeded" | "Failed")) {

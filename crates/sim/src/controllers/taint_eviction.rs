@@ -32,10 +32,7 @@ fn eviction_due_ms(tolerations: &[Toleration], taints: &[&Taint], ctx: &Context)
                 return Some(ctx.now_ms);
             }
             // `getMinTolerationTime`: no seconds = forever; zero or negative = at once.
-            let seconds = matching
-                .iter()
-                .filter_map(|t| t.toleration_seconds)
-                .min()?;
+            let seconds = matching.iter().filter_map(|t| t.toleration_seconds).min()?;
             let delay = u64::try_from(seconds.max(0)).unwrap_or(0) * 1000;
             Some(added_ms + delay)
         })
@@ -56,7 +53,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     if taints.is_empty() {
         return reconciliation;
     }
-    for pod in ctx.store.pods_on_node(&key.name).filter_map(Pod::from_object) {
+    for pod in ctx
+        .store
+        .pods_on_node(&key.name)
+        .filter_map(Pod::from_object)
+    {
         if pod.metadata.is_deleting() || matches!(pods::phase(pod), "Succeeded" | "Failed") {
             continue;
         }
