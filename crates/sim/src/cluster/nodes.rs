@@ -133,6 +133,11 @@ impl Cluster {
         }
         self.nodes.set_state(name, KubeletState::Running);
         self.kubelet_event(name, "Starting", "Starting kubelet.".into());
+        self.kubelet_event(
+            name,
+            "NodeAllocatableEnforced",
+            "Updated Node Allocatable limit across pods".into(),
+        );
         self.post_node_ready(name);
         for timer in self.parked.remove(name).unwrap_or_default() {
             self.schedule(0, TimerKind::Kubelet(timer));
