@@ -1,6 +1,7 @@
 //! `kubeplay …`: the playground's own commands, for what kubectl cannot do — break and heal
 //! the simulated machines and containers.
 
+pub mod fit;
 pub mod node;
 
 use crate::output::Output;
@@ -10,6 +11,7 @@ const USAGE: &str = "kubeplay simulates what happens to the cluster's machines a
 
 Available Commands:
   node        Add, stop, start or remove a node's machine
+  fit         Show, node by node, whether a pod fits and why not
 
 Usage:
   kubeplay <command> [arguments]
@@ -23,6 +25,7 @@ pub fn run(argv: &[String], session: &mut Session) -> Output {
     match argv.first().map(String::as_str) {
         None | Some("help" | "--help" | "-h") => out.out(USAGE),
         Some("node" | "nodes") => node::run(&argv[1..], session, &mut out),
+        Some("fit") => fit::run(&argv[1..], session, &mut out),
         Some(other) => out.error(format!(
             "error: unknown command {other:?} for \"kubeplay\"\nRun 'kubeplay --help' for usage."
         )),

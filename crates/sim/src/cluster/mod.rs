@@ -535,6 +535,18 @@ impl Cluster {
         Ok(())
     }
 
+    /// Why the pod `key` does or does not fit each node, as the scheduler judges it now.
+    pub fn explain_fit(&self, key: &ObjectKey) -> Option<Vec<controllers::fit::NodeFit>> {
+        let pod = self.api.store.get(key).and_then(Pod::from_object)?;
+        let ctx = Context {
+            store: &self.api.store,
+            now: self.api.clock.now(),
+            now_ms: self.api.clock.now_ms(),
+            nodes: &self.nodes,
+        };
+        Some(controllers::fit::explain(pod, &ctx))
+    }
+
     /// Pods that `get_typed` would return, for convenience in tests and printers.
     pub fn pods(&self, namespace: Option<&str>) -> Vec<&Pod> {
         self.api

@@ -6,6 +6,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
+pub mod fit;
 pub mod gc;
 pub mod history;
 pub mod job;
