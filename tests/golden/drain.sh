@@ -64,3 +64,15 @@ kubectl get pods -o wide
 kubectl get events --field-selector reason=TaintManagerEviction
 kubectl taint nodes kind-worker3 maintenance-
 kubectl drain no-such-node
+cat <<EOF2 | kubectl apply -f -
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: both
+spec:
+  minAvailable: 1
+  maxUnavailable: 150%
+  selector:
+    matchLabels:
+      app: web
+EOF2

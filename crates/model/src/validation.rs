@@ -13,6 +13,8 @@ use crate::object::Object;
 use crate::quantity::Quantity;
 use crate::selector::Selector;
 
+mod policy;
+
 const DNS1123_SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const DNS1123_LABEL_MESSAGE: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const DNS1035_LABEL_MESSAGE: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
@@ -764,6 +766,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Job(o) => validate_job(o, &mut errors),
         Object::CronJob(o) => validate_cron_job(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
+        Object::PodDisruptionBudget(o) => policy::validate_pod_disruption_budget(o, &mut errors),
         Object::StatefulSet(o) => {
             validate_meta(&o.metadata, NameRule::Label, true, &mut errors);
             if let Some(spec) = &o.spec {
