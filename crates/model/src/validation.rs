@@ -614,13 +614,49 @@ fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>) {
     validate_template(&spec.template, &spec.selector, &["Always"], errors);
     if let Some(strategy) = &spec.update_strategy {
         match strategy.type_.as_deref() {
-            None | Some("RollingUpdate") | Some("OnDelete") => {}
+            None | Some("OnDelete") => {}
+            Some("RollingUpdate") => {
+                if let Some(rolling) = &strategy.rolling_update {
+                    validate_daemon_set_rolling_update(rolling, errors);
+                }
+            }
             Some(other) => errors.push(FieldError::unsupported(
                 "spec.updateStrategy.type",
                 other,
                 &["OnDelete", "RollingUpdate"],
             )),
         }
+    }
+}
+
+/// `ValidateRollingUpdateDaemonSet`: each within 0..=100%, and exactly one of them non-zero.
+fn validate_daemon_set_rolling_update(
+    rolling: &k8s_openapi::api::apps::v1::RollingUpdateDaemonSet,
+    errors: &mut Vec<FieldError>,
+) {
+    const PATH: &str = "spec.updateStrategy.rollingUpdate";
+    if let Some(value) = &rolling.max_unavailable {
+        validate_int_or_percent(value, &format!("{PATH}.maxUnavailable"), errors);
+    }
+    if let Some(value) = &rolling.max_surge {
+        validate_int_or_percent(value, &format!("{PATH}.maxSurge"), errors);
+    }
+    let has_unavailable = !is_zero(rolling.max_unavailable.as_ref());
+    let has_surge = !is_zero(rolling.max_surge.as_ref());
+    match (has_unavailable, has_surge) {
+        (true, true) => errors.push(FieldError::invalid(
+            format!("{PATH}.maxSurge"),
+            rolling
+                .max_surge
+                .as_ref()
+                .map_or_else(String::new, crate::intstr::display),
+            "may not be set when maxUnavailable is non-zero",
+        )),
+        (false, false) => errors.push(FieldError {
+            detail: "cannot be 0 when maxSurge is 0".into(),
+            ..FieldError::required(format!("{PATH}.maxUnavailable"))
+        }),
+        _ => {}
     }
 }
 
