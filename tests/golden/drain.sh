@@ -48,6 +48,7 @@ kubectl get pdb
 kubectl get pods -o wide
 sleep 10
 kubectl get pdb
+kubectl describe pdb web-pdb
 kubectl uncordon kind-worker2
 kubectl taint nodes kind-worker3 dedicated=db:NoSchedule
 kubectl taint nodes kind-worker3 dedicated=db:NoSchedule

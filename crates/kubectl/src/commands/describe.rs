@@ -219,6 +219,7 @@ fn describe_one(
             describe::describe_persistent_volume_claim(pvc, &pods, &ctx)
         }
         Object::PersistentVolume(pv) => describe::describe_persistent_volume(pv, &ctx),
+        Object::PodDisruptionBudget(pdb) => describe::describe_pod_disruption_budget(pdb, &ctx),
         _ => return None,
     };
     Some(text)
