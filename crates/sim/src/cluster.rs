@@ -436,6 +436,23 @@ impl Cluster {
         Ok(())
     }
 
+    /// The playground's probe knob (see `Kubelets::set_probe_override`).
+    pub fn set_probe_override(
+        &mut self,
+        pod_uid: &str,
+        container: Option<&str>,
+        kind: crate::kubelet::ProbeKind,
+        failing: bool,
+    ) -> Result<(), crate::kubelet::ProbeOverrideError> {
+        let timers = self
+            .kubelets
+            .set_probe_override(pod_uid, container, kind, failing, &self.api)?;
+        for (delay, timer) in timers {
+            self.schedule(delay, TimerKind::Kubelet(timer));
+        }
+        Ok(())
+    }
+
     /// Pods that `get_typed` would return, for convenience in tests and printers.
     pub fn pods(&self, namespace: Option<&str>) -> Vec<&Pod> {
         self.api

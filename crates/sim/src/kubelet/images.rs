@@ -85,6 +85,20 @@ const REPOSITORIES: &[Repository] = &[
         },
     },
     Repository {
+        // The busybox of the kubernetes.io probe tasks (an old build, hence the size).
+        names: &["registry.k8s.io/busybox", "k8s.gcr.io/busybox"],
+        size_bytes: 1_144_547,
+        behaviour: DefaultBehaviour::ExitsImmediately,
+        tag_exists: |tag| matches!(tag, "latest" | "1.24" | "1.27" | "1.27.2"),
+    },
+    Repository {
+        // The "Assign Memory Resources" task's image: `stress` on Alpine.
+        names: &["polinux/stress"],
+        size_bytes: 4_041_495,
+        behaviour: DefaultBehaviour::Server,
+        tag_exists: |tag| matches!(tag, "latest" | "1.0.4"),
+    },
+    Repository {
         names: &["alpine", "library/alpine"],
         size_bytes: 3_623_807,
         behaviour: DefaultBehaviour::ExitsImmediately,
@@ -173,6 +187,11 @@ mod tests {
         assert!(lookup("nginx:1.161").is_err());
         assert!(lookup("demo:1.0.0").is_ok());
         assert!(lookup("registry.k8s.io/kube-proxy:v1.33.1").is_ok());
+        assert_eq!(
+            lookup("registry.k8s.io/busybox:1.27.2").map(|i| i.reference),
+            Ok("registry.k8s.io/busybox:1.27.2".to_string())
+        );
+        assert!(lookup("polinux/stress").is_ok());
         assert_eq!(
             lookup("busybox:1.28").map(|i| i.behaviour),
             Ok(DefaultBehaviour::ExitsImmediately)
