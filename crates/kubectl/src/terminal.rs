@@ -1,5 +1,6 @@
 //! The terminal a learner types into: the shell over the simulated cluster. `kubectl` runs
-//! the command tree, `sleep` advances virtual time, everything else is the shell's.
+//! the command tree, `kubeplay` the playground's own commands, `sleep` advances virtual
+//! time, everything else is the shell's.
 
 use kubeplay_shell::{Execution, Host, ProgramOutput, Shell, VirtualFs};
 use kubeplay_sim::Cluster;
@@ -31,6 +32,14 @@ impl Host for ClusterHost<'_> {
                 };
                 Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
             }
+            Some("kubeplay") => {
+                let mut session = Session {
+                    cluster: self.cluster,
+                    fs,
+                    fallback: self.fallback,
+                };
+                Some(crate::kubeplay::run(&argv[1..], &mut session).into_program_output())
+            }
             _ => None,
         }
     }
@@ -40,7 +49,7 @@ impl Host for ClusterHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        vec!["kubectl".into()]
+        vec!["kubectl".into(), "kubeplay".into()]
     }
 }
 
