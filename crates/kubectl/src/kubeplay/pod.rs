@@ -40,10 +40,20 @@ fn set_probe(args: &[String], failing: bool, session: &mut Session, out: &mut Ou
         // The flag parser's hint names kubectl; this command is kubeplay's.
         Err(error) => return out.error(error.replace("'kubectl ", "'kubeplay ")),
     };
-    let [name] = parsed.positional.as_slice() else {
+    let [target] = parsed.positional.as_slice() else {
         return out.error(format!(
             "error: expected 'kubeplay pod {verb} POD [-c CONTAINER] [--probe readiness|liveness|startup]'"
         ));
+    };
+    // `POD` or kubectl's `pod/POD`.
+    let name = match target.split_once('/') {
+        Some(("pod" | "pods" | "po", name)) => name,
+        Some(_) => {
+            return out.error(format!(
+                "error: {target:?} is not a pod: kubeplay pod takes POD or pod/POD"
+            ));
+        }
+        None => target.as_str(),
     };
     let namespace = parsed.value("namespace").unwrap_or("default");
     let Some(Object::Pod(pod)) = session.get(Kind::Pod, namespace, name) else {

@@ -203,12 +203,13 @@ fn failure_output(probe: &Probe, container: &Container, pod_ip: Option<&str>) ->
         // pkg/probe/grpc: the health service answered but not SERVING.
         return "service unhealthy (responded with \"NOT_SERVING\")".into();
     }
-    // pkg/probe/exec: the command's combined output (kubectl trims it).
+    // pkg/probe/exec: the command's combined output, newline included (describe trims
+    // it, get events cuts the cell there).
     match watched_file(probe) {
         Some(path) if busybox_image(container) => {
-            format!("cat: can't open '{path}': No such file or directory")
+            format!("cat: can't open '{path}': No such file or directory\n")
         }
-        Some(path) => format!("cat: {path}: No such file or directory"),
+        Some(path) => format!("cat: {path}: No such file or directory\n"),
         None => String::new(),
     }
 }
@@ -314,7 +315,7 @@ mod tests {
         assert_eq!(watched_file(&exec), Some("/tmp/healthy"));
         assert_eq!(
             failure_message(ProbeKind::Liveness, &exec, &container, None),
-            "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"
+            "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n"
         );
     }
 }
