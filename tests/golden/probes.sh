@@ -1,6 +1,7 @@
 # Probes: a readiness probe made to fail and recover with the playground's knob, a liveness
-# probe that fails until the container is restarted, and the liveness-exec example of the
-# kubernetes.io task "Configure Liveness, Readiness and Startup Probes".
+# probe that fails until the container is restarted, and the liveness-exec and
+# liveness-http examples of the kubernetes.io task "Configure Liveness, Readiness and
+# Startup Probes".
 cat <<'EOF' | kubectl apply -f -
 apiVersion: v1
 kind: Pod
@@ -73,3 +74,29 @@ sleep 25
 kubectl describe pod liveness-exec | tail -9
 sleep 35
 kubectl get pod liveness-exec
+cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Pod
+metadata:
+  labels:
+    test: liveness
+  name: liveness-http
+spec:
+  containers:
+  - name: liveness
+    image: registry.k8s.io/e2e-test-images/agnhost:2.40
+    args:
+    - liveness
+    livenessProbe:
+      httpGet:
+        path: /healthz
+        port: 8080
+        httpHeaders:
+        - name: Custom-Header
+          value: Awesome
+      initialDelaySeconds: 3
+      periodSeconds: 3
+EOF
+sleep 25
+kubectl describe pod liveness-http | sed -n '/^Events/,$p'
+kubectl get pod liveness-http

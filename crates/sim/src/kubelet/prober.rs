@@ -5,6 +5,7 @@
 //! something can make them fail (the playground's knob, a file the script removes), which
 //! keeps a quiet cluster free of timers; the events are the same as ticking on.
 
+use super::images;
 use super::probes::{self, ProbeKind};
 use super::{ContainerRuntime, KubeletStep, Kubelets};
 use crate::api::{ApiServer, EventType};
@@ -79,9 +80,26 @@ impl Kubelets {
         let Some(spec) = kind.of(&container.container).cloned() else {
             return;
         };
-        let success = !container.failing.contains(&kind) && file_present(container, &spec, now);
-        let failure = (!success)
-            .then(|| probes::failure_message(kind, &spec, &container.container, pod_ip.as_deref()));
+        // The playground's knob answers an HTTP probe with 503 Service Unavailable.
+        let overridden = container.failing.contains(&kind);
+        let running_ms = now.saturating_sub(container.started_at_ms.unwrap_or(now));
+        let http_status = if overridden {
+            503
+        } else {
+            images::http_status(&container.container, running_ms)
+        };
+        let success = !overridden
+            && file_present(container, &spec, now)
+            && (spec.http_get.is_none() || (200..400).contains(&http_status));
+        let failure = (!success).then(|| {
+            probes::failure_message(
+                kind,
+                &spec,
+                &container.container,
+                pod_ip.as_deref(),
+                http_status,
+            )
+        });
         let worker = &mut container.workers[position];
         let outcome = worker.record(success);
         let mut write = false;
@@ -109,6 +127,7 @@ impl Kubelets {
         let keep_ticking = !(kill || gate_opened)
             && (!worker.settled()
                 || container.failing.contains(&kind)
+                || images::http_status(&container.container, u64::MAX) != 200
                 || file_changes_after(container, &spec, now));
         if keep_ticking {
             let worker = &mut container.workers[position];

@@ -173,25 +173,31 @@ pub fn watched_file(probe: &Probe) -> Option<&str> {
 }
 
 /// What a failing probe reports, as `prober.go` puts it in the `Unhealthy` event
-/// (`<Kind> probe failed: <output>`).
+/// (`<Kind> probe failed: <output>`); `http_status` is what an HTTP handler answered.
 pub fn failure_message(
     kind: ProbeKind,
     probe: &Probe,
     container: &Container,
     pod_ip: Option<&str>,
+    http_status: u16,
 ) -> String {
     format!(
         "{} probe failed: {}",
         kind.title(),
-        failure_output(probe, container, pod_ip)
+        failure_output(probe, container, pod_ip, http_status)
     )
 }
 
-fn failure_output(probe: &Probe, container: &Container, pod_ip: Option<&str>) -> String {
+fn failure_output(
+    probe: &Probe,
+    container: &Container,
+    pod_ip: Option<&str>,
+    http_status: u16,
+) -> String {
     let ip = pod_ip.unwrap_or_default();
     if probe.http_get.is_some() {
         // pkg/probe/http: a response outside 200–399.
-        return "HTTP probe failed with statuscode: 503".into();
+        return format!("HTTP probe failed with statuscode: {http_status}");
     }
     if let Some(tcp) = &probe.tcp_socket {
         // pkg/probe/tcp: net.DialTimeout's error.
@@ -292,7 +298,13 @@ mod tests {
             ..Probe::default()
         };
         assert_eq!(
-            failure_message(ProbeKind::Readiness, &http, &container, Some("10.244.0.5")),
+            failure_message(
+                ProbeKind::Readiness,
+                &http,
+                &container,
+                Some("10.244.0.5"),
+                503
+            ),
             "Readiness probe failed: HTTP probe failed with statuscode: 503"
         );
         let tcp = Probe {
@@ -303,7 +315,13 @@ mod tests {
             ..Probe::default()
         };
         assert_eq!(
-            failure_message(ProbeKind::Liveness, &tcp, &container, Some("10.244.1.5")),
+            failure_message(
+                ProbeKind::Liveness,
+                &tcp,
+                &container,
+                Some("10.244.1.5"),
+                503
+            ),
             "Liveness probe failed: dial tcp 10.244.1.5:8080: connect: connection refused"
         );
         let exec = Probe {
@@ -314,7 +332,7 @@ mod tests {
         };
         assert_eq!(watched_file(&exec), Some("/tmp/healthy"));
         assert_eq!(
-            failure_message(ProbeKind::Liveness, &exec, &container, None),
+            failure_message(ProbeKind::Liveness, &exec, &container, None, 503),
             "Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n"
         );
     }
