@@ -2,7 +2,8 @@
 //! (with a per-node cache), start containers, run their scripts in virtual time, probe
 //! them, restart them with back-off, and terminate pods gracefully — writing pod status and
 //! the Events real kubelets emit. One file per job: `pulls` (images), `restarts` (container
-//! start, exit, kill and crash back-off), `prober` (probe ticks), `status` (pod status).
+//! start, exit, kill and crash back-off), `prober` (probe ticks and the playground's probe
+//! knob), `status` (pod status), `termination` (graceful pod termination).
 
 mod backoff;
 pub mod exec;
@@ -13,6 +14,7 @@ mod pulls;
 mod restarts;
 pub mod script;
 mod status;
+mod termination;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,6 +27,7 @@ use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::Millis;
 use backoff::CrashBackOff;
 use images::DefaultBehaviour;
+pub use prober::ProbeOverrideError;
 pub use probes::ProbeKind;
 use script::Program;
 
@@ -127,31 +130,6 @@ pub struct Kubelets {
     /// Images present on each node (kind nodes come with the control-plane images).
     images: HashMap<String, BTreeSet<String>>,
     next_ip: HashMap<String, u32>,
-}
-
-/// Why the playground cannot make a probe fail or pass.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ProbeOverrideError {
-    /// No kubelet runs the pod yet (it is not scheduled, or already gone).
-    NotRunning,
-    NoSuchContainer(String),
-    /// The container defines no probe of that kind.
-    NoSuchProbe {
-        container: String,
-        kind: ProbeKind,
-    },
-}
-
-impl std::fmt::Display for ProbeOverrideError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProbeOverrideError::NotRunning => write!(f, "the pod is not running on a node yet"),
-            ProbeOverrideError::NoSuchContainer(name) => write!(f, "no container {name:?}"),
-            ProbeOverrideError::NoSuchProbe { container, kind } => {
-                write!(f, "container {container:?} has no {} probe", kind.name())
-            }
-        }
-    }
 }
 
 fn waiting(reason: &str, message: Option<String>) -> ContainerState {
@@ -388,58 +366,6 @@ impl Kubelets {
         });
     }
 
-    fn begin_termination(
-        &mut self,
-        uid: &str,
-        pod: &Pod,
-        api: &mut ApiServer,
-        timers: &mut Vec<(Millis, KubeletTimer)>,
-    ) {
-        let Some(runtime) = self.pods.get_mut(uid) else {
-            return;
-        };
-        if runtime.terminating {
-            return;
-        }
-        runtime.terminating = true;
-        runtime.epoch += 1;
-        let grace =
-            u64::try_from(pod.metadata.deletion_grace_period_seconds.unwrap_or(30)).unwrap_or(30);
-        let running: Vec<(usize, String, u64)> = runtime
-            .containers
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.state.running.is_some())
-            .map(|(i, c)| (i, c.container.name.clone(), c.stop_seconds))
-            .collect();
-        let epoch = runtime.epoch;
-        for (index, name, _) in &running {
-            self.event(
-                uid,
-                Some(*index),
-                EventType::Normal,
-                "Killing",
-                format!("Stopping container {name}"),
-                api,
-            );
-        }
-        let stop_seconds = running
-            .iter()
-            .map(|(_, _, s)| *s)
-            .max()
-            .unwrap_or(0)
-            .min(grace);
-        let delay = stop_seconds * 1000 + api.rng.between(300, 900);
-        timers.push((
-            delay,
-            KubeletTimer {
-                pod_uid: uid.to_string(),
-                epoch,
-                step: KubeletStep::Stopped,
-            },
-        ));
-    }
-
     fn allocate_ip(&mut self, uid: &str, api: &ApiServer) -> Option<String> {
         let runtime = self.pods.get(uid)?;
         let pod = api.store.get(&runtime.key)?;
@@ -530,69 +456,6 @@ impl Kubelets {
                 .filter_map(|e| e.value.clone().map(|v| (e.name.clone(), v)))
                 .collect(),
         )
-    }
-
-    /// The playground's knob: makes a container's probe fail (`failing`) or pass again.
-    /// `container` defaults to the pod's first. A failing probe keeps failing across
-    /// restarts until it is made to pass; the timers returned run its next tick.
-    pub fn set_probe_override(
-        &mut self,
-        pod_uid: &str,
-        container: Option<&str>,
-        kind: ProbeKind,
-        failing: bool,
-        api: &ApiServer,
-    ) -> Result<Vec<(Millis, KubeletTimer)>, ProbeOverrideError> {
-        let runtime = self
-            .pods
-            .get_mut(pod_uid)
-            .ok_or(ProbeOverrideError::NotRunning)?;
-        let epoch = runtime.epoch;
-        let index = match container {
-            Some(name) => runtime
-                .containers
-                .iter()
-                .position(|c| c.container.name == name)
-                .ok_or_else(|| ProbeOverrideError::NoSuchContainer(name.to_string()))?,
-            None => 0,
-        };
-        let c = runtime
-            .containers
-            .get_mut(index)
-            .ok_or(ProbeOverrideError::NotRunning)?;
-        if kind.of(&c.container).is_none() {
-            return Err(ProbeOverrideError::NoSuchProbe {
-                container: c.container.name.clone(),
-                kind,
-            });
-        }
-        if failing {
-            c.failing.insert(kind);
-        } else {
-            c.failing.remove(&kind);
-        }
-        let now = api.clock.now_ms();
-        let mut timers = Vec::new();
-        let gated = (kind == ProbeKind::Startup) == c.started;
-        let instance = c.instance;
-        let probing = failing && !gated && !c.killing && c.state.running.is_some();
-        let resting = c.workers.iter_mut().find(|w| w.kind == kind && !w.ticking);
-        if let Some(worker) = resting.filter(|_| probing) {
-            worker.ticking = true;
-            timers.push((
-                worker.next_tick(now + 1) - now,
-                KubeletTimer {
-                    pod_uid: pod_uid.to_string(),
-                    epoch,
-                    step: KubeletStep::Probe {
-                        container: index,
-                        instance,
-                        kind,
-                    },
-                },
-            ));
-        }
-        Ok(timers)
     }
 }
 

@@ -7,11 +7,99 @@
 
 use super::images;
 use super::probes::{self, ProbeKind};
-use super::{ContainerRuntime, KubeletStep, Kubelets};
+use super::{ContainerRuntime, KubeletStep, KubeletTimer, Kubelets};
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
 
+/// Why the playground cannot make a probe fail or pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProbeOverrideError {
+    /// No kubelet runs the pod yet (it is not scheduled, or already gone).
+    NotRunning,
+    NoSuchContainer(String),
+    /// The container defines no probe of that kind.
+    NoSuchProbe {
+        container: String,
+        kind: ProbeKind,
+    },
+}
+
+impl std::fmt::Display for ProbeOverrideError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProbeOverrideError::NotRunning => write!(f, "the pod is not running on a node yet"),
+            ProbeOverrideError::NoSuchContainer(name) => write!(f, "no container {name:?}"),
+            ProbeOverrideError::NoSuchProbe { container, kind } => {
+                write!(f, "container {container:?} has no {} probe", kind.name())
+            }
+        }
+    }
+}
+
 impl Kubelets {
+    /// The playground's knob: makes a container's probe fail (`failing`) or pass again.
+    /// `container` defaults to the pod's first. A failing probe keeps failing across
+    /// restarts until it is made to pass; the timers returned run its next tick.
+    pub fn set_probe_override(
+        &mut self,
+        pod_uid: &str,
+        container: Option<&str>,
+        kind: ProbeKind,
+        failing: bool,
+        api: &ApiServer,
+    ) -> Result<Vec<(Millis, KubeletTimer)>, ProbeOverrideError> {
+        let runtime = self
+            .pods
+            .get_mut(pod_uid)
+            .ok_or(ProbeOverrideError::NotRunning)?;
+        let epoch = runtime.epoch;
+        let index = match container {
+            Some(name) => runtime
+                .containers
+                .iter()
+                .position(|c| c.container.name == name)
+                .ok_or_else(|| ProbeOverrideError::NoSuchContainer(name.to_string()))?,
+            None => 0,
+        };
+        let c = runtime
+            .containers
+            .get_mut(index)
+            .ok_or(ProbeOverrideError::NotRunning)?;
+        if kind.of(&c.container).is_none() {
+            return Err(ProbeOverrideError::NoSuchProbe {
+                container: c.container.name.clone(),
+                kind,
+            });
+        }
+        if failing {
+            c.failing.insert(kind);
+        } else {
+            c.failing.remove(&kind);
+        }
+        let now = api.clock.now_ms();
+        let mut timers = Vec::new();
+        let gated = (kind == ProbeKind::Startup) == c.started;
+        let instance = c.instance;
+        let probing = failing && !gated && !c.killing && c.state.running.is_some();
+        let resting = c.workers.iter_mut().find(|w| w.kind == kind && !w.ticking);
+        if let Some(worker) = resting.filter(|_| probing) {
+            worker.ticking = true;
+            timers.push((
+                worker.next_tick(now + 1) - now,
+                KubeletTimer {
+                    pod_uid: pod_uid.to_string(),
+                    epoch,
+                    step: KubeletStep::Probe {
+                        container: index,
+                        instance,
+                        kind,
+                    },
+                },
+            ));
+        }
+        Ok(timers)
+    }
+
     /// Schedules the first tick of every worker the container's state lets probe.
     pub(super) fn schedule_probes(
         &mut self,
