@@ -92,4 +92,17 @@ impl Terminal {
         self.cluster.settle();
         output
     }
+
+    /// Runs `kubeplay ARGS…` directly (the playground reads `kubeplay fit` this way).
+    pub fn kubeplay(&mut self, args: &[&str]) -> ProgramOutput {
+        let argv: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        let mut session = Session {
+            cluster: &mut self.cluster,
+            fs: self.shell.fs_mut(),
+            fallback: self.fallback.as_ref(),
+        };
+        let output = crate::kubeplay::run(&argv, &mut session).into_program_output();
+        self.cluster.settle();
+        output
+    }
 }

@@ -133,6 +133,12 @@ pub enum ApiError {
         name: String,
         detail: String,
     },
+    /// 429: e.g. an eviction a PodDisruptionBudget does not allow yet.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// 500: a state the server cannot handle.
+    #[error("{0}")]
+    InternalError(String),
 }
 
 impl ApiError {
@@ -145,6 +151,8 @@ impl ApiError {
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Conflict { .. } => "Conflict",
             ApiError::Forbidden { .. } => "Forbidden",
+            ApiError::TooManyRequests(_) => "TooManyRequests",
+            ApiError::InternalError(_) => "InternalError",
         }
     }
 

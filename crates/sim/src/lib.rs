@@ -8,7 +8,9 @@ pub mod bootstrap;
 pub mod clock;
 pub mod cluster;
 pub mod controllers;
+pub mod eviction;
 pub mod kubelet;
+pub mod nodes;
 pub mod rng;
 pub mod store;
 

@@ -1,22 +1,24 @@
-//! The `kubeplay` program of the terminal: what a learner can do to the simulated cluster
-//! that kubectl cannot (break a pod's probes, a node, …). One file per subcommand; this one
-//! only dispatches.
+//! `kubeplay …`: the playground's own commands, for what kubectl cannot do — break and heal
+//! the simulated machines and containers. One file per subcommand; this one only dispatches.
 
+pub mod fit;
+pub mod node;
 mod pod;
 
 use crate::output::Output;
 use crate::session::Session;
 
-const USAGE: &str = "kubeplay changes what happens inside the simulated cluster.
+const USAGE: &str = "kubeplay simulates what happens to the cluster's machines and containers.
 
 Available Commands:
-  node        Break and repair nodes
+  node        Add, stop, start or remove a node's machine
   pod         Make a pod's probes fail or pass again
+  fit         Show, node by node, whether a pod fits and why not
 
 Usage:
-  kubeplay pod fail-probe POD [-c CONTAINER] [--probe readiness|liveness|startup] [-n NAMESPACE]
-  kubeplay pod fix-probe POD [-c CONTAINER] [--probe readiness|liveness|startup] [-n NAMESPACE]
-  kubeplay COMMAND --help
+  kubeplay <command> [arguments]
+
+Use \"kubeplay <command> --help\" for more information about a command.
 ";
 
 /// Runs `kubeplay ARGS…` (argv without the program name).
@@ -24,9 +26,11 @@ pub fn run(argv: &[String], session: &mut Session) -> Output {
     let mut out = Output::default();
     match argv.first().map(String::as_str) {
         None | Some("help" | "--help" | "-h") => out.out(USAGE),
-        Some("pod") => pod::run(&argv[1..], session, &mut out),
-        Some(unknown) => out.error(format!(
-            "error: unknown command {unknown:?} for \"kubeplay\"\nRun 'kubeplay --help' for usage."
+        Some("node" | "nodes") => node::run(&argv[1..], session, &mut out),
+        Some("pod" | "pods") => pod::run(&argv[1..], session, &mut out),
+        Some("fit") => fit::run(&argv[1..], session, &mut out),
+        Some(other) => out.error(format!(
+            "error: unknown command {other:?} for \"kubeplay\"\nRun 'kubeplay --help' for usage."
         )),
     }
     session.cluster.settle();

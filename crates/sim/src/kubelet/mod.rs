@@ -196,6 +196,11 @@ impl Kubelets {
         self.pods.remove(uid);
     }
 
+    /// Re-posts a pod's status from what the kubelet knows (its node is back).
+    pub fn resync_status(&self, uid: &str, api: &mut ApiServer) {
+        self.write_status(uid, api);
+    }
+
     fn new_runtime(&self, pod: &Pod, node: &str) -> PodRuntime {
         let spec = pod.spec.clone().unwrap_or_default();
         let containers = spec
