@@ -1,5 +1,6 @@
 //! The terminal a learner types into: the shell over the simulated cluster. `kubectl` runs
-//! the command tree, `sleep` advances virtual time, everything else is the shell's.
+//! the command tree, `kubeplay` the playground's own commands, `sleep` advances virtual
+//! time, everything else is the shell's.
 
 use kubeplay_shell::{Execution, Host, ProgramOutput, Shell, VirtualFs};
 use kubeplay_sim::Cluster;

@@ -1,8 +1,9 @@
 //! `kubeplay …`: the playground's own commands, for what kubectl cannot do — break and heal
-//! the simulated machines and containers.
+//! the simulated machines and containers. One file per subcommand; this one only dispatches.
 
 pub mod fit;
 pub mod node;
+mod pod;
 
 use crate::output::Output;
 use crate::session::Session;
@@ -11,6 +12,7 @@ const USAGE: &str = "kubeplay simulates what happens to the cluster's machines a
 
 Available Commands:
   node        Add, stop, start or remove a node's machine
+  pod         Make a pod's probes fail or pass again
   fit         Show, node by node, whether a pod fits and why not
 
 Usage:
@@ -25,6 +27,7 @@ pub fn run(argv: &[String], session: &mut Session) -> Output {
     match argv.first().map(String::as_str) {
         None | Some("help" | "--help" | "-h") => out.out(USAGE),
         Some("node" | "nodes") => node::run(&argv[1..], session, &mut out),
+        Some("pod" | "pods") => pod::run(&argv[1..], session, &mut out),
         Some("fit") => fit::run(&argv[1..], session, &mut out),
         Some(other) => out.error(format!(
             "error: unknown command {other:?} for \"kubeplay\"\nRun 'kubeplay --help' for usage."

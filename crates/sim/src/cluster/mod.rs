@@ -535,6 +535,23 @@ impl Cluster {
         Ok(())
     }
 
+    /// The playground's probe knob (see `Kubelets::set_probe_override`).
+    pub fn set_probe_override(
+        &mut self,
+        pod_uid: &str,
+        container: Option<&str>,
+        kind: crate::kubelet::ProbeKind,
+        failing: bool,
+    ) -> Result<(), crate::kubelet::ProbeOverrideError> {
+        let timers = self
+            .kubelets
+            .set_probe_override(pod_uid, container, kind, failing, &self.api)?;
+        for (delay, timer) in timers {
+            self.schedule(delay, TimerKind::Kubelet(timer));
+        }
+        Ok(())
+    }
+
     /// Why the pod `key` does or does not fit each node, as the scheduler judges it now.
     pub fn explain_fit(&self, key: &ObjectKey) -> Option<Vec<controllers::fit::NodeFit>> {
         let pod = self.api.store.get(key).and_then(Pod::from_object)?;
