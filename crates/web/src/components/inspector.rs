@@ -76,13 +76,39 @@ fn actions(selection: &Selection, handle: &Handle) -> Vec<(&'static str, String)
             actions.push(("Remove", format!("kubeplay node remove {name}")));
             actions
         }
-        Kind::Pod => vec![(
-            "Delete",
-            format!(
-                "kubectl delete pod {name} -n {} --wait=false",
-                selection.namespace
-            ),
-        )],
+        Kind::Pod => {
+            let namespace = &selection.namespace;
+            let mut actions = vec![(
+                "Delete",
+                format!("kubectl delete pod {name} -n {namespace} --wait=false"),
+            )];
+            let playground = handle.playground.borrow();
+            let probed = playground
+                .terminal
+                .cluster
+                .api
+                .store
+                .get_typed::<k8s_openapi::api::core::v1::Pod>(namespace, name)
+                .and_then(|pod| pod.spec.as_ref())
+                .is_some_and(|spec| {
+                    spec.containers.iter().any(|c| {
+                        c.readiness_probe.is_some()
+                            || c.liveness_probe.is_some()
+                            || c.startup_probe.is_some()
+                    })
+                });
+            if probed {
+                actions.push((
+                    "Fail probe",
+                    format!("kubeplay pod fail-probe {name} -n {namespace}"),
+                ));
+                actions.push((
+                    "Fix probe",
+                    format!("kubeplay pod fix-probe {name} -n {namespace}"),
+                ));
+            }
+            actions
+        }
         _ => Vec::new(),
     }
 }
