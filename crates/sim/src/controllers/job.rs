@@ -601,7 +601,7 @@ impl Replacements<'_> {
 }
 
 /// A pod of an Indexed Job: `<job>-<index>-xxxxx`, the index as annotation, label, hostname
-/// and `JOB_COMPLETION_INDEX`; with backoffLimitPerIndex, the index's failure counts so far.
+/// `<job>-<index>` and `JOB_COMPLETION_INDEX`; with backoffLimitPerIndex, the index's failure counts so far.
 fn indexed_pod(
     template: &PodTemplateSpec,
     job: &Object,
@@ -626,9 +626,7 @@ fn indexed_pod(
         .get_or_insert_with(Default::default)
         .insert(COMPLETION_INDEX.into(), index.to_string());
     if let Some(spec) = pod.spec.as_mut() {
-        if spec.subdomain.is_some() {
-            spec.hostname = Some(format!("{}-{index}", job.name()));
-        }
+        spec.hostname = Some(format!("{}-{index}", job.name()));
         for container in spec
             .containers
             .iter_mut()
@@ -643,7 +641,8 @@ fn indexed_pod(
                     value_from: Some(k8s_openapi::api::core::v1::EnvVarSource {
                         field_ref: Some(k8s_openapi::api::core::v1::ObjectFieldSelector {
                             api_version: Some("v1".into()),
-                            field_path: format!("metadata.annotations['{COMPLETION_INDEX}']"),
+                            // PodIndexLabel (GA in 1.32) reads the index from the label.
+                            field_path: format!("metadata.labels['{COMPLETION_INDEX}']"),
                         }),
                         ..Default::default()
                     }),
