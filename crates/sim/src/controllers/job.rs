@@ -205,7 +205,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut status = job.status.clone().unwrap_or_default();
     let finished = has_condition(&status, "Complete") || has_condition(&status, "Failed");
     if finished {
-        schedule_ttl(&job, &status, ctx, &mut result);
+        schedule_ttl(job, &status, ctx, &mut result);
         return result;
     }
     if job.metadata.is_deleting() {
@@ -242,10 +242,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         failed_indexes
     });
 
+    // Pods deleted by this sync leave `active` and join `terminating` in the status it writes.
+    let mut deleted: Vec<&Pod> = Vec::new();
     if suspended {
-        for pod in active {
-            result.actions.push(delete_pod(key, pod));
-        }
+        deleted.extend(active.iter().copied());
+        delete_pods(key, active, &mut result);
         if !has_condition(&status, "Suspended") {
             set_condition(
                 &mut status,
@@ -299,9 +300,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 .counted_failures(&pods)
                 .saturating_add(count(active.len() + census.terminating.len())),
         );
-        for pod in active {
-            result.actions.push(delete_pod(key, pod));
-        }
+        deleted.extend(active.iter().copied());
+        delete_pods(key, active, &mut result);
         if !has_condition(&status, "FailureTarget") {
             set_condition(
                 &mut status,
@@ -362,9 +362,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         };
         let wanted = usize::try_from(parallelism.min(remaining)).unwrap_or(0);
         if active.len() > wanted {
-            for pod in active.iter().skip(wanted) {
-                result.actions.push(delete_pod(key, pod));
-            }
+            deleted.extend(active.iter().skip(wanted).copied());
+            delete_pods(key, &active[wanted..], &mut result);
         } else {
             let waiting = if only_replaces_failed_pods(&spec) {
                 census.terminating.len()
@@ -386,18 +385,23 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 plan.create(missing, &pods, &mut result);
             }
         }
-        if let Some(deadline) = spec.active_deadline_seconds {
-            if let Some(start) = &status.start_time {
-                let left = start.0.as_second() + deadline - ctx.now.as_second();
-                result.requeue_within(u64::try_from(left.max(1)).unwrap_or(1) * 1000);
-            }
+        if let Some(deadline) = spec.active_deadline_seconds
+            && let Some(start) = &status.start_time
+        {
+            let left = start.0.as_second() + deadline - ctx.now.as_second();
+            result.requeue_within(u64::try_from(left.max(1)).unwrap_or(1) * 1000);
         }
     }
-    status.active = Some(count(active.len())).filter(|a| *a > 0);
-    status.ready = Some(count(active.iter().filter(|pod| is_ready(pod)).count()));
+    let remaining: Vec<&Pod> = active
+        .iter()
+        .copied()
+        .filter(|pod| !deleted.iter().any(|d| d.metadata.uid == pod.metadata.uid))
+        .collect();
+    status.active = Some(count(remaining.len())).filter(|a| *a > 0);
+    status.ready = Some(count(remaining.iter().filter(|pod| is_ready(pod)).count()));
     status.succeeded = Some(succeeded).filter(|s| *s > 0);
     status.failed = Some(failed).filter(|f| *f > 0);
-    status.terminating = Some(count(census.terminating.len()));
+    status.terminating = Some(count(census.terminating.len() + deleted.len()));
     status.uncounted_terminated_pods = Some(UncountedTerminatedPods::default());
     if census.indexed {
         status.completed_indexes =
@@ -485,15 +489,9 @@ struct Replacements<'a> {
 
 impl Replacements<'_> {
     fn create(&self, missing: usize, pods: &[&Pod], result: &mut Reconciliation) {
-        let template = &self.spec.template;
-        let pods_to_create: Vec<Pod> = if self.census.indexed {
-            match self.indexed_pods(missing, result) {
-                Some(pods) => pods,
-                None => return,
-            }
-        } else {
-            // After failures, replacements wait out the back-off since the last failure; ignored
-            // failures lengthen it too.
+        // After failures, replacements wait out the back-off since the last failure (ignored
+        // failures lengthen it too); with backoffLimitPerIndex each index waits on its own.
+        if self.spec.backoff_limit_per_index.is_none() {
             let failures = count(self.census.failed.len())
                 .saturating_add(pods.iter().map(|pod| restarts(pod)).sum::<i32>());
             let wait = self.global_backoff(failures);
@@ -501,8 +499,15 @@ impl Replacements<'_> {
                 result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
                 return;
             }
+        }
+        let pods_to_create: Vec<Pod> = if self.census.indexed {
+            match self.indexed_pods(missing, result) {
+                Some(pods) => pods,
+                None => return,
+            }
+        } else {
             (0..missing)
-                .map(|_| pod_from_template(template, self.job))
+                .map(|_| pod_from_template(&self.spec.template, self.job))
                 .collect()
         };
         let creates = pods_to_create
@@ -657,6 +662,12 @@ fn set_condition(status: &mut JobStatus, condition: JobCondition) {
     match conditions.iter_mut().find(|c| c.type_ == condition.type_) {
         Some(existing) => *existing = condition,
         None => conditions.push(condition),
+    }
+}
+
+fn delete_pods(job: &ObjectKey, pods: &[&Pod], result: &mut Reconciliation) {
+    for pod in pods {
+        result.actions.push(delete_pod(job, pod));
     }
 }
 
