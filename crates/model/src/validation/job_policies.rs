@@ -16,6 +16,11 @@ const COMPLETIONS_SOFT_LIMIT: i32 = 100_000;
 const PARALLELISM_LIMIT_FOR_HIGH_COMPLETIONS: i32 = 10_000;
 const MAX_FAILED_INDEXES_FOR_HIGH_COMPLETIONS: i32 = 10_000;
 
+/// List lengths the API allows (`maxPodFailurePolicyRules` and friends).
+const MAX_RULES: usize = 20;
+const MAX_EXIT_CODES: usize = 255;
+const MAX_CONDITION_PATTERNS: usize = 20;
+
 const ACTIONS: [&str; 4] = ["Count", "FailIndex", "FailJob", "Ignore"];
 const OPERATORS: [&str; 2] = ["In", "NotIn"];
 const CONDITION_STATUSES: [&str; 3] = ["False", "True", "Unknown"];
@@ -175,6 +180,13 @@ fn validate_pod_failure_policy(
         })
         .map(|c| c.name.as_str())
         .collect();
+    if policy.rules.len() > MAX_RULES {
+        errors.push(FieldError::too_many(
+            "spec.podFailurePolicy.rules",
+            policy.rules.len(),
+            MAX_RULES,
+        ));
+    }
     for (index, rule) in policy.rules.iter().enumerate() {
         let path = format!("spec.podFailurePolicy.rules[{index}]");
         validate_rule(spec, rule, &path, &containers, errors);
@@ -275,6 +287,12 @@ fn validate_on_exit_codes(
             go_int32s(values),
             "at least one value is required",
         ));
+    } else if values.len() > MAX_EXIT_CODES {
+        errors.push(FieldError::too_many(
+            &values_path,
+            values.len(),
+            MAX_EXIT_CODES,
+        ));
     }
     let mut seen = std::collections::BTreeSet::new();
     for (index, value) in values.iter().enumerate() {
@@ -307,6 +325,13 @@ fn validate_on_pod_conditions(
     path: &str,
     errors: &mut Vec<FieldError>,
 ) {
+    if patterns.len() > MAX_CONDITION_PATTERNS {
+        errors.push(FieldError::too_many(
+            path,
+            patterns.len(),
+            MAX_CONDITION_PATTERNS,
+        ));
+    }
     for (index, pattern) in patterns.iter().enumerate() {
         let pattern_path = format!("{path}[{index}]");
         for problem in qualified_name_errors(&pattern.type_) {
@@ -393,6 +418,16 @@ mod tests {
         assert_eq!(
             create(&format!("{policy}{TEMPLATE}")),
             "Job.batch \"job\" is invalid: [spec.podFailurePolicy.rules[0].action: Invalid value: \"FailIndex\": requires the backoffLimitPerIndex to be set, spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: \"sidecar\": must be one of the container or initContainer names in the pod template, spec.podFailurePolicy.rules[0].onExitCodes.values[0]: Invalid value: 0: must not be 0 for the In operator, spec.podFailurePolicy.rules[0].onExitCodes.values[2]: Duplicate value: 3, spec.podFailurePolicy.rules[0].onExitCodes.values: Invalid value: []int32{0, 3, 3, 1}: must be ordered, spec.podFailurePolicy.rules[1].action: Unsupported value: \"Retry\": supported values: \"Count\", \"FailIndex\", \"FailJob\", \"Ignore\", spec.podFailurePolicy.rules[1]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required]"
+        );
+    }
+
+    #[test]
+    fn long_lists_are_too_many() {
+        let rule = "    - action: Count\n      onExitCodes:\n        operator: NotIn\n        values: [1]\n";
+        let policy = format!("  podFailurePolicy:\n    rules:\n{}", rule.repeat(21));
+        assert_eq!(
+            create(&format!("{policy}{TEMPLATE}")),
+            "Job.batch \"job\" is invalid: spec.podFailurePolicy.rules: Too many: 21: must have at most 20 items"
         );
     }
 
