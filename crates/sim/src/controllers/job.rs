@@ -57,12 +57,16 @@ fn condition(condition_type: &str, reason: &str, message: &str, now: &Time) -> J
     }
 }
 
-/// Restarts of OnFailure pods count as failures toward the backoff limit.
+/// Container restarts (init and regular) of a pod.
 fn restarts(pod: &Pod) -> i32 {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .map_or(0, |statuses| statuses.iter().map(|c| c.restart_count).sum())
+    pod.status.as_ref().map_or(0, |s| {
+        s.container_statuses
+            .iter()
+            .flatten()
+            .chain(s.init_container_statuses.iter().flatten())
+            .map(|c| c.restart_count)
+            .sum()
+    })
 }
 
 fn count(n: usize) -> i32 {
@@ -128,8 +132,11 @@ struct Census<'a> {
     terminating: Vec<&'a Pod>,
     /// Failed pods (of a valid index, for Indexed Jobs) with what the pod failure policy says.
     failed: Vec<(&'a Pod, PolicyMatch)>,
+    succeeded_pods: Vec<&'a Pod>,
     succeeded: i32,
     succeeded_indexes: BTreeSet<i32>,
+    /// Restarts in pods still Pending or Running, which OnFailure Jobs count against backoffLimit.
+    live_restarts: i32,
 }
 
 impl<'a> Census<'a> {
@@ -167,15 +174,35 @@ impl<'a> Census<'a> {
                 .filter(|pod| phase(pod) == "Failed" && in_range(pod))
                 .map(|pod| (pod, match_pod(spec.pod_failure_policy.as_ref(), pod)))
                 .collect(),
+            succeeded_pods,
             succeeded,
             succeeded_indexes,
+            live_restarts: pods
+                .iter()
+                .filter(|pod| matches!(phase(pod), "Pending" | "Running"))
+                .map(|pod| restarts(pod))
+                .sum(),
         }
     }
 
-    /// Failures that count toward backoffLimit: all but those a policy ignores, plus restarts.
-    fn counted_failures(&self, pods: &[&Pod]) -> i32 {
+    /// Failed pods that count toward backoffLimit: all but those a policy ignores.
+    fn counted_failures(&self) -> i32 {
         count(self.failed.iter().filter(|(_, m)| m.counts()).count())
-            .saturating_add(pods.iter().map(|pod| restarts(pod)).sum::<i32>())
+    }
+
+    /// `pastBackoffLimitOnFailure`: with restartPolicy OnFailure the kubelet restarts failed
+    /// containers in place, and their restarts use up the backoff limit.
+    fn past_backoff_limit_on_failure(&self, spec: &JobSpec) -> bool {
+        let on_failure = spec
+            .template
+            .spec
+            .as_ref()
+            .is_some_and(|s| s.restart_policy.as_deref() == Some("OnFailure"));
+        match spec.backoff_limit.unwrap_or(6) {
+            _ if !on_failure => false,
+            0 => self.live_restarts > 0,
+            limit => self.live_restarts >= limit,
+        }
     }
 
     /// The first FailJob message a failed pod matched (`getFailJobMessage`).
@@ -221,7 +248,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let active = &census.active;
     let succeeded = census.succeeded;
     let previously_failed = status.failed.unwrap_or(0);
-    let mut failed = census.counted_failures(&pods).max(previously_failed);
+    let mut failed = census.counted_failures().max(previously_failed);
     let suspended = spec.suspend.unwrap_or(false);
     let completions = spec.completions;
     let parallelism = spec.parallelism.unwrap_or(1).max(0);
@@ -297,7 +324,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         // Every pod not yet finished counts as failed once the Job is failing.
         failed = failed.max(
             census
-                .counted_failures(&pods)
+                .counted_failures()
                 .saturating_add(count(active.len() + census.terminating.len())),
         );
         deleted.extend(active.iter().copied());
@@ -382,7 +409,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                     key,
                     ctx,
                 };
-                plan.create(missing, &pods, &mut result);
+                plan.create(missing, &mut result);
             }
         }
         if let Some(deadline) = spec.active_deadline_seconds
@@ -439,7 +466,7 @@ fn failure(
     if let Some(message) = census.fail_job_message() {
         return Some(Failure::new(FailureReason::PodFailurePolicy, message));
     }
-    if failed > spec.backoff_limit.unwrap_or(6) {
+    if failed > spec.backoff_limit.unwrap_or(6) || census.past_backoff_limit_on_failure(spec) {
         return Some(Failure::new(
             FailureReason::BackoffLimitExceeded,
             "Job has reached the specified backoff limit",
@@ -488,13 +515,11 @@ struct Replacements<'a> {
 }
 
 impl Replacements<'_> {
-    fn create(&self, missing: usize, pods: &[&Pod], result: &mut Reconciliation) {
+    fn create(&self, missing: usize, result: &mut Reconciliation) {
         // After failures, replacements wait out the back-off since the last failure (ignored
         // failures lengthen it too); with backoffLimitPerIndex each index waits on its own.
         if self.spec.backoff_limit_per_index.is_none() {
-            let failures = count(self.census.failed.len())
-                .saturating_add(pods.iter().map(|pod| restarts(pod)).sum::<i32>());
-            let wait = self.global_backoff(failures);
+            let wait = self.global_backoff();
             if wait > 0 {
                 result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
                 return;
@@ -529,16 +554,24 @@ impl Replacements<'_> {
         });
     }
 
-    /// Seconds until replacements may start after `failures` failures, from the newest one.
-    fn global_backoff(&self, failures: i32) -> i64 {
-        let last_failure = self
+    /// Seconds until replacements may start: the back-off grows with the failures since the
+    /// last success (`failuresAfterLastSuccess`) and counts from the newest of them.
+    fn global_backoff(&self) -> i64 {
+        let last_success = self
+            .census
+            .succeeded_pods
+            .iter()
+            .filter_map(|pod| backoff::finished_at(pod))
+            .max();
+        let failures: Vec<jiff::Timestamp> = self
             .census
             .failed
             .iter()
             .filter_map(|(pod, _)| backoff::finished_at(pod))
-            .max();
-        last_failure.map_or(0, |last| {
-            backoff::remaining_seconds(failures, last, self.ctx.now)
+            .filter(|finished| last_success.is_none_or(|success| *finished > success))
+            .collect();
+        failures.iter().max().map_or(0, |last| {
+            backoff::remaining_seconds(count(failures.len()), *last, self.ctx.now)
         })
     }
 
