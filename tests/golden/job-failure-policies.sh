@@ -104,6 +104,36 @@ kubectl get jobs
 kubectl get pods
 kubectl get job job-backoff-limit-per-index-example -o jsonpath='{.status.failedIndexes}{"\n"}'
 kubectl describe job job-backoff-limit-per-index-example
+# FailIndex: exit code 42 fails the pod's index at once, without using its retries; once every
+# index has succeeded or failed, the Job fails with FailedIndexes.
+cat <<'EOF' | kubectl apply -f -
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: fail-index
+spec:
+  completions: 3
+  parallelism: 3
+  completionMode: Indexed
+  backoffLimitPerIndex: 2
+  podFailurePolicy:
+    rules:
+    - action: FailIndex
+      onExitCodes:
+        operator: In
+        values: [42]
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox:1.36
+        command: ["sh", "-c", "sleep 1; exit 42"]
+EOF
+sleep 10
+kubectl get jobs fail-index
+kubectl get pods -l job-name=fail-index
+kubectl get job fail-index -o jsonpath='{.status.failedIndexes} {.status.conditions[1].reason}: {.status.conditions[1].message}{"\n"}'
 # What the API server rejects.
 cat <<'EOF' | kubectl apply -f -
 apiVersion: batch/v1
