@@ -263,7 +263,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             census
                 .failed
                 .iter()
-                .filter(|(pod, _)| indexes::fails_its_index(&spec, pod))
+                .filter(|(pod, matched)| indexes::fails_its_index(&spec, pod, matched))
                 .filter_map(|(pod, _)| completion_index(pod)),
         );
         failed_indexes

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
 
 use super::backoff::{finished_at, remaining_seconds};
-use super::failure_policy::{PolicyAction, match_pod};
+use super::failure_policy::{PolicyAction, PolicyMatch, match_pod};
 
 pub const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
 pub const FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-failure-count";
@@ -78,12 +78,12 @@ fn absolute_failure_count(pod: &Pod) -> i32 {
         .saturating_add(annotation_count(pod, IGNORED_FAILURE_COUNT))
 }
 
-/// `isIndexFailed`: this failed pod used up its index's retries, or matched a FailIndex rule.
-pub fn fails_its_index(spec: &JobSpec, pod: &Pod) -> bool {
+/// `isIndexFailed`: this failed pod, which the pod failure policy judged `matched`, used up
+/// its index's retries or matched a FailIndex rule.
+pub fn fails_its_index(spec: &JobSpec, pod: &Pod, matched: &PolicyMatch) -> bool {
     let Some(limit) = spec.backoff_limit_per_index else {
         return false;
     };
-    let matched = match_pod(spec.pod_failure_policy.as_ref(), pod);
     matched.action == Some(PolicyAction::FailIndex)
         || (matched.counts() && annotation_count(pod, FAILURE_COUNT) >= limit)
 }
@@ -218,20 +218,25 @@ mod tests {
         assert_eq!(render(&BTreeSet::new()), "");
     }
 
+    fn fails(spec: &JobSpec, pod: &Pod) -> bool {
+        let matched = match_pod(spec.pod_failure_policy.as_ref(), pod);
+        fails_its_index(spec, pod, &matched)
+    }
+
     #[test]
     fn an_index_fails_once_its_own_retries_are_used_up() {
         let spec = per_index(1, None);
-        assert!(!fails_its_index(&spec, &failed(0, 0, 1, 0)));
-        assert!(fails_its_index(&spec, &failed(0, 1, 1, 10)));
+        assert!(!fails(&spec, &failed(0, 0, 1, 0)));
+        assert!(fails(&spec, &failed(0, 1, 1, 10)));
     }
 
     #[test]
     fn fail_index_rule_fails_at_once_and_ignore_never() {
         let spec = per_index(3, Some(exit_rule("FailIndex", 42)));
-        assert!(fails_its_index(&spec, &failed(2, 0, 42, 0)));
-        assert!(!fails_its_index(&spec, &failed(2, 0, 1, 0)));
+        assert!(fails(&spec, &failed(2, 0, 42, 0)));
+        assert!(!fails(&spec, &failed(2, 0, 1, 0)));
         let spec = per_index(0, Some(exit_rule("Ignore", 42)));
-        assert!(!fails_its_index(&spec, &failed(2, 5, 42, 0)));
+        assert!(!fails(&spec, &failed(2, 5, 42, 0)));
     }
 
     #[test]
