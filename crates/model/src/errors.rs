@@ -14,6 +14,7 @@ pub enum FieldErrorType {
     Duplicate,
     Forbidden,
     TooLong,
+    TooMany,
     NotFound,
 }
 
@@ -26,6 +27,7 @@ impl FieldErrorType {
             FieldErrorType::Duplicate => "Duplicate value",
             FieldErrorType::Forbidden => "Forbidden",
             FieldErrorType::TooLong => "Too long",
+            FieldErrorType::TooMany => "Too many",
             FieldErrorType::NotFound => "Not found",
         }
     }
@@ -80,6 +82,16 @@ impl FieldError {
             error_type: FieldErrorType::Unsupported,
             value: Some(format!("{value:?}")),
             detail: format!("supported values: {}", supported.join(", ")),
+        }
+    }
+
+    /// `field.TooMany`: a list longer than the API allows.
+    pub fn too_many(path: impl Into<String>, actual: usize, max: usize) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::TooMany,
+            value: Some(actual.to_string()),
+            detail: format!("must have at most {max} items"),
         }
     }
 

@@ -13,6 +13,7 @@ use crate::object::Object;
 use crate::quantity::Quantity;
 use crate::selector::Selector;
 
+mod job_policies;
 mod policy;
 
 const DNS1123_SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
@@ -669,6 +670,7 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
     validate_non_negative(spec.parallelism, "spec.parallelism", errors);
     validate_non_negative(spec.completions, "spec.completions", errors);
     validate_non_negative(spec.backoff_limit, "spec.backoffLimit", errors);
+    job_policies::validate_index_limits(spec, errors);
     if let Some(deadline) = spec.active_deadline_seconds.filter(|d| *d <= 0) {
         errors.push(FieldError::invalid(
             "spec.activeDeadlineSeconds",
@@ -690,8 +692,11 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
             ));
         }
     }
+    job_policies::validate_index_limits_for_mode(spec, errors);
+    job_policies::validate_failure_policies(spec, errors);
     let selector = spec.selector.clone().unwrap_or_default();
     validate_template(&spec.template, &selector, &["OnFailure", "Never"], errors);
+    job_policies::validate_restart_policy_for_failure_policy(spec, errors);
 }
 
 fn validate_cron_job(
