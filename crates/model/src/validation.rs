@@ -297,7 +297,7 @@ fn validate_container(
             ("requests", &resources.requests),
         ] {
             for (name, quantity) in list.iter().flatten() {
-                if Quantity::parse(&quantity.0).is_some_and(|q| q.milli < 0) {
+                if Quantity::parse(&quantity.0).is_some_and(|q| q.milli() < 0) {
                     errors.push(FieldError::invalid(
                         format!("{path}.resources.{field}[{name}]"),
                         format!("{:?}", quantity.0),

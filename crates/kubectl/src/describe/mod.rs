@@ -22,7 +22,6 @@ mod probe;
 mod pv;
 mod pvc;
 mod qos;
-mod quantity;
 mod replica_set;
 mod service;
 mod stateful_set;

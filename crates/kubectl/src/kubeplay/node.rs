@@ -76,7 +76,7 @@ fn add(args: &[String], session: &mut Session, out: &mut Output) {
     };
     let mut capacity = Capacity::default();
     if let Some(cpu) = parsed.value("cpu") {
-        if Quantity::parse(cpu).is_none_or(|q| q.milli <= 0) {
+        if Quantity::parse(cpu).is_none_or(|q| q.milli() <= 0) {
             return out.error(format!(
                 "error: invalid --cpu {cpu:?}: expected a positive quantity"
             ));
@@ -84,7 +84,7 @@ fn add(args: &[String], session: &mut Session, out: &mut Output) {
         capacity.cpu = cpu.to_string();
     }
     if let Some(memory) = parsed.value("memory") {
-        if Quantity::parse(memory).is_none_or(|q| q.milli <= 0) {
+        if Quantity::parse(memory).is_none_or(|q| q.milli() <= 0) {
             return out.error(format!(
                 "error: invalid --memory {memory:?}: expected a positive quantity"
             ));

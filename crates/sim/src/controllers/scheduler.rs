@@ -45,7 +45,7 @@ pub fn pod_requests(pod: &Pod) -> Resources {
                     .and_then(|l| l.get(name))
             })
             .and_then(|q| Quantity::parse(&q.0))
-            .map_or(0, |q| q.milli)
+            .map_or(0, |q| q.milli())
     };
     for container in &spec.containers {
         total.cpu_milli += request(container, "cpu");
@@ -65,7 +65,7 @@ pub fn node_allocatable(node: &Node) -> Resources {
             .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()))
             .and_then(|a| a.get(name))
             .and_then(|q| Quantity::parse(&q.0))
-            .map_or(0, |q| q.milli)
+            .map_or(0, |q| q.milli())
     };
     Resources {
         cpu_milli: get("cpu"),
