@@ -181,6 +181,23 @@ await step('a share link reproduces the playground in a fresh browser context', 
   expect(JSON.stringify(names) === JSON.stringify(shared), `shared pods differ: ${names} vs ${shared}`);
 });
 
+await step('a node joins, its kubelet is stopped from the inspector, and it goes NotReady', page, async () => {
+  await cluster.getByRole('button', { name: 'Add node' }).click();
+  const lane = cluster.locator('[data-node-lane="kind-worker"]');
+  await lane.waitFor();
+  await page.getByRole('button', { name: 'Step 10s' }).click();
+  await page.getByRole('button', { name: 'Step 10s' }).click();
+  await lane.locator('.lane-header').click();
+  const inspector = page.getByRole('complementary', { name: 'Node kind-worker' });
+  await inspector.getByRole('button', { name: 'Stop kubelet' }).click();
+  await page.locator('[aria-label="Terminal output"]').getByText('node/kind-worker kubelet stopped').waitFor();
+  await inspector.getByRole('button', { name: 'Start kubelet' }).waitFor();
+  for (let i = 0; i < 7; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
+  const meta = await lane.locator('.node-meta').innerText();
+  expect(meta.startsWith('NotReady'), `lane says ${meta}`);
+  await inspector.getByRole('button', { name: 'Close inspector' }).click();
+});
+
 const host = await context.newPage();
 await step('embed mode renders and answers a postMessage command', host, async () => {
   await host.goto(`${origin}/host.html`);

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod describe;
 pub mod errors;
 pub mod fields;
+pub mod kubeplay;
 pub mod manifests;
 pub mod output;
 pub mod printers;

@@ -1,5 +1,6 @@
 //! The terminal a learner types into: the shell over the simulated cluster. `kubectl` runs
-//! the command tree, `sleep` advances virtual time, everything else is the shell's.
+//! the command tree, `kubeplay` the playground's own commands, `sleep` advances virtual
+//! time, everything else is the shell's.
 
 use kubeplay_shell::{Execution, Host, ProgramOutput, Shell, VirtualFs};
 use kubeplay_sim::Cluster;
@@ -31,6 +32,14 @@ impl Host for ClusterHost<'_> {
                 };
                 Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
             }
+            Some("kubeplay") => {
+                let mut session = Session {
+                    cluster: self.cluster,
+                    fs,
+                    fallback: self.fallback,
+                };
+                Some(crate::kubeplay::run(&argv[1..], &mut session).into_program_output())
+            }
             _ => None,
         }
     }
@@ -40,7 +49,7 @@ impl Host for ClusterHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        vec!["kubectl".into()]
+        vec!["kubectl".into(), "kubeplay".into()]
     }
 }
 
@@ -80,6 +89,19 @@ impl Terminal {
             fallback: self.fallback.as_ref(),
         };
         let output = crate::commands::run(&argv, stdin, &mut session).into_program_output();
+        self.cluster.settle();
+        output
+    }
+
+    /// Runs `kubeplay ARGS…` directly (the playground reads `kubeplay fit` this way).
+    pub fn kubeplay(&mut self, args: &[&str]) -> ProgramOutput {
+        let argv: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();
+        let mut session = Session {
+            cluster: &mut self.cluster,
+            fs: self.shell.fs_mut(),
+            fallback: self.fallback.as_ref(),
+        };
+        let output = crate::kubeplay::run(&argv, &mut session).into_program_output();
         self.cluster.settle();
         output
     }

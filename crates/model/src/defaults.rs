@@ -125,6 +125,16 @@ pub fn defaulted(mut object: Object) -> Object {
                 };
                 spec.pod_replacement_policy
                     .get_or_insert_with(|| replacement.into());
+                // A pod condition pattern without a status matches the condition being True.
+                for pattern in spec
+                    .pod_failure_policy
+                    .iter_mut()
+                    .flat_map(|policy| policy.rules.iter_mut())
+                    .flat_map(|rule| rule.on_pod_conditions.iter_mut().flatten())
+                    .filter(|pattern| pattern.status.is_empty())
+                {
+                    pattern.status = "True".into();
+                }
                 default_template(&mut spec.template);
             }
         }

@@ -14,6 +14,7 @@ pub enum FieldErrorType {
     Duplicate,
     Forbidden,
     TooLong,
+    TooMany,
     NotFound,
 }
 
@@ -26,6 +27,7 @@ impl FieldErrorType {
             FieldErrorType::Duplicate => "Duplicate value",
             FieldErrorType::Forbidden => "Forbidden",
             FieldErrorType::TooLong => "Too long",
+            FieldErrorType::TooMany => "Too many",
             FieldErrorType::NotFound => "Not found",
         }
     }
@@ -83,6 +85,16 @@ impl FieldError {
         }
     }
 
+    /// `field.TooMany`: a list longer than the API allows.
+    pub fn too_many(path: impl Into<String>, actual: usize, max: usize) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::TooMany,
+            value: Some(actual.to_string()),
+            detail: format!("must have at most {max} items"),
+        }
+    }
+
     pub fn duplicate(path: impl Into<String>, value: &str) -> FieldError {
         FieldError {
             path: path.into(),
@@ -133,6 +145,12 @@ pub enum ApiError {
         name: String,
         detail: String,
     },
+    /// 429: e.g. an eviction a PodDisruptionBudget does not allow yet.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// 500: a state the server cannot handle.
+    #[error("{0}")]
+    InternalError(String),
 }
 
 impl ApiError {
@@ -145,6 +163,8 @@ impl ApiError {
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Conflict { .. } => "Conflict",
             ApiError::Forbidden { .. } => "Forbidden",
+            ApiError::TooManyRequests(_) => "TooManyRequests",
+            ApiError::InternalError(_) => "InternalError",
         }
     }
 

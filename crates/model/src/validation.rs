@@ -13,6 +13,9 @@ use crate::object::Object;
 use crate::quantity::Quantity;
 use crate::selector::Selector;
 
+mod job_policies;
+mod policy;
+
 const DNS1123_SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const DNS1123_LABEL_MESSAGE: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 const DNS1035_LABEL_MESSAGE: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
@@ -294,7 +297,7 @@ fn validate_container(
             ("requests", &resources.requests),
         ] {
             for (name, quantity) in list.iter().flatten() {
-                if Quantity::parse(&quantity.0).is_some_and(|q| q.milli < 0) {
+                if Quantity::parse(&quantity.0).is_some_and(|q| q.milli() < 0) {
                     errors.push(FieldError::invalid(
                         format!("{path}.resources.{field}[{name}]"),
                         format!("{:?}", quantity.0),
@@ -657,13 +660,49 @@ fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>) {
     validate_template(&spec.template, &spec.selector, &["Always"], errors);
     if let Some(strategy) = &spec.update_strategy {
         match strategy.type_.as_deref() {
-            None | Some("RollingUpdate") | Some("OnDelete") => {}
+            None | Some("OnDelete") => {}
+            Some("RollingUpdate") => {
+                if let Some(rolling) = &strategy.rolling_update {
+                    validate_daemon_set_rolling_update(rolling, errors);
+                }
+            }
             Some(other) => errors.push(FieldError::unsupported(
                 "spec.updateStrategy.type",
                 other,
                 &["OnDelete", "RollingUpdate"],
             )),
         }
+    }
+}
+
+/// `ValidateRollingUpdateDaemonSet`: each within 0..=100%, and exactly one of them non-zero.
+fn validate_daemon_set_rolling_update(
+    rolling: &k8s_openapi::api::apps::v1::RollingUpdateDaemonSet,
+    errors: &mut Vec<FieldError>,
+) {
+    const PATH: &str = "spec.updateStrategy.rollingUpdate";
+    if let Some(value) = &rolling.max_unavailable {
+        validate_int_or_percent(value, &format!("{PATH}.maxUnavailable"), errors);
+    }
+    if let Some(value) = &rolling.max_surge {
+        validate_int_or_percent(value, &format!("{PATH}.maxSurge"), errors);
+    }
+    let has_unavailable = !is_zero(rolling.max_unavailable.as_ref());
+    let has_surge = !is_zero(rolling.max_surge.as_ref());
+    match (has_unavailable, has_surge) {
+        (true, true) => errors.push(FieldError::invalid(
+            format!("{PATH}.maxSurge"),
+            rolling
+                .max_surge
+                .as_ref()
+                .map_or_else(String::new, crate::intstr::display),
+            "may not be set when maxUnavailable is non-zero",
+        )),
+        (false, false) => errors.push(FieldError {
+            detail: "cannot be 0 when maxSurge is 0".into(),
+            ..FieldError::required(format!("{PATH}.maxUnavailable"))
+        }),
+        _ => {}
     }
 }
 
@@ -676,6 +715,7 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
     validate_non_negative(spec.parallelism, "spec.parallelism", errors);
     validate_non_negative(spec.completions, "spec.completions", errors);
     validate_non_negative(spec.backoff_limit, "spec.backoffLimit", errors);
+    job_policies::validate_index_limits(spec, errors);
     if let Some(deadline) = spec.active_deadline_seconds.filter(|d| *d <= 0) {
         errors.push(FieldError::invalid(
             "spec.activeDeadlineSeconds",
@@ -697,8 +737,11 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
             ));
         }
     }
+    job_policies::validate_index_limits_for_mode(spec, errors);
+    job_policies::validate_failure_policies(spec, errors);
     let selector = spec.selector.clone().unwrap_or_default();
     validate_template(&spec.template, &selector, &["OnFailure", "Never"], errors);
+    job_policies::validate_restart_policy_for_failure_policy(spec, errors);
 }
 
 fn validate_cron_job(
@@ -857,6 +900,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Job(o) => validate_job(o, &mut errors),
         Object::CronJob(o) => validate_cron_job(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
+        Object::PodDisruptionBudget(o) => policy::validate_pod_disruption_budget(o, &mut errors),
         Object::StatefulSet(o) => {
             validate_meta(&o.metadata, NameRule::Label, true, &mut errors);
             if let Some(spec) = &o.spec {

@@ -9,8 +9,10 @@ pub mod clock;
 pub mod cluster;
 pub mod controllers;
 pub mod dns;
+pub mod eviction;
 pub mod features;
 pub mod kubelet;
+pub mod nodes;
 pub mod rng;
 pub mod store;
 

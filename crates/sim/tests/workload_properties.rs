@@ -1,5 +1,6 @@
 //! Property tests over many seeds and shapes, sampling the cluster every 200 ms of virtual
-//! time: StatefulSet ordinals start in order, Jobs never exceed their parallelism, and a
+//! time: StatefulSet ordinals start in order, Jobs never exceed their parallelism, an index
+//! never runs more than backoffLimitPerIndex + 1 pods nor comes back once failed, and a
 //! Forbid CronJob never runs two Jobs at once.
 
 use k8s_openapi::api::batch::v1::Job;
@@ -25,6 +26,17 @@ fn ready(pod: &Pod) -> bool {
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
         .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// `1,3-5` as a set of indexes.
+fn indexes(text: &str) -> std::collections::BTreeSet<i32> {
+    text.split(',')
+        .filter_map(|interval| {
+            let (first, last) = interval.split_once('-').unwrap_or((interval, interval));
+            Some(first.parse::<i32>().ok()?..=last.parse::<i32>().ok()?)
+        })
+        .flatten()
+        .collect()
 }
 
 fn start() -> jiff::Timestamp {
@@ -119,6 +131,97 @@ fn jobs_never_exceed_their_parallelism() {
             .iter()
             .any(|c| (c.type_ == "Complete" || c.type_ == "Failed") && c.status == "True");
         assert!(finished, "seed {seed}: the job never finished");
+    }
+}
+
+#[test]
+fn failed_indexes_stay_failed_and_each_index_retries_at_most_its_limit() {
+    for seed in SEEDS {
+        let mut cluster = create_cluster(&ClusterShape::kind_multi(), start(), seed);
+        let limit = (seed % 3) as usize;
+        let parallelism = 1 + (seed % 3) as usize;
+        let max_failed = if seed % 2 == 0 {
+            "\n  maxFailedIndexes: 2"
+        } else {
+            ""
+        };
+        apply(
+            &mut cluster,
+            &format!(
+                "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: work\n  namespace: default\nspec:\n  completions: 5\n  parallelism: {parallelism}\n  completionMode: Indexed\n  backoffLimitPerIndex: {limit}{max_failed}\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: w\n        image: busybox:1.36\n        command: [\"sh\", \"-c\", \"sleep 1; exit 1\"]\n"
+            ),
+        );
+        let mut failed_before = String::new();
+        for _ in 0..3000 {
+            cluster.advance(200);
+            let job = cluster
+                .api
+                .store
+                .get_typed::<Job>("default", "work")
+                .cloned()
+                .unwrap_or_default();
+            let failed_indexes = job
+                .status
+                .as_ref()
+                .and_then(|s| s.failed_indexes.clone())
+                .unwrap_or_default();
+            let failed = indexes(&failed_indexes);
+            assert!(
+                indexes(&failed_before).is_subset(&failed),
+                "seed {seed}: failed indexes went from {failed_before} to {failed_indexes}"
+            );
+            failed_before = failed_indexes.clone();
+            let mut pods_per_index = std::collections::BTreeMap::<String, usize>::new();
+            let mut active = 0;
+            for pod in cluster.api.store.list_typed::<Pod>(Some("default")) {
+                let index = pod
+                    .metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get("batch.kubernetes.io/job-completion-index"))
+                    .cloned()
+                    .unwrap_or_default();
+                *pods_per_index.entry(index.clone()).or_default() += 1;
+                let running = pod.metadata.deletion_timestamp.is_none()
+                    && !matches!(
+                        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+                        Some("Succeeded" | "Failed")
+                    );
+                if running {
+                    active += 1;
+                    assert!(
+                        !index.parse().is_ok_and(|i: i32| failed.contains(&i)),
+                        "seed {seed}: index {index} runs again after it failed"
+                    );
+                }
+            }
+            assert!(active <= parallelism, "seed {seed}: {active} active pods");
+            for (index, pods) in &pods_per_index {
+                assert!(
+                    *pods <= limit + 1,
+                    "seed {seed}: index {index} ran {pods} pods with backoffLimitPerIndex {limit}"
+                );
+            }
+        }
+        let job = cluster
+            .api
+            .store
+            .get_typed::<Job>("default", "work")
+            .cloned()
+            .unwrap_or_default();
+        let reason = job
+            .status
+            .and_then(|s| s.conditions)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| c.type_ == "Failed" && c.status == "True")
+            .and_then(|c| c.reason);
+        let expected = if max_failed.is_empty() {
+            "FailedIndexes"
+        } else {
+            "MaxFailedIndexesExceeded"
+        };
+        assert_eq!(reason.as_deref(), Some(expected), "seed {seed}");
     }
 }
 

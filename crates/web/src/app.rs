@@ -290,7 +290,7 @@ pub fn app() -> Html {
                     <Editor handle={handle.clone()} changed={changed.clone()} />
                 }
                 if options.cluster {
-                    <ClusterView handle={handle.clone()} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} />
+                    <ClusterView handle={handle.clone()} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} changed={changed.clone()} />
                 }
                 if options.terminal {
                     <TerminalPanel handle={handle.clone()} changed={changed.clone()} />
@@ -300,7 +300,7 @@ pub fn app() -> Html {
                 }
             </main>
             if let Some(selected) = (*selection).clone() {
-                <Inspector handle={handle} selection={selected} on_close={on_select.reform(|_| None)} />
+                <Inspector handle={handle} selection={selected} on_close={on_select.reform(|_| None)} changed={changed.clone()} />
             }
         </div>
     }

@@ -192,7 +192,12 @@ fn describe_one(
                 .pods_on_node(object.name())
                 .filter_map(Pod::from_object)
                 .collect();
-            let lease = node_lease(object.name(), now);
+            // A stopped kubelet's Lease keeps its last renewal.
+            let renewed = match session.cluster.nodes.last_renewal_ms(object.name()) {
+                Some(ms) => session.cluster.api.clock.timestamp_at(ms),
+                None => now,
+            };
+            let lease = node_lease(object.name(), renewed);
             describe::describe_node(node, &pods, Some(&lease), &ctx)
         }
         Object::Namespace(ns) => describe::describe_namespace(ns, &[], &[]),
@@ -214,15 +219,16 @@ fn describe_one(
             describe::describe_persistent_volume_claim(pvc, &pods, &ctx)
         }
         Object::PersistentVolume(pv) => describe::describe_persistent_volume(pv, &ctx),
+        Object::PodDisruptionBudget(pdb) => describe::describe_pod_disruption_budget(pdb, &ctx),
         _ => return None,
     };
     Some(text)
 }
 
 /// The node's heartbeat Lease: kubelets renew it every 10 seconds.
-fn node_lease(node: &str, now: jiff::Timestamp) -> Lease {
-    let renewed = jiff::Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(10))
-        .unwrap_or(now);
+fn node_lease(node: &str, at: jiff::Timestamp) -> Lease {
+    let renewed =
+        jiff::Timestamp::from_second(at.as_second() - at.as_second().rem_euclid(10)).unwrap_or(at);
     Lease {
         metadata: ObjectMeta {
             name: Some(node.into()),

@@ -5,8 +5,10 @@ pub mod apply;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod drain;
 pub mod get;
 pub mod info;
+pub mod nodes;
 pub mod pods;
 pub mod rollout;
 pub mod wait;
@@ -98,6 +100,10 @@ pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
         "exec" => pods::exec(&command_args, session, &mut out),
         "run" => pods::run(&command_args, session, &mut out),
         "wait" => wait::run(&command_args, session, &mut out),
+        "cordon" => nodes::cordon(&command_args, true, session, &mut out),
+        "uncordon" => nodes::cordon(&command_args, false, session, &mut out),
+        "taint" => nodes::taint(&command_args, session, &mut out),
+        "drain" => drain::run(&command_args, session, &mut out),
         "version" => info::version(&command_args, &mut out),
         "cluster-info" => info::cluster_info(&mut out),
         "api-resources" => info::api_resources(&mut out),

@@ -8,8 +8,8 @@ use k8s_openapi::api::core::v1::{
 use super::common::{rfc, s};
 use super::container_env::{describe_env_from, describe_env_vars};
 use super::probe::describe_probe;
-use super::quantity::canonical;
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter};
+use kubeplay_model::quantity::canonical;
 
 /// `space` is `""` for a pod and `"  "` inside a pod template (names then get one more space);
 /// `pod` supplies statuses' owner for field references (`None` in templates).

@@ -5,8 +5,8 @@ use k8s_openapi::api::core::v1::{Container, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 
 use super::common::s;
-use super::quantity::Quantity;
 use super::writer::{LEVEL_2, LEVEL_3, PrefixWriter};
+use kubeplay_model::quantity::Quantity;
 
 pub(super) fn describe_env_from(w: &mut PrefixWriter, container: &Container) {
     let sources = container.env_from.as_deref().unwrap_or_default();

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::{LimitRange, LimitRangeItem, Namespace, ResourceQuota};
 
 use super::common::{rfc, s};
-use super::quantity::canonical;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::text::labels::{annotations_multiline, labels_multiline};
+use kubeplay_model::quantity::canonical;
 
 /// `quotas` and `limit_ranges` are the namespace's ResourceQuotas and LimitRanges; kubectl
 /// prints `No resource quota.` / `No LimitRange resource.` when there are none. Namespace

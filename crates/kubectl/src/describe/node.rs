@@ -9,9 +9,9 @@ use super::DescribeContext;
 use super::common::{rfc, s};
 use super::events::describe_events;
 use super::node_resources::describe_node_resources;
-use super::quantity::canonical;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::text::labels::{annotations_multiline, labels_multiline, taints_multiline};
+use kubeplay_model::quantity::canonical;
 
 /// `pods`: the pods bound to the node (terminated ones are skipped here, as kubectl's
 /// field selector does); `lease`: the node's Lease in `kube-node-lease`, if it exists.

@@ -7,9 +7,9 @@ use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 
 use super::common::s;
-use super::quantity::Quantity;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::text::time::since;
+use kubeplay_model::quantity::Quantity;
 
 type Totals = BTreeMap<String, Quantity>;
 

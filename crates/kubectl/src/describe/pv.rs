@@ -7,11 +7,11 @@ use super::DescribeContext;
 use super::common::s;
 use super::events::describe_events;
 use super::pvc::access_modes_string;
-use super::quantity::canonical;
 use super::volumes::{print_csi_attributes, print_host_path, print_nfs};
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, PrefixWriter};
 use crate::text::labels::{annotations_multiline, labels_multiline};
 use crate::text::time::since;
+use kubeplay_model::quantity::canonical;
 
 pub fn describe_persistent_volume(pv: &PersistentVolume, ctx: &DescribeContext<'_>) -> String {
     let mut w = PrefixWriter::new();

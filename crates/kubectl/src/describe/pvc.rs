@@ -6,10 +6,10 @@ use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 use super::DescribeContext;
 use super::common::{rfc, s};
 use super::events::describe_events;
-use super::quantity::canonical;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::text::labels::{annotations_multiline, labels_multiline};
 use crate::text::time::since;
+use kubeplay_model::quantity::canonical;
 
 /// `pods` are those mounting the claim or owning it (`getPodsForPVC`).
 pub fn describe_persistent_volume_claim(

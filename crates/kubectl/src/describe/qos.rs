@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 
 use super::common::s;
-use super::quantity::Quantity;
+use kubeplay_model::quantity::Quantity;
 
 type Totals = BTreeMap<String, Quantity>;
 

@@ -9,9 +9,9 @@ use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::probe::int_or_string;
 use super::pvc::claim_class;
-use super::quantity::canonical;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::text::labels::{annotations_multiline, labels_multiline, selector_string};
+use kubeplay_model::quantity::canonical;
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
 pub fn describe_stateful_set(

@@ -8,8 +8,8 @@ use k8s_openapi::api::core::v1::{
 
 use super::common::s;
 use super::pvc::print_persistent_volume_claim;
-use super::quantity::Quantity;
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter};
+use kubeplay_model::quantity::Quantity;
 
 /// `space` is `"  "` in pod templates, where volume names get one extra space.
 pub(super) fn describe_volumes(w: &mut PrefixWriter, volumes: &[Volume], space: &str) {

@@ -938,3 +938,57 @@ fn pdb_row(pdb: &PodDisruptionBudget, ctx: &RowContext) -> Vec<String> {
         ctx.created(&pdb.metadata),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::job_status;
+    use k8s_openapi::api::batch::v1::{Job, JobCondition, JobStatus};
+
+    fn job_with(conditions: &[(&str, &str)]) -> Job {
+        Job {
+            status: Some(JobStatus {
+                conditions: Some(
+                    conditions
+                        .iter()
+                        .map(|(type_, status)| JobCondition {
+                            type_: (*type_).into(),
+                            status: (*status).into(),
+                            ..JobCondition::default()
+                        })
+                        .collect(),
+                ),
+                ..JobStatus::default()
+            }),
+            ..Job::default()
+        }
+    }
+
+    /// `printJob`: Complete, Failed, Terminating, Suspended, FailureTarget, else Running.
+    #[test]
+    fn job_status_column_follows_print_job_precedence() {
+        assert_eq!(job_status(&job_with(&[])), "Running");
+        assert_eq!(
+            job_status(&job_with(&[("FailureTarget", "True")])),
+            "FailureTarget"
+        );
+        assert_eq!(
+            job_status(&job_with(&[("FailureTarget", "True"), ("Failed", "True")])),
+            "Failed"
+        );
+        assert_eq!(
+            job_status(&job_with(&[
+                ("Suspended", "True"),
+                ("FailureTarget", "True")
+            ])),
+            "Suspended"
+        );
+        assert_eq!(
+            job_status(&job_with(&[
+                ("SuccessCriteriaMet", "True"),
+                ("Complete", "True")
+            ])),
+            "Complete"
+        );
+        assert_eq!(job_status(&job_with(&[("Suspended", "False")])), "Running");
+    }
+}

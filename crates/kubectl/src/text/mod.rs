@@ -2,6 +2,7 @@
 //! label/selector/taint renderings kubectl uses in tables and descriptions.
 
 pub mod duration;
+pub mod go_duration;
 pub mod labels;
 pub mod tabwriter;
 pub mod time;

@@ -5,10 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{
-    Container, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, Pod,
-    PodSpec, ResourceRequirements, Taint,
-};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::manifest::decode_documents;
@@ -17,17 +14,12 @@ use serde_json::Value;
 
 use crate::cluster::Cluster;
 use crate::features::FeatureGates;
+pub use crate::nodes::Role;
+use crate::nodes::{Capacity, Machine, NodeAgents};
 
 const SYSTEM_MANIFEST: &str = include_str!("system.yaml");
-const KUBERNETES_VERSION: &str = "v1.33.1";
 /// How long the cluster has existed when the learner's first command runs.
 pub const CLUSTER_AGE_MS: u64 = 5 * 60 * 1000;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    ControlPlane,
-    Worker,
-}
 
 /// The nodes of a kind cluster and the feature gates its components run with.
 #[derive(Clone, Debug)]
@@ -182,15 +174,27 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
         .unwrap_or(start);
     let mut cluster = Cluster::new(created, seed);
     cluster.api.features = shape.feature_gates.clone();
+    cluster.nodes = NodeAgents::new(&shape.name);
     let single = shape.nodes.len() == 1;
+    let now = cluster.api.clock.now_time();
     for (index, (name, (role, labels))) in
         shape.node_names().into_iter().zip(&shape.nodes).enumerate()
     {
-        let node = make_node(&name, *role, labels, index, single);
-        let _ = cluster.api.create(Object::Node(node), false);
+        let machine = Machine {
+            name: name.clone(),
+            role: *role,
+            labels: labels.clone(),
+            capacity: Capacity::default(),
+            index,
+            single,
+        };
+        let _ = cluster
+            .api
+            .create(Object::Node(machine.node(true, &now)), false);
         for image in PRELOADED_IMAGES {
             cluster.kubelets.preload_image(&name, image);
         }
+        cluster.nodes.register(machine);
     }
     for document in decode_documents(SYSTEM_MANIFEST, "system")
         .into_iter()
@@ -218,7 +222,7 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
 }
 
 /// Images baked into kind's node image.
-const PRELOADED_IMAGES: &[&str] = &[
+pub const PRELOADED_IMAGES: &[&str] = &[
     "registry.k8s.io/coredns/coredns:v1.12.0",
     "docker.io/kindest/kindnetd:v20250512-df8de77b",
     "registry.k8s.io/kube-proxy:v1.33.1",
@@ -228,150 +232,6 @@ const PRELOADED_IMAGES: &[&str] = &[
     "registry.k8s.io/kube-controller-manager:v1.33.1",
     "registry.k8s.io/kube-scheduler:v1.33.1",
 ];
-
-fn quantity(text: &str) -> Quantity {
-    Quantity(text.to_string())
-}
-
-fn make_node(
-    name: &str,
-    role: Role,
-    extra_labels: &BTreeMap<String, String>,
-    index: usize,
-    single: bool,
-) -> Node {
-    let mut labels: BTreeMap<String, String> = [
-        ("beta.kubernetes.io/arch", "amd64"),
-        ("beta.kubernetes.io/os", "linux"),
-        ("kubernetes.io/arch", "amd64"),
-        ("kubernetes.io/hostname", name),
-        ("kubernetes.io/os", "linux"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let mut taints = Vec::new();
-    if role == Role::ControlPlane {
-        labels.insert(
-            "node-role.kubernetes.io/control-plane".into(),
-            String::new(),
-        );
-        if !single {
-            labels.insert(
-                "node.kubernetes.io/exclude-from-external-load-balancers".into(),
-                String::new(),
-            );
-            taints.push(Taint {
-                key: "node-role.kubernetes.io/control-plane".into(),
-                effect: "NoSchedule".into(),
-                ..Taint::default()
-            });
-        }
-    }
-    labels.extend(extra_labels.clone());
-    let resources: BTreeMap<String, Quantity> = [
-        ("cpu", "8"),
-        ("ephemeral-storage", "489620016Ki"),
-        ("hugepages-1Gi", "0"),
-        ("hugepages-2Mi", "0"),
-        ("memory", "16331380Ki"),
-        ("pods", "110"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), quantity(v)))
-    .collect();
-    let condition = |type_: &str, status: &str, reason: &str, message: &str| NodeCondition {
-        type_: type_.into(),
-        status: status.into(),
-        reason: Some(reason.into()),
-        message: Some(message.into()),
-        ..NodeCondition::default()
-    };
-    let annotations = [
-        (
-            "kubeadm.alpha.kubernetes.io/cri-socket",
-            "unix:///run/containerd/containerd.sock",
-        ),
-        ("node.alpha.kubernetes.io/ttl", "0"),
-        (
-            "volumes.kubernetes.io/controller-managed-attach-detach",
-            "true",
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let cidr = format!("10.244.{index}.0/24");
-    Node {
-        metadata: ObjectMeta {
-            name: Some(name.into()),
-            labels: Some(labels),
-            annotations: Some(annotations),
-            ..ObjectMeta::default()
-        },
-        spec: Some(NodeSpec {
-            pod_cidr: Some(cidr.clone()),
-            pod_cidrs: Some(vec![cidr]),
-            provider_id: Some(format!("kind://docker/kind/{name}")),
-            taints: (!taints.is_empty()).then_some(taints),
-            ..NodeSpec::default()
-        }),
-        status: Some(NodeStatus {
-            addresses: Some(vec![
-                NodeAddress {
-                    type_: "InternalIP".into(),
-                    address: format!("172.18.0.{}", index + 2),
-                },
-                NodeAddress {
-                    type_: "Hostname".into(),
-                    address: name.into(),
-                },
-            ]),
-            allocatable: Some(resources.clone()),
-            capacity: Some(resources),
-            conditions: Some(vec![
-                condition(
-                    "MemoryPressure",
-                    "False",
-                    "KubeletHasSufficientMemory",
-                    "kubelet has sufficient memory available",
-                ),
-                condition(
-                    "DiskPressure",
-                    "False",
-                    "KubeletHasNoDiskPressure",
-                    "kubelet has no disk pressure",
-                ),
-                condition(
-                    "PIDPressure",
-                    "False",
-                    "KubeletHasSufficientPID",
-                    "kubelet has sufficient PID available",
-                ),
-                condition(
-                    "Ready",
-                    "True",
-                    "KubeletReady",
-                    "kubelet is posting ready status",
-                ),
-            ]),
-            node_info: Some(NodeSystemInfo {
-                architecture: "amd64".into(),
-                boot_id: String::new(),
-                container_runtime_version: "containerd://2.1.1".into(),
-                kernel_version: "6.8.0-60-generic".into(),
-                kube_proxy_version: String::new(),
-                kubelet_version: KUBERNETES_VERSION.into(),
-                machine_id: String::new(),
-                operating_system: "linux".into(),
-                os_image: "Debian GNU/Linux 12 (bookworm)".into(),
-                system_uuid: String::new(),
-                swap: None,
-            }),
-            ..NodeStatus::default()
-        }),
-    }
-}
 
 /// The kubeadm static pods of a control-plane node, mirrored into the API.
 fn static_pods(node: &str, node_uid: &str) -> Vec<Pod> {
@@ -402,9 +262,9 @@ fn static_pods(node: &str, node_uid: &str) -> Vec<Pod> {
         .map(|(component, image, requests)| {
             let mut request_map = BTreeMap::new();
             if let Some((cpu, memory)) = requests {
-                request_map.insert("cpu".to_string(), quantity(cpu));
+                request_map.insert("cpu".to_string(), Quantity(cpu.to_string()));
                 if !memory.is_empty() {
-                    request_map.insert("memory".to_string(), quantity(memory));
+                    request_map.insert("memory".to_string(), Quantity(memory.to_string()));
                 }
             }
             Pod {

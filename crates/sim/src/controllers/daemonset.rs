@@ -14,7 +14,7 @@ use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_active, is_available, is_ready, pod_from_template};
+use super::pods::{is_active, is_available, is_ready, pod_from_template, seconds_until_available};
 use super::scheduler::{matches_node_affinity, untolerated_taint};
 use super::{
     Action, Context, CreatedEvent, Reconciliation, history, is_controlled_by, template_hash,
@@ -130,17 +130,55 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .update_strategy
         .as_ref()
         .is_none_or(|s| s.type_.as_deref() != Some("OnDelete"));
-    let max_unavailable = spec
+    let rolling_update = spec
         .update_strategy
         .as_ref()
-        .and_then(|s| s.rolling_update.as_ref())
+        .and_then(|s| s.rolling_update.as_ref());
+    let max_unavailable = rolling_update
         .and_then(|r| r.max_unavailable.as_ref())
         .and_then(|v| scaled_value(v, desired, true))
-        .unwrap_or(1)
-        .max(if desired > 0 { 1 } else { 0 });
+        .unwrap_or(1);
+    // `maxSurge` (GA in 1.25): a new pod starts beside the old one, which goes once the new
+    // one is available. Validation makes it exclusive with maxUnavailable.
+    let max_surge = rolling_update
+        .and_then(|r| r.max_surge.as_ref())
+        .and_then(|v| scaled_value(v, desired, true))
+        .unwrap_or(0);
+    let surging = rolling && max_surge > 0;
+    let max_unavailable = if surging {
+        max_unavailable
+    } else {
+        max_unavailable.max(i32::from(desired > 0))
+    };
+    let new_pod = |node_name: &str| {
+        let mut template = spec.template.clone();
+        let labels = template
+            .metadata
+            .get_or_insert_with(Default::default)
+            .labels
+            .get_or_insert_with(BTreeMap::new);
+        labels.insert("controller-revision-hash".into(), hash.clone());
+        labels.insert("pod-template-generation".into(), generation.clone());
+        let mut pod = pod_from_template(&template, &ds_object);
+        if let Some(pod_spec) = pod.spec.as_mut() {
+            pod_spec.tolerations = Some(tolerations.clone());
+            pin_to_node(pod_spec, node_name);
+        }
+        Action::Create {
+            object: Object::Pod(pod),
+            event: Some(CreatedEvent {
+                regarding: key.clone(),
+                reason: "SuccessfulCreate",
+                message_prefix: "Created pod: ",
+                component: COMPONENT,
+            }),
+        }
+    };
     let mut unavailable = 0;
     let mut creates = Vec::new();
     let mut replace_candidates = Vec::new();
+    let mut surge_candidates = Vec::new();
+    let mut surges_in_flight = 0;
     for node in &nodes {
         let node_name = node.metadata.name_str();
         let (run, keep) = should_run(&spec.template, &tolerations, node);
@@ -150,28 +188,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         }
         if pods.is_empty() {
             if run && !ds.metadata.is_deleting() {
-                let mut template = spec.template.clone();
-                let labels = template
-                    .metadata
-                    .get_or_insert_with(Default::default)
-                    .labels
-                    .get_or_insert_with(BTreeMap::new);
-                labels.insert("controller-revision-hash".into(), hash.clone());
-                labels.insert("pod-template-generation".into(), generation.clone());
-                let mut pod = pod_from_template(&template, &ds_object);
-                if let Some(pod_spec) = pod.spec.as_mut() {
-                    pod_spec.tolerations = Some(tolerations.clone());
-                    pin_to_node(pod_spec, node_name);
-                }
-                creates.push(Action::Create {
-                    object: Object::Pod(pod),
-                    event: Some(CreatedEvent {
-                        regarding: key.clone(),
-                        reason: "SuccessfulCreate",
-                        message_prefix: "Created pod: ",
-                        component: COMPONENT,
-                    }),
-                });
+                creates.push(new_pod(node_name));
                 unavailable += 1;
             }
             continue;
@@ -187,16 +204,56 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             status.number_misscheduled += 1;
         }
         status.current_number_scheduled += 1;
-        let oldest = pods[0];
-        for extra in &pods[1..] {
+        let is_updated =
+            |pod: &&Pod| pod.metadata.label("controller-revision-hash") == Some(hash.as_str());
+        let (new_pods, old_pods): (Vec<&Pod>, Vec<&Pod>) = if surging {
+            pods.iter().copied().partition(|pod| is_updated(pod))
+        } else {
+            (Vec::new(), pods.clone())
+        };
+        if surging {
+            // One new and (until it is available) one old pod per node; others go.
+            for extra in new_pods.iter().skip(1).chain(old_pods.iter().skip(1)) {
+                result.actions.push(delete_pod(key, extra));
+            }
+            match (new_pods.first(), old_pods.first()) {
+                (Some(new), old) => {
+                    let available = is_available(new, min_ready, ctx.now);
+                    if let Some(old) = old {
+                        if available {
+                            result.actions.push(delete_pod(key, old));
+                        } else {
+                            surges_in_flight += 1;
+                        }
+                    }
+                    count_pod(&mut status, new, true, available);
+                    if !available && old.is_none_or(|o| !is_available(o, min_ready, ctx.now)) {
+                        unavailable += 1;
+                    }
+                }
+                (None, Some(old)) => {
+                    let available = is_available(old, min_ready, ctx.now);
+                    count_pod(&mut status, old, false, available);
+                    if available {
+                        surge_candidates.push(node_name.to_string());
+                    } else {
+                        // An old pod that is not serving anyway is replaced at once.
+                        unavailable += 1;
+                        creates.push(new_pod(node_name));
+                    }
+                }
+                (None, None) => {}
+            }
+            continue;
+        }
+        let oldest = old_pods[0];
+        for extra in &old_pods[1..] {
             result.actions.push(delete_pod(key, extra));
         }
-        let updated = oldest.metadata.label("controller-revision-hash") == Some(hash.as_str());
-        if is_ready(oldest) {
-            status.number_ready += 1;
-        }
-        if is_available(oldest, min_ready, ctx.now) {
-            status.number_available = Some(status.number_available.unwrap_or(0) + 1);
+        let updated = is_updated(&oldest);
+        let available = is_available(oldest, min_ready, ctx.now);
+        count_pod(&mut status, oldest, updated, available);
+        if available {
             if !updated {
                 replace_candidates.push(oldest);
             }
@@ -206,9 +263,21 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 result.actions.push(delete_pod(key, oldest));
             }
         }
-        if updated {
-            status.updated_number_scheduled =
-                Some(status.updated_number_scheduled.unwrap_or(0) + 1);
+    }
+    // Ready pods become available after minReadySeconds: look again then.
+    for pod in ctx
+        .store
+        .dependents_of(ds.metadata.uid_str())
+        .filter_map(Pod::from_object)
+    {
+        if let Some(seconds) = seconds_until_available(pod, min_ready, ctx.now) {
+            result.requeue_within(u64::try_from(seconds.max(1)).unwrap_or(1) * 1000);
+        }
+    }
+    if surging {
+        let budget = usize::try_from((max_surge - surges_in_flight).max(0)).unwrap_or(0);
+        for node_name in surge_candidates.iter().take(budget) {
+            creates.push(new_pod(node_name));
         }
     }
     if !creates.is_empty() {
@@ -224,7 +293,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             result.actions.push(delete_pod(key, pod));
         }
     }
-    if rolling {
+    if rolling && !surging {
         let budget = usize::try_from((max_unavailable - unavailable).max(0)).unwrap_or(0);
         for pod in replace_candidates.into_iter().take(budget) {
             result.actions.push(delete_pod(key, pod));
@@ -241,6 +310,19 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             .push(Action::UpdateStatus(updated.into_object()));
     }
     result
+}
+
+/// Counts the pod serving a node in the status.
+fn count_pod(status: &mut DaemonSetStatus, pod: &Pod, updated: bool, available: bool) {
+    if is_ready(pod) {
+        status.number_ready += 1;
+    }
+    if available {
+        status.number_available = Some(status.number_available.unwrap_or(0) + 1);
+    }
+    if updated {
+        status.updated_number_scheduled = Some(status.updated_number_scheduled.unwrap_or(0) + 1);
+    }
 }
 
 fn delete_pod(owner: &ObjectKey, pod: &Pod) -> Action {

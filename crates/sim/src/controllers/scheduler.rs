@@ -21,7 +21,7 @@ use crate::clock::Millis;
 const COMPONENT: &str = "default-scheduler";
 
 /// Requested resources in milli-units.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Resources {
     pub cpu_milli: i128,
     pub memory_milli: i128,
@@ -45,7 +45,7 @@ pub fn pod_requests(pod: &Pod) -> Resources {
                     .and_then(|l| l.get(name))
             })
             .and_then(|q| Quantity::parse(&q.0))
-            .map_or(0, |q| q.milli)
+            .map_or(0, |q| q.milli())
     };
     for container in &spec.containers {
         total.cpu_milli += request(container, "cpu");
@@ -65,7 +65,7 @@ pub fn node_allocatable(node: &Node) -> Resources {
             .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()))
             .and_then(|a| a.get(name))
             .and_then(|q| Quantity::parse(&q.0))
-            .map_or(0, |q| q.milli)
+            .map_or(0, |q| q.milli())
     };
     Resources {
         cpu_milli: get("cpu"),
@@ -75,7 +75,7 @@ pub fn node_allocatable(node: &Node) -> Resources {
 }
 
 /// Why a node cannot take a pod, as the scheduler words it.
-fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
+pub(crate) fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
     let Some(spec) = pod.spec.as_ref() else {
         return Vec::new();
     };
@@ -471,7 +471,8 @@ fn equivalence_class(pod: &Pod) -> Option<(String, String)> {
     Some((owner.uid.clone(), hash.to_string()))
 }
 
-fn node_usage(ctx: &Context, node: &str) -> Resources {
+/// What the pods bound to `node` request (finished pods free their share).
+pub(crate) fn node_usage(ctx: &Context, node: &str) -> Resources {
     let mut used = Resources::default();
     for object in ctx.store.pods_on_node(node) {
         if let Object::Pod(pod) = object {

@@ -2,6 +2,10 @@
 //! how their containers behave when no command is given. Images of repositories not in the
 //! catalogue are assumed to exist and to run a long-lived server (documented difference).
 
+use k8s_openapi::api::core::v1::Container;
+
+use crate::clock::Millis;
+
 /// What a container does when it starts without a `command`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DefaultBehaviour {
@@ -85,6 +89,27 @@ const REPOSITORIES: &[Repository] = &[
         },
     },
     Repository {
+        // The busybox of the kubernetes.io probe tasks (an old build, hence the size).
+        names: &["registry.k8s.io/busybox", "k8s.gcr.io/busybox"],
+        size_bytes: 1_144_547,
+        behaviour: DefaultBehaviour::ExitsImmediately,
+        tag_exists: |tag| matches!(tag, "latest" | "1.24" | "1.27" | "1.27.2"),
+    },
+    Repository {
+        // The "Assign Memory Resources" task's image: `stress` on Alpine.
+        names: &["polinux/stress"],
+        size_bytes: 4_041_495,
+        behaviour: DefaultBehaviour::Server,
+        tag_exists: |tag| matches!(tag, "latest" | "1.0.4"),
+    },
+    Repository {
+        // The Kubernetes e2e test server of the probe tasks (`args: ["liveness"]`).
+        names: &["registry.k8s.io/e2e-test-images/agnhost"],
+        size_bytes: 51_184_936,
+        behaviour: DefaultBehaviour::Server,
+        tag_exists: |tag| semver_like(tag, 2..=2, 30..=53),
+    },
+    Repository {
         names: &["alpine", "library/alpine"],
         size_bytes: 3_623_807,
         behaviour: DefaultBehaviour::ExitsImmediately,
@@ -114,6 +139,26 @@ const REPOSITORIES: &[Repository] = &[
         tag_exists: |tag| matches!(tag, "1.0.0" | "1.1.0" | "2.0.0" | "latest"),
     },
 ];
+
+/// The status a container's HTTP server answers a probe with after running `running_ms`:
+/// 200, except for `agnhost liveness` (the probes task's HTTP example), whose `/healthz`
+/// answers 500 once it has run for more than 10 s.
+pub fn http_status(container: &Container, running_ms: Millis) -> u16 {
+    let (name, _) = split_reference(container.image.as_deref().unwrap_or_default());
+    let argv: Vec<&String> = container
+        .command
+        .iter()
+        .flatten()
+        .chain(container.args.iter().flatten())
+        .collect();
+    let liveness_server =
+        name.ends_with("/agnhost") && argv.iter().any(|a| a.as_str() == "liveness");
+    if liveness_server && running_ms > 10_000 {
+        500
+    } else {
+        200
+    }
+}
 
 /// Splits `registry/repo:tag` into (repository without docker.io prefix, tag).
 fn split_reference(image: &str) -> (String, String) {
@@ -173,6 +218,11 @@ mod tests {
         assert!(lookup("nginx:1.161").is_err());
         assert!(lookup("demo:1.0.0").is_ok());
         assert!(lookup("registry.k8s.io/kube-proxy:v1.33.1").is_ok());
+        assert_eq!(
+            lookup("registry.k8s.io/busybox:1.27.2").map(|i| i.reference),
+            Ok("registry.k8s.io/busybox:1.27.2".to_string())
+        );
+        assert!(lookup("polinux/stress").is_ok());
         assert_eq!(
             lookup("busybox:1.28").map(|i| i.behaviour),
             Ok(DefaultBehaviour::ExitsImmediately)

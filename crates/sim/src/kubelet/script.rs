@@ -1,5 +1,7 @@
 //! What a container runs, in virtual time: a long-lived server, or a small `sh -c` script of
-//! `echo`, `sleep`, `exit` and `while true` / `for` loops that writes logs and exits.
+//! `echo`, `sleep`, `exit`, `touch`/`rm` and `while true` / `for` loops that writes logs,
+//! creates and removes files (what exec probes look at) and exits; or `stress`, which
+//! allocates memory (what the memory limit looks at).
 
 use crate::clock::Millis;
 
@@ -16,6 +18,10 @@ pub enum Step {
     Loop(Vec<Step>),
     /// `date`: prints the current time, which only the kubelet knows.
     Date,
+    /// `touch PATH` (true) or `rm PATH` (false).
+    File(String, bool),
+    /// Memory the program holds from now on, in bytes (`stress --vm`).
+    Allocate(u64),
 }
 
 /// Stands for the output of `date` in a run's log until the kubelet formats the time.
@@ -45,6 +51,7 @@ pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> P
         "sleep" | "echo" | "exit" | "true" | "false" => {
             Program::Script(parse_script(&argv.join(" ")))
         }
+        "stress" => Program::Script(stress(&argv[1..])),
         // The kubernetes.io Job example: `perl -Mbignum=bpi -wle 'print bpi(2000)'`.
         "perl" => match argv
             .iter()
@@ -65,6 +72,62 @@ pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> P
         },
         _ => Program::Serve,
     }
+}
+
+/// `stress` (the `polinux/stress` image of the "Assign Memory Resources" task): `--vm N`
+/// workers each allocating `--vm-bytes` (binary suffixes, default 256M) and holding it;
+/// `--timeout` ends the run.
+fn stress(args: &[String]) -> Vec<Step> {
+    let option = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(String::as_str)
+    };
+    let count = |name: &str| {
+        option(name)
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let workers = count("--vm");
+    let bytes = option("--vm-bytes")
+        .and_then(stress_bytes)
+        .unwrap_or(256 << 20);
+    let mut steps = vec![Step::Log(format!(
+        "stress: info: [1] dispatching hogs: {} cpu, {} io, {workers} vm, {} hdd",
+        count("--cpu"),
+        count("--io"),
+        count("--hdd")
+    ))];
+    if workers > 0 {
+        // Allocating and touching the pages takes a moment.
+        steps.push(Step::Sleep(300));
+        steps.push(Step::Allocate(workers.saturating_mul(bytes)));
+    }
+    match option("--timeout").and_then(parse_duration) {
+        Some(timeout) => {
+            steps.push(Step::Sleep(timeout));
+            steps.push(Step::Log(format!(
+                "stress: info: [1] successful run completed in {}s",
+                timeout / 1000
+            )));
+            steps.push(Step::Exit(0));
+        }
+        None => steps.push(Step::Forever),
+    }
+    steps
+}
+
+/// stress's sizes: a number with an optional `b`, `k`, `m` or `g` suffix (powers of 1024).
+fn stress_bytes(text: &str) -> Option<u64> {
+    let (number, factor) = match text.chars().last()?.to_ascii_lowercase() {
+        'b' => (&text[..text.len() - 1], 1),
+        'k' => (&text[..text.len() - 1], 1 << 10),
+        'm' => (&text[..text.len() - 1], 1 << 20),
+        'g' => (&text[..text.len() - 1], 1 << 30),
+        _ => (text, 1),
+    };
+    number.parse::<u64>().ok()?.checked_mul(factor)
 }
 
 /// Digits of π kubeplay computes at most for a `bpi(N)` container.
@@ -252,6 +315,13 @@ fn parse_block(list: &[String], index: &mut usize, variable: Option<(&str, &str)
                 steps.push(Step::Exit(rest.trim().parse().unwrap_or(0)));
             }
             "date" => steps.push(Step::Date),
+            "touch" => steps.extend(words(rest).into_iter().map(|p| Step::File(p, true))),
+            "rm" => steps.extend(
+                words(rest)
+                    .into_iter()
+                    .filter(|w| !w.starts_with('-'))
+                    .map(|p| Step::File(p, false)),
+            ),
             "true" | ":" | "trap" | "set" | "export" | "cd" => {}
             "false" => {}
             other => steps.push(Step::Log(format!("sh: {other}: not found"))),
@@ -285,6 +355,10 @@ fn parse_loop_body(
 pub struct Run {
     pub logs: Vec<(Millis, String)>,
     pub exit: Option<(Millis, i32)>,
+    /// Files created (true) or removed (false), by offset.
+    pub files: Vec<(Millis, String, bool)>,
+    /// Memory held from an offset on, in bytes.
+    pub memory: Vec<(Millis, u64)>,
 }
 
 /// Runs `steps` for up to `horizon` ms of virtual time.
@@ -303,7 +377,7 @@ pub fn run(steps: &[Step], horizon: Millis) -> Run {
 /// Returns false when the program is still running at the horizon (or forever).
 fn execute(steps: &[Step], now: &mut Millis, horizon: Millis, run: &mut Run) -> bool {
     for step in steps {
-        if *now > horizon || run.logs.len() >= MAX_LOG_LINES {
+        if *now > horizon || run.logs.len() + run.files.len() >= MAX_LOG_LINES {
             return false;
         }
         match step {
@@ -312,6 +386,8 @@ fn execute(steps: &[Step], now: &mut Millis, horizon: Millis, run: &mut Run) -> 
                 .extend(line.split('\n').map(|l| (*now, l.to_string()))),
             Step::Sleep(ms) => *now += ms,
             Step::Date => run.logs.push((*now, DATE_LINE.to_string())),
+            Step::File(path, exists) => run.files.push((*now, path.clone(), *exists)),
+            Step::Allocate(bytes) => run.memory.push((*now, *bytes)),
             Step::Exit(code) => {
                 run.exit = Some((*now, *code));
                 return true;
@@ -319,7 +395,12 @@ fn execute(steps: &[Step], now: &mut Millis, horizon: Millis, run: &mut Run) -> 
             Step::Forever => return false,
             Step::Loop(body) => {
                 let body_takes_time = body.iter().any(|s| matches!(s, Step::Sleep(ms) if *ms > 0));
-                if !body_takes_time {
+                let body_is_seen = body
+                    .iter()
+                    .any(|s| !matches!(s, Step::Sleep(_) | Step::Allocate(_) | Step::Forever));
+                // A loop that only sleeps changes nothing anyone can see: it runs forever
+                // (unrolling it up to the horizon would never end).
+                if !body_takes_time || !body_is_seen {
                     // A busy loop without sleeps would spin forever; treat it as running.
                     execute(body, now, horizon, run);
                     return false;
@@ -359,6 +440,51 @@ mod tests {
         let run = run(&steps, 25_000);
         assert_eq!(run.logs.len(), 3);
         assert_eq!(run.exit, None);
+    }
+
+    #[test]
+    fn files_appear_and_disappear() {
+        let steps = parse_script("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600");
+        let run = run(&steps, u64::MAX / 4);
+        assert_eq!(
+            run.files,
+            vec![
+                (0, "/tmp/healthy".to_string(), true),
+                (30_000, "/tmp/healthy".to_string(), false)
+            ]
+        );
+        assert_eq!(run.exit, Some((630_000, 0)));
+    }
+
+    #[test]
+    fn a_loop_that_only_sleeps_runs_forever() {
+        let steps = parse_script("while true; do sleep 1; done");
+        assert_eq!(run(&steps, u64::MAX / 4).exit, None);
+    }
+
+    #[test]
+    fn stress_holds_its_memory() {
+        let argv: Vec<String> = [
+            "stress",
+            "--vm",
+            "1",
+            "--vm-bytes",
+            "250M",
+            "--vm-hang",
+            "1",
+        ]
+        .map(String::from)
+        .to_vec();
+        let Program::Script(steps) = program(&argv[..1], &argv[1..], false) else {
+            panic!("stress is a script");
+        };
+        let run = run(&steps, u64::MAX / 4);
+        assert_eq!(run.memory, vec![(300, 250 << 20)]);
+        assert_eq!(run.exit, None);
+        assert_eq!(
+            run.logs[0].1,
+            "stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub struct ClusterProps {
     pub on_namespace: Callback<Option<String>>,
     pub on_select: Callback<Option<Selection>>,
     pub selected: Option<Selection>,
+    /// Called after a button here changed the cluster.
+    pub changed: Callback<()>,
 }
 
 /// Redrawn only when objects changed (not on every clock tick).
@@ -124,6 +126,15 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
             }
         })
     };
+    // Runs as a terminal command, so the transcript shows how to do it by hand.
+    let add_node = {
+        let playground = props.handle.playground.clone();
+        let changed = props.changed.clone();
+        Callback::from(move |_| {
+            playground.borrow_mut().run("kubeplay node add");
+            changed.emit(());
+        })
+    };
     html! {
         <section class="panel cluster" role="region" aria-label="Cluster">
             <div class="panel-header">
@@ -133,6 +144,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                     <option value="" selected={namespace.is_none()}>{ "all namespaces" }</option>
                     { for namespaces.iter().map(|n| html! { <option value={n.clone()} selected={namespace == Some(n.as_str())}>{ n }</option> }) }
                 </select>
+                <button class="action" title="kubeplay node add" onclick={add_node}>{ "Add node" }</button>
             </div>
             <div class="lanes">
                 { for model.nodes.iter().map(|lane| html! {

@@ -2,8 +2,12 @@
 //! events into reconcile work, applies what controllers intend, and advances virtual time
 //! from one scheduled change to the next.
 
+mod nodes;
+
+pub use nodes::{NewNode, NodeError};
+
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 
 use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
@@ -14,6 +18,7 @@ use crate::clock::{Clock, Millis};
 use crate::controllers::scheduler::SchedulingQueue;
 use crate::controllers::{self, Action, Context, ControllerId, Reconciliation};
 use crate::kubelet::{KubeletTimer, Kubelets};
+use crate::nodes::NodeAgents;
 use crate::rng::SimRng;
 use crate::store::{WatchEvent, WatchEventType};
 
@@ -32,6 +37,8 @@ enum TimerKind {
     Kubelet(KubeletTimer),
     Requeue(ControllerId, ObjectKey),
     ExpireEvents,
+    /// A joining node's CNI is up: its kubelet reports Ready.
+    NodeNetworkReady(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,6 +51,9 @@ struct Timer {
 pub struct Cluster {
     pub api: ApiServer,
     pub kubelets: Kubelets,
+    pub nodes: NodeAgents,
+    /// Kubelet steps of pods whose node's kubelet is stopped, replayed when it starts again.
+    parked: HashMap<String, Vec<KubeletTimer>>,
     timers: BinaryHeap<Reverse<Timer>>,
     sequence: u64,
     queue: VecDeque<(ControllerId, ObjectKey)>,
@@ -57,6 +67,8 @@ impl Cluster {
         let mut cluster = Cluster {
             api: ApiServer::new(Clock::new(start), SimRng::seeded(seed)),
             kubelets: Kubelets::default(),
+            nodes: NodeAgents::default(),
+            parked: HashMap::new(),
             timers: BinaryHeap::new(),
             sequence: 0,
             queue: VecDeque::new(),
@@ -116,6 +128,8 @@ impl Cluster {
                     store: &self.api.store,
                     now: self.api.clock.now(),
                     features: &self.api.features,
+                    now_ms: self.api.clock.now_ms(),
+                    nodes: &self.nodes,
                 };
                 match controller {
                     ControllerId::Deployment => controllers::deployment::reconcile(&key, &ctx),
@@ -126,6 +140,14 @@ impl Cluster {
                     ControllerId::StatefulSet => controllers::statefulset::reconcile(&key, &ctx),
                     ControllerId::Volumes => controllers::volumes::reconcile(&key, &ctx),
                     ControllerId::GarbageCollector => controllers::gc::reconcile(&key, &ctx),
+                    ControllerId::NodeLifecycle => {
+                        controllers::node_lifecycle::reconcile(&key, &ctx)
+                    }
+                    ControllerId::TaintEviction => {
+                        controllers::taint_eviction::reconcile(&key, &ctx)
+                    }
+                    ControllerId::PodGarbageCollector => controllers::pod_gc::reconcile(&key, &ctx),
+                    ControllerId::Disruption => controllers::disruption::reconcile(&key, &ctx),
                     ControllerId::Scheduler => self
                         .scheduling_queue
                         .schedule(&ctx, self.api.clock.now_ms()),
@@ -178,6 +200,16 @@ impl Cluster {
     fn fire(&mut self, kind: TimerKind) {
         match kind {
             TimerKind::Kubelet(timer) => {
+                // A stopped kubelet does nothing; its work waits for it to start again.
+                match self.node_of_pod(&timer.pod_uid) {
+                    Some(node) if !self.nodes.is_running(&node) => {
+                        if self.nodes.has_machine(&node) {
+                            self.parked.entry(node).or_default().push(timer);
+                        }
+                        return;
+                    }
+                    _ => {}
+                }
                 let mut timers = Vec::new();
                 self.kubelets.step(timer, &mut self.api, &mut timers);
                 self.reconciles += 1;
@@ -190,6 +222,14 @@ impl Cluster {
                 self.api.expire_events();
                 self.schedule(EVENT_EXPIRY_PERIOD_MS, TimerKind::ExpireEvents);
             }
+            TimerKind::NodeNetworkReady(node) => self.post_node_ready(&node),
+        }
+    }
+
+    fn node_of_pod(&self, uid: &str) -> Option<String> {
+        match self.api.store.get_by_uid(uid)? {
+            Object::Pod(pod) => pod.spec.as_ref()?.node_name.clone(),
+            _ => None,
         }
     }
 
@@ -284,6 +324,7 @@ impl Cluster {
                 self.enqueue(ControllerId::GarbageCollector, object.key())
             }
             Object::Node(_) => {
+                self.dispatch_node(object.key(), deleted);
                 self.scheduling_queue
                     .note_cluster_event(self.api.clock.now_ms());
                 let daemon_sets: Vec<ObjectKey> = self
@@ -297,12 +338,63 @@ impl Cluster {
                 }
                 self.enqueue(ControllerId::Scheduler, scheduler_key());
             }
+            Object::PodDisruptionBudget(_) if !deleted => {
+                self.enqueue(ControllerId::Disruption, object.key())
+            }
             Object::Pod(pod) => self.dispatch_pod(pod, deleted),
             _ => {}
         }
     }
 
+    fn dispatch_node(&mut self, key: ObjectKey, deleted: bool) {
+        if deleted {
+            // The machine leaves the cluster; its pods are collected after the quarantine.
+            self.nodes.unregister(&key.name);
+            self.parked.remove(&key.name);
+            let due = controllers::pod_gc::collection_due_ms(self.now_ms());
+            let delay = due.saturating_sub(self.now_ms());
+            self.schedule(
+                delay,
+                TimerKind::Requeue(ControllerId::PodGarbageCollector, key),
+            );
+            return;
+        }
+        self.enqueue(ControllerId::NodeLifecycle, key.clone());
+        self.enqueue(ControllerId::TaintEviction, key);
+    }
+
+    /// The controllers that look at a pod through its node or its budgets.
+    fn dispatch_pod_watchers(&mut self, pod: &Pod) {
+        let namespace = pod.metadata.namespace_str();
+        let budgets: Vec<ObjectKey> = self
+            .api
+            .store
+            .list(Kind::PodDisruptionBudget, Some(namespace))
+            .map(Object::key)
+            .collect();
+        for budget in budgets {
+            self.enqueue(ControllerId::Disruption, budget);
+        }
+        let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+            return;
+        };
+        let tainted = self
+            .api
+            .store
+            .get(&ObjectKey::cluster(Kind::Node, node))
+            .and_then(k8s_openapi::api::core::v1::Node::from_object)
+            .and_then(|n| n.spec.as_ref()?.taints.as_ref())
+            .is_some_and(|taints| taints.iter().any(|t| t.effect == "NoExecute"));
+        if tainted {
+            self.enqueue(
+                ControllerId::TaintEviction,
+                ObjectKey::cluster(Kind::Node, node),
+            );
+        }
+    }
+
     fn dispatch_pod(&mut self, pod: &Pod, deleted: bool) {
+        self.dispatch_pod_watchers(pod);
         if deleted {
             self.kubelets.forget(pod.metadata.uid_str());
             self.scheduling_queue
@@ -345,11 +437,18 @@ impl Cluster {
                     );
                 }
             }
-            let mut timers = Vec::new();
-            self.kubelets.observe(pod, &mut self.api, &mut timers);
-            for (delay, timer) in timers {
-                self.schedule(delay, TimerKind::Kubelet(timer));
+            let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            if node.is_some_and(|node| self.nodes.is_running(node)) {
+                self.kubelet_observe(pod);
             }
+        }
+    }
+
+    fn kubelet_observe(&mut self, pod: &Pod) {
+        let mut timers = Vec::new();
+        self.kubelets.observe(pod, &mut self.api, &mut timers);
+        for (delay, timer) in timers {
+            self.schedule(delay, TimerKind::Kubelet(timer));
         }
     }
 
@@ -435,6 +534,36 @@ impl Cluster {
             }
         }
         Ok(())
+    }
+
+    /// The playground's probe knob (see `Kubelets::set_probe_override`).
+    pub fn set_probe_override(
+        &mut self,
+        pod_uid: &str,
+        container: Option<&str>,
+        kind: crate::kubelet::ProbeKind,
+        failing: bool,
+    ) -> Result<(), crate::kubelet::ProbeOverrideError> {
+        let timers = self
+            .kubelets
+            .set_probe_override(pod_uid, container, kind, failing, &self.api)?;
+        for (delay, timer) in timers {
+            self.schedule(delay, TimerKind::Kubelet(timer));
+        }
+        Ok(())
+    }
+
+    /// Why the pod `key` does or does not fit each node, as the scheduler judges it now.
+    pub fn explain_fit(&self, key: &ObjectKey) -> Option<Vec<controllers::fit::NodeFit>> {
+        let pod = self.api.store.get(key).and_then(Pod::from_object)?;
+        let ctx = Context {
+            store: &self.api.store,
+            now: self.api.clock.now(),
+            features: &self.api.features,
+            now_ms: self.api.clock.now_ms(),
+            nodes: &self.nodes,
+        };
+        Some(controllers::fit::explain(pod, &ctx))
     }
 
     /// Pods that `get_typed` would return, for convenience in tests and printers.

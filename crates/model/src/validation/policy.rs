@@ -1,0 +1,47 @@
+//! PodDisruptionBudget validation (`pkg/apis/policy/validation`).
+
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+
+use super::{NameRule, validate_int_or_percent, validate_meta};
+use crate::errors::FieldError;
+use crate::selector::Selector;
+
+pub(super) fn validate_pod_disruption_budget(
+    pdb: &PodDisruptionBudget,
+    errors: &mut Vec<FieldError>,
+) {
+    validate_meta(&pdb.metadata, NameRule::Subdomain, true, errors);
+    let Some(spec) = &pdb.spec else {
+        return;
+    };
+    if spec.min_available.is_some() && spec.max_unavailable.is_some() {
+        // The server prints the whole Go struct (with pointer addresses) as the value.
+        errors.push(FieldError::invalid(
+            "spec",
+            "{minAvailable, maxUnavailable}",
+            "minAvailable and maxUnavailable cannot be both set",
+        ));
+    }
+    if let Some(min) = &spec.min_available {
+        validate_int_or_percent(min, "spec.minAvailable", errors);
+    }
+    if let Some(max) = &spec.max_unavailable {
+        validate_int_or_percent(max, "spec.maxUnavailable", errors);
+    }
+    if let Some(selector) = &spec.selector {
+        if let Err(error) = Selector::from_label_selector(Some(selector)) {
+            errors.push(FieldError::invalid("spec.selector", "", error.to_string()));
+        }
+    }
+    if let Some(policy) = spec
+        .unhealthy_pod_eviction_policy
+        .as_deref()
+        .filter(|p| !["IfHealthyBudget", "AlwaysAllow"].contains(p))
+    {
+        errors.push(FieldError::unsupported(
+            "spec.unhealthyPodEvictionPolicy",
+            policy,
+            &["AlwaysAllow", "IfHealthyBudget"],
+        ));
+    }
+}

@@ -1,0 +1,110 @@
+//! The taint eviction controller (`pkg/controller/tainteviction`): deletes the pods of a
+//! node with `NoExecute` taints they do not tolerate — at once, or when the shortest
+//! matching `tolerationSeconds` has passed since the taint was added (300 s for the
+//! `not-ready`/`unreachable` tolerations every pod gets by default).
+
+use k8s_openapi::api::core::v1::{Node, Pod, Taint, Toleration};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, ObjectKey, Typed};
+
+use super::scheduler::{set_pod_condition, tolerates};
+use super::{Action, Context, Reconciliation, event, pods};
+use crate::api::{DeleteOptions, EventType};
+use crate::clock::Millis;
+
+const COMPONENT: &str = "taint-eviction-controller";
+
+/// When a pod on a node with these NoExecute taints must go: `None` if it tolerates them
+/// all forever.
+fn eviction_due_ms(tolerations: &[Toleration], taints: &[&Taint], ctx: &Context) -> Option<Millis> {
+    taints
+        .iter()
+        .filter_map(|taint| {
+            let added_ms = taint
+                .time_added
+                .as_ref()
+                .map_or(ctx.now_ms, |t| ctx.millis_of(t));
+            let matching: Vec<&Toleration> = tolerations
+                .iter()
+                .filter(|t| tolerates(std::slice::from_ref(*t), taint))
+                .collect();
+            if matching.is_empty() {
+                return Some(ctx.now_ms);
+            }
+            // `getMinTolerationTime`: no seconds = forever; zero or negative = at once.
+            let seconds = matching.iter().filter_map(|t| t.toleration_seconds).min()?;
+            let delay = u64::try_from(seconds.max(0)).unwrap_or(0) * 1000;
+            Some(added_ms + delay)
+        })
+        .min()
+}
+
+pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
+    let mut reconciliation = Reconciliation::default();
+    let Some(node) = ctx.store.get_typed::<Node>("", &key.name) else {
+        return reconciliation;
+    };
+    let taints: Vec<&Taint> = node
+        .spec
+        .iter()
+        .flat_map(|s| s.taints.iter().flatten())
+        .filter(|t| t.effect == "NoExecute")
+        .collect();
+    if taints.is_empty() {
+        return reconciliation;
+    }
+    for pod in ctx
+        .store
+        .pods_on_node(&key.name)
+        .filter_map(Pod::from_object)
+    {
+        if pod.metadata.is_deleting() || matches!(pods::phase(pod), "Succeeded" | "Failed") {
+            continue;
+        }
+        let tolerations = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.tolerations.clone())
+            .unwrap_or_default();
+        match eviction_due_ms(&tolerations, &taints, ctx) {
+            Some(due) if due <= ctx.now_ms => evict(pod, ctx, &mut reconciliation),
+            Some(due) => reconciliation.requeue_within(due - ctx.now_ms),
+            None => {}
+        }
+    }
+    reconciliation
+}
+
+fn evict(pod: &Pod, ctx: &Context, reconciliation: &mut Reconciliation) {
+    let namespace = pod.metadata.namespace_str();
+    let name = pod.metadata.name_str();
+    let key = ObjectKey::new(Kind::Pod, namespace, name);
+    let mut marked = pod.clone();
+    set_pod_condition(
+        marked
+            .status
+            .get_or_insert_with(Default::default)
+            .conditions
+            .get_or_insert_with(Vec::new),
+        "DisruptionTarget",
+        "True",
+        Some("DeletionByTaintManager"),
+        Some("Taint manager: deleting due to NoExecute taint"),
+        &ctx.now_time(),
+    );
+    reconciliation.actions.push(Action::Event(event(
+        key.clone(),
+        EventType::Normal,
+        "TaintManagerEviction",
+        format!("Marking for deletion Pod {namespace}/{name}"),
+        COMPONENT,
+    )));
+    reconciliation
+        .actions
+        .push(Action::UpdateStatus(marked.into_object()));
+    reconciliation.actions.push(Action::Delete {
+        key,
+        options: DeleteOptions::default(),
+        event: None,
+    });
+}

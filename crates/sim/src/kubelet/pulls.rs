@@ -1,0 +1,193 @@
+//! Image pulls: the node's image cache, `imagePullPolicy`, pull times that follow the image
+//! size, and `ErrImagePull` → `ImagePullBackOff` with the kubelet's back-off.
+
+use super::images;
+use super::{BACK_OFF_MAX_MS, KubeletStep, Kubelets, PULL_BYTES_PER_SECOND, waiting};
+use crate::api::{ApiServer, EventType};
+use crate::clock::Millis;
+
+impl Kubelets {
+    pub(super) fn start_container(
+        &mut self,
+        uid: &str,
+        index: usize,
+        api: &mut ApiServer,
+        schedule: &mut impl FnMut(Millis, KubeletStep, u64),
+    ) {
+        let Some(runtime) = self.pods.get(uid) else {
+            return;
+        };
+        let Some(container) = runtime.containers.get(index) else {
+            return;
+        };
+        let epoch = runtime.epoch;
+        let image = container.container.image.clone().unwrap_or_default();
+        let policy = container
+            .container
+            .image_pull_policy
+            .clone()
+            .unwrap_or_else(|| "IfNotPresent".into());
+        let info = images::lookup(&image);
+        let present = info.as_ref().is_ok_and(|i| {
+            self.images
+                .get(&runtime.node)
+                .is_some_and(|set| set.contains(&i.reference))
+        });
+        if present && policy != "Always" {
+            self.event(
+                uid,
+                Some(index),
+                EventType::Normal,
+                "Pulled",
+                format!("Container image {image:?} already present on machine"),
+                api,
+            );
+            let delay = api.rng.between(80, 250);
+            schedule(delay, KubeletStep::Started { container: index }, epoch);
+            return;
+        }
+        if policy == "Never" && !present {
+            self.set_waiting(
+                uid,
+                index,
+                "ErrImageNeverPull",
+                Some(format!(
+                    "Container image {image:?} is not present with pull policy of Never"
+                )),
+            );
+            self.event(
+                uid,
+                Some(index),
+                EventType::Warning,
+                "ErrImageNeverPull",
+                format!("Container image {image:?} is not present with pull policy of Never"),
+                api,
+            );
+            self.write_status(uid, api);
+            return;
+        }
+        self.event(
+            uid,
+            Some(index),
+            EventType::Normal,
+            "Pulling",
+            format!("Pulling image {image:?}"),
+            api,
+        );
+        let pull_started = api.clock.now_ms();
+        if let Some(c) = self
+            .pods
+            .get_mut(uid)
+            .and_then(|r| r.containers.get_mut(index))
+        {
+            c.pull_started_ms = pull_started;
+        }
+        match info {
+            Ok(info) => {
+                let cached = present;
+                let base = if cached {
+                    300
+                } else {
+                    info.size_bytes * 1000 / PULL_BYTES_PER_SECOND
+                };
+                let delay = base + api.rng.between(200, 900);
+                schedule(delay, KubeletStep::Pulled { container: index }, epoch);
+            }
+            Err(_) => {
+                let delay = api.rng.between(800, 2000);
+                schedule(delay, KubeletStep::PullFailed { container: index }, epoch);
+            }
+        }
+    }
+
+    pub(super) fn pulled(&mut self, uid: &str, index: usize, api: &mut ApiServer) {
+        let Some(runtime) = self.pods.get(uid) else {
+            return;
+        };
+        let Some(container) = runtime.containers.get(index) else {
+            return;
+        };
+        let image = container.container.image.clone().unwrap_or_default();
+        let Ok(info) = images::lookup(&image) else {
+            return;
+        };
+        let node = runtime.node.clone();
+        let size = info.size_bytes;
+        let seconds = api.clock.now_ms().saturating_sub(container.pull_started_ms) as f64 / 1000.0;
+        self.images.entry(node).or_default().insert(info.reference);
+        let message = format!(
+            "Successfully pulled image {image:?} in {seconds:.3}s ({seconds:.3}s including waiting). Image size: {size} bytes."
+        );
+        self.event(uid, Some(index), EventType::Normal, "Pulled", message, api);
+    }
+
+    pub(super) fn pull_failed(
+        &mut self,
+        uid: &str,
+        index: usize,
+        api: &mut ApiServer,
+        schedule: &mut impl FnMut(Millis, KubeletStep, u64),
+    ) {
+        let Some(runtime) = self.pods.get_mut(uid) else {
+            return;
+        };
+        let epoch = runtime.epoch;
+        let Some(container) = runtime.containers.get_mut(index) else {
+            return;
+        };
+        let image = container.container.image.clone().unwrap_or_default();
+        let error = images::lookup(&image).err().unwrap_or_default();
+        let back_off = container.pull_back_off_ms;
+        container.pull_back_off_ms = (back_off * 2).min(BACK_OFF_MAX_MS);
+        container.state = waiting(
+            "ImagePullBackOff",
+            Some(format!(
+                "Back-off pulling image {image:?}: ErrImagePull: {error}"
+            )),
+        );
+        self.event(
+            uid,
+            Some(index),
+            EventType::Warning,
+            "Failed",
+            format!("Failed to pull image {image:?}: {error}"),
+            api,
+        );
+        self.event(
+            uid,
+            Some(index),
+            EventType::Warning,
+            "Failed",
+            "Error: ErrImagePull".into(),
+            api,
+        );
+        self.event(
+            uid,
+            Some(index),
+            EventType::Normal,
+            "BackOff",
+            format!("Back-off pulling image {image:?}"),
+            api,
+        );
+        self.event(
+            uid,
+            Some(index),
+            EventType::Warning,
+            "Failed",
+            "Error: ImagePullBackOff".into(),
+            api,
+        );
+        self.write_status(uid, api);
+        schedule(back_off, KubeletStep::PullRetry { container: index }, epoch);
+    }
+
+    fn set_waiting(&mut self, uid: &str, index: usize, reason: &str, message: Option<String>) {
+        if let Some(c) = self
+            .pods
+            .get_mut(uid)
+            .and_then(|r| r.containers.get_mut(index))
+        {
+            c.state = waiting(reason, message);
+        }
+    }
+}
