@@ -100,7 +100,9 @@ impl Schedule {
 
     /// The first run strictly after `after` (robfig's `Next`).
     pub fn next_after(&self, after: Timestamp) -> Option<Timestamp> {
-        next::next(&self.fields, &self.zone, after)
+        // The walk only moves forward, but callers loop on this: never hand back a time that
+        // is not later, whatever a time zone's transitions do.
+        next::next(&self.fields, &self.zone, after).filter(|next| *next > after)
     }
 
     /// The zone the schedule is read in.
@@ -372,5 +374,33 @@ mod tests {
                 .map(|t| t.to_string()),
             Some("2025-06-02T15:00:00Z".into())
         );
+    }
+
+    /// Around the transitions of zones with unusual rules (half-hour DST, midnight DST,
+    /// quarter-hour offsets) every run is later than the one before and on a whole minute.
+    #[test]
+    fn runs_move_forward_through_transitions() {
+        let windows = [
+            ("Australia/Lord_Howe", "2025-04-05T12:00:00Z"),
+            ("Asia/Kathmandu", "2025-06-01T00:00:00Z"),
+            ("America/Santiago", "2025-04-05T00:00:00Z"),
+            ("America/Havana", "2025-03-08T00:00:00Z"),
+            ("Europe/Berlin", "2025-03-29T12:00:00Z"),
+        ];
+        for (zone, start) in windows {
+            for fields in ["0 * * * *", "30 0,2 * * *", "*/20 0-3 * * *", "0 0 * * 0"] {
+                let text = format!("TZ={zone} {fields}");
+                let schedule = Schedule::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+                let mut at: Timestamp = start.parse().unwrap_or_default();
+                for _ in 0..60 {
+                    let Some(next) = schedule.next_after(at) else {
+                        panic!("{text}: no run after {at}");
+                    };
+                    assert!(next > at, "{text}: {next} after {at}");
+                    assert_eq!(next.as_second() % 60, 0, "{text}: {next}");
+                    at = next;
+                }
+            }
+        }
     }
 }
