@@ -37,9 +37,7 @@ pub fn parse(args: &[String]) -> Result<Vec<Request>, String> {
         let mut requests: Vec<Request> = Vec::new();
         for arg in args {
             let Some((kind, name)) = arg.split_once('/') else {
-                return Err(format!(
-                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
-                ));
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string());
             };
             let kind = resolve_kind(kind)?;
             match requests.iter_mut().find(|r| r.kind == kind) {

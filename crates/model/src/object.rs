@@ -55,6 +55,9 @@ pub trait Typed:
 macro_rules! objects {
     ($($variant:ident => $ty:ty),* $(,)?) => {
         /// One object of any kind kubeplay serves.
+        // Pods dominate the store, and Pod is among the largest variants: boxing would add
+        // an allocation per object and save little.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
             $($variant($ty),)*

@@ -193,15 +193,13 @@ fn validate_meta(
             }
         }
     }
-    if namespaced {
-        if let Some(namespace) = meta.namespace.as_deref() {
-            for problem in dns1123_label_errors(namespace) {
-                errors.push(FieldError::invalid(
-                    "metadata.namespace",
-                    format!("{namespace:?}"),
-                    problem,
-                ));
-            }
+    if namespaced && let Some(namespace) = meta.namespace.as_deref() {
+        for problem in dns1123_label_errors(namespace) {
+            errors.push(FieldError::invalid(
+                "metadata.namespace",
+                format!("{namespace:?}"),
+                problem,
+            ));
         }
     }
     validate_labels(meta.labels.as_ref(), "metadata.labels", errors);
@@ -268,14 +266,14 @@ fn validate_container(
     {
         errors.push(FieldError::required(format!("{path}.image")));
     }
-    if let Some(policy) = container.image_pull_policy.as_deref() {
-        if !["Always", "IfNotPresent", "Never"].contains(&policy) {
-            errors.push(FieldError::unsupported(
-                format!("{path}.imagePullPolicy"),
-                policy,
-                &["Always", "IfNotPresent", "Never"],
-            ));
-        }
+    if let Some(policy) = container.image_pull_policy.as_deref()
+        && !["Always", "IfNotPresent", "Never"].contains(&policy)
+    {
+        errors.push(FieldError::unsupported(
+            format!("{path}.imagePullPolicy"),
+            policy,
+            &["Always", "IfNotPresent", "Never"],
+        ));
     }
     for (index, port) in container.ports.iter().flatten().enumerate() {
         if !(1..=65535).contains(&port.container_port) {
@@ -314,17 +312,16 @@ fn validate_container(
             if let (Some(request_q), Some(limit_q)) = (
                 Quantity::parse(&request.0),
                 limit.and_then(|l| Quantity::parse(&l.0)),
-            ) {
-                if request_q > limit_q {
-                    errors.push(FieldError::invalid(
-                        format!("{path}.resources.requests"),
-                        format!("{:?}", request.0),
-                        format!(
-                            "must be less than or equal to {name} limit of {}",
-                            limit.map(|l| l.0.as_str()).unwrap_or_default()
-                        ),
-                    ));
-                }
+            ) && request_q > limit_q
+            {
+                errors.push(FieldError::invalid(
+                    format!("{path}.resources.requests"),
+                    format!("{:?}", request.0),
+                    format!(
+                        "must be less than or equal to {name} limit of {}",
+                        limit.map(|l| l.0.as_str()).unwrap_or_default()
+                    ),
+                ));
             }
         }
     }
@@ -352,23 +349,23 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
             errors,
         );
     }
-    if let Some(policy) = spec.restart_policy.as_deref() {
-        if !["Always", "OnFailure", "Never"].contains(&policy) {
-            errors.push(FieldError::unsupported(
-                format!("{path}.restartPolicy"),
-                policy,
-                &["Always", "OnFailure", "Never"],
-            ));
-        }
+    if let Some(policy) = spec.restart_policy.as_deref()
+        && !["Always", "OnFailure", "Never"].contains(&policy)
+    {
+        errors.push(FieldError::unsupported(
+            format!("{path}.restartPolicy"),
+            policy,
+            &["Always", "OnFailure", "Never"],
+        ));
     }
-    if let Some(grace) = spec.termination_grace_period_seconds {
-        if grace < 0 {
-            errors.push(FieldError::invalid(
-                format!("{path}.terminationGracePeriodSeconds"),
-                grace.to_string(),
-                "must be greater than or equal to 0",
-            ));
-        }
+    if let Some(grace) = spec.termination_grace_period_seconds
+        && grace < 0
+    {
+        errors.push(FieldError::invalid(
+            format!("{path}.terminationGracePeriodSeconds"),
+            grace.to_string(),
+            "must be greater than or equal to 0",
+        ));
     }
     validate_labels(
         spec.node_selector.as_ref(),
@@ -376,23 +373,23 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, errors: &mut Vec<FieldError
         errors,
     );
     for (index, toleration) in spec.tolerations.iter().flatten().enumerate() {
-        if let Some(operator) = toleration.operator.as_deref() {
-            if !["Equal", "Exists"].contains(&operator) {
-                errors.push(FieldError::unsupported(
-                    format!("{path}.tolerations[{index}].operator"),
-                    operator,
-                    &["Equal", "Exists"],
-                ));
-            }
+        if let Some(operator) = toleration.operator.as_deref()
+            && !["Equal", "Exists"].contains(&operator)
+        {
+            errors.push(FieldError::unsupported(
+                format!("{path}.tolerations[{index}].operator"),
+                operator,
+                &["Equal", "Exists"],
+            ));
         }
-        if let Some(effect) = toleration.effect.as_deref() {
-            if !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect) {
-                errors.push(FieldError::unsupported(
-                    format!("{path}.tolerations[{index}].effect"),
-                    effect,
-                    &["NoExecute", "NoSchedule", "PreferNoSchedule"],
-                ));
-            }
+        if let Some(effect) = toleration.effect.as_deref()
+            && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&effect)
+        {
+            errors.push(FieldError::unsupported(
+                format!("{path}.tolerations[{index}].effect"),
+                effect,
+                &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+            ));
         }
     }
 }
@@ -411,29 +408,28 @@ fn validate_template(
 ) {
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
     validate_labels(labels, "spec.template.metadata.labels", errors);
-    if let Ok(parsed) = Selector::from_label_selector(Some(selector)) {
-        if is_unset(selector) || (!parsed.is_empty() && !parsed.matches(labels)) {
-            errors.push(FieldError::invalid(
-                "spec.template.metadata.labels",
-                go_map(labels),
-                "`selector` does not match template `labels`",
-            ));
-        }
+    if let Ok(parsed) = Selector::from_label_selector(Some(selector))
+        && (is_unset(selector) || (!parsed.is_empty() && !parsed.matches(labels)))
+    {
+        errors.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            go_map(labels),
+            "`selector` does not match template `labels`",
+        ));
     }
     match &template.spec {
         None => errors.push(FieldError::required("spec.template.spec.containers")),
         Some(spec) => {
             validate_pod_spec(spec, "spec.template.spec", errors);
-            if let Some(policy) = spec.restart_policy.as_deref() {
-                if !restart_policies.contains(&policy)
-                    && ["Always", "OnFailure", "Never"].contains(&policy)
-                {
-                    errors.push(FieldError::unsupported(
-                        "spec.template.spec.restartPolicy",
-                        policy,
-                        restart_policies,
-                    ));
-                }
+            if let Some(policy) = spec.restart_policy.as_deref()
+                && !restart_policies.contains(&policy)
+                && ["Always", "OnFailure", "Never"].contains(&policy)
+            {
+                errors.push(FieldError::unsupported(
+                    "spec.template.spec.restartPolicy",
+                    policy,
+                    restart_policies,
+                ));
             }
         }
     }
@@ -728,14 +724,14 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
             FieldError::required("spec.completions").with_detail("when completion mode is Indexed"),
         );
     }
-    if let Some(mode) = spec.completion_mode.as_deref() {
-        if !["NonIndexed", "Indexed"].contains(&mode) {
-            errors.push(FieldError::unsupported(
-                "spec.completionMode",
-                mode,
-                &["NonIndexed", "Indexed"],
-            ));
-        }
+    if let Some(mode) = spec.completion_mode.as_deref()
+        && !["NonIndexed", "Indexed"].contains(&mode)
+    {
+        errors.push(FieldError::unsupported(
+            "spec.completionMode",
+            mode,
+            &["NonIndexed", "Indexed"],
+        ));
     }
     job_policies::validate_index_limits_for_mode(spec, errors);
     job_policies::validate_failure_policies(spec, errors);
@@ -784,14 +780,14 @@ fn validate_cron_job(
     if let Some(zone) = spec.time_zone.as_deref() {
         validate_time_zone(zone, errors);
     }
-    if let Some(policy) = spec.concurrency_policy.as_deref() {
-        if !["Allow", "Forbid", "Replace"].contains(&policy) {
-            errors.push(FieldError::unsupported(
-                "spec.concurrencyPolicy",
-                policy,
-                &["Allow", "Forbid", "Replace"],
-            ));
-        }
+    if let Some(policy) = spec.concurrency_policy.as_deref()
+        && !["Allow", "Forbid", "Replace"].contains(&policy)
+    {
+        errors.push(FieldError::unsupported(
+            "spec.concurrencyPolicy",
+            policy,
+            &["Allow", "Forbid", "Replace"],
+        ));
     }
     validate_non_negative(
         spec.successful_jobs_history_limit,
@@ -803,26 +799,26 @@ fn validate_cron_job(
         "spec.failedJobsHistoryLimit",
         errors,
     );
-    if let Some(job_spec) = &spec.job_template.spec {
-        if let Some(template_spec) = &job_spec.template.spec {
-            let mut template_errors = Vec::new();
-            validate_pod_spec(
-                template_spec,
-                "spec.jobTemplate.spec.template.spec",
-                &mut template_errors,
-            );
-            errors.extend(template_errors);
-            if let Some(policy) = template_spec
-                .restart_policy
-                .as_deref()
-                .filter(|p| !["OnFailure", "Never"].contains(p))
-            {
-                errors.push(FieldError::unsupported(
-                    "spec.jobTemplate.spec.template.spec.restartPolicy",
-                    policy,
-                    &["OnFailure", "Never"],
-                ));
-            }
+    if let Some(job_spec) = &spec.job_template.spec
+        && let Some(template_spec) = &job_spec.template.spec
+    {
+        let mut template_errors = Vec::new();
+        validate_pod_spec(
+            template_spec,
+            "spec.jobTemplate.spec.template.spec",
+            &mut template_errors,
+        );
+        errors.extend(template_errors);
+        if let Some(policy) = template_spec
+            .restart_policy
+            .as_deref()
+            .filter(|p| !["OnFailure", "Never"].contains(p))
+        {
+            errors.push(FieldError::unsupported(
+                "spec.jobTemplate.spec.template.spec.restartPolicy",
+                policy,
+                &["OnFailure", "Never"],
+            ));
         }
     }
 }
@@ -962,14 +958,14 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         )),
         _ => None,
     };
-    if let Some((Some(old_selector), Some(new_selector))) = selector_pair {
-        if old_selector != new_selector {
-            errors.push(FieldError::invalid(
-                "spec.selector",
-                go_label_selector(new_selector),
-                "field is immutable",
-            ));
-        }
+    if let Some((Some(old_selector), Some(new_selector))) = selector_pair
+        && old_selector != new_selector
+    {
+        errors.push(FieldError::invalid(
+            "spec.selector",
+            go_label_selector(new_selector),
+            "field is immutable",
+        ));
     }
     if let (Object::Pod(a), Object::Pod(b)) = (old, new) {
         let mut old_spec = a.spec.clone().unwrap_or_default();

@@ -254,31 +254,31 @@ impl ApiServer {
             }
             _ => None,
         };
-        if let Some(finalizer) = wanted {
-            if !finalizers.iter().any(|f| f == finalizer) {
-                finalizers.push(finalizer.to_string());
-            }
+        if let Some(finalizer) = wanted
+            && !finalizers.iter().any(|f| f == finalizer)
+        {
+            finalizers.push(finalizer.to_string());
         }
-        if let Object::Pod(pod) = &mut object {
-            if let Some(grace) = pod_grace_period(pod, options.grace_period_seconds) {
-                let already_sooner = pod
-                    .metadata
-                    .deletion_grace_period_seconds
-                    .is_some_and(|current| current <= grace);
-                if !already_sooner {
-                    let deadline = self.clock.now().as_second() + grace;
-                    pod.metadata.deletion_timestamp = Some(Time(
-                        jiff::Timestamp::from_second(deadline).unwrap_or(now.0),
-                    ));
-                    pod.metadata.deletion_grace_period_seconds = Some(grace);
-                    if !finalizers.is_empty() {
-                        pod.metadata.finalizers = Some(finalizers);
-                    }
-                    pod.metadata.resource_version = Some(self.store.next_resource_version());
-                    self.store.put(object.clone());
+        if let Object::Pod(pod) = &mut object
+            && let Some(grace) = pod_grace_period(pod, options.grace_period_seconds)
+        {
+            let already_sooner = pod
+                .metadata
+                .deletion_grace_period_seconds
+                .is_some_and(|current| current <= grace);
+            if !already_sooner {
+                let deadline = self.clock.now().as_second() + grace;
+                pod.metadata.deletion_timestamp = Some(Time(
+                    jiff::Timestamp::from_second(deadline).unwrap_or(now.0),
+                ));
+                pod.metadata.deletion_grace_period_seconds = Some(grace);
+                if !finalizers.is_empty() {
+                    pod.metadata.finalizers = Some(finalizers);
                 }
-                return Ok(object);
+                pod.metadata.resource_version = Some(self.store.next_resource_version());
+                self.store.put(object.clone());
             }
+            return Ok(object);
         }
         // Namespaces always wait for the namespace controller to empty them.
         if finalizers.is_empty() && key.kind != Kind::Namespace {
@@ -291,10 +291,10 @@ impl ApiServer {
             meta.deletion_grace_period_seconds = Some(0);
         }
         meta.finalizers = Some(finalizers);
-        if let Object::Namespace(namespace) = &mut object {
-            if let Some(status) = namespace.status.as_mut() {
-                status.phase = Some("Terminating".into());
-            }
+        if let Object::Namespace(namespace) = &mut object
+            && let Some(status) = namespace.status.as_mut()
+        {
+            status.phase = Some("Terminating".into());
         }
         object.meta_mut().resource_version = Some(self.store.next_resource_version());
         self.store.put(object.clone());
@@ -361,15 +361,15 @@ impl ApiServer {
             record.message.clone(),
             record.component,
         );
-        if let Some(existing_key) = self.event_index.get(&index_key) {
-            if let Some(Object::Event(existing)) = self.store.get(existing_key).cloned() {
-                let mut event = existing;
-                event.count = Some(event.count.unwrap_or(1) + 1);
-                event.last_timestamp = Some(now);
-                event.metadata.resource_version = Some(self.store.next_resource_version());
-                self.store.put(Object::Event(event));
-                return;
-            }
+        if let Some(existing_key) = self.event_index.get(&index_key)
+            && let Some(Object::Event(existing)) = self.store.get(existing_key).cloned()
+        {
+            let mut event = existing;
+            event.count = Some(event.count.unwrap_or(1) + 1);
+            event.last_timestamp = Some(now);
+            event.metadata.resource_version = Some(self.store.next_resource_version());
+            self.store.put(Object::Event(event));
+            return;
         }
         self.event_sequence += 1;
         let nanos = self.clock.now().as_nanosecond() + i128::from(self.event_sequence);

@@ -199,8 +199,11 @@ mod tests {
             ip: "10.96.0.1".into(),
             reverse: Some("kubernetes.default.svc.cluster.local".into()),
         };
-        assert_eq!(dns.lookup("kubernetes"), [kubernetes.clone()]);
-        assert_eq!(dns.lookup("kubernetes.default"), [kubernetes.clone()]);
+        assert_eq!(dns.lookup("kubernetes"), std::slice::from_ref(&kubernetes));
+        assert_eq!(
+            dns.lookup("kubernetes.default"),
+            std::slice::from_ref(&kubernetes)
+        );
         assert_eq!(
             dns.lookup("kubernetes.default.svc.cluster.local."),
             [kubernetes]

@@ -236,10 +236,10 @@ impl Store {
                 }
             }
         }
-        if let Some(node) = pod_node(object) {
-            if let Some(set) = self.pods_by_node.get_mut(node) {
-                set.remove(&key);
-            }
+        if let Some(node) = pod_node(object)
+            && let Some(set) = self.pods_by_node.get_mut(node)
+        {
+            set.remove(&key);
         }
         if object.kind() == Kind::Pod {
             self.orphan_pods.remove(&key);

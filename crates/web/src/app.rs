@@ -116,12 +116,11 @@ fn initial(options: &PageOptions) -> (Playground, Option<String>) {
         Some("kind-multi") => Preset::KindMulti,
         _ => Preset::Kind,
     };
-    if !options.embed {
-        if let Some((settings, actions)) = persist::load() {
-            if let Ok(playground) = Playground::replay(settings, &actions) {
-                return (playground, None);
-            }
-        }
+    if !options.embed
+        && let Some((settings, actions)) = persist::load()
+        && let Ok(playground) = Playground::replay(settings, &actions)
+    {
+        return (playground, None);
     }
     (fresh(preset), None)
 }

@@ -68,15 +68,13 @@ pub fn complete(input: &str, store: &Store) -> Option<String> {
         ]
         | ["kubectl", "rollout", _] => {
             let mut kinds: Vec<String> = Kind::all().map(|k| k.plural().to_string()).collect();
-            if let Some((kind, _)) = partial.split_once('/') {
-                if let Some(kind) = Kind::resolve(kind) {
-                    kinds = store
-                        .list(kind, Some(namespace))
-                        .map(|o| {
-                            format!("{}/{}", partial.split('/').next().unwrap_or(""), o.name())
-                        })
-                        .collect();
-                }
+            if let Some((kind, _)) = partial.split_once('/')
+                && let Some(kind) = Kind::resolve(kind)
+            {
+                kinds = store
+                    .list(kind, Some(namespace))
+                    .map(|o| format!("{}/{}", partial.split('/').next().unwrap_or(""), o.name()))
+                    .collect();
             }
             kinds
         }

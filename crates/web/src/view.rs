@@ -200,10 +200,10 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
         });
     }
     for object in store.list(Kind::Job, namespace) {
-        if object.meta().controller_ref().is_none() {
-            if let Some(job) = Job::from_object(object) {
-                result.push(job_workload(store, object, job, now));
-            }
+        if object.meta().controller_ref().is_none()
+            && let Some(job) = Job::from_object(object)
+        {
+            result.push(job_workload(store, object, job, now));
         }
     }
     for object in store.list(Kind::ReplicaSet, namespace) {
@@ -277,7 +277,7 @@ pub fn events(
         .map(|event| {
             let age = event.last_timestamp.as_ref().map_or(String::new(), |t| {
                 kubeplay_kubectl::text::duration::human_duration(
-                    i64::try_from(now.as_millisecond() - t.0.as_millisecond()).unwrap_or(0),
+                    now.as_millisecond().saturating_sub(t.0.as_millisecond()),
                 )
             });
             EventRow {

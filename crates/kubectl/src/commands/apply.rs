@@ -97,10 +97,10 @@ pub fn apply_one(
 ) -> Result<(Object, &'static str, Option<String>), ApplyError> {
     let namespace = resolve_namespace(&mut object, namespace_flag)?;
     let mut desired = raw.clone();
-    if object.kind().namespaced() {
-        if let Some(metadata) = desired.get_mut("metadata").and_then(Value::as_object_mut) {
-            metadata.insert("namespace".into(), Value::String(namespace.clone()));
-        }
+    if object.kind().namespaced()
+        && let Some(metadata) = desired.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        metadata.insert("namespace".into(), Value::String(namespace.clone()));
     }
     let kind = object.kind();
     let name = object.name().to_string();

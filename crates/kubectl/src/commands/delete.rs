@@ -132,10 +132,13 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             grace_period_seconds: grace,
         };
         let result = if force && grace == Some(0) && key.kind == kubeplay_model::Kind::Pod {
-            session.cluster.api.delete(&key, options).map(|object| {
-                session.cluster.api.remove_pod(&key);
-                object
-            })
+            session
+                .cluster
+                .api
+                .delete(&key, options)
+                .inspect(|_object| {
+                    session.cluster.api.remove_pod(&key);
+                })
         } else {
             session.cluster.api.delete(&key, options)
         };

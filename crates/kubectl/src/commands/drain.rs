@@ -76,25 +76,25 @@ fn finished(pod: &Pod) -> bool {
 fn verdict(pod: &Pod, options: &Options, session: &Session) -> Verdict {
     let mut warning = None;
     let owner = pod.metadata.controller_ref();
-    if let Some(owner) = owner.filter(|o| o.kind == "DaemonSet") {
-        if !finished(pod) {
-            let exists = session
-                .get(Kind::DaemonSet, pod.metadata.namespace_str(), &owner.name)
-                .is_some();
-            if !exists {
-                // An orphan: deleted (with a warning) only under --force.
-                let missing = ApiError::not_found(Kind::DaemonSet, &owner.name).to_string();
-                if !options.force {
-                    return Verdict::Fatal(missing);
-                }
-                warning = Some(missing);
-            } else {
-                return if options.ignore_daemon_sets {
-                    Verdict::SkipWithWarning(DAEMON_SET_WARNING.into())
-                } else {
-                    Verdict::Fatal(DAEMON_SET_FATAL.into())
-                };
+    if let Some(owner) = owner.filter(|o| o.kind == "DaemonSet")
+        && !finished(pod)
+    {
+        let exists = session
+            .get(Kind::DaemonSet, pod.metadata.namespace_str(), &owner.name)
+            .is_some();
+        if !exists {
+            // An orphan: deleted (with a warning) only under --force.
+            let missing = ApiError::not_found(Kind::DaemonSet, &owner.name).to_string();
+            if !options.force {
+                return Verdict::Fatal(missing);
             }
+            warning = Some(missing);
+        } else {
+            return if options.ignore_daemon_sets {
+                Verdict::SkipWithWarning(DAEMON_SET_WARNING.into())
+            } else {
+                Verdict::Fatal(DAEMON_SET_FATAL.into())
+            };
         }
     }
     let mirror = pod
@@ -453,15 +453,15 @@ fn drain_node(
     if errors.is_empty() {
         return Ok(());
     }
-    if let Ok((pending, _)) = pods_for_deletion(name, options, session) {
-        if !pending.is_empty() {
-            out.note(format!(
-                "There are pending pods in node {name:?} when an error occurred: {}",
-                aggregate(&errors)
-            ));
-            for pod in &pending {
-                out.note(format!("pod/{}", pod.metadata.name_str()));
-            }
+    if let Ok((pending, _)) = pods_for_deletion(name, options, session)
+        && !pending.is_empty()
+    {
+        out.note(format!(
+            "There are pending pods in node {name:?} when an error occurred: {}",
+            aggregate(&errors)
+        ));
+        for pod in &pending {
+            out.note(format!("pod/{}", pod.metadata.name_str()));
         }
     }
     Err(errors)

@@ -474,7 +474,7 @@ fn history(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &
         .filter(|r| *r > 0)
     {
         let Some(rs) = revisions.get(&wanted) else {
-            return out.error(format!("error: unable to find the specified revision"));
+            return out.error("error: unable to find the specified revision");
         };
         let mut template = rs
             .spec

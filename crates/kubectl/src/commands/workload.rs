@@ -81,14 +81,13 @@ pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
         if let Some(expected) = parsed
             .value("current-replicas")
             .and_then(|v| v.parse::<i32>().ok())
+            && current.unwrap_or(1) != expected
         {
-            if current.unwrap_or(1) != expected {
-                out.error(format!(
-                    "error: Expected replicas to be {expected}, was {}",
-                    current.unwrap_or(1)
-                ));
-                continue;
-            }
+            out.error(format!(
+                "error: Expected replicas to be {expected}, was {}",
+                current.unwrap_or(1)
+            ));
+            continue;
         }
         *current = Some(replicas);
         match session.cluster.api.update(object) {
@@ -257,13 +256,14 @@ pub fn label_or_annotate(args: &[String], annotate: bool, session: &mut Session,
         for change in &changes {
             if let Some((k, v)) = change.split_once('=') {
                 removed_only = false;
-                if let Some(existing) = map.get(k) {
-                    if existing != v && !parsed.bool("overwrite") {
-                        conflict = Some(format!(
-                            "error: '{k}' already has a value ({existing}), and --overwrite is false"
-                        ));
-                        break;
-                    }
+                if let Some(existing) = map.get(k)
+                    && existing != v
+                    && !parsed.bool("overwrite")
+                {
+                    conflict = Some(format!(
+                        "error: '{k}' already has a value ({existing}), and --overwrite is false"
+                    ));
+                    break;
                 }
                 map.insert(k.to_string(), v.to_string());
             } else if let Some(k) = change.strip_suffix('-') {

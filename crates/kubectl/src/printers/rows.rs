@@ -30,8 +30,9 @@ impl RowContext {
     fn age(&self, time: Option<&Time>) -> String {
         match time {
             Some(time) => human_duration(
-                i64::try_from(self.now.as_millisecond() - time.0.as_millisecond())
-                    .unwrap_or(i64::MAX),
+                self.now
+                    .as_millisecond()
+                    .saturating_sub(time.0.as_millisecond()),
             ),
             None => "<unknown>".into(),
         }
@@ -339,7 +340,7 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
     let restarts_cell = match last_restart {
         Some(at) if restarts > 0 => format!(
             "{restarts} ({} ago)",
-            human_duration(i64::try_from(now.as_millisecond() - at.as_millisecond()).unwrap_or(0))
+            human_duration(now.as_millisecond().saturating_sub(at.as_millisecond()))
         ),
         _ => restarts.to_string(),
     };
@@ -501,7 +502,9 @@ fn job_row(job: &Job, ctx: &RowContext) -> Vec<String> {
         (None, _) => String::new(),
         (Some(start), None) => ctx.age(Some(start)),
         (Some(start), Some(end)) => human_duration(
-            i64::try_from(end.0.as_millisecond() - start.0.as_millisecond()).unwrap_or(0),
+            end.0
+                .as_millisecond()
+                .saturating_sub(start.0.as_millisecond()),
         ),
     };
     let mut cells = vec![

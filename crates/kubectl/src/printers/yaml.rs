@@ -179,10 +179,11 @@ fn resolves_to_other_type(s: &str) -> bool {
     if digits_or_underscore(unsigned) {
         return true;
     }
-    if let Some(hex) = unsigned.strip_prefix("0x") {
-        if !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return true;
-        }
+    if let Some(hex) = unsigned.strip_prefix("0x")
+        && !hex.is_empty()
+        && hex.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return true;
     }
     if unsigned.parse::<f64>().is_ok()
         && unsigned.chars().any(|c| c.is_ascii_digit())

@@ -59,7 +59,7 @@ pub fn format(ms: u64) -> String {
     let hours = ms / 3_600_000;
     let minutes = ms / 60_000 % 60;
     let millis = ms % 60_000;
-    let seconds = if millis % 1000 == 0 {
+    let seconds = if millis.is_multiple_of(1000) {
         format!("{}s", millis / 1000)
     } else {
         let text = format!("{}.{:03}", millis / 1000, millis % 1000);

@@ -28,10 +28,10 @@ pub(super) fn validate_pod_disruption_budget(
     if let Some(max) = &spec.max_unavailable {
         validate_int_or_percent(max, "spec.maxUnavailable", errors);
     }
-    if let Some(selector) = &spec.selector {
-        if let Err(error) = Selector::from_label_selector(Some(selector)) {
-            errors.push(FieldError::invalid("spec.selector", "", error.to_string()));
-        }
+    if let Some(selector) = &spec.selector
+        && let Err(error) = Selector::from_label_selector(Some(selector))
+    {
+        errors.push(FieldError::invalid("spec.selector", "", error.to_string()));
     }
     if let Some(policy) = spec
         .unhealthy_pod_eviction_policy

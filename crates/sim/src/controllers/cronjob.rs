@@ -234,25 +234,25 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         write_status(&mut result, status);
         return result;
     }
-    if let Some(deadline) = spec.starting_deadline_seconds {
-        if scheduled.as_second() + deadline < ctx.now.as_second() {
-            // RFC1123Z of the scheduled time in UTC, whatever the CronJob's zone.
-            let when = jiff::fmt::strtime::format(
-                "%a, %d %b %Y %H:%M:%S %z",
-                &scheduled.to_zoned(jiff::tz::TimeZone::UTC),
-            )
-            .unwrap_or_default();
-            result.actions.push(Action::Event(event(
-                key.clone(),
-                EventType::Warning,
-                "MissSchedule",
-                format!("Missed scheduled time to start a job: {when}"),
-                COMPONENT,
-            )));
-            requeue_next(&mut result);
-            write_status(&mut result, status);
-            return result;
-        }
+    if let Some(deadline) = spec.starting_deadline_seconds
+        && scheduled.as_second() + deadline < ctx.now.as_second()
+    {
+        // RFC1123Z of the scheduled time in UTC, whatever the CronJob's zone.
+        let when = jiff::fmt::strtime::format(
+            "%a, %d %b %Y %H:%M:%S %z",
+            &scheduled.to_zoned(jiff::tz::TimeZone::UTC),
+        )
+        .unwrap_or_default();
+        result.actions.push(Action::Event(event(
+            key.clone(),
+            EventType::Warning,
+            "MissSchedule",
+            format!("Missed scheduled time to start a job: {when}"),
+            COMPONENT,
+        )));
+        requeue_next(&mut result);
+        write_status(&mut result, status);
+        return result;
     }
     match spec.concurrency_policy.as_deref() {
         Some("Forbid") if !active.is_empty() => {
@@ -279,7 +279,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     }
 
     // 4. Start the Job.
-    let job = job_from_template(&cron_job, &job_name, scheduled, schedule.zone());
+    let job = job_from_template(cron_job, &job_name, scheduled, schedule.zone());
     result.actions.push(Action::Create {
         object: job.clone().into_object(),
         event: None,

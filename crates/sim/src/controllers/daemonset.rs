@@ -110,10 +110,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
 
     let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
     for object in ctx.store.dependents_of(ds.metadata.uid_str()) {
-        if let Object::Pod(pod) = object {
-            if is_controlled_by(&pod.metadata, ds.metadata.uid_str()) && is_active(pod) {
-                by_node.entry(target_node(pod)).or_default().push(pod);
-            }
+        if let Object::Pod(pod) = object
+            && is_controlled_by(&pod.metadata, ds.metadata.uid_str())
+            && is_active(pod)
+        {
+            by_node.entry(target_node(pod)).or_default().push(pod);
         }
     }
     let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();

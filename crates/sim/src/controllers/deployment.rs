@@ -266,11 +266,11 @@ impl<'a> Sync<'a> {
                 changed = true;
             }
             let min_ready = self.spec().and_then(|s| s.min_ready_seconds);
-            if let Some(spec) = rs.spec.as_mut() {
-                if spec.min_ready_seconds != min_ready {
-                    spec.min_ready_seconds = min_ready;
-                    changed = true;
-                }
+            if let Some(spec) = rs.spec.as_mut()
+                && spec.min_ready_seconds != min_ready
+            {
+                spec.min_ready_seconds = min_ready;
+                changed = true;
             }
             if changed {
                 self.result

@@ -146,10 +146,10 @@ fn delete_namespace(namespace: &Object, ctx: &Context) -> Reconciliation {
     }
     if !remaining {
         let mut finished = namespace.clone();
-        if let Object::Namespace(ns) = &mut finished {
-            if let Some(spec) = ns.spec.as_mut() {
-                spec.finalizers = Some(Vec::new());
-            }
+        if let Object::Namespace(ns) = &mut finished
+            && let Some(spec) = ns.spec.as_mut()
+        {
+            spec.finalizers = Some(Vec::new());
         }
         finished.meta_mut().finalizers = Some(Vec::new());
         result.actions.push(Action::Update(finished));

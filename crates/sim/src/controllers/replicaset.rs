@@ -104,14 +104,13 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         conditions: None,
         terminating_replicas: None,
     };
-    if min_ready > 0 {
-        if let Some(wait) = active
+    if min_ready > 0
+        && let Some(wait) = active
             .iter()
             .filter_map(|pod| seconds_until_available(pod, min_ready, ctx.now))
             .min()
-        {
-            result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
-        }
+    {
+        result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
     }
     if rs.status.as_ref() != Some(&status) {
         let mut updated = rs.clone();

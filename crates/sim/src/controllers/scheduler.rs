@@ -99,11 +99,11 @@ pub(crate) fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
             effect: "NoSchedule".into(),
             ..Taint::default()
         };
-        if !tolerates(&tolerations, &unschedulable) {
+        if !tolerates(tolerations, &unschedulable) {
             return vec!["node(s) were unschedulable".into()];
         }
     }
-    if let Some(taint) = untolerated_taint(&tolerations, node) {
+    if let Some(taint) = untolerated_taint(tolerations, node) {
         return vec![format!(
             "node(s) had untolerated taint {{{}: {}}}",
             taint.key,
@@ -187,7 +187,7 @@ pub fn matches_node_affinity(pod: &Pod, node: &Node) -> bool {
         selector
             .node_selector_terms
             .iter()
-            .any(|term| term_matches(term, &labels, node.metadata.name_str()))
+            .any(|term| term_matches(term, labels, node.metadata.name_str()))
     });
     selector_ok && affinity_ok
 }
@@ -475,13 +475,13 @@ fn equivalence_class(pod: &Pod) -> Option<(String, String)> {
 pub(crate) fn node_usage(ctx: &Context, node: &str) -> Resources {
     let mut used = Resources::default();
     for object in ctx.store.pods_on_node(node) {
-        if let Object::Pod(pod) = object {
-            if !matches!(super::pods::phase(pod), "Succeeded" | "Failed") {
-                let requested = pod_requests(pod);
-                used.cpu_milli += requested.cpu_milli;
-                used.memory_milli += requested.memory_milli;
-                used.pods += 1;
-            }
+        if let Object::Pod(pod) = object
+            && !matches!(super::pods::phase(pod), "Succeeded" | "Failed")
+        {
+            let requested = pod_requests(pod);
+            used.cpu_milli += requested.cpu_milli;
+            used.memory_milli += requested.memory_milli;
+            used.pods += 1;
         }
     }
     used

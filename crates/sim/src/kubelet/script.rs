@@ -339,12 +339,12 @@ fn parse_loop_body(
     // Skip an optional `do` that was split off as its own statement.
     if list.get(*index).is_some_and(|s| s == "do") {
         *index += 1;
-    } else if let Some(statement) = list.get(*index) {
-        if let Some(after) = statement.strip_prefix("do ") {
-            let mut rewritten = list.to_vec();
-            rewritten[*index] = after.to_string();
-            return parse_block(&rewritten, index, variable);
-        }
+    } else if let Some(statement) = list.get(*index)
+        && let Some(after) = statement.strip_prefix("do ")
+    {
+        let mut rewritten = list.to_vec();
+        rewritten[*index] = after.to_string();
+        return parse_block(&rewritten, index, variable);
     }
     parse_block(list, index, variable)
 }
