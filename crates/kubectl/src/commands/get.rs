@@ -32,6 +32,9 @@ const FLAGS: &[Flag] = &[
 
 const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples";
 
+const ENDPOINTS_DEPRECATED: &str =
+    "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
+
 pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, FLAGS, "get") {
         Ok(parsed) => parsed,
@@ -73,6 +76,10 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
 
     let mut found: Vec<(Kind, Vec<&Object>)> = Vec::new();
     let mut not_found = Vec::new();
+    // A v1.33 server answers every Endpoints read with this warning header.
+    if requests.iter().any(|r| r.kind == Kind::Endpoints) {
+        out.note(ENDPOINTS_DEPRECATED);
+    }
     for request in &requests {
         let store = &session.cluster.api.store;
         let scope = (request.kind.namespaced() && !all_namespaces).then_some(namespace.as_str());

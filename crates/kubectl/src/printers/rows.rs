@@ -715,12 +715,19 @@ fn service_row(svc: &Service, ctx: &RowContext) -> Vec<String> {
     cells
 }
 
+/// `formatEndpoints`: per subset, each port with every ready address (port-major order).
 fn endpoints_row(ep: &Endpoints, ctx: &RowContext) -> Vec<String> {
     let mut addresses = Vec::new();
     for subset in ep.subsets.iter().flatten() {
-        for address in subset.addresses.iter().flatten() {
-            for port in subset.ports.iter().flatten() {
-                addresses.push(format!("{}:{}", address.ip, port.port));
+        let ready = subset.addresses.iter().flatten();
+        match subset.ports.as_deref() {
+            None | Some([]) => addresses.extend(ready.map(|a| a.ip.clone())),
+            Some(ports) => {
+                for port in ports {
+                    for address in ready.clone() {
+                        addresses.push(format!("{}:{}", address.ip, port.port));
+                    }
+                }
             }
         }
     }

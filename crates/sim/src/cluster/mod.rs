@@ -148,6 +148,7 @@ impl Cluster {
                     }
                     ControllerId::PodGarbageCollector => controllers::pod_gc::reconcile(&key, &ctx),
                     ControllerId::Disruption => controllers::disruption::reconcile(&key, &ctx),
+                    ControllerId::Endpoints => controllers::endpoints::reconcile(&key, &ctx),
                     ControllerId::Scheduler => self
                         .scheduling_queue
                         .schedule(&ctx, self.api.clock.now_ms()),
@@ -341,6 +342,7 @@ impl Cluster {
             Object::PodDisruptionBudget(_) if !deleted => {
                 self.enqueue(ControllerId::Disruption, object.key())
             }
+            Object::Service(_) => self.enqueue(ControllerId::Endpoints, object.key()),
             Object::Pod(pod) => self.dispatch_pod(pod, deleted),
             _ => {}
         }
@@ -374,6 +376,22 @@ impl Cluster {
             .collect();
         for budget in budgets {
             self.enqueue(ControllerId::Disruption, budget);
+        }
+        // Any selecting Service of the namespace may gain or lose this pod.
+        let services: Vec<ObjectKey> = self
+            .api
+            .store
+            .list_typed::<k8s_openapi::api::core::v1::Service>(Some(namespace))
+            .filter(|s| {
+                s.spec
+                    .as_ref()
+                    .and_then(|spec| spec.selector.as_ref())
+                    .is_some_and(|selector| !selector.is_empty())
+            })
+            .map(|s| ObjectKey::new(Kind::Service, namespace, s.metadata.name_str()))
+            .collect();
+        for service in services {
+            self.enqueue(ControllerId::Endpoints, service);
         }
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
             return;

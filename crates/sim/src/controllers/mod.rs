@@ -6,6 +6,7 @@ pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod disruption;
+pub mod endpoints;
 pub mod fit;
 pub mod gc;
 pub mod history;
@@ -46,6 +47,7 @@ pub enum ControllerId {
     TaintEviction,
     PodGarbageCollector,
     Disruption,
+    Endpoints,
 }
 
 /// An Event to record about an object once it exists (its name may be generated).
