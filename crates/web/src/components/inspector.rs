@@ -23,12 +23,14 @@ pub struct InspectorProps {
     pub changed: Callback<()>,
 }
 
-/// Redrawn when objects changed or a second passed (ages in describe).
+/// Redrawn when objects changed, a second passed (ages in describe), or a command ran (a
+/// kubelet stopped or started changes no object but changes the buttons).
 impl PartialEq for InspectorProps {
     fn eq(&self, other: &Self) -> bool {
         self.handle.same_playground(&other.handle)
             && self.handle.store_version == other.handle.store_version
             && self.handle.second == other.handle.second
+            && self.handle.history_version == other.handle.history_version
             && self.selection == other.selection
     }
 }
