@@ -1,6 +1,7 @@
 //! Scale benchmark (`cargo bench -p kubeplay-sim`): a Deployment of 1,000 and 10,000 replicas
 //! on kind-multi plus 100 extra workers, run until every replica is ready, then a full
-//! rolling update. Reports wall time, simulated work (reconciles and kubelet steps), virtual
+//! rolling update, then the loss of 10 workers (kubelets stopped) until every replica runs
+//! again elsewhere. Reports wall time, simulated work (reconciles and kubelet steps), virtual
 //! time, and the process's peak memory.
 
 use std::time::Instant;
@@ -97,8 +98,21 @@ fn scenario(replicas: usize) {
     let rollout = phase.elapsed();
     let work_rollout = cluster.reconciles() - work_before;
 
+    // Ten workers go silent: NotReady after the grace period, evictions 300 s later.
+    let phase = Instant::now();
+    let work_before = cluster.reconciles();
+    for index in 2..12 {
+        if let Err(error) = cluster.stop_node(&format!("kind-worker{index}")) {
+            panic!("{error}");
+        }
+    }
+    cluster.advance(60_000);
+    let virtual_recovery = 60_000 + run_until_settled(&mut cluster, replicas as i32);
+    let recovery = phase.elapsed();
+    let work_recovery = cluster.reconciles() - work_before;
+
     println!(
-        "replicas={replicas:>6} nodes=104 | boot {:>6.2}s | to all-Ready: {:>7.2}s wall, {:>8} steps, {:>4}s virtual | rolling update: {:>7.2}s wall, {:>8} steps, {:>4}s virtual | objects {:>7} | peak RSS {} MiB",
+        "replicas={replicas:>6} nodes=104 | boot {:>6.2}s | to all-Ready: {:>7.2}s wall, {:>8} steps, {:>4}s virtual | rolling update: {:>7.2}s wall, {:>8} steps, {:>4}s virtual | 10 nodes lost: {:>7.2}s wall, {:>8} steps, {:>4}s virtual | objects {:>7} | peak RSS {} MiB",
         boot.as_secs_f64(),
         ready.as_secs_f64(),
         work_ready,
@@ -106,6 +120,9 @@ fn scenario(replicas: usize) {
         rollout.as_secs_f64(),
         work_rollout,
         virtual_rollout / 1000,
+        recovery.as_secs_f64(),
+        work_recovery,
+        virtual_recovery / 1000,
         cluster.api.store.len(),
         peak_memory_kib().map_or("?".to_string(), |kib| (kib / 1024).to_string()),
     );
