@@ -192,8 +192,9 @@ await step('a node joins, its kubelet is stopped from the inspector, and it goes
   await inspector.getByRole('button', { name: 'Stop kubelet' }).click();
   await page.locator('[aria-label="Terminal output"]').getByText('node/kind-worker kubelet stopped').waitFor();
   await inspector.getByRole('button', { name: 'Start kubelet' }).waitFor();
+  await lane.getByText('kubelet stopped').waitFor();
   for (let i = 0; i < 7; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
-  const meta = await lane.locator('.node-meta').innerText();
+  const meta = await lane.locator('.node-meta').first().innerText();
   expect(meta.startsWith('NotReady'), `lane says ${meta}`);
   await inspector.getByRole('button', { name: 'Close inspector' }).click();
 });

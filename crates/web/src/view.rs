@@ -7,6 +7,8 @@ use k8s_openapi::api::core::v1::{Event, Node, Pod};
 use kubeplay_kubectl::printers::rows::{node_status, pod_status};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, Typed};
+use kubeplay_sim::Cluster;
+use kubeplay_sim::nodes::KubeletState;
 use kubeplay_sim::store::Store;
 
 /// A pod as a chip: its kubectl STATUS text and a class for colour and icon.
@@ -25,6 +27,8 @@ pub struct NodeLane {
     pub name: String,
     pub status: String,
     pub roles: String,
+    /// The playground stopped this node's kubelet (the control plane only sees silence).
+    pub kubelet_stopped: bool,
     pub pods: Vec<PodChip>,
 }
 
@@ -88,13 +92,19 @@ fn in_namespace(namespace: &str, filter: Option<&str>) -> bool {
     filter.is_none_or(|wanted| wanted == namespace)
 }
 
-pub fn cluster_model(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -> ClusterModel {
+pub fn cluster_model(cluster: &Cluster, namespace: Option<&str>) -> ClusterModel {
+    let store = &cluster.api.store;
+    let now = cluster.api.clock.now();
     let nodes = store
         .list_typed::<Node>(None)
         .map(|node| NodeLane {
             name: node.metadata.name_str().to_string(),
             status: node_status(node),
             roles: kubeplay_kubectl::printers::rows::node_roles(node),
+            kubelet_stopped: cluster
+                .nodes
+                .state(node.metadata.name_str())
+                .is_some_and(|state| state != KubeletState::Running),
             pods: store
                 .pods_on_node(node.metadata.name_str())
                 .filter_map(Pod::from_object)
@@ -319,11 +329,7 @@ mod tests {
             "2025-06-02T10:15:00Z".parse().unwrap_or_default(),
             1,
         );
-        let model = cluster_model(
-            &cluster.api.store,
-            cluster.api.clock.now(),
-            Some("kube-system"),
-        );
+        let model = cluster_model(&cluster, Some("kube-system"));
         assert_eq!(model.nodes.len(), 1);
         assert_eq!(model.nodes[0].pods.len(), 8);
         assert!(

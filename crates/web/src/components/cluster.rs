@@ -20,11 +20,12 @@ pub struct ClusterProps {
     pub changed: Callback<()>,
 }
 
-/// Redrawn only when objects changed (not on every clock tick).
+/// Redrawn only when objects changed or a command ran (not on every clock tick).
 impl PartialEq for ClusterProps {
     fn eq(&self, other: &Self) -> bool {
         self.handle.same_playground(&other.handle)
             && self.handle.store_version == other.handle.store_version
+            && self.handle.history_version == other.handle.history_version
             && self.namespace == other.namespace
             && self.selected == other.selected
     }
@@ -111,7 +112,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
     let store = &playground.terminal.cluster.api.store;
     let now = playground.now();
     let namespace = props.namespace.as_deref();
-    let model = view::cluster_model(store, now, namespace);
+    let model = view::cluster_model(&playground.terminal.cluster, namespace);
     let trees = view::workloads(store, now, namespace);
     let namespaces: Vec<String> = store
         .list(Kind::Namespace, None)
@@ -153,6 +154,9 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                             onclick={ let on_select = props.on_select.clone(); let name = lane.name.clone(); move |_| on_select.emit(Some(Selection { kind: Kind::Node, namespace: String::new(), name: name.clone() })) }>
                             <span class="node-name">{ &lane.name }</span>
                             <span class="node-meta">{ format!("{} · {} · {} pods", lane.status, lane.roles, lane.pods.len()) }</span>
+                            if lane.kubelet_stopped {
+                                <span class="node-meta kubelet-stopped">{ "kubelet stopped" }</span>
+                            }
                         </button>
                         <div class="chips">{ for lane.pods.iter().map(|chip| pod_chip(chip, &props.on_select, &props.selected, true)) }</div>
                     </div>
