@@ -126,9 +126,8 @@ impl Cluster {
             let reconciliation = {
                 let ctx = Context {
                     store: &self.api.store,
-                    now: self.api.clock.now(),
+                    clock: &self.api.clock,
                     features: &self.api.features,
-                    now_ms: self.api.clock.now_ms(),
                     nodes: &self.nodes,
                 };
                 match controller {
@@ -576,9 +575,8 @@ impl Cluster {
         let pod = self.api.store.get(key).and_then(Pod::from_object)?;
         let ctx = Context {
             store: &self.api.store,
-            now: self.api.clock.now(),
+            clock: &self.api.clock,
             features: &self.api.features,
-            now_ms: self.api.clock.now_ms(),
             nodes: &self.nodes,
         };
         Some(controllers::fit::explain(pod, &ctx))

@@ -179,16 +179,17 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .last_schedule_time
         .clone()
         .or(cron_job.metadata.creation_timestamp.clone())
-        .map_or(ctx.now, |t| t.0);
+        .map_or(ctx.clock.now(), |t| t.0);
     if let Some(deadline) = spec.starting_deadline_seconds {
-        let floor = jiff::Timestamp::from_second(ctx.now.as_second() - deadline).unwrap_or(ctx.now);
+        let floor = jiff::Timestamp::from_second(ctx.clock.now().as_second() - deadline)
+            .unwrap_or(ctx.clock.now());
         earliest = earliest.max(floor);
     }
     let mut scheduled = None;
     let mut missed = 0usize;
     let mut cursor = earliest;
     while let Some(next) = schedule.next_after(cursor) {
-        if next > ctx.now {
+        if next > ctx.clock.now() {
             break;
         }
         scheduled = Some(next);
@@ -196,14 +197,14 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         cursor = next;
         if missed > 10 * TOO_MANY_MISSED {
             // Far behind: jump to the last time before now directly.
-            cursor = jiff::Timestamp::from_second(ctx.now.as_second() - 60 * 60 * 24 * 366)
+            cursor = jiff::Timestamp::from_second(ctx.clock.now().as_second() - 60 * 60 * 24 * 366)
                 .unwrap_or(cursor)
                 .max(cursor);
         }
     }
     let requeue_next = |result: &mut Reconciliation| {
-        if let Some(next) = schedule.next_after(ctx.now) {
-            let delay = next.as_millisecond() - ctx.now.as_millisecond() + 100;
+        if let Some(next) = schedule.next_after(ctx.clock.now()) {
+            let delay = next.as_millisecond() - ctx.clock.now().as_millisecond() + 100;
             result.requeue_within(u64::try_from(delay.max(1)).unwrap_or(1));
         }
     };
@@ -235,7 +236,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         return result;
     }
     if let Some(deadline) = spec.starting_deadline_seconds
-        && scheduled.as_second() + deadline < ctx.now.as_second()
+        && scheduled.as_second() + deadline < ctx.clock.now().as_second()
     {
         // RFC1123Z of the scheduled time in UTC, whatever the CronJob's zone.
         let when = jiff::fmt::strtime::format(

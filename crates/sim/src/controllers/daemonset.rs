@@ -219,7 +219,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             }
             match (new_pods.first(), old_pods.first()) {
                 (Some(new), old) => {
-                    let available = is_available(new, min_ready, ctx.now);
+                    let available = is_available(new, min_ready, ctx.clock.now());
                     if let Some(old) = old {
                         if available {
                             result.actions.push(delete_pod(key, old));
@@ -228,12 +228,14 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                         }
                     }
                     count_pod(&mut status, new, true, available);
-                    if !available && old.is_none_or(|o| !is_available(o, min_ready, ctx.now)) {
+                    if !available
+                        && old.is_none_or(|o| !is_available(o, min_ready, ctx.clock.now()))
+                    {
                         unavailable += 1;
                     }
                 }
                 (None, Some(old)) => {
-                    let available = is_available(old, min_ready, ctx.now);
+                    let available = is_available(old, min_ready, ctx.clock.now());
                     count_pod(&mut status, old, false, available);
                     if available {
                         surge_candidates.push(node_name.to_string());
@@ -252,7 +254,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             result.actions.push(delete_pod(key, extra));
         }
         let updated = is_updated(&oldest);
-        let available = is_available(oldest, min_ready, ctx.now);
+        let available = is_available(oldest, min_ready, ctx.clock.now());
         count_pod(&mut status, oldest, updated, available);
         if available {
             if !updated {
@@ -271,7 +273,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .dependents_of(ds.metadata.uid_str())
         .filter_map(Pod::from_object)
     {
-        if let Some(seconds) = seconds_until_available(pod, min_ready, ctx.now) {
+        if let Some(seconds) = seconds_until_available(pod, min_ready, ctx.clock.now()) {
             result.requeue_within(u64::try_from(seconds.max(1)).unwrap_or(1) * 1000);
         }
     }

@@ -780,8 +780,10 @@ impl<'a> Sync<'a> {
     /// `SetDeploymentCondition`: same status and reason → untouched; same status → keep the
     /// transition time; otherwise a fresh condition.
     fn set_condition(&mut self, condition_type: &str, status: &str, reason: &str, message: String) {
-        let now =
-            Time(jiff::Timestamp::from_second(self.ctx.now.as_second()).unwrap_or(self.ctx.now));
+        let now = Time(
+            jiff::Timestamp::from_second(self.ctx.clock.now().as_second())
+                .unwrap_or(self.ctx.clock.now()),
+        );
         let conditions = self.status.conditions.get_or_insert_with(Vec::new);
         let existing = conditions.iter().position(|c| c.type_ == condition_type);
         if let Some(index) = existing {
@@ -907,7 +909,7 @@ impl<'a> Sync<'a> {
                 .and_then(|c| c.last_update_time.as_ref())
                 .map(|t| t.0.as_second());
             if let Some(last_update) = last_update {
-                let remaining = last_update + deadline - self.ctx.now.as_second();
+                let remaining = last_update + deadline - self.ctx.clock.now().as_second();
                 if remaining < 0 {
                     self.set_condition(
                         "Progressing",
@@ -924,8 +926,10 @@ impl<'a> Sync<'a> {
     }
 
     fn force_progressing(&mut self, message: String) {
-        let now =
-            Time(jiff::Timestamp::from_second(self.ctx.now.as_second()).unwrap_or(self.ctx.now));
+        let now = Time(
+            jiff::Timestamp::from_second(self.ctx.clock.now().as_second())
+                .unwrap_or(self.ctx.clock.now()),
+        );
         let transition = self
             .condition("Progressing")
             .filter(|c| c.status == "True")

@@ -93,7 +93,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let pods = selected_pods(pdb, ctx);
     let spec = pdb.spec.clone().unwrap_or_default();
     let previous = pdb.status.clone().unwrap_or_default();
-    let now = ctx.now_time();
+    let now = ctx.clock.now_time();
     // Evictions not yet followed by a deletion still count as disrupted, for a while.
     let disrupted: BTreeMap<String, Time> = previous
         .disrupted_pods
@@ -104,7 +104,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             let pending = pods
                 .iter()
                 .any(|p| p.metadata.name_str() == name && !p.metadata.is_deleting());
-            pending && ctx.millis_of(at) + DISRUPTED_POD_TIMEOUT_MS > ctx.now_ms
+            pending && ctx.clock.millis_of(at) + DISRUPTED_POD_TIMEOUT_MS > ctx.clock.now_ms()
         })
         .collect();
     let healthy = pods
@@ -180,11 +180,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .status
         .as_ref()
         .and_then(|s| s.disrupted_pods.as_ref())
-        .and_then(|d| d.values().map(|at| ctx.millis_of(at)).min())
+        .and_then(|d| d.values().map(|at| ctx.clock.millis_of(at)).min())
     {
         let expiry = oldest + DISRUPTED_POD_TIMEOUT_MS;
-        if expiry > ctx.now_ms {
-            reconciliation.requeue_within(expiry - ctx.now_ms);
+        if expiry > ctx.clock.now_ms() {
+            reconciliation.requeue_within(expiry - ctx.clock.now_ms());
         }
     }
     reconciliation

@@ -30,10 +30,6 @@ const COMPONENT: &str = "job-controller";
 /// Pods created or deleted per sync at most (`MaxPodCreateDeletePerSync`).
 const MAX_PER_SYNC: usize = 500;
 
-fn now_time(ctx: &Context) -> Time {
-    Time(jiff::Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now))
-}
-
 fn true_condition<'s>(status: &'s JobStatus, condition_type: &str) -> Option<&'s JobCondition> {
     status
         .conditions
@@ -228,7 +224,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         return result;
     };
     let job_object = job.clone().into_object();
-    let now = now_time(ctx);
+    let now = ctx.clock.now_time();
     let mut status = job.status.clone().unwrap_or_default();
     let finished = has_condition(&status, "Complete") || has_condition(&status, "Failed");
     if finished {
@@ -415,7 +411,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         if let Some(deadline) = spec.active_deadline_seconds
             && let Some(start) = &status.start_time
         {
-            let left = start.0.as_second() + deadline - ctx.now.as_second();
+            let left = start.0.as_second() + deadline - ctx.clock.now().as_second();
             result.requeue_within(u64::try_from(left.max(1)).unwrap_or(1) * 1000);
         }
     }
@@ -476,7 +472,7 @@ fn failure(
         status
             .start_time
             .as_ref()
-            .is_some_and(|start| ctx.now.as_second() - start.0.as_second() >= deadline)
+            .is_some_and(|start| ctx.clock.now().as_second() - start.0.as_second() >= deadline)
     });
     if deadline_exceeded {
         return Some(Failure::new(
@@ -571,7 +567,7 @@ impl Replacements<'_> {
             .filter(|finished| last_success.is_none_or(|success| *finished > success))
             .collect();
         failures.iter().max().map_or(0, |last| {
-            backoff::remaining_seconds(count(failures.len()), *last, self.ctx.now)
+            backoff::remaining_seconds(count(failures.len()), *last, self.ctx.clock.now())
         })
     }
 
@@ -614,8 +610,10 @@ impl Replacements<'_> {
         let waits: Vec<(i32, i64)> = candidates
             .iter()
             .map(|index| {
-                let wait =
-                    indexes::remaining_backoff(last_failed.get(index).copied(), self.ctx.now);
+                let wait = indexes::remaining_backoff(
+                    last_failed.get(index).copied(),
+                    self.ctx.clock.now(),
+                );
                 (*index, wait)
             })
             .collect();
@@ -738,7 +736,7 @@ fn schedule_ttl(job: &Job, status: &JobStatus, ctx: &Context, result: &mut Recon
     let Some(finished_at) = finished_at else {
         return;
     };
-    let left = finished_at + i64::from(ttl) - ctx.now.as_second();
+    let left = finished_at + i64::from(ttl) - ctx.clock.now().as_second();
     if left <= 0 {
         result.actions.push(Action::Delete {
             key: ObjectKey::new(

@@ -20,13 +20,12 @@ pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
 
-use jiff::Timestamp;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Object, ObjectKey};
 
 use crate::api::{DeleteOptions, EventRecord, EventType};
-use crate::clock::Millis;
+use crate::clock::{Clock, Millis};
 use crate::features::FeatureGates;
 use crate::nodes::NodeAgents;
 use crate::store::Store;
@@ -108,29 +107,11 @@ impl Reconciliation {
 /// What every reconcile may read.
 pub struct Context<'a> {
     pub store: &'a Store,
-    pub now: Timestamp,
+    /// Virtual time: `now()`, `now_ms()`, and stored times as instants.
+    pub clock: &'a Clock,
     pub features: &'a FeatureGates,
-    pub now_ms: Millis,
     /// Which nodes have a running kubelet (what Lease renewals tell the control plane).
     pub nodes: &'a NodeAgents,
-}
-
-impl Context<'_> {
-    /// Now, as the API server stores times (whole seconds).
-    pub fn now_time(&self) -> Time {
-        Time(Timestamp::from_second(self.now.as_second()).unwrap_or(self.now))
-    }
-
-    /// The virtual-clock instant of a stored time.
-    pub fn millis_of(&self, time: &Time) -> Millis {
-        let behind = self.now.duration_since(time.0).as_millis();
-        let magnitude = u64::try_from(behind.unsigned_abs()).unwrap_or(u64::MAX);
-        if behind >= 0 {
-            self.now_ms.saturating_sub(magnitude)
-        } else {
-            self.now_ms.saturating_add(magnitude)
-        }
-    }
 }
 
 /// `NewControllerRef`: the owner reference a controller stamps on what it creates.

@@ -31,18 +31,18 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             node.metadata
                 .creation_timestamp
                 .as_ref()
-                .map_or(0, |created| ctx.millis_of(created))
+                .map_or(0, |created| ctx.clock.millis_of(created))
         });
         let detected_at = unreachable_detected_at(probe_ms);
-        if ctx.now_ms < detected_at {
-            reconciliation.requeue_within(detected_at - ctx.now_ms);
+        if ctx.clock.now_ms() < detected_at {
+            reconciliation.requeue_within(detected_at - ctx.clock.now_ms());
         } else if ready_status(node) != Some("Unknown") {
             mark_unknown(node, ctx, &mut reconciliation);
             // The taints follow from the new conditions on the next pass.
             return reconciliation;
         }
     }
-    let taints = desired_taints(node, &ctx.now_time());
+    let taints = desired_taints(node, &ctx.clock.now_time());
     let current = node.spec.as_ref().and_then(|s| s.taints.clone());
     if current.unwrap_or_default() != taints {
         let mut updated = node.clone();
@@ -67,7 +67,7 @@ fn ready_status(node: &Node) -> Option<&str> {
 
 /// `tryUpdateNodeHealth` for a node whose heartbeat is too old, then `MarkPodsNotReady`.
 fn mark_unknown(node: &Node, ctx: &Context, reconciliation: &mut Reconciliation) {
-    let now = ctx.now_time();
+    let now = ctx.clock.now_time();
     let mut updated = node.clone();
     let status = updated.status.get_or_insert_with(Default::default);
     let conditions = status.conditions.get_or_insert_with(Vec::new);

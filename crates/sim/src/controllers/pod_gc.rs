@@ -45,7 +45,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             "True",
             Some("DeletionByPodGC"),
             Some("PodGC: node no longer exists"),
-            &ctx.now_time(),
+            &ctx.clock.now_time(),
         );
         reconciliation
             .actions

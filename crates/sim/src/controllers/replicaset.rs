@@ -99,7 +99,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             template_selector.matches(pod.metadata.labels.as_ref())
         })),
         ready_replicas: Some(count(&is_ready)),
-        available_replicas: Some(count(&|pod| is_available(pod, min_ready, ctx.now))),
+        available_replicas: Some(count(&|pod| is_available(pod, min_ready, ctx.clock.now()))),
         observed_generation: rs.metadata.generation,
         conditions: None,
         terminating_replicas: None,
@@ -107,7 +107,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     if min_ready > 0
         && let Some(wait) = active
             .iter()
-            .filter_map(|pod| seconds_until_available(pod, min_ready, ctx.now))
+            .filter_map(|pod| seconds_until_available(pod, min_ready, ctx.clock.now()))
             .min()
     {
         result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
@@ -201,7 +201,8 @@ fn pods_to_delete<'a>(
             .unwrap_or(0)
     };
     let mut ranked: Vec<(&Pod, usize)> = active.iter().map(|pod| (*pod, rank(pod))).collect();
-    ranked.sort_by(|(a, rank_a), (b, rank_b)| delete_order(a, *rank_a, b, *rank_b, ctx.now));
+    ranked
+        .sort_by(|(a, rank_a), (b, rank_b)| delete_order(a, *rank_a, b, *rank_b, ctx.clock.now()));
     ranked.into_iter().take(count).map(|(pod, _)| pod).collect()
 }
 

@@ -350,7 +350,7 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
             }
         }
     }
-    let now = Time(jiff::Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now));
+    let now = ctx.clock.now_time();
     let mut failed_classes: HashMap<(String, String), String> = HashMap::new();
     for pod in pending {
         let pod_key = ObjectKey::new(

@@ -92,7 +92,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         if is_ready(pod) {
             status.ready_replicas = Some(status.ready_replicas.unwrap_or(0) + 1);
         }
-        if is_available(pod, min_ready, ctx.now) {
+        if is_available(pod, min_ready, ctx.clock.now()) {
             status.available_replicas = Some(status.available_replicas.unwrap_or(0) + 1);
         }
         match pod.metadata.label(REVISION_LABEL) {
@@ -239,7 +239,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 replicas,
                 partition,
                 update_revision: &update_revision,
-                now: ctx.now,
+                now: ctx.clock.now(),
             };
             for pod in outdated.victims() {
                 result.actions.push(delete_pod(key, pod));

@@ -23,13 +23,13 @@ fn eviction_due_ms(tolerations: &[Toleration], taints: &[&Taint], ctx: &Context)
             let added_ms = taint
                 .time_added
                 .as_ref()
-                .map_or(ctx.now_ms, |t| ctx.millis_of(t));
+                .map_or(ctx.clock.now_ms(), |t| ctx.clock.millis_of(t));
             let matching: Vec<&Toleration> = tolerations
                 .iter()
                 .filter(|t| tolerates(std::slice::from_ref(*t), taint))
                 .collect();
             if matching.is_empty() {
-                return Some(ctx.now_ms);
+                return Some(ctx.clock.now_ms());
             }
             // `getMinTolerationTime`: no seconds = forever; zero or negative = at once.
             let seconds = matching.iter().filter_map(|t| t.toleration_seconds).min()?;
@@ -67,8 +67,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             .and_then(|s| s.tolerations.clone())
             .unwrap_or_default();
         match eviction_due_ms(&tolerations, &taints, ctx) {
-            Some(due) if due <= ctx.now_ms => evict(pod, ctx, &mut reconciliation),
-            Some(due) => reconciliation.requeue_within(due - ctx.now_ms),
+            Some(due) if due <= ctx.clock.now_ms() => evict(pod, ctx, &mut reconciliation),
+            Some(due) => reconciliation.requeue_within(due - ctx.clock.now_ms()),
             None => {}
         }
     }
@@ -90,7 +90,7 @@ fn evict(pod: &Pod, ctx: &Context, reconciliation: &mut Reconciliation) {
         "True",
         Some("DeletionByTaintManager"),
         Some("Taint manager: deleting due to NoExecute taint"),
-        &ctx.now_time(),
+        &ctx.clock.now_time(),
     );
     reconciliation.actions.push(Action::Event(event(
         key.clone(),
