@@ -4,12 +4,10 @@
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
 
 use crate::api::{ApiServer, DeleteOptions};
-use crate::controllers::pods;
-use crate::controllers::scheduler::set_pod_condition;
+use crate::controllers::{disruption, pods};
 
 const VIOLATION: &str = "Cannot evict pod as it would violate the pod's disruption budget.";
 
@@ -50,13 +48,7 @@ impl ApiServer {
     fn budgets_of(&self, pod: &Pod) -> Vec<PodDisruptionBudget> {
         self.store
             .list_typed::<PodDisruptionBudget>(Some(pod.metadata.namespace_str()))
-            .filter(|pdb| {
-                pdb.spec
-                    .as_ref()
-                    .and_then(|s| s.selector.as_ref())
-                    .and_then(|selector| Selector::from_label_selector(Some(selector)).ok())
-                    .is_some_and(|selector| selector.matches(pod.metadata.labels.as_ref()))
-            })
+            .filter(|pdb| disruption::selects(pdb, pod))
             .cloned()
             .collect()
     }
@@ -93,17 +85,10 @@ impl ApiServer {
     }
 
     fn mark_disruption_target(&mut self, pod: &Pod) {
-        let mut marked = pod.clone();
-        set_pod_condition(
-            marked
-                .status
-                .get_or_insert_with(Default::default)
-                .conditions
-                .get_or_insert_with(Vec::new),
-            "DisruptionTarget",
-            "True",
-            Some("EvictionByEvictionAPI"),
-            Some("Eviction API: evicting"),
+        let marked = pods::with_disruption_target(
+            pod,
+            "EvictionByEvictionAPI",
+            "Eviction API: evicting",
             &self.clock.now_time(),
         );
         let _ = self.update_status(marked.into_object());

@@ -20,18 +20,22 @@ use crate::clock::Millis;
 /// `DeletionTimeout`: an eviction not followed by a deletion within this long is forgotten.
 const DISRUPTED_POD_TIMEOUT_MS: Millis = 2 * 60 * 1000;
 
-/// The pods a budget selects: in policy/v1 a missing selector selects none and an empty
-/// one (`{}`) every pod of the namespace.
-pub fn selected_pods<'a>(pdb: &PodDisruptionBudget, ctx: &Context<'a>) -> Vec<&'a Pod> {
-    let Some(selector) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
-        return Vec::new();
-    };
-    let Ok(selector) = Selector::from_label_selector(Some(selector)) else {
-        return Vec::new();
-    };
+/// Whether a budget covers a pod: in policy/v1 a missing selector selects nothing and an
+/// empty one (`{}`) every pod of the namespace.
+pub fn selects(pdb: &PodDisruptionBudget, pod: &Pod) -> bool {
+    pdb.metadata.namespace == pod.metadata.namespace
+        && pdb
+            .spec
+            .as_ref()
+            .and_then(|s| s.selector.as_ref())
+            .and_then(|selector| Selector::from_label_selector(Some(selector)).ok())
+            .is_some_and(|selector| selector.matches(pod.metadata.labels.as_ref()))
+}
+
+fn selected_pods<'a>(pdb: &PodDisruptionBudget, ctx: &Context<'a>) -> Vec<&'a Pod> {
     ctx.store
         .list_typed::<Pod>(Some(pdb.metadata.namespace_str()))
-        .filter(|pod| selector.matches(pod.metadata.labels.as_ref()))
+        .filter(|pod| selects(pdb, pod))
         .collect()
 }
 

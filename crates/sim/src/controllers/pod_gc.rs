@@ -6,8 +6,7 @@ use k8s_openapi::api::core::v1::{Node, Pod};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
-use super::scheduler::set_pod_condition;
-use super::{Action, Context, Reconciliation};
+use super::{Action, Context, Reconciliation, pods};
 use crate::api::DeleteOptions;
 use crate::clock::Millis;
 
@@ -34,19 +33,16 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .pods_on_node(&key.name)
         .filter_map(Pod::from_object)
     {
-        let mut marked = pod.clone();
+        let mut marked = pods::with_disruption_target(
+            pod,
+            "DeletionByPodGC",
+            "PodGC: node no longer exists",
+            &ctx.clock.now_time(),
+        );
         let status = marked.status.get_or_insert_with(Default::default);
         if !matches!(status.phase.as_deref(), Some("Succeeded" | "Failed")) {
             status.phase = Some("Failed".into());
         }
-        set_pod_condition(
-            status.conditions.get_or_insert_with(Vec::new),
-            "DisruptionTarget",
-            "True",
-            Some("DeletionByPodGC"),
-            Some("PodGC: node no longer exists"),
-            &ctx.clock.now_time(),
-        );
         reconciliation
             .actions
             .push(Action::UpdateStatus(marked.into_object()));

@@ -1,12 +1,33 @@
-//! Pod predicates shared by controllers (`IsPodActive`, `IsPodReady`, `IsPodAvailable`) and
-//! building a pod from a template (`GetPodFromTemplate`).
+//! Pod predicates shared by controllers (`IsPodActive`, `IsPodReady`, `IsPodAvailable`),
+//! building a pod from a template (`GetPodFromTemplate`), and the `DisruptionTarget` mark
+//! every deleter outside the pod's owner sets first.
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use kubeplay_model::Object;
 
 use super::controller_ref;
+use super::scheduler::set_pod_condition;
+
+/// The pod with a `DisruptionTarget=True` condition naming who deletes it and why (the
+/// taint manager, the Eviction API, the pod garbage collector).
+pub fn with_disruption_target(pod: &Pod, reason: &str, message: &str, now: &Time) -> Pod {
+    let mut marked = pod.clone();
+    set_pod_condition(
+        marked
+            .status
+            .get_or_insert_with(Default::default)
+            .conditions
+            .get_or_insert_with(Vec::new),
+        "DisruptionTarget",
+        "True",
+        Some(reason),
+        Some(message),
+        now,
+    );
+    marked
+}
 
 pub fn phase(pod: &Pod) -> &str {
     pod.status

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{Node, Pod, Taint, Toleration};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
-use super::scheduler::{set_pod_condition, tolerates};
+use super::scheduler::tolerates;
 use super::{Action, Context, Reconciliation, event, pods};
 use crate::api::{DeleteOptions, EventType};
 use crate::clock::Millis;
@@ -79,17 +79,10 @@ fn evict(pod: &Pod, ctx: &Context, reconciliation: &mut Reconciliation) {
     let namespace = pod.metadata.namespace_str();
     let name = pod.metadata.name_str();
     let key = ObjectKey::new(Kind::Pod, namespace, name);
-    let mut marked = pod.clone();
-    set_pod_condition(
-        marked
-            .status
-            .get_or_insert_with(Default::default)
-            .conditions
-            .get_or_insert_with(Vec::new),
-        "DisruptionTarget",
-        "True",
-        Some("DeletionByTaintManager"),
-        Some("Taint manager: deleting due to NoExecute taint"),
+    let marked = pods::with_disruption_target(
+        pod,
+        "DeletionByTaintManager",
+        "Taint manager: deleting due to NoExecute taint",
         &ctx.clock.now_time(),
     );
     reconciliation.actions.push(Action::Event(event(
