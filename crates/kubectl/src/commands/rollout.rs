@@ -14,6 +14,7 @@ use crate::errors;
 use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
+use crate::text::go_duration;
 
 const FLAGS: &[Flag] = &[
     value("timeout", None),
@@ -261,30 +262,14 @@ fn progress(object: &Object) -> Progress {
     }
 }
 
-fn parse_timeout(text: Option<&str>) -> Result<Option<u64>, String> {
-    let Some(text) = text else { return Ok(None) };
-    let (number, unit) = text.split_at(
-        text.find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(text.len()),
-    );
-    let value: f64 = number.parse().map_err(|_| format!("error: invalid argument {text:?} for \"--timeout\" flag: time: invalid duration {text:?}"))?;
-    let factor = match unit {
-        "" | "s" => 1000.0,
-        "ms" => 1.0,
-        "m" => 60_000.0,
-        "h" => 3_600_000.0,
-        _ => {
-            return Err(format!(
-                "error: invalid argument {text:?} for \"--timeout\" flag: time: unknown unit {unit:?} in duration {text:?}"
-            ));
-        }
-    };
-    Ok(Some((value * factor) as u64).filter(|ms| *ms > 0))
-}
-
 fn status(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
-    let timeout = match parse_timeout(parsed.value("timeout")) {
-        Ok(timeout) => timeout,
+    let timeout = match parsed
+        .value("timeout")
+        .map(|text| go_duration::parse("timeout", text))
+        .transpose()
+    {
+        // `0` means no timeout.
+        Ok(timeout) => timeout.filter(|ms| *ms > 0),
         Err(error) => return out.error(error),
     };
     let watch = parsed.value("watch") != Some("false");

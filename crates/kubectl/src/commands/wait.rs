@@ -10,6 +10,7 @@ use crate::errors;
 use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
+use crate::text::go_duration;
 
 const FLAGS: &[Flag] = &[
     value("for", None),
@@ -72,9 +73,9 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     };
     let timeout_ms = match parsed.value("timeout") {
         None => 30_000,
-        Some(text) => match humantime(text) {
-            Some(ms) => ms,
-            None => return out.error(format!("error: invalid argument {text:?} for \"--timeout\" flag: time: invalid duration {text:?}")),
+        Some(text) => match go_duration::parse("timeout", text) {
+            Ok(ms) => ms,
+            Err(error) => return out.error(error),
         },
     };
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
@@ -148,30 +149,4 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             session.cluster.run_until(next);
         }
     }
-}
-
-/// Go durations as kubectl accepts them: `30s`, `2m`, `1h`, `500ms`, `1m30s`.
-pub fn humantime(text: &str) -> Option<u64> {
-    let mut total = 0f64;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let number: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_end = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let factor = match &rest[..unit_end] {
-            "ms" => 1.0,
-            "s" | "" => 1000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
-            _ => return None,
-        };
-        rest = &rest[unit_end..];
-        total += number * factor;
-    }
-    Some(total as u64)
 }
