@@ -4,11 +4,9 @@
 //! resolver walks its `/etc/resolv.conf` search list (`<ns>.svc.cluster.local`,
 //! `svc.cluster.local`, `cluster.local`, `ndots:5`) before trying a name as written.
 
-use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::core::v1::{EndpointAddress, Endpoints, Service};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::selector::Selector;
 
-use crate::controllers::pods::is_ready;
 use crate::store::Store;
 
 const ZONE: &str = "cluster.local";
@@ -79,7 +77,7 @@ impl<'a> Resolver<'a> {
                 match cluster_ip(service) {
                     Some(ip) => vec![self.address(ip)],
                     None => endpoints(self.store, service)
-                        .map(|(_, ip)| self.address(ip))
+                        .map(|endpoint| self.address(&endpoint.ip))
                         .collect(),
                 }
             }
@@ -88,8 +86,8 @@ impl<'a> Resolver<'a> {
                     return Vec::new();
                 };
                 endpoints(self.store, service)
-                    .filter(|(pod, _)| stable_name(pod, service).as_deref() == Some(*hostname))
-                    .map(|(_, ip)| self.address(ip))
+                    .filter(|endpoint| endpoint.hostname.as_deref() == Some(*hostname))
+                    .map(|endpoint| self.address(&endpoint.ip))
                     .collect()
             }
             _ => Vec::new(),
@@ -117,8 +115,11 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter(|service| is_headless(service))
             .find_map(|service| {
-                let (pod, _) = endpoints(self.store, service).find(|(_, at)| *at == ip)?;
-                let host = stable_name(pod, service).unwrap_or_else(|| ip.replace('.', "-"));
+                let endpoint = endpoints(self.store, service).find(|e| e.ip == ip)?;
+                let host = endpoint
+                    .hostname
+                    .clone()
+                    .unwrap_or_else(|| ip.replace('.', "-"));
                 Some(format!("{host}.{}", service_name(service)))
             })
     }
@@ -149,40 +150,17 @@ fn cluster_ip(service: &Service) -> Option<&str> {
         .filter(|ip| *ip != "None" && !ip.is_empty())
 }
 
-/// A pod's `<hostname>` label under a headless Service: set when its `spec.subdomain` names
-/// that Service (what a StatefulSet's `serviceName` gives its pods).
-fn stable_name(pod: &Pod, service: &Service) -> Option<String> {
-    let spec = pod.spec.as_ref()?;
-    (spec.subdomain.as_deref() == Some(service.metadata.name_str()))
-        .then(|| spec.hostname.clone())
-        .flatten()
-}
-
-/// The ready pods a Service selects and their IPs, as its EndpointSlices list them.
-fn endpoints<'s>(
-    store: &'s Store,
-    service: &'s Service,
-) -> impl Iterator<Item = (&'s Pod, &'s str)> + 's {
-    let selector = service
-        .spec
-        .as_ref()
-        .and_then(|spec| spec.selector.as_ref())
-        .filter(|labels| !labels.is_empty())
-        .map(Selector::from_labels);
-    let publish_not_ready = service
-        .spec
-        .as_ref()
-        .and_then(|spec| spec.publish_not_ready_addresses)
-        .unwrap_or(false);
+/// The ready addresses behind a Service, as the endpoints controller publishes them (an
+/// address carries the pod's `<hostname>` when its `spec.subdomain` names the Service).
+fn endpoints<'s>(store: &'s Store, service: &Service) -> impl Iterator<Item = &'s EndpointAddress> {
     store
-        .list_typed::<Pod>(Some(service.metadata.namespace_str()))
-        .filter(move |pod| {
-            selector
-                .as_ref()
-                .is_some_and(|s| s.matches(pod.metadata.labels.as_ref()))
-        })
-        .filter(move |pod| !pod.metadata.is_deleting() && (publish_not_ready || is_ready(pod)))
-        .filter_map(|pod| Some((pod, pod.status.as_ref()?.pod_ip.as_deref()?)))
+        .get_typed::<Endpoints>(
+            service.metadata.namespace_str(),
+            service.metadata.name_str(),
+        )
+        .into_iter()
+        .flat_map(|endpoints| endpoints.subsets.iter().flatten())
+        .flat_map(|subset| subset.addresses.iter().flatten())
 }
 
 #[cfg(test)]
