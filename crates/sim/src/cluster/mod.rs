@@ -106,6 +106,19 @@ impl Cluster {
         }));
     }
 
+    /// Queues every object of `kind` (in `namespace`, or all) for `controller`.
+    fn enqueue_every(&mut self, controller: ControllerId, kind: Kind, namespace: Option<&str>) {
+        let keys: Vec<ObjectKey> = self
+            .api
+            .store
+            .list(kind, namespace)
+            .map(Object::key)
+            .collect();
+        for key in keys {
+            self.enqueue(controller, key);
+        }
+    }
+
     fn enqueue(&mut self, controller: ControllerId, key: ObjectKey) {
         if self.queued.insert((controller, key.clone())) {
             self.queue.push_back((controller, key));
@@ -310,15 +323,7 @@ impl Cluster {
             }
             Object::PersistentVolumeClaim(_) => {
                 // A deleted claim: its volumes may be reclaimed.
-                let volumes: Vec<ObjectKey> = self
-                    .api
-                    .store
-                    .list(Kind::PersistentVolume, None)
-                    .map(Object::key)
-                    .collect();
-                for volume in volumes {
-                    self.enqueue(ControllerId::Volumes, volume);
-                }
+                self.enqueue_every(ControllerId::Volumes, Kind::PersistentVolume, None);
             }
             Object::Namespace(_) if !deleted && object.meta().is_deleting() => {
                 self.enqueue(ControllerId::GarbageCollector, object.key())
@@ -327,15 +332,7 @@ impl Cluster {
                 self.dispatch_node(object.key(), deleted);
                 self.scheduling_queue
                     .note_cluster_event(self.api.clock.now_ms());
-                let daemon_sets: Vec<ObjectKey> = self
-                    .api
-                    .store
-                    .list(Kind::DaemonSet, None)
-                    .map(Object::key)
-                    .collect();
-                for key in daemon_sets {
-                    self.enqueue(ControllerId::DaemonSet, key);
-                }
+                self.enqueue_every(ControllerId::DaemonSet, Kind::DaemonSet, None);
                 self.enqueue(ControllerId::Scheduler, scheduler_key());
             }
             Object::PodDisruptionBudget(_) if !deleted => {
@@ -367,31 +364,13 @@ impl Cluster {
     /// The controllers that look at a pod through its node or its budgets.
     fn dispatch_pod_watchers(&mut self, pod: &Pod) {
         let namespace = pod.metadata.namespace_str();
-        let budgets: Vec<ObjectKey> = self
-            .api
-            .store
-            .list(Kind::PodDisruptionBudget, Some(namespace))
-            .map(Object::key)
-            .collect();
-        for budget in budgets {
-            self.enqueue(ControllerId::Disruption, budget);
-        }
-        // Any selecting Service of the namespace may gain or lose this pod.
-        let services: Vec<ObjectKey> = self
-            .api
-            .store
-            .list_typed::<k8s_openapi::api::core::v1::Service>(Some(namespace))
-            .filter(|s| {
-                s.spec
-                    .as_ref()
-                    .and_then(|spec| spec.selector.as_ref())
-                    .is_some_and(|selector| !selector.is_empty())
-            })
-            .map(|s| ObjectKey::new(Kind::Service, namespace, s.metadata.name_str()))
-            .collect();
-        for service in services {
-            self.enqueue(ControllerId::Endpoints, service);
-        }
+        self.enqueue_every(
+            ControllerId::Disruption,
+            Kind::PodDisruptionBudget,
+            Some(namespace),
+        );
+        // Any Service of the namespace may gain or lose this pod.
+        self.enqueue_every(ControllerId::Endpoints, Kind::Service, Some(namespace));
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
             return;
         };
@@ -430,15 +409,11 @@ impl Cluster {
         }
         if pod.metadata.controller_ref().is_none() && !pod.metadata.is_deleting() {
             // An orphan: any ReplicaSet of its namespace may adopt it.
-            let candidates: Vec<ObjectKey> = self
-                .api
-                .store
-                .list(Kind::ReplicaSet, Some(pod.metadata.namespace_str()))
-                .map(Object::key)
-                .collect();
-            for key in candidates {
-                self.enqueue(ControllerId::ReplicaSet, key);
-            }
+            self.enqueue_every(
+                ControllerId::ReplicaSet,
+                Kind::ReplicaSet,
+                Some(pod.metadata.namespace_str()),
+            );
         }
         if bound {
             // A scheduled consumer lets its claims bind.
