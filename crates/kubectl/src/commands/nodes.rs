@@ -2,6 +2,7 @@
 //! maintenance that the scheduler and the taint eviction controller then act on.
 
 use k8s_openapi::api::core::v1::{Node, Taint};
+use kubeplay_model::validation::{label_value_errors, qualified_name_errors};
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use crate::args::{self, Flag, boolean, value};
@@ -115,41 +116,40 @@ pub fn cordon(args: &[String], cordon: bool, session: &mut Session, out: &mut Ou
     }
 }
 
-/// A taint argument: `key=value:Effect`, `key:Effect`, or (to remove) `key:Effect-`, `key-`.
+/// `parseTaint`: `key=value:Effect`, `key:Effect` or `key` (a removal may be any of them).
 fn parse_taint(spec: &str) -> Result<Taint, String> {
-    let invalid = || format!("invalid taint spec: {spec}");
-    let (key_value, effect) = match spec.split(':').collect::<Vec<_>>().as_slice() {
-        [key_value] => (*key_value, ""),
+    let invalid = |errors: Vec<String>| {
+        if errors.is_empty() {
+            format!("invalid taint spec: {spec}")
+        } else {
+            format!("invalid taint spec: {spec}, {}", errors.join("; "))
+        }
+    };
+    let (key, value, effect) = match spec.split(':').collect::<Vec<_>>().as_slice() {
+        [key] => (*key, None, ""),
         [key_value, effect] => {
             if !matches!(*effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
                 return Err(format!(
                     "invalid taint effect: {effect}, unsupported taint effect"
                 ));
             }
-            (*key_value, *effect)
+            match key_value.split('=').collect::<Vec<_>>().as_slice() {
+                [key] => (*key, None, *effect),
+                [key, value] => {
+                    let errors = label_value_errors(value);
+                    if !errors.is_empty() {
+                        return Err(invalid(errors));
+                    }
+                    (*key, Some(*value), *effect)
+                }
+                _ => return Err(invalid(Vec::new())),
+            }
         }
-        _ => return Err(invalid()),
+        _ => return Err(invalid(Vec::new())),
     };
-    let (key, value) = match key_value.split('=').collect::<Vec<_>>().as_slice() {
-        [key] => (*key, None),
-        [key, value] => (*key, Some(*value)),
-        _ => return Err(invalid()),
-    };
-    let valid_name = |text: &str| {
-        !text.is_empty()
-            && text.len() <= 63
-            && text.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && text.ends_with(|c: char| c.is_ascii_alphanumeric())
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    };
-    let key_ok = match key.split_once('/') {
-        Some((prefix, name)) => !prefix.is_empty() && prefix.len() <= 253 && valid_name(name),
-        None => valid_name(key),
-    };
-    if !key_ok || value.is_some_and(|v| !v.is_empty() && !valid_name(v)) {
-        return Err(invalid());
+    let errors = qualified_name_errors(key);
+    if !errors.is_empty() {
+        return Err(invalid(errors));
     }
     Ok(Taint {
         key: key.into(),
@@ -381,6 +381,12 @@ mod tests {
         assert_eq!(
             parse_taint("a=b=c:NoSchedule"),
             Err("invalid taint spec: a=b=c:NoSchedule".into())
+        );
+        // Without an effect kubectl does not split off a value: the key is not a name.
+        let missing_effect = parse_taint("dedicated=gpu").err().unwrap_or_default();
+        assert!(
+            missing_effect.starts_with("invalid taint spec: dedicated=gpu, name part must consist"),
+            "{missing_effect}"
         );
     }
 
