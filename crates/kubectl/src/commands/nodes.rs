@@ -32,7 +32,7 @@ pub fn fetch_node(session: &Session, name: &str) -> Result<Node, String> {
 }
 
 /// Accepts `NAME`, `node/NAME` or `nodes/NAME`.
-pub fn node_name(arg: &str) -> &str {
+fn node_name(arg: &str) -> &str {
     arg.strip_prefix("node/")
         .or_else(|| arg.strip_prefix("nodes/"))
         .unwrap_or(arg)

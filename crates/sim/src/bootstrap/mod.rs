@@ -194,7 +194,7 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
         for image in PRELOADED_IMAGES {
             cluster.kubelets.preload_image(&name, image);
         }
-        cluster.nodes.register(machine);
+        cluster.nodes.register(&machine);
     }
     for document in decode_documents(SYSTEM_MANIFEST, "system")
         .into_iter()

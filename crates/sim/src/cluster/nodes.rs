@@ -73,7 +73,7 @@ impl Cluster {
         for image in PRELOADED_IMAGES {
             self.kubelets.preload_image(&name, image);
         }
-        self.nodes.register(machine);
+        self.nodes.register(&machine);
         self.kubelet_event(&name, "Starting", "Starting kubelet.".into());
         self.kubelet_event(
             &name,

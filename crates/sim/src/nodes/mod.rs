@@ -25,17 +25,11 @@ pub enum KubeletState {
     Stopped { since_ms: Millis },
 }
 
-#[derive(Clone, Debug)]
-struct Agent {
-    machine: Machine,
-    state: KubeletState,
-}
-
 /// The kubelets of every machine, by node name.
 #[derive(Clone, Debug, Default)]
 pub struct NodeAgents {
     cluster_name: String,
-    agents: BTreeMap<String, Agent>,
+    kubelets: BTreeMap<String, KubeletState>,
     /// Machines ever added: indexes (and so IPs and pod CIDRs) are never reused.
     machines_created: usize,
 }
@@ -52,20 +46,16 @@ impl NodeAgents {
         &self.cluster_name
     }
 
-    pub fn register(&mut self, machine: Machine) {
+    /// A machine's kubelet joins (running).
+    pub fn register(&mut self, machine: &Machine) {
         self.machines_created = self.machines_created.max(machine.index + 1);
-        self.agents.insert(
-            machine.name.clone(),
-            Agent {
-                machine,
-                state: KubeletState::Running,
-            },
-        );
+        self.kubelets
+            .insert(machine.name.clone(), KubeletState::Running);
     }
 
     /// Forgets a machine whose node was deleted: its kubelet no longer belongs to the cluster.
-    pub fn unregister(&mut self, name: &str) -> Option<Machine> {
-        self.agents.remove(name).map(|agent| agent.machine)
+    pub fn unregister(&mut self, name: &str) {
+        self.kubelets.remove(name);
     }
 
     pub fn next_index(&self) -> usize {
@@ -73,16 +63,16 @@ impl NodeAgents {
     }
 
     pub fn has_machine(&self, name: &str) -> bool {
-        self.agents.contains_key(name)
+        self.kubelets.contains_key(name)
     }
 
     pub fn state(&self, name: &str) -> Option<KubeletState> {
-        self.agents.get(name).map(|agent| agent.state)
+        self.kubelets.get(name).copied()
     }
 
     pub fn set_state(&mut self, name: &str, state: KubeletState) {
-        if let Some(agent) = self.agents.get_mut(name) {
-            agent.state = state;
+        if let Some(current) = self.kubelets.get_mut(name) {
+            *current = state;
         }
     }
 
@@ -118,7 +108,7 @@ mod tests {
     fn a_silent_kubelet_is_noticed_after_the_grace_period() {
         // Stopped at 12.3 s: last renewal at 10 s, grace ends at 60 s, next pass at 65 s.
         let mut agents = NodeAgents::new("kind");
-        agents.register(Machine {
+        agents.register(&Machine {
             name: "kind-worker".into(),
             role: Role::Worker,
             labels: BTreeMap::new(),
