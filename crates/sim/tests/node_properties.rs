@@ -3,31 +3,17 @@
 //! on every eligible node and none on the others; and a Deployment's replicas come back to
 //! Running on healthy nodes after a node is lost.
 
+mod common;
+
 use std::collections::BTreeMap;
 
+use common::{apply, start};
 use k8s_openapi::api::core::v1::{Node, Pod, Taint};
-use kubeplay_model::manifest::decode_documents;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use kubeplay_sim::cluster::NewNode;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 
 const SEEDS: [u64; 5] = [1, 2, 3, 5, 8];
-
-fn start() -> jiff::Timestamp {
-    "2025-06-02T10:15:00Z".parse().unwrap_or_default()
-}
-
-fn apply(cluster: &mut Cluster, yaml: &str) {
-    for document in decode_documents(yaml, "test") {
-        let Ok(document) = document else {
-            panic!("bad manifest")
-        };
-        if let Err(error) = cluster.api.create(document.object, false) {
-            panic!("{error}");
-        }
-    }
-    cluster.settle();
-}
 
 /// A tiny deterministic generator, so each seed replays the same churn.
 struct Lcg(u64);

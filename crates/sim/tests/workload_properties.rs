@@ -3,30 +3,15 @@
 //! never runs more than backoffLimitPerIndex + 1 pods nor comes back once failed, and a
 //! Forbid CronJob never runs two Jobs at once.
 
+mod common;
+
+use common::{apply, start};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::manifest::decode_documents;
-use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
+use kubeplay_sim::controllers::pods::is_ready as ready;
+use kubeplay_sim::{ClusterShape, create_cluster};
 
 const SEEDS: [u64; 6] = [1, 2, 3, 5, 8, 13];
-
-fn apply(cluster: &mut Cluster, yaml: &str) {
-    for document in decode_documents(yaml, "test") {
-        let Ok(document) = document else {
-            panic!("bad manifest")
-        };
-        if let Err(error) = cluster.api.create(document.object, false) {
-            panic!("{error}");
-        }
-    }
-}
-
-fn ready(pod: &Pod) -> bool {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
-}
 
 /// `1,3-5` as a set of indexes.
 fn indexes(text: &str) -> std::collections::BTreeSet<i32> {
@@ -37,10 +22,6 @@ fn indexes(text: &str) -> std::collections::BTreeSet<i32> {
         })
         .flatten()
         .collect()
-}
-
-fn start() -> jiff::Timestamp {
-    "2025-06-02T10:15:00Z".parse().unwrap_or_default()
 }
 
 #[test]
