@@ -59,6 +59,16 @@ const CASES: &[&str] = &[
     "kubectl rollout",
     "kubectl rollout stat x",
     "kubectl version --client",
+    "kubectl taint nodes kind-worker dedicated=gpu",
+    "kubectl taint nodes kind-worker dedicated=gpu:Sometimes",
+    "kubectl taint nodes kind-worker a=b=c:NoSchedule",
+    "kubectl taint nodes kind-worker",
+    "kubectl drain",
+    "kubectl cordon",
+    "kubectl uncordon",
+    "kubectl drain kind-worker --timeout=5",
+    "kubectl wait pod/x --for=delete --timeout=5",
+    "kubectl rollout status deployment/x --timeout=5",
     "kubectl",
 ];
 

@@ -3,19 +3,46 @@
 
 use std::collections::BTreeMap;
 
+use crate::text::go_duration;
+
+/// What a flag holds; pflag checks typed values while parsing, before the command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlagType {
+    Bool,
+    String,
+    /// A Go `time.Duration` (`90s`, `2m`, `1h30m`).
+    Duration,
+}
+
 /// One flag a command accepts.
 #[derive(Clone, Copy, Debug)]
 pub struct Flag {
     pub long: &'static str,
     pub short: Option<char>,
-    pub takes_value: bool,
+    pub flag_type: FlagType,
+}
+
+impl Flag {
+    fn takes_value(&self) -> bool {
+        self.flag_type != FlagType::Bool
+    }
+
+    /// pflag's `invalid argument` error for a value this flag's type rejects.
+    fn check(&self, value: &str, hint: &str) -> Result<(), String> {
+        match self.flag_type {
+            FlagType::Duration => go_duration::parse(self.long, value)
+                .map(|_| ())
+                .map_err(|error| format!("{error}\n{hint}")),
+            FlagType::Bool | FlagType::String => Ok(()),
+        }
+    }
 }
 
 pub const fn value(long: &'static str, short: Option<char>) -> Flag {
     Flag {
         long,
         short,
-        takes_value: true,
+        flag_type: FlagType::String,
     }
 }
 
@@ -23,7 +50,15 @@ pub const fn boolean(long: &'static str, short: Option<char>) -> Flag {
     Flag {
         long,
         short,
-        takes_value: false,
+        flag_type: FlagType::Bool,
+    }
+}
+
+pub const fn duration(long: &'static str, short: Option<char>) -> Flag {
+    Flag {
+        long,
+        short,
+        flag_type: FlagType::Duration,
     }
 }
 
@@ -53,6 +88,12 @@ impl Parsed {
             .get(long)
             .and_then(|values| values.last())
             .map(String::as_str)
+    }
+
+    /// A duration flag's value in milliseconds (the parser already checked it).
+    pub fn duration_ms(&self, long: &str) -> Option<u64> {
+        self.value(long)
+            .and_then(|text| go_duration::parse(long, text).ok())
     }
 
     pub fn values(&self, long: &str) -> Vec<String> {
@@ -91,7 +132,7 @@ pub fn parse(args: &[String], flags: &[Flag], command: &str) -> Result<Parsed, S
             let Some(flag) = all.iter().find(|f| f.long == name) else {
                 return Err(format!("error: unknown flag: --{name}\n{hint}"));
             };
-            let value = if flag.takes_value {
+            let value = if flag.takes_value() {
                 match inline {
                     Some(value) => value,
                     None if index < args.len() => {
@@ -103,6 +144,7 @@ pub fn parse(args: &[String], flags: &[Flag], command: &str) -> Result<Parsed, S
             } else {
                 inline.unwrap_or_else(|| "true".into())
             };
+            flag.check(&value, &hint)?;
             parsed.flags.entry(flag.long).or_default().push(value);
             continue;
         }
@@ -117,7 +159,7 @@ pub fn parse(args: &[String], flags: &[Flag], command: &str) -> Result<Parsed, S
                         "error: unknown shorthand flag: '{c}' in {arg}\n{hint}"
                     ));
                 };
-                if flag.takes_value {
+                if flag.takes_value() {
                     let rest: String = chars[position..].iter().collect();
                     let value = if !rest.is_empty() {
                         rest.strip_prefix('=').unwrap_or(&rest).to_string()
@@ -129,6 +171,7 @@ pub fn parse(args: &[String], flags: &[Flag], command: &str) -> Result<Parsed, S
                             "error: flag needs an argument: '{c}' in -{c}\n{hint}"
                         ));
                     };
+                    flag.check(&value, &hint)?;
                     parsed.flags.entry(flag.long).or_default().push(value);
                     break;
                 }
@@ -158,7 +201,7 @@ pub fn split_command(args: &[String]) -> (Vec<String>, Vec<String>) {
         index += 1;
         let takes_value = GLOBAL_FLAGS.iter().any(|f| {
             (arg == &format!("--{}", f.long) || f.short.is_some_and(|s| arg == &format!("-{s}")))
-                && f.takes_value
+                && f.takes_value()
         });
         if takes_value && index < args.len() {
             leading.push(args[index].clone());

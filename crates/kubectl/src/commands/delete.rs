@@ -5,7 +5,7 @@ use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, ObjectKey};
 use kubeplay_sim::{DeleteOptions, Propagation};
 
-use crate::args::{self, Flag, boolean, value};
+use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
 use crate::manifests;
 use crate::output::Output;
@@ -24,7 +24,7 @@ const FLAGS: &[Flag] = &[
     value("wait", None),
     boolean("ignore-not-found", None),
     value("output", Some('o')),
-    value("timeout", None),
+    duration("timeout", None),
 ];
 
 /// How long `delete` waits for objects to disappear before giving up, like `--timeout`.

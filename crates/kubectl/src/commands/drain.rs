@@ -9,7 +9,7 @@ use kubeplay_model::{ApiError, Kind, ObjectKey, Typed};
 use kubeplay_sim::DeleteOptions;
 
 use super::nodes::{set_schedulable, target_nodes};
-use crate::args::{self, Flag, boolean, value};
+use crate::args::{self, Flag, boolean, duration, value};
 use crate::output::Output;
 use crate::session::Session;
 use crate::text::go_duration;
@@ -21,7 +21,7 @@ const FLAGS: &[Flag] = &[
     boolean("delete-local-data", None),
     boolean("disable-eviction", None),
     value("grace-period", None),
-    value("timeout", None),
+    duration("timeout", None),
     value("pod-selector", None),
     value("selector", Some('l')),
     value("skip-wait-for-delete-timeout", None),
@@ -365,10 +365,8 @@ fn options(parsed: &args::Parsed) -> Result<Options, String> {
             (seconds >= 0).then_some(seconds)
         }
     };
-    let timeout_ms = match parsed.value("timeout") {
-        None => None,
-        Some(text) => Some(go_duration::parse("timeout", text)?).filter(|ms| *ms > 0),
-    };
+    // `0` means no timeout.
+    let timeout_ms = parsed.duration_ms("timeout").filter(|ms| *ms > 0);
     let pod_selector = Selector::parse(parsed.value("pod-selector").unwrap_or(""))
         .map_err(|e| format!("error: {e}"))?;
     Ok(Options {

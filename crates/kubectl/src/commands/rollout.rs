@@ -9,15 +9,14 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use kubeplay_sim::controllers::deployment::{HASH_LABEL, REVISION, equal_ignoring_hash, revision};
 
-use crate::args::{self, Flag, boolean, value};
+use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
 use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
-use crate::text::go_duration;
 
 const FLAGS: &[Flag] = &[
-    value("timeout", None),
+    duration("timeout", None),
     value("watch", Some('w')),
     value("revision", None),
     value("to-revision", None),
@@ -263,15 +262,8 @@ fn progress(object: &Object) -> Progress {
 }
 
 fn status(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
-    let timeout = match parsed
-        .value("timeout")
-        .map(|text| go_duration::parse("timeout", text))
-        .transpose()
-    {
-        // `0` means no timeout.
-        Ok(timeout) => timeout.filter(|ms| *ms > 0),
-        Err(error) => return out.error(error),
-    };
+    // `0` means no timeout.
+    let timeout = parsed.duration_ms("timeout").filter(|ms| *ms > 0);
     let watch = parsed.value("watch") != Some("false");
     let deadline = session.cluster.now_ms() + timeout.unwrap_or(DEFAULT_STATUS_LIMIT_MS);
     let mut last_version = None;

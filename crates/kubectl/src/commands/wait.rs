@@ -5,16 +5,15 @@ use kubeplay_model::selector::Selector;
 use kubeplay_model::{Object, ObjectKey};
 use serde_json::Value;
 
-use crate::args::{self, Flag, boolean, value};
+use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
 use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
-use crate::text::go_duration;
 
 const FLAGS: &[Flag] = &[
     value("for", None),
-    value("timeout", None),
+    duration("timeout", None),
     value("selector", Some('l')),
     boolean("all", None),
     boolean("all-namespaces", Some('A')),
@@ -71,13 +70,7 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             ));
         }
     };
-    let timeout_ms = match parsed.value("timeout") {
-        None => 30_000,
-        Some(text) => match go_duration::parse("timeout", text) {
-            Ok(ms) => ms,
-            Err(error) => return out.error(error),
-        },
-    };
+    let timeout_ms = parsed.duration_ms("timeout").unwrap_or(30_000);
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     let requests = match resources::parse(&parsed.positional) {
         Ok(requests) if requests.is_empty() => {

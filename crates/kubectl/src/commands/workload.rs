@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use kubeplay_model::{Kind, Object, ObjectKey};
 
-use crate::args::{self, Flag, boolean, value};
+use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
 use crate::output::Output;
 use crate::resources;
@@ -38,7 +38,7 @@ const SCALE_FLAGS: &[Flag] = &[
     value("replicas", None),
     value("current-replicas", None),
     value("filename", Some('f')),
-    value("timeout", None),
+    duration("timeout", None),
 ];
 
 pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
