@@ -3,14 +3,15 @@
 
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
-use k8s_openapi::api::core::v1::{Endpoints, Service};
+use k8s_openapi::api::core::v1::Endpoints;
 use k8s_openapi::api::core::v1::{Event, Pod};
-use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort, EndpointSlice};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
 use kubeplay_sim::controllers::deployment::equal_ignoring_hash;
+use kubeplay_sim::controllers::endpoints::mirrored_slice;
 
 use crate::args::{self, Flag, boolean, value};
 use crate::describe::{self, DescribeContext};
@@ -205,7 +206,11 @@ fn describe_one(
         }
         Object::Namespace(ns) => describe::describe_namespace(ns, &[], &[]),
         Object::Service(svc) => {
-            let slices = endpoint_slices(session, svc);
+            let slices: Vec<EndpointSlice> = store
+                .get_typed::<Endpoints>(svc.metadata.namespace_str(), svc.metadata.name_str())
+                .map(mirrored_slice)
+                .into_iter()
+                .collect();
             let slices: Vec<&EndpointSlice> = slices.iter().collect();
             describe::describe_service(svc, &slices, &ctx)
         }
@@ -230,54 +235,6 @@ fn describe_one(
         _ => return None,
     };
     Some(text)
-}
-
-/// The Service's EndpointSlice as the EndpointSlice controller would mirror it from the
-/// Endpoints we keep: ready and not-ready addresses with the Service's ports.
-fn endpoint_slices(session: &Session, service: &Service) -> Vec<EndpointSlice> {
-    let Some(endpoints) = session.cluster.api.store.get_typed::<Endpoints>(
-        service.metadata.namespace_str(),
-        service.metadata.name_str(),
-    ) else {
-        return Vec::new();
-    };
-    let mut slice = EndpointSlice {
-        address_type: "IPv4".into(),
-        ..EndpointSlice::default()
-    };
-    for subset in endpoints.subsets.iter().flatten() {
-        let ready = subset.addresses.iter().flatten().map(|a| (a, true));
-        let not_ready = subset
-            .not_ready_addresses
-            .iter()
-            .flatten()
-            .map(|a| (a, false));
-        for (address, is_ready) in ready.chain(not_ready) {
-            slice.endpoints.push(Endpoint {
-                addresses: vec![address.ip.clone()],
-                conditions: Some(EndpointConditions {
-                    ready: Some(is_ready),
-                    ..EndpointConditions::default()
-                }),
-                node_name: address.node_name.clone(),
-                ..Endpoint::default()
-            });
-        }
-        if slice.ports.is_none() {
-            slice.ports = subset.ports.as_ref().map(|ports| {
-                ports
-                    .iter()
-                    .map(|p| EndpointPort {
-                        name: p.name.clone(),
-                        port: Some(p.port),
-                        protocol: p.protocol.clone(),
-                        app_protocol: p.app_protocol.clone(),
-                    })
-                    .collect()
-            });
-        }
-    }
-    vec![slice]
 }
 
 /// The node's heartbeat Lease: kubelets renew it every 10 seconds.

@@ -1,12 +1,16 @@
 //! The endpoints controller (`pkg/controller/endpoint`): for every Service with a selector,
 //! an Endpoints object listing the selected pods' IPs — ready pods as `addresses`, the others
-//! as `notReadyAddresses` — so a failing readiness probe takes a pod out of its Service.
+//! as `notReadyAddresses` — so a failing readiness probe takes a pod out of its Service. The
+//! EndpointSlice that kubectl reads is not stored: `mirrored_slice` derives it on demand.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
     EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Pod, Service,
     ServicePort,
+};
+use k8s_openapi::api::discovery::v1::{
+    Endpoint, EndpointConditions, EndpointPort as SlicePort, EndpointSlice,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -189,4 +193,46 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         }
     }
     reconciliation
+}
+
+/// The EndpointSlice the slice controller keeps for a Service with these Endpoints: every
+/// address with its readiness, and the ports.
+pub fn mirrored_slice(endpoints: &Endpoints) -> EndpointSlice {
+    let mut slice = EndpointSlice {
+        address_type: "IPv4".into(),
+        ..EndpointSlice::default()
+    };
+    for subset in endpoints.subsets.iter().flatten() {
+        let ready = subset.addresses.iter().flatten().map(|a| (a, true));
+        let not_ready = subset
+            .not_ready_addresses
+            .iter()
+            .flatten()
+            .map(|a| (a, false));
+        for (address, is_ready) in ready.chain(not_ready) {
+            slice.endpoints.push(Endpoint {
+                addresses: vec![address.ip.clone()],
+                conditions: Some(EndpointConditions {
+                    ready: Some(is_ready),
+                    ..EndpointConditions::default()
+                }),
+                node_name: address.node_name.clone(),
+                ..Endpoint::default()
+            });
+        }
+        if slice.ports.is_none() {
+            slice.ports = subset.ports.as_ref().map(|ports| {
+                ports
+                    .iter()
+                    .map(|p| SlicePort {
+                        name: p.name.clone(),
+                        port: Some(p.port),
+                        protocol: p.protocol.clone(),
+                        app_protocol: p.app_protocol.clone(),
+                    })
+                    .collect()
+            });
+        }
+    }
+    slice
 }
