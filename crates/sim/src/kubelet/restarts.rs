@@ -126,13 +126,15 @@ impl Kubelets {
             api,
         );
         self.write_status(uid, api);
-        let next_waiting = self
+        // App containers and sidecars start one after another; a regular init container
+        // must complete first (`computeInitContainerActions` in kuberuntime).
+        let gates_next = self
             .pods
             .get(uid)
-            .and_then(|r| r.containers.get(index + 1))
-            .is_some_and(|c| c.started_at_ms.is_none());
-        if index + 1 < total && next_waiting {
-            self.start_container(uid, index + 1, api, schedule);
+            .and_then(|r| r.containers.get(index))
+            .is_some_and(|c| c.init && !c.sidecar);
+        if !gates_next {
+            self.start_next(uid, index, total, api, schedule);
         }
     }
 
@@ -152,16 +154,24 @@ impl Kubelets {
             return;
         };
         let epoch = runtime.epoch;
-        let restart = match runtime.restart_policy.as_str() {
-            "Never" => false,
-            "OnFailure" => code != 0,
-            _ => true,
-        };
+        let total = runtime.containers.len();
+        let pod_policy = runtime.restart_policy.clone();
         let pod_name = runtime.key.name.clone();
         let namespace = runtime.key.namespace.clone();
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
         };
+        // A sidecar always restarts; a regular init container restarts on failure unless
+        // the pod's policy is Never; app containers follow the pod's policy.
+        let restart = match (container.init, container.sidecar, pod_policy.as_str()) {
+            (_, true, _) => true,
+            (true, false, "Never") => false,
+            (true, false, _) => code != 0,
+            (false, _, "Never") => false,
+            (false, _, "OnFailure") => code != 0,
+            _ => true,
+        };
+        let init_completed = container.init && !container.sidecar && code == 0;
         // A script that ends while a probe kill is under way exits only once.
         if container.instance != instance || container.state.running.is_none() {
             return;
@@ -189,6 +199,17 @@ impl Kubelets {
         if !restart {
             container.state = terminated;
             self.write_status(uid, api);
+            // The next container starts at the sync after the kubelet notices the exit.
+            if init_completed && index + 1 < total {
+                let delay = api.rng.between(RESTART_DELAY_MS.0, RESTART_DELAY_MS.1);
+                schedule(
+                    delay,
+                    KubeletStep::Start {
+                        container: index + 1,
+                    },
+                    epoch,
+                );
+            }
             return;
         }
         match container.crash_back_off.wait(now) {
@@ -252,6 +273,25 @@ impl Kubelets {
         self.start_container(uid, index, api, schedule);
     }
 
+    /// Starts the container after `index` if it has not started yet.
+    fn start_next(
+        &mut self,
+        uid: &str,
+        index: usize,
+        total: usize,
+        api: &mut ApiServer,
+        schedule: &mut impl FnMut(Millis, KubeletStep, u64),
+    ) {
+        let next_waiting = self
+            .pods
+            .get(uid)
+            .and_then(|r| r.containers.get(index + 1))
+            .is_some_and(|c| c.started_at_ms.is_none());
+        if index + 1 < total && next_waiting {
+            self.start_container(uid, index + 1, api, schedule);
+        }
+    }
+
     /// Kills a container whose liveness or startup probe failed: `Killing`, then SIGTERM
     /// and, for a process that ignores it (a shell), SIGKILL after the grace period.
     pub(super) fn kill(
@@ -279,11 +319,7 @@ impl Kubelets {
             .and_then(|p| p.termination_grace_period_seconds)
             .and_then(|s| u64::try_from(s).ok())
             .unwrap_or(pod_grace);
-        let (seconds, code) = if container.stop_seconds <= grace {
-            (container.stop_seconds, 0)
-        } else {
-            (grace, 137)
-        };
+        let (seconds, code) = container.on_stop.outcome(grace);
         let name = container.container.name.clone();
         let instance = container.instance;
         schedule(
