@@ -156,6 +156,12 @@ fn sleep(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {
     }
     let mut total = 0u64;
     for arg in args {
+        // A script's `sleep infinity` (coreutils and busybox accept it) never ends; the
+        // terminal cannot wait for ever.
+        if exec.shell.exit_allowed && matches!(arg.as_str(), "infinity" | "inf") {
+            total = u64::MAX;
+            continue;
+        }
         match duration_ms(arg) {
             Some(ms) => total = total.saturating_add(ms),
             None => {

@@ -6,6 +6,7 @@
 //! knob), `status` (pod status), `termination` (graceful pod termination).
 
 mod backoff;
+mod environment;
 pub mod exec;
 pub mod images;
 mod prober;
@@ -126,6 +127,8 @@ struct PodRuntime {
     restart_policy: String,
     /// The pod has `imagePullSecrets`: private Docker Hub repositories are pulled.
     credentials: bool,
+    /// What the containers wrote into the pod's `emptyDir` volumes.
+    empty_dirs: environment::EmptyDirs,
     /// `terminationGracePeriodSeconds`, for containers killed by a probe.
     grace_seconds: u64,
     terminating: bool,
@@ -246,7 +249,7 @@ impl Kubelets {
                 let on_stop = match &program {
                     Program::Serve => info.as_ref().map_or(OnStop::Ignores, |i| i.on_stop),
                     // A shell or a busybox applet as PID 1 installs no SIGTERM handler.
-                    Program::Script(_) => OnStop::Ignores,
+                    Program::Run(_) => OnStop::Ignores,
                 };
                 ContainerRuntime {
                     container: container.clone(),
@@ -283,6 +286,7 @@ impl Kubelets {
             containers,
             restart_policy: spec.restart_policy.unwrap_or_else(|| "Always".into()),
             credentials,
+            empty_dirs: environment::EmptyDirs::new(),
             grace_seconds: u64::try_from(spec.termination_grace_period_seconds.unwrap_or(30))
                 .unwrap_or(30),
             terminating: false,

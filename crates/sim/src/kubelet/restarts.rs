@@ -7,10 +7,14 @@ use kubeplay_model::quantity::Quantity;
 
 use super::backoff::go_duration;
 use super::probes::{self, ProbeKind, Worker};
+use kubeplay_model::Object;
+use kubeplay_model::object::MetaExt;
+
 use super::script::{self, Program};
-use super::{KubeletStep, Kubelets, busybox_date, time_at, waiting};
+use super::{KubeletStep, Kubelets, environment, time_at, waiting};
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
+use crate::dns::Resolver;
 
 /// The kernel's OOM killer and containerd's report take a moment after the allocation.
 const OOM_KILL_DELAY_MS: (Millis, Millis) = (100, 400);
@@ -61,19 +65,31 @@ impl Kubelets {
             })
             .collect();
         container.files.clear();
-        if let Program::Script(steps) = &container.program {
-            let run = script::run(steps, u64::MAX / 4);
+        if let Program::Run(script) = container.program.clone() {
+            let spec = container.container.clone();
+            let Some(runtime) = self.pods.get_mut(uid) else {
+                return;
+            };
+            let Some(Object::Pod(pod)) = api.store.get(&runtime.key) else {
+                return;
+            };
+            let pod_ip = runtime.ip.as_deref();
+            let context = script::Context {
+                env: environment::variables(pod, &spec, pod_ip, &api.store),
+                fs: environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, &api.store),
+                start: api.clock.timestamp_at(now),
+                hostname: environment::hostname(pod),
+                dns: Resolver::new(&api.store, pod.metadata.namespace_str()),
+            };
+            let run = script::run(&script, context);
+            environment::keep_empty_dirs(pod, &spec, &run.fs, &mut runtime.empty_dirs);
+            let Some(container) = runtime.containers.get_mut(index) else {
+                return;
+            };
             container.logs = run
                 .logs
                 .into_iter()
-                .map(|(offset, line)| {
-                    let line = if line == script::DATE_LINE {
-                        busybox_date(api.clock.timestamp_at(now + offset))
-                    } else {
-                        line
-                    };
-                    (now + offset, line)
-                })
+                .map(|(offset, line)| (now + offset, line))
                 .collect();
             container.files = run
                 .files
