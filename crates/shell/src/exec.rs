@@ -293,6 +293,10 @@ impl Exec<'_> {
                 let value = self.expand_single(word, out)?;
                 self.shell.set_var(name, value, false);
             }
+            for (name, words) in &command.arrays {
+                let values = self.expand_words(words, out)?;
+                self.shell.arrays.insert(name.clone(), values);
+            }
         }
         let plan = self.redirections(command, out)?;
         if argv.is_empty() {

@@ -149,6 +149,8 @@ pub(crate) struct Variable {
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub(crate) vars: BTreeMap<String, Variable>,
+    /// bash's indexed arrays (`items=(a b c)`).
+    pub(crate) arrays: BTreeMap<String, Vec<String>>,
     pub(crate) fs: VirtualFs,
     pub(crate) last_status: i32,
     /// `exit` ends the script (a container's `sh -c`); the terminal refuses it.
@@ -162,6 +164,7 @@ impl Shell {
         let home = fs.home().to_string();
         let mut shell = Shell {
             vars: BTreeMap::new(),
+            arrays: BTreeMap::new(),
             fs,
             last_status: 0,
             exit_allowed: false,
@@ -183,6 +186,7 @@ impl Shell {
     pub fn for_script(fs: VirtualFs, env: &BTreeMap<String, String>) -> Shell {
         let mut shell = Shell {
             vars: BTreeMap::new(),
+            arrays: BTreeMap::new(),
             fs,
             last_status: 0,
             exit_allowed: true,

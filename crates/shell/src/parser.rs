@@ -36,6 +36,8 @@ pub(crate) struct Pipeline {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Command {
     pub assignments: Vec<(String, Word)>,
+    /// `NAME=(WORD…)`: bash's indexed arrays.
+    pub arrays: Vec<(String, Vec<Word>)>,
     pub words: Vec<Word>,
     pub redirects: Vec<Redirect>,
     pub compound: Option<Box<Compound>>,
@@ -308,6 +310,30 @@ impl Parser {
                         target,
                     });
                 }
+                // `NAME=(a b c)`: an array assignment.
+                Token::Op(Op::LParen)
+                    if command.words.is_empty()
+                        && command
+                            .assignments
+                            .last()
+                            .is_some_and(|(_, value)| value.plain_text() == Some("")) =>
+                {
+                    self.pos += 1;
+                    let mut elements = Vec::new();
+                    loop {
+                        match self.peek().cloned() {
+                            Some(Token::Word(word)) => elements.push(word),
+                            Some(Token::Op(Op::Newline)) => {}
+                            Some(Token::Op(Op::RParen)) => break,
+                            _ => return Err(self.unexpected()),
+                        }
+                        self.pos += 1;
+                    }
+                    self.pos += 1;
+                    if let Some((name, _)) = command.assignments.pop() {
+                        command.arrays.push((name, elements));
+                    }
+                }
                 Token::Op(Op::LParen) if command.words.len() == 1 => {
                     return Err(SyntaxError::Unsupported("function definitions"));
                 }
@@ -316,6 +342,7 @@ impl Parser {
         }
         if command.words.is_empty()
             && command.assignments.is_empty()
+            && command.arrays.is_empty()
             && command.redirects.is_empty()
         {
             return Err(self.unexpected());

@@ -1053,3 +1053,12 @@ fn output_is_stamped_with_the_hosts_time() {
         .collect();
     assert_eq!(stamps, vec![(0, "tick\n"), (10_000, "tick\n")]);
 }
+
+#[test]
+fn indexed_arrays() {
+    assert_eq!(
+        sh("items=(foo bar baz qux xyz)\ni=2\necho ${items[$i]} ${items[0]} ${#items[@]}").0,
+        "baz foo 5\n"
+    );
+    assert_eq!(sh("a=(x y); echo ${a[@]} $a ${a[9]}.").0, "x y x .\n");
+}
