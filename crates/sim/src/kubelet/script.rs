@@ -103,6 +103,7 @@ pub fn run(script: &str, context: Context) -> Run {
         dns: context.dns,
         files: Vec::new(),
         seen: BTreeSet::new(),
+        seen_version: None,
         memory: Vec::new(),
     };
     let execution = shell.execute(script, &mut host);
@@ -151,6 +152,8 @@ struct ContainerHost<'a> {
     dns: Resolver<'a>,
     files: Vec<(Millis, String, bool)>,
     seen: BTreeSet<String>,
+    /// The filesystem's file-set version at the last look.
+    seen_version: Option<u64>,
     memory: Vec<(Millis, u64)>,
 }
 
@@ -278,6 +281,10 @@ impl Host for ContainerHost<'_> {
 
     /// Records which files appeared or went away since the last look.
     fn before_sleep(&mut self, fs: &VirtualFs) {
+        if self.seen_version == Some(fs.file_set_version()) {
+            return;
+        }
+        self.seen_version = Some(fs.file_set_version());
         let mut now = BTreeSet::new();
         walk(fs, "/", &mut now);
         for gone in self.seen.difference(&now) {
