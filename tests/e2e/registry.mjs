@@ -59,6 +59,8 @@ try {
   expect(events.includes('pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed'), "Docker Hub's answer is shown");
   const chip = page.locator('[data-pod][data-status="Running"]', { hasText: 'typo' });
   expect(await chip.count() === 0, 'the cluster view shows the typo pod Running');
+  await run('kubectl get pods -l app=typo');
+  await page.screenshot({ path: `${artifacts}/registry-image-typo-failing.png`, fullPage: true });
   await run('kubectl set image deployment/typo ngnix=nginx:1.27');
   await run('sleep 20');
   const fixed = await run('kubectl get pods -l app=typo');

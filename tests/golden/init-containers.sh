@@ -104,3 +104,24 @@ EOF2
 sleep 10
 kubectl get pod init-never
 kubectl describe pod init-never | sed -n '/^Init Containers:/,/^Containers:/p' | grep -E 'Reason|Exit Code'
+# A sidecar: an init container with restartPolicy Always starts before the app container and
+# keeps running beside it; it counts in READY (printPod's isRestartableInitContainer).
+cat <<'EOF2' | kubectl apply -f -
+apiVersion: v1
+kind: Pod
+metadata:
+  name: with-sidecar
+spec:
+  initContainers:
+  - name: logshipper
+    image: alpine:3.21
+    restartPolicy: Always
+    command: ['sh', '-c', 'echo shipping logs; sleep infinity']
+  containers:
+  - name: myapp
+    image: alpine:3.21
+    command: ['sh', '-c', 'echo app started; sleep infinity']
+EOF2
+sleep 5
+kubectl get pod with-sidecar
+kubectl logs with-sidecar -c logshipper
