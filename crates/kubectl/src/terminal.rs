@@ -98,7 +98,12 @@ impl Host for ClusterHost<'_> {
             Some(until) if until <= last => Some(until),
             _ if interval.is_infinite() => None,
             _ => {
-                let end = self.cluster.api.clock.timestamp_at(last);
+                let end = self
+                    .cluster
+                    .api
+                    .clock
+                    .timestamp_at(last)
+                    .strftime("%Y-%m-%dT%H:%M:%SZ");
                 return ProgramOutput {
                     chunks: vec![Chunk::stderr(format!(
                         "sleep: {} seconds would end after the simulated clock does ({end})\n",
