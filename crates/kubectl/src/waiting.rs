@@ -108,7 +108,7 @@ impl Task {
                 return Progress::Finished(status);
             }
             polls = polls.wrapping_add(1);
-            if polls % POLLS_PER_BUDGET_CHECK == 0 && !keep_going() {
+            if polls.is_multiple_of(POLLS_PER_BUDGET_CHECK) && !keep_going() {
                 return Progress::OutOfBudget;
             }
             let change = on_change

@@ -221,7 +221,7 @@ impl Cluster {
                 break;
             }
             instants = instants.wrapping_add(1);
-            if instants % INSTANTS_PER_BUDGET_CHECK == 0 && !keep_going() {
+            if instants.is_multiple_of(INSTANTS_PER_BUDGET_CHECK) && !keep_going() {
                 return Advance::Stopped;
             }
             self.api.clock.advance_to(instant);
