@@ -16,6 +16,7 @@ mod seq;
 pub(crate) mod shell;
 mod sort;
 mod test;
+pub(crate) mod timing;
 mod tr;
 mod wc;
 

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kubeplay_shell::{Chunk, Host, ProgramOutput, Shell, VirtualFs};
+use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Shell, VirtualFs};
 
 use super::exec::{Failure, Printed, nslookup};
 use crate::clock::Millis;
@@ -107,7 +107,7 @@ pub fn run(script: &str, context: Context) -> Run {
         memory: Vec::new(),
     };
     let execution = shell.execute(script, &mut host);
-    host.before_sleep(shell.fs());
+    host.look_at(shell.fs());
     Run {
         logs: log_lines(&execution.output),
         exit: (!execution.interrupted && !host.forever).then_some((host.elapsed, execution.status)),
@@ -264,11 +264,14 @@ impl Host for ContainerHost<'_> {
         }
     }
 
-    fn sleep(&mut self, duration_ms: u64) {
-        if duration_ms == u64::MAX {
-            self.forever = true;
+    /// `sleep` passes the container's own time; `sleep infinity` never ends.
+    fn sleep(&mut self, interval: Interval, fs: &mut VirtualFs) -> ProgramOutput {
+        self.look_at(fs);
+        match interval.millis().filter(|_| !interval.is_infinite()) {
+            Some(ms) => self.elapsed = self.elapsed.saturating_add(ms),
+            None => self.forever = true,
         }
-        self.elapsed = self.elapsed.saturating_add(duration_ms);
+        ProgramOutput::default()
     }
 
     fn elapsed_ms(&self) -> u64 {
@@ -278,9 +281,11 @@ impl Host for ContainerHost<'_> {
     fn interrupted(&self) -> bool {
         self.forever
     }
+}
 
+impl ContainerHost<'_> {
     /// Records which files appeared or went away since the last look.
-    fn before_sleep(&mut self, fs: &VirtualFs) {
+    fn look_at(&mut self, fs: &VirtualFs) {
         if self.seen_version == Some(fs.file_set_version()) {
             return;
         }
@@ -295,9 +300,7 @@ impl Host for ContainerHost<'_> {
         }
         self.seen = now;
     }
-}
 
-impl ContainerHost<'_> {
     /// busybox ash's answer for a program the image does not have.
     fn not_found(&self, name: &str) -> Option<ProgramOutput> {
         Some(ProgramOutput {
