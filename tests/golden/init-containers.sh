@@ -34,6 +34,10 @@ kubectl get pod myapp-pod
 kubectl logs myapp-pod
 kubectl logs myapp-pod -c init-myservice
 kubectl logs myapp-pod -c init-mydb
+# The kubectl.kubernetes.io/default-container annotation picks the default, silently
+# (podcmd.FindOrDefaultContainerByName).
+kubectl annotate pod myapp-pod kubectl.kubernetes.io/default-container=init-mydb
+kubectl logs myapp-pod
 kubectl describe pod myapp-pod | sed -n '/^Init Containers:/,/^Conditions:/p'
 kubectl describe pod myapp-pod | sed -n '/^Conditions:/,/^Volumes:/p'
 kubectl describe pod myapp-pod | grep -E 'Created|Started'

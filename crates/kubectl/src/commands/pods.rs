@@ -94,6 +94,16 @@ fn pick_container<'a>(
                 )
             }),
         None => {
+            // The `kubectl.kubernetes.io/default-container` annotation names the default.
+            let annotated = pod
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
+                .and_then(|name| spec.containers.iter().chain(init).find(|c| &c.name == name));
+            if let Some(container) = annotated {
+                return Ok(container);
+            }
             let first = spec
                 .containers
                 .first()
