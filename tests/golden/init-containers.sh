@@ -5,6 +5,9 @@
 # Init:Error, Init:CrashLoopBackOff, then PodInitializing while the app containers are
 # created (the kubelet's default waiting reason when a pod has init containers,
 # convertToAPIContainerStatuses in pkg/kubelet/kubelet_pods.go).
+# The concept page's example: the init containers poll the cluster DNS until the Services
+# exist (busybox 1.28's nslookup), then the app starts. Each poll sees the cluster as it is
+# at that moment.
 cat <<'EOF2' | kubectl apply -f -
 apiVersion: v1
 kind: Pod
@@ -20,19 +23,42 @@ spec:
   initContainers:
   - name: init-myservice
     image: busybox:1.28
-    command: ['sh', '-c', 'echo waiting for myservice; sleep 8; echo myservice is up']
+    command: ['sh', '-c', "until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for myservice; sleep 2; done"]
   - name: init-mydb
     image: busybox:1.28
-    command: ['sh', '-c', 'echo waiting for mydb; sleep 8; echo mydb is up']
+    command: ['sh', '-c', "until nslookup mydb.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local; do echo waiting for mydb; sleep 2; done"]
 EOF2
-sleep 4
+sleep 10
 kubectl get pod myapp-pod
-sleep 8
+kubectl logs myapp-pod -c init-myservice | tail -6
+cat <<'EOF2' | kubectl apply -f -
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: myservice
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9376
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: mydb
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9377
+EOF2
+sleep 1
 kubectl get pod myapp-pod
-sleep 8
+sleep 5
 kubectl get pod myapp-pod
 kubectl logs myapp-pod
-kubectl logs myapp-pod -c init-myservice
+kubectl logs myapp-pod -c init-myservice | tail -7
 kubectl logs myapp-pod -c init-mydb
 # The kubectl.kubernetes.io/default-container annotation picks the default, silently
 # (podcmd.FindOrDefaultContainerByName).

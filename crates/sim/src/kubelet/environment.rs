@@ -13,6 +13,9 @@ use kubeplay_shell::VirtualFs;
 
 use crate::store::Store;
 
+/// What a pod reads as its service account token (kubeplay signs nothing).
+const SERVICE_ACCOUNT_TOKEN: &str = "kubeplay-simulated-service-account-token";
+
 /// The files of each `emptyDir` volume of a pod, by volume name and path inside it.
 pub type EmptyDirs = BTreeMap<String, BTreeMap<String, String>>;
 
@@ -182,6 +185,32 @@ pub fn filesystem(
                     .and_then(|f| field_value(pod, f, pod_ip))
                 {
                     files.push((item.path.clone(), value));
+                }
+            }
+        } else if let Some(projected) = &volume.projected {
+            // The service account volume: a token, the cluster CA, the namespace.
+            for source in projected.sources.iter().flatten() {
+                if let Some(token) = &source.service_account_token {
+                    files.push((token.path.clone(), SERVICE_ACCOUNT_TOKEN.to_string()));
+                }
+                if let Some(map) = &source.config_map {
+                    let data = config_map(store, pod.metadata.namespace_str(), &map.name);
+                    files.extend(map.items.iter().flatten().filter_map(|item| {
+                        Some((item.path.clone(), data?.get(&item.key)?.clone()))
+                    }));
+                }
+                for item in source
+                    .downward_api
+                    .iter()
+                    .flat_map(|d| d.items.iter().flatten())
+                {
+                    if let Some(value) = item
+                        .field_ref
+                        .as_ref()
+                        .and_then(|f| field_value(pod, f, pod_ip))
+                    {
+                        files.push((item.path.clone(), value));
+                    }
                 }
             }
         } else if let Some(source) = &volume.config_map {

@@ -65,6 +65,11 @@ pub enum KubeletStep {
     Start {
         container: usize,
     },
+    /// A paused program goes on (it asked the cluster something at this moment).
+    Resume {
+        container: usize,
+        instance: u64,
+    },
     Probe {
         container: usize,
         instance: u64,
@@ -103,6 +108,8 @@ struct ContainerRuntime {
     previous_logs: Vec<(Millis, String)>,
     /// Files the running script creates (true) and removes (false), by time.
     files: Vec<(Millis, String, bool)>,
+    /// What the running program was told when it asked the cluster (replayed on resume).
+    answers: Vec<kubeplay_shell::ProgramOutput>,
     /// The prober workers of the current run.
     workers: Vec<probes::Worker>,
     /// Probes the playground made fail: they keep failing, across restarts, until fixed.
@@ -268,6 +275,7 @@ impl Kubelets {
                     logs: Vec::new(),
                     previous_logs: Vec::new(),
                     files: Vec::new(),
+                    answers: Vec::new(),
                     workers: Vec::new(),
                     failing: BTreeSet::new(),
                     killing: false,
@@ -358,6 +366,19 @@ impl Kubelets {
                 api,
                 &mut schedule,
             ),
+            KubeletStep::Resume {
+                container,
+                instance,
+            } => {
+                let current = self
+                    .pods
+                    .get(&timer.pod_uid)
+                    .and_then(|r| r.containers.get(container))
+                    .is_some_and(|c| c.instance == instance && c.state.running.is_some());
+                if current {
+                    self.run_program(&timer.pod_uid, container, api, &mut schedule);
+                }
+            }
             KubeletStep::Start { container } => {
                 self.start_container(&timer.pod_uid, container, api, &mut schedule)
             }

@@ -34,7 +34,6 @@ impl Kubelets {
         let Some(runtime) = self.pods.get_mut(uid) else {
             return;
         };
-        let epoch = runtime.epoch;
         let total = runtime.containers.len();
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
@@ -44,7 +43,6 @@ impl Kubelets {
             container.previous_logs = std::mem::take(&mut container.logs);
         }
         container.instance += 1;
-        let instance = container.instance;
         container.container_id = container_id;
         container.started_at_ms = Some(now);
         container.killing = false;
@@ -65,65 +63,8 @@ impl Kubelets {
             })
             .collect();
         container.files.clear();
-        if let Program::Run(script) = container.program.clone() {
-            let spec = container.container.clone();
-            let Some(runtime) = self.pods.get_mut(uid) else {
-                return;
-            };
-            let Some(Object::Pod(pod)) = api.store.get(&runtime.key) else {
-                return;
-            };
-            let pod_ip = runtime.ip.as_deref();
-            let context = script::Context {
-                env: environment::variables(pod, &spec, pod_ip, &api.store),
-                fs: environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, &api.store),
-                start: api.clock.timestamp_at(now),
-                hostname: environment::hostname(pod),
-                dns: Resolver::new(&api.store, pod.metadata.namespace_str()),
-            };
-            let run = script::run(&script, context);
-            environment::keep_empty_dirs(pod, &spec, &run.fs, &mut runtime.empty_dirs);
-            let Some(container) = runtime.containers.get_mut(index) else {
-                return;
-            };
-            container.logs = run
-                .logs
-                .into_iter()
-                .map(|(offset, line)| (now + offset, line))
-                .collect();
-            container.files = run
-                .files
-                .into_iter()
-                .map(|(offset, path, exists)| (now + offset, path, exists))
-                .collect();
-            let limit = memory_limit(&container.container);
-            let oom = run
-                .memory
-                .iter()
-                .find(|(_, bytes)| limit.is_some_and(|limit| *bytes > limit))
-                .map(|(offset, _)| *offset);
-            let exit = match (oom, run.exit) {
-                (Some(at), exit) if exit.is_none_or(|(end, _)| at < end) => Some((
-                    at + api.rng.between(OOM_KILL_DELAY_MS.0, OOM_KILL_DELAY_MS.1),
-                    137,
-                    true,
-                )),
-                (_, Some((at, code))) => Some((at, code, false)),
-                _ => None,
-            };
-            if let Some((at, code, oom_killed)) = exit {
-                schedule(
-                    at.max(1),
-                    KubeletStep::Exited {
-                        container: index,
-                        instance,
-                        code,
-                        oom_killed,
-                    },
-                    epoch,
-                );
-            }
-        }
+        container.answers.clear();
+        self.run_program(uid, index, api, schedule);
         self.schedule_probes(uid, index, api, schedule);
         self.event(
             uid,
@@ -151,6 +92,101 @@ impl Kubelets {
             .is_some_and(|c| c.init && !c.sidecar);
         if !gates_next {
             self.start_next(uid, index, total, api, schedule);
+        }
+    }
+
+    /// Runs (or, after a pause, replays and continues) the container's program: its log,
+    /// files and exit from its start on. A program that asks the cluster something later
+    /// than now (a DNS lookup in a polling loop) pauses there and resumes then, replaying
+    /// the answers it already had, so it sees the cluster as it is at each moment.
+    pub(super) fn run_program(
+        &mut self,
+        uid: &str,
+        index: usize,
+        api: &mut ApiServer,
+        schedule: &mut impl FnMut(Millis, KubeletStep, u64),
+    ) {
+        let now = api.clock.now_ms();
+        let Some(runtime) = self.pods.get_mut(uid) else {
+            return;
+        };
+        let epoch = runtime.epoch;
+        let Some(container) = runtime.containers.get(index) else {
+            return;
+        };
+        let Program::Run(script) = container.program.clone() else {
+            return;
+        };
+        let (spec, instance) = (container.container.clone(), container.instance);
+        let started = container.started_at_ms.unwrap_or(now);
+        let answers = container.answers.clone();
+        let Some(Object::Pod(pod)) = api.store.get(&runtime.key) else {
+            return;
+        };
+        let pod_ip = runtime.ip.as_deref();
+        let context = script::Context {
+            env: environment::variables(pod, &spec, pod_ip, &api.store),
+            fs: environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, &api.store),
+            start: api.clock.timestamp_at(started),
+            hostname: environment::hostname(pod),
+            dns: Resolver::new(&api.store, pod.metadata.namespace_str()),
+            now: now - started,
+            answers,
+        };
+        let run = script::run(&script, context);
+        environment::keep_empty_dirs(pod, &spec, &run.fs, &mut runtime.empty_dirs);
+        let Some(container) = runtime.containers.get_mut(index) else {
+            return;
+        };
+        container.answers = run.answers;
+        container.logs = run
+            .logs
+            .into_iter()
+            .map(|(offset, line)| (started + offset, line))
+            .collect();
+        container.files = run
+            .files
+            .into_iter()
+            .map(|(offset, path, exists)| (started + offset, path, exists))
+            .collect();
+        if let Some(offset) = run.resume_at {
+            let delay = (started + offset).saturating_sub(now).max(1);
+            schedule(
+                delay,
+                KubeletStep::Resume {
+                    container: index,
+                    instance,
+                },
+                epoch,
+            );
+            return;
+        }
+        let limit = memory_limit(&container.container);
+        let oom = run
+            .memory
+            .iter()
+            .find(|(_, bytes)| limit.is_some_and(|limit| *bytes > limit))
+            .map(|(offset, _)| *offset);
+        let exit = match (oom, run.exit) {
+            (Some(at), exit) if exit.is_none_or(|(end, _)| at < end) => Some((
+                at + api.rng.between(OOM_KILL_DELAY_MS.0, OOM_KILL_DELAY_MS.1),
+                137,
+                true,
+            )),
+            (_, Some((at, code))) => Some((at, code, false)),
+            _ => None,
+        };
+        if let Some((at, code, oom_killed)) = exit {
+            schedule(
+                (started + at).saturating_sub(now).max(1),
+                KubeletStep::Exited {
+                    container: index,
+                    instance,
+                    code,
+                    oom_killed,
+                },
+                epoch,
+            );
         }
     }
 

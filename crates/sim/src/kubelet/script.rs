@@ -77,6 +77,11 @@ pub struct Context<'a> {
     pub hostname: String,
     /// The cluster DNS of the pod's namespace.
     pub dns: Resolver<'a>,
+    /// How long the program has been running by now: it may ask the cluster things up to
+    /// this moment, not later.
+    pub now: Millis,
+    /// The answers it got when it asked before (a resumed run replays them).
+    pub answers: Vec<ProgramOutput>,
 }
 
 /// The outcome of a run: log lines, files and memory by offset from the start, the exit
@@ -90,6 +95,10 @@ pub struct Run {
     /// Memory held from an offset on, in bytes.
     pub memory: Vec<(Millis, u64)>,
     pub fs: VirtualFs,
+    /// The program asks the cluster something at this offset, later than now: run it
+    /// again then (with `answers`).
+    pub resume_at: Option<Millis>,
+    pub answers: Vec<ProgramOutput>,
 }
 
 /// Runs a program's script to its end (or until it is clear it runs for ever).
@@ -105,15 +114,22 @@ pub fn run(script: &str, context: Context) -> Run {
         seen: BTreeSet::new(),
         seen_version: None,
         memory: Vec::new(),
+        now: context.now,
+        answers: context.answers,
+        asked: 0,
+        paused_at: None,
     };
     let execution = shell.execute(script, &mut host);
     host.look_at(shell.fs());
+    let ended = !execution.interrupted && !host.forever && host.paused_at.is_none();
     Run {
         logs: log_lines(&execution.output),
-        exit: (!execution.interrupted && !host.forever).then_some((host.elapsed, execution.status)),
+        exit: ended.then_some((host.elapsed, execution.status)),
         files: host.files,
         memory: host.memory,
         fs: shell.fs().clone(),
+        resume_at: host.paused_at,
+        answers: host.answers,
     }
 }
 
@@ -155,6 +171,12 @@ struct ContainerHost<'a> {
     /// The filesystem's file-set version at the last look.
     seen_version: Option<u64>,
     memory: Vec<(Millis, u64)>,
+    /// See [`Context::now`] and [`Context::answers`]; `asked` counts the questions so far.
+    now: Millis,
+    answers: Vec<ProgramOutput>,
+    asked: usize,
+    /// The program asked the cluster something after `now`: it stops there for now.
+    paused_at: Option<Millis>,
 }
 
 impl ContainerHost<'_> {
@@ -248,10 +270,10 @@ impl Host for ContainerHost<'_> {
             }
             "hostname" => self.output(format!("{}\n", self.hostname), 0),
             "stress" => self.stress(&argv[1..]),
-            "nslookup" => match nslookup::run(&self.dns, &argv[1..]) {
-                Ok(text) => self.output(text, 0),
-                Err(failure) => self.failure(failure),
-            },
+            "nslookup" => self.ask(|host| match nslookup::run(&host.dns, &argv[1..]) {
+                Ok(text) => host.output(text, 0),
+                Err(failure) => host.failure(failure),
+            }),
             "perl" => match pi_request(argv) {
                 Some(digits) => {
                     // The real container needs a few seconds of CPU for 2,000 digits.
@@ -279,11 +301,41 @@ impl Host for ContainerHost<'_> {
     }
 
     fn interrupted(&self) -> bool {
-        self.forever
+        self.forever || self.paused_at.is_some()
     }
 }
 
 impl ContainerHost<'_> {
+    /// A question to the cluster: answered as before when it was asked before, from the
+    /// cluster now when it is asked now, and not yet when it is asked later than now.
+    fn ask(
+        &mut self,
+        answer: impl FnOnce(&Self) -> Option<ProgramOutput>,
+    ) -> Option<ProgramOutput> {
+        if let Some(previous) = self.answers.get(self.asked) {
+            self.asked += 1;
+            return Some(ProgramOutput {
+                chunks: previous
+                    .chunks
+                    .iter()
+                    .map(|c| Chunk {
+                        at_ms: self.elapsed,
+                        ..c.clone()
+                    })
+                    .collect(),
+                status: previous.status,
+            });
+        }
+        if self.elapsed > self.now {
+            self.paused_at = Some(self.elapsed);
+            return Some(ProgramOutput::default());
+        }
+        let output = answer(self)?;
+        self.answers.push(output.clone());
+        self.asked += 1;
+        Some(output)
+    }
+
     /// Records which files appeared or went away since the last look.
     fn look_at(&mut self, fs: &VirtualFs) {
         if self.seen_version == Some(fs.file_set_version()) {
@@ -416,6 +468,8 @@ mod tests {
             start: jiff::Timestamp::UNIX_EPOCH,
             hostname: "pod-1".into(),
             dns: Resolver::new(&store, "default"),
+            now: 0,
+            answers: Vec::new(),
         };
         run(script, context)
     }
@@ -474,6 +528,8 @@ mod tests {
             start: jiff::Timestamp::UNIX_EPOCH,
             hostname: "p".into(),
             dns: Resolver::new(&store, "default"),
+            now: 0,
+            answers: Vec::new(),
         };
         let run = run(&script_of(&["rev", "/input/data.txt"]), context);
         assert_eq!(run.logs, vec![(0, "oof".to_string())]);
