@@ -44,13 +44,18 @@ async function run(command) {
   const entries = await output.innerText();
   return entries.slice(entries.lastIndexOf(command));
 }
+/// Passes virtual time with the clock's Step 10s button (a terminal `sleep` takes real time).
+async function advance(seconds) {
+  const step = page.getByRole('button', { name: 'Step 10s' });
+  for (let passed = 0; passed < seconds; passed += 10) await step.click();
+}
 
 try {
   await page.goto(`${origin}/index.html`);
   await terminal.waitFor();
   await run('kubectl create deployment typo --image=ngnix:latest');
-  // `sleep` advances the virtual clock: past the first failed pull and the pod worker's retries.
-  await run('sleep 40');
+  // Past the first failed pull and the pod worker's retries.
+  await advance(40);
   const pods = await run('kubectl get pods -l app=typo');
   expect(/ImagePullBackOff|ErrImagePull/.test(pods), `the typo must not run: ${pods}`);
   expect(!/Running/.test(pods), `the typo is Running: ${pods}`);
@@ -62,7 +67,7 @@ try {
   await run('kubectl get pods -l app=typo');
   await page.screenshot({ path: `${artifacts}/registry-image-typo-failing.png`, fullPage: true });
   await run('kubectl set image deployment/typo ngnix=nginx:1.27');
-  await run('sleep 20');
+  await advance(20);
   const fixed = await run('kubectl get pods -l app=typo');
   expect(/1\/1\s+Running/.test(fixed), `the fixed image runs: ${fixed}`);
   passed += 1;
