@@ -11,6 +11,7 @@ use crate::args::{self, Flag, boolean, value};
 use crate::errors;
 use crate::manifests::{self, Loaded};
 use crate::output::Output;
+use crate::printers::gotemplate::{GoTemplate, is_template_format};
 use crate::session::Session;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -18,6 +19,7 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
     value("output", Some('o')),
+    value("template", None),
     value("dry-run", None),
     boolean("recursive", Some('R')),
     value("validate", None),
@@ -39,6 +41,13 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         ));
     }
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
+    let template = match parsed.value("output").filter(|f| is_template_format(f)) {
+        Some(format) => match GoTemplate::from_flags(format, parsed.value("template"), session) {
+            Ok(template) => Some(template),
+            Err(error) => return out.error(error),
+        },
+        None => None,
+    };
     let (loaded, mut failures) = match manifests::load(&parsed.values("filename"), stdin, session) {
         Ok(result) => result,
         Err(error) => return out.error(error),
@@ -61,7 +70,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     (true, _) => " (dry run)",
                     _ => "",
                 };
-                if parsed.value("output") == Some("name") {
+                if let Some(template) = &template {
+                    template.print(&object.to_value(), out);
+                } else if parsed.value("output") == Some("name") {
                     out.line(crate::printers::object::name(&object));
                 } else {
                     out.line(format!(
