@@ -71,7 +71,13 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     _ => "",
                 };
                 if let Some(template) = &template {
-                    template.print(&object.to_value(), out);
+                    let client_dry_run = matches!(parsed.value("dry-run"), Some("client" | "true"));
+                    let value = if client_dry_run && verb == "created" {
+                        client_created_value(&document.raw, &object)
+                    } else {
+                        object.to_value()
+                    };
+                    template.print(&value, out);
                 } else if parsed.value("output") == Some("name") {
                     out.line(crate::printers::object::name(&object));
                 } else {
@@ -91,6 +97,30 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     for failure in failures {
         out.error(failure);
     }
+}
+
+/// What a client-side dry run of a create prints: the manifest as read, with its namespace
+/// and the last-applied annotation kubectl adds (no server defaults).
+fn client_created_value(raw: &Value, created: &Object) -> Value {
+    let mut value = raw.clone();
+    if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        if created.kind().namespaced() {
+            metadata.insert(
+                "namespace".into(),
+                Value::String(created.namespace().to_string()),
+            );
+        }
+        let annotations = metadata
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let (Some(annotations), Some(applied)) = (
+            annotations.as_object_mut(),
+            created.meta().annotation(LAST_APPLIED),
+        ) {
+            annotations.insert(LAST_APPLIED.into(), Value::String(applied.to_string()));
+        }
+    }
+    value
 }
 
 pub enum ApplyError {
