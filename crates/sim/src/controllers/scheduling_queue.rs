@@ -331,6 +331,101 @@ fn flush_at(since_ms: Millis) -> Millis {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_openapi::api::core::v1::{NodeSpec, PodSpec, Taint};
+    use std::collections::BTreeMap;
+
+    fn node(taints: &[(&str, &str)], labels: &[(&str, &str)], unschedulable: bool) -> Node {
+        Node {
+            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                name: Some("n".into()),
+                labels: Some(
+                    labels
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect::<BTreeMap<_, _>>(),
+                ),
+                ..Default::default()
+            },
+            spec: Some(NodeSpec {
+                unschedulable: Some(unschedulable),
+                taints: Some(
+                    taints
+                        .iter()
+                        .map(|(key, effect)| Taint {
+                            key: key.to_string(),
+                            effect: effect.to_string(),
+                            ..Taint::default()
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            status: None,
+        }
+    }
+
+    fn pod_selecting(labels: &[(&str, &str)]) -> Pod {
+        Pod {
+            spec: Some(PodSpec {
+                node_selector: Some(
+                    labels
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn node_updates_raise_the_events_their_changes_stand_for() {
+        let tainted = node(&[("k", "NoSchedule")], &[], false);
+        let clean = node(&[], &[], false);
+        let labelled = node(&[], &[("disk", "ssd")], false);
+        let cordoned = node(&[], &[], true);
+        let kinds = |old, new| {
+            node_update_events(old, new)
+                .iter()
+                .map(|e| {
+                    format!("{e:?}")
+                        .split('(')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(&tainted, &clean), ["NodeTaint"]);
+        assert_eq!(kinds(&clean, &cordoned), ["NodeTaint"]);
+        assert_eq!(kinds(&clean, &labelled), ["NodeLabel"]);
+        assert!(kinds(&clean, &clean).is_empty());
+    }
+
+    #[test]
+    fn hints_wake_a_pod_only_for_changes_that_undo_its_rejection() {
+        let pod = pod_selecting(&[("disk", "ssd")]);
+        let tainted = node(&[("k", "NoSchedule")], &[], false);
+        let clean = node(&[], &[], false);
+        let labelled = node(&[], &[("disk", "ssd")], false);
+        let cordoned = node(&[], &[], true);
+        let untaint = ClusterEvent::NodeTaint(&tainted, &clean);
+        assert!(untaint.registered_by(Plugin::TaintToleration));
+        assert!(untaint.may_help(Plugin::TaintToleration, &pod));
+        let taint = ClusterEvent::NodeTaint(&clean, &tainted);
+        assert!(!taint.may_help(Plugin::TaintToleration, &pod));
+        let label = ClusterEvent::NodeLabel(&clean, &labelled);
+        assert!(!label.registered_by(Plugin::TaintToleration));
+        assert!(label.may_help(Plugin::NodeAffinity, &pod));
+        let relabel = ClusterEvent::NodeLabel(&labelled, &labelled);
+        assert!(!relabel.may_help(Plugin::NodeAffinity, &pod));
+        let uncordon = ClusterEvent::NodeTaint(&cordoned, &clean);
+        assert!(uncordon.may_help(Plugin::NodeUnschedulable, &pod));
+        assert!(!ClusterEvent::NodeAdd(&cordoned).may_help(Plugin::NodeUnschedulable, &pod));
+        assert!(ClusterEvent::AssignedPodDelete.registered_by(Plugin::NodeResourcesFit));
+        assert!(!ClusterEvent::AssignedPodDelete.registered_by(Plugin::NodeAffinity));
+    }
 
     #[test]
     fn leftover_flush_runs_on_the_thirty_second_grid() {

@@ -13,6 +13,8 @@ pub(super) struct ExecError {
     pub message: String,
 }
 
+const MAX_RANGE_COUNT: i64 = 100_000;
+
 /// A failed execution: what was written before the error, and the error.
 pub(super) struct Failed {
     pub partial: String,
@@ -115,6 +117,16 @@ impl State {
                 .iter()
                 .map(|(k, v)| (Value::Str(k.clone()), v.clone()))
                 .collect(),
+            // Go counts to any bound; a page must not, so very long counts stop here.
+            Value::Int(n) if *n > MAX_RANGE_COUNT => {
+                return Err(ExecError {
+                    pos: pipe.pos,
+                    node: pipe.to_string(),
+                    message: format!(
+                        "kubeplay does not range over more than {MAX_RANGE_COUNT} integers"
+                    ),
+                });
+            }
             Value::Int(n) => (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect(),
             Value::Missing | Value::Nil => Vec::new(),
             other => {

@@ -48,9 +48,17 @@ pub(super) fn sprintf(format: &str, args: &[Value]) -> String {
             digits.parse::<usize>().ok()
         };
         spec.width = number(&mut chars);
+        if spec.width.is_some_and(too_large) {
+            out.push_str("%!(BADWIDTH)");
+            spec.width = None;
+        }
         if chars.peek() == Some(&'.') {
             chars.next();
             spec.precision = Some(number(&mut chars).unwrap_or(0));
+            if spec.precision.is_some_and(too_large) {
+                out.push_str("%!(BADPREC)");
+                spec.precision = None;
+            }
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");
@@ -75,6 +83,11 @@ pub(super) fn sprintf(format: &str, args: &[Value]) -> String {
         out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
     }
     out
+}
+
+/// fmt's `tooLarge`: widths and precisions beyond a million are refused.
+fn too_large(n: usize) -> bool {
+    n > 1_000_000
 }
 
 fn format_one(verb: char, spec: Spec, arg: &Value) -> String {
