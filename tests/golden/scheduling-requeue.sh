@@ -121,3 +121,27 @@ sleep 5m
 kubectl describe pod lonely | sed -n '/^Events/,$p'
 sleep 30
 kubectl describe pod lonely | sed -n '/^Events/,$p'
+# 6. The pod itself gains a toleration (tolerations may be added to a pending pod): the
+#    TaintToleration plugin's Pod/UpdatePodToleration hint tries it again at once.
+kubectl taint nodes kind-worker dedicated=special:NoSchedule
+kubectl taint nodes kind-worker2 dedicated=special:NoSchedule
+kubectl taint nodes kind-worker3 dedicated=special:NoSchedule
+kubectl run special --image=nginx
+sleep 2
+kubectl get pod special
+kubectl apply -f - <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: special
+spec:
+  tolerations:
+  - key: dedicated
+    operator: Equal
+    value: special
+    effect: NoSchedule
+  containers:
+  - name: special
+    image: nginx
+YAML
+kubectl get pod special -o wide
