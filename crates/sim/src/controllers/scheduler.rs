@@ -1,7 +1,8 @@
 //! The default scheduler, reduced to the plugins that decide placement in a kind cluster:
-//! NodeName, NodeUnschedulable, TaintToleration, NodeAffinity (nodeSelector and required
+//! NodeUnschedulable, NodeName, TaintToleration, NodeAffinity (nodeSelector and required
 //! terms), NodeResourcesFit, then scoring by least allocation and spreading of an owner's
-//! pods. Unschedulable pods get the real `FailedScheduling` message.
+//! pods. Unschedulable pods get the real `FailedScheduling` message; when they are tried
+//! again is the queue's business (`scheduling_queue.rs`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
