@@ -134,27 +134,33 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 });
             }
         }
+        // printGeneric: one named object prints as itself (or, missing, only as its
+        // NotFound error); anything else as a List, even an empty one.
         _ if jsonpath.is_some() || template.is_some() => {
             let all: Vec<&Object> = found
                 .iter()
                 .flat_map(|(_, objects)| objects.iter().copied())
                 .collect();
-            let as_list = listing || all.len() > 1;
-            let document: serde_json::Value = if as_list || all.is_empty() {
-                serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": all.iter().map(|o| o.to_value()).collect::<Vec<_>>(), "metadata": { "resourceVersion": "" } })
+            let names: usize = requests.iter().map(|r| r.names.len()).sum();
+            let single_item_implied = !listing && names == 1;
+            let as_list = !single_item_implied || all.len() > 1;
+            let document: Option<serde_json::Value> = if as_list {
+                Some(
+                    serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": all.iter().map(|o| o.to_value()).collect::<Vec<_>>(), "metadata": { "resourceVersion": "" } }),
+                )
             } else {
-                all[0].to_value()
+                all.first().map(|o| o.to_value())
             };
-            if let Some(template) = &template {
-                template.print(&document, out);
-            } else {
-                match crate::printers::jsonpath::render(
+            match (document, &template) {
+                (None, _) => {}
+                (Some(document), Some(template)) => template.print(&document, out),
+                (Some(document), None) => match crate::printers::jsonpath::render(
                     jsonpath.as_deref().unwrap_or(""),
                     &document,
                 ) {
                     Ok(text) => out.out(text),
                     Err(error) => out.error(error),
-                }
+                },
             }
         }
         "name" => {
@@ -232,6 +238,8 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         && !parsed.bool("ignore-not-found")
         && format != "yaml"
         && format != "json"
+        && jsonpath.is_none()
+        && template.is_none()
     {
         let cluster_scoped = requests.iter().all(|r| !r.kind.namespaced());
         if all_namespaces || cluster_scoped {
