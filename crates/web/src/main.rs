@@ -9,6 +9,7 @@ mod highlight;
 mod persist;
 mod playground;
 mod share;
+mod task;
 mod view;
 
 fn main() {
