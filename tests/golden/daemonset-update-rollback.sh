@@ -65,3 +65,9 @@ kubectl rollout undo daemonset fluentd-elasticsearch --to-revision=1 -n kube-sys
 kubectl rollout status ds/fluentd-elasticsearch -n kube-system
 kubectl get ds fluentd-elasticsearch -n kube-system -o go-template='{{range .spec.template.spec.containers}}{{.image}}{{end}} updated={{.status.updatedNumberScheduled}} available={{.status.numberAvailable}}{{"\n"}}'
 kubectl get ds fluentd-elasticsearch -n kube-system -o go-template='{{.status.nope.x}}'
+# A template kept in a file (its final newline is template text too).
+cat <<'T' > images.tmpl
+{{range .items}}{{.metadata.name}}{{"\t"}}{{range .spec.containers}}{{.image}}{{end}}{{"\n"}}{{end}}
+T
+kubectl get pods -n kube-system -l name=fluentd-elasticsearch -o go-template-file=images.tmpl
+kubectl get pods -n kube-system -l name=fluentd-elasticsearch -o go-template-file=missing.tmpl
