@@ -1,6 +1,7 @@
 //! The terminal a learner types into: the shell over the simulated cluster. `kubectl` runs
 //! the command tree, `kubeplay` the playground's own commands, `sleep` advances virtual
-//! time, everything else is the shell's.
+//! time, everything else is the shell's. [`Terminal::query`] runs read-only command lines
+//! (lesson checks) that can change nothing: not the cluster, not the clock, not the shell.
 
 use kubeplay_shell::{Execution, Host, ProgramOutput, Shell, VirtualFs};
 use kubeplay_sim::Cluster;
@@ -53,6 +54,49 @@ impl Host for ClusterHost<'_> {
     }
 }
 
+/// kubectl commands a query may run: they read the store and write nothing.
+const READ_ONLY_KUBECTL: &[&str] = &["get", "logs"];
+
+/// The host of [`Terminal::query`]: only read-only kubectl commands, and `sleep` stands still.
+struct QueryHost<'a> {
+    cluster: &'a mut Cluster,
+    fallback: &'a FileFallback,
+}
+
+impl Host for QueryHost<'_> {
+    fn run(&mut self, argv: &[String], stdin: &str, fs: &mut VirtualFs) -> Option<ProgramOutput> {
+        let refuse = |what: &str| {
+            Some(ProgramOutput {
+                chunks: vec![kubeplay_shell::Chunk::stderr(format!(
+                    "{what} cannot run in a check: checks only read the cluster (kubectl {})\n",
+                    READ_ONLY_KUBECTL.join(", kubectl ")
+                ))],
+                status: 1,
+            })
+        };
+        match argv.first().map(String::as_str) {
+            Some("kubectl" | "k") => {
+                let (rest, _) = crate::args::split_command(&argv[1..]);
+                let verb = rest.first().map(String::as_str).unwrap_or_default();
+                if !READ_ONLY_KUBECTL.contains(&verb) {
+                    return refuse(&format!("kubectl {verb}"));
+                }
+                let mut session = Session {
+                    cluster: self.cluster,
+                    fs,
+                    fallback: self.fallback,
+                };
+                Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
+            }
+            Some("kubeplay") => refuse("kubeplay"),
+            _ => None,
+        }
+    }
+
+    /// Checks never advance virtual time.
+    fn sleep(&mut self, _duration_ms: u64) {}
+}
+
 impl Terminal {
     /// A terminal over `cluster`; `fallback` reads files outside the virtual home (the CLI
     /// reads the script's folder; the browser has none).
@@ -73,6 +117,20 @@ impl Terminal {
         let execution = self.shell.execute(command, &mut host);
         self.cluster.settle();
         execution
+    }
+
+    /// Runs a read-only command line, e.g. a lesson check such as
+    /// `kubectl -n dev get deployment demo -o jsonpath={.status.readyReplicas}`: on a copy of
+    /// the shell (so it sees the learner's variables and files, and what it sets is thrown
+    /// away), with kubectl limited to commands that read, `kubeplay` refused, and `sleep`
+    /// standing still. The cluster is not settled afterwards: nothing was written.
+    pub fn query(&mut self, command: &str) -> Execution {
+        let mut shell = self.shell.clone();
+        let mut host = QueryHost {
+            cluster: &mut self.cluster,
+            fallback: self.fallback.as_ref(),
+        };
+        shell.execute(command, &mut host)
     }
 
     pub fn shell(&self) -> &Shell {
