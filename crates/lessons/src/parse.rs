@@ -493,7 +493,7 @@ mod tests {
         assert_eq!(step.hints().collect::<Vec<_>>(), vec!["use scale."]);
         assert_eq!(step.checks.len(), 2);
         assert_eq!(step.checks[1].expect, Expectation::AtLeast(3));
-        assert_eq!(step.checks[1].line, 30);
+        assert_eq!(step.checks[1].line, 31);
         let yaml = lesson.steps[1].code().next().map(|c| c.command.clone());
         assert_eq!(
             yaml.as_deref(),
