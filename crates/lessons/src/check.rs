@@ -96,7 +96,10 @@ mod tests {
 
     fn terminal() -> Terminal {
         let start = jiff::Timestamp::from_second(1_748_859_300).unwrap_or_else(|e| panic!("{e}"));
-        Terminal::new(create_cluster(&ClusterShape::kind(), start, 3), Box::new(|_| None))
+        Terminal::new(
+            create_cluster(&ClusterShape::kind(), start, 3),
+            Box::new(|_| None),
+        )
     }
 
     fn check(run: &str, expect: Expectation) -> Check {
@@ -146,18 +149,26 @@ mod tests {
             "X=after; echo hi | tee ~/written",
             "kubectl get pods -A",
         ] {
-            evaluate(&check(run, Expectation::Contains("x".into())), &mut terminal);
+            evaluate(
+                &check(run, Expectation::Contains("x".into())),
+                &mut terminal,
+            );
         }
         assert_eq!(terminal.cluster.api.store.resource_version(), version);
         assert_eq!(terminal.cluster.now_ms(), now);
         assert_eq!(terminal.shell().variable("X"), Some("before"));
         assert!(!terminal.shell().fs().exists("/home/learner/written"));
         let refused = evaluate(
-            &check("kubectl create namespace sneaky", Expectation::Contains("x".into())),
+            &check(
+                "kubectl create namespace sneaky",
+                Expectation::Contains("x".into()),
+            ),
             &mut terminal,
         );
         assert!(
-            refused.explanation.contains("kubectl create cannot run in a check"),
+            refused
+                .explanation
+                .contains("kubectl create cannot run in a check"),
             "{}",
             refused.explanation
         );

@@ -85,9 +85,9 @@ pub fn parse(name: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
                 lesson.preset = value.to_string();
             }
             "seed" => {
-                lesson.seed = value.parse().map_err(|_| {
-                    error(line, format!("seed {value:?} is not a whole number"))
-                })?;
+                lesson.seed = value
+                    .parse()
+                    .map_err(|_| error(line, format!("seed {value:?} is not a whole number")))?;
             }
             other => {
                 return Err(error(
@@ -100,7 +100,10 @@ pub fn parse(name: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
         }
     }
     if lesson.title.is_empty() {
-        return Err(error(1, "the front matter has no title: add `title: …`".into()));
+        return Err(error(
+            1,
+            "the front matter has no title: add `title: …`".into(),
+        ));
     }
     Body::new(&lines, body_start)
         .read(&mut lesson)
@@ -116,9 +119,11 @@ pub fn parse(name: &str, file: &str, text: &str) -> Result<Lesson, LessonError> 
 
 type Problem = (usize, String);
 
-/// The `key: value` lines between the two `---` lines, with their line numbers, and the
-/// index of the first body line.
-fn front_matter<'a>(lines: &[&'a str]) -> Result<(Vec<(usize, &'a str, &'a str)>, usize), Problem> {
+/// A `key: value` line of the front matter, with its line number.
+type Entry<'a> = (usize, &'a str, &'a str);
+
+/// The `key: value` lines between the two `---` lines, and the index of the first body line.
+fn front_matter<'a>(lines: &[&'a str]) -> Result<(Vec<Entry<'a>>, usize), Problem> {
     if lines.first().map(|l| l.trim_end()) != Some("---") {
         return Err((
             1,
@@ -136,11 +141,17 @@ fn front_matter<'a>(lines: &[&'a str]) -> Result<(Vec<(usize, &'a str, &'a str)>
             continue;
         }
         let Some((key, value)) = text.split_once(':') else {
-            return Err((line, format!("expected `key: value` in the front matter, found {text:?}")));
+            return Err((
+                line,
+                format!("expected `key: value` in the front matter, found {text:?}"),
+            ));
         };
         entries.push((line, key.trim(), value.trim().trim_matches('"')));
     }
-    Err((1, "the front matter is not closed: add a `---` line after it".into()))
+    Err((
+        1,
+        "the front matter is not closed: add a `---` line after it".into(),
+    ))
 }
 
 /// `value  # comment` → `value` (a `#` that starts a word).
@@ -215,7 +226,9 @@ impl<'a> Body<'a> {
                 quote.push(rest.trim());
             } else if let Some(item) = list_item(text) {
                 blocks_of(lesson).push(Block::Item(item.to_string()));
-            } else if raw.starts_with("  ") && matches!(blocks_of(lesson).last(), Some(Block::Item(_))) {
+            } else if raw.starts_with("  ")
+                && matches!(blocks_of(lesson).last(), Some(Block::Item(_)))
+            {
                 // An indented line continues the list item above.
                 if let Some(Block::Item(item)) = blocks_of(lesson).last_mut() {
                     item.push(' ');
@@ -269,7 +282,10 @@ impl<'a> Body<'a> {
             text.push_str(raw);
             text.push('\n');
         }
-        Err((line, "this code block is not closed: add a ``` line after it".into()))
+        Err((
+            line,
+            "this code block is not closed: add a ``` line after it".into(),
+        ))
     }
 
     /// Puts a fenced block where it belongs: the start state, a step's code, output or checks.
@@ -328,13 +344,18 @@ impl<'a> Body<'a> {
             other => {
                 return Err((
                     fence.line,
-                    format!("unknown code block language {other:?}: use bash, yaml, output or check"),
+                    format!(
+                        "unknown code block language {other:?}: use bash, yaml, output or check"
+                    ),
                 ));
             }
         };
         if start {
             let Block::Code(code) = block else {
-                return Err((fence.line, "only bash or yaml blocks can be a start state".into()));
+                return Err((
+                    fence.line,
+                    "only bash or yaml blocks can be a start state".into(),
+                ));
             };
             if in_step {
                 return Err((
@@ -342,7 +363,9 @@ impl<'a> Body<'a> {
                     "the start state goes before the first step (`## heading`)".into(),
                 ));
             }
-            lesson.start.extend(kubeplay_shell::split_commands(&code.command));
+            lesson
+                .start
+                .extend(kubeplay_shell::split_commands(&code.command));
             return Ok(());
         }
         blocks_of(lesson).push(block);
@@ -421,13 +444,19 @@ fn checks(fence: &Fence) -> Result<Vec<Check>, Problem> {
             continue;
         }
         let Some((key, value)) = text.split_once(':') else {
-            return Err((line, format!("expected `key: value` in a check, found {text:?}")));
+            return Err((
+                line,
+                format!("expected `key: value` in a check, found {text:?}"),
+            ));
         };
         let value = value.trim().to_string();
         let number = |what: &str| -> Result<i64, Problem> {
-            value
-                .parse()
-                .map_err(|_| (line, format!("`{what}:` takes a whole number, not {value:?}")))
+            value.parse().map_err(|_| {
+                (
+                    line,
+                    format!("`{what}:` takes a whole number, not {value:?}"),
+                )
+            })
         };
         let expectation = match key.trim() {
             "that" => {
@@ -440,9 +469,10 @@ fn checks(fence: &Fence) -> Result<Vec<Check>, Problem> {
             }
             "expect" => Some(Expectation::Equals(value.clone())),
             "contains" => Some(Expectation::Contains(value.clone())),
-            "count" => Some(Expectation::Count(usize::try_from(number("count")?).map_err(
-                |_| (line, "`count:` cannot be negative".to_string()),
-            )?)),
+            "count" => Some(Expectation::Count(
+                usize::try_from(number("count")?)
+                    .map_err(|_| (line, "`count:` cannot be negative".to_string()))?,
+            )),
             "at least" => Some(Expectation::AtLeast(number("at least")?)),
             other => {
                 return Err((
@@ -455,7 +485,10 @@ fn checks(fence: &Fence) -> Result<Vec<Check>, Problem> {
         };
         if let Some(expectation) = expectation {
             if expect.is_some() {
-                return Err((line, "a check has one expectation; start another check after a blank line".into()));
+                return Err((
+                    line,
+                    "a check has one expectation; start another check after a blank line".into(),
+                ));
             }
             expect = Some(expectation);
         }
@@ -520,7 +553,9 @@ mod tests {
             "lessons/bad.md:4: step \"A\" has no check: add a ```check block that says when it is done"
         );
         assert_eq!(
-            problem("---\ntitle: x\n---\n## A\n```bash\nls\n```\n```check\nthat: x\nrun: kubectl get pods\n```\n"),
+            problem(
+                "---\ntitle: x\n---\n## A\n```bash\nls\n```\n```check\nthat: x\nrun: kubectl get pods\n```\n"
+            ),
             "lessons/bad.md:9: this check has no `expect:, contains:, count: or at least:` line"
         );
         assert_eq!(

@@ -20,7 +20,9 @@ pub const WAIT_LIMIT_MS: u64 = 15 * 60 * 1000;
 pub enum Failure {
     #[error("the start state fails at `{command}`:\n{output}")]
     Start { command: String, output: String },
-    #[error("step {step} ({title}): its checks already pass before the step, so they cannot tell whether the learner did it")]
+    #[error(
+        "step {step} ({title}): its checks already pass before the step, so they cannot tell whether the learner did it"
+    )]
     AlreadyDone { step: usize, title: String },
     #[error("step {step} ({title}): `{command}` failed:\n{output}")]
     CommandFailed {
@@ -42,7 +44,9 @@ pub enum Failure {
         waited_s: u64,
         missing: Vec<String>,
     },
-    #[error("step {step} ({title}) can be skipped: without its code, its checks pass once the other steps are done")]
+    #[error(
+        "step {step} ({title}) can be skipped: without its code, its checks pass once the other steps are done"
+    )]
     Skippable { step: usize, title: String },
 }
 

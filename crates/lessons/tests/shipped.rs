@@ -68,10 +68,18 @@ fn shipped_steps_left_out_or_swapped_fail_the_walk_or_stay_undone() {
     let failure = verify::walk_in_order(&lesson, &[0, 2, 3], start())
         .map(|_| ())
         .unwrap_err();
-    assert!(failure.to_string().starts_with("step 4 (Roll back)"), "{failure}");
+    assert!(
+        failure.to_string().starts_with("step 4 (Roll back)"),
+        "{failure}"
+    );
     let failure = verify::walk_in_order(&lesson, &[0, 2, 1, 3], start())
         .map(|_| ())
         .unwrap_err();
     // Rolled out after the broken update, version 2 leaves nothing to roll back.
-    assert!(failure.to_string().starts_with("step 4 (Roll back): its checks already pass"), "{failure}");
+    assert!(
+        failure
+            .to_string()
+            .starts_with("step 4 (Roll back): its checks already pass"),
+        "{failure}"
+    );
 }
