@@ -126,6 +126,22 @@ fn lesson_steps(props: &StepsProps) -> Html {
         })
     };
 
+    let restart = {
+        let handle = props.handle.clone();
+        let changed = props.changed.clone();
+        let lesson = props.lesson.clone();
+        let page = props.page.clone();
+        let done = done.clone();
+        Callback::from(move |_: MouseEvent| {
+            let start_second = (js_sys::Date::now() / 1000.0) as i64;
+            if let Ok(fresh) = lesson_session::lesson_playground(&lesson, start_second) {
+                *handle.playground.borrow_mut() = fresh;
+                lesson_session::save_progress(&page, 0);
+                done.set(0);
+                changed.emit(());
+            }
+        })
+    };
     let lesson = &props.lesson;
     let total = lesson.steps.len();
     html! {
@@ -133,6 +149,7 @@ fn lesson_steps(props: &StepsProps) -> Html {
             <div class="panel-header">
                 <h2>{ &lesson.title }</h2>
                 <span class="lesson-progress">{ format!("{} of {total} steps done", *done) }</span>
+                <button onclick={restart} title="Start the lesson again from its start state">{ "Restart" }</button>
                 <a href="?lessons">{ "All lessons" }</a>
             </div>
             <div class="lesson-body">
