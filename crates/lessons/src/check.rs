@@ -146,6 +146,8 @@ mod tests {
             "kubectl delete pods --all -n kube-system",
             "kubeplay node add",
             "sleep 3600",
+            "timeout 5m kubectl rollout status deployment/x",
+            "kubectl get pods -A -w",
             "X=after; echo hi | tee ~/written",
             "kubectl get pods -A",
         ] {

@@ -108,6 +108,10 @@ impl LessonPage {
     }
 }
 
+/// How long a waiting start command may take, and the slices time passes in meanwhile.
+const MAX_START_WAIT_MS: u64 = 15 * 60 * 1000;
+const START_STEP_MS: u64 = 1000;
+
 /// A fresh playground for `lesson`: its cluster and seed, with its start state run.
 pub fn lesson_playground(lesson: &Lesson, start_second: i64) -> Result<Playground, String> {
     let preset = match lesson.preset.as_str() {
@@ -127,6 +131,13 @@ pub fn lesson_playground(lesson: &Lesson, start_second: i64) -> Result<Playgroun
     }
     for command in &lesson.start {
         playground.run(command);
+        // A start command that waits (`kubectl rollout status`) runs to its end before the
+        // learner starts; the time it took is recorded, so a reload replays the same state.
+        let mut waited_ms = 0;
+        while playground.busy() && waited_ms < MAX_START_WAIT_MS {
+            playground.advance(START_STEP_MS);
+            waited_ms += START_STEP_MS;
+        }
     }
     Ok(playground)
 }

@@ -11,6 +11,7 @@ mod lesson_session;
 mod persist;
 mod playground;
 mod share;
+mod task;
 mod view;
 
 fn main() {

@@ -116,11 +116,13 @@ fn lesson_steps(props: &StepsProps) -> Html {
         let handle = props.handle.clone();
         let changed = props.changed.clone();
         Callback::from(move |command: String| {
-            {
-                let mut playground = handle.playground.borrow_mut();
-                for line in kubeplay_shell::split_commands(&command) {
-                    playground.run(&line);
-                }
+            let was_busy = handle.playground.borrow().busy();
+            for line in kubeplay_shell::split_commands(&command) {
+                handle.playground.borrow_mut().run(&line);
+            }
+            // A waiting command (`kubectl rollout status`) runs as the terminal's task.
+            if !was_busy && handle.playground.borrow().busy() {
+                crate::task::drive(handle.playground.clone(), changed.clone());
             }
             changed.emit(());
         })

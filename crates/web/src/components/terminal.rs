@@ -49,8 +49,12 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
             if text.trim().is_empty() {
                 return;
             }
+            let was_busy = handle.playground.borrow().busy();
             for command in kubeplay_shell::split_commands(&text) {
                 handle.playground.borrow_mut().run(&command);
+            }
+            if !was_busy && handle.playground.borrow().busy() {
+                crate::task::drive(handle.playground.clone(), changed.clone());
             }
             history.borrow_mut().push(text.trim_end().to_string());
             *position.borrow_mut() = None;
@@ -64,6 +68,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
         let position = position.clone();
         let run = run.clone();
         let handle = props.handle.clone();
+        let changed = props.changed.clone();
         Callback::from(move |event: KeyboardEvent| {
             let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
@@ -104,6 +109,11 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                     ) {
                         input.set(completed);
                     }
+                }
+                "c" if event.ctrl_key() && handle.playground.borrow().busy() => {
+                    event.prevent_default();
+                    handle.playground.borrow_mut().interrupt();
+                    changed.emit(());
                 }
                 "l" if event.ctrl_key() => {
                     event.prevent_default();
@@ -156,6 +166,11 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                     Line::Err(text) => html! { <div class="err">{ text }</div> },
                 }) }
             </div>
+            if playground.busy() {
+                <p class="running" role="status">
+                    { format!("Running… virtual time {} · Ctrl+C stops it", playground.now().strftime("%H:%M:%S")) }
+                </p>
+            }
             <div class="terminal-input">
                 <span class="sigil" aria-hidden="true">{ "$" }</span>
                 <textarea aria-label="Terminal" rows={rows.to_string()} spellcheck="false" autocapitalize="off" autocomplete="off"
