@@ -94,7 +94,7 @@ async function ensurePlaying() {
 await step('the 002 lesson opens beside the terminal with its start state', page, async () => {
   await page.goto(`${origin}/index.html?lesson=002-running-at-scale`);
   await lesson.waitFor();
-  expect(await lesson.getByRole('heading', { name: 'Running at Scale' }).count() === 1, 'no lesson title');
+  expect(await lesson.getByRole('heading', { name: 'Running at Scale', exact: true }).count() === 1, 'no lesson title');
   const headings = await lesson.getByRole('heading', { level: 3 }).allInnerTexts();
   expect(headings.join('|') === '1. A Deployment already running at scale|2. Scale out your own Deployment', `steps: ${headings}`);
   expect(await page.getByRole('textbox', { name: 'Terminal', exact: true }).count() === 1, 'no terminal');
@@ -107,6 +107,7 @@ await step('the 002 lesson opens beside the terminal with its start state', page
 });
 
 await step('pressing every Run in order turns every step to Done', page, async () => {
+  await ensurePlaying();
   const count = await steps.count();
   for (let index = 0; index < count; index += 1) {
     const section = steps.nth(index);
