@@ -136,6 +136,36 @@ await step('a reload keeps the progress and the cluster', page, async () => {
   expect(output.includes('deployment.apps/demo configured'), 'the session was not restored');
 });
 
+await step('a share link carries the progress to a fresh browser', page, async () => {
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#s='));
+  const link = page.url();
+  expect(link.includes('lesson=002-running-at-scale') && link.includes('step=3'), `share link: ${link}`);
+  const other = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const fresh = await other.newPage();
+  await fresh.goto(link);
+  const region = fresh.getByRole('region', { name: 'Lesson' });
+  await region.getByText('2 of 2 steps done').waitFor({ timeout: 15000 });
+  const statuses = await region.locator('section.lesson-step').getByRole('status').allInnerTexts();
+  expect(statuses.every((s) => s === 'Done'), `statuses from the link: ${statuses}`);
+  const output = await fresh.locator('[aria-label="Terminal output"]').innerText();
+  expect(output.includes('deployment.apps/demo configured'), 'the link did not replay the session');
+  await other.close();
+});
+
+await step('the lesson panel fits a 390 px wide screen', page, async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${origin}/index.html?lesson=rolling-update`);
+  await lesson.waitFor();
+  const box = await lesson.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 390, `lesson panel box: ${JSON.stringify(box)}`);
+  const run = lesson.getByRole('button', { name: 'Run', exact: true }).first();
+  const runBox = await run.boundingBox();
+  expect(runBox && runBox.x + runBox.width <= 390, 'a Run button is off-screen');
+  await page.screenshot({ path: `${artifacts}/lessons-narrow-390.png` });
+  await page.setViewportSize({ width: 1440, height: 1000 });
+});
+
 await step('the lesson index lists every lesson, an unknown name says so', page, async () => {
   await page.goto(`${origin}/index.html?lessons`);
   await lesson.waitFor();
