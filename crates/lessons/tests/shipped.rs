@@ -83,3 +83,30 @@ fn shipped_steps_left_out_or_swapped_fail_the_walk_or_stay_undone() {
         "{failure}"
     );
 }
+
+#[test]
+fn lesson_002_starts_where_001_ends() {
+    let find = |name: &str| {
+        kubeplay_lessons::catalog::find(name)
+            .unwrap_or_else(|| panic!("{name} is not shipped"))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let first = find("001-deploy-a-fleet");
+    let order: Vec<usize> = (0..first.steps.len()).collect();
+    let (_, mut ended) = verify::walk_in_order(&first, &order, start())
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    let mut started = verify::start_terminal(&find("002-running-at-scale"), start())
+        .unwrap_or_else(|failure| panic!("{failure}"));
+    for probe in [
+        "kubectl get namespace dev -o jsonpath={.status.phase}",
+        "kubectl -n dev get deployments -o name",
+        "kubectl -n dev get deployment demo -o jsonpath='{.spec.replicas} {.status.readyReplicas} {.spec.template.spec.containers[0].image}'",
+        "cat ~/environment/004-demo-deployment.yaml",
+    ] {
+        assert_eq!(
+            ended.query(probe).stdout(),
+            started.query(probe).stdout(),
+            "{probe}"
+        );
+    }
+}

@@ -155,7 +155,7 @@ fn lesson_steps(props: &StepsProps) -> Html {
                 <a href="?lessons">{ "All lessons" }</a>
             </div>
             <div class="lesson-body">
-                { for lesson.intro.iter().map(|block| view_block(block, &run)) }
+                { view_blocks(&lesson.intro, &run) }
                 { for lesson.steps.iter().enumerate().map(|(index, step)| {
                     let status = if index < *done {
                         Status::Done
@@ -213,7 +213,7 @@ fn view_step(
     html! {
         <section class={classes!("lesson-step", matches!(status, Status::Current(_)).then_some("current"))} aria-labelledby={id.clone()}>
             <h3 id={id}>{ format!("{}. {}", index + 1, step.title) }</h3>
-            { for step.blocks.iter().map(|block| view_block(block, run)) }
+            { view_blocks(&step.blocks, run) }
             <details class="lesson-checks">
                 <summary>{ "What is checked" }</summary>
                 <ul>{ for step.checks.iter().map(|check| html! {
@@ -225,10 +225,30 @@ fn view_step(
     }
 }
 
+/// The blocks in order, consecutive list items in one list.
+fn view_blocks(blocks: &[Block], run: &Callback<String>) -> Html {
+    let mut views: Vec<Html> = Vec::new();
+    let mut items: Vec<Html> = Vec::new();
+    for block in blocks {
+        if let Block::Item(text) = block {
+            items.push(html! { <li>{ inline(text) }</li> });
+            continue;
+        }
+        if !items.is_empty() {
+            views.push(html! { <ul class="lesson-list">{ for items.drain(..) }</ul> });
+        }
+        views.push(view_block(block, run));
+    }
+    if !items.is_empty() {
+        views.push(html! { <ul class="lesson-list">{ for items.drain(..) }</ul> });
+    }
+    views.into_iter().collect::<Html>()
+}
+
 fn view_block(block: &Block, run: &Callback<String>) -> Html {
     match block {
         Block::Prose(text) => html! { <p>{ inline(text) }</p> },
-        Block::Item(text) => html! { <ul class="lesson-item"><li>{ inline(text) }</li></ul> },
+        Block::Item(text) => html! { <ul class="lesson-list"><li>{ inline(text) }</li></ul> },
         Block::Code(code) => view_code(code, run),
         Block::Output(text) => html! {
             <pre class="lesson-output" aria-label="Example output">{ text }</pre>
