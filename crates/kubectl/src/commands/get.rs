@@ -184,13 +184,7 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 if objects.is_empty() {
                     continue;
                 }
-                let table = Table {
-                    headers: columns.headers(*kind),
-                    rows: objects
-                        .iter()
-                        .map(|object| columns.cells(object, *kind, &ctx))
-                        .collect(),
-                };
+                let table = columns.table(*kind, objects, &ctx);
                 let show_headers = !parsed.bool("no-headers");
                 if !first_block && show_headers {
                     out.out("\n");
@@ -264,6 +258,17 @@ impl Columns {
             headers.push("LABELS".into());
         }
         headers
+    }
+
+    /// The table of one kind's objects: the kind's own columns plus these.
+    pub fn table(&self, kind: Kind, objects: &[&Object], ctx: &RowContext) -> Table {
+        Table {
+            headers: self.headers(kind),
+            rows: objects
+                .iter()
+                .map(|object| self.cells(object, kind, ctx))
+                .collect(),
+        }
     }
 
     pub fn cells(&self, object: &Object, kind: Kind, ctx: &RowContext) -> Vec<String> {
