@@ -24,11 +24,15 @@ use crate::rng::SimRng;
 pub(super) const INSTANTS_PER_ATTEMPT: u32 = 64;
 /// A cycle of more instants than this is not looked for.
 const MAX_CYCLE_INSTANTS: usize = 64;
+/// Timers further ahead than this are not part of a cycle (a cycle renews its Events, so it
+/// is shorter than their TTL); the jump stops short of them.
+const CYCLE_HORIZON_MS: Millis = EVENT_TTL_MS;
 
 /// The cluster at the end of an instant, as far as a cycle can change it.
 struct Mark {
     at: Millis,
-    /// The timers due by the target, relative to `at`, in firing order.
+    /// The timers due by the target and within the horizon, relative to `at`, in firing
+    /// order.
     timers: Vec<(Millis, TimerKind)>,
     objects: BTreeMap<ObjectKey, Value>,
     resource_version: u64,
@@ -78,6 +82,9 @@ impl Cluster {
         // not renew may expire in between.
         let room = target - third.at;
         let mut cycles = (room / period).saturating_sub(1);
+        if let Some(timer) = self.first_timer_beyond_horizon(&third, target) {
+            cycles = cycles.min(timer.saturating_sub(1).saturating_sub(third.at) / period);
+        }
         if let Some(expiry) = self.first_unrenewed_expiry(&second, &third) {
             let before_expiry = expiry.saturating_sub(1).saturating_sub(third.at) / period;
             cycles = cycles.min(before_expiry);
@@ -102,7 +109,8 @@ impl Cluster {
             return None;
         }
         let mut restarting = Vec::new();
-        for Reverse(timer) in self.timers.iter().filter(|t| t.0.at_ms <= target) {
+        let horizon = self.horizon(target);
+        for Reverse(timer) in self.timers.iter().filter(|t| t.0.at_ms <= horizon) {
             match &timer.kind {
                 TimerKind::Kubelet(kubelet) => match kubelet.step {
                     KubeletStep::Restart { container } => {
@@ -121,12 +129,27 @@ impl Cluster {
         (!restarting.is_empty()).then_some(restarting)
     }
 
+    fn horizon(&self, target: Millis) -> Millis {
+        target.min(self.now_ms().saturating_add(CYCLE_HORIZON_MS))
+    }
+
+    /// When the first timer after the horizon of the third mark is due, if before `target`.
+    fn first_timer_beyond_horizon(&self, third: &Mark, target: Millis) -> Option<Millis> {
+        let horizon = third.at.saturating_add(CYCLE_HORIZON_MS);
+        self.timers
+            .iter()
+            .map(|Reverse(timer)| timer.at_ms)
+            .filter(|at| *at > horizon && *at <= target)
+            .min()
+    }
+
     fn due_timers(&self, target: Millis) -> Vec<(Millis, TimerKind)> {
+        let horizon = self.horizon(target);
         let mut due: Vec<&Timer> = self
             .timers
             .iter()
             .map(|Reverse(timer)| timer)
-            .filter(|timer| timer.at_ms <= target)
+            .filter(|timer| timer.at_ms <= horizon)
             .collect();
         due.sort();
         let now = self.now_ms();
@@ -342,4 +365,63 @@ fn shifted_time(text: &str, by: Millis) -> Option<Value> {
 
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a.max(1) } else { gcd(b, a % b) }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn counters_grow_and_times_move_on_by_whole_cycles() {
+        let at = |restarts: i64, version: &str, finished: &str| {
+            json!({"restartCount": restarts, "resourceVersion": version,
+                   "finishedAt": finished, "containerID": format!("containerd://{restarts}"),
+                   "image": "busybox"})
+        };
+        let (a, b, c) = (
+            at(7, "100", "2025-06-02T10:15:00Z"),
+            at(8, "104", "2025-06-02T10:20:00Z"),
+            at(9, "108", "2025-06-02T10:25:00Z"),
+        );
+        let later = extrapolate(&a, &b, &c, 10, 300_000);
+        assert_eq!(
+            later,
+            Some(json!({"restartCount": 19, "resourceVersion": "148",
+                        "finishedAt": "2025-06-02T11:15:00Z",
+                        "containerID": "containerd://9", "image": "busybox"}))
+        );
+    }
+
+    #[test]
+    fn anything_unsteady_is_not_extrapolated() {
+        // A counter that does not grow by the same step, a field changed by one cycle only,
+        // a list that grows.
+        assert_eq!(extrapolate(&json!(1), &json!(2), &json!(4), 3, 1000), None);
+        assert_eq!(
+            extrapolate(
+                &json!("Running"),
+                &json!("Running"),
+                &json!("Error"),
+                3,
+                1000
+            ),
+            None
+        );
+        assert_eq!(
+            extrapolate(&json!([1]), &json!([1, 2]), &json!([1, 2, 3]), 3, 1000),
+            None
+        );
+    }
+
+    #[test]
+    fn only_stored_times_are_shifted() {
+        assert_eq!(
+            shifted_time("2025-06-02T10:15:00Z", 61_000),
+            Some(json!("2025-06-02T10:16:01Z"))
+        );
+        assert_eq!(shifted_time("containerd://abc", 1000), None);
+        assert_eq!(gcd(300_200, 1000), 200);
+    }
 }
