@@ -152,7 +152,7 @@ fn assert_same(skipping: &Cluster, stepwise: &Cluster, context: &str) {
 #[test]
 fn jumping_over_crash_loops_changes_nothing_observable() {
     for (scenario, (yaml, jumps)) in CRASH_LOOPS.iter().enumerate() {
-        for seed in 1..=3u64 {
+        for seed in 1..=2u64 {
             let mut random = Lcg(seed * 31 + scenario as u64);
             let shape = if seed == 2 {
                 ClusterShape::kind_multi()

@@ -163,7 +163,6 @@ impl Cluster {
             at: self.now_ms(),
             timers: self.due_timers(target),
             objects: Kind::all()
-                .into_iter()
                 .flat_map(|kind| self.api.store.list(kind, None))
                 .map(|object| (object.key(), object.to_value()))
                 .collect(),
