@@ -158,6 +158,11 @@ impl Store {
         self.objects.is_empty()
     }
 
+    /// Moves the resourceVersion counter past `count` writes that were jumped over.
+    pub(crate) fn skip_resource_versions(&mut self, count: u64) {
+        self.resource_version = self.resource_version.saturating_add(count);
+    }
+
     pub(crate) fn next_resource_version(&mut self) -> String {
         self.resource_version += 1;
         self.resource_version.to_string()

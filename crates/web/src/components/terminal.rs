@@ -167,9 +167,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                 }) }
             </div>
             if playground.busy() {
-                <p class="running" role="status">
-                    { format!("Running… virtual time {} · Ctrl+C stops it", playground.now().strftime("%H:%M:%S")) }
-                </p>
+                <crate::task::RunningStatus playground={props.handle.playground.clone()} />
             }
             <div class="terminal-input">
                 <span class="sigil" aria-hidden="true">{ "$" }</span>
