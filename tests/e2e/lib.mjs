@@ -87,11 +87,13 @@ export function expect(condition, message) { if (!condition) throw new Error(mes
 export function terminalOf(scope) {
   const terminal = scope.getByRole('textbox', { name: 'Terminal', exact: true });
   const output = scope.locator('[aria-label="Terminal output"]');
+  // The output's data-version changes with every command (a count of prompts would not:
+  // old entries are trimmed).
   async function run(command) {
-    const before = await output.locator('.prompt').count();
+    const before = await output.getAttribute('data-version');
     await terminal.fill(command);
     await terminal.press('Enter');
-    await output.locator('.prompt').nth(before).waitFor();
+    await scope.waitForFunction((v) => document.querySelector('[aria-label="Terminal output"]').dataset.version !== v, before);
     return output.innerText();
   }
   return { terminal, output, run };

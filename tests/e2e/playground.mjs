@@ -123,8 +123,8 @@ await step('reload keeps the state', page, async () => {
 
 await step('a share link reproduces the playground in a fresh browser context', page, async () => {
   await page.getByRole('button', { name: 'Share' }).click();
-  await page.waitForFunction(() => location.hash.startsWith('#s='));
-  const link = await page.evaluate(() => location.href);
+  const link = await page.getByLabel('Share link', { exact: true }).inputValue();
+  expect(link.includes('#s='), `the share link is ${link}`);
   const names = await cluster.locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -147,7 +147,7 @@ await step('a node joins, its kubelet is stopped from the inspector, and it goes
   await inspector.getByRole('button', { name: 'Stop kubelet' }).click();
   await page.locator('[aria-label="Terminal output"]').getByText('node/kind-worker kubelet stopped').waitFor();
   await inspector.getByRole('button', { name: 'Start kubelet' }).waitFor();
-  await lane.getByText('kubelet stopped').waitFor();
+  await lane.locator('.kubelet-stopped').waitFor();
   for (let i = 0; i < 7; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
   const meta = await lane.locator('.node-meta').first().innerText();
   expect(meta.startsWith('NotReady'), `lane says ${meta}`);

@@ -6,6 +6,7 @@ mod components;
 mod embed;
 mod examples;
 mod highlight;
+mod opening;
 mod persist;
 mod playground;
 mod share;

@@ -29,6 +29,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let config = use_state(String::new);
     let confirming = use_state(|| false);
     let chosen = use_state(|| "kind".to_string());
+    let shared = use_state(|| None::<String>);
 
     let on_preset = {
         let chosen = chosen.clone();
@@ -54,6 +55,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         })
     };
     let share_link = {
+        let shared = shared.clone();
         let handle = props.handle.clone();
         let on_notice = props.on_notice.clone();
         Callback::from(move |_: MouseEvent| {
@@ -70,13 +72,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 location.search().unwrap_or_default()
             );
             let link = format!("{base}#{fragment}");
-            let _ = location.set_hash(&fragment);
-            let copied = copy_to_clipboard(&link);
-            on_notice.emit(if copied {
-                "Share link copied to the clipboard (it is also in the address bar).".into()
-            } else {
-                format!("Share link: {link}")
-            });
+            // Not put in the address bar: a link is for opening once, and a reload of this
+            // page continues the saved playground.
+            copy_to_clipboard(&link);
+            shared.set(Some(link));
+            on_notice.emit("Share link copied to the clipboard (and shown above).".into());
         })
     };
     html! {
@@ -104,6 +104,13 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }
                 <button onclick={share_link}>{ "Share" }</button>
             </div>
+            if let Some(link) = (*shared).clone() {
+                <div class="share-link">
+                    <label for="share-link">{ "Share link" }</label>
+                    <input id="share-link" readonly=true value={link} onfocus={|e: FocusEvent| if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() { input.select() }} />
+                    <button class="link" aria-label="Hide the share link" onclick={ let shared = shared.clone(); move |_| shared.set(None) }>{ "×" }</button>
+                </div>
+            }
         </header>
     }
 }
