@@ -105,6 +105,8 @@ async function until(run, command, predicate, timeoutMs, what) {
     const box = await page.getByRole('textbox', { name: 'Terminal', exact: true }).boundingBox();
     const scrolled = await page.evaluate(() => window.scrollY);
     expect(box && box.y >= 0 && box.y + box.height <= 900 && scrolled === 0, `terminal input at y=${box?.y} h=${box?.height}, page scrolled ${scrolled}`);
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    expect(height <= 900, `the page is ${height} px tall: the window scrolls`);
   });
   await step('whole commands: trimming drops the oldest whole entries and says so', page, async () => {
     let guard = 0;

@@ -211,7 +211,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
             </div>
             if !props.playing {
                 <div class="paused" role="status">
-                    <span><span aria-hidden="true">{ "⏸ " }</span>{ "The clock is paused: pods and controllers wait until it runs." }</span>
+                    <span><span class="pause-icon" aria-hidden="true"></span>{ "The clock is paused: pods and controllers wait until it runs." }</span>
                     <button onclick={resume}>{ "Resume" }</button>
                 </div>
             }

@@ -26,9 +26,24 @@ pub fn copy_to_clipboard(text: &str) -> bool {
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let preset_ref = use_node_ref();
-    let config = use_state(String::new);
+    // The menu starts at the running playground's preset, so Reset keeps the same cluster.
+    let current = props.handle.playground.borrow().settings.preset.clone();
+    let config = {
+        let current = current.clone();
+        use_state(move || match current {
+            Preset::Config(text) => text,
+            _ => String::new(),
+        })
+    };
     let confirming = use_state(|| false);
-    let chosen = use_state(|| "kind".to_string());
+    let chosen = use_state(move || {
+        match current {
+            Preset::Kind => "kind",
+            Preset::KindMulti => "kind-multi",
+            Preset::Config(_) => "config",
+        }
+        .to_string()
+    });
     let shared = use_state(|| None::<String>);
 
     let on_preset = {
