@@ -43,6 +43,11 @@ spec:
         image: demo:1.0.0
 EOF`;
 
+/// Passes virtual time with the clock's Step 10s button (a `sleep` runs in real time at 1×).
+async function step10s(scope, times) {
+  for (let i = 0; i < times; i++) await scope.getByRole('button', { name: 'Step 10s' }).click();
+}
+
 async function freshPage(viewport = { width: 1440, height: 900 }, path = '/index.html') {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
@@ -271,10 +276,10 @@ async function until(run, command, predicate, timeoutMs, what) {
   const kubectlTerminating = async () => (await run('kubectl get pods --no-headers')).split('$ kubectl get pods --no-headers').pop().split('\n').filter((l) => /Terminating/.test(l)).length;
   await step('a lost node: the lane and its pods look lost, with the reason and the eviction time as text', page, async () => {
     await run('kubectl create deployment web --image=nginx --replicas=6');
-    await run('sleep 30');
+    await step10s(page, 3);
     await run('kubeplay node stop kind-worker');
     await lane.locator('.lane-notes').getByText('turns NotReady at about').waitFor();
-    await run('sleep 70');
+    await step10s(page, 7);
     expect((await lane.getAttribute('data-lost')) === 'true', 'the NotReady lane is not marked lost');
     expect((await lane.innerText()).includes('Kubelet stopped posting node status.'), 'the lane does not give the reason');
     const tones = await lane.locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.tone));
@@ -331,7 +336,7 @@ async function smallTargets(scope) {
   const { context, page, run } = await freshPage({ width: 390, height: 844 });
   await step('390×844: no horizontal scroll with every panel, touch targets ≥ 44 px, events panel bounded', page, async () => {
     await run('kubectl create deployment web-with-a-rather-long-name --image=nginx --replicas=3');
-    await run('sleep 30');
+    await step10s(page, 3);
     await page.getByRole('combobox', { name: 'Examples' }).waitFor();
     expect(await noSideScroll(page, 390), `the page is ${await page.evaluate(() => document.documentElement.scrollWidth)} px wide`);
     const small = await smallTargets(page);
@@ -364,7 +369,7 @@ async function smallTargets(scope) {
     const frame = host.frame({ url: /embed=1/ });
     await frame.getByRole('textbox', { name: 'Terminal', exact: true }).waitFor();
     await terminalOf(frame).run('kubectl create deployment web-with-a-rather-long-name --image=nginx --replicas=3');
-    await terminalOf(frame).run('sleep 30');
+    await step10s(frame, 3);
     expect(await noSideScroll(frame, 400), `the embedded page is ${await frame.evaluate(() => document.documentElement.scrollWidth)} px wide`);
     const small = await smallTargets(frame);
     expect(small.length === 0, `targets under 44 px in the frame: ${small.slice(0, 6).join(', ')}`);

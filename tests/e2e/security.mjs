@@ -210,7 +210,7 @@ await step('markup in commands, names, annotations, images and events stays text
   await run(`kubectl create deployment '${tight}' --image=nginx`);
   await run(`kubectl annotate deployment private-app note='${payload}'`);
   await run(`kubectl run probe --image='${tight}'`);
-  await run('sleep 20');
+  for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
   await page.locator('[data-pod="probe"]').first().click();
   const inspector = page.getByRole('complementary', { name: 'Pod probe' });
   await inspector.waitFor();

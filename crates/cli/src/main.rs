@@ -6,6 +6,7 @@ mod options;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use kubeplay_kubectl::Terminal;
 use kubeplay_shell::split_commands;
@@ -46,6 +47,11 @@ fn shape(cluster: &str) -> Result<ClusterShape, String> {
     ClusterShape::from_kind_config(&text).map_err(|error| error.to_string())
 }
 
+/// `10s`, `2.5s`: a budget as the message about it shows it.
+fn go_seconds(duration: Duration) -> String {
+    format!("{}s", duration.as_secs_f64())
+}
+
 fn run(options: &Options) -> ExitCode {
     let script = match read_script(&options.script) {
         Ok(script) => script,
@@ -84,6 +90,16 @@ fn run(options: &Options) -> ExitCode {
     let mut out = stdout.lock();
     for command in split_commands(&script) {
         let first_line = command.lines().next().unwrap_or_default();
+        // The core reads no clock: the budget is a question it asks us now and then.
+        let started = Instant::now();
+        let budget = options.budget;
+        terminal.set_budget(
+            Box::new(move || started.elapsed() < budget),
+            format!(
+                "kubeplay: stopped after {} of real time (kubeplay run --budget SECONDS allows longer)",
+                go_seconds(budget)
+            ),
+        );
         let mut transcript = format!("$ {first_line}\n");
         for chunk in terminal.execute(&command).output {
             transcript.push_str(&chunk.text);

@@ -3,7 +3,8 @@
 use jiff::Timestamp;
 
 pub const USAGE: &str = "Usage:
-  kubeplay run [--cluster kind|kind-multi|FILE] [--seed N] [--start RFC3339] SCRIPT
+  kubeplay run [--cluster kind|kind-multi|FILE] [--seed N] [--start RFC3339]
+               [--budget SECONDS] SCRIPT
 
 Runs SCRIPT (a file of terminal commands, or - for standard input) against a fresh
 simulated Kubernetes v1.33 cluster and prints the transcript: each command as `$ ` plus its
@@ -15,13 +16,21 @@ Options:
               or the path of a kind Cluster config file
   --seed      seed of the simulation's random source (default 1)
   --start     virtual wall-clock time when the script starts (default 2025-06-02T10:15:00Z)
+  --budget    real seconds each command may take (default 10): a command that waits in
+              virtual time longer than this (`sleep` on a busy cluster, `kubectl get -w`)
+              is stopped with an error and the script goes on
 ";
+
+/// Long enough for any sensible command, short enough that a runaway one is noticed.
+pub const DEFAULT_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub struct Options {
     pub cluster: String,
     pub seed: u64,
     pub start: Timestamp,
     pub script: String,
+    /// Wall-clock time each command may take.
+    pub budget: std::time::Duration,
 }
 
 pub enum Command {
@@ -40,6 +49,7 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         seed: 1,
         start: "2025-06-02T10:15:00Z".parse().map_err(|e| format!("{e}"))?,
         script: String::new(),
+        budget: DEFAULT_BUDGET,
     };
     let mut rest = args[1..].iter();
     while let Some(arg) = rest.next() {
@@ -65,6 +75,17 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                 options.start = text.parse().map_err(|error| {
                     format!("--start {text:?} is not an RFC 3339 time: {error}")
                 })?;
+            }
+            "--budget" => {
+                let text = value("--budget")?;
+                options.budget = text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+                    .and_then(|seconds| std::time::Duration::try_from_secs_f64(seconds).ok())
+                    .ok_or_else(|| {
+                        format!("--budget {text:?} is not a positive number of seconds")
+                    })?;
             }
             "-" => options.script = "-".into(),
             other if other.starts_with('-') => return Err(format!("unknown flag {other}")),

@@ -14,5 +14,6 @@ pub mod resources;
 pub mod session;
 pub mod terminal;
 pub mod text;
+pub mod waiting;
 
-pub use terminal::Terminal;
+pub use terminal::{Foreground, Slice, Started, Terminal};

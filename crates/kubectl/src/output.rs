@@ -33,6 +33,17 @@ impl Output {
             .push(Chunk::stderr(format!("{}\n", text.as_ref())));
     }
 
+    /// Appends everything `other` printed (and its failure).
+    pub fn append(&mut self, other: Output) {
+        self.chunks.extend(other.chunks);
+        self.failed |= other.failed;
+    }
+
+    /// Takes what was printed so far, leaving the failure mark.
+    pub fn take_chunks(&mut self) -> Vec<kubeplay_shell::Chunk> {
+        std::mem::take(&mut self.chunks)
+    }
+
     pub fn failed(&self) -> bool {
         self.failed
     }

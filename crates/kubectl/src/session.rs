@@ -5,6 +5,8 @@ use kubeplay_model::{Kind, Object, ObjectKey};
 use kubeplay_shell::VirtualFs;
 use kubeplay_sim::Cluster;
 
+use crate::waiting::WaitControl;
+
 /// Reads a file that is not in the virtual filesystem (the CLI reads the script's folder).
 pub type FileFallback = dyn Fn(&str) -> Option<String>;
 
@@ -12,6 +14,8 @@ pub struct Session<'a> {
     pub cluster: &'a mut Cluster,
     pub fs: &'a mut VirtualFs,
     pub fallback: &'a FileFallback,
+    /// Deadlines, budget and deferral of the commands that wait (see `waiting`).
+    pub waits: &'a mut WaitControl,
 }
 
 impl Session<'_> {

@@ -12,7 +12,7 @@ use crate::{Chunk, Execution, Host, Shell, Stream};
 /// Commands implemented in `builtins::shell` because they need the interpreter itself.
 pub(crate) const SHELL_BUILTINS: &[&str] = &[
     ".", ":", "cd", "clear", "command", "eval", "exit", "export", "false", "history", "pwd",
-    "sleep", "source", "true", "type", "unset", "which", "xargs",
+    "sleep", "source", "timeout", "true", "type", "unset", "which", "xargs",
 ];
 
 /// The interpreter at work on one `execute` call.
@@ -268,6 +268,13 @@ impl Exec<'_> {
             }
         }
         Ok(plan)
+    }
+
+    /// Whether `name` is a command this shell can run (builtin, utility or host program).
+    pub fn is_command(&self, name: &str) -> bool {
+        SHELL_BUILTINS.contains(&name)
+            || builtins::UTILITY_NAMES.contains(&name)
+            || self.host.programs().iter().any(|p| p == name)
     }
 
     /// Runs an expanded command line: shell builtin, text utility, or the host's program.

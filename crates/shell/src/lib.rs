@@ -17,6 +17,7 @@ mod error;
 mod exec;
 mod expand;
 mod fs;
+mod interval;
 mod lexer;
 pub mod limits;
 mod output;
@@ -27,9 +28,13 @@ mod split;
 #[cfg(test)]
 mod tests;
 
+pub use builtins::timing::{SleepRequest, TimeoutRequest, parse_sleep, parse_timeout};
 pub use error::FsError;
 pub use fs::VirtualFs;
+pub use interval::Interval;
 pub use split::split_commands;
+
+use lexer::Word;
 
 use std::collections::BTreeMap;
 
@@ -77,8 +82,21 @@ pub trait Host {
     /// The host may read and write the virtual filesystem (e.g. `kubectl apply -f ~/x.yaml`);
     /// relative paths resolve against [`VirtualFs::cwd`].
     fn run(&mut self, argv: &[String], stdin: &str, fs: &mut VirtualFs) -> Option<ProgramOutput>;
-    /// `sleep` advances the host's virtual clock instead of blocking.
-    fn sleep(&mut self, duration_ms: u64);
+    /// `sleep` advances the host's virtual clock by `interval` (which may be infinite)
+    /// instead of blocking.
+    /// What it prints and its status are the host's (e.g. when the interval ends after
+    /// the host's clock does).
+    fn sleep(&mut self, interval: Interval, fs: &mut VirtualFs) -> ProgramOutput;
+    /// `timeout DURATION`: until the matching `end_timeout`, every wait of the host stops
+    /// once `interval` has passed from now (timeouts nest; the earliest deadline wins).
+    /// `timed_out_status` is what the command exits with if the deadline ends it.
+    fn begin_timeout(&mut self, interval: Interval, timed_out_status: i32) {
+        let _ = (interval, timed_out_status);
+    }
+    /// Ends the innermost `begin_timeout`; whether its deadline was reached.
+    fn end_timeout(&mut self) -> bool {
+        false
+    }
     /// Program names for `command -v`/`type` and for tab completion (optional, default empty).
     fn programs(&self) -> Vec<String> {
         Vec::new()
@@ -179,6 +197,38 @@ impl Shell {
     /// Status of the last command executed (`$?`).
     pub fn last_status(&self) -> i32 {
         self.last_status
+    }
+
+    /// Records how a command the host finished later (a wait it drove as a task) ended.
+    pub fn set_last_status(&mut self, status: i32) {
+        self.last_status = status;
+    }
+
+    /// Whether `input` is one simple command running `program` (one of `programs`) with
+    /// nothing after it, no redirection and no command substitution, so that the host may
+    /// finish it later (a long wait run as a task) without the shell having to resume.
+    pub fn is_simple_command(input: &str, programs: &[&str]) -> bool {
+        if input.contains("$(") || input.contains('`') {
+            return false;
+        }
+        let mut commands = split_commands(input).into_iter();
+        let (Some(command), None) = (commands.next(), commands.next()) else {
+            return false;
+        };
+        let Ok(script) = lexer::lex(&command).and_then(parser::parse) else {
+            return false;
+        };
+        match script.items.as_slice() {
+            [item] if item.rest.is_empty() => {
+                let pipeline = &item.first;
+                !pipeline.negated
+                    && matches!(pipeline.commands.as_slice(),
+                        [command] if command.redirects.is_empty()
+                            && command.words.first().and_then(Word::plain_text)
+                                .is_some_and(|name| programs.contains(&name)))
+            }
+            _ => false,
+        }
     }
 
     /// Names of the commands the shell itself implements (for completion and `command -v`).

@@ -21,6 +21,7 @@ demo-3    1/1     Running   0          1m    10.0.0.3     node-a
 #[derive(Default)]
 struct FakeHost {
     slept_ms: u64,
+    deadlines: Vec<u64>,
     applied: Vec<String>,
 }
 
@@ -84,8 +85,25 @@ impl Host for FakeHost {
         }
     }
 
-    fn sleep(&mut self, duration_ms: u64) {
-        self.slept_ms += duration_ms;
+    fn sleep(&mut self, interval: crate::Interval, _fs: &mut VirtualFs) -> ProgramOutput {
+        let Some(ms) = interval.millis() else {
+            return ProgramOutput {
+                chunks: vec![Chunk::stderr("sleep: too long for the fake host\n")],
+                status: 1,
+            };
+        };
+        let deadline = self.deadlines.iter().copied().min().unwrap_or(u64::MAX);
+        self.slept_ms = self.slept_ms.saturating_add(ms).min(deadline);
+        ProgramOutput::default()
+    }
+
+    fn begin_timeout(&mut self, interval: crate::Interval, _timed_out_status: i32) {
+        let ms = interval.millis().unwrap_or(u64::MAX);
+        self.deadlines.push(self.slept_ms.saturating_add(ms));
+    }
+
+    fn end_timeout(&mut self) -> bool {
+        self.deadlines.pop().is_some_and(|d| self.slept_ms >= d)
     }
 
     fn programs(&self) -> Vec<String> {
@@ -586,7 +604,25 @@ fn shell_builtins() {
     let r = run(&mut shell, &mut host, "sleep abc");
     assert_eq!(
         (r.stderr().as_str(), r.status),
-        ("sleep: invalid time interval 'abc'\n", 1)
+        (
+            "sleep: invalid time interval 'abc'\nTry 'sleep --help' for more information.\n",
+            1
+        )
+    );
+    host.slept_ms = 0;
+    let r = run(
+        &mut shell,
+        &mut host,
+        "timeout 5 sleep 60; echo $?; timeout 60 sleep 5; echo $?",
+    );
+    assert_eq!((r.stdout().as_str(), host.slept_ms), ("124\n0\n", 10_000));
+    let r = run(&mut shell, &mut host, "timeout 5 nosuch");
+    assert_eq!(
+        (r.stderr().as_str(), r.status),
+        (
+            "timeout: failed to run command 'nosuch': No such file or directory\n",
+            127
+        )
     );
     let r = run(&mut shell, &mut host, "exit");
     assert_eq!(

@@ -413,6 +413,12 @@ impl ApiServer {
             .push_back((self.clock.now_ms() + EVENT_TTL_MS, key));
     }
 
+    /// When the Event at the head of the expiry queue expires: the first instant at which
+    /// `expire_events` can drop (or renew) anything.
+    pub fn next_event_expiry_ms(&self) -> Option<Millis> {
+        self.event_expiry.front().map(|(expiry, _)| *expiry)
+    }
+
     /// Drops Events older than the TTL, as etcd leases do for the real API server.
     pub fn expire_events(&mut self) {
         let now = self.clock.now_ms();

@@ -27,6 +27,12 @@ impl Clock {
         self.now_ms = self.now_ms.max(at_ms);
     }
 
+    /// The last instant the clock can show (jiff's maximum timestamp, in 9999).
+    pub fn last_ms(&self) -> Millis {
+        let span = Timestamp::MAX.as_millisecond() - self.start.as_millisecond();
+        Millis::try_from(span).unwrap_or(0)
+    }
+
     pub fn timestamp_at(&self, at_ms: Millis) -> Timestamp {
         let offset = SignedDuration::from_millis(i64::try_from(at_ms).unwrap_or(i64::MAX));
         self.start.checked_add(offset).unwrap_or(self.start)

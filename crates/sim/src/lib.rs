@@ -18,5 +18,5 @@ pub mod store;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};
 pub use bootstrap::{ClusterShape, create_cluster};
-pub use cluster::Cluster;
+pub use cluster::{Advance, Cluster};
 pub use features::FeatureGates;

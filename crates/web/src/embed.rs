@@ -172,7 +172,13 @@ pub fn listen(
         let Some(request) = parse_request(&event.data()) else {
             return;
         };
+        let was_busy = playground.borrow().busy();
         let (lines, _) = playground.borrow_mut().run(&request.command);
+        // A waiting command (`sleep`, `get -w`) goes on in the foreground, as when typed; the
+        // reply holds what it printed at once.
+        if !was_busy && playground.borrow().busy() {
+            crate::task::drive(playground.clone(), changed.clone());
+        }
         changed.emit(());
         let failed = lines.iter().any(|l| matches!(l, Line::Err(_)));
         let output: String = lines

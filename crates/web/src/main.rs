@@ -10,6 +10,7 @@ mod opening;
 mod persist;
 mod playground;
 mod share;
+mod task;
 mod view;
 
 fn main() {

@@ -2,7 +2,9 @@
 //! of what the learner did (applies, commands, time advanced), from which the same state can
 //! be rebuilt — after a reload or from a share link.
 
-use kubeplay_kubectl::Terminal;
+use std::collections::VecDeque;
+
+use kubeplay_kubectl::{Foreground, Started, Terminal};
 use kubeplay_model::manifest::{ManifestError, decode_documents};
 use kubeplay_shell::{Chunk, Stream};
 use kubeplay_sim::{ClusterShape, create_cluster};
@@ -42,6 +44,8 @@ pub enum Action {
     Apply(String),
     Command(String),
     Advance(u64),
+    /// Ctrl+C on the command running in the foreground.
+    Interrupt,
 }
 
 /// One line of terminal history, as the terminal panel shows it.
@@ -81,6 +85,10 @@ pub struct Playground {
     /// Lines dropped from the start of `history` to keep it under the limit.
     pub trimmed_lines: usize,
     history_version: u64,
+    /// The command line waiting in virtual time (`sleep`, `get -w`, …); time passing drives it.
+    foreground: Option<Foreground>,
+    /// Pasted command lines that run once the foreground one ends.
+    queued: VecDeque<String>,
 }
 
 fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
@@ -109,6 +117,8 @@ impl Playground {
             history: Vec::new(),
             trimmed_lines: 0,
             history_version: 0,
+            foreground: None,
+            queued: VecDeque::new(),
         })
     }
 
@@ -124,6 +134,7 @@ impl Playground {
                     playground.run(line);
                 }
                 Action::Advance(ms) => playground.advance(*ms),
+                Action::Interrupt => playground.interrupt(),
             }
         }
         Ok(playground)
@@ -208,11 +219,31 @@ impl Playground {
         ApplyOutcome { lines, problem }
     }
 
-    /// Runs a terminal command (possibly several lines, e.g. a pasted heredoc).
+    /// Runs a terminal command (possibly several lines, e.g. a pasted heredoc). A command that
+    /// waits in virtual time keeps running in the foreground (see [`Playground::busy`]) while
+    /// time passes; commands typed meanwhile run after it.
     pub fn run(&mut self, command: &str) -> (Vec<Line>, bool) {
+        if self.foreground.is_some() {
+            self.queued.push_back(command.to_string());
+            return (Vec::new(), false);
+        }
         self.record(Action::Command(command.to_string()));
-        let execution = self.terminal.execute(command);
         let mut lines = vec![Line::Prompt(command.trim_end_matches('\n').to_string())];
+        let execution = match self.terminal.start(command) {
+            Started::Finished(execution) => execution,
+            Started::Waiting(mut foreground) => {
+                // Whatever it prints at once (the first table of `get -w`) shows now.
+                let slice = self
+                    .terminal
+                    .drive(&mut foreground, self.terminal.cluster.now_ms());
+                lines.extend(lines_of(slice.output));
+                if slice.finished.is_none() {
+                    self.foreground = Some(foreground);
+                }
+                self.push_history(lines.clone());
+                return (lines, false);
+            }
+        };
         lines.extend(lines_of(execution.output));
         if execution.clear_screen {
             self.clear_history();
@@ -222,13 +253,54 @@ impl Playground {
         (lines, execution.clear_screen)
     }
 
-    /// Advances virtual time.
+    /// Advances virtual time, driving the foreground command if one is running.
     pub fn advance(&mut self, ms: u64) {
         if ms == 0 {
             return;
         }
         self.record(Action::Advance(ms));
-        self.terminal.cluster.advance(ms);
+        let Some(mut foreground) = self.foreground.take() else {
+            self.terminal.cluster.advance(ms);
+            return;
+        };
+        let target = self.terminal.cluster.now_ms().saturating_add(ms);
+        let slice = self.terminal.drive(&mut foreground, target);
+        let lines = lines_of(slice.output);
+        if !lines.is_empty() {
+            self.push_history(lines);
+        }
+        match slice.finished {
+            None => self.foreground = Some(foreground),
+            Some(_) => {
+                // The rest of the frame's time passes after the command ended.
+                self.terminal.cluster.run_until(target);
+                self.run_queued();
+            }
+        }
+    }
+
+    /// Ctrl+C: stops the foreground command (`^C`, `$?` 130) and drops what was queued.
+    pub fn interrupt(&mut self) {
+        let Some(foreground) = self.foreground.take() else {
+            return;
+        };
+        self.record(Action::Interrupt);
+        self.queued.clear();
+        let slice = self.terminal.interrupt(foreground);
+        self.push_history(lines_of(slice.output));
+    }
+
+    /// Whether a command is running in the foreground.
+    pub fn busy(&self) -> bool {
+        self.foreground.is_some()
+    }
+
+    fn run_queued(&mut self) {
+        while self.foreground.is_none()
+            && let Some(command) = self.queued.pop_front()
+        {
+            self.run(&command);
+        }
     }
 
     /// Advances to the next scheduled change after which `visible` differs, checking at
@@ -297,6 +369,36 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let (b, _) = replayed.run("kubectl get pods");
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn waiting_commands_run_while_time_passes_and_stop_on_interrupt() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        playground.run("sleep 3600");
+        playground.run("echo after");
+        assert!(playground.busy());
+        playground.advance(1_000_000);
+        assert!(playground.busy(), "a third of the hour has passed");
+        playground.advance(3_000_000);
+        assert!(!playground.busy());
+        assert_eq!(
+            playground.history.last(),
+            Some(&Line::Out("after".into())),
+            "the queued command ran once the sleep ended"
+        );
+        playground.apply(DEMO);
+        playground.run("kubectl get pods -w");
+        assert!(playground.busy());
+        playground.advance(30_000);
+        playground.interrupt();
+        assert!(!playground.busy());
+        assert_eq!(playground.history.last(), Some(&Line::Out("^C".into())));
+        let (lines, _) = playground.run("echo $?");
+        assert_eq!(lines.last(), Some(&Line::Out("130".into())));
+        // The same actions rebuild the same history.
+        let replayed =
+            Playground::replay(settings(), playground.actions()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(replayed.history, playground.history);
     }
 
     #[test]

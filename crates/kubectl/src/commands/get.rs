@@ -25,6 +25,7 @@ const FLAGS: &[Flag] = &[
     boolean("show-kind", None),
     boolean("ignore-not-found", None),
     boolean("watch", Some('w')),
+    boolean("watch-only", None),
     value("label-columns", Some('L')),
     value("sort-by", None),
     value("filename", Some('f')),
@@ -54,9 +55,6 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             "error: unable to match a printer suitable for the output format {format:?}, allowed formats are: json,name,wide,yaml"
         ));
     }
-    if parsed.bool("watch") {
-        return out.error("error: kubeplay does not support --watch in a script; use `kubectl rollout status`, `kubectl wait` or `sleep`");
-    }
     let selector = match parsed.value("selector").map(Selector::parse).transpose() {
         Ok(selector) => selector.unwrap_or_default(),
         Err(error) => return out.error(format!("error: {error}")),
@@ -68,7 +66,17 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         };
     let all_namespaces = parsed.bool("all-namespaces");
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
-    let with_kind = requests.len() > 1 || parsed.bool("show-kind");
+    if parsed.bool("watch") || parsed.bool("watch-only") {
+        let query = super::watch::Query {
+            requests,
+            namespace,
+            all_namespaces,
+            selector,
+            fields,
+        };
+        return super::watch::run(query, &parsed, session, out);
+    }
+    let columns = Columns::new(&parsed, requests.len() > 1);
     let ctx = RowContext {
         now: session.now(),
         wide: format == "wide",
@@ -150,54 +158,13 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 if objects.is_empty() {
                     continue;
                 }
-                let mut table = Table {
-                    headers: headers(*kind, ctx.wide),
-                    rows: Vec::new(),
+                let table = Table {
+                    headers: columns.headers(*kind),
+                    rows: objects
+                        .iter()
+                        .map(|object| columns.cells(object, *kind, &ctx))
+                        .collect(),
                 };
-                let namespaced_column = all_namespaces && kind.namespaced();
-                if namespaced_column {
-                    table.headers.insert(0, "NAMESPACE".into());
-                }
-                // `-L key1,key2`: one column per key, headed by its last path segment.
-                let label_columns: Vec<String> = parsed
-                    .values("label-columns")
-                    .iter()
-                    .flat_map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>())
-                    .collect();
-                for key in &label_columns {
-                    table
-                        .headers
-                        .push(key.rsplit('/').next().unwrap_or(key).to_uppercase());
-                }
-                if parsed.bool("show-labels") {
-                    table.headers.push("LABELS".into());
-                }
-                for object in objects {
-                    let mut cells = row(object, &ctx);
-                    if with_kind && *kind != Kind::Event {
-                        cells[0] = format!("{}/{}", kind.qualified_singular(), cells[0]);
-                    }
-                    if namespaced_column {
-                        cells.insert(0, object.namespace().to_string());
-                    }
-                    for key in &label_columns {
-                        cells.push(object.meta().label(key).unwrap_or_default().to_string());
-                    }
-                    if parsed.bool("show-labels") {
-                        let labels = object.meta().labels.clone().unwrap_or_default();
-                        let text = labels
-                            .iter()
-                            .map(|(k, v)| format!("{k}={v}"))
-                            .collect::<Vec<_>>()
-                            .join(",");
-                        cells.push(if text.is_empty() {
-                            "<none>".into()
-                        } else {
-                            text
-                        });
-                    }
-                    table.rows.push(cells);
-                }
                 let show_headers = !parsed.bool("no-headers");
                 if !first_block && show_headers {
                     out.out("\n");
@@ -224,5 +191,77 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         for error in not_found {
             out.error(errors::render(&error));
         }
+    }
+}
+
+/// The columns of a `get` table beyond the kind's own: NAMESPACE with `-A`, `-L` label
+/// columns, LABELS with `--show-labels`, and `kind/` before names when several kinds show.
+pub struct Columns {
+    wide: bool,
+    all_namespaces: bool,
+    with_kind: bool,
+    label_columns: Vec<String>,
+    show_labels: bool,
+}
+
+impl Columns {
+    pub fn new(parsed: &args::Parsed, several_kinds: bool) -> Columns {
+        Columns {
+            wide: parsed.value("output") == Some("wide"),
+            all_namespaces: parsed.bool("all-namespaces"),
+            with_kind: several_kinds || parsed.bool("show-kind"),
+            // `-L key1,key2`: one column per key, headed by its last path segment.
+            label_columns: parsed
+                .values("label-columns")
+                .iter()
+                .flat_map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>())
+                .collect(),
+            show_labels: parsed.bool("show-labels"),
+        }
+    }
+
+    fn namespaced_column(&self, kind: Kind) -> bool {
+        self.all_namespaces && kind.namespaced()
+    }
+
+    pub fn headers(&self, kind: Kind) -> Vec<String> {
+        let mut headers = headers(kind, self.wide);
+        if self.namespaced_column(kind) {
+            headers.insert(0, "NAMESPACE".into());
+        }
+        for key in &self.label_columns {
+            headers.push(key.rsplit('/').next().unwrap_or(key).to_uppercase());
+        }
+        if self.show_labels {
+            headers.push("LABELS".into());
+        }
+        headers
+    }
+
+    pub fn cells(&self, object: &Object, kind: Kind, ctx: &RowContext) -> Vec<String> {
+        let mut cells = row(object, ctx);
+        if self.with_kind && kind != Kind::Event {
+            cells[0] = format!("{}/{}", kind.qualified_singular(), cells[0]);
+        }
+        if self.namespaced_column(kind) {
+            cells.insert(0, object.namespace().to_string());
+        }
+        for key in &self.label_columns {
+            cells.push(object.meta().label(key).unwrap_or_default().to_string());
+        }
+        if self.show_labels {
+            let labels = object.meta().labels.clone().unwrap_or_default();
+            let text = labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            cells.push(if text.is_empty() {
+                "<none>".into()
+            } else {
+                text
+            });
+        }
+        cells
     }
 }

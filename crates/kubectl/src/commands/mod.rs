@@ -12,6 +12,7 @@ pub mod nodes;
 pub mod pods;
 pub mod rollout;
 pub mod wait;
+pub mod watch;
 pub mod workload;
 
 use crate::args;

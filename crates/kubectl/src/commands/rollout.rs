@@ -14,6 +14,8 @@ use crate::errors;
 use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
+use crate::waiting::{self, Poll, Wait};
+use kubeplay_sim::clock::Millis;
 
 const FLAGS: &[Flag] = &[
     duration("timeout", None),
@@ -264,40 +266,62 @@ fn progress(object: &Object) -> Progress {
 fn status(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
     // `0` means no timeout.
     let timeout = parsed.duration_ms("timeout").filter(|ms| *ms > 0);
-    let watch = parsed.value("watch") != Some("false");
-    let deadline = session.cluster.now_ms() + timeout.unwrap_or(DEFAULT_STATUS_LIMIT_MS);
-    let mut last_version = None;
-    loop {
-        let Some(object) = session.cluster.api.store.get(key).cloned() else {
-            return out.error(errors::render(&kubeplay_model::ApiError::not_found(
-                key.kind, &key.name,
+    let wait = StatusWait {
+        key: key.clone(),
+        watch: parsed.value("watch") != Some("false"),
+        deadline: session.cluster.now_ms() + timeout.unwrap_or(DEFAULT_STATUS_LIMIT_MS),
+        last_version: None,
+    };
+    waiting::run(Box::new(wait), session, out);
+}
+
+/// `rollout status`: prints the progress message whenever the object changes, until the
+/// rollout is done, fails, or the deadline passes.
+struct StatusWait {
+    key: ObjectKey,
+    watch: bool,
+    deadline: Millis,
+    last_version: Option<String>,
+}
+
+impl Wait for StatusWait {
+    fn poll(&mut self, session: &mut Session, out: &mut Output) -> Poll {
+        let Some(object) = session.cluster.api.store.get(&self.key) else {
+            out.error(errors::render(&kubeplay_model::ApiError::not_found(
+                self.key.kind,
+                &self.key.name,
             )));
+            return Poll::Done;
         };
         let version = object.meta().resource_version.clone();
-        let changed = version != last_version;
-        last_version = version;
-        match progress(&object) {
-            Progress::Done(message) => return out.line(message),
-            Progress::Failed(message) => return out.error(message),
+        let changed = version != self.last_version;
+        self.last_version = version;
+        match progress(object) {
+            Progress::Done(message) => {
+                out.line(message);
+                return Poll::Done;
+            }
+            Progress::Failed(message) => {
+                out.error(message);
+                return Poll::Done;
+            }
             Progress::Waiting(message) => {
                 if changed {
                     out.line(message);
                 }
-                if !watch {
-                    return;
+                if !self.watch {
+                    return Poll::Done;
                 }
             }
         }
-        let now = session.cluster.now_ms();
-        if now >= deadline {
-            return out.error("error: timed out waiting for the condition");
+        if session.cluster.now_ms() >= self.deadline {
+            out.error("error: timed out waiting for the condition");
+            return Poll::Done;
         }
-        let next = session
-            .cluster
-            .next_change_at()
-            .unwrap_or(deadline)
-            .clamp(now + 1, deadline);
-        session.cluster.run_until(next);
+        Poll::Pending {
+            recheck_at: Some(self.deadline),
+            on_change: true,
+        }
     }
 }
 

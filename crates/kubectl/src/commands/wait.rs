@@ -10,6 +10,8 @@ use crate::errors;
 use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
+use crate::waiting::{self, Poll, Wait};
+use kubeplay_sim::clock::Millis;
 
 const FLAGS: &[Flag] = &[
     value("for", None),
@@ -114,32 +116,44 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     if keys.is_empty() {
         return out.error("error: no matching resources found");
     }
-    let deadline = session.cluster.now_ms() + timeout_ms;
-    for key in keys {
-        loop {
-            if met(session.cluster.api.store.get(&key), &condition) {
+    let wait = ConditionWait {
+        keys: keys.into(),
+        condition,
+        deadline: session.cluster.now_ms() + timeout_ms,
+    };
+    waiting::run(Box::new(wait), session, out);
+}
+
+/// Waits for each object in turn until it meets the condition, within one deadline.
+struct ConditionWait {
+    keys: std::collections::VecDeque<ObjectKey>,
+    condition: Condition,
+    deadline: Millis,
+}
+
+impl Wait for ConditionWait {
+    fn poll(&mut self, session: &mut Session, out: &mut Output) -> Poll {
+        while let Some(key) = self.keys.front() {
+            if met(session.cluster.api.store.get(key), &self.condition) {
                 out.line(format!(
                     "{}/{} condition met",
                     key.kind.qualified_singular(),
                     key.name
                 ));
-                break;
-            }
-            let now = session.cluster.now_ms();
-            if now >= deadline {
+            } else if session.cluster.now_ms() >= self.deadline {
                 out.error(format!(
                     "error: timed out waiting for the condition on {}/{}",
                     key.kind.qualified_plural(),
                     key.name
                 ));
-                break;
+            } else {
+                return Poll::Pending {
+                    recheck_at: Some(self.deadline),
+                    on_change: true,
+                };
             }
-            let next = session
-                .cluster
-                .next_change_at()
-                .unwrap_or(deadline)
-                .clamp(now + 1, deadline);
-            session.cluster.run_until(next);
+            self.keys.pop_front();
         }
+        Poll::Done
     }
 }

@@ -13,6 +13,7 @@ mod printf;
 mod sed;
 pub(crate) mod shell;
 mod sort;
+pub(crate) mod timing;
 mod tr;
 mod wc;
 

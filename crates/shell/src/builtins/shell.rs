@@ -1,5 +1,4 @@
-//! Builtins that need the interpreter itself: `cd`, `pwd`, `export`, `unset`, `clear`, `sleep`,
-//! `xargs`, `eval`, `source`, `command`, `type`, `which`, `true`, `false`, and polite refusals
+//! Builtins that need the interpreter itself: `cd`, `pwd`, `export`, `unset`, `clear`, `xargs`, `eval`, `source`, `command`, `type`, `which`, `true`, `false`, and polite refusals
 //! for `exit` and `history`.
 
 use super::parse_count;
@@ -34,7 +33,8 @@ pub(crate) fn run(
             exec.clear_screen = true;
             0
         }
-        "sleep" => sleep(exec, args, out),
+        "sleep" => super::timing::sleep(exec, args, out),
+        "timeout" => super::timing::timeout(exec, args, stdin, out),
         "xargs" => xargs(exec, args, stdin, out),
         "eval" => exec.run_nested_source(&args.join(" "), stdin, out),
         "source" | "." => source(exec, name, args, stdin, out),
@@ -119,45 +119,6 @@ fn export(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {
         exec.shell.set_var(name, value, true);
     }
     status
-}
-
-/// Parses `5`, `0.5`, `2s`, `1m`, `1h`, `1d` into milliseconds.
-fn duration_ms(text: &str) -> Option<u64> {
-    let (number, unit) = match text.char_indices().last() {
-        Some((i, c @ ('s' | 'm' | 'h' | 'd'))) => (text.get(..i)?, c),
-        _ => (text, 's'),
-    };
-    let seconds: f64 = number
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
-    let factor = match unit {
-        'm' => 60.0,
-        'h' => 3600.0,
-        'd' => 86400.0,
-        _ => 1.0,
-    };
-    // `as` saturates, so absurd values become u64::MAX rather than wrapping.
-    Some((seconds * factor * 1000.0).round() as u64)
-}
-
-fn sleep(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {
-    if args.is_empty() {
-        out.err("sleep: missing operand\n");
-        return 1;
-    }
-    let mut total = 0u64;
-    for arg in args {
-        match duration_ms(arg) {
-            Some(ms) => total = total.saturating_add(ms),
-            None => {
-                out.err(&format!("sleep: invalid time interval '{arg}'\n"));
-                return 1;
-            }
-        }
-    }
-    exec.host.sleep(total);
-    0
 }
 
 fn source(exec: &mut Exec, name: &str, args: &[String], stdin: &str, out: &mut Output) -> i32 {

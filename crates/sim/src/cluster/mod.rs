@@ -24,7 +24,10 @@ use crate::store::{WatchEvent, WatchEventType};
 
 /// Reconciles at one instant at most, so a controller bug cannot hang the page.
 const MAX_RECONCILES_PER_INSTANT: usize = 200_000;
+/// The API server drops expired Events on this grid from the cluster's creation.
 const EVENT_EXPIRY_PERIOD_MS: Millis = 60_000;
+/// How many instants an advance processes between two asks of its caller's budget.
+const INSTANTS_PER_BUDGET_CHECK: u32 = 1024;
 /// Granularity of kubelet-side timers.
 const TIMER_GRID_MS: Millis = 100;
 /// The scheduler's work key: it schedules every pending pod in one pass.
@@ -36,7 +39,6 @@ fn scheduler_key() -> ObjectKey {
 enum TimerKind {
     Kubelet(KubeletTimer),
     Requeue(ControllerId, ObjectKey),
-    ExpireEvents,
     /// A joining node's CNI is up: its kubelet reports Ready.
     NodeNetworkReady(String),
 }
@@ -60,11 +62,24 @@ pub struct Cluster {
     queued: HashSet<(ControllerId, ObjectKey)>,
     reconciles: u64,
     scheduling_queue: SchedulingQueue,
+    /// The last instant of the event-expiry grid that has been processed.
+    events_expired_at: Millis,
+    /// Reference mode for the equivalence tests: visit every tick of the event-expiry grid,
+    /// as a naive periodic timer would, instead of only those where an Event is due.
+    stepwise: bool,
+}
+
+/// Whether an advance reached its target or its caller's budget stopped it first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Advance {
+    Reached,
+    /// Stopped at the current instant; everything up to it has happened.
+    Stopped,
 }
 
 impl Cluster {
     pub fn new(start: jiff::Timestamp, seed: u64) -> Cluster {
-        let mut cluster = Cluster {
+        Cluster {
             api: ApiServer::new(Clock::new(start), SimRng::seeded(seed)),
             kubelets: Kubelets::default(),
             nodes: NodeAgents::default(),
@@ -75,9 +90,16 @@ impl Cluster {
             queued: HashSet::new(),
             reconciles: 0,
             scheduling_queue: SchedulingQueue::default(),
-        };
-        cluster.schedule(EVENT_EXPIRY_PERIOD_MS, TimerKind::ExpireEvents);
-        cluster
+            events_expired_at: 0,
+            stepwise: false,
+        }
+    }
+
+    /// Only for the equivalence tests: makes the driver visit every tick of its periodic
+    /// work (see `stepwise`), the naive simulation the time-skipping one must equal.
+    #[doc(hidden)]
+    pub fn set_stepwise(&mut self, stepwise: bool) {
+        self.stepwise = stepwise;
     }
 
     pub fn now_ms(&self) -> Millis {
@@ -177,13 +199,38 @@ impl Cluster {
 
     /// Advances virtual time to `target_ms`, running every change scheduled on the way.
     pub fn run_until(&mut self, target_ms: Millis) {
+        self.run_until_within(target_ms, &mut || true);
+    }
+
+    /// Advances virtual time towards `target_ms` like `run_until`, asking `keep_going` every
+    /// so many instants whether to go on (the CLI's wall-clock budget; the core reads no clock).
+    ///
+    /// The work is proportional to the instants at which something is scheduled, never to the
+    /// time that passes: periodic work that would change nothing is not visited (Lease
+    /// renewals and node-monitor passes are computed from their grids, and the Event expiry
+    /// pass only runs at grid ticks where an Event is due).
+    pub fn run_until_within(
+        &mut self,
+        target_ms: Millis,
+        keep_going: &mut dyn FnMut() -> bool,
+    ) -> Advance {
         self.settle();
-        while let Some(Reverse(timer)) = self.timers.peek() {
-            if timer.at_ms > target_ms {
+        let mut instants = 0u32;
+        while let Some(instant) = self.next_change_at() {
+            if instant > target_ms {
                 break;
             }
-            let instant = timer.at_ms;
+            instants = instants.wrapping_add(1);
+            if instants.is_multiple_of(INSTANTS_PER_BUDGET_CHECK) && !keep_going() {
+                return Advance::Stopped;
+            }
             self.api.clock.advance_to(instant);
+            // Expired Events go first: a change at this instant that repeats one renews
+            // it only if it is still there.
+            if self.next_expiry_tick() == Some(instant) {
+                self.api.expire_events();
+                self.events_expired_at = instant;
+            }
             // Everything due at this instant happens before controllers react, as one batch.
             while let Some(Reverse(timer)) = self.timers.peek() {
                 if timer.at_ms != instant {
@@ -198,6 +245,23 @@ impl Cluster {
         }
         self.api.clock.advance_to(target_ms);
         self.settle();
+        Advance::Reached
+    }
+
+    /// The next tick of the Event-expiry grid at which an Event is due (every tick in
+    /// stepwise mode): ticks before it would find nothing to drop.
+    fn next_expiry_tick(&self) -> Option<Millis> {
+        let next_tick = self
+            .events_expired_at
+            .saturating_add(EVENT_EXPIRY_PERIOD_MS);
+        if self.stepwise {
+            return Some(next_tick);
+        }
+        let due = self.api.next_event_expiry_ms()?;
+        let due_tick = due
+            .div_ceil(EVENT_EXPIRY_PERIOD_MS)
+            .saturating_mul(EVENT_EXPIRY_PERIOD_MS);
+        Some(next_tick.max(due_tick))
     }
 
     pub fn advance(&mut self, delta_ms: Millis) {
@@ -207,7 +271,11 @@ impl Cluster {
 
     /// When the next scheduled change happens, if any (for "step to next change").
     pub fn next_change_at(&self) -> Option<Millis> {
-        self.timers.iter().map(|Reverse(t)| t.at_ms).min()
+        let timer = self.timers.peek().map(|Reverse(t)| t.at_ms);
+        match (timer, self.next_expiry_tick()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     fn fire(&mut self, kind: TimerKind) {
@@ -231,10 +299,6 @@ impl Cluster {
                 }
             }
             TimerKind::Requeue(controller, key) => self.enqueue(controller, key),
-            TimerKind::ExpireEvents => {
-                self.api.expire_events();
-                self.schedule(EVENT_EXPIRY_PERIOD_MS, TimerKind::ExpireEvents);
-            }
             TimerKind::NodeNetworkReady(node) => self.post_node_ready(&node),
         }
     }

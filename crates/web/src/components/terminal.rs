@@ -78,8 +78,12 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
             if text.trim().is_empty() {
                 return;
             }
+            let was_busy = handle.playground.borrow().busy();
             for command in kubeplay_shell::split_commands(&text) {
                 handle.playground.borrow_mut().run(&command);
+            }
+            if !was_busy && handle.playground.borrow().busy() {
+                crate::task::drive(handle.playground.clone(), changed.clone());
             }
             history.borrow_mut().push(text.trim_end().to_string());
             *position.borrow_mut() = None;
@@ -94,6 +98,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
         let run = run.clone();
         let handle = props.handle.clone();
         let escaped = escaped.clone();
+        let changed = props.changed.clone();
         Callback::from(move |event: KeyboardEvent| {
             let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
@@ -141,6 +146,11 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                     ) {
                         input.set(completed);
                     }
+                }
+                "c" if event.ctrl_key() && handle.playground.borrow().busy() => {
+                    event.prevent_default();
+                    handle.playground.borrow_mut().interrupt();
+                    changed.emit(());
                 }
                 "l" if event.ctrl_key() => {
                     event.prevent_default();
@@ -209,11 +219,17 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                     Line::Err(text) => html! { <div class="err">{ text }</div> },
                 }) }
             </div>
-            if !props.playing {
+            // A running command passes time itself (see `task`), so the note is not needed then.
+            if !props.playing && !playground.busy() {
                 <div class="paused" role="status">
                     <span><span class="pause-icon" aria-hidden="true"></span>{ "The clock is paused: pods and controllers wait until it runs." }</span>
                     <button onclick={resume}>{ "Resume" }</button>
                 </div>
+            }
+            if playground.busy() {
+                <p class="running" role="status">
+                    { format!("Running… virtual time {} · Ctrl+C stops it", playground.now().strftime("%H:%M:%S")) }
+                </p>
             }
             <div class="terminal-input">
                 <span class="sigil" aria-hidden="true">{ "$" }</span>

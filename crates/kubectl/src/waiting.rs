@@ -1,0 +1,244 @@
+//! Commands that wait in virtual time (`sleep`, `timeout`, `rollout status`, `wait`,
+//! `get --watch`) as resumable slices. A [`Wait`] looks at the cluster at the current instant,
+//! prints what it has to and says whether it is done; a [`Task`] drives it, advancing virtual
+//! time from one change to the next up to a bound the host chooses: the CLI drives a task to
+//! its end (within a wall-clock budget), the page one frame's worth at a time.
+
+use kubeplay_sim::clock::Millis;
+use kubeplay_sim::{Advance, Cluster};
+
+use crate::output::Output;
+use crate::session::Session;
+
+/// Exit status of a command stopped by Ctrl+C (128 + SIGINT), as shells report it.
+pub const INTERRUPTED: i32 = 130;
+/// How many polls a task makes between two asks of the wall-clock budget.
+const POLLS_PER_BUDGET_CHECK: u32 = 256;
+
+/// What a wait found at the current instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Poll {
+    /// Finished; the status is 1 if it printed an error, else 0.
+    Done,
+    /// Look again at `recheck_at` (if any) or, when `on_change`, at the next instant anything
+    /// in the cluster happens.
+    Pending {
+        recheck_at: Option<Millis>,
+        on_change: bool,
+    },
+}
+
+/// A command waiting for something in the cluster, polled at the instants it asks for.
+pub trait Wait {
+    fn poll(&mut self, session: &mut Session, out: &mut Output) -> Poll;
+}
+
+/// `sleep`: done once the clock reaches `until` (never, if `None`).
+pub struct Sleep {
+    pub until: Option<Millis>,
+}
+
+impl Wait for Sleep {
+    fn poll(&mut self, session: &mut Session, _out: &mut Output) -> Poll {
+        match self.until {
+            Some(until) if session.cluster.now_ms() >= until => Poll::Done,
+            until => Poll::Pending {
+                recheck_at: until,
+                on_change: false,
+            },
+        }
+    }
+}
+
+/// Where a drive stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    Finished(i32),
+    /// Reached the bound it was driven to; drive again to go on.
+    Running,
+    /// The host's wall-clock budget ran out.
+    OutOfBudget,
+    /// Nothing is scheduled to happen and the wait has no deadline: it would wait for ever.
+    Forever,
+}
+
+/// A wait in progress, with the deadline of an enclosing `timeout`.
+pub struct Task {
+    wait: Box<dyn Wait>,
+    /// When `timeout` ends the command, and the status it then exits with.
+    deadline: Option<(Millis, i32)>,
+    failed: bool,
+}
+
+impl Task {
+    pub fn new(wait: Box<dyn Wait>, deadline: Option<(Millis, i32)>) -> Task {
+        Task {
+            wait,
+            deadline,
+            failed: false,
+        }
+    }
+
+    /// Advances until the wait finishes or virtual time reaches `until_ms`, asking
+    /// `keep_going` now and then whether the host's budget allows more.
+    pub fn drive(
+        &mut self,
+        session: &mut Session,
+        out: &mut Output,
+        until_ms: Millis,
+        keep_going: &mut dyn FnMut() -> bool,
+    ) -> Progress {
+        let mut polls = 0u32;
+        loop {
+            let mut slice = Output::default();
+            let poll = self.wait.poll(session, &mut slice);
+            self.failed |= slice.failed();
+            out.append(slice);
+            let (recheck_at, on_change) = match poll {
+                Poll::Done => return Progress::Finished(i32::from(self.failed)),
+                Poll::Pending {
+                    recheck_at,
+                    on_change,
+                } => (recheck_at, on_change),
+            };
+            let now = session.cluster.now_ms();
+            if let Some((deadline, status)) = self.deadline
+                && now >= deadline
+            {
+                return Progress::Finished(status);
+            }
+            polls = polls.wrapping_add(1);
+            if polls.is_multiple_of(POLLS_PER_BUDGET_CHECK) && !keep_going() {
+                return Progress::OutOfBudget;
+            }
+            let change = on_change
+                .then(|| session.cluster.next_change_at())
+                .flatten();
+            let next = [recheck_at, change, self.deadline.map(|(at, _)| at)]
+                .into_iter()
+                .flatten()
+                .min();
+            let Some(next) = next else {
+                if until_ms == Millis::MAX {
+                    return Progress::Forever;
+                }
+                return advance(session.cluster, until_ms, keep_going);
+            };
+            let next = next.max(now + 1);
+            if next > until_ms {
+                return advance(session.cluster, until_ms, keep_going);
+            }
+            if session.cluster.run_until_within(next, keep_going) == Advance::Stopped {
+                return Progress::OutOfBudget;
+            }
+        }
+    }
+}
+
+fn advance(
+    cluster: &mut Cluster,
+    until_ms: Millis,
+    keep_going: &mut dyn FnMut() -> bool,
+) -> Progress {
+    match cluster.run_until_within(until_ms, keep_going) {
+        Advance::Reached => Progress::Running,
+        Advance::Stopped => Progress::OutOfBudget,
+    }
+}
+
+/// The host's rules for waits inside one command line: the deadlines of enclosing
+/// `timeout`s, the wall-clock budget, and whether the command's wait should be handed back
+/// as a task instead of driven here.
+pub struct WaitControl {
+    /// Deadlines of the enclosing `timeout`s, innermost last, with their timed-out status.
+    deadlines: Vec<(Millis, i32)>,
+    /// Set for a command line that is one simple command: its wait becomes a [`Task`].
+    pub defer: bool,
+    pub deferred: Option<Task>,
+    keep_going: Box<dyn FnMut() -> bool>,
+    /// What to say when the budget runs out (the host knows what the budget is).
+    out_of_budget: String,
+    exhausted: bool,
+}
+
+impl Default for WaitControl {
+    fn default() -> WaitControl {
+        WaitControl {
+            deadlines: Vec::new(),
+            defer: false,
+            deferred: None,
+            keep_going: Box::new(|| true),
+            out_of_budget: String::new(),
+            exhausted: false,
+        }
+    }
+}
+
+impl WaitControl {
+    /// Installs the wall-clock budget of the next command and what to say when it runs out.
+    pub fn set_budget(&mut self, keep_going: Box<dyn FnMut() -> bool>, message: String) {
+        self.keep_going = keep_going;
+        self.out_of_budget = message;
+        self.exhausted = false;
+    }
+
+    pub fn keep_going(&mut self) -> bool {
+        !self.exhausted && (self.keep_going)()
+    }
+
+    pub fn out_of_budget_message(&self) -> &str {
+        &self.out_of_budget
+    }
+
+    /// The earliest deadline of the enclosing `timeout`s.
+    pub fn deadline(&self) -> Option<(Millis, i32)> {
+        self.deadlines.iter().copied().min_by_key(|(at, _)| *at)
+    }
+
+    pub fn push_deadline(&mut self, at: Millis, timed_out_status: i32) {
+        self.deadlines.push((at, timed_out_status));
+    }
+
+    /// Ends the innermost `timeout`; its deadline, if it had one.
+    pub fn pop_deadline(&mut self) -> Option<Millis> {
+        self.deadlines.pop().map(|(at, _)| at)
+    }
+
+    pub fn mark_exhausted(&mut self) {
+        self.exhausted = true;
+    }
+}
+
+/// Runs `wait` for a command: handed back as a task when the command line is one simple
+/// command (the host drives it), else driven to its end here. Returns the status.
+pub fn run(wait: Box<dyn Wait>, session: &mut Session, out: &mut Output) -> i32 {
+    let deadline = session.waits.deadline();
+    if session.waits.defer && session.waits.deferred.is_none() {
+        session.waits.deferred = Some(Task::new(wait, deadline));
+        return 0;
+    }
+    let mut task = Task::new(wait, deadline);
+    // The budget closure lives in the session; borrow it out for the drive.
+    let mut control = std::mem::take(session.waits);
+    let progress = {
+        let mut keep_going = || control.keep_going();
+        task.drive(session, out, Millis::MAX, &mut keep_going)
+    };
+    *session.waits = control;
+    match progress {
+        Progress::Finished(status) => status,
+        Progress::Running => 0,
+        Progress::OutOfBudget => {
+            session.waits.mark_exhausted();
+            out.error(session.waits.out_of_budget_message());
+            INTERRUPTED
+        }
+        Progress::Forever => {
+            out.error(FOREVER);
+            INTERRUPTED
+        }
+    }
+}
+
+/// What a script is told when a command would wait for ever.
+pub const FOREVER: &str = "kubeplay: this command would wait for ever (nothing else is scheduled to happen in the cluster); bound it with `timeout DURATION …`";

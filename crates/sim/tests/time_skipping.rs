@@ -1,0 +1,115 @@
+//! The time-skipping driver equals the naive one: on random clusters (workloads that settle,
+//! crash-loop, run on a schedule, stay unschedulable; nodes that stop and start), advancing by
+//! random steps from milliseconds to days leaves every object — timestamps, counts,
+//! resourceVersions, generated names — exactly as a driver that visits every tick of its
+//! periodic work leaves it.
+
+#[allow(dead_code)] // the shared helpers are not all used here
+mod common;
+
+use common::start;
+use kubeplay_model::Kind;
+use kubeplay_model::manifest::decode_documents;
+use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
+
+/// A small deterministic generator, so each seed is one reproducible scenario.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % bound.max(1)
+    }
+}
+
+const WORKLOADS: [&str; 6] = [
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n",
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"sleep 1; exit 3\"]\n",
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\n  namespace: default\nspec:\n  schedule: \"*/7 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: t\n            image: busybox:1.36\n            command: [\"sh\", \"-c\", \"sleep 2\"]\n",
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    resources:\n      requests:\n        cpu: \"500\"\n",
+    "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: flaky\n  namespace: default\nspec:\n  backoffLimit: 4\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: f\n        image: busybox:1.36\n        command: [\"sh\", \"-c\", \"sleep 3; exit 1\"]\n",
+    "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: default\nspec:\n  replicas: 2\n  serviceName: db\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: db\n        image: nginx:1.27\n",
+];
+
+/// Creates the workload; applying one twice is an AlreadyExists error for both alike.
+fn create(cluster: &mut Cluster, yaml: &str) {
+    for document in decode_documents(yaml, "test").into_iter().flatten() {
+        let _ = cluster.api.create(document.object, false);
+    }
+    cluster.settle();
+}
+
+/// Every object and the clock, as text: what any observer could see.
+fn dump(cluster: &Cluster) -> String {
+    let mut text = format!("now {}\n", cluster.now_ms());
+    for kind in Kind::all() {
+        for object in cluster.api.store.list(kind, None) {
+            text.push_str(&serde_json::to_string(&object.to_value()).unwrap_or_default());
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    a.lines()
+        .zip(b.lines())
+        .find(|(x, y)| x != y)
+        .map(|(x, y)| format!("skipping: {x}\nstepwise: {y}"))
+        .unwrap_or_else(|| "different lengths".into())
+}
+
+#[test]
+fn skipping_idle_time_changes_nothing_observable() {
+    for seed in 1..=12u64 {
+        let mut random = Lcg(seed);
+        let shape = if seed % 2 == 0 {
+            ClusterShape::kind_multi()
+        } else {
+            ClusterShape::kind()
+        };
+        let mut skipping = create_cluster(&shape, start(), seed);
+        let mut stepwise = create_cluster(&shape, start(), seed);
+        stepwise.set_stepwise(true);
+        for step in 0..14 {
+            match random.next(5) {
+                0 => {
+                    let workload = WORKLOADS[random.next(WORKLOADS.len() as u64) as usize];
+                    for cluster in [&mut skipping, &mut stepwise] {
+                        create(cluster, workload);
+                    }
+                }
+                1 if shape.nodes.len() > 1 => {
+                    let node = "kind-worker";
+                    let stop = random.next(2) == 0;
+                    for cluster in [&mut skipping, &mut stepwise] {
+                        let _ = if stop {
+                            cluster.stop_node(node)
+                        } else {
+                            cluster.start_node(node)
+                        };
+                        cluster.settle();
+                    }
+                }
+                _ => {}
+            }
+            // From 100 ms to about three days, often long past the 1 h Event TTL.
+            let delta = match random.next(3) {
+                0 => 100 * (1 + random.next(50)),
+                1 => 60_000 * (1 + random.next(120)),
+                _ => 3_600_000 * (1 + random.next(72)),
+            };
+            skipping.advance(delta);
+            stepwise.advance(delta);
+            let (a, b) = (dump(&skipping), dump(&stepwise));
+            assert!(
+                a == b,
+                "seed {seed}, step {step}: the clusters differ\n{}",
+                first_difference(&a, &b)
+            );
+        }
+    }
+}
