@@ -314,6 +314,7 @@ async function until(run, command, predicate, timeoutMs, what) {
     await inspector.waitFor();
     const a = await inspector.boundingBox();
     const lanes = await cluster.locator('.lanes').boundingBox();
+    await page.screenshot({ path: `${artifacts}/first-minutes-inspector-1440.png` });
     expect(a.x >= lanes.x + lanes.width, `the inspector (x=${a.x}) covers the lanes (right edge ${lanes.x + lanes.width})`);
     await page.keyboard.press('Escape');
     await inspector.waitFor({ state: 'detached' });
@@ -349,6 +350,7 @@ async function smallTargets(scope) {
     const close = page.getByRole('button', { name: 'Close inspector' });
     await close.waitFor();
     const box = await close.boundingBox();
+    await page.screenshot({ path: `${artifacts}/first-minutes-inspector-390.png` });
     expect(box.x >= 0 && box.x + box.width <= 390 && box.y >= 0 && box.y + box.height <= 844, `close button at ${JSON.stringify(box)}`);
     expect(await noSideScroll(page, 390), 'the inspector makes the page scroll sideways');
     const small = await smallTargets(page);
