@@ -81,7 +81,10 @@ mod tests {
             Action::Advance(5000),
         ];
         let fragment = encode(&settings, &actions);
-        assert_eq!(decode(&format!("#{fragment}")), Ok((settings, actions)));
+        assert_eq!(
+            decode(&format!("#{fragment}")),
+            Ok((settings.clone(), actions))
+        );
         assert!(decode("#s=!!!").is_err());
         assert!(decode("#other").is_err());
         assert!(decode("#s=AAAA").is_err());
