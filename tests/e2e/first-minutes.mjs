@@ -5,7 +5,7 @@
 // Usage: node tests/e2e/first-minutes.mjs DIST_DIR [ARTIFACTS_DIR]
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launchChromium, reporter, expect, terminalOf, axeViolations } from './lib.mjs';
+import { serve, launchChromium, reporter, expect, terminalOf, axeViolations, shareLink } from './lib.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const artifacts = process.argv[3] ?? 'tests/artifacts';
@@ -248,8 +248,7 @@ async function until(run, command, predicate, timeoutMs, what) {
   // A share link opened where nothing is saved loads once: the URL is cleaned and later work stays.
   const maker = await freshPage();
   await maker.run('kubectl create deployment shared-app --image=nginx');
-  await maker.page.getByRole('button', { name: 'Share', exact: true }).click();
-  const link = await maker.page.getByLabel('Share link', { exact: true }).inputValue();
+  const link = await shareLink(maker.page);
   await maker.context.close();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();

@@ -116,3 +116,12 @@ export async function axeViolations(page, { disable = [] } = {}) {
   }, disable);
   return results;
 }
+
+/// Clicks Share and returns the link it offers.
+export async function shareLink(page) {
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const field = page.getByLabel('Share link', { exact: true });
+  // Builds before the share-link field put the link in the address bar.
+  await Promise.race([field.waitFor(), page.waitForFunction(() => location.hash.startsWith('#s='))]);
+  return (await field.count()) > 0 ? field.inputValue() : page.evaluate(() => location.href);
+}

@@ -2,7 +2,7 @@
 // Usage: node tests/e2e/playground.mjs DIST_DIR [ARTIFACTS_DIR]
 // Serves DIST_DIR on 127.0.0.1, walks through the workshop flow, saves a screenshot per step,
 // and prints "N passed, N failed".
-import { serve, launchChromium, reporter, expect, terminalOf } from './lib.mjs';
+import { serve, launchChromium, reporter, expect, terminalOf, shareLink } from './lib.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const artifacts = process.argv[3] ?? 'tests/artifacts';
@@ -122,8 +122,7 @@ await step('reload keeps the state', page, async () => {
 });
 
 await step('a share link reproduces the playground in a fresh browser context', page, async () => {
-  await page.getByRole('button', { name: 'Share' }).click();
-  const link = await page.getByLabel('Share link', { exact: true }).inputValue();
+  const link = await shareLink(page);
   expect(link.includes('#s='), `the share link is ${link}`);
   const names = await cluster.locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
   const fresh = await browser.newContext();

@@ -3,7 +3,7 @@
 // never replaces saved work without asking, injected markup stays text everywhere, and the
 // page works under its Content-Security-Policy.
 // Usage: node tests/e2e/security.mjs DIST_DIR [ARTIFACTS_DIR]
-import { serve, launchChromium, reporter, expect, terminalOf } from './lib.mjs';
+import { serve, launchChromium, reporter, expect, terminalOf, shareLink } from './lib.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const artifacts = process.argv[3] ?? 'tests/artifacts';
@@ -153,8 +153,7 @@ let sharedLink;
   const makerPage = await maker.newPage();
   await makerPage.goto(`${origin}/index.html`);
   await terminalOf(makerPage).run('kubectl create deployment someone-elses --image=nginx');
-  await makerPage.getByRole('button', { name: 'Share', exact: true }).click();
-  sharedLink = await makerPage.getByLabel('Share link', { exact: true }).inputValue();
+  sharedLink = await shareLink(makerPage);
   await maker.close();
 }
 await step('a share link opened over a saved playground asks first; "Keep mine" keeps it and cleans the URL', page, async () => {
