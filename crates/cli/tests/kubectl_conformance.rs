@@ -70,6 +70,39 @@ const CASES: &[&str] = &[
     "kubectl wait pod/x --for=delete --timeout=5",
     "kubectl rollout status deployment/x --timeout=5",
     "kubectl",
+    // -o go-template on client-side dry runs: output, then parse and execution errors.
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.spec.replicas}}{{\"\\n\"}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.spec.foo}} {{.spec.foo.bar}} {{.metadata}} {{.status}} {{.metadata.creationTimestamp}}'",
+    "kubectl create deployment web --image=nginx:1.27 --replicas=3 --port=80 --dry-run=client -o go-template='{{range .spec.template.spec.containers}}{{.name}}:{{.image}}:{{range .ports}}{{.containerPort}}{{end}} {{end}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{printf \"%q %d %v %5s|%-5s|%x|%t|%v\" .metadata.name .spec.replicas .spec.replicas \"a\" \"b\" 255 true 1.5}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{len .spec.template.spec.containers}} {{index .metadata.labels \"app\"}} {{index .metadata.labels \"nope\"}} {{.spec | len}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{if .spec.paused}}p{{else if .spec.replicas}}r{{end}} {{and 1 0}} {{or 0 \"\" \"x\"}} {{not true}} {{eq .spec.replicas 1}} {{lt 1 2}} {{ne \"a\" \"b\"}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{range $k, $v := .metadata.labels}}{{$k}}={{$v}};{{end}}{{with .spec.selector}}{{.matchLabels.app}}{{end}}{{$x := .kind}}{{$x}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{/* c */}}x{{- \" y \" -}} z {{ .spec.replicas | printf \"%05.1f\" }} {{printf \"%s %s\" .kind}} {{print 1 2 \"a\" \"b\" 3}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{1.5}} {{1e3}} {{0x10}} {{-3}} {{1e6}} {{html \"<a>\"}} {{urlquery \"a b\"}} {{exists . \"spec\" \"replicas\"}}'",
+    "kubectl create namespace dev --dry-run=client -o go-template='{{.kind}}/{{.metadata.name}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o template='{{.kind}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template --template='{{.kind}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.spec'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{nope .x}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{if}}{{end}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{end}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{range .x}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{$y}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{\"unterminated}}'",
+];
+
+/// Execution errors print the object given to the template as JSON, which real kubectl
+/// writes in Go struct order (ours: sorted keys), so only the error line is compared.
+const EXECUTION_ERRORS: &[&str] = &[
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.spec.replicas.x}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{index .spec.template.spec.containers 5}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{if eq .spec.replicas 1.0}}one{{end}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='a{{len 1 2}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{range .kind}}{{end}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.metadata.creationTimestamp.x}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{index .metadata.nope \"x\"}}'",
 ];
 
 fn real_kubectl() -> PathBuf {
@@ -90,8 +123,38 @@ fn real_kubectl() -> PathBuf {
         })
 }
 
+/// The words of `command` as a shell splits them: whitespace outside quotes separates,
+/// single quotes keep everything, double quotes keep all but `\"` and `\\` escapes.
+fn shell_words(command: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = command.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                let current = word.get_or_insert_with(String::new);
+                current.extend(chars.by_ref().take_while(|c| *c != '\''));
+            }
+            '"' => {
+                let current = word.get_or_insert_with(String::new);
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => current.extend(chars.next()),
+                        c => current.push(c),
+                    }
+                }
+            }
+            c if c.is_whitespace() => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    words
+}
+
 fn real_output(kubectl: &Path, command: &str, dir: &Path) -> String {
-    let words: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let words: Vec<String> = shell_words(command).into_iter().skip(1).collect();
     // No kubeconfig: kubectl falls back to localhost:8080, where nothing listens.
     let output = Command::new(kubectl)
         .args(&words)
@@ -108,12 +171,12 @@ fn real_output(kubectl: &Path, command: &str, dir: &Path) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     // Discovery noise from the absent server is not part of kubectl's answer.
-    text.lines()
+    // Output without a final newline (a template's) stays without one.
+    text.split_inclusive('\n')
         .filter(|line| {
             !line.contains("memcache.go")
                 && !line.contains("couldn't get current server API group list")
         })
-        .map(|line| format!("{line}\n"))
         .collect()
 }
 
@@ -150,12 +213,28 @@ fn client_side_output_matches_real_kubectl() {
             ));
         }
     }
+    for command in EXECUTION_ERRORS {
+        let last_line = |text: &str| text.lines().last().unwrap_or_default().to_string();
+        let expected = real_output(&kubectl, command, &dir);
+        let ours: String = terminal
+            .execute(command)
+            .output
+            .iter()
+            .map(|chunk| chunk.text.as_str())
+            .collect();
+        let first_line = |text: &str| text.lines().next().unwrap_or_default().to_string();
+        if last_line(&ours) != last_line(&expected) || first_line(&ours) != first_line(&expected) {
+            mismatches.push(format!(
+                "$ {command}\n--- real kubectl\n{expected}--- kubeplay\n{ours}"
+            ));
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         mismatches.is_empty(),
         "{} of {} commands differ:\n\n{}",
         mismatches.len(),
-        CASES.len(),
+        CASES.len() + EXECUTION_ERRORS.len(),
         mismatches.join("\n")
     );
 }

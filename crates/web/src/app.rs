@@ -13,9 +13,11 @@ use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
 use crate::components::events::EventsTimeline;
 use crate::components::inspector::{Inspector, Selection};
+use crate::components::lesson::LessonPanel;
 use crate::components::terminal::TerminalPanel;
 use crate::components::toolbar::Toolbar;
 use crate::embed::{self, PageOptions};
+use crate::lesson_session::{self, LessonPage};
 use crate::playground::{Playground, Preset};
 use crate::{opening, persist};
 
@@ -91,16 +93,21 @@ fn active_element() -> Option<web_sys::HtmlElement> {
 #[function_component(App)]
 pub fn app() -> Html {
     let options = use_memo((), |_| PageOptions::from_location());
+    let lesson = {
+        let embed = options.embed;
+        use_memo((), move |_| LessonPage::from_location(embed))
+    };
     let counter = use_mut_ref(|| Cell::new(0u64));
     let notice = use_state(|| None::<String>);
     let offered = use_state(|| None::<persist::Saved>);
     let can_go_back = use_state(|| false);
     let playground = {
         let options = options.clone();
+        let lesson = lesson.clone();
         let notice = notice.clone();
         let offered = offered.clone();
         use_mut_ref(move || {
-            let opening = opening::initial(&options);
+            let opening = opening::initial(&options, &lesson);
             if opening.notice.is_some() {
                 notice.set(opening.notice);
             }
@@ -122,12 +129,16 @@ pub fn app() -> Html {
         let playground = playground.clone();
         let last_saved = last_saved.clone();
         let embed = options.embed;
+        let lesson = lesson.clone();
         Rc::new(move || {
-            if !embed {
-                let p = playground.borrow();
+            let p = playground.borrow();
+            // A lesson's session has its own key, so a lesson never overwrites the free playground.
+            if let Some(name) = lesson.saved_as() {
+                lesson_session::save_session(name, &p.settings, p.actions());
+            } else if !embed {
                 persist::save(&p.settings, p.actions());
-                last_saved.borrow().set(js_sys::Date::now());
             }
+            last_saved.borrow().set(js_sys::Date::now());
         })
     };
     // Every change a learner makes goes through here: bump the version, save, re-render.
@@ -223,6 +234,7 @@ pub fn app() -> Html {
         let options = options.clone();
         use_effect_with((), move |_| {
             let listener = embed::listen(&options, playground, changed);
+            crate::host_ready::announce(options.embed);
             move || drop(listener)
         });
     }
@@ -364,7 +376,10 @@ pub fn app() -> Html {
             }
             // Source order is reading order (left column, then right): editor, terminal,
             // cluster, events; the grid places them.
-            <main class="panels">
+            <main class={classes!("panels", lesson.shows_panel().then_some("with-lesson"))}>
+                if lesson.shows_panel() {
+                    <LessonPanel handle={handle.clone()} changed={changed.clone()} page={lesson.clone()} playing={*playing} />
+                }
                 if options.editor {
                     <Editor handle={handle.clone()} changed={changed.clone()} keep_draft={!options.embed} />
                 }

@@ -5,6 +5,7 @@
 //! used once: then it leaves the address bar, so a reload continues the learner's own work.
 
 use crate::embed::PageOptions;
+use crate::lesson_session::{self, LessonPage};
 use crate::persist::{self, Saved};
 use crate::playground::{Action, Playground, Preset, Settings};
 use crate::share;
@@ -70,18 +71,28 @@ fn replayed((settings, actions): Saved) -> Result<Playground, String> {
     Playground::replay(settings, &actions)
 }
 
-pub fn initial(options: &PageOptions) -> Opening {
+/// A fresh cluster, or the lesson's playground on a lesson page.
+fn fresh_for(options: &PageOptions, lesson: &LessonPage) -> Playground {
+    lesson_session::initial(lesson, now_second()).unwrap_or_else(|| fresh(preset_of(options)))
+}
+
+pub fn initial(options: &PageOptions, lesson: &LessonPage) -> Opening {
     let link = linked(options);
-    if options.embed {
-        // An embedded playground is a scratch cluster: it never touches the saved one.
+    // An embedded playground is a scratch cluster: it never touches the saved one. A lesson
+    // page keeps its session under the lesson's own key (`lesson_session`); a share link of
+    // a lesson carries its progress and opens directly.
+    if options.embed || lesson.start.is_some() {
         let (playground, notice) = match link.map(|l| l.and_then(replayed)) {
             Some(Ok(playground)) => (playground, None),
             Some(Err(error)) => (
-                fresh(preset_of(options)),
+                fresh_for(options, lesson),
                 Some(format!("Could not open the link: {error}")),
             ),
-            None => (fresh(preset_of(options)), None),
+            None => (fresh_for(options, lesson), None),
         };
+        if !options.embed {
+            forget_link();
+        }
         return Opening {
             playground,
             notice,
@@ -105,7 +116,7 @@ pub fn initial(options: &PageOptions) -> Opening {
             offered: None,
         },
         (None, None) => Opening {
-            playground: fresh(preset_of(options)),
+            playground: fresh_for(options, lesson),
             notice: None,
             offered: None,
         },

@@ -11,6 +11,7 @@ use crate::args::{self, Flag, boolean, value};
 use crate::errors;
 use crate::manifests::{self, Loaded};
 use crate::output::Output;
+use crate::printers::gotemplate::{GoTemplate, is_template_format};
 use crate::session::Session;
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -18,6 +19,7 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
     value("output", Some('o')),
+    value("template", None),
     value("dry-run", None),
     boolean("recursive", Some('R')),
     value("validate", None),
@@ -39,6 +41,13 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         ));
     }
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
+    let template = match parsed.value("output").filter(|f| is_template_format(f)) {
+        Some(format) => match GoTemplate::from_flags(format, parsed.value("template"), session) {
+            Ok(template) => Some(template),
+            Err(error) => return out.error(error),
+        },
+        None => None,
+    };
     let (loaded, mut failures) = match manifests::load(&parsed.values("filename"), stdin, session) {
         Ok(result) => result,
         Err(error) => return out.error(error),
@@ -61,7 +70,15 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     (true, _) => " (dry run)",
                     _ => "",
                 };
-                if parsed.value("output") == Some("name") {
+                if let Some(template) = &template {
+                    let client_dry_run = matches!(parsed.value("dry-run"), Some("client" | "true"));
+                    let value = if client_dry_run && verb == "created" {
+                        client_created_value(&document.raw, &object)
+                    } else {
+                        object.to_value()
+                    };
+                    template.print(&value, out);
+                } else if parsed.value("output") == Some("name") {
                     out.line(crate::printers::object::name(&object));
                 } else {
                     out.line(format!(
@@ -80,6 +97,30 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     for failure in failures {
         out.error(failure);
     }
+}
+
+/// What a client-side dry run of a create prints: the manifest as read, with its namespace
+/// and the last-applied annotation kubectl adds (no server defaults).
+fn client_created_value(raw: &Value, created: &Object) -> Value {
+    let mut value = raw.clone();
+    if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        if created.kind().namespaced() {
+            metadata.insert(
+                "namespace".into(),
+                Value::String(created.namespace().to_string()),
+            );
+        }
+        let annotations = metadata
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let (Some(annotations), Some(applied)) = (
+            annotations.as_object_mut(),
+            created.meta().annotation(LAST_APPLIED),
+        ) {
+            annotations.insert(LAST_APPLIED.into(), Value::String(applied.to_string()));
+        }
+    }
+    value
 }
 
 pub enum ApplyError {

@@ -12,12 +12,14 @@ use crate::args::{self, Flag, boolean, value};
 use crate::errors;
 use crate::manifests;
 use crate::output::Output;
+use crate::printers::gotemplate::{GoTemplate, is_template_format};
 use crate::printers::object;
 use crate::session::Session;
 
 const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
     value("output", Some('o')),
+    value("template", None),
     value("dry-run", None),
     value("image", None),
     value("from", None),
@@ -35,17 +37,32 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
     let client_dry_run = matches!(parsed.value("dry-run"), Some("client" | "true"));
     let output = parsed.value("output").map(str::to_string);
+    let template = match output.as_deref().filter(|f| is_template_format(f)) {
+        Some(format) => match GoTemplate::from_flags(format, parsed.value("template"), session) {
+            Ok(template) => Some(template),
+            Err(error) => return out.error(error),
+        },
+        None => None,
+    };
     // A client-side dry run prints what kubectl built without asking the server.
     let client_report = |object: &Object, raw: Option<&serde_json::Value>, out: &mut Output| {
         let value = raw
             .cloned()
             .unwrap_or_else(|| object::client_side_value(object));
+        if let Some(template) = &template {
+            return template.print(&value, out);
+        }
         match object::print_value(&value, object, output.as_deref()) {
             Some(text) => out.out(text),
             None => out.line(format!("{} created (dry run)", object::name(object))),
         }
     };
     let report = |object: &Object, out: &mut Output| match output.as_deref() {
+        _ if template.is_some() => {
+            if let Some(template) = &template {
+                template.print(&object.to_value(), out);
+            }
+        }
         Some("yaml") => out.out(object::yaml(&[object], false)),
         Some("json") => out.out(object::json(&[object], false)),
         Some("name") => out.line(object::name(object)),

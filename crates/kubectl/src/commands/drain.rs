@@ -259,6 +259,11 @@ fn evict_all(
             let (namespace, name) = (eviction.key.namespace.clone(), eviction.key.name.clone());
             match eviction.progress {
                 Progress::Evicting { at_ms } if at_ms <= now => {
+                    // evictPods announces every attempt before it looks at the deadline, so
+                    // a pod still blocked when time runs out gets one last line.
+                    if !options.disable_eviction {
+                        out.line(format!("evicting pod {namespace}/{name}"));
+                    }
                     if now >= deadline {
                         errors.push(format!(
                             "error when evicting pods/{name:?} -n {namespace:?}: global timeout reached: {}",
@@ -276,7 +281,6 @@ fn evict_all(
                             },
                         )
                     } else {
-                        out.line(format!("evicting pod {namespace}/{name}"));
                         session
                             .cluster
                             .api

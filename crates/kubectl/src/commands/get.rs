@@ -1,5 +1,5 @@
 //! `kubectl get`: tables (one block per kind, NAME prefixed when several kinds are shown),
-//! `-o wide|yaml|json|name`, `-l`, `-A`, `--show-labels`, `--no-headers`, and the
+//! `-o wide|yaml|json|name|jsonpath=…|go-template=…`, `-l`, `-A`, `--show-labels`, `--no-headers`, and the
 //! "No resources found" / NotFound messages.
 
 use kubeplay_model::object::MetaExt;
@@ -9,6 +9,7 @@ use kubeplay_model::{ApiError, Kind, Object};
 use crate::args::{self, Flag, boolean, value};
 use crate::errors;
 use crate::output::Output;
+use crate::printers::gotemplate::{GoTemplate, is_template_format};
 use crate::printers::object;
 use crate::printers::rows::{RowContext, headers, row};
 use crate::printers::table::Table;
@@ -17,6 +18,7 @@ use crate::session::Session;
 
 const FLAGS: &[Flag] = &[
     value("output", Some('o')),
+    value("template", None),
     value("selector", Some('l')),
     value("field-selector", None),
     boolean("all-namespaces", Some('A')),
@@ -50,7 +52,18 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     let jsonpath = format
         .strip_prefix("jsonpath=")
         .map(|t| t.trim_matches('\'').to_string());
-    if !matches!(format.as_str(), "" | "wide" | "yaml" | "json" | "name") && jsonpath.is_none() {
+    let template = if is_template_format(&format) {
+        match GoTemplate::from_flags(&format, parsed.value("template"), session) {
+            Ok(template) => Some(template),
+            Err(error) => return out.error(error),
+        }
+    } else {
+        None
+    };
+    if !matches!(format.as_str(), "" | "wide" | "yaml" | "json" | "name")
+        && jsonpath.is_none()
+        && template.is_none()
+    {
         return out.error(format!(
             "error: unable to match a printer suitable for the output format {format:?}, allowed formats are: json,name,wide,yaml"
         ));
@@ -129,20 +142,33 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 });
             }
         }
-        _ if jsonpath.is_some() => {
+        // printGeneric: one named object prints as itself (or, missing, only as its
+        // NotFound error); anything else as a List, even an empty one.
+        _ if jsonpath.is_some() || template.is_some() => {
             let all: Vec<&Object> = found
                 .iter()
                 .flat_map(|(_, objects)| objects.iter().copied())
                 .collect();
-            let as_list = listing || all.len() > 1;
-            let document: serde_json::Value = if as_list || all.is_empty() {
-                serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": all.iter().map(|o| o.to_value()).collect::<Vec<_>>() })
+            let names: usize = requests.iter().map(|r| r.names.len()).sum();
+            let single_item_implied = !listing && names == 1;
+            let as_list = !single_item_implied || all.len() > 1;
+            let document: Option<serde_json::Value> = if as_list {
+                Some(
+                    serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": all.iter().map(|o| o.to_value()).collect::<Vec<_>>(), "metadata": { "resourceVersion": "" } }),
+                )
             } else {
-                all[0].to_value()
+                all.first().map(|o| o.to_value())
             };
-            match crate::printers::jsonpath::render(jsonpath.as_deref().unwrap_or(""), &document) {
-                Ok(text) => out.out(text),
-                Err(error) => out.error(error),
+            match (document, &template) {
+                (None, _) => {}
+                (Some(document), Some(template)) => template.print(&document, out),
+                (Some(document), None) => match crate::printers::jsonpath::render(
+                    jsonpath.as_deref().unwrap_or(""),
+                    &document,
+                ) {
+                    Ok(text) => out.out(text),
+                    Err(error) => out.error(error),
+                },
             }
         }
         "name" => {
@@ -179,6 +205,8 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         && !parsed.bool("ignore-not-found")
         && format != "yaml"
         && format != "json"
+        && jsonpath.is_none()
+        && template.is_none()
     {
         let cluster_scoped = requests.iter().all(|r| !r.kind.namespaced());
         if all_namespaces || cluster_scoped {

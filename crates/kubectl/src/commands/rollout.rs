@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use kubeplay_sim::controllers::deployment::{HASH_LABEL, REVISION, equal_ignoring_hash, revision};
@@ -391,8 +392,7 @@ fn revision_history(object: &Object, parsed: &args::Parsed, session: &Session, o
         let Some(template) = revisions.get(&wanted).and_then(|r| revision_template(r)) else {
             return out.error("error: unable to find the specified revision");
         };
-        out.line(format!("{name} with revision #{wanted}"));
-        out.out(crate::describe::pod_template_text(&template));
+        print_revision(&name, wanted, &template, out);
         return;
     }
     print_history(
@@ -477,23 +477,39 @@ fn history(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &
         let Some(rs) = revisions.get(&wanted) else {
             return out.error("error: unable to find the specified revision");
         };
+        // ViewHistory shows the ReplicaSet's template as it is (pod-template-hash
+        // included) plus the ReplicaSet's change-cause among its annotations.
         let mut template = rs
             .spec
             .as_ref()
             .and_then(|s| s.template.clone())
             .unwrap_or_default();
-        if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-            labels.remove(HASH_LABEL);
+        if let Some(cause) = rs.metadata.annotation(CHANGE_CAUSE) {
+            template
+                .metadata
+                .get_or_insert_with(Default::default)
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(CHANGE_CAUSE.to_string(), cause.to_string());
         }
-        out.line(format!("{name} with revision #{wanted}"));
-        out.out(crate::describe::pod_template_text(&template));
-        return;
+        return print_revision(&name, wanted, &template, out);
     }
     print_history(
         &name,
         revisions.iter().map(|(number, rs)| (*number, &rs.metadata)),
         out,
     );
+}
+
+const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
+/// One revision's template: the name printer's `NAME with revision #N` line, whose
+/// operation text is the template itself, then the name printer's closing newline.
+fn print_revision(name: &str, number: i64, template: &PodTemplateSpec, out: &mut Output) {
+    out.out(format!(
+        "{name} with revision #{number}\n{}\n",
+        crate::describe::pod_template_text(template)
+    ));
 }
 
 /// The history table, ending in a blank line; `CHANGE-CAUSE` from `kubernetes.io/change-cause`.
@@ -509,9 +525,7 @@ fn print_history<'a>(
 ) {
     let mut text = String::new();
     for (number, meta) in revisions {
-        let cause = meta
-            .annotation("kubernetes.io/change-cause")
-            .unwrap_or("<none>");
+        let cause = meta.annotation(CHANGE_CAUSE).unwrap_or("<none>");
         text.push_str(&format!("{number:<10}{cause}\n"));
     }
     if text.is_empty() {

@@ -48,9 +48,11 @@ pub use replica_set::describe_replica_set;
 pub use service::describe_service;
 pub use stateful_set::describe_stateful_set;
 
-/// The `Pod Template:` block alone, as `kubectl rollout history --revision=N` prints it.
+/// The `Pod Template:` block alone, as `kubectl rollout history --revision=N` prints it:
+/// `printTemplate` writes `DescribePodTemplate` through a prefix writer straight into a
+/// buffer, so its tabs are not aligned.
 pub fn pod_template_text(template: &k8s_openapi::api::core::v1::PodTemplateSpec) -> String {
-    let mut w = writer::PrefixWriter::new();
+    let mut w = writer::PrefixWriter::raw();
     pod_template::describe_pod_template(&mut w, template);
     w.finish()
 }

@@ -1,6 +1,7 @@
-//! describe.go's `prefixWriter` over `tabbedString`'s tab writer: lines at indentation
-//! levels of two spaces, laid out by Go's `text/tabwriter` (minwidth 0, tabwidth 8,
-//! padding 2, padchar ' ').
+//! describe.go's `prefixWriter`: lines at indentation levels of two spaces, laid out by
+//! `tabbedString`'s tab writer (Go's `text/tabwriter`, minwidth 0, tabwidth 8, padding 2,
+//! padchar ' ') — or, for `rollout history --revision`, written straight into a buffer with
+//! their tabs as they are (`printTemplate` in kubectl's polymorphichelpers/history.go).
 
 use crate::text::tabwriter::{Config, TabWriter};
 
@@ -9,32 +10,42 @@ pub(super) const LEVEL_1: usize = 1;
 pub(super) const LEVEL_2: usize = 2;
 pub(super) const LEVEL_3: usize = 3;
 
-pub(super) struct PrefixWriter {
-    out: TabWriter,
+pub(super) enum PrefixWriter {
+    Aligned(TabWriter),
+    Raw(String),
 }
 
 impl PrefixWriter {
     pub(super) fn new() -> Self {
-        PrefixWriter {
-            out: TabWriter::new(Config::DESCRIBE),
-        }
+        PrefixWriter::Aligned(TabWriter::new(Config::DESCRIBE))
+    }
+
+    /// A writer that keeps tabs as they are.
+    pub(super) fn raw() -> Self {
+        PrefixWriter::Raw(String::new())
     }
 
     /// `Write(level, ...)`: the text prefixed by two spaces per level.
     pub(super) fn write(&mut self, level: usize, text: impl AsRef<str>) {
-        for _ in 0..level {
-            self.out.write_str("  ");
+        let text = format!("{}{}", "  ".repeat(level), text.as_ref());
+        match self {
+            PrefixWriter::Aligned(out) => out.write_str(&text),
+            PrefixWriter::Raw(out) => out.push_str(&text),
         }
-        self.out.write_str(text.as_ref());
     }
 
     /// `Flush()`: ends the current alignment (the Events table starts afresh).
     pub(super) fn flush(&mut self) {
-        self.out.flush();
+        if let PrefixWriter::Aligned(out) = self {
+            out.flush();
+        }
     }
 
-    /// The whole description, as `tabbedString` returns it.
+    /// The whole description, as `tabbedString` (or the plain buffer) holds it.
     pub(super) fn finish(self) -> String {
-        self.out.finish()
+        match self {
+            PrefixWriter::Aligned(out) => out.finish(),
+            PrefixWriter::Raw(out) => out,
+        }
     }
 }

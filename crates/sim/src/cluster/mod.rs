@@ -15,7 +15,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::{Clock, Millis};
-use crate::controllers::scheduler::SchedulingQueue;
+use crate::controllers::scheduling_queue::SchedulingQueue;
 use crate::controllers::{self, Action, Context, ControllerId, Reconciliation};
 use crate::kubelet::{KubeletTimer, Kubelets};
 use crate::nodes::NodeAgents;
@@ -392,12 +392,15 @@ impl Cluster {
             Object::Namespace(_) if !deleted && object.meta().is_deleting() => {
                 self.enqueue(ControllerId::GarbageCollector, object.key())
             }
-            Object::Node(_) => {
+            Object::Node(node) => {
                 self.dispatch_node(object.key(), deleted);
-                self.scheduling_queue
-                    .note_cluster_event(self.api.clock.now_ms());
                 self.enqueue_every(ControllerId::DaemonSet, Kind::DaemonSet, None);
-                self.enqueue(ControllerId::Scheduler, scheduler_key());
+                if self
+                    .scheduling_queue
+                    .on_node(node, deleted, &self.api.store)
+                {
+                    self.enqueue(ControllerId::Scheduler, scheduler_key());
+                }
             }
             Object::PodDisruptionBudget(_) if !deleted => {
                 self.enqueue(ControllerId::Disruption, object.key())
@@ -455,12 +458,12 @@ impl Cluster {
 
     fn dispatch_pod(&mut self, pod: &Pod, deleted: bool) {
         self.dispatch_pod_watchers(pod);
+        // A pod that ends frees room; an unschedulable pod that gains a toleration may fit.
+        if self.scheduling_queue.on_pod(pod, deleted, &self.api.store) {
+            self.enqueue(ControllerId::Scheduler, scheduler_key());
+        }
         if deleted {
             self.kubelets.forget(pod.metadata.uid_str());
-            self.scheduling_queue
-                .note_cluster_event(self.api.clock.now_ms());
-            // Freed resources may let pending pods fit.
-            self.enqueue(ControllerId::Scheduler, scheduler_key());
             return;
         }
         let bound = pod

@@ -14,7 +14,7 @@ use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_active, is_available, is_ready, pod_from_template, seconds_until_available};
+use super::pods::{is_available, is_ready, pod_from_template, seconds_until_available};
 use super::scheduler::{matches_node_affinity, untolerated_taint};
 use super::{
     Action, Context, CreatedEvent, Reconciliation, history, is_controlled_by, template_hash,
@@ -108,11 +108,13 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let tolerations = daemon_tolerations(&spec.template);
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
 
+    // `getNodesToDaemonPods`: pods still terminating count for their node, so that without
+    // surge a node gets its new pod only once the old one is gone (kubernetes#118716).
     let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
     for object in ctx.store.dependents_of(ds.metadata.uid_str()) {
         if let Object::Pod(pod) = object
             && is_controlled_by(&pod.metadata, ds.metadata.uid_str())
-            && is_active(pod)
+            && !is_finished(pod)
         {
             by_node.entry(target_node(pod)).or_default().push(pod);
         }
@@ -194,6 +196,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             }
             continue;
         }
+        let (terminating, pods): (Vec<&Pod>, Vec<&Pod>) =
+            pods.into_iter().partition(|pod| pod.metadata.is_deleting());
         if !keep {
             for pod in &pods {
                 result.actions.push(delete_pod(key, pod));
@@ -207,6 +211,19 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         status.current_number_scheduled += 1;
         let is_updated =
             |pod: &&Pod| pod.metadata.label("controller-revision-hash") == Some(hash.as_str());
+        if pods.is_empty() {
+            // Only a terminating pod (`podsShouldBeOnNode`): with surge a new one starts
+            // beside it, otherwise the node waits for it to go, unavailable meanwhile.
+            if let Some(oldest) = oldest(&terminating) {
+                let available = is_available(oldest, min_ready, ctx.clock.now());
+                count_pod(&mut status, oldest, is_updated(&oldest), available);
+            }
+            unavailable += 1;
+            if surging && run && !ds.metadata.is_deleting() {
+                creates.push(new_pod(node_name));
+            }
+            continue;
+        }
         let (new_pods, old_pods): (Vec<&Pod>, Vec<&Pod>) = if surging {
             pods.iter().copied().partition(|pod| is_updated(pod))
         } else {
@@ -313,6 +330,21 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             .push(Action::UpdateStatus(updated.into_object()));
     }
     result
+}
+
+/// Succeeded or Failed.
+fn is_finished(pod: &Pod) -> bool {
+    matches!(super::pods::phase(pod), "Succeeded" | "Failed")
+}
+
+/// The first created of `pods` (`podByCreationTimestampAndPhase`).
+fn oldest<'a>(pods: &[&'a Pod]) -> Option<&'a Pod> {
+    pods.iter().copied().min_by(|a, b| {
+        a.metadata
+            .creation_timestamp
+            .cmp(&b.metadata.creation_timestamp)
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    })
 }
 
 /// Counts the pod serving a node in the status.

@@ -16,6 +16,7 @@ pub mod pod_gc;
 pub mod pods;
 pub mod replicaset;
 pub mod scheduler;
+pub mod scheduling_queue;
 pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;

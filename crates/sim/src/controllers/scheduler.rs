@@ -1,9 +1,10 @@
 //! The default scheduler, reduced to the plugins that decide placement in a kind cluster:
-//! NodeName, NodeUnschedulable, TaintToleration, NodeAffinity (nodeSelector and required
+//! NodeUnschedulable, NodeName, TaintToleration, NodeAffinity (nodeSelector and required
 //! terms), NodeResourcesFit, then scoring by least allocation and spreading of an owner's
-//! pods. Unschedulable pods get the real `FailedScheduling` message.
+//! pods. Unschedulable pods get the real `FailedScheduling` message; when they are tried
+//! again is the queue's business (`scheduling_queue.rs`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
     Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration,
@@ -16,7 +17,6 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use super::pods::is_active;
 use super::{Action, Context, Reconciliation, event};
 use crate::api::EventType;
-use crate::clock::Millis;
 
 const COMPONENT: &str = "default-scheduler";
 
@@ -74,47 +74,88 @@ pub fn node_allocatable(node: &Node) -> Resources {
     }
 }
 
+/// The filter plugins the simulator models, in the default profile's filter order
+/// (`pkg/scheduler/apis/config/v1/default_plugins.go`). The queue keeps, for each pod it
+/// could not place, which of them rejected it, so that only the cluster events those
+/// plugins register wake it up again (`scheduling_queue.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Plugin {
+    NodeUnschedulable,
+    NodeName,
+    TaintToleration,
+    NodeAffinity,
+    NodeResourcesFit,
+}
+
+/// A node's verdict on a pod: the first plugin that filtered it out and its reasons
+/// (`RunFilterPlugins` stops at the first failing plugin).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Rejection {
+    pub plugin: Plugin,
+    pub reasons: Vec<String>,
+}
+
 /// Why a node cannot take a pod, as the scheduler words it.
 pub(crate) fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
-    let Some(spec) = pod.spec.as_ref() else {
-        return Vec::new();
+    rejection(pod, node, used).map_or_else(Vec::new, |r| r.reasons)
+}
+
+/// Which plugin rejects `node` for `pod`, if any.
+pub(crate) fn rejection(pod: &Pod, node: &Node, used: Resources) -> Option<Rejection> {
+    let spec = pod.spec.as_ref()?;
+    let reject = |plugin, reason: String| {
+        Some(Rejection {
+            plugin,
+            reasons: vec![reason],
+        })
     };
-    let node_name = node.metadata.name_str();
+    let tolerations = spec.tolerations.as_deref().unwrap_or_default();
+    if is_unschedulable(node) && !tolerates(tolerations, &unschedulable_taint()) {
+        return reject(
+            Plugin::NodeUnschedulable,
+            "node(s) were unschedulable".into(),
+        );
+    }
     if spec
         .node_name
         .as_deref()
-        .is_some_and(|name| name != node_name)
+        .is_some_and(|name| name != node.metadata.name_str())
     {
-        return vec!["node(s) didn't match the requested node name".into()];
-    }
-    let tolerations = spec.tolerations.as_deref().unwrap_or_default();
-    if node
-        .spec
-        .as_ref()
-        .and_then(|s| s.unschedulable)
-        .unwrap_or(false)
-    {
-        let unschedulable = Taint {
-            key: "node.kubernetes.io/unschedulable".into(),
-            effect: "NoSchedule".into(),
-            ..Taint::default()
-        };
-        if !tolerates(tolerations, &unschedulable) {
-            return vec!["node(s) were unschedulable".into()];
-        }
+        return reject(
+            Plugin::NodeName,
+            "node(s) didn't match the requested node name".into(),
+        );
     }
     if let Some(taint) = untolerated_taint(tolerations, node) {
-        return vec![format!(
-            "node(s) had untolerated taint {{{}: {}}}",
-            taint.key,
-            taint.value.clone().unwrap_or_default()
-        )];
+        return reject(
+            Plugin::TaintToleration,
+            format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                taint.key,
+                taint.value.clone().unwrap_or_default()
+            ),
+        );
     }
     if !matches_node_affinity(pod, node) {
-        return vec!["node(s) didn't match Pod's node affinity/selector".into()];
+        return reject(
+            Plugin::NodeAffinity,
+            "node(s) didn't match Pod's node affinity/selector".into(),
+        );
     }
-    let requested = pod_requests(pod);
-    let allocatable = node_allocatable(node);
+    let reasons = insufficient_resources(pod_requests(pod), node_allocatable(node), used);
+    (!reasons.is_empty()).then_some(Rejection {
+        plugin: Plugin::NodeResourcesFit,
+        reasons,
+    })
+}
+
+/// NodeResourcesFit's reasons for a pod requesting `requested` on a node with
+/// `allocatable` of which `used` is taken.
+pub(crate) fn insufficient_resources(
+    requested: Resources,
+    allocatable: Resources,
+    used: Resources,
+) -> Vec<String> {
     let mut reasons = Vec::new();
     if used.pods + 1 > allocatable.pods {
         reasons.push("Too many pods".to_string());
@@ -128,6 +169,22 @@ pub(crate) fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
         reasons.push("Insufficient memory".into());
     }
     reasons
+}
+
+pub(crate) fn is_unschedulable(node: &Node) -> bool {
+    node.spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false)
+}
+
+/// The taint `spec.unschedulable` stands for: a pod tolerating it ignores the flag.
+pub(crate) fn unschedulable_taint() -> Taint {
+    Taint {
+        key: "node.kubernetes.io/unschedulable".into(),
+        effect: "NoSchedule".into(),
+        ..Taint::default()
+    }
 }
 
 /// The first NoSchedule/NoExecute taint no toleration covers.
@@ -226,94 +283,16 @@ fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str
     }
 }
 
-/// One scheduling pass over every pending pod, in creation order.
-/// Back-off between attempts for a pod that could not be placed: 1 s doubling to 10 s
-/// (`podInitialBackoffDuration`, `podMaxBackoffDuration`).
-const INITIAL_BACKOFF_MS: Millis = 1_000;
-const MAX_BACKOFF_MS: Millis = 10_000;
-
-/// Unschedulable pods are retried after a cluster event that may free room (a pod deleted,
-/// a node changed) once their back-off has passed, and otherwise every 5 minutes
-/// (`podMaxInUnschedulablePodsDuration`).
-const UNSCHEDULABLE_FLUSH_MS: Millis = 5 * 60 * 1000;
-
-#[derive(Clone, Copy, Debug)]
-struct Attempts {
-    failures: u32,
-    last_attempt_ms: Millis,
+/// A pass's result plus the pods it could not place, with the plugins that rejected them
+/// on some node.
+pub(crate) struct Pass {
+    pub reconciliation: Reconciliation,
+    pub unschedulable: Vec<(String, BTreeSet<Plugin>)>,
 }
 
-/// The scheduler's queue state: which pods failed, when, and when the cluster last changed.
-#[derive(Debug, Default)]
-pub struct SchedulingQueue {
-    unschedulable: HashMap<String, Attempts>,
-    last_cluster_event_ms: Millis,
-}
-
-impl SchedulingQueue {
-    /// Records a change that may let unschedulable pods fit.
-    pub fn note_cluster_event(&mut self, now_ms: Millis) {
-        self.last_cluster_event_ms = now_ms;
-    }
-
-    /// When a failed pod may be tried again.
-    fn retry_at(&self, attempts: Attempts) -> Millis {
-        let backoff =
-            (INITIAL_BACKOFF_MS << attempts.failures.saturating_sub(1).min(8)).min(MAX_BACKOFF_MS);
-        let flush = attempts.last_attempt_ms + UNSCHEDULABLE_FLUSH_MS;
-        if self.last_cluster_event_ms > attempts.last_attempt_ms {
-            (attempts.last_attempt_ms + backoff).min(flush)
-        } else {
-            flush
-        }
-    }
-
-    /// One scheduling pass over new pods and failed pods that are due again.
-    pub fn schedule(&mut self, ctx: &Context, now_ms: Millis) -> Reconciliation {
-        self.unschedulable
-            .retain(|uid, _| ctx.store.get_by_uid(uid).is_some());
-        let due = |pod: &Pod| {
-            self.unschedulable
-                .get(pod.metadata.uid_str())
-                .is_none_or(|attempts| self.retry_at(*attempts) <= now_ms)
-        };
-        let mut pass = reconcile(ctx, due);
-        for uid in &pass.scheduled {
-            self.unschedulable.remove(uid);
-        }
-        for uid in std::mem::take(&mut pass.unschedulable) {
-            let entry = self.unschedulable.entry(uid).or_insert(Attempts {
-                failures: 0,
-                last_attempt_ms: now_ms,
-            });
-            *entry = Attempts {
-                failures: entry.failures + 1,
-                last_attempt_ms: now_ms,
-            };
-        }
-        if let Some(next) = self
-            .unschedulable
-            .values()
-            .map(|attempts| self.retry_at(*attempts))
-            .min()
-        {
-            pass.reconciliation
-                .requeue_within(next.saturating_sub(now_ms).max(1));
-        }
-        pass.reconciliation
-    }
-}
-
-/// A pass's result plus which pods it placed or could not place.
-struct Pass {
-    reconciliation: Reconciliation,
-    scheduled: Vec<String>,
-    unschedulable: Vec<String>,
-}
-
-fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
+/// One scheduling pass over the pending pods `ready` admits, in creation order.
+pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
     let mut result = Reconciliation::default();
-    let mut scheduled = Vec::new();
     let mut unschedulable_uids = Vec::new();
     let mut pending: Vec<&Pod> = ctx
         .store
@@ -323,7 +302,6 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
     if pending.is_empty() {
         return Pass {
             reconciliation: result,
-            scheduled,
             unschedulable: unschedulable_uids,
         };
     }
@@ -351,7 +329,7 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
         }
     }
     let now = ctx.clock.now_time();
-    let mut failed_classes: HashMap<(String, String), String> = HashMap::new();
+    let mut failed_classes: HashMap<(String, String), (String, BTreeSet<Plugin>)> = HashMap::new();
     for pod in pending {
         let pod_key = ObjectKey::new(
             Kind::Pod,
@@ -359,6 +337,7 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
             pod.metadata.name_str(),
         );
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut rejecting: BTreeSet<Plugin> = BTreeSet::new();
         let mut best: Option<(usize, i128)> = None;
         let owner = pod.metadata.controller_ref().map(|o| o.uid.clone());
         let requested = pod_requests(pod);
@@ -370,9 +349,9 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
             best = None;
         }
         for (index, node) in nodes.iter().enumerate().filter(|_| cached.is_none()) {
-            let failures = filter(pod, node, used[index]);
-            if !failures.is_empty() {
-                for reason in failures {
+            if let Some(rejection) = rejection(pod, node, used[index]) {
+                rejecting.insert(rejection.plugin);
+                for reason in rejection.reasons {
                     *reasons.entry(reason).or_default() += 1;
                 }
                 continue;
@@ -400,7 +379,6 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
                         .entry(owner.clone())
                         .or_insert_with(|| vec![0; node_count])[index] += 1;
                 }
-                scheduled.push(pod.metadata.uid_str().to_string());
                 result.actions.push(Action::Bind {
                     key: pod_key.clone(),
                     node: node_name.clone(),
@@ -419,10 +397,11 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
                 )));
             }
             None => {
-                let message =
-                    cached.unwrap_or_else(|| failed_scheduling_message(nodes.len(), &reasons));
+                let (message, rejecting) = cached.unwrap_or_else(|| {
+                    (failed_scheduling_message(nodes.len(), &reasons), rejecting)
+                });
                 if let Some(class) = class {
-                    failed_classes.insert(class, message.clone());
+                    failed_classes.insert(class, (message.clone(), rejecting.clone()));
                 }
                 let mut unschedulable = pod.clone();
                 let status = unschedulable.status.get_or_insert_with(Default::default);
@@ -446,13 +425,12 @@ fn reconcile(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
                     message,
                     COMPONENT,
                 )));
-                unschedulable_uids.push(pod.metadata.uid_str().to_string());
+                unschedulable_uids.push((pod.metadata.uid_str().to_string(), rejecting));
             }
         }
     }
     Pass {
         reconciliation: result,
-        scheduled,
         unschedulable: unschedulable_uids,
     }
 }
