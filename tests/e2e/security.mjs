@@ -235,6 +235,14 @@ await step('markup in the YAML editor and in ?yaml=/?cmd= parameters of an embed
   await host.close();
 });
 
+await step('markup in a lesson name from the URL (?lesson=) stays text in the lesson panel', page, async () => {
+  const other = await context.newPage();
+  await other.goto(`${origin}/index.html?lesson=${encodeURIComponent(payload)}`);
+  await other.getByRole('region', { name: 'Lesson' }).waitFor();
+  await noMarkupRan(other, [payload]);
+  await other.close();
+});
+
 await step('the Content-Security-Policy is declared, forbids inline script, and the page works under it', page, async () => {
   const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? '');
   expect(/script-src 'self' 'wasm-unsafe-eval'/.test(csp) && !/unsafe-inline/.test(csp) && /connect-src 'self'/.test(csp) && /default-src 'none'/.test(csp), `CSP is "${csp}"`);
