@@ -349,6 +349,8 @@ pub fn app() -> Html {
     let class = classes!(
         "app",
         options.embed.then_some("embed"),
+        // The plain playground fits the window (see style.css); embeds and lessons scroll.
+        (!options.embed && !lesson.shows_panel()).then_some("fits"),
         selection.is_some().then_some("inspecting")
     );
     html! {
