@@ -230,6 +230,7 @@ impl Terminal {
                     output: slice.output,
                     status: slice.finished.unwrap_or(waiting::INTERRUPTED),
                     clear_screen: false,
+                    interrupted: slice.finished.is_none(),
                 }
             }
         }
