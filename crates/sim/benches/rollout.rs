@@ -91,7 +91,7 @@ fn scenario(replicas: usize) {
     {
         container.image = Some("nginx:1.28".into());
     }
-    if let Err(error) = cluster.api.update(deployment.into_object()) {
+    if let Err(error) = cluster.api.update(deployment.into_object(), false) {
         panic!("{error}");
     }
     let virtual_rollout = run_until_settled(&mut cluster, replicas as i32);

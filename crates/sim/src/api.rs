@@ -181,8 +181,11 @@ impl ApiServer {
         Ok(object)
     }
 
-    /// Replaces an object's metadata and spec (status is kept) as `PUT` does.
-    pub fn update(&mut self, object: Object) -> Result<Object, ApiError> {
+    /// Replaces an object's metadata and spec (status is kept) as `PUT` does. Returns the
+    /// object as stored — the unchanged current one if the update changes nothing. With
+    /// `dry_run` it runs defaulting, admission and validation, stores nothing and returns what
+    /// it would store.
+    pub fn update(&mut self, object: Object, dry_run: bool) -> Result<Object, ApiError> {
         let key = object.key();
         let Some(current) = self.store.get(&key).cloned() else {
             return Err(ApiError::not_found(key.kind, &key.name));
@@ -195,6 +198,10 @@ impl ApiServer {
         validate_update(&current, &updated)?;
         if spec_of(&current) != spec_of(&updated) && has_generation(key.kind) {
             updated.meta_mut().generation = Some(current.meta().generation.unwrap_or(1) + 1);
+        }
+        if dry_run {
+            updated.meta_mut().resource_version = current.meta().resource_version.clone();
+            return Ok(if updated == current { current } else { updated });
         }
         self.write_if_changed(current, updated)
     }

@@ -45,7 +45,7 @@ fn apply(cluster: &mut Cluster, yaml: &str) {
             {
                 new.metadata.resource_version = current.metadata.resource_version.clone();
             }
-            cluster.api.update(object)
+            cluster.api.update(object, false)
         } else {
             cluster.api.create(document.object, false)
         };

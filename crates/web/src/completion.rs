@@ -1,30 +1,12 @@
 //! Tab completion for the terminal: commands, kubectl subcommands, resource kinds and object
 //! names from the cluster.
 
+use kubeplay_kubectl::commands::{COMMANDS, Operands, command};
 use kubeplay_model::Kind;
 use kubeplay_sim::store::Store;
 
 const PROGRAMS: &[&str] = &[
-    "kubectl", "cat", "clear", "echo", "grep", "head", "sleep", "tail", "tee", "wc",
-];
-const KUBECTL: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "apply",
-    "cluster-info",
-    "create",
-    "delete",
-    "describe",
-    "exec",
-    "get",
-    "label",
-    "logs",
-    "rollout",
-    "run",
-    "scale",
-    "set",
-    "version",
-    "wait",
+    "kubectl", "kubeplay", "cat", "clear", "echo", "grep", "head", "sleep", "tail", "tee", "wc",
 ];
 const ROLLOUT: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
 
@@ -59,31 +41,19 @@ pub fn complete(input: &str, store: &Store) -> Option<String> {
     }
     let candidates: Vec<String> = match positional.as_slice() {
         [] => PROGRAMS.iter().map(|s| s.to_string()).collect(),
-        ["kubectl"] => KUBECTL.iter().map(|s| s.to_string()).collect(),
+        ["kubectl"] => COMMANDS
+            .iter()
+            .filter(|command| command.is_simulated())
+            .map(|command| command.name.to_string())
+            .collect(),
         ["kubectl", "rollout"] => ROLLOUT.iter().map(|s| s.to_string()).collect(),
-        [
-            "kubectl",
-            "get" | "describe" | "delete" | "label" | "annotate" | "scale" | "logs" | "exec"
-            | "wait",
-        ]
-        | ["kubectl", "rollout", _] => {
-            let mut kinds: Vec<String> = Kind::all().map(|k| k.plural().to_string()).collect();
-            if let Some((kind, _)) = partial.split_once('/')
-                && let Some(kind) = Kind::resolve(kind)
-            {
-                kinds = store
-                    .list(kind, Some(namespace))
-                    .map(|o| format!("{}/{}", partial.split('/').next().unwrap_or(""), o.name()))
-                    .collect();
-            }
-            kinds
-        }
-        ["kubectl", _, typed, ..] => match Kind::resolve(typed) {
-            Some(kind) => store
-                .list(kind, Some(namespace))
-                .map(|o| o.name().to_string())
-                .collect(),
-            None => Vec::new(),
+        ["kubectl", "rollout", _] => kinds_or_names(partial, namespace, store),
+        ["kubectl", "rollout", _, typed, ..] => names(typed, namespace, store),
+        ["kubectl", verb, rest @ ..] => match (command(verb).map(|c| c.operands), rest) {
+            (Some(Operands::Resources), []) => kinds_or_names(partial, namespace, store),
+            (Some(Operands::Resources), [typed, ..]) => names(typed, namespace, store),
+            (Some(Operands::Nodes), _) => names("nodes", namespace, store),
+            _ => Vec::new(),
         },
         _ => Vec::new(),
     };
@@ -106,6 +76,30 @@ pub fn complete(input: &str, store: &Store) -> Option<String> {
     Some(format!("{prefix}{common}{suffix}"))
 }
 
+/// The names of the objects of the kind `typed` names.
+fn names(typed: &str, namespace: &str, store: &Store) -> Vec<String> {
+    match Kind::resolve(typed) {
+        Some(kind) => store
+            .list(kind, Some(namespace))
+            .map(|o| o.name().to_string())
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Kinds, or with `KIND/` typed, the names of that kind's objects.
+fn kinds_or_names(partial: &str, namespace: &str, store: &Store) -> Vec<String> {
+    if let Some((typed, _)) = partial.split_once('/')
+        && let Some(kind) = Kind::resolve(typed)
+    {
+        return store
+            .list(kind, Some(namespace))
+            .map(|o| format!("{typed}/{}", o.name()))
+            .collect();
+    }
+    Kind::all().map(|k| k.plural().to_string()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +113,9 @@ mod tests {
             1,
         );
         let store = &cluster.api.store;
-        assert_eq!(complete("kub", store).as_deref(), Some("kubectl "));
+        // Two programs share `kube`: Tab completes their common prefix, as bash does.
+        assert_eq!(complete("kub", store).as_deref(), Some("kube"));
+        assert_eq!(complete("kubec", store).as_deref(), Some("kubectl "));
         assert_eq!(
             complete("kubectl ge", store).as_deref(),
             Some("kubectl get ")
@@ -136,6 +132,33 @@ mod tests {
             complete("kubectl describe nodes kind-", store).as_deref(),
             Some("kubectl describe nodes kind-control-plane ")
         );
+        assert_eq!(complete("kubep", store).as_deref(), Some("kubeplay "));
+        assert_eq!(
+            complete("kubectl cor", store).as_deref(),
+            Some("kubectl cordon ")
+        );
+        assert_eq!(
+            complete("kubectl dra", store).as_deref(),
+            Some("kubectl drain ")
+        );
+        assert_eq!(
+            complete("kubectl drain kind-c", store).as_deref(),
+            Some("kubectl drain kind-control-plane ")
+        );
+        assert_eq!(
+            complete("kubectl taint nodes kind-c", store).as_deref(),
+            Some("kubectl taint nodes kind-control-plane ")
+        );
+        assert_eq!(
+            complete(
+                "kubectl -n kube-system rollout status deployment cor",
+                store
+            )
+            .as_deref(),
+            Some("kubectl -n kube-system rollout status deployment coredns ")
+        );
+        // Real commands kubeplay does not simulate are not offered.
+        assert_eq!(complete("kubectl expo", store), None);
         assert_eq!(complete("zzz", store), None);
     }
 }

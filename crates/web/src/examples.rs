@@ -1,5 +1,6 @@
 //! The examples menu of the YAML editor: the workshop's demo Deployment and one example per
-//! workload kind kubeplay runs.
+//! workload kind kubeplay runs. The manifests live in the repository's `examples/` folder,
+//! one file each, so they can be read, linted and reused outside the page.
 
 pub struct Example {
     pub title: &'static str,
@@ -9,216 +10,39 @@ pub struct Example {
 pub const EXAMPLES: &[Example] = &[
     Example {
         title: "Workshop demo Deployment (3 replicas)",
-        yaml: "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  labels:
-    app: demo
-  name: demo
-spec:
-  replicas: 3                    # scale-out: https://12factor.net/concurrency
-  selector:
-    matchLabels:
-      app: demo
-  template:
-    metadata:
-      labels:
-        app: demo
-    spec:
-      containers:
-      - name: demo
-        image: demo:1.0.0
-        env:
-        - name: GREETING
-          value: Hi from
-",
+        yaml: include_str!("../../../examples/workshop-demo-deployment.yaml"),
     },
     Example {
         title: "Deployment with a rolling update strategy",
-        yaml: "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 6
-  strategy:
-    type: RollingUpdate
-    rollingUpdate:
-      maxSurge: 1
-      maxUnavailable: 0
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27
-        ports:
-        - containerPort: 80
-",
+        yaml: include_str!("../../../examples/rolling-update-deployment.yaml"),
     },
     Example {
         title: "ReplicaSet",
-        yaml: "apiVersion: apps/v1
-kind: ReplicaSet
-metadata:
-  name: frontend
-  labels:
-    tier: frontend
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      tier: frontend
-  template:
-    metadata:
-      labels:
-        tier: frontend
-    spec:
-      containers:
-      - name: php-redis
-        image: httpd:2.4
-",
+        yaml: include_str!("../../../examples/replicaset.yaml"),
     },
     Example {
         title: "DaemonSet",
-        yaml: "apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: node-agent
-spec:
-  selector:
-    matchLabels:
-      app: node-agent
-  template:
-    metadata:
-      labels:
-        app: node-agent
-    spec:
-      tolerations:
-      - key: node-role.kubernetes.io/control-plane
-        operator: Exists
-        effect: NoSchedule
-      containers:
-      - name: agent
-        image: busybox:1.36
-        command: [\"sh\", \"-c\", \"while true; do echo collecting; sleep 30; done\"]
-",
+        yaml: include_str!("../../../examples/daemonset.yaml"),
     },
     Example {
         title: "StatefulSet with a headless Service (StatefulSet Basics)",
-        yaml: "apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  ports:
-  - port: 80
-    name: web
-  clusterIP: None
-  selector:
-    app: nginx
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: \"nginx\"
-  replicas: 2
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.24
-        ports:
-        - containerPort: 80
-          name: web
-        volumeMounts:
-        - name: www
-          mountPath: /usr/share/nginx/html
-  volumeClaimTemplates:
-  - metadata:
-      name: www
-    spec:
-      accessModes: [ \"ReadWriteOnce\" ]
-      resources:
-        requests:
-          storage: 1Gi
-",
+        yaml: include_str!("../../../examples/statefulset-with-headless-service.yaml"),
     },
     Example {
         title: "Job (the kubernetes.io pi example)",
-        yaml: "apiVersion: batch/v1
-kind: Job
-metadata:
-  name: pi
-spec:
-  template:
-    spec:
-      containers:
-      - name: pi
-        image: perl:5.34.0
-        command: [\"perl\", \"-Mbignum=bpi\", \"-wle\", \"print bpi(2000)\"]
-      restartPolicy: Never
-  backoffLimit: 4
-",
+        yaml: include_str!("../../../examples/pi-job.yaml"),
     },
     Example {
         title: "CronJob (every minute)",
-        yaml: "apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: hello
-spec:
-  schedule: \"* * * * *\"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          containers:
-          - name: hello
-            image: busybox:1.28
-            command: [\"/bin/sh\", \"-c\", \"date; echo Hello from the Kubernetes cluster\"]
-          restartPolicy: OnFailure
-",
+        yaml: include_str!("../../../examples/hello-cronjob.yaml"),
     },
     Example {
         title: "Pod that crashes (CrashLoopBackOff)",
-        yaml: "apiVersion: v1
-kind: Pod
-metadata:
-  name: crasher
-spec:
-  containers:
-  - name: app
-    image: busybox:1.36
-    command: [\"sh\", \"-c\", \"echo starting; sleep 3; exit 1\"]
-",
+        yaml: include_str!("../../../examples/crashloop-pod.yaml"),
     },
     Example {
         title: "Image that does not exist (ImagePullBackOff)",
-        yaml: "apiVersion: v1
-kind: Pod
-metadata:
-  name: typo
-spec:
-  containers:
-  - name: web
-    image: nginx:1.161
-",
+        yaml: include_str!("../../../examples/image-typo-pod.yaml"),
     },
 ];
 

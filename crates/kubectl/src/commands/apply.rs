@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{ApiError, Object, defaults};
+use kubeplay_model::{ApiError, Object};
 use serde_json::Value;
 
 use crate::args::{self, Flag, boolean, value};
@@ -187,19 +187,18 @@ pub fn apply_one(
     }
     let merged_object =
         Object::from_value(kind, merged).map_err(|e| ApplyError::Api(e, "applying patch"))?;
-    let merged_object = defaults::defaulted(merged_object);
-    if merged_object == live {
-        return Ok((live, "unchanged", warning));
-    }
-    if dry_run {
-        return Ok((merged_object, "configured", warning));
-    }
+    // The server's answer says whether the merge changed anything, defaults included.
     let updated = session
         .cluster
         .api
-        .update(merged_object)
+        .update(merged_object, dry_run)
         .map_err(|e| ApplyError::Api(e, "applying patch"))?;
-    Ok((updated, "configured", warning))
+    let verb = if updated == live {
+        "unchanged"
+    } else {
+        "configured"
+    };
+    Ok((updated, verb, warning))
 }
 
 /// The object's namespace: from the manifest, else `-n`, else `default`; a conflict is an error.

@@ -11,7 +11,7 @@ use crate::errors;
 use crate::output::Output;
 use crate::printers::gotemplate::{GoTemplate, is_template_format};
 use crate::printers::object;
-use crate::printers::rows::{RowContext, headers, row};
+use crate::printers::rows::{self, RowContext};
 use crate::printers::table::Table;
 use crate::resources;
 use crate::session::Session;
@@ -184,13 +184,7 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
                 if objects.is_empty() {
                     continue;
                 }
-                let table = Table {
-                    headers: columns.headers(*kind),
-                    rows: objects
-                        .iter()
-                        .map(|object| columns.cells(object, *kind, &ctx))
-                        .collect(),
-                };
+                let table = columns.table(*kind, objects, &ctx);
                 let show_headers = !parsed.bool("no-headers");
                 if !first_block && show_headers {
                     out.out("\n");
@@ -252,8 +246,31 @@ impl Columns {
         self.all_namespaces && kind.namespaced()
     }
 
+    /// The table of one kind's objects: the kind's own table plus these columns.
+    pub fn table(&self, kind: Kind, objects: &[&Object], ctx: &RowContext) -> Table {
+        let own = rows::table(kind, objects.iter().copied(), ctx);
+        Table {
+            headers: self.add_headers(kind, own.headers),
+            rows: own
+                .rows
+                .into_iter()
+                .zip(objects)
+                .map(|(cells, object)| self.add_cells(object, kind, cells))
+                .collect(),
+        }
+    }
+
+    /// The headers of [`Columns::table`], for printers that go row by row (`--watch`).
     pub fn headers(&self, kind: Kind) -> Vec<String> {
-        let mut headers = headers(kind, self.wide);
+        self.add_headers(kind, rows::headers(kind, self.wide))
+    }
+
+    /// One row of [`Columns::table`].
+    pub fn cells(&self, object: &Object, kind: Kind, ctx: &RowContext) -> Vec<String> {
+        self.add_cells(object, kind, rows::row(object, ctx))
+    }
+
+    fn add_headers(&self, kind: Kind, mut headers: Vec<String>) -> Vec<String> {
         if self.namespaced_column(kind) {
             headers.insert(0, "NAMESPACE".into());
         }
@@ -266,10 +283,12 @@ impl Columns {
         headers
     }
 
-    pub fn cells(&self, object: &Object, kind: Kind, ctx: &RowContext) -> Vec<String> {
-        let mut cells = row(object, ctx);
-        if self.with_kind && kind != Kind::Event {
-            cells[0] = format!("{}/{}", kind.qualified_singular(), cells[0]);
+    fn add_cells(&self, object: &Object, kind: Kind, mut cells: Vec<String>) -> Vec<String> {
+        if self.with_kind
+            && kind != Kind::Event
+            && let Some(name) = cells.first_mut()
+        {
+            *name = format!("{}/{name}", kind.qualified_singular());
         }
         if self.namespaced_column(kind) {
             cells.insert(0, object.namespace().to_string());

@@ -19,53 +19,161 @@ use crate::args;
 use crate::output::Output;
 use crate::session::Session;
 
+/// What a command's words after its name are, so Tab completion can offer them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operands {
+    /// Nothing completable (or the command's own subcommands).
+    Nothing,
+    /// A resource kind, then its objects' names (`get pods web`, `get pods/web`).
+    Resources,
+    /// Node names.
+    Nodes,
+    /// Manifest files (`-f FILE`).
+    Files,
+}
+
+/// Runs a command with its arguments, standard input and the session.
+type Handler = fn(&[String], &str, &mut Session, &mut Output);
+
+/// One kubectl command. This table is the only list of commands: it drives dispatch, the
+/// "did you mean" suggestions and the page's Tab completion; adding a command is one row.
+pub struct Command {
+    pub name: &'static str,
+    /// None for a real kubectl command kubeplay does not simulate yet.
+    handler: Option<Handler>,
+    pub operands: Operands,
+}
+
+impl Command {
+    const fn simulated(name: &'static str, handler: Handler, operands: Operands) -> Command {
+        Command {
+            name,
+            handler: Some(handler),
+            operands,
+        }
+    }
+
+    const fn not_simulated(name: &'static str) -> Command {
+        Command {
+            name,
+            handler: None,
+            operands: Operands::Nothing,
+        }
+    }
+
+    pub fn is_simulated(&self) -> bool {
+        self.handler.is_some()
+    }
+}
+
 /// kubectl's commands in registration order (cobra's suggestions follow it; sorting is off).
-const ALL_COMMANDS: &[&str] = &[
-    "create",
-    "expose",
-    "run",
-    "set",
-    "explain",
-    "get",
-    "edit",
-    "delete",
-    "rollout",
-    "scale",
-    "autoscale",
-    "certificate",
-    "cluster-info",
-    "top",
-    "cordon",
-    "uncordon",
-    "drain",
-    "taint",
-    "describe",
-    "logs",
-    "attach",
-    "exec",
-    "port-forward",
-    "proxy",
-    "cp",
-    "auth",
-    "debug",
-    "events",
-    "diff",
-    "apply",
-    "patch",
-    "replace",
-    "wait",
-    "kustomize",
-    "label",
-    "annotate",
-    "completion",
-    "alpha",
-    "api-resources",
-    "api-versions",
-    "config",
-    "plugin",
-    "version",
-    "options",
+pub const COMMANDS: &[Command] = &[
+    Command::simulated("create", create::run, Operands::Files),
+    Command::not_simulated("expose"),
+    Command::simulated("run", |a, _, s, o| pods::run(a, s, o), Operands::Nothing),
+    Command::simulated(
+        "set",
+        |a, _, s, o| workload::set(a, s, o),
+        Operands::Nothing,
+    ),
+    Command::not_simulated("explain"),
+    Command::simulated("get", |a, _, s, o| get::run(a, s, o), Operands::Resources),
+    Command::not_simulated("edit"),
+    Command::simulated("delete", delete::run, Operands::Resources),
+    Command::simulated(
+        "rollout",
+        |a, _, s, o| rollout::run(a, s, o),
+        Operands::Nothing,
+    ),
+    Command::simulated(
+        "scale",
+        |a, _, s, o| workload::scale(a, s, o),
+        Operands::Resources,
+    ),
+    Command::not_simulated("autoscale"),
+    Command::not_simulated("certificate"),
+    Command::simulated(
+        "cluster-info",
+        |_, _, _, o| info::cluster_info(o),
+        Operands::Nothing,
+    ),
+    Command::not_simulated("top"),
+    Command::simulated(
+        "cordon",
+        |a, _, s, o| nodes::cordon(a, true, s, o),
+        Operands::Nodes,
+    ),
+    Command::simulated(
+        "uncordon",
+        |a, _, s, o| nodes::cordon(a, false, s, o),
+        Operands::Nodes,
+    ),
+    Command::simulated("drain", |a, _, s, o| drain::run(a, s, o), Operands::Nodes),
+    Command::simulated(
+        "taint",
+        |a, _, s, o| nodes::taint(a, s, o),
+        Operands::Resources,
+    ),
+    Command::simulated(
+        "describe",
+        |a, _, s, o| describe::run(a, s, o),
+        Operands::Resources,
+    ),
+    Command::simulated(
+        "logs",
+        |a, _, s, o| pods::logs(a, s, o),
+        Operands::Resources,
+    ),
+    Command::not_simulated("attach"),
+    Command::simulated(
+        "exec",
+        |a, _, s, o| pods::exec(a, s, o),
+        Operands::Resources,
+    ),
+    Command::not_simulated("port-forward"),
+    Command::not_simulated("proxy"),
+    Command::not_simulated("cp"),
+    Command::not_simulated("auth"),
+    Command::not_simulated("debug"),
+    Command::not_simulated("events"),
+    Command::not_simulated("diff"),
+    Command::simulated("apply", apply::run, Operands::Files),
+    Command::not_simulated("patch"),
+    Command::not_simulated("replace"),
+    Command::simulated("wait", |a, _, s, o| wait::run(a, s, o), Operands::Resources),
+    Command::not_simulated("kustomize"),
+    Command::simulated(
+        "label",
+        |a, _, s, o| workload::label_or_annotate(a, false, s, o),
+        Operands::Resources,
+    ),
+    Command::simulated(
+        "annotate",
+        |a, _, s, o| workload::label_or_annotate(a, true, s, o),
+        Operands::Resources,
+    ),
+    Command::not_simulated("completion"),
+    Command::not_simulated("alpha"),
+    Command::simulated(
+        "api-resources",
+        |_, _, _, o| info::api_resources(o),
+        Operands::Nothing,
+    ),
+    Command::not_simulated("api-versions"),
+    Command::simulated("config", |a, _, _, o| info::config(a, o), Operands::Nothing),
+    Command::not_simulated("plugin"),
+    Command::simulated(
+        "version",
+        |a, _, _, o| info::version(a, o),
+        Operands::Nothing,
+    ),
+    Command::not_simulated("options"),
 ];
+
+/// The command named `name`.
+pub fn command(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|command| command.name == name)
+}
 
 /// `kubectl` without arguments prints its full help (text of kubectl v1.33.1).
 const USAGE: &str = include_str!("usage.txt");
@@ -87,46 +195,33 @@ pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
         .unwrap_or(command_args.len());
     command_args.splice(dash..dash, leading);
     match command.as_str() {
-        "get" => get::run(&command_args, session, &mut out),
-        "apply" => apply::run(&command_args, stdin, session, &mut out),
-        "create" => create::run(&command_args, stdin, session, &mut out),
-        "delete" => delete::run(&command_args, stdin, session, &mut out),
-        "describe" => describe::run(&command_args, session, &mut out),
-        "scale" => workload::scale(&command_args, session, &mut out),
-        "set" => workload::set(&command_args, session, &mut out),
-        "label" => workload::label_or_annotate(&command_args, false, session, &mut out),
-        "annotate" => workload::label_or_annotate(&command_args, true, session, &mut out),
-        "rollout" => rollout::run(&command_args, session, &mut out),
-        "logs" => pods::logs(&command_args, session, &mut out),
-        "exec" => pods::exec(&command_args, session, &mut out),
-        "run" => pods::run(&command_args, session, &mut out),
-        "wait" => wait::run(&command_args, session, &mut out),
-        "cordon" => nodes::cordon(&command_args, true, session, &mut out),
-        "uncordon" => nodes::cordon(&command_args, false, session, &mut out),
-        "taint" => nodes::taint(&command_args, session, &mut out),
-        "drain" => drain::run(&command_args, session, &mut out),
-        "version" => info::version(&command_args, &mut out),
-        "cluster-info" => info::cluster_info(&mut out),
-        "api-resources" => info::api_resources(&mut out),
-        "config" => info::config(&command_args, &mut out),
         "help" | "--help" | "-h" => out.out(USAGE),
-        known if ALL_COMMANDS.contains(&known) => {
-            out.error(format!(
-                "error: kubeplay does not simulate \"kubectl {known}\" yet"
-            ));
-        }
-        unknown => {
-            let mut message = format!("error: unknown command {unknown:?} for \"kubectl\"");
-            let suggestions = args::suggestions(unknown, ALL_COMMANDS);
-            if !suggestions.is_empty() {
-                message.push_str("\n\nDid you mean this?");
-                for suggestion in suggestions {
-                    message.push_str(&format!("\n\t{suggestion}"));
-                }
-            }
-            out.error(message);
-        }
+        name => match self::command(name) {
+            Some(Command {
+                handler: Some(handler),
+                ..
+            }) => handler(&command_args, stdin, session, &mut out),
+            Some(known) => out.error(format!(
+                "error: kubeplay does not simulate \"kubectl {}\" yet",
+                known.name
+            )),
+            None => out.error(unknown_command(name)),
+        },
     }
     session.cluster.settle();
     out
+}
+
+/// cobra's answer to an unknown command, with its suggestions.
+fn unknown_command(unknown: &str) -> String {
+    let names: Vec<&str> = COMMANDS.iter().map(|command| command.name).collect();
+    let mut message = format!("error: unknown command {unknown:?} for \"kubectl\"");
+    let suggestions = args::suggestions(unknown, &names);
+    if !suggestions.is_empty() {
+        message.push_str("\n\nDid you mean this?");
+        for suggestion in suggestions {
+            message.push_str(&format!("\n\t{suggestion}"));
+        }
+    }
+    message
 }

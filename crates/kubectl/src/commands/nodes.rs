@@ -85,7 +85,7 @@ pub fn set_schedulable(node: &Node, cordon: bool, session: &mut Session, out: &m
         .spec
         .get_or_insert_with(Default::default)
         .unschedulable = cordon.then_some(true);
-    match session.cluster.api.update(updated.into_object()) {
+    match session.cluster.api.update(updated.into_object(), false) {
         Ok(_) => {
             out.line(format!("node/{name} {verb}ed"));
             true
@@ -348,7 +348,7 @@ pub fn taint(args: &[String], session: &mut Session, out: &mut Output) {
         let mut updated = node.clone();
         updated.spec.get_or_insert_with(Default::default).taints =
             (!taints.is_empty()).then_some(taints);
-        if let Err(error) = session.cluster.api.update(Object::Node(updated)) {
+        if let Err(error) = session.cluster.api.update(Object::Node(updated), false) {
             return out.error(errors::render(&error));
         }
         out.line(format!("node/{name} {operation}"));

@@ -452,7 +452,7 @@ fn revision_undo(object: &Object, parsed: &args::Parsed, session: &mut Session, 
         }
         _ => return,
     }
-    match session.cluster.api.update(updated) {
+    match session.cluster.api.update(updated, false) {
         Ok(_) => out.line(format!("{name} rolled back")),
         Err(error) => out.error(errors::render(&error)),
     }
@@ -628,7 +628,7 @@ fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut
         }
     }
     updated.metadata.annotations = Some(annotations);
-    match session.cluster.api.update(updated.into_object()) {
+    match session.cluster.api.update(updated.into_object(), false) {
         Ok(_) => out.line(format!("{name} rolled back")),
         Err(error) => out.error(errors::render(&error)),
     }
@@ -669,7 +669,7 @@ fn pause_resume(key: &ObjectKey, pause: bool, session: &mut Session, out: &mut O
     if let Some(spec) = deployment.spec.as_mut() {
         spec.paused = if pause { Some(true) } else { None };
     }
-    match session.cluster.api.update(deployment.into_object()) {
+    match session.cluster.api.update(deployment.into_object(), false) {
         Ok(_) => out.line(format!(
             "{}/{} {}",
             key.kind.qualified_singular(),
@@ -710,7 +710,7 @@ fn restart(key: &ObjectKey, session: &mut Session, out: &mut Output) {
         .annotations
         .get_or_insert_with(BTreeMap::new)
         .insert("kubectl.kubernetes.io/restartedAt".into(), now);
-    match session.cluster.api.update(object) {
+    match session.cluster.api.update(object, false) {
         Ok(_) => out.line(format!(
             "{}/{} restarted",
             key.kind.qualified_singular(),

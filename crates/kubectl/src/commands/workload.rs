@@ -90,7 +90,7 @@ pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
             continue;
         }
         *current = Some(replicas);
-        match session.cluster.api.update(object) {
+        match session.cluster.api.update(object, false) {
             Ok(updated) => out.line(format!(
                 "{} scaled",
                 crate::printers::object::name(&updated)
@@ -177,7 +177,7 @@ pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
             continue;
         }
         let before = session.cluster.api.store.get(&key).cloned();
-        match session.cluster.api.update(object) {
+        match session.cluster.api.update(object, false) {
             Ok(updated) if Some(&updated) != before.as_ref() => out.line(format!(
                 "{} image updated",
                 crate::printers::object::name(&updated)
@@ -275,7 +275,7 @@ pub fn label_or_annotate(args: &[String], annotate: bool, session: &mut Session,
             continue;
         }
         let before = session.cluster.api.store.get(&key).cloned();
-        match session.cluster.api.update(object) {
+        match session.cluster.api.update(object, false) {
             Ok(updated) => {
                 let verb = match (annotate, Some(&updated) == before.as_ref(), removed_only) {
                     (true, _, _) => "annotated",

@@ -14,10 +14,11 @@ use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, Time};
 use kubeplay_model::intstr;
-use kubeplay_model::object::MetaExt;
+use kubeplay_model::object::{MetaExt, Typed};
 use kubeplay_model::selector::format_label_selector;
 use kubeplay_model::{Kind, Object};
 
+use super::table::Table;
 use crate::text::duration::human_duration;
 
 /// What rows depend on besides the object.
@@ -43,177 +44,111 @@ impl RowContext {
     }
 }
 
-/// Headers for a kind (wide adds the priority-1 columns).
-pub fn headers(kind: Kind, wide: bool) -> Vec<String> {
-    let (normal, extra): (&[&str], &[&str]) = match kind {
-        Kind::Pod => (
-            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
-            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
-        ),
-        Kind::Deployment => (
-            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::ReplicaSet => (
-            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::StatefulSet => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
-        Kind::DaemonSet => (
-            &[
-                "NAME",
-                "DESIRED",
-                "CURRENT",
-                "READY",
-                "UP-TO-DATE",
-                "AVAILABLE",
-                "NODE SELECTOR",
-                "AGE",
-            ],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::Job => (
-            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::CronJob => (
-            &[
-                "NAME",
-                "SCHEDULE",
-                "TIMEZONE",
-                "SUSPEND",
-                "ACTIVE",
-                "LAST SCHEDULE",
-                "AGE",
-            ],
-            &["CONTAINERS", "IMAGES", "SELECTOR"],
-        ),
-        Kind::Node => (
-            &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            &[
-                "INTERNAL-IP",
-                "EXTERNAL-IP",
-                "OS-IMAGE",
-                "KERNEL-VERSION",
-                "CONTAINER-RUNTIME",
-            ],
-        ),
-        Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
-        Kind::Service => (
-            &[
-                "NAME",
-                "TYPE",
-                "CLUSTER-IP",
-                "EXTERNAL-IP",
-                "PORT(S)",
-                "AGE",
-            ],
-            &["SELECTOR"],
-        ),
-        Kind::Endpoints => (&["NAME", "ENDPOINTS", "AGE"], &[]),
-        Kind::Event => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
-        Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
-        Kind::ServiceAccount => (&["NAME", "SECRETS", "AGE"], &[]),
-        Kind::PersistentVolumeClaim => (
-            &[
-                "NAME",
-                "STATUS",
-                "VOLUME",
-                "CAPACITY",
-                "ACCESS MODES",
-                "STORAGECLASS",
-                "VOLUMEATTRIBUTESCLASS",
-                "AGE",
-            ],
-            &["VOLUMEMODE"],
-        ),
-        Kind::PersistentVolume => (
-            &[
-                "NAME",
-                "CAPACITY",
-                "ACCESS MODES",
-                "RECLAIM POLICY",
-                "STATUS",
-                "CLAIM",
-                "STORAGECLASS",
-                "VOLUMEATTRIBUTESCLASS",
-                "REASON",
-                "AGE",
-            ],
-            &["VOLUMEMODE"],
-        ),
-        Kind::StorageClass => (
-            &[
-                "NAME",
-                "PROVISIONER",
-                "RECLAIMPOLICY",
-                "VOLUMEBINDINGMODE",
-                "ALLOWVOLUMEEXPANSION",
-                "AGE",
-            ],
-            &[],
-        ),
-        Kind::ControllerRevision => (&["NAME", "CONTROLLER", "REVISION", "AGE"], &[]),
-        Kind::PodDisruptionBudget => (
-            &[
-                "NAME",
-                "MIN AVAILABLE",
-                "MAX UNAVAILABLE",
-                "ALLOWED DISRUPTIONS",
-                "AGE",
-            ],
-            &[],
-        ),
-    };
-    let mut headers: Vec<String> = normal.iter().map(|h| (*h).to_string()).collect();
-    if wide {
-        if kind == Kind::Event {
-            return [
-                "LAST SEEN",
-                "TYPE",
-                "REASON",
-                "OBJECT",
-                "SUBOBJECT",
-                "SOURCE",
-                "MESSAGE",
-                "FIRST SEEN",
-                "COUNT",
-                "NAME",
-            ]
-            .iter()
-            .map(|h| (*h).to_string())
-            .collect();
-        }
-        headers.extend(extra.iter().map(|h| (*h).to_string()));
-    }
-    headers
+/// One column of a kind's table, as the server's `TableColumnDefinition`: priority 0 always
+/// shows, priority 1 only with `-o wide`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub priority: u8,
 }
 
-/// The cells of one object's row, in header order. The first cell is the name.
+const fn col(name: &'static str) -> Column {
+    Column { name, priority: 0 }
+}
+
+const fn wide(name: &'static str) -> Column {
+    Column { name, priority: 1 }
+}
+
+/// One kind's printer: its columns declared beside the function that fills every one of them,
+/// in column order (`printers.go` registers each printer with its column definitions). Adding
+/// a column is one entry here and one cell there.
+struct Printer<T> {
+    columns: &'static [Column],
+    cells: fn(&T, &RowContext) -> Vec<String>,
+}
+
+/// A printer with its object type erased, so one table maps every kind to its printer.
+trait KindPrinter {
+    fn columns(&self) -> &'static [Column];
+    /// All cells, wide ones included; None if the object is of another kind.
+    fn cells(&self, object: &Object, ctx: &RowContext) -> Option<Vec<String>>;
+}
+
+impl<T: Typed> KindPrinter for Printer<T> {
+    fn columns(&self) -> &'static [Column] {
+        self.columns
+    }
+
+    fn cells(&self, object: &Object, ctx: &RowContext) -> Option<Vec<String>> {
+        T::from_object(object).map(|typed| (self.cells)(typed, ctx))
+    }
+}
+
+/// The printer of each kind.
+fn printer(kind: Kind) -> &'static dyn KindPrinter {
+    match kind {
+        Kind::Pod => &POD,
+        Kind::Deployment => &DEPLOYMENT,
+        Kind::ReplicaSet => &REPLICA_SET,
+        Kind::StatefulSet => &STATEFUL_SET,
+        Kind::DaemonSet => &DAEMON_SET,
+        Kind::Job => &JOB,
+        Kind::CronJob => &CRON_JOB,
+        Kind::Node => &NODE,
+        Kind::Namespace => &NAMESPACE,
+        Kind::Service => &SERVICE,
+        Kind::Endpoints => &ENDPOINTS,
+        Kind::Event => &EVENT,
+        Kind::ConfigMap => &CONFIG_MAP,
+        Kind::ServiceAccount => &SERVICE_ACCOUNT,
+        Kind::PersistentVolumeClaim => &PVC,
+        Kind::PersistentVolume => &PV,
+        Kind::StorageClass => &STORAGE_CLASS,
+        Kind::ControllerRevision => &CONTROLLER_REVISION,
+        Kind::PodDisruptionBudget => &PDB,
+    }
+}
+
+/// The columns a kind shows (wide adds the priority-1 columns).
+pub fn columns(kind: Kind, wide: bool) -> impl Iterator<Item = &'static Column> {
+    let max_priority = u8::from(wide);
+    printer(kind)
+        .columns()
+        .iter()
+        .filter(move |column| column.priority <= max_priority)
+}
+
+/// Headers for a kind (wide adds the priority-1 columns).
+pub fn headers(kind: Kind, wide: bool) -> Vec<String> {
+    columns(kind, wide).map(|c| c.name.to_string()).collect()
+}
+
+/// The cells of one object's row, in header order.
 pub fn row(object: &Object, ctx: &RowContext) -> Vec<String> {
-    let mut cells = match object {
-        Object::Pod(o) => pod_row(o, ctx),
-        Object::Deployment(o) => deployment_row(o, ctx),
-        Object::ReplicaSet(o) => replica_set_row(o, ctx),
-        Object::StatefulSet(o) => stateful_set_row(o, ctx),
-        Object::DaemonSet(o) => daemon_set_row(o, ctx),
-        Object::Job(o) => job_row(o, ctx),
-        Object::CronJob(o) => cron_job_row(o, ctx),
-        Object::Node(o) => node_row(o, ctx),
-        Object::Namespace(o) => namespace_row(o, ctx),
-        Object::Service(o) => service_row(o, ctx),
-        Object::Endpoints(o) => endpoints_row(o, ctx),
-        Object::Event(o) => return event_row(o, ctx),
-        Object::ConfigMap(o) => config_map_row(o, ctx),
-        Object::ServiceAccount(o) => service_account_row(o, ctx),
-        Object::PersistentVolumeClaim(o) => pvc_row(o, ctx),
-        Object::PersistentVolume(o) => pv_row(o, ctx),
-        Object::StorageClass(o) => storage_class_row(o, ctx),
-        Object::ControllerRevision(o) => controller_revision_row(o, ctx),
-        Object::PodDisruptionBudget(o) => pdb_row(o, ctx),
-    };
-    cells.insert(0, object.name().to_string());
-    cells
+    let printer = printer(object.kind());
+    let max_priority = u8::from(ctx.wide);
+    let cells = printer.cells(object, ctx).unwrap_or_default();
+    debug_assert_eq!(cells.len(), printer.columns().len(), "{}", object.kind());
+    printer
+        .columns()
+        .iter()
+        .zip(cells)
+        .filter(|(column, _)| column.priority <= max_priority)
+        .map(|(_, cell)| cell)
+        .collect()
+}
+
+/// The table of objects of one kind, as `get` prints it and the page's panels show it.
+pub fn table<'a>(
+    kind: Kind,
+    objects: impl IntoIterator<Item = &'a Object>,
+    ctx: &RowContext,
+) -> Table {
+    Table {
+        headers: headers(kind, ctx.wide),
+        rows: objects.into_iter().map(|object| row(object, ctx)).collect(),
+    }
 }
 
 fn containers_images(template: Option<&PodTemplateSpec>) -> (String, String) {
@@ -229,18 +164,16 @@ fn containers_images(template: Option<&PodTemplateSpec>) -> (String, String) {
     (names.join(","), images.join(","))
 }
 
-fn wide_workload(
-    ctx: &RowContext,
+/// The wide CONTAINERS, IMAGES and SELECTOR cells of a workload.
+fn workload_cells(
     template: Option<&PodTemplateSpec>,
     selector: Option<&LabelSelector>,
     cells: &mut Vec<String>,
 ) {
-    if ctx.wide {
-        let (containers, images) = containers_images(template);
-        cells.push(containers);
-        cells.push(images);
-        cells.push(format_label_selector(selector));
-    }
+    let (containers, images) = containers_images(template);
+    cells.push(containers);
+    cells.push(images);
+    cells.push(format_label_selector(selector));
 }
 
 /// READY, STATUS and RESTARTS as `printPod` derives them.
@@ -396,36 +329,63 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
     (format!("{ready}/{total}"), reason, restarts_cell)
 }
 
+const POD: Printer<Pod> = Printer {
+    columns: &[
+        col("NAME"),
+        col("READY"),
+        col("STATUS"),
+        col("RESTARTS"),
+        col("AGE"),
+        wide("IP"),
+        wide("NODE"),
+        wide("NOMINATED NODE"),
+        wide("READINESS GATES"),
+    ],
+    cells: pod_row,
+};
+
 fn pod_row(pod: &Pod, ctx: &RowContext) -> Vec<String> {
-    let (ready, status, restarts) = pod_status(pod, ctx.now);
-    let mut cells = vec![ready, status, restarts, ctx.created(&pod.metadata)];
-    if ctx.wide {
-        let status = pod.status.as_ref();
-        cells.push(
-            status
-                .and_then(|s| s.pod_ip.clone())
-                .unwrap_or_else(|| "<none>".into()),
-        );
-        cells.push(
-            pod.spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .unwrap_or_else(|| "<none>".into()),
-        );
-        cells.push(
-            status
-                .and_then(|s| s.nominated_node_name.clone())
-                .unwrap_or_else(|| "<none>".into()),
-        );
-        cells.push("<none>".into());
-    }
-    cells
+    let (ready, phase, restarts) = pod_status(pod, ctx.now);
+    let status = pod.status.as_ref();
+    vec![
+        pod.metadata.name_str().to_string(),
+        ready,
+        phase,
+        restarts,
+        ctx.created(&pod.metadata),
+        status
+            .and_then(|s| s.pod_ip.clone())
+            .unwrap_or_else(|| "<none>".into()),
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_else(|| "<none>".into()),
+        status
+            .and_then(|s| s.nominated_node_name.clone())
+            .unwrap_or_else(|| "<none>".into()),
+        "<none>".into(),
+    ]
 }
+
+const DEPLOYMENT: Printer<Deployment> = Printer {
+    columns: &[
+        col("NAME"),
+        col("READY"),
+        col("UP-TO-DATE"),
+        col("AVAILABLE"),
+        col("AGE"),
+        wide("CONTAINERS"),
+        wide("IMAGES"),
+        wide("SELECTOR"),
+    ],
+    cells: deployment_row,
+};
 
 fn deployment_row(d: &Deployment, ctx: &RowContext) -> Vec<String> {
     let spec = d.spec.as_ref();
     let status = d.status.clone().unwrap_or_default();
     let mut cells = vec![
+        d.metadata.name_str().to_string(),
         format!(
             "{}/{}",
             status.ready_replicas.unwrap_or(0),
@@ -435,8 +395,7 @@ fn deployment_row(d: &Deployment, ctx: &RowContext) -> Vec<String> {
         status.available_replicas.unwrap_or(0).to_string(),
         ctx.created(&d.metadata),
     ];
-    wide_workload(
-        ctx,
+    workload_cells(
         spec.map(|s| &s.template),
         spec.map(|s| &s.selector),
         &mut cells,
@@ -444,17 +403,31 @@ fn deployment_row(d: &Deployment, ctx: &RowContext) -> Vec<String> {
     cells
 }
 
+const REPLICA_SET: Printer<ReplicaSet> = Printer {
+    columns: &[
+        col("NAME"),
+        col("DESIRED"),
+        col("CURRENT"),
+        col("READY"),
+        col("AGE"),
+        wide("CONTAINERS"),
+        wide("IMAGES"),
+        wide("SELECTOR"),
+    ],
+    cells: replica_set_row,
+};
+
 fn replica_set_row(rs: &ReplicaSet, ctx: &RowContext) -> Vec<String> {
     let spec = rs.spec.as_ref();
     let status = rs.status.clone().unwrap_or_default();
     let mut cells = vec![
+        rs.metadata.name_str().to_string(),
         spec.and_then(|s| s.replicas).unwrap_or(0).to_string(),
         status.replicas.to_string(),
         status.ready_replicas.unwrap_or(0).to_string(),
         ctx.created(&rs.metadata),
     ];
-    wide_workload(
-        ctx,
+    workload_cells(
         spec.and_then(|s| s.template.as_ref()),
         spec.map(|s| &s.selector),
         &mut cells,
@@ -462,10 +435,22 @@ fn replica_set_row(rs: &ReplicaSet, ctx: &RowContext) -> Vec<String> {
     cells
 }
 
+const STATEFUL_SET: Printer<StatefulSet> = Printer {
+    columns: &[
+        col("NAME"),
+        col("READY"),
+        col("AGE"),
+        wide("CONTAINERS"),
+        wide("IMAGES"),
+    ],
+    cells: stateful_set_row,
+};
+
 fn stateful_set_row(sts: &StatefulSet, ctx: &RowContext) -> Vec<String> {
     let spec = sts.spec.as_ref();
     let status = sts.status.clone().unwrap_or_default();
     let mut cells = vec![
+        sts.metadata.name_str().to_string(),
         format!(
             "{}/{}",
             status.ready_replicas.unwrap_or(0),
@@ -473,13 +458,28 @@ fn stateful_set_row(sts: &StatefulSet, ctx: &RowContext) -> Vec<String> {
         ),
         ctx.created(&sts.metadata),
     ];
-    if ctx.wide {
-        let (containers, images) = containers_images(spec.map(|s| &s.template));
-        cells.push(containers);
-        cells.push(images);
-    }
+    let (containers, images) = containers_images(spec.map(|s| &s.template));
+    cells.push(containers);
+    cells.push(images);
     cells
 }
+
+const DAEMON_SET: Printer<DaemonSet> = Printer {
+    columns: &[
+        col("NAME"),
+        col("DESIRED"),
+        col("CURRENT"),
+        col("READY"),
+        col("UP-TO-DATE"),
+        col("AVAILABLE"),
+        col("NODE SELECTOR"),
+        col("AGE"),
+        wide("CONTAINERS"),
+        wide("IMAGES"),
+        wide("SELECTOR"),
+    ],
+    cells: daemon_set_row,
+};
 
 fn daemon_set_row(ds: &DaemonSet, ctx: &RowContext) -> Vec<String> {
     let spec = ds.spec.as_ref();
@@ -495,6 +495,7 @@ fn daemon_set_row(ds: &DaemonSet, ctx: &RowContext) -> Vec<String> {
                 .join(",")
         });
     let mut cells = vec![
+        ds.metadata.name_str().to_string(),
         status.desired_number_scheduled.to_string(),
         status.current_number_scheduled.to_string(),
         status.number_ready.to_string(),
@@ -503,8 +504,7 @@ fn daemon_set_row(ds: &DaemonSet, ctx: &RowContext) -> Vec<String> {
         node_selector,
         ctx.created(&ds.metadata),
     ];
-    wide_workload(
-        ctx,
+    workload_cells(
         spec.map(|s| &s.template),
         spec.map(|s| &s.selector),
         &mut cells,
@@ -536,6 +536,20 @@ pub fn job_status(job: &Job) -> &'static str {
     }
 }
 
+const JOB: Printer<Job> = Printer {
+    columns: &[
+        col("NAME"),
+        col("STATUS"),
+        col("COMPLETIONS"),
+        col("DURATION"),
+        col("AGE"),
+        wide("CONTAINERS"),
+        wide("IMAGES"),
+        wide("SELECTOR"),
+    ],
+    cells: job_row,
+};
+
 fn job_row(job: &Job, ctx: &RowContext) -> Vec<String> {
     let spec = job.spec.as_ref();
     let status = job.status.clone().unwrap_or_default();
@@ -557,19 +571,35 @@ fn job_row(job: &Job, ctx: &RowContext) -> Vec<String> {
         ),
     };
     let mut cells = vec![
+        job.metadata.name_str().to_string(),
         job_status(job).to_string(),
         completions,
         duration,
         ctx.created(&job.metadata),
     ];
-    wide_workload(
-        ctx,
+    workload_cells(
         spec.map(|s| &s.template),
         spec.and_then(|s| s.selector.as_ref()),
         &mut cells,
     );
     cells
 }
+
+const CRON_JOB: Printer<CronJob> = Printer {
+    columns: &[
+        col("NAME"),
+        col("SCHEDULE"),
+        col("TIMEZONE"),
+        col("SUSPEND"),
+        col("ACTIVE"),
+        col("LAST SCHEDULE"),
+        col("AGE"),
+        wide("CONTAINERS"),
+        wide("IMAGES"),
+        wide("SELECTOR"),
+    ],
+    cells: cron_job_row,
+};
 
 fn cron_job_row(cj: &CronJob, ctx: &RowContext) -> Vec<String> {
     let spec = cj.spec.as_ref();
@@ -580,6 +610,7 @@ fn cron_job_row(cj: &CronJob, ctx: &RowContext) -> Vec<String> {
         None => "<unset>",
     };
     let mut cells = vec![
+        cj.metadata.name_str().to_string(),
         spec.map(|s| s.schedule.clone()).unwrap_or_default(),
         spec.and_then(|s| s.time_zone.clone())
             .unwrap_or_else(|| "<none>".into()),
@@ -591,15 +622,12 @@ fn cron_job_row(cj: &CronJob, ctx: &RowContext) -> Vec<String> {
             .map_or("<none>".into(), |t| ctx.age(Some(t))),
         ctx.created(&cj.metadata),
     ];
-    if ctx.wide {
-        let template = spec.and_then(|s| s.job_template.spec.as_ref());
-        let (containers, images) = containers_images(template.map(|s| &s.template));
-        cells.push(containers);
-        cells.push(images);
-        cells.push(format_label_selector(
-            template.and_then(|s| s.selector.as_ref()),
-        ));
-    }
+    let template = spec.and_then(|s| s.job_template.spec.as_ref());
+    workload_cells(
+        template.map(|s| &s.template),
+        template.and_then(|s| s.selector.as_ref()),
+        &mut cells,
+    );
     cells
 }
 
@@ -646,6 +674,22 @@ pub fn node_roles(node: &Node) -> String {
     }
 }
 
+const NODE: Printer<Node> = Printer {
+    columns: &[
+        col("NAME"),
+        col("STATUS"),
+        col("ROLES"),
+        col("AGE"),
+        col("VERSION"),
+        wide("INTERNAL-IP"),
+        wide("EXTERNAL-IP"),
+        wide("OS-IMAGE"),
+        wide("KERNEL-VERSION"),
+        wide("CONTAINER-RUNTIME"),
+    ],
+    cells: node_row,
+};
+
 fn node_row(node: &Node, ctx: &RowContext) -> Vec<String> {
     let info = node
         .status
@@ -653,39 +697,44 @@ fn node_row(node: &Node, ctx: &RowContext) -> Vec<String> {
         .and_then(|s| s.node_info.clone())
         .unwrap_or_default();
     let mut cells = vec![
+        node.metadata.name_str().to_string(),
         node_status(node),
         node_roles(node),
         ctx.created(&node.metadata),
         info.kubelet_version.clone(),
     ];
-    if ctx.wide {
-        let address = |kind: &str| {
-            node.status
-                .as_ref()
-                .and_then(|s| s.addresses.as_ref())
-                .and_then(|a| a.iter().find(|a| a.type_ == kind))
-                .map_or("<none>".into(), |a| a.address.clone())
-        };
-        let or_unknown = |s: &str| {
-            if s.is_empty() {
-                "<unknown>".to_string()
-            } else {
-                s.to_string()
-            }
-        };
-        cells.extend([
-            address("InternalIP"),
-            address("ExternalIP"),
-            or_unknown(&info.os_image),
-            or_unknown(&info.kernel_version),
-            or_unknown(&info.container_runtime_version),
-        ]);
-    }
+    let address = |kind: &str| {
+        node.status
+            .as_ref()
+            .and_then(|s| s.addresses.as_ref())
+            .and_then(|a| a.iter().find(|a| a.type_ == kind))
+            .map_or("<none>".into(), |a| a.address.clone())
+    };
+    let or_unknown = |s: &str| {
+        if s.is_empty() {
+            "<unknown>".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    cells.extend([
+        address("InternalIP"),
+        address("ExternalIP"),
+        or_unknown(&info.os_image),
+        or_unknown(&info.kernel_version),
+        or_unknown(&info.container_runtime_version),
+    ]);
     cells
 }
 
+const NAMESPACE: Printer<Namespace> = Printer {
+    columns: &[col("NAME"), col("STATUS"), col("AGE")],
+    cells: namespace_row,
+};
+
 fn namespace_row(ns: &Namespace, ctx: &RowContext) -> Vec<String> {
     vec![
+        ns.metadata.name_str().to_string(),
         ns.status
             .as_ref()
             .and_then(|s| s.phase.clone())
@@ -693,6 +742,19 @@ fn namespace_row(ns: &Namespace, ctx: &RowContext) -> Vec<String> {
         ctx.created(&ns.metadata),
     ]
 }
+
+const SERVICE: Printer<Service> = Printer {
+    columns: &[
+        col("NAME"),
+        col("TYPE"),
+        col("CLUSTER-IP"),
+        col("EXTERNAL-IP"),
+        col("PORT(S)"),
+        col("AGE"),
+        wide("SELECTOR"),
+    ],
+    cells: service_row,
+};
 
 fn service_row(svc: &Service, ctx: &RowContext) -> Vec<String> {
     let spec = svc.spec.clone().unwrap_or_default();
@@ -738,6 +800,7 @@ fn service_row(svc: &Service, ctx: &RowContext) -> Vec<String> {
         })
         .collect();
     let mut cells = vec![
+        svc.metadata.name_str().to_string(),
         service_type,
         cluster_ip,
         external,
@@ -748,21 +811,24 @@ fn service_row(svc: &Service, ctx: &RowContext) -> Vec<String> {
         },
         ctx.created(&svc.metadata),
     ];
-    if ctx.wide {
-        let selector =
-            spec.selector
-                .as_ref()
-                .filter(|s| !s.is_empty())
-                .map_or("<none>".into(), |s| {
-                    s.iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                });
-        cells.push(selector);
-    }
+    let selector = spec
+        .selector
+        .as_ref()
+        .filter(|s| !s.is_empty())
+        .map_or("<none>".into(), |s| {
+            s.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        });
+    cells.push(selector);
     cells
 }
+
+const ENDPOINTS: Printer<Endpoints> = Printer {
+    columns: &[col("NAME"), col("ENDPOINTS"), col("AGE")],
+    cells: endpoints_row,
+};
 
 /// `formatEndpoints`: per subset, each port with every ready address (port-major order).
 fn endpoints_row(ep: &Endpoints, ctx: &RowContext) -> Vec<String> {
@@ -785,8 +851,28 @@ fn endpoints_row(ep: &Endpoints, ctx: &RowContext) -> Vec<String> {
         n if n <= 3 => addresses.join(","),
         n => format!("{} + {} more...", addresses[..3].join(","), n - 3),
     };
-    vec![text, ctx.created(&ep.metadata)]
+    vec![
+        ep.metadata.name_str().to_string(),
+        text,
+        ctx.created(&ep.metadata),
+    ]
 }
+
+const EVENT: Printer<Event> = Printer {
+    columns: &[
+        col("LAST SEEN"),
+        col("TYPE"),
+        col("REASON"),
+        col("OBJECT"),
+        wide("SUBOBJECT"),
+        wide("SOURCE"),
+        col("MESSAGE"),
+        wide("FIRST SEEN"),
+        wide("COUNT"),
+        wide("NAME"),
+    ],
+    cells: event_row,
+};
 
 fn event_row(event: &Event, ctx: &RowContext) -> Vec<String> {
     let last = event
@@ -803,47 +889,51 @@ fn event_row(event: &Event, ctx: &RowContext) -> Vec<String> {
             .to_ascii_lowercase(),
         event.involved_object.name.clone().unwrap_or_default()
     );
-    let message = event.message.clone().unwrap_or_default().trim().to_string();
-    if ctx.wide {
-        let source =
-            event
-                .source
-                .as_ref()
-                .map_or(String::new(), |s| match (&s.component, &s.host) {
-                    (Some(c), Some(h)) => format!("{c}, {h}"),
-                    (Some(c), None) => c.clone(),
-                    _ => String::new(),
-                });
-        return vec![
-            ctx.age(last),
-            event.type_.clone().unwrap_or_default(),
-            event.reason.clone().unwrap_or_default(),
-            object,
-            event.involved_object.field_path.clone().unwrap_or_default(),
-            source,
-            message,
-            ctx.age(event.first_timestamp.as_ref()),
-            event.count.unwrap_or(1).to_string(),
-            event.metadata.name_str().to_string(),
-        ];
-    }
+    let source = event
+        .source
+        .as_ref()
+        .map_or(String::new(), |s| match (&s.component, &s.host) {
+            (Some(c), Some(h)) => format!("{c}, {h}"),
+            (Some(c), None) => c.clone(),
+            _ => String::new(),
+        });
     vec![
         ctx.age(last),
         event.type_.clone().unwrap_or_default(),
         event.reason.clone().unwrap_or_default(),
         object,
-        message,
+        event.involved_object.field_path.clone().unwrap_or_default(),
+        source,
+        event.message.clone().unwrap_or_default().trim().to_string(),
+        ctx.age(event.first_timestamp.as_ref()),
+        event.count.unwrap_or(1).to_string(),
+        event.metadata.name_str().to_string(),
     ]
 }
+
+const CONFIG_MAP: Printer<ConfigMap> = Printer {
+    columns: &[col("NAME"), col("DATA"), col("AGE")],
+    cells: config_map_row,
+};
 
 fn config_map_row(cm: &ConfigMap, ctx: &RowContext) -> Vec<String> {
     let count =
         cm.data.as_ref().map_or(0, |d| d.len()) + cm.binary_data.as_ref().map_or(0, |d| d.len());
-    vec![count.to_string(), ctx.created(&cm.metadata)]
+    vec![
+        cm.metadata.name_str().to_string(),
+        count.to_string(),
+        ctx.created(&cm.metadata),
+    ]
 }
+
+const SERVICE_ACCOUNT: Printer<ServiceAccount> = Printer {
+    columns: &[col("NAME"), col("SECRETS"), col("AGE")],
+    cells: service_account_row,
+};
 
 fn service_account_row(sa: &ServiceAccount, ctx: &RowContext) -> Vec<String> {
     vec![
+        sa.metadata.name_str().to_string(),
         sa.secrets.as_ref().map_or(0, Vec::len).to_string(),
         ctx.created(&sa.metadata),
     ]
@@ -863,6 +953,21 @@ fn access_modes(modes: Option<&Vec<String>>) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+const PVC: Printer<PersistentVolumeClaim> = Printer {
+    columns: &[
+        col("NAME"),
+        col("STATUS"),
+        col("VOLUME"),
+        col("CAPACITY"),
+        col("ACCESS MODES"),
+        col("STORAGECLASS"),
+        col("VOLUMEATTRIBUTESCLASS"),
+        col("AGE"),
+        wide("VOLUMEMODE"),
+    ],
+    cells: pvc_row,
+};
 
 fn pvc_row(pvc: &PersistentVolumeClaim, ctx: &RowContext) -> Vec<String> {
     let spec = pvc.spec.clone().unwrap_or_default();
@@ -889,6 +994,7 @@ fn pvc_row(pvc: &PersistentVolumeClaim, ctx: &RowContext) -> Vec<String> {
         String::new()
     };
     let mut cells = vec![
+        pvc.metadata.name_str().to_string(),
         phase,
         spec.volume_name.clone().unwrap_or_default(),
         capacity,
@@ -899,15 +1005,30 @@ fn pvc_row(pvc: &PersistentVolumeClaim, ctx: &RowContext) -> Vec<String> {
             .unwrap_or_else(|| "<unset>".into()),
         ctx.created(&pvc.metadata),
     ];
-    if ctx.wide {
-        cells.push(
-            spec.volume_mode
-                .clone()
-                .unwrap_or_else(|| "Filesystem".into()),
-        );
-    }
+    cells.push(
+        spec.volume_mode
+            .clone()
+            .unwrap_or_else(|| "Filesystem".into()),
+    );
     cells
 }
+
+const PV: Printer<PersistentVolume> = Printer {
+    columns: &[
+        col("NAME"),
+        col("CAPACITY"),
+        col("ACCESS MODES"),
+        col("RECLAIM POLICY"),
+        col("STATUS"),
+        col("CLAIM"),
+        col("STORAGECLASS"),
+        col("VOLUMEATTRIBUTESCLASS"),
+        col("REASON"),
+        col("AGE"),
+        wide("VOLUMEMODE"),
+    ],
+    cells: pv_row,
+};
 
 fn pv_row(pv: &PersistentVolume, ctx: &RowContext) -> Vec<String> {
     let spec = pv.spec.clone().unwrap_or_default();
@@ -919,6 +1040,7 @@ fn pv_row(pv: &PersistentVolume, ctx: &RowContext) -> Vec<String> {
         )
     });
     let mut cells = vec![
+        pv.metadata.name_str().to_string(),
         spec.capacity
             .as_ref()
             .and_then(|c| c.get("storage"))
@@ -943,18 +1065,29 @@ fn pv_row(pv: &PersistentVolume, ctx: &RowContext) -> Vec<String> {
             .unwrap_or_default(),
         ctx.created(&pv.metadata),
     ];
-    if ctx.wide {
-        cells.push(
-            spec.volume_mode
-                .clone()
-                .unwrap_or_else(|| "Filesystem".into()),
-        );
-    }
+    cells.push(
+        spec.volume_mode
+            .clone()
+            .unwrap_or_else(|| "Filesystem".into()),
+    );
     cells
 }
 
+const STORAGE_CLASS: Printer<StorageClass> = Printer {
+    columns: &[
+        col("NAME"),
+        col("PROVISIONER"),
+        col("RECLAIMPOLICY"),
+        col("VOLUMEBINDINGMODE"),
+        col("ALLOWVOLUMEEXPANSION"),
+        col("AGE"),
+    ],
+    cells: storage_class_row,
+};
+
 fn storage_class_row(sc: &StorageClass, ctx: &RowContext) -> Vec<String> {
     vec![
+        sc.metadata.name_str().to_string(),
         sc.provisioner.clone(),
         sc.reclaim_policy.clone().unwrap_or_else(|| "Delete".into()),
         sc.volume_binding_mode
@@ -964,6 +1097,11 @@ fn storage_class_row(sc: &StorageClass, ctx: &RowContext) -> Vec<String> {
         ctx.created(&sc.metadata),
     ]
 }
+
+const CONTROLLER_REVISION: Printer<ControllerRevision> = Printer {
+    columns: &[col("NAME"), col("CONTROLLER"), col("REVISION"), col("AGE")],
+    cells: controller_revision_row,
+};
 
 fn controller_revision_row(cr: &ControllerRevision, ctx: &RowContext) -> Vec<String> {
     let controller = cr.metadata.controller_ref().map_or("<none>".into(), |o| {
@@ -975,15 +1113,28 @@ fn controller_revision_row(cr: &ControllerRevision, ctx: &RowContext) -> Vec<Str
         )
     });
     vec![
+        cr.metadata.name_str().to_string(),
         controller,
         cr.revision.to_string(),
         ctx.created(&cr.metadata),
     ]
 }
 
+const PDB: Printer<PodDisruptionBudget> = Printer {
+    columns: &[
+        col("NAME"),
+        col("MIN AVAILABLE"),
+        col("MAX UNAVAILABLE"),
+        col("ALLOWED DISRUPTIONS"),
+        col("AGE"),
+    ],
+    cells: pdb_row,
+};
+
 fn pdb_row(pdb: &PodDisruptionBudget, ctx: &RowContext) -> Vec<String> {
     let spec = pdb.spec.clone().unwrap_or_default();
     vec![
+        pdb.metadata.name_str().to_string(),
         spec.min_available
             .as_ref()
             .map_or("N/A".into(), intstr::display),
@@ -1000,8 +1151,44 @@ fn pdb_row(pdb: &PodDisruptionBudget, ctx: &RowContext) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::job_status;
+    use super::{RowContext, job_status, table};
     use k8s_openapi::api::batch::v1::{Job, JobCondition, JobStatus};
+    use kubeplay_model::{Kind, Object};
+
+    /// Wide columns interleave with the others by priority, as the server's Event table does.
+    #[test]
+    fn table_keeps_priority_one_columns_for_wide() {
+        let event = Object::from_value(
+            Kind::Event,
+            serde_json::json!({
+                "metadata": { "name": "web.1", "namespace": "default" },
+                "involvedObject": { "kind": "Pod", "name": "web" },
+                "reason": "Started", "type": "Normal", "message": "Started container web",
+                "source": { "component": "kubelet", "host": "node-1" }, "count": 2,
+            }),
+        )
+        .expect("a valid event");
+        let now = "2025-06-02T10:15:00Z".parse().expect("a timestamp");
+        let narrow = table(Kind::Event, [&event], &RowContext { now, wide: false });
+        assert_eq!(
+            narrow.headers,
+            ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+        );
+        assert_eq!(
+            narrow.rows,
+            [[
+                "<unknown>",
+                "Normal",
+                "Started",
+                "pod/web",
+                "Started container web"
+            ]]
+        );
+        let wide = table(Kind::Event, [&event], &RowContext { now, wide: true });
+        assert_eq!(wide.headers.len(), 10);
+        assert_eq!(wide.rows[0][5], "kubelet, node-1");
+        assert_eq!(wide.rows[0][8..], ["2", "web.1"]);
+    }
 
     fn job_with(conditions: &[(&str, &str)]) -> Job {
         Job {

@@ -559,7 +559,7 @@ impl Cluster {
                 }
             }
             Action::Update(object) => {
-                self.api.update(object)?;
+                self.api.update(object, false)?;
             }
             Action::Bind { key, node } => {
                 self.api.bind(&key, &node)?;

@@ -1,6 +1,6 @@
 //! Controllers written as level-triggered reconcilers: each reads the store and returns the
 //! changes it intends (creates, updates, deletes, Events) plus when to look again. The driver
-//! in `cluster.rs` applies them; no controller writes anything itself.
+//! in `cluster/mod.rs` applies them; no controller writes anything itself.
 
 pub mod cronjob;
 pub mod daemonset;

@@ -1,3 +1,5 @@
+//! Go template tests: output, then parse and execution errors as Go prints them.
+
 use super::*;
 
 fn render(template: &str, data: serde_json::Value) -> (String, String) {
