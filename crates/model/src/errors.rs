@@ -85,6 +85,16 @@ impl FieldError {
         }
     }
 
+    /// `field.TooLong` (apimachinery v1.33 wording); the value is never shown.
+    pub fn too_long(path: impl Into<String>, max: usize) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::TooLong,
+            value: None,
+            detail: format!("may not be more than {max} bytes"),
+        }
+    }
+
     /// `field.TooMany`: a list longer than the API allows.
     pub fn too_many(path: impl Into<String>, actual: usize, max: usize) -> FieldError {
         FieldError {

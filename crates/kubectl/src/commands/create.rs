@@ -34,6 +34,16 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
     };
+    let validation =
+        match kubeplay_model::manifest::FieldValidation::from_flag(parsed.value("validate")) {
+            Ok(validation) => validation,
+            Err(error) => return out.error(format!("error: {error}")),
+        };
+    if let Err(error) =
+        crate::printers::check_format(parsed.value("output"), crate::printers::OBJECT_FORMATS)
+    {
+        return out.error(error);
+    }
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
     let client_dry_run = matches!(parsed.value("dry-run"), Some("client" | "true"));
     let output = parsed.value("output").map(str::to_string);
@@ -74,13 +84,23 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     };
     match parsed.positional.first().map(String::as_str) {
         None => {
-            let (loaded, failures) =
-                match manifests::load(&parsed.values("filename"), stdin, session) {
-                    Ok(result) => result,
-                    Err(error) => return out.error(error),
-                };
+            let (loaded, failures) = match manifests::load_with(
+                &parsed.values("filename"),
+                stdin,
+                session,
+                validation,
+            ) {
+                Ok(result) => result,
+                Err(error) => return out.error(error),
+            };
+            if loaded.is_empty() && failures.is_empty() {
+                return out.error("error: no objects passed to create");
+            }
             let mut failures = failures;
             for item in loaded {
+                for warning in &item.document.warnings {
+                    out.note(format!("Warning: {warning}"));
+                }
                 let mut object = item.document.object;
                 if let Err(ApplyError::Message(message)) =
                     resolve_namespace(&mut object, parsed.value("namespace"))

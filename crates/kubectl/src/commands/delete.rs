@@ -63,6 +63,18 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
 
     let mut keys: Vec<ObjectKey> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
+    // DeleteOptions.Complete: names and selectors exclude each other, as do --all and -l.
+    let names_given = parsed.positional.len() > 1
+        || parsed
+            .positional
+            .first()
+            .is_some_and(|arg| arg.contains('/'));
+    if parsed.has("selector") && parsed.bool("all") {
+        return out.error("error: setting 'all' parameter but found a non empty selector. ");
+    }
+    if names_given && (parsed.has("selector") || parsed.bool("all")) {
+        return out.error("error: name cannot be provided when a selector is specified");
+    }
     if parsed.has("filename") {
         match manifests::load(&parsed.values("filename"), stdin, session) {
             Ok((loaded, errors)) => {
@@ -117,10 +129,10 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 );
             }
         }
-        if keys.is_empty() {
-            out.line("No resources found");
-            return;
-        }
+    }
+    if keys.is_empty() && failures.is_empty() {
+        out.line("No resources found");
+        return;
     }
     if force && grace == Some(0) {
         out.note("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");

@@ -92,7 +92,7 @@ pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
         "create" => create::run(&command_args, stdin, session, &mut out),
         "delete" => delete::run(&command_args, stdin, session, &mut out),
         "describe" => describe::run(&command_args, session, &mut out),
-        "scale" => workload::scale(&command_args, session, &mut out),
+        "scale" => workload::scale(&command_args, stdin, session, &mut out),
         "set" => workload::set(&command_args, session, &mut out),
         "label" => workload::label_or_annotate(&command_args, false, session, &mut out),
         "annotate" => workload::label_or_annotate(&command_args, true, session, &mut out),
