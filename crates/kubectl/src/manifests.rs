@@ -38,8 +38,8 @@ pub fn render_error(error: &ManifestError, source: &str) -> String {
     }
 }
 
-/// Loads every `-f` source. Syntax errors abort before anything is sent (so a bad file
-/// changes nothing); other per-document errors are returned beside the good documents.
+/// Loads every `-f` source: the good documents, and the errors of the bad ones as kubectl
+/// collects them (a syntax error ends its source; the documents before it stay good).
 pub fn load(
     paths: &[String],
     stdin: &str,
@@ -90,12 +90,16 @@ pub fn load_with(
                     source: source.clone(),
                     document,
                 }),
+                // kubectl's StreamVisitor stops reading a source at a syntax, decoding or
+                // validation error: the documents before it are still sent, the rest not.
                 Err(
                     error @ (ManifestError::Yaml { .. }
                     | ManifestError::TooLarge(_)
-                    | ManifestError::ClientDecode(_)),
+                    | ManifestError::ClientDecode(_)
+                    | ManifestError::Validation(_)),
                 ) => {
-                    return Err(render_error(&error, &source));
+                    errors.push(render_error(&error, &source));
+                    break;
                 }
                 Err(error) => errors.push(render_error(&error, &source)),
             }

@@ -7,8 +7,10 @@ use serde_json::Value;
 use crate::kinds::Kind;
 use crate::object::Object;
 
-/// The largest manifest accepted, like the API server's request size limit (3 MiB).
-pub const MAX_MANIFEST_BYTES: usize = 3 * 1024 * 1024;
+/// The largest manifest kubeplay reads at once: the playground's guard for the tab (as
+/// large as its whole filesystem). Each object is still held to the API server's 3 MiB
+/// request limit when it is sent.
+pub const MAX_MANIFEST_BYTES: usize = 32 * 1024 * 1024;
 
 /// kubectl's `--validate`: how unknown fields are treated (the server's field validation
 /// directive) and whether kubectl checks each document's type before sending it.
@@ -62,7 +64,7 @@ pub enum ManifestError {
         absolute_line: usize,
         problem: String,
     },
-    #[error("too large: the manifest is {0} bytes, the limit is {MAX_MANIFEST_BYTES}")]
+    #[error("kubeplay reads manifests of at most {MAX_MANIFEST_BYTES} bytes; this one has {0}")]
     TooLarge(usize),
     /// kubectl's client-side schema check.
     #[error("error validating data: {0}")]

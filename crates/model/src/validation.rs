@@ -920,6 +920,28 @@ fn validate_namespace(namespace: &Namespace, errors: &mut Vec<FieldError>) {
     validate_meta(&namespace.metadata, NameRule::Label, false, errors);
 }
 
+/// `core.MaxSecretSize`: the most bytes of values a ConfigMap (or Secret) may hold.
+pub const MAX_CONFIG_MAP_BYTES: usize = 1024 * 1024;
+
+/// `ValidateConfigMap`'s size check: all values of `data` and `binaryData` together. The
+/// error is on the whole object (`field.NewPath("")`, printed `[]`).
+fn validate_config_map(
+    config_map: &k8s_openapi::api::core::v1::ConfigMap,
+    errors: &mut Vec<FieldError>,
+) {
+    validate_meta(&config_map.metadata, NameRule::Subdomain, true, errors);
+    let text: usize = config_map.data.iter().flatten().map(|(_, v)| v.len()).sum();
+    let binary: usize = config_map
+        .binary_data
+        .iter()
+        .flatten()
+        .map(|(_, v)| v.0.len())
+        .sum();
+    if text + binary > MAX_CONFIG_MAP_BYTES {
+        errors.push(FieldError::too_long("[]", MAX_CONFIG_MAP_BYTES));
+    }
+}
+
 /// Validates an object about to be created (or the new version of an updated one).
 pub fn validate(object: &Object) -> Result<(), ApiError> {
     let mut errors = Vec::new();
@@ -932,6 +954,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Job(o) => validate_job(o, &mut errors),
         Object::CronJob(o) => validate_cron_job(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
+        Object::ConfigMap(o) => validate_config_map(o, &mut errors),
         Object::PodDisruptionBudget(o) => policy::validate_pod_disruption_budget(o, &mut errors),
         Object::StatefulSet(o) => {
             validate_meta(&o.metadata, NameRule::Label, true, &mut errors);

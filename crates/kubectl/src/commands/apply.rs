@@ -9,7 +9,7 @@ use kubeplay_model::{ApiError, Object, defaults};
 use serde_json::Value;
 
 use crate::args::{self, Flag, boolean, value};
-use crate::errors;
+use crate::errors::{self, Failure};
 use crate::manifests::{self, Loaded};
 use crate::output::Output;
 use crate::printers::gotemplate::{GoTemplate, is_template_format};
@@ -58,18 +58,19 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         },
         None => None,
     };
-    let (loaded, mut failures) =
+    let (loaded, load_failures) =
         match manifests::load_with(&parsed.values("filename"), stdin, session, validation) {
             Ok(result) => result,
             Err(error) => return out.error(error),
         };
-    if loaded.is_empty() && failures.is_empty() {
+    if loaded.is_empty() && load_failures.is_empty() {
         return out.error("error: no objects passed to apply");
     }
+    let mut failures: Vec<Failure> = load_failures.into_iter().map(Failure::Message).collect();
     let namespace_flag = parsed.value("namespace").map(str::to_string);
     for Loaded { source, document } in loaded {
         if let Some(failure) = nameless(&document.object, namespace_flag.as_deref(), &source) {
-            failures.push(failure);
+            failures.push(Failure::Message(failure));
             continue;
         }
         for warning in &document.warnings {
@@ -109,15 +110,15 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     ));
                 }
             }
-            Err(ApplyError::Api(error, verb)) => {
-                failures.push(errors::render_for_source(&error, verb, &source))
-            }
-            Err(ApplyError::Message(message)) => failures.push(message),
+            Err(ApplyError::Api(error, verb)) => failures.push(Failure::Api {
+                error,
+                verb,
+                source,
+            }),
+            Err(ApplyError::Message(message)) => failures.push(Failure::Message(message)),
         }
     }
-    for failure in failures {
-        out.error(failure);
-    }
+    errors::print_failures(failures, out);
 }
 
 /// `applyOneObject`'s refusal of an object without a name: a `generateName` cannot be
@@ -213,6 +214,7 @@ pub fn apply_one(
             .annotations
             .get_or_insert_with(BTreeMap::new)
             .insert(LAST_APPLIED.into(), annotation);
+        ApiError::check_request_size(&object).map_err(|e| ApplyError::Api(e, "creating"))?;
         let created = session
             .cluster
             .api
@@ -254,6 +256,8 @@ pub fn apply_one(
     if dry_run {
         return Ok((merged_object, "configured", warning));
     }
+    ApiError::check_request_size(&merged_object)
+        .map_err(|e| ApplyError::Api(e, "applying patch"))?;
     let updated = session
         .cluster
         .api

@@ -9,7 +9,7 @@ use kubeplay_model::{Object, Typed};
 
 use super::apply::{ApplyError, resolve_namespace};
 use crate::args::{self, Flag, boolean, value};
-use crate::errors;
+use crate::errors::{self, Failure};
 use crate::manifests;
 use crate::output::Output;
 use crate::printers::gotemplate::{GoTemplate, is_template_format};
@@ -96,7 +96,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             if loaded.is_empty() && failures.is_empty() {
                 return out.error("error: no objects passed to create");
             }
-            let mut failures = failures;
+            let mut failures: Vec<Failure> = failures.into_iter().map(Failure::Message).collect();
             for item in loaded {
                 for warning in &item.document.warnings {
                     out.note(format!("Warning: {warning}"));
@@ -105,23 +105,25 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 if let Err(ApplyError::Message(message)) =
                     resolve_namespace(&mut object, parsed.value("namespace"))
                 {
-                    failures.push(message);
+                    failures.push(Failure::Message(message));
                     continue;
                 }
                 if client_dry_run {
                     client_report(&object, Some(&item.document.raw), out);
                     continue;
                 }
-                match session.cluster.api.create(object, dry_run) {
+                let created = kubeplay_model::ApiError::check_request_size(&object)
+                    .and_then(|()| session.cluster.api.create(object, dry_run));
+                match created {
                     Ok(created) => report(&created, out),
-                    Err(error) => {
-                        failures.push(errors::render_for_source(&error, "creating", &item.source))
-                    }
+                    Err(error) => failures.push(Failure::Api {
+                        error,
+                        verb: "creating",
+                        source: item.source.clone(),
+                    }),
                 }
             }
-            for failure in failures {
-                out.error(failure);
-            }
+            errors::print_failures(failures, out);
         }
         Some("namespace" | "ns") => {
             let Some(name) = parsed.positional.get(1) else {
