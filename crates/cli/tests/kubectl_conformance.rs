@@ -101,6 +101,14 @@ const CASES: &[&str] = &[
     "kubectl scale",
     "kubectl scale --replicas=2",
     "kubectl scale deployment x --replicas=two",
+    // kubectl create cronjob (issue 13, class 8).
+    "kubectl create cronjob",
+    "kubectl create cronjob x",
+    "kubectl create cronjob --image=busybox --schedule='* * * * *'",
+    "kubectl create cronjob x --schedule='* * * * *'",
+    "kubectl create cj x --image=busybox --schedule='*/5 * * * *' --dry-run=client -o yaml",
+    "kubectl create cronjob x --image=busybox --schedule='*/5 * * * *' --restart=Always --dry-run=client -o yaml -- date",
+    "kubectl create cronjob x --image=busybox --schedule=bogus --dry-run=client",
     // -o go-template on client-side dry runs: output, then parse and execution errors.
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.spec.replicas}}{{\"\\n\"}}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.spec.foo}} {{.spec.foo.bar}} {{.metadata}} {{.status}} {{.metadata.creationTimestamp}}'",

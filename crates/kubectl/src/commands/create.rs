@@ -25,6 +25,8 @@ const FLAGS: &[Flag] = &[
     value("from", None),
     value("replicas", Some('r')),
     value("port", None),
+    value("schedule", None),
+    value("restart", None),
     boolean("save-config", None),
     value("validate", None),
 ];
@@ -173,6 +175,40 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 Err(error) => out.error(format!("error: failed to create job: {error}")),
             }
         }
+        Some("cronjob" | "cj") => {
+            // cobra checks required flags (in name order) before the command runs.
+            let missing: Vec<String> = ["image", "schedule"]
+                .iter()
+                .filter(|flag| !parsed.has(flag))
+                .map(|flag| format!("{flag:?}"))
+                .collect();
+            if !missing.is_empty() {
+                return out.error(format!(
+                    "error: required flag(s) {} not set",
+                    missing.join(", ")
+                ));
+            }
+            let Some(name) = parsed.positional.get(1) else {
+                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create cronjob -h' for help and examples");
+            };
+            let mut cron_job = generated_cron_job(
+                name,
+                parsed.value("image").unwrap_or_default(),
+                parsed.value("schedule").unwrap_or_default(),
+                parsed.value("restart").unwrap_or("OnFailure"),
+                &parsed.after_dash,
+            );
+            if client_dry_run {
+                cron_job.metadata.namespace = parsed.value("namespace").map(str::to_string);
+                return client_report(&cron_job.into_object(), None, out);
+            }
+            cron_job.metadata.namespace =
+                Some(parsed.value("namespace").unwrap_or("default").to_string());
+            match session.cluster.api.create(cron_job.into_object(), dry_run) {
+                Ok(created) => report(&created, out),
+                Err(error) => out.error(format!("error: failed to create cronjob: {error}")),
+            }
+        }
         Some("deployment" | "deploy") => {
             let Some(image) = parsed.value("image") else {
                 return out.error("error: required flag(s) \"image\" not set");
@@ -260,6 +296,51 @@ fn create_job_from(
     match session.cluster.api.create(job.into_object(), dry_run) {
         Ok(created) => out.line(format!("{} created", object::name(&created))),
         Err(error) => out.error(format!("error: failed to create job: {error}")),
+    }
+}
+
+/// What `kubectl create cronjob NAME --image=IMAGE --schedule=… -- COMMAND…` sends
+/// (`CreateCronJobOptions.createCronJob`): the job template named after the CronJob.
+fn generated_cron_job(
+    name: &str,
+    image: &str,
+    schedule: &str,
+    restart: &str,
+    command: &[String],
+) -> k8s_openapi::api::batch::v1::CronJob {
+    use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
+    CronJob {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(CronJobSpec {
+            schedule: schedule.into(),
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    name: Some(name.into()),
+                    ..ObjectMeta::default()
+                }),
+                spec: Some(JobSpec {
+                    template: PodTemplateSpec {
+                        metadata: Some(ObjectMeta::default()),
+                        spec: Some(PodSpec {
+                            containers: vec![Container {
+                                name: name.into(),
+                                image: Some(image.into()),
+                                command: (!command.is_empty()).then(|| command.to_vec()),
+                                ..Container::default()
+                            }],
+                            restart_policy: Some(restart.into()),
+                            ..PodSpec::default()
+                        }),
+                    },
+                    ..JobSpec::default()
+                }),
+            },
+            ..CronJobSpec::default()
+        }),
+        status: None,
     }
 }
 
