@@ -1,10 +1,14 @@
 # Simulated images: a tag that does not exist, a container that exits, a script with logs.
+# The kubelet's pod worker retries a failed sync after 10-15 s; the image back-off starts
+# at 10 s and doubles (pkg/kubelet/images/image_manager.go, pod_workers.go).
 kubectl create deployment typo --image=nginx:1.161
-sleep 20
+sleep 5
 kubectl get pods
-kubectl describe pod -l app=typo | tail -12
+sleep 30
+kubectl get pods
+kubectl describe pod -l app=typo | tail -8
 kubectl run once --image=busybox:1.36 --restart=Never -- sh -c "echo starting; sleep 5; echo done"
-sleep 2
+sleep 3
 kubectl get pod once
 kubectl logs once
 sleep 10

@@ -1,6 +1,8 @@
 //! `kubeplay`: runs a script of terminal commands against a fresh simulated cluster and
-//! prints the transcript (`$ command` followed by everything it printed).
+//! prints the transcript (`$ command` followed by everything it printed); `kubeplay lesson
+//! check` verifies lesson files.
 
+mod lesson;
 mod options;
 
 use std::io::{Read, Write};
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Run(options)) => run(&options),
+        Ok(Command::CheckLessons { files, quick }) => lesson::check(&files, quick),
         Err(message) => {
             eprintln!("kubeplay: {message}\n\n{}", options::USAGE);
             ExitCode::from(2)

@@ -5,13 +5,20 @@ use jiff::Timestamp;
 pub const USAGE: &str = "Usage:
   kubeplay run [--cluster kind|kind-multi|FILE] [--seed N] [--start RFC3339]
                [--budget SECONDS] SCRIPT
+  kubeplay lesson check [--quick] FILE...
 
 Runs SCRIPT (a file of terminal commands, or - for standard input) against a fresh
 simulated Kubernetes v1.33 cluster and prints the transcript: each command as `$ ` plus its
 first line, then everything it printed. The same seed, start and script give the same
 transcript, byte for byte.
 
-Options:
+`kubeplay lesson check` walks each lesson file (lessons/NAME.md) as a learner would: its
+start state, then every step's code, letting virtual time pass until the step's checks
+pass; each step's checks must fail before the step and pass after it. Then it leaves out
+each step in turn: the rest must fail, or the left-out step's checks must still fail at the
+end (--quick skips this).
+
+Options of run:
   --cluster   kind (one node, default), kind-multi (a control plane and three workers),
               or the path of a kind Cluster config file
   --seed      seed of the simulation's random source (default 1)
@@ -36,12 +43,33 @@ pub struct Options {
 pub enum Command {
     Help,
     Run(Options),
+    CheckLessons { files: Vec<String>, quick: bool },
+}
+
+fn parse_lesson(args: &[String]) -> Result<Command, String> {
+    if args.first().map(String::as_str) != Some("check") {
+        return Err("kubeplay lesson takes one subcommand: check".into());
+    }
+    let mut files = Vec::new();
+    let mut quick = false;
+    for arg in &args[1..] {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            other if other.starts_with('-') => return Err(format!("unknown flag {other}")),
+            file => files.push(file.to_string()),
+        }
+    }
+    if files.is_empty() {
+        return Err("kubeplay lesson check needs at least one FILE".into());
+    }
+    Ok(Command::CheckLessons { files, quick })
 }
 
 pub fn parse(args: &[String]) -> Result<Command, String> {
     match args.first().map(String::as_str) {
         None | Some("help" | "--help" | "-h") => return Ok(Command::Help),
         Some("run") => {}
+        Some("lesson") => return parse_lesson(&args[1..]),
         Some(other) => return Err(format!("unknown command {other:?}")),
     }
     let mut options = Options {

@@ -6,7 +6,9 @@
 //! `timeout 1m kubectl rollout status …`) can be started as a [`Foreground`] task that the
 //! host drives in slices ([`Terminal::start`], [`Terminal::drive`], [`Terminal::interrupt`]);
 //! [`Terminal::execute`] drives it to its end at once. Waits anywhere else in a line (in a
-//! pipeline, after `;`) are driven to their end where they occur.
+//! pipeline, after `;`) are driven to their end where they occur. [`Terminal::query`] runs
+//! read-only command lines (lesson checks) that can change nothing: not the cluster, not the
+//! clock, not the shell.
 
 use kubeplay_shell::{Chunk, Execution, Host, Interval, ProgramOutput, Shell, VirtualFs};
 use kubeplay_sim::Cluster;
@@ -141,6 +143,65 @@ impl Host for ClusterHost<'_> {
     }
 }
 
+/// kubectl commands a query may run: they read the store and write nothing.
+const READ_ONLY_KUBECTL: &[&str] = &["get", "logs"];
+
+/// Flags that would make a read-only command wait for changes.
+const WAITING_FLAGS: &[&str] = &["-w", "--watch", "--watch-only", "-f", "--follow"];
+
+/// The host of [`Terminal::query`]: only read-only kubectl commands that do not wait, and
+/// `sleep` stands still.
+struct QueryHost<'a> {
+    cluster: &'a mut Cluster,
+    fallback: &'a FileFallback,
+    /// A budget that is always spent, so nothing can pass virtual time.
+    waits: WaitControl,
+}
+
+impl Host for QueryHost<'_> {
+    fn run(&mut self, argv: &[String], stdin: &str, fs: &mut VirtualFs) -> Option<ProgramOutput> {
+        let refuse = |what: &str| {
+            Some(ProgramOutput {
+                chunks: vec![Chunk::stderr(format!(
+                    "{what} cannot run in a check: checks only read the cluster (kubectl {}, without waiting)\n",
+                    READ_ONLY_KUBECTL.join(", kubectl ")
+                ))],
+                status: 1,
+            })
+        };
+        match argv.first().map(String::as_str) {
+            Some("kubectl" | "k") => {
+                let (rest, _) = crate::args::split_command(&argv[1..]);
+                let verb = rest.first().map(String::as_str).unwrap_or_default();
+                if !READ_ONLY_KUBECTL.contains(&verb) {
+                    return refuse(&format!("kubectl {verb}"));
+                }
+                let waits = argv.iter().find(|arg| {
+                    let flag = arg.split('=').next().unwrap_or_default();
+                    WAITING_FLAGS.contains(&flag)
+                });
+                if let Some(flag) = waits {
+                    return refuse(&format!("kubectl {verb} {flag}"));
+                }
+                let mut session = Session {
+                    cluster: self.cluster,
+                    fs,
+                    fallback: self.fallback,
+                    waits: &mut self.waits,
+                };
+                Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
+            }
+            Some("kubeplay") => refuse("kubeplay"),
+            _ => None,
+        }
+    }
+
+    /// Checks never pass virtual time.
+    fn sleep(&mut self, _interval: Interval, _fs: &mut VirtualFs) -> ProgramOutput {
+        ProgramOutput::default()
+    }
+}
+
 impl Terminal {
     /// A terminal over `cluster`; `fallback` reads files outside the virtual home (the CLI
     /// reads the script's folder; the browser has none).
@@ -169,6 +230,7 @@ impl Terminal {
                     output: slice.output,
                     status: slice.finished.unwrap_or(waiting::INTERRUPTED),
                     clear_screen: false,
+                    interrupted: slice.finished.is_none(),
                 }
             }
         }
@@ -245,6 +307,23 @@ impl Terminal {
             output,
             finished: Some(waiting::INTERRUPTED),
         }
+    }
+
+    /// Runs a read-only command line, e.g. a lesson check such as
+    /// `kubectl -n dev get deployment demo -o jsonpath={.status.readyReplicas}`: on a copy of
+    /// the shell (so it sees the learner's variables and files, and what it sets is thrown
+    /// away), with kubectl limited to commands that read, `kubeplay` refused, and `sleep`
+    /// standing still. The cluster is not settled afterwards: nothing was written.
+    pub fn query(&mut self, command: &str) -> Execution {
+        let mut shell = self.shell.clone();
+        let mut waits = WaitControl::default();
+        waits.set_budget(Box::new(|| false), "checks do not wait".into());
+        let mut host = QueryHost {
+            cluster: &mut self.cluster,
+            fallback: self.fallback.as_ref(),
+            waits,
+        };
+        shell.execute(command, &mut host)
     }
 
     pub fn shell(&self) -> &Shell {

@@ -4,9 +4,9 @@
 use crate::builtins::{self, Io};
 use crate::error::RunError;
 use crate::lexer;
-use crate::limits::{MAX_INPUT_BYTES, MAX_NESTING_DEPTH};
+use crate::limits::{MAX_INPUT_BYTES, MAX_LOOP_ITERATIONS, MAX_NESTING_DEPTH};
 use crate::output::Output;
-use crate::parser::{self, AndOr, Command, Connector, Pipeline, Script, Target};
+use crate::parser::{self, AndOr, Command, Compound, Connector, Pipeline, Script, Target};
 use crate::{Chunk, Execution, Host, Shell, Stream};
 
 /// Commands implemented in `builtins::shell` because they need the interpreter itself.
@@ -24,6 +24,19 @@ pub(crate) struct Exec<'a> {
     pub clear_screen: bool,
     /// Status of the last command substitution in the current command (for `x=$(false)`).
     pub subst_status: Option<i32>,
+    /// Why the script stopped before its end, if it did.
+    pub halt: Option<Halt>,
+    /// Loop iterations so far (bounded by [`MAX_LOOP_ITERATIONS`]).
+    pub iterations: usize,
+}
+
+/// Why a script stopped early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Halt {
+    /// `exit N` in a script that may exit.
+    Exit(i32),
+    /// The host asked, or the loops ran too long.
+    Interrupted,
 }
 
 pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Execution {
@@ -37,6 +50,7 @@ pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Ex
             output: out.finish(),
             status: 2,
             clear_screen: false,
+            interrupted: false,
         };
     }
     let mut exec = Exec {
@@ -45,15 +59,25 @@ pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Ex
         depth: 0,
         clear_screen: false,
         subst_status: None,
+        halt: None,
+        iterations: 0,
     };
+    out.set_now(exec.host.elapsed_ms());
     for command in crate::split_commands(input) {
+        if exec.stopped() {
+            break;
+        }
         exec.run_source(&command, &mut out);
+    }
+    if let Some(Halt::Exit(code)) = exec.halt {
+        exec.shell.last_status = code;
     }
     let clear_screen = exec.clear_screen;
     Execution {
         output: out.finish(),
         status: exec.shell.last_status,
         clear_screen,
+        interrupted: exec.halt == Some(Halt::Interrupted),
     }
 }
 
@@ -100,9 +124,20 @@ impl Exec<'_> {
         Ok(result)
     }
 
+    /// Whether the script must stop: it exited, or its host interrupted it.
+    pub fn stopped(&mut self) -> bool {
+        if self.halt.is_none() && self.host.interrupted() {
+            self.halt = Some(Halt::Interrupted);
+        }
+        self.halt.is_some()
+    }
+
     pub fn run_script(&mut self, script: &Script, stdin: &str, out: &mut Output) -> i32 {
-        let mut status = 0;
+        let mut status = self.shell.last_status;
         for item in &script.items {
+            if self.stopped() {
+                break;
+            }
             status = self.run_and_or(item, stdin, out);
         }
         status
@@ -115,11 +150,81 @@ impl Exec<'_> {
                 Connector::And => status == 0,
                 Connector::Or => status != 0,
             };
-            if run {
+            if run && !self.stopped() {
                 status = self.run_pipeline(pipeline, stdin, out);
             }
         }
         status
+    }
+
+    /// Counts one loop iteration; false once the loops have run too long.
+    fn iterate(&mut self) -> bool {
+        self.iterations += 1;
+        if self.iterations > MAX_LOOP_ITERATIONS {
+            self.halt.get_or_insert(Halt::Interrupted);
+        }
+        !self.stopped()
+    }
+
+    /// Runs a loop, conditional or group; its status is its last command's.
+    fn run_compound(&mut self, compound: &Compound, stdin: &str, out: &mut Output) -> i32 {
+        match compound {
+            Compound::While {
+                until,
+                condition,
+                body,
+            } => {
+                let mut status = 0;
+                while self.iterate() {
+                    let test = self.run_script(condition, stdin, out);
+                    if self.stopped() || (test == 0) == *until {
+                        break;
+                    }
+                    status = self.run_script(body, stdin, out);
+                }
+                status
+            }
+            Compound::For { name, words, body } => {
+                let values = match words {
+                    Some(words) => match self.expand_words(words, out) {
+                        Ok(values) => values,
+                        Err(error) => {
+                            out.err(&format!("sh: {error}\n"));
+                            return 1;
+                        }
+                    },
+                    None => Vec::new(),
+                };
+                let mut status = 0;
+                for value in values {
+                    if !self.iterate() {
+                        break;
+                    }
+                    self.shell.set_var(name, value, false);
+                    status = self.run_script(body, stdin, out);
+                }
+                status
+            }
+            Compound::If {
+                branches,
+                otherwise,
+            } => {
+                for (condition, body) in branches {
+                    let test = self.run_script(condition, stdin, out);
+                    if self.stopped() {
+                        return test;
+                    }
+                    if test == 0 {
+                        return self.run_script(body, stdin, out);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.run_script(body, stdin, out),
+                    None => 0,
+                }
+            }
+            Compound::Group(script) => self.run_script(script, stdin, out),
+        }
     }
 
     /// Runs the stages one after another: each stage's stdout is the next one's stdin, stderr
@@ -158,13 +263,15 @@ impl Exec<'_> {
         out: &mut Output,
     ) -> (Vec<Chunk>, i32) {
         self.subst_status = None;
-        match self.try_run_command(command, stdin, out) {
+        let result = match self.try_run_command(command, stdin, out) {
             Ok(result) => result,
             Err(error) => {
                 out.err(&format!("sh: {error}\n"));
                 (Vec::new(), 1)
             }
-        }
+        };
+        out.set_now(self.host.elapsed_ms());
+        result
     }
 
     fn try_run_command(
@@ -173,19 +280,35 @@ impl Exec<'_> {
         stdin: &str,
         out: &mut Output,
     ) -> Result<(Vec<Chunk>, i32), RunError> {
+        if let Some(compound) = &command.compound {
+            let plan = self.redirections(command, out)?;
+            let mut local = Output::at(self.host.elapsed_ms());
+            let status =
+                self.run_compound(compound, plan.stdin.as_deref().unwrap_or(stdin), &mut local);
+            return Ok((self.route(local, &plan), status));
+        }
         let argv = self.expand_words(&command.words, out)?;
         if argv.is_empty() {
             for (name, word) in &command.assignments {
                 let value = self.expand_single(word, out)?;
                 self.shell.set_var(name, value, false);
             }
+            for (name, words) in &command.arrays {
+                let values = self.expand_words(words, out)?;
+                self.shell.arrays.insert(name.clone(), values);
+            }
         }
         let plan = self.redirections(command, out)?;
         if argv.is_empty() {
             return Ok((Vec::new(), self.subst_status.unwrap_or(0)));
         }
-        let mut local = Output::new();
+        let mut local = Output::at(self.host.elapsed_ms());
         let status = self.dispatch(&argv, plan.stdin.as_deref().unwrap_or(stdin), &mut local);
+        Ok((self.route(local, &plan), status))
+    }
+
+    /// Sends a command's output where its redirections say.
+    fn route(&mut self, local: Output, plan: &Plan) -> Vec<Chunk> {
         let mut routed = Output::new();
         for chunk in local.finish() {
             let dest = if chunk.stream == Stream::Stdout {
@@ -194,16 +317,23 @@ impl Exec<'_> {
                 &plan.stderr
             };
             match dest {
-                Dest::Stdout => routed.out(&chunk.text),
-                Dest::Stderr => routed.err(&chunk.text),
+                Dest::Stdout => routed.extend(vec![Chunk {
+                    stream: Stream::Stdout,
+                    ..chunk
+                }]),
+                Dest::Stderr => routed.extend(vec![Chunk {
+                    stream: Stream::Stderr,
+                    ..chunk
+                }]),
                 Dest::File(path) => {
                     if let Err(error) = self.shell.fs.append(path, &chunk.text) {
+                        routed.set_now(chunk.at_ms);
                         routed.err(&format!("sh: {path}: {error}\n"));
                     }
                 }
             }
         }
-        Ok((routed.finish(), status))
+        routed.finish()
     }
 
     /// Performs the redirections left to right: files are created or truncated, `N>&M` copies.

@@ -156,7 +156,45 @@ impl Exec<'_> {
             "#" => Some("0".to_string()),
             "0" => Some("sh".to_string()),
             "PWD" => Some(self.shell.fs.cwd().to_string()),
-            _ => self.shell.variable(name).map(str::to_string),
+            _ => self.shell.variable(name).map(str::to_string).or_else(|| {
+                // An array's name alone is its first element.
+                self.shell.arrays.get(name)?.first().cloned()
+            }),
+        }
+    }
+
+    /// `${NAME[SUBSCRIPT]}`: one element, or all of them for `@` and `*`.
+    fn element(&self, name: &str, subscript: &str, length: bool) -> String {
+        let elements = self.shell.arrays.get(name);
+        if matches!(subscript, "@" | "*") {
+            let all = elements.cloned().unwrap_or_default();
+            return if length {
+                all.len().to_string()
+            } else {
+                all.join(" ")
+            };
+        }
+        let index = match subscript.trim().strip_prefix('$') {
+            Some(variable) => {
+                let variable = variable.trim_start_matches('{').trim_end_matches('}');
+                self.lookup(variable).unwrap_or_default()
+            }
+            None => subscript.trim().to_string(),
+        };
+        let value = index
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| match elements {
+                Some(elements) => elements.get(i).cloned(),
+                // A plain variable is an array of one.
+                None => (i == 0).then(|| self.lookup(name)).flatten(),
+            });
+        let value = value.unwrap_or_default();
+        if length {
+            value.chars().count().to_string()
+        } else {
+            value
         }
     }
 
@@ -171,6 +209,7 @@ impl Exec<'_> {
         Ok(match op {
             ParamOp::Plain => value.unwrap_or_default(),
             ParamOp::Length => value.unwrap_or_default().chars().count().to_string(),
+            ParamOp::Element { subscript, length } => self.element(name, subscript, *length),
             ParamOp::Default { word, colon } => {
                 if missing(*colon) {
                     self.expand_single(word, out)?

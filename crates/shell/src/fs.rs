@@ -18,6 +18,8 @@ pub struct VirtualFs {
     home: String,
     cwd: String,
     bytes: usize,
+    /// Counts files created and removed (see [`VirtualFs::file_set_version`]).
+    file_set_version: u64,
 }
 
 impl VirtualFs {
@@ -29,6 +31,7 @@ impl VirtualFs {
             cwd: home.clone(),
             home: home.clone(),
             bytes: 0,
+            file_set_version: 0,
         };
         for dir in [
             home.as_str(),
@@ -39,6 +42,12 @@ impl VirtualFs {
             fs.add_dir(&normalize(dir));
         }
         fs
+    }
+
+    /// Changes whenever a file is created or removed: a cheap way to notice that the set
+    /// of files may differ from an earlier look.
+    pub fn file_set_version(&self) -> u64 {
+        self.file_set_version
     }
 
     pub fn home(&self) -> &str {
@@ -110,7 +119,9 @@ impl VirtualFs {
             return Err(FsError::NoSpace);
         }
         self.bytes = new_total;
-        self.files.insert(path, content.to_string());
+        if self.files.insert(path, content.to_string()).is_none() {
+            self.file_set_version += 1;
+        }
         Ok(())
     }
 
@@ -124,6 +135,9 @@ impl VirtualFs {
             return Err(FsError::NoSpace);
         }
         self.bytes += content.len();
+        if !self.files.contains_key(&path) {
+            self.file_set_version += 1;
+        }
         self.files.entry(path).or_default().push_str(content);
         Ok(())
     }
@@ -176,6 +190,7 @@ impl VirtualFs {
         let path = self.absolute(path);
         if let Some(old) = self.files.remove(&path) {
             self.bytes -= old.len();
+            self.file_set_version += 1;
             Ok(())
         } else if self.dirs.contains(&path) {
             if !self.list(&path)?.is_empty() {
@@ -208,6 +223,7 @@ impl VirtualFs {
             .cloned()
             .collect();
         for file in doomed {
+            self.file_set_version += 1;
             if let Some(old) = self.files.remove(&file) {
                 self.bytes -= old.len();
             }

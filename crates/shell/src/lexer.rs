@@ -33,6 +33,12 @@ pub(crate) enum ParamOp {
     Plain,
     /// `${#NAME}`
     Length,
+    /// `${NAME[SUBSCRIPT]}` of an indexed array (`@` or `*`: all elements; `length`:
+    /// `${#NAME[@]}`, their count). The subscript is a number or `$VAR`.
+    Element {
+        subscript: String,
+        length: bool,
+    },
     /// `${NAME:-word}` (`colon`: also when empty) …
     Default {
         word: Word,
@@ -691,6 +697,26 @@ impl<'a> Lexer<'a> {
             }
             _ => String::new(),
         };
+        if self.peek() == Some('[')
+            && !name.is_empty()
+            && is_name_start(name.chars().next().unwrap_or('0'))
+        {
+            self.bump();
+            let mut subscript = String::new();
+            loop {
+                match self.bump() {
+                    Some(']') => break,
+                    Some(c) => subscript.push(c),
+                    None => return Err(SyntaxError::Unterminated(']')),
+                }
+            }
+            if !self.eat('}') {
+                return Err(self.bad_substitution(start));
+            }
+            let op = ParamOp::Element { subscript, length };
+            word.parts.push(WordPart::Param { name, op, quoted });
+            return Ok(());
+        }
         let colon = self.eat(':');
         let op = match self.peek() {
             Some('}') if !colon && !name.is_empty() => {

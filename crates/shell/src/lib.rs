@@ -6,11 +6,17 @@
 //! Nothing here touches the real filesystem, clock, environment or network, every resource is
 //! bounded by the constants in [`limits`], and no input can make it panic.
 //!
-//! Known differences from bash: no loops, `if`, `case`, functions, subshells, `&`, arithmetic
-//! `$((…))` or process substitution (each is a one-line error, status 2); no globbing (`*` is
-//! literal); `NAME=value cmd` prefixes are ignored (commands cannot read an environment); an
-//! unterminated heredoc is an error rather than a warning; `tee` creates missing parent
-//! directories; `sort` compares bytes (the C locale); regexes have no back-references.
+//! Compound commands: `while`/`until`, `for`, `if`/`elif`/`else` and `{ …; }` groups; loops
+//! are bounded by [`limits::MAX_LOOP_ITERATIONS`] (beyond it the script counts as running for
+//! ever and is interrupted). A shell made with [`Shell::for_script`] runs a program's
+//! `sh -c` script (a container's): `exit` ends it, output is stamped with the host's time.
+//!
+//! Known differences from bash: no `case`, functions, subshells, `&`, `break`/`continue`,
+//! arithmetic `$((…))` or process substitution (each is a one-line error, status 2); no
+//! globbing (`*` is literal); `NAME=value cmd` prefixes are ignored (commands cannot read an
+//! environment); an unterminated heredoc is an error rather than a warning; `tee` creates
+//! missing parent directories; `sort` compares bytes (the C locale); regexes have no
+//! back-references.
 
 mod builtins;
 mod error;
@@ -50,6 +56,9 @@ pub enum Stream {
 pub struct Chunk {
     pub stream: Stream,
     pub text: String,
+    /// When it was written, as the host's [`Host::elapsed_ms`] said (a container's log
+    /// lines are stamped with it).
+    pub at_ms: u64,
 }
 
 impl Chunk {
@@ -57,6 +66,7 @@ impl Chunk {
         Chunk {
             stream: Stream::Stdout,
             text: text.into(),
+            at_ms: 0,
         }
     }
 
@@ -64,6 +74,7 @@ impl Chunk {
         Chunk {
             stream: Stream::Stderr,
             text: text.into(),
+            at_ms: 0,
         }
     }
 }
@@ -101,6 +112,15 @@ pub trait Host {
     fn programs(&self) -> Vec<String> {
         Vec::new()
     }
+    /// The host's virtual time since the script started, which stamps output chunks.
+    fn elapsed_ms(&self) -> u64 {
+        0
+    }
+    /// Whether the script must stop now (its host has seen enough of it); the shell unwinds
+    /// and reports [`Execution::interrupted`].
+    fn interrupted(&self) -> bool {
+        false
+    }
 }
 
 /// Result of executing one command line / script fragment.
@@ -109,6 +129,9 @@ pub struct Execution {
     pub output: Vec<Chunk>,
     pub status: i32,
     pub clear_screen: bool,
+    /// The script was stopped before its end: by the host, or by a loop that ran
+    /// [`limits::MAX_LOOP_ITERATIONS`] times (a script that would run for ever).
+    pub interrupted: bool,
 }
 
 impl Execution {
@@ -142,8 +165,12 @@ pub(crate) struct Variable {
 #[derive(Clone, Debug)]
 pub struct Shell {
     pub(crate) vars: BTreeMap<String, Variable>,
+    /// bash's indexed arrays (`items=(a b c)`).
+    pub(crate) arrays: BTreeMap<String, Vec<String>>,
     pub(crate) fs: VirtualFs,
     pub(crate) last_status: i32,
+    /// `exit` ends the script (a container's `sh -c`); the terminal refuses it.
+    pub(crate) exit_allowed: bool,
 }
 
 impl Shell {
@@ -153,8 +180,10 @@ impl Shell {
         let home = fs.home().to_string();
         let mut shell = Shell {
             vars: BTreeMap::new(),
+            arrays: BTreeMap::new(),
             fs,
             last_status: 0,
+            exit_allowed: false,
         };
         for (name, value) in [
             ("HOME", home.as_str()),
@@ -164,6 +193,22 @@ impl Shell {
             ("PATH", "/usr/local/bin:/usr/bin:/bin"),
         ] {
             shell.set_var(name, value.to_string(), true);
+        }
+        shell
+    }
+
+    /// A shell that runs a program's script (`sh -c`) over `fs` with the environment `env`
+    /// (all exported): `exit` ends the script.
+    pub fn for_script(fs: VirtualFs, env: &BTreeMap<String, String>) -> Shell {
+        let mut shell = Shell {
+            vars: BTreeMap::new(),
+            arrays: BTreeMap::new(),
+            fs,
+            last_status: 0,
+            exit_allowed: true,
+        };
+        for (name, value) in env {
+            shell.set_var(name, value.clone(), true);
         }
         shell
     }

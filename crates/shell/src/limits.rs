@@ -20,3 +20,6 @@ pub const MAX_REGEX_SIZE: usize = 1 << 20;
 pub const MAX_AWK_TOKENS: usize = 512;
 /// Deepest nesting of parentheses, unary operators and `$` in an awk expression.
 pub const MAX_AWK_NESTING: usize = 64;
+/// Most iterations of all loops in one `execute` call: a script that loops longer runs for
+/// ever as far as anyone can tell, and is interrupted.
+pub const MAX_LOOP_ITERATIONS: usize = 20_000;

@@ -8,11 +8,25 @@ pub(crate) struct Output {
     chunks: Vec<Chunk>,
     bytes: usize,
     truncated: bool,
+    /// The time new text is stamped with.
+    now: u64,
 }
 
 impl Output {
     pub fn new() -> Output {
         Output::default()
+    }
+
+    /// An empty buffer whose text is stamped `now`.
+    pub fn at(now: u64) -> Output {
+        Output {
+            now,
+            ..Output::default()
+        }
+    }
+
+    pub fn set_now(&mut self, now: u64) {
+        self.now = now;
     }
 
     pub fn out(&mut self, text: &str) {
@@ -26,6 +40,10 @@ impl Output {
     /// Appends text, merging with the previous chunk of the same stream; beyond
     /// [`MAX_OUTPUT_BYTES`] the text is dropped and a note is added once by [`Output::finish`].
     pub fn push(&mut self, stream: Stream, text: &str) {
+        self.push_at(stream, text, self.now);
+    }
+
+    fn push_at(&mut self, stream: Stream, text: &str, at_ms: u64) {
         if text.is_empty() || self.truncated {
             return;
         }
@@ -42,18 +60,20 @@ impl Output {
         };
         self.bytes += text.len();
         match self.chunks.last_mut() {
-            Some(last) if last.stream == stream => last.text.push_str(text),
+            Some(last) if last.stream == stream && last.at_ms == at_ms => last.text.push_str(text),
             _ if text.is_empty() => {}
             _ => self.chunks.push(Chunk {
                 stream,
                 text: text.to_string(),
+                at_ms,
             }),
         }
     }
 
+    /// Appends chunks written elsewhere, keeping their times.
     pub fn extend(&mut self, chunks: Vec<Chunk>) {
         for chunk in chunks {
-            self.push(chunk.stream, &chunk.text);
+            self.push_at(chunk.stream, &chunk.text, chunk.at_ms);
         }
     }
 
@@ -61,7 +81,10 @@ impl Output {
     pub fn finish(mut self) -> Vec<Chunk> {
         if self.truncated {
             let note = format!("sh: output truncated after {MAX_OUTPUT_BYTES} bytes\n");
-            self.chunks.push(Chunk::stderr(note));
+            self.chunks.push(Chunk {
+                at_ms: self.now,
+                ..Chunk::stderr(note)
+            });
         }
         self.chunks
     }

@@ -31,12 +31,40 @@ pub(crate) struct Pipeline {
     pub commands: Vec<Command>,
 }
 
-/// `NAME=value… word… redirection…` in any order.
+/// `NAME=value… word… redirection…` in any order, or a compound command with its
+/// redirections.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Command {
     pub assignments: Vec<(String, Word)>,
+    /// `NAME=(WORD…)`: bash's indexed arrays.
+    pub arrays: Vec<(String, Vec<Word>)>,
     pub words: Vec<Word>,
     pub redirects: Vec<Redirect>,
+    pub compound: Option<Box<Compound>>,
+}
+
+/// The compound commands: loops, conditionals and groups.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Compound {
+    /// `while COND; do BODY; done` (`until`: while the condition fails).
+    While {
+        until: bool,
+        condition: Script,
+        body: Script,
+    },
+    /// `for NAME [in WORD…]; do BODY; done`
+    For {
+        name: String,
+        words: Option<Vec<Word>>,
+        body: Script,
+    },
+    /// `if COND; then BODY; [elif COND; then BODY;]… [else BODY;] fi`
+    If {
+        branches: Vec<(Script, Script)>,
+        otherwise: Option<Script>,
+    },
+    /// `{ LIST; }`
+    Group(Script),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -114,14 +142,9 @@ fn token_text(token: &Token) -> String {
 /// Reserved words this shell does not implement, with the construct they start.
 fn unsupported_keyword(word: &str) -> Option<&'static str> {
     Some(match word {
-        "for" => "'for' loops",
-        "while" => "'while' loops",
-        "until" => "'until' loops",
         "select" => "'select' loops",
-        "if" => "'if' statements",
         "case" => "'case' statements",
         "function" => "function definitions",
-        "{" => "command groups '{ … }'",
         "[[" => "'[[ … ]]' tests",
         "coproc" => "coprocesses",
         _ => return None,
@@ -254,6 +277,11 @@ impl Parser {
                         if let Some(text) = word.plain_text()
                             && command.assignments.is_empty()
                         {
+                            if matches!(text, "while" | "until" | "for" | "if" | "{") {
+                                let keyword = text.to_string();
+                                self.pos += 1;
+                                return self.compound(&keyword);
+                            }
                             if let Some(what) = unsupported_keyword(text) {
                                 return Err(SyntaxError::Unsupported(what));
                             }
@@ -282,6 +310,30 @@ impl Parser {
                         target,
                     });
                 }
+                // `NAME=(a b c)`: an array assignment.
+                Token::Op(Op::LParen)
+                    if command.words.is_empty()
+                        && command
+                            .assignments
+                            .last()
+                            .is_some_and(|(_, value)| value.plain_text() == Some("")) =>
+                {
+                    self.pos += 1;
+                    let mut elements = Vec::new();
+                    loop {
+                        match self.peek().cloned() {
+                            Some(Token::Word(word)) => elements.push(word),
+                            Some(Token::Op(Op::Newline)) => {}
+                            Some(Token::Op(Op::RParen)) => break,
+                            _ => return Err(self.unexpected()),
+                        }
+                        self.pos += 1;
+                    }
+                    self.pos += 1;
+                    if let Some((name, _)) = command.assignments.pop() {
+                        command.arrays.push((name, elements));
+                    }
+                }
                 Token::Op(Op::LParen) if command.words.len() == 1 => {
                     return Err(SyntaxError::Unsupported("function definitions"));
                 }
@@ -290,11 +342,135 @@ impl Parser {
         }
         if command.words.is_empty()
             && command.assignments.is_empty()
+            && command.arrays.is_empty()
             && command.redirects.is_empty()
         {
             return Err(self.unexpected());
         }
         Ok(command)
+    }
+
+    /// A compound command after its opening keyword, then its redirections.
+    fn compound(&mut self, keyword: &str) -> Result<Command, SyntaxError> {
+        let compound = match keyword {
+            "while" | "until" => {
+                let (condition, _) = self.list_until(&["do"])?;
+                let (body, _) = self.list_until(&["done"])?;
+                Compound::While {
+                    until: keyword == "until",
+                    condition,
+                    body,
+                }
+            }
+            "for" => self.for_loop()?,
+            "if" => {
+                let mut branches = Vec::new();
+                let mut otherwise = None;
+                loop {
+                    let (condition, _) = self.list_until(&["then"])?;
+                    let (body, end) = self.list_until(&["elif", "else", "fi"])?;
+                    branches.push((condition, body));
+                    match end.as_str() {
+                        "elif" => continue,
+                        "else" => {
+                            otherwise = Some(self.list_until(&["fi"])?.0);
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                Compound::If {
+                    branches,
+                    otherwise,
+                }
+            }
+            _ => Compound::Group(self.list_until(&["}"])?.0),
+        };
+        let mut command = Command {
+            compound: Some(Box::new(compound)),
+            ..Command::default()
+        };
+        loop {
+            match self.peek().cloned() {
+                Some(Token::Redir { fd, op }) => {
+                    self.pos += 1;
+                    self.redirect(&mut command, fd, op)?;
+                }
+                Some(Token::HereDoc { fd, body }) => {
+                    self.pos += 1;
+                    command.redirects.push(Redirect {
+                        fd: fd.unwrap_or(0),
+                        target: Target::HereDoc(body),
+                    });
+                }
+                Some(Token::Op(_)) | None => return Ok(command),
+                Some(token) => return Err(SyntaxError::UnexpectedToken(token_text(&token))),
+            }
+        }
+    }
+
+    /// `for NAME [in WORD…] ; do BODY ; done`
+    fn for_loop(&mut self) -> Result<Compound, SyntaxError> {
+        let name = match self.peek() {
+            Some(Token::Word(word)) => word
+                .plain_text()
+                .filter(|n| {
+                    n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    SyntaxError::UnexpectedToken(token_text(&Token::Word(word.clone())))
+                })?,
+            _ => return Err(self.unexpected()),
+        };
+        self.pos += 1;
+        let mut words = None;
+        if matches!(self.peek(), Some(Token::Word(w)) if w.plain_text() == Some("in")) {
+            self.pos += 1;
+            let mut list = Vec::new();
+            while let Some(Token::Word(word)) = self.peek() {
+                list.push(word.clone());
+                self.pos += 1;
+            }
+            words = Some(list);
+        }
+        if matches!(self.peek_op(), Some(Op::Semi)) {
+            self.pos += 1;
+        }
+        self.skip_newlines();
+        match self.peek() {
+            Some(Token::Word(w)) if w.plain_text() == Some("do") => self.pos += 1,
+            _ => return Err(self.unexpected()),
+        }
+        let (body, _) = self.list_until(&["done"])?;
+        Ok(Compound::For { name, words, body })
+    }
+
+    /// Commands up to one of the reserved words `ends` in command position; returns them and
+    /// the word that ended them (consumed).
+    fn list_until(&mut self, ends: &[&str]) -> Result<(Script, String), SyntaxError> {
+        let mut script = Script::default();
+        loop {
+            self.skip_newlines();
+            match self.peek() {
+                None => return Err(SyntaxError::UnexpectedEof),
+                Some(Token::Word(word)) => {
+                    if let Some(end) = word.plain_text().filter(|t| ends.contains(t)) {
+                        let end = end.to_string();
+                        self.pos += 1;
+                        return Ok((script, end));
+                    }
+                }
+                _ => {}
+            }
+            script.items.push(self.and_or()?);
+            match self.peek_op() {
+                Some(Op::Semi | Op::Newline) => self.pos += 1,
+                None if self.peek().is_none() => return Err(SyntaxError::UnexpectedEof),
+                _ => return Err(self.unexpected()),
+            }
+        }
     }
 
     fn target_word(&mut self) -> Result<Word, SyntaxError> {

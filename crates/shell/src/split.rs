@@ -16,6 +16,10 @@ pub fn split_commands(script: &str) -> Vec<String> {
     let mut lexer = Lexer::new(script, 0);
     let mut start: Option<usize> = None;
     let mut continues = false;
+    // Open compound commands (`while … done` spans lines) and whether the next word is in
+    // command position, where reserved words count.
+    let mut depth = 0usize;
+    let mut command_position = true;
     let push = |commands: &mut Vec<String>, from: usize, to: usize| {
         let text = script.get(from..to).unwrap_or("");
         let text = text.strip_suffix('\n').unwrap_or(text);
@@ -33,7 +37,8 @@ pub fn split_commands(script: &str) -> Vec<String> {
             }
             Ok(Some(spanned)) => match spanned.token {
                 Token::Op(Op::Newline) => {
-                    if let Some(from) = start.filter(|_| !continues) {
+                    command_position = true;
+                    if let Some(from) = start.filter(|_| !continues && depth == 0) {
                         push(&mut commands, from, spanned.end);
                         start = None;
                     }
@@ -42,6 +47,31 @@ pub fn split_commands(script: &str) -> Vec<String> {
                     start.get_or_insert(spanned.start);
                     continues =
                         matches!(token, Token::Op(Op::Pipe | Op::PipeBoth | Op::And | Op::Or));
+                    match &token {
+                        Token::Word(word) => {
+                            let text = word.plain_text().filter(|_| command_position);
+                            match text {
+                                Some("while" | "until" | "for" | "if" | "{") => depth += 1,
+                                Some("done" | "fi" | "}") => depth = depth.saturating_sub(1),
+                                _ => {}
+                            }
+                            command_position = matches!(
+                                text,
+                                Some(
+                                    "do" | "then"
+                                        | "else"
+                                        | "elif"
+                                        | "{"
+                                        | "while"
+                                        | "until"
+                                        | "if"
+                                        | "!"
+                                )
+                            );
+                        }
+                        Token::Op(_) => command_position = true,
+                        _ => command_position = false,
+                    }
                 }
             },
             Err(error) if error.is_incomplete() => {

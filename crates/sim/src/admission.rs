@@ -169,7 +169,10 @@ fn add_token_volume(spec: &mut k8s_openapi::api::core::v1::PodSpec, rng: &mut Si
         projected: Some(projection),
         ..Volume::default()
     });
-    for container in &mut spec.containers {
+    // Init containers get the token too (mountServiceAccountToken in
+    // plugin/pkg/admission/serviceaccount/admission.go).
+    let init_containers = spec.init_containers.iter_mut().flatten();
+    for container in init_containers.chain(&mut spec.containers) {
         container
             .volume_mounts
             .get_or_insert_with(Vec::new)

@@ -13,9 +13,11 @@ use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
 use crate::components::events::EventsTimeline;
 use crate::components::inspector::{Inspector, Selection};
+use crate::components::lesson::LessonPanel;
 use crate::components::terminal::TerminalPanel;
 use crate::components::toolbar::Toolbar;
 use crate::embed::{self, PageOptions};
+use crate::lesson_session::{self, LessonPage};
 use crate::playground::{Playground, Preset, Settings};
 use crate::{persist, share};
 
@@ -96,8 +98,9 @@ fn unreachable_playground() -> Playground {
     panic!("the kind preset could not be built")
 }
 
-/// Opens what the URL asks for: a share link, else the saved session, else a fresh cluster.
-fn initial(options: &PageOptions) -> (Playground, Option<String>) {
+/// Opens what the URL asks for: a share link, else a lesson, else the saved session, else a
+/// fresh cluster.
+fn initial(options: &PageOptions, lesson: &LessonPage) -> (Playground, Option<String>) {
     let fragment = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
@@ -111,6 +114,9 @@ fn initial(options: &PageOptions) -> (Playground, Option<String>) {
                 Some(format!("Could not open the share link: {error}")),
             ),
         };
+    }
+    if let Some(playground) = lesson_session::initial(lesson, now_second()) {
+        return (playground, None);
     }
     let preset = match options.preset.as_deref() {
         Some("kind-multi") => Preset::KindMulti,
@@ -128,13 +134,18 @@ fn initial(options: &PageOptions) -> (Playground, Option<String>) {
 #[function_component(App)]
 pub fn app() -> Html {
     let options = use_memo((), |_| PageOptions::from_location());
+    let lesson = {
+        let embed = options.embed;
+        use_memo((), move |_| LessonPage::from_location(embed))
+    };
     let counter = use_mut_ref(|| Cell::new(0u64));
     let notice = use_state(|| None::<String>);
     let playground = {
         let options = options.clone();
+        let lesson = lesson.clone();
         let notice = notice.clone();
         use_mut_ref(move || {
-            let (mut playground, message) = initial(&options);
+            let (mut playground, message) = initial(&options, &lesson);
             if let Some(yaml) = &options.yaml {
                 playground.apply(yaml);
             }
@@ -159,12 +170,17 @@ pub fn app() -> Html {
         let playground = playground.clone();
         let force = force.clone();
         let embed = options.embed;
+        let lesson = lesson.clone();
         Callback::from(move |()| {
             let cell = counter.borrow();
             cell.set(cell.get() + 1);
-            if !embed {
+            {
                 let p = playground.borrow();
-                persist::save(&p.settings, p.actions());
+                if let Some(name) = lesson.saved_as() {
+                    lesson_session::save_session(name, &p.settings, p.actions());
+                } else if !embed {
+                    persist::save(&p.settings, p.actions());
+                }
             }
             force.force_update();
         })
@@ -188,6 +204,7 @@ pub fn app() -> Html {
     {
         let playground = playground.clone();
         let changed = changed.clone();
+        let embed = options.embed;
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|window| {
                 EventListener::new(&window, "message", move |event| {
@@ -219,6 +236,7 @@ pub fn app() -> Html {
                     }
                 })
             });
+            crate::host_ready::announce(embed);
             move || drop(listener)
         });
     }
@@ -284,7 +302,10 @@ pub fn app() -> Html {
                     <button class="link" aria-label="Dismiss message" onclick={ let notice = notice.clone(); move |_| notice.set(None) }>{ "×" }</button>
                 </div>
             }
-            <main class="panels">
+            <main class={classes!("panels", lesson.shows_panel().then_some("with-lesson"))}>
+                if lesson.shows_panel() {
+                    <LessonPanel handle={handle.clone()} changed={changed.clone()} page={lesson.clone()} playing={*playing} />
+                }
                 if options.editor {
                     <Editor handle={handle.clone()} changed={changed.clone()} />
                 }

@@ -6,6 +6,8 @@ mod components;
 mod embed;
 mod examples;
 mod highlight;
+mod host_ready;
+mod lesson_session;
 mod persist;
 mod playground;
 mod share;

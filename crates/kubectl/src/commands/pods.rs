@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Container, ContainerStatus, EnvVar, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
@@ -69,29 +69,52 @@ fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, S
         .ok_or_else(|| format!("error: no pods found for {target}"))
 }
 
+/// The container a command names, or the pod's first app container, announced on stderr
+/// as `podcmd.FindOrDefaultContainerByName` does when the pod has others (init containers
+/// included).
 fn pick_container<'a>(
     pod: &'a Pod,
     wanted: Option<&str>,
     out: &mut Output,
 ) -> Result<&'a Container, String> {
-    let containers = pod
-        .spec
-        .as_ref()
-        .map(|s| s.containers.as_slice())
-        .unwrap_or_default();
+    let Some(spec) = pod.spec.as_ref() else {
+        return Err("error: pod has no containers".to_string());
+    };
+    let init = spec.init_containers.as_deref().unwrap_or_default();
     match wanted {
-        Some(name) => containers.iter().find(|c| c.name == name).ok_or_else(|| {
-            format!(
-                "error: container {name} is not valid for pod {}",
-                pod.metadata.name_str()
-            )
-        }),
+        Some(name) => spec
+            .containers
+            .iter()
+            .chain(init)
+            .find(|c| c.name == name)
+            .ok_or_else(|| {
+                format!(
+                    "error: container {name} is not valid for pod {}",
+                    pod.metadata.name_str()
+                )
+            }),
         None => {
-            let first = containers
+            // The `kubectl.kubernetes.io/default-container` annotation names the default.
+            let annotated = pod
+                .metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
+                .and_then(|name| spec.containers.iter().chain(init).find(|c| &c.name == name));
+            if let Some(container) = annotated {
+                return Ok(container);
+            }
+            let first = spec
+                .containers
                 .first()
                 .ok_or_else(|| "error: pod has no containers".to_string())?;
-            if containers.len() > 1 {
-                let names: Vec<&str> = containers.iter().map(|c| c.name.as_str()).collect();
+            if spec.containers.len() > 1 || !init.is_empty() {
+                let names: Vec<String> = spec
+                    .containers
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .chain(init.iter().map(|c| format!("{} (init)", c.name)))
+                    .collect();
                 out.note(format!(
                     "Defaulted container {:?} out of: {}",
                     first.name,
@@ -103,13 +126,19 @@ fn pick_container<'a>(
     }
 }
 
-fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
-    pod.status
-        .as_ref()?
+/// The status of a container, app or init.
+fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
+    let status = pod.status.as_ref()?;
+    status
         .container_statuses
-        .as_ref()?
         .iter()
-        .find(|s| s.name == container)?
+        .flatten()
+        .chain(status.init_container_statuses.iter().flatten())
+        .find(|s| s.name == container)
+}
+
+fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
+    container_status(pod, container)?
         .state
         .as_ref()?
         .waiting
@@ -166,14 +195,9 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
             .cluster
             .kubelets
             .logs(pod.metadata.uid_str(), Some(&container), previous, now);
-    let started = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .and_then(|c| c.iter().find(|c| c.name == container))
-        .is_some_and(|c| {
-            c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
-        });
+    let started = container_status(&pod, &container).is_some_and(|c| {
+        c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
+    });
     match lines {
         Some(lines) if previous && lines.is_empty() => {
             out.error(format!("Error from server (BadRequest): previous terminated container {container:?} in pod {pod_name:?} not found"))

@@ -247,34 +247,77 @@ fn wide_workload(
 pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
     let spec = pod.spec.clone().unwrap_or_default();
     let status = pod.status.clone().unwrap_or_default();
-    let total = spec.containers.len();
+    let init_containers = spec.init_containers.clone().unwrap_or_default();
+    // Sidecars (init containers that restart always) count among the pod's containers.
+    let sidecar = |name: &str| {
+        init_containers
+            .iter()
+            .any(|c| c.name == name && c.restart_policy.as_deref() == Some("Always"))
+    };
+    let total = spec.containers.len()
+        + init_containers
+            .iter()
+            .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+            .count();
     let mut ready = 0;
     let mut restarts = 0;
     let mut last_restart: Option<Timestamp> = None;
+    let mut sidecar_restarts = 0;
+    let mut last_sidecar_restart: Option<Timestamp> = None;
     let mut reason = status
         .reason
         .clone()
         .or(status.phase.clone())
         .unwrap_or_else(|| "Pending".into());
     let mut initializing = false;
-    let init_count = spec.init_containers.as_ref().map_or(0, Vec::len);
+    let init_count = init_containers.len();
+    let finished_at = |container: &k8s_openapi::api::core::v1::ContainerStatus| {
+        container
+            .last_state
+            .as_ref()
+            .and_then(|s| s.terminated.as_ref())
+            .and_then(|t| t.finished_at.as_ref())
+            .map(|t| t.0)
+    };
     for (index, container) in status.init_container_statuses.iter().flatten().enumerate() {
         restarts += container.restart_count;
-        let state = container.state.clone().unwrap_or_default();
-        if let Some(terminated) = &state.terminated {
-            if terminated.exit_code == 0 {
-                continue;
+        if let Some(finished) = finished_at(container) {
+            last_restart = Some(last_restart.map_or(finished, |l| l.max(finished)));
+        }
+        let is_sidecar = sidecar(&container.name);
+        if is_sidecar {
+            sidecar_restarts += container.restart_count;
+            if let Some(finished) = finished_at(container) {
+                last_sidecar_restart =
+                    Some(last_sidecar_restart.map_or(finished, |l| l.max(finished)));
             }
+        }
+        let state = container.state.clone().unwrap_or_default();
+        if let Some(terminated) = &state.terminated
+            && terminated.exit_code == 0
+        {
+            continue;
+        }
+        if is_sidecar && container.started == Some(true) {
+            if container.ready {
+                ready += 1;
+            }
+            continue;
+        }
+        if let Some(terminated) = &state.terminated {
             reason = match &terminated.reason {
-                Some(r) => format!("Init:{r}"),
-                None => format!("Init:ExitCode:{}", terminated.exit_code),
+                Some(r) if !r.is_empty() => format!("Init:{r}"),
+                _ if terminated.signal.is_some_and(|s| s != 0) => {
+                    format!("Init:Signal:{}", terminated.signal.unwrap_or(0))
+                }
+                _ => format!("Init:ExitCode:{}", terminated.exit_code),
             };
             initializing = true;
-        } else if let Some(waiting) = state
-            .waiting
-            .as_ref()
-            .filter(|w| w.reason.as_deref().is_some_and(|r| r != "PodInitializing"))
-        {
+        } else if let Some(waiting) = state.waiting.as_ref().filter(|w| {
+            w.reason
+                .as_deref()
+                .is_some_and(|r| !r.is_empty() && r != "PodInitializing")
+        }) {
             reason = format!("Init:{}", waiting.reason.clone().unwrap_or_default());
             initializing = true;
         } else {
@@ -283,8 +326,14 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
         }
         break;
     }
-    if !initializing {
-        restarts = 0;
+    let initialized = status
+        .conditions
+        .iter()
+        .flatten()
+        .any(|c| c.type_ == "Initialized" && c.status == "True");
+    if !initializing || initialized {
+        restarts = sidecar_restarts;
+        last_restart = last_sidecar_restart;
         let mut has_running = false;
         for container in status.container_statuses.iter().flatten().rev() {
             restarts += container.restart_count;

@@ -6,13 +6,16 @@ mod base64;
 mod cat;
 mod cut;
 mod echo;
+mod expr;
 mod files;
 mod grep;
 mod headtail;
 mod printf;
 mod sed;
+mod seq;
 pub(crate) mod shell;
 mod sort;
+mod test;
 pub(crate) mod timing;
 mod tr;
 mod wc;
@@ -33,6 +36,7 @@ pub(crate) struct Io<'a> {
 type Utility = fn(&[String], &mut Io) -> Result<i32, UtilError>;
 
 const UTILITIES: &[(&str, Utility)] = &[
+    ("[", test::bracket),
     ("awk", awk::awk),
     ("base64", base64::base64),
     ("basename", files::basename),
@@ -40,16 +44,20 @@ const UTILITIES: &[(&str, Utility)] = &[
     ("cut", cut::cut),
     ("dirname", files::dirname),
     ("echo", echo::echo),
+    ("expr", expr::expr),
     ("grep", grep::grep),
     ("head", headtail::head),
     ("ls", files::ls),
     ("mkdir", files::mkdir),
     ("printf", printf::printf),
+    ("rev", seq::rev),
     ("rm", files::rm),
     ("sed", sed::sed),
+    ("seq", seq::seq),
     ("sort", sort::sort),
     ("tail", headtail::tail),
     ("tee", cat::tee),
+    ("test", test::test),
     ("touch", files::touch),
     ("tr", tr::tr),
     ("uniq", sort::uniq),
@@ -58,8 +66,9 @@ const UTILITIES: &[(&str, Utility)] = &[
 
 /// Names of the utilities, for `command -v`, `type` and completion.
 pub(crate) const UTILITY_NAMES: &[&str] = &[
-    "awk", "base64", "basename", "cat", "cut", "dirname", "echo", "grep", "head", "ls", "mkdir",
-    "printf", "rm", "sed", "sort", "tail", "tee", "touch", "tr", "uniq", "wc",
+    "[", "awk", "base64", "basename", "cat", "cut", "dirname", "echo", "expr", "grep", "head",
+    "ls", "mkdir", "printf", "rev", "rm", "sed", "seq", "sort", "tail", "tee", "test", "touch",
+    "tr", "uniq", "wc",
 ];
 
 /// Runs utility `name`, or returns `None` if there is none by that name.
@@ -74,9 +83,14 @@ pub(crate) fn run(name: &str, args: &[String], io: &mut Io) -> Option<i32> {
     })
 }
 
-/// Exit status for a fatal error: grep and awk use 2 (1 means "no match" for grep).
+/// Exit status for a fatal error: grep, awk, test and expr use 2 (1 means "no match" or
+/// "false" for them).
 fn error_status(name: &str) -> i32 {
-    if matches!(name, "grep" | "awk") { 2 } else { 1 }
+    if matches!(name, "grep" | "awk" | "test" | "[" | "expr") {
+        2
+    } else {
+        1
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

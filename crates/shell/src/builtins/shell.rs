@@ -41,6 +41,14 @@ pub(crate) fn run(
         "command" => command(exec, args, stdin, out),
         "type" => describe(exec, args, out, Style::Type),
         "which" => describe(exec, args, out, Style::Which),
+        "exit" if exec.shell.exit_allowed => {
+            let code = match args.first() {
+                Some(arg) => arg.parse::<i32>().map(|c| c & 0xff).unwrap_or(2),
+                None => exec.shell.last_status,
+            };
+            exec.halt = Some(crate::exec::Halt::Exit(code));
+            code
+        }
         "exit" | "logout" | "history" | "set" | "exec" | "alias" | "read" | "trap" | "wait"
         | "jobs" => {
             out.err(&format!(

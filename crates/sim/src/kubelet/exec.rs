@@ -9,7 +9,7 @@ use kubeplay_model::object::MetaExt;
 
 use crate::dns::Resolver;
 
-mod nslookup;
+pub(crate) mod nslookup;
 
 /// A command run inside a simulated container.
 pub struct Process<'a> {

@@ -6,6 +6,7 @@
 //! knob), `status` (pod status), `termination` (graceful pod termination).
 
 mod backoff;
+mod environment;
 pub mod exec;
 pub mod images;
 mod prober;
@@ -26,7 +27,7 @@ use kubeplay_model::{Kind, Object, ObjectKey};
 use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::Millis;
 use backoff::CrashBackOff;
-use images::DefaultBehaviour;
+use images::{DefaultBehaviour, OnStop};
 pub use prober::ProbeOverrideError;
 pub use probes::ProbeKind;
 use script::Program;
@@ -44,7 +45,8 @@ pub enum KubeletStep {
     PullFailed {
         container: usize,
     },
-    PullRetry {
+    /// The pod worker's next sync of a container whose image pull failed.
+    PullSync {
         container: usize,
     },
     Started {
@@ -58,6 +60,15 @@ pub enum KubeletStep {
     },
     Restart {
         container: usize,
+    },
+    /// The first start of a container that waited for the init container before it.
+    Start {
+        container: usize,
+    },
+    /// A paused program goes on (it asked the cluster something at this moment).
+    Resume {
+        container: usize,
+        instance: u64,
     },
     Probe {
         container: usize,
@@ -77,8 +88,12 @@ pub struct KubeletTimer {
 #[derive(Clone, Debug)]
 struct ContainerRuntime {
     container: Container,
+    /// An init container (`spec.initContainers`); `sidecar` when it restarts always.
+    init: bool,
+    sidecar: bool,
     program: Program,
-    stop_seconds: u64,
+    /// What its main process does on the stop signal.
+    on_stop: OnStop,
     state: ContainerState,
     last_state: Option<ContainerState>,
     restart_count: i32,
@@ -93,6 +108,8 @@ struct ContainerRuntime {
     previous_logs: Vec<(Millis, String)>,
     /// Files the running script creates (true) and removes (false), by time.
     files: Vec<(Millis, String, bool)>,
+    /// What the running program was told when it asked the cluster (replayed on resume).
+    answers: Vec<kubeplay_shell::ProgramOutput>,
     /// The prober workers of the current run.
     workers: Vec<probes::Worker>,
     /// Probes the playground made fail: they keep failing, across restarts, until fixed.
@@ -100,7 +117,8 @@ struct ContainerRuntime {
     /// A liveness or startup kill is under way.
     killing: bool,
     crash_back_off: CrashBackOff,
-    pull_back_off_ms: Millis,
+    /// The image pull back-off: its current length and when the last pull failed.
+    pull_back_off: Option<(Millis, Millis)>,
     container_id: String,
     pull_started_ms: Millis,
 }
@@ -111,8 +129,13 @@ struct PodRuntime {
     node: String,
     epoch: u64,
     ip: Option<String>,
+    /// Init containers first, in order, then the app containers.
     containers: Vec<ContainerRuntime>,
     restart_policy: String,
+    /// The pod has `imagePullSecrets`: private Docker Hub repositories are pulled.
+    credentials: bool,
+    /// What the containers wrote into the pod's `emptyDir` volumes.
+    empty_dirs: environment::EmptyDirs,
     /// `terminationGracePeriodSeconds`, for containers killed by a probe.
     grace_seconds: u64,
     terminating: bool,
@@ -150,7 +173,7 @@ fn time_at(api: &ApiServer, ms: Millis) -> Time {
 }
 impl Kubelets {
     pub fn preload_image(&mut self, node: &str, image: &str) {
-        if let Ok(info) = images::lookup(image) {
+        if let Ok(info) = images::lookup(image, false) {
             self.images
                 .entry(node.to_string())
                 .or_default()
@@ -203,11 +226,25 @@ impl Kubelets {
 
     fn new_runtime(&self, pod: &Pod, node: &str) -> PodRuntime {
         let spec = pod.spec.clone().unwrap_or_default();
-        let containers = spec
-            .containers
+        let credentials = spec
+            .image_pull_secrets
+            .as_ref()
+            .is_some_and(|s| !s.is_empty());
+        let init_containers = spec.init_containers.clone().unwrap_or_default();
+        // With init containers every container waits as `PodInitializing` until it starts
+        // (`convertToAPIContainerStatuses` in kubelet_pods.go).
+        let initial_reason = if init_containers.is_empty() {
+            "ContainerCreating"
+        } else {
+            "PodInitializing"
+        };
+        let containers = init_containers
             .iter()
-            .map(|container| {
-                let info = images::lookup(container.image.as_deref().unwrap_or_default());
+            .map(|c| (c, true))
+            .chain(spec.containers.iter().map(|c| (c, false)))
+            .map(|(container, init)| {
+                let info =
+                    images::lookup(container.image.as_deref().unwrap_or_default(), credentials);
                 let exits = info
                     .as_ref()
                     .is_ok_and(|i| i.behaviour == DefaultBehaviour::ExitsImmediately);
@@ -216,15 +253,18 @@ impl Kubelets {
                     container.args.as_deref().unwrap_or_default(),
                     exits,
                 );
-                let stop_seconds = match &program {
-                    Program::Serve => info.as_ref().map_or(0, |i| i.stop_seconds),
-                    Program::Script(_) => u64::MAX,
+                let on_stop = match &program {
+                    Program::Serve => info.as_ref().map_or(OnStop::Ignores, |i| i.on_stop),
+                    // A shell or a busybox applet as PID 1 installs no SIGTERM handler.
+                    Program::Run(_) => OnStop::Ignores,
                 };
                 ContainerRuntime {
                     container: container.clone(),
+                    init,
+                    sidecar: init && container.restart_policy.as_deref() == Some("Always"),
                     program,
-                    stop_seconds,
-                    state: waiting("ContainerCreating", None),
+                    on_stop,
+                    state: waiting(initial_reason, None),
                     last_state: None,
                     restart_count: 0,
                     ready: false,
@@ -235,11 +275,12 @@ impl Kubelets {
                     logs: Vec::new(),
                     previous_logs: Vec::new(),
                     files: Vec::new(),
+                    answers: Vec::new(),
                     workers: Vec::new(),
                     failing: BTreeSet::new(),
                     killing: false,
                     crash_back_off: CrashBackOff::default(),
-                    pull_back_off_ms: BACK_OFF_INITIAL_MS,
+                    pull_back_off: None,
                     container_id: String::new(),
                     pull_started_ms: 0,
                 }
@@ -252,6 +293,8 @@ impl Kubelets {
             ip: None,
             containers,
             restart_policy: spec.restart_policy.unwrap_or_else(|| "Always".into()),
+            credentials,
+            empty_dirs: environment::EmptyDirs::new(),
             grace_seconds: u64::try_from(spec.termination_grace_period_seconds.unwrap_or(30))
                 .unwrap_or(30),
             terminating: false,
@@ -304,8 +347,8 @@ impl Kubelets {
             KubeletStep::PullFailed { container } => {
                 self.pull_failed(&timer.pod_uid, container, api, &mut schedule)
             }
-            KubeletStep::PullRetry { container } => {
-                self.start_container(&timer.pod_uid, container, api, &mut schedule)
+            KubeletStep::PullSync { container } => {
+                self.pull_sync(&timer.pod_uid, container, api, &mut schedule)
             }
             KubeletStep::Started { container } => {
                 self.started(&timer.pod_uid, container, api, &mut schedule)
@@ -323,6 +366,22 @@ impl Kubelets {
                 api,
                 &mut schedule,
             ),
+            KubeletStep::Resume {
+                container,
+                instance,
+            } => {
+                let current = self
+                    .pods
+                    .get(&timer.pod_uid)
+                    .and_then(|r| r.containers.get(container))
+                    .is_some_and(|c| c.instance == instance && c.state.running.is_some());
+                if current {
+                    self.run_program(&timer.pod_uid, container, api, &mut schedule);
+                }
+            }
+            KubeletStep::Start { container } => {
+                self.start_container(&timer.pod_uid, container, api, &mut schedule)
+            }
             KubeletStep::Restart { container } => {
                 self.restart(&timer.pod_uid, container, api, &mut schedule)
             }
@@ -357,9 +416,14 @@ impl Kubelets {
         let Some(runtime) = self.pods.get(uid) else {
             return;
         };
-        let field_path = container
-            .and_then(|i| runtime.containers.get(i))
-            .map(|c| format!("spec.containers{{{}}}", c.container.name));
+        let field_path = container.and_then(|i| runtime.containers.get(i)).map(|c| {
+            let list = if c.init {
+                "initContainers"
+            } else {
+                "containers"
+            };
+            format!("spec.{list}{{{}}}", c.container.name)
+        });
         api.record_event(EventRecord {
             regarding: runtime.key.clone(),
             event_type,
@@ -421,7 +485,7 @@ impl Kubelets {
                 .containers
                 .iter()
                 .find(|c| c.container.name == name)?,
-            None => runtime.containers.first()?,
+            None => runtime.containers.iter().find(|c| !c.init)?,
         };
         let lines = if previous {
             &container.previous_logs
@@ -449,7 +513,7 @@ impl Kubelets {
                 .containers
                 .iter()
                 .find(|c| c.container.name == name)?,
-            None => runtime.containers.first()?,
+            None => runtime.containers.iter().find(|c| !c.init)?,
         };
         container.state.running.as_ref()?;
         Some(

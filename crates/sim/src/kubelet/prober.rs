@@ -262,7 +262,7 @@ fn file_present(
     let Some(path) = probes::watched_file(probe) else {
         return true;
     };
-    if !matches!(container.program, super::script::Program::Script(_)) {
+    if !matches!(container.program, super::script::Program::Run(_)) {
         return true;
     }
     container

@@ -2,7 +2,9 @@
 //! size, and `ErrImagePull` → `ImagePullBackOff` with the kubelet's back-off.
 
 use super::images;
-use super::{BACK_OFF_MAX_MS, KubeletStep, Kubelets, PULL_BYTES_PER_SECOND, waiting};
+use super::{
+    BACK_OFF_INITIAL_MS, BACK_OFF_MAX_MS, KubeletStep, Kubelets, PULL_BYTES_PER_SECOND, waiting,
+};
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
 
@@ -27,7 +29,7 @@ impl Kubelets {
             .image_pull_policy
             .clone()
             .unwrap_or_else(|| "IfNotPresent".into());
-        let info = images::lookup(&image);
+        let info = images::lookup(&image, runtime.credentials);
         let present = info.as_ref().is_ok_and(|i| {
             self.images
                 .get(&runtime.node)
@@ -108,7 +110,7 @@ impl Kubelets {
             return;
         };
         let image = container.container.image.clone().unwrap_or_default();
-        let Ok(info) = images::lookup(&image) else {
+        let Ok(info) = images::lookup(&image, runtime.credentials) else {
             return;
         };
         let node = runtime.node.clone();
@@ -121,6 +123,9 @@ impl Kubelets {
         self.event(uid, Some(index), EventType::Normal, "Pulled", message, api);
     }
 
+    /// A pull failed: `ErrImagePull` with the registry's answer, and the image back-off
+    /// (`imageManager.EnsureImageExists`: `backOff.Next` per pod and image, 10 s doubling
+    /// to 5 min). The failed sync makes the pod worker retry in 10–15 s.
     pub(super) fn pull_failed(
         &mut self,
         uid: &str,
@@ -128,23 +133,27 @@ impl Kubelets {
         api: &mut ApiServer,
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
+        let now = api.clock.now_ms();
         let Some(runtime) = self.pods.get_mut(uid) else {
             return;
         };
         let epoch = runtime.epoch;
+        let credentials = runtime.credentials;
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
         };
         let image = container.container.image.clone().unwrap_or_default();
-        let error = images::lookup(&image).err().unwrap_or_default();
-        let back_off = container.pull_back_off_ms;
-        container.pull_back_off_ms = (back_off * 2).min(BACK_OFF_MAX_MS);
-        container.state = waiting(
-            "ImagePullBackOff",
-            Some(format!(
-                "Back-off pulling image {image:?}: ErrImagePull: {error}"
-            )),
-        );
+        let Err(error) = images::lookup(&image, credentials) else {
+            return;
+        };
+        let back_off = match container.pull_back_off {
+            Some((back_off, last)) if now.saturating_sub(last) <= 2 * BACK_OFF_MAX_MS => {
+                (back_off * 2).min(BACK_OFF_MAX_MS)
+            }
+            _ => BACK_OFF_INITIAL_MS,
+        };
+        container.pull_back_off = Some((back_off, now));
+        container.state = waiting("ErrImagePull", Some(error.to_string()));
         self.event(
             uid,
             Some(index),
@@ -160,6 +169,48 @@ impl Kubelets {
             "Failed",
             "Error: ErrImagePull".into(),
             api,
+        );
+        self.write_status(uid, api);
+        let retry = pod_worker_back_off(api);
+        schedule(retry, KubeletStep::PullSync { container: index }, epoch);
+    }
+
+    /// The pod worker syncs a pod whose image pull failed: still inside the image back-off
+    /// it reports `ImagePullBackOff` (with the last pull error) and tries again later;
+    /// past it, it pulls again.
+    pub(super) fn pull_sync(
+        &mut self,
+        uid: &str,
+        index: usize,
+        api: &mut ApiServer,
+        schedule: &mut impl FnMut(Millis, KubeletStep, u64),
+    ) {
+        let now = api.clock.now_ms();
+        let Some(runtime) = self.pods.get_mut(uid) else {
+            return;
+        };
+        let epoch = runtime.epoch;
+        let credentials = runtime.credentials;
+        let Some(container) = runtime.containers.get_mut(index) else {
+            return;
+        };
+        let in_back_off = container
+            .pull_back_off
+            .is_some_and(|(back_off, last)| now.saturating_sub(last) < back_off);
+        if !in_back_off {
+            self.start_container(uid, index, api, schedule);
+            return;
+        }
+        let image = container.container.image.clone().unwrap_or_default();
+        let error = images::lookup(&image, credentials)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        container.state = waiting(
+            "ImagePullBackOff",
+            Some(format!(
+                "Back-off pulling image {image:?}: ErrImagePull: {error}"
+            )),
         );
         self.event(
             uid,
@@ -178,7 +229,8 @@ impl Kubelets {
             api,
         );
         self.write_status(uid, api);
-        schedule(back_off, KubeletStep::PullRetry { container: index }, epoch);
+        let retry = pod_worker_back_off(api);
+        schedule(retry, KubeletStep::PullSync { container: index }, epoch);
     }
 
     fn set_waiting(&mut self, uid: &str, index: usize, reason: &str, message: Option<String>) {
@@ -190,4 +242,10 @@ impl Kubelets {
             c.state = waiting(reason, message);
         }
     }
+}
+
+/// The pod worker's retry after a failed sync: `backOffPeriod` (10 s) with 50 % jitter
+/// (`completeWork` in pod_workers.go).
+fn pod_worker_back_off(api: &mut ApiServer) -> Millis {
+    api.rng.between(10_000, 15_000)
 }

@@ -7,10 +7,14 @@ use kubeplay_model::quantity::Quantity;
 
 use super::backoff::go_duration;
 use super::probes::{self, ProbeKind, Worker};
+use kubeplay_model::Object;
+use kubeplay_model::object::MetaExt;
+
 use super::script::{self, Program};
-use super::{KubeletStep, Kubelets, busybox_date, time_at, waiting};
+use super::{KubeletStep, Kubelets, environment, time_at, waiting};
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
+use crate::dns::Resolver;
 
 /// The kernel's OOM killer and containerd's report take a moment after the allocation.
 const OOM_KILL_DELAY_MS: (Millis, Millis) = (100, 400);
@@ -30,7 +34,6 @@ impl Kubelets {
         let Some(runtime) = self.pods.get_mut(uid) else {
             return;
         };
-        let epoch = runtime.epoch;
         let total = runtime.containers.len();
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
@@ -40,7 +43,6 @@ impl Kubelets {
             container.previous_logs = std::mem::take(&mut container.logs);
         }
         container.instance += 1;
-        let instance = container.instance;
         container.container_id = container_id;
         container.started_at_ms = Some(now);
         container.killing = false;
@@ -61,53 +63,8 @@ impl Kubelets {
             })
             .collect();
         container.files.clear();
-        if let Program::Script(steps) = &container.program {
-            let run = script::run(steps, u64::MAX / 4);
-            container.logs = run
-                .logs
-                .into_iter()
-                .map(|(offset, line)| {
-                    let line = if line == script::DATE_LINE {
-                        busybox_date(api.clock.timestamp_at(now + offset))
-                    } else {
-                        line
-                    };
-                    (now + offset, line)
-                })
-                .collect();
-            container.files = run
-                .files
-                .into_iter()
-                .map(|(offset, path, exists)| (now + offset, path, exists))
-                .collect();
-            let limit = memory_limit(&container.container);
-            let oom = run
-                .memory
-                .iter()
-                .find(|(_, bytes)| limit.is_some_and(|limit| *bytes > limit))
-                .map(|(offset, _)| *offset);
-            let exit = match (oom, run.exit) {
-                (Some(at), exit) if exit.is_none_or(|(end, _)| at < end) => Some((
-                    at + api.rng.between(OOM_KILL_DELAY_MS.0, OOM_KILL_DELAY_MS.1),
-                    137,
-                    true,
-                )),
-                (_, Some((at, code))) => Some((at, code, false)),
-                _ => None,
-            };
-            if let Some((at, code, oom_killed)) = exit {
-                schedule(
-                    at.max(1),
-                    KubeletStep::Exited {
-                        container: index,
-                        instance,
-                        code,
-                        oom_killed,
-                    },
-                    epoch,
-                );
-            }
-        }
+        container.answers.clear();
+        self.run_program(uid, index, api, schedule);
         self.schedule_probes(uid, index, api, schedule);
         self.event(
             uid,
@@ -126,13 +83,110 @@ impl Kubelets {
             api,
         );
         self.write_status(uid, api);
-        let next_waiting = self
+        // App containers and sidecars start one after another; a regular init container
+        // must complete first (`computeInitContainerActions` in kuberuntime).
+        let gates_next = self
             .pods
             .get(uid)
-            .and_then(|r| r.containers.get(index + 1))
-            .is_some_and(|c| c.started_at_ms.is_none());
-        if index + 1 < total && next_waiting {
-            self.start_container(uid, index + 1, api, schedule);
+            .and_then(|r| r.containers.get(index))
+            .is_some_and(|c| c.init && !c.sidecar);
+        if !gates_next {
+            self.start_next(uid, index, total, api, schedule);
+        }
+    }
+
+    /// Runs (or, after a pause, replays and continues) the container's program: its log,
+    /// files and exit from its start on. A program that asks the cluster something later
+    /// than now (a DNS lookup in a polling loop) pauses there and resumes then, replaying
+    /// the answers it already had, so it sees the cluster as it is at each moment.
+    pub(super) fn run_program(
+        &mut self,
+        uid: &str,
+        index: usize,
+        api: &mut ApiServer,
+        schedule: &mut impl FnMut(Millis, KubeletStep, u64),
+    ) {
+        let now = api.clock.now_ms();
+        let Some(runtime) = self.pods.get_mut(uid) else {
+            return;
+        };
+        let epoch = runtime.epoch;
+        let Some(container) = runtime.containers.get(index) else {
+            return;
+        };
+        let Program::Run(script) = container.program.clone() else {
+            return;
+        };
+        let (spec, instance) = (container.container.clone(), container.instance);
+        let started = container.started_at_ms.unwrap_or(now);
+        let answers = container.answers.clone();
+        let Some(Object::Pod(pod)) = api.store.get(&runtime.key) else {
+            return;
+        };
+        let pod_ip = runtime.ip.as_deref();
+        let context = script::Context {
+            env: environment::variables(pod, &spec, pod_ip, &api.store),
+            fs: environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, &api.store),
+            start: api.clock.timestamp_at(started),
+            hostname: environment::hostname(pod),
+            dns: Resolver::new(&api.store, pod.metadata.namespace_str()),
+            now: now - started,
+            answers,
+        };
+        let run = script::run(&script, context);
+        environment::keep_empty_dirs(pod, &spec, &run.fs, &mut runtime.empty_dirs);
+        let Some(container) = runtime.containers.get_mut(index) else {
+            return;
+        };
+        container.answers = run.answers;
+        container.logs = run
+            .logs
+            .into_iter()
+            .map(|(offset, line)| (started + offset, line))
+            .collect();
+        container.files = run
+            .files
+            .into_iter()
+            .map(|(offset, path, exists)| (started + offset, path, exists))
+            .collect();
+        if let Some(offset) = run.resume_at {
+            let delay = (started + offset).saturating_sub(now).max(1);
+            schedule(
+                delay,
+                KubeletStep::Resume {
+                    container: index,
+                    instance,
+                },
+                epoch,
+            );
+            return;
+        }
+        let limit = memory_limit(&container.container);
+        let oom = run
+            .memory
+            .iter()
+            .find(|(_, bytes)| limit.is_some_and(|limit| *bytes > limit))
+            .map(|(offset, _)| *offset);
+        let exit = match (oom, run.exit) {
+            (Some(at), exit) if exit.is_none_or(|(end, _)| at < end) => Some((
+                at + api.rng.between(OOM_KILL_DELAY_MS.0, OOM_KILL_DELAY_MS.1),
+                137,
+                true,
+            )),
+            (_, Some((at, code))) => Some((at, code, false)),
+            _ => None,
+        };
+        if let Some((at, code, oom_killed)) = exit {
+            schedule(
+                (started + at).saturating_sub(now).max(1),
+                KubeletStep::Exited {
+                    container: index,
+                    instance,
+                    code,
+                    oom_killed,
+                },
+                epoch,
+            );
         }
     }
 
@@ -152,16 +206,24 @@ impl Kubelets {
             return;
         };
         let epoch = runtime.epoch;
-        let restart = match runtime.restart_policy.as_str() {
-            "Never" => false,
-            "OnFailure" => code != 0,
-            _ => true,
-        };
+        let total = runtime.containers.len();
+        let pod_policy = runtime.restart_policy.clone();
         let pod_name = runtime.key.name.clone();
         let namespace = runtime.key.namespace.clone();
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
         };
+        // A sidecar always restarts; a regular init container restarts on failure unless
+        // the pod's policy is Never; app containers follow the pod's policy.
+        let restart = match (container.init, container.sidecar, pod_policy.as_str()) {
+            (_, true, _) => true,
+            (true, false, "Never") => false,
+            (true, false, _) => code != 0,
+            (false, _, "Never") => false,
+            (false, _, "OnFailure") => code != 0,
+            _ => true,
+        };
+        let init_completed = container.init && !container.sidecar && code == 0;
         // A script that ends while a probe kill is under way exits only once.
         if container.instance != instance || container.state.running.is_none() {
             return;
@@ -189,6 +251,17 @@ impl Kubelets {
         if !restart {
             container.state = terminated;
             self.write_status(uid, api);
+            // The next container starts at the sync after the kubelet notices the exit.
+            if init_completed && index + 1 < total {
+                let delay = api.rng.between(RESTART_DELAY_MS.0, RESTART_DELAY_MS.1);
+                schedule(
+                    delay,
+                    KubeletStep::Start {
+                        container: index + 1,
+                    },
+                    epoch,
+                );
+            }
             return;
         }
         match container.crash_back_off.wait(now) {
@@ -252,6 +325,25 @@ impl Kubelets {
         self.start_container(uid, index, api, schedule);
     }
 
+    /// Starts the container after `index` if it has not started yet.
+    fn start_next(
+        &mut self,
+        uid: &str,
+        index: usize,
+        total: usize,
+        api: &mut ApiServer,
+        schedule: &mut impl FnMut(Millis, KubeletStep, u64),
+    ) {
+        let next_waiting = self
+            .pods
+            .get(uid)
+            .and_then(|r| r.containers.get(index + 1))
+            .is_some_and(|c| c.started_at_ms.is_none());
+        if index + 1 < total && next_waiting {
+            self.start_container(uid, index + 1, api, schedule);
+        }
+    }
+
     /// Kills a container whose liveness or startup probe failed: `Killing`, then SIGTERM
     /// and, for a process that ignores it (a shell), SIGKILL after the grace period.
     pub(super) fn kill(
@@ -279,11 +371,7 @@ impl Kubelets {
             .and_then(|p| p.termination_grace_period_seconds)
             .and_then(|s| u64::try_from(s).ok())
             .unwrap_or(pod_grace);
-        let (seconds, code) = if container.stop_seconds <= grace {
-            (container.stop_seconds, 0)
-        } else {
-            (grace, 137)
-        };
+        let (seconds, code) = container.on_stop.outcome(grace);
         let name = container.container.name.clone();
         let instance = container.instance;
         schedule(

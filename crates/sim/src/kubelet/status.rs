@@ -1,9 +1,11 @@
-//! The pod status a kubelet reports: container statuses, phase, conditions and IPs.
+//! The pod status a kubelet reports: init and app container statuses, phase (`getPhase` in
+//! kubelet_pods.go), conditions (`generatePodInitializedCondition` and friends in
+//! pkg/kubelet/status/generate.go) and IPs.
 
 use k8s_openapi::api::core::v1::{ContainerStatus, HostIP, PodIP};
 use kubeplay_model::{Kind, Object, ObjectKey};
 
-use super::{Kubelets, images, node_ip};
+use super::{ContainerRuntime, Kubelets, images, node_ip};
 use crate::api::ApiServer;
 use crate::controllers::scheduler::set_pod_condition;
 
@@ -25,65 +27,11 @@ impl Kubelets {
         };
         let now = api.clock.now_time();
         let mut status = pod.status.clone().unwrap_or_default();
-        let statuses: Vec<ContainerStatus> = runtime
-            .containers
-            .iter()
-            .map(|c| {
-                let image = images::lookup(c.container.image.as_deref().unwrap_or_default())
-                    .map(|i| i.reference)
-                    .unwrap_or_default();
-                let started = c.started && c.state.running.is_some();
-                ContainerStatus {
-                    name: c.container.name.clone(),
-                    image: c.container.image.clone().unwrap_or_default(),
-                    image_id: if c.container_id.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "{image}@sha256:{}",
-                            &c.container_id[13..].chars().rev().collect::<String>()
-                        )
-                    },
-                    container_id: (!c.container_id.is_empty()).then(|| c.container_id.clone()),
-                    ready: c.ready,
-                    restart_count: c.restart_count,
-                    started: Some(started),
-                    state: Some(c.state.clone()),
-                    last_state: Some(c.last_state.clone().unwrap_or_default()),
-                    ..ContainerStatus::default()
-                }
-            })
-            .collect();
-        let all_ready = runtime.containers.iter().all(|c| c.ready);
-        let any_running = runtime.containers.iter().any(|c| {
-            c.state.running.is_some()
-                || c.state
-                    .waiting
-                    .as_ref()
-                    .is_some_and(|w| w.reason.as_deref() == Some("CrashLoopBackOff"))
-        });
-        let all_terminated = runtime
-            .containers
-            .iter()
-            .all(|c| c.state.terminated.is_some());
-        let phase = if all_terminated {
-            if runtime.containers.iter().all(|c| {
-                c.state
-                    .terminated
-                    .as_ref()
-                    .is_some_and(|t| t.exit_code == 0)
-            }) {
-                "Succeeded"
-            } else {
-                "Failed"
-            }
-        } else if any_running {
-            "Running"
-        } else {
-            "Pending"
-        };
+        let (init, app): (Vec<&ContainerRuntime>, Vec<&ContainerRuntime>) =
+            runtime.containers.iter().partition(|c| c.init);
+        let phase = phase(&init, &app, &runtime.restart_policy);
         let conditions = status.conditions.get_or_insert_with(Vec::new);
-        let sandbox = if runtime.ip.is_some() && !all_terminated {
+        let sandbox = if runtime.ip.is_some() && !matches!(phase, "Succeeded" | "Failed") {
             "True"
         } else {
             "False"
@@ -96,16 +44,52 @@ impl Kubelets {
             None,
             &now,
         );
-        set_pod_condition(conditions, "Initialized", "True", None, None, &now);
-        let not_ready: Vec<String> = runtime
-            .containers
+        let incomplete: Vec<String> = init
             .iter()
+            .filter(|c| {
+                if c.sidecar {
+                    !(c.started && c.state.running.is_some())
+                } else {
+                    c.state.terminated.as_ref().is_none_or(|t| t.exit_code != 0)
+                }
+            })
+            .map(|c| c.container.name.clone())
+            .collect();
+        if phase == "Succeeded" {
+            set_pod_condition(
+                conditions,
+                "Initialized",
+                "True",
+                Some("PodCompleted"),
+                None,
+                &now,
+            );
+        } else if incomplete.is_empty() {
+            set_pod_condition(conditions, "Initialized", "True", None, None, &now);
+        } else {
+            let message = format!(
+                "containers with incomplete status: [{}]",
+                incomplete.join(" ")
+            );
+            set_pod_condition(
+                conditions,
+                "Initialized",
+                "False",
+                Some("ContainersNotInitialized"),
+                Some(&message),
+                &now,
+            );
+        }
+        let not_ready: Vec<String> = init
+            .iter()
+            .filter(|c| c.sidecar)
+            .chain(&app)
             .filter(|c| !c.ready)
             .map(|c| c.container.name.clone())
             .collect();
-        let (ready, reason, message) = if all_ready {
+        let (ready, reason, message) = if not_ready.is_empty() {
             ("True", None, None)
-        } else if all_terminated {
+        } else if matches!(phase, "Succeeded" | "Failed") {
             ("False", Some("PodCompleted"), None)
         } else {
             (
@@ -141,7 +125,9 @@ impl Kubelets {
                 .unwrap_or(order.len())
         });
         status.phase = Some(phase.into());
-        status.container_statuses = Some(statuses);
+        status.init_container_statuses =
+            (!init.is_empty()).then(|| init.iter().map(|c| container_status(c)).collect());
+        status.container_statuses = Some(app.iter().map(|c| container_status(c)).collect());
         status.host_ip = node_ip.clone();
         status.host_ips = node_ip.map(|ip| vec![HostIP { ip }]);
         status.pod_ip = runtime.ip.clone();
@@ -150,5 +136,107 @@ impl Kubelets {
         let mut updated = pod;
         updated.status = Some(status);
         let _ = api.update_status(Object::Pod(updated));
+    }
+}
+
+fn container_status(c: &ContainerRuntime) -> ContainerStatus {
+    let image = images::qualified(c.container.image.as_deref().unwrap_or_default());
+    let started = c.started && c.state.running.is_some();
+    ContainerStatus {
+        name: c.container.name.clone(),
+        image: c.container.image.clone().unwrap_or_default(),
+        image_id: if c.container_id.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{image}@sha256:{}",
+                &c.container_id[13..].chars().rev().collect::<String>()
+            )
+        },
+        container_id: (!c.container_id.is_empty()).then(|| c.container_id.clone()),
+        ready: c.ready,
+        restart_count: c.restart_count,
+        started: Some(started),
+        state: Some(c.state.clone()),
+        last_state: Some(c.last_state.clone().unwrap_or_default()),
+        ..ContainerStatus::default()
+    }
+}
+
+/// The pod phase as the kubelet's `getPhase` computes it from its containers (the pod is
+/// never marked terminal here: a pod whose containers all stopped for good gets its phase
+/// from the restart policy, as in the non-terminal branch).
+fn phase(
+    init: &[&ContainerRuntime],
+    app: &[&ContainerRuntime],
+    restart_policy: &str,
+) -> &'static str {
+    let last_failed = |c: &ContainerRuntime| {
+        c.last_state
+            .as_ref()
+            .and_then(|s| s.terminated.as_ref())
+            .map(|t| t.exit_code != 0)
+    };
+    let mut pending_init = 0;
+    let mut failed_init = 0;
+    for c in init.iter().filter(|c| !c.sidecar) {
+        if c.state.running.is_some() {
+            pending_init += 1;
+        } else if let Some(t) = &c.state.terminated {
+            if t.exit_code != 0 {
+                failed_init += 1;
+            }
+        } else {
+            match last_failed(c) {
+                Some(true) => failed_init += 1,
+                Some(false) => {}
+                None => pending_init += 1,
+            }
+        }
+    }
+    let (mut running, mut waiting, mut stopped, mut succeeded) = (0, 0, 0, 0);
+    let mut pending_sidecars = 0;
+    for c in init.iter().filter(|c| c.sidecar) {
+        if c.state.running.is_some() {
+            if !c.started {
+                pending_sidecars += 1;
+            }
+            running += 1;
+        } else if c.state.waiting.is_some() && last_failed(c).is_none() {
+            pending_sidecars += 1;
+            waiting += 1;
+        }
+    }
+    for c in app {
+        if c.state.running.is_some() {
+            running += 1;
+        } else if let Some(t) = &c.state.terminated {
+            stopped += 1;
+            if t.exit_code == 0 {
+                succeeded += 1;
+            }
+        } else if last_failed(c).is_some() {
+            stopped += 1;
+        } else {
+            waiting += 1;
+        }
+    }
+    if failed_init > 0 && restart_policy == "Never" {
+        return "Failed";
+    }
+    if pending_init > 0 || (pending_sidecars > 0 && stopped == 0) || waiting > 0 {
+        return "Pending";
+    }
+    if running > 0 {
+        return "Running";
+    }
+    if stopped == 0 {
+        return "Pending";
+    }
+    match restart_policy {
+        "Always" => "Running",
+        _ if stopped == succeeded => "Succeeded",
+        "Never" => "Failed",
+        _ => "Running",
     }
 }

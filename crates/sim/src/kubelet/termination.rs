@@ -30,7 +30,7 @@ impl Kubelets {
             .iter()
             .enumerate()
             .filter(|(_, c)| c.state.running.is_some())
-            .map(|(i, c)| (i, c.container.name.clone(), c.stop_seconds))
+            .map(|(i, c)| (i, c.container.name.clone(), c.on_stop.outcome(grace).0))
             .collect();
         let epoch = runtime.epoch;
         for (index, name, _) in &running {
@@ -43,12 +43,7 @@ impl Kubelets {
                 api,
             );
         }
-        let stop_seconds = running
-            .iter()
-            .map(|(_, _, s)| *s)
-            .max()
-            .unwrap_or(0)
-            .min(grace);
+        let stop_seconds = running.iter().map(|(_, _, s)| *s).max().unwrap_or(0);
         let delay = stop_seconds * 1000 + api.rng.between(300, 900);
         timers.push((
             delay,

@@ -5,5 +5,6 @@ pub mod cluster;
 pub mod editor;
 pub mod events;
 pub mod inspector;
+pub mod lesson;
 pub mod terminal;
 pub mod toolbar;

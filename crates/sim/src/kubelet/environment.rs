@@ -1,0 +1,278 @@
+//! What a container's program finds when it starts: its environment (the kubelet's
+//! `makeEnvironmentVariables`: the service variables of the API server, `HOSTNAME`, the
+//! container's `env` with downward-API `fieldRef`s and ConfigMap keys resolved) and its
+//! filesystem (the pod's volumes at their mount paths: `emptyDir` shared by the pod's
+//! containers, `downwardAPI` files, `configMap` keys).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, ObjectFieldSelector, Pod};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_shell::VirtualFs;
+
+use crate::store::Store;
+
+/// What a pod reads as its service account token (kubeplay signs nothing).
+const SERVICE_ACCOUNT_TOKEN: &str = "kubeplay-simulated-service-account-token";
+
+/// The files of each `emptyDir` volume of a pod, by volume name and path inside it.
+pub type EmptyDirs = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The container's environment variables.
+pub fn variables(
+    pod: &Pod,
+    container: &Container,
+    pod_ip: Option<&str>,
+    store: &Store,
+) -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::from([
+        (
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        ),
+        ("HOSTNAME".to_string(), hostname(pod)),
+        ("HOME".to_string(), "/root".to_string()),
+        (
+            "KUBERNETES_SERVICE_HOST".to_string(),
+            "10.96.0.1".to_string(),
+        ),
+        ("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string()),
+        (
+            "KUBERNETES_SERVICE_PORT_HTTPS".to_string(),
+            "443".to_string(),
+        ),
+        (
+            "KUBERNETES_PORT".to_string(),
+            "tcp://10.96.0.1:443".to_string(),
+        ),
+    ]);
+    let namespace = pod.metadata.namespace_str();
+    for env in container.env.iter().flatten() {
+        let value = match (&env.value, &env.value_from) {
+            (Some(value), _) => Some(expand(value, &vars)),
+            (None, Some(from)) => {
+                if let Some(field) = &from.field_ref {
+                    field_value(pod, field, pod_ip)
+                } else if let Some(key) = &from.config_map_key_ref {
+                    config_map(store, namespace, &key.name).and_then(|d| d.get(&key.key).cloned())
+                } else {
+                    None
+                }
+            }
+            (None, None) => Some(String::new()),
+        };
+        if let Some(value) = value {
+            vars.insert(env.name.clone(), value);
+        }
+    }
+    vars
+}
+
+/// The pod's hostname: `spec.hostname`, else its name.
+pub fn hostname(pod: &Pod) -> String {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.hostname.clone())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| pod.metadata.name_str().to_string())
+}
+
+/// `$(VAR)` references to variables defined before, as the kubelet expands them.
+fn expand(value: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("$(") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find(')') {
+            Some(end) if vars.contains_key(&after[..end]) => {
+                out.push_str(&vars[&after[..end]]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("$(");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A downward-API field (`podFieldSelectorRuntimeValue` and the fields the API server
+/// allows: name, namespace, uid, labels and annotations by key, node, service account,
+/// IPs).
+fn field_value(pod: &Pod, field: &ObjectFieldSelector, pod_ip: Option<&str>) -> Option<String> {
+    let path = field.field_path.as_str();
+    let keyed = |prefix: &str| {
+        path.strip_prefix(prefix)?
+            .strip_suffix("']")
+            .map(str::to_string)
+    };
+    if let Some(key) = keyed("metadata.annotations['") {
+        return Some(pod.metadata.annotations.as_ref()?.get(&key)?.clone());
+    }
+    if let Some(key) = keyed("metadata.labels['") {
+        return Some(pod.metadata.labels.as_ref()?.get(&key)?.clone());
+    }
+    let spec = pod.spec.as_ref();
+    let status = pod.status.as_ref();
+    match path {
+        "metadata.name" => Some(pod.metadata.name_str().to_string()),
+        "metadata.namespace" => Some(pod.metadata.namespace_str().to_string()),
+        "metadata.uid" => Some(pod.metadata.uid_str().to_string()),
+        "spec.nodeName" => spec?.node_name.clone(),
+        "spec.serviceAccountName" => spec?.service_account_name.clone(),
+        "status.podIP" => pod_ip.map(str::to_string),
+        "status.hostIP" => status?.host_ip.clone(),
+        _ => None,
+    }
+}
+
+fn config_map<'a>(
+    store: &'a Store,
+    namespace: &str,
+    name: &str,
+) -> Option<&'a BTreeMap<String, String>> {
+    match store.get(&ObjectKey::new(Kind::ConfigMap, namespace, name))? {
+        Object::ConfigMap(map) => map.data.as_ref(),
+        _ => None,
+    }
+}
+
+/// The container's filesystem: its working directory and its volume mounts.
+pub fn filesystem(
+    pod: &Pod,
+    container: &Container,
+    pod_ip: Option<&str>,
+    empty_dirs: &EmptyDirs,
+    store: &Store,
+) -> VirtualFs {
+    let mut fs = VirtualFs::new("/root");
+    for dir in ["/bin", "/etc", "/home", "/usr/bin", "/var"] {
+        let _ = fs.mkdir(dir, true);
+    }
+    let _ = fs.write("/etc/hostname", &format!("{}\n", hostname(pod)));
+    let working_dir = container.working_dir.as_deref().unwrap_or("/");
+    let _ = fs.mkdir(working_dir, true);
+    let _ = fs.set_cwd(working_dir);
+    let volumes = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.clone())
+        .unwrap_or_default();
+    for mount in container.volume_mounts.iter().flatten() {
+        let Some(volume) = volumes.iter().find(|v| v.name == mount.name) else {
+            continue;
+        };
+        let root = mount.mount_path.trim_end_matches('/').to_string();
+        let _ = fs.mkdir(&root, true);
+        let mut files: Vec<(String, String)> = Vec::new();
+        if volume.empty_dir.is_some() {
+            files.extend(
+                empty_dirs
+                    .get(&volume.name)
+                    .into_iter()
+                    .flatten()
+                    .map(|(p, c)| (p.clone(), c.clone())),
+            );
+        } else if let Some(downward) = &volume.downward_api {
+            for item in downward.items.iter().flatten() {
+                if let Some(value) = item
+                    .field_ref
+                    .as_ref()
+                    .and_then(|f| field_value(pod, f, pod_ip))
+                {
+                    files.push((item.path.clone(), value));
+                }
+            }
+        } else if let Some(projected) = &volume.projected {
+            // The service account volume: a token, the cluster CA, the namespace.
+            for source in projected.sources.iter().flatten() {
+                if let Some(token) = &source.service_account_token {
+                    files.push((token.path.clone(), SERVICE_ACCOUNT_TOKEN.to_string()));
+                }
+                if let Some(map) = &source.config_map {
+                    let data = config_map(store, pod.metadata.namespace_str(), &map.name);
+                    files.extend(map.items.iter().flatten().filter_map(|item| {
+                        Some((item.path.clone(), data?.get(&item.key)?.clone()))
+                    }));
+                }
+                for item in source
+                    .downward_api
+                    .iter()
+                    .flat_map(|d| d.items.iter().flatten())
+                {
+                    if let Some(value) = item
+                        .field_ref
+                        .as_ref()
+                        .and_then(|f| field_value(pod, f, pod_ip))
+                    {
+                        files.push((item.path.clone(), value));
+                    }
+                }
+            }
+        } else if let Some(source) = &volume.config_map {
+            let data = config_map(store, pod.metadata.namespace_str(), &source.name);
+            match &source.items {
+                Some(items) => {
+                    files.extend(items.iter().filter_map(|item| {
+                        Some((item.path.clone(), data?.get(&item.key)?.clone()))
+                    }))
+                }
+                None => files.extend(
+                    data.into_iter()
+                        .flatten()
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                ),
+            }
+        }
+        for (path, content) in files {
+            let path = format!("{root}/{path}");
+            if let Some((parent, _)) = path.rsplit_once('/') {
+                let _ = fs.mkdir(parent, true);
+            }
+            let _ = fs.write(&path, &content);
+        }
+    }
+    fs
+}
+
+/// Keeps what the container left in its `emptyDir` mounts for the pod's other containers.
+pub fn keep_empty_dirs(
+    pod: &Pod,
+    container: &Container,
+    fs: &VirtualFs,
+    empty_dirs: &mut EmptyDirs,
+) {
+    let volumes = pod.spec.as_ref().and_then(|s| s.volumes.as_ref());
+    for mount in container.volume_mounts.iter().flatten() {
+        let is_empty_dir = volumes
+            .into_iter()
+            .flatten()
+            .any(|v| v.name == mount.name && v.empty_dir.is_some());
+        if !is_empty_dir || mount.read_only == Some(true) {
+            continue;
+        }
+        let root = mount.mount_path.trim_end_matches('/').to_string();
+        let mut files = BTreeMap::new();
+        collect(fs, &root, &root, &mut files);
+        empty_dirs.insert(mount.name.clone(), files);
+    }
+}
+
+fn collect(fs: &VirtualFs, root: &str, dir: &str, files: &mut BTreeMap<String, String>) {
+    for name in fs.list(dir).unwrap_or_default() {
+        let path = format!("{dir}/{name}");
+        if fs.is_dir(&path) {
+            collect(fs, root, &path, files);
+        } else if let Some(content) = fs.read(&path) {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .trim_start_matches('/');
+            files.insert(relative.to_string(), content.to_string());
+        }
+    }
+}
