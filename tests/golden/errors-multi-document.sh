@@ -94,3 +94,15 @@ metadata:
 Y
 kubectl apply -f one-bad.yaml
 kubectl get configmaps,pods
+cat <<'Y' | kubectl delete -f -
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: first
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: never-created
+Y
+kubectl delete configmap first

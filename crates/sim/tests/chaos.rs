@@ -476,6 +476,17 @@ fn invariants_hold_under_random_learner_actions() {
     }
 }
 
+/// Probe: `CHAOS_SEED=N CHAOS_STEPS=M cargo test --test chaos one_seed -- --ignored`.
+#[test]
+#[ignore]
+fn one_seed() {
+    let seed = std::env::var("CHAOS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    print!("{}", run_case(seed));
+}
+
 #[test]
 fn same_seed_and_actions_give_the_same_transcript() {
     let seed = 3;
