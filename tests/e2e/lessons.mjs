@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { shareLink } from './lib.mjs';
 
 const dist = resolve(process.argv[2] ?? 'dist');
 const artifacts = process.argv[3] ?? 'tests/artifacts';
@@ -137,9 +138,7 @@ await step('a reload keeps the progress and the cluster', page, async () => {
 });
 
 await step('a share link carries the progress to a fresh browser', page, async () => {
-  await page.getByRole('button', { name: 'Share' }).click();
-  await page.waitForFunction(() => location.hash.startsWith('#s='));
-  const link = page.url();
+  const link = await shareLink(page);
   expect(link.includes('lesson=002-running-at-scale') && link.includes('step=3'), `share link: ${link}`);
   const other = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const fresh = await other.newPage();

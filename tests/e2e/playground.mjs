@@ -2,73 +2,28 @@
 // Usage: node tests/e2e/playground.mjs DIST_DIR [ARTIFACTS_DIR]
 // Serves DIST_DIR on 127.0.0.1, walks through the workshop flow, saves a screenshot per step,
 // and prints "N passed, N failed".
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
+import { serve, launchChromium, reporter, expect, terminalOf, shareLink } from './lib.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const artifacts = process.argv[3] ?? 'tests/artifacts';
-await mkdir(artifacts, { recursive: true });
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-const hostPage = (origin) => `<!doctype html><html><body>
+const hostPage = (url, origin) => `<!doctype html><html><body>
 <iframe id="play" title="kubeplay" src="${origin}/index.html?embed=1&panels=terminal,cluster" style="width:900px;height:700px"></iframe>
 <script>
   window.replies = [];
   window.addEventListener('message', (e) => { if (e.data && e.data.type === 'kubeplay:output') window.replies.push(e.data); });
 </script></body></html>`;
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  if (url.pathname === '/host.html') {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    return res.end(hostPage(`http://127.0.0.1:${server.address().port}`));
-  }
-  const path = normalize(join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
-  if (!path.startsWith(normalize(dist))) { res.writeHead(403); return res.end(); }
-  try {
-    const body = await readFile(path);
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch { res.writeHead(404); res.end(); }
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const site = await serve({ dist, pages: { '/host.html': hostPage } });
+const origin = site.origin;
+const browser = await launchChromium();
+const { step, finish } = await reporter(artifacts, 'e2e');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
-
-let passed = 0;
-let failed = 0;
 const requests = [];
-async function step(name, page, body) {
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL ${name}: ${error.message.split('\n')[0]}`);
-  } finally {
-    if (page) await page.screenshot({ path: `${artifacts}/e2e-${String(passed + failed).padStart(2, '0')}-${name.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
-  }
-}
-function expect(condition, message) { if (!condition) throw new Error(message); }
-
 const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
 const page = await context.newPage();
 page.on('request', (r) => { if (!r.url().startsWith(origin)) requests.push(r.url()); });
-const terminal = page.getByRole('textbox', { name: 'Terminal', exact: true });
+const { terminal, run } = terminalOf(page);
 const cluster = page.getByRole('region', { name: 'Cluster' });
-async function run(command) {
-  const before = await page.locator('[aria-label="Terminal output"] .prompt').count();
-  await terminal.fill(command);
-  await terminal.press('Enter');
-  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Terminal output"] .prompt').length > n, before);
-  return page.locator('[aria-label="Terminal output"]').innerText();
-}
 async function runningPods(namespace = 'default') {
   return cluster.locator(`[data-pod][data-namespace="${namespace}"][data-status="Running"]`).count();
 }
@@ -167,9 +122,8 @@ await step('reload keeps the state', page, async () => {
 });
 
 await step('a share link reproduces the playground in a fresh browser context', page, async () => {
-  await page.getByRole('button', { name: 'Share' }).click();
-  await page.waitForFunction(() => location.hash.startsWith('#s='));
-  const link = await page.evaluate(() => location.href);
+  const link = await shareLink(page);
+  expect(link.includes('#s='), `the share link is ${link}`);
   const names = await cluster.locator('[data-pod][data-namespace="default"]').evaluateAll((els) => els.map((e) => e.dataset.pod).sort());
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -192,7 +146,7 @@ await step('a node joins, its kubelet is stopped from the inspector, and it goes
   await inspector.getByRole('button', { name: 'Stop kubelet' }).click();
   await page.locator('[aria-label="Terminal output"]').getByText('node/kind-worker kubelet stopped').waitFor();
   await inspector.getByRole('button', { name: 'Start kubelet' }).waitFor();
-  await lane.getByText('kubelet stopped').waitFor();
+  await lane.locator('.kubelet-stopped').waitFor();
   for (let i = 0; i < 7; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
   const meta = await lane.locator('.node-meta').first().innerText();
   expect(meta.startsWith('NotReady'), `lane says ${meta}`);
@@ -226,7 +180,6 @@ await step('no network requests leave the page', null, async () => {
 });
 
 await browser.close();
-server.close();
+await site.close();
 console.log(`page load to first answered command: ${loadMs} ms`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(finish());

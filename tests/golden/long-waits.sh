@@ -30,3 +30,7 @@ kubectl run crash --image=busybox:1.36 -- sh -c "sleep 1; exit 3"
 sleep 1d
 kubectl get pods crash
 timeout 10m kubectl get events -w --field-selector involvedObject.name=crash
+sleep 36500d
+kubectl get pods crash
+kubectl get events --field-selector involvedObject.name=crash
+kubectl describe pod crash | sed -n '/^    State/,/^    Restart Count/p'

@@ -2,7 +2,7 @@
 //! server's semantics (name generation, UIDs, resourceVersion, generation, defaulting,
 //! admission, validation, graceful deletion, finalizers) and the Event recorder.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
@@ -17,7 +17,7 @@ use crate::rng::SimRng;
 use crate::store::Store;
 
 /// How long Events are kept, as the API server's default `--event-ttl`.
-const EVENT_TTL_MS: Millis = 60 * 60 * 1000;
+pub(crate) const EVENT_TTL_MS: Millis = 60 * 60 * 1000;
 /// The API server retries a generated name this many times on collision (RetryGenerateName).
 const GENERATE_NAME_ATTEMPTS: usize = 8;
 /// `generateName` prefixes are cut so that prefix + 5 random characters fit in 63.
@@ -80,7 +80,8 @@ pub struct ApiServer {
     /// The cluster's feature gates (kind's `featureGates:`), for gated defaults and fields.
     pub features: FeatureGates,
     event_index: HashMap<(String, &'static str, String, &'static str), ObjectKey>,
-    event_expiry: VecDeque<(Millis, ObjectKey)>,
+    /// When each Event may expire (renewed Events are re-checked then), earliest first.
+    event_expiry: BTreeSet<(Millis, ObjectKey)>,
     event_sequence: u64,
     next_service_ip: u32,
 }
@@ -93,7 +94,7 @@ impl ApiServer {
             rng,
             features: FeatureGates::default(),
             event_index: HashMap::new(),
-            event_expiry: VecDeque::new(),
+            event_expiry: BTreeSet::new(),
             event_sequence: 0,
             next_service_ip: 2,
         }
@@ -410,24 +411,24 @@ impl ApiServer {
         self.store.put(Object::Event(event));
         self.event_index.insert(index_key, key.clone());
         self.event_expiry
-            .push_back((self.clock.now_ms() + EVENT_TTL_MS, key));
+            .insert((self.clock.now_ms() + EVENT_TTL_MS, key));
     }
 
-    /// When the Event at the head of the expiry queue expires: the first instant at which
-    /// `expire_events` can drop (or renew) anything.
+    /// The earliest instant at which `expire_events` can drop (or renew) anything.
     pub fn next_event_expiry_ms(&self) -> Option<Millis> {
-        self.event_expiry.front().map(|(expiry, _)| *expiry)
+        self.event_expiry.first().map(|(expiry, _)| *expiry)
     }
 
-    /// Drops Events older than the TTL, as etcd leases do for the real API server.
+    /// Drops Events older than the TTL, each on its own as etcd leases expire for the real
+    /// API server (so when an Event goes never depends on the others).
     pub fn expire_events(&mut self) {
         let now = self.clock.now_ms();
         while self
             .event_expiry
-            .front()
+            .first()
             .is_some_and(|(expiry, _)| *expiry <= now)
         {
-            if let Some((_, key)) = self.event_expiry.pop_front() {
+            if let Some((_, key)) = self.event_expiry.pop_first() {
                 if let Some(Object::Event(event)) = self.store.get(&key) {
                     let last = event
                         .last_timestamp
@@ -435,7 +436,7 @@ impl ApiServer {
                         .map_or(0, |t| self.clock.millis_of(t));
                     if last + EVENT_TTL_MS > now {
                         // Renewed by aggregation: keep it for another TTL from its last update.
-                        self.event_expiry.push_back((last + EVENT_TTL_MS, key));
+                        self.event_expiry.insert((last + EVENT_TTL_MS, key));
                         continue;
                     }
                 }

@@ -7,7 +7,7 @@ use rand_pcg::Pcg64;
 /// The API server's alphabet for generated name suffixes: no vowels, no 0/1/3.
 pub const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SimRng {
     inner: Pcg64,
 }
@@ -17,6 +17,16 @@ impl SimRng {
         SimRng {
             inner: Pcg64::seed_from_u64(seed),
         }
+    }
+
+    /// A generator of its own for values derived from `key` (a pod UID and a run number,
+    /// say): work that repeats, such as a crash loop's restarts, then draws nothing from the
+    /// cluster's generator, so it stays periodic and can be jumped over.
+    pub fn keyed(key: &str) -> SimRng {
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        SimRng::seeded(hash)
     }
 
     /// Five characters as `names.SimpleNameGenerator` appends to `generateName`.

@@ -31,6 +31,8 @@ pub struct Store {
     orphan_pods: BTreeSet<ObjectKey>,
     unscheduled_pods: BTreeSet<ObjectKey>,
     resource_version: u64,
+    /// Writes of any kind, removals included (which take no resourceVersion here).
+    changes: u64,
     pending: Vec<WatchEvent>,
 }
 
@@ -150,12 +152,23 @@ impl Store {
         self.resource_version
     }
 
+    /// Grows with every write and every removal: what a view compares to know whether the
+    /// store it shows is still current (`resource_version` does not move on removals).
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
     pub fn len(&self) -> usize {
         self.objects.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
+    }
+
+    /// Moves the resourceVersion counter past `count` writes that were jumped over.
+    pub(crate) fn skip_resource_versions(&mut self, count: u64) {
+        self.resource_version = self.resource_version.saturating_add(count);
     }
 
     pub(crate) fn next_resource_version(&mut self) -> String {
@@ -165,6 +178,7 @@ impl Store {
 
     /// Inserts or replaces an object (its metadata already finalised by the API layer).
     pub(crate) fn put(&mut self, object: Object) {
+        self.changes += 1;
         let key = object.key();
         let previous = self.objects.remove(&key);
         let event_type = if previous.is_some() {
@@ -185,6 +199,7 @@ impl Store {
 
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let object = self.objects.remove(key)?;
+        self.changes += 1;
         self.unindex(&object);
         self.pending.push(WatchEvent {
             event_type: WatchEventType::Deleted,

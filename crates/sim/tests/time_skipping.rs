@@ -2,15 +2,16 @@
 //! crash-loop, run on a schedule, stay unschedulable; nodes that stop and start), advancing by
 //! random steps from milliseconds to days leaves every object — timestamps, counts,
 //! resourceVersions, generated names — exactly as a driver that visits every tick of its
-//! periodic work leaves it.
+//! periodic work and simulates every crash cycle one by one leaves it.
 
 #[allow(dead_code)] // the shared helpers are not all used here
 mod common;
 
 use common::start;
 use kubeplay_model::Kind;
+use kubeplay_model::ObjectKey;
 use kubeplay_model::manifest::decode_documents;
-use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
+use kubeplay_sim::{Cluster, ClusterShape, DeleteOptions, create_cluster};
 
 /// A small deterministic generator, so each seed is one reproducible scenario.
 struct Lcg(u64);
@@ -109,6 +110,122 @@ fn skipping_idle_time_changes_nothing_observable() {
                 a == b,
                 "seed {seed}, step {step}: the clusters differ\n{}",
                 first_difference(&a, &b)
+            );
+        }
+    }
+}
+
+/// Crash loops the driver jumps over (`true`) or must simulate cycle by cycle (`false`: their
+/// logs carry the date, so no two cycles are alike).
+const CRASH_LOOPS: [(&str, bool); 5] = [
+    (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"exit 3\"]\n",
+        true,
+    ),
+    (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"echo starting; sleep 1; exit 3\"]\n  - name: web\n    image: nginx:1.27\n",
+        true,
+    ),
+    (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: crash\n  namespace: default\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: crash\n  template:\n    metadata:\n      labels:\n        app: crash\n    spec:\n      containers:\n      - name: c\n        image: busybox:1.36\n        command: [\"sh\", \"-c\", \"sleep 12; exit 1\"]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: crash\n  namespace: default\nspec:\n  selector:\n    app: crash\n  ports:\n  - port: 80\n",
+        true,
+    ),
+    (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    command: [\"sh\", \"-c\", \"date; exit 1\"]\n",
+        false,
+    ),
+    (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\n  namespace: default\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    livenessProbe:\n      httpGet:\n        path: /\n        port: 80\n      periodSeconds: 3\n",
+        false,
+    ),
+];
+
+fn assert_same(skipping: &Cluster, stepwise: &Cluster, context: &str) {
+    let (a, b) = (dump(skipping), dump(stepwise));
+    assert!(
+        a == b,
+        "{context}: the clusters differ\n{}",
+        first_difference(&a, &b)
+    );
+}
+
+#[test]
+fn jumping_over_crash_loops_changes_nothing_observable() {
+    for (scenario, (yaml, jumps)) in CRASH_LOOPS.iter().enumerate() {
+        for seed in 1..=2u64 {
+            let mut random = Lcg(seed * 31 + scenario as u64);
+            let shape = if seed == 2 {
+                ClusterShape::kind_multi()
+            } else {
+                ClusterShape::kind()
+            };
+            let mut skipping = create_cluster(&shape, start(), seed);
+            let mut stepwise = create_cluster(&shape, start(), seed);
+            stepwise.set_stepwise(true);
+            for cluster in [&mut skipping, &mut stepwise] {
+                create(cluster, yaml);
+                if scenario == 4 {
+                    // The liveness probe fails from the start: killed and restarted for ever.
+                    let uid = cluster
+                        .pods(Some("default"))
+                        .first()
+                        .and_then(|p| p.metadata.uid.clone())
+                        .unwrap_or_default();
+                    let _ = cluster.set_probe_override(
+                        &uid,
+                        None,
+                        kubeplay_sim::kubelet::ProbeKind::Liveness,
+                        true,
+                    );
+                    cluster.settle();
+                }
+            }
+            // About five days in steps from seconds to two days, each compared.
+            for step in 0..10 {
+                let delta = match random.next(3) {
+                    0 => 1_000 * (1 + random.next(600)),
+                    1 => 60_000 * (1 + random.next(600)),
+                    _ => 3_600_000 * (1 + random.next(48)),
+                };
+                skipping.advance(delta);
+                stepwise.advance(delta);
+                assert_same(
+                    &skipping,
+                    &stepwise,
+                    &format!("scenario {scenario}, seed {seed}, step {step}"),
+                );
+            }
+            // The loop ends: its Events must expire exactly as they would have.
+            for cluster in [&mut skipping, &mut stepwise] {
+                let pods: Vec<ObjectKey> = cluster
+                    .api
+                    .store
+                    .list(Kind::Pod, Some("default"))
+                    .map(|p| p.key())
+                    .collect();
+                for pod in pods {
+                    let _ = cluster.api.delete(&pod, DeleteOptions::default());
+                }
+                let deployment = ObjectKey::new(Kind::Deployment, "default", "crash");
+                let _ = cluster.api.delete(&deployment, DeleteOptions::default());
+                cluster.settle();
+            }
+            for step in 0..8 {
+                let delta = 60_000 * (1 + random.next(30));
+                skipping.advance(delta);
+                stepwise.advance(delta);
+                assert_same(
+                    &skipping,
+                    &stepwise,
+                    &format!("scenario {scenario}, seed {seed}, after deletion, step {step}"),
+                );
+            }
+            assert_eq!(stepwise.cycles_skipped(), 0);
+            assert_eq!(
+                skipping.cycles_skipped() > 0,
+                *jumps,
+                "scenario {scenario}, seed {seed}: {} cycles skipped",
+                skipping.cycles_skipped()
             );
         }
     }

@@ -18,8 +18,8 @@ use crate::components::terminal::TerminalPanel;
 use crate::components::toolbar::Toolbar;
 use crate::embed::{self, PageOptions};
 use crate::lesson_session::{self, LessonPage};
-use crate::playground::{Playground, Preset, Settings};
-use crate::{persist, share};
+use crate::playground::{Playground, Preset};
+use crate::{opening, persist};
 
 /// The playground shared by the panels, with counters that say what changed: each panel's
 /// props compare only the counters it depends on, so a clock tick that changes nothing in
@@ -29,7 +29,7 @@ pub struct Handle {
     pub playground: Rc<RefCell<Playground>>,
     /// Any change at all.
     pub version: u64,
-    /// The store's resourceVersion: objects changed.
+    /// The store's writes and removals: objects changed.
     pub store_version: u64,
     /// Whole virtual seconds: ages shown in tables changed.
     pub second: u64,
@@ -51,12 +51,15 @@ impl PartialEq for Handle {
 
 /// The longest real-time step one frame may take (a tab in the background gets no frames).
 const MAX_FRAME_MS: f64 = 250.0;
+/// While the clock runs, the saved playground is refreshed at most this often (commands and
+/// buttons save at once; a reload loses at most these seconds of waiting).
+const SAVE_EVERY_MS: f64 = 2_000.0;
 
 /// Requests the next animation frame; each advances the clock and asks for the one after.
 fn schedule_frame(
     slot: Rc<RefCell<Option<AnimationFrame>>>,
     playground: Rc<RefCell<Playground>>,
-    changed: Callback<()>,
+    ticked: Callback<()>,
     speed: u64,
     last: Option<f64>,
 ) {
@@ -65,70 +68,26 @@ fn schedule_frame(
         if let Some(last) = last {
             let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
             playground.borrow_mut().advance((elapsed as u64) * speed);
-            changed.emit(());
+            ticked.emit(());
         }
-        schedule_frame(next_slot, playground, changed, speed, Some(now_ms));
+        schedule_frame(next_slot, playground, ticked, speed, Some(now_ms));
     });
     *slot.borrow_mut() = Some(handle);
 }
 
-fn now_second() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
-
-fn fresh(preset: Preset) -> Playground {
-    let settings = Settings {
-        seed: (js_sys::Math::random() * 1e9) as u64,
-        preset,
-        start_second: now_second(),
-    };
-    match Playground::new(settings) {
-        Ok(playground) => playground,
-        Err(_) => Playground::new(Settings {
-            seed: 1,
-            preset: Preset::Kind,
-            start_second: now_second(),
-        })
-        .unwrap_or_else(|_| unreachable_playground()),
+/// Moves keyboard focus back to `element` if it is still on the page.
+fn refocus(element: Option<web_sys::HtmlElement>) {
+    if let Some(element) = element.filter(|e| e.is_connected()) {
+        let _ = element.focus();
     }
 }
 
-/// The kind preset cannot fail to build; this is only reached if that invariant breaks.
-fn unreachable_playground() -> Playground {
-    panic!("the kind preset could not be built")
-}
-
-/// Opens what the URL asks for: a share link, else a lesson, else the saved session, else a
-/// fresh cluster.
-fn initial(options: &PageOptions, lesson: &LessonPage) -> (Playground, Option<String>) {
-    let fragment = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    if fragment.starts_with("#s=") {
-        return match share::decode(&fragment)
-            .and_then(|(settings, actions)| Playground::replay(settings, &actions))
-        {
-            Ok(playground) => (playground, Some("Opened the shared playground.".into())),
-            Err(error) => (
-                fresh(Preset::Kind),
-                Some(format!("Could not open the share link: {error}")),
-            ),
-        };
-    }
-    if let Some(playground) = lesson_session::initial(lesson, now_second()) {
-        return (playground, None);
-    }
-    let preset = match options.preset.as_deref() {
-        Some("kind-multi") => Preset::KindMulti,
-        _ => Preset::Kind,
-    };
-    if !options.embed
-        && let Some((settings, actions)) = persist::load()
-        && let Ok(playground) = Playground::replay(settings, &actions)
-    {
-        return (playground, None);
-    }
-    (fresh(preset), None)
+fn active_element() -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .active_element()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
 }
 
 #[function_component(App)]
@@ -140,103 +99,142 @@ pub fn app() -> Html {
     };
     let counter = use_mut_ref(|| Cell::new(0u64));
     let notice = use_state(|| None::<String>);
+    let offered = use_state(|| None::<persist::Saved>);
+    let can_go_back = use_state(|| false);
     let playground = {
         let options = options.clone();
         let lesson = lesson.clone();
         let notice = notice.clone();
+        let offered = offered.clone();
         use_mut_ref(move || {
-            let (mut playground, message) = initial(&options, &lesson);
-            if let Some(yaml) = &options.yaml {
-                playground.apply(yaml);
+            let opening = opening::initial(&options, &lesson);
+            if opening.notice.is_some() {
+                notice.set(opening.notice);
             }
-            for command in &options.commands {
-                playground.run(command);
+            if opening.offered.is_some() {
+                offered.set(opening.offered);
             }
-            if message.is_some() {
-                notice.set(message);
-            }
-            playground
+            opening.playground
         })
     };
     let force = use_force_update();
-    let playing = use_state(|| false);
-    let speed = use_state(|| 1u32);
+    let playing = use_state(|| !options.paused);
+    let speed = use_state(|| options.speed);
     let selection = use_state(|| None::<Selection>);
+    let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     let namespace = use_state(|| None::<String>);
+    let last_saved = use_mut_ref(|| Cell::new(0f64));
 
-    // Every change goes through here: bump the version, save, re-render.
-    let changed = {
-        let counter = counter.clone();
+    let save = {
         let playground = playground.clone();
-        let force = force.clone();
+        let last_saved = last_saved.clone();
         let embed = options.embed;
         let lesson = lesson.clone();
+        Rc::new(move || {
+            let p = playground.borrow();
+            // A lesson's session has its own key, so a lesson never overwrites the free playground.
+            if let Some(name) = lesson.saved_as() {
+                lesson_session::save_session(name, &p.settings, p.actions());
+            } else if !embed {
+                persist::save(&p.settings, p.actions());
+            }
+            last_saved.borrow().set(js_sys::Date::now());
+        })
+    };
+    // Every change a learner makes goes through here: bump the version, save, re-render.
+    let changed = {
+        let counter = counter.clone();
+        let force = force.clone();
+        let save = save.clone();
         Callback::from(move |()| {
             let cell = counter.borrow();
             cell.set(cell.get() + 1);
-            {
-                let p = playground.borrow();
-                if let Some(name) = lesson.saved_as() {
-                    lesson_session::save_session(name, &p.settings, p.actions());
-                } else if !embed {
-                    persist::save(&p.settings, p.actions());
-                }
+            save();
+            force.force_update();
+        })
+    };
+    // The running clock goes through here, saving only now and then.
+    let ticked = {
+        let counter = counter.clone();
+        let force = force.clone();
+        let save = save.clone();
+        let last_saved = last_saved.clone();
+        Callback::from(move |()| {
+            let cell = counter.borrow();
+            cell.set(cell.get() + 1);
+            if js_sys::Date::now() - last_saved.borrow().get() >= SAVE_EVERY_MS {
+                save();
             }
             force.force_update();
         })
     };
 
+    // The page is up: the loading note in index.html goes.
+    use_effect_with((), |_| {
+        if let Some(loading) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("loading"))
+        {
+            loading.remove();
+        }
+    });
+
+    // Leaving the page saves the time waited since the last save.
+    {
+        let save = save.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window()
+                .map(|window| EventListener::new(&window, "pagehide", move |_| save()));
+            move || drop(listener)
+        });
+    }
+
     // While playing, the simulation advances once per animation frame by the real time
     // elapsed (times the speed), capped so a background tab does not jump minutes at once.
     {
         let playground = playground.clone();
-        let changed = changed.clone();
+        let ticked = ticked.clone();
         use_effect_with((*playing, *speed), move |(playing, speed)| {
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if *playing {
-                schedule_frame(frame.clone(), playground, changed, u64::from(*speed), None);
+                schedule_frame(frame.clone(), playground, ticked, u64::from(*speed), None);
             }
             move || drop(frame.borrow_mut().take())
         });
     }
 
-    // Host pages drive an embedded playground with postMessage.
+    // A share link pasted into the address bar of an open playground changes only the
+    // fragment: it is offered like one opened in a new tab.
+    {
+        let offered = offered.clone();
+        let notice = notice.clone();
+        use_effect_with(options.embed, move |embed| {
+            let listener = (!embed).then(web_sys::window).flatten().map(|window| {
+                EventListener::new(
+                    &window,
+                    "hashchange",
+                    move |_| match opening::shared_in_url() {
+                        Some(Ok(link)) => offered.set(Some(link)),
+                        Some(Err(error)) => {
+                            opening::forget_link();
+                            notice.set(Some(format!("Could not open the link: {error}")));
+                        }
+                        None => {}
+                    },
+                )
+            });
+            move || drop(listener)
+        });
+    }
+
+    // The page embedding the playground drives it with postMessage (see `embed`).
     {
         let playground = playground.clone();
         let changed = changed.clone();
-        let embed = options.embed;
+        let options = options.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|window| {
-                EventListener::new(&window, "message", move |event| {
-                    let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
-                        return;
-                    };
-                    let Some(request) = embed::parse_request(&event.data()) else {
-                        return;
-                    };
-                    let (lines, _) = playground.borrow_mut().run(&request.command);
-                    changed.emit(());
-                    let failed = lines
-                        .iter()
-                        .any(|l| matches!(l, crate::playground::Line::Err(_)));
-                    let output: String = lines
-                        .iter()
-                        .filter_map(|line| match line {
-                            crate::playground::Line::Out(text)
-                            | crate::playground::Line::Err(text) => Some(format!("{text}\n")),
-                            crate::playground::Line::Prompt(_) => None,
-                        })
-                        .collect();
-                    let reply = embed::response(&request.id, &output, failed);
-                    // The sender is another frame's window: `instanceof Window` fails across
-                    // realms, so the cast is unchecked.
-                    if let Some(source) = event.source() {
-                        let target: web_sys::Window = source.unchecked_into();
-                        let _ = target.post_message(&reply, "*");
-                    }
-                })
-            });
-            crate::host_ready::announce(embed);
+            let listener = embed::listen(&options, playground, changed);
+            crate::host_ready::announce(options.embed);
             move || drop(listener)
         });
     }
@@ -246,26 +244,77 @@ pub fn app() -> Html {
         Handle {
             playground: playground.clone(),
             version: counter.borrow().get(),
-            store_version: p.terminal.cluster.api.store.resource_version(),
+            store_version: p.terminal.cluster.api.store.changes(),
             second: p.terminal.cluster.now_ms() / 1000,
             history_version: p.history_version(),
         }
     };
-    let on_reset = {
+    let replace_playground = {
         let playground = playground.clone();
         let changed = changed.clone();
         let selection = selection.clone();
+        Callback::from(move |mut next: Playground| {
+            std::mem::swap(&mut *playground.borrow_mut(), &mut next);
+            selection.set(None);
+            changed.emit(());
+        })
+    };
+    let on_reset = {
+        let replace_playground = replace_playground.clone();
         let notice = notice.clone();
         Callback::from(move |preset: Preset| {
-            persist::clear();
-            let mut fresh_playground = fresh(preset);
-            if let Err(error) = fresh_playground.settings.preset.shape() {
+            if let Err(error) = preset.shape() {
                 notice.set(Some(error));
                 return;
             }
-            std::mem::swap(&mut *playground.borrow_mut(), &mut fresh_playground);
-            selection.set(None);
-            changed.emit(());
+            persist::clear();
+            replace_playground.emit(opening::fresh(preset));
+        })
+    };
+    let take_offer = {
+        let offered = offered.clone();
+        let notice = notice.clone();
+        let can_go_back = can_go_back.clone();
+        let replace_playground = replace_playground.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(link) = (*offered).clone() else {
+                return;
+            };
+            offered.set(None);
+            match opening::take_offer(link) {
+                Ok(next) => {
+                    replace_playground.emit(next);
+                    can_go_back.set(true);
+                    notice.set(Some(
+                        "Opened the shared playground. Yours is kept aside.".into(),
+                    ));
+                }
+                Err(error) => notice.set(Some(format!("Could not open the link: {error}"))),
+            }
+        })
+    };
+    let decline_offer = {
+        let offered = offered.clone();
+        Callback::from(move |_: MouseEvent| {
+            opening::forget_link();
+            offered.set(None);
+        })
+    };
+    let go_back = {
+        let notice = notice.clone();
+        let can_go_back = can_go_back.clone();
+        let replace_playground = replace_playground.clone();
+        Callback::from(move |_: MouseEvent| {
+            can_go_back.set(false);
+            match opening::restore_backup() {
+                Some(previous) => {
+                    replace_playground.emit(previous);
+                    notice.set(Some("Back to your playground.".into()));
+                }
+                None => notice.set(Some(
+                    "Your previous playground could not be restored.".into(),
+                )),
+            }
         })
     };
     let on_notice = {
@@ -274,7 +323,15 @@ pub fn app() -> Html {
     };
     let on_select = {
         let selection = selection.clone();
-        Callback::from(move |selected: Option<Selection>| selection.set(selected))
+        let opener = opener.clone();
+        Callback::from(move |selected: Option<Selection>| {
+            match &selected {
+                Some(_) if selection.is_none() => *opener.borrow_mut() = active_element(),
+                None => refocus(opener.borrow_mut().take()),
+                Some(_) => {}
+            }
+            selection.set(selected)
+        })
     };
     let on_namespace = {
         let namespace = namespace.clone();
@@ -289,31 +346,50 @@ pub fn app() -> Html {
         Callback::from(move |value: u32| speed.set(value))
     };
 
-    let class = classes!("app", options.embed.then_some("embed"));
+    let class = classes!(
+        "app",
+        options.embed.then_some("embed"),
+        // The plain playground fits the window (see style.css); embeds and lessons scroll.
+        (!options.embed && !lesson.shows_panel()).then_some("fits"),
+        selection.is_some().then_some("inspecting")
+    );
     html! {
         <div class={class}>
             <div id="fatal" class="fatal" role="alert"></div>
             if !options.embed {
                 <Toolbar handle={handle.clone()} on_reset={on_reset} on_notice={on_notice.clone()} />
             }
-            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play} on_speed={on_speed} changed={changed.clone()} />
+            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play.clone()} on_speed={on_speed} changed={changed.clone()} />
+            if let Some((_, actions)) = (*offered).as_ref() {
+                <div class="notice offer" role="alertdialog" aria-labelledby="offer-text">
+                    <p id="offer-text">{ format!("This link holds a shared playground ({} steps). Open it instead of yours? Yours is kept, and you can come back to it.", actions.len()) }</p>
+                    <button class="primary" onclick={take_offer}>{ "Open the shared playground" }</button>
+                    <button onclick={decline_offer}>{ "Keep mine" }</button>
+                </div>
+            }
             if let Some(message) = (*notice).clone() {
-                <div class="notice" role="status">{ message }
+                <div class="notice" role="status">
+                    <span>{ message }</span>
+                    if *can_go_back {
+                        <button onclick={go_back}>{ "Back to my playground" }</button>
+                    }
                     <button class="link" aria-label="Dismiss message" onclick={ let notice = notice.clone(); move |_| notice.set(None) }>{ "×" }</button>
                 </div>
             }
+            // Source order is reading order (left column, then right): editor, terminal,
+            // cluster, events; the grid places them.
             <main class={classes!("panels", lesson.shows_panel().then_some("with-lesson"))}>
                 if lesson.shows_panel() {
                     <LessonPanel handle={handle.clone()} changed={changed.clone()} page={lesson.clone()} playing={*playing} />
                 }
                 if options.editor {
-                    <Editor handle={handle.clone()} changed={changed.clone()} />
+                    <Editor handle={handle.clone()} changed={changed.clone()} keep_draft={!options.embed} />
+                }
+                if options.terminal {
+                    <TerminalPanel handle={handle.clone()} changed={changed.clone()} playing={*playing} on_play={on_play} />
                 }
                 if options.cluster {
                     <ClusterView handle={handle.clone()} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} changed={changed.clone()} />
-                }
-                if options.terminal {
-                    <TerminalPanel handle={handle.clone()} changed={changed.clone()} />
                 }
                 if options.events {
                     <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />

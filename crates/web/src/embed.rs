@@ -1,9 +1,24 @@
-//! Page options from the URL (`?embed=1&panels=terminal,cluster&cmd=…&yaml=…&preset=…`) and
-//! the postMessage bridge that lets a host page run commands and read their output.
+//! Page options from the URL (`?embed=1&panels=terminal,cluster&cmd=…&yaml=…&preset=…`,
+//! `clock=paused`, `speed=10`, `origin=…`) and the postMessage bridge that lets the page
+//! embedding the playground run commands and read their output.
+//!
+//! The bridge is the only way in from another page, so it answers only when all hold:
+//! the page runs embedded (`embed=1`) inside a frame; the message comes from that frame's
+//! parent window (not an opener, a sibling or a child); and, when the URL pins host origins
+//! with `origin=`, the parent's origin is one of them. Replies go to the parent's origin,
+//! never to `*`. An embedded playground has its own state: it never reads or writes the
+//! learner's saved playground, so even an allowed host only ever drives a scratch cluster.
 
-use wasm_bindgen::JsValue;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// Panels the page can show.
+use gloo::events::EventListener;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::Callback;
+
+use crate::playground::{Line, Playground};
+
+/// What the URL asks of the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageOptions {
     pub embed: bool,
@@ -14,16 +29,40 @@ pub struct PageOptions {
     pub commands: Vec<String>,
     pub yaml: Option<String>,
     pub preset: Option<String>,
+    /// `clock=paused`: start with the clock stopped (it runs at 1× by default, as a cluster does).
+    pub paused: bool,
+    /// `speed=1|10|60`: the clock's starting speed.
+    pub speed: u32,
+    /// `origin=https://a.example,https://b.example` (repeatable): the host origins the bridge
+    /// answers; empty = whichever page embeds the playground.
+    pub allowed_origins: Vec<String>,
 }
+
+/// The speeds the clock offers.
+pub const SPEEDS: [u32; 3] = [1, 10, 60];
 
 impl PageOptions {
     pub fn from_location() -> PageOptions {
         let search = web_sys::window()
             .and_then(|w| w.location().search().ok())
             .unwrap_or_default();
-        let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
+        PageOptions::from_query(&search)
+    }
+
+    pub fn from_query(search: &str) -> PageOptions {
+        let params = web_sys::UrlSearchParams::new_with_str(search).ok();
         let get = |name: &str| params.as_ref().and_then(|p| p.get(name));
-        let embed = get("embed").is_some_and(|v| v == "1" || v == "true");
+        let get_all = |name: &str| -> Vec<String> {
+            params
+                .as_ref()
+                .map(|p| {
+                    p.get_all(name)
+                        .iter()
+                        .filter_map(|v| v.as_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         let panels: Option<Vec<String>> =
             get("panels").map(|p| p.split(',').map(|s| s.trim().to_string()).collect());
         let shows = |panel: &str| {
@@ -32,24 +71,38 @@ impl PageOptions {
                 .is_none_or(|list| list.iter().any(|p| p == panel))
         };
         PageOptions {
-            embed,
+            embed: get("embed").is_some_and(|v| v == "1" || v == "true"),
             editor: shows("editor"),
             terminal: shows("terminal"),
             cluster: shows("cluster"),
             events: shows("events"),
-            commands: params
-                .as_ref()
-                .map(|p| {
-                    p.get_all("cmd")
-                        .iter()
-                        .filter_map(|v| v.as_string())
-                        .collect()
-                })
-                .unwrap_or_default(),
+            commands: get_all("cmd"),
             yaml: get("yaml"),
             preset: get("preset"),
+            paused: get("clock").is_some_and(|v| v == "paused"),
+            speed: get("speed")
+                .and_then(|v| v.trim_end_matches(['x', '×']).parse().ok())
+                .filter(|speed| SPEEDS.contains(speed))
+                .unwrap_or(1),
+            allowed_origins: get_all("origin")
+                .iter()
+                .flat_map(|list| list.split(','))
+                .map(|origin| origin.trim().trim_end_matches('/').to_string())
+                .filter(|origin| !origin.is_empty())
+                .collect(),
         }
     }
+
+    /// Whether the URL sets up a playground of its own (commands or a manifest to run).
+    pub fn sets_up_playground(&self) -> bool {
+        !self.commands.is_empty() || self.yaml.is_some()
+    }
+}
+
+/// Whether the bridge may answer a message from a parent at `origin`.
+pub fn origin_allowed(allowed: &[String], origin: &str) -> bool {
+    // An opaque origin ("null": sandboxed frames, file: pages) cannot be replied to safely.
+    origin != "null" && (allowed.is_empty() || allowed.iter().any(|a| a == origin))
 }
 
 /// A `{type: "kubeplay:run", command, id}` message from the host page.
@@ -81,4 +134,80 @@ pub fn response(id: &JsValue, output: &str, failed: bool) -> JsValue {
     set("output", &JsValue::from_str(output));
     set("status", &JsValue::from_f64(if failed { 1.0 } else { 0.0 }));
     object.into()
+}
+
+/// The window embedding this page, if it runs in a frame.
+fn embedding_parent(window: &web_sys::Window) -> Option<web_sys::Window> {
+    let parent = window.parent().ok().flatten()?;
+    let own: &JsValue = window.as_ref();
+    let theirs: &JsValue = parent.as_ref();
+    (!js_sys::Object::is(own, theirs)).then_some(parent)
+}
+
+/// Listens for the host page's requests, under the rules in the module comment. `None`
+/// (nothing listens at all) unless the page is embedded in a frame.
+pub fn listen(
+    options: &PageOptions,
+    playground: Rc<RefCell<Playground>>,
+    changed: Callback<()>,
+) -> Option<EventListener> {
+    if !options.embed {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let parent = embedding_parent(&window)?;
+    let allowed = options.allowed_origins.clone();
+    Some(EventListener::new(&window, "message", move |event| {
+        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        // Only the embedding parent: the same window object, compared by identity.
+        let from_parent = event
+            .source()
+            .is_some_and(|source| js_sys::Object::is(source.as_ref(), parent.as_ref()));
+        let origin = event.origin();
+        if !from_parent || !origin_allowed(&allowed, &origin) {
+            return;
+        }
+        let Some(request) = parse_request(&event.data()) else {
+            return;
+        };
+        let was_busy = playground.borrow().busy();
+        let (lines, _) = playground.borrow_mut().run(&request.command);
+        // A waiting command (`sleep`, `get -w`) goes on in the foreground, as when typed; the
+        // reply holds what it printed at once.
+        if !was_busy && playground.borrow().busy() {
+            crate::task::drive(playground.clone(), changed.clone());
+        }
+        changed.emit(());
+        let failed = lines.iter().any(|l| matches!(l, Line::Err(_)));
+        let output: String = lines
+            .iter()
+            .filter_map(|line| match line {
+                Line::Out(text) | Line::Err(text) => Some(format!("{text}\n")),
+                Line::Prompt(_) => None,
+            })
+            .collect();
+        // The reply names the origin the request came from: if the parent navigated away
+        // meanwhile, the browser drops it instead of handing it to the new page.
+        let _ = parent.post_message(&response(&request.id, &output, failed), &origin);
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_pinned_origins_are_answered_when_pinned() {
+        assert!(origin_allowed(&[], "https://workshop.example"));
+        assert!(!origin_allowed(&[], "null"));
+        let pinned = vec!["https://workshop.example".to_string()];
+        assert!(origin_allowed(&pinned, "https://workshop.example"));
+        assert!(!origin_allowed(&pinned, "https://evil.example"));
+        assert!(!origin_allowed(
+            &pinned,
+            "https://workshop.example.evil.example"
+        ));
+    }
 }

@@ -8,6 +8,7 @@ mod examples;
 mod highlight;
 mod host_ready;
 mod lesson_session;
+mod opening;
 mod persist;
 mod playground;
 mod share;

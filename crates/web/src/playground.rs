@@ -51,6 +51,7 @@ pub enum Action {
 /// One line of terminal history, as the terminal panel shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Line {
+    /// The command as it ran, every line of it (a pasted heredoc block stays whole).
     Prompt(String),
     Out(String),
     Err(String),
@@ -79,7 +80,10 @@ pub struct Playground {
     pub settings: Settings,
     pub terminal: Terminal,
     actions: Vec<Action>,
+    /// Whole entries (a prompt and its output); the oldest go first past the limit.
     pub history: Vec<Line>,
+    /// Lines dropped from the start of `history` to keep it under the limit.
+    pub trimmed_lines: usize,
     history_version: u64,
     /// The command line waiting in virtual time (`sleep`, `get -w`, …); time passing drives it.
     foreground: Option<Foreground>,
@@ -111,6 +115,7 @@ impl Playground {
             terminal: Terminal::new(cluster, Box::new(|_| None)),
             actions: Vec::new(),
             history: Vec::new(),
+            trimmed_lines: 0,
             history_version: 0,
             foreground: None,
             queued: VecDeque::new(),
@@ -160,7 +165,26 @@ impl Playground {
         self.history_version += 1;
         self.history.extend(lines);
         let excess = self.history.len().saturating_sub(MAX_HISTORY_LINES);
-        self.history.drain(..excess);
+        if excess == 0 {
+            return;
+        }
+        // Trim whole entries, so no command loses its prompt or table header; the newest
+        // entry stays whole however long it is.
+        let is_prompt = |line: &Line| matches!(line, Line::Prompt(_));
+        let cut = self.history[excess..]
+            .iter()
+            .position(is_prompt)
+            .map(|offset| excess + offset)
+            .or_else(|| self.history.iter().rposition(is_prompt))
+            .unwrap_or(0);
+        self.history.drain(..cut);
+        self.trimmed_lines += cut;
+    }
+
+    fn clear_history(&mut self) {
+        self.history_version += 1;
+        self.history.clear();
+        self.trimmed_lines = 0;
     }
 
     /// `kubectl apply -f -` with the editor's text. A YAML syntax error is pointed out where it
@@ -204,11 +228,7 @@ impl Playground {
             return (Vec::new(), false);
         }
         self.record(Action::Command(command.to_string()));
-        let mut lines: Vec<Line> = command
-            .lines()
-            .take(1)
-            .map(|l| Line::Prompt(l.to_string()))
-            .collect();
+        let mut lines = vec![Line::Prompt(command.trim_end_matches('\n').to_string())];
         let execution = match self.terminal.start(command) {
             Started::Finished(execution) => execution,
             Started::Waiting(mut foreground) => {
@@ -226,8 +246,7 @@ impl Playground {
         };
         lines.extend(lines_of(execution.output));
         if execution.clear_screen {
-            self.history_version += 1;
-            self.history.clear();
+            self.clear_history();
         } else {
             self.push_history(lines.clone());
         }
@@ -282,6 +301,32 @@ impl Playground {
         {
             self.run(&command);
         }
+    }
+
+    /// Advances to the next scheduled change after which `visible` differs, checking at
+    /// most `max_steps` changes and going at most `max_ms` ahead. Internal timers (lease
+    /// renewals, monitor passes, probe ticks) change nothing a learner sees; stopping at them
+    /// would make "Next change" look broken. Returns how far time moved.
+    pub fn advance_to_visible_change<S: PartialEq>(
+        &mut self,
+        visible: impl Fn(&kubeplay_sim::Cluster) -> S,
+        max_steps: usize,
+        max_ms: u64,
+    ) -> u64 {
+        let before = visible(&self.terminal.cluster);
+        let mut moved = 0;
+        for _ in 0..max_steps {
+            let Some(delay) = self.next_change_in() else {
+                break;
+            };
+            let delay = delay.max(1).min(max_ms - moved);
+            self.advance(delay);
+            moved += delay;
+            if moved >= max_ms || visible(&self.terminal.cluster) != before {
+                break;
+            }
+        }
+        moved
     }
 
     /// Milliseconds until the next scheduled change, if any.
@@ -369,5 +414,47 @@ mod tests {
                 "No resources found in default namespace.".into()
             ))
         );
+    }
+
+    #[test]
+    fn a_pasted_block_shows_whole_and_blank_lines_stay() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let block = "cat <<EOF | kubectl apply -f -\n".to_string() + DEMO + "EOF\n";
+        let (lines, _) = playground.run(&block);
+        assert_eq!(lines[0], Line::Prompt(block.trim_end().to_string()));
+        let (lines, _) = playground.run("kubectl get deployments,replicasets");
+        assert!(lines.contains(&Line::Out(String::new())), "{lines:?}");
+    }
+
+    #[test]
+    fn history_drops_whole_entries_and_counts_what_went() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        while playground.trimmed_lines == 0 {
+            playground.run("kubectl get pods -A -o yaml");
+        }
+        assert!(matches!(playground.history.first(), Some(Line::Prompt(_))));
+        assert!(playground.history.len() <= MAX_HISTORY_LINES);
+        // One entry longer than the limit stays whole.
+        let long: String = (0..MAX_HISTORY_LINES + 10)
+            .map(|i| format!("{i}\n"))
+            .collect();
+        playground.run(&format!("cat <<EOF\n{long}EOF"));
+        assert!(matches!(playground.history.first(), Some(Line::Prompt(_))));
+        assert_eq!(playground.history.len(), MAX_HISTORY_LINES + 11);
+    }
+
+    #[test]
+    fn next_visible_change_skips_silent_timers() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        playground.apply(DEMO);
+        let visible = |cluster: &kubeplay_sim::Cluster| cluster.api.store.changes();
+        let before = playground.terminal.cluster.api.store.changes();
+        let moved = playground.advance_to_visible_change(visible, 1_000, 3_600_000);
+        assert!(moved > 0);
+        assert_ne!(playground.terminal.cluster.api.store.changes(), before);
+        // Nothing scheduled to change what is seen: stops at the limit, not for ever.
+        let mut idle = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let moved = idle.advance_to_visible_change(|_| 0, 50, 60_000);
+        assert!(moved <= 60_000);
     }
 }

@@ -10,6 +10,9 @@ use crate::playground::{Action, Settings};
 
 /// The largest fragment accepted (decoded), so a crafted link cannot exhaust memory.
 const MAX_DECODED_BYTES: usize = 4 * 1024 * 1024;
+/// The most virtual time a link may pass, so a crafted link cannot keep the tab simulating
+/// for ever (a year: far beyond any session, even at 60× for days).
+const MAX_LINK_MS: u64 = 366 * 24 * 60 * 60 * 1000;
 const PREFIX: &str = "s=";
 
 #[derive(Serialize, Deserialize)]
@@ -48,6 +51,16 @@ pub fn decode(fragment: &str) -> Result<(Settings, Vec<Action>), String> {
             shared.version
         ));
     }
+    let advanced = shared
+        .actions
+        .iter()
+        .fold(0u64, |total, action| match action {
+            Action::Advance(ms) => total.saturating_add(*ms),
+            _ => total,
+        });
+    if advanced > MAX_LINK_MS {
+        return Err("the share link passes more than a year of virtual time".into());
+    }
     Ok((shared.settings, shared.actions))
 }
 
@@ -68,9 +81,14 @@ mod tests {
             Action::Advance(5000),
         ];
         let fragment = encode(&settings, &actions);
-        assert_eq!(decode(&format!("#{fragment}")), Ok((settings, actions)));
+        assert_eq!(
+            decode(&format!("#{fragment}")),
+            Ok((settings.clone(), actions))
+        );
         assert!(decode("#s=!!!").is_err());
         assert!(decode("#other").is_err());
         assert!(decode("#s=AAAA").is_err());
+        let endless = encode(&settings, &[Action::Advance(u64::MAX)]);
+        assert!(decode(&endless).is_err());
     }
 }

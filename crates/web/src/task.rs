@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::render::{AnimationFrame, request_animation_frame};
-use yew::Callback;
+use yew::prelude::*;
 
 use crate::playground::Playground;
 
@@ -45,4 +45,42 @@ fn schedule(
         schedule(next_slot, playground, changed, Some((now_ms, virtual_now)));
     });
     *slot.borrow_mut() = Some(frame);
+}
+
+#[derive(Properties)]
+pub struct RunningStatusProps {
+    pub playground: Rc<RefCell<Playground>>,
+}
+
+impl PartialEq for RunningStatusProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.playground, &other.playground)
+    }
+}
+
+/// The status line of the foreground command. It redraws itself every frame while the
+/// command runs: the virtual time it shows moves on without the terminal's history (what
+/// redraws the terminal) changing, and it must vanish when the command ends on its own.
+#[function_component(RunningStatus)]
+pub fn running_status(props: &RunningStatusProps) -> Html {
+    let force = use_force_update();
+    let frame = use_mut_ref(|| None::<AnimationFrame>);
+    let playground = props.playground.borrow();
+    let busy = playground.busy();
+    use_effect(move || {
+        *frame.borrow_mut() = busy.then(|| request_animation_frame(move |_| force.force_update()));
+    });
+    if !busy {
+        return Html::default();
+    }
+    let time = playground.now().strftime("%H:%M:%S").to_string();
+    html! {
+        // The clock ticks for the eye only: a live region announcing it every second
+        // would drown everything else a screen reader says.
+        <p class="running" role="status">
+            { "Running… " }
+            <span aria-hidden="true">{ format!("virtual time {time} · ") }</span>
+            { "Ctrl+C stops it" }
+        </p>
+    }
 }

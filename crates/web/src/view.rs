@@ -3,12 +3,13 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{Event, Node, Pod};
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Taint};
 use kubeplay_kubectl::printers::rows::{node_status, pod_status};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, Typed};
 use kubeplay_sim::Cluster;
-use kubeplay_sim::nodes::KubeletState;
+use kubeplay_sim::controllers::scheduler::tolerates;
+use kubeplay_sim::nodes::{KubeletState, NODE_MONITOR_GRACE_PERIOD_MS, unreachable_detected_at};
 use kubeplay_sim::store::Store;
 
 /// A pod as a chip: its kubectl STATUS text and a class for colour and icon.
@@ -20,6 +21,8 @@ pub struct PodChip {
     pub status: String,
     pub ready: String,
     pub tone: &'static str,
+    /// What STATUS does not say: the pod's node is lost, so it is not ready, and when it goes.
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +32,15 @@ pub struct NodeLane {
     pub roles: String,
     /// The playground stopped this node's kubelet (the control plane only sees silence).
     pub kubelet_stopped: bool,
+    /// NotReady, Unknown or deleted: its pods are not what they seem.
+    pub lost: bool,
+    /// The Node object is gone (its pods wait for the pod garbage collector).
+    pub deleted: bool,
+    /// The Ready condition's message when the node is not Ready, e.g. "Kubelet stopped
+    /// posting node status."
+    pub reason: Option<String>,
+    /// What the control plane waits for on this node and until when, in virtual time.
+    pub notes: Vec<String>,
     pub pods: Vec<PodChip>,
 }
 
@@ -85,6 +97,172 @@ fn chip(pod: &Pod, now: jiff::Timestamp) -> PodChip {
         tone: tone(&status, &ready),
         status,
         ready,
+        note: None,
+    }
+}
+
+/// Virtual wall-clock time of the cluster's millisecond `ms`, as the clock shows it.
+fn clock_time(cluster: &Cluster, ms: u64) -> String {
+    let now_ms = cluster.now_ms();
+    let now = cluster.api.clock.now();
+    let offset = i64::try_from(ms).unwrap_or(i64::MAX) - i64::try_from(now_ms).unwrap_or(i64::MAX);
+    now.checked_add(jiff::SignedDuration::from_millis(offset))
+        .ok()
+        .and_then(|t| jiff::fmt::strtime::format("%H:%M:%S", t).ok())
+        .unwrap_or_default()
+}
+
+fn millis_of(
+    cluster: &Cluster,
+    time: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> u64 {
+    cluster.api.clock.millis_of(time)
+}
+
+/// The Ready condition's status and message.
+fn ready_condition(node: &Node) -> Option<(&str, Option<&str>)> {
+    node.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == "Ready")
+        .map(|c| (c.status.as_str(), c.message.as_deref()))
+}
+
+/// When the taint eviction controller deletes `pod` because of the node's NoExecute taints:
+/// the taint's timeAdded plus the shortest matching `tolerationSeconds`; `None` when the pod
+/// tolerates them for ever (DaemonSet pods).
+fn eviction_at(cluster: &Cluster, pod: &Pod, taints: &[&Taint]) -> Option<u64> {
+    let tolerations = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.tolerations.clone())
+        .unwrap_or_default();
+    taints
+        .iter()
+        .filter_map(|taint| {
+            let added = taint
+                .time_added
+                .as_ref()
+                .map_or(cluster.now_ms(), |t| millis_of(cluster, t));
+            let matching: Vec<_> = tolerations
+                .iter()
+                .filter(|t| tolerates(std::slice::from_ref(*t), taint))
+                .collect();
+            if matching.is_empty() {
+                return Some(added);
+            }
+            let seconds = matching.iter().filter_map(|t| t.toleration_seconds).min()?;
+            Some(added + u64::try_from(seconds.max(0)).unwrap_or(0) * 1000)
+        })
+        .min()
+}
+
+/// Marks the chips of a lost node and says what the control plane waits for there.
+fn explain_lost_node(cluster: &Cluster, node: &Node, lane: &mut NodeLane) {
+    let name = node.metadata.name_str();
+    if let (Some(KubeletState::Stopped { since_ms }), Some(renewed)) = (
+        cluster.nodes.state(name),
+        cluster.nodes.last_renewal_ms(name),
+    ) && !lane.lost
+    {
+        lane.notes.push(format!(
+            "The kubelet stopped at {}. The control plane only sees its Lease age: after the {} s grace period (last renewal {}), the node turns NotReady at about {}.",
+            clock_time(cluster, since_ms),
+            NODE_MONITOR_GRACE_PERIOD_MS / 1000,
+            clock_time(cluster, renewed),
+            clock_time(cluster, unreachable_detected_at(renewed)),
+        ));
+    }
+    if !lane.lost {
+        return;
+    }
+    let taints: Vec<&Taint> = node
+        .spec
+        .iter()
+        .flat_map(|s| s.taints.iter().flatten())
+        .filter(|t| t.effect == "NoExecute")
+        .collect();
+    for taint in &taints {
+        if let Some(added) = &taint.time_added {
+            lane.notes.push(format!(
+                "Tainted {}:NoExecute at {}.",
+                taint.key,
+                clock_time(cluster, millis_of(cluster, added))
+            ));
+        }
+    }
+    let now = cluster.now_ms();
+    let mut waiting: Vec<u64> = Vec::new();
+    let mut for_ever = 0;
+    let mut terminating = 0;
+    for chip in &mut lane.pods {
+        let Some(pod) = cluster
+            .api
+            .store
+            .get_typed::<Pod>(&chip.namespace, &chip.name)
+        else {
+            continue;
+        };
+        let finished = matches!(
+            pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded" | "Failed")
+        );
+        let note = if pod.metadata.is_deleting() {
+            terminating += 1;
+            "waits for the unreachable kubelet to confirm it stopped".to_string()
+        } else if finished {
+            continue;
+        } else {
+            match eviction_at(cluster, pod, &taints) {
+                Some(at) if at > now => {
+                    waiting.push(at);
+                    format!(
+                        "not ready (node lost); evicted at {}",
+                        clock_time(cluster, at)
+                    )
+                }
+                Some(_) => "not ready (node lost); being evicted".to_string(),
+                None if taints.is_empty() => "not ready (node lost)".to_string(),
+                None => {
+                    for_ever += 1;
+                    "not ready (node lost); tolerates the taint, stays".to_string()
+                }
+            }
+        };
+        chip.tone = "lost";
+        chip.note = Some(note);
+    }
+    if let (Some(first), Some(last)) = (waiting.iter().min(), waiting.iter().max()) {
+        let when = if first == last {
+            format!("at {}", clock_time(cluster, *first))
+        } else {
+            format!(
+                "from {} to {}",
+                clock_time(cluster, *first),
+                clock_time(cluster, *last)
+            )
+        };
+        lane.notes.push(format!(
+            "{} pod{} tolerate{} the taint for their tolerationSeconds (300 s by default): evicted {when}, then their controllers create replacements on other nodes.",
+            waiting.len(),
+            if waiting.len() == 1 { "" } else { "s" },
+            if waiting.len() == 1 { "s" } else { "" },
+        ));
+    }
+    if for_ever > 0 {
+        lane.notes.push(format!(
+            "{for_ever} pod{} tolerate{} the taint for ever (DaemonSet pods) and stay.",
+            if for_ever == 1 { "" } else { "s" },
+            if for_ever == 1 { "s" } else { "" },
+        ));
+    }
+    if terminating > 0 {
+        lane.notes.push(format!(
+            "{terminating} pod{} Terminating until the kubelet confirms, which it cannot while unreachable: until the node comes back or is removed.",
+            if terminating == 1 { " stays" } else { "s stay" },
+        ));
     }
 }
 
@@ -95,30 +273,102 @@ fn in_namespace(namespace: &str, filter: Option<&str>) -> bool {
 pub fn cluster_model(cluster: &Cluster, namespace: Option<&str>) -> ClusterModel {
     let store = &cluster.api.store;
     let now = cluster.api.clock.now();
-    let nodes = store
+    let mut nodes: Vec<NodeLane> = store
         .list_typed::<Node>(None)
-        .map(|node| NodeLane {
-            name: node.metadata.name_str().to_string(),
-            status: node_status(node),
-            roles: kubeplay_kubectl::printers::rows::node_roles(node),
-            kubelet_stopped: cluster
-                .nodes
-                .state(node.metadata.name_str())
-                .is_some_and(|state| state != KubeletState::Running),
-            pods: store
-                .pods_on_node(node.metadata.name_str())
-                .filter_map(Pod::from_object)
-                .filter(|pod| in_namespace(pod.metadata.namespace_str(), namespace))
-                .map(|pod| chip(pod, now))
-                .collect(),
+        .map(|node| {
+            let ready = ready_condition(node);
+            let lost = ready.is_none_or(|(status, _)| status != "True");
+            let mut lane = NodeLane {
+                name: node.metadata.name_str().to_string(),
+                status: node_status(node),
+                roles: kubeplay_kubectl::printers::rows::node_roles(node),
+                kubelet_stopped: cluster
+                    .nodes
+                    .state(node.metadata.name_str())
+                    .is_some_and(|state| state != KubeletState::Running),
+                lost,
+                deleted: false,
+                reason: ready
+                    .filter(|_| lost)
+                    .and_then(|(_, message)| message.map(str::to_string)),
+                notes: Vec::new(),
+                pods: store
+                    .pods_on_node(node.metadata.name_str())
+                    .filter_map(Pod::from_object)
+                    .filter(|pod| in_namespace(pod.metadata.namespace_str(), namespace))
+                    .map(|pod| chip(pod, now))
+                    .collect(),
+            };
+            explain_lost_node(cluster, node, &mut lane);
+            lane
         })
         .collect();
+    nodes.extend(deleted_node_lanes(cluster, namespace));
     let pending = store
         .unscheduled_pods()
         .filter(|pod| in_namespace(pod.metadata.namespace_str(), namespace))
         .map(|pod| chip(pod, now))
         .collect();
     ClusterModel { nodes, pending }
+}
+
+/// Pods still bound to nodes that no longer exist: the pod garbage collector deletes them
+/// once the node has been gone for its 40 s quarantine (checked every 20 s).
+fn deleted_node_lanes(cluster: &Cluster, namespace: Option<&str>) -> Vec<NodeLane> {
+    let store = &cluster.api.store;
+    let now = cluster.api.clock.now();
+    let mut lanes: std::collections::BTreeMap<String, NodeLane> = Default::default();
+    for pod in store.list_typed::<Pod>(namespace) {
+        let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+            continue;
+        };
+        if store
+            .get(&kubeplay_model::ObjectKey::cluster(Kind::Node, node))
+            .is_some()
+        {
+            continue;
+        }
+        let lane = lanes.entry(node.to_string()).or_insert_with(|| NodeLane {
+            name: node.to_string(),
+            status: "deleted".into(),
+            roles: String::new(),
+            kubelet_stopped: false,
+            lost: true,
+            deleted: true,
+            reason: Some("The Node object was deleted.".into()),
+            notes: vec![
+                "The pod garbage collector deletes these pods 40–60 s after their node is gone; their controllers create replacements.".into(),
+            ],
+            pods: Vec::new(),
+        });
+        let mut chip = chip(pod, now);
+        chip.tone = "lost";
+        chip.note = Some("node deleted; waits for the pod garbage collector".into());
+        lane.pods.push(chip);
+    }
+    lanes.into_values().collect()
+}
+
+/// Everything the cluster view, workload tree and events timeline show, without ages: two
+/// equal values look the same on screen. "Next change" advances until this differs.
+#[derive(PartialEq)]
+pub struct VisibleState {
+    model: ClusterModel,
+    workloads: Vec<Workload>,
+    events: usize,
+    newest_event: Option<(String, String, String)>,
+}
+
+pub fn visible_state(cluster: &Cluster) -> VisibleState {
+    let store = &cluster.api.store;
+    let now = cluster.api.clock.now();
+    let newest = events(store, now, None, "", 1).into_iter().next();
+    VisibleState {
+        model: cluster_model(cluster, None),
+        workloads: workloads(store, now, None),
+        events: store.list(Kind::Event, None).count(),
+        newest_event: newest.map(|row| (row.reason, row.object, row.message)),
+    }
 }
 
 fn owned_pods(store: &Store, owner: &Object, now: jiff::Timestamp) -> Vec<PodChip> {
@@ -362,5 +612,57 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_lost_node_and_its_pods_look_lost_and_say_what_waits() {
+        use crate::playground::{Playground, Preset, Settings};
+        let mut playground = Playground::new(Settings {
+            seed: 4,
+            preset: Preset::KindMulti,
+            start_second: 1_748_859_300,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        playground.run("kubectl create deployment web --image=nginx --replicas=6");
+        playground.advance(60_000);
+        playground.run("kubeplay node stop kind-worker");
+        let lane = |p: &Playground| {
+            cluster_model(&p.terminal.cluster, Some("default"))
+                .nodes
+                .into_iter()
+                .find(|lane| lane.name == "kind-worker")
+                .unwrap_or_else(|| panic!("no lane"))
+        };
+        let stopped = lane(&playground);
+        assert!(!stopped.lost);
+        assert!(
+            stopped.notes[0].contains("turns NotReady at about"),
+            "{:?}",
+            stopped.notes
+        );
+        playground.advance(70_000);
+        let lost = lane(&playground);
+        assert!(lost.lost && lost.status == "NotReady");
+        assert_eq!(
+            lost.reason.as_deref(),
+            Some("Kubelet stopped posting node status.")
+        );
+        assert!(!lost.pods.is_empty());
+        assert!(lost.pods.iter().all(|chip| {
+            chip.tone == "lost"
+                && chip
+                    .note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("evicted at"))
+        }));
+        assert!(
+            lost.notes.iter().any(|n| n.contains("tolerationSeconds")),
+            "{:?}",
+            lost.notes
+        );
+        // Next change lands where the view changes.
+        let before = visible_state(&playground.terminal.cluster);
+        let moved = playground.advance_to_visible_change(visible_state, 1_000, 3_600_000);
+        assert!(moved > 0 && visible_state(&playground.terminal.cluster) != before);
     }
 }

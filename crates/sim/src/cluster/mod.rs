@@ -2,6 +2,7 @@
 //! events into reconcile work, applies what controllers intend, and advances virtual time
 //! from one scheduled change to the next.
 
+mod cycles;
 mod nodes;
 
 pub use nodes::{NewNode, NodeError};
@@ -64,6 +65,8 @@ pub struct Cluster {
     scheduling_queue: SchedulingQueue,
     /// The last instant of the event-expiry grid that has been processed.
     events_expired_at: Millis,
+    /// Whole cycles of steady loops jumped over (for benchmarks and tests).
+    cycles_skipped: u64,
     /// Reference mode for the equivalence tests: visit every tick of the event-expiry grid,
     /// as a naive periodic timer would, instead of only those where an Event is due.
     stepwise: bool,
@@ -91,6 +94,7 @@ impl Cluster {
             reconciles: 0,
             scheduling_queue: SchedulingQueue::default(),
             events_expired_at: 0,
+            cycles_skipped: 0,
             stepwise: false,
         }
     }
@@ -109,6 +113,11 @@ impl Cluster {
     /// How many reconciles and kubelet steps ran so far (for benchmarks).
     pub fn reconciles(&self) -> u64 {
         self.reconciles
+    }
+
+    /// How many whole cycles of steady loops advances jumped over (for benchmarks and tests).
+    pub fn cycles_skipped(&self) -> u64 {
+        self.cycles_skipped
     }
 
     fn schedule(&mut self, delay_ms: Millis, kind: TimerKind) {
@@ -224,28 +233,39 @@ impl Cluster {
             if instants.is_multiple_of(INSTANTS_PER_BUDGET_CHECK) && !keep_going() {
                 return Advance::Stopped;
             }
-            self.api.clock.advance_to(instant);
-            // Expired Events go first: a change at this instant that repeats one renews
-            // it only if it is still there.
-            if self.next_expiry_tick() == Some(instant) {
-                self.api.expire_events();
-                self.events_expired_at = instant;
+            // A long advance over a steady loop jumps its whole cycles (never in the
+            // stepwise reference mode); the cycles it watches to be sure are real steps.
+            if !self.stepwise && instants.is_multiple_of(cycles::INSTANTS_PER_ATTEMPT) {
+                self.skip_steady_cycles(target_ms);
+                continue;
             }
-            // Everything due at this instant happens before controllers react, as one batch.
-            while let Some(Reverse(timer)) = self.timers.peek() {
-                if timer.at_ms != instant {
-                    break;
-                }
-                let Some(Reverse(timer)) = self.timers.pop() else {
-                    break;
-                };
-                self.fire(timer.kind);
-            }
-            self.settle();
+            self.process_instant(instant);
         }
         self.api.clock.advance_to(target_ms);
         self.settle();
         Advance::Reached
+    }
+
+    /// Runs everything due at `instant`, the next instant at which something changes.
+    fn process_instant(&mut self, instant: Millis) {
+        self.api.clock.advance_to(instant);
+        // Expired Events go first: a change at this instant that repeats one renews
+        // it only if it is still there.
+        if self.next_expiry_tick() == Some(instant) {
+            self.api.expire_events();
+            self.events_expired_at = instant;
+        }
+        // Everything due at this instant happens before controllers react, as one batch.
+        while let Some(Reverse(timer)) = self.timers.peek() {
+            if timer.at_ms != instant {
+                break;
+            }
+            let Some(Reverse(timer)) = self.timers.pop() else {
+                break;
+            };
+            self.fire(timer.kind);
+        }
+        self.settle();
     }
 
     /// The next tick of the Event-expiry grid at which an Event is due (every tick in

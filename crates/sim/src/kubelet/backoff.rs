@@ -27,6 +27,15 @@ impl CrashBackOff {
         (!Self::expired(finished, last_update)).then_some(back_off)
     }
 
+    /// The same back-off, moved `by` later: the kubelet's view after whole crash cycles.
+    pub fn shifted(&self, by: Millis) -> CrashBackOff {
+        CrashBackOff {
+            entry: self
+                .entry
+                .map(|(back_off, last_update)| (back_off, last_update.saturating_add(by))),
+        }
+    }
+
     /// Records a restart (`Backoff.Next`): the next exit waits twice as long.
     pub fn restarted(&mut self, finished: Millis, now: Millis) {
         let back_off = match self.entry {

@@ -15,6 +15,7 @@ mod pulls;
 mod restarts;
 pub mod script;
 mod status;
+mod steady;
 mod termination;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -31,6 +32,7 @@ use images::{DefaultBehaviour, OnStop};
 pub use prober::ProbeOverrideError;
 pub use probes::ProbeKind;
 use script::Program;
+pub use steady::RuntimeSnapshot;
 
 /// A step of a pod's lifecycle, scheduled on the virtual clock. Steps about one run of a
 /// container carry its `instance`, so that a restarted container ignores its
@@ -166,11 +168,14 @@ fn waiting(reason: &str, message: Option<String>) -> ContainerState {
 }
 
 fn time_at(api: &ApiServer, ms: Millis) -> Time {
-    Time(
-        jiff::Timestamp::from_second(api.clock.timestamp_at(ms).as_second())
-            .unwrap_or(api.clock.now()),
-    )
+    time_at_ms(&api.clock, ms)
 }
+
+/// A virtual instant as the whole-second time a container status records.
+fn time_at_ms(clock: &crate::clock::Clock, ms: Millis) -> Time {
+    Time(jiff::Timestamp::from_second(clock.timestamp_at(ms).as_second()).unwrap_or(clock.now()))
+}
+
 impl Kubelets {
     pub fn preload_image(&mut self, node: &str, image: &str) {
         if let Ok(info) = images::lookup(image, false) {

@@ -8,6 +8,9 @@ use super::{
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
 
+/// From "already present" to a restarted container's start.
+const RESTART_START_MS: Millis = 150;
+
 impl Kubelets {
     pub(super) fn start_container(
         &mut self,
@@ -23,6 +26,7 @@ impl Kubelets {
             return;
         };
         let epoch = runtime.epoch;
+        let first_run = container.instance == 0;
         let image = container.container.image.clone().unwrap_or_default();
         let policy = container
             .container
@@ -44,7 +48,12 @@ impl Kubelets {
                 format!("Container image {image:?} already present on machine"),
                 api,
             );
-            let delay = api.rng.between(80, 250);
+            // A restart takes a fixed time, so that a crash loop draws nothing random.
+            let delay = if first_run {
+                api.rng.between(80, 250)
+            } else {
+                RESTART_START_MS
+            };
             schedule(delay, KubeletStep::Started { container: index }, epoch);
             return;
         }

@@ -30,7 +30,6 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let container_id = format!("containerd://{}", api.rng.hex(64));
         let Some(runtime) = self.pods.get_mut(uid) else {
             return;
         };
@@ -43,7 +42,12 @@ impl Kubelets {
             container.previous_logs = std::mem::take(&mut container.logs);
         }
         container.instance += 1;
-        container.container_id = container_id;
+        let instance = container.instance;
+        container.container_id = if instance == 1 {
+            format!("containerd://{}", api.rng.hex(64))
+        } else {
+            restarted_container_id(uid, index, instance)
+        };
         container.started_at_ms = Some(now);
         container.killing = false;
         container.state = ContainerState {
@@ -397,6 +401,13 @@ impl Kubelets {
             api,
         );
     }
+}
+
+/// A restarted container's ID, derived from the pod, the container and the run number
+/// rather than drawn from the cluster's RNG, so that a crash loop stays periodic.
+pub(super) fn restarted_container_id(uid: &str, index: usize, instance: u64) -> String {
+    let mut rng = crate::rng::SimRng::keyed(&format!("{uid}/{index}/{instance}"));
+    format!("containerd://{}", rng.hex(64))
 }
 
 /// The container's memory limit in bytes, if it has one.

@@ -1,9 +1,17 @@
-//! The virtual clock: play/pause, speed, steps, and the virtual time.
+//! The virtual clock: play/pause, speed, steps, and the virtual time. It runs at 1× from the
+//! start, as a cluster does; "Next change" skips the control plane's silent timers and
+//! stops at the next change the page shows.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::app::Handle;
+use crate::embed::SPEEDS;
+use crate::view;
+
+/// How far "Next change" looks ahead for a visible change: changes checked, virtual time.
+const NEXT_CHANGE_MAX_STEPS: usize = 1_000;
+const NEXT_CHANGE_MAX_MS: u64 = 60 * 60 * 1000;
 
 #[derive(Properties, PartialEq)]
 pub struct ClockProps {
@@ -29,9 +37,12 @@ pub fn clock(props: &ClockProps) -> Html {
         let handle = props.handle.clone();
         let changed = props.changed.clone();
         Callback::from(move |_: MouseEvent| {
-            let delay = handle.playground.borrow().next_change_in();
-            if let Some(delay) = delay {
-                handle.playground.borrow_mut().advance(delay.max(1));
+            let moved = handle.playground.borrow_mut().advance_to_visible_change(
+                view::visible_state,
+                NEXT_CHANGE_MAX_STEPS,
+                NEXT_CHANGE_MAX_MS,
+            );
+            if moved > 0 {
                 changed.emit(());
             }
         })
@@ -56,13 +67,14 @@ pub fn clock(props: &ClockProps) -> Html {
             </button>
             <label class="visually-hidden" for="speed">{ "Speed" }</label>
             <select id="speed" onchange={on_speed} value={props.speed.to_string()}>
-                <option value="1" selected={props.speed == 1}>{ "1×" }</option>
-                <option value="10" selected={props.speed == 10}>{ "10×" }</option>
-                <option value="60" selected={props.speed == 60}>{ "60×" }</option>
+                { for SPEEDS.iter().map(|speed| html! { <option value={speed.to_string()} selected={props.speed == *speed}>{ format!("{speed}×") }</option> }) }
             </select>
             <button onclick={step(1_000)}>{ "Step 1s" }</button>
             <button onclick={step(10_000)}>{ "Step 10s" }</button>
-            <button onclick={next_change} title="Advance to the next scheduled change">{ "Next change" }</button>
+            <button onclick={next_change} title="Advance to the next change the page shows">{ "Next change" }</button>
+            if !playing {
+                <span class="clock-paused">{ "paused" }</span>
+            }
             <output class="virtual-time" aria-label="Virtual time" title={format!("{elapsed_s}s since the cluster was created")}>{ format!("{time} UTC") }</output>
         </section>
     }

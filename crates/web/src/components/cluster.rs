@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::app::Handle;
 use crate::components::inspector::Selection;
-use crate::view::{self, PodChip, Workload};
+use crate::view::{self, NodeLane, PodChip, Workload};
 use kubeplay_model::Kind;
 
 #[derive(Properties)]
@@ -38,6 +38,7 @@ fn icon(tone: &str) -> &'static str {
         "pending" => "◌",
         "terminating" => "◍",
         "done" => "✓",
+        "lost" => "⚠",
         _ => "✕",
     }
 }
@@ -63,12 +64,58 @@ fn pod_chip(
     html! {
         <button key={format!("{}/{}", chip.namespace, chip.name)} class={classes!("pod", chip.tone, is_selected.then_some("selected"))}
             data-pod={in_lane.then(|| chip.name.clone())} data-namespace={in_lane.then(|| chip.namespace.clone())}
-            data-node={in_lane.then(|| chip.node.clone())} data-status={in_lane.then(|| chip.status.clone())}
-            aria-label={format!("Pod {} {} {}", chip.name, chip.status, chip.ready)} aria-pressed={is_selected.to_string()} onclick={onclick}>
-            <span class="pod-icon" aria-hidden="true">{ icon(chip.tone) }</span>
+            data-node={in_lane.then(|| chip.node.clone())} data-status={in_lane.then(|| chip.status.clone())} data-tone={in_lane.then_some(chip.tone)}
+            aria-pressed={is_selected.to_string()} onclick={onclick}>
+            <span class="visually-hidden">{ "Pod " }</span>
             <span class="pod-name">{ &chip.name }</span>
-            <span class="pod-status">{ format!("{} {}", chip.status, chip.ready) }</span>
+            <span class="pod-status"><span class="pod-icon" aria-hidden="true">{ icon(chip.tone) }</span>{ format!(" {} {}", chip.status, chip.ready) }</span>
+            if let Some(note) = &chip.note {
+                <span class="pod-note">{ note }</span>
+            }
         </button>
+    }
+}
+
+/// A node's lane: its name and status (with the reason when it is not Ready), what the
+/// control plane waits for there, and its pods.
+fn node_lane(
+    lane: &NodeLane,
+    on_select: &Callback<Option<Selection>>,
+    selected: &Option<Selection>,
+) -> Html {
+    let header = html! {
+        <>
+            <span class="node-name">{ &lane.name }</span>
+            <span class="node-meta">{ if lane.deleted { format!("{} · {} pods", lane.status, lane.pods.len()) } else { format!("{} · {} · {} pods", lane.status, lane.roles, lane.pods.len()) } }</span>
+            if let Some(reason) = &lane.reason {
+                <span class="node-meta node-reason">{ reason }</span>
+            }
+            if lane.kubelet_stopped {
+                <span class="node-meta kubelet-stopped">{ "kubelet stopped" }</span>
+            }
+        </>
+    };
+    let header_class = classes!(
+        "lane-header",
+        (lane.status != "Ready").then_some("not-ready")
+    );
+    html! {
+        <div class={classes!("lane", lane.lost.then_some("lost"))} key={lane.name.clone()} data-node-lane={lane.name.clone()} data-lost={lane.lost.to_string()}>
+            if lane.deleted {
+                <div class={header_class}>{ header }</div>
+            } else {
+                <button class={header_class}
+                    onclick={ let on_select = on_select.clone(); let name = lane.name.clone(); move |_| on_select.emit(Some(Selection { kind: Kind::Node, namespace: String::new(), name: name.clone() })) }>
+                    { header }
+                </button>
+            }
+            if !lane.notes.is_empty() {
+                <ul class="lane-notes" aria-label={format!("What the control plane waits for on {}", lane.name)}>
+                    { for lane.notes.iter().map(|note| html! { <li>{ note }</li> }) }
+                </ul>
+            }
+            <div class="chips">{ for lane.pods.iter().map(|chip| pod_chip(chip, on_select, selected, true)) }</div>
+        </div>
     }
 }
 
@@ -148,19 +195,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                 <button class="action" title="kubeplay node add" onclick={add_node}>{ "Add node" }</button>
             </div>
             <div class="lanes">
-                { for model.nodes.iter().map(|lane| html! {
-                    <div class="lane" key={lane.name.clone()} data-node-lane={lane.name.clone()}>
-                        <button class={classes!("lane-header", (lane.status != "Ready").then_some("not-ready"))}
-                            onclick={ let on_select = props.on_select.clone(); let name = lane.name.clone(); move |_| on_select.emit(Some(Selection { kind: Kind::Node, namespace: String::new(), name: name.clone() })) }>
-                            <span class="node-name">{ &lane.name }</span>
-                            <span class="node-meta">{ format!("{} · {} · {} pods", lane.status, lane.roles, lane.pods.len()) }</span>
-                            if lane.kubelet_stopped {
-                                <span class="node-meta kubelet-stopped">{ "kubelet stopped" }</span>
-                            }
-                        </button>
-                        <div class="chips">{ for lane.pods.iter().map(|chip| pod_chip(chip, &props.on_select, &props.selected, true)) }</div>
-                    </div>
-                }) }
+                { for model.nodes.iter().map(|lane| node_lane(lane, &props.on_select, &props.selected)) }
                 if !model.pending.is_empty() {
                     <div class="lane pending-lane">
                         <div class="lane-header"><span class="node-name">{ "Not scheduled" }</span></div>

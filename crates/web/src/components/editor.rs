@@ -1,18 +1,24 @@
 //! The YAML editor: line numbers, highlighting, Tab inserts spaces, examples, and Apply
 //! (button or Ctrl/Cmd+Enter) as `kubectl apply -f -`, with YAML errors shown at their line.
+//! Tab indents, so Esc then Tab (or Shift+Tab) leaves the editor. The text is a draft kept
+//! across reloads (top-level page only) until the learner replaces it.
 
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::app::Handle;
+use crate::components::terminal::is_modifier;
 use crate::examples::EXAMPLES;
 use crate::highlight::highlight_line;
+use crate::persist;
 use crate::playground::{Line, YamlProblem};
 
 #[derive(Properties)]
 pub struct EditorProps {
     pub handle: Handle,
     pub changed: Callback<()>,
+    /// Keep the text across reloads (not when embedded: that is the host's page, not the learner's).
+    pub keep_draft: bool,
 }
 
 /// The editor owns its state; clock ticks never redraw it.
@@ -27,7 +33,22 @@ const INDENT: &str = "  ";
 
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
-    let text = use_state(|| EXAMPLES[0].yaml.to_string());
+    let keep_draft = props.keep_draft;
+    let text = use_state(move || {
+        keep_draft
+            .then(persist::load_draft)
+            .flatten()
+            .unwrap_or_else(|| EXAMPLES[0].yaml.to_string())
+    });
+    {
+        let draft = (*text).clone();
+        use_effect_with(draft, move |draft| {
+            if keep_draft {
+                persist::save_draft(draft);
+            }
+        });
+    }
+    let escaped = use_mut_ref(|| false);
     let result = use_state(Vec::<Line>::new);
     let problem = use_state(|| None::<YamlProblem>);
     let textarea = use_node_ref();
@@ -66,8 +87,17 @@ pub fn editor(props: &EditorProps) -> Html {
     let on_keydown = {
         let apply = apply.clone();
         let text = text.clone();
+        let escaped = escaped.clone();
         Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            if is_modifier(&event.key()) {
+                return;
+            }
+            let after_escape = std::mem::replace(&mut *escaped.borrow_mut(), false);
+            if event.key() == "Escape" {
+                *escaped.borrow_mut() = true;
+            } else if event.key() == "Tab" && after_escape {
+                // Leaves the editor: the browser moves focus.
+            } else if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
                 event.prevent_default();
                 apply.emit(());
             } else if event.key() == "Tab" && !event.shift_key() {
@@ -166,9 +196,10 @@ pub fn editor(props: &EditorProps) -> Html {
                     </pre>
                     <textarea ref={textarea} aria-label="YAML editor" spellcheck="false" autocapitalize="off" autocomplete="off"
                         value={(*text).clone()} oninput={on_input} onkeydown={on_keydown} onscroll={on_scroll}
-                        aria-invalid={problem.is_some().to_string()} aria-describedby="apply-result" />
+                        aria-invalid={problem.is_some().to_string()} aria-describedby="apply-result editor-keys" />
                 </div>
             </div>
+            <p id="editor-keys" class="keys">{ "Ctrl+Enter applies · Tab indents · Esc then Tab leaves the editor" }</p>
             <div id="apply-result" class="apply-result" role="status" aria-live="polite">
                 if let Some(problem) = (*problem).clone() {
                     <p class="err">{ format!("Line {}, column {}: {}", problem.line, problem.column, problem.message) }</p>

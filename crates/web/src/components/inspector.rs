@@ -1,6 +1,7 @@
 //! The inspector: `kubectl describe`, `-o yaml` and the events of the selected object, the
 //! scheduler's per-node verdict for a pod, and buttons that break and heal things. Buttons
 //! run the same commands a learner could type, so the terminal shows what they did.
+//! Opening it moves keyboard focus into it; Esc closes it (focus goes back to what opened it).
 
 use kubeplay_model::{Kind, Typed};
 use yew::prelude::*;
@@ -118,6 +119,24 @@ fn actions(selection: &Selection, handle: &Handle) -> Vec<(&'static str, String)
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let tab = use_state(|| Tab::Describe);
+    let panel = use_node_ref();
+    {
+        let panel = panel.clone();
+        use_effect_with(props.selection.clone(), move |_| {
+            if let Some(panel) = panel.cast::<web_sys::HtmlElement>() {
+                let _ = panel.focus();
+            }
+        });
+    }
+    let on_keydown = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                event.prevent_default();
+                on_close.emit(());
+            }
+        })
+    };
     let selection = &props.selection;
     let plural = selection.kind.plural();
     let mut args = match *tab {
@@ -156,7 +175,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         html! { <button role="tab" aria-selected={(*tab == which).to_string()} onclick={move |_| tab.set(which)}>{ label }</button> }
     };
     html! {
-        <aside class="inspector" aria-label={format!("{} {}", selection.kind, selection.name)}>
+        <aside class="inspector" aria-label={format!("{} {}", selection.kind, selection.name)} tabindex="-1" ref={panel} onkeydown={on_keydown}>
             <div class="panel-header">
                 <h2>{ format!("{} {}", selection.kind, selection.name) }</h2>
                 <div role="tablist">

@@ -1,5 +1,7 @@
 //! The terminal: the shell and kubectl over the cluster, with history (↑/↓), Tab completion,
-//! multi-line paste (whole workshop blocks, heredocs included), copy and `clear`.
+//! multi-line paste (whole workshop blocks, heredocs included), copy and `clear`. Tab
+//! completes, so Esc then Tab (or Shift+Tab) is the way out, as in code editors. When the
+//! clock is paused the terminal says so, since nothing a command starts will progress.
 
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -7,27 +9,54 @@ use yew::prelude::*;
 use crate::app::Handle;
 use crate::completion::complete;
 use crate::components::toolbar::copy_to_clipboard;
-use crate::playground::Line;
+use crate::playground::{Action, Line};
 
 #[derive(Properties)]
 pub struct TerminalProps {
     pub handle: Handle,
     pub changed: Callback<()>,
+    /// Whether the clock runs; a paused clock is announced here with a way to resume.
+    pub playing: bool,
+    pub on_play: Callback<bool>,
 }
 
-/// Redrawn when the history changed.
+/// Redrawn when the history changed or the clock started or stopped.
 impl PartialEq for TerminalProps {
     fn eq(&self, other: &Self) -> bool {
         self.handle.same_playground(&other.handle)
             && self.handle.history_version == other.handle.history_version
+            && self.playing == other.playing
     }
+}
+
+/// A prompt line as the shell echoes it: `$ ` before the first line, `> ` before the rest.
+fn prompt_lines(command: &str) -> impl Iterator<Item = (&'static str, &str)> {
+    command
+        .split('\n')
+        .enumerate()
+        .map(|(i, line)| (if i == 0 { "$ " } else { "> " }, line))
 }
 
 #[function_component(TerminalPanel)]
 pub fn terminal_panel(props: &TerminalProps) -> Html {
     let input = use_state(String::new);
-    let history = use_mut_ref(Vec::<String>::new);
+    // ↑ recalls what ran before, reloads included: the action log has every command.
+    let history = {
+        let playground = props.handle.playground.clone();
+        use_mut_ref(move || {
+            playground
+                .borrow()
+                .actions()
+                .iter()
+                .filter_map(|action| match action {
+                    Action::Command(command) => Some(command.trim_end().to_string()),
+                    _ => None,
+                })
+                .collect::<Vec<String>>()
+        })
+    };
     let position = use_mut_ref(|| None::<usize>);
+    let escaped = use_mut_ref(|| false);
     let output_ref = use_node_ref();
 
     {
@@ -68,13 +97,21 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
         let position = position.clone();
         let run = run.clone();
         let handle = props.handle.clone();
+        let escaped = escaped.clone();
         let changed = props.changed.clone();
         Callback::from(move |event: KeyboardEvent| {
             let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
             };
             let value = area.value();
+            if is_modifier(&event.key()) {
+                return;
+            }
+            let after_escape = std::mem::replace(&mut *escaped.borrow_mut(), false);
             match event.key().as_str() {
+                "Escape" => *escaped.borrow_mut() = true,
+                // Leaves the terminal (nothing to complete on an empty line): the browser moves focus.
+                "Tab" if after_escape || event.shift_key() || value.is_empty() => {}
                 "Enter" if !event.shift_key() => {
                     // A heredoc still waiting for its end marker continues on the next line.
                     let commands = kubeplay_shell::split_commands(&value);
@@ -140,7 +177,9 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                 .history
                 .iter()
                 .map(|line| match line {
-                    Line::Prompt(text) => format!("$ {text}\n"),
+                    Line::Prompt(text) => prompt_lines(text)
+                        .map(|(sigil, line)| format!("{sigil}{line}\n"))
+                        .collect(),
                     Line::Out(text) | Line::Err(text) => format!("{text}\n"),
                 })
                 .collect();
@@ -149,6 +188,10 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
     };
     let playground = props.handle.playground.borrow();
     let rows = input.lines().count().clamp(1, 12);
+    let resume = {
+        let on_play = props.on_play.clone();
+        Callback::from(move |_: MouseEvent| on_play.emit(true))
+    };
     html! {
         <section class="panel terminal" aria-label="Terminal panel">
             <div class="panel-header">
@@ -156,28 +199,49 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                 <button onclick={copy} title="Copy the terminal output">{ "Copy" }</button>
                 <button onclick={ let run = run.clone(); move |_| run.emit("clear".into()) }>{ "Clear" }</button>
             </div>
-            <div class="terminal-output" role="log" aria-label="Terminal output" aria-live="polite" tabindex="0" ref={output_ref}>
+            <div class="terminal-output" role="log" aria-label="Terminal output" aria-live="polite" tabindex="0" ref={output_ref}
+                data-version={props.handle.history_version.to_string()}>
                 if playground.history.is_empty() {
                     <p class="hint">{ "Type kubectl commands or paste a workshop block, e.g. kubectl get pods -A" }</p>
                 }
+                if playground.trimmed_lines > 0 {
+                    <p class="trimmed" role="note">{ format!("… {} earlier lines were trimmed: the terminal keeps its last 5,000 lines, whole commands only.", playground.trimmed_lines) }</p>
+                }
                 { for playground.history.iter().map(|line| match line {
-                    Line::Prompt(text) => html! { <div class="prompt"><span class="sigil" aria-hidden="true">{ "$ " }</span>{ text }</div> },
+                    Line::Prompt(text) => html! {
+                        <div class="prompt">
+                            { for prompt_lines(text).map(|(sigil, line)| html! {
+                                <div><span class="sigil" aria-hidden="true">{ sigil }</span>{ line }</div>
+                            }) }
+                        </div>
+                    },
                     Line::Out(text) => html! { <div class="out">{ text }</div> },
                     Line::Err(text) => html! { <div class="err">{ text }</div> },
                 }) }
             </div>
+            // A running command passes time itself (see `task`), so the note is not needed then.
+            if !props.playing && !playground.busy() {
+                <div class="paused" role="status">
+                    <span><span class="pause-icon" aria-hidden="true"></span>{ "The clock is paused: pods and controllers wait until it runs." }</span>
+                    <button onclick={resume}>{ "Resume" }</button>
+                </div>
+            }
             if playground.busy() {
-                <p class="running" role="status">
-                    { format!("Running… virtual time {} · Ctrl+C stops it", playground.now().strftime("%H:%M:%S")) }
-                </p>
+                <crate::task::RunningStatus playground={props.handle.playground.clone()} />
             }
             <div class="terminal-input">
                 <span class="sigil" aria-hidden="true">{ "$" }</span>
-                <textarea aria-label="Terminal" rows={rows.to_string()} spellcheck="false" autocapitalize="off" autocomplete="off"
+                <textarea aria-label="Terminal" aria-describedby="terminal-keys" rows={rows.to_string()} spellcheck="false" autocapitalize="off" autocomplete="off"
                     value={(*input).clone()} oninput={on_input} onkeydown={on_keydown} placeholder="kubectl get pods" />
             </div>
+            <p id="terminal-keys" class="keys">{ "Enter runs · Tab completes · Esc then Tab leaves the terminal" }</p>
         </section>
     }
+}
+
+/// Shift, Control, Alt and Meta on their own: pressing one between Esc and Tab keeps the way out.
+pub fn is_modifier(key: &str) -> bool {
+    matches!(key, "Shift" | "Control" | "Alt" | "Meta")
 }
 
 /// Whether every heredoc opened in `text` has its end marker.

@@ -26,9 +26,25 @@ pub fn copy_to_clipboard(text: &str) -> bool {
 #[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
     let preset_ref = use_node_ref();
-    let config = use_state(String::new);
+    // The menu starts at the running playground's preset, so Reset keeps the same cluster.
+    let current = props.handle.playground.borrow().settings.preset.clone();
+    let config = {
+        let current = current.clone();
+        use_state(move || match current {
+            Preset::Config(text) => text,
+            _ => String::new(),
+        })
+    };
     let confirming = use_state(|| false);
-    let chosen = use_state(|| "kind".to_string());
+    let chosen = use_state(move || {
+        match current {
+            Preset::Kind => "kind",
+            Preset::KindMulti => "kind-multi",
+            Preset::Config(_) => "config",
+        }
+        .to_string()
+    });
+    let shared = use_state(|| None::<String>);
 
     let on_preset = {
         let chosen = chosen.clone();
@@ -54,6 +70,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         })
     };
     let share_link = {
+        let shared = shared.clone();
         let handle = props.handle.clone();
         let on_notice = props.on_notice.clone();
         Callback::from(move |_: MouseEvent| {
@@ -70,13 +87,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 location.search().unwrap_or_default()
             );
             let link = format!("{base}#{fragment}");
-            let _ = location.set_hash(&fragment);
-            let copied = copy_to_clipboard(&link);
-            on_notice.emit(if copied {
-                "Share link copied to the clipboard (it is also in the address bar).".into()
-            } else {
-                format!("Share link: {link}")
-            });
+            // Not put in the address bar: a link is for opening once, and a reload of this
+            // page continues the saved playground.
+            copy_to_clipboard(&link);
+            shared.set(Some(link));
+            on_notice.emit("Share link copied to the clipboard (and shown above).".into());
         })
     };
     html! {
@@ -104,6 +119,13 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }
                 <button onclick={share_link}>{ "Share" }</button>
             </div>
+            if let Some(link) = (*shared).clone() {
+                <div class="share-link">
+                    <label for="share-link">{ "Share link" }</label>
+                    <input id="share-link" readonly=true value={link} onfocus={|e: FocusEvent| if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() { input.select() }} />
+                    <button class="link" aria-label="Hide the share link" onclick={ let shared = shared.clone(); move |_| shared.set(None) }>{ "×" }</button>
+                </div>
+            }
         </header>
     }
 }

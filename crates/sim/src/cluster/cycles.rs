@@ -1,0 +1,426 @@
+//! Jumping over steady cycles. A crash-looping container at its 5-minute back-off ceiling
+//! repeats the same cycle for ever: restart, run, exit, wait. Each cycle leaves the cluster
+//! as it found it but for a time shift and some counters (restartCount, Event counts,
+//! resourceVersions). The driver watches two real cycles; when both changed exactly the
+//! same fields by exactly the same amounts, it applies whole cycles at once and simulates
+//! the last one for real, so every timestamp the step-by-step run would write is written
+//! by the same code at the same instant.
+
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kubeplay_model::{Kind, Object, ObjectKey};
+use serde_json::Value;
+
+use super::{Cluster, EVENT_EXPIRY_PERIOD_MS, Timer, TimerKind};
+use crate::api::EVENT_TTL_MS;
+use crate::clock::Millis;
+use crate::controllers::ControllerId;
+use crate::kubelet::KubeletStep;
+use crate::rng::SimRng;
+
+/// How many instants an advance processes between two looks for a steady cycle.
+pub(super) const INSTANTS_PER_ATTEMPT: u32 = 64;
+/// A cycle of more instants than this is not looked for.
+const MAX_CYCLE_INSTANTS: usize = 64;
+/// Timers further ahead than this are not part of a cycle (a cycle renews its Events, so it
+/// is shorter than their TTL); the jump stops short of them.
+const CYCLE_HORIZON_MS: Millis = EVENT_TTL_MS;
+
+/// The cluster at the end of an instant, as far as a cycle can change it.
+struct Mark {
+    at: Millis,
+    /// The timers due by the target and within the horizon, relative to `at`, in firing
+    /// order.
+    timers: Vec<(Millis, TimerKind)>,
+    objects: BTreeMap<ObjectKey, Value>,
+    resource_version: u64,
+    sequence: u64,
+    rng: SimRng,
+}
+
+impl Cluster {
+    /// Runs the next instant and, if a steady cycle follows, two cycles to be sure of it,
+    /// then jumps over every whole cycle but the last before `target`.
+    pub(super) fn skip_steady_cycles(&mut self, target: Millis) {
+        let Some(instant) = self.next_change_at().filter(|at| *at <= target) else {
+            return;
+        };
+        // Marks fall at the ends of instants, where the next cycle's will fall too.
+        self.process_instant(instant);
+        let Some(restarting) = self.restarting_containers(target) else {
+            return;
+        };
+        let restarting: Vec<(&str, usize)> = restarting
+            .iter()
+            .map(|(uid, index)| (uid.as_str(), *index))
+            .collect();
+        let first = self.mark(target);
+        let Some(second) = self.run_cycle(&first, target) else {
+            return;
+        };
+        let uids: Vec<&str> = restarting.iter().map(|(uid, _)| *uid).collect();
+        let runtimes = self.kubelets.snapshot(&uids);
+        let Some(third) = self.run_cycle(&second, target) else {
+            return;
+        };
+        let period = second.at - first.at;
+        let steady = third.at - second.at == period
+            && first.rng == second.rng
+            && second.rng == third.rng
+            && third.resource_version - second.resource_version
+                == second.resource_version - first.resource_version
+            && third.sequence - second.sequence == second.sequence - first.sequence
+            && self
+                .kubelets
+                .repeats_cycle(&runtimes, &restarting, period, &self.api.clock);
+        if !steady {
+            return;
+        }
+        // The last cycle before the target runs for real, and no Event that the cycle does
+        // not renew may expire in between.
+        let room = target - third.at;
+        let mut cycles = (room / period).saturating_sub(1);
+        if let Some(timer) = self.first_timer_beyond_horizon(&third, target) {
+            cycles = cycles.min(timer.saturating_sub(1).saturating_sub(third.at) / period);
+        }
+        if let Some(expiry) = self.first_unrenewed_expiry(&second, &third) {
+            let before_expiry = expiry.saturating_sub(1).saturating_sub(third.at) / period;
+            cycles = cycles.min(before_expiry);
+        }
+        // Whole seconds only: stored times are truncated to the second, so a time written
+        // at the same point of every cycle moves on by exactly the jump.
+        let per_second = 1000 / gcd(period, 1000);
+        cycles -= cycles % per_second;
+        if cycles == 0 {
+            return;
+        }
+        let Some(objects) = extrapolate_objects(&first, &second, &third, cycles) else {
+            return;
+        };
+        self.jump(&restarting, (&second, &third), objects, cycles);
+    }
+
+    /// The containers whose restarts are all the kubelet work due by `target`, if that is
+    /// what is pending (controllers' requeues may be pending too; nothing is queued).
+    fn restarting_containers(&self, target: Millis) -> Option<Vec<(String, usize)>> {
+        if !self.queue.is_empty() {
+            return None;
+        }
+        let mut restarting = Vec::new();
+        let horizon = self.horizon(target);
+        for Reverse(timer) in self.timers.iter().filter(|t| t.0.at_ms <= horizon) {
+            match &timer.kind {
+                TimerKind::Kubelet(kubelet) => match kubelet.step {
+                    KubeletStep::Restart { container } => {
+                        restarting.push((kubelet.pod_uid.clone(), container))
+                    }
+                    _ => return None,
+                },
+                // The scheduler keeps back-off times of its own, which a jump would not move.
+                TimerKind::Requeue(ControllerId::Scheduler, _) => return None,
+                TimerKind::Requeue(..) => {}
+                TimerKind::NodeNetworkReady(_) => return None,
+            }
+        }
+        restarting.sort();
+        restarting.dedup();
+        (!restarting.is_empty()).then_some(restarting)
+    }
+
+    fn horizon(&self, target: Millis) -> Millis {
+        target.min(self.now_ms().saturating_add(CYCLE_HORIZON_MS))
+    }
+
+    /// When the first timer after the horizon of the third mark is due, if before `target`.
+    fn first_timer_beyond_horizon(&self, third: &Mark, target: Millis) -> Option<Millis> {
+        let horizon = third.at.saturating_add(CYCLE_HORIZON_MS);
+        self.timers
+            .iter()
+            .map(|Reverse(timer)| timer.at_ms)
+            .filter(|at| *at > horizon && *at <= target)
+            .min()
+    }
+
+    fn due_timers(&self, target: Millis) -> Vec<(Millis, TimerKind)> {
+        let horizon = self.horizon(target);
+        let mut due: Vec<&Timer> = self
+            .timers
+            .iter()
+            .map(|Reverse(timer)| timer)
+            .filter(|timer| timer.at_ms <= horizon)
+            .collect();
+        due.sort();
+        let now = self.now_ms();
+        due.into_iter()
+            .map(|timer| (timer.at_ms - now, timer.kind.clone()))
+            .collect()
+    }
+
+    fn mark(&self, target: Millis) -> Mark {
+        Mark {
+            at: self.now_ms(),
+            timers: self.due_timers(target),
+            objects: Kind::all()
+                .flat_map(|kind| self.api.store.list(kind, None))
+                .map(|object| (object.key(), object.to_value()))
+                .collect(),
+            resource_version: self.api.store.resource_version(),
+            sequence: self.sequence,
+            rng: self.api.rng.clone(),
+        }
+    }
+
+    /// Runs instants until the pending timers are those of `start` again, one period on.
+    fn run_cycle(&mut self, start: &Mark, target: Millis) -> Option<Mark> {
+        for _ in 0..MAX_CYCLE_INSTANTS {
+            let instant = self.next_change_at().filter(|at| *at <= target)?;
+            self.process_instant(instant);
+            if self.due_timers(target) == start.timers {
+                return Some(self.mark(target));
+            }
+        }
+        None
+    }
+
+    /// When the first Event that the cycle does not renew expires (the tick of the expiry
+    /// grid that drops it).
+    fn first_unrenewed_expiry(&self, second: &Mark, third: &Mark) -> Option<Millis> {
+        third
+            .objects
+            .iter()
+            .filter(|(key, value)| {
+                key.kind == Kind::Event && second.objects.get(*key) == Some(*value)
+            })
+            .filter_map(|(_, value)| {
+                let last = value.get("lastTimestamp")?.as_str()?;
+                let last = self
+                    .api
+                    .clock
+                    .millis_of(&serde_json::from_value(Value::String(last.to_string())).ok()?);
+                let expiry = last.saturating_add(EVENT_TTL_MS);
+                Some(expiry.div_ceil(EVENT_EXPIRY_PERIOD_MS) * EVENT_EXPIRY_PERIOD_MS)
+            })
+            .min()
+    }
+
+    /// Moves the cluster `cycles` periods on from the third mark: objects, counters,
+    /// pending timers, the kubelets' runtimes and the clock.
+    fn jump(
+        &mut self,
+        restarting: &[(&str, usize)],
+        (second, third): (&Mark, &Mark),
+        objects: Vec<Object>,
+        cycles: u64,
+    ) {
+        let period = third.at - second.at;
+        let shift = cycles * period;
+        for object in objects {
+            self.api.store.put(object);
+        }
+        // Nothing reacts to the jump itself: the cycles it stands for caused nothing else.
+        self.api.store.take_watch_events();
+        self.api
+            .store
+            .skip_resource_versions(cycles * (third.resource_version - second.resource_version));
+        let sequences = cycles * (third.sequence - second.sequence);
+        self.sequence += sequences;
+        let timers = std::mem::take(&mut self.timers);
+        self.timers =
+            timers
+                .into_iter()
+                .map(|Reverse(mut timer)| {
+                    // The timers the cycles reschedule move on; later ones stay where they are.
+                    if third.timers.iter().any(|(offset, kind)| {
+                        third.at + offset == timer.at_ms && *kind == timer.kind
+                    }) {
+                        timer.at_ms += shift;
+                        timer.sequence += sequences;
+                    }
+                    Reverse(timer)
+                })
+                .collect();
+        self.kubelets
+            .skip_cycles(restarting, cycles, period, &self.api.clock);
+        self.api.clock.advance_to(third.at + shift);
+        self.cycles_skipped += cycles;
+        // Expiry passes in between would only have renewed the cycle's Events.
+        let last_tick = self.now_ms() / EVENT_EXPIRY_PERIOD_MS * EVENT_EXPIRY_PERIOD_MS;
+        self.events_expired_at = self.events_expired_at.max(last_tick);
+    }
+}
+
+/// The objects the cycles change, `cycles` periods after the third mark, if every change
+/// is steady: counters that grow by the same step each cycle, and other fields that every
+/// cycle rewrites (the real cycle after the jump writes them again). Objects may not come
+/// or go.
+fn extrapolate_objects(
+    first: &Mark,
+    second: &Mark,
+    third: &Mark,
+    cycles: u64,
+) -> Option<Vec<Object>> {
+    let keys = |mark: &Mark| mark.objects.keys().cloned().collect::<Vec<_>>();
+    if keys(first) != keys(third) || keys(second) != keys(third) {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for (key, value) in &third.objects {
+        let (before, middle) = (first.objects.get(key)?, second.objects.get(key)?);
+        if before == value && middle == value {
+            continue;
+        }
+        let extrapolated = extrapolate(before, middle, value, cycles, third.at - second.at)?;
+        changed.push(Object::from_value(key.kind, extrapolated).ok()?);
+    }
+    Some(changed)
+}
+
+/// One JSON value after `cycles` more cycles, from its values at three marks a cycle apart.
+fn extrapolate(a: &Value, b: &Value, c: &Value, cycles: u64, period: Millis) -> Option<Value> {
+    if a == b && b == c {
+        return Some(c.clone());
+    }
+    match (a, b, c) {
+        (Value::Number(x), Value::Number(y), Value::Number(z)) => {
+            let next = linear(
+                x.as_i64()?.into(),
+                y.as_i64()?.into(),
+                z.as_i64()?.into(),
+                cycles,
+            )?;
+            Some(Value::from(i64::try_from(next).ok()?))
+        }
+        (Value::String(x), Value::String(y), Value::String(z)) => {
+            match (counter(x), counter(y), counter(z)) {
+                // resourceVersions
+                (Some(x), Some(y), Some(z)) => {
+                    let next = linear(x.into(), y.into(), z.into(), cycles)?;
+                    Some(Value::String(u64::try_from(next).ok()?.to_string()))
+                }
+                // Rewritten by every cycle: times move on with it; other fields (container
+                // IDs) are written again by the real cycle after the jump.
+                _ if x != y && y != z => match shifted_time(z, cycles * period) {
+                    Some(time) => Some(time),
+                    None => Some(c.clone()),
+                },
+                _ => None,
+            }
+        }
+        (Value::Array(x), Value::Array(y), Value::Array(z)) => {
+            if x.len() != z.len() || y.len() != z.len() {
+                return None;
+            }
+            let items = x
+                .iter()
+                .zip(y)
+                .zip(z)
+                .map(|((x, y), z)| extrapolate(x, y, z, cycles, period))
+                .collect::<Option<Vec<_>>>()?;
+            Some(Value::Array(items))
+        }
+        (Value::Object(x), Value::Object(y), Value::Object(z)) => {
+            if !x.keys().eq(z.keys()) || !y.keys().eq(z.keys()) {
+                return None;
+            }
+            let mut fields = serde_json::Map::new();
+            for (key, z) in z {
+                fields.insert(
+                    key.clone(),
+                    extrapolate(x.get(key)?, y.get(key)?, z, cycles, period)?,
+                );
+            }
+            Some(Value::Object(fields))
+        }
+        _ => None,
+    }
+}
+
+/// A counter written as decimal digits (a resourceVersion).
+fn counter(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// `z + cycles × step` for a value that grew by the same step between three marks.
+fn linear(x: i128, y: i128, z: i128, cycles: u64) -> Option<i128> {
+    let step = y - x;
+    (z - y == step).then(|| z + step * i128::from(cycles))
+}
+
+/// A stored time (`2025-06-02T10:15:00Z`) moved `by` on, or `None` for any other text.
+fn shifted_time(text: &str, by: Millis) -> Option<Value> {
+    let value = Value::String(text.to_string());
+    let time: Time = serde_json::from_value(value.clone()).ok()?;
+    if serde_json::to_value(&time).ok()? != value {
+        return None;
+    }
+    let by = jiff::SignedDuration::from_millis(i64::try_from(by).ok()?);
+    serde_json::to_value(Time(time.0.checked_add(by).ok()?)).ok()
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a.max(1) } else { gcd(b, a % b) }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn counters_grow_and_times_move_on_by_whole_cycles() {
+        let at = |restarts: i64, version: &str, finished: &str| {
+            json!({"restartCount": restarts, "resourceVersion": version,
+                   "finishedAt": finished, "containerID": format!("containerd://{restarts}"),
+                   "image": "busybox"})
+        };
+        let (a, b, c) = (
+            at(7, "100", "2025-06-02T10:15:00Z"),
+            at(8, "104", "2025-06-02T10:20:00Z"),
+            at(9, "108", "2025-06-02T10:25:00Z"),
+        );
+        let later = extrapolate(&a, &b, &c, 10, 300_000);
+        assert_eq!(
+            later,
+            Some(json!({"restartCount": 19, "resourceVersion": "148",
+                        "finishedAt": "2025-06-02T11:15:00Z",
+                        "containerID": "containerd://9", "image": "busybox"}))
+        );
+    }
+
+    #[test]
+    fn anything_unsteady_is_not_extrapolated() {
+        // A counter that does not grow by the same step, a field changed by one cycle only,
+        // a list that grows.
+        assert_eq!(extrapolate(&json!(1), &json!(2), &json!(4), 3, 1000), None);
+        assert_eq!(
+            extrapolate(
+                &json!("Running"),
+                &json!("Running"),
+                &json!("Error"),
+                3,
+                1000
+            ),
+            None
+        );
+        assert_eq!(
+            extrapolate(&json!([1]), &json!([1, 2]), &json!([1, 2, 3]), 3, 1000),
+            None
+        );
+    }
+
+    #[test]
+    fn only_stored_times_are_shifted() {
+        assert_eq!(
+            shifted_time("2025-06-02T10:15:00Z", 61_000),
+            Some(json!("2025-06-02T10:16:01Z"))
+        );
+        assert_eq!(shifted_time("containerd://abc", 1000), None);
+        assert_eq!(gcd(300_200, 1000), 200);
+    }
+}
