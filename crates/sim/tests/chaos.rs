@@ -25,7 +25,7 @@ use kubeplay_sim::{ClusterShape, DeleteOptions, Propagation, create_cluster};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
-const CASES: u64 = 3;
+const CASES: u64 = 8;
 const STEPS: usize = 16;
 /// Long enough for pod GC, the node lifecycle controller's eviction of pods from unreachable
 /// nodes (5 min toleration), graceful terminations and the garbage collector to finish.
