@@ -39,6 +39,49 @@ pub fn render_for_source(error: &ApiError, verb: &str, source: &str) -> String {
     }
 }
 
+/// One failed object of a multi-object command (`apply -f`, `create -f`).
+pub enum Failure {
+    /// The server refused the object read from `source`.
+    Api {
+        error: ApiError,
+        verb: &'static str,
+        source: String,
+    },
+    /// kubectl's own error, as printed on its own (`error: …`).
+    Message(String),
+}
+
+/// Prints what `cmdutil.CheckErr` prints for the collected errors: one alone in its usual
+/// form; several as an aggregate, one line each, the server's with their Status message
+/// (`Error from server (Invalid): error when creating "x.yaml": Pod "a" is invalid: …`)
+/// and kubectl's own without the `error: ` prefix.
+pub fn print_failures(failures: Vec<Failure>, out: &mut crate::output::Output) {
+    let several = failures.len() > 1;
+    for failure in failures {
+        let text = match failure {
+            Failure::Api {
+                error,
+                verb,
+                source,
+            } if several => format!(
+                "Error from server ({}): error when {verb} {source:?}: {error}",
+                error.reason()
+            ),
+            Failure::Api {
+                error,
+                verb,
+                source,
+            } => render_for_source(&error, verb, &source),
+            Failure::Message(message) if several => message
+                .strip_prefix("error: ")
+                .map(str::to_string)
+                .unwrap_or(message),
+            Failure::Message(message) => message,
+        };
+        out.error(text);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Reading `-f` sources (files, directories, `-` for stdin) and decoding them into objects,
 //! with kubectl's messages for missing paths, YAML errors and unknown kinds.
 
-use kubeplay_model::manifest::{Document, ManifestError, decode_documents};
+use kubeplay_model::manifest::{Document, FieldValidation, ManifestError, decode_documents_with};
 
 use crate::session::Session;
 
@@ -29,18 +29,31 @@ pub fn render_error(error: &ManifestError, source: &str) -> String {
         } => format!(
             "error: resource mapping not found for name: {name:?} namespace: {namespace:?} from {source:?}: no matches for kind {kind:?} in version {api_version:?}\nensure CRDs are installed first"
         ),
+        ManifestError::ClientDecode(detail) => {
+            format!("error: unable to decode {source:?}: {detail}")
+        }
         ManifestError::Undecodable { .. } => {
             format!("Error from server (BadRequest): error when creating {source:?}: {error}")
         }
     }
 }
 
-/// Loads every `-f` source. Syntax errors abort before anything is sent (so a bad file
-/// changes nothing); other per-document errors are returned beside the good documents.
+/// Loads every `-f` source: the good documents, and the errors of the bad ones as kubectl
+/// collects them (a syntax error ends its source; the documents before it stay good).
 pub fn load(
     paths: &[String],
     stdin: &str,
     session: &Session,
+) -> Result<(Vec<Loaded>, Vec<String>), String> {
+    load_with(paths, stdin, session, FieldValidation::Strict)
+}
+
+/// [`load`] under a `--validate` mode.
+pub fn load_with(
+    paths: &[String],
+    stdin: &str,
+    session: &Session,
+    validation: FieldValidation,
 ) -> Result<(Vec<Loaded>, Vec<String>), String> {
     if paths.is_empty() {
         return Err("error: must specify one of -f and -k".into());
@@ -71,14 +84,22 @@ pub fn load(
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for (source, text) in texts {
-        for decoded in decode_documents(&text, &source) {
+        for decoded in decode_documents_with(&text, &source, validation) {
             match decoded {
                 Ok(document) => loaded.push(Loaded {
                     source: source.clone(),
                     document,
                 }),
-                Err(error @ (ManifestError::Yaml { .. } | ManifestError::TooLarge(_))) => {
-                    return Err(render_error(&error, &source));
+                // kubectl's StreamVisitor stops reading a source at a syntax, decoding or
+                // validation error: the documents before it are still sent, the rest not.
+                Err(
+                    error @ (ManifestError::Yaml { .. }
+                    | ManifestError::TooLarge(_)
+                    | ManifestError::ClientDecode(_)
+                    | ManifestError::Validation(_)),
+                ) => {
+                    errors.push(render_error(&error, &source));
+                    break;
                 }
                 Err(error) => errors.push(render_error(&error, &source)),
             }

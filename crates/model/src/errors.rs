@@ -85,6 +85,16 @@ impl FieldError {
         }
     }
 
+    /// `field.TooLong` (apimachinery v1.33 wording); the value is never shown.
+    pub fn too_long(path: impl Into<String>, max: usize) -> FieldError {
+        FieldError {
+            path: path.into(),
+            error_type: FieldErrorType::TooLong,
+            value: None,
+            detail: format!("may not be more than {max} bytes"),
+        }
+    }
+
     /// `field.TooMany`: a list longer than the API allows.
     pub fn too_many(path: impl Into<String>, actual: usize, max: usize) -> FieldError {
         FieldError {
@@ -117,6 +127,9 @@ impl fmt::Display for FieldError {
         Ok(())
     }
 }
+
+/// The API server's `--max-request-bytes` default for a write request body (3 MiB).
+pub const MAX_REQUEST_BODY_BYTES: usize = 3 * 1024 * 1024;
 
 /// An error returned by the simulated API server.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -151,6 +164,9 @@ pub enum ApiError {
     /// 500: a state the server cannot handle.
     #[error("{0}")]
     InternalError(String),
+    /// 413: a request body over the server's limit (`limit is 3145728`).
+    #[error("Request entity too large: {0}")]
+    RequestEntityTooLarge(String),
 }
 
 impl ApiError {
@@ -165,7 +181,20 @@ impl ApiError {
             ApiError::Forbidden { .. } => "Forbidden",
             ApiError::TooManyRequests(_) => "TooManyRequests",
             ApiError::InternalError(_) => "InternalError",
+            ApiError::RequestEntityTooLarge(_) => "RequestEntityTooLarge",
         }
+    }
+
+    /// The API server's check of a write request's body (`maxRequestBodyBytes`, 3 MiB):
+    /// `object` as kubectl sends it, JSON-encoded.
+    pub fn check_request_size(object: &crate::object::Object) -> Result<(), ApiError> {
+        let size = serde_json::to_vec(&object.to_value()).map_or(0, |body| body.len());
+        if size > MAX_REQUEST_BODY_BYTES {
+            return Err(ApiError::RequestEntityTooLarge(format!(
+                "limit is {MAX_REQUEST_BODY_BYTES}"
+            )));
+        }
+        Ok(())
     }
 
     pub fn not_found(kind: Kind, name: &str) -> ApiError {

@@ -28,6 +28,58 @@ pub fn display(value: &IntOrString) -> String {
     }
 }
 
+/// The value as a field error shows it: `intstr.IntOrString` has `String()` only on its
+/// pointer, so apimachinery's `field.Invalid` falls back to Go's `%#v` of the struct.
+pub fn go_struct(value: &IntOrString) -> String {
+    match value {
+        IntOrString::Int(int) => format!("intstr.IntOrString{{Type:0, IntVal:{int}, StrVal:\"\"}}"),
+        IntOrString::String(text) => {
+            format!(
+                "intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}",
+                go_quote(text)
+            )
+        }
+    }
+}
+
+/// Go's `%q` of a string: printable characters as they are, the rest escaped.
+pub fn go_quote(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            c if c.is_control() => quoted.push_str(&format!("\\x{:02x}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// `validation.IsValidPercent`: digits followed by `%`; the number it stands for.
+pub fn valid_percent(text: &str) -> Option<i64> {
+    let digits = text.strip_suffix('%')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // strconv.Atoi of an overlong number fails and yields 0.
+    Some(digits.parse().unwrap_or(0))
+}
+
+/// `getIntOrPercentValue`: a valid percent's number, else `IntValue()` (`Atoi`, 0 on failure).
+pub fn int_or_percent_value(value: &IntOrString) -> i64 {
+    match value {
+        IntOrString::Int(int) => i64::from(*int),
+        IntOrString::String(text) => {
+            valid_percent(text).unwrap_or_else(|| text.parse::<i32>().map_or(0, i64::from))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,12 +7,43 @@ use serde_json::Value;
 use crate::kinds::Kind;
 use crate::object::Object;
 
-/// The largest manifest accepted, like the API server's request size limit (3 MiB).
-pub const MAX_MANIFEST_BYTES: usize = 3 * 1024 * 1024;
+/// The largest manifest kubeplay reads at once: the playground's guard for the tab (as
+/// large as its whole filesystem). Each object is still held to the API server's 3 MiB
+/// request limit when it is sent.
+pub const MAX_MANIFEST_BYTES: usize = 32 * 1024 * 1024;
+
+/// kubectl's `--validate`: how unknown fields are treated (the server's field validation
+/// directive) and whether kubectl checks each document's type before sending it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// `strict` or `true` (the default): unknown fields fail the request.
+    #[default]
+    Strict,
+    /// `warn`: unknown fields are dropped with a warning per field.
+    Warn,
+    /// `ignore` or `false`: unknown fields are dropped silently, no client-side checks.
+    Ignore,
+}
+
+impl FieldValidation {
+    /// Reads the `--validate` flag as kubectl's `GetValidationDirective` does.
+    pub fn from_flag(flag: Option<&str>) -> Result<FieldValidation, String> {
+        match flag {
+            None | Some("strict" | "true") => Ok(FieldValidation::Strict),
+            Some("warn") => Ok(FieldValidation::Warn),
+            Some("ignore" | "false") => Ok(FieldValidation::Ignore),
+            Some(other) => Err(format!(
+                "invalid - validate option {other:?}; must be one of: strict (or true), warn, ignore (or false)"
+            )),
+        }
+    }
+}
 
 /// One decoded document.
 #[derive(Clone, Debug)]
 pub struct Document {
+    /// The server's warnings about it (`unknown field "spec.foo"` under `--validate=warn`).
+    pub warnings: Vec<String>,
     pub object: Object,
     /// The document exactly as written, as JSON (for `last-applied-configuration`).
     pub raw: Value,
@@ -33,7 +64,7 @@ pub enum ManifestError {
         absolute_line: usize,
         problem: String,
     },
-    #[error("too large: the manifest is {0} bytes, the limit is {MAX_MANIFEST_BYTES}")]
+    #[error("kubeplay reads manifests of at most {MAX_MANIFEST_BYTES} bytes; this one has {0}")]
     TooLarge(usize),
     /// kubectl's client-side schema check.
     #[error("error validating data: {0}")]
@@ -45,6 +76,9 @@ pub enum ManifestError {
         api_version: String,
         kind: String,
     },
+    /// kubectl itself could not decode the document (only seen with `--validate=false`).
+    #[error("{0}")]
+    ClientDecode(String),
     /// The server could not decode the object (`cannot be handled as a Deployment: …`).
     #[error("{kind} in version \"v1\" cannot be handled as a {kind}: {detail}")]
     Undecodable {
@@ -101,17 +135,85 @@ fn go_yaml_reported_line(problem: &str, line: usize) -> usize {
 
 /// Decodes every document of `text`; each document succeeds or fails on its own, as with
 /// `kubectl apply -f` on a multi-document file.
-pub fn decode_documents(text: &str, _source: &str) -> Vec<Result<Document, ManifestError>> {
+pub fn decode_documents(text: &str, source: &str) -> Vec<Result<Document, ManifestError>> {
+    decode_documents_with(text, source, FieldValidation::Strict)
+}
+
+/// [`decode_documents`] under a `--validate` mode.
+pub fn decode_documents_with(
+    text: &str,
+    _source: &str,
+    validation: FieldValidation,
+) -> Vec<Result<Document, ManifestError>> {
     if text.len() > MAX_MANIFEST_BYTES {
         return vec![Err(ManifestError::TooLarge(text.len()))];
     }
     split_documents(text)
         .into_iter()
-        .map(|(first_line, body)| decode_document(&body, first_line))
+        .map(|(first_line, body)| decode_document(&body, first_line, validation))
         .collect()
 }
 
-fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestError> {
+/// kubectl's checks before sending a document: its validator's `getObjectKind` (strict and
+/// warn), or the unstructured decoder's own errors (ignore).
+fn client_checks(raw: &Value, validation: FieldValidation) -> Result<(), ManifestError> {
+    let strict = validation != FieldValidation::Ignore;
+    let Value::Object(map) = raw else {
+        let found = match raw {
+            Value::Array(_) => "array",
+            Value::String(_) => "string",
+            Value::Number(_) => "number",
+            Value::Bool(_) => "bool",
+            _ => "null",
+        };
+        return Err(if strict {
+            ManifestError::Validation("invalid object to validate".into())
+        } else {
+            ManifestError::ClientDecode(format!(
+                "json: cannot unmarshal {found} into Go value of type unstructured.detector"
+            ))
+        });
+    };
+    let mut problems = Vec::new();
+    match map.get("apiVersion") {
+        None | Some(Value::Null) => problems.push("apiVersion not set".to_string()),
+        Some(Value::String(version)) => {
+            // schema.ParseGroupVersion: "", "v1" or "group/version", nothing with more slashes.
+            if version.matches('/').count() > 1 {
+                if !strict {
+                    return Err(ManifestError::ClientDecode(format!(
+                        "Object 'Kind' is missing in '{}'",
+                        serde_json::to_string(raw).unwrap_or_default()
+                    )));
+                }
+                problems.push(format!("unexpected GroupVersion string: {version}"));
+            }
+        }
+        Some(_) => problems.push("apiVersion isn't string type".into()),
+    }
+    match map.get("kind") {
+        None | Some(Value::Null) => problems.push("kind not set".into()),
+        Some(Value::String(kind)) if kind.is_empty() => problems.push("kind not set".into()),
+        Some(Value::String(_)) => {}
+        Some(_) => problems.push("kind isn't string type".into()),
+    }
+    if let Some(Value::String(version)) = map.get("apiVersion")
+        && version.is_empty()
+    {
+        problems.insert(0, "apiVersion not set".into());
+    }
+    match problems.as_slice() {
+        [] => Ok(()),
+        [one] => Err(ManifestError::Validation(one.clone())),
+        many => Err(ManifestError::Validation(format!("[{}]", many.join(", ")))),
+    }
+}
+
+fn decode_document(
+    body: &str,
+    first_line: usize,
+    validation: FieldValidation,
+) -> Result<Document, ManifestError> {
     let raw: Value = serde_norway::from_str(body).map_err(|error| {
         let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = error.to_string();
@@ -128,9 +230,10 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
             problem,
         }
     })?;
+    client_checks(&raw, validation)?;
     let Value::Object(map) = &raw else {
         return Err(ManifestError::Validation(
-            "the document is not a YAML/JSON object".into(),
+            "invalid object to validate".into(),
         ));
     };
     let api_version = map
@@ -138,18 +241,6 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
         .and_then(Value::as_str)
         .unwrap_or_default();
     let kind_name = map.get("kind").and_then(Value::as_str).unwrap_or_default();
-    let mut missing = Vec::new();
-    if api_version.is_empty() {
-        missing.push("apiVersion not set");
-    }
-    if kind_name.is_empty() {
-        missing.push("kind not set");
-    }
-    match missing.as_slice() {
-        [] => {}
-        [one] => return Err(ManifestError::Validation((*one).to_string())),
-        many => return Err(ManifestError::Validation(format!("[{}]", many.join(", ")))),
-    }
     let metadata = map.get("metadata");
     let name = metadata
         .and_then(|m| m.get("name"))
@@ -169,9 +260,22 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
             kind: kind_name.to_string(),
         });
     };
+    if let Some(problem) = quantity_problem(&raw) {
+        return Err(ManifestError::Undecodable {
+            kind: kind.name().to_string(),
+            name,
+            detail: problem.to_string(),
+        });
+    }
     let object = decode_typed(kind, &raw, &name)?;
     let unknown = unknown_fields(&raw, &object.to_value(), "");
-    if !unknown.is_empty() {
+    let mut warnings = Vec::new();
+    if validation == FieldValidation::Warn {
+        warnings = unknown
+            .iter()
+            .map(|path| format!("unknown field {path:?}"))
+            .collect();
+    } else if validation == FieldValidation::Strict && !unknown.is_empty() {
         let listed: Vec<String> = unknown
             .iter()
             .map(|path| format!("unknown field {path:?}"))
@@ -183,6 +287,7 @@ fn decode_document(body: &str, first_line: usize) -> Result<Document, ManifestEr
         });
     }
     Ok(Document {
+        warnings,
         object,
         raw,
         first_line,
@@ -198,35 +303,108 @@ fn decode_typed(kind: Kind, raw: &Value, name: &str) -> Result<Object, ManifestE
         ManifestError::Undecodable {
             kind: kind.name().to_string(),
             name: name.to_string(),
-            detail: go_style_type_error(&path, &inner),
+            detail: go_style_type_error(kind, &path, &inner),
         }
     })
 }
 
-/// Words a serde type error the way Go's JSON decoder reports it to kubectl users.
-fn go_style_type_error(path: &str, inner: &str) -> String {
-    let field = path.rsplit('.').next().unwrap_or(path);
-    if let Some(rest) = inner.strip_prefix("invalid type: ") {
-        let found = rest.split(',').next().unwrap_or(rest);
-        let go_found = found.split_whitespace().next().unwrap_or(found);
-        let expected = rest.rsplit("expected ").next().unwrap_or("");
-        let go_type = match expected {
-            "i32" => "int32",
-            "i64" => "int64",
-            "a boolean" => "bool",
-            "a string" => "string",
-            other if other.contains("sequence") => "array",
-            _ => "object",
+/// Words a serde type error the way Go's JSON decoder (sigs.k8s.io/json) reports it: the
+/// JSON kind found, the Go struct holding the field with the field's full path, and the
+/// field's Go type (`json: cannot unmarshal string into Go struct field
+/// DeploymentSpec.spec.replicas of type int32`).
+fn go_style_type_error(kind: Kind, path: &str, inner: &str) -> String {
+    let Some(rest) = inner.strip_prefix("invalid type: ") else {
+        return if path.is_empty() {
+            inner.to_string()
+        } else {
+            format!("{path}: {inner}")
         };
-        return format!(
-            "json: cannot unmarshal {go_found} into Go struct field .{path} of type {go_type}"
-        );
-    }
-    if field.is_empty() {
-        inner.to_string()
-    } else {
-        format!("{path}: {inner}")
-    }
+    };
+    let found = rest.split(',').next().unwrap_or(rest);
+    let go_found = match found.split_whitespace().next().unwrap_or(found) {
+        "sequence" => "array",
+        "map" => "object",
+        "integer" | "floating" => "number",
+        "boolean" => "bool",
+        other => other,
+    };
+    // Go reports the path of JSON keys, without list indices.
+    let keys: Vec<&str> = path
+        .split('.')
+        .map(|key| key.split('[').next().unwrap_or(key))
+        .filter(|key| !key.is_empty())
+        .collect();
+    let field = keys.last().copied().unwrap_or_default();
+    let expected = rest.rsplit("expected ").next().unwrap_or("");
+    let go_type = match (field, expected) {
+        ("labels" | "annotations" | "matchLabels" | "nodeSelector", _) => "map[string]string",
+        (_, "i32") => "int32",
+        (_, "i64") => "int64",
+        (_, "a boolean") => "bool",
+        (_, "a string") => "string",
+        (_, other) if other.contains("sequence") => "array",
+        _ => "object",
+    };
+    let parent = keys.len().checked_sub(2).map(|i| keys[i]);
+    let struct_name = match (parent, keys.len()) {
+        (None, _) => kind.name().to_string(),
+        (Some("metadata"), _) => "ObjectMeta".to_string(),
+        (Some("spec"), 2) => format!("{}Spec", kind.name()),
+        (Some("spec"), _) if keys.get(keys.len().saturating_sub(3)) == Some(&"template") => {
+            "PodSpec".to_string()
+        }
+        (Some("template"), _) => "PodTemplateSpec".to_string(),
+        (Some("containers" | "initContainers"), _) => "Container".to_string(),
+        (Some("selector"), _) => "LabelSelector".to_string(),
+        (Some("strategy"), _) => "DeploymentStrategy".to_string(),
+        (Some("resources"), _) => "ResourceRequirements".to_string(),
+        (Some(other), _) => {
+            let mut chars = other.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        }
+    };
+    format!(
+        "json: cannot unmarshal {go_found} into Go struct field {struct_name}.{} of type {go_type}",
+        keys.join(".")
+    )
+}
+
+/// Maps whose values are `resource.Quantity` in the kinds kubeplay serves
+/// (`resources.requests`, `overhead`, node `capacity`, quota `hard`, …).
+const QUANTITY_MAPS: &[&str] = &[
+    "requests",
+    "limits",
+    "overhead",
+    "capacity",
+    "allocatable",
+    "hard",
+    "used",
+];
+
+/// The first quantity Go's decoder would refuse (`Quantity.UnmarshalJSON` accepts JSON
+/// numbers and strings `ParseQuantity` reads). Metadata (labels, annotations) is skipped.
+fn quantity_problem(value: &Value) -> Option<&'static str> {
+    let Value::Object(map) = value else {
+        return value.as_array()?.iter().find_map(quantity_problem);
+    };
+    map.iter()
+        .filter(|(key, _)| key.as_str() != "metadata")
+        .find_map(|(key, child)| {
+            let quantities: Vec<&Value> = match (key.as_str(), child) {
+                ("sizeLimit", value) => vec![value],
+                (key, Value::Object(values)) if QUANTITY_MAPS.contains(&key) => {
+                    values.values().collect()
+                }
+                _ => return quantity_problem(child),
+            };
+            quantities.into_iter().find_map(|quantity| match quantity {
+                Value::String(text) => crate::quantity::Quantity::parse_error(text),
+                _ => None,
+            })
+        })
 }
 
 /// Keys present in what the user wrote but absent after a typed round trip: unknown fields.

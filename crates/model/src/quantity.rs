@@ -101,6 +101,74 @@ impl Quantity {
         })
     }
 
+    /// Why apimachinery's `ParseQuantity` refuses `text`, in its words (`ErrFormatWrong`,
+    /// `ErrSuffix`, `ErrNumeric`), or `None` when it parses.
+    pub fn parse_error(text: &str) -> Option<&'static str> {
+        const FORMAT_WRONG: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+        const SUFFIX: &str = "unable to parse quantity's suffix";
+        const NUMERIC: &str = "unable to parse numeric part of quantity";
+        let text = text.trim();
+        if text.is_empty() {
+            return Some(FORMAT_WRONG);
+        }
+        // parseQuantityString: sign, digits, optional fraction, then suffix characters,
+        // an optional exponent sign and digits; anything left over is a format error.
+        let bytes = text.as_bytes();
+        let mut pos = usize::from(matches!(bytes[0], b'+' | b'-'));
+        let number_start = pos;
+        while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+            pos += 1;
+        }
+        if pos < bytes.len() && bytes[pos] == b'.' {
+            pos += 1;
+            while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+                pos += 1;
+            }
+        }
+        let number = &text[number_start..pos];
+        let suffix_start = pos;
+        while pos < bytes.len() && b"eEinumkKMGTP".contains(&bytes[pos]) {
+            pos += 1;
+        }
+        if pos < bytes.len() && matches!(bytes[pos], b'+' | b'-') {
+            pos += 1;
+        }
+        while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+            pos += 1;
+        }
+        if pos < bytes.len() {
+            return Some(FORMAT_WRONG);
+        }
+        let suffix = &text[suffix_start..];
+        let known_suffix = matches!(
+            suffix,
+            "" | "Ki"
+                | "Mi"
+                | "Gi"
+                | "Ti"
+                | "Pi"
+                | "Ei"
+                | "n"
+                | "u"
+                | "m"
+                | "k"
+                | "M"
+                | "G"
+                | "T"
+                | "P"
+                | "E"
+        ) || suffix
+            .strip_prefix(['e', 'E'])
+            .is_some_and(|exponent| exponent.parse::<i32>().is_ok());
+        if !known_suffix {
+            return Some(SUFFIX);
+        }
+        if number.is_empty() || number == "." || Quantity::parse(text).is_none() {
+            return Some(NUMERIC);
+        }
+        None
+    }
+
     /// Parses an API quantity; an unparsable one counts as zero.
     pub fn of(quantity: &ApiQuantity) -> Quantity {
         Quantity::parse(&quantity.0).unwrap_or(Quantity::ZERO)
@@ -215,6 +283,28 @@ fn clamp(n: i128) -> i64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn parse_errors_use_apimachinery_words() {
+        let wrong = Some(
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+        );
+        for fine in ["1Gi", "500m", "1e3", "0.5", "+2k", "1E-2", " 3 "] {
+            assert_eq!(Quantity::parse_error(fine), None, "{fine}");
+        }
+        assert_eq!(Quantity::parse_error("1Gb"), wrong);
+        assert_eq!(Quantity::parse_error(""), wrong);
+        assert_eq!(Quantity::parse_error("abc"), wrong);
+        assert_eq!(
+            Quantity::parse_error("32MMi"),
+            Some("unable to parse quantity's suffix")
+        );
+        assert_eq!(
+            Quantity::parse_error("Gi"),
+            Some("unable to parse numeric part of quantity")
+        );
+    }
+
     use super::*;
 
     fn canon(s: &str) -> String {

@@ -9,6 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::errors::{ApiError, FieldError};
+use crate::intstr;
 use crate::object::Object;
 use crate::quantity::Quantity;
 use crate::selector::Selector;
@@ -203,14 +204,35 @@ fn validate_meta(
         }
     }
     validate_labels(meta.labels.as_ref(), "metadata.labels", errors);
-    for key in meta.annotations.iter().flatten().map(|(k, _)| k) {
-        for problem in qualified_name_errors(key) {
+    validate_annotations(meta.annotations.as_ref(), errors);
+}
+
+/// `TotalAnnotationSizeLimitB` (apimachinery's ObjectMeta validation): keys and values together.
+pub const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
+
+/// `ValidateAnnotations`: keys are qualified names (case does not matter) and all of them
+/// together, with their values, fit in 256 KiB.
+fn validate_annotations(
+    annotations: Option<&BTreeMap<String, String>>,
+    errors: &mut Vec<FieldError>,
+) {
+    let annotations = annotations.into_iter().flatten();
+    let mut total = 0usize;
+    for (key, value) in annotations {
+        for problem in qualified_name_errors(&key.to_lowercase()) {
             errors.push(FieldError::invalid(
                 "metadata.annotations",
                 format!("{key:?}"),
                 problem,
             ));
         }
+        total = total.saturating_add(key.len() + value.len());
+    }
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT {
+        errors.push(FieldError::too_long(
+            "metadata.annotations",
+            TOTAL_ANNOTATION_SIZE_LIMIT,
+        ));
     }
 }
 
@@ -472,88 +494,104 @@ fn validate_non_negative(value: Option<i32>, path: &str, errors: &mut Vec<FieldE
     }
 }
 
-fn validate_int_or_percent(value: &IntOrString, path: &str, errors: &mut Vec<FieldError>) -> bool {
+const PERCENT_FORMAT: &str = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+
+/// `ValidatePositiveIntOrPercent` (pkg/apis/apps/validation): a valid percent string, or a
+/// non-negative integer. The struct is shown with Go's `%#v`.
+fn validate_positive_int_or_percent(value: &IntOrString, path: &str, errors: &mut Vec<FieldError>) {
     match value {
-        IntOrString::Int(int) => {
-            validate_non_negative(Some(*int), path, errors);
-            *int >= 0
-        }
+        IntOrString::Int(int) => validate_non_negative(Some(*int), path, errors),
         IntOrString::String(text) => {
-            let percent = text.strip_suffix('%').and_then(|n| {
-                n.parse::<u32>()
-                    .ok()
-                    .filter(|_| n.bytes().all(|b| b.is_ascii_digit()))
-            });
-            match percent {
-                None => {
-                    errors.push(FieldError::invalid(path, format!("{text:?}"), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
-                    false
-                }
-                Some(p) if p > 100 => {
-                    errors.push(FieldError::invalid(
-                        path,
-                        format!("{text:?}"),
-                        "must not be greater than 100%",
-                    ));
-                    false
-                }
-                Some(_) => true,
+            if intstr::valid_percent(text).is_none() {
+                errors.push(FieldError::invalid(
+                    path,
+                    intstr::go_struct(value),
+                    PERCENT_FORMAT,
+                ));
             }
         }
     }
 }
 
-/// `validateRollingUpdateStatefulSet`'s checks of `maxUnavailable`. Its struct value is
-/// printed with Go's `%#v`, as the field error does for a non-Stringer value.
-fn validate_stateful_set_max_unavailable(value: &IntOrString, errors: &mut Vec<FieldError>) {
-    const PATH: &str = "spec.updateStrategy.rollingUpdate.maxUnavailable";
-    let shown = match value {
-        IntOrString::Int(int) => format!("intstr.IntOrString{{Type:0, IntVal:{int}, StrVal:\"\"}}"),
-        IntOrString::String(text) => {
-            format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{text:?}}}")
-        }
-    };
-    let percent = match value {
-        IntOrString::Int(int) => {
-            validate_non_negative(Some(*int), PATH, errors);
-            None
-        }
-        IntOrString::String(text) => {
-            let digits = text
-                .strip_suffix('%')
-                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-            if digits.is_none() {
-                errors.push(FieldError::invalid(PATH, shown.clone(), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
-            }
-            digits.map(|n| n.parse::<u64>().unwrap_or(u64::MAX))
-        }
-    };
-    // getIntOrPercentValue: the number before '%', else IntValue() (Atoi, 0 on failure).
-    let number = match value {
-        IntOrString::Int(int) => i64::from(*int),
-        IntOrString::String(text) => percent.map_or_else(
-            || text.parse::<i64>().unwrap_or(0),
-            |p| i64::try_from(p).unwrap_or(i64::MAX),
-        ),
-    };
-    if number == 0 {
-        errors.push(FieldError::invalid(PATH, shown.clone(), "cannot be 0"));
-    }
-    if percent.is_some_and(|p| p > 100) {
+/// `IsNotMoreThan100Percent`: only valid percent strings are checked.
+fn validate_not_more_than_100_percent(
+    value: &IntOrString,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    if let IntOrString::String(text) = value
+        && intstr::valid_percent(text).is_some_and(|p| p > 100)
+    {
         errors.push(FieldError::invalid(
-            PATH,
-            shown,
+            path,
+            intstr::go_struct(value),
             "must not be greater than 100%",
         ));
     }
 }
 
-fn is_zero(value: Option<&IntOrString>) -> bool {
-    match value {
-        None => true,
-        Some(IntOrString::Int(int)) => *int == 0,
-        Some(IntOrString::String(text)) => text == "0%",
+/// `validateRollingUpdateStatefulSet`'s checks of `maxUnavailable`.
+fn validate_stateful_set_max_unavailable(value: &IntOrString, errors: &mut Vec<FieldError>) {
+    const PATH: &str = "spec.updateStrategy.rollingUpdate.maxUnavailable";
+    validate_positive_int_or_percent(value, PATH, errors);
+    if intstr::int_or_percent_value(value) == 0 {
+        errors.push(FieldError::invalid(
+            PATH,
+            intstr::go_struct(value),
+            "cannot be 0",
+        ));
     }
+    validate_not_more_than_100_percent(value, PATH, errors);
+}
+
+/// `validateStatefulSetUpdateStrategy` and `validateRollingUpdateStatefulSet`.
+fn validate_stateful_set_update_strategy(
+    strategy: &k8s_openapi::api::apps::v1::StatefulSetUpdateStrategy,
+    errors: &mut Vec<FieldError>,
+) {
+    const PATH: &str = "spec.updateStrategy";
+    match strategy.type_.as_deref() {
+        Some("OnDelete") if let Some(rolling) = &strategy.rolling_update => {
+            // The struct's `%#v`; a set maxUnavailable is a pointer, whose address the real
+            // server prints and which differs from run to run.
+            let max_unavailable = if rolling.max_unavailable.is_some() {
+                "0xc000a3c1d0"
+            } else {
+                "nil"
+            };
+            errors.push(FieldError::invalid(
+                format!("{PATH}.rollingUpdate"),
+                format!(
+                    "apps.RollingUpdateStatefulSetStrategy{{Partition:{}, MaxUnavailable:(*intstr.IntOrString)({max_unavailable})}}",
+                    rolling.partition.unwrap_or(0)
+                ),
+                "only allowed for updateStrategy 'RollingUpdate'",
+            ));
+        }
+        None | Some("OnDelete" | "RollingUpdate") => {}
+        Some(other) => errors.push(FieldError::unsupported(
+            format!("{PATH}.type"),
+            other,
+            &["OnDelete", "RollingUpdate"],
+        )),
+    }
+    if let Some(rolling) = &strategy.rolling_update {
+        validate_non_negative(
+            rolling.partition,
+            &format!("{PATH}.rollingUpdate.partition"),
+            errors,
+        );
+        // Present only when MaxUnavailableStatefulSet is on (the API server drops it
+        // otherwise), so it is validated whenever it is there.
+        if let Some(value) = &rolling.max_unavailable {
+            validate_stateful_set_max_unavailable(value, errors);
+        }
+    }
+}
+
+/// The internal API types hold these as values, so an absent one is the zero `IntOrString`.
+fn or_zero(value: Option<&IntOrString>) -> IntOrString {
+    value.cloned().unwrap_or(IntOrString::Int(0))
 }
 
 fn validate_strategy(strategy: Option<&DeploymentStrategy>, errors: &mut Vec<FieldError>) {
@@ -569,31 +607,7 @@ fn validate_strategy(strategy: Option<&DeploymentStrategy>, errors: &mut Vec<Fie
         }
         Some("RollingUpdate") | None => {
             if let Some(rolling) = &strategy.rolling_update {
-                let surge_ok = rolling.max_surge.as_ref().is_none_or(|v| {
-                    validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxSurge", errors)
-                });
-                let unavailable_ok = rolling.max_unavailable.as_ref().is_none_or(|v| {
-                    validate_int_or_percent(v, "spec.strategy.rollingUpdate.maxUnavailable", errors)
-                });
-                if surge_ok
-                    && unavailable_ok
-                    && is_zero(rolling.max_surge.as_ref())
-                    && is_zero(rolling.max_unavailable.as_ref())
-                {
-                    let shown =
-                        rolling
-                            .max_unavailable
-                            .as_ref()
-                            .map_or("0".to_string(), |v| match v {
-                                IntOrString::Int(i) => i.to_string(),
-                                IntOrString::String(s) => format!("{s:?}"),
-                            });
-                    errors.push(FieldError::invalid(
-                        "spec.strategy.rollingUpdate.maxUnavailable",
-                        shown,
-                        "may not be 0 when `maxSurge` is 0",
-                    ));
-                }
+                validate_rolling_update_deployment(rolling, errors);
             }
         }
         Some(other) => errors.push(FieldError::unsupported(
@@ -602,6 +616,29 @@ fn validate_strategy(strategy: Option<&DeploymentStrategy>, errors: &mut Vec<Fie
             &["Recreate", "RollingUpdate"],
         )),
     }
+}
+
+/// `ValidateRollingUpdateDeployment`: only `maxUnavailable` is capped at 100%; a surge of
+/// 200% is valid.
+fn validate_rolling_update_deployment(
+    rolling: &k8s_openapi::api::apps::v1::RollingUpdateDeployment,
+    errors: &mut Vec<FieldError>,
+) {
+    const PATH: &str = "spec.strategy.rollingUpdate";
+    let max_unavailable = or_zero(rolling.max_unavailable.as_ref());
+    let max_surge = or_zero(rolling.max_surge.as_ref());
+    validate_positive_int_or_percent(&max_unavailable, &format!("{PATH}.maxUnavailable"), errors);
+    validate_positive_int_or_percent(&max_surge, &format!("{PATH}.maxSurge"), errors);
+    if intstr::int_or_percent_value(&max_unavailable) == 0
+        && intstr::int_or_percent_value(&max_surge) == 0
+    {
+        errors.push(FieldError::invalid(
+            format!("{PATH}.maxUnavailable"),
+            intstr::go_struct(&max_unavailable),
+            "may not be 0 when `maxSurge` is 0",
+        ));
+    }
+    validate_not_more_than_100_percent(&max_unavailable, &format!("{PATH}.maxUnavailable"), errors);
 }
 
 fn validate_deployment(deployment: &Deployment, errors: &mut Vec<FieldError>) {
@@ -677,26 +714,25 @@ fn validate_daemon_set_rolling_update(
     errors: &mut Vec<FieldError>,
 ) {
     const PATH: &str = "spec.updateStrategy.rollingUpdate";
-    if let Some(value) = &rolling.max_unavailable {
-        validate_int_or_percent(value, &format!("{PATH}.maxUnavailable"), errors);
-    }
-    if let Some(value) = &rolling.max_surge {
-        validate_int_or_percent(value, &format!("{PATH}.maxSurge"), errors);
-    }
-    let has_unavailable = !is_zero(rolling.max_unavailable.as_ref());
-    let has_surge = !is_zero(rolling.max_surge.as_ref());
+    let max_unavailable = or_zero(rolling.max_unavailable.as_ref());
+    let max_surge = or_zero(rolling.max_surge.as_ref());
+    let unavailable_path = format!("{PATH}.maxUnavailable");
+    let surge_path = format!("{PATH}.maxSurge");
+    validate_positive_int_or_percent(&max_unavailable, &unavailable_path, errors);
+    validate_positive_int_or_percent(&max_surge, &surge_path, errors);
+    validate_not_more_than_100_percent(&max_unavailable, &unavailable_path, errors);
+    validate_not_more_than_100_percent(&max_surge, &surge_path, errors);
+    let has_unavailable = intstr::int_or_percent_value(&max_unavailable) != 0;
+    let has_surge = intstr::int_or_percent_value(&max_surge) != 0;
     match (has_unavailable, has_surge) {
         (true, true) => errors.push(FieldError::invalid(
-            format!("{PATH}.maxSurge"),
-            rolling
-                .max_surge
-                .as_ref()
-                .map_or_else(String::new, crate::intstr::display),
+            surge_path,
+            intstr::go_struct(&max_surge),
             "may not be set when maxUnavailable is non-zero",
         )),
         (false, false) => errors.push(FieldError {
             detail: "cannot be 0 when maxSurge is 0".into(),
-            ..FieldError::required(format!("{PATH}.maxUnavailable"))
+            ..FieldError::required(unavailable_path)
         }),
         _ => {}
     }
@@ -884,6 +920,28 @@ fn validate_namespace(namespace: &Namespace, errors: &mut Vec<FieldError>) {
     validate_meta(&namespace.metadata, NameRule::Label, false, errors);
 }
 
+/// `core.MaxSecretSize`: the most bytes of values a ConfigMap (or Secret) may hold.
+pub const MAX_CONFIG_MAP_BYTES: usize = 1024 * 1024;
+
+/// `ValidateConfigMap`'s size check: all values of `data` and `binaryData` together. The
+/// error is on the whole object (`field.NewPath("")`, printed `[]`).
+fn validate_config_map(
+    config_map: &k8s_openapi::api::core::v1::ConfigMap,
+    errors: &mut Vec<FieldError>,
+) {
+    validate_meta(&config_map.metadata, NameRule::Subdomain, true, errors);
+    let text: usize = config_map.data.iter().flatten().map(|(_, v)| v.len()).sum();
+    let binary: usize = config_map
+        .binary_data
+        .iter()
+        .flatten()
+        .map(|(_, v)| v.0.len())
+        .sum();
+    if text + binary > MAX_CONFIG_MAP_BYTES {
+        errors.push(FieldError::too_long("[]", MAX_CONFIG_MAP_BYTES));
+    }
+}
+
 /// Validates an object about to be created (or the new version of an updated one).
 pub fn validate(object: &Object) -> Result<(), ApiError> {
     let mut errors = Vec::new();
@@ -896,6 +954,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Job(o) => validate_job(o, &mut errors),
         Object::CronJob(o) => validate_cron_job(o, &mut errors),
         Object::Namespace(o) => validate_namespace(o, &mut errors),
+        Object::ConfigMap(o) => validate_config_map(o, &mut errors),
         Object::PodDisruptionBudget(o) => policy::validate_pod_disruption_budget(o, &mut errors),
         Object::StatefulSet(o) => {
             validate_meta(&o.metadata, NameRule::Label, true, &mut errors);
@@ -914,15 +973,14 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
                         &["OrderedReady", "Parallel"],
                     ));
                 }
-                // Present only when MaxUnavailableStatefulSet is on (the API server drops it
-                // otherwise), so it is validated whenever it is there.
-                if let Some(value) = spec
-                    .update_strategy
-                    .as_ref()
-                    .and_then(|u| u.rolling_update.as_ref())
-                    .and_then(|r| r.max_unavailable.as_ref())
-                {
-                    validate_stateful_set_max_unavailable(value, &mut errors);
+                validate_non_negative(
+                    spec.revision_history_limit,
+                    "spec.revisionHistoryLimit",
+                    &mut errors,
+                );
+                validate_non_negative(spec.min_ready_seconds, "spec.minReadySeconds", &mut errors);
+                if let Some(strategy) = &spec.update_strategy {
+                    validate_stateful_set_update_strategy(strategy, &mut errors);
                 }
             }
         }
@@ -1033,7 +1091,62 @@ mod tests {
         );
         assert_eq!(
             message,
-            "Deployment.apps \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+            "Deployment.apps \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0"
+        );
+    }
+
+    const SURGE: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  strategy:\n    rollingUpdate:\n      maxSurge: SURGE\n      maxUnavailable: UNAVAILABLE\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n";
+
+    fn deployment_errors(surge: &str, unavailable: &str) -> String {
+        let yaml = SURGE
+            .replace("SURGE", surge)
+            .replace("UNAVAILABLE", unavailable);
+        let decoded = decode_documents(&yaml, "test.yaml");
+        match decoded.into_iter().next() {
+            Some(Ok(document)) => validate(&crate::defaults::defaulted(document.object))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_max_unavailable_of_a_deployment_is_capped_at_100_percent() {
+        assert_eq!(deployment_errors("200%", "0"), "");
+        assert_eq!(
+            deployment_errors("1", "101%"),
+            "Deployment.apps \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"101%\"}: must not be greater than 100%"
+        );
+        assert_eq!(
+            deployment_errors("x%", "1"),
+            "Deployment.apps \"web\" is invalid: spec.strategy.rollingUpdate.maxSurge: Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:\"x%\"}: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
+        );
+    }
+
+    #[test]
+    fn annotations_may_not_exceed_256_kib_together() {
+        let at_limit = "x".repeat(TOTAL_ANNOTATION_SIZE_LIMIT - 4);
+        let yaml = |value: &str| {
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  annotations:\n    note: {value}\n"
+            )
+        };
+        assert_eq!(invalid_message(&yaml(&at_limit)), "");
+        assert_eq!(
+            invalid_message(&yaml(&format!("{at_limit}y"))),
+            "ConfigMap \"big\" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes"
+        );
+    }
+
+    #[test]
+    fn stateful_set_partition_may_not_be_negative() {
+        let message = invalid_message(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate:\n      partition: -1\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: db\n        image: nginx\n",
+        );
+        assert_eq!(
+            message,
+            "StatefulSet.apps \"db\" is invalid: spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0"
         );
     }
 

@@ -187,8 +187,8 @@ impl Playground {
         self.trimmed_lines = 0;
     }
 
-    /// `kubectl apply -f -` with the editor's text. A YAML syntax error applies nothing and
-    /// says where it is.
+    /// `kubectl apply -f -` with the editor's text. A YAML syntax error is pointed out where it
+    /// is; as with kubectl, the documents before it are still applied.
     pub fn apply(&mut self, yaml: &str) -> ApplyOutcome {
         self.record(Action::Apply(yaml.to_string()));
         let problem =

@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use kubeplay_model::manifest::FieldValidation;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{ApiError, Object};
 use serde_json::Value;
 
 use crate::args::{self, Flag, boolean, value};
-use crate::errors;
+use crate::errors::{self, Failure};
 use crate::manifests::{self, Loaded};
 use crate::output::Output;
 use crate::printers::gotemplate::{GoTemplate, is_template_format};
@@ -40,6 +41,15 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             parsed.positional
         ));
     }
+    let validation = match FieldValidation::from_flag(parsed.value("validate")) {
+        Ok(validation) => validation,
+        Err(error) => return out.error(format!("error: {error}")),
+    };
+    if let Err(error) =
+        crate::printers::check_format(parsed.value("output"), crate::printers::OBJECT_FORMATS)
+    {
+        return out.error(error);
+    }
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
     let template = match parsed.value("output").filter(|f| is_template_format(f)) {
         Some(format) => match GoTemplate::from_flags(format, parsed.value("template"), session) {
@@ -48,12 +58,24 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         },
         None => None,
     };
-    let (loaded, mut failures) = match manifests::load(&parsed.values("filename"), stdin, session) {
-        Ok(result) => result,
-        Err(error) => return out.error(error),
-    };
+    let (loaded, load_failures) =
+        match manifests::load_with(&parsed.values("filename"), stdin, session, validation) {
+            Ok(result) => result,
+            Err(error) => return out.error(error),
+        };
+    if loaded.is_empty() && load_failures.is_empty() {
+        return out.error("error: no objects passed to apply");
+    }
+    let mut failures: Vec<Failure> = load_failures.into_iter().map(Failure::Message).collect();
     let namespace_flag = parsed.value("namespace").map(str::to_string);
     for Loaded { source, document } in loaded {
+        if let Some(failure) = nameless(&document.object, namespace_flag.as_deref(), &source) {
+            failures.push(Failure::Message(failure));
+            continue;
+        }
+        for warning in &document.warnings {
+            out.note(format!("Warning: {warning}"));
+        }
         match apply_one(
             document.object,
             &document.raw,
@@ -88,15 +110,54 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     ));
                 }
             }
-            Err(ApplyError::Api(error, verb)) => {
-                failures.push(errors::render_for_source(&error, verb, &source))
-            }
-            Err(ApplyError::Message(message)) => failures.push(message),
+            Err(ApplyError::Api(error, verb)) => failures.push(Failure::Api {
+                error,
+                verb,
+                source,
+            }),
+            Err(ApplyError::Message(message)) => failures.push(Failure::Message(message)),
         }
     }
-    for failure in failures {
-        out.error(failure);
+    errors::print_failures(failures, out);
+}
+
+/// `applyOneObject`'s refusal of an object without a name: a `generateName` cannot be
+/// applied, and no name at all fails the GET of the live object.
+fn nameless(object: &Object, namespace_flag: Option<&str>, source: &str) -> Option<String> {
+    if !object.name().is_empty() {
+        return None;
     }
+    if let Some(generate_name) = object
+        .meta()
+        .generate_name
+        .as_deref()
+        .filter(|g| !g.is_empty())
+    {
+        return Some(format!(
+            "error: from {generate_name}: cannot use generate name with apply"
+        ));
+    }
+    let kind = object.kind();
+    let group_version = kind.api_version();
+    let (group, version) = group_version
+        .rsplit_once('/')
+        .unwrap_or(("", &group_version));
+    let namespace = if kind.namespaced() {
+        object
+            .meta()
+            .namespace
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .or(namespace_flag)
+            .unwrap_or("default")
+    } else {
+        ""
+    };
+    Some(format!(
+        "error: error when retrieving current configuration of:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"\", Namespace: \"{namespace}\"\nfrom server for: \"{source}\": resource name may not be empty",
+        kind.plural(),
+        kind.name()
+    ))
 }
 
 /// What a client-side dry run of a create prints: the manifest as read, with its namespace
@@ -153,6 +214,7 @@ pub fn apply_one(
             .annotations
             .get_or_insert_with(BTreeMap::new)
             .insert(LAST_APPLIED.into(), annotation);
+        ApiError::check_request_size(&object).map_err(|e| ApplyError::Api(e, "creating"))?;
         let created = session
             .cluster
             .api
@@ -188,6 +250,8 @@ pub fn apply_one(
     let merged_object =
         Object::from_value(kind, merged).map_err(|e| ApplyError::Api(e, "applying patch"))?;
     // The server's answer says whether the merge changed anything, defaults included.
+    ApiError::check_request_size(&merged_object)
+        .map_err(|e| ApplyError::Api(e, "applying patch"))?;
     let updated = session
         .cluster
         .api

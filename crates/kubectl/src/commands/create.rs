@@ -9,7 +9,7 @@ use kubeplay_model::{Object, Typed};
 
 use super::apply::{ApplyError, resolve_namespace};
 use crate::args::{self, Flag, boolean, value};
-use crate::errors;
+use crate::errors::{self, Failure};
 use crate::manifests;
 use crate::output::Output;
 use crate::printers::gotemplate::{GoTemplate, is_template_format};
@@ -25,6 +25,8 @@ const FLAGS: &[Flag] = &[
     value("from", None),
     value("replicas", Some('r')),
     value("port", None),
+    value("schedule", None),
+    value("restart", None),
     boolean("save-config", None),
     value("validate", None),
 ];
@@ -34,6 +36,16 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
     };
+    let validation =
+        match kubeplay_model::manifest::FieldValidation::from_flag(parsed.value("validate")) {
+            Ok(validation) => validation,
+            Err(error) => return out.error(format!("error: {error}")),
+        };
+    if let Err(error) =
+        crate::printers::check_format(parsed.value("output"), crate::printers::OBJECT_FORMATS)
+    {
+        return out.error(error);
+    }
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
     let client_dry_run = matches!(parsed.value("dry-run"), Some("client" | "true"));
     let output = parsed.value("output").map(str::to_string);
@@ -74,34 +86,46 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     };
     match parsed.positional.first().map(String::as_str) {
         None => {
-            let (loaded, failures) =
-                match manifests::load(&parsed.values("filename"), stdin, session) {
-                    Ok(result) => result,
-                    Err(error) => return out.error(error),
-                };
-            let mut failures = failures;
+            let (loaded, failures) = match manifests::load_with(
+                &parsed.values("filename"),
+                stdin,
+                session,
+                validation,
+            ) {
+                Ok(result) => result,
+                Err(error) => return out.error(error),
+            };
+            if loaded.is_empty() && failures.is_empty() {
+                return out.error("error: no objects passed to create");
+            }
+            let mut failures: Vec<Failure> = failures.into_iter().map(Failure::Message).collect();
             for item in loaded {
+                for warning in &item.document.warnings {
+                    out.note(format!("Warning: {warning}"));
+                }
                 let mut object = item.document.object;
                 if let Err(ApplyError::Message(message)) =
                     resolve_namespace(&mut object, parsed.value("namespace"))
                 {
-                    failures.push(message);
+                    failures.push(Failure::Message(message));
                     continue;
                 }
                 if client_dry_run {
                     client_report(&object, Some(&item.document.raw), out);
                     continue;
                 }
-                match session.cluster.api.create(object, dry_run) {
+                let created = kubeplay_model::ApiError::check_request_size(&object)
+                    .and_then(|()| session.cluster.api.create(object, dry_run));
+                match created {
                     Ok(created) => report(&created, out),
-                    Err(error) => {
-                        failures.push(errors::render_for_source(&error, "creating", &item.source))
-                    }
+                    Err(error) => failures.push(Failure::Api {
+                        error,
+                        verb: "creating",
+                        source: item.source.clone(),
+                    }),
                 }
             }
-            for failure in failures {
-                out.error(failure);
-            }
+            errors::print_failures(failures, out);
         }
         Some("namespace" | "ns") => {
             let Some(name) = parsed.positional.get(1) else {
@@ -149,6 +173,40 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             match session.cluster.api.create(job.into_object(), dry_run) {
                 Ok(created) => report(&created, out),
                 Err(error) => out.error(format!("error: failed to create job: {error}")),
+            }
+        }
+        Some("cronjob" | "cj") => {
+            // cobra checks required flags (in name order) before the command runs.
+            let missing: Vec<String> = ["image", "schedule"]
+                .iter()
+                .filter(|flag| !parsed.has(flag))
+                .map(|flag| format!("{flag:?}"))
+                .collect();
+            if !missing.is_empty() {
+                return out.error(format!(
+                    "error: required flag(s) {} not set",
+                    missing.join(", ")
+                ));
+            }
+            let Some(name) = parsed.positional.get(1) else {
+                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create cronjob -h' for help and examples");
+            };
+            let mut cron_job = generated_cron_job(
+                name,
+                parsed.value("image").unwrap_or_default(),
+                parsed.value("schedule").unwrap_or_default(),
+                parsed.value("restart").unwrap_or("OnFailure"),
+                &parsed.after_dash,
+            );
+            if client_dry_run {
+                cron_job.metadata.namespace = parsed.value("namespace").map(str::to_string);
+                return client_report(&cron_job.into_object(), None, out);
+            }
+            cron_job.metadata.namespace =
+                Some(parsed.value("namespace").unwrap_or("default").to_string());
+            match session.cluster.api.create(cron_job.into_object(), dry_run) {
+                Ok(created) => report(&created, out),
+                Err(error) => out.error(format!("error: failed to create cronjob: {error}")),
             }
         }
         Some("deployment" | "deploy") => {
@@ -238,6 +296,51 @@ fn create_job_from(
     match session.cluster.api.create(job.into_object(), dry_run) {
         Ok(created) => out.line(format!("{} created", object::name(&created))),
         Err(error) => out.error(format!("error: failed to create job: {error}")),
+    }
+}
+
+/// What `kubectl create cronjob NAME --image=IMAGE --schedule=… -- COMMAND…` sends
+/// (`CreateCronJobOptions.createCronJob`): the job template named after the CronJob.
+fn generated_cron_job(
+    name: &str,
+    image: &str,
+    schedule: &str,
+    restart: &str,
+    command: &[String],
+) -> k8s_openapi::api::batch::v1::CronJob {
+    use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
+    CronJob {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(CronJobSpec {
+            schedule: schedule.into(),
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    name: Some(name.into()),
+                    ..ObjectMeta::default()
+                }),
+                spec: Some(JobSpec {
+                    template: PodTemplateSpec {
+                        metadata: Some(ObjectMeta::default()),
+                        spec: Some(PodSpec {
+                            containers: vec![Container {
+                                name: name.into(),
+                                image: Some(image.into()),
+                                command: (!command.is_empty()).then(|| command.to_vec()),
+                                ..Container::default()
+                            }],
+                            restart_policy: Some(restart.into()),
+                            ..PodSpec::default()
+                        }),
+                    },
+                    ..JobSpec::default()
+                }),
+            },
+            ..CronJobSpec::default()
+        }),
+        status: None,
     }
 }
 

@@ -62,7 +62,21 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
 
     let mut keys: Vec<ObjectKey> = Vec::new();
+    // Where each key came from: a `-f` source names itself in errors (`AddSourceToErr`).
+    let mut sources: Vec<Option<String>> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
+    // DeleteOptions.Complete: names and selectors exclude each other, as do --all and -l.
+    let names_given = parsed.positional.len() > 1
+        || parsed
+            .positional
+            .first()
+            .is_some_and(|arg| arg.contains('/'));
+    if parsed.has("selector") && parsed.bool("all") {
+        return out.error("error: setting 'all' parameter but found a non empty selector. ");
+    }
+    if names_given && (parsed.has("selector") || parsed.bool("all")) {
+        return out.error("error: name cannot be provided when a selector is specified");
+    }
     if parsed.has("filename") {
         match manifests::load(&parsed.values("filename"), stdin, session) {
             Ok((loaded, errors)) => {
@@ -75,6 +89,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                         .clone()
                         .unwrap_or_else(|| namespace.clone());
                     keys.push(ObjectKey::new(object.kind(), &ns, object.name()));
+                    sources.push(Some(item.source));
                 }
             }
             Err(error) => return out.error(error),
@@ -117,16 +132,17 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 );
             }
         }
-        if keys.is_empty() {
-            out.line("No resources found");
-            return;
-        }
+    }
+    if keys.is_empty() && failures.is_empty() {
+        out.line("No resources found");
+        return;
     }
     if force && grace == Some(0) {
         out.note("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
     let mut deleted = Vec::new();
-    for key in keys {
+    sources.resize(keys.len(), None);
+    for (key, source) in keys.into_iter().zip(sources) {
         let options = DeleteOptions {
             propagation: Some(propagation),
             grace_period_seconds: grace,
@@ -157,7 +173,10 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 deleted.push((key, object.uid().to_string()));
             }
             Err(ApiError::NotFound { .. }) if parsed.bool("ignore-not-found") => {}
-            Err(error) => failures.push(errors::render(&error)),
+            Err(error) => failures.push(match &source {
+                Some(source) => errors::render_for_source(&error, "deleting", source),
+                None => errors::render(&error),
+            }),
         }
         session.cluster.settle();
     }

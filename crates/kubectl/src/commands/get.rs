@@ -64,9 +64,16 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         && jsonpath.is_none()
         && template.is_none()
     {
-        return out.error(format!(
-            "error: unable to match a printer suitable for the output format {format:?}, allowed formats are: json,name,wide,yaml"
-        ));
+        return out.error(
+            match crate::printers::check_format(Some(&format), crate::printers::GET_FORMATS) {
+                Err(error) => error,
+                // A format real kubectl has but kubeplay does not print yet.
+                Ok(()) => format!(
+                    "error: kubeplay does not support -o {} yet",
+                    format.split('=').next().unwrap_or(&format)
+                ),
+            },
+        );
     }
     let selector = match parsed.value("selector").map(Selector::parse).transpose() {
         Ok(selector) => selector.unwrap_or_default(),

@@ -85,11 +85,7 @@ pub const COMMANDS: &[Command] = &[
         |a, _, s, o| rollout::run(a, s, o),
         Operands::Nothing,
     ),
-    Command::simulated(
-        "scale",
-        |a, _, s, o| workload::scale(a, s, o),
-        Operands::Resources,
-    ),
+    Command::simulated("scale", workload::scale, Operands::Resources),
     Command::not_simulated("autoscale"),
     Command::not_simulated("certificate"),
     Command::simulated(

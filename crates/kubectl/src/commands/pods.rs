@@ -170,7 +170,15 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
     };
     let pod = match target_pod(target, &namespace, session) {
         Ok(pod) => pod,
-        Err(error) => return out.error(error),
+        // LogsOptions.Complete names the namespace in a NotFound from its builder.
+        Err(error) => {
+            return out.error(match error.strip_prefix("Error from server (NotFound): ") {
+                Some(rest) => format!(
+                    "error: error from server (NotFound): {rest} in namespace {namespace:?}"
+                ),
+                None => error,
+            });
+        }
     };
     let container_name = parsed
         .value("container")
@@ -303,6 +311,19 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     let Some(image) = parsed.value("image").map(str::to_string) else {
         return out.error("error: required flag(s) \"image\" not set");
     };
+    if let Err(error) =
+        crate::printers::check_format(parsed.value("output"), crate::printers::OBJECT_FORMATS)
+    {
+        return out.error(error);
+    }
+    if let Some(policy) = parsed
+        .value("restart")
+        .filter(|p| !["Always", "OnFailure", "Never"].contains(p))
+    {
+        return out.error(format!(
+            "error: invalid restart policy: {policy}\nSee 'kubectl run -h' for help and examples"
+        ));
+    }
     let Some(name) = parsed.positional.first().cloned() else {
         return out
             .error("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");

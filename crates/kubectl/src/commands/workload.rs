@@ -41,7 +41,7 @@ const SCALE_FLAGS: &[Flag] = &[
     duration("timeout", None),
 ];
 
-pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
+pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, SCALE_FLAGS, "scale") {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
@@ -50,15 +50,24 @@ pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
         return out.error("error: required flag(s) \"replicas\" not set");
     };
     let Ok(replicas) = replicas.parse::<i32>() else {
-        return out.error(format!("error: invalid argument {replicas:?} for \"--replicas\" flag: strconv.ParseInt: parsing {replicas:?}: invalid syntax"));
+        return out.error(format!("error: invalid argument {replicas:?} for \"--replicas\" flag: strconv.ParseInt: parsing {replicas:?}: invalid syntax\nSee 'kubectl scale --help' for usage."));
     };
     if replicas < 0 {
         return out.error("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
     }
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
-    let keys = match targets(&parsed.positional, &namespace) {
-        Ok(keys) => keys,
-        Err(error) => return out.error(error),
+    let keys = if parsed.has("filename") {
+        match scale_targets_from_files(&parsed.values("filename"), stdin, &namespace, session) {
+            Ok(keys) => keys,
+            Err(error) => return out.error(error),
+        }
+    } else if parsed.positional.is_empty() {
+        return out.error(NO_RESOURCES);
+    } else {
+        match targets(&parsed.positional, &namespace) {
+            Ok(keys) => keys,
+            Err(error) => return out.error(error),
+        }
     };
     for key in keys {
         let Some(mut object) = fetch(session, &key, out) else {
@@ -99,6 +108,30 @@ pub fn scale(args: &[String], session: &mut Session, out: &mut Output) {
         }
         session.cluster.settle();
     }
+}
+
+/// The objects named by `-f` sources; none at all is kubectl's `no objects passed to scale`.
+fn scale_targets_from_files(
+    paths: &[String],
+    stdin: &str,
+    namespace: &str,
+    session: &Session,
+) -> Result<Vec<ObjectKey>, String> {
+    let (loaded, failures) = crate::manifests::load(paths, stdin, session)?;
+    if let Some(first) = failures.into_iter().next() {
+        return Err(first);
+    }
+    if loaded.is_empty() {
+        return Err("error: no objects passed to scale".into());
+    }
+    Ok(loaded
+        .iter()
+        .map(|item| {
+            let object = &item.document.object;
+            let ns = object.meta().namespace.as_deref().unwrap_or(namespace);
+            ObjectKey::new(object.kind(), ns, object.name())
+        })
+        .collect())
 }
 
 const SET_IMAGE_FLAGS: &[Flag] = &[

@@ -92,6 +92,32 @@ pub fn client_side_value(object: &Object) -> Value {
                 add_empty_resources(template.get_mut("spec"));
             }
         }
+        kubeplay_model::Kind::CronJob => {
+            if let Some(job_template) = map
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("jobTemplate"))
+                .and_then(Value::as_object_mut)
+            {
+                if let Some(metadata) = job_template
+                    .get_mut("metadata")
+                    .and_then(Value::as_object_mut)
+                {
+                    metadata.entry("creationTimestamp").or_insert(Value::Null);
+                }
+                if let Some(template) = job_template
+                    .get_mut("spec")
+                    .and_then(|s| s.get_mut("template"))
+                    .and_then(Value::as_object_mut)
+                {
+                    if let Some(metadata) =
+                        template.get_mut("metadata").and_then(Value::as_object_mut)
+                    {
+                        metadata.entry("creationTimestamp").or_insert(Value::Null);
+                    }
+                    add_empty_resources(template.get_mut("spec"));
+                }
+            }
+        }
         _ => {}
     }
     value

@@ -1,15 +1,14 @@
 //! CronJob schedules as Kubernetes reads them (robfig/cron v3 `ParseStandard`): exactly five
 //! fields, names for months and weekdays, `?`, steps and ranges, the `@yearly`…`@hourly`
 //! descriptors, the day-of-month/day-of-week rule, and a leading `TZ=`/`CRON_TZ=` zone (the
-//! controller's way of applying `spec.timeZone`). Field syntax is parsed by the croner crate,
-//! with checks for what croner accepts but robfig does not; "next run" is robfig's own walk
+//! controller's way of applying `spec.timeZone`). Fields are parsed as robfig does
+//! (`fields.rs`), so every error reads as the API server's; "next run" is robfig's own walk
 //! (`next.rs`), because its daylight-saving behaviour is what CronJobs do.
 
+mod fields;
 mod next;
 mod zone;
 
-use croner::parser::{CronParser, Seconds, Year};
-use croner::{Cron, CronComponent};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -56,43 +55,22 @@ impl Schedule {
                 fields.join(" ")
             ));
         }
-        for (index, field) in fields.iter().enumerate() {
-            let allowed_letters = matches!(index, 3 | 4);
-            if field.chars().any(|c| {
-                !(c.is_ascii_digit()
-                    || "*?,-/".contains(c)
-                    || (allowed_letters && c.is_ascii_alphabetic()))
-            }) {
-                return Err(format!(
-                    "failed to parse int from {field}: strconv.Atoi: parsing {field:?}: invalid syntax"
-                ));
-            }
-            if index == 4
-                && field
-                    .split([',', '-', '/'])
-                    .any(|part| part.parse::<u32>().is_ok_and(|n| n > 6))
-            {
-                return Err(format!("end of range (7) above maximum (6): {field}"));
-            }
-        }
-        let parser = CronParser::builder()
-            .seconds(Seconds::Disallowed)
-            .year(Year::Disallowed)
-            .dom_and_dow(false)
-            .build();
-        let cron: Cron = parser
-            .parse(&fields.join(" "))
-            .map_err(|error| error.to_string())?;
-        let pattern = &cron.pattern;
+        // Parsed in robfig's order; the first mistake is the one reported.
+        let minute = fields::field(fields[0], &fields::MINUTES)?;
+        let hour = fields::field(fields[1], &fields::HOURS)?;
+        let dom = fields::field(fields[2], &fields::DAYS_OF_MONTH)?;
+        let month = fields::field(fields[3], &fields::MONTHS)?;
+        let dow = fields::field(fields[4], &fields::DAYS_OF_WEEK)?;
+        let without_star = |bits: u64| bits & !fields::STAR_BIT;
         Ok(Schedule {
             fields: next::Fields {
-                minute: bits(&pattern.minutes),
-                hour: bits(&pattern.hours),
-                dom: bits(&pattern.days),
-                month: bits(&pattern.months),
-                dow: bits(&pattern.days_of_week),
-                dom_star: has_star(fields[2]),
-                dow_star: has_star(fields[4]),
+                minute: without_star(minute),
+                hour: without_star(hour),
+                dom: without_star(dom),
+                month: without_star(month),
+                dow: without_star(dow),
+                dom_star: dom & fields::STAR_BIT != 0,
+                dow_star: dow & fields::STAR_BIT != 0,
             },
             zone,
         })
@@ -127,30 +105,6 @@ fn split_zone(text: &str) -> Result<(TimeZone, &str), String> {
     let zone =
         load_location(name).map_err(|error| format!("provided bad location {name}: {error}"))?;
     Ok((zone, text[space..].trim()))
-}
-
-/// The values croner set, as robfig's bit set.
-fn bits(component: &CronComponent) -> u64 {
-    component
-        .values()
-        .into_iter()
-        .filter_map(|value| 1u64.checked_shl(u32::from(value)))
-        .fold(0, |bits, bit| bits | bit)
-}
-
-/// robfig's star bit: some comma-separated part starts with `*` or `?` and has no step above 1.
-fn has_star(field: &str) -> bool {
-    field.split(',').any(|part| {
-        let mut range_and_step = part.split('/');
-        let low = range_and_step
-            .next()
-            .and_then(|range| range.split('-').next())
-            .unwrap_or_default();
-        let step_one = range_and_step
-            .next()
-            .is_none_or(|step| step.parse::<u32>().is_ok_and(|n| n <= 1));
-        matches!(low, "*" | "?") && step_one
-    })
 }
 
 #[cfg(test)]
@@ -336,6 +290,9 @@ mod tests {
     #[test]
     fn star_bits_as_robfig() {
         // robfig TestActivation: a star (step 1) in either day field means both must match.
+        let has_star = |field: &str| {
+            fields::field(field, &fields::DAYS_OF_MONTH).is_ok_and(|b| b & fields::STAR_BIT != 0)
+        };
         assert!(has_star("*"));
         assert!(has_star("?"));
         assert!(has_star("*/1"));

@@ -2,7 +2,9 @@
 
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
-use super::{NameRule, validate_int_or_percent, validate_meta};
+use super::{
+    NameRule, validate_meta, validate_not_more_than_100_percent, validate_positive_int_or_percent,
+};
 use crate::errors::FieldError;
 use crate::selector::Selector;
 
@@ -22,11 +24,16 @@ pub(super) fn validate_pod_disruption_budget(
             "minAvailable and maxUnavailable cannot be both set",
         ));
     }
-    if let Some(min) = &spec.min_available {
-        validate_int_or_percent(min, "spec.minAvailable", errors);
-    }
-    if let Some(max) = &spec.max_unavailable {
-        validate_int_or_percent(max, "spec.maxUnavailable", errors);
+    // ValidatePodDisruptionBudgetSpec: apps' ValidatePositiveIntOrPercent and
+    // IsNotMoreThan100Percent on each bound that is set.
+    for (value, path) in [
+        (&spec.min_available, "spec.minAvailable"),
+        (&spec.max_unavailable, "spec.maxUnavailable"),
+    ] {
+        if let Some(value) = value {
+            validate_positive_int_or_percent(value, path, errors);
+            validate_not_more_than_100_percent(value, path, errors);
+        }
     }
     if let Some(selector) = &spec.selector
         && let Err(error) = Selector::from_label_selector(Some(selector))
