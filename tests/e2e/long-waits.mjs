@@ -3,49 +3,13 @@
 // responsive (the editor takes typing, buttons answer, the clock and the status line move on),
 // and Ctrl+C stops them with `^C` and exit status 130.
 // Usage: node tests/e2e/long-waits.mjs DIST_DIR [ARTIFACTS_DIR]
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
+import { serve, launchChromium, reporter, expect } from './lib.mjs';
 
 const dist = process.argv[2] ?? 'dist';
 const artifacts = process.argv[3] ?? 'tests/artifacts';
-await mkdir(artifacts, { recursive: true });
-
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  const path = normalize(join(dist, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
-  if (!path.startsWith(normalize(dist))) { res.writeHead(403); return res.end(); }
-  try {
-    const body = await readFile(path);
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' });
-    res.end(body);
-  } catch { res.writeHead(404); res.end(); }
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
-
-let passed = 0;
-let failed = 0;
-async function step(name, page, body) {
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL ${name}: ${error.message.split('\n')[0]}`);
-  } finally {
-    if (page) await page.screenshot({ path: `${artifacts}/long-waits-${String(passed + failed).padStart(2, '0')}-${name.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
-  }
-}
-function expect(condition, message) { if (!condition) throw new Error(message); }
+const { origin, close } = await serve({ dist });
+const browser = await launchChromium();
+const { step, finish } = await reporter(artifacts, 'long-waits');
 
 const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
 const page = await context.newPage();
@@ -176,6 +140,5 @@ await step('no page errors', page, async () => {
 });
 
 await browser.close();
-server.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await close();
+process.exit(finish());
