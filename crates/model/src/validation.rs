@@ -942,6 +942,20 @@ fn validate_config_map(
     }
 }
 
+/// `ValidatePersistentVolumeClaimSpec`'s storage check: a claim must say how much it wants.
+fn validate_claim_storage(
+    spec: Option<&k8s_openapi::api::core::v1::PersistentVolumeClaimSpec>,
+    errors: &mut Vec<FieldError>,
+) {
+    let has_storage = spec
+        .and_then(|s| s.resources.as_ref())
+        .and_then(|r| r.requests.as_ref())
+        .is_some_and(|requests| requests.contains_key("storage"));
+    if !has_storage {
+        errors.push(FieldError::required("spec.resources[storage]"));
+    }
+}
+
 /// Validates an object about to be created (or the new version of an updated one).
 pub fn validate(object: &Object) -> Result<(), ApiError> {
     let mut errors = Vec::new();
@@ -956,6 +970,10 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Namespace(o) => validate_namespace(o, &mut errors),
         Object::ConfigMap(o) => validate_config_map(o, &mut errors),
         Object::PodDisruptionBudget(o) => policy::validate_pod_disruption_budget(o, &mut errors),
+        Object::PersistentVolumeClaim(o) => {
+            validate_meta(&o.metadata, NameRule::Subdomain, true, &mut errors);
+            validate_claim_storage(o.spec.as_ref(), &mut errors);
+        }
         Object::StatefulSet(o) => {
             validate_meta(&o.metadata, NameRule::Label, true, &mut errors);
             if let Some(spec) = &o.spec {
@@ -1062,6 +1080,15 @@ mod tests {
             Err(error) => error.to_string(),
             Ok(()) => String::new(),
         }
+    }
+
+    #[test]
+    fn a_claim_must_request_storage() {
+        let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: www-web-0\nspec:\n  accessModes: [ReadWriteOnce]\n";
+        assert_eq!(
+            invalid_message(claim),
+            r#"PersistentVolumeClaim "www-web-0" is invalid: spec.resources[storage]: Required value"#
+        );
     }
 
     #[test]

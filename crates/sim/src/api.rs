@@ -132,6 +132,7 @@ impl ApiServer {
             object.meta_mut().namespace = None;
         }
         self.check_namespace(&object)?;
+        crate::limits::check_replicas(&object)?;
         if object.meta().name.as_deref().is_none_or(str::is_empty) {
             let Some(prefix) = object.meta().generate_name.clone() else {
                 validate(&object)?;
@@ -196,6 +197,7 @@ impl ApiServer {
         keep_server_fields(&current, &mut updated);
         admission::admit_update(&current, &mut updated);
         validate_update(&current, &updated)?;
+        crate::limits::check_replicas(&updated)?;
         if spec_of(&current) != spec_of(&updated) && has_generation(key.kind) {
             updated.meta_mut().generation = Some(current.meta().generation.unwrap_or(1) + 1);
         }

@@ -12,6 +12,7 @@ pub mod dns;
 pub mod eviction;
 pub mod features;
 pub mod kubelet;
+pub mod limits;
 pub mod nodes;
 pub mod rng;
 pub mod store;

@@ -99,7 +99,13 @@ pub fn initial(options: &PageOptions, lesson: &LessonPage) -> Opening {
             offered: None,
         };
     }
-    let saved_raw = persist::load().filter(|(_, actions)| !actions.is_empty());
+    // A saved playground that cannot be read or replayed leaves an empty one and says why;
+    // the stored text stays until the learner's next action overwrites it.
+    let (saved_raw, saved_problem) = match persist::load() {
+        Some(Ok(saved)) => (Some(saved).filter(|(_, actions)| !actions.is_empty()), None),
+        Some(Err(error)) => (None, Some(error)),
+        None => (None, None),
+    };
     // The learner's own link, opened again, is no question.
     let link = link.filter(|link| match (link, &saved_raw) {
         (Ok(link), Some(saved)) if link == saved => {
@@ -108,7 +114,29 @@ pub fn initial(options: &PageOptions, lesson: &LessonPage) -> Opening {
         }
         _ => true,
     });
-    let saved = saved_raw.and_then(|saved| replayed(saved).ok());
+    let (saved, saved_problem) = match saved_raw.map(replayed) {
+        Some(Ok(playground)) => (Some(playground), saved_problem),
+        Some(Err(error)) => (None, Some(format!("it could not be replayed ({error})"))),
+        None => (None, saved_problem),
+    };
+    let mut opening = open(options, lesson, link, saved);
+    if let Some(problem) = saved_problem {
+        let restored =
+            format!("Your saved playground could not be restored: {problem}. This is a fresh one.");
+        opening.notice = Some(match opening.notice.take() {
+            Some(notice) => format!("{restored} {notice}"),
+            None => restored,
+        });
+    }
+    opening
+}
+
+fn open(
+    options: &PageOptions,
+    lesson: &LessonPage,
+    link: Option<Result<Saved, String>>,
+    saved: Option<Playground>,
+) -> Opening {
     match (link, saved) {
         (None, Some(saved)) => Opening {
             playground: saved,

@@ -14,6 +14,13 @@ const MAX_DECODED_BYTES: usize = 4 * 1024 * 1024;
 /// for ever (a year: far beyond any session, even at 60× for days).
 const MAX_LINK_MS: u64 = 366 * 24 * 60 * 60 * 1000;
 const PREFIX: &str = "s=";
+/// The link format this version writes and reads.
+const FORMAT: u32 = 1;
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
 
 #[derive(Serialize, Deserialize)]
 struct Shared {
@@ -24,7 +31,7 @@ struct Shared {
 
 pub fn encode(settings: &Settings, actions: &[Action]) -> String {
     let shared = Shared {
-        version: 1,
+        version: FORMAT,
         settings: settings.clone(),
         actions: actions.to_vec(),
     };
@@ -43,14 +50,18 @@ pub fn decode(fragment: &str) -> Result<(Settings, Vec<Action>), String> {
         .map_err(|e| format!("the share link is damaged ({e})"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, MAX_DECODED_BYTES)
         .map_err(|_| "the share link is damaged or too large".to_string())?;
-    let shared: Shared = serde_json::from_slice(&json)
-        .map_err(|e| format!("the share link is not understood ({e})"))?;
-    if shared.version != 1 {
+    // The version is read first, so a link of another format is named as such rather than
+    // reported as a parse error of fields this version does not know.
+    let version = serde_json::from_slice::<VersionOnly>(&json)
+        .map_err(|e| format!("the share link is not understood ({e})"))?
+        .version;
+    if version != FORMAT {
         return Err(format!(
-            "share links of version {} are not supported",
-            shared.version
+            "the share link was made by another version of kubeplay (format {version}; this one reads format {FORMAT})"
         ));
     }
+    let shared: Shared = serde_json::from_slice(&json)
+        .map_err(|e| format!("the share link is not understood ({e})"))?;
     let advanced = shared
         .actions
         .iter()
@@ -90,5 +101,16 @@ mod tests {
         assert!(decode("#s=AAAA").is_err());
         let endless = encode(&settings, &[Action::Advance(u64::MAX)]);
         assert!(decode(&endless).is_err());
+    }
+
+    #[test]
+    fn names_a_link_of_another_version() {
+        let json = br#"{"version":2,"state":"something new"}"#;
+        let compressed = miniz_oxide::deflate::compress_to_vec(json, 9);
+        let link = format!("#s={}", URL_SAFE_NO_PAD.encode(compressed));
+        assert_eq!(
+            decode(&link),
+            Err("the share link was made by another version of kubeplay (format 2; this one reads format 1)".into())
+        );
     }
 }

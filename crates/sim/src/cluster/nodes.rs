@@ -37,9 +37,17 @@ pub enum NodeError {
     AlreadyStopped(String),
     #[error("the kubelet of node {0:?} is already running")]
     AlreadyRunning(String),
+    #[error(
+        "the playground runs at most {MAX_NODES} nodes: remove one (kubeplay node remove NAME) before adding another"
+    )]
+    TooManyNodes,
     #[error(transparent)]
     Api(#[from] ApiError),
 }
+
+/// The playground's own cap on machines: each node costs a kubelet, its timers and its
+/// heartbeats in the tab, and far fewer already show every scheduling behaviour.
+pub const MAX_NODES: usize = 256;
 
 /// How long a joining node takes from kubelet start to CNI ready (kindnet's first sync).
 const NETWORK_READY_MS: (u64, u64) = (9_000, 14_000);
@@ -58,6 +66,9 @@ impl Cluster {
             .contains(&ObjectKey::cluster(Kind::Node, &name))
         {
             return Err(NodeError::AlreadyExists(name));
+        }
+        if self.nodes.count() >= MAX_NODES {
+            return Err(NodeError::TooManyNodes);
         }
         let machine = Machine {
             name: name.clone(),

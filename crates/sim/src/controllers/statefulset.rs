@@ -13,6 +13,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::validation;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::pods::{is_available, is_ready, phase, pod_from_template};
@@ -351,6 +352,7 @@ fn create_replica(
     let pod_name = format!("{set}-{ordinal}");
     let selector_labels = spec.selector.match_labels.clone().unwrap_or_default();
     let mut claim_volumes = Vec::new();
+    let mut claim_failures = Vec::new();
     for claim in spec.volume_claim_templates.iter().flatten() {
         let template_name = claim.metadata.name_str().to_string();
         let claim_name = format!("{template_name}-{set}-{ordinal}");
@@ -391,8 +393,26 @@ fn create_replica(
                 spec: claim.spec.clone(),
                 status: None,
             };
+            let claim_object = Object::PersistentVolumeClaim(pvc);
+            // Controllers' writes are applied after the reconcile, so the API server's answer
+            // is asked of the same validation it runs: a refused claim means no pod
+            // (`createPersistentVolumeClaims` fails, `CreateStatefulPod` returns), and the
+            // next reconcile tries again.
+            if let Err(error) = validation::validate(&claim_object) {
+                result.actions.push(Action::Event(event(
+                    key.clone(),
+                    EventType::Warning,
+                    "FailedCreate",
+                    format!(
+                        "create Claim {claim_name} for Pod {pod_name} in StatefulSet {set} failed error: {error}"
+                    ),
+                    COMPONENT,
+                )));
+                claim_failures.push(format!("failed to create PVC {claim_name}: {error}"));
+                continue;
+            }
             result.actions.push(Action::Create {
-                object: Object::PersistentVolumeClaim(pvc),
+                object: claim_object,
                 event: None,
             });
             result.actions.push(Action::Event(event(
@@ -403,6 +423,22 @@ fn create_replica(
                 COMPONENT,
             )));
         }
+    }
+    if !claim_failures.is_empty() {
+        // `errorutils.NewAggregate`: one error alone, several in brackets.
+        let aggregate = if claim_failures.len() == 1 {
+            claim_failures.concat()
+        } else {
+            format!("[{}]", claim_failures.join(", "))
+        };
+        result.actions.push(Action::Event(event(
+            key,
+            EventType::Warning,
+            "FailedCreate",
+            format!("create Pod {pod_name} in StatefulSet {set} failed error: {aggregate}"),
+            COMPONENT,
+        )));
+        return;
     }
     let mut pod = pod_from_template(template, owner);
     pod.metadata.generate_name = None;

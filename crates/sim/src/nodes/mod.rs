@@ -62,6 +62,11 @@ impl NodeAgents {
         self.machines_created
     }
 
+    /// How many machines belong to the cluster now.
+    pub fn count(&self) -> usize {
+        self.kubelets.len()
+    }
+
     pub fn has_machine(&self, name: &str) -> bool {
         self.kubelets.contains_key(name)
     }
