@@ -3,10 +3,10 @@ for i in $(seq 255); do kubeplay node add > /dev/null; done
 kubectl get nodes --no-headers | wc -l
 kubeplay node add
 kubectl get nodes --no-headers | wc -l
-# At most 10000 replicas per Deployment, ReplicaSet or StatefulSet, on apply and on scale.
-kubectl create deployment web --image=nginx --replicas=10001
+# At most 100000 replicas per Deployment, ReplicaSet or StatefulSet, on apply and on scale.
+kubectl create deployment web --image=nginx --replicas=100001
 kubectl create deployment web --image=nginx --replicas=2
-kubectl scale deployment web --replicas=20000
+kubectl scale deployment web --replicas=200000
 kubectl get deployment web
 cat <<'Y' | kubectl apply -f -
 apiVersion: apps/v1
@@ -14,7 +14,7 @@ kind: ReplicaSet
 metadata:
   name: many
 spec:
-  replicas: 50000
+  replicas: 500000
   selector:
     matchLabels:
       app: many
