@@ -42,8 +42,10 @@ const { step, finish } = await reporter(artifacts, 'security');
 const saved = (page) => page.evaluate(() => JSON.stringify(Object.fromEntries(Object.keys(localStorage).sort().map((k) => {
   const value = localStorage.getItem(k);
   if (k !== 'kubeplay.state.v1') return [k, value];
-  const [settings, actions] = JSON.parse(value);
-  return [k, JSON.stringify([settings, actions.filter((a) => !('Advance' in a))])];
+  // Versioned `{version, settings, actions}` (older builds: `[settings, actions]`).
+  const stored = JSON.parse(value);
+  const { version, settings, actions } = Array.isArray(stored) ? { settings: stored[0], actions: stored[1] } : stored;
+  return [k, JSON.stringify({ version, settings, actions: actions.filter((a) => !('Advance' in a)) })];
 }))));
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 // Every page of the context reports CSP violations (a sign of injected or blocked code).
