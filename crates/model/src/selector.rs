@@ -68,6 +68,19 @@ impl Selector {
         self.requirements.is_empty()
     }
 
+    /// The labels this selector requires to hold one value (`key=value`, `key in (value)`):
+    /// what an index by label can look up.
+    pub fn required_values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.requirements
+            .iter()
+            .filter_map(|r| match (&r.operator, r.values.as_slice()) {
+                (Operator::Equals | Operator::In, [value]) => {
+                    Some((r.key.as_str(), value.as_str()))
+                }
+                _ => None,
+            })
+    }
+
     pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
         self.requirements
             .iter()

@@ -273,7 +273,7 @@ impl Playground {
             None => self.foreground = Some(foreground),
             Some(_) => {
                 // The rest of the frame's time passes after the command ended.
-                self.terminal.cluster.run_until(target);
+                self.terminal.cluster.advance_to(target);
                 self.run_queued();
             }
         }

@@ -292,7 +292,7 @@ impl Wait for StatusWait {
                 self.key.kind,
                 &self.key.name,
             )));
-            return Poll::Done;
+            return Poll::Met;
         };
         let version = object.meta().resource_version.clone();
         let changed = version != self.last_version;
@@ -300,24 +300,24 @@ impl Wait for StatusWait {
         match progress(object) {
             Progress::Done(message) => {
                 out.line(message);
-                return Poll::Done;
+                return Poll::Met;
             }
             Progress::Failed(message) => {
                 out.error(message);
-                return Poll::Done;
+                return Poll::Met;
             }
             Progress::Waiting(message) => {
                 if changed {
                     out.line(message);
                 }
                 if !self.watch {
-                    return Poll::Done;
+                    return Poll::Met;
                 }
             }
         }
         if session.cluster.now_ms() >= self.deadline {
             out.error("error: timed out waiting for the condition");
-            return Poll::Done;
+            return Poll::Met;
         }
         Poll::Pending {
             recheck_at: Some(self.deadline),

@@ -217,7 +217,7 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
             }
         }
     }
-    cluster.run_until(CLUSTER_AGE_MS);
+    cluster.advance_to(CLUSTER_AGE_MS);
     cluster
 }
 

@@ -13,10 +13,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::{Kind, Object, ObjectKey};
 use serde_json::Value;
 
-use super::{Cluster, EVENT_EXPIRY_PERIOD_MS, Timer, TimerKind};
+use super::Cluster;
+use super::timers::{EVENT_EXPIRY_PERIOD_MS, Timer, TimerKind};
 use crate::api::EVENT_TTL_MS;
 use crate::clock::Millis;
-use crate::controllers::ControllerId;
+use crate::controllers::scheduling_queue;
 use crate::kubelet::KubeletStep;
 use crate::rng::SimRng;
 
@@ -119,7 +120,11 @@ impl Cluster {
                     _ => return None,
                 },
                 // The scheduler keeps back-off times of its own, which a jump would not move.
-                TimerKind::Requeue(ControllerId::Scheduler, _) => return None,
+                TimerKind::Requeue(controller, _)
+                    if controller.is(&scheduling_queue::CONTROLLER) =>
+                {
+                    return None;
+                }
                 TimerKind::Requeue(..) => {}
                 TimerKind::NodeNetworkReady(_) => return None,
             }

@@ -13,6 +13,7 @@ use kubeplay_model::schedule::{Schedule, load_location};
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, controller_ref, event, is_controlled_by};
+use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType, Propagation};
 
 const COMPONENT: &str = "cronjob-controller";
@@ -48,6 +49,15 @@ fn reference(job: &Job) -> ObjectReference {
         field_path: None,
     }
 }
+
+/// CronJobs, through the Jobs they own.
+pub static CONTROLLER: Controller = Controller {
+    name: "cronjob",
+    reconciles: Some(Kind::CronJob),
+    owns: &[Kind::Job],
+    watches: super::declaration::nothing_else,
+    reconcile: Reconcile::Stateless(reconcile),
+};
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();

@@ -19,8 +19,10 @@ use super::scheduler::{matches_node_affinity, untolerated_taint};
 use super::{
     Action, Context, CreatedEvent, Reconciliation, history, is_controlled_by, template_hash,
 };
+use super::{Controller, Reconcile, Watch};
 use crate::admission::TEMPLATE_GENERATION_ANNOTATION;
 use crate::api::DeleteOptions;
+use crate::store::WatchEvent;
 
 const COMPONENT: &str = "daemonset-controller";
 
@@ -75,6 +77,22 @@ fn should_run(template: &PodTemplateSpec, tolerations: &[Toleration], node: &Nod
     match untolerated_taint(tolerations, node) {
         None => (true, true),
         Some(taint) => (false, taint.effect != "NoExecute"),
+    }
+}
+
+/// DaemonSets, through their pods and revisions.
+pub static CONTROLLER: Controller = Controller {
+    name: "daemonset",
+    reconciles: Some(Kind::DaemonSet),
+    owns: &[Kind::Pod, Kind::ControllerRevision],
+    watches: every_node_change,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A node that comes, goes or changes may need a daemon pod or no longer fit one.
+fn every_node_change(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() == Kind::Node {
+        watch.wake_every(Kind::DaemonSet, None);
     }
 }
 

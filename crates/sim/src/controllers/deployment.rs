@@ -17,6 +17,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use super::{
     Action, Context, Reconciliation, controller_ref, event, is_controlled_by, template_hash,
 };
+use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType};
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
@@ -34,6 +35,15 @@ const SKIPPED_ANNOTATIONS: [&str; 6] = [
     MAX_REPLICAS,
     "deprecated.deployment.rollback.to",
 ];
+
+/// Deployments, through the ReplicaSets they own.
+pub static CONTROLLER: Controller = Controller {
+    name: "deployment",
+    reconciles: Some(Kind::Deployment),
+    owns: &[Kind::ReplicaSet],
+    watches: super::declaration::nothing_else,
+    reconcile: Reconcile::Stateless(reconcile),
+};
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let Some(deployment) = ctx.store.get_typed::<Deployment>(&key.namespace, &key.name) else {

@@ -12,30 +12,64 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::{Action, Context, Reconciliation, pods};
+use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch, pods};
 use crate::clock::Millis;
+use crate::store::WatchEvent;
 
 /// `DeletionTimeout`: an eviction not followed by a deletion within this long is forgotten.
 const DISRUPTED_POD_TIMEOUT_MS: Millis = 2 * 60 * 1000;
 
-/// Whether a budget covers a pod: in policy/v1 a missing selector selects nothing and an
-/// empty one (`{}`) every pod of the namespace.
-pub fn selects(pdb: &PodDisruptionBudget, pod: &Pod) -> bool {
-    pdb.metadata.namespace == pod.metadata.namespace
-        && pdb
-            .spec
-            .as_ref()
-            .and_then(|s| s.selector.as_ref())
-            .and_then(|selector| Selector::from_label_selector(Some(selector)).ok())
-            .is_some_and(|selector| selector.matches(pod.metadata.labels.as_ref()))
+/// PodDisruptionBudgets' status, from the pods they select.
+pub static CONTROLLER: Controller = Controller {
+    name: "disruption",
+    reconciles: Some(Kind::PodDisruptionBudget),
+    owns: &[],
+    watches: budgets_of_pod,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A pod change wakes the budgets that select the pod, or selected it before the change
+/// (`getPdbForPod` for the old and the new pod): the namespace's budgets, not its pods.
+fn budgets_of_pod(event: &WatchEvent, watch: &mut Watch) {
+    let Object::Pod(pod) = &event.object else {
+        return;
+    };
+    let before = event.previous.as_ref().and_then(Pod::from_object);
+    let store = watch.store;
+    let budgets = store
+        .list_typed::<PodDisruptionBudget>(Some(pod.metadata.namespace_str()))
+        .filter(|pdb| selects(pdb, pod) || before.is_some_and(|old| selects(pdb, old)));
+    for pdb in budgets {
+        watch.wake(ObjectKey::new(
+            Kind::PodDisruptionBudget,
+            pdb.metadata.namespace_str(),
+            pdb.metadata.name_str(),
+        ));
+    }
 }
 
+/// A budget's selector: in policy/v1 a missing selector selects nothing and an empty one
+/// (`{}`) every pod of the namespace.
+fn selector(pdb: &PodDisruptionBudget) -> Option<Selector> {
+    let selector = pdb.spec.as_ref()?.selector.as_ref()?;
+    Selector::from_label_selector(Some(selector)).ok()
+}
+
+/// Whether a budget covers a pod.
+pub fn selects(pdb: &PodDisruptionBudget, pod: &Pod) -> bool {
+    pdb.metadata.namespace == pod.metadata.namespace
+        && selector(pdb).is_some_and(|selector| selector.matches(pod.metadata.labels.as_ref()))
+}
+
+/// The pods a budget covers, through the store's label index.
 fn selected_pods<'a>(pdb: &PodDisruptionBudget, ctx: &Context<'a>) -> Vec<&'a Pod> {
+    let Some(selector) = selector(pdb) else {
+        return Vec::new();
+    };
     ctx.store
-        .list_typed::<Pod>(Some(pdb.metadata.namespace_str()))
-        .filter(|pod| selects(pdb, pod))
+        .pods_matching(pdb.metadata.namespace_str(), &selector)
         .collect()
 }
 

@@ -5,8 +5,78 @@
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey};
 
-use super::{Action, Context, Reconciliation};
+use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::api::{DeleteOptions, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, Propagation};
+use crate::store::WatchEvent;
+
+/// Deleting namespaces; and, like upstream's graph builder, every change to anything
+/// (`graph_changes`, `owner_gone`), which the driver shows it before any controller.
+pub static CONTROLLER: Controller = Controller {
+    name: "garbage-collector",
+    reconciles: None,
+    owns: &[],
+    watches: deleting_namespaces,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+fn deleting_namespaces(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() == Kind::Namespace
+        && !event.deleted()
+        && event.object.meta().is_deleting()
+    {
+        watch.wake(event.object.key());
+    }
+}
+
+/// What a change tells the collector's graph before any controller hears of it: a deleted
+/// owner's dependents may be garbage; an object being deleted waits on its finalizers; an
+/// owner in foreground deletion re-checks when a dependent goes away.
+pub fn graph_changes(event: &WatchEvent, watch: &mut Watch) {
+    let object = &event.object;
+    if event.deleted() {
+        let dependents: Vec<ObjectKey> = watch
+            .store
+            .dependents_of(object.uid())
+            .map(Object::key)
+            .collect();
+        for dependent in dependents {
+            watch.wake(dependent);
+        }
+    } else if object.meta().is_deleting()
+        && object
+            .meta()
+            .finalizers
+            .as_ref()
+            .is_some_and(|f| !f.is_empty())
+    {
+        watch.wake(object.key());
+    }
+    if event.deleted() {
+        let store = watch.store;
+        let waiting = object
+            .meta()
+            .owner_references
+            .iter()
+            .flatten()
+            .filter_map(|owner| store.get_by_uid(&owner.uid))
+            .filter(|owner| owner.meta().is_deleting())
+            .map(Object::key);
+        for owner in waiting {
+            watch.wake(owner);
+        }
+    }
+}
+
+/// An object whose controller is already gone: the collector decides what becomes of it
+/// (after the owner's controller has heard of the change).
+pub fn owner_gone(event: &WatchEvent, watch: &mut Watch) {
+    let Some(owner) = event.object.meta().controller_ref() else {
+        return;
+    };
+    if watch.store.get_by_uid(&owner.uid).is_none() && !event.deleted() {
+        watch.wake(event.object.key());
+    }
+}
 
 /// Reconciles one object: either an owner being deleted (finalizers) or a possible orphan.
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {

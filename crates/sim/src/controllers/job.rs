@@ -22,6 +22,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::pods::{is_active, is_ready, phase, pod_from_template};
 use super::{Action, Context, CreatedEvent, Reconciliation, event, is_controlled_by};
+use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType, Propagation};
 use failure_policy::{PolicyMatch, match_pod};
 use indexes::{COMPLETION_INDEX, FAILURE_COUNT, IGNORED_FAILURE_COUNT, completion_index};
@@ -214,6 +215,15 @@ impl<'a> Census<'a> {
 fn only_replaces_failed_pods(spec: &JobSpec) -> bool {
     spec.pod_failure_policy.is_some() || spec.pod_replacement_policy.as_deref() == Some("Failed")
 }
+
+/// Jobs, through the pods they own.
+pub static CONTROLLER: Controller = Controller {
+    name: "job",
+    reconciles: Some(Kind::Job),
+    owns: &[Kind::Pod],
+    watches: super::declaration::nothing_else,
+    reconcile: Reconcile::Stateless(reconcile),
+};
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();

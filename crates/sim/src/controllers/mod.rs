@@ -1,9 +1,13 @@
 //! Controllers written as level-triggered reconcilers: each reads the store and returns the
-//! changes it intends (creates, updates, deletes, Events) plus when to look again. The driver
-//! in `cluster/mod.rs` applies them; no controller writes anything itself.
+//! changes it intends (creates, updates, deletes, Events) plus when to look again. Each
+//! declares, in its own file, what it reconciles, what it owns and which other changes wake
+//! it (`declaration.rs`); `CONTROLLERS` lists them, and the driver (`cluster/`) walks that
+//! list to turn watch events into work and applies what reconciles intend. No controller
+//! writes anything itself.
 
 pub mod cronjob;
 pub mod daemonset;
+mod declaration;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
@@ -31,24 +35,28 @@ use crate::features::FeatureGates;
 use crate::nodes::NodeAgents;
 use crate::store::Store;
 
-/// Which controller a work item is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ControllerId {
-    Deployment,
-    ReplicaSet,
-    DaemonSet,
-    Job,
-    CronJob,
-    StatefulSet,
-    Volumes,
-    GarbageCollector,
-    Scheduler,
-    NodeLifecycle,
-    TaintEviction,
-    PodGarbageCollector,
-    Disruption,
-    Endpoints,
-}
+pub use declaration::{Controller, ControllerId, Reconcile, Wake, Watch};
+
+/// Every controller, in the order in which they hear of one change (as informers' handlers
+/// run in registration order): a change that wakes several queues them in this order, and
+/// the work queue runs them first in, first out. **Adding a controller** is its file with
+/// its `CONTROLLER` declaration, a `mod` line above and one entry here.
+pub static CONTROLLERS: [&Controller; 14] = [
+    &deployment::CONTROLLER,
+    &job::CONTROLLER,
+    &cronjob::CONTROLLER,
+    &statefulset::CONTROLLER,
+    &disruption::CONTROLLER,
+    &endpoints::CONTROLLER,
+    &node_lifecycle::CONTROLLER,
+    &taint_eviction::CONTROLLER,
+    &daemonset::CONTROLLER,
+    &scheduling_queue::CONTROLLER,
+    &replicaset::CONTROLLER,
+    &volumes::CONTROLLER,
+    &pod_gc::CONTROLLER,
+    &gc::CONTROLLER,
+];
 
 /// An Event to record about an object once it exists (its name may be generated).
 #[derive(Clone, Debug)]

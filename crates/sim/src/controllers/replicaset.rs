@@ -19,11 +19,33 @@ use super::pods::{
 use super::{
     Action, Context, CreatedEvent, Reconciliation, controller_ref, event, is_controlled_by,
 };
+use super::{Controller, Reconcile, Watch};
 use crate::api::{DeleteOptions, EventType};
+use crate::store::WatchEvent;
 
 /// Pods created or deleted per sync at most (`BurstReplicas`).
 const BURST_REPLICAS: usize = 500;
 const COMPONENT: &str = "replicaset-controller";
+
+/// ReplicaSets, through the pods they own.
+pub static CONTROLLER: Controller = Controller {
+    name: "replicaset",
+    reconciles: Some(Kind::ReplicaSet),
+    owns: &[Kind::Pod],
+    watches: orphan_pods,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// An orphan pod: any ReplicaSet of its namespace may adopt it.
+fn orphan_pods(event: &WatchEvent, watch: &mut Watch) {
+    if let Object::Pod(pod) = &event.object
+        && !event.deleted()
+        && pod.metadata.controller_ref().is_none()
+        && !pod.metadata.is_deleting()
+    {
+        watch.wake_every(Kind::ReplicaSet, Some(pod.metadata.namespace_str()));
+    }
+}
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();

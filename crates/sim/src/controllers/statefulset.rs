@@ -21,6 +21,7 @@ use super::{
     Action, Context, Reconciliation, controller_ref, event, history, is_controlled_by,
     template_hash,
 };
+use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType};
 
 const COMPONENT: &str = "statefulset-controller";
@@ -31,6 +32,20 @@ pub const REVISION_LABEL: &str = "controller-revision-hash";
 fn healthy(pod: &Pod) -> bool {
     phase(pod) == "Running" && is_ready(pod) && !pod.metadata.is_deleting()
 }
+
+/// StatefulSets, through their pods, revisions and (with a `whenDeleted: Delete` retention
+/// policy) claims.
+pub static CONTROLLER: Controller = Controller {
+    name: "statefulset",
+    reconciles: Some(Kind::StatefulSet),
+    owns: &[
+        Kind::Pod,
+        Kind::ControllerRevision,
+        Kind::PersistentVolumeClaim,
+    ],
+    watches: super::declaration::nothing_else,
+    reconcile: Reconcile::Stateless(reconcile),
+};
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();
