@@ -5,9 +5,11 @@
 pub mod defaults;
 pub mod errors;
 pub mod intstr;
+pub mod keys;
 pub mod kinds;
 pub mod manifest;
 pub mod object;
+pub mod pod;
 pub mod quantity;
 pub mod schedule;
 pub mod selector;

@@ -2,7 +2,7 @@
 //! server's semantics (name generation, UIDs, resourceVersion, generation, defaulting,
 //! admission, validation, graceful deletion, finalizers) and the Event recorder.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
@@ -333,7 +333,7 @@ impl ApiServer {
         }
         let now = self.clock.now_time();
         let status = pod.status.get_or_insert_with(Default::default);
-        crate::controllers::scheduler::set_pod_condition(
+        kubeplay_model::pod::set_pod_condition(
             status.conditions.get_or_insert_with(Vec::new),
             "PodScheduled",
             "True",
@@ -559,13 +559,4 @@ fn spec_of(object: &Object) -> serde_json::Value {
         map.remove("kind");
     }
     value
-}
-
-/// Labels as a sorted map, creating the map when absent.
-pub fn labels_mut(meta: &mut ObjectMeta) -> &mut BTreeMap<String, String> {
-    meta.labels.get_or_insert_with(BTreeMap::new)
-}
-
-pub fn annotations_mut(meta: &mut ObjectMeta) -> &mut BTreeMap<String, String> {
-    meta.annotations.get_or_insert_with(BTreeMap::new)
 }

@@ -114,7 +114,8 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     client_report(&object, Some(&item.document.raw), out);
                     continue;
                 }
-                let created = kubeplay_model::ApiError::check_request_size(&object)
+                let created = object
+                    .check_request_size()
                     .and_then(|()| session.cluster.api.create(object, dry_run));
                 match created {
                     Ok(created) => report(&created, out),
@@ -291,7 +292,7 @@ fn create_job_from(
         .metadata
         .annotations
         .get_or_insert_with(Default::default);
-    annotations.remove(kubeplay_sim::controllers::cronjob::SCHEDULED_TIMESTAMP);
+    annotations.remove(kubeplay_model::keys::CRONJOB_SCHEDULED_TIMESTAMP);
     annotations.extend(kubeplay_sim::controllers::cronjob::manual_annotations());
     match session.cluster.api.create(job.into_object(), dry_run) {
         Ok(created) => out.line(format!("{} created", object::name(&created))),

@@ -6,7 +6,9 @@
 use std::collections::VecDeque;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
+use kubeplay_model::keys::CONFIG_MIRROR;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::is_finished;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, ObjectKey, Typed};
 use kubeplay_sim::DeleteOptions;
@@ -69,20 +71,13 @@ enum Verdict {
     Fatal(String),
 }
 
-fn finished(pod: &Pod) -> bool {
-    matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded" | "Failed")
-    )
-}
-
 /// `makeFilters`: skip-deleted, DaemonSet, mirror pod, local storage, unreplicated — the
 /// first filter that does not delete decides; otherwise the last warning wins.
 fn verdict(pod: &Pod, options: &Options, session: &Session) -> Verdict {
     let mut warning = None;
     let owner = pod.metadata.controller_ref();
     if let Some(owner) = owner.filter(|o| o.kind == "DaemonSet")
-        && !finished(pod)
+        && !is_finished(pod)
     {
         let exists = session
             .get(Kind::DaemonSet, pod.metadata.namespace_str(), &owner.name)
@@ -106,7 +101,7 @@ fn verdict(pod: &Pod, options: &Options, session: &Session) -> Verdict {
         .metadata
         .annotations
         .as_ref()
-        .is_some_and(|a| a.contains_key("kubernetes.io/config.mirror"))
+        .is_some_and(|a| a.contains_key(CONFIG_MIRROR))
         || owner.is_some_and(|o| o.kind == "Node");
     if mirror {
         return Verdict::Skip;
@@ -116,13 +111,13 @@ fn verdict(pod: &Pod, options: &Options, session: &Session) -> Verdict {
         .iter()
         .flat_map(|s| s.volumes.iter().flatten())
         .any(|v| v.empty_dir.is_some());
-    if local_storage && !finished(pod) {
+    if local_storage && !is_finished(pod) {
         if !options.delete_empty_dir {
             return Verdict::Fatal(LOCAL_STORAGE_FATAL.into());
         }
         warning = Some(LOCAL_STORAGE_WARNING.into());
     }
-    if !finished(pod) && owner.is_none() {
+    if !is_finished(pod) && owner.is_none() {
         if !options.force {
             return Verdict::Fatal(UNMANAGED_FATAL.into());
         }

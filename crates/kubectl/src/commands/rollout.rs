@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
+use kubeplay_model::keys::{CHANGE_CAUSE, DEPLOYMENT_ANNOTATIONS_TO_SKIP, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
-use kubeplay_sim::controllers::deployment::{HASH_LABEL, REVISION, equal_ignoring_hash, revision};
+use kubeplay_sim::controllers::deployment::{equal_ignoring_hash, revision};
 
 use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
@@ -501,8 +502,6 @@ fn history(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &
     );
 }
 
-const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
-
 /// One revision's template: the name printer's `NAME with revision #N` line, whose
 /// operation text is the template itself, then the name printer's closing newline.
 fn print_revision(name: &str, number: i64, template: &PodTemplateSpec, out: &mut Output) {
@@ -533,15 +532,6 @@ fn print_history<'a>(
     }
     out.out(format!("{name} \nREVISION  CHANGE-CAUSE\n{text}\n"));
 }
-
-const SKIPPED_ON_ROLLBACK: [&str; 6] = [
-    "kubectl.kubernetes.io/last-applied-configuration",
-    REVISION,
-    "deployment.kubernetes.io/revision-history",
-    "deployment.kubernetes.io/desired-replicas",
-    "deployment.kubernetes.io/max-replicas",
-    "deprecated.deployment.rollback.to",
-];
 
 fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
     let object = session.cluster.api.store.get(key).cloned();
@@ -596,7 +586,7 @@ fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut
         .and_then(|s| s.template.clone())
         .unwrap_or_default();
     if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-        labels.remove(HASH_LABEL);
+        labels.remove(POD_TEMPLATE_HASH);
     }
     let current_template = deployment
         .spec
@@ -620,10 +610,10 @@ fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut
         .clone()
         .unwrap_or_default()
         .into_iter()
-        .filter(|(k, _)| !SKIPPED_ON_ROLLBACK.contains(&k.as_str()))
+        .filter(|(k, _)| !DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&k.as_str()))
         .collect();
     for (k, v) in deployment.metadata.annotations.iter().flatten() {
-        if SKIPPED_ON_ROLLBACK.contains(&k.as_str()) {
+        if DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&k.as_str()) {
             annotations.insert(k.clone(), v.clone());
         }
     }

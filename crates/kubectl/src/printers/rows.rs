@@ -300,12 +300,7 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
             }
         }
         if reason == "Completed" && has_running {
-            let pod_ready = status
-                .conditions
-                .iter()
-                .flatten()
-                .any(|c| c.type_ == "Ready" && c.status == "True");
-            reason = if pod_ready {
+            reason = if kubeplay_model::pod::is_ready(pod) {
                 "Running".into()
             } else {
                 "NotReady".into()
@@ -315,7 +310,7 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
     if pod.metadata.deletion_timestamp.is_some() {
         if status.reason.as_deref() == Some("NodeLost") {
             reason = "Unknown".into();
-        } else if !matches!(status.phase.as_deref(), Some("Succeeded" | "Failed")) {
+        } else if !kubeplay_model::pod::is_finished(pod) {
             reason = "Terminating".into();
         }
     }

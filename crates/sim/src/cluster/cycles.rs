@@ -21,8 +21,6 @@ use crate::controllers::scheduling_queue;
 use crate::kubelet::KubeletStep;
 use crate::rng::SimRng;
 
-/// How many instants an advance processes between two looks for a steady cycle.
-pub(super) const INSTANTS_PER_ATTEMPT: u32 = 64;
 /// A cycle of more instants than this is not looked for.
 const MAX_CYCLE_INSTANTS: usize = 64;
 /// Timers further ahead than this are not part of a cycle (a cycle renews its Events, so it

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 
 use kubeplay_model::{Object, ObjectKey};
 
-use super::{Advance, Cluster, cycles};
+use super::{Advance, Cluster};
 use crate::clock::Millis;
 use crate::controllers::ControllerId;
 use crate::kubelet::KubeletTimer;
@@ -15,6 +15,9 @@ use crate::kubelet::KubeletTimer;
 pub(super) const EVENT_EXPIRY_PERIOD_MS: Millis = 60_000;
 /// How many instants an advance processes between two asks of its caller's budget.
 const INSTANTS_PER_BUDGET_CHECK: u32 = 1024;
+/// How many instants an advance processes between two looks for a steady cycle to jump
+/// over (`cycles.rs`).
+const INSTANTS_PER_CYCLE_ATTEMPT: u32 = 64;
 /// Granularity of kubelet-side timers.
 const TIMER_GRID_MS: Millis = 100;
 
@@ -80,7 +83,7 @@ impl Cluster {
             }
             // A long advance over a steady loop jumps its whole cycles (never in the
             // stepwise reference mode); the cycles it watches to be sure are real steps.
-            if !self.stepwise && instants.is_multiple_of(cycles::INSTANTS_PER_ATTEMPT) {
+            if !self.stepwise && instants.is_multiple_of(INSTANTS_PER_CYCLE_ATTEMPT) {
                 self.skip_steady_cycles(target_ms);
                 continue;
             }

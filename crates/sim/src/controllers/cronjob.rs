@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::batch::v1::{CronJob, CronJobStatus, Job};
 use k8s_openapi::api::core::v1::ObjectReference;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use kubeplay_model::keys::CRONJOB_SCHEDULED_TIMESTAMP;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::schedule::{Schedule, load_location};
 use kubeplay_model::{Kind, ObjectKey, Typed};
@@ -17,7 +18,6 @@ use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType, Propagation};
 
 const COMPONENT: &str = "cronjob-controller";
-pub const SCHEDULED_TIMESTAMP: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 /// Missed start times beyond this many are reported (the Job still starts).
 const TOO_MANY_MISSED: usize = 100;
 
@@ -336,7 +336,7 @@ pub fn job_from_template(
         jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%S%:z", &scheduled.to_zoned(zone.clone()))
             .unwrap_or_default()
             .replace("+00:00", "Z");
-    annotations.insert(SCHEDULED_TIMESTAMP.into(), stamp);
+    annotations.insert(CRONJOB_SCHEDULED_TIMESTAMP.into(), stamp);
     Job {
         metadata: ObjectMeta {
             name: Some(name.into()),

@@ -11,18 +11,19 @@ use k8s_openapi::api::core::v1::{
     PodTemplateSpec, Toleration,
 };
 use kubeplay_model::intstr::scaled_value;
+use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, DAEMONSET_TEMPLATE_GENERATION};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_available, is_ready, pod_from_template, seconds_until_available};
+use super::pods::pod_from_template;
 use super::scheduler::{matches_node_affinity, untolerated_taint};
 use super::{
     Action, Context, CreatedEvent, Reconciliation, history, is_controlled_by, template_hash,
 };
 use super::{Controller, Reconcile, Watch};
-use crate::admission::TEMPLATE_GENERATION_ANNOTATION;
 use crate::api::DeleteOptions;
 use crate::store::WatchEvent;
+use kubeplay_model::pod::{is_available, is_ready, seconds_until_available};
 
 const COMPONENT: &str = "daemonset-controller";
 
@@ -120,7 +121,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     );
     let generation = ds
         .metadata
-        .annotation(TEMPLATE_GENERATION_ANNOTATION)
+        .annotation(DAEMONSET_TEMPLATE_GENERATION)
         .unwrap_or("1")
         .to_string();
     let tolerations = daemon_tolerations(&spec.template);
@@ -178,7 +179,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             .get_or_insert_with(Default::default)
             .labels
             .get_or_insert_with(BTreeMap::new);
-        labels.insert("controller-revision-hash".into(), hash.clone());
+        labels.insert(CONTROLLER_REVISION_HASH.into(), hash.clone());
         labels.insert("pod-template-generation".into(), generation.clone());
         let mut pod = pod_from_template(&template, &ds_object);
         if let Some(pod_spec) = pod.spec.as_mut() {
@@ -228,7 +229,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         }
         status.current_number_scheduled += 1;
         let is_updated =
-            |pod: &&Pod| pod.metadata.label("controller-revision-hash") == Some(hash.as_str());
+            |pod: &&Pod| pod.metadata.label(CONTROLLER_REVISION_HASH) == Some(hash.as_str());
         if pods.is_empty() {
             // Only a terminating pod (`podsShouldBeOnNode`): with surge a new one starts
             // beside it, otherwise the node waits for it to go, unavailable meanwhile.
@@ -352,7 +353,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
 
 /// Succeeded or Failed.
 fn is_finished(pod: &Pod) -> bool {
-    matches!(super::pods::phase(pod), "Succeeded" | "Failed")
+    kubeplay_model::pod::is_finished(pod)
 }
 
 /// The first created of `pods` (`podByCreationTimestampAndPhase`).

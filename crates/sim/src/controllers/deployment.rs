@@ -10,6 +10,10 @@ use k8s_openapi::api::apps::v1::{
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use kubeplay_model::intstr::scaled_value;
+use kubeplay_model::keys::{
+    DEPLOYMENT_ANNOTATIONS_TO_SKIP, DESIRED_REPLICAS, MAX_REPLICAS, POD_TEMPLATE_HASH, REVISION,
+    REVISION_HISTORY,
+};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
@@ -20,21 +24,7 @@ use super::{
 use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType};
 
-pub const REVISION: &str = "deployment.kubernetes.io/revision";
-pub const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
-pub const DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";
-pub const MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
-pub const HASH_LABEL: &str = "pod-template-hash";
 const COMPONENT: &str = "deployment-controller";
-/// Annotations never copied from a Deployment to its ReplicaSets.
-const SKIPPED_ANNOTATIONS: [&str; 6] = [
-    "kubectl.kubernetes.io/last-applied-configuration",
-    REVISION,
-    REVISION_HISTORY,
-    DESIRED_REPLICAS,
-    MAX_REPLICAS,
-    "deprecated.deployment.rollback.to",
-];
 
 /// Deployments, through the ReplicaSets they own.
 pub static CONTROLLER: Controller = Controller {
@@ -320,12 +310,12 @@ impl<'a> Sync<'a> {
             .get_or_insert_with(ObjectMeta::default)
             .labels
             .get_or_insert_with(BTreeMap::new)
-            .insert(HASH_LABEL.into(), hash.clone());
+            .insert(POD_TEMPLATE_HASH.into(), hash.clone());
         let mut selector = self.spec().map(|s| s.selector.clone()).unwrap_or_default();
         selector
             .match_labels
             .get_or_insert_with(BTreeMap::new)
-            .insert(HASH_LABEL.into(), hash.clone());
+            .insert(POD_TEMPLATE_HASH.into(), hash.clone());
         let mut metadata = ObjectMeta {
             name: Some(name.clone()),
             namespace: Some(namespace),
@@ -377,7 +367,7 @@ impl<'a> Sync<'a> {
         let mut changed = false;
         let annotations = metadata.annotations.get_or_insert_with(BTreeMap::new);
         for (key, value) in self.deployment.metadata.annotations.iter().flatten() {
-            if SKIPPED_ANNOTATIONS.contains(&key.as_str()) {
+            if DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&key.as_str()) {
                 continue;
             }
             if annotations.get(key) != Some(value) {
@@ -599,7 +589,10 @@ impl<'a> Sync<'a> {
                         .dependents_of(rs.metadata.uid_str())
                         .any(|o| match o {
                             Object::Pod(pod) => {
-                                matches!(super::pods::phase(pod), "Pending" | "Running" | "Unknown")
+                                matches!(
+                                    kubeplay_model::pod::phase(pod),
+                                    "Pending" | "Running" | "Unknown"
+                                )
                             }
                             _ => false,
                         })
@@ -1005,7 +998,7 @@ pub fn equal_ignoring_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
     let strip = |template: &PodTemplateSpec| {
         let mut copy = template.clone();
         if let Some(labels) = copy.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-            labels.remove(HASH_LABEL);
+            labels.remove(POD_TEMPLATE_HASH);
         }
         copy
     };

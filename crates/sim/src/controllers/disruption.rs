@@ -14,7 +14,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch, pods};
+use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::clock::Millis;
 use crate::store::WatchEvent;
 
@@ -150,7 +150,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .filter(|p| {
             !p.metadata.is_deleting()
                 && !disrupted.contains_key(p.metadata.name_str())
-                && pods::is_ready(p)
+                && kubeplay_model::pod::is_ready(p)
         })
         .count();
     let current_healthy = i32::try_from(healthy).unwrap_or(i32::MAX);

@@ -18,10 +18,10 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_ready, phase};
 use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::api::DeleteOptions;
 use crate::store::WatchEvent;
+use kubeplay_model::pod::{is_finished, is_ready};
 
 /// Services' Endpoints, from the pods they select.
 pub static CONTROLLER: Controller = Controller {
@@ -89,9 +89,7 @@ fn belongs(pod: &Pod, publish_not_ready: bool) -> bool {
         .as_ref()
         .and_then(|s| s.pod_ip.as_deref())
         .is_some_and(|ip| !ip.is_empty());
-    has_ip
-        && !matches!(phase(pod), "Succeeded" | "Failed")
-        && (publish_not_ready || !pod.metadata.is_deleting())
+    has_ip && !is_finished(pod) && (publish_not_ready || !pod.metadata.is_deleting())
 }
 
 fn address(pod: &Pod, service: &Service) -> EndpointAddress {

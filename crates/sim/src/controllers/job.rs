@@ -20,12 +20,16 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_active, is_ready, phase, pod_from_template};
+use super::pods::pod_from_template;
 use super::{Action, Context, CreatedEvent, Reconciliation, event, is_controlled_by};
 use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType, Propagation};
 use failure_policy::{PolicyMatch, match_pod};
-use indexes::{COMPLETION_INDEX, FAILURE_COUNT, IGNORED_FAILURE_COUNT, completion_index};
+use indexes::completion_index;
+use kubeplay_model::keys::{
+    JOB_COMPLETION_INDEX, JOB_INDEX_FAILURE_COUNT, JOB_INDEX_IGNORED_FAILURE_COUNT,
+};
+use kubeplay_model::pod::{is_active, is_ready, phase};
 
 const COMPONENT: &str = "job-controller";
 /// Pods created or deleted per sync at most (`MaxPodCreateDeletePerSync`).
@@ -660,17 +664,17 @@ fn indexed_pod(
         .metadata
         .annotations
         .get_or_insert_with(Default::default);
-    annotations.insert(COMPLETION_INDEX.into(), index.to_string());
+    annotations.insert(JOB_COMPLETION_INDEX.into(), index.to_string());
     if let Some((failures, ignored)) = failure_counts {
-        annotations.insert(FAILURE_COUNT.into(), failures.to_string());
+        annotations.insert(JOB_INDEX_FAILURE_COUNT.into(), failures.to_string());
         if ignored > 0 {
-            annotations.insert(IGNORED_FAILURE_COUNT.into(), ignored.to_string());
+            annotations.insert(JOB_INDEX_IGNORED_FAILURE_COUNT.into(), ignored.to_string());
         }
     }
     pod.metadata
         .labels
         .get_or_insert_with(Default::default)
-        .insert(COMPLETION_INDEX.into(), index.to_string());
+        .insert(JOB_COMPLETION_INDEX.into(), index.to_string());
     if let Some(spec) = pod.spec.as_mut() {
         spec.hostname = Some(format!("{}-{index}", job.name()));
         for container in spec
@@ -688,7 +692,7 @@ fn indexed_pod(
                         field_ref: Some(k8s_openapi::api::core::v1::ObjectFieldSelector {
                             api_version: Some("v1".into()),
                             // PodIndexLabel (GA in 1.32) reads the index from the label.
-                            field_path: format!("metadata.labels['{COMPLETION_INDEX}']"),
+                            field_path: format!("metadata.labels['{JOB_COMPLETION_INDEX}']"),
                         }),
                         ..Default::default()
                     }),

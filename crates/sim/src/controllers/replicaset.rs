@@ -12,16 +12,16 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{
-    is_active, is_available, is_ready, phase, pod_from_template, ready_since,
-    seconds_until_available,
-};
+use super::pods::pod_from_template;
 use super::{
     Action, Context, CreatedEvent, Reconciliation, controller_ref, event, is_controlled_by,
 };
 use super::{Controller, Reconcile, Watch};
 use crate::api::{DeleteOptions, EventType};
 use crate::store::WatchEvent;
+use kubeplay_model::pod::{
+    is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
+};
 
 /// Pods created or deleted per sync at most (`BurstReplicas`).
 const BURST_REPLICAS: usize = 500;

@@ -15,7 +15,6 @@ use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::phase;
 use super::scheduler::{
     Plugin, Resources, insufficient_resources, is_unschedulable, matches_node_affinity,
     node_allocatable, pass, pod_requests, tolerates, unschedulable_taint, untolerated_taint,
@@ -23,6 +22,7 @@ use super::scheduler::{
 use super::{Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::clock::Millis;
 use crate::store::{Store, WatchEvent};
+use kubeplay_model::pod::phase;
 
 /// The scheduler: pending pods, placed in one pass over its queue.
 pub static CONTROLLER: Controller = Controller {

@@ -12,22 +12,21 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_model::intstr::scaled_value;
+use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_INDEX, STATEFULSET_POD_NAME};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::validation;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_available, is_ready, phase, pod_from_template};
+use super::pods::pod_from_template;
 use super::{
     Action, Context, Reconciliation, controller_ref, event, history, is_controlled_by,
     template_hash,
 };
 use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType};
+use kubeplay_model::pod::{is_available, is_ready, phase};
 
 const COMPONENT: &str = "statefulset-controller";
-pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
-const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
-pub const REVISION_LABEL: &str = "controller-revision-hash";
 
 fn healthy(pod: &Pod) -> bool {
     phase(pod) == "Running" && is_ready(pod) && !pod.metadata.is_deleting()
@@ -111,13 +110,13 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         if is_available(pod, min_ready, ctx.clock.now()) {
             status.available_replicas = Some(status.available_replicas.unwrap_or(0) + 1);
         }
-        match pod.metadata.label(REVISION_LABEL) {
+        match pod.metadata.label(CONTROLLER_REVISION_HASH) {
             Some(revision) if revision == current_revision => {
                 status.current_replicas = Some(status.current_replicas.unwrap_or(0) + 1)
             }
             _ => {}
         }
-        if pod.metadata.label(REVISION_LABEL) == Some(update_revision.as_str()) {
+        if pod.metadata.label(CONTROLLER_REVISION_HASH) == Some(update_revision.as_str()) {
             status.updated_replicas = Some(status.updated_replicas.unwrap_or(0) + 1);
         }
     }
@@ -268,7 +267,9 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             let outdated = (start + partition..start + replicas)
                 .rev()
                 .filter_map(|n| owned.get(&n))
-                .find(|pod| pod.metadata.label(REVISION_LABEL) != Some(update_revision.as_str()));
+                .find(|pod| {
+                    pod.metadata.label(CONTROLLER_REVISION_HASH) != Some(update_revision.as_str())
+                });
             if let Some(pod) = outdated {
                 result.actions.push(delete_pod(key, pod));
             }
@@ -339,7 +340,7 @@ impl<'p> MaxUnavailableUpdate<'_, 'p> {
             .rev()
             .filter_map(|n| self.owned.get(&n).copied())
             .filter(|pod| {
-                pod.metadata.label(REVISION_LABEL) != Some(self.update_revision)
+                pod.metadata.label(CONTROLLER_REVISION_HASH) != Some(self.update_revision)
                     && !pod.metadata.is_deleting()
             })
             .take(budget)
@@ -459,9 +460,9 @@ fn create_replica(
     pod.metadata.generate_name = None;
     pod.metadata.name = Some(pod_name.clone());
     let labels = pod.metadata.labels.get_or_insert_with(BTreeMap::new);
-    labels.insert(POD_NAME_LABEL.into(), pod_name.clone());
-    labels.insert(POD_INDEX_LABEL.into(), ordinal.to_string());
-    labels.insert(REVISION_LABEL.into(), revision.into());
+    labels.insert(STATEFULSET_POD_NAME.into(), pod_name.clone());
+    labels.insert(POD_INDEX.into(), ordinal.to_string());
+    labels.insert(CONTROLLER_REVISION_HASH.into(), revision.into());
     if let Some(pod_spec) = pod.spec.as_mut() {
         pod_spec.hostname = Some(pod_name.clone());
         pod_spec.subdomain = spec.service_name.clone().filter(|s| !s.is_empty());

@@ -88,7 +88,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .pods_on_node(&key.name)
         .filter_map(Pod::from_object)
     {
-        if pod.metadata.is_deleting() || matches!(pods::phase(pod), "Succeeded" | "Failed") {
+        if pod.metadata.is_deleting() || kubeplay_model::pod::is_finished(pod) {
             continue;
         }
         let tolerations = pod
