@@ -6,7 +6,12 @@ use kubeplay_model::ObjectKey;
 use super::Cluster;
 use super::timers::TimerKind;
 use crate::api::{EventRecord, EventType};
+use crate::clock::Millis;
 use crate::controllers::{Action, ControllerId, Reconciliation};
+
+/// The default controller rate limiter's per-key back-off: 5 ms, doubling, at most 1000 s.
+const RETRY_BASE_MS: Millis = 5;
+const RETRY_MAX_MS: Millis = 1_000_000;
 
 impl Cluster {
     pub(super) fn apply(
@@ -23,6 +28,60 @@ impl Cluster {
         if let Some(delay) = reconciliation.requeue_after_ms {
             self.schedule(delay, TimerKind::Requeue(controller, key.clone()));
         }
+        if reconciliation.failed {
+            self.requeue_rate_limited(controller, key.clone());
+        } else {
+            self.forget_failures(controller, key);
+        }
+    }
+
+    /// `AddRateLimited` under the default controller rate limiter: 5 ms doubled at every
+    /// failure up to 1000 s (the overall 10 qps bucket never binds one key). Like the
+    /// delaying queue, a key waits once, at the earliest time it was asked for.
+    fn requeue_rate_limited(&mut self, controller: ControllerId, key: ObjectKey) {
+        let now = self.now_ms();
+        let retry = self.retries.entry((controller, key.clone())).or_default();
+        let delay = if retry.failures >= 20 {
+            RETRY_MAX_MS
+        } else {
+            (RETRY_BASE_MS << retry.failures).min(RETRY_MAX_MS)
+        };
+        retry.failures += 1;
+        let due = now + delay;
+        if retry.due.is_some_and(|waiting| waiting <= due) {
+            return;
+        }
+        retry.due = Some(due);
+        self.schedule(delay, TimerKind::Retry(controller, key));
+    }
+
+    /// `Forget`: a sync that succeeds starts the back-off afresh.
+    fn forget_failures(&mut self, controller: ControllerId, key: &ObjectKey) {
+        let id = (controller, key.clone());
+        if let Some(retry) = self.retries.get_mut(&id) {
+            retry.failures = 0;
+            if retry.due.is_none() {
+                self.retries.remove(&id);
+            }
+        }
+    }
+
+    /// A retry timer fired: the key is queued if this is the time it waits for (an earlier
+    /// request may have replaced it).
+    pub(super) fn retry_due(&mut self, controller: ControllerId, key: ObjectKey) {
+        let id = (controller, key);
+        let now = self.now_ms();
+        let Some(retry) = self.retries.get_mut(&id) else {
+            return;
+        };
+        if retry.due != Some(now) {
+            return;
+        }
+        retry.due = None;
+        if retry.failures == 0 {
+            self.retries.remove(&id);
+        }
+        self.enqueue(id.0, id.1);
     }
 
     fn apply_action(&mut self, action: Action) -> Result<(), kubeplay_model::ApiError> {

@@ -124,7 +124,7 @@ impl Cluster {
                     return None;
                 }
                 TimerKind::Requeue(..) => {}
-                TimerKind::NodeNetworkReady(_) => return None,
+                TimerKind::NodeNetworkReady(_) | TimerKind::Retry(..) => return None,
             }
         }
         restarting.sort();

@@ -44,6 +44,8 @@ pub struct Cluster {
     queued: HashSet<(ControllerId, ObjectKey)>,
     reconciles: u64,
     scheduling_queue: SchedulingQueue,
+    /// Keys whose last sync failed, with their back-off (the work queue's rate limiter).
+    retries: HashMap<(ControllerId, ObjectKey), Retry>,
     /// The last instant of the event-expiry grid that has been processed.
     events_expired_at: Millis,
     /// Whole cycles of steady loops jumped over (for benchmarks and tests).
@@ -51,6 +53,13 @@ pub struct Cluster {
     /// Reference mode for the equivalence tests: visit every tick of the event-expiry grid,
     /// as a naive periodic timer would, instead of only those where an Event is due.
     stepwise: bool,
+}
+
+/// A key's failed syncs in a row, and when its retry is due (if one waits).
+#[derive(Default)]
+struct Retry {
+    failures: u32,
+    due: Option<Millis>,
 }
 
 /// Whether an advance reached its target or its caller's budget stopped it first.
@@ -74,6 +83,7 @@ impl Cluster {
             queued: HashSet::new(),
             reconciles: 0,
             scheduling_queue: SchedulingQueue::default(),
+            retries: HashMap::new(),
             events_expired_at: 0,
             cycles_skipped: 0,
             stepwise: false,

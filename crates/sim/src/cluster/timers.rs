@@ -25,6 +25,8 @@ const TIMER_GRID_MS: Millis = 100;
 pub(super) enum TimerKind {
     Kubelet(KubeletTimer),
     Requeue(ControllerId, ObjectKey),
+    /// A failed sync's rate-limited retry (see `apply.rs`).
+    Retry(ControllerId, ObjectKey),
     /// A joining node's CNI is up: its kubelet reports Ready.
     NodeNetworkReady(String),
 }
@@ -167,6 +169,7 @@ impl Cluster {
                 }
             }
             TimerKind::Requeue(controller, key) => self.enqueue(controller, key),
+            TimerKind::Retry(controller, key) => self.retry_due(controller, key),
             TimerKind::NodeNetworkReady(node) => self.post_node_ready(&node),
         }
     }

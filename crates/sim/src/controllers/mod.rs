@@ -102,9 +102,16 @@ pub enum Action {
 pub struct Reconciliation {
     pub actions: Vec<Action>,
     pub requeue_after_ms: Option<Millis>,
+    /// The sync returned an error: the driver queues the key again with the work queue's
+    /// rate-limited back-off (`AddRateLimited`); a sync that succeeds resets it (`Forget`).
+    pub failed: bool,
 }
 
 impl Reconciliation {
+    pub fn fail(&mut self) {
+        self.failed = true;
+    }
+
     pub fn requeue_within(&mut self, delay_ms: Millis) {
         self.requeue_after_ms = Some(
             self.requeue_after_ms
