@@ -276,7 +276,7 @@ fn parse_requirement(part: &str) -> Result<Requirement, SelectorError> {
 }
 
 fn validate_key(key: &str) -> Result<(), SelectorError> {
-    crate::validation::qualified_name_errors(key)
+    crate::validation::names::qualified_name_errors(key)
         .first()
         .map_or(Ok(()), |error| {
             Err(SelectorError(format!(
@@ -286,7 +286,7 @@ fn validate_key(key: &str) -> Result<(), SelectorError> {
 }
 
 fn validate_value(value: &str) -> Result<(), SelectorError> {
-    crate::validation::label_value_errors(value)
+    crate::validation::names::label_value_errors(value)
         .first()
         .map_or(Ok(()), |error| Err(SelectorError(format!("unable to parse requirement: invalid label value: \"{value}\": at key: \"\": {error}"))))
 }
