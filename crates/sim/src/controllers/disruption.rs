@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetStatus};
+use k8s_openapi::api::policy::v1::{
+    PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_model::intstr::scaled_value;
@@ -120,6 +122,47 @@ fn expected_scale(pods: &[&Pod], ctx: &Context) -> Option<i32> {
     Some(total)
 }
 
+/// Evictions not yet followed by a deletion still count as disrupted, for a while.
+fn still_disrupted(
+    previous: &PodDisruptionBudgetStatus,
+    pods: &[&Pod],
+    ctx: &Context,
+) -> BTreeMap<String, Time> {
+    previous
+        .disrupted_pods
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, at)| {
+            let pending = pods
+                .iter()
+                .any(|p| p.metadata.name_str() == name && !p.metadata.is_deleting());
+            pending && ctx.clock.millis_of(at) + DISRUPTED_POD_TIMEOUT_MS > ctx.clock.now_ms()
+        })
+        .collect()
+}
+
+/// (expected pods, desired healthy) from maxUnavailable or minAvailable (`getExpectedPodCount`),
+/// or `None` when the expected scale cannot be known.
+fn expected_and_desired(
+    spec: &PodDisruptionBudgetSpec,
+    pods: &[&Pod],
+    ctx: &Context,
+) -> Option<(i32, i32)> {
+    match (&spec.max_unavailable, &spec.min_available) {
+        (Some(max_unavailable), _) => expected_scale(pods, ctx).and_then(|expected| {
+            let unavailable = scaled_value(max_unavailable, expected, true)?;
+            Some((expected, (expected - unavailable).max(0)))
+        }),
+        (None, Some(IntOrString::Int(min))) => {
+            Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), *min))
+        }
+        (None, Some(min)) => expected_scale(pods, ctx)
+            .and_then(|expected| Some((expected, scaled_value(min, expected, true)?))),
+        (None, None) => Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), 0)),
+    }
+}
+
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut reconciliation = Reconciliation::default();
     let Some(pdb) = ctx
@@ -132,19 +175,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let spec = pdb.spec.clone().unwrap_or_default();
     let previous = pdb.status.clone().unwrap_or_default();
     let now = ctx.clock.now_time();
-    // Evictions not yet followed by a deletion still count as disrupted, for a while.
-    let disrupted: BTreeMap<String, Time> = previous
-        .disrupted_pods
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(name, at)| {
-            let pending = pods
-                .iter()
-                .any(|p| p.metadata.name_str() == name && !p.metadata.is_deleting());
-            pending && ctx.clock.millis_of(at) + DISRUPTED_POD_TIMEOUT_MS > ctx.clock.now_ms()
-        })
-        .collect();
+    let disrupted = still_disrupted(&previous, &pods, ctx);
     let healthy = pods
         .iter()
         .filter(|p| {
@@ -154,19 +185,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         })
         .count();
     let current_healthy = i32::try_from(healthy).unwrap_or(i32::MAX);
-    let counts = match (&spec.max_unavailable, &spec.min_available) {
-        (Some(max_unavailable), _) => expected_scale(&pods, ctx).and_then(|expected| {
-            let unavailable = scaled_value(max_unavailable, expected, true)?;
-            Some((expected, (expected - unavailable).max(0)))
-        }),
-        (None, Some(IntOrString::Int(min))) => {
-            Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), *min))
-        }
-        (None, Some(min)) => expected_scale(&pods, ctx)
-            .and_then(|expected| Some((expected, scaled_value(min, expected, true)?))),
-        (None, None) => Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), 0)),
-    };
-    let (expected, desired, allowed, condition) = match counts {
+    let (expected, desired, allowed, condition) = match expected_and_desired(&spec, &pods, ctx) {
         Some((expected, desired)) => {
             let allowed = if expected <= 0 {
                 0

@@ -80,62 +80,79 @@ pub fn owner_gone(event: &WatchEvent, watch: &mut Watch) {
 
 /// Reconciles one object: either an owner being deleted (finalizers) or a possible orphan.
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
-    let mut result = Reconciliation::default();
     let Some(object) = ctx.store.get(key) else {
-        return result;
+        return Reconciliation::default();
     };
     if key.kind == Kind::Namespace && object.meta().is_deleting() {
         return delete_namespace(object, ctx);
     }
     let finalizers = object.meta().finalizers.clone().unwrap_or_default();
     if object.meta().is_deleting() && finalizers.iter().any(|f| f == FINALIZER_ORPHAN) {
-        for dependent in ctx.store.dependents_of(object.uid()) {
-            let mut released = dependent.clone();
-            if let Some(owners) = released.meta_mut().owner_references.as_mut() {
-                owners.retain(|owner| owner.uid != object.uid());
-            }
-            result.actions.push(Action::Update(released));
-        }
-        result
-            .actions
-            .push(Action::Update(without_finalizer(object, FINALIZER_ORPHAN)));
-        return result;
+        return orphan_dependents(object, ctx);
     }
     if object.meta().is_deleting() && finalizers.iter().any(|f| f == FINALIZER_FOREGROUND) {
-        let mut blocking = false;
-        for dependent in ctx.store.dependents_of(object.uid()) {
-            let blocks = dependent
-                .meta()
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|o| o.uid == object.uid() && o.block_owner_deletion == Some(true));
-            blocking |= blocks;
-            if !dependent.meta().is_deleting() {
-                let propagation = if ctx.store.has_dependents(dependent.uid()) {
-                    Propagation::Foreground
-                } else {
-                    Propagation::Background
-                };
-                result.actions.push(Action::Delete {
-                    key: dependent.key(),
-                    options: DeleteOptions {
-                        propagation: Some(propagation),
-                        grace_period_seconds: None,
-                    },
-                    event: None,
-                });
-            }
-        }
-        if !blocking {
-            result.actions.push(Action::Update(without_finalizer(
-                object,
-                FINALIZER_FOREGROUND,
-            )));
-        }
-        return result;
+        return delete_dependents_first(object, ctx);
     }
-    // A dependent: garbage when no owner reference points at a live object with that UID.
+    collect_if_garbage(key, object, ctx)
+}
+
+/// Orphan deletion: the dependents lose their reference to the owner, then the owner goes.
+fn orphan_dependents(object: &Object, ctx: &Context) -> Reconciliation {
+    let mut result = Reconciliation::default();
+    for dependent in ctx.store.dependents_of(object.uid()) {
+        let mut released = dependent.clone();
+        if let Some(owners) = released.meta_mut().owner_references.as_mut() {
+            owners.retain(|owner| owner.uid != object.uid());
+        }
+        result.actions.push(Action::Update(released));
+    }
+    result
+        .actions
+        .push(Action::Update(without_finalizer(object, FINALIZER_ORPHAN)));
+    result
+}
+
+/// Foreground deletion: the dependents are deleted, and the owner goes once none that
+/// blocks it is left.
+fn delete_dependents_first(object: &Object, ctx: &Context) -> Reconciliation {
+    let mut result = Reconciliation::default();
+    let mut blocking = false;
+    for dependent in ctx.store.dependents_of(object.uid()) {
+        let blocks = dependent
+            .meta()
+            .owner_references
+            .iter()
+            .flatten()
+            .any(|o| o.uid == object.uid() && o.block_owner_deletion == Some(true));
+        blocking |= blocks;
+        if !dependent.meta().is_deleting() {
+            let propagation = if ctx.store.has_dependents(dependent.uid()) {
+                Propagation::Foreground
+            } else {
+                Propagation::Background
+            };
+            result.actions.push(Action::Delete {
+                key: dependent.key(),
+                options: DeleteOptions {
+                    propagation: Some(propagation),
+                    grace_period_seconds: None,
+                },
+                event: None,
+            });
+        }
+    }
+    if !blocking {
+        result.actions.push(Action::Update(without_finalizer(
+            object,
+            FINALIZER_FOREGROUND,
+        )));
+    }
+    result
+}
+
+/// A dependent: garbage when no owner reference points at a live object with that UID.
+fn collect_if_garbage(key: &ObjectKey, object: &Object, ctx: &Context) -> Reconciliation {
+    let mut result = Reconciliation::default();
     let owners = object.meta().owner_references.clone().unwrap_or_default();
     if owners.is_empty() || object.meta().is_deleting() {
         return result;

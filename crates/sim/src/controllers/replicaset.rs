@@ -6,8 +6,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetSpec, ReplicaSetStatus};
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
@@ -60,72 +60,23 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let pods = claim_pods(&rs_object, &selector, ctx, &mut result);
     let active: Vec<&Pod> = pods.iter().copied().filter(|pod| is_active(pod)).collect();
     let desired = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
-
     if !rs.metadata.is_deleting() {
         if active.len() < desired {
             if let Some(template) = &spec.template {
-                let mut creates = Vec::new();
-                for _ in 0..(desired - active.len()).min(BURST_REPLICAS) {
-                    creates.push(Action::Create {
-                        object: Object::Pod(pod_from_template(template, &rs_object)),
-                        event: Some(CreatedEvent {
-                            regarding: key.clone(),
-                            reason: "SuccessfulCreate",
-                            message_prefix: "Created pod: ",
-                            component: COMPONENT,
-                        }),
-                    });
-                }
-                result.actions.push(Action::SlowStart {
-                    owner: key.clone(),
-                    component: COMPONENT,
-                    creates,
-                });
+                let missing = (desired - active.len()).min(BURST_REPLICAS);
+                result
+                    .actions
+                    .push(create_pods(key, &rs_object, template, missing));
             }
         } else if active.len() > desired {
             let excess = (active.len() - desired).min(BURST_REPLICAS);
             for pod in pods_to_delete(&active, excess, rs, ctx) {
-                let pod_key = ObjectKey::new(Kind::Pod, &key.namespace, pod.metadata.name_str());
-                let message = format!("Deleted pod: {}", pod.metadata.name_str());
-                result.actions.push(Action::Delete {
-                    key: pod_key,
-                    options: DeleteOptions::default(),
-                    event: Some(event(
-                        key.clone(),
-                        EventType::Normal,
-                        "SuccessfulDelete",
-                        message,
-                        COMPONENT,
-                    )),
-                });
+                result.actions.push(delete_pod(key, pod));
             }
         }
     }
-
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
-    let template_labels = spec
-        .template
-        .as_ref()
-        .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.clone());
-    let template_selector = template_labels
-        .as_ref()
-        .map(Selector::from_labels)
-        .unwrap_or_default();
-    let count = |predicate: &dyn Fn(&Pod) -> bool| {
-        i32::try_from(active.iter().filter(|pod| predicate(pod)).count()).unwrap_or(i32::MAX)
-    };
-    let status = ReplicaSetStatus {
-        replicas: count(&|_| true),
-        fully_labeled_replicas: Some(count(&|pod| {
-            template_selector.matches(pod.metadata.labels.as_ref())
-        })),
-        ready_replicas: Some(count(&is_ready)),
-        available_replicas: Some(count(&|pod| is_available(pod, min_ready, ctx.clock.now()))),
-        observed_generation: rs.metadata.generation,
-        conditions: None,
-        terminating_replicas: None,
-    };
+    let status = calculate_status(rs, &spec, &active, ctx);
     if min_ready > 0
         && let Some(wait) = active
             .iter()
@@ -142,6 +93,75 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             .push(Action::UpdateStatus(updated.into_object()));
     }
     result
+}
+
+/// `count` new pods from the template, in slow-start batches.
+fn create_pods(key: &ObjectKey, rs: &Object, template: &PodTemplateSpec, count: usize) -> Action {
+    let creates = (0..count)
+        .map(|_| Action::Create {
+            object: Object::Pod(pod_from_template(template, rs)),
+            event: Some(CreatedEvent {
+                regarding: key.clone(),
+                reason: "SuccessfulCreate",
+                message_prefix: "Created pod: ",
+                component: COMPONENT,
+            }),
+        })
+        .collect();
+    Action::SlowStart {
+        owner: key.clone(),
+        component: COMPONENT,
+        creates,
+    }
+}
+
+fn delete_pod(key: &ObjectKey, pod: &Pod) -> Action {
+    let pod_key = ObjectKey::new(Kind::Pod, &key.namespace, pod.metadata.name_str());
+    let message = format!("Deleted pod: {}", pod.metadata.name_str());
+    Action::Delete {
+        key: pod_key,
+        options: DeleteOptions::default(),
+        event: Some(event(
+            key.clone(),
+            EventType::Normal,
+            "SuccessfulDelete",
+            message,
+            COMPONENT,
+        )),
+    }
+}
+
+/// `calculateStatus`: the active pods, those labelled as the template is, ready, available.
+fn calculate_status(
+    rs: &ReplicaSet,
+    spec: &ReplicaSetSpec,
+    active: &[&Pod],
+    ctx: &Context,
+) -> ReplicaSetStatus {
+    let min_ready = spec.min_ready_seconds.unwrap_or(0);
+    let template_labels = spec
+        .template
+        .as_ref()
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.clone());
+    let template_selector = template_labels
+        .as_ref()
+        .map(Selector::from_labels)
+        .unwrap_or_default();
+    let count = |predicate: &dyn Fn(&Pod) -> bool| {
+        i32::try_from(active.iter().filter(|pod| predicate(pod)).count()).unwrap_or(i32::MAX)
+    };
+    ReplicaSetStatus {
+        replicas: count(&|_| true),
+        fully_labeled_replicas: Some(count(&|pod| {
+            template_selector.matches(pod.metadata.labels.as_ref())
+        })),
+        ready_replicas: Some(count(&is_ready)),
+        available_replicas: Some(count(&|pod| is_available(pod, min_ready, ctx.clock.now()))),
+        observed_generation: rs.metadata.generation,
+        conditions: None,
+        terminating_replicas: None,
+    }
 }
 
 /// Owned pods that still match, plus orphans that match (adopted); owned pods that no longer
