@@ -16,7 +16,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch};
+use super::{Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::clock::Millis;
 use crate::store::WatchEvent;
 
@@ -225,13 +225,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             observed_generation: Some(generation),
         }]),
     };
-    if pdb.status.as_ref() != Some(&status) {
-        let mut updated = pdb.clone();
-        updated.status = Some(status);
-        reconciliation
-            .actions
-            .push(Action::UpdateStatus(updated.into_object()));
-    }
+    reconciliation.update_status(pdb, status);
     // Disrupted entries expire on their own: look again when the oldest does.
     if let Some(oldest) = pdb
         .status

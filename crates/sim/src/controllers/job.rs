@@ -206,13 +206,7 @@ impl<'a> Sync<'a> {
     }
 
     fn record(&mut self, event_type: EventType, reason: &'static str, message: String) {
-        self.result.actions.push(Action::Event(event(
-            self.key.clone(),
-            event_type,
-            reason,
-            message,
-            COMPONENT,
-        )));
+        (self.result).record(self.key, event_type, reason, message, COMPONENT);
     }
 
     fn delete(&mut self, pods: &[&'a Pod]) {
@@ -360,13 +354,7 @@ impl<'a> Sync<'a> {
                 Some(indexes::render(&census.succeeded_indexes)).filter(|s| !s.is_empty());
         }
         status.failed_indexes = self.failed_indexes.as_ref().map(indexes::render);
-        if self.job.status.as_ref() != Some(&self.status) {
-            let mut updated = self.job.clone();
-            updated.status = Some(self.status);
-            self.result
-                .actions
-                .push(Action::UpdateStatus(updated.into_object()));
-        }
+        self.result.update_status(self.job, self.status);
         self.result
     }
 }

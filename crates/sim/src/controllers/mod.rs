@@ -27,7 +27,7 @@ pub mod volumes;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Object, ObjectKey};
+use kubeplay_model::{Object, ObjectKey, Typed};
 
 use crate::api::{DeleteOptions, EventRecord, EventType};
 use crate::clock::{Clock, Millis};
@@ -119,6 +119,75 @@ impl Reconciliation {
         );
     }
 }
+
+impl Reconciliation {
+    /// `UpdateStatus` with `status`, unless the stored object has it already.
+    pub fn update_status<T: WithStatus>(&mut self, object: &T, status: T::Status) {
+        if object.status() != Some(&status) {
+            let updated = object.clone().with_status(status);
+            self.actions
+                .push(Action::UpdateStatus(updated.into_object()));
+        }
+    }
+
+    /// An Event about `regarding`.
+    pub fn record(
+        &mut self,
+        regarding: &ObjectKey,
+        event_type: EventType,
+        reason: &'static str,
+        message: String,
+        component: &'static str,
+    ) {
+        let record = event(regarding.clone(), event_type, reason, message, component);
+        self.actions.push(Action::Event(record));
+    }
+}
+
+impl CreatedEvent {
+    /// `SuccessfulCreate` — `Created pod: NAME` — about the pod's owner.
+    pub fn pod(owner: &ObjectKey, component: &'static str) -> Option<CreatedEvent> {
+        Some(CreatedEvent {
+            regarding: owner.clone(),
+            reason: "SuccessfulCreate",
+            message_prefix: "Created pod: ",
+            component,
+        })
+    }
+}
+
+/// A kind whose status controllers write.
+pub trait WithStatus: Typed + Clone {
+    type Status: PartialEq;
+    fn status(&self) -> Option<&Self::Status>;
+    fn with_status(self, status: Self::Status) -> Self;
+}
+
+macro_rules! with_status {
+    ($($kind:ty => $status:ty),* $(,)?) => {$(
+        impl WithStatus for $kind {
+            type Status = $status;
+            fn status(&self) -> Option<&$status> {
+                self.status.as_ref()
+            }
+            fn with_status(mut self, status: $status) -> Self {
+                self.status = Some(status);
+                self
+            }
+        }
+    )*};
+}
+
+with_status!(
+    k8s_openapi::api::apps::v1::Deployment => k8s_openapi::api::apps::v1::DeploymentStatus,
+    k8s_openapi::api::apps::v1::ReplicaSet => k8s_openapi::api::apps::v1::ReplicaSetStatus,
+    k8s_openapi::api::apps::v1::DaemonSet => k8s_openapi::api::apps::v1::DaemonSetStatus,
+    k8s_openapi::api::apps::v1::StatefulSet => k8s_openapi::api::apps::v1::StatefulSetStatus,
+    k8s_openapi::api::batch::v1::Job => k8s_openapi::api::batch::v1::JobStatus,
+    k8s_openapi::api::batch::v1::CronJob => k8s_openapi::api::batch::v1::CronJobStatus,
+    k8s_openapi::api::policy::v1::PodDisruptionBudget =>
+        k8s_openapi::api::policy::v1::PodDisruptionBudgetStatus,
+);
 
 /// What every reconcile may read.
 pub struct Context<'a> {

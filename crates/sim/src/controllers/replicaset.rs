@@ -85,13 +85,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     {
         result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
     }
-    if rs.status.as_ref() != Some(&status) {
-        let mut updated = rs.clone();
-        updated.status = Some(status);
-        result
-            .actions
-            .push(Action::UpdateStatus(updated.into_object()));
-    }
+    result.update_status(rs, status);
     result
 }
 
@@ -100,12 +94,7 @@ fn create_pods(key: &ObjectKey, rs: &Object, template: &PodTemplateSpec, count: 
     let creates = (0..count)
         .map(|_| Action::Create {
             object: Object::Pod(pod_from_template(template, rs)),
-            event: Some(CreatedEvent {
-                regarding: key.clone(),
-                reason: "SuccessfulCreate",
-                message_prefix: "Created pod: ",
-                component: COMPONENT,
-            }),
+            event: CreatedEvent::pod(key, COMPONENT),
         })
         .collect();
     Action::SlowStart {

@@ -259,12 +259,7 @@ impl<'a> Sync<'a> {
         }
         self.creates.push(Action::Create {
             object: Object::Pod(pod),
-            event: Some(CreatedEvent {
-                regarding: self.key.clone(),
-                reason: "SuccessfulCreate",
-                message_prefix: "Created pod: ",
-                component: COMPONENT,
-            }),
+            event: CreatedEvent::pod(self.key, COMPONENT),
         });
     }
 
@@ -306,13 +301,7 @@ impl<'a> Sync<'a> {
         status.number_unavailable =
             Some(status.desired_number_scheduled - status.number_available.unwrap_or(0))
                 .filter(|n| *n > 0);
-        if self.ds.status.as_ref() != Some(&self.status) {
-            let mut updated = self.ds.clone();
-            updated.status = Some(self.status);
-            self.result
-                .actions
-                .push(Action::UpdateStatus(updated.into_object()));
-        }
+        self.result.update_status(self.ds, self.status);
         self.result
     }
 }

@@ -206,13 +206,8 @@ impl<'a> Sync<'a> {
                 .actions
                 .push(Action::Update(updated.into_object()));
         }
-        if self.deployment.status.as_ref() != Some(&self.status) {
-            let mut updated = self.deployment.clone();
-            updated.status = Some(self.status.clone());
-            self.result
-                .actions
-                .push(Action::UpdateStatus(updated.into_object()));
-        }
+        self.result
+            .update_status(&self.deployment, self.status.clone());
         self.result
     }
 }

@@ -51,12 +51,7 @@ impl Replacements<'_> {
             .into_iter()
             .map(|pod| Action::Create {
                 object: Object::Pod(pod),
-                event: Some(CreatedEvent {
-                    regarding: self.key.clone(),
-                    reason: "SuccessfulCreate",
-                    message_prefix: "Created pod: ",
-                    component: COMPONENT,
-                }),
+                event: CreatedEvent::pod(self.key, COMPONENT),
             })
             .collect();
         result.actions.push(Action::SlowStart {

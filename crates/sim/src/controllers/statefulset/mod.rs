@@ -212,13 +212,7 @@ impl<'a> Sync<'a> {
             status.current_revision = Some(self.update_revision.clone());
             status.current_replicas = status.updated_replicas;
         }
-        if self.sts.status.as_ref() != Some(&self.status) {
-            let mut updated = self.sts.clone();
-            updated.status = Some(self.status);
-            self.result
-                .actions
-                .push(Action::UpdateStatus(updated.into_object()));
-        }
+        self.result.update_status(self.sts, self.status);
         self.result
     }
 }

@@ -17,7 +17,7 @@ use kubeplay_model::{Kind, Object, ObjectKey};
 use super::{COMPONENT, Sync};
 use crate::api::EventType;
 use crate::controllers::pods::pod_from_template;
-use crate::controllers::{Action, controller_ref, event};
+use crate::controllers::{Action, controller_ref};
 
 impl<'a> Sync<'a> {
     pub(super) fn create_replica(
@@ -145,12 +145,6 @@ impl<'a> Sync<'a> {
     }
 
     fn record(&mut self, event_type: EventType, reason: &'static str, message: String) {
-        self.result.actions.push(Action::Event(event(
-            self.key.clone(),
-            event_type,
-            reason,
-            message,
-            COMPONENT,
-        )));
+        (self.result).record(self.key, event_type, reason, message, COMPONENT);
     }
 }
