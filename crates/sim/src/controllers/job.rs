@@ -23,7 +23,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
-use super::{Action, Context, Reconciliation, event, is_controlled_by};
+use super::{Action, Context, Reconciliation, is_controlled_by};
 use super::{Controller, Reconcile};
 use crate::api::{DeleteOptions, EventType, Propagation};
 use census::Census;
@@ -369,25 +369,9 @@ fn set_condition(status: &mut JobStatus, condition: JobCondition) {
 
 fn delete_pods(job: &ObjectKey, pods: &[&Pod], result: &mut Reconciliation) {
     for pod in pods {
-        result.actions.push(delete_pod(job, pod));
-    }
-}
-
-fn delete_pod(job: &ObjectKey, pod: &Pod) -> Action {
-    Action::Delete {
-        key: ObjectKey::new(
-            Kind::Pod,
-            pod.metadata.namespace_str(),
-            pod.metadata.name_str(),
-        ),
-        options: DeleteOptions::default(),
-        event: Some(event(
-            job.clone(),
-            EventType::Normal,
-            "SuccessfulDelete",
-            format!("Deleted pod: {}", pod.metadata.name_str()),
-            COMPONENT,
-        )),
+        result
+            .actions
+            .push(Action::delete_owned_pod(job, pod, COMPONENT));
     }
 }
 

@@ -25,9 +25,10 @@ pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
 
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use crate::api::{DeleteOptions, EventRecord, EventType};
 use crate::clock::{Clock, Millis};
@@ -141,6 +142,25 @@ impl Reconciliation {
     ) {
         let record = event(regarding.clone(), event_type, reason, message, component);
         self.actions.push(Action::Event(record));
+    }
+}
+
+impl Action {
+    /// Deletes a pod its owner controls, with the owner's `SuccessfulDelete` Event —
+    /// `Deleted pod: NAME` (`RealPodControl.DeletePod`).
+    pub fn delete_owned_pod(owner: &ObjectKey, pod: &Pod, component: &'static str) -> Action {
+        let name = pod.metadata.name_str();
+        Action::Delete {
+            key: ObjectKey::new(Kind::Pod, pod.metadata.namespace_str(), name),
+            options: DeleteOptions::default(),
+            event: Some(event(
+                owner.clone(),
+                EventType::Normal,
+                "SuccessfulDelete",
+                format!("Deleted pod: {name}"),
+                component,
+            )),
+        }
     }
 }
 

@@ -13,11 +13,8 @@ use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::pods::pod_from_template;
-use super::{
-    Action, Context, CreatedEvent, Reconciliation, controller_ref, event, is_controlled_by,
-};
+use super::{Action, Context, CreatedEvent, Reconciliation, controller_ref, is_controlled_by};
 use super::{Controller, Reconcile, Watch};
-use crate::api::{DeleteOptions, EventType};
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
@@ -71,7 +68,9 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         } else if active.len() > desired {
             let excess = (active.len() - desired).min(BURST_REPLICAS);
             for pod in pods_to_delete(&active, excess, rs, ctx) {
-                result.actions.push(delete_pod(key, pod));
+                result
+                    .actions
+                    .push(Action::delete_owned_pod(key, pod, COMPONENT));
             }
         }
     }
@@ -101,22 +100,6 @@ fn create_pods(key: &ObjectKey, rs: &Object, template: &PodTemplateSpec, count: 
         owner: key.clone(),
         component: COMPONENT,
         creates,
-    }
-}
-
-fn delete_pod(key: &ObjectKey, pod: &Pod) -> Action {
-    let pod_key = ObjectKey::new(Kind::Pod, &key.namespace, pod.metadata.name_str());
-    let message = format!("Deleted pod: {}", pod.metadata.name_str());
-    Action::Delete {
-        key: pod_key,
-        options: DeleteOptions::default(),
-        event: Some(event(
-            key.clone(),
-            EventType::Normal,
-            "SuccessfulDelete",
-            message,
-            COMPONENT,
-        )),
     }
 }
 

@@ -22,7 +22,6 @@ use super::{
     Action, Context, Controller, CreatedEvent, Reconcile, Reconciliation, Watch, history,
     is_controlled_by, template_hash,
 };
-use crate::api::DeleteOptions;
 use crate::store::WatchEvent;
 use nodes::{daemon_tolerations, pin_to_node, should_run, target_node};
 
@@ -264,7 +263,9 @@ impl<'a> Sync<'a> {
     }
 
     fn delete(&mut self, pod: &Pod) {
-        self.result.actions.push(delete_pod(self.key, pod));
+        self.result
+            .actions
+            .push(Action::delete_owned_pod(self.key, pod, COMPONENT));
     }
 
     /// Ready pods become available after minReadySeconds: look again then.
@@ -326,25 +327,6 @@ fn count_pod(status: &mut DaemonSetStatus, pod: &Pod, updated: bool, available: 
     }
     if updated {
         status.updated_number_scheduled = Some(status.updated_number_scheduled.unwrap_or(0) + 1);
-    }
-}
-
-fn delete_pod(owner: &ObjectKey, pod: &Pod) -> Action {
-    let message = format!("Deleted pod: {}", pod.metadata.name_str());
-    Action::Delete {
-        key: ObjectKey::new(
-            Kind::Pod,
-            pod.metadata.namespace_str(),
-            pod.metadata.name_str(),
-        ),
-        options: DeleteOptions::default(),
-        event: Some(super::event(
-            owner.clone(),
-            crate::api::EventType::Normal,
-            "SuccessfulDelete",
-            message,
-            COMPONENT,
-        )),
     }
 }
 
