@@ -19,6 +19,20 @@ pub enum FieldErrorType {
 }
 
 impl FieldErrorType {
+    /// The `reason` of a Status cause (`FieldValueRequired`, …), as `field.ErrorType` names it.
+    pub fn cause_reason(self) -> &'static str {
+        match self {
+            FieldErrorType::Required => "FieldValueRequired",
+            FieldErrorType::Invalid => "FieldValueInvalid",
+            FieldErrorType::Unsupported => "FieldValueNotSupported",
+            FieldErrorType::Duplicate => "FieldValueDuplicate",
+            FieldErrorType::Forbidden => "FieldValueForbidden",
+            FieldErrorType::TooLong => "FieldValueTooLong",
+            FieldErrorType::TooMany => "FieldValueTooMany",
+            FieldErrorType::NotFound => "FieldValueNotFound",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             FieldErrorType::Required => "Required value",
@@ -115,6 +129,16 @@ impl FieldError {
     }
 }
 
+impl FieldError {
+    /// The message without the field path (`field.Error.ErrorBody`), as a Status cause has it.
+    pub fn body(&self) -> String {
+        let full = self.to_string();
+        full.strip_prefix(&format!("{}: ", self.path))
+            .unwrap_or(&full)
+            .to_string()
+    }
+}
+
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.error_type.as_str())?;
@@ -182,6 +206,20 @@ impl ApiError {
             ApiError::TooManyRequests(_) => "TooManyRequests",
             ApiError::InternalError(_) => "InternalError",
             ApiError::RequestEntityTooLarge(_) => "RequestEntityTooLarge",
+        }
+    }
+
+    /// The HTTP status code the API server answers with.
+    pub fn code(&self) -> u16 {
+        match self {
+            ApiError::NotFound { .. } => 404,
+            ApiError::AlreadyExists { .. } | ApiError::Conflict { .. } => 409,
+            ApiError::Invalid { .. } => 422,
+            ApiError::BadRequest(_) => 400,
+            ApiError::Forbidden { .. } => 403,
+            ApiError::TooManyRequests(_) => 429,
+            ApiError::InternalError(_) => 500,
+            ApiError::RequestEntityTooLarge(_) => 413,
         }
     }
 

@@ -1,0 +1,61 @@
+//! The one simulated cluster the server holds, and the signal watchers wait on.
+//!
+//! Every request locks the cluster for the time of one core call (no await while it is
+//! held), lets the control plane react at the current instant (`settle`), and tells watchers
+//! that the store's journal may have grown.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use kubeplay_sim::Cluster;
+use tokio::sync::watch;
+
+/// How many recent changes watches can resume from (the watch cache's window).
+pub const JOURNAL_CAPACITY: usize = 10_000;
+
+#[derive(Clone)]
+pub struct Shared {
+    cluster: Arc<Mutex<Cluster>>,
+    changed: Arc<watch::Sender<u64>>,
+    /// `https://127.0.0.1:PORT`-style address clients reach us at (for `/api`).
+    pub address: Arc<str>,
+}
+
+impl Shared {
+    pub fn new(mut cluster: Cluster, address: &str) -> Shared {
+        cluster.api.store.keep_journal(JOURNAL_CAPACITY);
+        cluster.settle();
+        Shared {
+            cluster: Arc::new(Mutex::new(cluster)),
+            changed: Arc::new(watch::channel(0).0),
+            address: address.into(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Cluster> {
+        // A panic while the lock was held leaves the cluster as the core left it; serving
+        // on is better than refusing every later request.
+        self.cluster.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Reads the cluster.
+    pub fn read<T>(&self, read: impl FnOnce(&Cluster) -> T) -> T {
+        read(&self.lock())
+    }
+
+    /// Changes the cluster, lets the control plane react, and wakes the watchers.
+    pub fn write<T>(&self, write: impl FnOnce(&mut Cluster) -> T) -> T {
+        let result = {
+            let mut cluster = self.lock();
+            let result = write(&mut cluster);
+            cluster.settle();
+            result
+        };
+        self.changed.send_modify(|count| *count += 1);
+        result
+    }
+
+    /// A receiver that wakes when the cluster has changed.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+}
