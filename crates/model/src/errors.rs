@@ -188,6 +188,10 @@ pub enum ApiError {
     /// 500: a state the server cannot handle.
     #[error("{0}")]
     InternalError(String),
+    /// 422 without field causes: a well-formed patch that cannot apply (a JSON Patch
+    /// operation on a missing path, a failed `test`); the detail is the Status's cause.
+    #[error("the server rejected our request due to an error in our request")]
+    Unprocessable(String),
     /// 413: a request body over the server's limit (`limit is 3145728`).
     #[error("Request entity too large: {0}")]
     RequestEntityTooLarge(String),
@@ -206,6 +210,7 @@ impl ApiError {
             ApiError::TooManyRequests(_) => "TooManyRequests",
             ApiError::InternalError(_) => "InternalError",
             ApiError::RequestEntityTooLarge(_) => "RequestEntityTooLarge",
+            ApiError::Unprocessable(_) => "Invalid",
         }
     }
 
@@ -214,7 +219,7 @@ impl ApiError {
         match self {
             ApiError::NotFound { .. } => 404,
             ApiError::AlreadyExists { .. } | ApiError::Conflict { .. } => 409,
-            ApiError::Invalid { .. } => 422,
+            ApiError::Invalid { .. } | ApiError::Unprocessable(_) => 422,
             ApiError::BadRequest(_) => 400,
             ApiError::Forbidden { .. } => 403,
             ApiError::TooManyRequests(_) => 429,

@@ -116,6 +116,9 @@ impl From<ApiError> for Failure {
                     .collect();
                 Some(value)
             }
+            ApiError::Unprocessable(detail) => Some(json!({
+                "causes": [{ "reason": "UnexpectedServerResponse", "message": detail }]
+            })),
             _ => None,
         };
         Failure {

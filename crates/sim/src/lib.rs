@@ -16,6 +16,7 @@ pub mod kubelet;
 pub mod logs;
 pub mod limits;
 pub mod nodes;
+pub mod patch;
 pub mod rng;
 pub mod store;
 
