@@ -7,7 +7,7 @@ pub const USAGE: &str = "Usage:
                [--budget SECONDS] SCRIPT
   kubeplay serve [--cluster kind|kind-multi|FILE] [--seed N] [--start RFC3339]
                  [--listen ADDRESS:PORT] [--clock real|manual] [--speed X]
-                 [--kubeconfig FILE]
+                 [--kubeconfig FILE] [--watch-cache-size N]
   kubeplay lesson check [--quick] FILE...
 
 Runs SCRIPT (a file of terminal commands, or - for standard input) against a fresh
@@ -41,6 +41,9 @@ Options of serve (and --cluster, --seed, --start as for run):
                on POST /kubeplay/v1/advance?seconds=N (for tests and scripted runs)
   --speed      how much faster than the wall clock a real clock runs (default 1)
   --kubeconfig where to write the kubeconfig (default kubeplay.kubeconfig)
+  --watch-cache-size
+               how many recent changes watches can resume from (default 10000); older
+               resourceVersions get 410 Gone, as from the API server's watch cache
 ";
 
 /// Long enough for any sensible command, short enough that a runaway one is noticed.
@@ -65,6 +68,7 @@ pub struct ServeOptions {
     /// None: manual; Some(speed): real.
     pub speed: Option<f64>,
     pub kubeconfig: String,
+    pub watch_cache_size: usize,
 }
 
 pub enum Command {
@@ -173,6 +177,7 @@ fn parse_serve(args: &[String]) -> Result<ServeOptions, String> {
         listen: "127.0.0.1:6443".parse().map_err(|e| format!("{e}"))?,
         speed: Some(1.0),
         kubeconfig: "kubeplay.kubeconfig".into(),
+        watch_cache_size: kubeplay_server::DEFAULT_WATCH_CACHE_SIZE,
     };
     let mut clock = "real".to_string();
     let mut speed = 1.0;
@@ -217,6 +222,13 @@ fn parse_serve(args: &[String]) -> Result<ServeOptions, String> {
                     .ok_or_else(|| format!("--speed {text:?} is not a positive number"))?;
             }
             "--kubeconfig" => options.kubeconfig = value()?,
+            "--watch-cache-size" => {
+                options.watch_cache_size = value()?
+                    .parse()
+                    .ok()
+                    .filter(|size| *size > 0)
+                    .ok_or("--watch-cache-size takes a positive whole number")?
+            }
             other => return Err(format!("unknown flag {other}")),
         }
     }

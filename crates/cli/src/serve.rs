@@ -1,6 +1,7 @@
 //! `kubeplay serve`: builds the cluster, hands it to the HTTP server, writes the kubeconfig
 //! and says where to point kubectl.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use kubeplay_server::ClockMode;
@@ -30,15 +31,27 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
     };
     let cluster = create_cluster(&shape, start, options.seed);
     let kubeconfig = options.kubeconfig.clone();
-    let result = kubeplay_server::run_until_interrupted(cluster, options.listen, clock, |url| {
+    let config = kubeplay_server::Config {
+        listen: options.listen,
+        clock,
+        watch_cache_size: options.watch_cache_size,
+    };
+    let result = kubeplay_server::run_until_interrupted(cluster, config, |url| {
         std::fs::write(&kubeconfig, kubeplay_server::kubeconfig::kubeconfig(url))?;
-        println!("kubeplay: serving the simulated cluster at {url}");
-        println!("kubeplay: kubeconfig written to {kubeconfig} (context \"kubeplay\")");
-        println!("  kubectl --kubeconfig {kubeconfig} get nodes");
+        let mut text = format!(
+            "kubeplay: serving the simulated cluster at {url}\n\
+             kubeplay: kubeconfig written to {kubeconfig} (context \"kubeplay\")\n  \
+             kubectl --kubeconfig {kubeconfig} get nodes\n"
+        );
         if clock == ClockMode::Manual {
-            println!("kubeplay: the clock is manual: curl -X POST '{url}/kubeplay/v1/advance?seconds=60'");
+            text.push_str(&format!(
+                "kubeplay: the clock is manual: curl -X POST '{url}/kubeplay/v1/advance?seconds=60'\n"
+            ));
         }
-        println!("Press Ctrl+C to stop.");
+        text.push_str("Press Ctrl+C to stop.\n");
+        // Whoever started us may stop reading once it has the address: serve on regardless.
+        let mut stdout = std::io::stdout();
+        let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
         Ok(())
     });
     match result {

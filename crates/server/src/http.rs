@@ -21,6 +21,9 @@ use crate::state::Shared;
 use crate::status::Failure;
 use crate::watch;
 
+/// Beyond this a request body is not even read to its end.
+const MAX_DRAINED_BODY_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct App {
     pub shared: Shared,
@@ -65,8 +68,9 @@ pub async fn handle(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    // One byte over the limit is enough to know the body is too large.
-    let body = match to_bytes(body, MAX_REQUEST_BODY_BYTES + 1).await {
+    // The body is read to its end (up to a bound) even when too large, so the client
+    // finishes sending and reads the 413 rather than a broken pipe.
+    let body = match to_bytes(body, MAX_DRAINED_BODY_BYTES).await {
         Ok(bytes) if bytes.len() <= MAX_REQUEST_BODY_BYTES => bytes.to_vec(),
         _ => {
             return Failure::from(ApiError::RequestEntityTooLarge(format!(
@@ -180,13 +184,27 @@ fn resource(app: &App, method: &Method, request: Request) -> Result<Response, Fa
 }
 
 /// `POST /kubeplay/v1/advance?seconds=N`: moves a manual clock on by N seconds (fractions
-/// allowed), running everything scheduled on the way; answers the new virtual time.
+/// allowed), running everything scheduled on the way; `?to=next-change` moves it to the next
+/// instant at which something is scheduled (as kubeplay's own waiting commands step), if
+/// any. Answers the new virtual time.
 fn advance(app: &App, method: &Method, query: &BTreeMap<String, String>) -> Response {
     if method != Method::POST {
         return Failure::method_not_allowed().into_response();
     }
     if app.clock != ClockMode::Manual {
         return Failure::bad_request("the clock follows the wall clock (kubeplay serve --clock real); only --clock manual advances on request").into_response();
+    }
+    if query.get("to").map(String::as_str) == Some("next-change") {
+        let now = app.shared.write(|cluster| {
+            if let Some(next) = cluster.next_change_at() {
+                cluster.run_until(next.min(cluster.api.clock.last_ms()));
+            }
+            cluster.api.clock.now()
+        });
+        return json_response(
+            StatusCode::OK,
+            &serde_json::json!({ "now": now.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string() }),
+        );
     }
     let seconds = query.get("seconds").and_then(|s| s.parse::<f64>().ok());
     let Some(millis) = seconds

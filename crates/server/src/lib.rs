@@ -25,6 +25,16 @@ use axum::extract::DefaultBodyLimit;
 use kubeplay_sim::Cluster;
 
 pub use clock::ClockMode;
+pub use state::DEFAULT_WATCH_CACHE_SIZE;
+
+/// How a server listens and keeps time.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub clock: ClockMode,
+    /// How many recent changes a watch can resume from (older versions get 410 Gone).
+    pub watch_cache_size: usize,
+}
 use http::App;
 use state::Shared;
 
@@ -37,13 +47,16 @@ pub struct Server {
 
 impl Server {
     /// Binds `listen` and takes `cluster` over.
-    pub async fn bind(cluster: Cluster, listen: SocketAddr, clock: ClockMode) -> std::io::Result<Server> {
-        let listener = tokio::net::TcpListener::bind(listen).await?;
+    pub async fn bind(cluster: Cluster, config: Config) -> std::io::Result<Server> {
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let address = listener.local_addr()?;
-        let shared = Shared::new(cluster, &format!("{address}"));
+        let shared = Shared::new(cluster, &format!("{address}"), config.watch_cache_size);
         Ok(Server {
             listener,
-            app: App { shared, clock },
+            app: App {
+                shared,
+                clock: config.clock,
+            },
             address,
         })
     }
@@ -71,15 +84,14 @@ impl Server {
 /// Runs a server on its own runtime until Ctrl+C: binds, calls `ready` with the URL, serves.
 pub fn run_until_interrupted(
     cluster: Cluster,
-    listen: SocketAddr,
-    clock: ClockMode,
+    config: Config,
     ready: impl FnOnce(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let server = Server::bind(cluster, listen, clock).await?;
+        let server = Server::bind(cluster, config).await?;
         ready(&server.url())?;
         server
             .serve(async {

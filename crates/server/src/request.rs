@@ -28,8 +28,9 @@ impl Request {
         self.query.get(name).map(String::as_str)
     }
 
+    /// A boolean parameter as Go's `strconv.ParseBool` reads it (`true`, `True`, `1`, …).
     pub fn flag(&self, name: &str) -> bool {
-        self.param(name) == Some("true")
+        matches!(self.param(name), Some("1" | "t" | "T" | "true" | "TRUE" | "True"))
     }
 
     /// `dryRun=All`.
@@ -74,9 +75,9 @@ impl Request {
 
     /// Decodes the body as one object of the target's kind, in the target's namespace.
     pub fn decode(&self) -> Result<Decoded, Failure> {
-        let text = self.body_text()?;
+        let text = self.with_type_from_url(self.body_text()?);
         let validation = self.field_validation()?;
-        let mut documents = decode_documents_with(text, "", validation).into_iter();
+        let mut documents = decode_documents_with(&text, "", validation).into_iter();
         let document = match (documents.next(), documents.next()) {
             (Some(Ok(document)), None) => document,
             (Some(Err(error)), None) => return Err(Failure::bad_request(error.to_string())),
@@ -103,6 +104,21 @@ impl Request {
             object,
             warnings: document.warnings,
         })
+    }
+
+    /// The body with `apiVersion` and `kind` taken from the URL where it leaves them out, as
+    /// the server defaults them (clients such as Python's send objects without them).
+    fn with_type_from_url(&self, text: &str) -> String {
+        let Ok(serde_json::Value::Object(mut map)) = serde_norway::from_str::<serde_json::Value>(text) else {
+            return text.to_string();
+        };
+        if map.contains_key("apiVersion") && map.contains_key("kind") {
+            return text.to_string();
+        }
+        let kind = self.target.kind;
+        map.entry("apiVersion").or_insert_with(|| kind.api_version().into());
+        map.entry("kind").or_insert_with(|| kind.name().into());
+        serde_json::Value::Object(map).to_string()
     }
 
     fn check_kind(&self, kind: Kind) -> Result<(), Failure> {

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use kubeplay_sim::Cluster;
 use tokio::sync::watch;
 
-/// How many recent changes watches can resume from (the watch cache's window).
-pub const JOURNAL_CAPACITY: usize = 10_000;
+/// How many recent changes watches can resume from by default (the watch cache's window).
+pub const DEFAULT_WATCH_CACHE_SIZE: usize = 10_000;
 
 #[derive(Clone)]
 pub struct Shared {
@@ -21,8 +21,8 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(mut cluster: Cluster, address: &str) -> Shared {
-        cluster.api.store.keep_journal(JOURNAL_CAPACITY);
+    pub fn new(mut cluster: Cluster, address: &str, watch_cache_size: usize) -> Shared {
+        cluster.api.store.keep_journal(watch_cache_size.max(1));
         cluster.settle();
         Shared {
             cluster: Arc::new(Mutex::new(cluster)),

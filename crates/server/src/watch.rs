@@ -97,7 +97,7 @@ fn start(watch: &Watch, shared: &Shared) -> Result<Start, Failure> {
             Failure::bad_request(format!("invalid resource version: {text:?}"))
         })?),
     };
-    let send_initial = watch.request.param("sendInitialEvents") == Some("true");
+    let send_initial = watch.request.flag("sendInitialEvents");
     Ok(shared.read(|cluster| {
         let store = &cluster.api.store;
         let journal = store.journal();
@@ -169,9 +169,12 @@ pub fn watch(request: Request, shared: Shared) -> Result<Response, Failure> {
         filter,
         request,
     };
+    // Subscribed before reading the journal, so a change between the two is not missed.
+    let mut changes = shared.subscribe();
+    changes.borrow_and_update();
     let start = start(&watch, &shared)?;
     let (sender, receiver) = mpsc::channel::<Bytes>(64);
-    tokio::spawn(stream(watch, shared, start, timeout, sender));
+    tokio::spawn(stream(watch, shared, changes, start, timeout, sender));
     let body = Body::from_stream(futures_util::stream::unfold(receiver, |mut receiver| async {
         receiver
             .recv()
@@ -189,12 +192,11 @@ pub fn watch(request: Request, shared: Shared) -> Result<Response, Failure> {
 async fn stream(
     watch: Watch,
     shared: Shared,
+    mut changes: tokio::sync::watch::Receiver<u64>,
     start: Start,
     timeout: Duration,
     sender: mpsc::Sender<Bytes>,
 ) {
-    let mut changes = shared.subscribe();
-    changes.borrow_and_update();
     for event in &start.events {
         if sender.send(line(event)).await.is_err() {
             return;
@@ -205,6 +207,7 @@ async fn stream(
     }
     let deadline = tokio::time::Instant::now() + timeout;
     let mut sequence = start.sequence;
+    let mut last_version = start.resource_version;
     let mut bookmarks = tokio::time::interval(BOOKMARK_PERIOD);
     bookmarks.tick().await;
     loop {
@@ -225,20 +228,17 @@ async fn stream(
             let now = cluster.api.clock.now();
             match journal.from_sequence(sequence) {
                 Some(entries) => {
-                    let events: Vec<Value> = entries
-                        .filter(|entry| watch.wants(&entry.event.object))
-                        .map(|entry| journal_event(&watch, entry, now))
-                        .collect();
+                    let mut events = Vec::new();
+                    for entry in entries {
+                        last_version = entry.resource_version;
+                        if watch.wants(&entry.event.object) {
+                            events.push(journal_event(&watch, entry, now));
+                        }
+                    }
                     (events, journal.next_sequence(), None)
                 }
-                None => (
-                    Vec::new(),
-                    sequence,
-                    Some(TooOld {
-                        requested: cluster.api.store.resource_version(),
-                        oldest: cluster.api.store.resource_version(),
-                    }),
-                ),
+                // This watcher fell further behind than the journal reaches.
+                None => (Vec::new(), sequence, journal.since(last_version).err()),
             }
         });
         if let Some(too_old) = fell_behind {

@@ -1,0 +1,266 @@
+//! The differential test of `kubeplay serve`: golden scripts run through the REAL kubectl
+//! v1.33 against `kubeplay serve --clock manual` must print what `kubeplay run` printed (the
+//! golden transcripts), byte for byte, except for the differences ARCHITECTURE.md lists
+//! ("kubeplay serve" under Known differences).
+//!
+//! Each script runs in one bash session (so shell variables carry over) whose `kubectl` is the
+//! real binary with the server's kubeconfig. `sleep N` moves the manual clock N seconds; a
+//! command still running after a moment of wall time is waiting for the cluster (`delete`,
+//! `rollout status`), so the clock steps to the next scheduled change until it finishes, as
+//! kubeplay's own waiting commands step from change to change.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use kubeplay_shell::split_commands;
+
+/// Scripts whose whole transcript the real kubectl reproduces through `kubeplay serve`.
+const SCRIPTS: &[&str] = &["workshop-001-deploy-a-fleet"];
+
+const DONE: &str = "\u{1}__KUBEPLAY_DONE__\n";
+/// How long a command may run before the test decides it waits for the cluster.
+const PATIENCE: Duration = Duration::from_millis(1500);
+
+fn real_kubectl() -> PathBuf {
+    if let Ok(path) = std::env::var("KUBECTL_1_33") {
+        return PathBuf::from(path);
+    }
+    let candidates = [
+        "/usr/lib/google-cloud-sdk/bin/kubectl.1.33",
+        "/usr/local/bin/kubectl.1.33",
+        "/usr/bin/kubectl.1.33",
+    ];
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|path| path.exists())
+        .unwrap_or_else(|| panic!("real kubectl v1.33 not found (looked in {candidates:?}); set KUBECTL_1_33"))
+}
+
+/// A running `kubeplay serve`, stopped when dropped.
+pub struct Served {
+    child: Child,
+    pub address: String,
+    pub dir: PathBuf,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Starts `kubeplay serve --clock manual` with a script's `# kubeplay:` flags.
+pub fn serve(name: &str, flags: &[String]) -> Served {
+    let dir = std::env::temp_dir().join(format!("kubeplay-serve-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+        // Paths in flags are relative to the repository root.
+        .current_dir(golden_dir().join("../.."))
+        .args(["serve", "--clock", "manual", "--listen", "127.0.0.1:0"])
+        .args(flags)
+        .arg("--kubeconfig")
+        .arg(dir.join("kubeconfig"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
+    // Keep reading what it prints, so it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let address = first
+        .trim()
+        .rsplit("http://")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!address.is_empty(), "kubeplay serve said {first:?}");
+    Served { child, address, dir }
+}
+
+impl Served {
+    /// `POST PATH` on the server; the response body.
+    pub fn post(&self, path: &str) -> String {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        write!(
+            stream,
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+}
+
+/// One bash session whose `kubectl` is the real one, pointed at the server.
+struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    output: Receiver<Vec<u8>>,
+}
+
+impl Session {
+    /// A session in a copy of the golden folder: scripts write files, and may read the
+    /// folder's manifests (as `kubeplay run` falls back to the script's folder).
+    fn start(served: &Served, golden: &Path) -> Session {
+        let work = served.dir.join("work");
+        let copied = Command::new("cp").arg("-r").arg(golden).arg(&work).status().unwrap();
+        assert!(copied.success(), "cannot copy {}", golden.display());
+        let bin = served.dir.join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let wrapper = bin.join("kubectl");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nexec {} --kubeconfig {} \"$@\"\n",
+                real_kubectl().display(),
+                served.dir.join("kubeconfig").display()
+            ),
+        )
+        .unwrap();
+        Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+        let mut child = Command::new("bash")
+            .args(["--norc", "--noprofile"])
+            .current_dir(&work)
+            .env("PATH", path)
+            .env("HOME", &served.dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let (sender, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 8192];
+            while let Ok(read) = stdout.read(&mut buffer) {
+                if read == 0 || sender.send(buffer[..read].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "exec 2>&1").unwrap();
+        Session { child, stdin, output }
+    }
+
+    /// Runs one command; while it waits, the clock steps to the next change.
+    fn run(&mut self, command: &str, served: &Served) -> String {
+        write!(self.stdin, "{command}\nprintf '\\001__KUBEPLAY_DONE__\\n'\n").unwrap();
+        self.stdin.flush().unwrap();
+        let mut bytes = Vec::new();
+        let mut steps = 0;
+        loop {
+            if let Some(end) = String::from_utf8_lossy(&bytes).find(DONE) {
+                return String::from_utf8_lossy(&bytes)[..end].to_string();
+            }
+            match self.output.recv_timeout(PATIENCE) {
+                Ok(chunk) => bytes.extend(chunk),
+                Err(RecvTimeoutError::Timeout) => {
+                    steps += 1;
+                    assert!(steps < 500, "{command:?} still waits after {steps} steps");
+                    served.post("/kubeplay/v1/advance?to=next-change");
+                }
+                Err(RecvTimeoutError::Disconnected) => panic!("bash ended during {command:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `sleep 30`, `sleep 2m`: the seconds a plain sleep command waits.
+fn sleep_seconds(command: &str) -> Option<f64> {
+    let argument = command.trim().strip_prefix("sleep ")?.trim();
+    let (number, unit) = match argument.char_indices().last()? {
+        (index, 's') => (&argument[..index], 1.0),
+        (index, 'm') => (&argument[..index], 60.0),
+        (index, 'h') => (&argument[..index], 3600.0),
+        _ => (argument, 1.0),
+    };
+    number.parse::<f64>().ok().map(|n| n * unit)
+}
+
+/// The transcript of `script` through the real kubectl and `kubeplay serve`.
+fn transcript(name: &str, golden: &Path) -> String {
+    let script = std::fs::read_to_string(golden.join(format!("{name}.sh"))).unwrap();
+    let flags: Vec<String> = script
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("# kubeplay:"))
+        .map(|flags| flags.split_whitespace().map(String::from).collect())
+        .unwrap_or_default();
+    let served = serve(name, &flags);
+    let mut session = Session::start(&served, golden);
+    let mut transcript = String::new();
+    for command in split_commands(&script) {
+        let first_line = command.lines().next().unwrap_or_default();
+        transcript.push_str(&format!("$ {first_line}\n"));
+        match sleep_seconds(&command) {
+            Some(seconds) => {
+                served.post(&format!("/kubeplay/v1/advance?seconds={seconds}"));
+            }
+            None => transcript.push_str(&session.run(&command, &served)),
+        }
+    }
+    transcript
+}
+
+/// A row of a `describe` Events table: `  Normal  Reason  AGE  From  Message`.
+fn event_row_without_age(line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if !line.starts_with("  ") || !matches!(words.first(), Some(&"Normal" | &"Warning")) || words.len() < 4 {
+        return None;
+    }
+    Some(format!("{} {} {}", words[0], words[1], words[3..].join(" ")))
+}
+
+/// Equal but for the known differences: kubectl computes the ages in `describe`'s Events
+/// from its own clock, which a manual virtual clock does not follow.
+fn same_but_known_differences(expected: &str, actual: &str) -> bool {
+    let (expected, actual): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    expected.len() == actual.len()
+        && expected.iter().zip(&actual).all(|(e, a)| {
+            e == a || event_row_without_age(e).is_some_and(|row| Some(row) == event_row_without_age(a))
+        })
+}
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden")
+}
+
+#[test]
+fn the_real_kubectl_through_kubeplay_serve_prints_the_golden_transcripts() {
+    let golden = golden_dir();
+    let only = std::env::var("SERVE_DIFF_SCRIPT").ok();
+    let names: Vec<&str> = match &only {
+        Some(name) => vec![name.as_str()],
+        None => SCRIPTS.to_vec(),
+    };
+    let mut failures = Vec::new();
+    for name in names {
+        let expected = std::fs::read_to_string(golden.join(format!("{name}.transcript"))).unwrap();
+        let actual = transcript(name, &golden);
+        if !same_but_known_differences(&expected, &actual) {
+            let out = std::env::temp_dir().join(format!("{name}.serve-transcript"));
+            std::fs::write(&out, &actual).unwrap();
+            failures.push(format!("{name}: differs; see diff tests/golden/{name}.transcript {}", out.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
