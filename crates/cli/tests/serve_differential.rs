@@ -18,6 +18,9 @@ use std::time::Duration;
 
 use kubeplay_shell::split_commands;
 
+mod common;
+use common::{Served, golden_dir, serve};
+
 /// Scripts whose whole transcript the real kubectl reproduces through `kubeplay serve`.
 const SCRIPTS: &[&str] = &["workshop-001-deploy-a-fleet"];
 
@@ -39,66 +42,6 @@ fn real_kubectl() -> PathBuf {
         .map(PathBuf::from)
         .find(|path| path.exists())
         .unwrap_or_else(|| panic!("real kubectl v1.33 not found (looked in {candidates:?}); set KUBECTL_1_33"))
-}
-
-/// A running `kubeplay serve`, stopped when dropped.
-pub struct Served {
-    child: Child,
-    pub address: String,
-    pub dir: PathBuf,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-/// Starts `kubeplay serve --clock manual` with a script's `# kubeplay:` flags.
-pub fn serve(name: &str, flags: &[String]) -> Served {
-    let dir = std::env::temp_dir().join(format!("kubeplay-serve-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
-        // Paths in flags are relative to the repository root.
-        .current_dir(golden_dir().join("../.."))
-        .args(["serve", "--clock", "manual", "--listen", "127.0.0.1:0"])
-        .args(flags)
-        .arg("--kubeconfig")
-        .arg(dir.join("kubeconfig"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    stdout.read_line(&mut first).unwrap();
-    // Keep reading what it prints, so it never writes into a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let address = first
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    assert!(!address.is_empty(), "kubeplay serve said {first:?}");
-    Served { child, address, dir }
-}
-
-impl Served {
-    /// `POST PATH` on the server; the response body.
-    pub fn post(&self, path: &str) -> String {
-        let mut stream = TcpStream::connect(&self.address).unwrap();
-        write!(
-            stream,
-            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.address
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        response
-    }
 }
 
 /// One bash session whose `kubectl` is the real one, pointed at the server.
@@ -238,10 +181,6 @@ fn same_but_known_differences(expected: &str, actual: &str) -> bool {
         && expected.iter().zip(&actual).all(|(e, a)| {
             e == a || event_row_without_age(e).is_some_and(|row| Some(row) == event_row_without_age(a))
         })
-}
-
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden")
 }
 
 #[test]
