@@ -27,7 +27,10 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
                     .unwrap_or_else(|_| default_start())
             }),
         ),
-        None => (ClockMode::Manual, options.start.unwrap_or_else(default_start)),
+        None => (
+            ClockMode::Manual,
+            options.start.unwrap_or_else(default_start),
+        ),
     };
     let cluster = create_cluster(&shape, start, options.seed);
     let kubeconfig = options.kubeconfig.clone();
@@ -51,7 +54,9 @@ pub fn serve(options: &ServeOptions) -> ExitCode {
         text.push_str("Press Ctrl+C to stop.\n");
         // Whoever started us may stop reading once it has the address: serve on regardless.
         let mut stdout = std::io::stdout();
-        let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+        let _ = stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush());
         Ok(())
     });
     match result {

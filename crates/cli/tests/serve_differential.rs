@@ -41,7 +41,9 @@ fn real_kubectl() -> PathBuf {
         .iter()
         .map(PathBuf::from)
         .find(|path| path.exists())
-        .unwrap_or_else(|| panic!("real kubectl v1.33 not found (looked in {candidates:?}); set KUBECTL_1_33"))
+        .unwrap_or_else(|| {
+            panic!("real kubectl v1.33 not found (looked in {candidates:?}); set KUBECTL_1_33")
+        })
 }
 
 /// One bash session whose `kubectl` is the real one, pointed at the server.
@@ -56,7 +58,12 @@ impl Session {
     /// folder's manifests (as `kubeplay run` falls back to the script's folder).
     fn start(served: &Served, golden: &Path) -> Session {
         let work = served.dir.join("work");
-        let copied = Command::new("cp").arg("-r").arg(golden).arg(&work).status().unwrap();
+        let copied = Command::new("cp")
+            .arg("-r")
+            .arg(golden)
+            .arg(&work)
+            .status()
+            .unwrap();
         assert!(copied.success(), "cannot copy {}", golden.display());
         let bin = served.dir.join("bin");
         std::fs::create_dir_all(&bin).unwrap();
@@ -70,8 +77,16 @@ impl Session {
             ),
         )
         .unwrap();
-        Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
-        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+        Command::new("chmod")
+            .arg("+x")
+            .arg(&wrapper)
+            .status()
+            .unwrap();
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
         let mut child = Command::new("bash")
             .args(["--norc", "--noprofile"])
             .current_dir(&work)
@@ -94,12 +109,20 @@ impl Session {
         });
         let mut stdin = child.stdin.take().unwrap();
         writeln!(stdin, "exec 2>&1").unwrap();
-        Session { child, stdin, output }
+        Session {
+            child,
+            stdin,
+            output,
+        }
     }
 
     /// Runs one command; while it waits, the clock steps to the next change.
     fn run(&mut self, command: &str, served: &Served) -> String {
-        write!(self.stdin, "{command}\nprintf '\\001__KUBEPLAY_DONE__\\n'\n").unwrap();
+        write!(
+            self.stdin,
+            "{command}\nprintf '\\001__KUBEPLAY_DONE__\\n'\n"
+        )
+        .unwrap();
         self.stdin.flush().unwrap();
         let mut bytes = Vec::new();
         let mut steps = 0;
@@ -167,19 +190,29 @@ fn transcript(name: &str, golden: &Path) -> String {
 /// A row of a `describe` Events table: `  Normal  Reason  AGE  From  Message`.
 fn event_row_without_age(line: &str) -> Option<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    if !line.starts_with("  ") || !matches!(words.first(), Some(&"Normal" | &"Warning")) || words.len() < 4 {
+    if !line.starts_with("  ")
+        || !matches!(words.first(), Some(&"Normal" | &"Warning"))
+        || words.len() < 4
+    {
         return None;
     }
-    Some(format!("{} {} {}", words[0], words[1], words[3..].join(" ")))
+    Some(format!(
+        "{} {} {}",
+        words[0],
+        words[1],
+        words[3..].join(" ")
+    ))
 }
 
 /// Equal but for the known differences: kubectl computes the ages in `describe`'s Events
 /// from its own clock, which a manual virtual clock does not follow.
 fn same_but_known_differences(expected: &str, actual: &str) -> bool {
-    let (expected, actual): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    let (expected, actual): (Vec<&str>, Vec<&str>) =
+        (expected.lines().collect(), actual.lines().collect());
     expected.len() == actual.len()
         && expected.iter().zip(&actual).all(|(e, a)| {
-            e == a || event_row_without_age(e).is_some_and(|row| Some(row) == event_row_without_age(a))
+            e == a
+                || event_row_without_age(e).is_some_and(|row| Some(row) == event_row_without_age(a))
         })
 }
 
@@ -198,7 +231,10 @@ fn the_real_kubectl_through_kubeplay_serve_prints_the_golden_transcripts() {
         if !same_but_known_differences(&expected, &actual) {
             let out = std::env::temp_dir().join(format!("{name}.serve-transcript"));
             std::fs::write(&out, &actual).unwrap();
-            failures.push(format!("{name}: differs; see diff tests/golden/{name}.transcript {}", out.display()));
+            failures.push(format!(
+                "{name}: differs; see diff tests/golden/{name}.transcript {}",
+                out.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -50,15 +50,26 @@ pub fn subresources(kind: Kind) -> Vec<(&'static str, &'static [&'static str], V
     let status: (&str, &[&str], Value) = ("status", &["get", "patch", "update"], own.clone());
     match kind {
         Kind::Pod => vec![
-            ("binding", &["create"], json!({"group": "", "version": "v1", "kind": "Binding"})),
-            ("eviction", &["create"], json!({"group": "policy", "version": "v1", "kind": "Eviction"})),
-            ("log", &["get"], json!({"group": "", "version": "v1", "kind": "Pod"})),
+            (
+                "binding",
+                &["create"],
+                json!({"group": "", "version": "v1", "kind": "Binding"}),
+            ),
+            (
+                "eviction",
+                &["create"],
+                json!({"group": "policy", "version": "v1", "kind": "Eviction"}),
+            ),
+            (
+                "log",
+                &["get"],
+                json!({"group": "", "version": "v1", "kind": "Pod"}),
+            ),
             status,
         ],
-        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => vec![
-            ("scale", &["get", "patch", "update"], scale),
-            status,
-        ],
+        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => {
+            vec![("scale", &["get", "patch", "update"], scale), status]
+        }
         Kind::DaemonSet
         | Kind::Job
         | Kind::CronJob

@@ -32,9 +32,10 @@ pub struct App {
 
 pub fn json_response(code: StatusCode, value: &Value) -> Response {
     let mut response = (code, value.to_string()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -115,7 +116,10 @@ pub async fn handle(
                 );
                 response
             } else if core {
-                json_response(StatusCode::OK, &discovery::api_versions(&app.shared.address))
+                json_response(
+                    StatusCode::OK,
+                    &discovery::api_versions(&app.shared.address),
+                )
             } else {
                 json_response(StatusCode::OK, &discovery::group_list())
             };
@@ -154,8 +158,12 @@ fn resource(app: &App, method: &Method, request: Request) -> Result<Response, Fa
         ("GET", true, None | Some("status")) => {
             shared.read(|cluster| objects::get(&request, cluster))
         }
-        ("GET", true, Some("scale")) => shared.read(|cluster| crate::subresources::get_scale(&request, cluster)),
-        ("GET", true, Some("log")) => shared.read(|cluster| crate::subresources::log(&request, cluster)),
+        ("GET", true, Some("scale")) => {
+            shared.read(|cluster| crate::subresources::get_scale(&request, cluster))
+        }
+        ("GET", true, Some("log")) => {
+            shared.read(|cluster| crate::subresources::log(&request, cluster))
+        }
         ("POST", false, None) => shared.write(|cluster| objects::create(&request, cluster)),
         ("POST", true, Some("eviction")) => {
             shared.write(|cluster| crate::subresources::evict(&request, cluster))
@@ -173,9 +181,10 @@ fn resource(app: &App, method: &Method, request: Request) -> Result<Response, Fa
         ("DELETE", false, None) => {
             shared.write(|cluster| objects::delete_collection(&request, cluster))
         }
-        (_, _, Some(sub)) if !crate::discovery::subresources(request.target.kind)
-            .iter()
-            .any(|(name, _, _)| *name == sub) =>
+        (_, _, Some(sub))
+            if !crate::discovery::subresources(request.target.kind)
+                .iter()
+                .any(|(name, _, _)| *name == sub) =>
         {
             Err(Failure::no_resource())
         }
@@ -214,7 +223,10 @@ fn advance(app: &App, method: &Method, query: &BTreeMap<String, String>) -> Resp
         return Failure::bad_request("seconds must be a non-negative number").into_response();
     };
     let now = app.shared.write(|cluster| {
-        let target = cluster.now_ms().saturating_add(millis).min(cluster.api.clock.last_ms());
+        let target = cluster
+            .now_ms()
+            .saturating_add(millis)
+            .min(cluster.api.clock.last_ms());
         cluster.run_until(target);
         cluster.api.clock.now()
     });

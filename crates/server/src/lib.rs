@@ -67,7 +67,10 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes.
-    pub async fn serve(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn serve(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         if let ClockMode::Real { speed } = self.app.clock {
             tokio::spawn(clock::follow_wall_clock(self.app.shared.clone(), speed));
         }

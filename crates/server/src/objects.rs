@@ -6,8 +6,8 @@ use axum::response::Response;
 use kubeplay_kubectl::fields::FieldSelector;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey};
-use kubeplay_sim::api::{DeleteOptions, Propagation};
 use kubeplay_sim::Cluster;
+use kubeplay_sim::api::{DeleteOptions, Propagation};
 use serde_json::{Value, json};
 
 use crate::http::{json_response, with_warnings};
@@ -36,10 +36,13 @@ pub struct Filter {
 
 impl Filter {
     pub fn from_request(request: &Request) -> Result<Filter, Failure> {
-        let labels = Selector::parse(request.param("labelSelector").unwrap_or(""))
-            .map_err(|error| Failure::bad_request(format!("unable to parse requirement: {}", error.0)))?;
-        let fields = FieldSelector::parse(request.param("fieldSelector").unwrap_or(""))
-            .map_err(|error| Failure::bad_request(error.trim_start_matches("error: ").to_string()))?;
+        let labels =
+            Selector::parse(request.param("labelSelector").unwrap_or("")).map_err(|error| {
+                Failure::bad_request(format!("unable to parse requirement: {}", error.0))
+            })?;
+        let fields = FieldSelector::parse(request.param("fieldSelector").unwrap_or("")).map_err(
+            |error| Failure::bad_request(error.trim_start_matches("error: ").to_string()),
+        )?;
         Ok(Filter { labels, fields })
     }
 
@@ -55,7 +58,9 @@ fn scope(request: &Request) -> Option<&str> {
 /// The v1.33 server's warnings on every read of a kind (`Warning` headers).
 pub fn kind_warnings(kind: Kind) -> Vec<String> {
     match kind {
-        Kind::Endpoints => vec!["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".into()],
+        Kind::Endpoints => vec![
+            "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".into(),
+        ],
         _ => Vec::new(),
     }
 }
@@ -80,7 +85,10 @@ pub fn list(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
             "items": objects.iter().map(|object| object_value(object)).collect::<Vec<_>>(),
         })
     };
-    Ok(with_warnings(json_response(StatusCode::OK, &body), &kind_warnings(kind)))
+    Ok(with_warnings(
+        json_response(StatusCode::OK, &body),
+        &kind_warnings(kind),
+    ))
 }
 
 pub fn get(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
@@ -93,11 +101,20 @@ pub fn get(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
     let body = if table::wants_table(&request.accept) {
         let include = IncludeObject::parse(request.param("includeObject"));
         let version = object.meta().resource_version.clone().unwrap_or_default();
-        table::table(key.kind, &[object], cluster.api.clock.now(), &version, include)
+        table::table(
+            key.kind,
+            &[object],
+            cluster.api.clock.now(),
+            &version,
+            include,
+        )
     } else {
         object_value(object)
     };
-    Ok(with_warnings(json_response(StatusCode::OK, &body), &kind_warnings(key.kind)))
+    Ok(with_warnings(
+        json_response(StatusCode::OK, &body),
+        &kind_warnings(key.kind),
+    ))
 }
 
 pub fn create(request: &Request, cluster: &mut Cluster) -> Result<Response, Failure> {
@@ -140,8 +157,11 @@ fn delete_options(request: &Request) -> Result<DeleteOptions, Failure> {
     let body: Value = if request.body.is_empty() {
         json!({})
     } else {
-        serde_json::from_slice(&request.body)
-            .map_err(|error| Failure::bad_request(format!("couldn't get version/kind; json parse error: {error}")))?
+        serde_json::from_slice(&request.body).map_err(|error| {
+            Failure::bad_request(format!(
+                "couldn't get version/kind; json parse error: {error}"
+            ))
+        })?
     };
     let propagation = body
         .get("propagationPolicy")
@@ -177,7 +197,9 @@ fn delete_options(request: &Request) -> Result<DeleteOptions, Failure> {
     let grace_period_seconds = body
         .get("gracePeriodSeconds")
         .and_then(Value::as_i64)
-        .or(request.param("gracePeriodSeconds").and_then(|v| v.parse().ok()));
+        .or(request
+            .param("gracePeriodSeconds")
+            .and_then(|v| v.parse().ok()));
     Ok(DeleteOptions {
         propagation,
         grace_period_seconds,

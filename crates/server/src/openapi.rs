@@ -54,7 +54,12 @@ fn query_parameter(name: &str) -> Value {
 fn patch_operation(kind: Kind) -> Value {
     let content: serde_json::Map<String, Value> = PATCH_TYPES
         .iter()
-        .map(|media| ((*media).to_string(), json!({ "schema": { "type": "object" } })))
+        .map(|media| {
+            (
+                (*media).to_string(),
+                json!({ "schema": { "type": "object" } }),
+            )
+        })
         .collect();
     json!({
         "patch": {
@@ -84,7 +89,10 @@ fn document(group_version: &str) -> Option<Value> {
     let mut paths = serde_json::Map::new();
     for kind in Kind::all().filter(|kind| kind.group() == group) {
         let path = if kind.namespaced() {
-            format!("/{group_version}/namespaces/{{namespace}}/{}/{{name}}", kind.plural())
+            format!(
+                "/{group_version}/namespaces/{{namespace}}/{}/{{name}}",
+                kind.plural()
+            )
         } else {
             format!("/{group_version}/{}/{{name}}", kind.plural())
         };

@@ -20,7 +20,9 @@ fn unsupported_patch(media: &str) -> Failure {
     Failure::new(
         415,
         "UnsupportedMediaType",
-        format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (not {media:?})"),
+        format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (not {media:?})"
+        ),
     )
 }
 
@@ -46,7 +48,14 @@ pub fn patch(request: &Request, cluster: &mut Cluster) -> Result<Response, Failu
         Some("status") => PatchTarget::Status,
         _ => PatchTarget::Object,
     };
-    let patched = cluster.api.patch(&key, patch_type, body, target, validation(request), request.dry_run())?;
+    let patched = cluster.api.patch(
+        &key,
+        patch_type,
+        body,
+        target,
+        validation(request),
+        request.dry_run(),
+    )?;
     Ok(with_warnings(
         json_response(StatusCode::OK, &object_value(&patched.object)),
         &patched.warnings,
@@ -66,15 +75,18 @@ fn patch_scale(
         .get(&key)
         .cloned()
         .ok_or_else(|| ApiError::not_found(key.kind, &key.name))?;
-    let scale = patch::apply(&scale_value(&current), patch_type, body).map_err(|error| match error {
-        PatchError::Malformed(message) => Failure::bad_request(message),
-        PatchError::Unprocessable(message) => ApiError::Unprocessable(message).into(),
-    })?;
+    let scale =
+        patch::apply(&scale_value(&current), patch_type, body).map_err(|error| match error {
+            PatchError::Malformed(message) => Failure::bad_request(message),
+            PatchError::Unprocessable(message) => ApiError::Unprocessable(message).into(),
+        })?;
     let replicas = scale["spec"]["replicas"]
         .as_i64()
         .and_then(|r| i32::try_from(r).ok())
         .ok_or_else(|| Failure::bad_request("spec.replicas must be a 32-bit integer"))?;
-    let version = scale["metadata"]["resourceVersion"].as_str().map(str::to_string);
+    let version = scale["metadata"]["resourceVersion"]
+        .as_str()
+        .map(str::to_string);
     let updated = set_replicas(cluster, current, replicas, version, request.dry_run())?;
     Ok(json_response(StatusCode::OK, &scale_value(&updated)))
 }

@@ -17,11 +17,16 @@ pub struct Target {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApiPath {
     /// `/api` or `/apis`.
-    Root { core: bool },
+    Root {
+        core: bool,
+    },
     /// `/apis/GROUP`.
     Group(String),
     /// `/api/v1` or `/apis/GROUP/VERSION`.
-    GroupVersion { group: String, version: String },
+    GroupVersion {
+        group: String,
+        version: String,
+    },
     Resource(Target),
 }
 
@@ -72,7 +77,8 @@ pub fn parse(path: &str) -> Option<ApiPath> {
         // `namespaces/NS/pods…`, but `namespaces/NS` and `namespaces/NS/status` are the
         // Namespace itself.
         ["namespaces", namespace, plural, tail @ ..]
-            if group.is_empty() && !matches!(*plural, "status" | "finalize") || !group.is_empty() =>
+            if group.is_empty() && !matches!(*plural, "status" | "finalize")
+                || !group.is_empty() =>
         {
             resource(plural, Some(namespace), tail)
         }
@@ -95,16 +101,29 @@ mod tests {
     #[test]
     fn resolves_namespaced_cluster_and_subresource_paths() {
         let pods = target("/api/v1/namespaces/default/pods");
-        assert_eq!((pods.kind, pods.namespace.as_deref()), (Kind::Pod, Some("default")));
+        assert_eq!(
+            (pods.kind, pods.namespace.as_deref()),
+            (Kind::Pod, Some("default"))
+        );
         let log = target("/api/v1/namespaces/default/pods/web/log");
-        assert_eq!((log.name.as_deref(), log.subresource.as_deref()), (Some("web"), Some("log")));
+        assert_eq!(
+            (log.name.as_deref(), log.subresource.as_deref()),
+            (Some("web"), Some("log"))
+        );
         let all = target("/apis/apps/v1/deployments");
         assert_eq!((all.kind, all.namespace), (Kind::Deployment, None));
         let namespace = target("/api/v1/namespaces/kube-system");
-        assert_eq!((namespace.kind, namespace.name.as_deref()), (Kind::Namespace, Some("kube-system")));
+        assert_eq!(
+            (namespace.kind, namespace.name.as_deref()),
+            (Kind::Namespace, Some("kube-system"))
+        );
         let status = target("/api/v1/namespaces/kube-system/status");
         assert_eq!(status.subresource.as_deref(), Some("status"));
-        assert_eq!(parse("/apis/apps/v1/namespaces/x/nodes"), None, "nodes are not namespaced");
+        assert_eq!(
+            parse("/apis/apps/v1/namespaces/x/nodes"),
+            None,
+            "nodes are not namespaced"
+        );
         assert_eq!(parse("/api/v1/widgets"), None);
         assert_eq!(parse("/apis/apps/v2"), None);
         assert_eq!(parse("/healthz"), None);

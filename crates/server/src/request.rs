@@ -30,7 +30,10 @@ impl Request {
 
     /// A boolean parameter as Go's `strconv.ParseBool` reads it (`true`, `True`, `1`, …).
     pub fn flag(&self, name: &str) -> bool {
-        matches!(self.param(name), Some("1" | "t" | "T" | "true" | "TRUE" | "True"))
+        matches!(
+            self.param(name),
+            Some("1" | "t" | "T" | "true" | "TRUE" | "True")
+        )
     }
 
     /// `dryRun=All`.
@@ -57,7 +60,12 @@ impl Request {
 
     /// The body as text, if its media type is one the server reads as JSON or YAML.
     pub fn body_text(&self) -> Result<&str, Failure> {
-        let media = self.content_type.split(';').next().unwrap_or_default().trim();
+        let media = self
+            .content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim();
         if !matches!(media, "" | "application/json" | "application/yaml" | "*/*") {
             return Err(Failure::unsupported_media_type());
         }
@@ -109,14 +117,17 @@ impl Request {
     /// The body with `apiVersion` and `kind` taken from the URL where it leaves them out, as
     /// the server defaults them (clients such as Python's send objects without them).
     fn with_type_from_url(&self, text: &str) -> String {
-        let Ok(serde_json::Value::Object(mut map)) = serde_norway::from_str::<serde_json::Value>(text) else {
+        let Ok(serde_json::Value::Object(mut map)) =
+            serde_norway::from_str::<serde_json::Value>(text)
+        else {
             return text.to_string();
         };
         if map.contains_key("apiVersion") && map.contains_key("kind") {
             return text.to_string();
         }
         let kind = self.target.kind;
-        map.entry("apiVersion").or_insert_with(|| kind.api_version().into());
+        map.entry("apiVersion")
+            .or_insert_with(|| kind.api_version().into());
         map.entry("kind").or_insert_with(|| kind.name().into());
         serde_json::Value::Object(map).to_string()
     }

@@ -34,7 +34,9 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, Cluster> {
         // A panic while the lock was held leaves the cluster as the core left it; serving
         // on is better than refusing every later request.
-        self.cluster.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.cluster
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Reads the cluster.

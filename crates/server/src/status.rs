@@ -33,7 +33,11 @@ impl Failure {
     pub fn no_resource() -> Failure {
         Failure {
             details: Some(json!({})),
-            ..Failure::new(404, "NotFound", "the server could not find the requested resource")
+            ..Failure::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
         }
     }
 

@@ -65,7 +65,10 @@ pub fn scale_value(object: &Object) -> Value {
 }
 
 pub fn get_scale(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
-    Ok(json_response(StatusCode::OK, &scale_value(&current(request, cluster)?)))
+    Ok(json_response(
+        StatusCode::OK,
+        &scale_value(&current(request, cluster)?),
+    ))
 }
 
 /// Sets `spec.replicas` of the workload through an ordinary update.
@@ -93,21 +96,27 @@ pub fn put_scale(request: &Request, cluster: &mut Cluster) -> Result<Response, F
     let body: Value = serde_json::from_str(request.body_text()?)
         .map_err(|error| Failure::bad_request(error.to_string()))?;
     let replicas = body["spec"]["replicas"].as_i64().unwrap_or(0);
-    let replicas = i32::try_from(replicas).map_err(|_| {
-        Failure::bad_request(format!("spec.replicas: {replicas} is out of range"))
-    })?;
-    let version = body["metadata"]["resourceVersion"].as_str().map(str::to_string);
+    let replicas = i32::try_from(replicas)
+        .map_err(|_| Failure::bad_request(format!("spec.replicas: {replicas} is out of range")))?;
+    let version = body["metadata"]["resourceVersion"]
+        .as_str()
+        .map(str::to_string);
     let updated = set_replicas(cluster, object, replicas, version, request.dry_run())?;
     Ok(json_response(StatusCode::OK, &scale_value(&updated)))
 }
 
 /// The pod's container a log request names: `container=`, else its only container.
-fn log_container(request: &Request, pod: &kubeplay_model::api::api::core::v1::Pod) -> Result<String, Failure> {
+fn log_container(
+    request: &Request,
+    pod: &kubeplay_model::api::api::core::v1::Pod,
+) -> Result<String, Failure> {
     if let Some(container) = request.param("container") {
         return Ok(container.to_string());
     }
     let spec = pod.spec.as_ref();
-    let names: Vec<&str> = spec.map(|s| s.containers.iter().map(|c| c.name.as_str()).collect()).unwrap_or_default();
+    let names: Vec<&str> = spec
+        .map(|s| s.containers.iter().map(|c| c.name.as_str()).collect())
+        .unwrap_or_default();
     match names.as_slice() {
         [one] => Ok((*one).to_string()),
         _ => Err(Failure::bad_request(format!(
@@ -123,7 +132,15 @@ pub fn log(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
         return Err(Failure::no_resource());
     };
     let container = log_container(request, &pod)?;
-    let known = pod.spec.iter().flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten())).any(|c| c.name == container);
+    let known = pod
+        .spec
+        .iter()
+        .flat_map(|s| {
+            s.containers
+                .iter()
+                .chain(s.init_containers.iter().flatten())
+        })
+        .any(|c| c.name == container);
     if !known {
         return Err(Failure::bad_request(format!(
             "container {container} is not valid for pod {}",

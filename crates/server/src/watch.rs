@@ -39,7 +39,10 @@ impl Watch {
     fn wants(&self, object: &Object) -> bool {
         let target = &self.request.target;
         object.kind() == target.kind
-            && target.namespace.as_deref().is_none_or(|ns| object.namespace() == ns)
+            && target
+                .namespace
+                .as_deref()
+                .is_none_or(|ns| object.namespace() == ns)
             && self.filter.matches(object)
     }
 
@@ -93,9 +96,10 @@ struct Start {
 fn start(watch: &Watch, shared: &Shared) -> Result<Start, Failure> {
     let requested = match watch.request.param("resourceVersion") {
         None | Some("" | "0") => None,
-        Some(text) => Some(text.parse::<u64>().map_err(|_| {
-            Failure::bad_request(format!("invalid resource version: {text:?}"))
-        })?),
+        Some(text) => Some(
+            text.parse::<u64>()
+                .map_err(|_| Failure::bad_request(format!("invalid resource version: {text:?}")))?,
+        ),
     };
     let send_initial = watch.request.flag("sendInitialEvents");
     Ok(shared.read(|cluster| {
@@ -130,7 +134,9 @@ fn start(watch: &Watch, shared: &Shared) -> Result<Start, Failure> {
                     }
                 }
                 if send_initial && watch.bookmarks {
-                    start.events.push(watch.bookmark(start.resource_version, true));
+                    start
+                        .events
+                        .push(watch.bookmark(start.resource_version, true));
                 }
             }
         }
@@ -175,12 +181,15 @@ pub fn watch(request: Request, shared: Shared) -> Result<Response, Failure> {
     let start = start(&watch, &shared)?;
     let (sender, receiver) = mpsc::channel::<Bytes>(64);
     tokio::spawn(stream(watch, shared, changes, start, timeout, sender));
-    let body = Body::from_stream(futures_util::stream::unfold(receiver, |mut receiver| async {
-        receiver
-            .recv()
-            .await
-            .map(|bytes| (Ok::<_, Infallible>(bytes), receiver))
-    }));
+    let body = Body::from_stream(futures_util::stream::unfold(
+        receiver,
+        |mut receiver| async {
+            receiver
+                .recv()
+                .await
+                .map(|bytes| (Ok::<_, Infallible>(bytes), receiver))
+        },
+    ));
     Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/json")

@@ -66,7 +66,10 @@ impl Journal {
 
     /// The changes made after `resource_version`, oldest first, or [`TooOld`] when some of
     /// them have already been forgotten.
-    pub fn since(&self, resource_version: u64) -> Result<impl Iterator<Item = &JournalEntry>, TooOld> {
+    pub fn since(
+        &self,
+        resource_version: u64,
+    ) -> Result<impl Iterator<Item = &JournalEntry>, TooOld> {
         if resource_version < self.forgotten_through {
             return Err(TooOld {
                 requested: resource_version,
@@ -82,7 +85,10 @@ impl Journal {
     /// The changes from position `sequence` on, or None once some of them were forgotten
     /// (a watcher that fell that far behind must start again).
     pub fn from_sequence(&self, sequence: u64) -> Option<impl Iterator<Item = &JournalEntry>> {
-        let first = self.entries.front().map_or(self.next_sequence, |e| e.sequence);
+        let first = self
+            .entries
+            .front()
+            .map_or(self.next_sequence, |e| e.sequence);
         if sequence < first {
             return None;
         }

@@ -39,9 +39,12 @@ impl Cluster {
         previous: bool,
     ) -> Result<Vec<String>, ApiError> {
         let pod_name = pod.metadata.name_str();
-        let lines = self
-            .kubelets
-            .logs(pod.metadata.uid_str(), Some(container), previous, self.now_ms());
+        let lines = self.kubelets.logs(
+            pod.metadata.uid_str(),
+            Some(container),
+            previous,
+            self.now_ms(),
+        );
         let started = container_status(pod, container).is_some_and(|c| {
             c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
         });
@@ -51,8 +54,8 @@ impl Cluster {
             ))),
             Some(lines) if started || !lines.is_empty() => Ok(lines),
             _ => {
-                let reason = waiting_reason(pod, container)
-                    .unwrap_or_else(|| "ContainerCreating".into());
+                let reason =
+                    waiting_reason(pod, container).unwrap_or_else(|| "ContainerCreating".into());
                 let detail = if reason.contains("ImagePull") {
                     "trying and failing to pull image".to_string()
                 } else {

@@ -53,7 +53,11 @@ pub fn serve(name: &str, flags: &[String]) -> Served {
         .unwrap_or_default()
         .to_string();
     assert!(!address.is_empty(), "kubeplay serve said {first:?}");
-    Served { child, address, dir }
+    Served {
+        child,
+        address,
+        dir,
+    }
 }
 
 impl Served {
@@ -71,7 +75,6 @@ impl Served {
         response
     }
 }
-
 
 /// An HTTP answer: status code, headers (lowercase names) and body.
 pub struct Answer {
@@ -102,7 +105,11 @@ impl Served {
         let _ = stream.read_to_end(&mut response);
         let text = String::from_utf8_lossy(&response).to_string();
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let code = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let code = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
         Answer {
             code,
             headers: head.to_ascii_lowercase(),

@@ -126,7 +126,6 @@ fn pick_container<'a>(
     }
 }
 
-
 const LOG_FLAGS: &[Flag] = &[
     value("container", Some('c')),
     boolean("previous", Some('p')),
@@ -169,8 +168,13 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
     let previous = parsed.bool("previous");
     match session.cluster.container_log(&pod, &container, previous) {
         Ok(lines) => {
-            let tail = parsed.value("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0);
-            let skip = tail.map_or(0, |t| lines.len().saturating_sub(usize::try_from(t).unwrap_or(0)));
+            let tail = parsed
+                .value("tail")
+                .and_then(|t| t.parse::<i64>().ok())
+                .filter(|t| *t >= 0);
+            let skip = tail.map_or(0, |t| {
+                lines.len().saturating_sub(usize::try_from(t).unwrap_or(0))
+            });
             for line in &lines[skip..] {
                 out.line(line);
             }

@@ -15,7 +15,9 @@ fn pointer_tokens(pointer: &str) -> Result<Vec<String>, PatchError> {
         return Ok(Vec::new());
     }
     let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(unprocessable(format!("invalid path: {pointer:?} does not start with /")));
+        return Err(unprocessable(format!(
+            "invalid path: {pointer:?} does not start with /"
+        )));
     };
     Ok(rest
         .split('/')
@@ -28,7 +30,11 @@ fn missing(path: &str) -> PatchError {
 }
 
 /// The container a path's last token lives in, and that token.
-fn parent<'a>(doc: &'a mut Value, tokens: &[String], path: &str) -> Result<(&'a mut Value, String), PatchError> {
+fn parent<'a>(
+    doc: &'a mut Value,
+    tokens: &[String],
+    path: &str,
+) -> Result<(&'a mut Value, String), PatchError> {
     let Some((last, init)) = tokens.split_last() else {
         return Err(unprocessable("a patch may not replace the whole document"));
     };
@@ -68,7 +74,11 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), PatchError> {
                 last.parse::<usize>()
                     .ok()
                     .filter(|index| *index <= items.len())
-                    .ok_or_else(|| unprocessable(format!("add operation does not apply: doc is missing path: {path:?}")))?
+                    .ok_or_else(|| {
+                        unprocessable(format!(
+                            "add operation does not apply: doc is missing path: {path:?}"
+                        ))
+                    })?
             };
             items.insert(index, value);
         }
@@ -81,7 +91,11 @@ fn remove(doc: &mut Value, path: &str) -> Result<Value, PatchError> {
     let tokens = pointer_tokens(path)?;
     let (node, last) = parent(doc, &tokens, path)?;
     match node {
-        Value::Object(map) => map.remove(&last).ok_or_else(|| missing(path)),
+        Value::Object(map) => map.remove(&last).ok_or_else(|| {
+            unprocessable(format!(
+                "Unable to remove nonexistent key: {last}: missing value"
+            ))
+        }),
         Value::Array(items) => {
             let index: usize = last.parse().map_err(|_| missing(path))?;
             if index < items.len() {
@@ -101,16 +115,25 @@ fn operation(doc: &mut Value, op: &serde_json::Map<String, Value>) -> Result<(),
             .map(str::to_string)
             .ok_or_else(|| unprocessable(format!("missing {name} in operation")))
     };
-    let value = || op.get("value").cloned().ok_or_else(|| unprocessable("missing value in operation"));
+    let value = || {
+        op.get("value")
+            .cloned()
+            .ok_or_else(|| unprocessable("missing value in operation"))
+    };
     let path = text("path")?;
     match text("op")?.as_str() {
         "add" => add(doc, &path, value()?),
-        "remove" => remove(doc, &path).map(drop).map_err(|_| {
-            unprocessable(format!("remove operation does not apply: doc is missing path: {path:?}: missing value"))
+        "remove" => remove(doc, &path).map(drop).map_err(|error| match error {
+            PatchError::Unprocessable(message) if message.starts_with("doc is missing path") => {
+                unprocessable(format!("remove operation does not apply: {message}"))
+            }
+            other => other,
         }),
         "replace" => {
             remove(doc, &path).map_err(|_| {
-                unprocessable(format!("replace operation does not apply: doc is missing key: {path}: missing value"))
+                unprocessable(format!(
+                    "replace operation does not apply: doc is missing key: {path}: missing value"
+                ))
             })?;
             add(doc, &path, value()?)
         }
@@ -127,7 +150,9 @@ fn operation(doc: &mut Value, op: &serde_json::Map<String, Value>) -> Result<(),
             if get(doc, &path)? == &value()? {
                 Ok(())
             } else {
-                Err(unprocessable(format!("testing value {path} failed: test failed")))
+                Err(unprocessable(format!(
+                    "testing value {path} failed: test failed"
+                )))
             }
         }
         other => Err(unprocessable(format!("Unexpected kind: {other}"))),
@@ -179,13 +204,22 @@ mod tests {
     #[test]
     fn a_failing_operation_changes_nothing() {
         let original = json!({"a": 1});
-        let patch = json!([{"op": "replace", "path": "/a", "value": 2}, {"op": "remove", "path": "/b"}]);
+        let patch =
+            json!([{"op": "replace", "path": "/a", "value": 2}, {"op": "remove", "path": "/b"}]);
         assert_eq!(
             apply(&original, &patch),
-            Err(PatchError::Unprocessable("remove operation does not apply: doc is missing path: \"/b\": missing value".into()))
+            Err(PatchError::Unprocessable(
+                "Unable to remove nonexistent key: b: missing value".into()
+            ))
         );
         let failed_test = json!([{"op": "test", "path": "/a", "value": 2}]);
-        assert!(matches!(apply(&original, &failed_test), Err(PatchError::Unprocessable(_))));
-        assert!(matches!(apply(&original, &json!({"op": "add"})), Err(PatchError::Malformed(_))));
+        assert!(matches!(
+            apply(&original, &failed_test),
+            Err(PatchError::Unprocessable(_))
+        ));
+        assert!(matches!(
+            apply(&original, &json!({"op": "add"})),
+            Err(PatchError::Malformed(_))
+        ));
     }
 }

@@ -35,6 +35,9 @@ mod tests {
             merge(&original, &patch),
             json!({"a": "z", "c": {"d": "e"}, "l": [3]})
         );
-        assert_eq!(merge(&json!({"a": 1}), &json!({"a": {"b": null}})), json!({"a": {}}));
+        assert_eq!(
+            merge(&json!({"a": 1}), &json!({"a": {"b": null}})),
+            json!({"a": {}})
+        );
     }
 }

@@ -21,11 +21,21 @@ pub fn list_merge(path: &[&str]) -> ListMerge {
     };
     let parent = parents.last().copied().unwrap_or_default();
     match *field {
-        "containers" | "initContainers" | "ephemeralContainers" | "imagePullSecrets"
-        | "volumes" | "schedulingGates" | "resourceClaims" | "env" | "secrets" => {
-            ListMerge::ByKey("name")
-        }
-        "ports" if matches!(parent, "containers" | "initContainers" | "ephemeralContainers") => {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "imagePullSecrets"
+        | "volumes"
+        | "schedulingGates"
+        | "resourceClaims"
+        | "env"
+        | "secrets" => ListMerge::ByKey("name"),
+        "ports"
+            if matches!(
+                parent,
+                "containers" | "initContainers" | "ephemeralContainers"
+            ) =>
+        {
             ListMerge::ByKey("containerPort")
         }
         // Service ports merge by port; an Endpoints subset's ports are atomic.
@@ -53,8 +63,14 @@ mod tests {
         let ports = ["spec", "template", "spec", "containers", "ports"];
         assert_eq!(list_merge(&ports), ListMerge::ByKey("containerPort"));
         assert_eq!(list_merge(&["spec", "ports"]), ListMerge::ByKey("port"));
-        assert_eq!(list_merge(&["metadata", "finalizers"]), ListMerge::Primitives);
+        assert_eq!(
+            list_merge(&["metadata", "finalizers"]),
+            ListMerge::Primitives
+        );
         assert_eq!(list_merge(&["spec", "tolerations"]), ListMerge::Replace);
-        assert_eq!(list_merge(&["spec", "containers", "args"]), ListMerge::Replace);
+        assert_eq!(
+            list_merge(&["spec", "containers", "args"]),
+            ListMerge::Replace
+        );
     }
 }

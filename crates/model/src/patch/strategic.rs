@@ -22,7 +22,8 @@ pub fn apply(original: &Value, patch: &Map<String, Value>) -> Result<Value, Patc
         Value::Object(map) => map.clone(),
         _ => Map::new(),
     };
-    Ok(merge_map(original, patch, &mut Vec::new())?.map_or(Value::Object(Map::new()), Value::Object))
+    Ok(merge_map(original, patch, &mut Vec::new())?
+        .map_or(Value::Object(Map::new()), Value::Object))
 }
 
 /// Merges `patch` into `original`; None when the patch deletes the whole map.
@@ -110,7 +111,8 @@ fn merge_value<'a>(
                 Some(Value::Array(items)) => items,
                 _ => Vec::new(),
             };
-            merge_list(base, patch_items, list_merge(path), path).map(|items| Some(Value::Array(items)))
+            merge_list(base, patch_items, list_merge(path), path)
+                .map(|items| Some(Value::Array(items)))
         }
         scalar => Ok(Some(scalar.clone())),
     }
@@ -150,7 +152,9 @@ fn merge_list<'a>(
                     )));
                 };
                 let Some(wanted) = item_map.get(key) else {
-                    return Err(malformed(format!("map: {item} does not contain declared merge key: {key}")));
+                    return Err(malformed(format!(
+                        "map: {item} does not contain declared merge key: {key}"
+                    )));
                 };
                 let position = original.iter().position(|o| o.get(key) == Some(wanted));
                 if item_map.get(PATCH).and_then(Value::as_str) == Some("delete") {
@@ -212,7 +216,9 @@ mod tests {
     use serde_json::json;
 
     fn patch(original: Value, patch: Value) -> Value {
-        let Value::Object(map) = patch else { panic!("patch must be a map") };
+        let Value::Object(map) = patch else {
+            panic!("patch must be a map")
+        };
         apply(&original, &map).unwrap()
     }
 
@@ -242,9 +248,15 @@ mod tests {
     #[test]
     fn directives_delete_replace_and_order() {
         let original = deployment(json!([{"name": "a"}, {"name": "b"}, {"name": "c"}]));
-        let deleted = patch(original.clone(), deployment(json!([{"name": "b", "$patch": "delete"}])));
+        let deleted = patch(
+            original.clone(),
+            deployment(json!([{"name": "b", "$patch": "delete"}])),
+        );
         assert_eq!(deleted, deployment(json!([{"name": "a"}, {"name": "c"}])));
-        let replaced = patch(original.clone(), deployment(json!([{"name": "z"}, {"$patch": "replace"}])));
+        let replaced = patch(
+            original.clone(),
+            deployment(json!([{"name": "z"}, {"$patch": "replace"}])),
+        );
         assert_eq!(replaced, deployment(json!([{"name": "z"}])));
         let ordered = patch(
             original,
@@ -253,7 +265,10 @@ mod tests {
                 "containers": [{"name": "a", "image": "x"}]
             }}}}),
         );
-        assert_eq!(ordered, deployment(json!([{"name": "c"}, {"name": "a", "image": "x"}, {"name": "b"}])));
+        assert_eq!(
+            ordered,
+            deployment(json!([{"name": "c"}, {"name": "a", "image": "x"}, {"name": "b"}]))
+        );
     }
 
     #[test]
@@ -274,9 +289,15 @@ mod tests {
     #[test]
     fn finalizers_merge_as_a_set_and_delete_from_primitive_lists() {
         let original = json!({"metadata": {"finalizers": ["a", "b"]}});
-        let added = patch(original.clone(), json!({"metadata": {"finalizers": ["b", "c"]}}));
+        let added = patch(
+            original.clone(),
+            json!({"metadata": {"finalizers": ["b", "c"]}}),
+        );
         assert_eq!(added, json!({"metadata": {"finalizers": ["a", "b", "c"]}}));
-        let removed = patch(original, json!({"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}}));
+        let removed = patch(
+            original,
+            json!({"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}}),
+        );
         assert_eq!(removed, json!({"metadata": {"finalizers": ["b"]}}));
     }
 
@@ -292,9 +313,13 @@ mod tests {
 
     #[test]
     fn bad_directives_are_errors() {
-        let Value::Object(bad) = json!({"spec": {"$patch": "explode"}}) else { unreachable!() };
+        let Value::Object(bad) = json!({"spec": {"$patch": "explode"}}) else {
+            unreachable!()
+        };
         assert!(apply(&json!({}), &bad).is_err());
-        let Value::Object(no_key) = deployment(json!([{"image": "x"}])) else { unreachable!() };
+        let Value::Object(no_key) = deployment(json!([{"image": "x"}])) else {
+            unreachable!()
+        };
         assert!(apply(&deployment(json!([])), &no_key).is_err());
     }
 }
