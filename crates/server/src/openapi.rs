@@ -3,8 +3,9 @@
 //! it accepts and the `fieldValidation` parameter, which tells kubectl v1.33 to leave
 //! validation to the server (`--validate=strict` sends `fieldValidation=Strict`). The
 //! documents carry no schemas, so kubectl computes `apply` patches from its compiled-in
-//! types (its fallback), and `kubectl explain` has nothing to show. `/openapi/v2` is not
-//! served (404), as kubectl only falls back to it.
+//! types (its fallback), and `kubectl explain` has nothing to show. `/openapi/v2`, which
+//! kubectl reads only for kinds the v3 documents do not name, is an empty document (an empty
+//! protobuf message): such a kind then fails as "no matches for kind", as with a real server.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -109,6 +110,16 @@ fn document(group_version: &str) -> Option<Value> {
 /// None when `path` is not an OpenAPI path.
 pub fn serve(path: &str) -> Option<Response> {
     let rest = path.strip_prefix("/openapi/")?;
+    if rest == "v2" {
+        return Some(
+            (
+                StatusCode::OK,
+                [(axum::http::header::CONTENT_TYPE, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")],
+                Vec::new(),
+            )
+                .into_response(),
+        );
+    }
     Some(match rest.strip_prefix("v3") {
         Some("" | "/") => json_response(StatusCode::OK, &root()),
         Some(gv) => match document(gv.trim_start_matches('/')) {
