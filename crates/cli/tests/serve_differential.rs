@@ -20,12 +20,33 @@ use kubeplay_shell::split_commands;
 mod common;
 use common::{Served, golden_dir, serve};
 
-/// Scripts whose whole transcript the real kubectl reproduces through `kubeplay serve`.
-const SCRIPTS: &[&str] = &["workshop-001-deploy-a-fleet"];
+/// Scripts whose whole transcript the real kubectl reproduces through `kubeplay serve`
+/// (`SERVE_DIFF_SCRIPT=NAME` runs any other one and leaves its transcript in the temp dir).
+/// The others use what the server does not serve yet, or show the differences ARCHITECTURE.md
+/// lists under "kubeplay serve".
+const SCRIPTS: &[&str] = &[
+    "workshop-001-deploy-a-fleet",
+    "patch",
+    "crashloop",
+    "cronjob-timezone",
+    "errors-claim-without-storage",
+    "errors-empty",
+    "errors-invalid-accepted",
+    "errors-multi-document",
+    "errors-valid-rejected",
+    "indexed-job-static",
+    "init-containers",
+    "job-failure-policies",
+    "kind-config",
+    "stuck-rollout",
+];
 
 const DONE: &str = "\u{1}__KUBEPLAY_DONE__\n";
-/// How long a command may run before the test decides it waits for the cluster.
-const PATIENCE: Duration = Duration::from_millis(1500);
+/// How often a running command is looked at.
+const POLL: Duration = Duration::from_millis(150);
+/// A command that waits without a watch (kubectl drain polls) gets a step after this many
+/// quiet polls.
+const POLLS_WITHOUT_WATCH: u32 = 20;
 
 fn real_kubectl() -> PathBuf {
     if let Ok(path) = std::env::var("KUBECTL_1_33") {
@@ -115,26 +136,39 @@ impl Session {
         }
     }
 
-    /// Runs one command; while it waits, the clock steps to the next change.
+    /// Runs one command; while it waits on a watch (or, without one, for long), the clock
+    /// steps to the next change.
     fn run(&mut self, command: &str, served: &Served) -> String {
+        // The marker keeps the command's exit status for the next command's `$?`.
         write!(
             self.stdin,
-            "{command}\nprintf '\\001__KUBEPLAY_DONE__\\n'\n"
+            "{command}\n__kubeplay_status=$?; printf '\\001__KUBEPLAY_DONE__\\n'; (exit $__kubeplay_status)\n"
         )
         .unwrap();
         self.stdin.flush().unwrap();
         let mut bytes = Vec::new();
         let mut steps = 0;
+        let (mut watching, mut quiet) = (0, 0);
         loop {
             if let Some(end) = String::from_utf8_lossy(&bytes).find(DONE) {
                 return String::from_utf8_lossy(&bytes)[..end].to_string();
             }
-            match self.output.recv_timeout(PATIENCE) {
+            match self.output.recv_timeout(POLL) {
                 Ok(chunk) => bytes.extend(chunk),
                 Err(RecvTimeoutError::Timeout) => {
-                    steps += 1;
-                    assert!(steps < 500, "{command:?} still waits after {steps} steps");
-                    served.post("/kubeplay/v1/advance?to=next-change");
+                    quiet += 1;
+                    // Twice in a row on a watch: the client waits for the cluster.
+                    watching = if served.open_watches() > 0 {
+                        watching + 1
+                    } else {
+                        0
+                    };
+                    if watching >= 2 || quiet >= POLLS_WITHOUT_WATCH {
+                        steps += 1;
+                        assert!(steps < 2000, "{command:?} still waits after {steps} steps");
+                        served.post("/kubeplay/v1/advance?to=next-change");
+                        (watching, quiet) = (0, 0);
+                    }
                 }
                 Err(RecvTimeoutError::Disconnected) => panic!("bash ended during {command:?}"),
             }

@@ -91,6 +91,12 @@ pub async fn handle(
         }
         "/healthz" | "/livez" | "/readyz" => return (StatusCode::OK, "ok").into_response(),
         "/kubeplay/v1/advance" => return advance(&app, &method, &query).into_response(),
+        // How many watches are open: a script driving a manual clock steps it while its
+        // client waits on one (`kubectl delete`, `rollout status`, `wait`).
+        "/kubeplay/v1/watches" => {
+            let open = app.shared.open_watches();
+            return json_response(StatusCode::OK, &serde_json::json!({ "open": open }));
+        }
         _ => {}
     }
     if let Some(response) = crate::openapi::serve(route) {

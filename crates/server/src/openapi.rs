@@ -114,7 +114,10 @@ pub fn serve(path: &str) -> Option<Response> {
         return Some(
             (
                 StatusCode::OK,
-                [(axum::http::header::CONTENT_TYPE, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf")],
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+                )],
                 Vec::new(),
             )
                 .into_response(),

@@ -4,6 +4,7 @@
 //! held), lets the control plane react at the current instant (`settle`), and tells watchers
 //! that the store's journal may have grown.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use kubeplay_sim::Cluster;
@@ -16,6 +17,8 @@ pub const DEFAULT_WATCH_CACHE_SIZE: usize = 10_000;
 pub struct Shared {
     cluster: Arc<Mutex<Cluster>>,
     changed: Arc<watch::Sender<u64>>,
+    /// Watches being served now (a test driving a manual clock asks whether a client waits).
+    open_watches: Arc<AtomicUsize>,
     /// `https://127.0.0.1:PORT`-style address clients reach us at (for `/api`).
     pub address: Arc<str>,
 }
@@ -27,6 +30,7 @@ impl Shared {
         Shared {
             cluster: Arc::new(Mutex::new(cluster)),
             changed: Arc::new(watch::channel(0).0),
+            open_watches: Arc::new(AtomicUsize::new(0)),
             address: address.into(),
         }
     }
@@ -56,8 +60,27 @@ impl Shared {
         result
     }
 
+    /// Counts a watch as open until the returned guard is dropped.
+    pub fn watch_opened(&self) -> OpenWatch {
+        self.open_watches.fetch_add(1, Ordering::SeqCst);
+        OpenWatch(self.open_watches.clone())
+    }
+
+    pub fn open_watches(&self) -> usize {
+        self.open_watches.load(Ordering::SeqCst)
+    }
+
     /// A receiver that wakes when the cluster has changed.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
+    }
+}
+
+/// An open watch; dropping it closes it.
+pub struct OpenWatch(Arc<AtomicUsize>);
+
+impl Drop for OpenWatch {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

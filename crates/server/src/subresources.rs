@@ -10,7 +10,7 @@ use kubeplay_sim::Cluster;
 use serde_json::{Value, json};
 
 use crate::http::json_response;
-use crate::objects::{key, object_value};
+use crate::objects::key;
 use crate::request::Request;
 use crate::status::Failure;
 
@@ -165,8 +165,7 @@ pub fn evict(request: &Request, cluster: &mut Cluster) -> Result<Response, Failu
     let body: Value = serde_json::from_str(request.body_text()?)
         .map_err(|error| Failure::bad_request(error.to_string()))?;
     let grace = body["deleteOptions"]["gracePeriodSeconds"].as_i64();
-    let evicted = cluster.api.evict(&key(request), grace)?;
-    let _ = object_value(&evicted);
+    cluster.api.evict(&key(request), grace)?;
     Ok(json_response(
         StatusCode::CREATED,
         &json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),

@@ -206,6 +206,7 @@ async fn stream(
     timeout: Duration,
     sender: mpsc::Sender<Bytes>,
 ) {
+    let _open = shared.watch_opened();
     for event in &start.events {
         if sender.send(line(event)).await.is_err() {
             return;
@@ -247,7 +248,14 @@ async fn stream(
                     (events, journal.next_sequence(), None)
                 }
                 // This watcher fell further behind than the journal reaches.
-                None => (Vec::new(), sequence, journal.since(last_version).err()),
+                None => (
+                    Vec::new(),
+                    sequence,
+                    Some(journal.since(last_version).err().unwrap_or(TooOld {
+                        requested: last_version,
+                        oldest: cluster.api.store.resource_version(),
+                    })),
+                ),
             }
         });
         if let Some(too_old) = fell_behind {

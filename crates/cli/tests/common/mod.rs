@@ -76,6 +76,16 @@ impl Served {
     }
 }
 
+impl Served {
+    /// How many watches the server is serving.
+    pub fn open_watches(&self) -> u64 {
+        self.request("GET", "/kubeplay/v1/watches", "application/json", b"")
+            .json()["open"]
+            .as_u64()
+            .unwrap_or(0)
+    }
+}
+
 /// An HTTP answer: status code, headers (lowercase names) and body.
 pub struct Answer {
     pub code: u16,
