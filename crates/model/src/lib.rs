@@ -9,6 +9,7 @@ pub mod keys;
 pub mod kinds;
 pub mod manifest;
 pub mod object;
+pub mod patch;
 pub mod pod;
 pub mod quantity;
 pub mod schedule;

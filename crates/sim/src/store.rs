@@ -9,6 +9,8 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use crate::journal::Journal;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
     Added,
@@ -46,6 +48,7 @@ pub struct Store {
     /// Writes of any kind, removals included (which take no resourceVersion here).
     changes: u64,
     pending: Vec<WatchEvent>,
+    journal: Journal,
 }
 
 impl Store {
@@ -229,11 +232,19 @@ impl Store {
             self.unindex(previous);
         }
         self.index(&object);
-        self.pending.push(WatchEvent {
+        let event = WatchEvent {
             event_type,
             object: object.clone(),
             previous,
-        });
+        };
+        let version = object
+            .meta()
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(self.resource_version);
+        self.journal.record(version, &event);
+        self.pending.push(event);
         self.objects.insert(key, object);
     }
 
@@ -241,12 +252,24 @@ impl Store {
         let object = self.objects.remove(key)?;
         self.changes += 1;
         self.unindex(&object);
-        self.pending.push(WatchEvent {
+        let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
             previous: None,
-        });
+        };
+        self.journal.record(self.resource_version, &event);
+        self.pending.push(event);
         Some(object)
+    }
+
+    /// Starts keeping the last `capacity` changes for watchers outside the simulation.
+    pub fn keep_journal(&mut self, capacity: usize) {
+        self.journal.set_capacity(capacity);
+    }
+
+    /// The recent changes kept by [`Store::keep_journal`].
+    pub fn journal(&self) -> &Journal {
+        &self.journal
     }
 
     pub(crate) fn take_watch_events(&mut self) -> Vec<WatchEvent> {
