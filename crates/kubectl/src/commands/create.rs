@@ -64,6 +64,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         if let Some(template) = &template {
             return template.print(&value, out);
         }
+        if let Some(path) = output.as_deref().and_then(|f| f.strip_prefix("jsonpath=")) {
+            return crate::printers::jsonpath::print(path, &value, out);
+        }
         match object::print_value(&value, object, output.as_deref()) {
             Some(text) => out.out(text),
             None => out.line(format!("{} created (dry run)", object::name(object))),
@@ -78,6 +81,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         Some("yaml") => out.out(object::yaml(&[object], false)),
         Some("json") => out.out(object::json(&[object], false)),
         Some("name") => out.line(object::name(object)),
+        Some(format) if format.starts_with("jsonpath=") => {
+            crate::printers::jsonpath::print(&format["jsonpath=".len()..], &object.to_value(), out)
+        }
         _ => out.line(format!(
             "{} created{}",
             object::name(object),
@@ -222,7 +228,8 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 Some(Err(_)) => return out.error(format!("error: invalid argument {:?} for \"-r, --replicas\" flag: strconv.ParseInt: parsing {:?}: invalid syntax", parsed.value("replicas").unwrap_or(""), parsed.value("replicas").unwrap_or(""))),
             };
             let port = parsed.value("port").and_then(|p| p.parse::<i32>().ok());
-            let mut deployment = generated_deployment(name, image, replicas, port);
+            let mut deployment =
+                generated_deployment(name, image, replicas, port, &parsed.after_dash);
             if client_dry_run {
                 deployment.metadata.namespace = parsed.value("namespace").map(str::to_string);
                 return client_report(&deployment.into_object(), None, out);
@@ -371,7 +378,13 @@ fn generated_job(name: &str, image: &str, command: &[String]) -> k8s_openapi::ap
     }
 }
 
-fn generated_deployment(name: &str, image: &str, replicas: i32, port: Option<i32>) -> Deployment {
+fn generated_deployment(
+    name: &str,
+    image: &str,
+    replicas: i32,
+    port: Option<i32>,
+    command: &[String],
+) -> Deployment {
     let labels: BTreeMap<String, String> = [("app".to_string(), name.to_string())].into();
     let container_name = image
         .rsplit('/')
@@ -402,6 +415,7 @@ fn generated_deployment(name: &str, image: &str, replicas: i32, port: Option<i32
                     containers: vec![Container {
                         name: container_name,
                         image: Some(image.into()),
+                        command: (!command.is_empty()).then(|| command.to_vec()),
                         ports: port.map(|p| {
                             vec![ContainerPort {
                                 container_port: p,

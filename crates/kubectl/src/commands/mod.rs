@@ -77,7 +77,7 @@ pub const COMMANDS: &[Command] = &[
         Operands::Nothing,
     ),
     Command::not_simulated("explain"),
-    Command::simulated("get", |a, _, s, o| get::run(a, s, o), Operands::Resources),
+    Command::simulated("get", get::run, Operands::Resources),
     Command::not_simulated("edit"),
     Command::simulated("delete", delete::run, Operands::Resources),
     Command::simulated(
