@@ -6,10 +6,12 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod drain;
+pub mod expose;
 pub mod get;
 pub mod info;
 pub mod nodes;
 pub mod pods;
+pub mod report;
 pub mod rollout;
 pub mod wait;
 pub mod watch;
@@ -69,7 +71,7 @@ impl Command {
 /// kubectl's commands in registration order (cobra's suggestions follow it; sorting is off).
 pub const COMMANDS: &[Command] = &[
     Command::simulated("create", create::run, Operands::Files),
-    Command::not_simulated("expose"),
+    Command::simulated("expose", expose::run, Operands::Resources),
     Command::simulated("run", |a, _, s, o| pods::run(a, s, o), Operands::Nothing),
     Command::simulated(
         "set",

@@ -5,6 +5,7 @@
 //! passed in by the caller.
 
 mod common;
+mod config;
 mod container;
 mod container_env;
 mod cron_job;
@@ -34,6 +35,7 @@ mod tests;
 
 use k8s_openapi::api::core::v1::Event;
 
+pub use config::{describe_config_map, describe_secret};
 pub use cron_job::describe_cron_job;
 pub use daemon_set::describe_daemon_set;
 pub use deployment::describe_deployment;

@@ -1,4 +1,10 @@
-//! `kubectl create`: from files (`-f`), and the generators `namespace` and `deployment`.
+//! `kubectl create`: from files (`-f`), and the generators `namespace`, `deployment`, `job`,
+//! `cronjob`, `service`, `configmap` and `secret`.
+
+mod configmap;
+mod secret;
+mod service;
+mod sources;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +33,20 @@ const FLAGS: &[Flag] = &[
     value("port", None),
     value("schedule", None),
     value("restart", None),
+    value("tcp", None),
+    value("node-port", None),
+    value("clusterip", None),
+    value("external-name", None),
+    value("from-literal", None),
+    value("from-file", None),
+    value("from-env-file", None),
+    value("type", None),
+    value("docker-server", None),
+    value("docker-username", None),
+    value("docker-password", None),
+    value("docker-email", None),
+    value("cert", None),
+    value("key", None),
     boolean("save-config", None),
     value("validate", None),
 ];
@@ -90,6 +110,29 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             if dry_run { " (dry run)" } else { "" }
         )),
     };
+    let generated = match parsed.positional.first().map(String::as_str) {
+        Some("service" | "svc") => Some(service::generate(&parsed)),
+        Some("configmap" | "cm") => Some(configmap::generate(&parsed, session)),
+        Some("secret") => Some(secret::generate(&parsed, session)),
+        _ => None,
+    };
+    if let Some(generated) = generated {
+        let (mut object, failure) = match generated {
+            Ok(generated) => generated,
+            Err(error) => return out.error(error),
+        };
+        if client_dry_run {
+            object.meta_mut().namespace = parsed.value("namespace").map(str::to_string);
+            return client_report(&object, None, out);
+        }
+        object.meta_mut().namespace =
+            Some(parsed.value("namespace").unwrap_or("default").to_string());
+        match session.cluster.api.create(object, dry_run) {
+            Ok(created) => report(&created, out),
+            Err(error) => out.error(format!("error: failed to create {failure} {error}")),
+        }
+        return;
+    }
     match parsed.positional.first().map(String::as_str) {
         None => {
             let (loaded, failures) = match manifests::load_with(
@@ -250,6 +293,18 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         }
         Some(other) => out.error(format!(
             "error: Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
+        )),
+    }
+}
+
+/// The one NAME after the subcommand words (`create configmap NAME`), or cobra's error.
+fn one_name(parsed: &args::Parsed, words: usize, command: &str) -> Result<String, String> {
+    let names = parsed.positional.get(words..).unwrap_or_default();
+    match names {
+        [name] => Ok(name.clone()),
+        _ => Err(format!(
+            "error: exactly one NAME is required, got {}\nSee 'kubectl create {command} -h' for help and examples",
+            names.len()
         )),
     }
 }
