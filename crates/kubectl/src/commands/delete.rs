@@ -28,7 +28,7 @@ const FLAGS: &[Flag] = &[
 ];
 
 /// How long `delete` waits for objects to disappear before giving up, like `--timeout`.
-const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
+pub const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
 
 pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, FLAGS, "delete") {
@@ -182,30 +182,39 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     }
     if parsed.value("wait") != Some("false") {
         let deadline = session.cluster.now_ms() + WAIT_LIMIT_MS;
-        // Wait for these objects (by UID): a controller may already have created a
-        // replacement under the same name, as a StatefulSet does.
-        let still_there = |session: &Session, (key, uid): &(kubeplay_model::ObjectKey, String)| {
-            session
-                .cluster
-                .api
-                .store
-                .get(key)
-                .is_some_and(|o| o.uid() == uid)
-        };
-        while deleted.iter().any(|entry| still_there(session, entry))
-            && session.cluster.now_ms() < deadline
-        {
-            let next = session
-                .cluster
-                .next_change_at()
-                .unwrap_or(deadline)
-                .min(deadline);
-            session
-                .cluster
-                .run_until(next.max(session.cluster.now_ms() + 1));
-        }
+        wait_until_gone(session, &deleted, deadline);
     }
     for failure in failures {
         out.error(failure);
+    }
+}
+
+/// Advances virtual time until these objects (by UID) are gone or `deadline` passes: a
+/// controller may already have created a replacement under the same name, as a
+/// StatefulSet does.
+pub fn wait_until_gone(
+    session: &mut Session,
+    deleted: &[(kubeplay_model::ObjectKey, String)],
+    deadline: u64,
+) {
+    let still_there = |session: &Session, (key, uid): &(kubeplay_model::ObjectKey, String)| {
+        session
+            .cluster
+            .api
+            .store
+            .get(key)
+            .is_some_and(|o| o.uid() == uid)
+    };
+    while deleted.iter().any(|entry| still_there(session, entry))
+        && session.cluster.now_ms() < deadline
+    {
+        let next = session
+            .cluster
+            .next_change_at()
+            .unwrap_or(deadline)
+            .min(deadline);
+        session
+            .cluster
+            .run_until(next.max(session.cluster.now_ms() + 1));
     }
 }

@@ -41,6 +41,8 @@ pub struct Report {
     output: Option<String>,
     template: Option<GoTemplate>,
     pub dry_run: DryRun,
+    /// `--local`: objects come from files and are printed as kubectl built them.
+    pub local: bool,
 }
 
 impl Report {
@@ -60,12 +62,13 @@ impl Report {
             output,
             template,
             dry_run: DryRun::from_flag(parsed.value("dry-run"))?,
+            local: parsed.bool("local"),
         })
     }
 
     /// Prints `object` (as sent, or as stored) or `KIND/NAME VERB`.
     pub fn print(&self, object: &Object, verb: &str, out: &mut Output) {
-        let value = if self.dry_run == DryRun::Client {
+        let value = if self.local || self.dry_run == DryRun::Client {
             object::client_side_value(object)
         } else {
             object.to_value()

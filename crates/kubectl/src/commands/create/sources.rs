@@ -32,9 +32,7 @@ pub fn collect(
         };
         if let Some(files) = session.list_dir(&path) {
             if key.is_some() {
-                return Err(format!(
-                    "error: cannot give a key name for a directory path"
-                ));
+                return Err("error: cannot give a key name for a directory path".into());
             }
             for file in files {
                 let text = session.read_file(&file).unwrap_or_default();
