@@ -468,6 +468,7 @@ fn has_generation(kind: Kind) -> bool {
             | Kind::Job
             | Kind::CronJob
             | Kind::PodDisruptionBudget
+            | Kind::HorizontalPodAutoscaler
     )
 }
 
@@ -545,7 +546,8 @@ fn copy_status(from: &Object, to: &mut Object) {
         StatefulSet,
         Job,
         CronJob,
-        PodDisruptionBudget
+        PodDisruptionBudget,
+        HorizontalPodAutoscaler
     );
 }
 

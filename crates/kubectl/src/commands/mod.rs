@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod auth;
+pub mod autoscale;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -92,7 +93,7 @@ pub const COMMANDS: &[Command] = &[
         Operands::Nothing,
     ),
     Command::simulated("scale", workload::scale, Operands::Resources),
-    Command::not_simulated("autoscale"),
+    Command::simulated("autoscale", autoscale::run, Operands::Resources),
     Command::not_simulated("certificate"),
     Command::simulated(
         "cluster-info",

@@ -4,6 +4,7 @@
 //! Related objects kubectl would fetch (pods, ReplicaSets, the node Lease, events) are
 //! passed in by the caller.
 
+mod autoscaler;
 mod common;
 mod config;
 mod container;
@@ -35,6 +36,7 @@ mod tests;
 
 use k8s_openapi::api::core::v1::Event;
 
+pub use autoscaler::describe_autoscaler;
 pub use config::{describe_config_map, describe_secret};
 pub use cron_job::describe_cron_job;
 pub use daemon_set::describe_daemon_set;

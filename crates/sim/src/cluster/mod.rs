@@ -192,6 +192,7 @@ impl Cluster {
                     ControllerId::PodGarbageCollector => controllers::pod_gc::reconcile(&key, &ctx),
                     ControllerId::Disruption => controllers::disruption::reconcile(&key, &ctx),
                     ControllerId::Endpoints => controllers::endpoints::reconcile(&key, &ctx),
+                    ControllerId::Autoscaler => controllers::autoscaler::reconcile(&key, &ctx),
                     ControllerId::Scheduler => self
                         .scheduling_queue
                         .schedule(&ctx, self.api.clock.now_ms()),
@@ -425,6 +426,13 @@ impl Cluster {
             Object::PodDisruptionBudget(_) if !deleted => {
                 self.enqueue(ControllerId::Disruption, object.key())
             }
+            // The autoscaler's queue adds every change after its sync period (`enqueueHPA`
+            // uses `AddRateLimited` with a fixed 15 s interval), so an HPA is first synced
+            // 15 s after it is created and every 15 s after that.
+            Object::HorizontalPodAutoscaler(_) if !deleted => self.schedule(
+                controllers::autoscaler::SYNC_PERIOD_MS,
+                TimerKind::Requeue(ControllerId::Autoscaler, object.key()),
+            ),
             Object::Service(_) => self.enqueue(ControllerId::Endpoints, object.key()),
             Object::Pod(pod) => self.dispatch_pod(pod, deleted),
             _ => {}

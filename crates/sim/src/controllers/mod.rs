@@ -2,6 +2,7 @@
 //! changes it intends (creates, updates, deletes, Events) plus when to look again. The driver
 //! in `cluster/mod.rs` applies them; no controller writes anything itself.
 
+pub mod autoscaler;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
@@ -48,6 +49,7 @@ pub enum ControllerId {
     PodGarbageCollector,
     Disruption,
     Endpoints,
+    Autoscaler,
 }
 
 /// An Event to record about an object once it exists (its name may be generated).
