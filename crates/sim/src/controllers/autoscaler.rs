@@ -69,7 +69,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 format!("the HPA controller was unable to get the target's current scale: {error}"),
                 &now,
             );
-            return finish(result, &hpa, updated, events);
+            return finish(result, hpa, updated, events);
         }
     };
     set_condition(
@@ -124,7 +124,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
                 ),
             );
         }
-        return finish(result, &hpa, updated, events);
+        return finish(result, hpa, updated, events);
     };
     status.current_replicas = Some(current);
     status.current_metrics = None;
@@ -153,7 +153,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         }
         _ => status.desired_replicas = current,
     }
-    finish(result, &hpa, updated, events)
+    finish(result, hpa, updated, events)
 }
 
 /// The status update (only when something changed) and the events.
