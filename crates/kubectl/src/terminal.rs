@@ -65,6 +65,7 @@ impl ClusterHost<'_> {
             fs,
             fallback: self.fallback,
             waits: self.waits,
+            env: Default::default(),
         }
     }
 }
@@ -80,9 +81,20 @@ fn seconds_text(seconds: f64) -> String {
 
 impl Host for ClusterHost<'_> {
     fn run(&mut self, argv: &[String], stdin: &str, fs: &mut VirtualFs) -> Option<ProgramOutput> {
+        self.run_with_env(argv, stdin, &Default::default(), fs)
+    }
+
+    fn run_with_env(
+        &mut self,
+        argv: &[String],
+        stdin: &str,
+        env: &std::collections::BTreeMap<String, String>,
+        fs: &mut VirtualFs,
+    ) -> Option<ProgramOutput> {
         match argv.first().map(String::as_str) {
             Some("kubectl" | "k") => {
                 let mut session = self.session(fs);
+                session.env = env.clone();
                 Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
             }
             Some("kubeplay") => {
@@ -188,6 +200,7 @@ impl Host for QueryHost<'_> {
                     fs,
                     fallback: self.fallback,
                     waits: &mut self.waits,
+                    env: Default::default(),
                 };
                 Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
             }
@@ -267,6 +280,7 @@ impl Terminal {
                 fs: self.shell.fs_mut(),
                 fallback: self.fallback.as_ref(),
                 waits: &mut self.waits,
+                env: Default::default(),
             };
             let mut control = std::mem::take(session.waits);
             let progress = {
@@ -339,6 +353,7 @@ impl Terminal {
             fs: self.shell.fs_mut(),
             fallback: self.fallback.as_ref(),
             waits: &mut self.waits,
+            env: Default::default(),
         };
         let output = crate::commands::run(&argv, stdin, &mut session).into_program_output();
         self.cluster.settle();
@@ -353,6 +368,7 @@ impl Terminal {
             fs: self.shell.fs_mut(),
             fallback: self.fallback.as_ref(),
             waits: &mut self.waits,
+            env: Default::default(),
         };
         let output = crate::kubeplay::run(&argv, &mut session).into_program_output();
         self.cluster.settle();

@@ -9,6 +9,7 @@ pub mod delete;
 pub mod describe;
 pub mod diff;
 pub mod drain;
+pub mod edit;
 pub mod expose;
 pub mod get;
 pub mod info;
@@ -85,7 +86,7 @@ pub const COMMANDS: &[Command] = &[
     Command::simulated("set", workload::set, Operands::Nothing),
     Command::not_simulated("explain"),
     Command::simulated("get", get::run, Operands::Resources),
-    Command::not_simulated("edit"),
+    Command::simulated("edit", edit::run, Operands::Resources),
     Command::simulated("delete", delete::run, Operands::Resources),
     Command::simulated(
         "rollout",
