@@ -360,6 +360,36 @@ impl Terminal {
         output
     }
 
+    /// `kubectl edit ARGS…` in the page: the text to open in the YAML editor (the live
+    /// object under kubectl's header), or kubectl's answer when there is nothing to edit.
+    pub fn edit_document(&mut self, args: &[String]) -> Result<String, ProgramOutput> {
+        let mut session = Session {
+            cluster: &mut self.cluster,
+            fs: self.shell.fs_mut(),
+            fallback: self.fallback.as_ref(),
+            waits: &mut self.waits,
+            env: Default::default(),
+        };
+        crate::commands::edit::page_document(args, &mut session)
+            .map(|(_, text)| text)
+            .map_err(Output::into_program_output)
+    }
+
+    /// Saves the page editor's `edited` text for `kubectl edit ARGS…`: what kubectl
+    /// prints, and the text to reopen when the edit was refused (syntax, validation).
+    pub fn save_edit(&mut self, args: &[String], edited: &str) -> (ProgramOutput, Option<String>) {
+        let mut session = Session {
+            cluster: &mut self.cluster,
+            fs: self.shell.fs_mut(),
+            fallback: self.fallback.as_ref(),
+            waits: &mut self.waits,
+            env: Default::default(),
+        };
+        let (out, reopen) = crate::commands::edit::page_save(args, edited, &mut session);
+        self.cluster.settle();
+        (out.into_program_output(), reopen)
+    }
+
     /// Runs `kubeplay ARGS…` directly (the playground reads `kubeplay fit` this way).
     pub fn kubeplay(&mut self, args: &[&str]) -> ProgramOutput {
         let argv: Vec<String> = args.iter().map(|a| (*a).to_string()).collect();

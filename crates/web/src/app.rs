@@ -239,6 +239,9 @@ pub fn app() -> Html {
         });
     }
 
+    // `kubectl edit` opens the YAML editor only where the page shows it.
+    playground.borrow_mut().page_editor = options.editor;
+    let edit_version = playground.borrow().edit().0;
     let handle = {
         let p = playground.borrow();
         Handle {
@@ -383,7 +386,7 @@ pub fn app() -> Html {
                     <LessonPanel handle={handle.clone()} changed={changed.clone()} page={lesson.clone()} playing={*playing} />
                 }
                 if options.editor {
-                    <Editor handle={handle.clone()} changed={changed.clone()} keep_draft={!options.embed} />
+                    <Editor handle={handle.clone()} changed={changed.clone()} keep_draft={!options.embed} edit_version={edit_version} />
                 }
                 if options.terminal {
                     <TerminalPanel handle={handle.clone()} changed={changed.clone()} playing={*playing} on_play={on_play} />

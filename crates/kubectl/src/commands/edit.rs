@@ -81,11 +81,10 @@ fn edit_one(live: &Object, editor: &str, session: &mut Session, out: &mut Output
     let mut reasons: Vec<Reason> = Vec::new();
     let mut previous: Option<String> = None;
     for _ in 0..MAX_ROUNDS {
-        let body = match &previous {
-            Some(edited) => manual_strip(edited),
-            None => original.clone(),
+        let text = match &previous {
+            Some(edited) => reopened(&reasons, edited),
+            None => format!("{HEADER}{original}"),
         };
-        let text = format!("{}{body}", header(&reasons));
         let edited = match launch(editor, &path, &text, session, out) {
             Ok(edited) => edited,
             Err(error) => {
@@ -93,78 +92,38 @@ fn edit_one(live: &Object, editor: &str, session: &mut Session, out: &mut Output
                 return false;
             }
         };
+        // A reopened file the editor left as it was: kubectl gives up.
         if let Some(previous) = &previous
             && same(previous, &edited)
         {
-            out.note(format!(
-                "A copy of your changes has been stored to {path:?}"
-            ));
+            out.note(format!("A copy of your changes has been stored to {path:?}"));
             out.error("error: Edit cancelled, no valid changes were saved.");
             return false;
         }
-        if same(&original, &edited) {
+        if let Some(message) = check(&original, &edited) {
             let _ = session.fs.remove(&path);
-            out.note("Edit cancelled, no changes made.");
+            out.note(message);
             return true;
         }
-        if manual_strip(&edited).trim().is_empty() {
-            let _ = session.fs.remove(&path);
-            out.note("Edit cancelled, saved file was empty.");
-            return true;
-        }
-        reasons.clear();
         previous = Some(edited.clone());
-        let document = decode_documents_with(&edited, &path, FieldValidation::Strict)
-            .into_iter()
-            .next();
-        let updated = match document {
-            Some(Ok(document)) => document.object,
-            Some(Err(error)) => {
-                reasons.push(Reason {
-                    head: format!("The edited file had a syntax error: {}", syntax(&error)),
-                    details: Vec::new(),
-                });
-                continue;
-            }
-            None => continue,
-        };
-        if updated.kind() != live.kind() || updated.name() != live.name() {
-            out.note(format!(
-                "A copy of your changes has been stored to {path:?}"
-            ));
-            out.error("error: At least one of apiVersion, kind and name was changed");
-            return false;
-        }
-        let resource = live.kind().qualified_plural();
-        match session.cluster.api.update(updated, false) {
-            Ok(stored) => {
+        match submit(live, &edited, session, out) {
+            Submitted::Saved => {
                 let _ = session.fs.remove(&path);
-                out.line(format!("{} edited", object::name(&stored)));
-                session.cluster.settle();
                 return true;
             }
-            Err(ApiError::Invalid { causes, .. }) => {
-                out.note(format!("error: {resource} {:?} is invalid", live.name()));
-                reasons.push(Reason {
-                    head: format!("{resource} {:?} was not valid", live.name()),
-                    details: causes.iter().map(ToString::to_string).collect(),
-                });
+            Submitted::Reopen(again) => reasons = again,
+            Submitted::IdentityChanged => {
+                out.note(format!("A copy of your changes has been stored to {path:?}"));
+                out.error("error: At least one of apiVersion, kind and name was changed");
+                return false;
             }
-            Err(ApiError::NotFound { .. }) => {
-                out.note(format!(
-                    "error: {resource} {:?} could not be found on the server",
-                    live.name()
-                ));
+            Submitted::Gone => {
                 out.error(format!(
                     "The edits you made on deleted resources have been saved to {path:?}"
                 ));
                 return false;
             }
-            Err(error) => {
-                out.note(format!(
-                    "error: {resource} {:?} could not be patched: {error}",
-                    live.name()
-                ));
+            Submitted::Retryable => {
                 out.error(format!(
                     "You can run `kubectl replace -f {path}` to try this update again."
                 ));
@@ -172,13 +131,158 @@ fn edit_one(live: &Object, editor: &str, session: &mut Session, out: &mut Output
             }
         }
     }
-    out.note(format!(
-        "A copy of your changes has been stored to {path:?}"
-    ));
+    out.note(format!("A copy of your changes has been stored to {path:?}"));
     out.error(format!(
         "error: Edit cancelled: the editor was still changing the file after {MAX_ROUNDS} attempts"
     ));
     false
+}
+
+/// kubectl's answer to a saved file that needs no update: unchanged, or emptied.
+fn check(original: &str, edited: &str) -> Option<&'static str> {
+    if same(original, edited) {
+        return Some("Edit cancelled, no changes made.");
+    }
+    if manual_strip(edited).trim().is_empty() {
+        return Some("Edit cancelled, saved file was empty.");
+    }
+    None
+}
+
+/// What sending an edited file came to.
+enum Submitted {
+    /// Stored; `KIND/NAME edited` was printed.
+    Saved,
+    /// Not valid: the file reopens with these reasons in its header.
+    Reopen(Vec<Reason>),
+    /// The apiVersion, kind or name was changed.
+    IdentityChanged,
+    /// The object was deleted meanwhile.
+    Gone,
+    /// Another error (a conflict): `kubectl replace -f` may retry it.
+    Retryable,
+}
+
+/// Sends one edited file for `live` (known to differ from it and not to be empty): a
+/// syntax error or an invalid object reopens the file; the update is a full PUT of what
+/// was saved, carrying the resourceVersion it was read at.
+fn submit(live: &Object, edited: &str, session: &mut Session, out: &mut Output) -> Submitted {
+    let document = decode_documents_with(edited, "edited", FieldValidation::Strict)
+        .into_iter()
+        .next();
+    let updated = match document {
+        Some(Ok(document)) => document.object,
+        Some(Err(error)) => {
+            return Submitted::Reopen(vec![Reason {
+                head: format!("The edited file had a syntax error: {}", syntax(&error)),
+                details: Vec::new(),
+            }]);
+        }
+        None => {
+            return Submitted::Reopen(vec![Reason {
+                head: "The edited file had a syntax error: no object in the file".into(),
+                details: Vec::new(),
+            }]);
+        }
+    };
+    if updated.kind() != live.kind() || updated.name() != live.name() {
+        return Submitted::IdentityChanged;
+    }
+    let resource = live.kind().qualified_plural();
+    match session.cluster.api.update(updated, false) {
+        Ok(stored) => {
+            out.line(format!("{} edited", object::name(&stored)));
+            session.cluster.settle();
+            Submitted::Saved
+        }
+        Err(ApiError::Invalid { causes, .. }) => {
+            out.note(format!("error: {resource} {:?} is invalid", live.name()));
+            Submitted::Reopen(vec![Reason {
+                head: format!("{resource} {:?} was not valid", live.name()),
+                details: causes.iter().map(ToString::to_string).collect(),
+            }])
+        }
+        Err(ApiError::NotFound { .. }) => {
+            out.note(format!(
+                "error: {resource} {:?} could not be found on the server",
+                live.name()
+            ));
+            Submitted::Gone
+        }
+        Err(error) => {
+            out.note(format!(
+                "error: {resource} {:?} could not be patched: {error}",
+                live.name()
+            ));
+            Submitted::Retryable
+        }
+    }
+}
+
+/// The text a reopened edit shows: the header with `reasons`, then the edited object.
+fn reopened(reasons: &[Reason], edited: &str) -> String {
+    format!("{}{}", header(reasons), manual_strip(edited))
+}
+
+/// `kubectl edit ARGS` in the page: the object to open in the YAML editor, with kubectl's
+/// header, or what kubectl answers when there is none.
+pub fn page_document(args: &[String], session: &mut Session) -> Result<(Object, String), Output> {
+    let mut out = Output::default();
+    let parsed = match args::parse(args, FLAGS, "edit") {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            out.error(error);
+            return Err(out);
+        }
+    };
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let keys = match resources::keys(&parsed, "", &namespace, session) {
+        Ok(keys) => keys,
+        Err(error) => {
+            out.error(error);
+            return Err(out);
+        }
+    };
+    let Some(key) = keys.first() else {
+        out.error(resources::NO_RESOURCES);
+        return Err(out);
+    };
+    match session.cluster.api.store.get(key).cloned() {
+        Some(live) => {
+            let text = format!("{HEADER}{}", object::yaml(&[&live], false));
+            Ok((live, text))
+        }
+        None => {
+            out.error(errors::render(&ApiError::not_found(key.kind, &key.name)));
+            Err(out)
+        }
+    }
+}
+
+/// Saves the page editor's text for `kubectl edit ARGS`: prints what kubectl prints and,
+/// when the file must reopen (a syntax error, an invalid object), returns its new text.
+pub fn page_save(args: &[String], edited: &str, session: &mut Session) -> (Output, Option<String>) {
+    let (live, original) = match page_document(args, session) {
+        Ok(found) => found,
+        Err(out) => return (out, None),
+    };
+    let mut out = Output::default();
+    if let Some(message) = check(&original, edited) {
+        out.note(message);
+        return (out, None);
+    }
+    match submit(&live, edited, session, &mut out) {
+        Submitted::Saved => (out, None),
+        Submitted::Reopen(reasons) => (out, Some(reopened(&reasons, edited))),
+        Submitted::IdentityChanged => {
+            out.error("error: At least one of apiVersion, kind and name was changed");
+            (out, None)
+        }
+        Submitted::Gone | Submitted::Retryable => {
+            out.error("error: the edit was not saved; run kubectl edit again to start from the live object");
+            (out, None)
+        }
+    }
 }
 
 /// The header, then each reason (`# deployments.apps "web" was not valid:` and its causes).
