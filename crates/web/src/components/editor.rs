@@ -85,9 +85,17 @@ pub fn editor(props: &EditorProps) -> Html {
                     text.set(document);
                     problem.set(None);
                     editing.set(Some(command));
-                    if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
-                        let _ = area.focus();
-                    }
+                    // Once the new text is in the textarea: the caret and the view at the
+                    // top, where kubectl's header is, and the keyboard in the editor.
+                    let textarea = textarea.clone();
+                    gloo::timers::callback::Timeout::new(0, move || {
+                        if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                            let _ = area.focus();
+                            let _ = area.set_selection_range(0, 0);
+                            area.set_scroll_top(0);
+                        }
+                    })
+                    .forget();
                 }
                 None => {
                     if let Some(draft) = draft_before.borrow_mut().take() {
