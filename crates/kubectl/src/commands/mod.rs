@@ -14,6 +14,7 @@ pub mod expose;
 pub mod get;
 pub mod info;
 pub mod nodes;
+pub mod patch;
 pub mod pod_template;
 pub mod pods;
 pub mod port_forward;
@@ -146,7 +147,11 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("events"),
     Command::simulated("diff", diff::run, Operands::Files),
     Command::simulated("apply", apply::run, Operands::Files),
-    Command::not_simulated("patch"),
+    Command::simulated(
+        "patch",
+        |a, _, s, o| patch::run(a, s, o),
+        Operands::Resources,
+    ),
     Command::simulated("replace", replace::run, Operands::Files),
     Command::simulated("wait", |a, _, s, o| wait::run(a, s, o), Operands::Resources),
     Command::not_simulated("kustomize"),
