@@ -21,10 +21,11 @@ KUBE_EDITOR="sed -n '1,6p'" kubectl edit deployment/web
 KUBE_EDITOR="sed -i 's/replicas: 4/replicas: -1/'" kubectl edit deployment/web
 echo "exit status: $?"
 ls /tmp
-cat /tmp/kubectl-edit-1121531774.yaml | head -8
+copy=/tmp/$(ls /tmp)
+head -8 $copy
 # Syntax errors, an emptied file, and a renamed object.
 KUBE_EDITOR="sed -i 's/^spec:$/spec: [/'" kubectl edit deployment/web
-grep 'syntax error' /tmp/kubectl-edit-1121531774.yaml
+grep 'syntax error' $copy
 KUBE_EDITOR="sed -i '/^[a-z]/,\$d'" kubectl edit deployment/web
 KUBE_EDITOR="sed -i 's/^  name: web/  name: other/'" kubectl edit deployment/web
 kubectl edit deployment/web
