@@ -47,7 +47,10 @@ pub enum Action {
     /// Ctrl+C on the command running in the foreground.
     Interrupt,
     /// The YAML editor's text saved for a `kubectl edit` typed in the terminal.
-    Edit { command: String, text: String },
+    Edit {
+        command: String,
+        text: String,
+    },
 }
 
 /// A `kubectl edit` open in the YAML editor.
@@ -602,20 +605,28 @@ mod edit_tests {
         playground.run("kubectl edit deployment/web");
         let (_, open) = playground.edit();
         let text = open.map(|e| e.text.clone()).unwrap_or_default();
-        assert!(text.starts_with("# Please edit the object below."), "{text}");
+        assert!(
+            text.starts_with("# Please edit the object below."),
+            "{text}"
+        );
         assert!(text.contains("  replicas: 1\n"));
         // An invalid edit reopens with the reasons in the header.
         let lines = playground.save_edit(&text.replace("  replicas: 1\n", "  replicas: -1\n"));
-        assert!(lines.contains(&Line::Err("error: deployments.apps \"web\" is invalid".into())));
+        assert!(lines.contains(&Line::Err(
+            "error: deployments.apps \"web\" is invalid".into()
+        )));
         let (_, reopened) = playground.edit();
         let reopened = reopened.map(|e| e.text.clone()).unwrap_or_default();
-        assert!(reopened.contains("# * spec.replicas: Invalid value: -1"), "{reopened}");
+        assert!(
+            reopened.contains("# * spec.replicas: Invalid value: -1"),
+            "{reopened}"
+        );
         let lines = playground.save_edit(&reopened.replace("replicas: -1", "replicas: 3"));
         assert!(lines.contains(&Line::Out("deployment.apps/web edited".into())));
         assert!(playground.edit().1.is_none());
         // The actions rebuild the same cluster.
-        let replayed = Playground::replay(settings(), playground.actions())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let replayed =
+            Playground::replay(settings(), playground.actions()).unwrap_or_else(|e| panic!("{e}"));
         let replicas = |p: &Playground| {
             p.terminal
                 .cluster

@@ -96,7 +96,9 @@ fn edit_one(live: &Object, editor: &str, session: &mut Session, out: &mut Output
         if let Some(previous) = &previous
             && same(previous, &edited)
         {
-            out.note(format!("A copy of your changes has been stored to {path:?}"));
+            out.note(format!(
+                "A copy of your changes has been stored to {path:?}"
+            ));
             out.error("error: Edit cancelled, no valid changes were saved.");
             return false;
         }
@@ -113,7 +115,9 @@ fn edit_one(live: &Object, editor: &str, session: &mut Session, out: &mut Output
             }
             Submitted::Reopen(again) => reasons = again,
             Submitted::IdentityChanged => {
-                out.note(format!("A copy of your changes has been stored to {path:?}"));
+                out.note(format!(
+                    "A copy of your changes has been stored to {path:?}"
+                ));
                 out.error("error: At least one of apiVersion, kind and name was changed");
                 return false;
             }
@@ -131,7 +135,9 @@ fn edit_one(live: &Object, editor: &str, session: &mut Session, out: &mut Output
             }
         }
     }
-    out.note(format!("A copy of your changes has been stored to {path:?}"));
+    out.note(format!(
+        "A copy of your changes has been stored to {path:?}"
+    ));
     out.error(format!(
         "error: Edit cancelled: the editor was still changing the file after {MAX_ROUNDS} attempts"
     ));

@@ -112,7 +112,12 @@ pub fn editor(props: &EditorProps) -> Html {
         let result = result.clone();
         Callback::from(move |_: MouseEvent| {
             let lines = handle.playground.borrow_mut().cancel_edit();
-            result.set(lines.into_iter().filter(|l| !matches!(l, Line::Prompt(_))).collect());
+            result.set(
+                lines
+                    .into_iter()
+                    .filter(|l| !matches!(l, Line::Prompt(_)))
+                    .collect(),
+            );
             changed.emit(());
         })
     };
@@ -126,7 +131,12 @@ pub fn editor(props: &EditorProps) -> Html {
         Callback::from(move |()| {
             if editing.is_some() {
                 let lines = handle.playground.borrow_mut().save_edit(&text);
-                result.set(lines.into_iter().filter(|l| !matches!(l, Line::Prompt(_))).collect());
+                result.set(
+                    lines
+                        .into_iter()
+                        .filter(|l| !matches!(l, Line::Prompt(_)))
+                        .collect(),
+                );
                 problem.set(None);
                 changed.emit(());
                 return;
