@@ -73,6 +73,7 @@ pub struct EventRecord {
     pub field_path: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct ApiServer {
     pub store: Store,
     pub clock: Clock,
@@ -352,6 +353,16 @@ impl ApiServer {
     }
 
     /// Records an Event, aggregating repeats into `count` as the event correlator does.
+    /// How many Events were created so far (the last part of their names counts them).
+    pub(crate) fn events_created(&self) -> u64 {
+        self.event_sequence
+    }
+
+    /// Counts `count` Events as created, as the cycles a jump stands for created them.
+    pub(crate) fn skip_events(&mut self, count: u64) {
+        self.event_sequence = self.event_sequence.saturating_add(count);
+    }
+
     pub fn record_event(&mut self, record: EventRecord) {
         let Some(regarding) = self.store.get(&record.regarding) else {
             return;

@@ -24,7 +24,7 @@ pub struct WatchEvent {
     pub object: Object,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Store {
     objects: BTreeMap<ObjectKey, Object>,
     by_uid: HashMap<String, ObjectKey>,
