@@ -8,10 +8,12 @@ mod examples;
 mod highlight;
 mod host_ready;
 mod lesson_session;
+mod live;
 mod opening;
 mod persist;
 mod playground;
 mod share;
+mod state;
 mod task;
 mod view;
 
