@@ -26,7 +26,7 @@ const workersFor = (pods) => Math.max(3, Math.ceil(pods / 100));
 // latency of each Enter in the terminal, and the WebAssembly memory (captured when the module
 // is instantiated, since wasm-bindgen keeps it private).
 function instrument() {
-  const perf = { longtasks: [], usableAt: null, enters: [], answers: [], memories: [] };
+  const perf = { longtasks: [], usableAt: null, instantiatedAt: null, enters: [], answers: [], memories: [] };
   window.__perf = perf;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) perf.longtasks.push({ start: e.startTime, duration: e.duration });
@@ -35,6 +35,7 @@ function instrument() {
     const original = WebAssembly[name];
     WebAssembly[name] = async function (...a) {
       const result = await original.apply(this, a);
+      perf.instantiatedAt = performance.now();
       const exports = (result.instance ?? result).exports;
       for (const value of Object.values(exports)) if (value instanceof WebAssembly.Memory) perf.memories.push(value);
       return result;
@@ -135,8 +136,11 @@ async function measureSize(browser, origin, pods) {
   await page.waitForFunction(() => window.__perf.usableAt !== null, null, { timeout: 60_000 });
   const first = await run('kubectl get nodes');
   const load = await perf(() => ({ usable: window.__perf.usableAt, answered: window.__perf.answers[0],
+    instantiated: window.__perf.instantiatedAt,
+    fetched: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd,
     boot: Math.max(0, ...window.__perf.longtasks.filter((t) => t.start < window.__perf.usableAt).map((t) => t.duration)) }));
-  figures.load = { usable: load.usable, firstCommand: first, firstAnsweredAt: load.answered, longestBootTask: load.boot };
+  figures.load = { usable: load.usable, firstCommand: first, firstAnsweredAt: load.answered, longestBootTask: load.boot,
+    wasmFetched: load.fetched, instantiated: load.instantiated };
 
   // Workers, then a Deployment of one replica.
   const extra = workersFor(pods) - 3;
@@ -179,7 +183,7 @@ async function measureSize(browser, origin, pods) {
 
 function print(f) {
   console.log(`\n== ${f.pods.toLocaleString('en')} pods on ${f.nodes} nodes (kind-multi, playing at 60×) ==`);
-  console.log(`load      usable ${ms(f.load.usable)} after navigation (longest boot task ${ms(f.load.longestBootTask)}); first command answered ${ms(f.load.firstCommand)} after Enter, ${ms(f.load.firstAnsweredAt)} after navigation`);
+  console.log(`load      usable ${ms(f.load.usable)} after navigation (wasm fetched at ${ms(f.load.wasmFetched)}, instantiated at ${ms(f.load.instantiated)}; longest boot task ${ms(f.load.longestBootTask)}); first command answered ${ms(f.load.firstCommand)} after Enter, ${ms(f.load.firstAnsweredAt)} after navigation`);
   console.log(`scale     kubectl scale answered ${ms(f.scale.answer)}; longest task until all Ready ${ms(f.scale.freeze)} (${f.scale.longtasks} long tasks); all Ready ${(f.scale.readyAfter / 1000).toFixed(1)} s real after`);
   console.log(`frames    p50 ${ms(f.frames.p50)}, p95 ${ms(f.frames.p95)}, max ${ms(f.frames.max)}, ${f.frames.fps.toFixed(1)} fps; ${f.frames.longtasks} long tasks (${Math.round(f.frames.longtaskShare * 100)}% of the time)`);
   console.log(`commands  ${Object.entries(f.commands).map(([c, t]) => `${c}: ${ms(t)}`).join('; ')}`);
