@@ -137,10 +137,11 @@ async function measureSize(browser, origin, pods) {
   const first = await run('kubectl get nodes');
   const load = await perf(() => ({ usable: window.__perf.usableAt, answered: window.__perf.answers[0],
     instantiated: window.__perf.instantiatedAt,
+    marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kubeplay:')).map((m) => `${m.name.slice(9)} ${Math.round(m.startTime)} ms`).join(', '),
     fetched: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd,
     boot: Math.max(0, ...window.__perf.longtasks.filter((t) => t.start < window.__perf.usableAt).map((t) => t.duration)) }));
   figures.load = { usable: load.usable, firstCommand: first, firstAnsweredAt: load.answered, longestBootTask: load.boot,
-    wasmFetched: load.fetched, instantiated: load.instantiated };
+    wasmFetched: load.fetched, instantiated: load.instantiated, marks: load.marks };
 
   // Workers, then a Deployment of one replica.
   const extra = workersFor(pods) - 3;
@@ -183,7 +184,7 @@ async function measureSize(browser, origin, pods) {
 
 function print(f) {
   console.log(`\n== ${f.pods.toLocaleString('en')} pods on ${f.nodes} nodes (kind-multi, playing at 60×) ==`);
-  console.log(`load      usable ${ms(f.load.usable)} after navigation (wasm fetched at ${ms(f.load.wasmFetched)}, instantiated at ${ms(f.load.instantiated)}; longest boot task ${ms(f.load.longestBootTask)}); first command answered ${ms(f.load.firstCommand)} after Enter, ${ms(f.load.firstAnsweredAt)} after navigation`);
+  console.log(`load      usable ${ms(f.load.usable)} after navigation (wasm fetched at ${ms(f.load.wasmFetched)}, instantiated at ${ms(f.load.instantiated)}${f.load.marks ? `, ${f.load.marks}` : ''}; longest boot task ${ms(f.load.longestBootTask)}); first command answered ${ms(f.load.firstCommand)} after Enter, ${ms(f.load.firstAnsweredAt)} after navigation`);
   console.log(`scale     kubectl scale answered ${ms(f.scale.answer)}; longest task until all Ready ${ms(f.scale.freeze)} (${f.scale.longtasks} long tasks); all Ready ${(f.scale.readyAfter / 1000).toFixed(1)} s real after`);
   console.log(`frames    p50 ${ms(f.frames.p50)}, p95 ${ms(f.frames.p95)}, max ${ms(f.frames.max)}, ${f.frames.fps.toFixed(1)} fps; ${f.frames.longtasks} long tasks (${Math.round(f.frames.longtaskShare * 100)}% of the time)`);
   console.log(`commands  ${Object.entries(f.commands).map(([c, t]) => `${c}: ${ms(t)}`).join('; ')}`);

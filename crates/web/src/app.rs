@@ -88,6 +88,7 @@ pub fn app() -> Html {
             if opening.offered.is_some() {
                 offered.set(opening.offered);
             }
+            crate::mark("kubeplay:cluster-booted");
             opening.playground
         })
     };
@@ -159,6 +160,7 @@ pub fn app() -> Html {
 
     // The page is up: the loading note in index.html goes.
     use_effect_with((), |_| {
+        crate::mark("kubeplay:rendered");
         if let Some(loading) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id("loading"))
