@@ -1,7 +1,8 @@
 //! Scale benchmark of the core (issue 11): a Deployment of N replicas on kind-multi with one
 //! worker per 100 replicas (at most 999, as a 1,000-node cluster), phase by phase: boot, apply
 //! until every replica is Ready, then an image update until every replica is Ready again. It
-//! prints wall time and virtual time per phase, the store's size, and memory: peak RSS natively
+//! prints wall time and virtual time per phase (and the wall time of one more virtual minute
+//! at all-Ready: what a real second costs a page playing at 60×), the store's size, and memory: peak RSS natively
 //! (`/proc/self/status`), the linear memory's size in wasm32 (it only grows, so it is the peak).
 //!
 //! Natively: `cargo bench -p kubeplay-sim --bench scale [-- 1000 10000 100000]`.
@@ -116,6 +117,10 @@ fn scenario(replicas: usize) {
     }
     let virtual_rollout = run_until_settled(&mut cluster, replicas as i32);
     let rollout = phase.elapsed();
+    // A steady minute at all-Ready: what one real second costs the page playing at 60×.
+    let phase = Instant::now();
+    cluster.advance(60_000);
+    let steady = phase.elapsed();
     let peak = peak_memory().unwrap_or(0);
     let events_after = cluster.api.store.list(Kind::Event, None).count();
 
@@ -123,7 +128,7 @@ fn scenario(replicas: usize) {
     // What the pods and their events added to the booted cluster, per pod.
     let per_pod = ready_memory.saturating_sub(boot_memory) as f64 / pods.max(1) as f64 / 1024.0;
     println!(
-        "{target:<6} replicas={replicas:>6} nodes={nodes:>4} | boot {boot:>7.2}s | apply→Ready {ready:>8.2}s wall {vr:>5}s virtual | image update→Ready {rollout:>8.2}s wall {vu:>5}s virtual | total {total:>8.2}s | pods {pods} events {events}→{events_after} objects {objects} | peak memory {peak:.0} MiB (booted {boot_mib:.0} MiB), {per_pod:.1} KiB per pod at Ready",
+        "{target:<6} replicas={replicas:>6} nodes={nodes:>4} | boot {boot:>7.2}s | apply→Ready {ready:>8.2}s wall {vr:>5}s virtual | image update→Ready {rollout:>8.2}s wall {vu:>5}s virtual | steady minute {steady:>6.2}s | total {total:>8.2}s | pods {pods} events {events}→{events_after} objects {objects} | peak memory {peak:.0} MiB (booted {boot_mib:.0} MiB), {per_pod:.1} KiB per pod at Ready",
         target = if cfg!(target_family = "wasm") {
             "wasm"
         } else {
@@ -135,6 +140,7 @@ fn scenario(replicas: usize) {
         vr = virtual_ready / 1000,
         rollout = rollout.as_secs_f64(),
         vu = virtual_rollout / 1000,
+        steady = steady.as_secs_f64(),
         total = wall.elapsed().as_secs_f64(),
         objects = cluster.api.store.len(),
         peak = mib(peak),
