@@ -707,4 +707,51 @@ mod tests {
         let moved = playground.advance_to_visible_change(visible_state, 1_000, 3_600_000);
         assert!(moved > 0 && visible_state(&playground.terminal.cluster) != before);
     }
+
+    /// The newest rows picked with a heap are the rows a full sort would show first.
+    #[test]
+    fn events_are_the_newest_matching_ones_in_order() {
+        use crate::playground::{Playground, Preset, Settings};
+        let mut playground = Playground::new(Settings {
+            seed: 8,
+            preset: Preset::KindMulti,
+            start_second: 1_748_859_300,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        playground.run("kubectl create deployment web --image=nginx --replicas=12");
+        playground.advance(30_000);
+        playground.run("kubectl scale deployment web --replicas=2");
+        playground.advance(30_000);
+        let store = &playground.terminal.cluster.api.store;
+        let now = playground.now();
+        let mut all: Vec<&Event> = store.list_typed::<Event>(None).collect();
+        all.sort_by(|a, b| {
+            b.last_timestamp
+                .cmp(&a.last_timestamp)
+                .then_with(|| b.metadata.name.cmp(&a.metadata.name))
+        });
+        for (filter, limit) in [("", 5), ("", 500), ("web-", 7), ("Killing", 3), ("nothing", 4)] {
+            let expected: Vec<String> = all
+                .iter()
+                .filter(|e| {
+                    filter.is_empty()
+                        || event_object(e).contains(filter)
+                        || e.reason.as_deref().is_some_and(|r| r.contains(filter))
+                        || e.message.as_deref().is_some_and(|m| m.contains(filter))
+                })
+                .take(limit)
+                .map(|e| e.metadata.name.clone().unwrap_or_default())
+                .collect();
+            let rows = events(store, now, None, filter, limit);
+            assert_eq!(rows.len(), expected.len(), "{filter:?} {limit}");
+            assert!(filter != "web-" || !rows.is_empty());
+            let objects: Vec<String> = rows.iter().map(|r| r.object.clone()).collect();
+            let expected_objects: Vec<String> = all
+                .iter()
+                .filter(|e| expected.contains(&e.metadata.name.clone().unwrap_or_default()))
+                .map(|e| event_object(e))
+                .collect();
+            assert_eq!(objects, expected_objects, "{filter:?} {limit}");
+        }
+    }
 }
