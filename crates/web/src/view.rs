@@ -730,7 +730,13 @@ mod tests {
                 .cmp(&a.last_timestamp)
                 .then_with(|| b.metadata.name.cmp(&a.metadata.name))
         });
-        for (filter, limit) in [("", 5), ("", 500), ("web-", 7), ("Killing", 3), ("nothing", 4)] {
+        for (filter, limit) in [
+            ("", 5),
+            ("", 500),
+            ("web-", 7),
+            ("Killing", 3),
+            ("nothing", 4),
+        ] {
             let expected: Vec<String> = all
                 .iter()
                 .filter(|e| {
