@@ -8,6 +8,8 @@ use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use crate::journal::Journal;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
     Added,
@@ -34,8 +36,10 @@ pub struct Store {
     /// Writes of any kind, removals included (which take no resourceVersion here).
     changes: u64,
     pending: Vec<WatchEvent>,
+    journal: Journal,
     /// Keys written or removed since a view last asked (`take_changed_keys`); `None` until one
-    /// asks, so a cluster nobody draws keeps nothing.
+    /// asks, so a cluster nobody draws keeps nothing. (The journal above keeps whole changes
+    /// for watchers outside; a view needs only which objects to look at again.)
     changed_keys: Option<Vec<ObjectKey>>,
 }
 
@@ -198,10 +202,18 @@ impl Store {
         }
         self.index(&object);
         self.note_change(&key);
-        self.pending.push(WatchEvent {
+        let event = WatchEvent {
             event_type,
             object: object.clone(),
-        });
+        };
+        let version = object
+            .meta()
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(self.resource_version);
+        self.journal.record(version, &event);
+        self.pending.push(event);
         self.objects.insert(key, object);
     }
 
@@ -210,10 +222,12 @@ impl Store {
         self.changes += 1;
         self.unindex(&object);
         self.note_change(key);
-        self.pending.push(WatchEvent {
+        let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
-        });
+        };
+        self.journal.record(self.resource_version, &event);
+        self.pending.push(event);
         Some(object)
     }
 
@@ -231,6 +245,16 @@ impl Store {
         {
             keys.push(key.clone());
         }
+    }
+
+    /// Starts keeping the last `capacity` changes for watchers outside the simulation.
+    pub fn keep_journal(&mut self, capacity: usize) {
+        self.journal.set_capacity(capacity);
+    }
+
+    /// The recent changes kept by [`Store::keep_journal`].
+    pub fn journal(&self) -> &Journal {
+        &self.journal
     }
 
     pub(crate) fn take_watch_events(&mut self) -> Vec<WatchEvent> {

@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, ContainerStatus, EnvVar, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
@@ -126,28 +126,6 @@ fn pick_container<'a>(
     }
 }
 
-/// The status of a container, app or init.
-fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
-    let status = pod.status.as_ref()?;
-    status
-        .container_statuses
-        .iter()
-        .flatten()
-        .chain(status.init_container_statuses.iter().flatten())
-        .find(|s| s.name == container)
-}
-
-fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
-    container_status(pod, container)?
-        .state
-        .as_ref()?
-        .waiting
-        .as_ref()?
-        .reason
-        .clone()
-        .or(Some("ContainerCreating".into()))
-}
-
 const LOG_FLAGS: &[Flag] = &[
     value("container", Some('c')),
     boolean("previous", Some('p')),
@@ -188,32 +166,20 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
         Err(error) => return out.error(error),
     };
     let previous = parsed.bool("previous");
-    let pod_name = pod.metadata.name_str();
-    let now = session.cluster.now_ms();
-    let lines =
-        session
-            .cluster
-            .kubelets
-            .logs(pod.metadata.uid_str(), Some(&container), previous, now);
-    let started = container_status(&pod, &container).is_some_and(|c| {
-        c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
-    });
-    match lines {
-        Some(lines) if previous && lines.is_empty() => {
-            out.error(format!("Error from server (BadRequest): previous terminated container {container:?} in pod {pod_name:?} not found"))
-        }
-        Some(lines) if started || !lines.is_empty() => {
-            let tail = parsed.value("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0);
-            let skip = tail.map_or(0, |t| lines.len().saturating_sub(usize::try_from(t).unwrap_or(0)));
+    match session.cluster.container_log(&pod, &container, previous) {
+        Ok(lines) => {
+            let tail = parsed
+                .value("tail")
+                .and_then(|t| t.parse::<i64>().ok())
+                .filter(|t| *t >= 0);
+            let skip = tail.map_or(0, |t| {
+                lines.len().saturating_sub(usize::try_from(t).unwrap_or(0))
+            });
             for line in &lines[skip..] {
                 out.line(line);
             }
         }
-        _ => {
-            let reason = waiting_reason(&pod, &container).unwrap_or_else(|| "ContainerCreating".into());
-            let detail = if reason.contains("ImagePull") || reason == "ErrImagePull" { "trying and failing to pull image".to_string() } else { reason };
-            out.error(format!("Error from server (BadRequest): container {container:?} in pod {pod_name:?} is waiting to start: {detail}"));
-        }
+        Err(error) => out.error(errors::render(&error)),
     }
 }
 
