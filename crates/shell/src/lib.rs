@@ -11,8 +11,9 @@
 //! ever and is interrupted). A shell made with [`Shell::for_script`] runs a program's
 //! `sh -c` script (a container's): `exit` ends it, output is stamped with the host's time.
 //!
-//! Known differences from bash: no `case`, functions, subshells, `&`, `break`/`continue`,
-//! arithmetic `$((…))` or process substitution (each is a one-line error, status 2); no
+//! Known differences from bash: no `case`, functions, subshells, `&`, arithmetic `$((…))`
+//! or process substitution (each is a one-line error, status 2); aliases are expanded when
+//! a command runs (its first word, after expansion), not when the line is read; no
 //! globbing (`*` is literal); `NAME=value cmd` prefixes are ignored (commands cannot read an
 //! environment); an unterminated heredoc is an error rather than a warning; `tee` creates
 //! missing parent directories; `sort` compares bytes (the C locale); regexes have no
@@ -167,6 +168,8 @@ pub struct Shell {
     pub(crate) vars: BTreeMap<String, Variable>,
     /// bash's indexed arrays (`items=(a b c)`).
     pub(crate) arrays: BTreeMap<String, Vec<String>>,
+    /// `alias NAME=VALUE` definitions.
+    pub(crate) aliases: BTreeMap<String, String>,
     pub(crate) fs: VirtualFs,
     pub(crate) last_status: i32,
     /// `exit` ends the script (a container's `sh -c`); the terminal refuses it.
@@ -181,6 +184,7 @@ impl Shell {
         let mut shell = Shell {
             vars: BTreeMap::new(),
             arrays: BTreeMap::new(),
+            aliases: BTreeMap::new(),
             fs,
             last_status: 0,
             exit_allowed: false,
@@ -203,6 +207,7 @@ impl Shell {
         let mut shell = Shell {
             vars: BTreeMap::new(),
             arrays: BTreeMap::new(),
+            aliases: BTreeMap::new(),
             fs,
             last_status: 0,
             exit_allowed: true,
