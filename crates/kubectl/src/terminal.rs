@@ -27,6 +27,45 @@ pub const HOME: &str = "/home/learner";
 /// Programs whose command line may become a foreground task.
 const TASK_PROGRAMS: &[&str] = &["sleep", "timeout", "kubectl", "k"];
 
+/// The learner's machine, as `hostname` and `watch` name it.
+const HOSTNAME: &str = "kubeplay";
+
+/// Whether `command` is one command that waits once (so its wait is the whole command):
+/// `watch` waits again and again, so a line running it goes on in passes.
+fn waits_once(command: &str) -> bool {
+    Shell::is_simple_command(command, TASK_PROGRAMS)
+        && !command.split_whitespace().any(|word| word == "watch")
+}
+
+/// `date [-u] [+FORMAT]` at the cluster's virtual time, in UTC (the playground's zone), with
+/// GNU date's default format.
+fn date(args: &[String], now: jiff::Timestamp) -> ProgramOutput {
+    let mut format = "%a %b %e %H:%M:%S %Z %Y".to_string();
+    for arg in args {
+        match arg.strip_prefix('+') {
+            Some(custom) => format = custom.to_string(),
+            None if matches!(arg.as_str(), "-u" | "--utc" | "--universal") => {}
+            None => {
+                return ProgramOutput {
+                    chunks: vec![Chunk::stderr(format!("date: invalid date '{arg}'\n"))],
+                    status: 1,
+                };
+            }
+        }
+    }
+    let zoned = now.to_zoned(jiff::tz::TimeZone::UTC);
+    match jiff::fmt::strtime::format(format.as_str(), &zoned) {
+        Ok(text) => ProgramOutput {
+            chunks: vec![Chunk::stdout(format!("{text}\n"))],
+            status: 0,
+        },
+        Err(_) => ProgramOutput {
+            chunks: vec![Chunk::stderr(format!("date: invalid format '+{format}'\n"))],
+            status: 1,
+        },
+    }
+}
+
 pub struct Terminal {
     pub cluster: Cluster,
     shell: Shell,
@@ -40,7 +79,7 @@ pub struct Foreground {
     /// What the command printed before its wait started, not yet handed out.
     pending_output: Vec<Chunk>,
     /// A line that goes on after this wait: its passes so far.
-    replay: Option<Replay>,
+    replay: Option<Box<Replay>>,
 }
 
 /// What one slice of a foreground task produced.
@@ -101,6 +140,11 @@ impl ClusterHost<'_> {
                 let mut session = self.session(fs);
                 Some(crate::kubeplay::run(&argv[1..], &mut session).into_program_output())
             }
+            Some("date") => Some(date(&argv[1..], self.cluster.api.clock.now())),
+            Some("hostname") => Some(ProgramOutput {
+                chunks: vec![Chunk::stdout(format!("{HOSTNAME}\n"))],
+                status: 0,
+            }),
             _ => None,
         }
     }
@@ -224,7 +268,9 @@ impl Host for ClusterHost<'_> {
     }
 
     fn programs(&self) -> Vec<String> {
-        vec!["kubectl".into(), "kubeplay".into()]
+        ["kubectl", "kubeplay", "date", "hostname"]
+            .map(String::from)
+            .to_vec()
     }
 
     /// A pass stops at its first wait: the shell unwinds without doing anything more.
@@ -344,7 +390,7 @@ impl Terminal {
 
     /// Runs one command (which may span several lines, e.g. with a heredoc) to its end.
     pub fn execute(&mut self, command: &str) -> Execution {
-        let started = if Shell::is_simple_command(command, TASK_PROGRAMS) {
+        let started = if waits_once(command) {
             self.start(command)
         } else {
             // In one pass: its waits are driven where they occur.
@@ -368,7 +414,7 @@ impl Terminal {
     /// [`Terminal::drive`]: the whole command when the line is one waiting command, else the
     /// line's first wait, after which the line goes on in passes (see `replay`).
     pub fn start(&mut self, command: &str) -> Started {
-        if Shell::is_simple_command(command, TASK_PROGRAMS) {
+        if waits_once(command) {
             let execution = self.run_line(command, true);
             return match self.waits.deferred.take() {
                 None => Started::Finished(execution),
@@ -385,7 +431,7 @@ impl Terminal {
             log: Log::default(),
             shown: 0,
         };
-        self.pass(replay)
+        self.pass(Box::new(replay))
     }
 
     /// Runs a line through the shell; `defer`: its wait is handed back as a task.
@@ -404,7 +450,7 @@ impl Terminal {
     }
 
     /// Runs a line from its start up to its next wait, replaying what earlier passes did.
-    fn pass(&mut self, mut replay: Replay) -> Started {
+    fn pass(&mut self, mut replay: Box<Replay>) -> Started {
         self.shell = replay.shell.clone();
         replay.log.rewind();
         self.waits.defer = true;

@@ -106,3 +106,22 @@ fn a_loop_without_a_wait_is_stopped_with_a_reason() {
             .starts_with("sh: loop stopped after 20000 iterations")
     );
 }
+
+#[test]
+fn watch_refreshes_as_time_passes_and_stops_at_its_timeout() {
+    let line = "timeout 5 watch -n 2 kubectl get namespaces -o name";
+    let mut paged = terminal();
+    let (steps, status) = in_steps(&mut paged, line, 1_000);
+    assert_eq!(status, 124);
+    let refresh = |time: &str| {
+        format!(
+            "Every 2.0s: kubectl get namespaces -o name{}kubeplay: Mon Jun  2 10:{time} 2025\n\nnamespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\nnamespace/local-path-storage\n",
+            " ".repeat(4)
+        )
+    };
+    assert_eq!(steps[0], refresh("15:00"));
+    assert_eq!(steps[1], refresh("15:02"));
+    assert_eq!(steps[3], refresh("15:04"));
+    let mut at_once = terminal();
+    assert_eq!(text(&at_once.execute(line).output), steps.concat());
+}

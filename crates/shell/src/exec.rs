@@ -13,7 +13,7 @@ use crate::{Chunk, Execution, Host, Shell, Stream};
 pub(crate) const SHELL_BUILTINS: &[&str] = &[
     ".", ":", "alias", "break", "cd", "clear", "command", "continue", "eval", "exit", "export",
     "false", "history", "pwd", "sleep", "source", "timeout", "true", "type", "unalias", "unset",
-    "which", "xargs",
+    "watch", "which", "xargs",
 ];
 
 /// The interpreter at work on one `execute` call.
@@ -183,7 +183,7 @@ impl Exec<'_> {
     }
 
     /// Counts one loop iteration; false once the loops have run too long.
-    fn iterate(&mut self) -> bool {
+    pub(crate) fn iterate(&mut self) -> bool {
         self.iterations += 1;
         if self.iterations > MAX_LOOP_ITERATIONS {
             self.halt.get_or_insert(Halt::Interrupted);

@@ -93,8 +93,13 @@ impl Host for FakeHost {
             };
         };
         let deadline = self.deadlines.iter().copied().min().unwrap_or(u64::MAX);
-        self.slept_ms = self.slept_ms.saturating_add(ms).min(deadline);
-        ProgramOutput::default()
+        let until = self.slept_ms.saturating_add(ms);
+        self.slept_ms = until.min(deadline);
+        ProgramOutput {
+            chunks: Vec::new(),
+            // A `timeout` ended the sleep.
+            status: if until > deadline { 124 } else { 0 },
+        }
     }
 
     fn begin_timeout(&mut self, interval: crate::Interval, _timed_out_status: i32) {
@@ -1071,6 +1076,27 @@ fn break_and_continue() {
         sh("for i in 1; do break 0; done").1,
         "sh: break: 0: loop count out of range\n"
     );
+}
+
+#[test]
+fn watch_reruns_its_command_until_a_timeout_ends_it() {
+    let (mut shell, mut host) = shell();
+    let result = shell.execute("timeout 5 watch -n 2 kubectl get pods; echo $?", &mut host);
+    let refresh =
+        "Every 2.0s: kubectl get pods\n\nNAME     READY   STATUS\ndemo-1   1/1     Running\n";
+    assert_eq!(result.stdout(), format!("{}124\n", refresh.repeat(3)));
+    assert_eq!(host.slept_ms, 5_000);
+    // `-g` ends when the output changes; `-t` drops the header.
+    let (mut fresh, mut host) = self::shell();
+    let result = fresh.execute(
+        "watch -t -g -n 1 'n=x; echo $n >> f; cat f'; echo ${n:-unset}",
+        &mut host,
+    );
+    assert_eq!(
+        (result.stdout().as_str(), result.status),
+        ("x\nx\nx\nunset\n", 0)
+    );
+    assert_eq!(sh("watch").2, 1);
 }
 
 #[test]

@@ -97,7 +97,7 @@ fn parse_args(args: &[String], io: &mut Io) -> Result<Options, i32> {
                         Ok(value) => value,
                         Err(_) => {
                             io.out
-                                .err(&format!("jq: Invalid JSON text passed to --argjson\n"));
+                                .err("jq: Invalid JSON text passed to --argjson\n");
                             io.out.err(USAGE_TEXT);
                             return Err(USAGE);
                         }

@@ -19,6 +19,7 @@ mod sort;
 mod test;
 pub(crate) mod timing;
 mod tr;
+mod watch;
 mod wc;
 
 use crate::error::FsError;

@@ -36,6 +36,7 @@ pub(crate) fn run(
         }
         "sleep" => super::timing::sleep(exec, args, out),
         "timeout" => super::timing::timeout(exec, args, stdin, out),
+        "watch" => super::watch::watch(exec, args, out),
         "xargs" => xargs(exec, args, stdin, out),
         "eval" => exec.run_nested_source(&args.join(" "), stdin, out),
         "source" | "." => source(exec, name, args, stdin, out),
