@@ -434,8 +434,15 @@ impl Terminal {
         self.pass(Box::new(replay))
     }
 
+    /// Files keep no times: `ls -l` shows the cluster's time of the command.
+    fn stamp_files(&mut self) {
+        let stamp = kubeplay_sim::kubelet::exec::ls_time(self.cluster.api.clock.now());
+        self.shell.fs_mut().set_stamp(stamp);
+    }
+
     /// Runs a line through the shell; `defer`: its wait is handed back as a task.
     fn run_line(&mut self, command: &str, defer: bool) -> Execution {
+        self.stamp_files();
         self.waits.defer = defer;
         let mut host = ClusterHost {
             cluster: &mut self.cluster,
@@ -452,6 +459,7 @@ impl Terminal {
     /// Runs a line from its start up to its next wait, replaying what earlier passes did.
     fn pass(&mut self, mut replay: Box<Replay>) -> Started {
         self.shell = replay.shell.clone();
+        self.stamp_files();
         replay.log.rewind();
         self.waits.defer = true;
         let mut host = ClusterHost {

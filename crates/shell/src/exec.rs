@@ -503,12 +503,19 @@ impl Exec<'_> {
         if let Some(status) = builtins::shell::run(self, name, args, stdin, out) {
             return status;
         }
+        let on_path = match &self.shell.path_programs {
+            Some(programs) => {
+                matches!(name.as_str(), "echo" | "printf" | "test" | "[")
+                    || programs.iter().any(|p| p == name)
+            }
+            None => true,
+        };
         let mut io = Io {
             stdin,
             fs: &mut self.shell.fs,
             out,
         };
-        if let Some(status) = builtins::run(name, args, &mut io) {
+        if on_path && let Some(status) = builtins::run(name, args, &mut io) {
             return status;
         }
         match self.host.run(argv, stdin, &mut self.shell.fs) {

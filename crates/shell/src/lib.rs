@@ -174,6 +174,9 @@ pub struct Shell {
     pub(crate) last_status: i32,
     /// `exit` ends the script (a container's `sh -c`); the terminal refuses it.
     pub(crate) exit_allowed: bool,
+    /// The programs on the PATH of a container's image: its utilities outside this list are
+    /// not found (`None`: all of them are there).
+    pub(crate) path_programs: Option<Vec<String>>,
 }
 
 impl Shell {
@@ -188,6 +191,7 @@ impl Shell {
             fs,
             last_status: 0,
             exit_allowed: false,
+            path_programs: None,
         };
         for (name, value) in [
             ("HOME", home.as_str()),
@@ -211,11 +215,18 @@ impl Shell {
             fs,
             last_status: 0,
             exit_allowed: true,
+            path_programs: None,
         };
         for (name, value) in env {
             shell.set_var(name, value.clone(), true);
         }
         shell
+    }
+
+    /// Limits the text utilities to those an image has on its PATH (`kubectl exec` into a
+    /// container); the utilities every shell has built in (`echo`, `printf`, `test`) stay.
+    pub fn restrict_programs(&mut self, programs: Vec<String>) {
+        self.path_programs = Some(programs);
     }
 
     /// Runs one or more command lines (heredoc bodies included) and returns what the terminal shows.

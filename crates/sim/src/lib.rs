@@ -13,6 +13,7 @@ pub mod eviction;
 pub mod features;
 pub mod kubelet;
 pub mod limits;
+pub mod namespace_defaults;
 pub mod nodes;
 pub mod rng;
 pub mod store;

@@ -96,8 +96,7 @@ fn parse_args(args: &[String], io: &mut Io) -> Result<Options, i32> {
                     match jaq_json::read::parse_single(text.as_bytes()) {
                         Ok(value) => value,
                         Err(_) => {
-                            io.out
-                                .err("jq: Invalid JSON text passed to --argjson\n");
+                            io.out.err("jq: Invalid JSON text passed to --argjson\n");
                             io.out.err(USAGE_TEXT);
                             return Err(USAGE);
                         }
