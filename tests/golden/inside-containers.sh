@@ -4,7 +4,7 @@
 kubectl create namespace shop
 kubectl get configmaps,serviceaccounts -n shop
 kubectl create deployment web -n shop --image=nginx:1.27
-kubectl expose deployment web -n shop --port=80 2>/dev/null || echo "(expose is another helper's; the Service below comes from YAML)"
+# A Service before the pods start: the kubelet puts its variables in their environment.
 cat <<'Y' | kubectl apply -f -
 apiVersion: v1
 kind: Service
@@ -27,7 +27,7 @@ kubectl exec -n shop deploy/web -- cat /etc/resolv.conf
 kubectl exec -n shop deploy/web -- cat /etc/hosts
 kubectl exec -n shop deploy/web -- env | grep -E '^(WEB|KUBERNETES_SERVICE|NGINX_VERSION|HOSTNAME)'
 kubectl exec -n shop deploy/web -- ls /var/run/secrets/kubernetes.io/serviceaccount
-kubectl exec -n shop deploy/web -- cat /var/run/secrets/kubernetes.io/serviceaccount/namespace
+kubectl exec -n shop deploy/web -- sh -c 'cat /var/run/secrets/kubernetes.io/serviceaccount/namespace; echo'
 kubectl exec -n shop deploy/web -- sh -c 'head -c 36 /var/run/secrets/kubernetes.io/serviceaccount/token; echo'
 kubectl exec -n shop deploy/web -- sh -c 'grep -o "<title>.*</title>" /usr/share/nginx/html/index.html'
 kubectl exec -n shop deploy/web -- ps aux

@@ -6,6 +6,7 @@
 //! `timeout` or `--request-timeout`) and ends when every container it follows has stopped.
 
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_sim::clock::Millis;
@@ -68,8 +69,7 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
     let max_requests = match parsed.value("max-log-requests") {
         None => 5,
         Some(text) => match text.parse::<i64>() {
-            Ok(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
-            Ok(_) => return out.error("error: --max-log-requests must be greater than 0"),
+            Ok(n) => usize::try_from(n).unwrap_or(0),
             Err(_) => {
                 return out.error(format!(
                     "error: invalid argument \"{text}\" for \"--max-log-requests\" flag: strconv.ParseInt: parsing \"{text}\": invalid syntax\nSee 'kubectl logs --help' for usage."
@@ -97,19 +97,17 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
         }
         (Some(text), None) => match go_duration::parse("since", text) {
             Ok(ms) => Some(now.saturating_sub(ms)),
-            Err(error) => return out.error(error),
+            Err(error) => {
+                return out.error(format!("{error}\nSee 'kubectl logs --help' for usage."));
+            }
         },
         (None, Some(text)) => match text.parse::<jiff::Timestamp>() {
-            Ok(time) => Some(
-                session
-                    .cluster
-                    .api
-                    .clock
-                    .millis_of(&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(time)),
-            ),
+            Ok(time) => Some(session.cluster.api.clock.millis_of(&Time(time))),
+            // Go's time.Parse with RFC 3339; the detail names the first element that failed,
+            // which kubeplay takes to be the year.
             Err(_) => {
                 return out.error(format!(
-                    "error: --since-time must be an RFC3339 timestamp, got {text:?}"
+                    "error: parsing time {text:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {text:?} as \"2006\""
                 ));
             }
         },

@@ -74,8 +74,13 @@ pub fn variables(
 /// The variables the kubelet injects for the Services of the pod's namespace
 /// (`getServiceEnvVarMap` and `FromServices` in pkg/kubelet/envvars): for each Service with a
 /// cluster IP, `NAME_SERVICE_HOST`, `NAME_SERVICE_PORT[_PORTNAME]` and the Docker-link style
-/// `NAME_PORT…`; the `kubernetes` Service of `default` is always there.
-pub fn service_variables(pod: &Pod, store: &Store) -> BTreeMap<String, String> {
+/// `NAME_PORT…`; the `kubernetes` Service of `default` is always there. Only Services that
+/// existed when the container `started` count.
+pub fn service_variables(
+    pod: &Pod,
+    store: &Store,
+    started: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>,
+) -> BTreeMap<String, String> {
     use k8s_openapi::api::core::v1::Service;
     let namespace = pod.metadata.namespace_str();
     let enabled = pod
@@ -85,6 +90,14 @@ pub fn service_variables(pod: &Pod, store: &Store) -> BTreeMap<String, String> {
         .unwrap_or(true);
     let mut vars = BTreeMap::new();
     let services = store.list_typed::<Service>(None).filter(|service| {
+        // The variables are set when the container starts: later Services are not in them.
+        let existed = match (started, service.metadata.creation_timestamp.as_ref()) {
+            (Some(started), Some(created)) => created.0 <= started.0,
+            _ => true,
+        };
+        if !existed {
+            return false;
+        }
         let ns = service.metadata.namespace_str();
         (ns == "default" && service.metadata.name_str() == "kubernetes")
             || (enabled && ns == namespace)

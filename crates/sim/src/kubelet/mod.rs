@@ -543,7 +543,13 @@ impl Kubelets {
         running.state.running.as_ref()?;
         let pod_ip = runtime.ip.as_deref();
         let mut env = environment::variables(pod, &running.container, pod_ip, store);
-        env.extend(environment::service_variables(pod, store));
+        let started = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .and_then(|statuses| statuses.iter().find(|c| c.name == container))
+            .and_then(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref());
+        env.extend(environment::service_variables(pod, store, started));
         let fs =
             environment::filesystem(pod, &running.container, pod_ip, &runtime.empty_dirs, store);
         Some((env, fs))
