@@ -88,6 +88,9 @@ await step('watch refreshes until Ctrl+C', page, async () => {
 
 await step('kubectl logs -f streams lines until Ctrl+C', page, async () => {
   await run(`kubectl run ticker --image=busybox:1.36 -- sh -c 'i=0; while true; do i=$(expr $i + 1); echo "tick $i"; sleep 2; done'`);
+  // Its container must run first (logs of a container still being created are an error).
+  await start('kubectl wait --for=condition=Ready pod/ticker --timeout=60s');
+  await status.waitFor({ state: 'detached', timeout: 60000 });
   await start('kubectl logs -f ticker');
   await until((text) => text.includes('tick 1'), 'the first line');
   await until((text) => text.includes('tick 3'), 'later lines');

@@ -363,3 +363,24 @@ impl Wait for Follow {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339_nano;
+
+    #[test]
+    fn timestamps_drop_trailing_zeros_as_go_does() {
+        let at = |text: &str| {
+            text.parse::<jiff::Timestamp>()
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(
+            rfc3339_nano(at("2025-06-02T10:15:03Z")),
+            "2025-06-02T10:15:03Z"
+        );
+        assert_eq!(
+            rfc3339_nano(at("2025-06-02T10:15:03.120Z")),
+            "2025-06-02T10:15:03.12Z"
+        );
+    }
+}

@@ -204,6 +204,10 @@ mod tests {
                 .iter()
                 .any(|(p, _)| p == "/etc/alpine-release")
         );
+        assert!(
+            contents("demo:1.0.0").has_program("curl"),
+            "the workshop curls inside it"
+        );
         let own = contents("registry.example.com/team/app:1.0");
         assert!(!own.known && own.files.is_empty());
     }
