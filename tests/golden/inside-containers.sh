@@ -36,6 +36,8 @@ kubectl exec -n shop ticker -- ps
 kubectl exec -n shop ticker -- ls -l /
 kubectl exec -n shop ticker -- cat /etc/os-release
 kubectl exec -n shop ticker -- hostname
+kubectl exec -n shop ticker -- /bin/ls /etc
+kubectl exec -n shop ticker -- /usr/bin/curl http://localhost
 # Logs of every pod of a selector: the last 10 lines of each unless --tail says otherwise.
 kubectl logs -n shop -l app=ticker --prefix --tail=3
 kubectl logs -n shop ticker --timestamps --since=12s

@@ -60,6 +60,12 @@ impl Failure {
 /// What the runtime answers when the program is not on the image's PATH (containerd 2 over
 /// runc); the exec ID is derived from the request so transcripts stay reproducible.
 fn not_found(program: &str, seed: &str) -> Failure {
+    // A path is looked at directly; a name is searched on the PATH.
+    let why = if program.contains('/') {
+        format!("stat {program}: no such file or directory")
+    } else {
+        "executable file not found in $PATH".to_string()
+    };
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut id = String::new();
     for round in 0..4u64 {
@@ -71,7 +77,7 @@ fn not_found(program: &str, seed: &str) -> Failure {
     }
     Failure {
         printed: vec![Printed::Stderr(format!(
-            "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec {id:?}: OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: executable file not found in $PATH: unknown"
+            "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec {id:?}: OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: {why}: unknown"
         ))],
         code: 1,
         not_started: true,
@@ -182,7 +188,13 @@ impl Process<'_> {
                     1,
                 ));
             }
-            _ => quote(argv),
+            // `/bin/ls` is the image's `ls`: the shell knows its utilities by name.
+            [_, rest @ ..] => {
+                let mut words = vec![program.to_string()];
+                words.extend(rest.iter().cloned());
+                quote(&words)
+            }
+            [] => String::new(),
         };
         let vars = self.variables(&contents);
         let mut shell = Shell::for_script(self.filesystem(&contents), &vars);
