@@ -8,6 +8,8 @@ use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use crate::journal::Journal;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
     Added,
@@ -34,6 +36,7 @@ pub struct Store {
     /// Writes of any kind, removals included (which take no resourceVersion here).
     changes: u64,
     pending: Vec<WatchEvent>,
+    journal: Journal,
 }
 
 impl Store {
@@ -190,10 +193,18 @@ impl Store {
             self.unindex(previous);
         }
         self.index(&object);
-        self.pending.push(WatchEvent {
+        let event = WatchEvent {
             event_type,
             object: object.clone(),
-        });
+        };
+        let version = object
+            .meta()
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(self.resource_version);
+        self.journal.record(version, &event);
+        self.pending.push(event);
         self.objects.insert(key, object);
     }
 
@@ -201,11 +212,23 @@ impl Store {
         let object = self.objects.remove(key)?;
         self.changes += 1;
         self.unindex(&object);
-        self.pending.push(WatchEvent {
+        let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
-        });
+        };
+        self.journal.record(self.resource_version, &event);
+        self.pending.push(event);
         Some(object)
+    }
+
+    /// Starts keeping the last `capacity` changes for watchers outside the simulation.
+    pub fn keep_journal(&mut self, capacity: usize) {
+        self.journal.set_capacity(capacity);
+    }
+
+    /// The recent changes kept by [`Store::keep_journal`].
+    pub fn journal(&self) -> &Journal {
+        &self.journal
     }
 
     pub(crate) fn take_watch_events(&mut self) -> Vec<WatchEvent> {
