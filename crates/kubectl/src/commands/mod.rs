@@ -8,6 +8,7 @@ pub mod describe;
 pub mod drain;
 pub mod get;
 pub mod info;
+pub mod logs;
 pub mod nodes;
 pub mod patch;
 pub mod pods;
@@ -118,7 +119,7 @@ pub const COMMANDS: &[Command] = &[
     ),
     Command::simulated(
         "logs",
-        |a, _, s, o| pods::logs(a, s, o),
+        |a, _, s, o| logs::logs(a, s, o),
         Operands::Resources,
     ),
     Command::not_simulated("attach"),

@@ -524,30 +524,53 @@ impl Kubelets {
         )
     }
 
-    /// What `kubectl exec … -- curl http://localhost:PORT` returns from a running container.
-    pub fn environment(
+    /// A container's log lines with the instant each was written, including those its
+    /// program will write later (what `kubectl logs -f` waits for).
+    pub fn timed_logs(
         &self,
         pod_uid: &str,
-        container: Option<&str>,
-    ) -> Option<BTreeMap<String, String>> {
+        container: &str,
+        previous: bool,
+    ) -> Option<&[(Millis, String)]> {
         let runtime = self.pods.get(pod_uid)?;
-        let container = match container {
-            Some(name) => runtime
-                .containers
-                .iter()
-                .find(|c| c.container.name == name)?,
-            None => runtime.containers.iter().find(|c| !c.init)?,
-        };
-        container.state.running.as_ref()?;
-        Some(
-            container
-                .container
-                .env
-                .iter()
-                .flatten()
-                .filter_map(|e| e.value.clone().map(|v| (e.name.clone(), v)))
-                .collect(),
-        )
+        let container = runtime
+            .containers
+            .iter()
+            .find(|c| c.container.name == container)?;
+        Some(if previous {
+            &container.previous_logs
+        } else {
+            &container.logs
+        })
+    }
+
+    /// What `kubectl exec` finds in a running container: its environment (as the kubelet
+    /// made it, with the Service variables of its namespace) and its volumes; `None` unless
+    /// the container runs.
+    pub fn exec_view(
+        &self,
+        pod: &Pod,
+        container: &str,
+        store: &crate::store::Store,
+    ) -> Option<(BTreeMap<String, String>, kubeplay_shell::VirtualFs)> {
+        let runtime = self.pods.get(pod.metadata.uid_str())?;
+        let running = runtime
+            .containers
+            .iter()
+            .find(|c| c.container.name == container)?;
+        running.state.running.as_ref()?;
+        let pod_ip = runtime.ip.as_deref();
+        let mut env = environment::variables(pod, &running.container, pod_ip, store);
+        let started = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .and_then(|statuses| statuses.iter().find(|c| c.name == container))
+            .and_then(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref());
+        env.extend(environment::service_variables(pod, store, started));
+        let fs =
+            environment::filesystem(pod, &running.container, pod_ip, &runtime.empty_dirs, store);
+        Some((env, fs))
     }
 }
 
