@@ -13,6 +13,7 @@ pub mod edit;
 pub mod expose;
 pub mod get;
 pub mod info;
+pub mod logs;
 pub mod nodes;
 pub mod patch;
 pub mod pod_template;
@@ -126,7 +127,7 @@ pub const COMMANDS: &[Command] = &[
     ),
     Command::simulated(
         "logs",
-        |a, _, s, o| pods::logs(a, s, o),
+        |a, _, s, o| logs::logs(a, s, o),
         Operands::Resources,
     ),
     Command::not_simulated("attach"),

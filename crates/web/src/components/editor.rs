@@ -9,28 +9,22 @@
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::Handle;
 use crate::components::terminal::is_modifier;
 use crate::examples::EXAMPLES;
 use crate::highlight::highlight_line;
 use crate::persist;
 use crate::playground::{Line, YamlProblem};
+use crate::state::{Intent, Outcome};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub handle: Handle,
-    pub changed: Callback<()>,
+    pub dispatch: Callback<Intent, Outcome>,
     /// Keep the text across reloads (not when embedded: that is the host's page, not the learner's).
     pub keep_draft: bool,
     /// Moves when a `kubectl edit` opens, reopens or closes (`Playground::edit`).
     pub edit_version: u64,
-}
-
-/// The editor owns its state; clock ticks never redraw it.
-impl PartialEq for EditorProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.handle.same_playground(&other.handle) && self.edit_version == other.edit_version
-    }
+    /// The open `kubectl edit`, if any: its command line and the text kubectl's editor shows.
+    pub editing: Option<(String, String)>,
 }
 
 /// Spaces inserted by Tab.
@@ -64,20 +58,14 @@ pub fn editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
 
     {
-        let handle = props.handle.clone();
+        let open = props.editing.clone();
         let text = text.clone();
         let editing = editing.clone();
         let draft_before = draft_before.clone();
         let problem = problem.clone();
         let textarea = textarea.clone();
         use_effect_with(props.edit_version, move |_| {
-            let open = handle
-                .playground
-                .borrow()
-                .edit()
-                .1
-                .map(|e| (e.command.clone(), e.text.clone()));
-            match open {
+            match open.clone() {
                 Some((command, document)) => {
                     if editing.is_none() {
                         *draft_before.borrow_mut() = Some((*text).clone());
@@ -107,30 +95,31 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
     let cancel = {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         let result = result.clone();
         Callback::from(move |_: MouseEvent| {
-            let lines = handle.playground.borrow_mut().cancel_edit();
+            let Outcome::Ran(lines) = dispatch.emit(Intent::CancelEdit) else {
+                return;
+            };
             result.set(
                 lines
                     .into_iter()
                     .filter(|l| !matches!(l, Line::Prompt(_)))
                     .collect(),
             );
-            changed.emit(());
         })
     };
     let apply = {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         let text = text.clone();
         let result = result.clone();
         let problem = problem.clone();
         let editing = editing.clone();
         Callback::from(move |()| {
             if editing.is_some() {
-                let lines = handle.playground.borrow_mut().save_edit(&text);
+                let Outcome::Ran(lines) = dispatch.emit(Intent::SaveEdit((*text).clone())) else {
+                    return;
+                };
                 result.set(
                     lines
                         .into_iter()
@@ -138,10 +127,11 @@ pub fn editor(props: &EditorProps) -> Html {
                         .collect(),
                 );
                 problem.set(None);
-                changed.emit(());
                 return;
             }
-            let outcome = handle.playground.borrow_mut().apply(&text);
+            let Outcome::Applied(outcome) = dispatch.emit(Intent::Apply((*text).clone())) else {
+                return;
+            };
             result.set(
                 outcome
                     .lines
@@ -150,7 +140,6 @@ pub fn editor(props: &EditorProps) -> Html {
                     .collect(),
             );
             problem.set(outcome.problem);
-            changed.emit(());
         })
     };
     let on_input = {
