@@ -73,7 +73,7 @@ pub const GLOBAL_FLAGS: &[Flag] = &[
     value("v", Some('v')),
 ];
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Parsed {
     pub positional: Vec<String>,
     flags: BTreeMap<&'static str, Vec<String>>,

@@ -81,6 +81,7 @@ impl Task {
             fs,
             fallback,
             waits,
+            env,
         } = session;
         let (wait, failed, deadline) = (&mut self.wait, &mut self.failed, self.deadline);
         let mut timed_out = None;
@@ -90,6 +91,7 @@ impl Task {
                 fs,
                 fallback: *fallback,
                 waits,
+                env: env.clone(),
             };
             let mut slice = Output::default();
             let poll = wait.poll(&mut session, &mut slice);
@@ -180,6 +182,11 @@ impl WaitControl {
     /// Ends the innermost `timeout`; its deadline, if it had one.
     pub fn pop_deadline(&mut self) -> Option<Millis> {
         self.deadlines.pop().map(|(at, _)| at)
+    }
+
+    /// Forgets the deadlines of `timeout`s a suspended line left open.
+    pub fn clear_deadlines(&mut self) {
+        self.deadlines.clear();
     }
 
     pub fn mark_exhausted(&mut self) {

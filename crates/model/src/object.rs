@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use k8s_openapi::api::{apps, batch, core, policy, storage};
+use k8s_openapi::api::{apps, autoscaling, batch, core, policy, storage};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::errors::ApiError;
@@ -165,6 +165,8 @@ objects! {
     CronJob => batch::v1::CronJob,
     StorageClass => storage::v1::StorageClass,
     PodDisruptionBudget => policy::v1::PodDisruptionBudget,
+    Secret => core::v1::Secret,
+    HorizontalPodAutoscaler => autoscaling::v2::HorizontalPodAutoscaler,
 }
 
 impl Object {

@@ -19,7 +19,7 @@ pub struct JournalEntry {
 
 /// A window of recent changes; `capacity` 0 keeps nothing (the default: the page and
 /// `kubeplay run` have no outside watchers).
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Journal {
     capacity: usize,
     entries: VecDeque<JournalEntry>,

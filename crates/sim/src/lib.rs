@@ -15,6 +15,7 @@ pub mod journal;
 pub mod kubelet;
 pub mod limits;
 pub mod logs;
+pub mod namespace_defaults;
 pub mod nodes;
 pub mod patch;
 pub mod rng;

@@ -34,7 +34,7 @@ impl WatchEvent {
     }
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Store {
     objects: BTreeMap<ObjectKey, Object>,
     by_uid: HashMap<String, ObjectKey>,
@@ -49,7 +49,15 @@ pub struct Store {
     changes: u64,
     pending: Vec<WatchEvent>,
     journal: Journal,
+    /// Keys written or removed since a view last asked (`take_changed_keys`); `None` until one
+    /// asks, so a cluster nobody draws keeps nothing. (The journal above keeps whole changes
+    /// for watchers outside; a view needs only which objects to look at again.)
+    changed_keys: Option<Vec<ObjectKey>>,
 }
+
+/// Past this many unread changed keys the journal is dropped: a view that stopped asking
+/// rebuilds from the store, which is cheaper than replaying a longer list.
+const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
@@ -232,6 +240,7 @@ impl Store {
             self.unindex(previous);
         }
         self.index(&object);
+        self.note_change(&key);
         let event = WatchEvent {
             event_type,
             object: object.clone(),
@@ -252,6 +261,7 @@ impl Store {
         let object = self.objects.remove(key)?;
         self.changes += 1;
         self.unindex(&object);
+        self.note_change(key);
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
@@ -260,6 +270,22 @@ impl Store {
         self.journal.record(self.resource_version, &event);
         self.pending.push(event);
         Some(object)
+    }
+
+    /// The keys of the objects written or removed since the last call, for a view kept up to
+    /// date incrementally (the page's cluster view); `None` on the first call (the journal
+    /// starts then) and when the journal overflowed: the view rebuilds from the store.
+    pub fn take_changed_keys(&mut self) -> Option<Vec<ObjectKey>> {
+        let taken = self.changed_keys.replace(Vec::new());
+        taken.filter(|keys| keys.len() <= MAX_CHANGED_KEYS)
+    }
+
+    fn note_change(&mut self, key: &ObjectKey) {
+        if let Some(keys) = &mut self.changed_keys
+            && keys.len() <= MAX_CHANGED_KEYS
+        {
+            keys.push(key.clone());
+        }
     }
 
     /// Starts keeping the last `capacity` changes for watchers outside the simulation.
@@ -354,5 +380,37 @@ fn pod_node(object: &Object) -> Option<&str> {
     match object {
         Object::Pod(pod) => pod.spec.as_ref()?.node_name.as_deref(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::Namespace;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    fn namespace(name: &str) -> Object {
+        Object::Namespace(Namespace {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                uid: Some(format!("uid-{name}")),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn changed_keys_start_when_asked_and_list_writes_and_removals() {
+        let mut store = Store::default();
+        store.put(namespace("a"));
+        assert_eq!(store.take_changed_keys(), None, "the journal starts now");
+        store.put(namespace("b"));
+        store.put(namespace("a"));
+        store.remove(&ObjectKey::cluster(Kind::Namespace, "b"));
+        let b = ObjectKey::cluster(Kind::Namespace, "b");
+        let a = ObjectKey::cluster(Kind::Namespace, "a");
+        assert_eq!(store.take_changed_keys(), Some(vec![b.clone(), a, b]));
+        assert_eq!(store.take_changed_keys(), Some(Vec::new()));
     }
 }

@@ -8,16 +8,27 @@ mod examples;
 mod highlight;
 mod host_ready;
 mod lesson_session;
+mod live;
 mod opening;
 mod persist;
 mod playground;
 mod share;
+mod state;
 mod task;
 mod view;
 
 fn main() {
+    mark("kubeplay:started");
     install_panic_hook();
     yew::Renderer::<app::App>::new().render();
+}
+
+/// A User Timing mark (DevTools' Performance panel and `tests/perf/page.mjs` show where the
+/// page's start-up time goes).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
 }
 
 /// A panic in wasm kills the page; show a clear message instead of a dead UI.

@@ -4,7 +4,7 @@
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, ObjectKey};
 use kubeplay_sim::clock::Millis;
-use kubeplay_sim::{DeleteOptions, Propagation};
+use kubeplay_sim::{Check, DeleteOptions, Propagation};
 
 use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
@@ -30,7 +30,7 @@ const FLAGS: &[Flag] = &[
 ];
 
 /// How long `delete` waits for objects to disappear before giving up, like `--timeout`.
-const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
+pub const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
 
 pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, FLAGS, "delete") {
@@ -222,4 +222,27 @@ impl Wait for DeletionWait {
         }
         Poll::Met
     }
+}
+
+/// Advances virtual time until these objects (by UID) are gone or `deadline` passes, for a
+/// command that waits in the middle of its work (`replace --force`).
+pub fn wait_until_gone(session: &mut Session, deleted: &[(ObjectKey, String)], deadline: Millis) {
+    session.cluster.run_until(
+        deadline,
+        &mut |cluster| {
+            let store = &cluster.api.store;
+            if deleted
+                .iter()
+                .any(|(key, uid)| store.get(key).is_some_and(|o| o.uid() == uid))
+            {
+                Check::Pending {
+                    recheck_at: Some(deadline),
+                    on_change: true,
+                }
+            } else {
+                Check::Met
+            }
+        },
+        &mut || true,
+    );
 }

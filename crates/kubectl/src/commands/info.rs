@@ -48,6 +48,20 @@ pub fn api_resources(out: &mut Output) {
     out.out(table.render(true));
 }
 
+/// `kubectl api-versions`: the group/versions of the kinds kubeplay serves, sorted.
+pub fn api_versions(args: &[String], out: &mut Output) {
+    if !args.is_empty() {
+        return out.error(format!(
+            "error: unexpected arguments: [{}]\nSee 'kubectl api-versions -h' for help and examples",
+            args.join(" ")
+        ));
+    }
+    let versions: std::collections::BTreeSet<String> = Kind::all().map(Kind::api_version).collect();
+    for version in versions {
+        out.line(version);
+    }
+}
+
 pub fn config(args: &[String], out: &mut Output) {
     match args.first().map(String::as_str) {
         Some("current-context") => out.line("kind-kind"),

@@ -1,9 +1,10 @@
-//! Commands that reach into pods: `logs`, `exec` (simulated processes) and `run`.
+//! Commands that reach into pods: `exec` (simulated processes) and `run`, and the pod and
+//! container choice `logs` shares.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Container, ContainerStatus, EnvVar, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::keys::DEFAULT_CONTAINER;
 use kubeplay_model::object::MetaExt;
@@ -20,7 +21,7 @@ use crate::session::Session;
 
 /// Finds the pod a command targets: `POD`, `pod/POD`, or the first pod of `TYPE/NAME`
 /// (kubectl's `ByLogging` order: running and ready first, then the oldest).
-fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, String> {
+pub(super) fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, String> {
     let (kind, name) = match target.split_once('/') {
         Some((kind, name)) => (crate::resources::resolve_kind(kind)?, name),
         None => (Kind::Pod, target),
@@ -70,7 +71,7 @@ fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, S
 /// The container a command names, or the pod's first app container, announced on stderr
 /// as `podcmd.FindOrDefaultContainerByName` does when the pod has others (init containers
 /// included).
-fn pick_container<'a>(
+pub(super) fn pick_container<'a>(
     pod: &'a Pod,
     wanted: Option<&str>,
     out: &mut Output,
@@ -124,61 +125,26 @@ fn pick_container<'a>(
     }
 }
 
-const LOG_FLAGS: &[Flag] = &[
-    value("container", Some('c')),
-    boolean("previous", Some('p')),
-    value("tail", None),
-    boolean("follow", Some('f')),
-    boolean("timestamps", None),
-    boolean("all-containers", None),
-    value("selector", Some('l')),
-    value("since", None),
-];
+/// The status of a container, app or init.
+pub(super) fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
+    let status = pod.status.as_ref()?;
+    status
+        .container_statuses
+        .iter()
+        .flatten()
+        .chain(status.init_container_statuses.iter().flatten())
+        .find(|s| s.name == container)
+}
 
-pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
-    let parsed = match args::parse(args, LOG_FLAGS, "logs") {
-        Ok(parsed) => parsed,
-        Err(error) => return out.error(error),
-    };
-    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
-    let Some(target) = parsed.positional.first() else {
-        return out.error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
-    };
-    let pod = match target_pod(target, &namespace, session) {
-        Ok(pod) => pod,
-        // LogsOptions.Complete names the namespace in a NotFound from its builder.
-        Err(error) => {
-            return out.error(match error.strip_prefix("Error from server (NotFound): ") {
-                Some(rest) => format!(
-                    "error: error from server (NotFound): {rest} in namespace {namespace:?}"
-                ),
-                None => error,
-            });
-        }
-    };
-    let container_name = parsed
-        .value("container")
-        .or(parsed.positional.get(1).map(String::as_str));
-    let container = match pick_container(&pod, container_name, out) {
-        Ok(container) => container.name.clone(),
-        Err(error) => return out.error(error),
-    };
-    let previous = parsed.bool("previous");
-    match session.cluster.container_log(&pod, &container, previous) {
-        Ok(lines) => {
-            let tail = parsed
-                .value("tail")
-                .and_then(|t| t.parse::<i64>().ok())
-                .filter(|t| *t >= 0);
-            let skip = tail.map_or(0, |t| {
-                lines.len().saturating_sub(usize::try_from(t).unwrap_or(0))
-            });
-            for line in &lines[skip..] {
-                out.line(line);
-            }
-        }
-        Err(error) => out.error(errors::render(&error)),
-    }
+pub(super) fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
+    container_status(pod, container)?
+        .state
+        .as_ref()?
+        .waiting
+        .as_ref()?
+        .reason
+        .clone()
+        .or(Some("ContainerCreating".into()))
 }
 
 const EXEC_FLAGS: &[Flag] = &[
@@ -215,10 +181,11 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
             pod::phase(&pod)
         ));
     }
-    let Some(environment) = session
-        .cluster
-        .kubelets
-        .environment(pod.metadata.uid_str(), Some(&container.name))
+    let Some((environment, fs)) =
+        session
+            .cluster
+            .kubelets
+            .exec_view(&pod, &container.name, &session.cluster.api.store)
     else {
         return out.error(format!(
             "error: unable to upgrade connection: container not found ({:?})",
@@ -230,6 +197,8 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         container: &container,
         environment,
         dns: Resolver::new(&session.cluster.api.store, pod.metadata.namespace_str()),
+        fs,
+        now: session.now(),
     };
     match process.run(&parsed.after_dash) {
         Ok(text) => out.out(text),
@@ -237,13 +206,16 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
             for printed in failure.printed {
                 match printed {
                     Printed::Stdout(text) => out.out(text),
+                    Printed::Stderr(text) if failure.not_started => out.error(text),
                     Printed::Stderr(text) => out.note(text),
                 }
             }
-            out.error(format!(
-                "command terminated with exit code {}",
-                failure.code
-            ));
+            if !failure.not_started {
+                out.error(format!(
+                    "command terminated with exit code {}",
+                    failure.code
+                ));
+            }
         }
     }
 }

@@ -141,13 +141,26 @@ const SET_IMAGE_FLAGS: &[Flag] = &[
     value("filename", Some('f')),
 ];
 
-pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
-    if args.first().map(String::as_str) != Some("image") {
-        return out.error(format!(
+const SET_USAGE: &str = "Configure application resources.\n\n These commands help you make changes to existing application resources.\n\nAvailable Commands:\n  env              Update environment variables on a pod template\n  image            Update the image of a pod template\n  resources        Update resource requests/limits on objects with pod templates\n  selector         Set the selector on a resource\n  serviceaccount   Update the service account of a resource\n  subject          Update the user, group, or service account in a role binding or cluster role binding\n\nUsage:\n  kubectl set SUBCOMMAND [options]\n\nUse \"kubectl set <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).";
+
+/// `kubectl set env|image|resources …`.
+pub fn set(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
+    match args.first().map(String::as_str) {
+        Some("image") => set_image(args, session, out),
+        Some("env") => super::set_env::run(&args[1..], stdin, session, out),
+        Some("resources") => super::set_resources::run(&args[1..], stdin, session, out),
+        Some(other @ ("selector" | "serviceaccount" | "sa" | "subject")) => out.error(format!(
+            "error: kubeplay does not simulate \"kubectl set {other}\" yet"
+        )),
+        None => out.error(SET_USAGE),
+        Some(_) => out.error(format!(
             "error: unknown command {:?}\nSee 'kubectl set -h' for help and examples",
             args.join(" ")
-        ));
+        )),
     }
+}
+
+fn set_image(args: &[String], session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(&args[1..], SET_IMAGE_FLAGS, "set image") {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),

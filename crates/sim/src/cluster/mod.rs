@@ -9,6 +9,7 @@ mod cycles;
 mod dispatch;
 mod nodes;
 mod timers;
+mod turnover;
 mod until;
 
 pub use nodes::{NewNode, NodeError};
@@ -32,6 +33,7 @@ use timers::{Timer, TimerKind};
 /// Reconciles at one instant at most, so a controller bug cannot hang the page.
 const MAX_RECONCILES_PER_INSTANT: usize = 200_000;
 
+#[derive(Clone)]
 pub struct Cluster {
     pub api: ApiServer,
     pub kubelets: Kubelets,
@@ -50,13 +52,17 @@ pub struct Cluster {
     events_expired_at: Millis,
     /// Whole cycles of steady loops jumped over (for benchmarks and tests).
     cycles_skipped: u64,
+    /// No turnover jump is tried before this instant (one failed recently).
+    turnover_retry_at: Millis,
+    /// Turnover jumps that failed in a row.
+    turnover_failures: u32,
     /// Reference mode for the equivalence tests: visit every tick of the event-expiry grid,
     /// as a naive periodic timer would, instead of only those where an Event is due.
     stepwise: bool,
 }
 
 /// A key's failed syncs in a row, and when its retry is due (if one waits).
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Retry {
     failures: u32,
     due: Option<Millis>,
@@ -86,6 +92,8 @@ impl Cluster {
             retries: HashMap::new(),
             events_expired_at: 0,
             cycles_skipped: 0,
+            turnover_retry_at: 0,
+            turnover_failures: 0,
             stepwise: false,
         }
     }

@@ -86,7 +86,11 @@ impl Cluster {
             // A long advance over a steady loop jumps its whole cycles (never in the
             // stepwise reference mode); the cycles it watches to be sure are real steps.
             if !self.stepwise && instants.is_multiple_of(INSTANTS_PER_CYCLE_ATTEMPT) {
+                let skipped = self.cycles_skipped;
                 self.skip_steady_cycles(target_ms);
+                if self.cycles_skipped == skipped {
+                    self.skip_turnover_cycles(target_ms);
+                }
                 continue;
             }
             self.process_instant(instant);

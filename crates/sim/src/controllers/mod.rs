@@ -5,6 +5,7 @@
 //! list to turn watch events into work and applies what reconciles intend. No controller
 //! writes anything itself.
 
+pub mod autoscaler;
 pub mod cronjob;
 pub mod daemonset;
 mod declaration;
@@ -42,7 +43,7 @@ pub use declaration::{Controller, ControllerId, Reconcile, Wake, Watch};
 /// run in registration order): a change that wakes several queues them in this order, and
 /// the work queue runs them first in, first out. **Adding a controller** is its file with
 /// its `CONTROLLER` declaration, a `mod` line above and one entry here.
-pub static CONTROLLERS: [&Controller; 14] = [
+pub static CONTROLLERS: [&Controller; 15] = [
     &deployment::CONTROLLER,
     &job::CONTROLLER,
     &cronjob::CONTROLLER,
@@ -57,6 +58,7 @@ pub static CONTROLLERS: [&Controller; 14] = [
     &volumes::CONTROLLER,
     &pod_gc::CONTROLLER,
     &gc::CONTROLLER,
+    &autoscaler::CONTROLLER,
 ];
 
 /// An Event to record about an object once it exists (its name may be generated).

@@ -1,4 +1,10 @@
-//! `kubectl create`: from files (`-f`), and the generators `namespace` and `deployment`.
+//! `kubectl create`: from files (`-f`), and the generators `namespace`, `deployment`, `job`,
+//! `cronjob`, `service`, `configmap` and `secret`.
+
+mod configmap;
+mod secret;
+mod service;
+mod sources;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +33,20 @@ const FLAGS: &[Flag] = &[
     value("port", None),
     value("schedule", None),
     value("restart", None),
+    value("tcp", None),
+    value("node-port", None),
+    value("clusterip", None),
+    value("external-name", None),
+    value("from-literal", None),
+    value("from-file", None),
+    value("from-env-file", None),
+    value("type", None),
+    value("docker-server", None),
+    value("docker-username", None),
+    value("docker-password", None),
+    value("docker-email", None),
+    value("cert", None),
+    value("key", None),
     boolean("save-config", None),
     value("validate", None),
 ];
@@ -64,6 +84,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         if let Some(template) = &template {
             return template.print(&value, out);
         }
+        if let Some(path) = output.as_deref().and_then(|f| f.strip_prefix("jsonpath=")) {
+            return crate::printers::jsonpath::print(path, &value, out);
+        }
         match object::print_value(&value, object, output.as_deref()) {
             Some(text) => out.out(text),
             None => out.line(format!("{} created (dry run)", object::name(object))),
@@ -78,12 +101,38 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         Some("yaml") => out.out(object::yaml(&[object], false)),
         Some("json") => out.out(object::json(&[object], false)),
         Some("name") => out.line(object::name(object)),
+        Some(format) if format.starts_with("jsonpath=") => {
+            crate::printers::jsonpath::print(&format["jsonpath=".len()..], &object.to_value(), out)
+        }
         _ => out.line(format!(
             "{} created{}",
             object::name(object),
             if dry_run { " (dry run)" } else { "" }
         )),
     };
+    let generated = match parsed.positional.first().map(String::as_str) {
+        Some("service" | "svc") => Some(service::generate(&parsed)),
+        Some("configmap" | "cm") => Some(configmap::generate(&parsed, session)),
+        Some("secret") => Some(secret::generate(&parsed, session)),
+        _ => None,
+    };
+    if let Some(generated) = generated {
+        let (mut object, failure) = match generated {
+            Ok(generated) => generated,
+            Err(error) => return out.error(error),
+        };
+        if client_dry_run {
+            object.meta_mut().namespace = parsed.value("namespace").map(str::to_string);
+            return client_report(&object, None, out);
+        }
+        object.meta_mut().namespace =
+            Some(parsed.value("namespace").unwrap_or("default").to_string());
+        match session.cluster.api.create(object, dry_run) {
+            Ok(created) => report(&created, out),
+            Err(error) => out.error(format!("error: failed to create {failure} {error}")),
+        }
+        return;
+    }
     match parsed.positional.first().map(String::as_str) {
         None => {
             let (loaded, failures) = match manifests::load_with(
@@ -223,7 +272,8 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 Some(Err(_)) => return out.error(format!("error: invalid argument {:?} for \"-r, --replicas\" flag: strconv.ParseInt: parsing {:?}: invalid syntax", parsed.value("replicas").unwrap_or(""), parsed.value("replicas").unwrap_or(""))),
             };
             let port = parsed.value("port").and_then(|p| p.parse::<i32>().ok());
-            let mut deployment = generated_deployment(name, image, replicas, port);
+            let mut deployment =
+                generated_deployment(name, image, replicas, port, &parsed.after_dash);
             if client_dry_run {
                 deployment.metadata.namespace = parsed.value("namespace").map(str::to_string);
                 return client_report(&deployment.into_object(), None, out);
@@ -244,6 +294,18 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         }
         Some(other) => out.error(format!(
             "error: Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
+        )),
+    }
+}
+
+/// The one NAME after the subcommand words (`create configmap NAME`), or cobra's error.
+fn one_name(parsed: &args::Parsed, words: usize, command: &str) -> Result<String, String> {
+    let names = parsed.positional.get(words..).unwrap_or_default();
+    match names {
+        [name] => Ok(name.clone()),
+        _ => Err(format!(
+            "error: exactly one NAME is required, got {}\nSee 'kubectl create {command} -h' for help and examples",
+            names.len()
         )),
     }
 }
@@ -372,7 +434,13 @@ fn generated_job(name: &str, image: &str, command: &[String]) -> k8s_openapi::ap
     }
 }
 
-fn generated_deployment(name: &str, image: &str, replicas: i32, port: Option<i32>) -> Deployment {
+fn generated_deployment(
+    name: &str,
+    image: &str,
+    replicas: i32,
+    port: Option<i32>,
+    command: &[String],
+) -> Deployment {
     let labels: BTreeMap<String, String> = [("app".to_string(), name.to_string())].into();
     let container_name = image
         .rsplit('/')
@@ -403,6 +471,7 @@ fn generated_deployment(name: &str, image: &str, replicas: i32, port: Option<i32
                     containers: vec![Container {
                         name: container_name,
                         image: Some(image.into()),
+                        command: (!command.is_empty()).then(|| command.to_vec()),
                         ports: port.map(|p| {
                             vec![ContainerPort {
                                 container_port: p,
