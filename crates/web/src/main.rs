@@ -9,11 +9,10 @@ mod highlight;
 mod host_ready;
 mod lesson_session;
 mod opening;
-mod persist;
-mod playground;
-mod share;
 mod task;
 mod view;
+
+use kubeplay_web::{persist, playground, share};
 
 fn main() {
     install_panic_hook();

@@ -31,8 +31,42 @@ const FLAGS: &[Flag] = &[
     value("validate", None),
 ];
 
+/// `kubectl create`'s generators as cobra registers them (v1.33), so that a flag error names
+/// the generator in its hint as kubectl does, simulated or not.
+const GENERATORS: &[args::Subcommand] = &[
+    ("clusterrole", &[]),
+    ("clusterrolebinding", &[]),
+    ("configmap", &["cm"]),
+    ("cronjob", &["cj"]),
+    ("deployment", &["deploy"]),
+    ("ingress", &["ing"]),
+    ("job", &[]),
+    ("namespace", &["ns"]),
+    ("poddisruptionbudget", &["pdb"]),
+    ("priorityclass", &["pc"]),
+    ("quota", &["resourcequota"]),
+    ("role", &[]),
+    ("rolebinding", &[]),
+    ("secret", &[]),
+    ("service", &["svc"]),
+    ("serviceaccount", &["sa"]),
+    ("token", &[]),
+];
+
+/// A generator's one NAME operand (cobra's `NameFromCommandArgs`).
+fn one_name<'a>(parsed: &'a args::Parsed, generator: &str) -> Result<&'a String, String> {
+    match parsed.positional.get(1..).unwrap_or_default() {
+        [name] => Ok(name),
+        names => Err(format!(
+            "error: exactly one NAME is required, got {}\nSee 'kubectl create {generator} -h' for help and examples",
+            names.len()
+        )),
+    }
+}
+
 pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
-    let parsed = match args::parse(args, FLAGS, "create") {
+    let command = args::command_path("create", GENERATORS, args, FLAGS);
+    let parsed = match args::parse(args, FLAGS, &command) {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
     };
@@ -128,8 +162,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             errors::print_failures(failures, out);
         }
         Some("namespace" | "ns") => {
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+            let name = match one_name(&parsed, "namespace") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             let namespace = Namespace {
                 metadata: ObjectMeta {
@@ -147,8 +182,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             }
         }
         Some("job") => {
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create job -h' for help and examples");
+            let name = match one_name(&parsed, "job") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             if let Some(from) = parsed.value("from") {
                 return create_job_from(
@@ -188,8 +224,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     missing.join(", ")
                 ));
             }
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create cronjob -h' for help and examples");
+            let name = match one_name(&parsed, "cronjob") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             let mut cron_job = generated_cron_job(
                 name,
@@ -213,8 +250,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             let Some(image) = parsed.value("image") else {
                 return out.error("error: required flag(s) \"image\" not set");
             };
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+            let name = match one_name(&parsed, "deployment") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             let replicas = match parsed.value("replicas").map(str::parse::<i32>) {
                 None => 1,

@@ -90,7 +90,7 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("certificate"),
     Command::simulated(
         "cluster-info",
-        |_, _, _, o| info::cluster_info(o),
+        |a, _, _, o| info::cluster_info(a, o),
         Operands::Nothing,
     ),
     Command::not_simulated("top"),
@@ -152,7 +152,7 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("alpha"),
     Command::simulated(
         "api-resources",
-        |_, _, _, o| info::api_resources(o),
+        |a, _, _, o| info::api_resources(a, o),
         Operands::Nothing,
     ),
     Command::not_simulated("api-versions"),

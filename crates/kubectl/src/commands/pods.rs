@@ -165,7 +165,8 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
         Err(error) => return out.error(error),
     };
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
-    let Some(target) = parsed.positional.first() else {
+    // `logs POD [CONTAINER]`: none or more than two operands is a usage error.
+    let (Some(target), ..=2) = (parsed.positional.first(), parsed.positional.len()) else {
         return out.error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
     };
     let pod = match target_pod(target, &namespace, session) {
@@ -232,7 +233,7 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
     };
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     let Some(target) = parsed.positional.first() else {
-        return out.error("error: you must specify at least one command for the container");
+        return out.error("error: pod, type/name or --filename must be specified");
     };
     if parsed.after_dash.is_empty() {
         return out.error("error: you must specify at least one command for the container");

@@ -141,12 +141,27 @@ const SET_IMAGE_FLAGS: &[Flag] = &[
     value("filename", Some('f')),
 ];
 
+/// `kubectl set` without a subcommand prints its help (text of kubectl v1.33.1).
+const SET_USAGE: &str = include_str!("set-usage.txt");
+
 pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
-    if args.first().map(String::as_str) != Some("image") {
-        return out.error(format!(
-            "error: unknown command {:?}\nSee 'kubectl set -h' for help and examples",
-            args.join(" ")
-        ));
+    if let Err(error) = args::check_parent_flags(args, "set") {
+        return out.error(error);
+    }
+    match args.first().map(String::as_str) {
+        None => return out.out(SET_USAGE),
+        Some("image") => {}
+        Some(sub @ ("env" | "resources" | "selector" | "serviceaccount" | "subject")) => {
+            return out.error(format!(
+                "error: kubeplay does not simulate \"kubectl set {sub}\" yet"
+            ));
+        }
+        Some(_) => {
+            return out.error(format!(
+                "error: unknown command {:?}\nSee 'kubectl set -h' for help and examples",
+                args.join(" ")
+            ));
+        }
     }
     let parsed = match args::parse(&args[1..], SET_IMAGE_FLAGS, "set image") {
         Ok(parsed) => parsed,
