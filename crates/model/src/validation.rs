@@ -132,7 +132,10 @@ pub fn go_map(map: Option<&BTreeMap<String, String>>) -> String {
 /// Renders a selector as Go's `%#v` of `v1.LabelSelector`.
 pub fn go_label_selector(selector: &LabelSelector) -> String {
     let expressions = match &selector.match_expressions {
+        // An empty list is how the decoder marks a written `selector: {}` (see
+        // `manifest::mark_empty_selector`), whose Go value holds a nil slice.
         None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
+        Some(list) if list.is_empty() => "[]v1.LabelSelectorRequirement(nil)".to_string(),
         Some(list) => {
             let items: Vec<String> = list
                 .iter()
@@ -457,11 +460,26 @@ fn validate_template(
     }
 }
 
-fn validate_selector(selector: &LabelSelector, errors: &mut Vec<FieldError>) {
+/// A workload's `spec.selector`: required, valid, and not empty (`workload` names the kind
+/// in the message as `pkg/apis/apps/validation` does: a ReplicaSet's says "deployment").
+fn validate_selector(selector: &LabelSelector, workload: &str, errors: &mut Vec<FieldError>) {
     if is_unset(selector) {
         errors.push(FieldError::required("spec.selector"));
         return;
     }
+    validate_labels(
+        selector.match_labels.as_ref(),
+        "spec.selector.matchLabels",
+        errors,
+    );
+    validate_not_empty_selector(selector, workload, errors);
+}
+
+fn validate_not_empty_selector(
+    selector: &LabelSelector,
+    workload: &str,
+    errors: &mut Vec<FieldError>,
+) {
     if selector
         .match_labels
         .as_ref()
@@ -474,14 +492,9 @@ fn validate_selector(selector: &LabelSelector, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::invalid(
             "spec.selector",
             go_label_selector(selector),
-            "empty selector is invalid for deployment",
+            format!("empty selector is invalid for {workload}"),
         ));
     }
-    validate_labels(
-        selector.match_labels.as_ref(),
-        "spec.selector.matchLabels",
-        errors,
-    );
 }
 
 fn validate_non_negative(value: Option<i32>, path: &str, errors: &mut Vec<FieldError>) {
@@ -648,7 +661,7 @@ fn validate_deployment(deployment: &Deployment, errors: &mut Vec<FieldError>) {
         return;
     };
     validate_non_negative(spec.replicas, "spec.replicas", errors);
-    validate_selector(&spec.selector, errors);
+    validate_selector(&spec.selector, "deployment", errors);
     validate_template(&spec.template, &spec.selector, &["Always"], errors);
     validate_strategy(spec.strategy.as_ref(), errors);
     validate_non_negative(
@@ -676,7 +689,7 @@ fn validate_replica_set(replica_set: &ReplicaSet, errors: &mut Vec<FieldError>) 
         return;
     };
     validate_non_negative(spec.replicas, "spec.replicas", errors);
-    validate_selector(&spec.selector, errors);
+    validate_selector(&spec.selector, "deployment", errors);
     match &spec.template {
         Some(template) => validate_template(template, &spec.selector, &["Always"], errors),
         None => errors.push(FieldError::required("spec.template")),
@@ -689,8 +702,17 @@ fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<FieldError>) {
         errors.push(FieldError::required("spec.selector"));
         return;
     };
-    validate_selector(&spec.selector, errors);
+    // A DaemonSet's selector is not required as such: an absent one matches no template
+    // (`ValidateDaemonSetSpec`), and the empty check follows the template's.
+    validate_labels(
+        spec.selector.match_labels.as_ref(),
+        "spec.selector.matchLabels",
+        errors,
+    );
     validate_template(&spec.template, &spec.selector, &["Always"], errors);
+    if !is_unset(&spec.selector) {
+        validate_not_empty_selector(&spec.selector, "daemonset", errors);
+    }
     if let Some(strategy) = &spec.update_strategy {
         match strategy.type_.as_deref() {
             None | Some("OnDelete") => {}
@@ -771,7 +793,15 @@ fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldEr
     }
     job_policies::validate_index_limits_for_mode(spec, errors);
     job_policies::validate_failure_policies(spec, errors);
-    let selector = spec.selector.clone().unwrap_or_default();
+    // A Job's selector is optional in the typed API: a written empty one (allowed with
+    // `manualSelector: true`) selects everything, so it matches any template.
+    let selector = match &spec.selector {
+        Some(selector) if is_unset(selector) => LabelSelector {
+            match_labels: Some(BTreeMap::new()),
+            ..LabelSelector::default()
+        },
+        selector => selector.clone().unwrap_or_default(),
+    };
     validate_template(&spec.template, &selector, &["OnFailure", "Never"], errors);
     job_policies::validate_restart_policy_for_failure_policy(spec, errors);
 }
@@ -977,20 +1007,21 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::StatefulSet(o) => {
             validate_meta(&o.metadata, NameRule::Label, true, &mut errors);
             if let Some(spec) = &o.spec {
-                validate_non_negative(spec.replicas, "spec.replicas", &mut errors);
-                validate_selector(&spec.selector, &mut errors);
-                validate_template(&spec.template, &spec.selector, &["Always"], &mut errors);
+                // `ValidateStatefulSetSpec` checks the policy first, and words it itself.
                 if let Some(policy) = spec
                     .pod_management_policy
                     .as_deref()
                     .filter(|p| !["OrderedReady", "Parallel"].contains(p))
                 {
-                    errors.push(FieldError::unsupported(
+                    errors.push(FieldError::invalid(
                         "spec.podManagementPolicy",
-                        policy,
-                        &["OrderedReady", "Parallel"],
+                        format!("{policy:?}"),
+                        "must be 'OrderedReady' or 'Parallel'",
                     ));
                 }
+                validate_non_negative(spec.replicas, "spec.replicas", &mut errors);
+                validate_selector(&spec.selector, "statefulset", &mut errors);
+                validate_template(&spec.template, &spec.selector, &["Always"], &mut errors);
                 validate_non_negative(
                     spec.revision_history_limit,
                     "spec.revisionHistoryLimit",
