@@ -30,6 +30,8 @@ pub struct Store {
     pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
     orphan_pods: BTreeSet<ObjectKey>,
     unscheduled_pods: BTreeSet<ObjectKey>,
+    /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
+    pods: usize,
     resource_version: u64,
     /// Writes of any kind, removals included (which take no resourceVersion here).
     changes: u64,
@@ -166,6 +168,10 @@ impl Store {
         self.objects.is_empty()
     }
 
+    pub fn pod_count(&self) -> usize {
+        self.pods
+    }
+
     /// Moves the resourceVersion counter past `count` writes that were jumped over.
     pub(crate) fn skip_resource_versions(&mut self, count: u64) {
         self.resource_version = self.resource_version.saturating_add(count);
@@ -222,6 +228,7 @@ impl Store {
                 .insert(key.clone());
         }
         if let Object::Pod(pod) = object {
+            self.pods += 1;
             if pod.metadata.controller_ref().is_none() {
                 self.orphan_pods.insert(key.clone());
             }
@@ -257,6 +264,7 @@ impl Store {
             set.remove(&key);
         }
         if object.kind() == Kind::Pod {
+            self.pods = self.pods.saturating_sub(1);
             self.orphan_pods.remove(&key);
             self.unscheduled_pods.remove(&key);
         }
