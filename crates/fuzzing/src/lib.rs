@@ -38,10 +38,48 @@ fn text(data: &[u8]) -> String {
     String::from_utf8_lossy(data).into_owned()
 }
 
-fn terminal() -> Terminal {
+fn fresh_terminal() -> Terminal {
     let start = Timestamp::from_second(1_767_225_600).unwrap_or(Timestamp::UNIX_EPOCH);
     let cluster = create_cluster(&ClusterShape::kind(), start, 1);
-    let mut terminal = Terminal::new(cluster, Box::new(|_| None));
+    Terminal::new(cluster, Box::new(|_| None))
+}
+
+/// Runs `body` on a terminal over a kind cluster, with a fresh wait budget. Replayed inputs
+/// (`cargo test`) each get a fresh cluster, so a failure reproduces from its input alone.
+/// Under cargo-fuzz, booting a cluster for every input would cost more than the input, so a
+/// cluster serves [`INPUTS_PER_CLUSTER`] inputs in a row; a crash found that way is
+/// minimized and committed as a regression input, which then replays on a fresh cluster.
+fn with_terminal(body: impl FnOnce(&mut Terminal)) {
+    #[cfg(fuzzing)]
+    {
+        use std::cell::RefCell;
+        thread_local! {
+            static SHARED: RefCell<(usize, Option<Terminal>)> = const { RefCell::new((0, None)) };
+        }
+        SHARED.with_borrow_mut(|(used, terminal)| {
+            if *used >= INPUTS_PER_CLUSTER {
+                *terminal = None;
+                *used = 0;
+            }
+            *used += 1;
+            let terminal = terminal.get_or_insert_with(fresh_terminal);
+            budget(terminal);
+            body(terminal);
+        });
+    }
+    #[cfg(not(fuzzing))]
+    {
+        let mut terminal = fresh_terminal();
+        budget(&mut terminal);
+        body(&mut terminal);
+    }
+}
+
+/// How many fuzz inputs one cluster serves before a fresh one is booted.
+#[cfg(fuzzing)]
+const INPUTS_PER_CLUSTER: usize = 200;
+
+fn budget(terminal: &mut Terminal) {
     let mut checks = 0u32;
     terminal.set_budget(
         Box::new(move || {
@@ -50,7 +88,6 @@ fn terminal() -> Terminal {
         }),
         "fuzz: out of budget".into(),
     );
-    terminal
 }
 
 /// A manifest decoded as `kubectl apply -f -` reads it, then applied to a fresh cluster
@@ -59,7 +96,9 @@ pub fn manifest_apply(data: &[u8]) {
     let manifest = text(data);
     let decoded = decode_documents(&manifest, "STDIN");
     if decoded.iter().any(Result::is_ok) {
-        terminal().kubectl(&["apply", "-f", "-"], &manifest);
+        with_terminal(|terminal| {
+            terminal.kubectl(&["apply", "-f", "-"], &manifest);
+        });
     }
 }
 
@@ -81,7 +120,9 @@ pub fn kubectl_args(data: &[u8]) {
     } else {
         format!("kubectl {line}")
     };
-    terminal().execute(&line);
+    with_terminal(|terminal| {
+        terminal.execute(&line);
+    });
 }
 
 /// A pasted kind `Cluster` config; a small accepted one is booted.
