@@ -4,6 +4,7 @@
 
 mod lesson;
 mod options;
+mod serve;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Run(options)) => run(&options),
+        Ok(Command::Serve(options)) => serve::serve(&options),
         Ok(Command::CheckLessons { files, quick }) => lesson::check(&files, quick),
         Err(message) => {
             eprintln!("kubeplay: {message}\n\n{}", options::USAGE);
@@ -42,7 +44,7 @@ fn read_script(path: &str) -> std::io::Result<String> {
     }
 }
 
-fn shape(cluster: &str) -> Result<ClusterShape, String> {
+pub(crate) fn shape(cluster: &str) -> Result<ClusterShape, String> {
     if let Some(preset) = ClusterShape::preset(cluster) {
         return Ok(preset);
     }

@@ -61,6 +61,13 @@ const CASES: &[&str] = &[
     "kubectl scale deploy x",
     "kubectl delete",
     "kubectl logs",
+    // kubectl logs by selector and its flags (issue 12).
+    "kubectl logs -l app=x pod/y",
+    "kubectl logs -f -l app=x --max-log-requests=x",
+    "kubectl logs --tail=x x",
+    "kubectl logs x --since=abc",
+    "kubectl logs x --since=5",
+    "kubectl logs x --since-time=abc",
     "kubectl exec x",
     "kubectl set image",
     "kubectl set foo",

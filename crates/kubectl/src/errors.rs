@@ -24,6 +24,8 @@ pub fn render(error: &ApiError) -> String {
                 )
             }
         }
+        // The Status names no kind or object, and its one cause has no field.
+        ApiError::Unprocessable(detail) => format!("The request is invalid: : {detail}"),
         other => format!("Error from server ({}): {other}", other.reason()),
     }
 }

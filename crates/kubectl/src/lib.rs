@@ -10,9 +10,12 @@ pub mod kubeplay;
 pub mod manifests;
 pub mod output;
 pub mod printers;
+mod replay;
 pub mod resources;
 pub mod session;
 pub mod terminal;
+#[cfg(test)]
+mod terminal_tests;
 pub mod text;
 pub mod waiting;
 

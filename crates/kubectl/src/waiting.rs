@@ -204,6 +204,11 @@ impl WaitControl {
         self.deadlines.pop().map(|(at, _)| at)
     }
 
+    /// Forgets the deadlines of `timeout`s a suspended line left open.
+    pub fn clear_deadlines(&mut self) {
+        self.deadlines.clear();
+    }
+
     pub fn mark_exhausted(&mut self) {
         self.exhausted = true;
     }

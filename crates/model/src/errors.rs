@@ -19,6 +19,20 @@ pub enum FieldErrorType {
 }
 
 impl FieldErrorType {
+    /// The `reason` of a Status cause (`FieldValueRequired`, …), as `field.ErrorType` names it.
+    pub fn cause_reason(self) -> &'static str {
+        match self {
+            FieldErrorType::Required => "FieldValueRequired",
+            FieldErrorType::Invalid => "FieldValueInvalid",
+            FieldErrorType::Unsupported => "FieldValueNotSupported",
+            FieldErrorType::Duplicate => "FieldValueDuplicate",
+            FieldErrorType::Forbidden => "FieldValueForbidden",
+            FieldErrorType::TooLong => "FieldValueTooLong",
+            FieldErrorType::TooMany => "FieldValueTooMany",
+            FieldErrorType::NotFound => "FieldValueNotFound",
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             FieldErrorType::Required => "Required value",
@@ -115,6 +129,16 @@ impl FieldError {
     }
 }
 
+impl FieldError {
+    /// The message without the field path (`field.Error.ErrorBody`), as a Status cause has it.
+    pub fn body(&self) -> String {
+        let full = self.to_string();
+        full.strip_prefix(&format!("{}: ", self.path))
+            .unwrap_or(&full)
+            .to_string()
+    }
+}
+
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.error_type.as_str())?;
@@ -164,6 +188,10 @@ pub enum ApiError {
     /// 500: a state the server cannot handle.
     #[error("{0}")]
     InternalError(String),
+    /// 422 without field causes: a well-formed patch that cannot apply (a JSON Patch
+    /// operation on a missing path, a failed `test`); the detail is the Status's cause.
+    #[error("the server rejected our request due to an error in our request")]
+    Unprocessable(String),
     /// 413: a request body over the server's limit (`limit is 3145728`).
     #[error("Request entity too large: {0}")]
     RequestEntityTooLarge(String),
@@ -182,6 +210,21 @@ impl ApiError {
             ApiError::TooManyRequests(_) => "TooManyRequests",
             ApiError::InternalError(_) => "InternalError",
             ApiError::RequestEntityTooLarge(_) => "RequestEntityTooLarge",
+            ApiError::Unprocessable(_) => "Invalid",
+        }
+    }
+
+    /// The HTTP status code the API server answers with.
+    pub fn code(&self) -> u16 {
+        match self {
+            ApiError::NotFound { .. } => 404,
+            ApiError::AlreadyExists { .. } | ApiError::Conflict { .. } => 409,
+            ApiError::Invalid { .. } | ApiError::Unprocessable(_) => 422,
+            ApiError::BadRequest(_) => 400,
+            ApiError::Forbidden { .. } => 403,
+            ApiError::TooManyRequests(_) => 429,
+            ApiError::InternalError(_) => 500,
+            ApiError::RequestEntityTooLarge(_) => 413,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod intstr;
 pub mod kinds;
 pub mod manifest;
 pub mod object;
+pub mod patch;
 pub mod quantity;
 pub mod schedule;
 pub mod selector;

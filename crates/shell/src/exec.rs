@@ -11,8 +11,9 @@ use crate::{Chunk, Execution, Host, Shell, Stream};
 
 /// Commands implemented in `builtins::shell` because they need the interpreter itself.
 pub(crate) const SHELL_BUILTINS: &[&str] = &[
-    ".", ":", "cd", "clear", "command", "eval", "exit", "export", "false", "history", "pwd",
-    "sleep", "source", "timeout", "true", "type", "unset", "which", "xargs",
+    ".", ":", "alias", "break", "cd", "clear", "command", "continue", "eval", "exit", "export",
+    "false", "history", "pwd", "sleep", "source", "timeout", "true", "type", "unalias", "unset",
+    "watch", "which", "xargs",
 ];
 
 /// The interpreter at work on one `execute` call.
@@ -28,6 +29,12 @@ pub(crate) struct Exec<'a> {
     pub halt: Option<Halt>,
     /// Loop iterations so far (bounded by [`MAX_LOOP_ITERATIONS`]).
     pub iterations: usize,
+    /// How many loops enclose the running command (for `break` and `continue`).
+    pub loops: usize,
+    /// The loops ran [`MAX_LOOP_ITERATIONS`] times (a script that would never end).
+    pub loop_limit_reached: bool,
+    /// Aliases being expanded, so an alias naming itself (`alias ls='ls -l'`) runs the command.
+    pub expanding: Vec<String>,
 }
 
 /// Why a script stopped early.
@@ -37,6 +44,10 @@ pub(crate) enum Halt {
     Exit(i32),
     /// The host asked, or the loops ran too long.
     Interrupted,
+    /// `break N`: leave N enclosing loops.
+    Break(usize),
+    /// `continue N`: leave N - 1 enclosing loops and go on with the next iteration of the Nth.
+    Continue(usize),
 }
 
 pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Execution {
@@ -61,6 +72,9 @@ pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Ex
         subst_status: None,
         halt: None,
         iterations: 0,
+        loops: 0,
+        loop_limit_reached: false,
+        expanding: Vec::new(),
     };
     out.set_now(exec.host.elapsed_ms());
     for command in crate::split_commands(input) {
@@ -69,8 +83,19 @@ pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Ex
         }
         exec.run_source(&command, &mut out);
     }
-    if let Some(Halt::Exit(code)) = exec.halt {
-        exec.shell.last_status = code;
+    // The terminal says why it stopped; a container's script just runs for ever.
+    if exec.loop_limit_reached && !exec.shell.exit_allowed {
+        out.set_now(exec.host.elapsed_ms());
+        out.err(&format!(
+            "sh: loop stopped after {MAX_LOOP_ITERATIONS} iterations: it would never end (add `sleep` to wait for changes, or `break` when done)\n"
+        ));
+        exec.shell.last_status = 130;
+    }
+    match exec.halt {
+        Some(Halt::Exit(code)) => exec.shell.last_status = code,
+        // A `break` that left every loop stops nothing more.
+        Some(Halt::Break(_) | Halt::Continue(_)) => exec.halt = None,
+        _ => {}
     }
     let clear_screen = exec.clear_screen;
     Execution {
@@ -158,12 +183,45 @@ impl Exec<'_> {
     }
 
     /// Counts one loop iteration; false once the loops have run too long.
-    fn iterate(&mut self) -> bool {
+    pub(crate) fn iterate(&mut self) -> bool {
         self.iterations += 1;
         if self.iterations > MAX_LOOP_ITERATIONS {
             self.halt.get_or_insert(Halt::Interrupted);
+            self.loop_limit_reached = true;
         }
         !self.stopped()
+    }
+
+    /// After a loop body ran: whether the loop goes on, consuming a `break`/`continue`
+    /// meant for it (one meant for an enclosing loop stays, one level lower).
+    fn loop_goes_on(&mut self) -> bool {
+        match self.halt {
+            Some(Halt::Break(1)) => {
+                self.halt = None;
+                false
+            }
+            Some(Halt::Continue(1)) => {
+                self.halt = None;
+                true
+            }
+            Some(Halt::Break(n)) => {
+                self.halt = Some(Halt::Break(n - 1));
+                false
+            }
+            Some(Halt::Continue(n)) => {
+                self.halt = Some(Halt::Continue(n - 1));
+                false
+            }
+            _ => !self.stopped(),
+        }
+    }
+
+    /// Runs a loop body one loop deeper.
+    fn run_body(&mut self, body: &Script, stdin: &str, out: &mut Output) -> i32 {
+        self.loops += 1;
+        let status = self.run_script(body, stdin, out);
+        self.loops -= 1;
+        status
     }
 
     /// Runs a loop, conditional or group; its status is its last command's.
@@ -176,11 +234,19 @@ impl Exec<'_> {
             } => {
                 let mut status = 0;
                 while self.iterate() {
+                    self.loops += 1;
                     let test = self.run_script(condition, stdin, out);
-                    if self.stopped() || (test == 0) == *until {
+                    self.loops -= 1;
+                    if !self.loop_goes_on() {
                         break;
                     }
-                    status = self.run_script(body, stdin, out);
+                    if (test == 0) == *until {
+                        break;
+                    }
+                    status = self.run_body(body, stdin, out);
+                    if !self.loop_goes_on() {
+                        break;
+                    }
                 }
                 status
             }
@@ -201,7 +267,10 @@ impl Exec<'_> {
                         break;
                     }
                     self.shell.set_var(name, value, false);
-                    status = self.run_script(body, stdin, out);
+                    status = self.run_body(body, stdin, out);
+                    if !self.loop_goes_on() {
+                        break;
+                    }
                 }
                 status
             }
@@ -234,6 +303,9 @@ impl Exec<'_> {
         let mut status = 0;
         let last = pipeline.commands.len().saturating_sub(1);
         for (i, command) in pipeline.commands.iter().enumerate() {
+            if i > 0 && self.stopped() {
+                break;
+            }
             let (chunks, stage_status) = self.run_command(command, &input, out);
             status = stage_status;
             if i == last {
@@ -413,15 +485,37 @@ impl Exec<'_> {
             return 0;
         };
         let args = argv.get(1..).unwrap_or_default();
+        if let Some(value) = self.shell.aliases.get(name)
+            && !self.expanding.contains(name)
+        {
+            // bash substitutes an alias's text for the command word and reads the line again;
+            // the arguments (already expanded) follow it, quoted.
+            let mut source = value.clone();
+            for arg in args {
+                source.push(' ');
+                source.push_str(&builtins::shell::quote(arg));
+            }
+            self.expanding.push(name.clone());
+            let status = self.run_nested_source(&source, stdin, out);
+            self.expanding.pop();
+            return status;
+        }
         if let Some(status) = builtins::shell::run(self, name, args, stdin, out) {
             return status;
         }
+        let on_path = match &self.shell.path_programs {
+            Some(programs) => {
+                matches!(name.as_str(), "echo" | "printf" | "test" | "[")
+                    || programs.iter().any(|p| p == name)
+            }
+            None => true,
+        };
         let mut io = Io {
             stdin,
             fs: &mut self.shell.fs,
             out,
         };
-        if let Some(status) = builtins::run(name, args, &mut io) {
+        if on_path && let Some(status) = builtins::run(name, args, &mut io) {
             return status;
         }
         match self.host.run(argv, stdin, &mut self.shell.fs) {

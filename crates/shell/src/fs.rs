@@ -20,6 +20,9 @@ pub struct VirtualFs {
     bytes: usize,
     /// Counts files created and removed (see [`VirtualFs::file_set_version`]).
     file_set_version: u64,
+    /// The modification time `ls -l` shows (`Jun  2 10:15`): files keep no times of their
+    /// own, so the host says when they are from.
+    stamp: String,
 }
 
 impl VirtualFs {
@@ -32,6 +35,7 @@ impl VirtualFs {
             home: home.clone(),
             bytes: 0,
             file_set_version: 0,
+            stamp: "Jan  1  1970".to_string(),
         };
         for dir in [
             home.as_str(),
@@ -42,6 +46,20 @@ impl VirtualFs {
             fs.add_dir(&normalize(dir));
         }
         fs
+    }
+
+    /// Sets the time `ls -l` shows for every file (`ls`'s `%b %e %H:%M` of it).
+    pub fn set_stamp(&mut self, stamp: impl Into<String>) {
+        self.stamp = stamp.into();
+    }
+
+    pub fn stamp(&self) -> &str {
+        &self.stamp
+    }
+
+    /// Size of a file in bytes (`None` for directories and missing files).
+    pub fn size(&self, path: &str) -> Option<usize> {
+        self.read(path).map(str::len)
     }
 
     /// Changes whenever a file is created or removed: a cheap way to notice that the set

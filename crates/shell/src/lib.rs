@@ -11,8 +11,9 @@
 //! ever and is interrupted). A shell made with [`Shell::for_script`] runs a program's
 //! `sh -c` script (a container's): `exit` ends it, output is stamped with the host's time.
 //!
-//! Known differences from bash: no `case`, functions, subshells, `&`, `break`/`continue`,
-//! arithmetic `$((…))` or process substitution (each is a one-line error, status 2); no
+//! Known differences from bash: no `case`, functions, subshells, `&`, arithmetic `$((…))`
+//! or process substitution (each is a one-line error, status 2); aliases are expanded when
+//! a command runs (its first word, after expansion), not when the line is read; no
 //! globbing (`*` is literal); `NAME=value cmd` prefixes are ignored (commands cannot read an
 //! environment); an unterminated heredoc is an error rather than a warning; `tee` creates
 //! missing parent directories; `sort` compares bytes (the C locale); regexes have no
@@ -167,10 +168,15 @@ pub struct Shell {
     pub(crate) vars: BTreeMap<String, Variable>,
     /// bash's indexed arrays (`items=(a b c)`).
     pub(crate) arrays: BTreeMap<String, Vec<String>>,
+    /// `alias NAME=VALUE` definitions.
+    pub(crate) aliases: BTreeMap<String, String>,
     pub(crate) fs: VirtualFs,
     pub(crate) last_status: i32,
     /// `exit` ends the script (a container's `sh -c`); the terminal refuses it.
     pub(crate) exit_allowed: bool,
+    /// The programs on the PATH of a container's image: its utilities outside this list are
+    /// not found (`None`: all of them are there).
+    pub(crate) path_programs: Option<Vec<String>>,
 }
 
 impl Shell {
@@ -181,9 +187,11 @@ impl Shell {
         let mut shell = Shell {
             vars: BTreeMap::new(),
             arrays: BTreeMap::new(),
+            aliases: BTreeMap::new(),
             fs,
             last_status: 0,
             exit_allowed: false,
+            path_programs: None,
         };
         for (name, value) in [
             ("HOME", home.as_str()),
@@ -203,14 +211,22 @@ impl Shell {
         let mut shell = Shell {
             vars: BTreeMap::new(),
             arrays: BTreeMap::new(),
+            aliases: BTreeMap::new(),
             fs,
             last_status: 0,
             exit_allowed: true,
+            path_programs: None,
         };
         for (name, value) in env {
             shell.set_var(name, value.clone(), true);
         }
         shell
+    }
+
+    /// Limits the text utilities to those an image has on its PATH (`kubectl exec` into a
+    /// container); the utilities every shell has built in (`echo`, `printf`, `test`) stay.
+    pub fn restrict_programs(&mut self, programs: Vec<String>) {
+        self.path_programs = Some(programs);
     }
 
     /// Runs one or more command lines (heredoc bodies included) and returns what the terminal shows.

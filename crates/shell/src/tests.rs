@@ -93,8 +93,13 @@ impl Host for FakeHost {
             };
         };
         let deadline = self.deadlines.iter().copied().min().unwrap_or(u64::MAX);
-        self.slept_ms = self.slept_ms.saturating_add(ms).min(deadline);
-        ProgramOutput::default()
+        let until = self.slept_ms.saturating_add(ms);
+        self.slept_ms = until.min(deadline);
+        ProgramOutput {
+            chunks: Vec::new(),
+            // A `timeout` ended the sleep.
+            status: if until > deadline { 124 } else { 0 },
+        }
     }
 
     fn begin_timeout(&mut self, interval: crate::Interval, _timed_out_status: i32) {
@@ -1032,6 +1037,85 @@ fn loops_and_conditionals() {
     let result = shell.execute("while true; do :; done; echo unreachable", &mut host);
     assert!(result.interrupted);
     assert_eq!(result.stdout(), "");
+    assert_eq!(
+        (result.stderr().as_str(), result.status),
+        (
+            "sh: loop stopped after 20000 iterations: it would never end (add `sleep` to wait for changes, or `break` when done)\n",
+            130
+        )
+    );
+}
+
+#[test]
+fn break_and_continue() {
+    assert_eq!(
+        sh("for i in $(seq 10); do [ $i -eq 4 ] && break; [ $i -eq 2 ] && continue; echo $i; done; echo end").0,
+        "1\n3\nend\n"
+    );
+    assert_eq!(
+        sh("while true; do n=${n}x; if [ $n = xxx ]; then break; fi; done; echo $n").0,
+        "xxx\n"
+    );
+    assert_eq!(
+        sh("for a in 1 2; do for b in x y z; do [ $b = y ] && continue 2; echo $a$b; done; done").0,
+        "1x\n2x\n"
+    );
+    assert_eq!(
+        sh("for a in 1 2; do for b in x y; do break 5; done; echo no; done; echo out").0,
+        "out\n"
+    );
+    assert_eq!(
+        sh("break; echo still"),
+        (
+            "still\n".into(),
+            "sh: break: only meaningful in a `for', `while', or `until' loop\n".into(),
+            0
+        )
+    );
+    assert_eq!(
+        sh("for i in 1; do break 0; done").1,
+        "sh: break: 0: loop count out of range\n"
+    );
+}
+
+#[test]
+fn watch_reruns_its_command_until_a_timeout_ends_it() {
+    let (mut shell, mut host) = shell();
+    let result = shell.execute("timeout 5 watch -n 2 kubectl get pods; echo $?", &mut host);
+    let refresh =
+        "Every 2.0s: kubectl get pods\n\nNAME     READY   STATUS\ndemo-1   1/1     Running\n";
+    assert_eq!(result.stdout(), format!("{}124\n", refresh.repeat(3)));
+    assert_eq!(host.slept_ms, 5_000);
+    // `-g` ends when the output changes; `-t` drops the header.
+    let (mut fresh, mut host) = self::shell();
+    let result = fresh.execute(
+        "watch -t -g -n 1 'n=x; echo $n >> f; cat f'; echo ${n:-unset}",
+        &mut host,
+    );
+    assert_eq!(
+        (result.stdout().as_str(), result.status),
+        ("x\nx\nx\nunset\n", 0)
+    );
+    assert_eq!(sh("watch").2, 1);
+}
+
+#[test]
+fn aliases() {
+    assert_eq!(
+        sh("alias kgp='kubectl get pods'; kgp -n kube-system | grep -c coredns").0,
+        "2\n"
+    );
+    assert_eq!(
+        sh("alias ll='ls -l' k=kubectl; alias").0,
+        "alias k='kubectl'\nalias ll='ls -l'\n"
+    );
+    assert_eq!(sh("alias echo='echo say:'; echo hi").0, "say: hi\n");
+    assert_eq!(sh("alias nope").1, "sh: alias: nope: not found\n");
+    assert_eq!(sh("alias x=true; unalias x; x").2, 127);
+    assert_eq!(
+        sh("alias q=\"echo it's\"; alias q").0,
+        "alias q='echo it'\\''s'\n"
+    );
 }
 
 #[test]

@@ -73,6 +73,7 @@ pub struct EventRecord {
     pub field_path: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct ApiServer {
     pub store: Store,
     pub clock: Clock,
@@ -180,7 +181,27 @@ impl ApiServer {
         }
         object.meta_mut().resource_version = Some(self.store.next_resource_version());
         self.store.put(object.clone());
+        if let Object::Namespace(namespace) = &object {
+            let (name, uid) = (
+                namespace.metadata.name_str().to_string(),
+                namespace.metadata.uid_str().to_string(),
+            );
+            self.populate_namespace(&name, &uid);
+        }
         Ok(object)
+    }
+
+    /// The `default` ServiceAccount and `kube-root-ca.crt` ConfigMap a new namespace gets
+    /// (see `namespace_defaults`).
+    fn populate_namespace(&mut self, namespace: &str, namespace_uid: &str) {
+        for (object, uid) in crate::namespace_defaults::objects(namespace, namespace_uid) {
+            let mut object = defaults::defaulted(object);
+            let meta = object.meta_mut();
+            meta.uid = Some(uid);
+            meta.creation_timestamp = Some(self.clock.now_time());
+            meta.resource_version = Some(self.store.next_resource_version());
+            self.store.put(object);
+        }
     }
 
     /// Replaces an object's metadata and spec (status is kept) as `PUT` does. Returns the
@@ -354,6 +375,16 @@ impl ApiServer {
     }
 
     /// Records an Event, aggregating repeats into `count` as the event correlator does.
+    /// How many Events were created so far (the last part of their names counts them).
+    pub(crate) fn events_created(&self) -> u64 {
+        self.event_sequence
+    }
+
+    /// Counts `count` Events as created, as the cycles a jump stands for created them.
+    pub(crate) fn skip_events(&mut self, count: u64) {
+        self.event_sequence = self.event_sequence.saturating_add(count);
+    }
+
     pub fn record_event(&mut self, record: EventRecord) {
         let Some(regarding) = self.store.get(&record.regarding) else {
             return;

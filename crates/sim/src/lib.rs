@@ -11,9 +11,13 @@ pub mod controllers;
 pub mod dns;
 pub mod eviction;
 pub mod features;
+pub mod journal;
 pub mod kubelet;
 pub mod limits;
+pub mod logs;
+pub mod namespace_defaults;
 pub mod nodes;
+pub mod patch;
 pub mod rng;
 pub mod store;
 

@@ -8,6 +8,8 @@ use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use crate::journal::Journal;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
     Added,
@@ -22,7 +24,7 @@ pub struct WatchEvent {
     pub object: Object,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Store {
     objects: BTreeMap<ObjectKey, Object>,
     by_uid: HashMap<String, ObjectKey>,
@@ -36,7 +38,16 @@ pub struct Store {
     /// Writes of any kind, removals included (which take no resourceVersion here).
     changes: u64,
     pending: Vec<WatchEvent>,
+    journal: Journal,
+    /// Keys written or removed since a view last asked (`take_changed_keys`); `None` until one
+    /// asks, so a cluster nobody draws keeps nothing. (The journal above keeps whole changes
+    /// for watchers outside; a view needs only which objects to look at again.)
+    changed_keys: Option<Vec<ObjectKey>>,
 }
+
+/// Past this many unread changed keys the journal is dropped: a view that stopped asking
+/// rebuilds from the store, which is cheaper than replaying a longer list.
+const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
@@ -196,10 +207,19 @@ impl Store {
             self.unindex(previous);
         }
         self.index(&object);
-        self.pending.push(WatchEvent {
+        self.note_change(&key);
+        let event = WatchEvent {
             event_type,
             object: object.clone(),
-        });
+        };
+        let version = object
+            .meta()
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(self.resource_version);
+        self.journal.record(version, &event);
+        self.pending.push(event);
         self.objects.insert(key, object);
     }
 
@@ -207,11 +227,40 @@ impl Store {
         let object = self.objects.remove(key)?;
         self.changes += 1;
         self.unindex(&object);
-        self.pending.push(WatchEvent {
+        self.note_change(key);
+        let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
-        });
+        };
+        self.journal.record(self.resource_version, &event);
+        self.pending.push(event);
         Some(object)
+    }
+
+    /// The keys of the objects written or removed since the last call, for a view kept up to
+    /// date incrementally (the page's cluster view); `None` on the first call (the journal
+    /// starts then) and when the journal overflowed: the view rebuilds from the store.
+    pub fn take_changed_keys(&mut self) -> Option<Vec<ObjectKey>> {
+        let taken = self.changed_keys.replace(Vec::new());
+        taken.filter(|keys| keys.len() <= MAX_CHANGED_KEYS)
+    }
+
+    fn note_change(&mut self, key: &ObjectKey) {
+        if let Some(keys) = &mut self.changed_keys
+            && keys.len() <= MAX_CHANGED_KEYS
+        {
+            keys.push(key.clone());
+        }
+    }
+
+    /// Starts keeping the last `capacity` changes for watchers outside the simulation.
+    pub fn keep_journal(&mut self, capacity: usize) {
+        self.journal.set_capacity(capacity);
+    }
+
+    /// The recent changes kept by [`Store::keep_journal`].
+    pub fn journal(&self) -> &Journal {
+        &self.journal
     }
 
     pub(crate) fn take_watch_events(&mut self) -> Vec<WatchEvent> {
@@ -275,5 +324,37 @@ fn pod_node(object: &Object) -> Option<&str> {
     match object {
         Object::Pod(pod) => pod.spec.as_ref()?.node_name.as_deref(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::Namespace;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    fn namespace(name: &str) -> Object {
+        Object::Namespace(Namespace {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                uid: Some(format!("uid-{name}")),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn changed_keys_start_when_asked_and_list_writes_and_removals() {
+        let mut store = Store::default();
+        store.put(namespace("a"));
+        assert_eq!(store.take_changed_keys(), None, "the journal starts now");
+        store.put(namespace("b"));
+        store.put(namespace("a"));
+        store.remove(&ObjectKey::cluster(Kind::Namespace, "b"));
+        let b = ObjectKey::cluster(Kind::Namespace, "b");
+        let a = ObjectKey::cluster(Kind::Namespace, "a");
+        assert_eq!(store.take_changed_keys(), Some(vec![b.clone(), a, b]));
+        assert_eq!(store.take_changed_keys(), Some(Vec::new()));
     }
 }

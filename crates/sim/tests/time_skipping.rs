@@ -230,3 +230,70 @@ fn jumping_over_crash_loops_changes_nothing_observable() {
         }
     }
 }
+
+/// CronJobs whose runs the driver jumps over (`true`) or must simulate one by one (`false`).
+const TURNOVERS: [(&str, bool); 4] = [
+    // Every minute, the default history limits.
+    (
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: tick\n  namespace: default\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: t\n            image: busybox:1.36\n            command: [\"sh\", \"-c\", \"sleep 2\"]\n",
+        true,
+    ),
+    // Failing runs with retries, a short history, beside a Deployment that settles.
+    (
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: fail\n  namespace: default\nspec:\n  schedule: \"*/10 * * * *\"\n  successfulJobsHistoryLimit: 1\n  failedJobsHistoryLimit: 2\n  jobTemplate:\n    spec:\n      backoffLimit: 1\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: f\n            image: busybox:1.36\n            command: [\"sh\", \"-c\", \"sleep 1; exit 1\"]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: default\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n",
+        true,
+    ),
+    // Runs that outlast their slot, so Forbid skips the next one: the hours are not alike
+    // (the cadence drifts against the hour), so nothing is jumped.
+    (
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: slow\n  namespace: default\nspec:\n  schedule: \"*/10 * * * *\"\n  concurrencyPolicy: Forbid\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: s\n            image: busybox:1.36\n            command: [\"sh\", \"-c\", \"sleep 650\"]\n",
+        false,
+    ),
+    // Its output carries the date: no two runs are alike, but the runs a jump leaves behind
+    // are gone (with their logs) before anyone can look.
+    (
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: dated\n  namespace: default\nspec:\n  schedule: \"*/15 * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: d\n            image: busybox:1.36\n            command: [\"sh\", \"-c\", \"date\"]\n",
+        true,
+    ),
+];
+
+#[test]
+fn jumping_over_cronjob_runs_changes_nothing_observable() {
+    for (scenario, (yaml, jumps)) in TURNOVERS.iter().enumerate() {
+        let seed = 5 + scenario as u64;
+        let shape = if scenario % 2 == 1 {
+            ClusterShape::kind_multi()
+        } else {
+            ClusterShape::kind()
+        };
+        let mut skipping = create_cluster(&shape, start(), seed);
+        let mut stepwise = create_cluster(&shape, start(), seed);
+        stepwise.set_stepwise(true);
+        for cluster in [&mut skipping, &mut stepwise] {
+            create(cluster, yaml);
+        }
+        // Waits long enough to jump (two for the sparser schedules), and short ones in
+        // between and after.
+        let waits: &[u64] = if scenario == 0 {
+            &[3_600_000, 16 * 3_600_000, 30_000]
+        } else {
+            &[3_600_000, 20 * 3_600_000, 90_000, 20 * 3_600_000, 30_000]
+        };
+        for (step, &delta) in waits.iter().enumerate() {
+            skipping.advance(delta);
+            stepwise.advance(delta);
+            assert_same(
+                &skipping,
+                &stepwise,
+                &format!("scenario {scenario}, step {step}"),
+            );
+        }
+        assert_eq!(stepwise.cycles_skipped(), 0);
+        assert_eq!(
+            skipping.cycles_skipped() > 0,
+            *jumps,
+            "scenario {scenario}: {} cycles skipped",
+            skipping.cycles_skipped()
+        );
+    }
+}

@@ -18,36 +18,10 @@ use crate::components::terminal::TerminalPanel;
 use crate::components::toolbar::Toolbar;
 use crate::embed::{self, PageOptions};
 use crate::lesson_session::{self, LessonPage};
+use crate::live::LiveView;
 use crate::playground::{Playground, Preset};
+use crate::state::{self, Handle, Intent, Outcome};
 use crate::{opening, persist};
-
-/// The playground shared by the panels, with counters that say what changed: each panel's
-/// props compare only the counters it depends on, so a clock tick that changes nothing in
-/// the store does not rebuild the cluster view.
-#[derive(Clone)]
-pub struct Handle {
-    pub playground: Rc<RefCell<Playground>>,
-    /// Any change at all.
-    pub version: u64,
-    /// The store's writes and removals: objects changed.
-    pub store_version: u64,
-    /// Whole virtual seconds: ages shown in tables changed.
-    pub second: u64,
-    /// Terminal history changed.
-    pub history_version: u64,
-}
-
-impl Handle {
-    pub fn same_playground(&self, other: &Handle) -> bool {
-        Rc::ptr_eq(&self.playground, &other.playground)
-    }
-}
-
-impl PartialEq for Handle {
-    fn eq(&self, other: &Self) -> bool {
-        self.same_playground(other) && self.version == other.version
-    }
-}
 
 /// The longest real-time step one frame may take (a tab in the background gets no frames).
 const MAX_FRAME_MS: f64 = 250.0;
@@ -114,6 +88,7 @@ pub fn app() -> Html {
             if opening.offered.is_some() {
                 offered.set(opening.offered);
             }
+            crate::mark("kubeplay:cluster-booted");
             opening.playground
         })
     };
@@ -141,19 +116,8 @@ pub fn app() -> Html {
             last_saved.borrow().set(js_sys::Date::now());
         })
     };
-    // Every change a learner makes goes through here: bump the version, save, re-render.
-    let changed = {
-        let counter = counter.clone();
-        let force = force.clone();
-        let save = save.clone();
-        Callback::from(move |()| {
-            let cell = counter.borrow();
-            cell.set(cell.get() + 1);
-            save();
-            force.force_update();
-        })
-    };
-    // The running clock goes through here, saving only now and then.
+    // The running clock (and a command waiting in virtual time) goes through here, saving
+    // only now and then.
     let ticked = {
         let counter = counter.clone();
         let force = force.clone();
@@ -168,9 +132,35 @@ pub fn app() -> Html {
             force.force_update();
         })
     };
+    // Every change a learner makes goes through here: the intent is applied, a command that
+    // waits in virtual time starts its task, and the page saves and redraws once. Made once,
+    // so panels that take only it (the editor) are not redrawn by every tick.
+    let dispatch: Callback<Intent, Outcome> = {
+        let playground = playground.clone();
+        let counter = counter.clone();
+        let force = force.clone();
+        let save = save.clone();
+        let ticked = ticked.clone();
+        (*use_memo((), move |_| {
+            Callback::from(move |intent: Intent| -> Outcome {
+                let was_busy = playground.borrow().busy();
+                let outcome = state::reduce(&mut playground.borrow_mut(), intent);
+                if !was_busy && playground.borrow().busy() {
+                    crate::task::drive(playground.clone(), ticked.clone());
+                }
+                let cell = counter.borrow();
+                cell.set(cell.get() + 1);
+                save();
+                force.force_update();
+                outcome
+            })
+        }))
+        .clone()
+    };
 
     // The page is up: the loading note in index.html goes.
     use_effect_with((), |_| {
+        crate::mark("kubeplay:rendered");
         if let Some(loading) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id("loading"))
@@ -229,11 +219,10 @@ pub fn app() -> Html {
 
     // The page embedding the playground drives it with postMessage (see `embed`).
     {
-        let playground = playground.clone();
-        let changed = changed.clone();
+        let dispatch = dispatch.clone();
         let options = options.clone();
         use_effect_with((), move |_| {
-            let listener = embed::listen(&options, playground, changed);
+            let listener = embed::listen(&options, dispatch);
             crate::host_ready::announce(options.embed);
             move || drop(listener)
         });
@@ -249,14 +238,21 @@ pub fn app() -> Html {
             history_version: p.history_version(),
         }
     };
+    // The cluster view's model follows the store's changes since the last render.
+    let live = use_mut_ref(LiveView::default);
+    let snapshot = {
+        let mut p = playground.borrow_mut();
+        let changed = p.terminal.cluster.api.store.take_changed_keys();
+        let mut live = live.borrow_mut();
+        live.sync(&p.terminal.cluster, changed);
+        live.snapshot().clone()
+    };
     let replace_playground = {
-        let playground = playground.clone();
-        let changed = changed.clone();
+        let dispatch = dispatch.clone();
         let selection = selection.clone();
-        Callback::from(move |mut next: Playground| {
-            std::mem::swap(&mut *playground.borrow_mut(), &mut next);
+        Callback::from(move |next: Playground| {
             selection.set(None);
-            changed.emit(());
+            dispatch.emit(Intent::Replace(Box::new(next)));
         })
     };
     let on_reset = {
@@ -359,7 +355,7 @@ pub fn app() -> Html {
             if !options.embed {
                 <Toolbar handle={handle.clone()} on_reset={on_reset} on_notice={on_notice.clone()} />
             }
-            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play.clone()} on_speed={on_speed} changed={changed.clone()} />
+            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
             if let Some((_, actions)) = (*offered).as_ref() {
                 <div class="notice offer" role="alertdialog" aria-labelledby="offer-text">
                     <p id="offer-text">{ format!("This link holds a shared playground ({} steps). Open it instead of yours? Yours is kept, and you can come back to it.", actions.len()) }</p>
@@ -380,23 +376,23 @@ pub fn app() -> Html {
             // cluster, events; the grid places them.
             <main class={classes!("panels", lesson.shows_panel().then_some("with-lesson"))}>
                 if lesson.shows_panel() {
-                    <LessonPanel handle={handle.clone()} changed={changed.clone()} page={lesson.clone()} playing={*playing} />
+                    <LessonPanel handle={handle.clone()} dispatch={dispatch.clone()} page={lesson.clone()} playing={*playing} />
                 }
                 if options.editor {
-                    <Editor handle={handle.clone()} changed={changed.clone()} keep_draft={!options.embed} />
+                    <Editor dispatch={dispatch.clone()} keep_draft={!options.embed} />
                 }
                 if options.terminal {
-                    <TerminalPanel handle={handle.clone()} changed={changed.clone()} playing={*playing} on_play={on_play} />
+                    <TerminalPanel handle={handle.clone()} dispatch={dispatch.clone()} playing={*playing} on_play={on_play} />
                 }
                 if options.cluster {
-                    <ClusterView handle={handle.clone()} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} changed={changed.clone()} />
+                    <ClusterView snapshot={snapshot} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} dispatch={dispatch.clone()} />
                 }
                 if options.events {
                     <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />
                 }
             </main>
             if let Some(selected) = (*selection).clone() {
-                <Inspector handle={handle} selection={selected} on_close={on_select.reform(|_| None)} changed={changed.clone()} />
+                <Inspector handle={handle} selection={selected} on_close={on_select.reform(|_| None)} dispatch={dispatch.clone()} />
             }
         </div>
     }

@@ -9,14 +9,12 @@
 //! never to `*`. An embedded playground has its own state: it never reads or writes the
 //! learner's saved playground, so even an allowed host only ever drives a scratch cluster.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use gloo::events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::Callback;
 
-use crate::playground::{Line, Playground};
+use crate::playground::Line;
+use crate::state::{Intent, Outcome};
 
 /// What the URL asks of the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,11 +144,7 @@ fn embedding_parent(window: &web_sys::Window) -> Option<web_sys::Window> {
 
 /// Listens for the host page's requests, under the rules in the module comment. `None`
 /// (nothing listens at all) unless the page is embedded in a frame.
-pub fn listen(
-    options: &PageOptions,
-    playground: Rc<RefCell<Playground>>,
-    changed: Callback<()>,
-) -> Option<EventListener> {
+pub fn listen(options: &PageOptions, dispatch: Callback<Intent, Outcome>) -> Option<EventListener> {
     if !options.embed {
         return None;
     }
@@ -172,14 +166,11 @@ pub fn listen(
         let Some(request) = parse_request(&event.data()) else {
             return;
         };
-        let was_busy = playground.borrow().busy();
-        let (lines, _) = playground.borrow_mut().run(&request.command);
         // A waiting command (`sleep`, `get -w`) goes on in the foreground, as when typed; the
         // reply holds what it printed at once.
-        if !was_busy && playground.borrow().busy() {
-            crate::task::drive(playground.clone(), changed.clone());
-        }
-        changed.emit(());
+        let Outcome::Ran(lines) = dispatch.emit(Intent::Run(request.command)) else {
+            return;
+        };
         let failed = lines.iter().any(|l| matches!(l, Line::Err(_)));
         let output: String = lines
             .iter()

@@ -8,15 +8,26 @@ mod examples;
 mod highlight;
 mod host_ready;
 mod lesson_session;
+mod live;
 mod opening;
+mod state;
 mod task;
 mod view;
 
 use kubeplay_web::{persist, playground, share};
 
 fn main() {
+    mark("kubeplay:started");
     install_panic_hook();
     yew::Renderer::<app::App>::new().render();
+}
+
+/// A User Timing mark (DevTools' Performance panel and `tests/perf/page.mjs` show where the
+/// page's start-up time goes).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
 }
 
 /// A panic in wasm kills the page; show a clear message instead of a dead UI.

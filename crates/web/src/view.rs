@@ -3,6 +3,10 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::rc::Rc;
+
 use k8s_openapi::api::core::v1::{Event, Node, Pod, Taint};
 use kubeplay_kubectl::printers::rows::{node_status, pod_status};
 use kubeplay_model::object::MetaExt;
@@ -41,14 +45,14 @@ pub struct NodeLane {
     pub reason: Option<String>,
     /// What the control plane waits for on this node and until when, in virtual time.
     pub notes: Vec<String>,
-    pub pods: Vec<PodChip>,
+    pub pods: Vec<Rc<PodChip>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClusterModel {
     pub nodes: Vec<NodeLane>,
     /// Pods no node has taken yet.
-    pub pending: Vec<PodChip>,
+    pub pending: Vec<Rc<PodChip>>,
 }
 
 /// A workload and what it owns, for the ownership tree.
@@ -59,7 +63,7 @@ pub struct Workload {
     pub namespace: String,
     pub summary: String,
     pub children: Vec<Workload>,
-    pub pods: Vec<PodChip>,
+    pub pods: Vec<Rc<PodChip>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,7 +88,7 @@ pub fn tone(status: &str, ready: &str) -> &'static str {
     }
 }
 
-fn chip(pod: &Pod, now: jiff::Timestamp) -> PodChip {
+pub fn chip(pod: &Pod, now: jiff::Timestamp) -> PodChip {
     let (ready, status, _) = pod_status(pod, now);
     PodChip {
         name: pod.metadata.name_str().to_string(),
@@ -231,6 +235,7 @@ fn explain_lost_node(cluster: &Cluster, node: &Node, lane: &mut NodeLane) {
                 }
             }
         };
+        let chip = Rc::make_mut(chip);
         chip.tone = "lost";
         chip.note = Some(note);
     }
@@ -270,83 +275,92 @@ fn in_namespace(namespace: &str, filter: Option<&str>) -> bool {
     filter.is_none_or(|wanted| wanted == namespace)
 }
 
+/// A live node's lane with its pods (of every namespace shown).
+pub fn node_lane(cluster: &Cluster, node: &Node, pods: Vec<Rc<PodChip>>) -> NodeLane {
+    let ready = ready_condition(node);
+    let lost = ready.is_none_or(|(status, _)| status != "True");
+    let mut lane = NodeLane {
+        name: node.metadata.name_str().to_string(),
+        status: node_status(node),
+        roles: kubeplay_kubectl::printers::rows::node_roles(node),
+        kubelet_stopped: cluster
+            .nodes
+            .state(node.metadata.name_str())
+            .is_some_and(|state| state != KubeletState::Running),
+        lost,
+        deleted: false,
+        reason: ready
+            .filter(|_| lost)
+            .and_then(|(_, message)| message.map(str::to_string)),
+        notes: Vec::new(),
+        pods,
+    };
+    explain_lost_node(cluster, node, &mut lane);
+    lane
+}
+
+/// The lane of pods still bound to a node that no longer exists: the pod garbage collector
+/// deletes them once the node has been gone for its 40 s quarantine (checked every 20 s).
+pub fn deleted_node_lane(name: &str, pods: Vec<Rc<PodChip>>) -> NodeLane {
+    NodeLane {
+        name: name.to_string(),
+        status: "deleted".into(),
+        roles: String::new(),
+        kubelet_stopped: false,
+        lost: true,
+        deleted: true,
+        reason: Some("The Node object was deleted.".into()),
+        notes: vec![
+            "The pod garbage collector deletes these pods 40–60 s after their node is gone; their controllers create replacements.".into(),
+        ],
+        pods: pods
+            .into_iter()
+            .map(|chip| {
+                let mut chip = (*chip).clone();
+                chip.tone = "lost";
+                chip.note = Some("node deleted; waits for the pod garbage collector".into());
+                Rc::new(chip)
+            })
+            .collect(),
+    }
+}
+
+/// The cluster view's model built from the whole store (the page keeps one up to date
+/// incrementally instead: `live::LiveView`).
 pub fn cluster_model(cluster: &Cluster, namespace: Option<&str>) -> ClusterModel {
     let store = &cluster.api.store;
     let now = cluster.api.clock.now();
+    let chips = |pods: &mut dyn Iterator<Item = &Pod>| -> Vec<Rc<PodChip>> {
+        pods.filter(|pod| in_namespace(pod.metadata.namespace_str(), namespace))
+            .map(|pod| Rc::new(chip(pod, now)))
+            .collect()
+    };
     let mut nodes: Vec<NodeLane> = store
         .list_typed::<Node>(None)
         .map(|node| {
-            let ready = ready_condition(node);
-            let lost = ready.is_none_or(|(status, _)| status != "True");
-            let mut lane = NodeLane {
-                name: node.metadata.name_str().to_string(),
-                status: node_status(node),
-                roles: kubeplay_kubectl::printers::rows::node_roles(node),
-                kubelet_stopped: cluster
-                    .nodes
-                    .state(node.metadata.name_str())
-                    .is_some_and(|state| state != KubeletState::Running),
-                lost,
-                deleted: false,
-                reason: ready
-                    .filter(|_| lost)
-                    .and_then(|(_, message)| message.map(str::to_string)),
-                notes: Vec::new(),
-                pods: store
+            let pods = chips(
+                &mut store
                     .pods_on_node(node.metadata.name_str())
-                    .filter_map(Pod::from_object)
-                    .filter(|pod| in_namespace(pod.metadata.namespace_str(), namespace))
-                    .map(|pod| chip(pod, now))
-                    .collect(),
-            };
-            explain_lost_node(cluster, node, &mut lane);
-            lane
+                    .filter_map(Pod::from_object),
+            );
+            node_lane(cluster, node, pods)
         })
         .collect();
-    nodes.extend(deleted_node_lanes(cluster, namespace));
-    let pending = store
-        .unscheduled_pods()
-        .filter(|pod| in_namespace(pod.metadata.namespace_str(), namespace))
-        .map(|pod| chip(pod, now))
-        .collect();
-    ClusterModel { nodes, pending }
-}
-
-/// Pods still bound to nodes that no longer exist: the pod garbage collector deletes them
-/// once the node has been gone for its 40 s quarantine (checked every 20 s).
-fn deleted_node_lanes(cluster: &Cluster, namespace: Option<&str>) -> Vec<NodeLane> {
-    let store = &cluster.api.store;
-    let now = cluster.api.clock.now();
-    let mut lanes: std::collections::BTreeMap<String, NodeLane> = Default::default();
+    let mut orphaned: std::collections::BTreeMap<&str, Vec<&Pod>> = Default::default();
     for pod in store.list_typed::<Pod>(namespace) {
-        let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
-            continue;
-        };
-        if store
-            .get(&kubeplay_model::ObjectKey::cluster(Kind::Node, node))
-            .is_some()
+        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref())
+            && store.get_typed::<Node>("", node).is_none()
         {
-            continue;
+            orphaned.entry(node).or_default().push(pod);
         }
-        let lane = lanes.entry(node.to_string()).or_insert_with(|| NodeLane {
-            name: node.to_string(),
-            status: "deleted".into(),
-            roles: String::new(),
-            kubelet_stopped: false,
-            lost: true,
-            deleted: true,
-            reason: Some("The Node object was deleted.".into()),
-            notes: vec![
-                "The pod garbage collector deletes these pods 40–60 s after their node is gone; their controllers create replacements.".into(),
-            ],
-            pods: Vec::new(),
-        });
-        let mut chip = chip(pod, now);
-        chip.tone = "lost";
-        chip.note = Some("node deleted; waits for the pod garbage collector".into());
-        lane.pods.push(chip);
     }
-    lanes.into_values().collect()
+    nodes.extend(
+        orphaned
+            .into_iter()
+            .map(|(node, pods)| deleted_node_lane(node, chips(&mut pods.into_iter()))),
+    );
+    let pending = chips(&mut store.unscheduled_pods());
+    ClusterModel { nodes, pending }
 }
 
 /// Everything the cluster view, workload tree and events timeline show, without ages: two
@@ -365,22 +379,25 @@ pub fn visible_state(cluster: &Cluster) -> VisibleState {
     let newest = events(store, now, None, "", 1).into_iter().next();
     VisibleState {
         model: cluster_model(cluster, None),
-        workloads: workloads(store, now, None),
+        workloads: workloads(store, &|pod| Rc::new(chip(pod, now)), None),
         events: store.list(Kind::Event, None).count(),
         newest_event: newest.map(|row| (row.reason, row.object, row.message)),
     }
 }
 
-fn owned_pods(store: &Store, owner: &Object, now: jiff::Timestamp) -> Vec<PodChip> {
+/// A pod's chip: computed, or taken from the page's cache of chips.
+pub type ChipOf<'a> = &'a dyn Fn(&Pod) -> Rc<PodChip>;
+
+fn owned_pods(store: &Store, owner: &Object, chip_of: ChipOf) -> Vec<Rc<PodChip>> {
     store
         .dependents_of(owner.uid())
         .filter_map(Pod::from_object)
-        .map(|pod| chip(pod, now))
+        .map(chip_of)
         .collect()
 }
 
 /// Deployments → ReplicaSets → Pods, DaemonSets → Pods, then bare pods: the workshop's diagrams.
-pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -> Vec<Workload> {
+pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec<Workload> {
     let mut result = Vec::new();
     for object in store.list(Kind::Deployment, namespace) {
         let Some(deployment) = Deployment::from_object(object) else {
@@ -408,7 +425,7 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
                     rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
                 ),
                 children: Vec::new(),
-                pods: owned_pods(store, child, now),
+                pods: owned_pods(store, child, chip_of),
             })
             .collect();
         result.push(Workload {
@@ -438,14 +455,14 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
                 status.number_ready, status.desired_number_scheduled
             ),
             children: Vec::new(),
-            pods: owned_pods(store, object, now),
+            pods: owned_pods(store, object, chip_of),
         });
     }
     for object in store.list(Kind::CronJob, namespace) {
         let children = store
             .dependents_of(object.uid())
             .filter_map(|child| Job::from_object(child).map(|job| (child, job)))
-            .map(|(child, job)| job_workload(store, child, job, now))
+            .map(|(child, job)| job_workload(store, child, job, chip_of))
             .collect();
         result.push(Workload {
             kind: Kind::CronJob,
@@ -463,7 +480,7 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
         if object.meta().controller_ref().is_none()
             && let Some(job) = Job::from_object(object)
         {
-            result.push(job_workload(store, object, job, now));
+            result.push(job_workload(store, object, job, chip_of));
         }
     }
     for object in store.list(Kind::ReplicaSet, namespace) {
@@ -474,11 +491,11 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
                 namespace: object.namespace().to_string(),
                 summary: String::new(),
                 children: Vec::new(),
-                pods: owned_pods(store, object, now),
+                pods: owned_pods(store, object, chip_of),
             });
         }
     }
-    let bare: Vec<PodChip> = store
+    let bare: Vec<Rc<PodChip>> = store
         .list(Kind::Pod, namespace)
         .filter_map(Pod::from_object)
         .filter(|pod| {
@@ -486,7 +503,7 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
                 .controller_ref()
                 .is_none_or(|owner| owner.kind == "Node")
         })
-        .map(|pod| chip(pod, now))
+        .map(chip_of)
         .collect();
     if !bare.is_empty() {
         result.push(Workload {
@@ -501,7 +518,7 @@ pub fn workloads(store: &Store, now: jiff::Timestamp, namespace: Option<&str>) -
     result
 }
 
-fn job_workload(store: &Store, object: &Object, job: &Job, now: jiff::Timestamp) -> Workload {
+fn job_workload(store: &Store, object: &Object, job: &Job, chip_of: ChipOf) -> Workload {
     let status = job.status.clone().unwrap_or_default();
     let completions = job.spec.as_ref().and_then(|s| s.completions).unwrap_or(1);
     Workload {
@@ -514,11 +531,13 @@ fn job_workload(store: &Store, object: &Object, job: &Job, now: jiff::Timestamp)
             status.succeeded.unwrap_or(0)
         ),
         children: Vec::new(),
-        pods: owned_pods(store, object, now),
+        pods: owned_pods(store, object, chip_of),
     }
 }
 
-/// The newest events first, like `kubectl get events -w` scrolled to the end.
+/// The newest events first, like `kubectl get events -w` scrolled to the end. Only the rows
+/// shown are formatted: the newest `limit` matching events are picked first (a heap, not a
+/// sort of every event in the cluster).
 pub fn events(
     store: &Store,
     now: jiff::Timestamp,
@@ -526,15 +545,39 @@ pub fn events(
     filter: &str,
     limit: usize,
 ) -> Vec<EventRow> {
-    let mut events: Vec<&Event> = store.list_typed::<Event>(namespace).collect();
-    events.sort_by(|a, b| {
-        b.last_timestamp
-            .cmp(&a.last_timestamp)
-            .then_with(|| b.metadata.name.cmp(&a.metadata.name))
-    });
-    events
+    let matches = |event: &Event| {
+        filter.is_empty()
+            || event_object(event).contains(filter)
+            || event.reason.as_deref().is_some_and(|r| r.contains(filter))
+            || event.message.as_deref().is_some_and(|m| m.contains(filter))
+    };
+    // A min-heap of the newest `limit` (by lastTimestamp, then name, newest first).
+    let mut newest: BinaryHeap<Reverse<(Option<jiff::Timestamp>, &str, usize)>> =
+        BinaryHeap::with_capacity(limit + 1);
+    let listed: Vec<&Event> = store.list_typed::<Event>(namespace).collect();
+    for (index, event) in listed.iter().enumerate() {
+        let rank = (
+            event.last_timestamp.as_ref().map(|t| t.0),
+            event.metadata.name.as_deref().unwrap_or(""),
+            index,
+        );
+        if newest.len() == limit && newest.peek().is_some_and(|Reverse(least)| rank <= *least) {
+            continue;
+        }
+        if !matches(event) {
+            continue;
+        }
+        newest.push(Reverse(rank));
+        if newest.len() > limit {
+            newest.pop();
+        }
+    }
+    let mut picked: Vec<_> = newest.into_iter().map(|Reverse(rank)| rank).collect();
+    picked.sort_by(|a, b| b.cmp(a));
+    picked
         .into_iter()
-        .map(|event| {
+        .map(|(_, _, index)| {
+            let event = listed[index];
             let age = event.last_timestamp.as_ref().map_or(String::new(), |t| {
                 kubeplay_kubectl::text::duration::human_duration(
                     now.as_millisecond().saturating_sub(t.0.as_millisecond()),
@@ -544,27 +587,25 @@ pub fn events(
                 age,
                 event_type: event.type_.clone().unwrap_or_default(),
                 reason: event.reason.clone().unwrap_or_default(),
-                object: format!(
-                    "{}/{}",
-                    event
-                        .involved_object
-                        .kind
-                        .clone()
-                        .unwrap_or_default()
-                        .to_ascii_lowercase(),
-                    event.involved_object.name.clone().unwrap_or_default()
-                ),
+                object: event_object(event),
                 message: event.message.clone().unwrap_or_default(),
             }
         })
-        .filter(|row| {
-            filter.is_empty()
-                || row.object.contains(filter)
-                || row.reason.contains(filter)
-                || row.message.contains(filter)
-        })
-        .take(limit)
         .collect()
+}
+
+/// `kind/name` of what an event is about, as `kubectl get events` prints it.
+fn event_object(event: &Event) -> String {
+    format!(
+        "{}/{}",
+        event
+            .involved_object
+            .kind
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase(),
+        event.involved_object.name.as_deref().unwrap_or_default()
+    )
 }
 
 #[cfg(test)]
@@ -588,9 +629,10 @@ mod tests {
                 .iter()
                 .all(|chip| chip.status == "Running" && chip.tone == "ok")
         );
+        let now = cluster.api.clock.now();
         let trees = workloads(
             &cluster.api.store,
-            cluster.api.clock.now(),
+            &|pod| Rc::new(chip(pod, now)),
             Some("kube-system"),
         );
         assert_eq!(
@@ -664,5 +706,58 @@ mod tests {
         let before = visible_state(&playground.terminal.cluster);
         let moved = playground.advance_to_visible_change(visible_state, 1_000, 3_600_000);
         assert!(moved > 0 && visible_state(&playground.terminal.cluster) != before);
+    }
+
+    /// The newest rows picked with a heap are the rows a full sort would show first.
+    #[test]
+    fn events_are_the_newest_matching_ones_in_order() {
+        use crate::playground::{Playground, Preset, Settings};
+        let mut playground = Playground::new(Settings {
+            seed: 8,
+            preset: Preset::KindMulti,
+            start_second: 1_748_859_300,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        playground.run("kubectl create deployment web --image=nginx --replicas=12");
+        playground.advance(30_000);
+        playground.run("kubectl scale deployment web --replicas=2");
+        playground.advance(30_000);
+        let store = &playground.terminal.cluster.api.store;
+        let now = playground.now();
+        let mut all: Vec<&Event> = store.list_typed::<Event>(None).collect();
+        all.sort_by(|a, b| {
+            b.last_timestamp
+                .cmp(&a.last_timestamp)
+                .then_with(|| b.metadata.name.cmp(&a.metadata.name))
+        });
+        for (filter, limit) in [
+            ("", 5),
+            ("", 500),
+            ("web-", 7),
+            ("Killing", 3),
+            ("nothing", 4),
+        ] {
+            let expected: Vec<String> = all
+                .iter()
+                .filter(|e| {
+                    filter.is_empty()
+                        || event_object(e).contains(filter)
+                        || e.reason.as_deref().is_some_and(|r| r.contains(filter))
+                        || e.message.as_deref().is_some_and(|m| m.contains(filter))
+                })
+                .take(limit)
+                .map(|e| e.metadata.name.clone().unwrap_or_default())
+                .collect();
+            let rows = events(store, now, None, filter, limit);
+            assert_eq!(rows.len(), expected.len(), "{filter:?} {limit}");
+            assert!(filter != "web-" || !rows.is_empty());
+            let objects: Vec<String> = rows.iter().map(|r| r.object.clone()).collect();
+            let expected_objects: Vec<String> = all
+                .iter()
+                .filter(|e| expected.contains(&e.metadata.name.clone().unwrap_or_default()))
+                .map(|e| event_object(e))
+                .collect();
+            assert_eq!(objects, expected_objects, "{filter:?} {limit}");
+        }
     }
 }

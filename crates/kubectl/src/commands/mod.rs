@@ -8,7 +8,9 @@ pub mod describe;
 pub mod drain;
 pub mod get;
 pub mod info;
+pub mod logs;
 pub mod nodes;
+pub mod patch;
 pub mod pods;
 pub mod rollout;
 pub mod wait;
@@ -117,7 +119,7 @@ pub const COMMANDS: &[Command] = &[
     ),
     Command::simulated(
         "logs",
-        |a, _, s, o| pods::logs(a, s, o),
+        |a, _, s, o| logs::logs(a, s, o),
         Operands::Resources,
     ),
     Command::not_simulated("attach"),
@@ -134,7 +136,11 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("events"),
     Command::not_simulated("diff"),
     Command::simulated("apply", apply::run, Operands::Files),
-    Command::not_simulated("patch"),
+    Command::simulated(
+        "patch",
+        |a, _, s, o| patch::run(a, s, o),
+        Operands::Resources,
+    ),
     Command::not_simulated("replace"),
     Command::simulated("wait", |a, _, s, o| wait::run(a, s, o), Operands::Resources),
     Command::not_simulated("kustomize"),

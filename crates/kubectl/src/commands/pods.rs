@@ -1,4 +1,5 @@
-//! Commands that reach into pods: `logs`, `exec` (simulated processes) and `run`.
+//! Commands that reach into pods: `exec` (simulated processes) and `run`, and the pod and
+//! container choice `logs` shares.
 
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use crate::session::Session;
 
 /// Finds the pod a command targets: `POD`, `pod/POD`, or the first pod of `TYPE/NAME`
 /// (kubectl's `ByLogging` order: running and ready first, then the oldest).
-fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, String> {
+pub(super) fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, String> {
     let (kind, name) = match target.split_once('/') {
         Some((kind, name)) => (crate::resources::resolve_kind(kind)?, name),
         None => (Kind::Pod, target),
@@ -72,7 +73,7 @@ fn target_pod(target: &str, namespace: &str, session: &Session) -> Result<Pod, S
 /// The container a command names, or the pod's first app container, announced on stderr
 /// as `podcmd.FindOrDefaultContainerByName` does when the pod has others (init containers
 /// included).
-fn pick_container<'a>(
+pub(super) fn pick_container<'a>(
     pod: &'a Pod,
     wanted: Option<&str>,
     out: &mut Output,
@@ -127,7 +128,7 @@ fn pick_container<'a>(
 }
 
 /// The status of a container, app or init.
-fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
+pub(super) fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
     let status = pod.status.as_ref()?;
     status
         .container_statuses
@@ -137,7 +138,7 @@ fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerSt
         .find(|s| s.name == container)
 }
 
-fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
+pub(super) fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
     container_status(pod, container)?
         .state
         .as_ref()?
@@ -146,76 +147,6 @@ fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
         .reason
         .clone()
         .or(Some("ContainerCreating".into()))
-}
-
-const LOG_FLAGS: &[Flag] = &[
-    value("container", Some('c')),
-    boolean("previous", Some('p')),
-    value("tail", None),
-    boolean("follow", Some('f')),
-    boolean("timestamps", None),
-    boolean("all-containers", None),
-    value("selector", Some('l')),
-    value("since", None),
-];
-
-pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
-    let parsed = match args::parse(args, LOG_FLAGS, "logs") {
-        Ok(parsed) => parsed,
-        Err(error) => return out.error(error),
-    };
-    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
-    // `logs POD [CONTAINER]`: none or more than two operands is a usage error.
-    let (Some(target), ..=2) = (parsed.positional.first(), parsed.positional.len()) else {
-        return out.error("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
-    };
-    let pod = match target_pod(target, &namespace, session) {
-        Ok(pod) => pod,
-        // LogsOptions.Complete names the namespace in a NotFound from its builder.
-        Err(error) => {
-            return out.error(match error.strip_prefix("Error from server (NotFound): ") {
-                Some(rest) => format!(
-                    "error: error from server (NotFound): {rest} in namespace {namespace:?}"
-                ),
-                None => error,
-            });
-        }
-    };
-    let container_name = parsed
-        .value("container")
-        .or(parsed.positional.get(1).map(String::as_str));
-    let container = match pick_container(&pod, container_name, out) {
-        Ok(container) => container.name.clone(),
-        Err(error) => return out.error(error),
-    };
-    let previous = parsed.bool("previous");
-    let pod_name = pod.metadata.name_str();
-    let now = session.cluster.now_ms();
-    let lines =
-        session
-            .cluster
-            .kubelets
-            .logs(pod.metadata.uid_str(), Some(&container), previous, now);
-    let started = container_status(&pod, &container).is_some_and(|c| {
-        c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
-    });
-    match lines {
-        Some(lines) if previous && lines.is_empty() => {
-            out.error(format!("Error from server (BadRequest): previous terminated container {container:?} in pod {pod_name:?} not found"))
-        }
-        Some(lines) if started || !lines.is_empty() => {
-            let tail = parsed.value("tail").and_then(|t| t.parse::<i64>().ok()).filter(|t| *t >= 0);
-            let skip = tail.map_or(0, |t| lines.len().saturating_sub(usize::try_from(t).unwrap_or(0)));
-            for line in &lines[skip..] {
-                out.line(line);
-            }
-        }
-        _ => {
-            let reason = waiting_reason(&pod, &container).unwrap_or_else(|| "ContainerCreating".into());
-            let detail = if reason.contains("ImagePull") || reason == "ErrImagePull" { "trying and failing to pull image".to_string() } else { reason };
-            out.error(format!("Error from server (BadRequest): container {container:?} in pod {pod_name:?} is waiting to start: {detail}"));
-        }
-    }
 }
 
 const EXEC_FLAGS: &[Flag] = &[
@@ -256,10 +187,11 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
             "error: cannot exec into a container in a completed pod; current phase is {phase}"
         ));
     }
-    let Some(environment) = session
-        .cluster
-        .kubelets
-        .environment(pod.metadata.uid_str(), Some(&container.name))
+    let Some((environment, fs)) =
+        session
+            .cluster
+            .kubelets
+            .exec_view(&pod, &container.name, &session.cluster.api.store)
     else {
         return out.error(format!(
             "error: unable to upgrade connection: container not found ({:?})",
@@ -271,6 +203,8 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         container: &container,
         environment,
         dns: Resolver::new(&session.cluster.api.store, pod.metadata.namespace_str()),
+        fs,
+        now: session.now(),
     };
     match process.run(&parsed.after_dash) {
         Ok(text) => out.out(text),
@@ -278,13 +212,16 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
             for printed in failure.printed {
                 match printed {
                     Printed::Stdout(text) => out.out(text),
+                    Printed::Stderr(text) if failure.not_started => out.error(text),
                     Printed::Stderr(text) => out.note(text),
                 }
             }
-            out.error(format!(
-                "command terminated with exit code {}",
-                failure.code
-            ));
+            if !failure.not_started {
+                out.error(format!(
+                    "command terminated with exit code {}",
+                    failure.code
+                ));
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ impl Query {
 }
 
 /// `--request-timeout`: `0` (none), a Go duration, or whole seconds.
-fn request_timeout_ms(parsed: &args::Parsed) -> Result<Option<Millis>, String> {
+pub(super) fn request_timeout_ms(parsed: &args::Parsed) -> Result<Option<Millis>, String> {
     let Some(text) = parsed.value("request-timeout") else {
         return Ok(None);
     };

@@ -83,6 +83,28 @@ impl Schedule {
         next::next(&self.fields, &self.zone, after).filter(|next| *next > after)
     }
 
+    /// The interval after which the schedule's runs repeat exactly, in absolute time, if it
+    /// is an hour, a day or a week: a schedule that names days of the month or months, or
+    /// reads a zone with transitions, repeats on no fixed interval.
+    pub fn period_ms(&self) -> Option<u64> {
+        const HOUR_MS: u64 = 3_600_000;
+        const ALL_HOURS: u64 = (1 << 24) - 1;
+        const ALL_MONTHS: u64 = ((1 << 13) - 1) & !1;
+        let fields = &self.fields;
+        // No transitions at all (UTC, `Etc/GMT+5`): every day is 24 hours long.
+        let fixed_offset = self.zone.following(Timestamp::MIN).next().is_none();
+        if !fixed_offset || !fields.dom_star || fields.month != ALL_MONTHS {
+            return None;
+        }
+        Some(if !fields.dow_star {
+            7 * 24 * HOUR_MS
+        } else if fields.hour != ALL_HOURS {
+            24 * HOUR_MS
+        } else {
+            HOUR_MS
+        })
+    }
+
     /// The zone the schedule is read in.
     pub fn zone(&self) -> &TimeZone {
         &self.zone
@@ -109,6 +131,26 @@ fn split_zone(text: &str) -> Result<(TimeZone, &str), String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn periods_in_absolute_time() {
+        let period = |text: &str| {
+            super::Schedule::parse(text)
+                .ok()
+                .and_then(|s| s.period_ms())
+        };
+        assert_eq!(period("* * * * *"), Some(3_600_000));
+        assert_eq!(period("*/7 * * * *"), Some(3_600_000));
+        assert_eq!(period("0-59 0-23 * * ?"), Some(3_600_000));
+        assert_eq!(period("30 9 * * *"), Some(86_400_000));
+        assert_eq!(period("0 9 * * 1-5"), Some(7 * 86_400_000));
+        assert_eq!(period("@weekly"), Some(7 * 86_400_000));
+        assert_eq!(period("0 0 1 * *"), None);
+        assert_eq!(period("0 0 * 2 *"), None);
+        assert_eq!(period("TZ=Europe/Berlin * * * * *"), None);
+        assert_eq!(period("TZ=Etc/GMT+5 0 9 * * *"), Some(86_400_000));
+        assert_eq!(period("TZ=UTC */5 * * * *"), Some(3_600_000));
+    }
+
     use super::*;
 
     fn next(schedule: &str, after: &str) -> String {

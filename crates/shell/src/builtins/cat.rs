@@ -1,4 +1,5 @@
-//! `cat` (files, `-`, `-n`) and `tee` (`-a`; creates missing parent directories, unlike GNU tee,
+//! `cat` (files, `-`, `-n`), the pagers `less` and `more` (which print, since the terminal
+//! scrolls by itself) and `tee` (`-a`; creates missing parent directories, unlike GNU tee,
 //! so workshop lines like `tee ~/environment/x/y.yaml` just work).
 
 use super::{Io, UtilError, lines, parse_opts, read_inputs};
@@ -23,6 +24,22 @@ pub(crate) fn cat(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
         }
     }
     Ok(i32::from(failed))
+}
+
+/// `less`/`more` [OPTIONS] [FILE…]: the whole text at once; their options only change how
+/// a screen is paged, so they are accepted and ignored (`-N`/`--LINE-NUMBERS` numbers lines).
+pub(crate) fn pager(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
+    let numbered = args.iter().any(|a| a == "-N" || a == "--LINE-NUMBERS");
+    let files: Vec<String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') && !a.starts_with('+') || a.as_str() == "-")
+        .cloned()
+        .collect();
+    let mut cat_args = files;
+    if numbered {
+        cat_args.insert(0, "-n".into());
+    }
+    cat(&cat_args, io)
 }
 
 pub(crate) fn tee(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
@@ -53,6 +70,22 @@ pub(crate) fn tee(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
 mod tests {
     use crate::builtins::testing::{ok, run, run_with};
     use crate::fs::VirtualFs;
+
+    #[test]
+    fn pagers_print_everything() {
+        let mut fs = VirtualFs::new("/home/learner");
+        let _ = fs.write("log.txt", "one\ntwo\n");
+        assert_eq!(
+            run_with(&mut fs, "less", &["-R", "log.txt"], "").stdout,
+            "one\ntwo\n"
+        );
+        assert_eq!(run_with(&mut fs, "more", &[], "piped\n").stdout, "piped\n");
+        assert_eq!(
+            run_with(&mut fs, "less", &["-N", "log.txt"], "").stdout,
+            "     1\tone\n     2\ttwo\n"
+        );
+        assert_eq!(run_with(&mut fs, "less", &["nope"], "").status, 1);
+    }
 
     #[test]
     fn cat_stdin_files_and_numbers() {

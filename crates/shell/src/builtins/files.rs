@@ -6,7 +6,7 @@ use crate::error::FsError;
 
 /// `ls [-a] [-1] [PATH…]`: names one per line (as when output is not a terminal).
 pub(crate) fn ls(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
-    let opts = parse_opts(args, "1aAF", &[("all", 'a')])?;
+    let opts = parse_opts(args, "1aAFlh", &[("all", 'a')])?;
     let all = opts.has('a') || opts.has('A');
     let targets = if opts.operands.is_empty() {
         vec![".".to_string()]
@@ -42,6 +42,14 @@ pub(crate) fn ls(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
             output.push_str(&format!("{dir}:\n"));
         }
         let names = io.fs.list(dir).unwrap_or_default();
+        if opts.has('l') {
+            let shown: Vec<&String> = names
+                .iter()
+                .filter(|n| all || !n.starts_with('.'))
+                .collect();
+            output.push_str(&long_listing(io.fs, dir, &shown));
+            continue;
+        }
         for name in names.iter().filter(|n| all || !n.starts_with('.')) {
             let is_dir = opts.has('F') && io.fs.is_dir(&format!("{}/{name}", io.fs.absolute(dir)));
             output.push_str(name);
@@ -50,6 +58,49 @@ pub(crate) fn ls(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     }
     io.out.out(&output);
     Ok(status)
+}
+
+/// `ls -l`: GNU's long format with what the virtual filesystem knows (directories 4096
+/// bytes, files their size, owned by the home's user, all stamped with the host's time).
+fn long_listing(fs: &crate::fs::VirtualFs, dir: &str, names: &[&String]) -> String {
+    let owner = if fs.home() == "/root" {
+        "root"
+    } else {
+        "learner"
+    };
+    let base = fs.absolute(dir);
+    let rows: Vec<(&str, usize, usize, &String)> = names
+        .iter()
+        .map(|name| {
+            let path = format!("{}/{name}", base.trim_end_matches('/'));
+            match fs.size(&path) {
+                Some(size) => ("-rw-r--r--", 1, size, *name),
+                None => ("drwxr-xr-x", 2, 4096, *name),
+            }
+        })
+        .collect();
+    let blocks: usize = rows
+        .iter()
+        .map(|(_, _, size, _)| size.div_ceil(4096) * 4)
+        .sum();
+    let link_width = rows
+        .iter()
+        .map(|r| r.1.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let size_width = rows
+        .iter()
+        .map(|r| r.2.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut text = format!("total {blocks}\n");
+    for (mode, links, size, name) in rows {
+        text.push_str(&format!(
+            "{mode} {links:>link_width$} {owner} {owner} {size:>size_width$} {} {name}\n",
+            fs.stamp()
+        ));
+    }
+    text
 }
 
 pub(crate) fn mkdir(args: &[String], io: &mut Io) -> Result<i32, UtilError> {

@@ -1,4 +1,5 @@
-//! `grep`: basic/extended/fixed patterns with `-v -i -c -n -E -F -w -x -o -q -h -H -l -e`;
+//! `grep`: basic/extended/fixed patterns with `-v -i -c -n -E -F -w -x -o -q -h -H -l -e -m`
+//! and context lines (`-A -B -C`, groups separated by `--` as GNU grep prints them);
 //! exit status 0 when something matched, 1 when nothing did, 2 on errors.
 
 use super::{Io, UtilError, lines, parse_opts, read_inputs};
@@ -23,13 +24,17 @@ const LONG: &[(&str, char)] = &[
     ("files-with-matches", 'l'),
     ("no-filename", 'h'),
     ("with-filename", 'H'),
+    ("after-context", 'A'),
+    ("before-context", 'B'),
+    ("context", 'C'),
+    ("max-count", 'm'),
     // `--color[=WHEN]` changes nothing here: the terminal shows no colours.
     ("color", COLOR),
     ("colour", COLOR),
 ];
 
 pub(crate) fn grep(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
-    let mut opts = parse_opts(args, "vicnEFGwxoqshHle:rR\u{1}", LONG)?;
+    let mut opts = parse_opts(args, "vicnEFGwxoqshHle:rRA:B:C:m:\u{1}", LONG)?;
     if opts.has('r') || opts.has('R') {
         return Err(UtilError::Usage("recursive search (-r) is not supported"));
     }
@@ -66,48 +71,105 @@ pub(crate) fn grep(args: &[String], io: &mut Io) -> Result<i32, UtilError> {
     }
     let re = regex::build(&combined, opts.has('i'))?;
 
+    let context = |flag: char| -> Result<usize, UtilError> {
+        match opts.value(flag).or(opts.value('C')) {
+            Some(value) => value.parse().map_err(|_| {
+                UtilError::Message(format!("{value}: invalid context length argument"))
+            }),
+            None => Ok(0),
+        }
+    };
+    let (after, before) = (context('A')?, context('B')?);
+    let max_count = match opts.value('m') {
+        Some(value) => Some(
+            value
+                .parse::<usize>()
+                .map_err(|_| UtilError::Message("invalid max count".into()))?,
+        ),
+        None => None,
+    };
+
     let (texts, failed) = read_inputs("grep", &opts.operands, io);
     let show_names = (opts.operands.len() > 1 || opts.has('H')) && !opts.has('h');
     let invert = opts.has('v');
+    let quiet = opts.has('q') || opts.has('c') || opts.has('l');
     let mut any = false;
     let mut result = String::new();
+    // Whether anything was printed yet (GNU separates the groups of different files too).
+    let mut printed_any = false;
     for (name, text) in &texts {
         let name = if name == "-" {
             "(standard input)"
         } else {
             name.as_str()
         };
-        let prefix = if show_names {
-            format!("{name}:")
-        } else {
-            String::new()
+        let all: Vec<&str> = lines(text).collect();
+        // Prefix of line `number` (0-based): `name:12:` for a match, `name-12-` for context.
+        let prefix = |number: usize, separator: char| {
+            let mut prefix = String::new();
+            if show_names {
+                prefix.push_str(name);
+                prefix.push(separator);
+            }
+            if opts.has('n') {
+                prefix.push_str(&format!("{}{separator}", number + 1));
+            }
+            prefix
         };
         let mut count = 0usize;
-        for (number, line) in lines(text).enumerate() {
-            if re.is_match(line) == invert {
+        let mut last_printed: Option<usize> = None;
+        // Lines after a match still to print as context.
+        let mut after_left = 0usize;
+        for (number, line) in all.iter().enumerate() {
+            let selected = re.is_match(line) != invert;
+            let past_max = max_count.is_some_and(|max| count >= max);
+            if !selected || past_max {
+                // Trailing context (also after `-m`'s last match, as GNU prints it).
+                if after_left > 0 && !quiet {
+                    result.push_str(&format!("{}{line}\n", prefix(number, '-')));
+                    last_printed = Some(number);
+                    after_left -= 1;
+                } else if past_max {
+                    break;
+                }
                 continue;
             }
             count += 1;
             any = true;
-            if opts.has('q') || opts.has('c') || opts.has('l') {
+            if quiet {
                 continue;
             }
-            let numbered = if opts.has('n') {
-                format!("{prefix}{}:", number + 1)
-            } else {
-                prefix.clone()
+            let first = number.saturating_sub(before);
+            let from = last_printed.map_or(first, |last| first.max(last + 1));
+            let gap = match last_printed {
+                Some(last) => from > last + 1,
+                None => printed_any,
             };
+            if gap && (before > 0 || after > 0) {
+                result.push_str("--\n");
+            }
+            for (offset, context_line) in all[from..number].iter().enumerate() {
+                result.push_str(&format!("{}{context_line}\n", prefix(from + offset, '-')));
+            }
             if opts.has('o') && !invert {
                 for m in re.find_iter(line).filter(|m| !m.is_empty()) {
-                    result.push_str(&format!("{numbered}{}\n", m.as_str()));
+                    result.push_str(&format!("{}{}\n", prefix(number, ':'), m.as_str()));
                 }
             } else {
-                result.push_str(&format!("{numbered}{line}\n"));
+                result.push_str(&format!("{}{line}\n", prefix(number, ':')));
             }
+            last_printed = Some(number);
+            printed_any = true;
+            after_left = after;
         }
         if opts.has('l') && count > 0 {
             result.push_str(&format!("{name}\n"));
         } else if opts.has('c') && !opts.has('q') {
+            let prefix = if show_names {
+                format!("{name}:")
+            } else {
+                String::new()
+            };
             result.push_str(&format!("{prefix}{count}\n"));
         }
     }
@@ -157,6 +219,30 @@ mod tests {
         assert_eq!(ok("grep", &["-x", "ab"], "ab\nabc\n"), "ab\n");
         assert_eq!(ok("grep", &["a.c"], "abc\na.c\nxyz\n"), "abc\na.c\n");
         assert_eq!(ok("grep", &["-F", "a.c"], "abc\na.c\n"), "a.c\n");
+    }
+
+    #[test]
+    fn context_lines_are_grouped_as_gnu_prints_them() {
+        let text = "a\nb\nmatch1\nc\nd\ne\nf\nmatch2\ng\n";
+        assert_eq!(
+            ok("grep", &["-A1", "match"], text),
+            "match1\nc\n--\nmatch2\ng\n"
+        );
+        assert_eq!(ok("grep", &["-B", "2", "match2"], text), "e\nf\nmatch2\n");
+        assert_eq!(
+            ok("grep", &["-n", "-C1", "match"], text),
+            "2-b\n3:match1\n4-c\n--\n7-f\n8:match2\n9-g\n"
+        );
+        // Overlapping context joins the groups.
+        assert_eq!(ok("grep", &["-C3", "match"], text), text);
+        assert_eq!(ok("grep", &["-m1", "match"], text), "match1\n");
+        assert_eq!(ok("grep", &["-c", "-E", "match[12]"], text), "2\n");
+        assert_eq!(ok("grep", &["-oE", "[0-9]+"], text), "1\n2\n");
+        let r = run("grep", &["-A", "x", "a"], text);
+        assert_eq!(
+            (r.stderr.as_str(), r.status),
+            ("grep: x: invalid context length argument\n", 2)
+        );
     }
 
     #[test]

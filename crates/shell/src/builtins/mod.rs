@@ -10,6 +10,7 @@ mod expr;
 mod files;
 mod grep;
 mod headtail;
+mod jq;
 mod printf;
 mod sed;
 mod seq;
@@ -18,6 +19,7 @@ mod sort;
 mod test;
 pub(crate) mod timing;
 mod tr;
+mod watch;
 mod wc;
 
 use crate::error::FsError;
@@ -47,8 +49,11 @@ const UTILITIES: &[(&str, Utility)] = &[
     ("expr", expr::expr),
     ("grep", grep::grep),
     ("head", headtail::head),
+    ("jq", jq::jq),
+    ("less", cat::pager),
     ("ls", files::ls),
     ("mkdir", files::mkdir),
+    ("more", cat::pager),
     ("printf", printf::printf),
     ("rev", seq::rev),
     ("rm", files::rm),
@@ -67,8 +72,8 @@ const UTILITIES: &[(&str, Utility)] = &[
 /// Names of the utilities, for `command -v`, `type` and completion.
 pub(crate) const UTILITY_NAMES: &[&str] = &[
     "[", "awk", "base64", "basename", "cat", "cut", "dirname", "echo", "expr", "grep", "head",
-    "ls", "mkdir", "printf", "rev", "rm", "sed", "seq", "sort", "tail", "tee", "test", "touch",
-    "tr", "uniq", "wc",
+    "jq", "less", "ls", "mkdir", "more", "printf", "rev", "rm", "sed", "seq", "sort", "tail",
+    "tee", "test", "touch", "tr", "uniq", "wc",
 ];
 
 /// Runs utility `name`, or returns `None` if there is none by that name.

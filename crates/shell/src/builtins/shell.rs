@@ -1,5 +1,6 @@
-//! Builtins that need the interpreter itself: `cd`, `pwd`, `export`, `unset`, `clear`, `xargs`, `eval`, `source`, `command`, `type`, `which`, `true`, `false`, and polite refusals
-//! for `exit` and `history`.
+//! Builtins that need the interpreter itself: `cd`, `pwd`, `export`, `unset`, `clear`, `xargs`,
+//! `eval`, `source`, `command`, `type`, `which`, `true`, `false`, `break`, `continue`,
+//! `alias`, `unalias`, and polite refusals for `exit` and `history`.
 
 use super::parse_count;
 use crate::exec::{Exec, SHELL_BUILTINS};
@@ -35,6 +36,7 @@ pub(crate) fn run(
         }
         "sleep" => super::timing::sleep(exec, args, out),
         "timeout" => super::timing::timeout(exec, args, stdin, out),
+        "watch" => super::watch::watch(exec, args, out),
         "xargs" => xargs(exec, args, stdin, out),
         "eval" => exec.run_nested_source(&args.join(" "), stdin, out),
         "source" | "." => source(exec, name, args, stdin, out),
@@ -49,8 +51,10 @@ pub(crate) fn run(
             exec.halt = Some(crate::exec::Halt::Exit(code));
             code
         }
-        "exit" | "logout" | "history" | "set" | "exec" | "alias" | "read" | "trap" | "wait"
-        | "jobs" => {
+        "break" | "continue" => loop_control(exec, name, args, out),
+        "alias" => alias(exec, args, out),
+        "unalias" => unalias(exec, args, out),
+        "exit" | "logout" | "history" | "set" | "exec" | "read" | "trap" | "wait" | "jobs" => {
             out.err(&format!(
                 "sh: {name}: not supported in the kubeplay shell\n"
             ));
@@ -58,6 +62,127 @@ pub(crate) fn run(
         }
         _ => return None,
     })
+}
+
+/// `break [N]` / `continue [N]`, with bash's messages.
+fn loop_control(exec: &mut Exec, name: &str, args: &[String], out: &mut Output) -> i32 {
+    let count = match args.first() {
+        None => 1,
+        Some(arg) => match arg.parse::<i64>() {
+            Ok(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
+            Ok(_) => {
+                out.err(&format!("sh: {name}: {arg}: loop count out of range\n"));
+                return 1;
+            }
+            Err(_) => {
+                out.err(&format!("sh: {name}: {arg}: numeric argument required\n"));
+                return 128;
+            }
+        },
+    };
+    if exec.loops == 0 {
+        out.err(&format!(
+            "sh: {name}: only meaningful in a `for', `while', or `until' loop\n"
+        ));
+        return 0;
+    }
+    let count = count.min(exec.loops);
+    exec.halt = Some(match name {
+        "break" => crate::exec::Halt::Break(count),
+        _ => crate::exec::Halt::Continue(count),
+    });
+    0
+}
+
+/// Quotes a word for the shell to read back as itself.
+pub(crate) fn quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// `alias` (list), `alias NAME` (show), `alias NAME=VALUE…` (define).
+fn alias(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {
+    let show =
+        |name: &str, value: &str| format!("alias {name}='{}'\n", value.replace('\'', "'\\''"));
+    let names: Vec<&String> = args.iter().filter(|a| a.as_str() != "-p").collect();
+    if names.is_empty() {
+        let listing: String = exec
+            .shell
+            .aliases
+            .iter()
+            .map(|(name, value)| show(name, value))
+            .collect();
+        out.out(&listing);
+        return 0;
+    }
+    let mut status = 0;
+    for arg in names {
+        match arg.split_once('=') {
+            Some((name, value)) if is_alias_name(name) => {
+                exec.shell
+                    .aliases
+                    .insert(name.to_string(), value.to_string());
+            }
+            Some((name, _)) => {
+                out.err(&format!("sh: alias: `{name}': invalid alias name\n"));
+                status = 1;
+            }
+            None => match exec.shell.aliases.get(arg.as_str()) {
+                Some(value) => out.out(&show(arg, value)),
+                None => {
+                    out.err(&format!("sh: alias: {arg}: not found\n"));
+                    status = 1;
+                }
+            },
+        }
+    }
+    status
+}
+
+fn is_alias_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.chars().any(|c| {
+            matches!(
+                c,
+                '/' | '$'
+                    | '`'
+                    | '='
+                    | ' '
+                    | '\t'
+                    | '\n'
+                    | '\''
+                    | '"'
+                    | '|'
+                    | '&'
+                    | ';'
+                    | '('
+                    | ')'
+                    | '<'
+                    | '>'
+            )
+        })
+}
+
+fn unalias(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {
+    if args.first().is_some_and(|a| a == "-a") {
+        exec.shell.aliases.clear();
+        return 0;
+    }
+    let mut status = 0;
+    for name in args {
+        if exec.shell.aliases.remove(name.as_str()).is_none() {
+            out.err(&format!("sh: unalias: {name}: not found\n"));
+            status = 1;
+        }
+    }
+    status
 }
 
 fn cd(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {

@@ -29,15 +29,17 @@ const MAX_CYCLE_INSTANTS: usize = 64;
 const CYCLE_HORIZON_MS: Millis = EVENT_TTL_MS;
 
 /// The cluster at the end of an instant, as far as a cycle can change it.
-struct Mark {
-    at: Millis,
+pub(super) struct Mark {
+    pub(super) at: Millis,
     /// The timers due by the target and within the horizon, relative to `at`, in firing
     /// order.
-    timers: Vec<(Millis, TimerKind)>,
-    objects: BTreeMap<ObjectKey, Value>,
-    resource_version: u64,
-    sequence: u64,
-    rng: SimRng,
+    pub(super) timers: Vec<(Millis, TimerKind)>,
+    pub(super) objects: BTreeMap<ObjectKey, Value>,
+    pub(super) resource_version: u64,
+    pub(super) sequence: u64,
+    /// Events created so far (their names count them).
+    pub(super) events: u64,
+    pub(super) rng: SimRng,
 }
 
 impl Cluster {
@@ -96,7 +98,7 @@ impl Cluster {
         if cycles == 0 {
             return;
         }
-        let Some(objects) = extrapolate_objects(&first, &second, &third, cycles) else {
+        let Some(objects) = extrapolate_objects(&first, &second, &third, cycles, false) else {
             return;
         };
         self.jump(&restarting, (&second, &third), objects, cycles);
@@ -143,7 +145,7 @@ impl Cluster {
             .min()
     }
 
-    fn due_timers(&self, target: Millis) -> Vec<(Millis, TimerKind)> {
+    pub(super) fn due_timers(&self, target: Millis) -> Vec<(Millis, TimerKind)> {
         let horizon = self.horizon(target);
         let mut due: Vec<&Timer> = self
             .timers
@@ -158,7 +160,7 @@ impl Cluster {
             .collect()
     }
 
-    fn mark(&self, target: Millis) -> Mark {
+    pub(super) fn mark(&self, target: Millis) -> Mark {
         Mark {
             at: self.now_ms(),
             timers: self.due_timers(target),
@@ -168,6 +170,7 @@ impl Cluster {
                 .collect(),
             resource_version: self.api.store.resource_version(),
             sequence: self.sequence,
+            events: self.api.events_created(),
             rng: self.api.rng.clone(),
         }
     }
@@ -182,6 +185,25 @@ impl Cluster {
             }
         }
         None
+    }
+
+    /// Moves the timers a cycle reschedules (those pending at `mark`) `shift` on; later ones
+    /// stay where they are.
+    pub(super) fn shift_cycle_timers(&mut self, mark: &Mark, shift: Millis, sequences: u64) {
+        let timers = std::mem::take(&mut self.timers);
+        self.timers =
+            timers
+                .into_iter()
+                .map(|Reverse(mut timer)| {
+                    if mark.timers.iter().any(|(offset, kind)| {
+                        mark.at + offset == timer.at_ms && *kind == timer.kind
+                    }) {
+                        timer.at_ms += shift;
+                        timer.sequence += sequences;
+                    }
+                    Reverse(timer)
+                })
+                .collect();
     }
 
     /// When the first Event that the cycle does not renew expires (the tick of the expiry
@@ -226,21 +248,7 @@ impl Cluster {
             .skip_resource_versions(cycles * (third.resource_version - second.resource_version));
         let sequences = cycles * (third.sequence - second.sequence);
         self.sequence += sequences;
-        let timers = std::mem::take(&mut self.timers);
-        self.timers =
-            timers
-                .into_iter()
-                .map(|Reverse(mut timer)| {
-                    // The timers the cycles reschedule move on; later ones stay where they are.
-                    if third.timers.iter().any(|(offset, kind)| {
-                        third.at + offset == timer.at_ms && *kind == timer.kind
-                    }) {
-                        timer.at_ms += shift;
-                        timer.sequence += sequences;
-                    }
-                    Reverse(timer)
-                })
-                .collect();
+        self.shift_cycle_timers(third, shift, sequences);
         self.kubelets
             .skip_cycles(restarting, cycles, period, &self.api.clock);
         self.api.clock.advance_to(third.at + shift);
@@ -254,20 +262,24 @@ impl Cluster {
 /// The objects the cycles change, `cycles` periods after the third mark, if every change
 /// is steady: counters that grow by the same step each cycle, and other fields that every
 /// cycle rewrites (the real cycle after the jump writes them again). Objects may not come
-/// or go.
-fn extrapolate_objects(
+/// or go, unless the cycles are a `turnover` (see `turnover.rs`): then only the objects
+/// present at all three marks are moved on.
+pub(super) fn extrapolate_objects(
     first: &Mark,
     second: &Mark,
     third: &Mark,
     cycles: u64,
+    turnover: bool,
 ) -> Option<Vec<Object>> {
     let keys = |mark: &Mark| mark.objects.keys().cloned().collect::<Vec<_>>();
-    if keys(first) != keys(third) || keys(second) != keys(third) {
+    if !turnover && (keys(first) != keys(third) || keys(second) != keys(third)) {
         return None;
     }
     let mut changed = Vec::new();
     for (key, value) in &third.objects {
-        let (before, middle) = (first.objects.get(key)?, second.objects.get(key)?);
+        let (Some(before), Some(middle)) = (first.objects.get(key), second.objects.get(key)) else {
+            continue;
+        };
         if before == value && middle == value {
             continue;
         }

@@ -4,6 +4,7 @@
 
 mod cycles;
 mod nodes;
+mod turnover;
 
 pub use nodes::{NewNode, NodeError};
 
@@ -51,6 +52,7 @@ struct Timer {
     kind: TimerKind,
 }
 
+#[derive(Clone)]
 pub struct Cluster {
     pub api: ApiServer,
     pub kubelets: Kubelets,
@@ -67,6 +69,10 @@ pub struct Cluster {
     events_expired_at: Millis,
     /// Whole cycles of steady loops jumped over (for benchmarks and tests).
     cycles_skipped: u64,
+    /// No turnover jump is tried before this instant (one failed recently).
+    turnover_retry_at: Millis,
+    /// Turnover jumps that failed in a row.
+    turnover_failures: u32,
     /// Reference mode for the equivalence tests: visit every tick of the event-expiry grid,
     /// as a naive periodic timer would, instead of only those where an Event is due.
     stepwise: bool,
@@ -95,6 +101,8 @@ impl Cluster {
             scheduling_queue: SchedulingQueue::default(),
             events_expired_at: 0,
             cycles_skipped: 0,
+            turnover_retry_at: 0,
+            turnover_failures: 0,
             stepwise: false,
         }
     }
@@ -236,7 +244,11 @@ impl Cluster {
             // A long advance over a steady loop jumps its whole cycles (never in the
             // stepwise reference mode); the cycles it watches to be sure are real steps.
             if !self.stepwise && instants.is_multiple_of(cycles::INSTANTS_PER_ATTEMPT) {
+                let skipped = self.cycles_skipped;
                 self.skip_steady_cycles(target_ms);
+                if self.cycles_skipped == skipped {
+                    self.skip_turnover_cycles(target_ms);
+                }
                 continue;
             }
             self.process_instant(instant);

@@ -145,7 +145,7 @@ struct Unschedulable {
 }
 
 /// The scheduler's queue state.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SchedulingQueue {
     unschedulable: HashMap<String, Unschedulable>,
     /// The same pods by rejecting plugin (`None`: unknown rejector), so an event looks only

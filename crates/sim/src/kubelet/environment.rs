@@ -13,8 +13,10 @@ use kubeplay_shell::VirtualFs;
 
 use crate::store::Store;
 
-/// What a pod reads as its service account token (kubeplay signs nothing).
-const SERVICE_ACCOUNT_TOKEN: &str = "kubeplay-simulated-service-account-token";
+/// What a pod reads as its service account token: shaped like the API server's signed JWT
+/// (header, claims, signature in base64url), but kubeplay signs nothing and its claims name
+/// no real account.
+const SERVICE_ACCOUNT_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6Imt1YmVwbGF5LXNpbXVsYXRlZCJ9.eyJhdWQiOlsiaHR0cHM6Ly9rdWJlcm5ldGVzLmRlZmF1bHQuc3ZjLmNsdXN0ZXIubG9jYWwiXSwiaXNzIjoiaHR0cHM6Ly9rdWJlcm5ldGVzLmRlZmF1bHQuc3ZjLmNsdXN0ZXIubG9jYWwiLCJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6a3ViZXBsYXk6bm90LWEtcmVhbC10b2tlbiJ9.a3ViZXBsYXkgc2lnbnMgbm90aGluZzogdGhpcyB0b2tlbiBpcyBub3QgYSByZWFsIG9uZQ";
 
 /// The files of each `emptyDir` volume of a pod, by volume name and path inside it.
 pub type EmptyDirs = BTreeMap<String, BTreeMap<String, String>>;
@@ -64,6 +66,78 @@ pub fn variables(
         };
         if let Some(value) = value {
             vars.insert(env.name.clone(), value);
+        }
+    }
+    vars
+}
+
+/// The variables the kubelet injects for the Services of the pod's namespace
+/// (`getServiceEnvVarMap` and `FromServices` in pkg/kubelet/envvars): for each Service with a
+/// cluster IP, `NAME_SERVICE_HOST`, `NAME_SERVICE_PORT[_PORTNAME]` and the Docker-link style
+/// `NAME_PORT…`; the `kubernetes` Service of `default` is always there. Only Services that
+/// existed when the container `started` count.
+pub fn service_variables(
+    pod: &Pod,
+    store: &Store,
+    started: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>,
+) -> BTreeMap<String, String> {
+    use k8s_openapi::api::core::v1::Service;
+    let namespace = pod.metadata.namespace_str();
+    let enabled = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.enable_service_links)
+        .unwrap_or(true);
+    let mut vars = BTreeMap::new();
+    let services = store.list_typed::<Service>(None).filter(|service| {
+        // The variables are set when the container starts: later Services are not in them.
+        let existed = match (started, service.metadata.creation_timestamp.as_ref()) {
+            (Some(started), Some(created)) => created.0 <= started.0,
+            _ => true,
+        };
+        if !existed {
+            return false;
+        }
+        let ns = service.metadata.namespace_str();
+        (ns == "default" && service.metadata.name_str() == "kubernetes")
+            || (enabled && ns == namespace)
+    });
+    for service in services {
+        let Some(spec) = service.spec.as_ref() else {
+            continue;
+        };
+        let Some(ip) = spec
+            .cluster_ip
+            .as_deref()
+            .filter(|ip| !ip.is_empty() && *ip != "None")
+        else {
+            continue;
+        };
+        let name = service.metadata.name_str().to_uppercase().replace('-', "_");
+        let ports = spec.ports.as_deref().unwrap_or_default();
+        vars.insert(format!("{name}_SERVICE_HOST"), ip.to_string());
+        for (i, port) in ports.iter().enumerate() {
+            let protocol = port.protocol.as_deref().unwrap_or("TCP");
+            let lower = protocol.to_lowercase();
+            if i == 0 {
+                vars.insert(format!("{name}_SERVICE_PORT"), port.port.to_string());
+                vars.insert(
+                    format!("{name}_PORT"),
+                    format!("{lower}://{ip}:{}", port.port),
+                );
+            }
+            if let Some(port_name) = port.name.as_deref().filter(|n| !n.is_empty()) {
+                let port_name = port_name.to_uppercase().replace('-', "_");
+                vars.insert(
+                    format!("{name}_SERVICE_PORT_{port_name}"),
+                    port.port.to_string(),
+                );
+            }
+            let prefix = format!("{name}_PORT_{}_{protocol}", port.port);
+            vars.insert(prefix.clone(), format!("{lower}://{ip}:{}", port.port));
+            vars.insert(format!("{prefix}_PROTO"), lower);
+            vars.insert(format!("{prefix}_PORT"), port.port.to_string());
+            vars.insert(format!("{prefix}_ADDR"), ip.to_string());
         }
     }
     vars

@@ -1,12 +1,16 @@
-//! What `kubectl exec` reaches inside a simulated container: a few programs (`curl` of the
-//! container's own server, `hostname`, `env`, busybox's `nslookup`, …) answering as the image
-//! would.
+//! What `kubectl exec` reaches inside a simulated container: the image's filesystem (see
+//! `images/filesystems.rs`) with the pod's volumes, run through kubeplay's shell limited to
+//! the programs on the image's PATH, plus the programs that answer from the cluster
+//! (`curl` of the container's own server, `hostname`, `env`, busybox's `nslookup` and `ps`).
+//! A program the image does not have fails as the container runtime fails it.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, Pod};
 use kubeplay_model::object::MetaExt;
+use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Shell, Stream, VirtualFs};
 
+use super::images::filesystems::{self, ImageContents};
 use crate::dns::Resolver;
 
 pub(crate) mod nslookup;
@@ -15,9 +19,14 @@ pub(crate) mod nslookup;
 pub struct Process<'a> {
     pub pod: &'a Pod,
     pub container: &'a Container,
+    /// The container's environment as the kubelet made it.
     pub environment: BTreeMap<String, String>,
     /// The cluster DNS the pod's resolver reaches.
     pub dns: Resolver<'a>,
+    /// The container's filesystem: its volumes (the image is laid under them here).
+    pub fs: VirtualFs,
+    /// The time on the node.
+    pub now: jiff::Timestamp,
 }
 
 /// A line or block a command wrote, on the stream it wrote it to.
@@ -33,6 +42,9 @@ pub enum Printed {
 pub struct Failure {
     pub printed: Vec<Printed>,
     pub code: i32,
+    /// The exec never started (the runtime's error): kubectl prints it as an error of the
+    /// API server's, not as the command's exit code.
+    pub not_started: bool,
 }
 
 impl Failure {
@@ -40,84 +52,241 @@ impl Failure {
         Failure {
             printed: vec![Printed::Stderr(stderr.into())],
             code,
+            not_started: false,
         }
     }
 }
 
+/// What the runtime answers when the program is not on the image's PATH (containerd 2 over
+/// runc); the exec ID is derived from the request so transcripts stay reproducible.
+fn not_found(program: &str, seed: &str) -> Failure {
+    // A path is looked at directly; a name is searched on the PATH.
+    let why = if program.contains('/') {
+        format!("stat {program}: no such file or directory")
+    } else {
+        "executable file not found in $PATH".to_string()
+    };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut id = String::new();
+    for round in 0..4u64 {
+        for byte in seed.bytes().chain(round.to_le_bytes()) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        id.push_str(&format!("{hash:016x}"));
+    }
+    Failure {
+        printed: vec![Printed::Stderr(format!(
+            "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec {id:?}: OCI runtime exec failed: exec failed: unable to start container process: exec: {program:?}: {why}: unknown"
+        ))],
+        code: 1,
+        not_started: true,
+    }
+}
+
+/// `ls -l`'s time of a recent file: `Jun  2 10:15`.
+pub fn ls_time(time: jiff::Timestamp) -> String {
+    let zoned = time.to_zoned(jiff::tz::TimeZone::UTC);
+    jiff::fmt::strtime::format("%b %e %H:%M", &zoned).unwrap_or_default()
+}
+
+/// Shell words that run `argv` as given.
+fn quote(argv: &[String]) -> String {
+    argv.iter()
+        .map(|arg| format!("'{}'", arg.replace('\'', r"'\''")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Process<'_> {
-    pub fn run(&self, argv: &[String]) -> Result<String, Failure> {
-        // The kubelet names the container's host after spec.hostname, else the pod.
-        let hostname = self
+    fn hostname(&self) -> String {
+        super::environment::hostname(self.pod)
+    }
+
+    fn contents(&self) -> ImageContents {
+        filesystems::contents(self.container.image.as_deref().unwrap_or_default())
+    }
+
+    /// The container's filesystem: the image under the pod's volumes, and the kubelet's files.
+    fn filesystem(&self, contents: &ImageContents) -> VirtualFs {
+        let mut fs = self.fs.clone();
+        let namespace = self.pod.metadata.namespace_str();
+        let hostname = self.hostname();
+        let ip = self
+            .pod
+            .status
+            .as_ref()
+            .and_then(|s| s.pod_ip.clone())
+            .unwrap_or_default();
+        let domain = self
             .pod
             .spec
             .as_ref()
-            .and_then(|spec| spec.hostname.as_deref())
-            .filter(|name| !name.is_empty())
-            .unwrap_or(self.pod.metadata.name_str());
+            .and_then(|s| s.subdomain.as_deref())
+            .filter(|d| !d.is_empty())
+            .map(|sub| format!("{sub}.{namespace}.svc.cluster.local"));
+        let kubelet_files = [
+            (
+                "/etc/hosts",
+                filesystems::hosts_file(&ip, &hostname, domain.as_deref()),
+            ),
+            ("/etc/resolv.conf", filesystems::resolv_conf(namespace)),
+            ("/etc/hostname", format!("{hostname}\n")),
+            ("/dev/termination-log", String::new()),
+        ];
+        // The kubelet's files replace the image's own.
+        for (path, _) in &kubelet_files {
+            let _ = fs.remove(path);
+        }
+        filesystems::lay_out(&mut fs, contents, &kubelet_files);
+        // Files show the time the container started (what a fresh container's would).
+        let started = self
+            .pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .and_then(|statuses| statuses.iter().find(|c| c.name == self.container.name))
+            .and_then(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref())
+            .map_or(self.now, |time| time.0);
+        fs.set_stamp(ls_time(started));
+        fs
+    }
+
+    /// The environment `env` prints: the image's ENV lines under the kubelet's variables.
+    fn variables(&self, contents: &ImageContents) -> BTreeMap<String, String> {
+        let mut vars: BTreeMap<String, String> = contents.env.iter().cloned().collect();
+        vars.insert("HOSTNAME".to_string(), self.hostname());
+        vars.extend(self.environment.clone());
+        vars
+    }
+
+    pub fn run(&self, argv: &[String]) -> Result<String, Failure> {
+        let contents = self.contents();
         let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
-        match program {
+        if !contents.has_program(program) {
+            return Err(not_found(
+                &argv[0],
+                &format!(
+                    "{}/{}/{argv:?}",
+                    self.pod.metadata.uid_str(),
+                    self.container.name
+                ),
+            ));
+        }
+        let script = match argv {
+            [shell, flag, script, ..]
+                if matches!(
+                    shell.rsplit('/').next(),
+                    Some("sh" | "bash" | "ash" | "dash")
+                ) && flag == "-c" =>
+            {
+                script.clone()
+            }
+            [shell] if matches!(program, "sh" | "bash" | "ash" | "dash") => {
+                return Err(Failure::message(
+                    "kubeplay: interactive shells are not simulated; run a single command after --",
+                    1,
+                ));
+            }
+            // `/bin/ls` is the image's `ls`: the shell knows its utilities by name.
+            [_, rest @ ..] => {
+                let mut words = vec![program.to_string()];
+                words.extend(rest.iter().cloned());
+                quote(&words)
+            }
+            [] => String::new(),
+        };
+        let vars = self.variables(&contents);
+        let mut shell = Shell::for_script(self.filesystem(&contents), &vars);
+        shell.restrict_programs(contents.programs.clone());
+        let mut host = ExecHost {
+            process: self,
+            contents: &contents,
+        };
+        let execution = shell.execute(&script, &mut host);
+        if execution.status == 0 {
+            return Ok(execution.stdout());
+        }
+        let mut printed = Vec::new();
+        for chunk in execution.output {
+            match chunk.stream {
+                Stream::Stdout => printed.push(Printed::Stdout(chunk.text)),
+                Stream::Stderr => printed.push(Printed::Stderr(
+                    chunk
+                        .text
+                        .strip_suffix('\n')
+                        .unwrap_or(&chunk.text)
+                        .to_string(),
+                )),
+            }
+        }
+        Err(Failure {
+            printed,
+            code: execution.status,
+            not_started: false,
+        })
+    }
+
+    /// Programs that answer from the pod and the cluster; `None` for the shell's own.
+    fn program(
+        &self,
+        argv: &[String],
+        contents: &ImageContents,
+    ) -> Option<Result<String, Failure>> {
+        let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
+        Some(match program {
             "curl" | "wget" => self.http(argv),
-            "hostname" => Ok(format!("{hostname}\n")),
-            "echo" => Ok(format!("{}\n", argv[1..].join(" "))),
+            "hostname" => Ok(format!("{}\n", self.hostname())),
             "env" | "printenv" => {
-                let mut vars = BTreeMap::new();
-                vars.insert("HOSTNAME".to_string(), hostname.to_string());
-                vars.insert(
-                    "PATH".to_string(),
-                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
-                );
-                vars.insert(
-                    "KUBERNETES_SERVICE_HOST".to_string(),
-                    "10.96.0.1".to_string(),
-                );
-                vars.insert("KUBERNETES_SERVICE_PORT".to_string(), "443".to_string());
-                vars.extend(self.environment.clone());
+                let vars = self.variables(contents);
                 if let Some(name) = argv.get(1) {
-                    return vars.get(name).map(|v| format!("{v}\n")).ok_or(Failure {
+                    return Some(vars.get(name).map(|v| format!("{v}\n")).ok_or(Failure {
                         printed: Vec::new(),
                         code: 1,
-                    });
+                        not_started: false,
+                    }));
                 }
                 Ok(vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect())
             }
-            "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => {
-                Ok(format!("{hostname}\n"))
-            }
-            "date" => Ok(format!("{}\n", "Mon Jun  2 10:15:00 UTC 2025")),
-            "true" => Ok(String::new()),
-            // `sh -c 'hostname'`: a script that is one simple command runs that command.
-            "sh" | "ash" | "bash" if argv.len() == 3 && argv[1] == "-c" && is_simple(&argv[2]) => {
-                let words: Vec<String> = argv[2].split_whitespace().map(String::from).collect();
-                if words.is_empty() {
-                    return Ok(String::new());
-                }
-                self.run(&words)
-            }
-            "sh" | "bash" if argv.len() == 1 => Err(Failure::message(
-                "kubeplay: interactive shells are not simulated; run a single command after --",
+            "date" => Ok(format!("{}\n", super::busybox_date(self.now))),
+            "whoami" => Ok("root\n".to_string()),
+            "id" => Ok("uid=0(root) gid=0(root) groups=0(root)\n".to_string()),
+            "uname" => Ok(if argv.iter().any(|a| a == "-a") {
+                format!("Linux {} 6.8.0 #1 SMP x86_64 GNU/Linux\n", self.hostname())
+            } else {
+                "Linux\n".to_string()
+            }),
+            "ps" => Ok(self.ps()),
+            "nslookup" => nslookup::run(&self.dns, &argv[1..]),
+            _ => Err(Failure::message(
+                format!("kubeplay: {program} is in the image, but kubeplay does not simulate it"),
                 1,
             )),
-            "nslookup" if self.is_busybox() => nslookup::run(&self.dns, &argv[1..]),
-            _ => Err(Failure::message(
-                format!(
-                    "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: {:?}: executable file not found in $PATH: unknown",
-                    argv[0]
-                ),
-                126,
-            )),
-        }
+        })
+    }
+
+    /// busybox's `ps`: the container's process (PID 1) and `ps` itself.
+    fn ps(&self) -> String {
+        let command: Vec<String> = self
+            .container
+            .command
+            .iter()
+            .flatten()
+            .chain(self.container.args.iter().flatten())
+            .cloned()
+            .collect();
+        let command = if command.is_empty() {
+            "sh".to_string()
+        } else {
+            command.join(" ")
+        };
+        format!(
+            "PID   USER     TIME  COMMAND\n    1 root      0:00 {command}\n    7 root      0:00 ps\n"
+        )
     }
 
     /// `curl http://localhost[:PORT]/`: the demo image answers `$GREETING <hostname>`,
     /// web servers their welcome page.
-    /// Only busybox images ship `nslookup` (nginx, httpd and the like do not).
-    fn is_busybox(&self) -> bool {
-        let image = self.container.image.as_deref().unwrap_or_default();
-        let without_digest = image.split('@').next().unwrap_or_default();
-        let last = without_digest.rsplit('/').next().unwrap_or_default();
-        last.split(':').next() == Some("busybox")
-    }
-
     fn http(&self, argv: &[String]) -> Result<String, Failure> {
         let url = argv[1..]
             .iter()
@@ -178,11 +347,46 @@ impl Process<'_> {
     }
 }
 
-/// A script without quoting, expansions, pipes, redirections or lists.
-fn is_simple(script: &str) -> bool {
-    !script.contains([
-        '|', ';', '&', '>', '<', '$', '`', '\'', '"', '(', '\\', '\n',
-    ])
+const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
+
+/// The shell's host inside the container: the programs of [`Process::program`] when the
+/// image has them; time does not pass (`sleep` returns at once).
+struct ExecHost<'a, 'p> {
+    process: &'a Process<'p>,
+    contents: &'a ImageContents,
 }
 
-const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
+impl Host for ExecHost<'_, '_> {
+    fn run(&mut self, argv: &[String], _stdin: &str, _fs: &mut VirtualFs) -> Option<ProgramOutput> {
+        let program = argv.first()?.rsplit('/').next().unwrap_or_default();
+        if !self.contents.has_program(program) {
+            return None;
+        }
+        let result = self.process.program(argv, self.contents)?;
+        Some(match result {
+            Ok(text) => ProgramOutput {
+                chunks: vec![Chunk::stdout(text)],
+                status: 0,
+            },
+            Err(failure) => ProgramOutput {
+                chunks: failure
+                    .printed
+                    .into_iter()
+                    .map(|printed| match printed {
+                        Printed::Stdout(text) => Chunk::stdout(text),
+                        Printed::Stderr(text) => Chunk::stderr(format!("{text}\n")),
+                    })
+                    .collect(),
+                status: failure.code,
+            },
+        })
+    }
+
+    fn sleep(&mut self, _interval: Interval, _fs: &mut VirtualFs) -> ProgramOutput {
+        ProgramOutput::default()
+    }
+
+    fn programs(&self) -> Vec<String> {
+        self.contents.programs.clone()
+    }
+}

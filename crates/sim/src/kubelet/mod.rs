@@ -27,6 +27,7 @@ use kubeplay_model::{Kind, Object, ObjectKey};
 
 use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::Millis;
+use crate::rng::SimRng;
 use backoff::CrashBackOff;
 use images::{DefaultBehaviour, OnStop};
 pub use prober::ProbeOverrideError;
@@ -138,6 +139,9 @@ struct PodRuntime {
     credentials: bool,
     /// What the containers wrote into the pod's `emptyDir` volumes.
     empty_dirs: environment::EmptyDirs,
+    /// Where the pod's timings are drawn from when not from the cluster's source: every run
+    /// of one CronJob draws the same, so its runs repeat exactly (see `cluster/turnover.rs`).
+    jitter: Option<SimRng>,
     /// `terminationGracePeriodSeconds`, for containers killed by a probe.
     grace_seconds: u64,
     terminating: bool,
@@ -149,7 +153,12 @@ const BACK_OFF_MAX_MS: Millis = 300_000;
 /// Pull throughput of the simulated registry.
 const PULL_BYTES_PER_SECOND: u64 = 20_000_000;
 
-#[derive(Default)]
+/// Pod IPs of a node's /24 go round from .2 to .254.
+const FIRST_POD_IP: u32 = 2;
+const LAST_POD_IP: u32 = 254;
+const IP_RANGE: u32 = LAST_POD_IP - FIRST_POD_IP + 1;
+
+#[derive(Clone, Default)]
 pub struct Kubelets {
     pods: HashMap<String, PodRuntime>,
     /// Images present on each node (kind nodes come with the control-plane images).
@@ -202,9 +211,10 @@ impl Kubelets {
                 api.remove_pod(&pod_key(pod));
                 return;
             }
-            let runtime = self.new_runtime(pod, &node);
+            let mut runtime = self.new_runtime(pod, &node);
+            runtime.jitter = cronjob_run_jitter(pod, api);
             self.pods.insert(uid.clone(), runtime);
-            let delay = api.rng.between(100, 400);
+            let delay = self.jitter(&uid, api, 100, 400);
             timers.push((
                 delay,
                 KubeletTimer {
@@ -300,6 +310,7 @@ impl Kubelets {
             restart_policy: spec.restart_policy.unwrap_or_else(|| "Always".into()),
             credentials,
             empty_dirs: environment::EmptyDirs::new(),
+            jitter: None,
             grace_seconds: u64::try_from(spec.termination_grace_period_seconds.unwrap_or(30))
                 .unwrap_or(30),
             terminating: false,
@@ -334,7 +345,7 @@ impl Kubelets {
         match timer.step {
             KubeletStep::Sync => {
                 self.write_status(&timer.pod_uid, api);
-                let delay = api.rng.between(600, 1400);
+                let delay = self.jitter(&timer.pod_uid, api, 600, 1400);
                 schedule(delay, KubeletStep::SandboxReady, epoch);
             }
             KubeletStep::SandboxReady => {
@@ -346,7 +357,7 @@ impl Kubelets {
             }
             KubeletStep::Pulled { container } => {
                 self.pulled(&timer.pod_uid, container, api);
-                let delay = api.rng.between(80, 250);
+                let delay = self.jitter(&timer.pod_uid, api, 80, 250);
                 schedule(delay, KubeletStep::Started { container }, epoch);
             }
             KubeletStep::PullFailed { container } => {
@@ -470,9 +481,16 @@ impl Kubelets {
             .rsplit_once('.')
             .map(|(prefix, _)| prefix.to_string())
             .unwrap_or_default();
-        let counter = self.next_ip.entry(runtime.node.clone()).or_insert(2);
+        let counter = self
+            .next_ip
+            .entry(runtime.node.clone())
+            .or_insert(FIRST_POD_IP);
         let ip = format!("{base}.{counter}");
-        *counter = if *counter >= 254 { 2 } else { *counter + 1 };
+        *counter = if *counter >= LAST_POD_IP {
+            FIRST_POD_IP
+        } else {
+            *counter + 1
+        };
         Some(ip)
     }
 
@@ -506,30 +524,53 @@ impl Kubelets {
         )
     }
 
-    /// What `kubectl exec … -- curl http://localhost:PORT` returns from a running container.
-    pub fn environment(
+    /// A container's log lines with the instant each was written, including those its
+    /// program will write later (what `kubectl logs -f` waits for).
+    pub fn timed_logs(
         &self,
         pod_uid: &str,
-        container: Option<&str>,
-    ) -> Option<BTreeMap<String, String>> {
+        container: &str,
+        previous: bool,
+    ) -> Option<&[(Millis, String)]> {
         let runtime = self.pods.get(pod_uid)?;
-        let container = match container {
-            Some(name) => runtime
-                .containers
-                .iter()
-                .find(|c| c.container.name == name)?,
-            None => runtime.containers.iter().find(|c| !c.init)?,
-        };
-        container.state.running.as_ref()?;
-        Some(
-            container
-                .container
-                .env
-                .iter()
-                .flatten()
-                .filter_map(|e| e.value.clone().map(|v| (e.name.clone(), v)))
-                .collect(),
-        )
+        let container = runtime
+            .containers
+            .iter()
+            .find(|c| c.container.name == container)?;
+        Some(if previous {
+            &container.previous_logs
+        } else {
+            &container.logs
+        })
+    }
+
+    /// What `kubectl exec` finds in a running container: its environment (as the kubelet
+    /// made it, with the Service variables of its namespace) and its volumes; `None` unless
+    /// the container runs.
+    pub fn exec_view(
+        &self,
+        pod: &Pod,
+        container: &str,
+        store: &crate::store::Store,
+    ) -> Option<(BTreeMap<String, String>, kubeplay_shell::VirtualFs)> {
+        let runtime = self.pods.get(pod.metadata.uid_str())?;
+        let running = runtime
+            .containers
+            .iter()
+            .find(|c| c.container.name == container)?;
+        running.state.running.as_ref()?;
+        let pod_ip = runtime.ip.as_deref();
+        let mut env = environment::variables(pod, &running.container, pod_ip, store);
+        let started = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref())
+            .and_then(|statuses| statuses.iter().find(|c| c.name == container))
+            .and_then(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref());
+        env.extend(environment::service_variables(pod, store, started));
+        let fs =
+            environment::filesystem(pod, &running.container, pod_ip, &runtime.empty_dirs, store);
+        Some((env, fs))
     }
 }
 
@@ -554,4 +595,28 @@ fn node_ip(node: &k8s_openapi::api::core::v1::Node) -> Option<String> {
 /// `date` as busybox prints it in a container (UTC): `Mon Jun  2 10:16:00 UTC 2025`.
 fn busybox_date(at: jiff::Timestamp) -> String {
     jiff::fmt::strtime::format("%a %b %e %H:%M:%S UTC %Y", at).unwrap_or_default()
+}
+
+impl Kubelets {
+    /// A random delay in `low..=high` for the pod `uid`: from the pod's own source if it has
+    /// one, else from the cluster's.
+    fn jitter(&mut self, uid: &str, api: &mut ApiServer, low: Millis, high: Millis) -> Millis {
+        match self.pods.get_mut(uid).and_then(|pod| pod.jitter.as_mut()) {
+            Some(source) => source.between(low, high),
+            None => api.rng.between(low, high),
+        }
+    }
+}
+
+/// The source of the timings of a pod that one run of a CronJob created: one per CronJob,
+/// so that every run takes the same times. Runs of a real CronJob differ by milliseconds;
+/// here they repeat exactly, which lets a long wait jump over them.
+fn cronjob_run_jitter(pod: &Pod, api: &ApiServer) -> Option<SimRng> {
+    let job_ref = pod.metadata.controller_ref().filter(|r| r.kind == "Job")?;
+    let job = api.store.get_by_uid(&job_ref.uid)?;
+    let cronjob_ref = job
+        .meta()
+        .controller_ref()
+        .filter(|r| r.kind == "CronJob")?;
+    Some(SimRng::keyed(&format!("{}/runs", cronjob_ref.uid)))
 }

@@ -50,7 +50,7 @@ impl Kubelets {
             );
             // A restart takes a fixed time, so that a crash loop draws nothing random.
             let delay = if first_run {
-                api.rng.between(80, 250)
+                self.jitter(uid, api, 80, 250)
             } else {
                 RESTART_START_MS
             };
@@ -101,11 +101,11 @@ impl Kubelets {
                 } else {
                     info.size_bytes * 1000 / PULL_BYTES_PER_SECOND
                 };
-                let delay = base + api.rng.between(200, 900);
+                let delay = base + self.jitter(uid, api, 200, 900);
                 schedule(delay, KubeletStep::Pulled { container: index }, epoch);
             }
             Err(_) => {
-                let delay = api.rng.between(800, 2000);
+                let delay = self.jitter(uid, api, 800, 2000);
                 schedule(delay, KubeletStep::PullFailed { container: index }, epoch);
             }
         }
@@ -180,7 +180,7 @@ impl Kubelets {
             api,
         );
         self.write_status(uid, api);
-        let retry = pod_worker_back_off(api);
+        let retry = self.pod_worker_back_off(uid, api);
         schedule(retry, KubeletStep::PullSync { container: index }, epoch);
     }
 
@@ -238,7 +238,7 @@ impl Kubelets {
             api,
         );
         self.write_status(uid, api);
-        let retry = pod_worker_back_off(api);
+        let retry = self.pod_worker_back_off(uid, api);
         schedule(retry, KubeletStep::PullSync { container: index }, epoch);
     }
 
@@ -253,8 +253,10 @@ impl Kubelets {
     }
 }
 
-/// The pod worker's retry after a failed sync: `backOffPeriod` (10 s) with 50 % jitter
-/// (`completeWork` in pod_workers.go).
-fn pod_worker_back_off(api: &mut ApiServer) -> Millis {
-    api.rng.between(10_000, 15_000)
+impl Kubelets {
+    /// The pod worker's retry after a failed sync: `backOffPeriod` (10 s) with 50 % jitter
+    /// (`completeWork` in pod_workers.go).
+    fn pod_worker_back_off(&mut self, uid: &str, api: &mut ApiServer) -> Millis {
+        self.jitter(uid, api, 10_000, 15_000)
+    }
 }

@@ -173,7 +173,7 @@ impl Kubelets {
             .map(|(offset, _)| *offset);
         let exit = match (oom, run.exit) {
             (Some(at), exit) if exit.is_none_or(|(end, _)| at < end) => Some((
-                at + api.rng.between(OOM_KILL_DELAY_MS.0, OOM_KILL_DELAY_MS.1),
+                at + self.jitter(uid, api, OOM_KILL_DELAY_MS.0, OOM_KILL_DELAY_MS.1),
                 137,
                 true,
             )),
@@ -257,7 +257,7 @@ impl Kubelets {
             self.write_status(uid, api);
             // The next container starts at the sync after the kubelet notices the exit.
             if init_completed && index + 1 < total {
-                let delay = api.rng.between(RESTART_DELAY_MS.0, RESTART_DELAY_MS.1);
+                let delay = self.jitter(uid, api, RESTART_DELAY_MS.0, RESTART_DELAY_MS.1);
                 schedule(
                     delay,
                     KubeletStep::Start {
@@ -274,7 +274,7 @@ impl Kubelets {
                 // status shows the exit.
                 container.state = terminated;
                 self.write_status(uid, api);
-                let restart_delay = api.rng.between(RESTART_DELAY_MS.0, RESTART_DELAY_MS.1);
+                let restart_delay = self.jitter(uid, api, RESTART_DELAY_MS.0, RESTART_DELAY_MS.1);
                 schedule(
                     restart_delay,
                     KubeletStep::Restart { container: index },
@@ -358,7 +358,7 @@ impl Kubelets {
         api: &mut ApiServer,
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
-        let settle = api.rng.between(200, 800);
+        let settle = self.jitter(uid, api, 200, 800);
         let Some(runtime) = self.pods.get_mut(uid) else {
             return;
         };

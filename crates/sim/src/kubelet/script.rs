@@ -421,6 +421,30 @@ fn parse_duration(text: &str) -> Option<Millis> {
 /// The first `digits` significant digits of π (`3.14159…`), by Dik Winter's spigot, four
 /// digits per round.
 pub fn pi_digits(digits: usize) -> String {
+    // Math::BigFloat rounds the last digit (half up), so a few more digits are computed.
+    let raw = pi_spigot(digits + 8);
+    let mut significant: Vec<u8> = raw.bytes().take(digits).map(|b| b - b'0').collect();
+    if raw.as_bytes().get(digits).is_some_and(|next| *next >= b'5') {
+        for digit in significant.iter_mut().rev() {
+            if *digit == 9 {
+                *digit = 0;
+            } else {
+                *digit += 1;
+                break;
+            }
+        }
+    }
+    let significant: String = significant.iter().map(|d| char::from(b'0' + d)).collect();
+    if significant.len() <= 1 {
+        significant
+    } else {
+        format!("{}.{}", &significant[..1], &significant[1..])
+    }
+}
+
+/// The first digits of pi (at least `digits` of them, without the point), by Rabinowitz and
+/// Wagon's spigot in base 10,000.
+fn pi_spigot(digits: usize) -> String {
     const BASE: i128 = 10_000;
     let mut c = (digits.div_ceil(4) + 1) * 14;
     let mut f = vec![BASE / 5; c + 1];
@@ -447,12 +471,7 @@ pub fn pi_digits(digits: usize) -> String {
         carry = d % BASE;
         c -= 14;
     }
-    let significant: String = out.chars().take(digits).collect();
-    if significant.len() <= 1 {
-        significant
-    } else {
-        format!("{}.{}", &significant[..1], &significant[1..])
-    }
+    out
 }
 
 #[cfg(test)]
@@ -571,12 +590,18 @@ mod tests {
 
     #[test]
     fn computes_pi_like_perl_bignum() {
-        assert_eq!(pi_digits(10), "3.141592653");
+        assert_eq!(
+            pi_digits(10),
+            "3.141592654",
+            "the last digit is rounded, as Math::BigFloat does"
+        );
+        assert_eq!(pi_digits(3), "3.14");
+        assert_eq!(pi_digits(1), "3");
         let long = pi_digits(1000);
         assert!(long.starts_with("3.14159265358979323846264338327950288419716939937510"));
         // The Feynman point: six 9s starting at the 762nd decimal.
         assert_eq!(&long[763..769], "999999");
-        assert!(long.ends_with("216420198"), "{}", &long[long.len() - 20..]);
+        assert!(long.ends_with("216420199"), "{}", &long[long.len() - 20..]);
         assert_eq!(long.len(), 1001);
     }
 

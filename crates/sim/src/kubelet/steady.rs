@@ -3,8 +3,10 @@
 //! run count one higher and its times one period later, so whole cycles can be applied at
 //! once. The driver checks the rule on two real cycles before it trusts it.
 
+use std::collections::BTreeMap;
+
 use super::restarts::restarted_container_id;
-use super::{Kubelets, PodRuntime, time_at_ms};
+use super::{FIRST_POD_IP, IP_RANGE, Kubelets, PodRuntime, time_at_ms};
 use crate::clock::{Clock, Millis};
 
 /// The runtimes of some pods, kept to compare with what one more cycle makes of them.
@@ -37,6 +39,54 @@ impl Kubelets {
                 .get(uid)
                 .is_some_and(|now| format!("{now:?}") == format!("{expected:?}"))
         })
+    }
+
+    /// The next pod IP of each node, as a counter.
+    pub fn ip_counters(&self) -> BTreeMap<String, u32> {
+        self.next_ip
+            .iter()
+            .map(|(node, next)| (node.clone(), *next))
+            .collect()
+    }
+
+    /// How far each node's IP counter moves per cycle, if it moved the same way over two
+    /// cycles (counters go round `FIRST_POD_IP..=LAST_POD_IP`).
+    pub fn ip_counter_steps(
+        &self,
+        first: &BTreeMap<String, u32>,
+        second: &BTreeMap<String, u32>,
+        third: &BTreeMap<String, u32>,
+    ) -> Option<Vec<(String, u32)>> {
+        if !first.keys().eq(third.keys()) || !second.keys().eq(third.keys()) {
+            return None;
+        }
+        let step = |from: u32, to: u32| (to + IP_RANGE - from) % IP_RANGE;
+        third
+            .iter()
+            .map(|(node, now)| {
+                let (a, b) = (first[node], second[node]);
+                (step(a, b) == step(b, *now)).then(|| (node.clone(), step(b, *now)))
+            })
+            .collect()
+    }
+
+    /// Moves the IP counters on by `cycles` cycles of `steps`.
+    pub fn skip_ip_counters(&mut self, steps: &[(String, u32)], cycles: u64) {
+        for (node, step) in steps {
+            if let Some(next) = self.next_ip.get_mut(node) {
+                let moved =
+                    (u64::from(*step) * (cycles % u64::from(IP_RANGE))) % u64::from(IP_RANGE);
+                let offset = (u64::from(*next - FIRST_POD_IP) + moved) % u64::from(IP_RANGE);
+                *next = FIRST_POD_IP + offset as u32;
+            }
+        }
+    }
+
+    /// Everything the kubelets keep, in a stable order, to compare two simulations.
+    pub fn fingerprint(&self) -> String {
+        let pods: BTreeMap<_, _> = self.pods.iter().collect();
+        let images: BTreeMap<_, _> = self.images.iter().collect();
+        format!("{pods:?}\n{images:?}\n{:?}", self.ip_counters())
     }
 
     /// Applies `cycles` whole cycles of `period` to the containers `restarting`.

@@ -44,7 +44,7 @@ impl Kubelets {
             );
         }
         let stop_seconds = running.iter().map(|(_, _, s)| *s).max().unwrap_or(0);
-        let delay = stop_seconds * 1000 + api.rng.between(300, 900);
+        let delay = stop_seconds * 1000 + self.jitter(uid, api, 300, 900);
         timers.push((
             delay,
             KubeletTimer {

@@ -5,13 +5,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::Handle;
 use crate::embed::SPEEDS;
-use crate::view;
-
-/// How far "Next change" looks ahead for a visible change: changes checked, virtual time.
-const NEXT_CHANGE_MAX_STEPS: usize = 1_000;
-const NEXT_CHANGE_MAX_MS: u64 = 60 * 60 * 1000;
+use crate::state::{Handle, Intent, Outcome};
 
 #[derive(Properties, PartialEq)]
 pub struct ClockProps {
@@ -20,31 +15,21 @@ pub struct ClockProps {
     pub speed: u32,
     pub on_play: Callback<bool>,
     pub on_speed: Callback<u32>,
-    pub changed: Callback<()>,
+    pub dispatch: Callback<Intent, Outcome>,
 }
 
 #[function_component(Clock)]
 pub fn clock(props: &ClockProps) -> Html {
     let step = |ms: u64| {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| {
-            handle.playground.borrow_mut().advance(ms);
-            changed.emit(());
+            dispatch.emit(Intent::Advance(ms));
         })
     };
     let next_change = {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| {
-            let moved = handle.playground.borrow_mut().advance_to_visible_change(
-                view::visible_state,
-                NEXT_CHANGE_MAX_STEPS,
-                NEXT_CHANGE_MAX_MS,
-            );
-            if moved > 0 {
-                changed.emit(());
-            }
+            dispatch.emit(Intent::NextChange);
         })
     };
     let playground = props.handle.playground.borrow();

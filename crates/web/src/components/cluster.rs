@@ -1,31 +1,44 @@
 //! The cluster view: nodes as lanes with their pods as chips (status by colour, icon and
-//! text), pods waiting for a node, and the ownership tree of workloads.
+//! text), pods waiting for a node, and the ownership tree of workloads. It stays readable and
+//! cheap at every size: past a few hundred pods a lane shows its pods' counts by status and a
+//! strip of colours, and opens to its chips on demand; long lists show a page at a time. Each
+//! lane and workload is its own component, redrawn only when its model changed.
+
+use std::rc::Rc;
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::Handle;
 use crate::components::inspector::Selection;
-use crate::view::{self, NodeLane, PodChip, Workload};
+use crate::live::ClusterSnapshot;
+use crate::state::{Intent, Outcome};
+use crate::view::{NodeLane, PodChip, Workload};
 use kubeplay_model::Kind;
+
+/// More pods than this in view, and lanes and workloads show counts instead of chips.
+const CHIPS_AT_MOST: usize = 200;
+/// Chips of one opened lane or workload shown at first, and added by "Show more".
+const CHIP_PAGE: usize = 100;
+/// Node lanes shown at first, and added by "Show more nodes".
+const LANE_PAGE: usize = 40;
+/// A workload with more pods than this shows counts even among few pods.
+const WORKLOAD_CHIPS_AT_MOST: usize = 30;
 
 #[derive(Properties)]
 pub struct ClusterProps {
-    pub handle: Handle,
+    pub snapshot: ClusterSnapshot,
     pub namespace: Option<String>,
     pub on_namespace: Callback<Option<String>>,
     pub on_select: Callback<Option<Selection>>,
     pub selected: Option<Selection>,
-    /// Called after a button here changed the cluster.
-    pub changed: Callback<()>,
+    pub dispatch: Callback<Intent, Outcome>,
 }
 
-/// Redrawn only when objects changed or a command ran (not on every clock tick).
+/// Redrawn when the model, the filter or the selection changed; the callbacks only read the
+/// selection (a new one comes with it).
 impl PartialEq for ClusterProps {
     fn eq(&self, other: &Self) -> bool {
-        self.handle.same_playground(&other.handle)
-            && self.handle.store_version == other.handle.store_version
-            && self.handle.history_version == other.handle.history_version
+        self.snapshot == other.snapshot
             && self.namespace == other.namespace
             && self.selected == other.selected
     }
@@ -40,6 +53,61 @@ fn icon(tone: &str) -> &'static str {
         "done" => "✓",
         "lost" => "⚠",
         _ => "✕",
+    }
+}
+
+fn in_namespace(chip: &PodChip, namespace: &Option<String>) -> bool {
+    namespace
+        .as_ref()
+        .is_none_or(|wanted| *wanted == chip.namespace)
+}
+
+/// Pods counted by what they show: (tone, STATUS, count), most first.
+fn counts(chips: &[&Rc<PodChip>]) -> Vec<(&'static str, String, usize)> {
+    let mut counted: Vec<(&'static str, String, usize)> = Vec::new();
+    for chip in chips {
+        let status = if chip.tone == "warn" {
+            format!("{} (not ready)", chip.status)
+        } else {
+            chip.status.clone()
+        };
+        match counted
+            .iter_mut()
+            .find(|(tone, s, _)| *tone == chip.tone && *s == status)
+        {
+            Some(entry) => entry.2 += 1,
+            None => counted.push((chip.tone, status, 1)),
+        }
+    }
+    counted.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    counted
+}
+
+/// Counts by status as text, and a strip of colours in the same proportions (an SVG: the
+/// page's Content-Security-Policy allows no inline styles).
+fn summary(chips: &[&Rc<PodChip>]) -> Html {
+    let counted = counts(chips);
+    let total = chips.len().max(1);
+    let mut x = 0;
+    html! {
+        <div class="pod-summary">
+            <svg class="strip" viewBox={format!("0 0 {total} 1")} preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                { for counted.iter().map(|(tone, _, n)| {
+                    let rect = html! { <rect class={*tone} x={x.to_string()} y="0" width={n.to_string()} height="1" /> };
+                    x += n;
+                    rect
+                }) }
+            </svg>
+            <p class="counts">
+                { for counted.iter().enumerate().map(|(i, (tone, status, n))| html! {
+                    <span class={classes!("count", *tone)}>
+                        if i > 0 { { " · " } }
+                        <span class="pod-icon" aria-hidden="true">{ icon(tone) }</span>
+                        { format!(" {n} {status}") }
+                    </span>
+                }) }
+            </p>
+        </div>
     }
 }
 
@@ -76,17 +144,113 @@ fn pod_chip(
     }
 }
 
+#[derive(Properties)]
+struct PodsProps {
+    chips: Vec<Rc<PodChip>>,
+    /// Counts first, chips on demand.
+    summarize: bool,
+    /// What the pods belong to, for the toggle's accessible name.
+    owner: String,
+    in_lane: bool,
+    selected: Option<Selection>,
+    on_select: Callback<Option<Selection>>,
+}
+
+/// Redrawn when the chips or the selection changed; the callback only reads the selection.
+impl PartialEq for PodsProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.chips.len() == other.chips.len()
+            && self
+                .chips
+                .iter()
+                .zip(&other.chips)
+                .all(|(a, b)| Rc::ptr_eq(a, b) || a == b)
+            && self.summarize == other.summarize
+            && self.selected == other.selected
+            && self.in_lane == other.in_lane
+            && self.owner == other.owner
+    }
+}
+
+/// A group of pods: chips, or counts that open to chips a page at a time.
+#[function_component(Pods)]
+fn pods(props: &PodsProps) -> Html {
+    let shown = use_state(|| 0usize);
+    let chips: Vec<&Rc<PodChip>> = props.chips.iter().collect();
+    if chips.is_empty() {
+        return Html::default();
+    }
+    let chip_list = |count: usize| {
+        html! {
+            <div class="chips">{ for chips.iter().take(count).map(|chip| pod_chip(chip, &props.on_select, &props.selected, props.in_lane)) }</div>
+        }
+    };
+    if !props.summarize {
+        return chip_list(chips.len());
+    }
+    let open = *shown > 0;
+    let toggle = {
+        let shown = shown.clone();
+        move |_| shown.set(if open { 0 } else { CHIP_PAGE })
+    };
+    let more = {
+        let shown = shown.clone();
+        let now = *shown;
+        move |_| shown.set(now + CHIP_PAGE)
+    };
+    html! {
+        <>
+            { summary(&chips) }
+            <button class="link show-pods" aria-expanded={open.to_string()} onclick={toggle}
+                aria-label={format!("{} the {} pods of {}", if open { "Hide" } else { "Show" }, chips.len(), props.owner)}>
+                { if open { "Hide pods".to_string() } else { format!("Show {} pods", chips.len()) } }
+            </button>
+            if open {
+                { chip_list(*shown) }
+                if *shown < chips.len() {
+                    <button class="link show-more" onclick={more}>{ format!("Show {} more of {}", CHIP_PAGE.min(chips.len() - *shown), chips.len() - *shown) }</button>
+                }
+            }
+        </>
+    }
+}
+
+#[derive(Properties)]
+struct LaneProps {
+    lane: Rc<NodeLane>,
+    namespace: Option<String>,
+    summarize: bool,
+    selected: Option<Selection>,
+    on_select: Callback<Option<Selection>>,
+}
+
+/// Redrawn only when the lane's model changed (the same `Rc` otherwise), or the filter or the
+/// selection did; the callback only reads the selection.
+impl PartialEq for LaneProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.lane, &other.lane)
+            && self.namespace == other.namespace
+            && self.summarize == other.summarize
+            && self.selected == other.selected
+    }
+}
+
 /// A node's lane: its name and status (with the reason when it is not Ready), what the
 /// control plane waits for there, and its pods.
-fn node_lane(
-    lane: &NodeLane,
-    on_select: &Callback<Option<Selection>>,
-    selected: &Option<Selection>,
-) -> Html {
+#[function_component(Lane)]
+fn lane_view(props: &LaneProps) -> Html {
+    let lane = &props.lane;
+    let pods: Vec<Rc<PodChip>> = lane
+        .pods
+        .iter()
+        .filter(|chip| in_namespace(chip, &props.namespace))
+        .cloned()
+        .collect();
+    let count = pods.len();
     let header = html! {
         <>
             <span class="node-name">{ &lane.name }</span>
-            <span class="node-meta">{ if lane.deleted { format!("{} · {} pods", lane.status, lane.pods.len()) } else { format!("{} · {} · {} pods", lane.status, lane.roles, lane.pods.len()) } }</span>
+            <span class="node-meta">{ if lane.deleted { format!("{} · {count} pods", lane.status) } else { format!("{} · {} · {count} pods", lane.status, lane.roles) } }</span>
             if let Some(reason) = &lane.reason {
                 <span class="node-meta node-reason">{ reason }</span>
             }
@@ -100,12 +264,12 @@ fn node_lane(
         (lane.status != "Ready").then_some("not-ready")
     );
     html! {
-        <div class={classes!("lane", lane.lost.then_some("lost"))} key={lane.name.clone()} data-node-lane={lane.name.clone()} data-lost={lane.lost.to_string()}>
+        <div class={classes!("lane", lane.lost.then_some("lost"))} data-node-lane={lane.name.clone()} data-lost={lane.lost.to_string()}>
             if lane.deleted {
                 <div class={header_class}>{ header }</div>
             } else {
                 <button class={header_class}
-                    onclick={ let on_select = on_select.clone(); let name = lane.name.clone(); move |_| on_select.emit(Some(Selection { kind: Kind::Node, namespace: String::new(), name: name.clone() })) }>
+                    onclick={ let on_select = props.on_select.clone(); let name = lane.name.clone(); move |_| on_select.emit(Some(Selection { kind: Kind::Node, namespace: String::new(), name: name.clone() })) }>
                     { header }
                 </button>
             }
@@ -114,13 +278,45 @@ fn node_lane(
                     { for lane.notes.iter().map(|note| html! { <li>{ note }</li> }) }
                 </ul>
             }
-            <div class="chips">{ for lane.pods.iter().map(|chip| pod_chip(chip, on_select, selected, true)) }</div>
+            <Pods chips={pods} summarize={props.summarize} owner={format!("node {}", lane.name)} in_lane={true}
+                selected={props.selected.clone()} on_select={props.on_select.clone()} />
         </div>
     }
 }
 
-fn workload_tree(
+#[derive(Properties)]
+struct WorkloadProps {
+    workload: Rc<Workload>,
+    namespace: Option<String>,
+    summarize: bool,
+    selected: Option<Selection>,
+    on_select: Callback<Option<Selection>>,
+}
+
+impl PartialEq for WorkloadProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.workload, &other.workload)
+            && self.namespace == other.namespace
+            && self.summarize == other.summarize
+            && self.selected == other.selected
+    }
+}
+
+#[function_component(WorkloadTree)]
+fn workload_tree(props: &WorkloadProps) -> Html {
+    workload_item(
+        &props.workload,
+        &props.namespace,
+        props.summarize,
+        &props.on_select,
+        &props.selected,
+    )
+}
+
+fn workload_item(
     workload: &Workload,
+    namespace: &Option<String>,
+    summarize: bool,
     on_select: &Callback<Option<Selection>>,
     selected: &Option<Selection>,
 ) -> Html {
@@ -134,20 +330,26 @@ fn workload_tree(
     } else {
         format!("{} {}", workload.kind, workload.name)
     };
+    let pods: Vec<Rc<PodChip>> = workload
+        .pods
+        .iter()
+        .filter(|chip| in_namespace(chip, namespace))
+        .cloned()
+        .collect();
+    let summarize = summarize || pods.len() > WORKLOAD_CHIPS_AT_MOST;
     html! {
         <li class={classes!("workload", workload.kind.name().to_ascii_lowercase())} data-namespace={workload.namespace.clone()}>
             if let Some(selection) = selection {
                 <button class="workload-name" onclick={ let on_select = on_select.clone(); move |_| on_select.emit(Some(selection.clone())) }>
-                    { label }<span class="summary">{ &workload.summary }</span>
+                    { label.clone() }<span class="summary">{ &workload.summary }</span>
                 </button>
             } else {
-                <span class="workload-name">{ label }</span>
+                <span class="workload-name">{ label.clone() }</span>
             }
-            if !workload.pods.is_empty() {
-                <div class="chips">{ for workload.pods.iter().map(|chip| pod_chip(chip, on_select, selected, false)) }</div>
-            }
+            <Pods chips={pods} summarize={summarize} owner={label} in_lane={false}
+                selected={selected.clone()} on_select={on_select.clone()} />
             if !workload.children.is_empty() {
-                <ul>{ for workload.children.iter().map(|child| workload_tree(child, on_select, selected)) }</ul>
+                <ul>{ for workload.children.iter().map(|child| workload_item(child, namespace, summarize, on_select, selected)) }</ul>
             }
         </li>
     }
@@ -155,16 +357,17 @@ fn workload_tree(
 
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &ClusterProps) -> Html {
-    let playground = props.handle.playground.borrow();
-    let store = &playground.terminal.cluster.api.store;
-    let now = playground.now();
+    let lanes_shown = use_state(|| LANE_PAGE);
+    let snapshot = &props.snapshot;
     let namespace = props.namespace.as_deref();
-    let model = view::cluster_model(&playground.terminal.cluster, namespace);
-    let trees = view::workloads(store, now, namespace);
-    let namespaces: Vec<String> = store
-        .list(Kind::Namespace, None)
-        .map(|n| n.name().to_string())
-        .collect();
+    let wanted = |chip: &&Rc<PodChip>| in_namespace(chip, &props.namespace);
+    let total = snapshot
+        .lanes
+        .iter()
+        .map(|lane| lane.pods.iter().filter(wanted).count())
+        .sum::<usize>()
+        + snapshot.pending.iter().filter(wanted).count();
+    let summarize = total > CHIPS_AT_MOST;
     let on_namespace = {
         let on_namespace = props.on_namespace.clone();
         Callback::from(move |event: Event| {
@@ -176,13 +379,27 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
     };
     // Runs as a terminal command, so the transcript shows how to do it by hand.
     let add_node = {
-        let playground = props.handle.playground.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |_| {
-            playground.borrow_mut().run("kubeplay node add");
-            changed.emit(());
+            dispatch.emit(Intent::Run("kubeplay node add".into()));
         })
     };
+    let hidden_lanes = snapshot.lanes.len().saturating_sub(*lanes_shown);
+    let more_lanes = {
+        let lanes_shown = lanes_shown.clone();
+        let now = *lanes_shown;
+        move |_| lanes_shown.set(now + LANE_PAGE)
+    };
+    let pending: Vec<Rc<PodChip>> = snapshot.pending.iter().filter(wanted).cloned().collect();
+    let workloads = snapshot.workloads.iter().filter(|w| {
+        if w.kind == Kind::Pod {
+            w.pods
+                .iter()
+                .any(|chip| in_namespace(chip, &props.namespace))
+        } else {
+            namespace.is_none_or(|n| n == w.namespace)
+        }
+    });
     html! {
         <section class="panel cluster" role="region" aria-label="Cluster">
             <div class="panel-header">
@@ -190,21 +407,34 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                 <label for="namespace-filter">{ "Namespace" }</label>
                 <select id="namespace-filter" onchange={on_namespace}>
                     <option value="" selected={namespace.is_none()}>{ "all namespaces" }</option>
-                    { for namespaces.iter().map(|n| html! { <option value={n.clone()} selected={namespace == Some(n.as_str())}>{ n }</option> }) }
+                    { for snapshot.namespaces.iter().map(|n| html! { <option value={n.clone()} selected={namespace == Some(n.as_str())}>{ n }</option> }) }
                 </select>
                 <button class="action" title="kubeplay node add" onclick={add_node}>{ "Add node" }</button>
             </div>
+            if summarize {
+                <p class="cluster-total">{ format!("{total} pods on {} nodes: each node shows its pods by status; open one to see its pods.", snapshot.lanes.len()) }</p>
+            }
             <div class="lanes">
-                { for model.nodes.iter().map(|lane| node_lane(lane, &props.on_select, &props.selected)) }
-                if !model.pending.is_empty() {
+                { for snapshot.lanes.iter().take(*lanes_shown).map(|lane| html! {
+                    <Lane key={lane.name.clone()} lane={lane.clone()} namespace={props.namespace.clone()} summarize={summarize}
+                        selected={props.selected.clone()} on_select={props.on_select.clone()} />
+                }) }
+                if hidden_lanes > 0 {
+                    <button class="link show-more lanes-more" onclick={more_lanes}>{ format!("Show {} more nodes of {hidden_lanes}", LANE_PAGE.min(hidden_lanes)) }</button>
+                }
+                if !pending.is_empty() {
                     <div class="lane pending-lane">
                         <div class="lane-header"><span class="node-name">{ "Not scheduled" }</span></div>
-                        <div class="chips">{ for model.pending.iter().map(|chip| pod_chip(chip, &props.on_select, &props.selected, true)) }</div>
+                        <Pods chips={pending} summarize={summarize} owner={"no node".to_string()} in_lane={true}
+                            selected={props.selected.clone()} on_select={props.on_select.clone()} />
                     </div>
                 }
             </div>
             <h3>{ "Workloads" }</h3>
-            <ul class="tree">{ for trees.iter().map(|w| workload_tree(w, &props.on_select, &props.selected)) }</ul>
+            <ul class="tree">{ for workloads.map(|w| html! {
+                <WorkloadTree key={format!("{}/{}/{}", w.kind, w.namespace, w.name)} workload={w.clone()} namespace={props.namespace.clone()}
+                    summarize={summarize} selected={props.selected.clone()} on_select={props.on_select.clone()} />
+            }) }</ul>
         </section>
     }
 }

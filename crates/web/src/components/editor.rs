@@ -6,26 +6,18 @@
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::Handle;
 use crate::components::terminal::is_modifier;
 use crate::examples::EXAMPLES;
 use crate::highlight::highlight_line;
 use crate::persist;
 use crate::playground::{Line, YamlProblem};
+use crate::state::{Intent, Outcome};
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub handle: Handle,
-    pub changed: Callback<()>,
+    pub dispatch: Callback<Intent, Outcome>,
     /// Keep the text across reloads (not when embedded: that is the host's page, not the learner's).
     pub keep_draft: bool,
-}
-
-/// The editor owns its state; clock ticks never redraw it.
-impl PartialEq for EditorProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.handle.same_playground(&other.handle)
-    }
 }
 
 /// Spaces inserted by Tab.
@@ -56,13 +48,14 @@ pub fn editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
 
     let apply = {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         let text = text.clone();
         let result = result.clone();
         let problem = problem.clone();
         Callback::from(move |()| {
-            let outcome = handle.playground.borrow_mut().apply(&text);
+            let Outcome::Applied(outcome) = dispatch.emit(Intent::Apply((*text).clone())) else {
+                return;
+            };
             result.set(
                 outcome
                     .lines
@@ -71,7 +64,6 @@ pub fn editor(props: &EditorProps) -> Html {
                     .collect(),
             );
             problem.set(outcome.problem);
-            changed.emit(());
         })
     };
     let on_input = {

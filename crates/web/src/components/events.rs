@@ -3,7 +3,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::Handle;
+use crate::state::Handle;
 use crate::view;
 
 #[derive(Properties)]

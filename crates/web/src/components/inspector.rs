@@ -6,7 +6,7 @@
 use kubeplay_model::{Kind, Typed};
 use yew::prelude::*;
 
-use crate::app::Handle;
+use crate::state::{Handle, Intent, Outcome};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Selection {
@@ -20,8 +20,8 @@ pub struct InspectorProps {
     pub handle: Handle,
     pub selection: Selection,
     pub on_close: Callback<()>,
-    /// Called after an action changed the cluster.
-    pub changed: Callback<()>,
+    /// Runs an action's command.
+    pub dispatch: Callback<Intent, Outcome>,
 }
 
 /// Redrawn when objects changed, a second passed (ages in describe), or a command ran (a
@@ -191,13 +191,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
             if !actions.is_empty() {
                 <div class="actions" role="toolbar" aria-label="Actions">
                     { for actions.into_iter().map(|(label, command)| {
-                        let playground = props.handle.playground.clone();
-                        let changed = props.changed.clone();
+                        let dispatch = props.dispatch.clone();
                         let title = command.clone();
                         html! {
                             <button class="action" title={title} onclick={move |_| {
-                                playground.borrow_mut().run(&command);
-                                changed.emit(());
+                                dispatch.emit(Intent::Run(command.clone()));
                             }}>{ label }</button>
                         }
                     }) }

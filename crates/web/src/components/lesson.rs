@@ -10,13 +10,13 @@ use kubeplay_lessons::catalog::SHIPPED;
 use kubeplay_lessons::{Block, Code, Lesson, Step, step_status};
 use yew::prelude::*;
 
-use crate::app::Handle;
 use crate::lesson_session::{self, LessonPage};
+use crate::state::{Handle, Intent, Outcome};
 
 #[derive(Properties)]
 pub struct LessonProps {
     pub handle: Handle,
-    pub changed: Callback<()>,
+    pub dispatch: Callback<Intent, Outcome>,
     pub page: Rc<LessonPage>,
     pub playing: bool,
 }
@@ -36,7 +36,7 @@ impl PartialEq for LessonProps {
 pub fn lesson_panel(props: &LessonProps) -> Html {
     match &props.page.lesson {
         Some(lesson) => html! {
-            <LessonSteps handle={props.handle.clone()} changed={props.changed.clone()}
+            <LessonSteps handle={props.handle.clone()} dispatch={props.dispatch.clone()}
                 page={props.page.clone()} lesson={lesson.clone()} playing={props.playing} />
         },
         None => html! { <LessonIndex problem={props.page.problem.clone()} /> },
@@ -46,7 +46,7 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
 #[derive(Properties)]
 struct StepsProps {
     handle: Handle,
-    changed: Callback<()>,
+    dispatch: Callback<Intent, Outcome>,
     page: Rc<LessonPage>,
     lesson: Rc<Lesson>,
     playing: bool,
@@ -112,35 +112,25 @@ fn lesson_steps(props: &StepsProps) -> Html {
         });
     }
 
+    // A waiting command (`kubectl rollout status`) runs as the terminal's task.
     let run = {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |command: String| {
-            let was_busy = handle.playground.borrow().busy();
-            for line in kubeplay_shell::split_commands(&command) {
-                handle.playground.borrow_mut().run(&line);
-            }
-            // A waiting command (`kubectl rollout status`) runs as the terminal's task.
-            if !was_busy && handle.playground.borrow().busy() {
-                crate::task::drive(handle.playground.clone(), changed.clone());
-            }
-            changed.emit(());
+            dispatch.emit(Intent::Run(command));
         })
     };
 
     let restart = {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         let lesson = props.lesson.clone();
         let page = props.page.clone();
         let done = done.clone();
         Callback::from(move |_: MouseEvent| {
             let start_second = (js_sys::Date::now() / 1000.0) as i64;
             if let Ok(fresh) = lesson_session::lesson_playground(&lesson, start_second) {
-                *handle.playground.borrow_mut() = fresh;
                 lesson_session::save_progress(&page, 0);
                 done.set(0);
-                changed.emit(());
+                dispatch.emit(Intent::Replace(Box::new(fresh)));
             }
         })
     };

@@ -6,15 +6,15 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::app::Handle;
 use crate::completion::complete;
 use crate::components::toolbar::copy_to_clipboard;
 use crate::playground::{Action, Line};
+use crate::state::{Handle, Intent, Outcome};
 
 #[derive(Properties)]
 pub struct TerminalProps {
     pub handle: Handle,
-    pub changed: Callback<()>,
+    pub dispatch: Callback<Intent, Outcome>,
     /// Whether the clock runs; a paused clock is announced here with a way to resume.
     pub playing: bool,
     pub on_play: Callback<bool>,
@@ -69,8 +69,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
     }
 
     let run = {
-        let handle = props.handle.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         let input = input.clone();
         let history = history.clone();
         let position = position.clone();
@@ -78,17 +77,10 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
             if text.trim().is_empty() {
                 return;
             }
-            let was_busy = handle.playground.borrow().busy();
-            for command in kubeplay_shell::split_commands(&text) {
-                handle.playground.borrow_mut().run(&command);
-            }
-            if !was_busy && handle.playground.borrow().busy() {
-                crate::task::drive(handle.playground.clone(), changed.clone());
-            }
             history.borrow_mut().push(text.trim_end().to_string());
             *position.borrow_mut() = None;
             input.set(String::new());
-            changed.emit(());
+            dispatch.emit(Intent::Run(text));
         })
     };
     let on_keydown = {
@@ -98,7 +90,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
         let run = run.clone();
         let handle = props.handle.clone();
         let escaped = escaped.clone();
-        let changed = props.changed.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |event: KeyboardEvent| {
             let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
@@ -149,8 +141,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                 }
                 "c" if event.ctrl_key() && handle.playground.borrow().busy() => {
                     event.prevent_default();
-                    handle.playground.borrow_mut().interrupt();
-                    changed.emit(());
+                    dispatch.emit(Intent::Interrupt);
                 }
                 "l" if event.ctrl_key() => {
                     event.prevent_default();

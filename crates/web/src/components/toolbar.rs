@@ -3,9 +3,9 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::Handle;
 use crate::playground::Preset;
 use crate::share;
+use crate::state::Handle;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {

@@ -34,6 +34,7 @@ pub fn run(dns: &Resolver, args: &[String]) -> Result<String, Failure> {
                 Printed::Stdout("\n".into()),
             ],
             code: 1,
+            not_started: false,
         });
     }
     print_host(&mut stdout, "Name:", host, &addresses);

@@ -9,6 +9,7 @@
 //! `imagePullSecrets` (a private repository we cannot see); both run a long-lived server.
 
 mod catalogue;
+pub mod filesystems;
 
 use k8s_openapi::api::core::v1::Container;
 
