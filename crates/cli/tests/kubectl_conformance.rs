@@ -318,19 +318,137 @@ fn real_output(kubectl: &Path, command: &str, dir: &Path) -> String {
         .collect()
 }
 
-#[test]
-fn client_side_output_matches_real_kubectl() {
-    let kubectl = real_kubectl();
-    let dir = std::env::temp_dir().join(format!("kubeplay-conformance-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let mut terminal = Terminal::new(
+/// Subcommands of simulated commands whose flags kubeplay parses: flag errors name them in
+/// the hint (`See 'kubectl rollout status --help' for usage.`).
+const SUBCOMMANDS: &[&str] = &[
+    "create deployment",
+    "create deploy",
+    "create job",
+    "create namespace",
+    "create ns",
+    "create cronjob",
+    "set image",
+    "rollout status",
+    "rollout history",
+    "rollout undo",
+    "rollout restart",
+    "rollout pause",
+    "rollout resume",
+    "config current-context",
+    "config get-contexts",
+];
+
+/// What pflag and cobra answer about a command's flags, before the command runs.
+const FLAG_ERRORS: &[&str] = &["--bogus", "--bogus=1", "-Q", "--namespace", "-n"];
+
+/// Operands missing, extra or wrong, which kubectl refuses before asking the server.
+const USAGE_ERRORS: &[&str] = &[
+    "kubectl create namespace",
+    "kubectl create namespace a b",
+    "kubectl create deployment",
+    "kubectl create deployment web",
+    "kubectl create job",
+    "kubectl create cronjob",
+    "kubectl create cronjob x --image=busybox",
+    "kubectl run",
+    "kubectl run x",
+    "kubectl set",
+    "kubectl set image",
+    "kubectl set bogus x",
+    "kubectl get",
+    "kubectl delete",
+    "kubectl rollout",
+    "kubectl rollout status",
+    "kubectl rollout undo",
+    "kubectl rollout bogus",
+    "kubectl scale",
+    "kubectl scale deployment web",
+    "kubectl cordon",
+    "kubectl uncordon",
+    "kubectl drain",
+    "kubectl taint",
+    "kubectl taint nodes",
+    "kubectl describe",
+    "kubectl logs",
+    "kubectl logs a b c",
+    "kubectl exec",
+    "kubectl exec web",
+    "kubectl apply",
+    "kubectl wait",
+    "kubectl wait pod/x",
+    "kubectl label",
+    "kubectl label pod",
+    "kubectl annotate",
+    "kubectl annotate pod",
+    "kubectl config",
+    "kubectl config bogus",
+    "kubectl version extra",
+    "kubectl api-resources extra",
+];
+
+fn conformance_terminal() -> Terminal {
+    Terminal::new(
         create_cluster(
             &ClusterShape::kind(),
             "2025-06-02T10:15:00Z".parse().unwrap_or_default(),
             1,
         ),
         Box::new(|_| None),
+    )
+}
+
+/// Every simulated command of `COMMANDS` (and the subcommands above) answers a bad or
+/// incomplete flag, and missing or extra operands, with kubectl's words and usage hint.
+#[test]
+fn usage_errors_match_real_kubectl_for_every_command() {
+    let kubectl = real_kubectl();
+    let dir = std::env::temp_dir().join(format!("kubeplay-usage-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut terminal = conformance_terminal();
+    let commands = kubeplay_kubectl::commands::COMMANDS
+        .iter()
+        .filter(|command| command.is_simulated())
+        .map(|command| command.name)
+        .chain(SUBCOMMANDS.iter().copied());
+    let mut cases: Vec<String> = commands
+        .flat_map(|command| {
+            FLAG_ERRORS
+                .iter()
+                .map(move |flag| format!("kubectl {command} {flag}"))
+        })
+        .collect();
+    cases.extend(USAGE_ERRORS.iter().map(|case| (*case).to_string()));
+    let mut mismatches = Vec::new();
+    for command in &cases {
+        let expected = real_output(&kubectl, command, &dir);
+        let ours: String = terminal
+            .execute(command)
+            .output
+            .iter()
+            .map(|chunk| chunk.text.as_str())
+            .collect();
+        if ours != expected {
+            mismatches.push(format!(
+                "$ {command}\n--- real kubectl\n{expected}--- kubeplay\n{ours}"
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} commands differ:\n\n{}",
+        mismatches.len(),
+        cases.len(),
+        mismatches.join("\n")
     );
+}
+
+#[test]
+fn client_side_output_matches_real_kubectl() {
+    let kubectl = real_kubectl();
+    let dir = std::env::temp_dir().join(format!("kubeplay-conformance-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut terminal = conformance_terminal();
     for (name, text) in FIXTURES {
         let _ = std::fs::write(dir.join(name), text);
         let path = format!("{}/{name}", kubeplay_kubectl::terminal::HOME);

@@ -134,6 +134,7 @@ impl ApiServer {
         }
         self.check_namespace(&object)?;
         crate::limits::check_replicas(&object)?;
+        crate::limits::check_pod_budget(&self.store, None, &object)?;
         if object.meta().name.as_deref().is_none_or(str::is_empty) {
             let Some(prefix) = object.meta().generate_name.clone() else {
                 validate(&object)?;
@@ -219,6 +220,7 @@ impl ApiServer {
         admission::admit_update(&current, &mut updated);
         validate_update(&current, &updated)?;
         crate::limits::check_replicas(&updated)?;
+        crate::limits::check_pod_budget(&self.store, Some(&current), &updated)?;
         if spec_of(&current) != spec_of(&updated) && has_generation(key.kind) {
             updated.meta_mut().generation = Some(current.meta().generation.unwrap_or(1) + 1);
         }

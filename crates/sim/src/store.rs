@@ -44,6 +44,8 @@ pub struct Store {
     pods_by_label: HashMap<(String, String, String), BTreeSet<ObjectKey>>,
     orphan_pods: BTreeSet<ObjectKey>,
     unscheduled_pods: BTreeSet<ObjectKey>,
+    /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
+    pods: usize,
     resource_version: u64,
     /// Writes of any kind, removals included (which take no resourceVersion here).
     changes: u64,
@@ -216,6 +218,10 @@ impl Store {
         self.objects.is_empty()
     }
 
+    pub fn pod_count(&self) -> usize {
+        self.pods
+    }
+
     /// Moves the resourceVersion counter past `count` writes that were jumped over.
     pub(crate) fn skip_resource_versions(&mut self, count: u64) {
         self.resource_version = self.resource_version.saturating_add(count);
@@ -312,6 +318,7 @@ impl Store {
                 .insert(key.clone());
         }
         if let Object::Pod(pod) = object {
+            self.pods += 1;
             for (label, value) in pod.metadata.labels.iter().flatten() {
                 self.pods_by_label
                     .entry(label_index(pod, label, value))
@@ -353,6 +360,7 @@ impl Store {
             set.remove(&key);
         }
         if let Object::Pod(pod) = object {
+            self.pods = self.pods.saturating_sub(1);
             for (label, value) in pod.metadata.labels.iter().flatten() {
                 let index = label_index(pod, label, value);
                 if let Some(set) = self.pods_by_label.get_mut(&index) {

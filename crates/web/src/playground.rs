@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use kubeplay_kubectl::{Foreground, Started, Terminal};
 use kubeplay_model::manifest::{ManifestError, decode_documents};
+use kubeplay_shell::limits::MAX_INPUT_BYTES;
 use kubeplay_shell::{Chunk, Stream};
 use kubeplay_sim::{ClusterShape, create_cluster};
 use serde::{Deserialize, Serialize};
@@ -255,6 +256,20 @@ impl Playground {
             self.queued.push_back(command.to_string());
             return (Vec::new(), false);
         }
+        if command.len() > MAX_INPUT_BYTES {
+            // Neither run, shown whole, nor saved: it would fill the page and the saved state.
+            let first_line = command.lines().next().unwrap_or_default();
+            let shown: String = first_line.chars().take(80).collect();
+            let lines = vec![
+                Line::Prompt(format!("{shown} …")),
+                Line::Err(format!(
+                    "kubeplay: a command or pasted script may be at most {MAX_INPUT_BYTES} bytes; this one is {} bytes",
+                    command.len()
+                )),
+            ];
+            self.push_history(lines.clone());
+            return (lines, false);
+        }
         if let Some(args) = self.page_edit_args(command) {
             return (self.open_edit(command, args), false);
         }
@@ -496,6 +511,24 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let (b, _) = replayed.run("kubectl get pods");
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn an_oversized_paste_is_refused_and_not_saved() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let paste = format!("echo start\n{}", "x".repeat(MAX_INPUT_BYTES));
+        let (lines, _) = playground.run(&paste);
+        assert_eq!(
+            lines,
+            vec![
+                Line::Prompt("echo start …".into()),
+                Line::Err(format!(
+                    "kubeplay: a command or pasted script may be at most 1048576 bytes; this one is {} bytes",
+                    paste.len()
+                )),
+            ]
+        );
+        assert!(playground.actions().is_empty());
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("certificate"),
     Command::simulated(
         "cluster-info",
-        |_, _, _, o| info::cluster_info(o),
+        |a, _, _, o| info::cluster_info(a, o),
         Operands::Nothing,
     ),
     Command::simulated("top", |a, _, _, o| top::run(a, o), Operands::Nothing),
@@ -170,7 +170,7 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("alpha"),
     Command::simulated(
         "api-resources",
-        |_, _, _, o| info::api_resources(o),
+        |a, _, _, o| info::api_resources(a, o),
         Operands::Nothing,
     ),
     Command::simulated(

@@ -162,7 +162,7 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
     };
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     let Some(target) = parsed.positional.first() else {
-        return out.error("error: you must specify at least one command for the container");
+        return out.error("error: pod, type/name or --filename must be specified");
     };
     if parsed.after_dash.is_empty() {
         return out.error("error: you must specify at least one command for the container");

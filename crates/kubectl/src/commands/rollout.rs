@@ -70,6 +70,9 @@ Use \"kubectl options\" for a list of global command-line options (applies to al
 const DEFAULT_STATUS_LIMIT_MS: u64 = 60 * 60 * 1000;
 
 pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
+    if let Err(error) = args::check_parent_flags(args, "rollout") {
+        return out.error(error);
+    }
     let Some(sub) = args.first().map(String::as_str) else {
         return out.out(ROLLOUT_HELP);
     };

@@ -141,18 +141,22 @@ const SET_IMAGE_FLAGS: &[Flag] = &[
     value("filename", Some('f')),
 ];
 
-const SET_USAGE: &str = "Configure application resources.\n\n These commands help you make changes to existing application resources.\n\nAvailable Commands:\n  env              Update environment variables on a pod template\n  image            Update the image of a pod template\n  resources        Update resource requests/limits on objects with pod templates\n  selector         Set the selector on a resource\n  serviceaccount   Update the service account of a resource\n  subject          Update the user, group, or service account in a role binding or cluster role binding\n\nUsage:\n  kubectl set SUBCOMMAND [options]\n\nUse \"kubectl set <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).";
+/// `kubectl set` without a subcommand prints its help (text of kubectl v1.33.1).
+const SET_USAGE: &str = include_str!("set-usage.txt");
 
 /// `kubectl set env|image|resources …`.
 pub fn set(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
+    if let Err(error) = args::check_parent_flags(args, "set") {
+        return out.error(error);
+    }
     match args.first().map(String::as_str) {
+        None => out.out(SET_USAGE),
         Some("image") => set_image(args, session, out),
         Some("env") => super::set_env::run(&args[1..], stdin, session, out),
         Some("resources") => super::set_resources::run(&args[1..], stdin, session, out),
-        Some(other @ ("selector" | "serviceaccount" | "sa" | "subject")) => out.error(format!(
-            "error: kubeplay does not simulate \"kubectl set {other}\" yet"
+        Some(sub @ ("selector" | "serviceaccount" | "sa" | "subject")) => out.error(format!(
+            "error: kubeplay does not simulate \"kubectl set {sub}\" yet"
         )),
-        None => out.error(SET_USAGE),
         Some(_) => out.error(format!(
             "error: unknown command {:?}\nSee 'kubectl set -h' for help and examples",
             args.join(" ")

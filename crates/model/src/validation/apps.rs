@@ -5,7 +5,10 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, DeploymentStrategy, Repl
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::core::validate_template;
-use super::meta::{NameRule, validate_meta, validate_non_negative, validate_selector};
+use super::meta::{
+    NameRule, is_unset, validate_labels, validate_meta, validate_non_negative,
+    validate_not_empty_selector, validate_selector,
+};
 use crate::errors::FieldError;
 use crate::intstr;
 
@@ -173,7 +176,7 @@ pub(super) fn validate_deployment(deployment: &Deployment, errors: &mut Vec<Fiel
         return;
     };
     validate_non_negative(spec.replicas, "spec.replicas", errors);
-    validate_selector(&spec.selector, errors);
+    validate_selector(&spec.selector, "deployment", errors);
     validate_template(&spec.template, &spec.selector, &["Always"], errors);
     validate_strategy(spec.strategy.as_ref(), errors);
     validate_non_negative(
@@ -201,7 +204,7 @@ pub(super) fn validate_replica_set(replica_set: &ReplicaSet, errors: &mut Vec<Fi
         return;
     };
     validate_non_negative(spec.replicas, "spec.replicas", errors);
-    validate_selector(&spec.selector, errors);
+    validate_selector(&spec.selector, "deployment", errors);
     match &spec.template {
         Some(template) => validate_template(template, &spec.selector, &["Always"], errors),
         None => errors.push(FieldError::required("spec.template")),
@@ -214,8 +217,17 @@ pub(super) fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<Field
         errors.push(FieldError::required("spec.selector"));
         return;
     };
-    validate_selector(&spec.selector, errors);
+    // A DaemonSet's selector is not required as such: an absent one matches no template
+    // (`ValidateDaemonSetSpec`), and the empty check follows the template's.
+    validate_labels(
+        spec.selector.match_labels.as_ref(),
+        "spec.selector.matchLabels",
+        errors,
+    );
     validate_template(&spec.template, &spec.selector, &["Always"], errors);
+    if !is_unset(&spec.selector) {
+        validate_not_empty_selector(&spec.selector, "daemonset", errors);
+    }
     if let Some(strategy) = &spec.update_strategy {
         match strategy.type_.as_deref() {
             None | Some("OnDelete") => {}

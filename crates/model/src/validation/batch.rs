@@ -2,7 +2,11 @@
 //! zones (the pod failure and success policies are in `job_policies.rs`).
 
 use super::core::{validate_pod_spec, validate_template};
-use super::meta::{NameRule, validate_meta, validate_non_negative};
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::meta::{NameRule, is_unset, validate_meta, validate_non_negative};
 use crate::errors::FieldError;
 
 pub(super) fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut Vec<FieldError>) {
@@ -38,7 +42,15 @@ pub(super) fn validate_job(job: &k8s_openapi::api::batch::v1::Job, errors: &mut 
     }
     super::job_policies::validate_index_limits_for_mode(spec, errors);
     super::job_policies::validate_failure_policies(spec, errors);
-    let selector = spec.selector.clone().unwrap_or_default();
+    // A Job's selector is optional in the typed API: a written empty one (allowed with
+    // `manualSelector: true`) selects everything, so it matches any template.
+    let selector = match &spec.selector {
+        Some(selector) if is_unset(selector) => LabelSelector {
+            match_labels: Some(BTreeMap::new()),
+            ..LabelSelector::default()
+        },
+        selector => selector.clone().unwrap_or_default(),
+    };
     validate_template(&spec.template, &selector, &["OnFailure", "Never"], errors);
     super::job_policies::validate_restart_policy_for_failure_policy(spec, errors);
 }

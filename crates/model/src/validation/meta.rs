@@ -26,7 +26,10 @@ pub fn go_map(map: Option<&BTreeMap<String, String>>) -> String {
 /// Renders a selector as Go's `%#v` of `v1.LabelSelector`.
 pub fn go_label_selector(selector: &LabelSelector) -> String {
     let expressions = match &selector.match_expressions {
+        // An empty list is how the decoder marks a written `selector: {}` (see
+        // `manifest::mark_empty_selector`), whose Go value holds a nil slice.
         None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
+        Some(list) if list.is_empty() => "[]v1.LabelSelectorRequirement(nil)".to_string(),
         Some(list) => {
             let items: Vec<String> = list
                 .iter()
@@ -158,11 +161,30 @@ pub(super) fn is_unset(selector: &LabelSelector) -> bool {
     selector.match_labels.is_none() && selector.match_expressions.is_none()
 }
 
-pub(super) fn validate_selector(selector: &LabelSelector, errors: &mut Vec<FieldError>) {
+/// A workload's `spec.selector`: required, valid, and not empty (`workload` names the kind
+/// in the message as `pkg/apis/apps/validation` does: a ReplicaSet's says "deployment").
+pub(super) fn validate_selector(
+    selector: &LabelSelector,
+    workload: &str,
+    errors: &mut Vec<FieldError>,
+) {
     if is_unset(selector) {
         errors.push(FieldError::required("spec.selector"));
         return;
     }
+    validate_labels(
+        selector.match_labels.as_ref(),
+        "spec.selector.matchLabels",
+        errors,
+    );
+    validate_not_empty_selector(selector, workload, errors);
+}
+
+pub(super) fn validate_not_empty_selector(
+    selector: &LabelSelector,
+    workload: &str,
+    errors: &mut Vec<FieldError>,
+) {
     if selector
         .match_labels
         .as_ref()
@@ -175,14 +197,9 @@ pub(super) fn validate_selector(selector: &LabelSelector, errors: &mut Vec<Field
         errors.push(FieldError::invalid(
             "spec.selector",
             go_label_selector(selector),
-            "empty selector is invalid for deployment",
+            format!("empty selector is invalid for {workload}"),
         ));
     }
-    validate_labels(
-        selector.match_labels.as_ref(),
-        "spec.selector.matchLabels",
-        errors,
-    );
 }
 
 pub(super) fn validate_non_negative(value: Option<i32>, path: &str, errors: &mut Vec<FieldError>) {

@@ -52,20 +52,21 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::StatefulSet(o) => {
             validate_meta(&o.metadata, NameRule::Label, true, &mut errors);
             if let Some(spec) = &o.spec {
-                validate_non_negative(spec.replicas, "spec.replicas", &mut errors);
-                validate_selector(&spec.selector, &mut errors);
-                validate_template(&spec.template, &spec.selector, &["Always"], &mut errors);
+                // `ValidateStatefulSetSpec` checks the policy first, and words it itself.
                 if let Some(policy) = spec
                     .pod_management_policy
                     .as_deref()
                     .filter(|p| !["OrderedReady", "Parallel"].contains(p))
                 {
-                    errors.push(FieldError::unsupported(
+                    errors.push(FieldError::invalid(
                         "spec.podManagementPolicy",
-                        policy,
-                        &["OrderedReady", "Parallel"],
+                        format!("{policy:?}"),
+                        "must be 'OrderedReady' or 'Parallel'",
                     ));
                 }
+                validate_non_negative(spec.replicas, "spec.replicas", &mut errors);
+                validate_selector(&spec.selector, "statefulset", &mut errors);
+                validate_template(&spec.template, &spec.selector, &["Always"], &mut errors);
                 validate_non_negative(
                     spec.revision_history_limit,
                     "spec.revisionHistoryLimit",

@@ -51,8 +51,31 @@ const FLAGS: &[Flag] = &[
     value("validate", None),
 ];
 
+/// `kubectl create`'s generators as cobra registers them (v1.33), so that a flag error names
+/// the generator in its hint as kubectl does, simulated or not.
+const GENERATORS: &[args::Subcommand] = &[
+    ("clusterrole", &[]),
+    ("clusterrolebinding", &[]),
+    ("configmap", &["cm"]),
+    ("cronjob", &["cj"]),
+    ("deployment", &["deploy"]),
+    ("ingress", &["ing"]),
+    ("job", &[]),
+    ("namespace", &["ns"]),
+    ("poddisruptionbudget", &["pdb"]),
+    ("priorityclass", &["pc"]),
+    ("quota", &["resourcequota"]),
+    ("role", &[]),
+    ("rolebinding", &[]),
+    ("secret", &[]),
+    ("service", &["svc"]),
+    ("serviceaccount", &["sa"]),
+    ("token", &[]),
+];
+
 pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
-    let parsed = match args::parse(args, FLAGS, "create") {
+    let command = args::command_path("create", GENERATORS, args, FLAGS);
+    let parsed = match args::parse(args, FLAGS, &command) {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
     };
@@ -178,8 +201,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             errors::print_failures(failures, out);
         }
         Some("namespace" | "ns") => {
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples");
+            let name = match one_name(&parsed, 1, "namespace") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             let namespace = Namespace {
                 metadata: ObjectMeta {
@@ -197,12 +221,13 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             }
         }
         Some("job") => {
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create job -h' for help and examples");
+            let name = match one_name(&parsed, 1, "job") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             if let Some(from) = parsed.value("from") {
                 return create_job_from(
-                    name,
+                    &name,
                     from,
                     parsed.value("namespace").unwrap_or("default"),
                     dry_run,
@@ -213,7 +238,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             let Some(image) = parsed.value("image") else {
                 return out.error("error: either --image or --from must be specified");
             };
-            let mut job = generated_job(name, image, &parsed.after_dash);
+            let mut job = generated_job(&name, image, &parsed.after_dash);
             if client_dry_run {
                 job.metadata.namespace = parsed.value("namespace").map(str::to_string);
                 return client_report(&job.into_object(), None, out);
@@ -238,11 +263,12 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                     missing.join(", ")
                 ));
             }
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create cronjob -h' for help and examples");
+            let name = match one_name(&parsed, 1, "cronjob") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             let mut cron_job = generated_cron_job(
-                name,
+                &name,
                 parsed.value("image").unwrap_or_default(),
                 parsed.value("schedule").unwrap_or_default(),
                 parsed.value("restart").unwrap_or("OnFailure"),
@@ -263,8 +289,9 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             let Some(image) = parsed.value("image") else {
                 return out.error("error: required flag(s) \"image\" not set");
             };
-            let Some(name) = parsed.positional.get(1) else {
-                return out.error("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples");
+            let name = match one_name(&parsed, 1, "deployment") {
+                Ok(name) => name,
+                Err(error) => return out.error(error),
             };
             let replicas = match parsed.value("replicas").map(str::parse::<i32>) {
                 None => 1,
@@ -273,7 +300,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             };
             let port = parsed.value("port").and_then(|p| p.parse::<i32>().ok());
             let mut deployment =
-                generated_deployment(name, image, replicas, port, &parsed.after_dash);
+                generated_deployment(&name, image, replicas, port, &parsed.after_dash);
             if client_dry_run {
                 deployment.metadata.namespace = parsed.value("namespace").map(str::to_string);
                 return client_report(&deployment.into_object(), None, out);
@@ -298,7 +325,8 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     }
 }
 
-/// The one NAME after the subcommand words (`create configmap NAME`), or cobra's error.
+/// The one NAME after the subcommand words (`create configmap NAME`), or cobra's error
+/// (`NameFromCommandArgs`).
 fn one_name(parsed: &args::Parsed, words: usize, command: &str) -> Result<String, String> {
     let names = parsed.positional.get(words..).unwrap_or_default();
     match names {
