@@ -89,6 +89,9 @@ const RULES: &[Rule] = &[
 ];
 
 pub fn run(args: &[String], out: &mut Output) {
+    if let Err(error) = crate::args::check_parent_flags(args, "auth") {
+        return out.error(error);
+    }
     match args.first().map(String::as_str) {
         Some("can-i") => can_i(&args[1..], out),
         Some("whoami") => out.out(

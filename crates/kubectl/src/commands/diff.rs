@@ -31,7 +31,11 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     let parsed = match args::parse(args, FLAGS, "diff") {
         Ok(parsed) => parsed,
         Err(error) => {
-            out.error(error);
+            // `diff` sets its own flag-error hint (`cmdutil.UsageErrorf`'s form).
+            out.error(error.replace(
+                "See 'kubectl diff --help' for usage.",
+                "See 'kubectl diff -h' for help and examples",
+            ));
             return out.exit_with(2);
         }
     };

@@ -110,6 +110,9 @@ pub fn api_resources(args: &[String], out: &mut Output) {
 
 /// `kubectl api-versions`: the group/versions of the kinds kubeplay serves, sorted.
 pub fn api_versions(args: &[String], out: &mut Output) {
+    if let Err(error) = crate::args::parse(args, &[], "api-versions") {
+        return out.error(error);
+    }
     if !args.is_empty() {
         return out.error(format!(
             "error: unexpected arguments: [{}]\nSee 'kubectl api-versions -h' for help and examples",
