@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use kubeplay_kubectl::Terminal;
+use kubeplay_shell::limits::MAX_INPUT_BYTES;
 use kubeplay_shell::split_commands;
 use kubeplay_sim::{ClusterShape, create_cluster};
 use options::{Command, Options};
@@ -65,6 +66,14 @@ fn run(options: &Options) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if script.len() > MAX_INPUT_BYTES {
+        eprintln!(
+            "kubeplay: {} is {} bytes; a script may be at most {MAX_INPUT_BYTES} bytes",
+            options.script,
+            script.len()
+        );
+        return ExitCode::from(2);
+    }
     let shape = match shape(&options.cluster) {
         Ok(shape) => shape,
         Err(error) => {

@@ -28,6 +28,13 @@ const FIXTURES: &[(&str, &str)] = &[
     ),
     ("list.yaml", "- apiVersion: v1\n  kind: Pod\n"),
     ("scalar.yaml", "just-a-string\n"),
+    ("index.html", "hello\n"),
+    ("app.env", "a=1\n# comment\nb=two\n\nc\n"),
+    ("not-pem.txt", "nothing here\n"),
+    (
+        "web.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        env:\n        - name: KEEP\n          value: \"1\"\n        - name: GONE\n          value: x\n        - name: POD\n          valueFrom:\n            fieldRef:\n              fieldPath: metadata.name\n      - name: sidecar\n        image: busybox\n",
+    ),
 ];
 
 const CASES: &[&str] = &[
@@ -36,6 +43,7 @@ const CASES: &[&str] = &[
     "kubectl create deployment web --image=registry.k8s.io/nginx-slim:0.24 --dry-run=client -o name",
     "kubectl create deployment x --image=nginx --dry-run=client",
     "kubectl create namespace dev --dry-run=client -o yaml",
+    "kubectl create deployment api --image=busybox:1.36 --replicas=2 --dry-run=client -o yaml -- sleep 3600",
     "kubectl create job hello --image=busybox:1.36 --dry-run=client -o yaml -- echo hello",
     "kubectl create job",
     "kubectl create -f bad-indent.yaml --dry-run=client",
@@ -129,6 +137,85 @@ const CASES: &[&str] = &[
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{range $k, $v := .metadata.labels}}{{$k}}={{$v}};{{end}}{{with .spec.selector}}{{.matchLabels.app}}{{end}}{{$x := .kind}}{{$x}}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{/* c */}}x{{- \" y \" -}} z {{ .spec.replicas | printf \"%05.1f\" }} {{printf \"%s %s\" .kind}} {{print 1 2 \"a\" \"b\" 3}}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{1.5}} {{1e3}} {{0x10}} {{-3}} {{1e6}} {{html \"<a>\"}} {{urlquery \"a b\"}} {{exists . \"spec\" \"replicas\"}}'",
+    "kubectl create deployment web --image=nginx:1.27 --replicas=3 --port=80 --dry-run=client -o jsonpath='{range .spec.template.spec.containers[*]}{.name}{\"\\t\"}{.image}{\"\\n\"}{end}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{.spec.template.spec.containers[?(@.name==\"nginx\")].image}|{.spec.template.spec.containers[?(@.name!=\"nginx\")].image}|{.spec.template.spec.containers[?(@.resources)].name}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{.metadata.labels}{.spec.selector}{..matchLabels}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{.spec.replicas}{.spec.template.spec.containers[-1:].name}{.nope.x}|{.spec.template.spec.containers[0:1]}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='a\\nb\\t{.kind}{\"\\n\"}{$.kind} {@.kind} {.spec.strategy}{.metadata.labels.*}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{range .spec.template.spec.containers[*]}[{.name}]{end}{range .nope[*]}x{end}.'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{range .spec.template.spec.containers[*]}{.name}{range .ports[*]}{.containerPort}{end}{end}{.kind}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{range .spec.template.spec.containers[*]}{.name}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath=\"{.metadata['name']}{'\\n'}\"",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{.metadata.name'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{.metadata.name}}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{.spec.template.spec.containers[?(@.name==\"nginx\"].image}'",
+    "kubectl create service clusterip web --tcp=80:8080 --dry-run=client -o yaml",
+    "kubectl create service nodeport web --tcp=80 --node-port=30080 --dry-run=client -o yaml",
+    "kubectl create service loadbalancer lb --tcp=443:8443,80 --dry-run=client -o yaml",
+    "kubectl create service externalname ext --external-name=example.com --dry-run=client -o yaml",
+    "kubectl create service clusterip headless --clusterip=None --dry-run=client -o yaml",
+    "kubectl create svc clusterip web --tcp=80:http --dry-run=client -o yaml",
+    "kubectl create service clusterip web --dry-run=client",
+    "kubectl create service clusterip web --tcp=80 --dry-run=client",
+    "kubectl create service externalname ext --dry-run=client",
+    "kubectl create service",
+    "kubectl create service clusterip",
+    "kubectl create service clusterip x --tcp=abc --dry-run=client",
+    "kubectl create configmap cfg --from-literal=k=v --from-literal=x=y --from-file=index.html --from-file=page=index.html --dry-run=client -o yaml",
+    "kubectl create configmap env --from-env-file=app.env --dry-run=client -o yaml",
+    "kubectl create cm empty --dry-run=client -o yaml",
+    "kubectl create configmap c --from-literal=bad --dry-run=client",
+    "kubectl create configmap c --from-literal=k=v --from-literal=k=w --dry-run=client",
+    "kubectl create configmap c --from-file=nope --dry-run=client",
+    "kubectl create configmap",
+    "kubectl create configmap cfg --from-literal=a=b --dry-run=client",
+    "kubectl create secret generic db --from-literal=user=admin --from-literal=password='s3cr=t' --from-file=index.html --dry-run=client -o yaml",
+    "kubectl create secret generic t --type=kubernetes.io/basic-auth --from-literal=username=a --dry-run=client -o yaml",
+    "kubectl create secret generic e --dry-run=client -o yaml",
+    "kubectl create secret docker-registry reg --docker-server=ghcr.io --docker-username=u --docker-password=p --docker-email=e@x.io --dry-run=client -o yaml",
+    "kubectl create secret docker-registry hub --docker-username=u --docker-password=p --dry-run=client -o yaml",
+    "kubectl create secret docker-registry reg2 --docker-password=p --dry-run=client -o yaml",
+    "kubectl create secret tls t --cert=nope --key=nope --dry-run=client",
+    "kubectl create secret tls t --cert=not-pem.txt --key=not-pem.txt --dry-run=client",
+    "kubectl create secret tls t --dry-run=client",
+    "kubectl create secret",
+    "kubectl create secret generic",
+    "kubectl replace",
+    "kubectl replace --force",
+    "kubectl diff",
+    "kubectl set",
+    "kubectl set env",
+    "kubectl set resources",
+    "kubectl set env -f web.yaml --local -o yaml A=1 B=two GONE- KEEP=2",
+    "kubectl set env -f web.yaml --local A=1",
+    "kubectl set env -f web.yaml --local A=1 --dry-run=client",
+    "kubectl set env -f web.yaml --local A=1 -c sidecar -o yaml",
+    "kubectl set env -f web.yaml --local A=1 -c nope",
+    "kubectl set env -f web.yaml --local --list",
+    "kubectl set env -f web.yaml --local --list -c 'side*'",
+    "kubectl set env -f web.yaml --local NOPE-",
+    "kubectl set env -f web.yaml --local 1A=b",
+    "kubectl set env -f web.yaml --local A=1 --prefix=MY_ -o name",
+    "kubectl set resources -f web.yaml --local -o yaml --limits=cpu=200m,memory=512Mi --requests=cpu=100m",
+    "kubectl set resources -f web.yaml --local -c sidecar --requests=memory=64Mi",
+    "kubectl set resources -f web.yaml --local",
+    "kubectl set resources -f web.yaml --local --limits=cpu=abc",
+    "kubectl set resources -f web.yaml --local --limits=cpu",
+    "kubectl set resources -f web.yaml --local --limits=cpu=1 -c nope",
+    "kubectl auth",
+    "kubectl auth foo",
+    "kubectl auth can-i",
+    "kubectl auth can-i create",
+    "kubectl auth can-i --list x",
+    "kubectl top",
+    "kubectl port-forward",
+    "kubectl port-forward pod/x",
+    "kubectl api-versions x",
+    "kubectl edit",
+    "kubectl expose",
+    "kubectl autoscale",
+    "kubectl autoscale deployment web --max=0",
+    "kubectl autoscale deployment web --max=2 --min=3",
     "kubectl create namespace dev --dry-run=client -o go-template='{{.kind}}/{{.metadata.name}}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o template='{{.kind}}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template --template='{{.kind}}'",
@@ -145,6 +232,8 @@ const CASES: &[&str] = &[
 /// Execution errors print the object given to the template as JSON, which real kubectl
 /// writes in Go struct order (ours: sorted keys), so only the error line is compared.
 const EXECUTION_ERRORS: &[&str] = &[
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{end}'",
+    "kubectl create deployment x --image=nginx --dry-run=client -o jsonpath='{.spec.template.spec.containers[5]}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{.spec.replicas.x}}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{index .spec.template.spec.containers 5}}'",
     "kubectl create deployment x --image=nginx --dry-run=client -o go-template='{{if eq .spec.replicas 1.0}}one{{end}}'",
@@ -229,19 +318,137 @@ fn real_output(kubectl: &Path, command: &str, dir: &Path) -> String {
         .collect()
 }
 
-#[test]
-fn client_side_output_matches_real_kubectl() {
-    let kubectl = real_kubectl();
-    let dir = std::env::temp_dir().join(format!("kubeplay-conformance-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let mut terminal = Terminal::new(
+/// Subcommands of simulated commands whose flags kubeplay parses: flag errors name them in
+/// the hint (`See 'kubectl rollout status --help' for usage.`).
+const SUBCOMMANDS: &[&str] = &[
+    "create deployment",
+    "create deploy",
+    "create job",
+    "create namespace",
+    "create ns",
+    "create cronjob",
+    "set image",
+    "rollout status",
+    "rollout history",
+    "rollout undo",
+    "rollout restart",
+    "rollout pause",
+    "rollout resume",
+    "config current-context",
+    "config get-contexts",
+];
+
+/// What pflag and cobra answer about a command's flags, before the command runs.
+const FLAG_ERRORS: &[&str] = &["--bogus", "--bogus=1", "-Q", "--namespace", "-n"];
+
+/// Operands missing, extra or wrong, which kubectl refuses before asking the server.
+const USAGE_ERRORS: &[&str] = &[
+    "kubectl create namespace",
+    "kubectl create namespace a b",
+    "kubectl create deployment",
+    "kubectl create deployment web",
+    "kubectl create job",
+    "kubectl create cronjob",
+    "kubectl create cronjob x --image=busybox",
+    "kubectl run",
+    "kubectl run x",
+    "kubectl set",
+    "kubectl set image",
+    "kubectl set bogus x",
+    "kubectl get",
+    "kubectl delete",
+    "kubectl rollout",
+    "kubectl rollout status",
+    "kubectl rollout undo",
+    "kubectl rollout bogus",
+    "kubectl scale",
+    "kubectl scale deployment web",
+    "kubectl cordon",
+    "kubectl uncordon",
+    "kubectl drain",
+    "kubectl taint",
+    "kubectl taint nodes",
+    "kubectl describe",
+    "kubectl logs",
+    "kubectl logs a b c",
+    "kubectl exec",
+    "kubectl exec web",
+    "kubectl apply",
+    "kubectl wait",
+    "kubectl wait pod/x",
+    "kubectl label",
+    "kubectl label pod",
+    "kubectl annotate",
+    "kubectl annotate pod",
+    "kubectl config",
+    "kubectl config bogus",
+    "kubectl version extra",
+    "kubectl api-resources extra",
+];
+
+fn conformance_terminal() -> Terminal {
+    Terminal::new(
         create_cluster(
             &ClusterShape::kind(),
             "2025-06-02T10:15:00Z".parse().unwrap_or_default(),
             1,
         ),
         Box::new(|_| None),
+    )
+}
+
+/// Every simulated command of `COMMANDS` (and the subcommands above) answers a bad or
+/// incomplete flag, and missing or extra operands, with kubectl's words and usage hint.
+#[test]
+fn usage_errors_match_real_kubectl_for_every_command() {
+    let kubectl = real_kubectl();
+    let dir = std::env::temp_dir().join(format!("kubeplay-usage-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut terminal = conformance_terminal();
+    let commands = kubeplay_kubectl::commands::COMMANDS
+        .iter()
+        .filter(|command| command.is_simulated())
+        .map(|command| command.name)
+        .chain(SUBCOMMANDS.iter().copied());
+    let mut cases: Vec<String> = commands
+        .flat_map(|command| {
+            FLAG_ERRORS
+                .iter()
+                .map(move |flag| format!("kubectl {command} {flag}"))
+        })
+        .collect();
+    cases.extend(USAGE_ERRORS.iter().map(|case| (*case).to_string()));
+    let mut mismatches = Vec::new();
+    for command in &cases {
+        let expected = real_output(&kubectl, command, &dir);
+        let ours: String = terminal
+            .execute(command)
+            .output
+            .iter()
+            .map(|chunk| chunk.text.as_str())
+            .collect();
+        if ours != expected {
+            mismatches.push(format!(
+                "$ {command}\n--- real kubectl\n{expected}--- kubeplay\n{ours}"
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} commands differ:\n\n{}",
+        mismatches.len(),
+        cases.len(),
+        mismatches.join("\n")
     );
+}
+
+#[test]
+fn client_side_output_matches_real_kubectl() {
+    let kubectl = real_kubectl();
+    let dir = std::env::temp_dir().join(format!("kubeplay-conformance-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut terminal = conformance_terminal();
     for (name, text) in FIXTURES {
         let _ = std::fs::write(dir.join(name), text);
         let path = format!("{}/{name}", kubeplay_kubectl::terminal::HOME);

@@ -73,7 +73,7 @@ pub const GLOBAL_FLAGS: &[Flag] = &[
     value("v", Some('v')),
 ];
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Parsed {
     pub positional: Vec<String>,
     flags: BTreeMap<&'static str, Vec<String>>,
@@ -186,6 +186,67 @@ pub fn parse(args: &[String], flags: &[Flag], command: &str) -> Result<Parsed, S
         parsed.positional.push(arg.clone());
     }
     Ok(parsed)
+}
+
+/// A subcommand as cobra registers it: its name, which hints print, and its aliases.
+pub type Subcommand = (&'static str, &'static [&'static str]);
+
+/// The command path cobra names in its usage hints (`create deployment` for
+/// `kubectl create deploy web --bogus`): `base`, then the subcommand of `subcommands` that
+/// the first operand names, as cobra finds it by skipping flags and their values.
+pub fn command_path(
+    base: &str,
+    subcommands: &[Subcommand],
+    args: &[String],
+    flags: &[Flag],
+) -> String {
+    let takes_value = |arg: &str| {
+        let (long, short) = match arg.strip_prefix("--") {
+            Some(long) => (Some(long), None),
+            None => (
+                None,
+                arg.strip_prefix('-').filter(|s| s.chars().count() == 1),
+            ),
+        };
+        flags.iter().chain(GLOBAL_FLAGS).any(|flag| {
+            flag.takes_value()
+                && (long == Some(flag.long)
+                    || short.is_some_and(|s| flag.short.is_some_and(|c| s.starts_with(c))))
+        })
+    };
+    let mut words = args.iter();
+    while let Some(arg) = words.next() {
+        if arg == "--" {
+            break;
+        }
+        if arg.starts_with('-') {
+            if !arg.contains('=') && takes_value(arg) {
+                words.next();
+            }
+            continue;
+        }
+        return match subcommands
+            .iter()
+            .find(|(name, aliases)| name == arg || aliases.contains(&arg.as_str()))
+        {
+            Some((name, _)) => format!("{base} {name}"),
+            None => base.to_string(),
+        };
+    }
+    base.to_string()
+}
+
+/// A command that only has subcommands (`rollout`, `set`, `config`) given a flag before
+/// any subcommand: cobra parses it as the parent's, against the global flags, and an unknown
+/// or incomplete one is answered with the parent's hint.
+pub fn check_parent_flags(args: &[String], command: &str) -> Result<(), String> {
+    if args
+        .first()
+        .is_some_and(|arg| arg.starts_with('-') && arg != "--")
+    {
+        parse(args, &[], command)?;
+    }
+    Ok(())
 }
 
 /// Splits global flags that come before the command word (`kubectl -n dev get pods`).

@@ -6,6 +6,8 @@ use kubeplay_shell::{Chunk, ProgramOutput};
 pub struct Output {
     chunks: Vec<Chunk>,
     failed: bool,
+    /// An exit status other than 0/1 (`kubectl diff` exits 1 on differences, 2+ on errors).
+    status: Option<i32>,
 }
 
 impl Output {
@@ -37,6 +39,7 @@ impl Output {
     pub fn append(&mut self, other: Output) {
         self.chunks.extend(other.chunks);
         self.failed |= other.failed;
+        self.status = other.status.or(self.status);
     }
 
     /// Takes what was printed so far, leaving the failure mark.
@@ -48,10 +51,16 @@ impl Output {
         self.failed
     }
 
+    /// Ends with `status` whatever was printed (`kubectl diff`'s 1 means "differences").
+    pub fn exit_with(&mut self, status: i32) {
+        self.status = Some(status);
+        self.failed = status != 0;
+    }
+
     pub fn into_program_output(self) -> ProgramOutput {
         ProgramOutput {
             chunks: self.chunks,
-            status: i32::from(self.failed),
+            status: self.status.unwrap_or(i32::from(self.failed)),
         }
     }
 

@@ -103,3 +103,46 @@ mod tests {
         assert_eq!(parse(&args("all")).unwrap_or_default().len(), 8);
     }
 }
+
+/// kubectl's answer when a command that needs objects gets neither names nor files.
+pub const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// The objects a command acts on: those `-f` files name (each in its own namespace, else
+/// `namespace`), or `TYPE NAME…` / `TYPE/NAME…` in `namespace`.
+pub fn keys(
+    parsed: &crate::args::Parsed,
+    stdin: &str,
+    namespace: &str,
+    session: &crate::session::Session,
+) -> Result<Vec<kubeplay_model::ObjectKey>, String> {
+    if parsed.has("filename") {
+        let (loaded, failures) =
+            crate::manifests::load(&parsed.values("filename"), stdin, session)?;
+        if let Some(first) = failures.into_iter().next() {
+            return Err(first);
+        }
+        return Ok(loaded
+            .iter()
+            .map(|item| {
+                let object = &item.document.object;
+                let ns = object.meta().namespace.as_deref().unwrap_or(namespace);
+                kubeplay_model::ObjectKey::new(object.kind(), ns, object.name())
+            })
+            .collect());
+    }
+    if parsed.positional.is_empty() {
+        return Err(NO_RESOURCES.into());
+    }
+    let requests = parse(&parsed.positional)?;
+    if requests.is_empty() || requests.iter().any(|r| r.names.is_empty()) {
+        return Err("error: resource(s) were provided, but no name was specified".into());
+    }
+    Ok(requests
+        .iter()
+        .flat_map(|r| {
+            r.names
+                .iter()
+                .map(|n| kubeplay_model::ObjectKey::new(r.kind, namespace, n))
+        })
+        .collect())
+}

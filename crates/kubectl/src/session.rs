@@ -16,6 +16,8 @@ pub struct Session<'a> {
     pub fallback: &'a FileFallback,
     /// Deadlines, budget and deferral of the commands that wait (see `waiting`).
     pub waits: &'a mut WaitControl,
+    /// The command's environment (`KUBE_EDITOR`, `EDITOR`), when the shell passed one.
+    pub env: std::collections::BTreeMap<String, String>,
 }
 
 impl Session<'_> {

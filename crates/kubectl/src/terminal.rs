@@ -111,6 +111,7 @@ impl ClusterHost<'_> {
             fs,
             fallback: self.fallback,
             waits: self.waits,
+            env: Default::default(),
         }
     }
 }
@@ -129,11 +130,13 @@ impl ClusterHost<'_> {
         &mut self,
         argv: &[String],
         stdin: &str,
+        env: &std::collections::BTreeMap<String, String>,
         fs: &mut VirtualFs,
     ) -> Option<ProgramOutput> {
         match argv.first().map(String::as_str) {
             Some("kubectl" | "k") => {
                 let mut session = self.session(fs);
+                session.env = env.clone();
                 Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
             }
             Some("kubeplay") => {
@@ -182,8 +185,18 @@ impl ClusterHost<'_> {
 
 impl Host for ClusterHost<'_> {
     fn run(&mut self, argv: &[String], stdin: &str, fs: &mut VirtualFs) -> Option<ProgramOutput> {
+        self.run_with_env(argv, stdin, &Default::default(), fs)
+    }
+
+    fn run_with_env(
+        &mut self,
+        argv: &[String],
+        stdin: &str,
+        env: &std::collections::BTreeMap<String, String>,
+        fs: &mut VirtualFs,
+    ) -> Option<ProgramOutput> {
         let Some(log) = self.log.as_deref_mut() else {
-            return self.run_live(argv, stdin, fs);
+            return self.run_live(argv, stdin, env, fs);
         };
         if log.suspended {
             return Some(ProgramOutput::default());
@@ -194,7 +207,7 @@ impl Host for ClusterHost<'_> {
                 _ => Some(replay_mismatch()),
             };
         }
-        let output = self.run_live(argv, stdin, fs);
+        let output = self.run_live(argv, stdin, env, fs);
         let answer = output.clone().unwrap_or_default();
         match self.after_live_call(answer, false, Call::Run(output.clone())) {
             Some(suspended) => Some(suspended),
@@ -356,6 +369,7 @@ impl Host for QueryHost<'_> {
                     fs,
                     fallback: self.fallback,
                     waits: &mut self.waits,
+                    env: Default::default(),
                 };
                 Some(crate::commands::run(&argv[1..], stdin, &mut session).into_program_output())
             }
@@ -546,6 +560,7 @@ impl Terminal {
             fs: self.shell.fs_mut(),
             fallback: self.fallback.as_ref(),
             waits: &mut self.waits,
+            env: Default::default(),
         };
         let mut control = std::mem::take(session.waits);
         let progress = {
@@ -597,10 +612,41 @@ impl Terminal {
             fs: self.shell.fs_mut(),
             fallback: self.fallback.as_ref(),
             waits: &mut self.waits,
+            env: Default::default(),
         };
         let output = crate::commands::run(&argv, stdin, &mut session).into_program_output();
         self.cluster.settle();
         output
+    }
+
+    /// `kubectl edit ARGS…` in the page: the text to open in the YAML editor (the live
+    /// object under kubectl's header), or kubectl's answer when there is nothing to edit.
+    pub fn edit_document(&mut self, args: &[String]) -> Result<String, ProgramOutput> {
+        let mut session = Session {
+            cluster: &mut self.cluster,
+            fs: self.shell.fs_mut(),
+            fallback: self.fallback.as_ref(),
+            waits: &mut self.waits,
+            env: Default::default(),
+        };
+        crate::commands::edit::page_document(args, &mut session)
+            .map(|(_, text)| text)
+            .map_err(Output::into_program_output)
+    }
+
+    /// Saves the page editor's `edited` text for `kubectl edit ARGS…`: what kubectl
+    /// prints, and the text to reopen when the edit was refused (syntax, validation).
+    pub fn save_edit(&mut self, args: &[String], edited: &str) -> (ProgramOutput, Option<String>) {
+        let mut session = Session {
+            cluster: &mut self.cluster,
+            fs: self.shell.fs_mut(),
+            fallback: self.fallback.as_ref(),
+            waits: &mut self.waits,
+            env: Default::default(),
+        };
+        let (out, reopen) = crate::commands::edit::page_save(args, edited, &mut session);
+        self.cluster.settle();
+        (out.into_program_output(), reopen)
     }
 
     /// Runs `kubeplay ARGS…` directly (the playground reads `kubeplay fit` this way).
@@ -611,6 +657,7 @@ impl Terminal {
             fs: self.shell.fs_mut(),
             fallback: self.fallback.as_ref(),
             waits: &mut self.waits,
+            env: Default::default(),
         };
         let output = crate::kubeplay::run(&argv, &mut session).into_program_output();
         self.cluster.settle();

@@ -4,29 +4,17 @@
 //! time from one change to the next up to a bound the host chooses: the CLI drives a task to
 //! its end (within a wall-clock budget), the page one frame's worth at a time.
 
+use kubeplay_sim::Until;
 use kubeplay_sim::clock::Millis;
-use kubeplay_sim::{Advance, Cluster};
 
 use crate::output::Output;
 use crate::session::Session;
 
 /// Exit status of a command stopped by Ctrl+C (128 + SIGINT), as shells report it.
 pub const INTERRUPTED: i32 = 130;
-/// How many polls a task makes between two asks of the wall-clock budget.
-const POLLS_PER_BUDGET_CHECK: u32 = 256;
 
-/// What a wait found at the current instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Poll {
-    /// Finished; the status is 1 if it printed an error, else 0.
-    Done,
-    /// Look again at `recheck_at` (if any) or, when `on_change`, at the next instant anything
-    /// in the cluster happens.
-    Pending {
-        recheck_at: Option<Millis>,
-        on_change: bool,
-    },
-}
+/// What a wait found at the current instant: done, or when to look again.
+pub use kubeplay_sim::Check as Poll;
 
 /// A command waiting for something in the cluster, polled at the instants it asks for.
 pub trait Wait {
@@ -41,7 +29,7 @@ pub struct Sleep {
 impl Wait for Sleep {
     fn poll(&mut self, session: &mut Session, _out: &mut Output) -> Poll {
         match self.until {
-            Some(until) if session.cluster.now_ms() >= until => Poll::Done,
+            Some(until) if session.cluster.now_ms() >= until => Poll::Met,
             until => Poll::Pending {
                 recheck_at: until,
                 on_change: false,
@@ -88,61 +76,53 @@ impl Task {
         until_ms: Millis,
         keep_going: &mut dyn FnMut() -> bool,
     ) -> Progress {
-        let mut polls = 0u32;
-        loop {
+        let Session {
+            cluster,
+            fs,
+            fallback,
+            waits,
+            env,
+        } = session;
+        let (wait, failed, deadline) = (&mut self.wait, &mut self.failed, self.deadline);
+        let mut timed_out = None;
+        let mut condition = |cluster: &mut kubeplay_sim::Cluster| {
+            let mut session = Session {
+                cluster,
+                fs,
+                fallback: *fallback,
+                waits,
+                env: env.clone(),
+            };
             let mut slice = Output::default();
-            let poll = self.wait.poll(session, &mut slice);
-            self.failed |= slice.failed();
+            let poll = wait.poll(&mut session, &mut slice);
+            *failed |= slice.failed();
             out.append(slice);
-            let (recheck_at, on_change) = match poll {
-                Poll::Done => return Progress::Finished(i32::from(self.failed)),
-                Poll::Pending {
-                    recheck_at,
-                    on_change,
-                } => (recheck_at, on_change),
+            let Poll::Pending {
+                recheck_at,
+                on_change,
+            } = poll
+            else {
+                return Poll::Met;
             };
-            let now = session.cluster.now_ms();
-            if let Some((deadline, status)) = self.deadline
-                && now >= deadline
-            {
-                return Progress::Finished(status);
-            }
-            polls = polls.wrapping_add(1);
-            if polls.is_multiple_of(POLLS_PER_BUDGET_CHECK) && !keep_going() {
-                return Progress::OutOfBudget;
-            }
-            let change = on_change
-                .then(|| session.cluster.next_change_at())
-                .flatten();
-            let next = [recheck_at, change, self.deadline.map(|(at, _)| at)]
-                .into_iter()
-                .flatten()
-                .min();
-            let Some(next) = next else {
-                if until_ms == Millis::MAX {
-                    return Progress::Forever;
+            match deadline {
+                // An enclosing `timeout` ends the command.
+                Some((at, status)) if session.cluster.now_ms() >= at => {
+                    timed_out = Some(status);
+                    Poll::Met
                 }
-                return advance(session.cluster, until_ms, keep_going);
-            };
-            let next = next.max(now + 1);
-            if next > until_ms {
-                return advance(session.cluster, until_ms, keep_going);
+                Some((at, _)) => Poll::Pending {
+                    recheck_at: Some(recheck_at.map_or(at, |recheck| recheck.min(at))),
+                    on_change,
+                },
+                None => poll,
             }
-            if session.cluster.run_until_within(next, keep_going) == Advance::Stopped {
-                return Progress::OutOfBudget;
-            }
+        };
+        match cluster.run_until(until_ms, &mut condition, keep_going) {
+            Until::Met => Progress::Finished(timed_out.unwrap_or(i32::from(self.failed))),
+            Until::Reached => Progress::Running,
+            Until::Stopped => Progress::OutOfBudget,
+            Until::Idle => Progress::Forever,
         }
-    }
-}
-
-fn advance(
-    cluster: &mut Cluster,
-    until_ms: Millis,
-    keep_going: &mut dyn FnMut() -> bool,
-) -> Progress {
-    match cluster.run_until_within(until_ms, keep_going) {
-        Advance::Reached => Progress::Running,
-        Advance::Stopped => Progress::OutOfBudget,
     }
 }
 

@@ -186,9 +186,63 @@ pub fn defaulted(mut object: Object) -> Object {
                 }
             }
         }
+        Object::Secret(secret) => {
+            secret.type_.get_or_insert_with(|| "Opaque".into());
+        }
+        Object::HorizontalPodAutoscaler(hpa) => {
+            if let Some(spec) = hpa.spec.as_mut() {
+                default_autoscaler(spec);
+            }
+        }
         _ => {}
     }
     object
+}
+
+/// `autoscaling/v2` defaults: one replica at least, 80% CPU when no metric is given, and
+/// the scaling behavior (`SetDefaults_HorizontalPodAutoscalerBehavior`).
+fn default_autoscaler(spec: &mut k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec) {
+    use k8s_openapi::api::autoscaling::v2::{
+        HPAScalingPolicy, HPAScalingRules, HorizontalPodAutoscalerBehavior, MetricSpec,
+        MetricTarget, ResourceMetricSource,
+    };
+    spec.min_replicas.get_or_insert(1);
+    if spec.metrics.as_ref().is_none_or(Vec::is_empty) {
+        spec.metrics = Some(vec![MetricSpec {
+            type_: "Resource".into(),
+            resource: Some(ResourceMetricSource {
+                name: "cpu".into(),
+                target: MetricTarget {
+                    type_: "Utilization".into(),
+                    average_utilization: Some(80),
+                    ..MetricTarget::default()
+                },
+            }),
+            ..MetricSpec::default()
+        }]);
+    }
+    let policy = |type_: &str, value: i32| HPAScalingPolicy {
+        type_: type_.into(),
+        value,
+        period_seconds: 15,
+    };
+    let behavior = spec
+        .behavior
+        .get_or_insert_with(HorizontalPodAutoscalerBehavior::default);
+    let up = behavior
+        .scale_up
+        .get_or_insert_with(HPAScalingRules::default);
+    up.stabilization_window_seconds.get_or_insert(0);
+    up.select_policy.get_or_insert_with(|| "Max".into());
+    up.policies
+        .get_or_insert_with(|| vec![policy("Pods", 4), policy("Percent", 100)]);
+    let down = behavior
+        .scale_down
+        .get_or_insert_with(HPAScalingRules::default);
+    down.stabilization_window_seconds.get_or_insert(300);
+    down.select_policy.get_or_insert_with(|| "Max".into());
+    down.policies
+        .get_or_insert_with(|| vec![policy("Percent", 100)]);
 }
 
 fn default_template(template: &mut PodTemplateSpec) {

@@ -228,18 +228,6 @@ impl ApiError {
         }
     }
 
-    /// The API server's check of a write request's body (`maxRequestBodyBytes`, 3 MiB):
-    /// `object` as kubectl sends it, JSON-encoded.
-    pub fn check_request_size(object: &crate::object::Object) -> Result<(), ApiError> {
-        let size = serde_json::to_vec(&object.to_value()).map_or(0, |body| body.len());
-        if size > MAX_REQUEST_BODY_BYTES {
-            return Err(ApiError::RequestEntityTooLarge(format!(
-                "limit is {MAX_REQUEST_BODY_BYTES}"
-            )));
-        }
-        Ok(())
-    }
-
     pub fn not_found(kind: Kind, name: &str) -> ApiError {
         ApiError::NotFound {
             kind,

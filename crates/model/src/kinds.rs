@@ -25,6 +25,8 @@ pub enum Kind {
     CronJob,
     StorageClass,
     PodDisruptionBudget,
+    Secret,
+    HorizontalPodAutoscaler,
 }
 
 /// Static facts about a kind, as API discovery would report them.
@@ -58,6 +60,11 @@ const fn info(
         version: "v1",
         namespaced,
     }
+}
+
+/// [`info`] for a group whose served version is not `v1`.
+const fn versioned(info: KindInfo, version: &'static str) -> KindInfo {
+    KindInfo { version, ..info }
 }
 
 /// Discovery order: the order `kubectl api-resources` lists core, then named groups.
@@ -98,6 +105,7 @@ static KINDS: &[KindInfo] = &[
         false,
     ),
     info(Kind::Pod, "Pod", "pods", &["po"], "", true),
+    info(Kind::Secret, "Secret", "secrets", &[], "", true),
     info(
         Kind::ServiceAccount,
         "ServiceAccount",
@@ -146,6 +154,17 @@ static KINDS: &[KindInfo] = &[
         &["sts"],
         "apps",
         true,
+    ),
+    versioned(
+        info(
+            Kind::HorizontalPodAutoscaler,
+            "HorizontalPodAutoscaler",
+            "horizontalpodautoscalers",
+            &["hpa"],
+            "autoscaling",
+            true,
+        ),
+        "v2",
     ),
     info(Kind::CronJob, "CronJob", "cronjobs", &["cj"], "batch", true),
     info(Kind::Job, "Job", "jobs", &[], "batch", true),
@@ -235,7 +254,13 @@ impl Kind {
         let (resource, group) = match lower.split_once('.') {
             Some((resource, rest)) => {
                 // `deployment.v1.apps` carries a version before the group.
-                let group = rest.strip_prefix("v1.").unwrap_or(rest);
+                let group = rest
+                    .split_once('.')
+                    .filter(|(version, _)| {
+                        version.starts_with('v')
+                            && version[1..].starts_with(|c: char| c.is_ascii_digit())
+                    })
+                    .map_or(rest, |(_, group)| group);
                 (resource.to_string(), Some(group.to_string()))
             }
             None => (lower.clone(), None),

@@ -5,10 +5,12 @@
 pub mod defaults;
 pub mod errors;
 pub mod intstr;
+pub mod keys;
 pub mod kinds;
 pub mod manifest;
 pub mod object;
 pub mod patch;
+pub mod pod;
 pub mod quantity;
 pub mod schedule;
 pub mod selector;

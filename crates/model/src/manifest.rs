@@ -295,7 +295,8 @@ fn decode_document(
 }
 
 fn decode_typed(kind: Kind, raw: &Value, name: &str) -> Result<Object, ManifestError> {
-    let decoded = Object::decode_with_path(kind, raw);
+    let decoded =
+        Object::decode_with_path(kind, raw).map(|object| mark_empty_selector(object, raw));
     // k8s-openapi fills absent required fields with empty values; validation reports them.
     decoded.map_err(|error| {
         let path = error.path().to_string();
@@ -306,6 +307,34 @@ fn decode_typed(kind: Kind, raw: &Value, name: &str) -> Result<Object, ManifestE
             detail: go_style_type_error(kind, &path, &inner),
         }
     })
+}
+
+/// The workloads whose `spec.selector` k8s-openapi holds as a required value decode a
+/// written `selector: {}` exactly as an absent one, yet the API server answers them
+/// differently (`Required value` for none, `empty selector is invalid for deployment` for
+/// an empty one). A written empty selector is kept as an empty, present `matchExpressions`
+/// list (which `validation::go_label_selector` prints as Go's nil slice), so validation can
+/// tell them apart.
+fn mark_empty_selector(mut object: Object, raw: &Value) -> Object {
+    let written_empty = raw
+        .get("spec")
+        .and_then(|spec| spec.get("selector"))
+        .and_then(Value::as_object)
+        .is_some_and(|selector| selector.is_empty());
+    if !written_empty {
+        return object;
+    }
+    let selector = match &mut object {
+        Object::Deployment(o) => o.spec.as_mut().map(|s| &mut s.selector),
+        Object::ReplicaSet(o) => o.spec.as_mut().map(|s| &mut s.selector),
+        Object::DaemonSet(o) => o.spec.as_mut().map(|s| &mut s.selector),
+        Object::StatefulSet(o) => o.spec.as_mut().map(|s| &mut s.selector),
+        _ => None,
+    };
+    if let Some(selector) = selector {
+        selector.match_expressions = Some(Vec::new());
+    }
+    object
 }
 
 /// Words a serde type error the way Go's JSON decoder (sigs.k8s.io/json) reports it: the

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use k8s_openapi::api::{apps, batch, core, policy, storage};
+use k8s_openapi::api::{apps, autoscaling, batch, core, policy, storage};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::errors::ApiError;
@@ -82,6 +82,19 @@ macro_rules! objects {
                 }
             }
 
+            /// The API server's check of a write request's body (`maxRequestBodyBytes`,
+            /// 3 MiB): the object as kubectl sends it, JSON-encoded.
+            pub fn check_request_size(&self) -> Result<(), ApiError> {
+                let size = serde_json::to_vec(&self.to_value()).map_or(0, |body| body.len());
+                if size > crate::errors::MAX_REQUEST_BODY_BYTES {
+                    return Err(ApiError::RequestEntityTooLarge(format!(
+                        "limit is {}",
+                        crate::errors::MAX_REQUEST_BODY_BYTES
+                    )));
+                }
+                Ok(())
+            }
+
             /// The object as JSON, with `apiVersion` and `kind` (keys sorted, as kubectl prints).
             pub fn to_value(&self) -> serde_json::Value {
                 let value = match self {
@@ -152,6 +165,8 @@ objects! {
     CronJob => batch::v1::CronJob,
     StorageClass => storage::v1::StorageClass,
     PodDisruptionBudget => policy::v1::PodDisruptionBudget,
+    Secret => core::v1::Secret,
+    HorizontalPodAutoscaler => autoscaling::v2::HorizontalPodAutoscaler,
 }
 
 impl Object {
@@ -184,6 +199,10 @@ pub trait MetaExt {
     fn label(&self, key: &str) -> Option<&str>;
     fn annotation(&self, key: &str) -> Option<&str>;
     fn is_deleting(&self) -> bool;
+    /// The labels, made present if they were not.
+    fn labels_mut(&mut self) -> &mut std::collections::BTreeMap<String, String>;
+    /// The annotations, made present if they were not.
+    fn annotations_mut(&mut self) -> &mut std::collections::BTreeMap<String, String>;
     /// The owner reference with `controller: true`, if any.
     fn controller_ref(
         &self,
@@ -208,6 +227,12 @@ impl MetaExt for ObjectMeta {
     }
     fn is_deleting(&self) -> bool {
         self.deletion_timestamp.is_some()
+    }
+    fn labels_mut(&mut self) -> &mut std::collections::BTreeMap<String, String> {
+        self.labels.get_or_insert_with(Default::default)
+    }
+    fn annotations_mut(&mut self) -> &mut std::collections::BTreeMap<String, String> {
+        self.annotations.get_or_insert_with(Default::default)
     }
     fn controller_ref(
         &self,

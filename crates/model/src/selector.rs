@@ -68,6 +68,19 @@ impl Selector {
         self.requirements.is_empty()
     }
 
+    /// The labels this selector requires to hold one value (`key=value`, `key in (value)`):
+    /// what an index by label can look up.
+    pub fn required_values(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.requirements
+            .iter()
+            .filter_map(|r| match (&r.operator, r.values.as_slice()) {
+                (Operator::Equals | Operator::In, [value]) => {
+                    Some((r.key.as_str(), value.as_str()))
+                }
+                _ => None,
+            })
+    }
+
     pub fn matches(&self, labels: Option<&BTreeMap<String, String>>) -> bool {
         self.requirements
             .iter()
@@ -263,7 +276,7 @@ fn parse_requirement(part: &str) -> Result<Requirement, SelectorError> {
 }
 
 fn validate_key(key: &str) -> Result<(), SelectorError> {
-    crate::validation::qualified_name_errors(key)
+    crate::validation::names::qualified_name_errors(key)
         .first()
         .map_or(Ok(()), |error| {
             Err(SelectorError(format!(
@@ -273,7 +286,7 @@ fn validate_key(key: &str) -> Result<(), SelectorError> {
 }
 
 fn validate_value(value: &str) -> Result<(), SelectorError> {
-    crate::validation::label_value_errors(value)
+    crate::validation::names::label_value_errors(value)
         .first()
         .map_or(Ok(()), |error| Err(SelectorError(format!("unable to parse requirement: invalid label value: \"{value}\": at key: \"\": {error}"))))
 }

@@ -32,7 +32,7 @@ pub async fn follow_wall_clock(shared: Shared, speed: f64) {
             let target = target.min(cluster.api.clock.last_ms());
             if target > cluster.now_ms() {
                 let began = Instant::now();
-                cluster.run_until_within(target, &mut || began.elapsed() < CATCH_UP_BUDGET);
+                cluster.advance_to_within(target, &mut || began.elapsed() < CATCH_UP_BUDGET);
             }
         });
     }

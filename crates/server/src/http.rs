@@ -212,7 +212,7 @@ fn advance(app: &App, method: &Method, query: &BTreeMap<String, String>) -> Resp
     if query.get("to").map(String::as_str) == Some("next-change") {
         let now = app.shared.write(|cluster| {
             if let Some(next) = cluster.next_change_at() {
-                cluster.run_until(next.min(cluster.api.clock.last_ms()));
+                cluster.advance_to(next.min(cluster.api.clock.last_ms()));
             }
             cluster.api.clock.now()
         });
@@ -233,7 +233,7 @@ fn advance(app: &App, method: &Method, query: &BTreeMap<String, String>) -> Resp
             .now_ms()
             .saturating_add(millis)
             .min(cluster.api.clock.last_ms());
-        cluster.run_until(target);
+        cluster.advance_to(target);
         cluster.api.clock.now()
     });
     json_response(

@@ -29,6 +29,8 @@ pub(crate) struct Exec<'a> {
     pub halt: Option<Halt>,
     /// Loop iterations so far (bounded by [`MAX_LOOP_ITERATIONS`]).
     pub iterations: usize,
+    /// The `NAME=value` prefixes of the command being dispatched (its environment).
+    pub command_env: Vec<(String, String)>,
     /// How many loops enclose the running command (for `break` and `continue`).
     pub loops: usize,
     /// The loops ran [`MAX_LOOP_ITERATIONS`] times (a script that would never end).
@@ -72,6 +74,7 @@ pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Ex
         subst_status: None,
         halt: None,
         iterations: 0,
+        command_env: Vec::new(),
         loops: 0,
         loop_limit_reached: false,
         expanding: Vec::new(),
@@ -374,8 +377,15 @@ impl Exec<'_> {
         if argv.is_empty() {
             return Ok((Vec::new(), self.subst_status.unwrap_or(0)));
         }
+        // `NAME=value cmd`: the assignments are the command's environment only.
+        let mut prefix = Vec::new();
+        for (name, word) in &command.assignments {
+            prefix.push((name.clone(), self.expand_single(word, out)?));
+        }
         let mut local = Output::at(self.host.elapsed_ms());
+        self.command_env = prefix;
         let status = self.dispatch(&argv, plan.stdin.as_deref().unwrap_or(stdin), &mut local);
+        self.command_env.clear();
         Ok((self.route(local, &plan), status))
     }
 
@@ -518,7 +528,12 @@ impl Exec<'_> {
         if on_path && let Some(status) = builtins::run(name, args, &mut io) {
             return status;
         }
-        match self.host.run(argv, stdin, &mut self.shell.fs) {
+        let mut env = self.shell.environment();
+        env.extend(std::mem::take(&mut self.command_env));
+        match self
+            .host
+            .run_with_env(argv, stdin, &env, &mut self.shell.fs)
+        {
             Some(result) => {
                 out.extend(result.chunks);
                 result.status

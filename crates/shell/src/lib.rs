@@ -94,6 +94,19 @@ pub trait Host {
     /// The host may read and write the virtual filesystem (e.g. `kubectl apply -f ~/x.yaml`);
     /// relative paths resolve against [`VirtualFs::cwd`].
     fn run(&mut self, argv: &[String], stdin: &str, fs: &mut VirtualFs) -> Option<ProgramOutput>;
+    /// [`Host::run`] with the program's environment: the exported variables and the
+    /// command's own `NAME=value` prefixes (`KUBE_EDITOR="sed -i …" kubectl edit …`).
+    /// Hosts that read no environment need not implement it.
+    fn run_with_env(
+        &mut self,
+        argv: &[String],
+        stdin: &str,
+        env: &BTreeMap<String, String>,
+        fs: &mut VirtualFs,
+    ) -> Option<ProgramOutput> {
+        let _ = env;
+        self.run(argv, stdin, fs)
+    }
     /// `sleep` advances the host's virtual clock by `interval` (which may be infinite)
     /// instead of blocking.
     /// What it prints and its status are the host's (e.g. when the interval ends after
@@ -247,6 +260,15 @@ impl Shell {
     }
 
     /// Names of all shell variables, sorted (for completion).
+    /// The exported variables, as a program's environment.
+    pub fn environment(&self) -> BTreeMap<String, String> {
+        self.vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(name, v)| (name.clone(), v.value.clone()))
+            .collect()
+    }
+
     pub fn variable_names(&self) -> Vec<String> {
         self.vars.keys().cloned().collect()
     }

@@ -55,7 +55,7 @@ fn main() {
             let jumped_before = cluster.cycles_skipped();
             let target = cluster.now_ms() + length;
             let started = Instant::now();
-            let result = cluster.run_until_within(target, &mut || started.elapsed() < BUDGET);
+            let result = cluster.advance_to_within(target, &mut || started.elapsed() < BUDGET);
             let wall = started.elapsed();
             println!(
                 "{scenario:<22} {label:>10} {:>10.3}ms {:>10} {:>10} {:>8}",

@@ -8,11 +8,11 @@ use k8s_openapi::api::core::v1::{
     Toleration, Volume, VolumeMount, VolumeProjection,
 };
 use kubeplay_model::Object;
+use kubeplay_model::keys::DAEMONSET_TEMPLATE_GENERATION;
 
-use crate::api::annotations_mut;
 use crate::rng::SimRng;
+use kubeplay_model::object::MetaExt;
 
-pub const TEMPLATE_GENERATION_ANNOTATION: &str = "deprecated.daemonset.template.generation";
 const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut u32) {
@@ -78,8 +78,10 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
                 .get_or_insert_with(|| "Pending".into());
         }
         Object::DaemonSet(daemon_set) => {
-            annotations_mut(&mut daemon_set.metadata)
-                .insert(TEMPLATE_GENERATION_ANNOTATION.into(), "1".into());
+            daemon_set
+                .metadata
+                .annotations_mut()
+                .insert(DAEMONSET_TEMPLATE_GENERATION.into(), "1".into());
         }
         Object::Service(service) => {
             if let Some(spec) = service.spec.as_mut() {
@@ -112,14 +114,15 @@ pub fn admit_update(current: &Object, updated: &mut Object) {
             .metadata
             .annotations
             .as_ref()
-            .and_then(|a| a.get(TEMPLATE_GENERATION_ANNOTATION))
+            .and_then(|a| a.get(DAEMONSET_TEMPLATE_GENERATION))
             .and_then(|g| g.parse().ok())
             .unwrap_or(1);
         let changed =
             old.spec.as_ref().map(|s| &s.template) != new.spec.as_ref().map(|s| &s.template);
         let value = if changed { generation + 1 } else { generation };
-        annotations_mut(&mut new.metadata)
-            .insert(TEMPLATE_GENERATION_ANNOTATION.into(), value.to_string());
+        new.metadata
+            .annotations_mut()
+            .insert(DAEMONSET_TEMPLATE_GENERATION.into(), value.to_string());
     }
 }
 

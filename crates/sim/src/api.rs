@@ -2,7 +2,7 @@
 //! server's semantics (name generation, UIDs, resourceVersion, generation, defaulting,
 //! admission, validation, graceful deletion, finalizers) and the Event recorder.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
@@ -134,6 +134,7 @@ impl ApiServer {
         }
         self.check_namespace(&object)?;
         crate::limits::check_replicas(&object)?;
+        crate::limits::check_pod_budget(&self.store, None, &object)?;
         if object.meta().name.as_deref().is_none_or(str::is_empty) {
             let Some(prefix) = object.meta().generate_name.clone() else {
                 validate(&object)?;
@@ -219,6 +220,7 @@ impl ApiServer {
         admission::admit_update(&current, &mut updated);
         validate_update(&current, &updated)?;
         crate::limits::check_replicas(&updated)?;
+        crate::limits::check_pod_budget(&self.store, Some(&current), &updated)?;
         if spec_of(&current) != spec_of(&updated) && has_generation(key.kind) {
             updated.meta_mut().generation = Some(current.meta().generation.unwrap_or(1) + 1);
         }
@@ -354,7 +356,7 @@ impl ApiServer {
         }
         let now = self.clock.now_time();
         let status = pod.status.get_or_insert_with(Default::default);
-        crate::controllers::scheduler::set_pod_condition(
+        kubeplay_model::pod::set_pod_condition(
             status.conditions.get_or_insert_with(Vec::new),
             "PodScheduled",
             "True",
@@ -499,6 +501,7 @@ fn has_generation(kind: Kind) -> bool {
             | Kind::Job
             | Kind::CronJob
             | Kind::PodDisruptionBudget
+            | Kind::HorizontalPodAutoscaler
     )
 }
 
@@ -576,7 +579,8 @@ fn copy_status(from: &Object, to: &mut Object) {
         StatefulSet,
         Job,
         CronJob,
-        PodDisruptionBudget
+        PodDisruptionBudget,
+        HorizontalPodAutoscaler
     );
 }
 
@@ -590,13 +594,4 @@ fn spec_of(object: &Object) -> serde_json::Value {
         map.remove("kind");
     }
     value
-}
-
-/// Labels as a sorted map, creating the map when absent.
-pub fn labels_mut(meta: &mut ObjectMeta) -> &mut BTreeMap<String, String> {
-    meta.labels.get_or_insert_with(BTreeMap::new)
-}
-
-pub fn annotations_mut(meta: &mut ObjectMeta) -> &mut BTreeMap<String, String> {
-    meta.annotations.get_or_insert_with(BTreeMap::new)
 }

@@ -28,7 +28,10 @@ impl ApiServer {
         };
         // Finished, pending or already terminating pods cannot be disrupted any further.
         let ignores_budget = pod.metadata.is_deleting()
-            || matches!(pods::phase(&pod), "Succeeded" | "Failed" | "Pending");
+            || matches!(
+                kubeplay_model::pod::phase(&pod),
+                "Succeeded" | "Failed" | "Pending"
+            );
         if !ignores_budget {
             let budgets = self.budgets_of(&pod);
             match budgets.as_slice() {
@@ -57,7 +60,7 @@ impl ApiServer {
     /// until the disruption controller sees it go.
     fn take_disruption(&mut self, pdb: &PodDisruptionBudget, pod: &Pod) -> Result<(), ApiError> {
         let status = pdb.status.clone().unwrap_or_default();
-        let unhealthy_may_go = !pods::is_ready(pod)
+        let unhealthy_may_go = !kubeplay_model::pod::is_ready(pod)
             && match pdb
                 .spec
                 .as_ref()

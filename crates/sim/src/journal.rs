@@ -50,7 +50,12 @@ impl Journal {
         self.entries.push_back(JournalEntry {
             sequence: self.next_sequence,
             resource_version,
-            event: event.clone(),
+            // A watch delivers the new object only; what it replaced stays with the driver.
+            event: WatchEvent {
+                event_type: event.event_type,
+                object: event.object.clone(),
+                previous: None,
+            },
         });
         self.next_sequence += 1;
         self.trim();
@@ -120,6 +125,7 @@ mod tests {
         WatchEvent {
             event_type: WatchEventType::Added,
             object: Object::ConfigMap(Default::default()),
+            previous: None,
         }
     }
 

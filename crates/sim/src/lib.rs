@@ -23,5 +23,5 @@ pub mod store;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};
 pub use bootstrap::{ClusterShape, create_cluster};
-pub use cluster::{Advance, Cluster};
+pub use cluster::{Advance, Check, Cluster, Until};
 pub use features::FeatureGates;

@@ -1,11 +1,12 @@
 //! The object store behind the simulated API server: every object by key, plus the indexes
-//! controllers need to stay near-linear (by UID, by owner UID, pods by node), and the queue of
-//! watch events that drives the controllers.
+//! controllers need to stay near-linear (by UID, by owner UID, pods by node, pods by label),
+//! and the queue of watch events that drives the controllers.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use crate::journal::Journal;
@@ -22,6 +23,15 @@ pub enum WatchEventType {
 pub struct WatchEvent {
     pub event_type: WatchEventType,
     pub object: Object,
+    /// What a modification replaced, as an informer's update handler receives the old object
+    /// (so a pod whose labels change wakes the Services and budgets that selected it).
+    pub previous: Option<Object>,
+}
+
+impl WatchEvent {
+    pub fn deleted(&self) -> bool {
+        self.event_type == WatchEventType::Deleted
+    }
 }
 
 #[derive(Clone, Default)]
@@ -30,8 +40,12 @@ pub struct Store {
     by_uid: HashMap<String, ObjectKey>,
     dependents: HashMap<String, BTreeSet<ObjectKey>>,
     pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
+    /// Pods by (namespace, label key, label value), for selectors.
+    pods_by_label: HashMap<(String, String, String), BTreeSet<ObjectKey>>,
     orphan_pods: BTreeSet<ObjectKey>,
     unscheduled_pods: BTreeSet<ObjectKey>,
+    /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
+    pods: usize,
     resource_version: u64,
     /// Writes of any kind, removals included (which take no resourceVersion here).
     changes: u64,
@@ -133,6 +147,33 @@ impl Store {
             .filter_map(|key| self.objects.get(key))
     }
 
+    /// Pods of `namespace` that `selector` selects, in key order: through the label index
+    /// when the selector requires a label value, so the cost follows the pods that carry it.
+    pub fn pods_matching<'a: 's, 's>(
+        &'a self,
+        namespace: &str,
+        selector: &'s Selector,
+    ) -> Box<dyn Iterator<Item = &'a Pod> + 's> {
+        let narrowest = selector
+            .required_values()
+            .map(|(key, value)| {
+                let index = (namespace.to_string(), key.to_string(), value.to_string());
+                self.pods_by_label.get(&index)
+            })
+            .min_by_key(|pods| pods.map_or(0, BTreeSet::len));
+        let matching = move |pod: &&Pod| selector.matches(pod.metadata.labels.as_ref());
+        match narrowest {
+            Some(keys) => Box::new(
+                keys.into_iter()
+                    .flatten()
+                    .filter_map(|key| self.objects.get(key))
+                    .filter_map(Pod::from_object)
+                    .filter(matching),
+            ),
+            None => Box::new(self.list_typed::<Pod>(Some(namespace)).filter(matching)),
+        }
+    }
+
     /// Pods in `namespace` without a controller, which controllers may adopt.
     pub fn orphan_pods(&self, namespace: &str) -> impl Iterator<Item = &Pod> {
         let low = ObjectKey {
@@ -177,6 +218,10 @@ impl Store {
         self.objects.is_empty()
     }
 
+    pub fn pod_count(&self) -> usize {
+        self.pods
+    }
+
     /// Moves the resourceVersion counter past `count` writes that were jumped over.
     pub(crate) fn skip_resource_versions(&mut self, count: u64) {
         self.resource_version = self.resource_version.saturating_add(count);
@@ -205,6 +250,7 @@ impl Store {
         let event = WatchEvent {
             event_type,
             object: object.clone(),
+            previous,
         };
         let version = object
             .meta()
@@ -225,6 +271,7 @@ impl Store {
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
+            previous: None,
         };
         self.journal.record(self.resource_version, &event);
         self.pending.push(event);
@@ -271,6 +318,13 @@ impl Store {
                 .insert(key.clone());
         }
         if let Object::Pod(pod) = object {
+            self.pods += 1;
+            for (label, value) in pod.metadata.labels.iter().flatten() {
+                self.pods_by_label
+                    .entry(label_index(pod, label, value))
+                    .or_default()
+                    .insert(key.clone());
+            }
             if pod.metadata.controller_ref().is_none() {
                 self.orphan_pods.insert(key.clone());
             }
@@ -305,11 +359,29 @@ impl Store {
         {
             set.remove(&key);
         }
-        if object.kind() == Kind::Pod {
+        if let Object::Pod(pod) = object {
+            self.pods = self.pods.saturating_sub(1);
+            for (label, value) in pod.metadata.labels.iter().flatten() {
+                let index = label_index(pod, label, value);
+                if let Some(set) = self.pods_by_label.get_mut(&index) {
+                    set.remove(&key);
+                    if set.is_empty() {
+                        self.pods_by_label.remove(&index);
+                    }
+                }
+            }
             self.orphan_pods.remove(&key);
             self.unscheduled_pods.remove(&key);
         }
     }
+}
+
+fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {
+    (
+        pod.metadata.namespace_str().to_string(),
+        label.to_string(),
+        value.to_string(),
+    )
 }
 
 fn pod_node(object: &Object) -> Option<&str> {

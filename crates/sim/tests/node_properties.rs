@@ -213,11 +213,11 @@ fn replicas_lost_with_a_node_come_back_on_healthy_nodes() {
             panic!("{error}");
         }
         // Not yet noticed before the grace period; replaced only after 300 s of taint.
-        cluster.run_until(stopped_at + 40_000);
+        cluster.advance_to(stopped_at + 40_000);
         assert!(node(&cluster, &victim).is_some_and(|n| ready(&n)));
-        cluster.run_until(stopped_at + 70_000);
+        cluster.advance_to(stopped_at + 70_000);
         assert!(node(&cluster, &victim).is_some_and(|n| !ready(&n)));
-        cluster.run_until(stopped_at + 7 * 60 * 1000);
+        cluster.advance_to(stopped_at + 7 * 60 * 1000);
         let running: Vec<&Pod> = cluster
             .api
             .store

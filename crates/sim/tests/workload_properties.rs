@@ -8,7 +8,7 @@ mod common;
 use common::{apply, start};
 use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::Pod;
-use kubeplay_sim::controllers::pods::is_ready as ready;
+use kubeplay_model::pod::is_ready as ready;
 use kubeplay_sim::{ClusterShape, create_cluster};
 
 const SEEDS: [u64; 6] = [1, 2, 3, 5, 8, 13];

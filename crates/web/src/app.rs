@@ -228,6 +228,13 @@ pub fn app() -> Html {
         });
     }
 
+    // `kubectl edit` opens the YAML editor only where the page shows it.
+    playground.borrow_mut().page_editor = options.editor;
+    let (edit_version, editing) = {
+        let p = playground.borrow();
+        let (version, edit) = p.edit();
+        (version, edit.map(|e| (e.command.clone(), e.text.clone())))
+    };
     let handle = {
         let p = playground.borrow();
         Handle {
@@ -379,7 +386,7 @@ pub fn app() -> Html {
                     <LessonPanel handle={handle.clone()} dispatch={dispatch.clone()} page={lesson.clone()} playing={*playing} />
                 }
                 if options.editor {
-                    <Editor dispatch={dispatch.clone()} keep_draft={!options.embed} />
+                    <Editor dispatch={dispatch.clone()} keep_draft={!options.embed} edit_version={edit_version} editing={editing} />
                 }
                 if options.terminal {
                     <TerminalPanel handle={handle.clone()} dispatch={dispatch.clone()} playing={*playing} on_play={on_play} />

@@ -158,7 +158,11 @@ mod tests {
             Some("kubectl -n kube-system rollout status deployment coredns ")
         );
         // Real commands kubeplay does not simulate are not offered.
-        assert_eq!(complete("kubectl expo", store), None);
+        assert_eq!(complete("kubectl kusto", store), None);
+        assert_eq!(
+            complete("kubectl expo", store).as_deref(),
+            Some("kubectl expose ")
+        );
         assert_eq!(complete("zzz", store), None);
     }
 }

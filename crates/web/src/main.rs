@@ -10,12 +10,11 @@ mod host_ready;
 mod lesson_session;
 mod live;
 mod opening;
-mod persist;
-mod playground;
-mod share;
 mod state;
 mod task;
 mod view;
+
+use kubeplay_web::{persist, playground, share};
 
 fn main() {
     mark("kubeplay:started");

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use kubeplay_kubectl::{Foreground, Started, Terminal};
 use kubeplay_model::manifest::{ManifestError, decode_documents};
+use kubeplay_shell::limits::MAX_INPUT_BYTES;
 use kubeplay_shell::{Chunk, Stream};
 use kubeplay_sim::{ClusterShape, create_cluster};
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,22 @@ pub enum Action {
     Advance(u64),
     /// Ctrl+C on the command running in the foreground.
     Interrupt,
+    /// The YAML editor's text saved for a `kubectl edit` typed in the terminal.
+    Edit {
+        command: String,
+        text: String,
+    },
+}
+
+/// A `kubectl edit` open in the YAML editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditSession {
+    /// The command line as typed.
+    pub command: String,
+    /// Its arguments after `edit`.
+    pub args: Vec<String>,
+    /// What the editor shows: kubectl's header and the object (or the reopened file).
+    pub text: String,
 }
 
 /// One line of terminal history, as the terminal panel shows it.
@@ -89,6 +106,12 @@ pub struct Playground {
     foreground: Option<Foreground>,
     /// Pasted command lines that run once the foreground one ends.
     queued: VecDeque<String>,
+    /// A `kubectl edit` waiting in the YAML editor.
+    edit: Option<EditSession>,
+    /// Changes whenever `edit` does (the editor panel follows it).
+    edit_version: u64,
+    /// Whether the page shows the YAML editor, which `kubectl edit` opens.
+    pub page_editor: bool,
 }
 
 fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
@@ -119,6 +142,9 @@ impl Playground {
             history_version: 0,
             foreground: None,
             queued: VecDeque::new(),
+            edit: None,
+            edit_version: 0,
+            page_editor: true,
         })
     }
 
@@ -135,6 +161,9 @@ impl Playground {
                 }
                 Action::Advance(ms) => playground.advance(*ms),
                 Action::Interrupt => playground.interrupt(),
+                Action::Edit { command, text } => {
+                    playground.save_edit_of(command, text);
+                }
             }
         }
         Ok(playground)
@@ -227,6 +256,23 @@ impl Playground {
             self.queued.push_back(command.to_string());
             return (Vec::new(), false);
         }
+        if command.len() > MAX_INPUT_BYTES {
+            // Neither run, shown whole, nor saved: it would fill the page and the saved state.
+            let first_line = command.lines().next().unwrap_or_default();
+            let shown: String = first_line.chars().take(80).collect();
+            let lines = vec![
+                Line::Prompt(format!("{shown} …")),
+                Line::Err(format!(
+                    "kubeplay: a command or pasted script may be at most {MAX_INPUT_BYTES} bytes; this one is {} bytes",
+                    command.len()
+                )),
+            ];
+            self.push_history(lines.clone());
+            return (lines, false);
+        }
+        if let Some(args) = self.page_edit_args(command) {
+            return (self.open_edit(command, args), false);
+        }
         self.record(Action::Command(command.to_string()));
         let mut lines = vec![Line::Prompt(command.trim_end_matches('\n').to_string())];
         let execution = match self.terminal.start(command) {
@@ -253,6 +299,102 @@ impl Playground {
         (lines, execution.clear_screen)
     }
 
+    /// `kubectl edit ARGS` typed as a plain command while the page shows its YAML editor
+    /// and no `KUBE_EDITOR`/`EDITOR` is set: the page's editor is kubectl's editor.
+    fn page_edit_args(&self, command: &str) -> Option<Vec<String>> {
+        if !self.page_editor
+            || command.contains(['|', ';', '&', '<', '>', '$', '`', '"', '\'', '\n'])
+        {
+            return None;
+        }
+        let shell = self.terminal.shell();
+        if ["KUBE_EDITOR", "EDITOR"]
+            .iter()
+            .any(|name| shell.variable(name).is_some_and(|v| !v.is_empty()))
+        {
+            return None;
+        }
+        let words: Vec<&str> = command.split_whitespace().collect();
+        match words.as_slice() {
+            ["kubectl" | "k", "edit", rest @ ..] => {
+                Some(rest.iter().map(|w| (*w).to_string()).collect())
+            }
+            _ => None,
+        }
+    }
+
+    /// Opens the object in the YAML editor (nothing changes until it is saved).
+    fn open_edit(&mut self, command: &str, args: Vec<String>) -> Vec<Line> {
+        let mut lines = vec![Line::Prompt(command.to_string())];
+        match self.terminal.edit_document(&args) {
+            Ok(text) => {
+                lines.push(Line::Out(
+                    "Editing in the YAML editor: Save edit (Ctrl+Enter) or Cancel.".into(),
+                ));
+                self.edit = Some(EditSession {
+                    command: command.to_string(),
+                    args,
+                    text,
+                });
+                self.edit_version += 1;
+            }
+            Err(output) => lines.extend(lines_of(output.chunks)),
+        }
+        self.push_history(lines.clone());
+        lines
+    }
+
+    /// The `kubectl edit` open in the editor, and a counter that moves when it changes.
+    pub fn edit(&self) -> (u64, Option<&EditSession>) {
+        (self.edit_version, self.edit.as_ref())
+    }
+
+    /// Saves the editor's text for the open `kubectl edit`: the edit ends, or reopens with
+    /// kubectl's reasons in its header.
+    pub fn save_edit(&mut self, text: &str) -> Vec<Line> {
+        let Some(command) = self.edit.as_ref().map(|e| e.command.clone()) else {
+            return Vec::new();
+        };
+        self.save_edit_of(&command, text)
+    }
+
+    fn save_edit_of(&mut self, command: &str, text: &str) -> Vec<Line> {
+        self.record(Action::Edit {
+            command: command.to_string(),
+            text: text.to_string(),
+        });
+        let args: Vec<String> = command
+            .split_whitespace()
+            .skip(2)
+            .map(str::to_string)
+            .collect();
+        let (output, reopen) = self.terminal.save_edit(&args, text);
+        let mut lines = vec![Line::Prompt(format!("{command}   # saved from the editor"))];
+        lines.extend(lines_of(output.chunks));
+        self.push_history(lines.clone());
+        self.edit = reopen.map(|text| EditSession {
+            command: command.to_string(),
+            args,
+            text,
+        });
+        self.edit_version += 1;
+        lines
+    }
+
+    /// Closes the open `kubectl edit` without saving, as quitting the editor unchanged does.
+    pub fn cancel_edit(&mut self) -> Vec<Line> {
+        let Some(edit) = self.edit.take() else {
+            return Vec::new();
+        };
+        self.edit_version += 1;
+        let lines = vec![
+            Line::Prompt(format!("{}   # cancelled in the editor", edit.command)),
+            Line::Err("Edit cancelled, no changes made.".into()),
+        ];
+        self.push_history(lines.clone());
+        lines
+    }
+
     /// Advances virtual time, driving the foreground command if one is running.
     pub fn advance(&mut self, ms: u64) {
         if ms == 0 {
@@ -273,7 +415,7 @@ impl Playground {
             None => self.foreground = Some(foreground),
             Some(_) => {
                 // The rest of the frame's time passes after the command ended.
-                self.terminal.cluster.run_until(target);
+                self.terminal.cluster.advance_to(target);
                 self.run_queued();
             }
         }
@@ -372,6 +514,24 @@ mod tests {
     }
 
     #[test]
+    fn an_oversized_paste_is_refused_and_not_saved() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let paste = format!("echo start\n{}", "x".repeat(MAX_INPUT_BYTES));
+        let (lines, _) = playground.run(&paste);
+        assert_eq!(
+            lines,
+            vec![
+                Line::Prompt("echo start …".into()),
+                Line::Err(format!(
+                    "kubeplay: a command or pasted script may be at most 1048576 bytes; this one is {} bytes",
+                    paste.len()
+                )),
+            ]
+        );
+        assert!(playground.actions().is_empty());
+    }
+
+    #[test]
     fn waiting_commands_run_while_time_passes_and_stop_on_interrupt() {
         let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
         playground.run("sleep 3600");
@@ -456,5 +616,67 @@ mod tests {
         let mut idle = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
         let moved = idle.advance_to_visible_change(|_| 0, 50, 60_000);
         assert!(moved <= 60_000);
+    }
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            seed: 3,
+            preset: Preset::Kind,
+            start_second: 1_750_000_000,
+        }
+    }
+
+    #[test]
+    fn kubectl_edit_opens_the_editor_and_saving_replays() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        playground.run("kubectl create deployment web --image=nginx:1.27");
+        playground.run("kubectl edit deployment/web");
+        let (_, open) = playground.edit();
+        let text = open.map(|e| e.text.clone()).unwrap_or_default();
+        assert!(
+            text.starts_with("# Please edit the object below."),
+            "{text}"
+        );
+        assert!(text.contains("  replicas: 1\n"));
+        // An invalid edit reopens with the reasons in the header.
+        let lines = playground.save_edit(&text.replace("  replicas: 1\n", "  replicas: -1\n"));
+        assert!(lines.contains(&Line::Err(
+            "error: deployments.apps \"web\" is invalid".into()
+        )));
+        let (_, reopened) = playground.edit();
+        let reopened = reopened.map(|e| e.text.clone()).unwrap_or_default();
+        assert!(
+            reopened.contains("# * spec.replicas: Invalid value: -1"),
+            "{reopened}"
+        );
+        let lines = playground.save_edit(&reopened.replace("replicas: -1", "replicas: 3"));
+        assert!(lines.contains(&Line::Out("deployment.apps/web edited".into())));
+        assert!(playground.edit().1.is_none());
+        // The actions rebuild the same cluster.
+        let replayed =
+            Playground::replay(settings(), playground.actions()).unwrap_or_else(|e| panic!("{e}"));
+        let replicas = |p: &Playground| {
+            p.terminal
+                .cluster
+                .api
+                .store
+                .get(&kubeplay_model::ObjectKey::new(
+                    kubeplay_model::Kind::Deployment,
+                    "default",
+                    "web",
+                ))
+                .map(|o| o.to_value()["spec"]["replicas"].clone())
+        };
+        assert_eq!(replicas(&playground), Some(serde_json::json!(3)));
+        assert_eq!(replicas(&replayed), replicas(&playground));
+        // Cancelling changes nothing.
+        playground.run("kubectl edit deployment/web");
+        let lines = playground.cancel_edit();
+        assert!(lines.contains(&Line::Err("Edit cancelled, no changes made.".into())));
     }
 }

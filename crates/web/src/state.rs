@@ -20,6 +20,10 @@ pub enum Intent {
     Run(String),
     /// The editor's Apply: `kubectl apply -f -` with its text.
     Apply(String),
+    /// The editor's Save during a `kubectl edit`: the edited text, as kubectl's editor saves it.
+    SaveEdit(String),
+    /// The editor's Cancel during a `kubectl edit`.
+    CancelEdit,
     /// A Step button: virtual time moves on by this many milliseconds.
     Advance(u64),
     /// Advance to the next change the page shows.
@@ -51,6 +55,8 @@ pub fn reduce(playground: &mut Playground, intent: Intent) -> Outcome {
             Outcome::Ran(lines)
         }
         Intent::Apply(yaml) => Outcome::Applied(playground.apply(&yaml)),
+        Intent::SaveEdit(text) => Outcome::Ran(playground.save_edit(&text)),
+        Intent::CancelEdit => Outcome::Ran(playground.cancel_edit()),
         Intent::Advance(ms) => {
             playground.advance(ms);
             Outcome::Nothing

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use kubeplay_model::keys::LAST_APPLIED;
 use kubeplay_model::manifest::FieldValidation;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{ApiError, Object};
@@ -14,8 +15,6 @@ use crate::manifests::{self, Loaded};
 use crate::output::Output;
 use crate::printers::gotemplate::{GoTemplate, is_template_format};
 use crate::session::Session;
-
-pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
@@ -214,7 +213,9 @@ pub fn apply_one(
             .annotations
             .get_or_insert_with(BTreeMap::new)
             .insert(LAST_APPLIED.into(), annotation);
-        ApiError::check_request_size(&object).map_err(|e| ApplyError::Api(e, "creating"))?;
+        object
+            .check_request_size()
+            .map_err(|e| ApplyError::Api(e, "creating"))?;
         let created = session
             .cluster
             .api
@@ -250,7 +251,8 @@ pub fn apply_one(
     let merged_object =
         Object::from_value(kind, merged).map_err(|e| ApplyError::Api(e, "applying patch"))?;
     // The server's answer says whether the merge changed anything, defaults included.
-    ApiError::check_request_size(&merged_object)
+    merged_object
+        .check_request_size()
         .map_err(|e| ApplyError::Api(e, "applying patch"))?;
     let updated = session
         .cluster

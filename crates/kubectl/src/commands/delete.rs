@@ -3,7 +3,8 @@
 
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, ObjectKey};
-use kubeplay_sim::{DeleteOptions, Propagation};
+use kubeplay_sim::clock::Millis;
+use kubeplay_sim::{Check, DeleteOptions, Propagation};
 
 use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
@@ -11,6 +12,7 @@ use crate::manifests;
 use crate::output::Output;
 use crate::resources;
 use crate::session::Session;
+use crate::waiting::{self, Poll, Wait};
 
 const FLAGS: &[Flag] = &[
     value("filename", Some('f')),
@@ -28,7 +30,7 @@ const FLAGS: &[Flag] = &[
 ];
 
 /// How long `delete` waits for objects to disappear before giving up, like `--timeout`.
-const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
+pub const WAIT_LIMIT_MS: u64 = 5 * 60 * 1000;
 
 pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, FLAGS, "delete") {
@@ -180,32 +182,67 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         }
         session.cluster.settle();
     }
-    if parsed.value("wait") != Some("false") {
-        let deadline = session.cluster.now_ms() + WAIT_LIMIT_MS;
-        // Wait for these objects (by UID): a controller may already have created a
-        // replacement under the same name, as a StatefulSet does.
-        let still_there = |session: &Session, (key, uid): &(kubeplay_model::ObjectKey, String)| {
-            session
-                .cluster
-                .api
-                .store
-                .get(key)
-                .is_some_and(|o| o.uid() == uid)
-        };
-        while deleted.iter().any(|entry| still_there(session, entry))
-            && session.cluster.now_ms() < deadline
-        {
-            let next = session
-                .cluster
-                .next_change_at()
-                .unwrap_or(deadline)
-                .min(deadline);
-            session
-                .cluster
-                .run_until(next.max(session.cluster.now_ms() + 1));
+    if parsed.value("wait") == Some("false") {
+        for failure in failures {
+            out.error(failure);
         }
+        return;
     }
-    for failure in failures {
-        out.error(failure);
+    let wait = DeletionWait {
+        deleted,
+        deadline: session.cluster.now_ms() + WAIT_LIMIT_MS,
+        failures,
+    };
+    waiting::run(Box::new(wait), session, out);
+}
+
+/// `--wait`: until the deleted objects are gone, then the failures. By UID: a controller
+/// may already have created a replacement under the same name, as a StatefulSet does.
+struct DeletionWait {
+    deleted: Vec<(ObjectKey, String)>,
+    deadline: Millis,
+    failures: Vec<String>,
+}
+
+impl Wait for DeletionWait {
+    fn poll(&mut self, session: &mut Session, out: &mut Output) -> Poll {
+        let store = &session.cluster.api.store;
+        let pending = self
+            .deleted
+            .iter()
+            .any(|(key, uid)| store.get(key).is_some_and(|o| o.uid() == uid));
+        if pending && session.cluster.now_ms() < self.deadline {
+            return Poll::Pending {
+                recheck_at: Some(self.deadline),
+                on_change: true,
+            };
+        }
+        for failure in self.failures.drain(..) {
+            out.error(failure);
+        }
+        Poll::Met
     }
+}
+
+/// Advances virtual time until these objects (by UID) are gone or `deadline` passes, for a
+/// command that waits in the middle of its work (`replace --force`).
+pub fn wait_until_gone(session: &mut Session, deleted: &[(ObjectKey, String)], deadline: Millis) {
+    session.cluster.run_until(
+        deadline,
+        &mut |cluster| {
+            let store = &cluster.api.store;
+            if deleted
+                .iter()
+                .any(|(key, uid)| store.get(key).is_some_and(|o| o.uid() == uid))
+            {
+                Check::Pending {
+                    recheck_at: Some(deadline),
+                    on_change: true,
+                }
+            } else {
+                Check::Met
+            }
+        },
+        &mut || true,
+    );
 }

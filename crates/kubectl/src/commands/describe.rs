@@ -35,7 +35,7 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     };
     let requests = match resources::parse(&parsed.positional) {
         Ok(requests) if requests.is_empty() => {
-            return out.error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl describe -h' for help and examples");
+            return out.error("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
         }
         Ok(requests) => requests,
         Err(error) => return out.error(error),
@@ -232,6 +232,9 @@ fn describe_one(
         }
         Object::PersistentVolume(pv) => describe::describe_persistent_volume(pv, &ctx),
         Object::PodDisruptionBudget(pdb) => describe::describe_pod_disruption_budget(pdb, &ctx),
+        Object::ConfigMap(config_map) => describe::describe_config_map(config_map, &ctx),
+        Object::Secret(secret) => describe::describe_secret(secret),
+        Object::HorizontalPodAutoscaler(hpa) => describe::describe_autoscaler(hpa, &ctx),
         _ => return None,
     };
     Some(text)

@@ -1,18 +1,25 @@
 //! `kubectl drain NODE` (`pkg/cmd/drain`, `pkg/drain`): cordon, sort the node's pods through
 //! kubectl's filters, evict the rest through the Eviction API (retrying every 5 s while a
-//! PodDisruptionBudget says no), and wait — in virtual time — until they are gone.
+//! PodDisruptionBudget says no), and wait — in virtual time, as a resumable wait — until they
+//! are gone.
+
+use std::collections::VecDeque;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
+use kubeplay_model::keys::CONFIG_MIRROR;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::is_finished;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, ObjectKey, Typed};
 use kubeplay_sim::DeleteOptions;
+use kubeplay_sim::clock::Millis;
 
 use super::nodes::{set_schedulable, target_nodes};
 use crate::args::{self, Flag, boolean, duration, value};
 use crate::output::Output;
 use crate::session::Session;
 use crate::text::go_duration;
+use crate::waiting::{self, Poll, Wait};
 
 const FLAGS: &[Flag] = &[
     boolean("ignore-daemonsets", None),
@@ -64,20 +71,13 @@ enum Verdict {
     Fatal(String),
 }
 
-fn finished(pod: &Pod) -> bool {
-    matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded" | "Failed")
-    )
-}
-
 /// `makeFilters`: skip-deleted, DaemonSet, mirror pod, local storage, unreplicated — the
 /// first filter that does not delete decides; otherwise the last warning wins.
 fn verdict(pod: &Pod, options: &Options, session: &Session) -> Verdict {
     let mut warning = None;
     let owner = pod.metadata.controller_ref();
     if let Some(owner) = owner.filter(|o| o.kind == "DaemonSet")
-        && !finished(pod)
+        && !is_finished(pod)
     {
         let exists = session
             .get(Kind::DaemonSet, pod.metadata.namespace_str(), &owner.name)
@@ -101,7 +101,7 @@ fn verdict(pod: &Pod, options: &Options, session: &Session) -> Verdict {
         .metadata
         .annotations
         .as_ref()
-        .is_some_and(|a| a.contains_key("kubernetes.io/config.mirror"))
+        .is_some_and(|a| a.contains_key(CONFIG_MIRROR))
         || owner.is_some_and(|o| o.kind == "Node");
     if mirror {
         return Verdict::Skip;
@@ -111,13 +111,13 @@ fn verdict(pod: &Pod, options: &Options, session: &Session) -> Verdict {
         .iter()
         .flat_map(|s| s.volumes.iter().flatten())
         .any(|v| v.empty_dir.is_some());
-    if local_storage && !finished(pod) {
+    if local_storage && !is_finished(pod) {
         if !options.delete_empty_dir {
             return Verdict::Fatal(LOCAL_STORAGE_FATAL.into());
         }
         warning = Some(LOCAL_STORAGE_WARNING.into());
     }
-    if !finished(pod) && owner.is_none() {
+    if !is_finished(pod) && owner.is_none() {
         if !options.force {
             return Verdict::Fatal(UNMANAGED_FATAL.into());
         }
@@ -222,141 +222,182 @@ fn aggregate(errors: &[String]) -> String {
     }
 }
 
-/// `evictPods` (or `deletePods` with `--disable-eviction`): returns the errors, in the
-/// order the pods finished.
-fn evict_all(
-    pods: &[Pod],
-    options: &Options,
-    session: &mut Session,
-    out: &mut Output,
-) -> Vec<String> {
-    let started = session.cluster.now_ms();
-    let (deadline, limited_by_us) = match options.timeout_ms {
-        Some(timeout) => (started + timeout, false),
-        None => (started + DEFAULT_WAIT_LIMIT_MS, true),
-    };
-    let mut evictions: Vec<Eviction> = pods
-        .iter()
-        .map(|pod| Eviction {
-            key: ObjectKey::new(
-                Kind::Pod,
-                pod.metadata.namespace_str(),
-                pod.metadata.name_str(),
-            ),
-            uid: pod.metadata.uid_str().to_string(),
-            progress: Progress::Evicting { at_ms: started },
-        })
-        .collect();
-    let mut errors = Vec::new();
-    let verb = if options.disable_eviction {
-        "deleted"
-    } else {
-        "evicted"
-    };
-    loop {
-        let now = session.cluster.now_ms();
-        for eviction in &mut evictions {
-            let (namespace, name) = (eviction.key.namespace.clone(), eviction.key.name.clone());
-            match eviction.progress {
-                Progress::Evicting { at_ms } if at_ms <= now => {
-                    // evictPods announces every attempt before it looks at the deadline, so
-                    // a pod still blocked when time runs out gets one last line.
-                    if !options.disable_eviction {
-                        out.line(format!("evicting pod {namespace}/{name}"));
-                    }
-                    if now >= deadline {
-                        errors.push(format!(
-                            "error when evicting pods/{name:?} -n {namespace:?}: global timeout reached: {}",
-                            go_duration::format(deadline - started)
-                        ));
-                        eviction.progress = Progress::Finished;
-                        continue;
-                    }
-                    let result = if options.disable_eviction {
-                        session.cluster.api.delete(
-                            &eviction.key,
-                            DeleteOptions {
-                                propagation: None,
-                                grace_period_seconds: options.grace_period,
-                            },
-                        )
-                    } else {
-                        session
-                            .cluster
-                            .api
-                            .evict(&eviction.key, options.grace_period)
-                    };
-                    eviction.progress = match result {
-                        Ok(_) => Progress::Waiting { poll_ms: now },
-                        Err(ApiError::NotFound { .. }) => Progress::Finished,
-                        Err(error @ ApiError::TooManyRequests(_)) => {
-                            out.note(format!(
-                                "error when evicting pods/{name:?} -n {namespace:?} (will retry after 5s): {error}"
-                            ));
-                            Progress::Evicting {
-                                at_ms: now + EVICTION_RETRY_MS,
-                            }
-                        }
-                        Err(error) => {
-                            errors.push(format!(
-                                "error when evicting pods/{name:?} -n {namespace:?}: {error}"
-                            ));
-                            Progress::Finished
-                        }
-                    };
-                    session.cluster.settle();
-                }
-                _ => {}
-            }
+/// One node's pods being evicted and waited for: `evictPods` (or `deletePods` with
+/// `--disable-eviction`).
+struct NodeDrain {
+    name: String,
+    started: Millis,
+    deadline: Millis,
+    /// Whether the deadline is ours (kubectl would wait for ever), not `--timeout`'s.
+    limited_by_us: bool,
+    evictions: Vec<Eviction>,
+    /// The errors, in the order the pods finished.
+    errors: Vec<String>,
+}
+
+impl NodeDrain {
+    fn new(name: String, pods: &[Pod], options: &Options, started: Millis) -> NodeDrain {
+        let (deadline, limited_by_us) = match options.timeout_ms {
+            Some(timeout) => (started + timeout, false),
+            None => (started + DEFAULT_WAIT_LIMIT_MS, true),
+        };
+        let evictions = pods
+            .iter()
+            .map(|pod| Eviction {
+                key: ObjectKey::new(
+                    Kind::Pod,
+                    pod.metadata.namespace_str(),
+                    pod.metadata.name_str(),
+                ),
+                uid: pod.metadata.uid_str().to_string(),
+                progress: Progress::Evicting { at_ms: started },
+            })
+            .collect();
+        NodeDrain {
+            name,
+            started,
+            deadline,
+            limited_by_us,
+            evictions,
+            errors: Vec::new(),
         }
-        for eviction in &mut evictions {
-            if let Progress::Waiting { poll_ms } = eviction.progress {
-                if poll_ms > now {
-                    continue;
-                }
-                let gone = session
+    }
+
+    /// Does what is due now: evictions (re)tried, deletions polled. Returns when to look
+    /// again, or `None` once every pod is done with.
+    fn step(
+        &mut self,
+        options: &Options,
+        session: &mut Session,
+        out: &mut Output,
+    ) -> Option<Millis> {
+        let now = session.cluster.now_ms();
+        let (started, deadline) = (self.started, self.deadline);
+        let verb = if options.disable_eviction {
+            "deleted"
+        } else {
+            "evicted"
+        };
+        for eviction in &mut self.evictions {
+            let (namespace, name) = (eviction.key.namespace.clone(), eviction.key.name.clone());
+            let Progress::Evicting { at_ms } = eviction.progress else {
+                continue;
+            };
+            if at_ms > now {
+                continue;
+            }
+            // evictPods announces every attempt before it looks at the deadline, so a pod
+            // still blocked when time runs out gets one last line.
+            if !options.disable_eviction {
+                out.line(format!("evicting pod {namespace}/{name}"));
+            }
+            if now >= deadline {
+                self.errors.push(format!(
+                    "error when evicting pods/{name:?} -n {namespace:?}: global timeout reached: {}",
+                    go_duration::format(deadline - started)
+                ));
+                eviction.progress = Progress::Finished;
+                continue;
+            }
+            let result = if options.disable_eviction {
+                session.cluster.api.delete(
+                    &eviction.key,
+                    DeleteOptions {
+                        propagation: None,
+                        grace_period_seconds: options.grace_period,
+                    },
+                )
+            } else {
+                session
                     .cluster
                     .api
-                    .store
-                    .get(&eviction.key)
-                    .is_none_or(|o| o.uid() != eviction.uid);
-                if gone {
-                    out.line(format!("pod/{} {verb}", eviction.key.name));
-                    eviction.progress = Progress::Finished;
-                } else if now >= deadline {
-                    errors.push(format!(
-                        "error when waiting for pod {:?} in namespace {:?} to terminate: context deadline exceeded",
-                        eviction.key.name, eviction.key.namespace
+                    .evict(&eviction.key, options.grace_period)
+            };
+            eviction.progress = match result {
+                Ok(_) => Progress::Waiting { poll_ms: now },
+                Err(ApiError::NotFound { .. }) => Progress::Finished,
+                Err(error @ ApiError::TooManyRequests(_)) => {
+                    out.note(format!(
+                        "error when evicting pods/{name:?} -n {namespace:?} (will retry after 5s): {error}"
                     ));
-                    eviction.progress = Progress::Finished;
-                } else {
-                    eviction.progress = Progress::Waiting {
-                        poll_ms: poll_ms + DELETE_POLL_MS,
-                    };
+                    Progress::Evicting {
+                        at_ms: now + EVICTION_RETRY_MS,
+                    }
                 }
+                Err(error) => {
+                    self.errors.push(format!(
+                        "error when evicting pods/{name:?} -n {namespace:?}: {error}"
+                    ));
+                    Progress::Finished
+                }
+            };
+            session.cluster.settle();
+        }
+        for eviction in &mut self.evictions {
+            let Progress::Waiting { poll_ms } = eviction.progress else {
+                continue;
+            };
+            if poll_ms > now {
+                continue;
+            }
+            let gone = session
+                .cluster
+                .api
+                .store
+                .get(&eviction.key)
+                .is_none_or(|o| o.uid() != eviction.uid);
+            if gone {
+                out.line(format!("pod/{} {verb}", eviction.key.name));
+                eviction.progress = Progress::Finished;
+            } else if now >= deadline {
+                self.errors.push(format!(
+                    "error when waiting for pod {:?} in namespace {:?} to terminate: context deadline exceeded",
+                    eviction.key.name, eviction.key.namespace
+                ));
+                eviction.progress = Progress::Finished;
+            } else {
+                eviction.progress = Progress::Waiting {
+                    poll_ms: poll_ms + DELETE_POLL_MS,
+                };
             }
         }
-        let next = evictions
+        let next = self
+            .evictions
             .iter()
             .filter_map(|e| match e.progress {
                 Progress::Evicting { at_ms } => Some(at_ms),
                 Progress::Waiting { poll_ms } => Some(poll_ms),
                 Progress::Finished => None,
             })
-            .min();
-        let Some(next) = next else {
-            break;
-        };
-        let next = next.min(deadline).max(now + 1);
-        session.cluster.run_until(next);
+            .min()?;
+        Some(next.min(deadline))
     }
-    if limited_by_us && !errors.is_empty() {
-        out.note(format!(
-            "kubeplay: stopped waiting after {} of virtual time (kubectl would wait for ever; set --timeout to choose)",
-            go_duration::format(DEFAULT_WAIT_LIMIT_MS)
-        ));
+
+    /// The node is done with: its errors, after saying what is left on it.
+    fn finish(self, options: &Options, session: &Session, out: &mut Output) -> Vec<String> {
+        if self.errors.is_empty() {
+            return self.errors;
+        }
+        if self.limited_by_us {
+            out.note(format!(
+                "kubeplay: stopped waiting after {} of virtual time (kubectl would wait for ever; set --timeout to choose)",
+                go_duration::format(DEFAULT_WAIT_LIMIT_MS)
+            ));
+        }
+        if let Ok((pending, _)) = pods_for_deletion(&self.name, options, session)
+            && !pending.is_empty()
+        {
+            out.note(format!(
+                "There are pending pods in node {:?} when an error occurred: {}",
+                self.name,
+                aggregate(&self.errors)
+            ));
+            for pod in &pending {
+                out.note(format!("pod/{}", pod.metadata.name_str()));
+            }
+        }
+        self.errors
     }
-    errors
 }
 
 fn options(parsed: &args::Parsed) -> Result<Options, String> {
@@ -403,68 +444,98 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             return;
         }
     }
-    let mut fatal = Vec::new();
-    let mut remaining = Vec::new();
-    for node in &nodes {
-        let name = node.metadata.name_str().to_string();
-        match drain_node(&name, &options, session, out) {
-            Ok(()) => out.line(format!("node/{name} drained")),
-            Err(errors) => {
-                out.note(format!(
-                    "error: unable to drain node {name:?} due to error: {}, continuing command...",
-                    aggregate(&errors)
-                ));
-                fatal.push(errors);
-                remaining.push(name);
+    let wait = DrainWait {
+        options,
+        nodes: nodes
+            .iter()
+            .map(|node| node.metadata.name_str().to_string())
+            .collect(),
+        current: None,
+        fatal: Vec::new(),
+        remaining: Vec::new(),
+    };
+    waiting::run(Box::new(wait), session, out);
+}
+
+/// The nodes drained one after the other (`deleteOrEvictPodsSimple` for each), as a wait
+/// the host drives, so the page keeps drawing while pods terminate.
+struct DrainWait {
+    options: Options,
+    nodes: VecDeque<String>,
+    current: Option<NodeDrain>,
+    /// The errors of the nodes that could not be drained, and their names.
+    fatal: Vec<Vec<String>>,
+    remaining: Vec<String>,
+}
+
+impl Wait for DrainWait {
+    fn poll(&mut self, session: &mut Session, out: &mut Output) -> Poll {
+        loop {
+            if let Some(drain) = self.current.as_mut() {
+                if let Some(next) = drain.step(&self.options, session, out) {
+                    return Poll::Pending {
+                        recheck_at: Some(next),
+                        on_change: false,
+                    };
+                }
+                if let Some(drain) = self.current.take() {
+                    let name = drain.name.clone();
+                    let errors = drain.finish(&self.options, session, out);
+                    self.node_done(name, errors, out);
+                }
+                continue;
+            }
+            let Some(name) = self.nodes.pop_front() else {
+                self.report(out);
+                return Poll::Met;
+            };
+            match pods_for_deletion(&name, &self.options, session) {
+                Ok((pods, warning)) => {
+                    if let Some(warning) = warning {
+                        out.note(format!("Warning: {warning}"));
+                    }
+                    let now = session.cluster.now_ms();
+                    self.current = Some(NodeDrain::new(name, &pods, &self.options, now));
+                }
+                Err(errors) => self.node_done(name, errors, out),
             }
         }
     }
-    if remaining.is_empty() {
-        return;
-    }
-    out.note("There are pending nodes to be drained:");
-    for name in &remaining {
-        out.note(format!(" {name}"));
-    }
-    // `checkErr` prints an aggregate one error per line, without an `error:` prefix.
-    let lines: Vec<String> = match fatal.as_slice() {
-        [errors] => errors.clone(),
-        many => vec![format!(
-            "[{}]",
-            many.iter()
-                .map(|e| aggregate(e))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )],
-    };
-    out.error(lines.join("\n"));
 }
 
-/// `deleteOrEvictPodsSimple` for one node.
-fn drain_node(
-    name: &str,
-    options: &Options,
-    session: &mut Session,
-    out: &mut Output,
-) -> Result<(), Vec<String>> {
-    let (pods, warning) = pods_for_deletion(name, options, session)?;
-    if let Some(warning) = warning {
-        out.note(format!("Warning: {warning}"));
-    }
-    let errors = evict_all(&pods, options, session, out);
-    if errors.is_empty() {
-        return Ok(());
-    }
-    if let Ok((pending, _)) = pods_for_deletion(name, options, session)
-        && !pending.is_empty()
-    {
+impl DrainWait {
+    fn node_done(&mut self, name: String, errors: Vec<String>, out: &mut Output) {
+        if errors.is_empty() {
+            return out.line(format!("node/{name} drained"));
+        }
         out.note(format!(
-            "There are pending pods in node {name:?} when an error occurred: {}",
+            "error: unable to drain node {name:?} due to error: {}, continuing command...",
             aggregate(&errors)
         ));
-        for pod in &pending {
-            out.note(format!("pod/{}", pod.metadata.name_str()));
-        }
+        self.fatal.push(errors);
+        self.remaining.push(name);
     }
-    Err(errors)
+
+    /// What is left undrained, once every node has been tried.
+    fn report(&self, out: &mut Output) {
+        if self.remaining.is_empty() {
+            return;
+        }
+        out.note("There are pending nodes to be drained:");
+        for name in &self.remaining {
+            out.note(format!(" {name}"));
+        }
+        // `checkErr` prints an aggregate one error per line, without an `error:` prefix.
+        let lines: Vec<String> = match self.fatal.as_slice() {
+            [errors] => errors.clone(),
+            many => vec![format!(
+                "[{}]",
+                many.iter()
+                    .map(|e| aggregate(e))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
+        };
+        out.error(lines.join("\n"));
+    }
 }

@@ -1,5 +1,6 @@
 //! `kubectl get`: tables (one block per kind, NAME prefixed when several kinds are shown),
-//! `-o wide|yaml|json|name|jsonpath=…|go-template=…`, `-l`, `-A`, `--show-labels`, `--no-headers`, and the
+//! `-o wide|yaml|json|name|jsonpath=…|go-template=…|custom-columns=…|custom-columns-file=…`,
+//! `-f FILE`, `--sort-by`, `-l`, `-A`, `--show-labels`, `--no-headers`, and the
 //! "No resources found" / NotFound messages.
 
 use kubeplay_model::object::MetaExt;
@@ -8,7 +9,9 @@ use kubeplay_model::{ApiError, Kind, Object};
 
 use crate::args::{self, Flag, boolean, value};
 use crate::errors;
+use crate::manifests;
 use crate::output::Output;
+use crate::printers::custom_columns::CustomColumns;
 use crate::printers::gotemplate::{GoTemplate, is_template_format};
 use crate::printers::object;
 use crate::printers::rows::{self, RowContext};
@@ -38,43 +41,108 @@ const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubec
 const ENDPOINTS_DEPRECATED: &str =
     "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
 
-pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
+/// How `get` prints what it found.
+enum Format {
+    Table,
+    Yaml,
+    Json,
+    Name,
+    JsonPath(String),
+    Template(GoTemplate),
+    CustomColumns(CustomColumns),
+}
+
+impl Format {
+    fn from_flags(parsed: &args::Parsed, session: &Session) -> Result<Format, String> {
+        let format = parsed.value("output").unwrap_or("");
+        if is_template_format(format) {
+            return GoTemplate::from_flags(format, parsed.value("template"), session)
+                .map(Format::Template);
+        }
+        if let Some(template) = format.strip_prefix("jsonpath=") {
+            return Ok(Format::JsonPath(template.trim_matches('\'').to_string()));
+        }
+        if let Some(spec) = format.strip_prefix("custom-columns=") {
+            return CustomColumns::from_spec(spec).map(Format::CustomColumns);
+        }
+        if let Some(path) = format.strip_prefix("custom-columns-file=") {
+            let text = session
+                .read_file(path)
+                .ok_or_else(|| format!("error: open {path}: no such file or directory"))?;
+            return CustomColumns::from_file(&text).map(Format::CustomColumns);
+        }
+        Ok(match format {
+            "" | "wide" => Format::Table,
+            "yaml" => Format::Yaml,
+            "json" => Format::Json,
+            "name" => Format::Name,
+            _ => {
+                return Err(
+                    match crate::printers::check_format(Some(format), crate::printers::GET_FORMATS)
+                    {
+                        Err(error) => error,
+                        // A format real kubectl has but kubeplay does not print yet.
+                        Ok(()) => format!(
+                            "error: kubeplay does not support -o {} yet",
+                            format.split('=').next().unwrap_or(format)
+                        ),
+                    },
+                );
+            }
+        })
+    }
+
+    /// Printers other than tables and `name` print one object, or a `List` of them
+    /// (`printGeneric`), and never say "No resources found".
+    fn generic(&self) -> bool {
+        !matches!(self, Format::Table | Format::Name)
+    }
+}
+
+/// What to read: kinds and names from the command line, or the objects a `-f` file names.
+struct Lookup {
+    kind: Kind,
+    namespace: Option<String>,
+    names: Vec<String>,
+}
+
+pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, FLAGS, "get") {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
     };
-    let requests = match resources::parse(&parsed.positional) {
-        Ok(requests) if requests.is_empty() => return out.error(NO_TYPE),
-        Ok(requests) => requests,
-        Err(error) => return out.error(error),
-    };
-    let format = parsed.value("output").unwrap_or("").to_string();
-    let jsonpath = format
-        .strip_prefix("jsonpath=")
-        .map(|t| t.trim_matches('\'').to_string());
-    let template = if is_template_format(&format) {
-        match GoTemplate::from_flags(&format, parsed.value("template"), session) {
-            Ok(template) => Some(template),
-            Err(error) => return out.error(error),
+    let from_files = parsed.has("filename");
+    if from_files && !parsed.positional.is_empty() {
+        return out.error("error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well");
+    }
+    let lookups = if from_files {
+        match file_lookups(&parsed, stdin, session) {
+            Ok(lookups) => lookups,
+            Err(errors) => {
+                for error in errors {
+                    out.error(error);
+                }
+                return;
+            }
         }
     } else {
-        None
+        match resources::parse(&parsed.positional) {
+            Ok(requests) if requests.is_empty() => return out.error(NO_TYPE),
+            Ok(requests) => requests
+                .into_iter()
+                .map(|r| Lookup {
+                    kind: r.kind,
+                    namespace: None,
+                    names: r.names,
+                })
+                .collect::<Vec<_>>(),
+            Err(error) => return out.error(error),
+        }
     };
-    if !matches!(format.as_str(), "" | "wide" | "yaml" | "json" | "name")
-        && jsonpath.is_none()
-        && template.is_none()
-    {
-        return out.error(
-            match crate::printers::check_format(Some(&format), crate::printers::GET_FORMATS) {
-                Err(error) => error,
-                // A format real kubectl has but kubeplay does not print yet.
-                Ok(()) => format!(
-                    "error: kubeplay does not support -o {} yet",
-                    format.split('=').next().unwrap_or(&format)
-                ),
-            },
-        );
-    }
+    let format = match Format::from_flags(&parsed, session) {
+        Ok(format) => format,
+        Err(error) => return out.error(error),
+    };
     let selector = match parsed.value("selector").map(Selector::parse).transpose() {
         Ok(selector) => selector.unwrap_or_default(),
         Err(error) => return out.error(format!("error: {error}")),
@@ -88,7 +156,13 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     if parsed.bool("watch") || parsed.bool("watch-only") {
         let query = super::watch::Query {
-            requests,
+            requests: lookups
+                .into_iter()
+                .map(|l| resources::Request {
+                    kind: l.kind,
+                    names: l.names,
+                })
+                .collect(),
             namespace,
             all_namespaces,
             selector,
@@ -96,67 +170,88 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         };
         return super::watch::run(query, &parsed, session, out);
     }
-    let columns = Columns::new(&parsed, requests.len() > 1);
+    let several_kinds = lookups.len() > 1 && lookups.iter().any(|l| l.kind != lookups[0].kind);
+    let columns = Columns::new(&parsed, several_kinds || (!from_files && lookups.len() > 1));
     let ctx = RowContext {
         now: session.now(),
-        wide: format == "wide",
+        wide: parsed.value("output") == Some("wide"),
     };
 
     let mut found: Vec<(Kind, Vec<&Object>)> = Vec::new();
     let mut not_found = Vec::new();
     // A v1.33 server answers every Endpoints read with this warning header.
-    if requests.iter().any(|r| r.kind == Kind::Endpoints) {
+    if lookups.iter().any(|l| l.kind == Kind::Endpoints) {
         out.note(ENDPOINTS_DEPRECATED);
     }
-    for request in &requests {
+    for lookup in &lookups {
         let store = &session.cluster.api.store;
-        let scope = (request.kind.namespaced() && !all_namespaces).then_some(namespace.as_str());
-        let objects: Vec<&Object> = if request.names.is_empty() {
+        let namespace = lookup.namespace.as_deref().unwrap_or(&namespace);
+        let scope = (lookup.kind.namespaced() && !all_namespaces).then_some(namespace);
+        let objects: Vec<&Object> = if lookup.names.is_empty() {
             store
-                .list(request.kind, scope)
+                .list(lookup.kind, scope)
                 .filter(|o| selector.matches(o.meta().labels.as_ref()) && fields.matches(o))
                 .collect()
         } else {
             let mut objects = Vec::new();
-            for name in &request.names {
+            for name in &lookup.names {
                 match store.get(&kubeplay_model::ObjectKey::new(
-                    request.kind,
-                    &namespace,
+                    lookup.kind,
+                    namespace,
                     name,
                 )) {
                     Some(object) => objects.push(object),
-                    None => not_found.push(ApiError::not_found(request.kind, name)),
+                    None => not_found.push(ApiError::not_found(lookup.kind, name)),
                 }
             }
             objects
         };
-        found.push((request.kind, objects));
+        // Objects of one kind from a file print as one table, as kubectl groups them.
+        match found.last_mut() {
+            Some((kind, previous)) if from_files && *kind == lookup.kind => {
+                previous.extend(objects)
+            }
+            _ => found.push((lookup.kind, objects)),
+        }
+    }
+    if let Some(path) = parsed.value("sort-by") {
+        for (_, objects) in &mut found {
+            let mut keyed: Vec<(&Object, serde_json::Value)> =
+                objects.iter().map(|o| (*o, o.to_value())).collect();
+            if let Err(error) = crate::printers::sort::sort_by(&mut keyed, path) {
+                return out.error(error);
+            }
+            *objects = keyed.into_iter().map(|(o, _)| o).collect();
+        }
     }
     let total: usize = found.iter().map(|(_, objects)| objects.len()).sum();
-    let listing = requests.iter().all(|r| r.names.is_empty());
-    match format.as_str() {
-        "yaml" | "json" => {
-            let all: Vec<&Object> = found
-                .iter()
-                .flat_map(|(_, objects)| objects.iter().copied())
-                .collect();
+    let listing = lookups.iter().all(|l| l.names.is_empty());
+    let all: Vec<&Object> = found
+        .iter()
+        .flat_map(|(_, objects)| objects.iter().copied())
+        .collect();
+    match &format {
+        Format::Yaml | Format::Json => {
             if !all.is_empty() || listing {
                 let as_list = listing || all.len() > 1;
-                out.out(if format == "yaml" {
+                out.out(if matches!(format, Format::Yaml) {
                     object::yaml(&all, as_list)
                 } else {
                     object::json(&all, as_list)
                 });
             }
         }
+        Format::CustomColumns(custom) => {
+            let values: Vec<serde_json::Value> = all.iter().map(|o| o.to_value()).collect();
+            match custom.table(&values) {
+                Ok(table) => out.out(table.render(!parsed.bool("no-headers"))),
+                Err(error) => out.error(format!("error: {error}")),
+            }
+        }
         // printGeneric: one named object prints as itself (or, missing, only as its
         // NotFound error); anything else as a List, even an empty one.
-        _ if jsonpath.is_some() || template.is_some() => {
-            let all: Vec<&Object> = found
-                .iter()
-                .flat_map(|(_, objects)| objects.iter().copied())
-                .collect();
-            let names: usize = requests.iter().map(|r| r.names.len()).sum();
+        Format::JsonPath(_) | Format::Template(_) => {
+            let names: usize = lookups.iter().map(|l| l.names.len()).sum();
             let single_item_implied = !listing && names == 1;
             let as_list = !single_item_implied || all.len() > 1;
             let document: Option<serde_json::Value> = if as_list {
@@ -166,26 +261,20 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             } else {
                 all.first().map(|o| o.to_value())
             };
-            match (document, &template) {
-                (None, _) => {}
-                (Some(document), Some(template)) => template.print(&document, out),
-                (Some(document), None) => match crate::printers::jsonpath::render(
-                    jsonpath.as_deref().unwrap_or(""),
-                    &document,
-                ) {
-                    Ok(text) => out.out(text),
-                    Err(error) => out.error(error),
-                },
-            }
-        }
-        "name" => {
-            for (_, objects) in &found {
-                for object in objects {
-                    out.line(object::name(object));
+            match (document, &format) {
+                (Some(document), Format::Template(template)) => template.print(&document, out),
+                (Some(document), Format::JsonPath(template)) => {
+                    crate::printers::jsonpath::print(template, &document, out)
                 }
+                _ => {}
             }
         }
-        _ => {
+        Format::Name => {
+            for object in &all {
+                out.line(object::name(object));
+            }
+        }
+        Format::Table => {
             let mut first_block = true;
             for (kind, objects) in &found {
                 if objects.is_empty() {
@@ -201,15 +290,8 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             }
         }
     }
-    if total == 0
-        && not_found.is_empty()
-        && !parsed.bool("ignore-not-found")
-        && format != "yaml"
-        && format != "json"
-        && jsonpath.is_none()
-        && template.is_none()
-    {
-        let cluster_scoped = requests.iter().all(|r| !r.kind.namespaced());
+    if total == 0 && not_found.is_empty() && !parsed.bool("ignore-not-found") && !format.generic() {
+        let cluster_scoped = lookups.iter().all(|l| !l.kind.namespaced());
         if all_namespaces || cluster_scoped {
             out.note("No resources found");
         } else {
@@ -221,6 +303,40 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             out.error(errors::render(&error));
         }
     }
+}
+
+/// The objects `-f` files name: each document's kind, namespace (its own, else `-n`) and
+/// name; documents that do not decode are kubectl's errors.
+fn file_lookups(
+    parsed: &args::Parsed,
+    stdin: &str,
+    session: &Session,
+) -> Result<Vec<Lookup>, Vec<String>> {
+    let (loaded, failures) = manifests::load_with(
+        &parsed.values("filename"),
+        stdin,
+        session,
+        kubeplay_model::manifest::FieldValidation::Ignore,
+    )
+    .map_err(|error| vec![error])?;
+    if !failures.is_empty() {
+        return Err(failures);
+    }
+    Ok(loaded
+        .into_iter()
+        .map(|item| {
+            let object = &item.document.object;
+            let namespace = Some(object.namespace())
+                .filter(|ns| !ns.is_empty())
+                .map(str::to_string)
+                .or_else(|| parsed.value("namespace").map(str::to_string));
+            Lookup {
+                kind: object.kind(),
+                namespace,
+                names: vec![object.name().to_string()],
+            }
+        })
+        .collect())
 }
 
 /// The columns of a `get` table beyond the kind's own: NAMESPACE with `-A`, `-L` label

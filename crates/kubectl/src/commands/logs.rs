@@ -77,6 +77,10 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
             }
         },
     };
+    // `logs POD [CONTAINER]`: more than two operands is a usage error.
+    if parsed.positional.len() > 2 {
+        return out.error(USAGE);
+    }
     let tail = match parsed.value("tail").map(str::parse::<i64>) {
         Some(Ok(n)) if n >= 0 => usize::try_from(n).ok(),
         Some(Ok(_)) => None,
@@ -354,7 +358,7 @@ impl Wait for Follow {
             open |= running;
         }
         if !open || self.ends_at.is_some_and(|end| now >= end) {
-            return Poll::Done;
+            return Poll::Met;
         }
         let recheck = [next_line, self.ends_at].into_iter().flatten().min();
         Poll::Pending {

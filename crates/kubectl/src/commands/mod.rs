@@ -2,17 +2,29 @@
 //! unknown commands with cobra's message and suggestions.
 
 pub mod apply;
+pub mod auth;
+pub mod autoscale;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod drain;
+pub mod edit;
+pub mod expose;
 pub mod get;
 pub mod info;
 pub mod logs;
 pub mod nodes;
 pub mod patch;
+pub mod pod_template;
 pub mod pods;
+pub mod port_forward;
+pub mod replace;
+pub mod report;
 pub mod rollout;
+pub mod set_env;
+pub mod set_resources;
+pub mod top;
 pub mod wait;
 pub mod watch;
 pub mod workload;
@@ -71,16 +83,12 @@ impl Command {
 /// kubectl's commands in registration order (cobra's suggestions follow it; sorting is off).
 pub const COMMANDS: &[Command] = &[
     Command::simulated("create", create::run, Operands::Files),
-    Command::not_simulated("expose"),
+    Command::simulated("expose", expose::run, Operands::Resources),
     Command::simulated("run", |a, _, s, o| pods::run(a, s, o), Operands::Nothing),
-    Command::simulated(
-        "set",
-        |a, _, s, o| workload::set(a, s, o),
-        Operands::Nothing,
-    ),
+    Command::simulated("set", workload::set, Operands::Nothing),
     Command::not_simulated("explain"),
-    Command::simulated("get", |a, _, s, o| get::run(a, s, o), Operands::Resources),
-    Command::not_simulated("edit"),
+    Command::simulated("get", get::run, Operands::Resources),
+    Command::simulated("edit", edit::run, Operands::Resources),
     Command::simulated("delete", delete::run, Operands::Resources),
     Command::simulated(
         "rollout",
@@ -88,14 +96,14 @@ pub const COMMANDS: &[Command] = &[
         Operands::Nothing,
     ),
     Command::simulated("scale", workload::scale, Operands::Resources),
-    Command::not_simulated("autoscale"),
+    Command::simulated("autoscale", autoscale::run, Operands::Resources),
     Command::not_simulated("certificate"),
     Command::simulated(
         "cluster-info",
-        |_, _, _, o| info::cluster_info(o),
+        |a, _, _, o| info::cluster_info(a, o),
         Operands::Nothing,
     ),
-    Command::not_simulated("top"),
+    Command::simulated("top", |a, _, _, o| top::run(a, o), Operands::Nothing),
     Command::simulated(
         "cordon",
         |a, _, s, o| nodes::cordon(a, true, s, o),
@@ -128,20 +136,24 @@ pub const COMMANDS: &[Command] = &[
         |a, _, s, o| pods::exec(a, s, o),
         Operands::Resources,
     ),
-    Command::not_simulated("port-forward"),
+    Command::simulated(
+        "port-forward",
+        |a, _, s, o| port_forward::run(a, s, o),
+        Operands::Resources,
+    ),
     Command::not_simulated("proxy"),
     Command::not_simulated("cp"),
-    Command::not_simulated("auth"),
+    Command::simulated("auth", |a, _, _, o| auth::run(a, o), Operands::Nothing),
     Command::not_simulated("debug"),
     Command::not_simulated("events"),
-    Command::not_simulated("diff"),
+    Command::simulated("diff", diff::run, Operands::Files),
     Command::simulated("apply", apply::run, Operands::Files),
     Command::simulated(
         "patch",
         |a, _, s, o| patch::run(a, s, o),
         Operands::Resources,
     ),
-    Command::not_simulated("replace"),
+    Command::simulated("replace", replace::run, Operands::Files),
     Command::simulated("wait", |a, _, s, o| wait::run(a, s, o), Operands::Resources),
     Command::not_simulated("kustomize"),
     Command::simulated(
@@ -158,10 +170,14 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("alpha"),
     Command::simulated(
         "api-resources",
-        |_, _, _, o| info::api_resources(o),
+        |a, _, _, o| info::api_resources(a, o),
         Operands::Nothing,
     ),
-    Command::not_simulated("api-versions"),
+    Command::simulated(
+        "api-versions",
+        |a, _, _, o| info::api_versions(a, o),
+        Operands::Nothing,
+    ),
     Command::simulated("config", |a, _, _, o| info::config(a, o), Operands::Nothing),
     Command::not_simulated("plugin"),
     Command::simulated(

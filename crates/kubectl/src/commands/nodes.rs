@@ -45,7 +45,10 @@ pub fn target_nodes(
     session: &Session,
 ) -> Result<Vec<Node>, String> {
     match (parsed.positional.as_slice(), parsed.value("selector")) {
-        ([name], None) => Ok(vec![fetch_node(session, node_name(name))?]),
+        (names, None) if !names.is_empty() => names
+            .iter()
+            .map(|name| fetch_node(session, node_name(name)))
+            .collect(),
         ([], Some(selector)) => {
             let selector = kubeplay_model::selector::Selector::parse(selector)
                 .map_err(|e| format!("error: {e}"))?;
@@ -58,7 +61,7 @@ pub fn target_nodes(
                 .cloned()
                 .collect())
         }
-        ([_], Some(_)) => Err(format!(
+        ([_, ..], Some(_)) => Err(format!(
             "error: cannot specify both a node name and a --selector option\nSee 'kubectl {command} -h' for help and examples"
         )),
         _ => Err(format!(

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, ContainerStatus, EnvVar, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kubeplay_model::keys::DEFAULT_CONTAINER;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
 use kubeplay_sim::dns::Resolver;
@@ -46,12 +48,8 @@ pub(super) fn target_pod(target: &str, namespace: &str, session: &Session) -> Re
         .filter(|p| selector.matches(p.metadata.labels.as_ref()))
         .collect();
     pods.sort_by_key(|pod| {
-        let running = pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running");
-        let ready = pod
-            .status
-            .as_ref()
-            .and_then(|s| s.conditions.as_ref())
-            .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+        let running = pod::phase(pod) == "Running";
+        let ready = pod::is_ready(pod);
         (
             Reverse(
                 pod.spec
@@ -100,7 +98,7 @@ pub(super) fn pick_container<'a>(
                 .metadata
                 .annotations
                 .as_ref()
-                .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
+                .and_then(|a| a.get(DEFAULT_CONTAINER))
                 .and_then(|name| spec.containers.iter().chain(init).find(|c| &c.name == name));
             if let Some(container) = annotated {
                 return Ok(container);
@@ -164,7 +162,7 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
     };
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     let Some(target) = parsed.positional.first() else {
-        return out.error("error: you must specify at least one command for the container");
+        return out.error("error: pod, type/name or --filename must be specified");
     };
     if parsed.after_dash.is_empty() {
         return out.error("error: you must specify at least one command for the container");
@@ -177,14 +175,10 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         Ok(container) => container.clone(),
         Err(error) => return out.error(error),
     };
-    let phase = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_default();
-    if matches!(phase.as_str(), "Succeeded" | "Failed") {
+    if pod::is_finished(&pod) {
         return out.error(format!(
-            "error: cannot exec into a container in a completed pod; current phase is {phase}"
+            "error: cannot exec into a container in a completed pod; current phase is {}",
+            pod::phase(&pod)
         ));
     }
     let Some((environment, fs)) =

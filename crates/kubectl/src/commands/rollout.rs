@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
+use kubeplay_model::keys::{CHANGE_CAUSE, DEPLOYMENT_ANNOTATIONS_TO_SKIP, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
-use kubeplay_sim::controllers::deployment::{HASH_LABEL, REVISION, equal_ignoring_hash, revision};
+use kubeplay_sim::controllers::deployment::{equal_ignoring_hash, revision};
 
 use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
@@ -69,6 +70,9 @@ Use \"kubectl options\" for a list of global command-line options (applies to al
 const DEFAULT_STATUS_LIMIT_MS: u64 = 60 * 60 * 1000;
 
 pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
+    if let Err(error) = args::check_parent_flags(args, "rollout") {
+        return out.error(error);
+    }
     let Some(sub) = args.first().map(String::as_str) else {
         return out.out(ROLLOUT_HELP);
     };
@@ -292,7 +296,7 @@ impl Wait for StatusWait {
                 self.key.kind,
                 &self.key.name,
             )));
-            return Poll::Done;
+            return Poll::Met;
         };
         let version = object.meta().resource_version.clone();
         let changed = version != self.last_version;
@@ -300,24 +304,24 @@ impl Wait for StatusWait {
         match progress(object) {
             Progress::Done(message) => {
                 out.line(message);
-                return Poll::Done;
+                return Poll::Met;
             }
             Progress::Failed(message) => {
                 out.error(message);
-                return Poll::Done;
+                return Poll::Met;
             }
             Progress::Waiting(message) => {
                 if changed {
                     out.line(message);
                 }
                 if !self.watch {
-                    return Poll::Done;
+                    return Poll::Met;
                 }
             }
         }
         if session.cluster.now_ms() >= self.deadline {
             out.error("error: timed out waiting for the condition");
-            return Poll::Done;
+            return Poll::Met;
         }
         Poll::Pending {
             recheck_at: Some(self.deadline),
@@ -501,8 +505,6 @@ fn history(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &
     );
 }
 
-const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
-
 /// One revision's template: the name printer's `NAME with revision #N` line, whose
 /// operation text is the template itself, then the name printer's closing newline.
 fn print_revision(name: &str, number: i64, template: &PodTemplateSpec, out: &mut Output) {
@@ -533,15 +535,6 @@ fn print_history<'a>(
     }
     out.out(format!("{name} \nREVISION  CHANGE-CAUSE\n{text}\n"));
 }
-
-const SKIPPED_ON_ROLLBACK: [&str; 6] = [
-    "kubectl.kubernetes.io/last-applied-configuration",
-    REVISION,
-    "deployment.kubernetes.io/revision-history",
-    "deployment.kubernetes.io/desired-replicas",
-    "deployment.kubernetes.io/max-replicas",
-    "deprecated.deployment.rollback.to",
-];
 
 fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut Output) {
     let object = session.cluster.api.store.get(key).cloned();
@@ -596,7 +589,7 @@ fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut
         .and_then(|s| s.template.clone())
         .unwrap_or_default();
     if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
-        labels.remove(HASH_LABEL);
+        labels.remove(POD_TEMPLATE_HASH);
     }
     let current_template = deployment
         .spec
@@ -620,10 +613,10 @@ fn undo(key: &ObjectKey, parsed: &args::Parsed, session: &mut Session, out: &mut
         .clone()
         .unwrap_or_default()
         .into_iter()
-        .filter(|(k, _)| !SKIPPED_ON_ROLLBACK.contains(&k.as_str()))
+        .filter(|(k, _)| !DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&k.as_str()))
         .collect();
     for (k, v) in deployment.metadata.annotations.iter().flatten() {
-        if SKIPPED_ON_ROLLBACK.contains(&k.as_str()) {
+        if DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&k.as_str()) {
             annotations.insert(k.clone(), v.clone());
         }
     }

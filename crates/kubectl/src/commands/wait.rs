@@ -154,6 +154,6 @@ impl Wait for ConditionWait {
             }
             self.keys.pop_front();
         }
-        Poll::Done
+        Poll::Met
     }
 }

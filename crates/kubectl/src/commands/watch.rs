@@ -178,7 +178,7 @@ impl Wait for Watch {
             .ends_at
             .is_some_and(|end| session.cluster.now_ms() >= end)
         {
-            return Poll::Done;
+            return Poll::Met;
         }
         Poll::Pending {
             recheck_at: self.ends_at,

@@ -141,13 +141,30 @@ const SET_IMAGE_FLAGS: &[Flag] = &[
     value("filename", Some('f')),
 ];
 
-pub fn set(args: &[String], session: &mut Session, out: &mut Output) {
-    if args.first().map(String::as_str) != Some("image") {
-        return out.error(format!(
+/// `kubectl set` without a subcommand prints its help (text of kubectl v1.33.1).
+const SET_USAGE: &str = include_str!("set-usage.txt");
+
+/// `kubectl set env|image|resources …`.
+pub fn set(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
+    if let Err(error) = args::check_parent_flags(args, "set") {
+        return out.error(error);
+    }
+    match args.first().map(String::as_str) {
+        None => out.out(SET_USAGE),
+        Some("image") => set_image(args, session, out),
+        Some("env") => super::set_env::run(&args[1..], stdin, session, out),
+        Some("resources") => super::set_resources::run(&args[1..], stdin, session, out),
+        Some(sub @ ("selector" | "serviceaccount" | "sa" | "subject")) => out.error(format!(
+            "error: kubeplay does not simulate \"kubectl set {sub}\" yet"
+        )),
+        Some(_) => out.error(format!(
             "error: unknown command {:?}\nSee 'kubectl set -h' for help and examples",
             args.join(" ")
-        ));
+        )),
     }
+}
+
+fn set_image(args: &[String], session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(&args[1..], SET_IMAGE_FLAGS, "set image") {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),

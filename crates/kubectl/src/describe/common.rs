@@ -2,7 +2,8 @@
 //! owner reference (`printController`) and controller pod counts (`getPodStatusForController`).
 
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use kubeplay_model::object::MetaExt;
 
 use crate::text::time::rfc1123z_or_zero;
 
@@ -16,17 +17,10 @@ pub(super) fn rfc(time: Option<&Time>) -> String {
     rfc1123z_or_zero(time.map(|t| t.0))
 }
 
-/// `metav1.GetControllerOf`.
-pub(super) fn controller_of(meta: &ObjectMeta) -> Option<&OwnerReference> {
-    meta.owner_references
-        .iter()
-        .flatten()
-        .find(|r| r.controller == Some(true))
-}
-
 /// `printController`: `Kind/name` of the controller, if any.
 pub(super) fn controlled_by(meta: &ObjectMeta) -> Option<String> {
-    controller_of(meta).map(|r| format!("{}/{}", r.kind, r.name))
+    meta.controller_ref()
+        .map(|r| format!("{}/{}", r.kind, r.name))
 }
 
 /// `getPodStatusForController`: phases of the pods whose controller is `owner`, as
@@ -35,7 +29,7 @@ pub(super) fn pods_status(owner: &ObjectMeta, pods: &[&Pod]) -> String {
     let uid = s(&owner.uid);
     let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
     for pod in pods {
-        if controller_of(&pod.metadata).is_none_or(|r| r.uid != uid) {
+        if pod.metadata.controller_ref().is_none_or(|r| r.uid != uid) {
             continue;
         }
         match pod.status.as_ref().and_then(|st| st.phase.as_deref()) {

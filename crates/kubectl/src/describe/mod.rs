@@ -4,7 +4,9 @@
 //! Related objects kubectl would fetch (pods, ReplicaSets, the node Lease, events) are
 //! passed in by the caller.
 
+mod autoscaler;
 mod common;
+mod config;
 mod container;
 mod container_env;
 mod cron_job;
@@ -34,6 +36,8 @@ mod tests;
 
 use k8s_openapi::api::core::v1::Event;
 
+pub use autoscaler::describe_autoscaler;
+pub use config::{describe_config_map, describe_secret};
 pub use cron_job::describe_cron_job;
 pub use daemon_set::describe_daemon_set;
 pub use deployment::describe_deployment;

@@ -23,10 +23,7 @@ pub(super) fn describe_node_resources(
     let mut pods: Vec<&Pod> = pods
         .iter()
         .copied()
-        .filter(|p| {
-            let phase = p.status.as_ref().and_then(|st| st.phase.as_deref());
-            phase != Some("Succeeded") && phase != Some("Failed")
-        })
+        .filter(|p| !kubeplay_model::pod::is_finished(p))
         .collect();
     pods.sort_by(|a, b| {
         (s(&a.metadata.namespace), s(&a.metadata.name))

@@ -9,6 +9,7 @@ use super::events::describe_events;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
 use crate::text::labels::{annotations_multiline, labels_multiline};
 use crate::text::time::since;
+use kubeplay_model::keys::LAST_APPLIED;
 use kubeplay_model::quantity::canonical;
 
 /// `pods` are those mounting the claim or owning it (`getPodsForPVC`).
@@ -174,9 +175,7 @@ fn nested_map(
     let entries: Vec<String> = map
         .into_iter()
         .flatten()
-        .filter(|(k, _)| {
-            !annotations || k.as_str() != "kubectl.kubernetes.io/last-applied-configuration"
-        })
+        .filter(|(k, _)| !annotations || k.as_str() != LAST_APPLIED)
         .map(|(k, v)| {
             if annotations {
                 format!("{k}: {v}")

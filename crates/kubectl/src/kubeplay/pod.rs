@@ -2,6 +2,7 @@
 //! fixed, through the kubelet's probe knob, and says so in kubectl's `pod/NAME …` style.
 
 use k8s_openapi::api::core::v1::{Container, Pod};
+use kubeplay_model::keys::DEFAULT_CONTAINER;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{ApiError, Kind, Object};
 use kubeplay_sim::kubelet::{ProbeKind, ProbeOverrideError};
@@ -98,7 +99,7 @@ fn pick_container<'a>(pod: &'a Pod, wanted: Option<&str>) -> Result<&'a Containe
         .metadata
         .annotations
         .as_ref()
-        .and_then(|a| a.get("kubectl.kubernetes.io/default-container"))
+        .and_then(|a| a.get(DEFAULT_CONTAINER))
         .map(String::as_str);
     match wanted.or(annotated) {
         Some(name) => containers.iter().find(|c| c.name == name).ok_or_else(|| {

@@ -60,8 +60,17 @@ pub fn client_side_value(object: &Object) -> Value {
     if let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) {
         metadata.entry("creationTimestamp").or_insert(Value::Null);
     }
-    map.entry("status").or_insert_with(|| json!({}));
+    // Kinds without a status have none to print.
+    if !matches!(
+        object.kind(),
+        kubeplay_model::Kind::ConfigMap | kubeplay_model::Kind::Secret
+    ) {
+        map.entry("status").or_insert_with(|| json!({}));
+    }
     match object.kind() {
+        kubeplay_model::Kind::Service => {
+            map.insert("status".into(), json!({"loadBalancer": {}}));
+        }
         kubeplay_model::Kind::Namespace => {
             map.entry("spec").or_insert_with(|| json!({}));
         }

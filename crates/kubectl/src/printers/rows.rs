@@ -107,6 +107,8 @@ fn printer(kind: Kind) -> &'static dyn KindPrinter {
         Kind::StorageClass => &STORAGE_CLASS,
         Kind::ControllerRevision => &CONTROLLER_REVISION,
         Kind::PodDisruptionBudget => &PDB,
+        Kind::Secret => &SECRET,
+        Kind::HorizontalPodAutoscaler => &HPA,
     }
 }
 
@@ -300,12 +302,7 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
             }
         }
         if reason == "Completed" && has_running {
-            let pod_ready = status
-                .conditions
-                .iter()
-                .flatten()
-                .any(|c| c.type_ == "Ready" && c.status == "True");
-            reason = if pod_ready {
+            reason = if kubeplay_model::pod::is_ready(pod) {
                 "Running".into()
             } else {
                 "NotReady".into()
@@ -315,7 +312,7 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
     if pod.metadata.deletion_timestamp.is_some() {
         if status.reason.as_deref() == Some("NodeLost") {
             reason = "Unknown".into();
-        } else if !matches!(status.phase.as_deref(), Some("Succeeded" | "Failed")) {
+        } else if !kubeplay_model::pod::is_finished(pod) {
             reason = "Terminating".into();
         }
     }
@@ -924,6 +921,128 @@ fn config_map_row(cm: &ConfigMap, ctx: &RowContext) -> Vec<String> {
         count.to_string(),
         ctx.created(&cm.metadata),
     ]
+}
+
+const SECRET: Printer<k8s_openapi::api::core::v1::Secret> = Printer {
+    columns: &[col("NAME"), col("TYPE"), col("DATA"), col("AGE")],
+    cells: secret_row,
+};
+
+fn secret_row(secret: &k8s_openapi::api::core::v1::Secret, ctx: &RowContext) -> Vec<String> {
+    vec![
+        secret.metadata.name_str().to_string(),
+        secret.type_.clone().unwrap_or_default(),
+        secret.data.as_ref().map_or(0, |d| d.len()).to_string(),
+        ctx.created(&secret.metadata),
+    ]
+}
+
+const HPA: Printer<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler> = Printer {
+    columns: &[
+        col("NAME"),
+        col("REFERENCE"),
+        col("TARGETS"),
+        col("MINPODS"),
+        col("MAXPODS"),
+        col("REPLICAS"),
+        col("AGE"),
+    ],
+    cells: hpa_row,
+};
+
+fn hpa_row(
+    hpa: &k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler,
+    ctx: &RowContext,
+) -> Vec<String> {
+    let spec = hpa.spec.clone().unwrap_or_default();
+    let status = hpa.status.clone().unwrap_or_default();
+    vec![
+        hpa.metadata.name_str().to_string(),
+        format!(
+            "{}/{}",
+            spec.scale_target_ref.kind, spec.scale_target_ref.name
+        ),
+        hpa_metrics(
+            spec.metrics.as_deref().unwrap_or_default(),
+            status.current_metrics.as_deref().unwrap_or_default(),
+        ),
+        spec.min_replicas
+            .map_or("<unset>".to_string(), |n| n.to_string()),
+        spec.max_replicas.to_string(),
+        status.current_replicas.unwrap_or_default().to_string(),
+        ctx.created(&hpa.metadata),
+    ]
+}
+
+/// `formatHPAMetrics`: each metric's current value over its target (`cpu: <unknown>/80%`
+/// until the controller reads metrics), at most two, then `+ N more...`.
+pub fn hpa_metrics(
+    specs: &[k8s_openapi::api::autoscaling::v2::MetricSpec],
+    statuses: &[k8s_openapi::api::autoscaling::v2::MetricStatus],
+) -> String {
+    if specs.is_empty() {
+        return "<none>".into();
+    }
+    let unknown = || "<unknown>".to_string();
+    let mut list = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        let status = statuses.get(i);
+        let text = match (
+            spec.type_.as_str(),
+            &spec.resource,
+            &spec.container_resource,
+        ) {
+            ("Resource", Some(resource), _) => {
+                let current = status.and_then(|s| s.resource.as_ref()).map(|r| &r.current);
+                resource_target(&resource.name, &resource.target, current)
+            }
+            ("ContainerResource", _, Some(resource)) => {
+                let current = status
+                    .and_then(|s| s.container_resource.as_ref())
+                    .map(|r| &r.current);
+                resource_target(&resource.name, &resource.target, current)
+            }
+            ("Pods", _, _) => format!(
+                "{}/{}",
+                status
+                    .and_then(|s| s.pods.as_ref())
+                    .and_then(|p| p.current.average_value.as_ref())
+                    .map_or_else(unknown, |q| q.0.clone()),
+                spec.pods
+                    .as_ref()
+                    .and_then(|p| p.target.average_value.as_ref())
+                    .map_or_else(String::new, |q| q.0.clone())
+            ),
+            _ => "<unknown type>".into(),
+        };
+        list.push(text);
+    }
+    let count = list.len();
+    if count > 2 {
+        list.truncate(2);
+        return format!("{} + {} more...", list.join(", "), count - 2);
+    }
+    list.join(", ")
+}
+
+fn resource_target(
+    name: &str,
+    target: &k8s_openapi::api::autoscaling::v2::MetricTarget,
+    current: Option<&k8s_openapi::api::autoscaling::v2::MetricValueStatus>,
+) -> String {
+    if let Some(average) = &target.average_value {
+        let current = current
+            .and_then(|c| c.average_value.as_ref())
+            .map_or("<unknown>".to_string(), |q| q.0.clone());
+        return format!("{name}: {current}/{}", average.0);
+    }
+    let current = current
+        .and_then(|c| c.average_utilization)
+        .map_or("<unknown>".to_string(), |u| format!("{u}%"));
+    let target = target
+        .average_utilization
+        .map_or("<auto>".to_string(), |u| format!("{u}%"));
+    format!("{name}: {current}/{target}")
 }
 
 const SERVICE_ACCOUNT: Printer<ServiceAccount> = Printer {

@@ -4,12 +4,11 @@
 //! `printTolerationsMultilineWithIndent`). Multi-line helpers return tab-separated text for
 //! the describe tab writer: continuation lines start with an empty cell so that values align.
 
+use kubeplay_model::keys::LAST_APPLIED;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Taint, Toleration};
 
-/// `kubectl.kubernetes.io/last-applied-configuration` is hidden by describe (`skipAnnotations`).
-const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// `maxAnnotationLen` in describe.go.
 const MAX_ANNOTATION_LEN: usize = 140;
 

@@ -6,3 +6,4 @@ pub mod go_duration;
 pub mod labels;
 pub mod tabwriter;
 pub mod time;
+pub mod unified_diff;

@@ -7,7 +7,8 @@ use k8s_openapi::api::batch::v1::{
     PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule,
 };
 
-use super::{qualified_name_errors, validate_non_negative};
+use super::meta::validate_non_negative;
+use super::names::qualified_name_errors;
 use crate::errors::FieldError;
 
 /// Caps that keep `status.completedIndexes` and `status.failedIndexes` short.

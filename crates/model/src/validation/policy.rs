@@ -2,9 +2,8 @@
 
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
-use super::{
-    NameRule, validate_meta, validate_not_more_than_100_percent, validate_positive_int_or_percent,
-};
+use super::apps::{validate_not_more_than_100_percent, validate_positive_int_or_percent};
+use super::meta::{NameRule, validate_meta};
 use crate::errors::FieldError;
 use crate::selector::Selector;
 

@@ -149,10 +149,15 @@ pub fn parse_timeout(args: &[String]) -> Result<TimeoutRequest, String> {
     while let Some(arg) = rest.next_if(|a| a.starts_with('-') && a.as_str() != "-") {
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
-            _ => match arg.len() > 2 && !arg.starts_with("--") {
-                true => (&arg[..2], Some(arg[2..].to_string())),
-                false => (arg.as_str(), None),
-            },
+            _ => {
+                // `-kVALUE`: the option letter (any character, so split on its boundary)
+                // and the value glued to it.
+                let letter_end = 1 + arg[1..].chars().next().map_or(0, char::len_utf8);
+                match arg.len() > letter_end && !arg.starts_with("--") {
+                    true => (&arg[..letter_end], Some(arg[letter_end..].to_string())),
+                    false => (arg.as_str(), None),
+                }
+            }
         };
         let short = |flag: &str| flag.chars().nth(1).unwrap_or('-');
         match flag {
@@ -287,6 +292,13 @@ mod tests {
                     .into()
             )
         );
+    }
+
+    #[test]
+    fn an_option_letter_outside_ascii_is_an_error_not_a_panic() {
+        // Found by fuzzing: `-\u{90}…` used to be split inside the character.
+        assert!(parse_timeout(&strings(&["-\u{90}\u{1c}sleepW?"])).is_err());
+        assert!(parse_timeout(&strings(&["-é5", "1", "true"])).is_err());
     }
 
     #[test]

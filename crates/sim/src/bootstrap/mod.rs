@@ -116,11 +116,40 @@ impl ClusterShape {
             return Err(ShapeError("a cluster needs a control-plane node".into()));
         }
         let feature_gates = feature_gates(&value)?;
-        Ok(ClusterShape {
+        let shape = ClusterShape {
             name,
             nodes,
             feature_gates,
-        })
+        };
+        shape.check_name()?;
+        Ok(shape)
+    }
+
+    /// kind's own check of the cluster name (`Cluster.Validate`: Docker's container name
+    /// rule, `^[a-z0-9.-]+$`), and that the nodes named after it are valid Node names (kind
+    /// would fail later, creating them; a name like `-x` passes the first rule only).
+    fn check_name(&self) -> Result<(), ShapeError> {
+        let name = &self.name;
+        let docker_name = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        if !docker_name {
+            return Err(ShapeError(format!(
+                "'{name}' is not a valid cluster name, cluster names must match `^[a-z0-9.-]+$`"
+            )));
+        }
+        for node in self.node_names() {
+            if let Some(problem) = kubeplay_model::validation::dns1123_subdomain_errors(&node)
+                .into_iter()
+                .next()
+            {
+                return Err(ShapeError(format!(
+                    "'{name}' is not a valid cluster name: its node {node:?} is not a valid node name ({problem})"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Node names as kind derives them: `<cluster>-<role>[N]`, the first without a number.
@@ -217,7 +246,7 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
             }
         }
     }
-    cluster.run_until(CLUSTER_AGE_MS);
+    cluster.advance_to(CLUSTER_AGE_MS);
     cluster
 }
 

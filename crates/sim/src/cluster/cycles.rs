@@ -13,15 +13,14 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::{Kind, Object, ObjectKey};
 use serde_json::Value;
 
-use super::{Cluster, EVENT_EXPIRY_PERIOD_MS, Timer, TimerKind};
+use super::Cluster;
+use super::timers::{EVENT_EXPIRY_PERIOD_MS, Timer, TimerKind};
 use crate::api::EVENT_TTL_MS;
 use crate::clock::Millis;
-use crate::controllers::ControllerId;
+use crate::controllers::scheduling_queue;
 use crate::kubelet::KubeletStep;
 use crate::rng::SimRng;
 
-/// How many instants an advance processes between two looks for a steady cycle.
-pub(super) const INSTANTS_PER_ATTEMPT: u32 = 64;
 /// A cycle of more instants than this is not looked for.
 const MAX_CYCLE_INSTANTS: usize = 64;
 /// Timers further ahead than this are not part of a cycle (a cycle renews its Events, so it
@@ -121,9 +120,13 @@ impl Cluster {
                     _ => return None,
                 },
                 // The scheduler keeps back-off times of its own, which a jump would not move.
-                TimerKind::Requeue(ControllerId::Scheduler, _) => return None,
+                TimerKind::Requeue(controller, _)
+                    if controller.is(&scheduling_queue::CONTROLLER) =>
+                {
+                    return None;
+                }
                 TimerKind::Requeue(..) => {}
-                TimerKind::NodeNetworkReady(_) => return None,
+                TimerKind::NodeNetworkReady(_) | TimerKind::Retry(..) => return None,
             }
         }
         restarting.sort();

@@ -11,7 +11,7 @@ use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
 use super::{Cluster, TimerKind};
 use crate::api::{DeleteOptions, EventRecord, EventType};
 use crate::bootstrap::PRELOADED_IMAGES;
-use crate::controllers::ControllerId;
+use crate::controllers::{ControllerId, node_lifecycle};
 use crate::nodes::machine::kubelet_conditions;
 use crate::nodes::{Capacity, KubeletState, Machine, Role};
 
@@ -127,7 +127,7 @@ impl Cluster {
                 self.nodes
                     .set_state(name, KubeletState::Stopped { since_ms });
                 self.enqueue(
-                    ControllerId::NodeLifecycle,
+                    ControllerId(&node_lifecycle::CONTROLLER),
                     ObjectKey::cluster(Kind::Node, name),
                 );
                 self.settle();

@@ -21,8 +21,9 @@ use std::collections::BTreeSet;
 use kubeplay_model::schedule::Schedule;
 use kubeplay_model::{Kind, Object, ObjectKey};
 
+use super::Cluster;
 use super::cycles::{Mark, extrapolate_objects};
-use super::{Cluster, EVENT_EXPIRY_PERIOD_MS, TimerKind};
+use super::timers::{EVENT_EXPIRY_PERIOD_MS, TimerKind};
 use crate::clock::Millis;
 
 /// A jump is tried only over at least this many cycles.
@@ -274,6 +275,7 @@ fn timer_shape(kind: &TimerKind) -> String {
     match kind {
         TimerKind::Kubelet(timer) => format!("kubelet {:?}", timer.step),
         TimerKind::Requeue(controller, key) => format!("requeue {controller:?} {:?}", key.kind),
+        TimerKind::Retry(controller, key) => format!("retry {controller:?} {:?}", key.kind),
         TimerKind::NodeNetworkReady(node) => format!("network {node}"),
     }
 }

@@ -6,36 +6,72 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetStatus};
+use k8s_openapi::api::policy::v1::{
+    PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::{Action, Context, Reconciliation, pods};
+use super::{Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::clock::Millis;
+use crate::store::WatchEvent;
 
 /// `DeletionTimeout`: an eviction not followed by a deletion within this long is forgotten.
 const DISRUPTED_POD_TIMEOUT_MS: Millis = 2 * 60 * 1000;
 
-/// Whether a budget covers a pod: in policy/v1 a missing selector selects nothing and an
-/// empty one (`{}`) every pod of the namespace.
-pub fn selects(pdb: &PodDisruptionBudget, pod: &Pod) -> bool {
-    pdb.metadata.namespace == pod.metadata.namespace
-        && pdb
-            .spec
-            .as_ref()
-            .and_then(|s| s.selector.as_ref())
-            .and_then(|selector| Selector::from_label_selector(Some(selector)).ok())
-            .is_some_and(|selector| selector.matches(pod.metadata.labels.as_ref()))
+/// PodDisruptionBudgets' status, from the pods they select.
+pub static CONTROLLER: Controller = Controller {
+    name: "disruption",
+    reconciles: Some(Kind::PodDisruptionBudget),
+    owns: &[],
+    watches: budgets_of_pod,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A pod change wakes the budgets that select the pod, or selected it before the change
+/// (`getPdbForPod` for the old and the new pod): the namespace's budgets, not its pods.
+fn budgets_of_pod(event: &WatchEvent, watch: &mut Watch) {
+    let Object::Pod(pod) = &event.object else {
+        return;
+    };
+    let before = event.previous.as_ref().and_then(Pod::from_object);
+    let store = watch.store;
+    let budgets = store
+        .list_typed::<PodDisruptionBudget>(Some(pod.metadata.namespace_str()))
+        .filter(|pdb| selects(pdb, pod) || before.is_some_and(|old| selects(pdb, old)));
+    for pdb in budgets {
+        watch.wake(ObjectKey::new(
+            Kind::PodDisruptionBudget,
+            pdb.metadata.namespace_str(),
+            pdb.metadata.name_str(),
+        ));
+    }
 }
 
+/// A budget's selector: in policy/v1 a missing selector selects nothing and an empty one
+/// (`{}`) every pod of the namespace.
+fn selector(pdb: &PodDisruptionBudget) -> Option<Selector> {
+    let selector = pdb.spec.as_ref()?.selector.as_ref()?;
+    Selector::from_label_selector(Some(selector)).ok()
+}
+
+/// Whether a budget covers a pod.
+pub fn selects(pdb: &PodDisruptionBudget, pod: &Pod) -> bool {
+    pdb.metadata.namespace == pod.metadata.namespace
+        && selector(pdb).is_some_and(|selector| selector.matches(pod.metadata.labels.as_ref()))
+}
+
+/// The pods a budget covers, through the store's label index.
 fn selected_pods<'a>(pdb: &PodDisruptionBudget, ctx: &Context<'a>) -> Vec<&'a Pod> {
+    let Some(selector) = selector(pdb) else {
+        return Vec::new();
+    };
     ctx.store
-        .list_typed::<Pod>(Some(pdb.metadata.namespace_str()))
-        .filter(|pod| selects(pdb, pod))
+        .pods_matching(pdb.metadata.namespace_str(), &selector)
         .collect()
 }
 
@@ -86,6 +122,47 @@ fn expected_scale(pods: &[&Pod], ctx: &Context) -> Option<i32> {
     Some(total)
 }
 
+/// Evictions not yet followed by a deletion still count as disrupted, for a while.
+fn still_disrupted(
+    previous: &PodDisruptionBudgetStatus,
+    pods: &[&Pod],
+    ctx: &Context,
+) -> BTreeMap<String, Time> {
+    previous
+        .disrupted_pods
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, at)| {
+            let pending = pods
+                .iter()
+                .any(|p| p.metadata.name_str() == name && !p.metadata.is_deleting());
+            pending && ctx.clock.millis_of(at) + DISRUPTED_POD_TIMEOUT_MS > ctx.clock.now_ms()
+        })
+        .collect()
+}
+
+/// (expected pods, desired healthy) from maxUnavailable or minAvailable (`getExpectedPodCount`),
+/// or `None` when the expected scale cannot be known.
+fn expected_and_desired(
+    spec: &PodDisruptionBudgetSpec,
+    pods: &[&Pod],
+    ctx: &Context,
+) -> Option<(i32, i32)> {
+    match (&spec.max_unavailable, &spec.min_available) {
+        (Some(max_unavailable), _) => expected_scale(pods, ctx).and_then(|expected| {
+            let unavailable = scaled_value(max_unavailable, expected, true)?;
+            Some((expected, (expected - unavailable).max(0)))
+        }),
+        (None, Some(IntOrString::Int(min))) => {
+            Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), *min))
+        }
+        (None, Some(min)) => expected_scale(pods, ctx)
+            .and_then(|expected| Some((expected, scaled_value(min, expected, true)?))),
+        (None, None) => Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), 0)),
+    }
+}
+
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut reconciliation = Reconciliation::default();
     let Some(pdb) = ctx
@@ -98,41 +175,17 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let spec = pdb.spec.clone().unwrap_or_default();
     let previous = pdb.status.clone().unwrap_or_default();
     let now = ctx.clock.now_time();
-    // Evictions not yet followed by a deletion still count as disrupted, for a while.
-    let disrupted: BTreeMap<String, Time> = previous
-        .disrupted_pods
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(name, at)| {
-            let pending = pods
-                .iter()
-                .any(|p| p.metadata.name_str() == name && !p.metadata.is_deleting());
-            pending && ctx.clock.millis_of(at) + DISRUPTED_POD_TIMEOUT_MS > ctx.clock.now_ms()
-        })
-        .collect();
+    let disrupted = still_disrupted(&previous, &pods, ctx);
     let healthy = pods
         .iter()
         .filter(|p| {
             !p.metadata.is_deleting()
                 && !disrupted.contains_key(p.metadata.name_str())
-                && pods::is_ready(p)
+                && kubeplay_model::pod::is_ready(p)
         })
         .count();
     let current_healthy = i32::try_from(healthy).unwrap_or(i32::MAX);
-    let counts = match (&spec.max_unavailable, &spec.min_available) {
-        (Some(max_unavailable), _) => expected_scale(&pods, ctx).and_then(|expected| {
-            let unavailable = scaled_value(max_unavailable, expected, true)?;
-            Some((expected, (expected - unavailable).max(0)))
-        }),
-        (None, Some(IntOrString::Int(min))) => {
-            Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), *min))
-        }
-        (None, Some(min)) => expected_scale(&pods, ctx)
-            .and_then(|expected| Some((expected, scaled_value(min, expected, true)?))),
-        (None, None) => Some((i32::try_from(pods.len()).unwrap_or(i32::MAX), 0)),
-    };
-    let (expected, desired, allowed, condition) = match counts {
+    let (expected, desired, allowed, condition) = match expected_and_desired(&spec, &pods, ctx) {
         Some((expected, desired)) => {
             let allowed = if expected <= 0 {
                 0
@@ -172,13 +225,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             observed_generation: Some(generation),
         }]),
     };
-    if pdb.status.as_ref() != Some(&status) {
-        let mut updated = pdb.clone();
-        updated.status = Some(status);
-        reconciliation
-            .actions
-            .push(Action::UpdateStatus(updated.into_object()));
-    }
+    reconciliation.update_status(pdb, status);
     // Disrupted entries expire on their own: look again when the oldest does.
     if let Some(oldest) = pdb
         .status

@@ -16,11 +16,56 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{is_ready, phase};
-use super::{Action, Context, Reconciliation};
+use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::api::DeleteOptions;
+use crate::store::WatchEvent;
+use kubeplay_model::pod::{is_finished, is_ready};
+
+/// Services' Endpoints, from the pods they select.
+pub static CONTROLLER: Controller = Controller {
+    name: "endpoint",
+    reconciles: Some(Kind::Service),
+    owns: &[],
+    watches: services_of_pod,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A deleted Service's Endpoints go; a pod change wakes the Services that select the pod or
+/// selected it before the change (`getPodServiceMemberships` of the old and the new pod).
+fn services_of_pod(event: &WatchEvent, watch: &mut Watch) {
+    match &event.object {
+        Object::Service(_) if event.deleted() => watch.wake(event.object.key()),
+        Object::Pod(pod) => {
+            let before = event.previous.as_ref().and_then(Pod::from_object);
+            let store = watch.store;
+            let services = store
+                .list_typed::<Service>(Some(pod.metadata.namespace_str()))
+                .filter(|service| {
+                    selects(service, pod) || before.is_some_and(|old| selects(service, old))
+                });
+            for service in services {
+                watch.wake(ObjectKey::new(
+                    Kind::Service,
+                    service.metadata.namespace_str(),
+                    service.metadata.name_str(),
+                ));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A Service's selector, if it has one (without, its Endpoints are someone else's).
+fn selector(service: &Service) -> Option<Selector> {
+    let labels = service.spec.as_ref()?.selector.as_ref()?;
+    (!labels.is_empty()).then(|| Selector::from_labels(labels))
+}
+
+fn selects(service: &Service, pod: &Pod) -> bool {
+    selector(service).is_some_and(|selector| selector.matches(pod.metadata.labels.as_ref()))
+}
 
 /// `FindPort`: a numeric targetPort as is, a named one through the pod's container ports.
 fn target_port(pod: &Pod, port: &ServicePort) -> Option<i32> {
@@ -44,9 +89,7 @@ fn belongs(pod: &Pod, publish_not_ready: bool) -> bool {
         .as_ref()
         .and_then(|s| s.pod_ip.as_deref())
         .is_some_and(|ip| !ip.is_empty());
-    has_ip
-        && !matches!(phase(pod), "Succeeded" | "Failed")
-        && (publish_not_ready || !pod.metadata.is_deleting())
+    has_ip && !is_finished(pod) && (publish_not_ready || !pod.metadata.is_deleting())
 }
 
 fn address(pod: &Pod, service: &Service) -> EndpointAddress {
@@ -145,20 +188,10 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         return reconciliation;
     };
     // Services without a selector have their Endpoints managed by someone else.
-    let Some(labels) = service
-        .spec
-        .as_ref()
-        .and_then(|s| s.selector.as_ref())
-        .filter(|s| !s.is_empty())
-    else {
+    let Some(selector) = selector(service) else {
         return reconciliation;
     };
-    let selector = Selector::from_labels(labels);
-    let pods: Vec<&Pod> = ctx
-        .store
-        .list_typed::<Pod>(Some(&key.namespace))
-        .filter(|p| selector.matches(p.metadata.labels.as_ref()))
-        .collect();
+    let pods: Vec<&Pod> = ctx.store.pods_matching(&key.namespace, &selector).collect();
     let subsets = subsets(service, &pods);
     let subsets = (!subsets.is_empty()).then_some(subsets);
     let mut labels = service.metadata.labels.clone().unwrap_or_default();

@@ -6,6 +6,7 @@ use k8s_openapi::api::apps::v1::ControllerRevision;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::runtime::RawExtension;
+use kubeplay_model::keys::LAST_APPLIED;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Object, Typed};
 
@@ -75,7 +76,7 @@ fn revision_object(
         .clone()
         .filter(|a| !a.is_empty())
         .map(|mut a| {
-            a.remove("kubectl.kubernetes.io/last-applied-configuration");
+            a.remove(LAST_APPLIED);
             a.remove("deprecated.daemonset.template.generation");
             a
         });

@@ -1,9 +1,14 @@
 //! Controllers written as level-triggered reconcilers: each reads the store and returns the
-//! changes it intends (creates, updates, deletes, Events) plus when to look again. The driver
-//! in `cluster/mod.rs` applies them; no controller writes anything itself.
+//! changes it intends (creates, updates, deletes, Events) plus when to look again. Each
+//! declares, in its own file, what it reconciles, what it owns and which other changes wake
+//! it (`declaration.rs`); `CONTROLLERS` lists them, and the driver (`cluster/`) walks that
+//! list to turn watch events into work and applies what reconciles intend. No controller
+//! writes anything itself.
 
+pub mod autoscaler;
 pub mod cronjob;
 pub mod daemonset;
+mod declaration;
 pub mod deployment;
 pub mod disruption;
 pub mod endpoints;
@@ -21,9 +26,10 @@ pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
 
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use crate::api::{DeleteOptions, EventRecord, EventType};
 use crate::clock::{Clock, Millis};
@@ -31,24 +37,29 @@ use crate::features::FeatureGates;
 use crate::nodes::NodeAgents;
 use crate::store::Store;
 
-/// Which controller a work item is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ControllerId {
-    Deployment,
-    ReplicaSet,
-    DaemonSet,
-    Job,
-    CronJob,
-    StatefulSet,
-    Volumes,
-    GarbageCollector,
-    Scheduler,
-    NodeLifecycle,
-    TaintEviction,
-    PodGarbageCollector,
-    Disruption,
-    Endpoints,
-}
+pub use declaration::{Controller, ControllerId, Reconcile, Wake, Watch};
+
+/// Every controller, in the order in which they hear of one change (as informers' handlers
+/// run in registration order): a change that wakes several queues them in this order, and
+/// the work queue runs them first in, first out. **Adding a controller** is its file with
+/// its `CONTROLLER` declaration, a `mod` line above and one entry here.
+pub static CONTROLLERS: [&Controller; 15] = [
+    &deployment::CONTROLLER,
+    &job::CONTROLLER,
+    &cronjob::CONTROLLER,
+    &statefulset::CONTROLLER,
+    &disruption::CONTROLLER,
+    &endpoints::CONTROLLER,
+    &node_lifecycle::CONTROLLER,
+    &taint_eviction::CONTROLLER,
+    &daemonset::CONTROLLER,
+    &scheduling_queue::CONTROLLER,
+    &replicaset::CONTROLLER,
+    &volumes::CONTROLLER,
+    &pod_gc::CONTROLLER,
+    &gc::CONTROLLER,
+    &autoscaler::CONTROLLER,
+];
 
 /// An Event to record about an object once it exists (its name may be generated).
 #[derive(Clone, Debug)]
@@ -94,9 +105,16 @@ pub enum Action {
 pub struct Reconciliation {
     pub actions: Vec<Action>,
     pub requeue_after_ms: Option<Millis>,
+    /// The sync returned an error: the driver queues the key again with the work queue's
+    /// rate-limited back-off (`AddRateLimited`); a sync that succeeds resets it (`Forget`).
+    pub failed: bool,
 }
 
 impl Reconciliation {
+    pub fn fail(&mut self) {
+        self.failed = true;
+    }
+
     pub fn requeue_within(&mut self, delay_ms: Millis) {
         self.requeue_after_ms = Some(
             self.requeue_after_ms
@@ -104,6 +122,94 @@ impl Reconciliation {
         );
     }
 }
+
+impl Reconciliation {
+    /// `UpdateStatus` with `status`, unless the stored object has it already.
+    pub fn update_status<T: WithStatus>(&mut self, object: &T, status: T::Status) {
+        if object.status() != Some(&status) {
+            let updated = object.clone().with_status(status);
+            self.actions
+                .push(Action::UpdateStatus(updated.into_object()));
+        }
+    }
+
+    /// An Event about `regarding`.
+    pub fn record(
+        &mut self,
+        regarding: &ObjectKey,
+        event_type: EventType,
+        reason: &'static str,
+        message: String,
+        component: &'static str,
+    ) {
+        let record = event(regarding.clone(), event_type, reason, message, component);
+        self.actions.push(Action::Event(record));
+    }
+}
+
+impl Action {
+    /// Deletes a pod its owner controls, with the owner's `SuccessfulDelete` Event —
+    /// `Deleted pod: NAME` (`RealPodControl.DeletePod`).
+    pub fn delete_owned_pod(owner: &ObjectKey, pod: &Pod, component: &'static str) -> Action {
+        let name = pod.metadata.name_str();
+        Action::Delete {
+            key: ObjectKey::new(Kind::Pod, pod.metadata.namespace_str(), name),
+            options: DeleteOptions::default(),
+            event: Some(event(
+                owner.clone(),
+                EventType::Normal,
+                "SuccessfulDelete",
+                format!("Deleted pod: {name}"),
+                component,
+            )),
+        }
+    }
+}
+
+impl CreatedEvent {
+    /// `SuccessfulCreate` — `Created pod: NAME` — about the pod's owner.
+    pub fn pod(owner: &ObjectKey, component: &'static str) -> Option<CreatedEvent> {
+        Some(CreatedEvent {
+            regarding: owner.clone(),
+            reason: "SuccessfulCreate",
+            message_prefix: "Created pod: ",
+            component,
+        })
+    }
+}
+
+/// A kind whose status controllers write.
+pub trait WithStatus: Typed + Clone {
+    type Status: PartialEq;
+    fn status(&self) -> Option<&Self::Status>;
+    fn with_status(self, status: Self::Status) -> Self;
+}
+
+macro_rules! with_status {
+    ($($kind:ty => $status:ty),* $(,)?) => {$(
+        impl WithStatus for $kind {
+            type Status = $status;
+            fn status(&self) -> Option<&$status> {
+                self.status.as_ref()
+            }
+            fn with_status(mut self, status: $status) -> Self {
+                self.status = Some(status);
+                self
+            }
+        }
+    )*};
+}
+
+with_status!(
+    k8s_openapi::api::apps::v1::Deployment => k8s_openapi::api::apps::v1::DeploymentStatus,
+    k8s_openapi::api::apps::v1::ReplicaSet => k8s_openapi::api::apps::v1::ReplicaSetStatus,
+    k8s_openapi::api::apps::v1::DaemonSet => k8s_openapi::api::apps::v1::DaemonSetStatus,
+    k8s_openapi::api::apps::v1::StatefulSet => k8s_openapi::api::apps::v1::StatefulSetStatus,
+    k8s_openapi::api::batch::v1::Job => k8s_openapi::api::batch::v1::JobStatus,
+    k8s_openapi::api::batch::v1::CronJob => k8s_openapi::api::batch::v1::CronJobStatus,
+    k8s_openapi::api::policy::v1::PodDisruptionBudget =>
+        k8s_openapi::api::policy::v1::PodDisruptionBudgetStatus,
+);
 
 /// What every reconcile may read.
 pub struct Context<'a> {

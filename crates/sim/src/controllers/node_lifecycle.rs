@@ -5,21 +5,30 @@
 
 use k8s_openapi::api::core::v1::{Node, NodeCondition, Pod, Taint};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kubeplay_model::keys::{TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{ObjectKey, Typed};
 
-use super::scheduler::set_pod_condition;
 use super::{Action, Context, Reconciliation, event};
+use super::{Controller, Reconcile};
 use crate::api::EventType;
 use crate::nodes::unreachable_detected_at;
+use kubeplay_model::Kind;
+use kubeplay_model::pod::set_pod_condition;
 
 const COMPONENT: &str = "node-controller";
-pub const TAINT_NOT_READY: &str = "node.kubernetes.io/not-ready";
-pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
-pub const TAINT_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 /// The taints this controller owns; any others on a node belong to someone else.
 const MANAGED_TAINTS: [&str; 3] = [TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE];
 const KUBELET_CONDITIONS: [&str; 4] = ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"];
+
+/// Nodes: their conditions and taints from their Lease and status.
+pub static CONTROLLER: Controller = Controller {
+    name: "node-lifecycle",
+    reconciles: Some(Kind::Node),
+    owns: &[],
+    watches: super::declaration::nothing_else,
+    reconcile: Reconcile::Stateless(reconcile),
+};
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut reconciliation = Reconciliation::default();

@@ -7,8 +7,10 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, pods};
+use super::{Controller, Reconcile, Watch};
 use crate::api::DeleteOptions;
 use crate::clock::Millis;
+use crate::store::WatchEvent;
 
 /// `gcCheckPeriod`.
 pub const CHECK_PERIOD_MS: Millis = 20_000;
@@ -20,6 +22,23 @@ pub const QUARANTINE_MS: Millis = 40_000;
 pub fn collection_due_ms(deleted_ms: Millis) -> Millis {
     let noticed = (deleted_ms / CHECK_PERIOD_MS + 1) * CHECK_PERIOD_MS;
     (noticed + QUARANTINE_MS).div_ceil(CHECK_PERIOD_MS) * CHECK_PERIOD_MS
+}
+
+/// Pods of deleted nodes, once the quarantine has passed.
+pub static CONTROLLER: Controller = Controller {
+    name: "pod-garbage-collector",
+    reconciles: None,
+    owns: &[],
+    watches: deleted_nodes,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A deleted node's pods are collected after the quarantine.
+fn deleted_nodes(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() == Kind::Node && event.deleted() {
+        let delay = collection_due_ms(watch.now_ms).saturating_sub(watch.now_ms);
+        watch.wake_after(delay, event.object.key());
+    }
 }
 
 /// `gcOrphaned` for one missing node.

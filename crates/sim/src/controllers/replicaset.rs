@@ -6,24 +6,43 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetSpec, ReplicaSetStatus};
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::{
-    is_active, is_available, is_ready, phase, pod_from_template, ready_since,
-    seconds_until_available,
+use super::pods::pod_from_template;
+use super::{Action, Context, CreatedEvent, Reconciliation, controller_ref, is_controlled_by};
+use super::{Controller, Reconcile, Watch};
+use crate::store::WatchEvent;
+use kubeplay_model::pod::{
+    is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
 };
-use super::{
-    Action, Context, CreatedEvent, Reconciliation, controller_ref, event, is_controlled_by,
-};
-use crate::api::{DeleteOptions, EventType};
 
 /// Pods created or deleted per sync at most (`BurstReplicas`).
 const BURST_REPLICAS: usize = 500;
 const COMPONENT: &str = "replicaset-controller";
+
+/// ReplicaSets, through the pods they own.
+pub static CONTROLLER: Controller = Controller {
+    name: "replicaset",
+    reconciles: Some(Kind::ReplicaSet),
+    owns: &[Kind::Pod],
+    watches: orphan_pods,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// An orphan pod: any ReplicaSet of its namespace may adopt it.
+fn orphan_pods(event: &WatchEvent, watch: &mut Watch) {
+    if let Object::Pod(pod) = &event.object
+        && !event.deleted()
+        && pod.metadata.controller_ref().is_none()
+        && !pod.metadata.is_deleting()
+    {
+        watch.wake_every(Kind::ReplicaSet, Some(pod.metadata.namespace_str()));
+    }
+}
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut result = Reconciliation::default();
@@ -38,48 +57,59 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let pods = claim_pods(&rs_object, &selector, ctx, &mut result);
     let active: Vec<&Pod> = pods.iter().copied().filter(|pod| is_active(pod)).collect();
     let desired = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
-
     if !rs.metadata.is_deleting() {
         if active.len() < desired {
             if let Some(template) = &spec.template {
-                let mut creates = Vec::new();
-                for _ in 0..(desired - active.len()).min(BURST_REPLICAS) {
-                    creates.push(Action::Create {
-                        object: Object::Pod(pod_from_template(template, &rs_object)),
-                        event: Some(CreatedEvent {
-                            regarding: key.clone(),
-                            reason: "SuccessfulCreate",
-                            message_prefix: "Created pod: ",
-                            component: COMPONENT,
-                        }),
-                    });
-                }
-                result.actions.push(Action::SlowStart {
-                    owner: key.clone(),
-                    component: COMPONENT,
-                    creates,
-                });
+                let missing = (desired - active.len()).min(BURST_REPLICAS);
+                result
+                    .actions
+                    .push(create_pods(key, &rs_object, template, missing));
             }
         } else if active.len() > desired {
             let excess = (active.len() - desired).min(BURST_REPLICAS);
             for pod in pods_to_delete(&active, excess, rs, ctx) {
-                let pod_key = ObjectKey::new(Kind::Pod, &key.namespace, pod.metadata.name_str());
-                let message = format!("Deleted pod: {}", pod.metadata.name_str());
-                result.actions.push(Action::Delete {
-                    key: pod_key,
-                    options: DeleteOptions::default(),
-                    event: Some(event(
-                        key.clone(),
-                        EventType::Normal,
-                        "SuccessfulDelete",
-                        message,
-                        COMPONENT,
-                    )),
-                });
+                result
+                    .actions
+                    .push(Action::delete_owned_pod(key, pod, COMPONENT));
             }
         }
     }
+    let min_ready = spec.min_ready_seconds.unwrap_or(0);
+    let status = calculate_status(rs, &spec, &active, ctx);
+    if min_ready > 0
+        && let Some(wait) = active
+            .iter()
+            .filter_map(|pod| seconds_until_available(pod, min_ready, ctx.clock.now()))
+            .min()
+    {
+        result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
+    }
+    result.update_status(rs, status);
+    result
+}
 
+/// `count` new pods from the template, in slow-start batches.
+fn create_pods(key: &ObjectKey, rs: &Object, template: &PodTemplateSpec, count: usize) -> Action {
+    let creates = (0..count)
+        .map(|_| Action::Create {
+            object: Object::Pod(pod_from_template(template, rs)),
+            event: CreatedEvent::pod(key, COMPONENT),
+        })
+        .collect();
+    Action::SlowStart {
+        owner: key.clone(),
+        component: COMPONENT,
+        creates,
+    }
+}
+
+/// `calculateStatus`: the active pods, those labelled as the template is, ready, available.
+fn calculate_status(
+    rs: &ReplicaSet,
+    spec: &ReplicaSetSpec,
+    active: &[&Pod],
+    ctx: &Context,
+) -> ReplicaSetStatus {
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
     let template_labels = spec
         .template
@@ -93,7 +123,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let count = |predicate: &dyn Fn(&Pod) -> bool| {
         i32::try_from(active.iter().filter(|pod| predicate(pod)).count()).unwrap_or(i32::MAX)
     };
-    let status = ReplicaSetStatus {
+    ReplicaSetStatus {
         replicas: count(&|_| true),
         fully_labeled_replicas: Some(count(&|pod| {
             template_selector.matches(pod.metadata.labels.as_ref())
@@ -103,23 +133,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         observed_generation: rs.metadata.generation,
         conditions: None,
         terminating_replicas: None,
-    };
-    if min_ready > 0
-        && let Some(wait) = active
-            .iter()
-            .filter_map(|pod| seconds_until_available(pod, min_ready, ctx.clock.now()))
-            .min()
-    {
-        result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
     }
-    if rs.status.as_ref() != Some(&status) {
-        let mut updated = rs.clone();
-        updated.status = Some(status);
-        result
-            .actions
-            .push(Action::UpdateStatus(updated.into_object()));
-    }
-    result
 }
 
 /// Owned pods that still match, plus orphans that match (adopted); owned pods that no longer

@@ -7,16 +7,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
-    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodCondition, Taint, Toleration,
+    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::quantity::Quantity;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::is_active;
 use super::{Action, Context, Reconciliation, event};
 use crate::api::EventType;
+use kubeplay_model::pod::{is_active, set_pod_condition};
 
 const COMPONENT: &str = "default-scheduler";
 
@@ -444,8 +444,8 @@ fn equivalence_class(pod: &Pod) -> Option<(String, String)> {
         .filter(|o| o.kind != "DaemonSet")?;
     let hash = pod
         .metadata
-        .label("pod-template-hash")
-        .or_else(|| pod.metadata.label("controller-revision-hash"))?;
+        .label(POD_TEMPLATE_HASH)
+        .or_else(|| pod.metadata.label(CONTROLLER_REVISION_HASH))?;
     Some((owner.uid.clone(), hash.to_string()))
 }
 
@@ -454,7 +454,7 @@ pub(crate) fn node_usage(ctx: &Context, node: &str) -> Resources {
     let mut used = Resources::default();
     for object in ctx.store.pods_on_node(node) {
         if let Object::Pod(pod) = object
-            && !matches!(super::pods::phase(pod), "Succeeded" | "Failed")
+            && !matches!(kubeplay_model::pod::phase(pod), "Succeeded" | "Failed")
         {
             let requested = pod_requests(pod);
             used.cpu_milli += requested.cpu_milli;
@@ -521,35 +521,6 @@ fn failed_scheduling_message(node_count: usize, reasons: &BTreeMap<String, usize
         rendered.join(", "),
         preemption.join(", ")
     )
-}
-
-/// Sets a pod condition, keeping the transition time when the status does not change.
-pub fn set_pod_condition(
-    conditions: &mut Vec<PodCondition>,
-    condition_type: &str,
-    status: &str,
-    reason: Option<&str>,
-    message: Option<&str>,
-    now: &Time,
-) {
-    let existing = conditions.iter().position(|c| c.type_ == condition_type);
-    let transition = existing
-        .map(|i| &conditions[i])
-        .filter(|c| c.status == status)
-        .and_then(|c| c.last_transition_time.clone());
-    let condition = PodCondition {
-        type_: condition_type.into(),
-        status: status.into(),
-        reason: reason.map(Into::into),
-        message: message.map(Into::into),
-        last_transition_time: Some(transition.unwrap_or_else(|| now.clone())),
-        last_probe_time: None,
-        observed_generation: None,
-    };
-    match existing {
-        Some(index) => conditions[index] = condition,
-        None => conditions.push(condition),
-    }
 }
 
 #[cfg(test)]

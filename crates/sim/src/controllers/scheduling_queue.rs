@@ -12,17 +12,53 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
-use kubeplay_model::Typed;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::pods::phase;
 use super::scheduler::{
     Plugin, Resources, insufficient_resources, is_unschedulable, matches_node_affinity,
     node_allocatable, pass, pod_requests, tolerates, unschedulable_taint, untolerated_taint,
 };
-use super::{Context, Reconciliation};
+use super::{Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::clock::Millis;
-use crate::store::Store;
+use crate::store::{Store, WatchEvent};
+use kubeplay_model::pod::phase;
+
+/// The scheduler: pending pods, placed in one pass over its queue.
+pub static CONTROLLER: Controller = Controller {
+    name: "scheduler",
+    reconciles: None,
+    owns: &[],
+    watches: cluster_events,
+    reconcile: Reconcile::SchedulingQueue(schedule_pending),
+};
+
+/// The scheduler's work key: it schedules every pending pod in one pass.
+pub fn scheduler_key() -> ObjectKey {
+    ObjectKey::cluster(Kind::Node, "")
+}
+
+fn schedule_pending(queue: &mut SchedulingQueue, ctx: &Context) -> Reconciliation {
+    queue.schedule(ctx, ctx.clock.now_ms())
+}
+
+/// Node and pod changes that may let a waiting pod fit (the queueing hints), and new pods.
+fn cluster_events(event: &WatchEvent, watch: &mut Watch) {
+    let deleted = event.deleted();
+    let woken = match &event.object {
+        Object::Node(node) => watch.scheduling_queue.on_node(node, deleted, watch.store),
+        Object::Pod(pod) => {
+            // A pod that ends frees room; an unschedulable pod that gains a toleration may fit.
+            let woken = watch.scheduling_queue.on_pod(pod, deleted, watch.store);
+            let unbound = pod.spec.as_ref().is_none_or(|s| s.node_name.is_none());
+            woken || (!deleted && unbound && !pod.metadata.is_deleting())
+        }
+        _ => false,
+    };
+    if woken {
+        watch.wake(scheduler_key());
+    }
+}
 
 /// `podMaxInUnschedulablePodsDuration`.
 const MAX_IN_UNSCHEDULABLE_MS: Millis = 5 * 60 * 1000;

@@ -9,8 +9,11 @@ use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::scheduler::tolerates;
 use super::{Action, Context, Reconciliation, event, pods};
+use super::{Controller, Reconcile, Watch};
 use crate::api::{DeleteOptions, EventType};
 use crate::clock::Millis;
+use crate::store::WatchEvent;
+use kubeplay_model::Object;
 
 const COMPONENT: &str = "taint-eviction-controller";
 
@@ -39,6 +42,33 @@ fn eviction_due_ms(tolerations: &[Toleration], taints: &[&Taint], ctx: &Context)
         .min()
 }
 
+/// The NoExecute taints of nodes, and the pods they evict.
+pub static CONTROLLER: Controller = Controller {
+    name: "taint-eviction-controller",
+    reconciles: Some(Kind::Node),
+    owns: &[],
+    watches: pods_on_tainted_nodes,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A pod that changes on a node with a `NoExecute` taint may have to go.
+fn pods_on_tainted_nodes(event: &WatchEvent, watch: &mut Watch) {
+    let Object::Pod(pod) = &event.object else {
+        return;
+    };
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+        return;
+    };
+    let tainted = watch
+        .store
+        .get_typed::<Node>("", node)
+        .and_then(|n| n.spec.as_ref()?.taints.as_ref())
+        .is_some_and(|taints| taints.iter().any(|t| t.effect == "NoExecute"));
+    if tainted {
+        watch.wake(ObjectKey::cluster(Kind::Node, node));
+    }
+}
+
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut reconciliation = Reconciliation::default();
     let Some(node) = ctx.store.get_typed::<Node>("", &key.name) else {
@@ -58,7 +88,7 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
         .pods_on_node(&key.name)
         .filter_map(Pod::from_object)
     {
-        if pod.metadata.is_deleting() || matches!(pods::phase(pod), "Succeeded" | "Failed") {
+        if pod.metadata.is_deleting() || kubeplay_model::pod::is_finished(pod) {
             continue;
         }
         let tolerations = pod

@@ -14,10 +14,45 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, event};
+use super::{Controller, Reconcile, Watch};
 use crate::api::{DeleteOptions, EventType};
+use crate::store::WatchEvent;
 
 const BINDER: &str = "persistentvolume-controller";
 const PROVISIONER: &str = "rancher.io/local-path";
+
+/// Claims: binding them to volumes and provisioning those.
+pub static CONTROLLER: Controller = Controller {
+    name: "persistentvolume-binder",
+    reconciles: Some(Kind::PersistentVolumeClaim),
+    owns: &[],
+    watches: claims_and_consumers,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A deleted claim may free its volume; a scheduled consumer lets its claims bind.
+fn claims_and_consumers(event: &WatchEvent, watch: &mut Watch) {
+    match &event.object {
+        Object::PersistentVolumeClaim(_) if event.deleted() => {
+            watch.wake_every(Kind::PersistentVolume, None)
+        }
+        Object::Pod(pod) if !event.deleted() => {
+            let Some(spec) = pod.spec.as_ref().filter(|s| s.node_name.is_some()) else {
+                return;
+            };
+            for volume in spec.volumes.iter().flatten() {
+                if let Some(claim) = &volume.persistent_volume_claim {
+                    watch.wake(ObjectKey::new(
+                        Kind::PersistentVolumeClaim,
+                        pod.metadata.namespace_str(),
+                        &claim.claim_name,
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 /// Reconciles a claim (bind it once a scheduled pod uses it) or a volume (reclaim it once its
 /// claim is gone).

@@ -7,7 +7,7 @@ use kubeplay_model::{Kind, Object, ObjectKey};
 
 use super::{ContainerRuntime, Kubelets, images, node_ip};
 use crate::api::ApiServer;
-use crate::controllers::scheduler::set_pod_condition;
+use kubeplay_model::pod::set_pod_condition;
 
 impl Kubelets {
     /// Builds the pod status from the runtime and writes it through the API.

@@ -1,5 +1,8 @@
 //! The YAML editor: line numbers, highlighting, Tab inserts spaces, examples, and Apply
 //! (button or Ctrl/Cmd+Enter) as `kubectl apply -f -`, with YAML errors shown at their line.
+//! It is also `kubectl edit`'s editor: a `kubectl edit` typed in the terminal opens the live
+//! object here under kubectl's header; Save edit sends it (a refused edit reopens with the
+//! reasons in the header), Cancel leaves the object as it is, and the draft comes back.
 //! Tab indents, so Esc then Tab (or Shift+Tab) leaves the editor. The text is a draft kept
 //! across reloads (top-level page only) until the learner replaces it.
 
@@ -18,6 +21,10 @@ pub struct EditorProps {
     pub dispatch: Callback<Intent, Outcome>,
     /// Keep the text across reloads (not when embedded: that is the host's page, not the learner's).
     pub keep_draft: bool,
+    /// Moves when a `kubectl edit` opens, reopens or closes (`Playground::edit`).
+    pub edit_version: u64,
+    /// The open `kubectl edit`, if any: its command line and the text kubectl's editor shows.
+    pub editing: Option<(String, String)>,
 }
 
 /// Spaces inserted by Tab.
@@ -41,18 +48,87 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
     let escaped = use_mut_ref(|| false);
+    // The command of the `kubectl edit` shown, and the draft it replaced.
+    let editing = use_state(|| None::<String>);
+    let draft_before = use_mut_ref(|| None::<String>);
     let result = use_state(Vec::<Line>::new);
     let problem = use_state(|| None::<YamlProblem>);
     let textarea = use_node_ref();
     let highlight = use_node_ref();
     let gutter = use_node_ref();
 
+    {
+        let open = props.editing.clone();
+        let text = text.clone();
+        let editing = editing.clone();
+        let draft_before = draft_before.clone();
+        let problem = problem.clone();
+        let textarea = textarea.clone();
+        use_effect_with(props.edit_version, move |_| {
+            match open.clone() {
+                Some((command, document)) => {
+                    if editing.is_none() {
+                        *draft_before.borrow_mut() = Some((*text).clone());
+                    }
+                    text.set(document);
+                    problem.set(None);
+                    editing.set(Some(command));
+                    // Once the new text is in the textarea: the caret and the view at the
+                    // top, where kubectl's header is, and the keyboard in the editor.
+                    let textarea = textarea.clone();
+                    gloo::timers::callback::Timeout::new(0, move || {
+                        if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                            let _ = area.focus();
+                            let _ = area.set_selection_range(0, 0);
+                            area.set_scroll_top(0);
+                        }
+                    })
+                    .forget();
+                }
+                None => {
+                    if let Some(draft) = draft_before.borrow_mut().take() {
+                        text.set(draft);
+                    }
+                    editing.set(None);
+                }
+            }
+        });
+    }
+    let cancel = {
+        let dispatch = props.dispatch.clone();
+        let result = result.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Outcome::Ran(lines) = dispatch.emit(Intent::CancelEdit) else {
+                return;
+            };
+            result.set(
+                lines
+                    .into_iter()
+                    .filter(|l| !matches!(l, Line::Prompt(_)))
+                    .collect(),
+            );
+        })
+    };
     let apply = {
         let dispatch = props.dispatch.clone();
         let text = text.clone();
         let result = result.clone();
         let problem = problem.clone();
+        let editing = editing.clone();
         Callback::from(move |()| {
+            if editing.is_some() {
+                let Outcome::Ran(lines) = dispatch.emit(Intent::SaveEdit((*text).clone())) else {
+                    return;
+                };
+                result.set(
+                    lines
+                        .into_iter()
+                        .filter(|l| !matches!(l, Line::Prompt(_)))
+                        .collect(),
+                );
+                problem.set(None);
+                return;
+            }
             let Outcome::Applied(outcome) = dispatch.emit(Intent::Apply((*text).clone())) else {
                 return;
             };
@@ -171,8 +247,16 @@ pub fn editor(props: &EditorProps) -> Html {
                     <option value="" selected=true>{ "Examples…" }</option>
                     { for EXAMPLES.iter().enumerate().map(|(i, e)| html! { <option value={i.to_string()}>{ e.title }</option> }) }
                 </select>
-                <button class="primary" onclick={ let apply = apply.clone(); move |_| apply.emit(()) } title="Apply (Ctrl+Enter)">{ "Apply" }</button>
+                if editing.is_some() {
+                    <button onclick={cancel}>{ "Cancel" }</button>
+                    <button class="primary" onclick={ let apply = apply.clone(); move |_| apply.emit(()) } title="Save edit (Ctrl+Enter)">{ "Save edit" }</button>
+                } else {
+                    <button class="primary" onclick={ let apply = apply.clone(); move |_| apply.emit(()) } title="Apply (Ctrl+Enter)">{ "Apply" }</button>
+                }
             </div>
+            if let Some(command) = (*editing).clone() {
+                <p class="editing" role="status">{ format!("{command}: Save edit sends your change, Cancel leaves the object as it is.") }</p>
+            }
             <div class="code">
                 <div class="gutter" ref={gutter} aria-hidden="true">
                     { for (1..=line_count).map(|n| html! { <div class={classes!((Some(n) == error_line).then_some("error-line"))}>{ n }</div> }) }
@@ -191,7 +275,7 @@ pub fn editor(props: &EditorProps) -> Html {
                         aria-invalid={problem.is_some().to_string()} aria-describedby="apply-result editor-keys" />
                 </div>
             </div>
-            <p id="editor-keys" class="keys">{ "Ctrl+Enter applies · Tab indents · Esc then Tab leaves the editor" }</p>
+            <p id="editor-keys" class="keys">{ if editing.is_some() { "Ctrl+Enter saves the edit · Tab indents · Esc then Tab leaves the editor" } else { "Ctrl+Enter applies · Tab indents · Esc then Tab leaves the editor" } }</p>
             <div id="apply-result" class="apply-result" role="status" aria-live="polite">
                 if let Some(problem) = (*problem).clone() {
                     <p class="err">{ format!("Line {}, column {}: {}", problem.line, problem.column, problem.message) }</p>

@@ -196,7 +196,7 @@ fn go_exponent(f: f64, precision: usize) -> String {
 }
 
 /// `strconv.Quote`.
-pub(super) fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

@@ -12,7 +12,9 @@ mod value;
 
 use crate::output::Output;
 use crate::session::Session;
+pub(crate) use format::go_quote;
 use value::Value;
+pub(crate) use value::format_float_g;
 
 /// A parsed template and the text it came from.
 pub struct GoTemplate {
@@ -109,3 +111,9 @@ impl GoTemplate {
 
 #[cfg(test)]
 mod tests;
+
+/// Go's `fmt.Sprint` of a decoded JSON value (`map[k:v]`, `[a b]`, `<nil>`), as printers
+/// outside templates show values too (custom columns).
+pub(crate) fn go_sprint(value: &serde_json::Value) -> String {
+    Value::from_json(value).go_format()
+}

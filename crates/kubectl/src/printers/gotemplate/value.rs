@@ -101,7 +101,7 @@ impl Value {
 
 /// `strconv.FormatFloat(f, 'g', -1, 64)`, as `%v` prints a float64: the shortest digits, in
 /// exponent form when the exponent is below -4 or at least 6 (the shortest form's `eprec`).
-pub(super) fn format_float_g(f: f64) -> String {
+pub(crate) fn format_float_g(f: f64) -> String {
     if f.is_nan() {
         return "NaN".into();
     }

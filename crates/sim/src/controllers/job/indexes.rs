@@ -8,19 +8,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::Timestamp;
 use k8s_openapi::api::batch::v1::JobSpec;
 use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::keys::{
+    JOB_COMPLETION_INDEX, JOB_INDEX_FAILURE_COUNT, JOB_INDEX_IGNORED_FAILURE_COUNT,
+};
 use kubeplay_model::object::MetaExt;
 
 use super::backoff::{finished_at, remaining_seconds};
 use super::failure_policy::{PolicyAction, PolicyMatch, match_pod};
 
-pub const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
-pub const FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-failure-count";
-pub const IGNORED_FAILURE_COUNT: &str = "batch.kubernetes.io/job-index-ignored-failure-count";
-
 /// `getCompletionIndex`: the pod's index, if it has a valid one.
 pub fn completion_index(pod: &Pod) -> Option<i32> {
     pod.metadata
-        .annotation(COMPLETION_INDEX)?
+        .annotation(JOB_COMPLETION_INDEX)?
         .parse()
         .ok()
         .filter(|index| *index >= 0)
@@ -74,8 +73,8 @@ fn annotation_count(pod: &Pod, key: &str) -> i32 {
 
 /// Failures of the pod's index before this pod, ignored ones included.
 fn absolute_failure_count(pod: &Pod) -> i32 {
-    annotation_count(pod, FAILURE_COUNT)
-        .saturating_add(annotation_count(pod, IGNORED_FAILURE_COUNT))
+    annotation_count(pod, JOB_INDEX_FAILURE_COUNT)
+        .saturating_add(annotation_count(pod, JOB_INDEX_IGNORED_FAILURE_COUNT))
 }
 
 /// `isIndexFailed`: this failed pod, which the pod failure policy judged `matched`, used up
@@ -85,7 +84,7 @@ pub fn fails_its_index(spec: &JobSpec, pod: &Pod, matched: &PolicyMatch) -> bool
         return false;
     };
     matched.action == Some(PolicyAction::FailIndex)
-        || (matched.counts() && annotation_count(pod, FAILURE_COUNT) >= limit)
+        || (matched.counts() && annotation_count(pod, JOB_INDEX_FAILURE_COUNT) >= limit)
 }
 
 /// `getPodsWithDelayedDeletionPerIndex`: per index still to run, its latest failed pod — the
@@ -117,8 +116,8 @@ pub fn replacement_counts(spec: &JobSpec, replaced: Option<&Pod>) -> (i32, i32) 
         return (0, 0);
     };
     let (failures, ignored) = (
-        annotation_count(pod, FAILURE_COUNT),
-        annotation_count(pod, IGNORED_FAILURE_COUNT),
+        annotation_count(pod, JOB_INDEX_FAILURE_COUNT),
+        annotation_count(pod, JOB_INDEX_IGNORED_FAILURE_COUNT),
     );
     if match_pod(spec.pod_failure_policy.as_ref(), pod).counts() {
         (failures.saturating_add(1), ignored)
@@ -160,8 +159,8 @@ mod tests {
                 namespace: Some("default".into()),
                 annotations: Some(
                     [
-                        (COMPLETION_INDEX.to_string(), index.to_string()),
-                        (FAILURE_COUNT.to_string(), failures.to_string()),
+                        (JOB_COMPLETION_INDEX.to_string(), index.to_string()),
+                        (JOB_INDEX_FAILURE_COUNT.to_string(), failures.to_string()),
                     ]
                     .into(),
                 ),

@@ -1,0 +1,218 @@
+//! Applying what a reconcile intends: each action through the API server, as the
+//! controller's own client would, and its requeue as a timer.
+
+use kubeplay_model::ObjectKey;
+
+use super::Cluster;
+use super::timers::TimerKind;
+use crate::api::{EventRecord, EventType};
+use crate::clock::Millis;
+use crate::controllers::{Action, ControllerId, Reconciliation};
+
+/// The default controller rate limiter's per-key back-off: 5 ms, doubling, at most 1000 s.
+const RETRY_BASE_MS: Millis = 5;
+const RETRY_MAX_MS: Millis = 1_000_000;
+
+impl Cluster {
+    pub(super) fn apply(
+        &mut self,
+        controller: ControllerId,
+        key: &ObjectKey,
+        reconciliation: Reconciliation,
+    ) {
+        for action in reconciliation.actions {
+            // A failed write is what a real controller would log and retry; the next
+            // reconcile sees the current state and tries again.
+            let _ = self.apply_action(action);
+        }
+        if let Some(delay) = reconciliation.requeue_after_ms {
+            self.schedule(delay, TimerKind::Requeue(controller, key.clone()));
+        }
+        if reconciliation.failed {
+            self.requeue_rate_limited(controller, key.clone());
+        } else {
+            self.forget_failures(controller, key);
+        }
+    }
+
+    /// `AddRateLimited` under the default controller rate limiter: 5 ms doubled at every
+    /// failure up to 1000 s (the overall 10 qps bucket never binds one key). Like the
+    /// delaying queue, a key waits once, at the earliest time it was asked for.
+    fn requeue_rate_limited(&mut self, controller: ControllerId, key: ObjectKey) {
+        let now = self.now_ms();
+        let retry = self.retries.entry((controller, key.clone())).or_default();
+        let delay = if retry.failures >= 20 {
+            RETRY_MAX_MS
+        } else {
+            (RETRY_BASE_MS << retry.failures).min(RETRY_MAX_MS)
+        };
+        retry.failures += 1;
+        let due = now + delay;
+        if retry.due.is_some_and(|waiting| waiting <= due) {
+            return;
+        }
+        retry.due = Some(due);
+        self.schedule(delay, TimerKind::Retry(controller, key));
+    }
+
+    /// `Forget`: a sync that succeeds starts the back-off afresh.
+    fn forget_failures(&mut self, controller: ControllerId, key: &ObjectKey) {
+        let id = (controller, key.clone());
+        if let Some(retry) = self.retries.get_mut(&id) {
+            retry.failures = 0;
+            if retry.due.is_none() {
+                self.retries.remove(&id);
+            }
+        }
+    }
+
+    /// A retry timer fired: the key is queued if this is the time it waits for (an earlier
+    /// request may have replaced it).
+    pub(super) fn retry_due(&mut self, controller: ControllerId, key: ObjectKey) {
+        let id = (controller, key);
+        let now = self.now_ms();
+        let Some(retry) = self.retries.get_mut(&id) else {
+            return;
+        };
+        if retry.due != Some(now) {
+            return;
+        }
+        retry.due = None;
+        if retry.failures == 0 {
+            self.retries.remove(&id);
+        }
+        self.enqueue(id.0, id.1);
+    }
+
+    fn apply_action(&mut self, action: Action) -> Result<(), kubeplay_model::ApiError> {
+        match action {
+            Action::Create { object, event } => {
+                let created = self.api.create(object, false)?;
+                if let Some(event) = event {
+                    self.api.record_event(EventRecord {
+                        regarding: event.regarding,
+                        event_type: EventType::Normal,
+                        reason: event.reason,
+                        message: format!("{}{}", event.message_prefix, created.name()),
+                        component: event.component,
+                        host: None,
+                        field_path: None,
+                    });
+                }
+            }
+            Action::Update(object) => {
+                self.api.update(object, false)?;
+            }
+            Action::Bind { key, node } => {
+                self.api.bind(&key, &node)?;
+            }
+            Action::UpdateStatus(object) => {
+                self.api.update_status(object)?;
+            }
+            Action::Delete {
+                key,
+                options,
+                event,
+            } => {
+                self.api.delete(&key, options)?;
+                if let Some(event) = event {
+                    self.api.record_event(event);
+                }
+            }
+            Action::Event(event) => self.api.record_event(event),
+            Action::SlowStart {
+                owner,
+                component,
+                creates,
+            } => {
+                let mut remaining = creates.into_iter();
+                let mut batch_size = 1;
+                loop {
+                    let batch: Vec<Action> = remaining.by_ref().take(batch_size).collect();
+                    if batch.is_empty() {
+                        break;
+                    }
+                    // A batch runs in parallel: every create in it is attempted.
+                    let results: Vec<_> = batch
+                        .into_iter()
+                        .map(|create| self.apply_action(create))
+                        .collect();
+                    let failure = results.into_iter().find_map(Result::err);
+                    if let Some(error) = failure {
+                        self.api.record_event(EventRecord {
+                            regarding: owner,
+                            event_type: EventType::Warning,
+                            reason: "FailedCreate",
+                            message: format!("Error creating: {error}"),
+                            component,
+                            host: None,
+                            field_path: None,
+                        });
+                        break;
+                    }
+                    batch_size *= 2;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    use kubeplay_model::{Kind, Object, ObjectKey};
+
+    use super::*;
+
+    fn pod(name: &str) -> Action {
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..ObjectMeta::default()
+            },
+            spec: Some(PodSpec {
+                containers: vec![Container {
+                    name: "c".into(),
+                    image: Some("nginx".into()),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }),
+            status: None,
+        };
+        Action::Create {
+            object: Object::Pod(pod),
+            event: None,
+        }
+    }
+
+    #[test]
+    fn slow_start_stops_after_a_failed_batch() {
+        let mut cluster =
+            crate::create_cluster(&crate::ClusterShape::kind(), jiff::Timestamp::UNIX_EPOCH, 1);
+        let owner = ObjectKey::new(Kind::Namespace, "", "default");
+        // Batches: [a], [a (fails), b], then [c, d, e] is never sent.
+        let creates = vec![pod("a"), pod("a"), pod("b"), pod("c"), pod("d"), pod("e")];
+        let _ = cluster.apply_action(Action::SlowStart {
+            owner,
+            component: "test",
+            creates,
+        });
+        let names: Vec<String> = cluster
+            .pods(Some("default"))
+            .iter()
+            .map(|p| p.metadata.name.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(names, vec!["a", "b"]);
+        let failed = cluster
+            .api
+            .store
+            .list_typed::<k8s_openapi::api::core::v1::Event>(Some("default"))
+            .any(|e| e.reason.as_deref() == Some("FailedCreate"));
+        assert!(failed, "no FailedCreate event");
+    }
+}

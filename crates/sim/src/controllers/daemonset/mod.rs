@@ -1,0 +1,344 @@
+//! The DaemonSet controller (`pkg/controller/daemon`), enough for kind's system DaemonSets and
+//! basic use: one pod per eligible node (nodeSelector, node affinity, taints with the
+//! tolerations the controller adds), pods pinned by node-name affinity, RollingUpdate by
+//! maxUnavailable or maxSurge (`update.rs`), and status. `nodes.rs` decides which nodes a pod
+//! belongs on.
+
+mod nodes;
+mod update;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec, DaemonSetStatus};
+use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
+use kubeplay_model::intstr::scaled_value;
+use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, DAEMONSET_TEMPLATE_GENERATION};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::{is_available, is_finished, is_ready, seconds_until_available};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+
+use super::pods::pod_from_template;
+use super::{
+    Action, Context, Controller, CreatedEvent, Reconcile, Reconciliation, Watch, history,
+    is_controlled_by, template_hash,
+};
+use crate::store::WatchEvent;
+use nodes::{daemon_tolerations, pin_to_node, should_run, target_node};
+
+const COMPONENT: &str = "daemonset-controller";
+
+/// DaemonSets, through their pods and revisions.
+pub static CONTROLLER: Controller = Controller {
+    name: "daemonset",
+    reconciles: Some(Kind::DaemonSet),
+    owns: &[Kind::Pod, Kind::ControllerRevision],
+    watches: every_node_change,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+/// A node that comes, goes or changes may need a daemon pod or no longer fit one.
+fn every_node_change(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() == Kind::Node {
+        watch.wake_every(Kind::DaemonSet, None);
+    }
+}
+
+pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
+    let Some(ds) = ctx.store.get_typed::<DaemonSet>(&key.namespace, &key.name) else {
+        return Reconciliation::default();
+    };
+    let Some(spec) = ds.spec.clone() else {
+        return Reconciliation::default();
+    };
+    let mut sync = Sync::new(key, ds, spec, ctx);
+    sync.record_revision();
+    let mut by_node = sync.pods_by_node();
+    for node in &sync.nodes.clone() {
+        let pods = by_node.remove(node.metadata.name_str()).unwrap_or_default();
+        sync.manage_node(node, pods);
+    }
+    sync.requeue_until_available();
+    sync.surge();
+    sync.create_pods();
+    // Pods for nodes that no longer exist.
+    for pod in by_node.values().flatten() {
+        sync.delete(pod);
+    }
+    sync.rolling_update();
+    sync.finish()
+}
+
+/// One sync of one DaemonSet (`syncDaemonSet`): what it decided so far, node by node.
+struct Sync<'a> {
+    ctx: &'a Context<'a>,
+    key: &'a ObjectKey,
+    ds: &'a DaemonSet,
+    object: Object,
+    spec: DaemonSetSpec,
+    nodes: Vec<&'a Node>,
+    hash: String,
+    generation: String,
+    tolerations: Vec<Toleration>,
+    min_ready: i32,
+    /// RollingUpdate (not OnDelete).
+    rolling: bool,
+    max_surge: i32,
+    max_unavailable: i32,
+    status: DaemonSetStatus,
+    result: Reconciliation,
+    /// Nodes whose pod is not available, counted against maxUnavailable.
+    unavailable: i32,
+    creates: Vec<Action>,
+    /// Available old pods a rolling update may replace, within its budget.
+    replace_candidates: Vec<&'a Pod>,
+    /// Nodes whose available old pod may get a new pod beside it.
+    surge_candidates: Vec<String>,
+    surges_in_flight: i32,
+}
+
+impl<'a> Sync<'a> {
+    fn new(
+        key: &'a ObjectKey,
+        ds: &'a DaemonSet,
+        spec: DaemonSetSpec,
+        ctx: &'a Context<'a>,
+    ) -> Sync<'a> {
+        let hash = template_hash(
+            &spec.template,
+            ds.status.as_ref().and_then(|s| s.collision_count),
+        );
+        let generation = ds
+            .metadata
+            .annotation(DAEMONSET_TEMPLATE_GENERATION)
+            .unwrap_or("1")
+            .to_string();
+        let tolerations = daemon_tolerations(&spec.template);
+        let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
+        let desired = nodes
+            .iter()
+            .filter(|node| should_run(&spec.template, &tolerations, node).0)
+            .count() as i32;
+        let rolling = spec
+            .update_strategy
+            .as_ref()
+            .is_none_or(|s| s.type_.as_deref() != Some("OnDelete"));
+        let (max_surge, max_unavailable) = update::limits(&spec, rolling, desired);
+        Sync {
+            ctx,
+            key,
+            ds,
+            object: ds.clone().into_object(),
+            min_ready: spec.min_ready_seconds.unwrap_or(0),
+            spec,
+            nodes,
+            hash,
+            generation,
+            tolerations,
+            rolling,
+            max_surge,
+            max_unavailable,
+            status: DaemonSetStatus {
+                observed_generation: ds.metadata.generation,
+                collision_count: ds.status.as_ref().and_then(|s| s.collision_count),
+                ..DaemonSetStatus::default()
+            },
+            result: Reconciliation::default(),
+            unavailable: 0,
+            creates: Vec::new(),
+            replace_candidates: Vec::new(),
+            surge_candidates: Vec::new(),
+            surges_in_flight: 0,
+        }
+    }
+
+    /// A new pod starts beside the old one on each node (maxSurge), rather than after it.
+    fn surging(&self) -> bool {
+        self.rolling && self.max_surge > 0
+    }
+
+    /// The ControllerRevision of the current template.
+    fn record_revision(&mut self) {
+        let revisions = history::owned_revisions(self.ctx, &self.object);
+        history::ensure_revision(
+            &self.object,
+            &self.spec.template,
+            &format!("{}-{}", self.key.name, self.hash),
+            &self.hash,
+            &revisions,
+            &mut self.result,
+        );
+    }
+
+    /// `getNodesToDaemonPods`: pods still terminating count for their node, so that without
+    /// surge a node gets its new pod only once the old one is gone (kubernetes#118716).
+    fn pods_by_node(&self) -> BTreeMap<String, Vec<&'a Pod>> {
+        let uid = self.ds.metadata.uid_str();
+        let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
+        for object in self.ctx.store.dependents_of(uid) {
+            if let Object::Pod(pod) = object
+                && is_controlled_by(&pod.metadata, uid)
+                && !is_finished(pod)
+            {
+                by_node.entry(target_node(pod)).or_default().push(pod);
+            }
+        }
+        by_node
+    }
+
+    fn is_updated(&self, pod: &Pod) -> bool {
+        pod.metadata.label(CONTROLLER_REVISION_HASH) == Some(self.hash.as_str())
+    }
+
+    fn is_available(&self, pod: &Pod) -> bool {
+        is_available(pod, self.min_ready, self.ctx.clock.now())
+    }
+
+    /// `podsShouldBeOnNode` for one node: a pod created where one should run, pods deleted
+    /// where none may stay, extras deleted, and the node's pod counted.
+    fn manage_node(&mut self, node: &Node, pods: Vec<&'a Pod>) {
+        let node_name = node.metadata.name_str();
+        let (run, keep) = should_run(&self.spec.template, &self.tolerations, node);
+        let deleting = self.ds.metadata.is_deleting();
+        if run {
+            self.status.desired_number_scheduled += 1;
+        }
+        if pods.is_empty() {
+            if run && !deleting {
+                self.create_on(node_name);
+                self.unavailable += 1;
+            }
+            return;
+        }
+        let (terminating, pods): (Vec<&Pod>, Vec<&Pod>) =
+            pods.into_iter().partition(|pod| pod.metadata.is_deleting());
+        if !keep {
+            for pod in &pods {
+                self.delete(pod);
+            }
+            self.status.number_misscheduled += 1;
+            return;
+        }
+        if !run {
+            self.status.number_misscheduled += 1;
+        }
+        self.status.current_number_scheduled += 1;
+        if pods.is_empty() {
+            // Only a terminating pod: with surge a new one starts beside it, otherwise the
+            // node waits for it to go, unavailable meanwhile.
+            if let Some(oldest) = oldest(&terminating) {
+                let (updated, available) = (self.is_updated(oldest), self.is_available(oldest));
+                count_pod(&mut self.status, oldest, updated, available);
+            }
+            self.unavailable += 1;
+            if self.surging() && run && !deleting {
+                self.create_on(node_name);
+            }
+            return;
+        }
+        if self.surging() {
+            self.surge_node(node_name, &pods);
+        } else {
+            self.replace_node(&pods);
+        }
+    }
+
+    fn create_on(&mut self, node_name: &str) {
+        let mut template = self.spec.template.clone();
+        let labels = template
+            .metadata
+            .get_or_insert_with(Default::default)
+            .labels
+            .get_or_insert_with(BTreeMap::new);
+        labels.insert(CONTROLLER_REVISION_HASH.into(), self.hash.clone());
+        labels.insert("pod-template-generation".into(), self.generation.clone());
+        let mut pod = pod_from_template(&template, &self.object);
+        if let Some(pod_spec) = pod.spec.as_mut() {
+            pod_spec.tolerations = Some(self.tolerations.clone());
+            pin_to_node(pod_spec, node_name);
+        }
+        self.creates.push(Action::Create {
+            object: Object::Pod(pod),
+            event: CreatedEvent::pod(self.key, COMPONENT),
+        });
+    }
+
+    fn delete(&mut self, pod: &Pod) {
+        self.result
+            .actions
+            .push(Action::delete_owned_pod(self.key, pod, COMPONENT));
+    }
+
+    /// Ready pods become available after minReadySeconds: look again then.
+    fn requeue_until_available(&mut self) {
+        let now = self.ctx.clock.now();
+        for pod in self
+            .ctx
+            .store
+            .dependents_of(self.ds.metadata.uid_str())
+            .filter_map(Pod::from_object)
+        {
+            if let Some(seconds) = seconds_until_available(pod, self.min_ready, now) {
+                self.result
+                    .requeue_within(u64::try_from(seconds.max(1)).unwrap_or(1) * 1000);
+            }
+        }
+    }
+
+    /// The pods to create, in slow-start batches.
+    fn create_pods(&mut self) {
+        let creates = std::mem::take(&mut self.creates);
+        if !creates.is_empty() {
+            self.result.actions.push(Action::SlowStart {
+                owner: self.key.clone(),
+                component: COMPONENT,
+                creates,
+            });
+        }
+    }
+
+    /// `updateDaemonSetStatus`.
+    fn finish(mut self) -> Reconciliation {
+        let status = &mut self.status;
+        status.number_unavailable =
+            Some(status.desired_number_scheduled - status.number_available.unwrap_or(0))
+                .filter(|n| *n > 0);
+        self.result.update_status(self.ds, self.status);
+        self.result
+    }
+}
+
+/// The first created of `pods` (`podByCreationTimestampAndPhase`).
+fn oldest<'a>(pods: &[&'a Pod]) -> Option<&'a Pod> {
+    pods.iter().copied().min_by(|a, b| {
+        a.metadata
+            .creation_timestamp
+            .cmp(&b.metadata.creation_timestamp)
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    })
+}
+
+/// Counts the pod serving a node in the status.
+fn count_pod(status: &mut DaemonSetStatus, pod: &Pod, updated: bool, available: bool) {
+    if is_ready(pod) {
+        status.number_ready += 1;
+    }
+    if available {
+        status.number_available = Some(status.number_available.unwrap_or(0) + 1);
+    }
+    if updated {
+        status.updated_number_scheduled = Some(status.updated_number_scheduled.unwrap_or(0) + 1);
+    }
+}
+
+/// The budget a number is held to: negative budgets are none.
+fn budget(limit: i32, used: i32) -> usize {
+    usize::try_from((limit - used).max(0)).unwrap_or(0)
+}
+
+/// So `scaled_value` reads as the limits in `update.rs` use it.
+fn scaled(
+    value: Option<&k8s_openapi::apimachinery::pkg::util::intstr::IntOrString>,
+    total: i32,
+) -> Option<i32> {
+    scaled_value(value?, total, true)
+}

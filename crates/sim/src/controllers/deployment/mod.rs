@@ -1,0 +1,243 @@
+//! The Deployment controller (`pkg/controller/deployment`): new/old ReplicaSets by template,
+//! RollingUpdate and Recreate, proportional scaling, pause, revision annotations, history
+//! cleanup, and the Progressing/Available conditions with the progress deadline. The strategies
+//! are `rolling.rs` and `recreate.rs`, what every sync does is `sync.rs`, the conditions
+//! `progress.rs`, as upstream splits `pkg/controller/deployment`.
+
+mod progress;
+mod recreate;
+mod rolling;
+mod sync;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentStatus, ReplicaSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use kubeplay_model::intstr::scaled_value;
+use kubeplay_model::keys::{POD_TEMPLATE_HASH, REVISION};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::selector::Selector;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+
+use super::{Action, Context, Reconciliation, event};
+use super::{Controller, Reconcile};
+use crate::api::EventType;
+
+const COMPONENT: &str = "deployment-controller";
+
+/// Deployments, through the ReplicaSets they own.
+pub static CONTROLLER: Controller = Controller {
+    name: "deployment",
+    reconciles: Some(Kind::Deployment),
+    owns: &[Kind::ReplicaSet],
+    watches: super::declaration::nothing_else,
+    reconcile: Reconcile::Stateless(reconcile),
+};
+
+pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
+    let Some(deployment) = ctx.store.get_typed::<Deployment>(&key.namespace, &key.name) else {
+        return Reconciliation::default();
+    };
+    let mut sync = Sync::new(deployment.clone(), ctx);
+    let selector =
+        Selector::from_label_selector(sync.spec().map(|s| &s.selector)).unwrap_or_default();
+    if selector.is_empty() {
+        sync.result.actions.push(Action::Event(event(
+            key.clone(),
+            EventType::Warning,
+            "SelectingAll",
+            "This deployment is selecting all pods. A non-empty selector is required.".into(),
+            COMPONENT,
+        )));
+        sync.status.observed_generation = deployment.metadata.generation;
+        return sync.finish();
+    }
+    sync.claim_replica_sets(&selector);
+    if deployment.metadata.is_deleting() {
+        sync.compute_status();
+        return sync.finish();
+    }
+    sync.check_paused_conditions();
+    let paused = sync.spec().and_then(|s| s.paused).unwrap_or(false);
+    if paused || sync.is_scaling_event() {
+        sync.scale_only(paused);
+        return sync.finish();
+    }
+    let recreate = sync
+        .spec()
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("Recreate");
+    if recreate {
+        sync.rollout_recreate()
+    } else {
+        sync.rollout_rolling()
+    }
+    sync.finish()
+}
+
+/// One sync of one Deployment: local copies of its ReplicaSets that the steps update,
+/// and the actions that record those updates.
+struct Sync<'a> {
+    ctx: &'a Context<'a>,
+    deployment: Deployment,
+    object: Object,
+    replica_sets: Vec<ReplicaSet>,
+    status: DeploymentStatus,
+    annotations_changed: bool,
+    result: Reconciliation,
+}
+
+impl<'a> Sync<'a> {
+    pub(super) fn new(deployment: Deployment, ctx: &'a Context<'a>) -> Sync<'a> {
+        let status = deployment.status.clone().unwrap_or_default();
+        let object = deployment.clone().into_object();
+        Sync {
+            ctx,
+            deployment,
+            object,
+            replica_sets: Vec::new(),
+            status,
+            annotations_changed: false,
+            result: Reconciliation::default(),
+        }
+    }
+
+    pub(super) fn spec(&self) -> Option<&k8s_openapi::api::apps::v1::DeploymentSpec> {
+        self.deployment.spec.as_ref()
+    }
+
+    pub(super) fn replicas(&self) -> i32 {
+        self.spec().and_then(|s| s.replicas).unwrap_or(1)
+    }
+
+    pub(super) fn is_rolling(&self) -> bool {
+        self.spec()
+            .and_then(|s| s.strategy.as_ref())
+            .and_then(|s| s.type_.as_deref())
+            != Some("Recreate")
+    }
+
+    /// `ResolveFenceposts`: (maxSurge rounded up, maxUnavailable rounded down; both 0 → 1).
+    pub(super) fn fenceposts(&self) -> (i32, i32) {
+        let replicas = self.replicas();
+        let rolling = self
+            .spec()
+            .and_then(|s| s.strategy.as_ref())
+            .and_then(|s| s.rolling_update.as_ref());
+        let surge = rolling
+            .and_then(|r| r.max_surge.as_ref())
+            .and_then(|v| scaled_value(v, replicas, true))
+            .unwrap_or(0);
+        let unavailable = rolling
+            .and_then(|r| r.max_unavailable.as_ref())
+            .and_then(|v| scaled_value(v, replicas, false))
+            .unwrap_or(0);
+        if surge == 0 && unavailable == 0 {
+            (0, 1)
+        } else {
+            (surge, unavailable)
+        }
+    }
+
+    pub(super) fn max_surge(&self) -> i32 {
+        if self.is_rolling() {
+            self.fenceposts().0
+        } else {
+            0
+        }
+    }
+
+    pub(super) fn max_unavailable(&self) -> i32 {
+        if !self.is_rolling() || self.replicas() == 0 {
+            0
+        } else {
+            self.fenceposts().1.min(self.replicas())
+        }
+    }
+
+    pub(super) fn key(&self) -> ObjectKey {
+        ObjectKey::new(
+            Kind::Deployment,
+            self.deployment.metadata.namespace_str(),
+            self.deployment.metadata.name_str(),
+        )
+    }
+
+    pub(super) fn template(&self) -> PodTemplateSpec {
+        self.spec().map(|s| s.template.clone()).unwrap_or_default()
+    }
+
+    pub(super) fn new_rs_index(&self) -> Option<usize> {
+        let template = self.template();
+        self.replica_sets.iter().position(|rs| {
+            rs.spec
+                .as_ref()
+                .and_then(|s| s.template.as_ref())
+                .is_some_and(|t| equal_ignoring_hash(t, &template))
+        })
+    }
+
+    pub(super) fn old_indexes(&self) -> Vec<usize> {
+        let new = self.new_rs_index();
+        (0..self.replica_sets.len())
+            .filter(|i| Some(*i) != new)
+            .collect()
+    }
+
+    pub(super) fn total_spec_replicas(&self) -> i32 {
+        self.replica_sets.iter().map(spec_replicas).sum()
+    }
+
+    pub(super) fn event(&mut self, message: String) {
+        let key = self.key();
+        self.result.actions.push(Action::Event(event(
+            key,
+            EventType::Normal,
+            "ScalingReplicaSet",
+            message,
+            COMPONENT,
+        )));
+    }
+
+    pub(super) fn finish(mut self) -> Reconciliation {
+        if self.annotations_changed {
+            let mut updated = self.deployment.clone();
+            updated.status = None;
+            self.result
+                .actions
+                .push(Action::Update(updated.into_object()));
+        }
+        self.result
+            .update_status(&self.deployment, self.status.clone());
+        self.result
+    }
+}
+
+pub fn spec_replicas(rs: &ReplicaSet) -> i32 {
+    rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
+}
+
+fn available_replicas(rs: &ReplicaSet) -> i32 {
+    rs.status
+        .as_ref()
+        .and_then(|s| s.available_replicas)
+        .unwrap_or(0)
+}
+
+pub fn revision(rs: &ReplicaSet) -> i64 {
+    rs.metadata
+        .annotation(REVISION)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `EqualIgnoreHash`: templates equal once the pod-template-hash label is removed.
+pub fn equal_ignoring_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
+    let strip = |template: &PodTemplateSpec| {
+        let mut copy = template.clone();
+        if let Some(labels) = copy.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+            labels.remove(POD_TEMPLATE_HASH);
+        }
+        copy
+    };
+    strip(a) == strip(b)
+}
