@@ -95,3 +95,17 @@ pub fn set_pod_condition(
         None => conditions.push(condition),
     }
 }
+
+/// The status of `container`, app or init, by name.
+pub fn container_status<'a>(
+    pod: &'a Pod,
+    container: &str,
+) -> Option<&'a k8s_openapi::api::core::v1::ContainerStatus> {
+    let status = pod.status.as_ref()?;
+    status
+        .container_statuses
+        .iter()
+        .flatten()
+        .chain(status.init_container_statuses.iter().flatten())
+        .find(|s| s.name == container)
+}

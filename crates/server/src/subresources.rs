@@ -153,7 +153,7 @@ pub fn log(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
         .and_then(|t| t.parse::<usize>().ok())
         .map_or(0, |tail| lines.len().saturating_sub(tail));
     let mut text = String::new();
-    for line in &lines[skip..] {
+    for (_, line) in &lines[skip..] {
         text.push_str(line);
         text.push('\n');
     }

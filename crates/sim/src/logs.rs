@@ -2,22 +2,13 @@
 //! API server's BadRequest when there is nothing to read yet (kubectl logs and
 //! `kubeplay serve` both read logs through here).
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod};
+use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::ApiError;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::container_status;
 
 use crate::Cluster;
-
-/// The status of a container, app or init.
-fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
-    let status = pod.status.as_ref()?;
-    status
-        .container_statuses
-        .iter()
-        .flatten()
-        .chain(status.init_container_statuses.iter().flatten())
-        .find(|s| s.name == container)
-}
+use crate::clock::Millis;
 
 fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
     container_status(pod, container)?
@@ -31,20 +22,26 @@ fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
 }
 
 impl Cluster {
-    /// The log of `container` in `pod` (its previous run with `previous`).
+    /// The log of `container` in `pod` (its previous run with `previous`): the lines written
+    /// up to now, each with when it was written (for `timestamps` and `sinceTime`).
     pub fn container_log(
         &self,
         pod: &Pod,
         container: &str,
         previous: bool,
-    ) -> Result<Vec<String>, ApiError> {
+    ) -> Result<Vec<(Millis, String)>, ApiError> {
         let pod_name = pod.metadata.name_str();
-        let lines = self.kubelets.logs(
-            pod.metadata.uid_str(),
-            Some(container),
-            previous,
-            self.now_ms(),
-        );
+        let now = self.now_ms();
+        let lines = self
+            .kubelets
+            .timed_logs(pod.metadata.uid_str(), container, previous)
+            .map(|lines| {
+                lines
+                    .iter()
+                    .filter(|(at, _)| *at <= now)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            });
         let started = container_status(pod, container).is_some_and(|c| {
             c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
         });

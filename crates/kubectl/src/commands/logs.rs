@@ -11,7 +11,9 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_sim::clock::Millis;
 
-use super::pods::{container_status, pick_container, target_pod, waiting_reason};
+use kubeplay_model::pod::container_status;
+
+use super::pods::{pick_container, target_pod};
 use crate::args::{self, Flag, boolean, value};
 use crate::output::Output;
 use crate::session::Session;
@@ -221,44 +223,18 @@ pub fn logs(args: &[String], session: &mut Session, out: &mut Output) {
     );
 }
 
-/// The lines of a stream up to now, or why it cannot be read yet.
-fn lines_now<'s>(
+/// The lines of a stream up to now (since `--since`), or why it cannot be read yet.
+fn lines_now(
     stream: &Stream,
     options: &Options,
-    session: &'s Session,
-) -> Result<Vec<&'s (Millis, String)>, String> {
-    let pod_name = stream.pod.metadata.name_str();
-    let container = &stream.container;
-    let now = session.cluster.now_ms();
-    let lines = session.cluster.kubelets.timed_logs(
-        stream.pod.metadata.uid_str(),
-        container,
-        options.previous,
-    );
-    let started = container_status(&stream.pod, container).is_some_and(|c| {
-        c.state.as_ref().is_some_and(|s| s.waiting.is_none()) || c.restart_count > 0
-    });
-    match lines {
-        Some(lines) if options.previous && lines.is_empty() => Err(format!(
-            "Error from server (BadRequest): previous terminated container {container:?} in pod {pod_name:?} not found"
-        )),
-        Some(lines) if started || lines.iter().any(|(at, _)| *at <= now) => Ok(lines
-            .iter()
-            .filter(|(at, _)| *at <= now && options.since.is_none_or(|since| *at >= since))
-            .collect()),
-        _ => {
-            let reason = waiting_reason(&stream.pod, container)
-                .unwrap_or_else(|| "ContainerCreating".into());
-            let detail = if reason.contains("ImagePull") {
-                "trying and failing to pull image".to_string()
-            } else {
-                reason
-            };
-            Err(format!(
-                "Error from server (BadRequest): container {container:?} in pod {pod_name:?} is waiting to start: {detail}"
-            ))
-        }
-    }
+    session: &Session,
+) -> Result<Vec<(Millis, String)>, String> {
+    let mut lines = session
+        .cluster
+        .container_log(&stream.pod, &stream.container, options.previous)
+        .map_err(|error| crate::errors::render(&error))?;
+    lines.retain(|(at, _)| options.since.is_none_or(|since| *at >= since));
+    Ok(lines)
 }
 
 fn print(

@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, ContainerStatus, EnvVar, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::keys::DEFAULT_CONTAINER;
 use kubeplay_model::object::MetaExt;
@@ -123,28 +123,6 @@ pub(super) fn pick_container<'a>(
             Ok(first)
         }
     }
-}
-
-/// The status of a container, app or init.
-pub(super) fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a ContainerStatus> {
-    let status = pod.status.as_ref()?;
-    status
-        .container_statuses
-        .iter()
-        .flatten()
-        .chain(status.init_container_statuses.iter().flatten())
-        .find(|s| s.name == container)
-}
-
-pub(super) fn waiting_reason(pod: &Pod, container: &str) -> Option<String> {
-    container_status(pod, container)?
-        .state
-        .as_ref()?
-        .waiting
-        .as_ref()?
-        .reason
-        .clone()
-        .or(Some("ContainerCreating".into()))
 }
 
 const EXEC_FLAGS: &[Flag] = &[

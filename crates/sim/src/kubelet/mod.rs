@@ -494,36 +494,6 @@ impl Kubelets {
         Some(ip)
     }
 
-    /// Container log lines written up to now (`previous`: the last terminated instance's).
-    pub fn logs(
-        &self,
-        pod_uid: &str,
-        container: Option<&str>,
-        previous: bool,
-        now: Millis,
-    ) -> Option<Vec<String>> {
-        let runtime = self.pods.get(pod_uid)?;
-        let container = match container {
-            Some(name) => runtime
-                .containers
-                .iter()
-                .find(|c| c.container.name == name)?,
-            None => runtime.containers.iter().find(|c| !c.init)?,
-        };
-        let lines = if previous {
-            &container.previous_logs
-        } else {
-            &container.logs
-        };
-        Some(
-            lines
-                .iter()
-                .filter(|(at, _)| *at <= now)
-                .map(|(_, line)| line.clone())
-                .collect(),
-        )
-    }
-
     /// A container's log lines with the instant each was written, including those its
     /// program will write later (what `kubectl logs -f` waits for).
     pub fn timed_logs(
