@@ -4,47 +4,14 @@
 //! again elsewhere. Reports wall time, simulated work (reconciles and kubelet steps), virtual
 //! time, and the process's peak memory.
 
+mod common;
+
 use std::time::Instant;
 
-use k8s_openapi::api::apps::v1::Deployment;
-use kubeplay_model::manifest::decode_documents;
+use common::{manifest, run_until_settled};
 use kubeplay_model::{Object, Typed};
 use kubeplay_sim::bootstrap::Role;
-use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
-
-fn manifest(replicas: usize, image: &str) -> Object {
-    let yaml = format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: load\n  namespace: default\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: load\n  template:\n    metadata:\n      labels:\n        app: load\n    spec:\n      containers:\n      - name: app\n        image: {image}\n"
-    );
-    match decode_documents(&yaml, "bench").into_iter().next() {
-        Some(Ok(document)) => document.object,
-        other => panic!("bad manifest: {other:?}"),
-    }
-}
-
-fn settled(cluster: &Cluster, replicas: i32) -> bool {
-    let Some(deployment) = cluster.api.store.get_typed::<Deployment>("default", "load") else {
-        return false;
-    };
-    let status = deployment.status.clone().unwrap_or_default();
-    status.observed_generation >= deployment.metadata.generation
-        && status.updated_replicas == Some(replicas)
-        && status.available_replicas == Some(replicas)
-        && status.replicas == Some(replicas)
-}
-
-/// Advances one virtual second at a time until the Deployment settles.
-fn run_until_settled(cluster: &mut Cluster, replicas: i32) -> u64 {
-    let start = cluster.now_ms();
-    while !settled(cluster, replicas) {
-        cluster.advance(1000);
-        assert!(
-            cluster.now_ms() - start < 3_600_000,
-            "did not settle within an hour of virtual time"
-        );
-    }
-    cluster.now_ms() - start
-}
+use kubeplay_sim::{ClusterShape, create_cluster};
 
 fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -72,7 +39,7 @@ fn scenario(replicas: usize) {
     if let Err(error) = cluster.api.create(manifest(replicas, "nginx:1.27"), false) {
         panic!("{error}");
     }
-    let virtual_ready = run_until_settled(&mut cluster, replicas as i32);
+    let virtual_ready = run_until_settled(&mut cluster, replicas as i32, 1000, 3_600_000);
     let ready = phase.elapsed();
     let work_ready = cluster.reconciles() - work_before;
 
@@ -94,7 +61,7 @@ fn scenario(replicas: usize) {
     if let Err(error) = cluster.api.update(deployment.into_object(), false) {
         panic!("{error}");
     }
-    let virtual_rollout = run_until_settled(&mut cluster, replicas as i32);
+    let virtual_rollout = run_until_settled(&mut cluster, replicas as i32, 1000, 3_600_000);
     let rollout = phase.elapsed();
     let work_rollout = cluster.reconciles() - work_before;
 
@@ -107,7 +74,8 @@ fn scenario(replicas: usize) {
         }
     }
     cluster.advance(60_000);
-    let virtual_recovery = 60_000 + run_until_settled(&mut cluster, replicas as i32);
+    let virtual_recovery =
+        60_000 + run_until_settled(&mut cluster, replicas as i32, 1000, 3_600_000);
     let recovery = phase.elapsed();
     let work_recovery = cluster.reconciles() - work_before;
 

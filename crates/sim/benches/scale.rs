@@ -8,52 +8,19 @@
 //! Natively: `cargo bench -p kubeplay-sim --bench scale [-- 1000 10000 100000]`.
 //! In WebAssembly under node's WASI, both side by side: `scripts/bench-core [SIZES…]`.
 
+mod common;
+
 use std::time::Instant;
 
-use k8s_openapi::api::apps::v1::Deployment;
-use kubeplay_model::manifest::decode_documents;
+use common::{manifest, run_until_settled};
 use kubeplay_model::{Kind, Object, Typed};
 use kubeplay_sim::bootstrap::Role;
-use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
+use kubeplay_sim::{ClusterShape, create_cluster};
 
 /// kind-multi's 3 workers, plus enough for 100 replicas each (a kind node runs 110 pods, 2 of
 /// them DaemonSet pods), up to 999 workers.
 fn workers_for(replicas: usize) -> usize {
     replicas.div_ceil(100).clamp(3, 999)
-}
-
-fn manifest(replicas: usize, image: &str) -> Object {
-    let yaml = format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: load\n  namespace: default\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: load\n  template:\n    metadata:\n      labels:\n        app: load\n    spec:\n      containers:\n      - name: app\n        image: {image}\n"
-    );
-    match decode_documents(&yaml, "bench").into_iter().next() {
-        Some(Ok(document)) => document.object,
-        other => panic!("bad manifest: {other:?}"),
-    }
-}
-
-fn settled(cluster: &Cluster, replicas: i32) -> bool {
-    let Some(deployment) = cluster.api.store.get_typed::<Deployment>("default", "load") else {
-        return false;
-    };
-    let status = deployment.status.clone().unwrap_or_default();
-    status.observed_generation >= deployment.metadata.generation
-        && status.updated_replicas == Some(replicas)
-        && status.available_replicas == Some(replicas)
-        && status.replicas == Some(replicas)
-}
-
-/// Advances ten virtual seconds at a time until the Deployment settles; returns virtual ms.
-fn run_until_settled(cluster: &mut Cluster, replicas: i32) -> u64 {
-    let start = cluster.now_ms();
-    while !settled(cluster, replicas) {
-        cluster.advance(10_000);
-        assert!(
-            cluster.now_ms() - start < 6 * 3_600_000,
-            "did not settle within six hours of virtual time"
-        );
-    }
-    cluster.now_ms() - start
 }
 
 /// The most memory the process has held, in bytes.
@@ -92,7 +59,7 @@ fn scenario(replicas: usize) {
     if let Err(error) = cluster.api.create(manifest(replicas, "nginx:1.27"), false) {
         panic!("{error}");
     }
-    let virtual_ready = run_until_settled(&mut cluster, replicas as i32);
+    let virtual_ready = run_until_settled(&mut cluster, replicas as i32, 10_000, 6 * 3_600_000);
     let ready = phase.elapsed();
     let ready_memory = peak_memory().unwrap_or(0);
     let pods = cluster.api.store.list(Kind::Pod, None).count();
@@ -115,7 +82,7 @@ fn scenario(replicas: usize) {
     if let Err(error) = cluster.api.update(deployment.into_object(), false) {
         panic!("{error}");
     }
-    let virtual_rollout = run_until_settled(&mut cluster, replicas as i32);
+    let virtual_rollout = run_until_settled(&mut cluster, replicas as i32, 10_000, 6 * 3_600_000);
     let rollout = phase.elapsed();
     // A steady minute at all-Ready: what one real second costs the page playing at 60×.
     let phase = Instant::now();
