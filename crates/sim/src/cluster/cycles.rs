@@ -230,8 +230,8 @@ impl Cluster {
             .min()
     }
 
-    /// Moves the cluster `cycles` periods on from the third mark: objects, counters,
-    /// pending timers, the kubelets' runtimes and the clock.
+    /// Moves the cluster `cycles` periods on from the third mark: the kubelets' runtimes, then
+    /// what every jump moves.
     fn jump(
         &mut self,
         restarting: &[(&str, usize)],
@@ -239,8 +239,23 @@ impl Cluster {
         objects: Vec<Object>,
         cycles: u64,
     ) {
-        let period = third.at - second.at;
-        let shift = cycles * period;
+        let steps = Steps::between(second, third);
+        self.kubelets
+            .skip_cycles(restarting, cycles, steps.period, &self.api.clock);
+        self.jump_cycles(third, steps, objects, cycles);
+    }
+
+    /// What every jump does: the extrapolated `objects` stored, the counters (resourceVersions,
+    /// timer sequences, the RNG, Event names) and the cycle's timers moved on by `cycles`
+    /// cycles of `steps` from `mark`, and the clock with them.
+    pub(super) fn jump_cycles(
+        &mut self,
+        mark: &Mark,
+        steps: Steps,
+        objects: Vec<Object>,
+        cycles: u64,
+    ) {
+        let shift = cycles * steps.period;
         for object in objects {
             self.api.store.put(object);
         }
@@ -248,15 +263,17 @@ impl Cluster {
         self.api.store.take_watch_events();
         self.api
             .store
-            .skip_resource_versions(cycles * (third.resource_version - second.resource_version));
-        let sequences = cycles * (third.sequence - second.sequence);
+            .skip_resource_versions(cycles * steps.resource_versions);
+        let sequences = cycles * steps.sequences;
         self.sequence += sequences;
-        self.shift_cycle_timers(third, shift, sequences);
-        self.kubelets
-            .skip_cycles(restarting, cycles, period, &self.api.clock);
-        self.api.clock.advance_to(third.at + shift);
+        self.api
+            .rng
+            .advance(u128::from(cycles).wrapping_mul(steps.random_steps));
+        self.api.skip_events(cycles * steps.events);
+        self.shift_cycle_timers(mark, shift, sequences);
+        self.api.clock.advance_to(mark.at + shift);
         self.cycles_skipped += cycles;
-        // Expiry passes in between would only have renewed the cycle's Events.
+        // Expiry passes in between would only have renewed or dropped the cycles' Events.
         let last_tick = self.now_ms() / EVENT_EXPIRY_PERIOD_MS * EVENT_EXPIRY_PERIOD_MS;
         self.events_expired_at = self.events_expired_at.max(last_tick);
     }
@@ -379,6 +396,28 @@ fn shifted_time(text: &str, by: Millis) -> Option<Value> {
 
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a.max(1) } else { gcd(b, a % b) }
+}
+
+/// One cycle's effect on the counters a jump moves on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Steps {
+    pub(super) period: Millis,
+    resource_versions: u64,
+    sequences: u64,
+    events: u64,
+    random_steps: u128,
+}
+
+impl Steps {
+    pub(super) fn between(before: &Mark, after: &Mark) -> Steps {
+        Steps {
+            period: after.at - before.at,
+            resource_versions: after.resource_version - before.resource_version,
+            sequences: after.sequence - before.sequence,
+            events: after.events - before.events,
+            random_steps: after.rng.steps().wrapping_sub(before.rng.steps()),
+        }
+    }
 }
 
 #[cfg(test)]

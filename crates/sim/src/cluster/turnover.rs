@@ -22,7 +22,7 @@ use kubeplay_model::schedule::Schedule;
 use kubeplay_model::{Kind, Object, ObjectKey};
 
 use super::Cluster;
-use super::cycles::{Mark, extrapolate_objects};
+use super::cycles::{Mark, Steps, extrapolate_objects};
 use super::timers::{EVENT_EXPIRY_PERIOD_MS, TimerKind};
 use crate::clock::Millis;
 
@@ -33,28 +33,6 @@ const MAX_LIFETIME_CYCLES: u64 = 32;
 /// After a failed try, the next one waits this many cycles, twice as many after each
 /// further failure, so that a cluster that never repeats pays little for the tries.
 const RETRY_AFTER_CYCLES: u64 = 16;
-
-/// One cycle's effect on the counters a jump moves on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Steps {
-    period: Millis,
-    resource_versions: u64,
-    sequences: u64,
-    events: u64,
-    random_steps: u128,
-}
-
-impl Steps {
-    fn between(before: &Mark, after: &Mark) -> Steps {
-        Steps {
-            period: after.at - before.at,
-            resource_versions: after.resource_version - before.resource_version,
-            sequences: after.sequence - before.sequence,
-            events: after.events - before.events,
-            random_steps: after.rng.steps().wrapping_sub(before.rng.steps()),
-        }
-    }
-}
 
 impl Cluster {
     /// Tries to jump over whole turnover cycles towards `target` (see the module comment).
@@ -196,27 +174,8 @@ impl Cluster {
         objects: Vec<Object>,
         cycles: u64,
     ) {
-        let shift = cycles * steps.period;
-        for object in objects {
-            self.api.store.put(object);
-        }
-        // Nothing reacts to the jump itself: the cycles it stands for caused nothing else.
-        self.api.store.take_watch_events();
-        self.api
-            .store
-            .skip_resource_versions(cycles * steps.resource_versions);
-        let sequences = cycles * steps.sequences;
-        self.sequence += sequences;
-        self.api
-            .rng
-            .advance(u128::from(cycles).wrapping_mul(steps.random_steps));
-        self.api.skip_events(cycles * steps.events);
         self.kubelets.skip_ip_counters(ip_steps, cycles);
-        self.shift_cycle_timers(mark, shift, sequences);
-        self.api.clock.advance_to(mark.at + shift);
-        self.cycles_skipped += cycles;
-        let last_tick = self.now_ms() / EVENT_EXPIRY_PERIOD_MS * EVENT_EXPIRY_PERIOD_MS;
-        self.events_expired_at = self.events_expired_at.max(last_tick);
+        self.jump_cycles(mark, steps, objects, cycles);
     }
 
     /// Everything a cycle could leave different: objects, counters, timers, the queue, the
