@@ -394,7 +394,7 @@ fn shifted_time(text: &str, by: Millis) -> Option<Value> {
     serde_json::to_value(Time(time.0.checked_add(by).ok()?)).ok()
 }
 
-fn gcd(a: u64, b: u64) -> u64 {
+pub(super) fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a.max(1) } else { gcd(b, a % b) }
 }
 

@@ -22,7 +22,7 @@ use kubeplay_model::schedule::Schedule;
 use kubeplay_model::{Kind, Object, ObjectKey};
 
 use super::Cluster;
-use super::cycles::{Mark, Steps, extrapolate_objects};
+use super::cycles::{Mark, Steps, extrapolate_objects, gcd};
 use super::timers::{EVENT_EXPIRY_PERIOD_MS, TimerKind};
 use crate::clock::Millis;
 
@@ -220,12 +220,6 @@ fn same_shape(marks: &[&Mark]) -> bool {
 }
 
 fn lcm(a: Millis, b: Millis) -> Millis {
-    let gcd = |mut a: Millis, mut b: Millis| {
-        while b != 0 {
-            (a, b) = (b, a % b);
-        }
-        a.max(1)
-    };
     a / gcd(a, b) * b
 }
 
