@@ -3,6 +3,7 @@
 //! content negotiation, Status bodies, watch streams, the clock task — over the same core
 //! (`ApiServer`, the store's journal, kubectl's printers) the page and `kubeplay run` use.
 
+mod apply;
 pub mod clock;
 mod discovery;
 mod exec_ws;

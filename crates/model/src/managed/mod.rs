@@ -351,18 +351,22 @@ fn merge(live: Option<&Value>, config: &Value, path: &mut Vec<String>) -> Value 
     }
 }
 
-/// Removes the members of `fields` from `value`.
-fn prune(value: &mut Value, fields: &FieldSet, path: &mut Vec<String>) {
-    for (element, child) in &fields.children {
+/// Removes the members of `dropped` from `value`, except where `kept` (what managers still
+/// own) holds fields below them: the object that holds an owned field stays.
+fn prune(value: &mut Value, dropped: &FieldSet, kept: Option<&FieldSet>, path: &mut Vec<String>) {
+    for (element, child) in &dropped.children {
+        let kept_child = kept.and_then(|k| k.children.get(element));
+        let still_owned_below = kept_child.is_some_and(|k| !k.children.is_empty());
+        let remove = child.member && !still_owned_below;
         if let Some(name) = element.strip_prefix("f:") {
             let Some(map) = value.as_object_mut() else {
                 continue;
             };
-            if child.member {
+            if remove {
                 map.remove(name);
             } else if let Some(inner) = map.get_mut(name) {
                 path.push(name.to_string());
-                prune(inner, child, path);
+                prune(inner, child, kept_child, path);
                 path.pop();
             }
         } else if let Some(items) = value.as_array_mut() {
@@ -372,10 +376,10 @@ fn prune(value: &mut Value, fields: &FieldSet, path: &mut Vec<String>) {
                 .iter()
                 .position(|item| fieldset::item_element(item, list).as_ref() == Some(element));
             match position {
-                Some(index) if child.member => {
+                Some(index) if remove => {
                     items.remove(index);
                 }
-                Some(index) => prune(&mut items[index], child, path),
+                Some(index) => prune(&mut items[index], child, kept_child, path),
                 None => {}
             }
         }
@@ -432,8 +436,9 @@ pub fn apply(live: Option<&Value>, config: &Value, request: &Apply) -> Result<Va
     let owned_by_others = others
         .iter()
         .fold(FieldSet::default(), |all, e| all.union(&e.fields));
-    let dropped = previous.difference(&applied).difference(&owned_by_others);
-    prune(&mut merged, &dropped, &mut Vec::new());
+    let kept = owned_by_others.union(&applied);
+    let dropped = previous.difference(&kept);
+    prune(&mut merged, &dropped, Some(&kept), &mut Vec::new());
     others.push(Entry {
         manager: request.manager.to_string(),
         operation: Operation::Apply,
@@ -541,6 +546,12 @@ mod tests {
         assert_eq!(first["spec"]["paused"], json!(true));
         let second = apply(Some(&first), &deployment(2), &request).unwrap();
         assert_eq!(second["spec"].get("paused"), None);
+        // A map owned as such before (`.`) stays while its fields are still applied.
+        let mut owned_map = second.clone();
+        owned_map["metadata"]["managedFields"][0]["fieldsV1"]["f:metadata"]["f:labels"]["."] =
+            json!({});
+        let third = apply(Some(&owned_map), &deployment(2), &request).unwrap();
+        assert_eq!(third["metadata"]["labels"], json!({"app": "web"}));
     }
 
     #[test]
