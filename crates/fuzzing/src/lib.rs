@@ -15,8 +15,11 @@ use kubeplay_model::schedule::Schedule;
 use kubeplay_shell::Shell;
 use kubeplay_sim::{ClusterShape, create_cluster};
 
-/// Every target: its name (the directory of its corpus) and its entry point.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A fuzz target: its name (the directory of its corpus) and its entry point.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target.
+pub const TARGETS: &[Target] = &[
     ("manifest_apply", manifest_apply),
     ("shell", shell),
     ("kubectl_args", kubectl_args),
