@@ -39,6 +39,8 @@ const SCRIPTS: &[&str] = &[
     "job-failure-policies",
     "kind-config",
     "stuck-rollout",
+    "server-side-apply",
+    "exec-streams",
 ];
 
 const DONE: &str = "\u{1}__KUBEPLAY_DONE__\n";

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 use kubeplay_sim::Cluster;
-use kubeplay_sim::field_manager::ApplyRequest;
+use kubeplay_sim::field_manager::{ApplyRequest, FieldManager};
 
 use crate::http::{json_response, with_warnings};
 use crate::objects::{key, object_value};
@@ -38,7 +38,10 @@ pub fn as_manager<T>(
     cluster: &mut Cluster,
     write: impl FnOnce(&Request, &mut Cluster) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-    let manager = manager(request)?;
+    let manager = FieldManager {
+        name: manager(request)?,
+        subresource: request.target.subresource.clone(),
+    };
     let outer = cluster.api.field_manager.replace(manager);
     let result = write(request, cluster);
     cluster.api.field_manager = outer;

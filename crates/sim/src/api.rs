@@ -87,7 +87,7 @@ pub struct ApiServer {
     next_service_ip: u32,
     /// The field manager of the request being served (`field_manager.rs`); None for the
     /// control plane's own writes.
-    pub field_manager: Option<String>,
+    pub field_manager: Option<crate::field_manager::FieldManager>,
 }
 
 impl ApiServer {

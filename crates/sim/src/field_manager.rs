@@ -10,6 +10,14 @@ use serde_json::Value;
 
 use crate::api::ApiServer;
 
+/// Who a request writes for: its manager, and the subresource it writes through (`scale`,
+/// `status`), which its entries name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldManager {
+    pub name: String,
+    pub subresource: Option<String>,
+}
+
 /// What a server-side apply asks (`PATCH` with `application/apply-patch+yaml`).
 pub struct ApplyRequest<'a> {
     /// The configuration, YAML or JSON.
@@ -28,15 +36,6 @@ pub struct Applied {
 }
 
 impl ApiServer {
-    /// Runs `write` as a request whose field manager is `manager`: its writes record an
-    /// `Update` entry for it.
-    pub fn as_manager<T>(&mut self, manager: &str, write: impl FnOnce(&mut ApiServer) -> T) -> T {
-        let outer = self.field_manager.replace(manager.to_string());
-        let result = write(self);
-        self.field_manager = outer;
-        result
-    }
-
     fn now_rfc3339(&self) -> String {
         self.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
@@ -52,10 +51,11 @@ impl ApiServer {
             return;
         };
         let old_value = old.map(Object::to_value);
+        let subresource = subresource.or(manager.subresource.as_deref());
         let Some(fields) = managed::record_update(
             old_value.as_ref(),
             &new.to_value(),
-            manager,
+            &manager.name,
             subresource,
             &self.now_rfc3339(),
         ) else {

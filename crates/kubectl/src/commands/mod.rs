@@ -22,6 +22,7 @@ pub mod port_forward;
 pub mod replace;
 pub mod report;
 pub mod rollout;
+pub mod server_side_apply;
 pub mod set_env;
 pub mod set_resources;
 pub mod top;
@@ -133,7 +134,7 @@ pub const COMMANDS: &[Command] = &[
     Command::not_simulated("attach"),
     Command::simulated(
         "exec",
-        |a, _, s, o| pods::exec(a, s, o),
+        |a, stdin, s, o| pods::exec(a, stdin, s, o),
         Operands::Resources,
     ),
     Command::simulated(

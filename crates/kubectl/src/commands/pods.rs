@@ -133,7 +133,8 @@ const EXEC_FLAGS: &[Flag] = &[
     value("filename", Some('f')),
 ];
 
-pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
+/// `kubectl exec`: with `-i` the command reads what was piped into kubectl.
+pub fn exec(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, EXEC_FLAGS, "exec") {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
@@ -172,10 +173,12 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         ))));
     }
     // The kubelet's refusal, wrapped by the API server's WebSocket translator.
-    let Some(exited) = session
-        .cluster
-        .exec(&pod, &container, &parsed.after_dash, None)
-    else {
+    let Some(exited) = session.cluster.exec(
+        &pod,
+        &container,
+        &parsed.after_dash,
+        parsed.bool("stdin").then_some(stdin),
+    ) else {
         return out.error(format!(
             "error: Internal error occurred: unable to upgrade connection: container not found ({:?})",
             container.name
@@ -186,13 +189,13 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         match printed {
             Printed::Stdout(text) => out.out(text),
             Printed::Stderr(text) if exited.not_started => out.error(text),
-            // A command that succeeded shows its standard output only.
-            Printed::Stderr(_) if finished => {}
             Printed::Stderr(text) => out.note(text),
         }
     }
     if !finished && !exited.not_started {
         out.error(format!("command terminated with exit code {}", exited.code));
+        // kubectl exits with the command's own code.
+        out.exit_with(exited.code);
     }
 }
 

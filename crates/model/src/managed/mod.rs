@@ -368,6 +368,10 @@ fn prune(value: &mut Value, dropped: &FieldSet, kept: Option<&FieldSet>, path: &
                 path.push(name.to_string());
                 prune(inner, child, kept_child, path);
                 path.pop();
+                // A map whose last field went is gone too, as Go's `omitempty` drops it.
+                if inner.as_object().is_some_and(Map::is_empty) {
+                    map.remove(name);
+                }
             }
         } else if let Some(items) = value.as_array_mut() {
             let names: Vec<&str> = path.iter().map(String::as_str).collect();
