@@ -229,3 +229,36 @@ fn server_side_apply_owns_fields_and_conflicts_as_the_api_server_does() {
         "{err}"
     );
 }
+
+/// `kubectl exec -it POD -- sh` on a terminal (util-linux `script` gives kubectl one): the
+/// prompt, echoed keys, each line's output with CR LF, and `exit 2` ending the session.
+#[test]
+fn exec_with_a_terminal_runs_an_interactive_shell() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    }
+    let served = serve("exec-tty", &[]);
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: box}\nspec:\n  containers:\n  - {name: box, image: 'busybox:1.36', command: [sleep, '3600']}\n";
+    kubectl(&served, &["apply", "-f", "-"], pod);
+    served.post("/kubeplay/v1/advance?seconds=30");
+    let command = format!(
+        "{} --kubeconfig {} exec -it box -- sh",
+        real_kubectl().display(),
+        served.dir.join("kubeconfig").display()
+    );
+    // Keys are typed once kubectl has put the terminal in raw mode (before, the terminal
+    // itself would echo them).
+    let typing = "sleep 2; printf 'echo hi there\\r'; sleep 0.5; printf 'exit 2\\r'; sleep 1";
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("({typing}) | script -qec '{command}' /dev/null"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        text,
+        "/ # echo hi there\r\nhi there\r\n/ # exit 2\r\ncommand terminated with exit code 2\r\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+}

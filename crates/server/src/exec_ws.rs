@@ -31,8 +31,13 @@ const STDIN: u8 = 0;
 const STDOUT: u8 = 1;
 const STDERR: u8 = 2;
 const ERROR: u8 = 3;
+const RESIZE: u8 = 4;
 /// v5: `[CLOSE, N]` says the sender is done with channel N.
 const CLOSE: u8 = 255;
+/// How long a terminal session waits for the client's terminal size.
+const RESIZE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+/// How long a finished session waits for the client to close its side.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What the client asked for in the query (`PodExecOptions` / `PodAttachOptions`).
 struct Options {
@@ -139,6 +144,39 @@ fn locate(
     Ok((pod.clone(), container))
 }
 
+fn is_shell(program: &str) -> bool {
+    matches!(
+        program.rsplit('/').next(),
+        Some("sh" | "bash" | "ash" | "dash")
+    )
+}
+
+/// Runs `argv` in the container as the pod is now (it may have changed since the request),
+/// or says why it cannot run, as the kubelet does.
+fn run(
+    shared: &Shared,
+    key: &ObjectKey,
+    pod: &Pod,
+    container: &Container,
+    argv: &[String],
+    stdin: Option<&str>,
+) -> Result<Exited, String> {
+    shared.read(|cluster| {
+        let current = match cluster.api.store.get(key) {
+            Some(Object::Pod(current)) if current.metadata.uid == pod.metadata.uid => current,
+            _ => return Err(format!("pod {:?} not found", pod.metadata.name_str())),
+        };
+        cluster
+            .exec(current, container, argv, stdin)
+            .ok_or_else(|| {
+                format!(
+                    "unable to upgrade connection: container not found ({:?})",
+                    container.name
+                )
+            })
+    })
+}
+
 /// Which verb the connection serves.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verb {
@@ -240,6 +278,15 @@ fn exit_status(argv: &[String], code: i32) -> Value {
     })
 }
 
+/// `exit` or `exit N` typed into an interactive shell: the code it ends with.
+fn exit_code(line: &str) -> Option<i32> {
+    let mut words = line.split_whitespace();
+    if words.next() != Some("exit") {
+        return None;
+    }
+    Some(words.next().and_then(|n| n.parse().ok()).unwrap_or(0))
+}
+
 /// `apierrors.NewInternalError(err)`.
 fn internal_error(message: &str) -> Value {
     json!({
@@ -268,7 +315,19 @@ impl Session {
                 code: close_code::NORMAL,
                 reason: "".into(),
             };
-            let _ = self.socket.send(Message::Close(Some(normal))).await;
+            if self
+                .socket
+                .send(Message::Close(Some(normal)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            // Wait for the client's close (dropping what it still sends, keystrokes and
+            // resizes): closing the socket on unread input would reset the connection and
+            // lose the Status on the client's side.
+            let drain = async { while let Some(Ok(_)) = self.socket.recv().await {} };
+            let _ = tokio::time::timeout(CLOSE_WAIT, drain).await;
         }
     }
 
@@ -294,7 +353,29 @@ impl Session {
     }
 
     async fn exec(mut self, shared: Shared, pod: Pod, container: Container, options: Options) {
-        let stdin = if options.stdin {
+        let lone_shell = matches!(options.command.as_slice(), [program] if is_shell(program));
+        if options.tty && options.stdin && lone_shell {
+            return self
+                .interactive(shared, pod, container, &options.command)
+                .await;
+        }
+        if options.tty {
+            // The terminal's size comes first (a real runtime sets it before the command
+            // runs); ending before it arrives would leave the client writing to a closed
+            // connection.
+            let first_resize = async {
+                while let Some(Ok(message)) = self.socket.recv().await {
+                    if let Message::Binary(data) = message
+                        && data.first() == Some(&RESIZE)
+                    {
+                        return;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(RESIZE_WAIT, first_resize).await;
+        }
+        // With a terminal, input is keystrokes that never end: the command runs at once.
+        let stdin = if options.stdin && !options.tty {
             match self.read_stdin().await {
                 Some(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
                 None => return,
@@ -307,21 +388,14 @@ impl Session {
             pod.metadata.namespace_str(),
             pod.metadata.name_str(),
         );
-        let ran = shared.read(|cluster| {
-            // The pod as it is now: it may have changed while stdin was being sent.
-            let current = match cluster.api.store.get(&key) {
-                Some(Object::Pod(current)) if current.metadata.uid == pod.metadata.uid => current,
-                _ => return Err(format!("pod {:?} not found", pod.metadata.name_str())),
-            };
-            cluster
-                .exec(current, &container, &options.command, stdin.as_deref())
-                .ok_or_else(|| {
-                    format!(
-                        "unable to upgrade connection: container not found ({:?})",
-                        container.name
-                    )
-                })
-        });
+        let ran = run(
+            &shared,
+            &key,
+            &pod,
+            &container,
+            &options.command,
+            stdin.as_deref(),
+        );
         let exited: Exited = match ran {
             Ok(exited) => exited,
             Err(message) => return self.finish(internal_error(&message)).await,
@@ -343,11 +417,15 @@ impl Session {
         }
         for printed in &exited.printed {
             let sent = match printed {
-                Printed::Stdout(text) if options.stdout => self.send(STDOUT, text.as_bytes()).await,
-                // With a terminal, stderr goes to the same place as stdout.
+                // A terminal ends lines with CR LF, and shows stderr with stdout.
+                Printed::Stdout(text) if options.tty && options.stdout => {
+                    self.send(STDOUT, text.replace('\n', "\r\n").as_bytes())
+                        .await
+                }
                 Printed::Stderr(text) if options.tty && options.stdout => {
                     self.send(STDOUT, format!("{text}\r\n").as_bytes()).await
                 }
+                Printed::Stdout(text) if options.stdout => self.send(STDOUT, text.as_bytes()).await,
                 Printed::Stderr(text) if options.stderr => {
                     self.send(STDERR, format!("{text}\n").as_bytes()).await
                 }
@@ -363,6 +441,104 @@ impl Session {
             exit_status(&options.command, exited.code)
         };
         self.finish(status).await;
+    }
+
+    /// `exec -it … sh`: a terminal line by line. Keys are echoed as a terminal does, each
+    /// line runs as `sh -c LINE` when Enter is pressed (so `cd` and variables last one line),
+    /// and `exit [N]` or Ctrl+D on an empty line ends the session.
+    async fn interactive(
+        mut self,
+        shared: Shared,
+        pod: Pod,
+        container: Container,
+        command: &[String],
+    ) {
+        let key = ObjectKey::new(
+            Kind::Pod,
+            pod.metadata.namespace_str(),
+            pod.metadata.name_str(),
+        );
+        // busybox's ash shows the directory; Debian's dash only `#` for root.
+        let busybox = container
+            .image
+            .as_deref()
+            .unwrap_or_default()
+            .contains("busybox");
+        let prompt = if busybox { "/ # " } else { "# " };
+        if !self.send(STDOUT, prompt.as_bytes()).await {
+            return;
+        }
+        let mut line: Vec<u8> = Vec::new();
+        while let Some(Ok(message)) = self.socket.recv().await {
+            let Message::Binary(data) = message else {
+                if matches!(message, Message::Close(_)) {
+                    return;
+                }
+                continue;
+            };
+            let keys = match data.as_ref() {
+                [STDIN, keys @ ..] => keys.to_vec(),
+                [CLOSE, STDIN] => return self.finish(success()).await,
+                _ => continue,
+            };
+            for key_byte in keys {
+                let echo: Vec<u8> = match key_byte {
+                    b'\r' | b'\n' => {
+                        let text = String::from_utf8_lossy(&line).trim().to_string();
+                        line.clear();
+                        if !self.send(STDOUT, b"\r\n").await {
+                            return;
+                        }
+                        if let Some(code) = exit_code(&text) {
+                            let status = if code == 0 {
+                                success()
+                            } else {
+                                exit_status(command, code)
+                            };
+                            return self.finish(status).await;
+                        }
+                        if !text.is_empty() {
+                            let argv = ["sh".to_string(), "-c".to_string(), text];
+                            let printed = match run(&shared, &key, &pod, &container, &argv, None) {
+                                Ok(exited) => exited.printed,
+                                Err(message) => return self.finish(internal_error(&message)).await,
+                            };
+                            for printed in printed {
+                                let text = match printed {
+                                    Printed::Stdout(text) => text.replace('\n', "\r\n"),
+                                    Printed::Stderr(text) => format!("{text}\r\n"),
+                                };
+                                if !self.send(STDOUT, text.as_bytes()).await {
+                                    return;
+                                }
+                            }
+                        }
+                        prompt.as_bytes().to_vec()
+                    }
+                    // Ctrl+D on an empty line ends the shell.
+                    0x04 if line.is_empty() => {
+                        let _ = self.send(STDOUT, b"\r\n").await;
+                        return self.finish(success()).await;
+                    }
+                    0x03 => {
+                        line.clear();
+                        format!("^C\r\n{prompt}").into_bytes()
+                    }
+                    0x7f | 0x08 => match line.pop() {
+                        Some(_) => b"\x08 \x08".to_vec(),
+                        None => Vec::new(),
+                    },
+                    byte if byte >= 0x20 || byte == b'\t' => {
+                        line.push(byte);
+                        vec![byte]
+                    }
+                    _ => Vec::new(),
+                };
+                if !echo.is_empty() && !self.send(STDOUT, &echo).await {
+                    return;
+                }
+            }
+        }
     }
 
     /// Attaches to the container's process: what it writes from now on, until it stops or
