@@ -11,6 +11,7 @@ pub mod diff;
 pub mod drain;
 pub mod edit;
 pub mod expose;
+pub mod field_managers;
 pub mod get;
 pub mod info;
 pub mod logs;
@@ -219,7 +220,15 @@ pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
             Some(Command {
                 handler: Some(handler),
                 ..
-            }) => handler(&command_args, stdin, session, &mut out),
+            }) => {
+                // What the command writes is recorded for its field manager; the control
+                // plane's writes while it waits are not (`Cluster::settle` and
+                // `advance_to_within` set the manager aside).
+                let manager = field_managers::manager(name, &command_args);
+                let outer = session.cluster.api.field_manager.replace(manager);
+                handler(&command_args, stdin, session, &mut out);
+                session.cluster.api.field_manager = outer;
+            }
             Some(known) => out.error(format!(
                 "error: kubeplay does not simulate \"kubectl {}\" yet",
                 known.name
