@@ -1,5 +1,6 @@
 # kubectl apply --server-side: field managers, conflicts (one and several), --force-conflicts,
-# shared ownership, fields a manager stops applying, keyed lists merged item by item, and
+# shared ownership, fields a manager stops applying, keyed lists merged item by item,
+# conflicts with client-side apply and with `scale`, and
 # --show-managed-fields.
 kubectl apply --server-side -f - <<'EOF'
 apiVersion: v1
@@ -101,4 +102,38 @@ apiVersion: v1
 kind: ConfigMap
 metadata:
   name: settings
+EOF
+kubectl apply -f - <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: legacy
+data:
+  owner: client-side
+EOF
+kubectl apply --server-side -f - <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: legacy
+data:
+  owner: server-side
+EOF
+kubectl scale deployment web --replicas=3
+kubectl apply --server-side -f - <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
 EOF

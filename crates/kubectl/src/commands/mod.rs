@@ -133,11 +133,7 @@ pub const COMMANDS: &[Command] = &[
         Operands::Resources,
     ),
     Command::not_simulated("attach"),
-    Command::simulated(
-        "exec",
-        |a, stdin, s, o| pods::exec(a, stdin, s, o),
-        Operands::Resources,
-    ),
+    Command::simulated("exec", pods::exec, Operands::Resources),
     Command::simulated(
         "port-forward",
         |a, _, s, o| port_forward::run(a, s, o),

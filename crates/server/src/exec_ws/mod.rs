@@ -24,6 +24,9 @@ use crate::http::App;
 use crate::state::Shared;
 use crate::status::Failure;
 
+mod attach;
+mod terminal;
+
 const V5: &str = "v5.channel.k8s.io";
 const V4: &str = "v4.channel.k8s.io";
 
@@ -278,15 +281,6 @@ fn exit_status(argv: &[String], code: i32) -> Value {
     })
 }
 
-/// `exit` or `exit N` typed into an interactive shell: the code it ends with.
-fn exit_code(line: &str) -> Option<i32> {
-    let mut words = line.split_whitespace();
-    if words.next() != Some("exit") {
-        return None;
-    }
-    Some(words.next().and_then(|n| n.parse().ok()).unwrap_or(0))
-}
-
 /// `apierrors.NewInternalError(err)`.
 fn internal_error(message: &str) -> Value {
     json!({
@@ -441,160 +435,5 @@ impl Session {
             exit_status(&options.command, exited.code)
         };
         self.finish(status).await;
-    }
-
-    /// `exec -it … sh`: a terminal line by line. Keys are echoed as a terminal does, each
-    /// line runs as `sh -c LINE` when Enter is pressed (so `cd` and variables last one line),
-    /// and `exit [N]` or Ctrl+D on an empty line ends the session.
-    async fn interactive(
-        mut self,
-        shared: Shared,
-        pod: Pod,
-        container: Container,
-        command: &[String],
-    ) {
-        let key = ObjectKey::new(
-            Kind::Pod,
-            pod.metadata.namespace_str(),
-            pod.metadata.name_str(),
-        );
-        // busybox's ash shows the directory; Debian's dash only `#` for root.
-        let busybox = container
-            .image
-            .as_deref()
-            .unwrap_or_default()
-            .contains("busybox");
-        let prompt = if busybox { "/ # " } else { "# " };
-        if !self.send(STDOUT, prompt.as_bytes()).await {
-            return;
-        }
-        let mut line: Vec<u8> = Vec::new();
-        while let Some(Ok(message)) = self.socket.recv().await {
-            let Message::Binary(data) = message else {
-                if matches!(message, Message::Close(_)) {
-                    return;
-                }
-                continue;
-            };
-            let keys = match data.as_ref() {
-                [STDIN, keys @ ..] => keys.to_vec(),
-                [CLOSE, STDIN] => return self.finish(success()).await,
-                _ => continue,
-            };
-            for key_byte in keys {
-                let echo: Vec<u8> = match key_byte {
-                    b'\r' | b'\n' => {
-                        let text = String::from_utf8_lossy(&line).trim().to_string();
-                        line.clear();
-                        if !self.send(STDOUT, b"\r\n").await {
-                            return;
-                        }
-                        if let Some(code) = exit_code(&text) {
-                            let status = if code == 0 {
-                                success()
-                            } else {
-                                exit_status(command, code)
-                            };
-                            return self.finish(status).await;
-                        }
-                        if !text.is_empty() {
-                            let argv = ["sh".to_string(), "-c".to_string(), text];
-                            let printed = match run(&shared, &key, &pod, &container, &argv, None) {
-                                Ok(exited) => exited.printed,
-                                Err(message) => return self.finish(internal_error(&message)).await,
-                            };
-                            for printed in printed {
-                                let text = match printed {
-                                    Printed::Stdout(text) => text.replace('\n', "\r\n"),
-                                    Printed::Stderr(text) => format!("{text}\r\n"),
-                                };
-                                if !self.send(STDOUT, text.as_bytes()).await {
-                                    return;
-                                }
-                            }
-                        }
-                        prompt.as_bytes().to_vec()
-                    }
-                    // Ctrl+D on an empty line ends the shell.
-                    0x04 if line.is_empty() => {
-                        let _ = self.send(STDOUT, b"\r\n").await;
-                        return self.finish(success()).await;
-                    }
-                    0x03 => {
-                        line.clear();
-                        format!("^C\r\n{prompt}").into_bytes()
-                    }
-                    0x7f | 0x08 => match line.pop() {
-                        Some(_) => b"\x08 \x08".to_vec(),
-                        None => Vec::new(),
-                    },
-                    byte if byte >= 0x20 || byte == b'\t' => {
-                        line.push(byte);
-                        vec![byte]
-                    }
-                    _ => Vec::new(),
-                };
-                if !echo.is_empty() && !self.send(STDOUT, &echo).await {
-                    return;
-                }
-            }
-        }
-    }
-
-    /// Attaches to the container's process: what it writes from now on, until it stops or
-    /// the client leaves.
-    async fn attach(mut self, shared: Shared, pod: Pod, container: Container, options: Options) {
-        let mut changed = shared.subscribe();
-        let key = ObjectKey::new(
-            Kind::Pod,
-            pod.metadata.namespace_str(),
-            pod.metadata.name_str(),
-        );
-        // Lines written up to the attach belong to `kubectl logs`, not to the attached stream.
-        let mut seen = shared.read(|cluster| {
-            cluster
-                .container_log(&pod, &container.name, false)
-                .map_or(0, |lines| lines.len())
-        });
-        loop {
-            let (lines, running) = shared.read(|cluster| {
-                let current = match cluster.api.store.get(&key) {
-                    Some(Object::Pod(current)) if current.metadata.uid == pod.metadata.uid => {
-                        current
-                    }
-                    _ => return (Vec::new(), false),
-                };
-                let lines = cluster
-                    .container_log(current, &container.name, false)
-                    .unwrap_or_default();
-                let running = kubeplay_model::pod::container_status(current, &container.name)
-                    .and_then(|status| status.state.as_ref())
-                    .is_some_and(|state| state.running.is_some());
-                (lines, running)
-            });
-            // A restarted container starts a new log.
-            if lines.len() < seen {
-                seen = 0;
-            }
-            if options.stdout {
-                for (_, line) in &lines[seen..] {
-                    if !self.send(STDOUT, format!("{line}\n").as_bytes()).await {
-                        return;
-                    }
-                }
-            }
-            seen = lines.len();
-            if !running {
-                return self.finish(success()).await;
-            }
-            tokio::select! {
-                result = changed.changed() => if result.is_err() { return },
-                message = self.socket.recv() => match message {
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                    // Input to a simulated process goes nowhere.
-                    Some(Ok(_)) => {}
-                },
-            }
-        }
     }
 }
