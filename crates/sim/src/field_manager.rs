@@ -52,15 +52,13 @@ impl ApiServer {
         };
         let old_value = old.map(Object::to_value);
         let subresource = subresource.or(manager.subresource.as_deref());
-        let Some(fields) = managed::record_update(
+        let fields = managed::record_update(
             old_value.as_ref(),
             &new.to_value(),
             &manager.name,
             subresource,
             &self.now_rfc3339(),
-        ) else {
-            return;
-        };
+        );
         set_managed_fields(new, fields);
     }
 

@@ -214,14 +214,14 @@ fn changed(old: Option<&Value>, new: &Value, path: &mut Vec<String>) -> FieldSet
 /// Records a write (create, update, patch) by `manager`: its `Update` entry gains what the
 /// write added or changed, every entry loses what the write removed, and other managers
 /// lose what it changed. The entries are those of `new` (the request's), else those of
-/// `old`. Returns None when the write changes nothing managers own.
+/// `old`; a write that changes nothing managers own leaves them as they are.
 pub fn record_update(
     old: Option<&Value>,
     new: &Value,
     manager: &str,
     subresource: Option<&str>,
     time: &str,
-) -> Option<Value> {
+) -> Value {
     let old_part = old.map(|o| owned_part(o, subresource));
     let new_part = owned_part(new, subresource);
     let carried = if new["metadata"]["managedFields"].is_array() {
@@ -230,7 +230,7 @@ pub fn record_update(
         old.map(entries).unwrap_or_default()
     };
     if old_part.as_ref() == Some(&new_part) {
-        return Some(entries_value(&carried));
+        return entries_value(&carried);
     }
     let added = changed(old_part.as_ref(), &new_part, &mut Vec::new());
     let removed = old_part
@@ -266,7 +266,7 @@ pub fn record_update(
             fields,
         });
     }
-    Some(entries_value(&result))
+    entries_value(&result)
 }
 
 /// Fields an apply would change that other managers own.
@@ -481,10 +481,10 @@ mod tests {
 
     #[test]
     fn a_create_owns_what_it_set_and_an_update_takes_what_it_changed() {
-        let created = record_update(None, &deployment(1), "kubectl-create", None, NOW).unwrap();
+        let created = record_update(None, &deployment(1), "kubectl-create", None, NOW);
         let object = with_fields(deployment(1), created);
         let scaled = with_fields(deployment(3), object["metadata"]["managedFields"].clone());
-        let fields = record_update(Some(&object), &scaled, "kubectl-scale", None, NOW).unwrap();
+        let fields = record_update(Some(&object), &scaled, "kubectl-scale", None, NOW);
         let entries: Vec<Entry> = fields
             .as_array()
             .unwrap()
@@ -512,8 +512,7 @@ mod tests {
 
     #[test]
     fn apply_conflicts_unless_forced_and_prunes_what_it_stopped_applying() {
-        let created =
-            record_update(None, &deployment(1), "kubectl-client-side-apply", None, NOW).unwrap();
+        let created = record_update(None, &deployment(1), "kubectl-client-side-apply", None, NOW);
         let live = with_fields(deployment(1), created);
         let request = Apply {
             manager: "kubectl",
