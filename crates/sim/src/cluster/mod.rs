@@ -52,6 +52,9 @@ pub struct Cluster {
     retries: HashMap<(ControllerId, ObjectKey), Retry>,
     /// The controllers' API clients and their token buckets.
     clients: clients::Clients,
+    /// Execs into containers so far: each draws its connections' endpoint choices from its
+    /// own source, without touching the cluster's generator (names stay as they were).
+    execs: u64,
     /// The last instant of the event-expiry grid that has been processed.
     events_expired_at: Millis,
     /// Whole cycles of steady loops jumped over (for benchmarks and tests).
@@ -95,6 +98,7 @@ impl Cluster {
             scheduling_queue: SchedulingQueue::default(),
             retries: HashMap::new(),
             clients: clients::Clients::default(),
+            execs: 0,
             events_expired_at: 0,
             cycles_skipped: 0,
             turnover_retry_at: 0,
@@ -113,6 +117,12 @@ impl Cluster {
     /// The controller manager's `--kube-api-qps` / `--kube-api-burst`, for every controller.
     pub fn set_controller_client_limit(&mut self, limit: RateLimit) {
         self.clients = clients::Clients::new(limit);
+    }
+
+    /// A fresh number for one exec's connections (see `kubelet::exec::Connections`).
+    pub fn next_exec(&mut self) -> u64 {
+        self.execs += 1;
+        self.execs
     }
 
     pub fn now_ms(&self) -> Millis {
