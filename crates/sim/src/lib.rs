@@ -17,6 +17,7 @@ pub mod kubelet;
 pub mod limits;
 pub mod logs;
 pub mod namespace_defaults;
+pub mod network;
 pub mod nodes;
 pub mod patch;
 pub mod rng;

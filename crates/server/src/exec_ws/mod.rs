@@ -164,13 +164,16 @@ fn run(
     argv: &[String],
     stdin: Option<&str>,
 ) -> Result<Exited, String> {
-    shared.read(|cluster| {
+    // A write: each exec takes the next number for its connections' endpoint choices.
+    shared.write(|cluster| {
         let current = match cluster.api.store.get(key) {
-            Some(Object::Pod(current)) if current.metadata.uid == pod.metadata.uid => current,
+            Some(Object::Pod(current)) if current.metadata.uid == pod.metadata.uid => {
+                current.clone()
+            }
             _ => return Err(format!("pod {:?} not found", pod.metadata.name_str())),
         };
         cluster
-            .exec(current, container, argv, stdin)
+            .exec(&current, container, argv, stdin)
             .ok_or_else(|| {
                 format!(
                     "unable to upgrade connection: container not found ({:?})",
