@@ -17,7 +17,7 @@ mod http;
 pub(crate) mod nslookup;
 mod servers;
 
-pub use http::Connections;
+pub use http::{Connections, Served};
 
 /// A command run inside a simulated container.
 pub struct Process<'a> {
@@ -381,6 +381,11 @@ impl crate::Cluster {
             now: self.api.clock.now(),
             connections,
         };
-        Some(process.run_reading(argv, stdin))
+        let exited = process.run_reading(argv, stdin);
+        // The servers the command reached write their access logs.
+        let served = process.connections.take_served();
+        drop(process);
+        self.log_served(served);
+        Some(exited)
     }
 }
