@@ -39,6 +39,8 @@ const SCRIPTS: &[&str] = &[
     "job-failure-policies",
     "kind-config",
     "stuck-rollout",
+    "server-side-apply",
+    "exec-streams",
 ];
 
 const DONE: &str = "\u{1}__KUBEPLAY_DONE__\n";
@@ -87,12 +89,17 @@ impl Session {
         assert!(copied.success(), "cannot copy {}", golden.display());
         let bin = served.dir.join("bin");
         std::fs::create_dir_all(&bin).unwrap();
+        // The real binary is run as `kubectl` (a link of that name), so its User-Agent — and
+        // the field manager the server derives from it — is kubectl's, not `kubectl.1.33`.
+        let real = served.dir.join("real");
+        std::fs::create_dir_all(&real).unwrap();
+        std::os::unix::fs::symlink(real_kubectl(), real.join("kubectl")).unwrap();
         let wrapper = bin.join("kubectl");
         std::fs::write(
             &wrapper,
             format!(
                 "#!/bin/sh\nexec {} --kubeconfig {} \"$@\"\n",
-                real_kubectl().display(),
+                real.join("kubectl").display(),
                 served.dir.join("kubeconfig").display()
             ),
         )

@@ -73,7 +73,6 @@ pub fn parse(args: &[String]) -> Result<Vec<Request>, String> {
     Ok(requests)
 }
 
-
 /// kubectl's answer when a command that needs objects gets neither names nor files.
 pub const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 

@@ -176,6 +176,13 @@ pub enum ApiError {
         name: String,
         detail: String,
     },
+    /// 409 from server-side apply: fields other managers own (`NewApplyConflict`); each
+    /// cause is (message, field).
+    #[error("{message}")]
+    ApplyConflict {
+        message: String,
+        causes: Vec<(String, String)>,
+    },
     #[error("{} {name:?} is forbidden: {detail}", kind.qualified_plural())]
     Forbidden {
         kind: Kind,
@@ -205,7 +212,7 @@ impl ApiError {
             ApiError::AlreadyExists { .. } => "AlreadyExists",
             ApiError::Invalid { .. } => "Invalid",
             ApiError::BadRequest(_) => "BadRequest",
-            ApiError::Conflict { .. } => "Conflict",
+            ApiError::Conflict { .. } | ApiError::ApplyConflict { .. } => "Conflict",
             ApiError::Forbidden { .. } => "Forbidden",
             ApiError::TooManyRequests(_) => "TooManyRequests",
             ApiError::InternalError(_) => "InternalError",
@@ -218,7 +225,9 @@ impl ApiError {
     pub fn code(&self) -> u16 {
         match self {
             ApiError::NotFound { .. } => 404,
-            ApiError::AlreadyExists { .. } | ApiError::Conflict { .. } => 409,
+            ApiError::AlreadyExists { .. }
+            | ApiError::Conflict { .. }
+            | ApiError::ApplyConflict { .. } => 409,
             ApiError::Invalid { .. } | ApiError::Unprocessable(_) => 422,
             ApiError::BadRequest(_) => 400,
             ApiError::Forbidden { .. } => 403,

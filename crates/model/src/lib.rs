@@ -7,6 +7,7 @@ pub mod errors;
 pub mod intstr;
 pub mod keys;
 pub mod kinds;
+pub mod managed;
 pub mod manifest;
 pub mod object;
 pub mod patch;

@@ -12,6 +12,7 @@ use kubeplay_model::ApiError;
 use kubeplay_model::errors::MAX_REQUEST_BODY_BYTES;
 use serde_json::Value;
 
+use crate::apply::as_manager;
 use crate::clock::ClockMode;
 use crate::discovery;
 use crate::objects;
@@ -146,6 +147,7 @@ pub async fn handle(
         query,
         accept,
         content_type,
+        user_agent: header_text(&headers, header::USER_AGENT),
         body,
     };
     match resource(&app, &method, request) {
@@ -170,18 +172,23 @@ fn resource(app: &App, method: &Method, request: Request) -> Result<Response, Fa
         ("GET", true, Some("log")) => {
             shared.read(|cluster| crate::subresources::log(&request, cluster))
         }
-        ("POST", false, None) => shared.write(|cluster| objects::create(&request, cluster)),
+        ("POST", false, None) => {
+            shared.write(|cluster| as_manager(&request, cluster, objects::create))
+        }
         ("POST", true, Some("eviction")) => {
             shared.write(|cluster| crate::subresources::evict(&request, cluster))
         }
         ("PUT", true, None | Some("status")) => {
-            shared.write(|cluster| objects::update(&request, cluster))
+            shared.write(|cluster| as_manager(&request, cluster, objects::update))
         }
         ("PUT", true, Some("scale")) => {
-            shared.write(|cluster| crate::subresources::put_scale(&request, cluster))
+            shared.write(|cluster| as_manager(&request, cluster, crate::subresources::put_scale))
+        }
+        ("PATCH", true, _) if request.content_type.starts_with(crate::apply::APPLY_PATCH) => {
+            shared.write(|cluster| crate::apply::apply(&request, cluster))
         }
         ("PATCH", true, None | Some("status") | Some("scale")) => {
-            shared.write(|cluster| crate::patching::patch(&request, cluster))
+            shared.write(|cluster| as_manager(&request, cluster, crate::patching::patch))
         }
         ("DELETE", true, None) => shared.write(|cluster| objects::delete(&request, cluster)),
         ("DELETE", false, None) => {

@@ -3,8 +3,10 @@
 //! content negotiation, Status bodies, watch streams, the clock task — over the same core
 //! (`ApiServer`, the store's journal, kubectl's printers) the page and `kubeplay run` use.
 
+mod apply;
 pub mod clock;
 mod discovery;
+mod exec_ws;
 pub mod http;
 pub mod kubeconfig;
 mod objects;
@@ -22,6 +24,7 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::routing::any;
 use kubeplay_sim::Cluster;
 
 pub use clock::ClockMode;
@@ -75,6 +78,14 @@ impl Server {
             tokio::spawn(clock::follow_wall_clock(self.app.shared.clone(), speed));
         }
         let router = Router::new()
+            .route(
+                "/api/v1/namespaces/{namespace}/pods/{name}/exec",
+                any(exec_ws::exec),
+            )
+            .route(
+                "/api/v1/namespaces/{namespace}/pods/{name}/attach",
+                any(exec_ws::attach),
+            )
             .fallback(http::handle)
             .layer(DefaultBodyLimit::disable())
             .with_state(self.app);

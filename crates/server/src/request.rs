@@ -14,6 +14,8 @@ pub struct Request {
     pub query: BTreeMap<String, String>,
     pub accept: String,
     pub content_type: String,
+    /// The client's `User-Agent` (it names the field manager when the request does not).
+    pub user_agent: String,
     pub body: Vec<u8>,
 }
 
@@ -46,7 +48,7 @@ impl Request {
         self.target.namespace.as_deref().unwrap_or_default()
     }
 
-    fn field_validation(&self) -> Result<FieldValidation, Failure> {
+    pub fn field_validation(&self) -> Result<FieldValidation, Failure> {
         match self.param("fieldValidation") {
             // The server's default since v1.27 is Warn.
             None | Some("" | "Warn") => Ok(FieldValidation::Warn),

@@ -120,6 +120,16 @@ impl From<ApiError> for Failure {
                     .collect();
                 Some(value)
             }
+            ApiError::ApplyConflict { causes, .. } => Some(json!({
+                "causes": causes
+                    .iter()
+                    .map(|(message, field)| json!({
+                        "reason": "FieldManagerConflict",
+                        "message": message,
+                        "field": field,
+                    }))
+                    .collect::<Vec<_>>()
+            })),
             ApiError::Unprocessable(detail) => Some(json!({
                 "causes": [{ "reason": "UnexpectedServerResponse", "message": detail }]
             })),

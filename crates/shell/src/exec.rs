@@ -52,7 +52,14 @@ pub(crate) enum Halt {
     Continue(usize),
 }
 
-pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Execution {
+/// Runs `input`; `stdin` is what the first command line reads (a container's exec with
+/// `-i`), as a script's first reader consumes the standard input it was started with.
+pub(crate) fn execute(
+    shell: &mut Shell,
+    input: &str,
+    stdin: &str,
+    host: &mut dyn Host,
+) -> Execution {
     let mut out = Output::new();
     if input.len() > MAX_INPUT_BYTES {
         out.err(&format!(
@@ -80,11 +87,13 @@ pub(crate) fn execute(shell: &mut Shell, input: &str, host: &mut dyn Host) -> Ex
         expanding: Vec::new(),
     };
     out.set_now(exec.host.elapsed_ms());
+    let mut stdin = stdin;
     for command in crate::split_commands(input) {
         if exec.stopped() {
             break;
         }
-        exec.run_source(&command, &mut out);
+        exec.run_source(&command, stdin, &mut out);
+        stdin = "";
     }
     // The terminal says why it stopped; a container's script just runs for ever.
     if exec.loop_limit_reached && !exec.shell.exit_allowed {
@@ -125,10 +134,11 @@ struct Plan {
 }
 
 impl Exec<'_> {
-    /// Lexes, parses and runs source text; syntax errors are reported with status 2.
-    pub fn run_source(&mut self, source: &str, out: &mut Output) -> i32 {
+    /// Lexes, parses and runs source text reading `stdin`; syntax errors are reported with
+    /// status 2.
+    fn run_source(&mut self, source: &str, stdin: &str, out: &mut Output) -> i32 {
         match lexer::lex(source).and_then(parser::parse) {
-            Ok(script) => self.run_script(&script, "", out),
+            Ok(script) => self.run_script(&script, stdin, out),
             Err(error) => {
                 out.err(&format!("sh: {error}\n"));
                 self.shell.last_status = 2;

@@ -244,7 +244,12 @@ impl Shell {
 
     /// Runs one or more command lines (heredoc bodies included) and returns what the terminal shows.
     pub fn execute(&mut self, input: &str, host: &mut dyn Host) -> Execution {
-        exec::execute(self, input, host)
+        exec::execute(self, input, "", host)
+    }
+
+    /// Runs `input` as [`Shell::execute`] does, its first command line reading `stdin`.
+    pub fn execute_reading(&mut self, input: &str, stdin: &str, host: &mut dyn Host) -> Execution {
+        exec::execute(self, input, stdin, host)
     }
 
     pub fn fs(&self) -> &VirtualFs {

@@ -85,6 +85,9 @@ pub struct ApiServer {
     event_expiry: BTreeSet<(Millis, ObjectKey)>,
     event_sequence: u64,
     next_service_ip: u32,
+    /// The field manager of the request being served (`field_manager.rs`); None for the
+    /// control plane's own writes.
+    pub field_manager: Option<crate::field_manager::FieldManager>,
 }
 
 impl ApiServer {
@@ -98,6 +101,7 @@ impl ApiServer {
             event_expiry: BTreeSet::new(),
             event_sequence: 0,
             next_service_ip: 2,
+            field_manager: None,
         }
     }
 
@@ -176,6 +180,7 @@ impl ApiServer {
         meta.creation_timestamp = Some(now);
         meta.deletion_timestamp = None;
         meta.generation = has_generation(key.kind).then_some(1);
+        self.record_managed_fields(None, &mut object, None);
         if dry_run {
             return Ok(object);
         }
@@ -224,6 +229,7 @@ impl ApiServer {
         if spec_of(&current) != spec_of(&updated) && has_generation(key.kind) {
             updated.meta_mut().generation = Some(current.meta().generation.unwrap_or(1) + 1);
         }
+        self.record_managed_fields(Some(&current), &mut updated, None);
         if dry_run {
             updated.meta_mut().resource_version = current.meta().resource_version.clone();
             return Ok(if updated == current { current } else { updated });
@@ -239,6 +245,7 @@ impl ApiServer {
         };
         let mut updated = current.clone();
         copy_status(&object, &mut updated);
+        self.record_managed_fields(Some(&current), &mut updated, Some("status"));
         self.write_if_changed(current, updated)
     }
 

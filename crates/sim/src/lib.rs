@@ -11,6 +11,7 @@ pub mod controllers;
 pub mod dns;
 pub mod eviction;
 pub mod features;
+pub mod field_manager;
 pub mod journal;
 pub mod kubelet;
 pub mod limits;

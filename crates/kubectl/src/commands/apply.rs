@@ -9,6 +9,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::{ApiError, Object};
 use serde_json::Value;
 
+use super::server_side_apply;
 use crate::args::{self, Flag, boolean, value};
 use crate::errors::{self, Failure};
 use crate::manifests::{self, Loaded};
@@ -24,6 +25,8 @@ const FLAGS: &[Flag] = &[
     boolean("recursive", Some('R')),
     value("validate", None),
     boolean("server-side", None),
+    boolean("force-conflicts", None),
+    value("field-manager", None),
     boolean("force", None),
     boolean("prune", None),
     value("selector", Some('l')),
@@ -50,6 +53,21 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         return out.error(error);
     }
     let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server" | "true"));
+    let server_side = parsed.bool("server-side");
+    if parsed.bool("force-conflicts") && !server_side {
+        return out.error("error: --force-conflicts only works with --server-side");
+    }
+    if server_side && matches!(parsed.value("dry-run"), Some("client" | "true")) {
+        return out.error(
+            "error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
+        );
+    }
+    let server_side_options = server_side_apply::Options {
+        manager: parsed.value("field-manager").unwrap_or("kubectl"),
+        force: parsed.bool("force-conflicts"),
+        validation,
+        dry_run,
+    };
     let template = match parsed.value("output").filter(|f| is_template_format(f)) {
         Some(format) => match GoTemplate::from_flags(format, parsed.value("template"), session) {
             Ok(template) => Some(template),
@@ -75,13 +93,25 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         for warning in &document.warnings {
             out.note(format!("Warning: {warning}"));
         }
-        match apply_one(
-            document.object,
-            &document.raw,
-            namespace_flag.as_deref(),
-            dry_run,
-            session,
-        ) {
+        let applied = if server_side {
+            server_side_apply::apply_one(
+                document.object,
+                &document.raw,
+                namespace_flag.as_deref(),
+                &server_side_options,
+                session,
+            )
+            .map(|object| (object, "serverside-applied", None))
+        } else {
+            apply_one(
+                document.object,
+                &document.raw,
+                namespace_flag.as_deref(),
+                dry_run,
+                session,
+            )
+        };
+        match applied {
             Ok((object, verb, warning)) => {
                 if let Some(warning) = warning {
                     out.note(warning);

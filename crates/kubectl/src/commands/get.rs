@@ -28,6 +28,7 @@ const FLAGS: &[Flag] = &[
     boolean("show-labels", None),
     boolean("no-headers", None),
     boolean("show-kind", None),
+    boolean("show-managed-fields", None),
     boolean("ignore-not-found", None),
     boolean("watch", Some('w')),
     boolean("watch-only", None),
@@ -234,10 +235,11 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         Format::Yaml | Format::Json => {
             if !all.is_empty() || listing {
                 let as_list = listing || all.len() > 1;
+                let managed_fields = parsed.bool("show-managed-fields");
                 out.out(if matches!(format, Format::Yaml) {
-                    object::yaml(&all, as_list)
+                    object::yaml_showing(&all, as_list, managed_fields)
                 } else {
-                    object::json(&all, as_list)
+                    object::json_showing(&all, as_list, managed_fields)
                 });
             }
         }

@@ -11,6 +11,7 @@ pub mod diff;
 pub mod drain;
 pub mod edit;
 pub mod expose;
+pub mod field_managers;
 pub mod get;
 pub mod info;
 pub mod logs;
@@ -22,6 +23,7 @@ pub mod port_forward;
 pub mod replace;
 pub mod report;
 pub mod rollout;
+pub mod server_side_apply;
 pub mod set_env;
 pub mod set_resources;
 pub mod top;
@@ -131,11 +133,7 @@ pub const COMMANDS: &[Command] = &[
         Operands::Resources,
     ),
     Command::not_simulated("attach"),
-    Command::simulated(
-        "exec",
-        |a, _, s, o| pods::exec(a, s, o),
-        Operands::Resources,
-    ),
+    Command::simulated("exec", pods::exec, Operands::Resources),
     Command::simulated(
         "port-forward",
         |a, _, s, o| port_forward::run(a, s, o),
@@ -218,7 +216,15 @@ pub fn run(argv: &[String], stdin: &str, session: &mut Session) -> Output {
             Some(Command {
                 handler: Some(handler),
                 ..
-            }) => handler(&command_args, stdin, session, &mut out),
+            }) => {
+                // What the command writes is recorded for its field manager; the control
+                // plane's writes while it waits are not (`Cluster::settle` and
+                // `advance_to_within` set the manager aside).
+                let manager = field_managers::manager(name, &command_args);
+                let outer = session.cluster.api.field_manager.replace(manager);
+                handler(&command_args, stdin, session, &mut out);
+                session.cluster.api.field_manager = outer;
+            }
             Some(known) => out.error(format!(
                 "error: kubeplay does not simulate \"kubectl {}\" yet",
                 known.name

@@ -11,7 +11,6 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
-use kubeplay_sim::dns::Resolver;
 use kubeplay_sim::kubelet::exec::Printed;
 
 use crate::args::{self, Flag, boolean, value};
@@ -86,11 +85,12 @@ pub(super) fn pick_container<'a>(
             .iter()
             .chain(init)
             .find(|c| c.name == name)
+            // The API server's refusal (`validateContainer`), for exec and logs alike.
             .ok_or_else(|| {
-                format!(
-                    "error: container {name} is not valid for pod {}",
+                errors::render(&ApiError::BadRequest(format!(
+                    "container {name} is not valid for pod {}",
                     pod.metadata.name_str()
-                )
+                )))
             }),
         None => {
             // The `kubectl.kubernetes.io/default-container` annotation names the default.
@@ -133,7 +133,8 @@ const EXEC_FLAGS: &[Flag] = &[
     value("filename", Some('f')),
 ];
 
-pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
+/// `kubectl exec`: with `-i` the command reads what was piped into kubectl.
+pub fn exec(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, EXEC_FLAGS, "exec") {
         Ok(parsed) => parsed,
         Err(error) => return out.error(error),
@@ -159,48 +160,42 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
             pod::phase(&pod)
         ));
     }
-    let Some((environment, fs)) =
-        session
-            .cluster
-            .kubelets
-            .exec_view(&pod, &container.name, &session.cluster.api.store)
-    else {
+    if pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .unwrap_or_default()
+        .is_empty()
+    {
+        return out.error(errors::render(&ApiError::BadRequest(format!(
+            "pod {} does not have a host assigned",
+            pod.metadata.name_str()
+        ))));
+    }
+    // The kubelet's refusal, wrapped by the API server's WebSocket translator.
+    let Some(exited) = session.cluster.exec(
+        &pod,
+        &container,
+        &parsed.after_dash,
+        parsed.bool("stdin").then_some(stdin),
+    ) else {
         return out.error(format!(
-            "error: unable to upgrade connection: container not found ({:?})",
+            "error: Internal error occurred: unable to upgrade connection: container not found ({:?})",
             container.name
         ));
     };
-    let exec_number = session.cluster.next_exec();
-    let process = kubeplay_sim::kubelet::exec::Process {
-        pod: &pod,
-        container: &container,
-        environment,
-        dns: Resolver::new(&session.cluster.api.store, pod.metadata.namespace_str()),
-        fs,
-        now: session.now(),
-        connections: kubeplay_sim::kubelet::exec::Connections::new(exec_number),
-    };
-    let result = process.run(&parsed.after_dash);
-    let served = process.connections.take_served();
-    drop(process);
-    session.cluster.log_served(served);
-    match result {
-        Ok(text) => out.out(text),
-        Err(failure) => {
-            for printed in failure.printed {
-                match printed {
-                    Printed::Stdout(text) => out.out(text),
-                    Printed::Stderr(text) if failure.not_started => out.error(text),
-                    Printed::Stderr(text) => out.note(text),
-                }
-            }
-            if !failure.not_started && failure.code != 0 {
-                out.error(format!(
-                    "command terminated with exit code {}",
-                    failure.code
-                ));
-            }
+    let finished = exited.code == 0 && !exited.not_started;
+    for printed in exited.printed {
+        match printed {
+            Printed::Stdout(text) => out.out(text),
+            Printed::Stderr(text) if exited.not_started => out.error(text),
+            Printed::Stderr(text) => out.note(text),
         }
+    }
+    if !finished && !exited.not_started {
+        out.error(format!("command terminated with exit code {}", exited.code));
+        // kubectl exits with the command's own code.
+        out.exit_with(exited.code);
     }
 }
 

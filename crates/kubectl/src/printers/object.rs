@@ -5,36 +5,49 @@ use kubeplay_model::Object;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-fn cleaned(object: &Object) -> Value {
+/// The object as printed: without its managedFields unless `--show-managed-fields`.
+fn cleaned(object: &Object, managed_fields: bool) -> Value {
     let mut value = object.to_value();
-    if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+    if !managed_fields
+        && let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut)
+    {
         metadata.remove("managedFields");
     }
     value
 }
 
 /// One object bare, or several (or a list request) as `kind: List`.
-fn document(objects: &[&Object], as_list: bool) -> Value {
+fn document(objects: &[&Object], as_list: bool, managed_fields: bool) -> Value {
     if objects.len() == 1 && !as_list {
-        return cleaned(objects[0]);
+        return cleaned(objects[0], managed_fields);
     }
     json!({
         "apiVersion": "v1",
-        "items": objects.iter().map(|o| cleaned(o)).collect::<Vec<_>>(),
+        "items": objects.iter().map(|o| cleaned(o, managed_fields)).collect::<Vec<_>>(),
         "kind": "List",
         "metadata": { "resourceVersion": "" },
     })
 }
 
 pub fn yaml(objects: &[&Object], as_list: bool) -> String {
-    super::yaml::to_yaml(&document(objects, as_list))
+    yaml_showing(objects, as_list, false)
+}
+
+/// `-o yaml`, with the managedFields when `managed_fields` (`--show-managed-fields`).
+pub fn yaml_showing(objects: &[&Object], as_list: bool, managed_fields: bool) -> String {
+    super::yaml::to_yaml(&document(objects, as_list, managed_fields))
 }
 
 pub fn json(objects: &[&Object], as_list: bool) -> String {
+    json_showing(objects, as_list, false)
+}
+
+/// `-o json`, with the managedFields when `managed_fields` (`--show-managed-fields`).
+pub fn json_showing(objects: &[&Object], as_list: bool, managed_fields: bool) -> String {
     let mut buffer = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut serializer = serde_json::Serializer::with_formatter(&mut buffer, formatter);
-    if document(objects, as_list)
+    if document(objects, as_list, managed_fields)
         .serialize(&mut serializer)
         .is_err()
     {

@@ -7,6 +7,8 @@ mod merge;
 mod meta;
 mod strategic;
 
+pub use meta::{ListMerge, list_merge};
+
 use serde_json::Value;
 
 /// The patch types of the API (`Content-Type` of a PATCH, `kubectl patch --type`).

@@ -150,6 +150,13 @@ impl Cluster {
 
     /// Processes everything due at the current instant until nothing is left to do.
     pub fn settle(&mut self) {
+        // The controllers' writes record no client's field manager.
+        let manager = self.api.field_manager.take();
+        self.settle_as_control_plane();
+        self.api.field_manager = manager;
+    }
+
+    fn settle_as_control_plane(&mut self) {
         let mut budget = MAX_RECONCILES_PER_INSTANT;
         loop {
             for event in self.api.store.take_watch_events() {

@@ -75,6 +75,18 @@ impl Cluster {
         target_ms: Millis,
         keep_going: &mut dyn FnMut() -> bool,
     ) -> Advance {
+        // What the control plane writes meanwhile is its own, not the waiting client's.
+        let manager = self.api.field_manager.take();
+        let advanced = self.advance_as_control_plane(target_ms, keep_going);
+        self.api.field_manager = manager;
+        advanced
+    }
+
+    fn advance_as_control_plane(
+        &mut self,
+        target_ms: Millis,
+        keep_going: &mut dyn FnMut() -> bool,
+    ) -> Advance {
         self.settle();
         let mut instants = 0u32;
         while let Some(instant) = self.next_change_at() {

@@ -43,7 +43,8 @@ pub enum Printed {
     Stderr(String),
 }
 
-/// A command that exited with a non-zero code, and what it printed, in order.
+/// How a command ended: what it printed, in order, and its exit code (non-zero where
+/// `run` returns it as an error).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     pub printed: Vec<Printed>,
@@ -166,41 +167,65 @@ impl Process<'_> {
         vars
     }
 
+    /// Runs `argv` without standard input: its standard output, or how it failed.
     pub fn run(&self, argv: &[String]) -> Result<String, Failure> {
+        let exited = self.run_reading(argv, None);
+        if exited.code == 0 && !exited.not_started {
+            return Ok(exited
+                .printed
+                .into_iter()
+                .filter_map(|printed| match printed {
+                    Printed::Stdout(text) => Some(text),
+                    Printed::Stderr(_) => None,
+                })
+                .collect());
+        }
+        Err(exited)
+    }
+
+    /// Runs `argv` reading `stdin` (an exec with `-i`; a lone shell reads its script from
+    /// it): everything it printed on both streams, in order, and its exit code.
+    pub fn run_reading(&self, argv: &[String], stdin: Option<&str>) -> Failure {
+        let Some(first) = argv.first() else {
+            return Failure {
+                printed: Vec::new(),
+                code: 0,
+                not_started: false,
+            };
+        };
         let contents = self.contents();
-        let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
+        let program = first.rsplit('/').next().unwrap_or(first);
         if !contents.has_program(program) {
-            return Err(not_found(
-                &argv[0],
+            return not_found(
+                first,
                 &format!(
                     "{}/{}/{argv:?}",
                     self.pod.metadata.uid_str(),
                     self.container.name
                 ),
-            ));
+            );
         }
-        let script = match argv {
-            [shell, flag, script, ..]
-                if matches!(
-                    shell.rsplit('/').next(),
-                    Some("sh" | "bash" | "ash" | "dash")
-                ) && flag == "-c" =>
-            {
-                script.clone()
+        let is_shell = matches!(program, "sh" | "bash" | "ash" | "dash");
+        let (script, input) = match argv {
+            [_, flag, script, ..] if is_shell && flag == "-c" => {
+                (script.clone(), stdin.unwrap_or_default())
             }
-            [shell] if matches!(program, "sh" | "bash" | "ash" | "dash") => {
-                return Err(Failure::message(
-                    "kubeplay: interactive shells are not simulated; run a single command after --",
-                    1,
-                ));
-            }
+            [_] if is_shell => match stdin {
+                Some(script) => (script.to_string(), ""),
+                None => {
+                    return Failure::message(
+                        "kubeplay: interactive shells are not simulated; run a single command after --",
+                        1,
+                    );
+                }
+            },
             // `/bin/ls` is the image's `ls`: the shell knows its utilities by name.
             [_, rest @ ..] => {
                 let mut words = vec![program.to_string()];
                 words.extend(rest.iter().cloned());
-                quote(&words)
+                (quote(&words), stdin.unwrap_or_default())
             }
-            [] => String::new(),
+            [] => (String::new(), ""),
         };
         let vars = self.variables(&contents);
         let mut shell = Shell::for_script(self.filesystem(&contents), &vars);
@@ -209,32 +234,26 @@ impl Process<'_> {
             process: self,
             contents: &contents,
         };
-        let execution = shell.execute(&script, &mut host);
-        let wrote_stderr = execution
+        let execution = shell.execute_reading(&script, input, &mut host);
+        let printed = execution
             .output
-            .iter()
-            .any(|chunk| chunk.stream == Stream::Stderr);
-        if execution.status == 0 && !wrote_stderr {
-            return Ok(execution.stdout());
-        }
-        let mut printed = Vec::new();
-        for chunk in execution.output {
-            match chunk.stream {
-                Stream::Stdout => printed.push(Printed::Stdout(chunk.text)),
-                Stream::Stderr => printed.push(Printed::Stderr(
+            .into_iter()
+            .map(|chunk| match chunk.stream {
+                Stream::Stdout => Printed::Stdout(chunk.text),
+                Stream::Stderr => Printed::Stderr(
                     chunk
                         .text
                         .strip_suffix('\n')
                         .unwrap_or(&chunk.text)
                         .to_string(),
-                )),
-            }
-        }
-        Err(Failure {
+                ),
+            })
+            .collect();
+        Failure {
             printed,
             code: execution.status,
             not_started: false,
-        })
+        }
     }
 
     /// Programs that answer from the pod and the cluster; `None` for the shell's own.
@@ -335,5 +354,38 @@ impl Host for ExecHost<'_, '_> {
 
     fn programs(&self) -> Vec<String> {
         self.contents.programs.clone()
+    }
+}
+
+impl crate::Cluster {
+    /// Runs `argv` in `container` of `pod` as the kubelet's exec does, reading `stdin`
+    /// (with `-i`): what `kubectl exec` in the page and `kubeplay serve`'s exec both run.
+    /// `None` when the container is not running (the runtime finds no container to exec in).
+    pub fn exec(
+        &mut self,
+        pod: &Pod,
+        container: &Container,
+        argv: &[String],
+        stdin: Option<&str>,
+    ) -> Option<Failure> {
+        let (environment, fs) = self
+            .kubelets
+            .exec_view(pod, &container.name, &self.api.store)?;
+        let connections = Connections::new(self.next_exec());
+        let process = Process {
+            pod,
+            container,
+            environment,
+            dns: Resolver::new(&self.api.store, pod.metadata.namespace_str()),
+            fs,
+            now: self.api.clock.now(),
+            connections,
+        };
+        let exited = process.run_reading(argv, stdin);
+        // The servers the command reached write their access logs.
+        let served = process.connections.take_served();
+        drop(process);
+        self.log_served(served);
+        Some(exited)
     }
 }
