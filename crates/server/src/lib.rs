@@ -11,6 +11,7 @@ mod objects;
 mod openapi;
 mod patching;
 mod path;
+mod protobuf;
 mod request;
 pub mod state;
 mod status;

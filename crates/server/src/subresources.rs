@@ -93,7 +93,7 @@ pub fn set_replicas(
 
 pub fn put_scale(request: &Request, cluster: &mut Cluster) -> Result<Response, Failure> {
     let object = current(request, cluster)?;
-    let body: Value = serde_json::from_str(request.body_text()?)
+    let body: Value = serde_json::from_str(&request.body_text()?)
         .map_err(|error| Failure::bad_request(error.to_string()))?;
     let replicas = body["spec"]["replicas"].as_i64().unwrap_or(0);
     let replicas = i32::try_from(replicas)
@@ -162,7 +162,7 @@ pub fn log(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
 
 /// `POST pods/NAME/eviction` with an Eviction body.
 pub fn evict(request: &Request, cluster: &mut Cluster) -> Result<Response, Failure> {
-    let body: Value = serde_json::from_str(request.body_text()?)
+    let body: Value = serde_json::from_str(&request.body_text()?)
         .map_err(|error| Failure::bad_request(error.to_string()))?;
     let grace = body["deleteOptions"]["gracePeriodSeconds"].as_i64();
     cluster.api.evict(&key(request), grace)?;
