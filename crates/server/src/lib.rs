@@ -7,6 +7,7 @@ pub mod clock;
 mod discovery;
 pub mod http;
 pub mod kubeconfig;
+mod log_follow;
 mod objects;
 mod openapi;
 mod patching;
