@@ -33,12 +33,10 @@ pub enum WireError {
     IntegerOverflow,
     /// A length that points before its start.
     NegativeLength,
-    /// A group wire type (3, 4) or an unknown one (6, 7).
-    IllegalWireType {
-        message: String,
-        wire_type: u64,
-        field: u64,
-    },
+    /// A group's end (4) outside a group.
+    EndGroup { message: String },
+    /// A group's start (3; Kubernetes' messages have no groups) or an unknown wire type.
+    IllegalWireType { wire_type: u64 },
     /// Field number 0.
     IllegalTag { message: String, wire_type: u64 },
     /// A known field with the wrong wire type.
@@ -55,14 +53,12 @@ impl fmt::Display for WireError {
             WireError::NegativeLength => {
                 write!(f, "proto: negative length found during unmarshaling")
             }
-            WireError::IllegalWireType {
-                message,
-                wire_type,
-                field,
-            } => write!(
-                f,
-                "proto: {message}: illegal tag {field} (wire type {wire_type})"
-            ),
+            WireError::EndGroup { message } => {
+                write!(f, "proto: {message}: wiretype end group for non-group")
+            }
+            WireError::IllegalWireType { wire_type } => {
+                write!(f, "proto: illegal wireType {wire_type}")
+            }
             WireError::IllegalTag { message, wire_type } => {
                 write!(f, "proto: {message}: illegal tag 0 (wire type {wire_type})")
             }
@@ -140,6 +136,17 @@ impl<'a> Reader<'a> {
         }
         let key = self.varint()?;
         let (number, wire_type) = (key >> 3, key & 7);
+        if wire_type == 4 {
+            return Err(WireError::EndGroup {
+                message: self.message.to_string(),
+            });
+        }
+        if number == 0 {
+            return Err(WireError::IllegalTag {
+                message: self.message.to_string(),
+                wire_type,
+            });
+        }
         let value = match wire_type {
             0 => Value::Varint(self.varint()?),
             1 => {
@@ -163,20 +170,8 @@ impl<'a> Reader<'a> {
                     bytes.try_into().map_err(|_| WireError::UnexpectedEof)?,
                 ))
             }
-            _ => {
-                return Err(WireError::IllegalWireType {
-                    message: self.message.to_string(),
-                    wire_type,
-                    field: number,
-                });
-            }
+            _ => return Err(WireError::IllegalWireType { wire_type }),
         };
-        if number == 0 {
-            return Err(WireError::IllegalTag {
-                message: self.message.to_string(),
-                wire_type,
-            });
-        }
         Ok(Some(Entry { number, value }))
     }
 }
@@ -230,7 +225,11 @@ mod tests {
         );
         assert_eq!(
             entries(&[0x0b]).unwrap_err().to_string(),
-            "proto: Test: illegal tag 1 (wire type 3)"
+            "proto: illegal wireType 3"
+        );
+        assert_eq!(
+            entries(&[0x0c]).unwrap_err().to_string(),
+            "proto: Test: wiretype end group for non-group"
         );
         assert_eq!(
             entries(&[0x00, 0x01]).unwrap_err().to_string(),
