@@ -141,6 +141,9 @@ pub async fn handle(
         }
         ApiPath::Resource(target) => target,
     };
+    if crate::protobuf::accepts_only_protobuf(&accept) {
+        return crate::protobuf::not_acceptable().into_response();
+    }
     let request = Request {
         target,
         query,

@@ -18,6 +18,26 @@ use wire::{Reader, WireError};
 
 pub const MEDIA_TYPE: &str = "application/vnd.kubernetes.protobuf";
 
+/// Whether an `Accept` header takes protobuf only: such a client gets 406, as the server
+/// answers JSON (every client that sends protobuf, kubectl's included, also accepts JSON).
+pub fn accepts_only_protobuf(accept: &str) -> bool {
+    let mut media = accept
+        .split(',')
+        .map(|entry| entry.split(';').next().unwrap_or_default().trim())
+        .filter(|media| !media.is_empty())
+        .peekable();
+    media.peek().is_some() && media.all(|media| media == MEDIA_TYPE)
+}
+
+/// The 406 for such a client, in the API server's words for an unacceptable `Accept`.
+pub fn not_acceptable() -> Failure {
+    Failure::new(
+        406,
+        "NotAcceptable",
+        "only the following media types are accepted: application/json, application/yaml",
+    )
+}
+
 /// The magic every Kubernetes protobuf body starts with.
 const MAGIC: &[u8] = b"k8s\0";
 
@@ -206,6 +226,21 @@ mod tests {
                 "data": { "mode": "fast" },
             })
         );
+    }
+
+    #[test]
+    fn only_a_protobuf_only_accept_is_refused() {
+        assert!(accepts_only_protobuf("application/vnd.kubernetes.protobuf"));
+        assert!(accepts_only_protobuf(
+            "application/vnd.kubernetes.protobuf;stream=watch"
+        ));
+        assert!(!accepts_only_protobuf(
+            "application/vnd.kubernetes.protobuf,application/json"
+        ));
+        assert!(!accepts_only_protobuf(
+            "application/vnd.kubernetes.protobuf, */*"
+        ));
+        assert!(!accepts_only_protobuf(""));
     }
 
     #[test]
