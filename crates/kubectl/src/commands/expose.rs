@@ -34,7 +34,7 @@ const FLAGS: &[Flag] = &[
     value("dry-run", None),
 ];
 
-const USAGE_HINT: &str = "See 'kubectl expose -h' for help and examples";
+// kubectl v1.33 reports a port or selector it cannot find with a plain error, no usage hint.
 
 pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, FLAGS, "expose") {
@@ -98,7 +98,7 @@ fn service_for(object: &Object, parsed: &args::Parsed) -> Result<Service, String
         Some(text) => parse_labels(text)?,
         None => selector_of(object).map_err(|e| {
             format!(
-                "error: couldn't retrieve selectors via --selector flag or introspection: {e}\n{USAGE_HINT}"
+                "error: couldn't retrieve selectors via --selector flag or introspection: {e}"
             )
         })?,
     };
@@ -110,7 +110,7 @@ fn service_for(object: &Object, parsed: &args::Parsed) -> Result<Service, String
     let headless = parsed.value("cluster-ip") == Some("None");
     if ports.is_empty() && !headless {
         return Err(format!(
-            "error: couldn't find port via --port flag or introspection\n{USAGE_HINT}"
+            "error: couldn't find port via --port flag or introspection"
         ));
     }
     let mut service_ports = Vec::new();
