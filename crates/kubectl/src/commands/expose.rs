@@ -97,9 +97,7 @@ fn service_for(object: &Object, parsed: &args::Parsed) -> Result<Service, String
     let selector = match parsed.value("selector") {
         Some(text) => parse_labels(text)?,
         None => selector_of(object).map_err(|e| {
-            format!(
-                "error: couldn't retrieve selectors via --selector flag or introspection: {e}"
-            )
+            format!("error: couldn't retrieve selectors via --selector flag or introspection: {e}")
         })?,
     };
     let protocols = protocols_of(object);
