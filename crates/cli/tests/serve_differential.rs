@@ -152,10 +152,12 @@ impl Session {
     /// Runs one command; while it waits on a watch (or, without one, for long), the clock
     /// steps to the next change.
     fn run(&mut self, command: &str, served: &Served) -> String {
-        // The marker keeps the command's exit status for the next command's `$?`.
+        // The marker keeps the command's exit status for the next command's `$?`. The
+        // command reads no input but its own (`exec -i` would read the script that follows,
+        // where kubeplay's terminal gives it nothing).
         write!(
             self.stdin,
-            "{command}\n__kubeplay_status=$?; printf '\\001__KUBEPLAY_DONE__\\n'; (exit $__kubeplay_status)\n"
+            "{{\n{command}\n}} < /dev/null\n__kubeplay_status=$?; printf '\\001__KUBEPLAY_DONE__\\n'; (exit $__kubeplay_status)\n"
         )
         .unwrap();
         self.stdin.flush().unwrap();
