@@ -107,9 +107,7 @@ fn service_for(object: &Object, parsed: &args::Parsed) -> Result<Service, String
     };
     let headless = parsed.value("cluster-ip") == Some("None");
     if ports.is_empty() && !headless {
-        return Err(format!(
-            "error: couldn't find port via --port flag or introspection"
-        ));
+        return Err("error: couldn't find port via --port flag or introspection".to_string());
     }
     let mut service_ports = Vec::new();
     for (index, port) in ports.iter().enumerate() {
