@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The official Kubernetes Python client against `kubeplay serve --clock manual`: list,
 create, watch, patch (strategic, merge, JSON), replace with a stale resourceVersion (409),
-delete with propagation, and a watch that survives a resourceVersion expiry (410 Gone,
-then relist and watch again) — the pattern every controller written with a client follows.
+delete with propagation, a watch that survives a resourceVersion expiry (410 Gone,
+then relist and watch again) — the pattern every controller written with a client follows —
+a selector watch as pods enter and leave it, and a followed log.
 
 Usage: python_client.py PATH/TO/kubeplay
 """
@@ -152,6 +153,48 @@ def main():
         core.patch_namespaced_config_map("settings", "default", {"data": {"n": "after"}})
         watcher.join()
         check(resumed == [("MODIFIED", "after")], f"the relisted watch goes on: {resumed}")
+
+        # A selector watch: a pod relabelled out of it is DELETED, back into it ADDED.
+        pod = core.list_namespaced_pod("default", label_selector="app=web").items[0].metadata.name
+        relabels = []
+
+        def watch_selected():
+            for event in watch.Watch().stream(core.list_namespaced_pod, "default",
+                                              label_selector="app=web,tier=front",
+                                              resource_version=core.list_namespaced_pod(
+                                                  "default").metadata.resource_version,
+                                              timeout_seconds=2):
+                relabels.append((event["type"], event["object"].metadata.labels.get("tier")))
+
+        watcher = threading.Thread(target=watch_selected)
+        watcher.start()
+        for tier in ["front", "back", "front"]:
+            core.patch_namespaced_pod(pod, "default", {"metadata": {"labels": {"tier": tier}}})
+        watcher.join()
+        check(relabels == [("ADDED", "front"), ("DELETED", "front"), ("ADDED", "front")],
+              f"a pod entering and leaving a selector: {relabels}")
+
+        # A followed log streams as virtual time passes and ends with the container.
+        core.create_namespaced_pod("default", client.V1Pod(
+            metadata=client.V1ObjectMeta(name="counter"),
+            spec=client.V1PodSpec(restart_policy="Never", containers=[client.V1Container(
+                name="c", image="busybox",
+                command=["sh", "-c", "for i in 1 2 3; do echo line $i; sleep 10; done"])])))
+        advance(url, 5)
+        stream = core.read_namespaced_pod_log("counter", "default", follow=True,
+                                              _preload_content=False)
+        followed = []
+
+        def read_log():
+            for line in stream.stream():
+                followed.append(line.decode())
+
+        reader = threading.Thread(target=read_log)
+        reader.start()
+        advance(url, 30)
+        reader.join(timeout=10)
+        check(not reader.is_alive() and "".join(followed) == "line 1\nline 2\nline 3\n",
+              f"a followed log: {''.join(followed)!r}, ended: {not reader.is_alive()}")
 
         # Delete in the foreground: the Deployment goes once its pods are gone.
         apps.delete_namespaced_deployment("web", "default", propagation_policy="Foreground")

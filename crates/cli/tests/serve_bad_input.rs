@@ -76,17 +76,33 @@ fn bad_requests_get_the_api_servers_answers_and_change_nothing() {
         b"kind: ConfigMap\n  bad: [indent\n",
     );
     expect_status(&bad_yaml, 400, "BadRequest", "yaml: line");
-    let protobuf = served.request(
+    let protobuf = "application/vnd.kubernetes.protobuf";
+    let garbage = served.request("POST", CONFIGMAPS, protobuf, b"k8s\0garbage");
+    expect_status(
+        &garbage,
+        400,
+        "BadRequest",
+        "the object provided is unrecognized (must be of type ConfigMap): proto: illegal wireType 7 (6b38730067617262616765)",
+    );
+    let json_as_protobuf = served.request(
         "POST",
         CONFIGMAPS,
-        "application/vnd.kubernetes.protobuf",
-        b"k8s\0garbage",
+        protobuf,
+        config_map("x", "1").as_bytes(),
     );
     expect_status(
-        &protobuf,
-        415,
-        "UnsupportedMediaType",
-        "the body of the request was in an unknown format",
+        &json_as_protobuf,
+        400,
+        "BadRequest",
+        "the object provided is unrecognized (must be of type ConfigMap): provided data does not appear to be a protobuf message, expected prefix [107 56 115 0] ({\"apiVersion\":\"v1\",\"kind\":\"Con ...)",
+    );
+    // An envelope {typeMeta: {v1, ConfigMap}, raw} whose raw ends inside metadata.name.
+    let truncated = b"k8s\0\x0a\x0f\x0a\x02v1\x12\x09ConfigMap\x12\x04\x0a\x05\x0a\x03";
+    expect_status(
+        &served.request("POST", CONFIGMAPS, protobuf, truncated),
+        400,
+        "BadRequest",
+        "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: unexpected EOF",
     );
     let wrong_kind = served.request(
         "POST",

@@ -142,6 +142,9 @@ pub async fn handle(
         }
         ApiPath::Resource(target) => target,
     };
+    if crate::protobuf::accepts_only_protobuf(&accept) {
+        return crate::protobuf::not_acceptable().into_response();
+    }
     let request = Request {
         target,
         query,
@@ -168,6 +171,9 @@ fn resource(app: &App, method: &Method, request: Request) -> Result<Response, Fa
         }
         ("GET", true, Some("scale")) => {
             shared.read(|cluster| crate::subresources::get_scale(&request, cluster))
+        }
+        ("GET", true, Some("log")) if request.flag("follow") && !request.flag("previous") => {
+            crate::log_follow::follow(request, shared.clone())
         }
         ("GET", true, Some("log")) => {
             shared.read(|cluster| crate::subresources::log(&request, cluster))

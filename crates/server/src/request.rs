@@ -1,12 +1,14 @@
 //! One API request as the handlers see it: the resolved target, the query, the content
 //! types, and the body read under the server's size limit.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use kubeplay_model::manifest::{FieldValidation, decode_documents_with};
 use kubeplay_model::{Kind, Object};
 
 use crate::path::Target;
+use crate::protobuf;
 use crate::status::Failure;
 
 pub struct Request {
@@ -60,14 +62,19 @@ impl Request {
         }
     }
 
-    /// The body as text, if its media type is one the server reads as JSON or YAML.
-    pub fn body_text(&self) -> Result<&str, Failure> {
+    /// The body as text, if its media type is one the server reads as JSON or YAML; a
+    /// protobuf body as the JSON of the object it holds.
+    pub fn body_text(&self) -> Result<Cow<'_, str>, Failure> {
         let media = self
             .content_type
             .split(';')
             .next()
             .unwrap_or_default()
             .trim();
+        if media == protobuf::MEDIA_TYPE {
+            let object = protobuf::decode(&self.body, self.target.kind)?;
+            return Ok(Cow::Owned(object.to_string()));
+        }
         if !matches!(media, "" | "application/json" | "application/yaml" | "*/*") {
             return Err(Failure::unsupported_media_type());
         }
@@ -80,12 +87,12 @@ impl Request {
                 "couldn't get version/kind; json parse error: {error}"
             )));
         }
-        Ok(text)
+        Ok(Cow::Borrowed(text))
     }
 
     /// Decodes the body as one object of the target's kind, in the target's namespace.
     pub fn decode(&self) -> Result<Decoded, Failure> {
-        let text = self.with_type_from_url(self.body_text()?);
+        let text = self.with_type_from_url(&self.body_text()?);
         let validation = self.field_validation()?;
         let mut documents = decode_documents_with(&text, "", validation).into_iter();
         let document = match (documents.next(), documents.next()) {

@@ -93,7 +93,7 @@ pub fn set_replicas(
 
 pub fn put_scale(request: &Request, cluster: &mut Cluster) -> Result<Response, Failure> {
     let object = current(request, cluster)?;
-    let body: Value = serde_json::from_str(request.body_text()?)
+    let body: Value = serde_json::from_str(&request.body_text()?)
         .map_err(|error| Failure::bad_request(error.to_string()))?;
     let replicas = body["spec"]["replicas"].as_i64().unwrap_or(0);
     let replicas = i32::try_from(replicas)
@@ -127,7 +127,11 @@ fn log_container(
     }
 }
 
-pub fn log(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
+/// The pod and container a log request reads, checked as the server checks them.
+pub fn log_target(
+    request: &Request,
+    cluster: &Cluster,
+) -> Result<(kubeplay_model::api::api::core::v1::Pod, String), Failure> {
     let Object::Pod(pod) = current(request, cluster)? else {
         return Err(Failure::no_resource());
     };
@@ -147,11 +151,21 @@ pub fn log(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
             pod.metadata.name_str()
         )));
     }
-    let lines = cluster.container_log(&pod, &container, request.flag("previous"))?;
-    let skip = request
+    Ok((pod, container))
+}
+
+/// How many of a log's first lines `tailLines=N` leaves out.
+pub fn skipped_by_tail(request: &Request, lines: usize) -> usize {
+    request
         .param("tailLines")
         .and_then(|t| t.parse::<usize>().ok())
-        .map_or(0, |tail| lines.len().saturating_sub(tail));
+        .map_or(0, |tail| lines.saturating_sub(tail))
+}
+
+pub fn log(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
+    let (pod, container) = log_target(request, cluster)?;
+    let lines = cluster.container_log(&pod, &container, request.flag("previous"))?;
+    let skip = skipped_by_tail(request, lines.len());
     let mut text = String::new();
     for (_, line) in &lines[skip..] {
         text.push_str(line);
@@ -162,7 +176,7 @@ pub fn log(request: &Request, cluster: &Cluster) -> Result<Response, Failure> {
 
 /// `POST pods/NAME/eviction` with an Eviction body.
 pub fn evict(request: &Request, cluster: &mut Cluster) -> Result<Response, Failure> {
-    let body: Value = serde_json::from_str(request.body_text()?)
+    let body: Value = serde_json::from_str(&request.body_text()?)
         .map_err(|error| Failure::bad_request(error.to_string()))?;
     let grace = body["deleteOptions"]["gracePeriodSeconds"].as_i64();
     cluster.api.evict(&key(request), grace)?;

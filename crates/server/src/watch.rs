@@ -115,11 +115,9 @@ fn start(watch: &Watch, shared: &Shared) -> Result<Start, Failure> {
         match requested {
             Some(version) if !send_initial => match journal.since(version) {
                 Ok(entries) => {
-                    for entry in entries {
-                        if watch.wants(&entry.event.object) {
-                            start.events.push(journal_event(watch, entry, now));
-                        }
-                    }
+                    start
+                        .events
+                        .extend(entries.filter_map(|entry| journal_event(watch, entry, now)));
                 }
                 Err(too_old) => {
                     start.events.push(expired(too_old));
@@ -144,16 +142,34 @@ fn start(watch: &Watch, shared: &Shared) -> Result<Start, Failure> {
     }))
 }
 
+/// The event one journalled change makes for `watch`, if any. As the API server's watch
+/// cache (`cacheWatcher.convertToWatchEvent`), it compares the object after the change with
+/// the one before: an object that starts matching the watch's selectors is ADDED, one that
+/// stops matching is DELETED (its last matching state, at the change's resourceVersion), and
+/// one that matches on both sides keeps the change's own type.
 fn journal_event(
     watch: &Watch,
     entry: &kubeplay_sim::journal::JournalEntry,
     now: jiff::Timestamp,
-) -> Value {
-    let mut object = entry.event.object.clone();
-    if entry.event.event_type == WatchEventType::Deleted {
-        object.meta_mut().resource_version = Some(entry.resource_version.to_string());
+) -> Option<Value> {
+    let event = &entry.event;
+    let matches_now = !event.deleted() && watch.wants(&event.object);
+    let before = if event.deleted() {
+        Some(&event.object)
+    } else {
+        event.previous.as_ref()
+    };
+    let matched_before = before.filter(|object| watch.wants(object));
+    match (matches_now, matched_before) {
+        (true, None) => Some(watch.event("ADDED", &event.object, now)),
+        (true, Some(_)) => Some(watch.event(type_name(event.event_type), &event.object, now)),
+        (false, Some(before)) => {
+            let mut object = before.clone();
+            object.meta_mut().resource_version = Some(entry.resource_version.to_string());
+            Some(watch.event("DELETED", &object, now))
+        }
+        (false, None) => None,
     }
-    watch.event(type_name(entry.event.event_type), &object, now)
 }
 
 fn line(event: &Value) -> Bytes {
@@ -241,9 +257,7 @@ async fn stream(
                     let mut events = Vec::new();
                     for entry in entries {
                         last_version = entry.resource_version;
-                        if watch.wants(&entry.event.object) {
-                            events.push(journal_event(&watch, entry, now));
-                        }
+                        events.extend(journal_event(&watch, entry, now));
                     }
                     (events, journal.next_sequence(), None)
                 }

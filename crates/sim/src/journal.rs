@@ -50,12 +50,9 @@ impl Journal {
         self.entries.push_back(JournalEntry {
             sequence: self.next_sequence,
             resource_version,
-            // A watch delivers the new object only; what it replaced stays with the driver.
-            event: WatchEvent {
-                event_type: event.event_type,
-                object: event.object.clone(),
-                previous: None,
-            },
+            // With what a modification replaced: a watch with a selector sends an object
+            // that stops matching as DELETED, as the watch cache compares the two.
+            event: event.clone(),
         });
         self.next_sequence += 1;
         self.trim();

@@ -34,7 +34,7 @@ const FLAGS: &[Flag] = &[
     value("dry-run", None),
 ];
 
-const USAGE_HINT: &str = "See 'kubectl expose -h' for help and examples";
+// kubectl v1.33 reports a port or selector it cannot find with a plain error, no usage hint.
 
 pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
     let parsed = match args::parse(args, FLAGS, "expose") {
@@ -97,9 +97,7 @@ fn service_for(object: &Object, parsed: &args::Parsed) -> Result<Service, String
     let selector = match parsed.value("selector") {
         Some(text) => parse_labels(text)?,
         None => selector_of(object).map_err(|e| {
-            format!(
-                "error: couldn't retrieve selectors via --selector flag or introspection: {e}\n{USAGE_HINT}"
-            )
+            format!("error: couldn't retrieve selectors via --selector flag or introspection: {e}")
         })?,
     };
     let protocols = protocols_of(object);
@@ -109,9 +107,7 @@ fn service_for(object: &Object, parsed: &args::Parsed) -> Result<Service, String
     };
     let headless = parsed.value("cluster-ip") == Some("None");
     if ports.is_empty() && !headless {
-        return Err(format!(
-            "error: couldn't find port via --port flag or introspection\n{USAGE_HINT}"
-        ));
+        return Err("error: couldn't find port via --port flag or introspection".to_string());
     }
     let mut service_ports = Vec::new();
     for (index, port) in ports.iter().enumerate() {
