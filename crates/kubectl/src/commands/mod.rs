@@ -10,6 +10,7 @@ pub mod describe;
 pub mod diff;
 pub mod drain;
 pub mod edit;
+pub mod explain;
 pub mod expose;
 pub mod get;
 pub mod info;
@@ -86,7 +87,11 @@ pub const COMMANDS: &[Command] = &[
     Command::simulated("expose", expose::run, Operands::Resources),
     Command::simulated("run", |a, _, s, o| pods::run(a, s, o), Operands::Nothing),
     Command::simulated("set", workload::set, Operands::Nothing),
-    Command::not_simulated("explain"),
+    Command::simulated(
+        "explain",
+        |a, _, _, o| explain::run(a, o),
+        Operands::Resources,
+    ),
     Command::simulated("get", get::run, Operands::Resources),
     Command::simulated("edit", edit::run, Operands::Resources),
     Command::simulated("delete", delete::run, Operands::Resources),
