@@ -41,6 +41,8 @@ pub enum Operands {
     Nothing,
     /// A resource kind, then its objects' names (`get pods web`, `get pods/web`).
     Resources,
+    /// A resource kind only (`explain pods`).
+    Kinds,
     /// Node names.
     Nodes,
     /// Manifest files (`-f FILE`).
@@ -87,11 +89,7 @@ pub const COMMANDS: &[Command] = &[
     Command::simulated("expose", expose::run, Operands::Resources),
     Command::simulated("run", |a, _, s, o| pods::run(a, s, o), Operands::Nothing),
     Command::simulated("set", workload::set, Operands::Nothing),
-    Command::simulated(
-        "explain",
-        |a, _, _, o| explain::run(a, o),
-        Operands::Resources,
-    ),
+    Command::simulated("explain", |a, _, _, o| explain::run(a, o), Operands::Kinds),
     Command::simulated("get", get::run, Operands::Resources),
     Command::simulated("edit", edit::run, Operands::Resources),
     Command::simulated("delete", delete::run, Operands::Resources),
