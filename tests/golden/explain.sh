@@ -25,3 +25,5 @@ kubectl explain pods -o plaintext
 kubectl explain deploymnt
 kubectl explain
 kubectl explain pods services
+kubectl explain 'pods..spec.nodeName'
+kubectl explain 'pods..spec.nodeName' --api-version=v1

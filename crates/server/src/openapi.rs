@@ -36,9 +36,9 @@ fn group_version_path(kind: Kind) -> String {
     }
 }
 
-/// Each group-version's document, built once.
-fn documents() -> &'static BTreeMap<String, Value> {
-    static DOCUMENTS: OnceLock<BTreeMap<String, Value>> = OnceLock::new();
+/// Each group-version's document and its hash, built once.
+fn documents() -> &'static BTreeMap<String, (Value, String)> {
+    static DOCUMENTS: OnceLock<BTreeMap<String, (Value, String)>> = OnceLock::new();
     DOCUMENTS.get_or_init(|| {
         let paths: std::collections::BTreeSet<String> =
             Kind::all().map(group_version_path).collect();
@@ -46,7 +46,8 @@ fn documents() -> &'static BTreeMap<String, Value> {
             .into_iter()
             .map(|path| {
                 let document = document(&path);
-                (path, document)
+                let hash = hash(&document);
+                (path, (document, hash))
             })
             .collect()
     })
@@ -67,8 +68,8 @@ fn hash(document: &Value) -> String {
 fn root() -> Value {
     let paths: serde_json::Map<String, Value> = documents()
         .iter()
-        .map(|(gv, document)| {
-            let url = format!("/openapi/v3/{gv}?hash={}", hash(document));
+        .map(|(gv, (_, hash))| {
+            let url = format!("/openapi/v3/{gv}?hash={hash}");
             (gv.clone(), json!({ "serverRelativeURL": url }))
         })
         .collect();
@@ -165,7 +166,7 @@ pub fn serve(path: &str) -> Option<Response> {
     Some(match rest.strip_prefix("v3") {
         Some("" | "/") => json_response(StatusCode::OK, &root()),
         Some(gv) => match documents().get(gv.trim_start_matches('/')) {
-            Some(document) => json_response(StatusCode::OK, document),
+            Some((document, _)) => json_response(StatusCode::OK, document),
             None => (StatusCode::NOT_FOUND, "404 page not found\n").into_response(),
         },
         None => (StatusCode::NOT_FOUND, "404 page not found\n").into_response(),

@@ -106,10 +106,15 @@ fn resolve(typed: &str, api_version_given: bool) -> Result<(Kind, Vec<String>), 
             return Ok((kind, words.into_iter().skip(skip).collect()));
         }
     }
-    Ok((kind, field_words(rest)?))
+    match field_words(rest) {
+        Err(_) if api_version_given => Err(NOT_ALL_FIELD_NODES.into()),
+        words => Ok((kind, words?)),
+    }
 }
 
 const NO_FIELD_NODE: &str = "error: invalid jsonpath syntax, first node must be field node";
+/// `SplitAndParseResourceRequest`'s words for the same (the `--api-version` path).
+const NOT_ALL_FIELD_NODES: &str = "error: invalid jsonpath syntax, all nodes must be field nodes";
 
 /// The field words of a dotted path (one trailing dot is dropped, as kubectl trims it);
 /// an empty word is a recursive-descent node, which explain refuses.
@@ -137,5 +142,54 @@ fn parse_group_version(text: &str) -> Result<(String, String), String> {
             Ok((group.to_string(), version.to_string()))
         }
         _ => Err(format!("error: unexpected GroupVersion string: {text}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kubeplay_model::Kind;
+
+    use super::{parse_group_version, resolve};
+
+    fn fields(typed: &str, api_version_given: bool) -> Result<(Kind, Vec<String>), String> {
+        resolve(typed, api_version_given)
+    }
+
+    #[test]
+    fn splits_the_resource_from_its_fields_as_kubectl_does() {
+        let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            fields("deploy.spec.replicas", false),
+            Ok((Kind::Deployment, words(&["spec", "replicas"])))
+        );
+        assert_eq!(
+            fields("deployments.apps.spec", false),
+            Ok((Kind::Deployment, words(&["spec"])))
+        );
+        assert_eq!(
+            fields("deployments.apps.spec", true),
+            Ok((Kind::Deployment, words(&["apps", "spec"])))
+        );
+        assert_eq!(
+            fields("pods..spec", false),
+            Ok((Kind::Pod, words(&["spec"])))
+        );
+        assert_eq!(fields("pods.", false), Ok((Kind::Pod, words(&[]))));
+        assert!(fields("pod..spec", false).is_err());
+        assert!(fields(".pods", false).is_err());
+        assert_eq!(
+            fields("Deploymnt", false),
+            Err("the server doesn't have a resource type \"Deploymnt\"".into())
+        );
+    }
+
+    #[test]
+    fn parses_group_versions_as_apimachinery_does() {
+        assert_eq!(parse_group_version("v1"), Ok((String::new(), "v1".into())));
+        assert_eq!(
+            parse_group_version("apps/v1"),
+            Ok(("apps".into(), "v1".into()))
+        );
+        assert!(parse_group_version("a/b/c").is_err());
     }
 }
