@@ -12,14 +12,18 @@ K8S_API_DIR   a checkout of kubernetes/api (k8s.io/api) at tag v0.33.0 (the Go t
               definitions are generated from; commit 82c0029eaa2f5bdbfbbbce9305349a893e6c86dc).
 
 The v1.33 API server serves these definitions as OpenAPI v3 documents (/openapi/v3), which
-are what kubectl v1.33's `explain` reads. They differ from the v2 file in three ways this
-script reproduces, so the result is the v3 form:
+are what kubectl v1.33's `explain` reads. (Upstream also commits them as
+api/openapi-spec/v3/*.json; those files were out of reach when this data was made, so it is
+rebuilt from the two sources they are generated from.) They differ from the v2 file in three
+ways this script reproduces, so the result is the v3 form:
   * a `$ref` with a description beside it is wrapped: {"description": …, "allOf": [{"$ref"}]};
     refs of list items and map values are wrapped too (the server adds a `default` beside them);
   * IntOrString and Quantity are `oneOf` types, not strings;
   * enum types (`// +enum` in k8s.io/api) carry `enum` and a "Possible enum values:" paragraph
-    in their description, as kube-openapi's openapi-gen writes them; the v2 document has both
-    stripped (kube-openapi removes enums from v2 for the sake of old clients).
+    in their description, as kube-openapi's openapi-gen writes them (values sorted, one per
+    value, the case with the longer comment kept); the v1.33 swagger.json carries neither.
+The rules were checked against v3 documents a real API server served (kubernetes/kubectl's
+testdata/openapi/v3) and the result against the real kubectl v1.33 rendering it.
 Defaults are left out (explain does not show them). Only the schemas the served kinds reach
 are kept. The output is compact JSON with sorted keys, deflated.
 """
