@@ -343,6 +343,10 @@ const FLAG_ERRORS: &[&str] = &["--bogus", "--bogus=1", "-Q", "--namespace", "-n"
 
 /// Operands missing, extra or wrong, which kubectl refuses before asking the server.
 const USAGE_ERRORS: &[&str] = &[
+    "kubectl explain",
+    "kubectl explain pods services",
+    "kubectl explain pods -o plaintext",
+    "kubectl explain pods --recursive --api-version",
     "kubectl create namespace",
     "kubectl create namespace a b",
     "kubectl create deployment",

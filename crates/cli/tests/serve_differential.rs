@@ -39,6 +39,7 @@ const SCRIPTS: &[&str] = &[
     "errors-invalid-accepted",
     "errors-multi-document",
     "errors-valid-rejected",
+    "explain",
     "indexed-job-static",
     "init-containers",
     "job-failure-policies",

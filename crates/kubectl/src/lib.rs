@@ -5,6 +5,7 @@ pub mod args;
 pub mod commands;
 pub mod describe;
 pub mod errors;
+pub mod explain;
 pub mod fields;
 pub mod kubeplay;
 pub mod manifests;

@@ -52,6 +52,7 @@ pub fn complete(input: &str, store: &Store) -> Option<String> {
         ["kubectl", verb, rest @ ..] => match (command(verb).map(|c| c.operands), rest) {
             (Some(Operands::Resources), []) => kinds_or_names(partial, namespace, store),
             (Some(Operands::Resources), [typed, ..]) => names(typed, namespace, store),
+            (Some(Operands::Kinds), []) => Kind::all().map(|k| k.plural().to_string()).collect(),
             (Some(Operands::Nodes), _) => names("nodes", namespace, store),
             _ => Vec::new(),
         },
@@ -133,6 +134,11 @@ mod tests {
             Some("kubectl describe nodes kind-control-plane ")
         );
         assert_eq!(complete("kubep", store).as_deref(), Some("kubeplay "));
+        assert_eq!(
+            complete("kubectl explain statef", store).as_deref(),
+            Some("kubectl explain statefulsets ")
+        );
+        assert_eq!(complete("kubectl explain pods co", store), None);
         assert_eq!(
             complete("kubectl cor", store).as_deref(),
             Some("kubectl cordon ")

@@ -10,6 +10,7 @@ pub mod describe;
 pub mod diff;
 pub mod drain;
 pub mod edit;
+pub mod explain;
 pub mod expose;
 pub mod field_managers;
 pub mod get;
@@ -42,6 +43,8 @@ pub enum Operands {
     Nothing,
     /// A resource kind, then its objects' names (`get pods web`, `get pods/web`).
     Resources,
+    /// A resource kind only (`explain pods`).
+    Kinds,
     /// Node names.
     Nodes,
     /// Manifest files (`-f FILE`).
@@ -88,7 +91,7 @@ pub const COMMANDS: &[Command] = &[
     Command::simulated("expose", expose::run, Operands::Resources),
     Command::simulated("run", |a, _, s, o| pods::run(a, s, o), Operands::Nothing),
     Command::simulated("set", workload::set, Operands::Nothing),
-    Command::not_simulated("explain"),
+    Command::simulated("explain", |a, _, _, o| explain::run(a, o), Operands::Kinds),
     Command::simulated("get", get::run, Operands::Resources),
     Command::simulated("edit", edit::run, Operands::Resources),
     Command::simulated("delete", delete::run, Operands::Resources),

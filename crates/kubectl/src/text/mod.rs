@@ -7,3 +7,4 @@ pub mod labels;
 pub mod tabwriter;
 pub mod time;
 pub mod unified_diff;
+pub mod wordwrap;
