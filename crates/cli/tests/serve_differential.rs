@@ -53,6 +53,8 @@ const SCRIPTS: &[&str] = &[
     "stuck-rollout",
     "server-side-apply",
     "exec-streams",
+    "workshop-002-running-at-scale",
+    "traffic",
 ];
 
 const DONE: &str = "\u{1}__KUBEPLAY_DONE__\n";

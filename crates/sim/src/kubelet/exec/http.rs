@@ -195,7 +195,7 @@ impl Process<'_> {
         let own_ip = network::pod_ip(self.pod).unwrap_or_default().to_string();
         let ip = if matches!(request.host.as_str(), "localhost" | "127.0.0.1") {
             own_ip.clone()
-        } else if request.host.parse::<std::net::Ipv4Addr>().is_ok() {
+        } else if is_ipv4(&request.host) {
             request.host.clone()
         } else {
             match self.dns.lookup(&request.host).first() {
@@ -253,6 +253,15 @@ impl Process<'_> {
             line: format.line(&client, &request.path, response),
         });
     }
+}
+
+/// A dotted-quad address, which is used as written (no lookup).
+fn is_ipv4(host: &str) -> bool {
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|part| !part.is_empty() && part.len() <= 3 && part.parse::<u8>().is_ok())
 }
 
 fn unresolved(request: &Request) -> Failure {
