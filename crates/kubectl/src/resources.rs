@@ -4,8 +4,9 @@
 use kubeplay_model::Kind;
 
 /// Kinds `kubectl get all` lists, in its order.
-const ALL: [Kind; 8] = [
+const ALL: [Kind; 9] = [
     Kind::Pod,
+    Kind::ReplicationController,
     Kind::Service,
     Kind::DaemonSet,
     Kind::Deployment,

@@ -7,7 +7,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::rc::Rc;
 
-use k8s_openapi::api::core::v1::{Event, Node, Pod, Taint};
+use k8s_openapi::api::core::v1::{Event, Node, Pod, ReplicationController, Taint};
 use kubeplay_kubectl::printers::rows::{node_status, pod_status};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, Typed};
@@ -396,7 +396,8 @@ fn owned_pods(store: &Store, owner: &Object, chip_of: ChipOf) -> Vec<Rc<PodChip>
         .collect()
 }
 
-/// Deployments → ReplicaSets → Pods, DaemonSets → Pods, then bare pods: the workshop's diagrams.
+/// Deployments → ReplicaSets → Pods, DaemonSets → Pods, CronJobs → Jobs → Pods, stand-alone
+/// ReplicaSets and ReplicationControllers → Pods, then bare pods: the workshop's diagrams.
 pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec<Workload> {
     let mut result = Vec::new();
     for object in store.list(Kind::Deployment, namespace) {
@@ -494,6 +495,26 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                 pods: owned_pods(store, object, chip_of),
             });
         }
+    }
+    for object in store.list(Kind::ReplicationController, namespace) {
+        let Some(rc) = ReplicationController::from_object(object) else {
+            continue;
+        };
+        result.push(Workload {
+            kind: Kind::ReplicationController,
+            name: object.name().to_string(),
+            namespace: object.namespace().to_string(),
+            summary: format!(
+                "{}/{} ready",
+                rc.status
+                    .as_ref()
+                    .and_then(|s| s.ready_replicas)
+                    .unwrap_or(0),
+                rc.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
+            ),
+            children: Vec::new(),
+            pods: owned_pods(store, object, chip_of),
+        });
     }
     let bare: Vec<Rc<PodChip>> = store
         .list(Kind::Pod, namespace)
