@@ -319,6 +319,8 @@ impl Exec<'_> {
                     match chunk.stream {
                         Stream::Stdout => input.push_str(&chunk.text),
                         Stream::Stderr => out.err(&chunk.text),
+                        // The next stage reads text; it has no screen to repaint.
+                        Stream::Repaint => {}
                     }
                 }
             }

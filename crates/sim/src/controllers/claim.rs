@@ -131,7 +131,8 @@ pub fn pod_candidates<'a>(ctx: &'a Context, owner: &Object) -> Vec<&'a Pod> {
 }
 
 /// Claims pods by `selector` (and `filter`, as `ClaimPods` takes extra filters). An empty
-/// selector matches nothing here: the API server refuses one for every pod controller.
+/// selector selects every pod, as `labels.Everything()` does: only a Job with
+/// `manualSelector` may have one, and it adopts every orphan of its namespace.
 pub fn claim_pods<'a>(
     owner: &Object,
     selector: &Selector,
@@ -143,9 +144,7 @@ pub fn claim_pods<'a>(
     claim(
         owner,
         candidates,
-        |pod: &Pod| {
-            !selector.is_empty() && selector.matches(pod.metadata.labels.as_ref()) && filter(pod)
-        },
+        |pod: &Pod| selector.matches(pod.metadata.labels.as_ref()) && filter(pod),
         ctx,
         result,
     )
@@ -176,8 +175,7 @@ pub fn claim_revisions(
             .metadata
             .controller_ref()
             .is_some_and(|r| r.uid == uid);
-        (controlled && !release)
-            || (!selector.is_empty() && selector.matches(revision.metadata.labels.as_ref()))
+        (controlled && !release) || selector.matches(revision.metadata.labels.as_ref())
     };
     let mut revisions = claim_owned(owner, candidates, matches, ctx, result);
     revisions.sort_by_key(|revision| revision.revision);
@@ -199,12 +197,89 @@ pub fn wake_adopters(
     let keys: Vec<_> = watch
         .store
         .list(kind, Some(orphan.namespace()))
-        .filter(|owner| {
-            selector_of(owner).is_some_and(|s| !s.is_empty() && s.matches(meta.labels.as_ref()))
-        })
+        .filter(|owner| selector_of(owner).is_some_and(|s| s.matches(meta.labels.as_ref())))
         .map(Object::key)
         .collect();
     for key in keys {
         watch.wake(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::apps::v1::ReplicaSet;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{OwnerReference, Time};
+
+    use super::*;
+
+    fn meta(name: &str, uid: &str, namespace: &str) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some(namespace.into()),
+            uid: Some(uid.into()),
+            ..ObjectMeta::default()
+        }
+    }
+
+    fn owner(deleting: bool) -> Object {
+        let mut metadata = meta("frontend", "rs-uid", "default");
+        if deleting {
+            metadata.deletion_timestamp = Some(Time(jiff::Timestamp::UNIX_EPOCH));
+        }
+        Object::ReplicaSet(ReplicaSet {
+            metadata,
+            ..ReplicaSet::default()
+        })
+    }
+
+    fn controlled_by(uid: &str) -> ObjectMeta {
+        ObjectMeta {
+            owner_references: Some(vec![OwnerReference {
+                uid: uid.into(),
+                controller: Some(true),
+                ..OwnerReference::default()
+            }]),
+            ..meta("pod", "pod-uid", "default")
+        }
+    }
+
+    fn name(claim: Claim) -> &'static str {
+        match claim {
+            Claim::Keep => "keep",
+            Claim::Adopt => "adopt",
+            Claim::Release => "release",
+            Claim::Ignore => "ignore",
+        }
+    }
+
+    #[test]
+    fn claims_as_the_controller_ref_manager_does() {
+        let live = owner(false);
+        let orphan = meta("pod", "pod-uid", "default");
+        assert_eq!(name(decide(&live, &orphan, true)), "adopt");
+        assert_eq!(name(decide(&live, &orphan, false)), "ignore");
+        let mut leaving = orphan.clone();
+        leaving.deletion_timestamp = Some(Time(jiff::Timestamp::UNIX_EPOCH));
+        assert_eq!(
+            name(decide(&live, &leaving, true)),
+            "ignore",
+            "a pod being deleted"
+        );
+        let elsewhere = meta("pod", "pod-uid", "other");
+        assert_eq!(
+            name(decide(&live, &elsewhere, true)),
+            "ignore",
+            "another namespace"
+        );
+        let ours = controlled_by("rs-uid");
+        assert_eq!(name(decide(&live, &ours, true)), "keep");
+        assert_eq!(name(decide(&live, &ours, false)), "release");
+        let theirs = controlled_by("other-uid");
+        assert_eq!(name(decide(&live, &theirs, true)), "ignore");
+        // An owner being deleted neither adopts nor releases.
+        let deleting = owner(true);
+        assert_eq!(name(decide(&deleting, &orphan, true)), "ignore");
+        assert_eq!(name(decide(&deleting, &ours, false)), "ignore");
+        assert_eq!(name(decide(&deleting, &ours, true)), "keep");
     }
 }

@@ -98,7 +98,8 @@ fn orphan_pods(event: &WatchEvent, watch: &mut Watch) {
     if event.object.kind() == Kind::Pod && !event.deleted() {
         let selector_of = |object: &Object| {
             let job = Job::from_object(object)?;
-            Selector::from_label_selector(job.spec.as_ref()?.selector.as_ref()).ok()
+            let selector = job.spec.as_ref()?.selector.as_ref()?;
+            Selector::from_label_selector(Some(selector)).ok()
         };
         wake_adopters(&event.object, Kind::Job, selector_of, watch);
     }
@@ -123,9 +124,16 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     // `getPodsForJob`: orphans the selector matches are adopted (only a `manualSelector`
     // can match pods the Job did not create), ours that stopped matching released.
     let mut claims = Reconciliation::default();
-    let selector = Selector::from_label_selector(spec.selector.as_ref()).unwrap_or_default();
+    // A Job without a selector (the API server always sets one) selects nothing.
     let object = job.clone().into_object();
-    let pods = claim_pods(&object, &selector, |_| true, ctx, &mut claims);
+    let pods = match spec
+        .selector
+        .as_ref()
+        .map(|s| Selector::from_label_selector(Some(s)))
+    {
+        Some(Ok(selector)) => claim_pods(&object, &selector, |_| true, ctx, &mut claims),
+        _ => Vec::new(),
+    };
     let census = Census::take(&spec, &pods);
     let mut sync = Sync::new(key, job, &spec, &census, status, ctx);
     sync.suspend_or_resume();

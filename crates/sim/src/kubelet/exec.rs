@@ -218,6 +218,8 @@ impl Process<'_> {
                         .unwrap_or(&chunk.text)
                         .to_string(),
                 )),
+                // `kubectl exec` streams bytes; there is no screen of its own to repaint.
+                Stream::Repaint => {}
             }
         }
         Err(Failure {
