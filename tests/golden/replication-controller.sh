@@ -88,3 +88,25 @@ kubectl delete rc defaulted
 kubectl delete rc nginx
 sleep 40
 kubectl get rc,pods
+# An autoscaler can target one (its scale subresource), and set image changes its template.
+kubectl create -f - <<'YAML'
+apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: scaled
+spec:
+  replicas: 1
+  template:
+    metadata:
+      labels:
+        app: scaled
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+YAML
+kubectl autoscale rc scaled --min=2 --max=4
+sleep 20
+kubectl get hpa,rc
+kubectl set image rc/scaled nginx=nginx:1.27
+kubectl get rc scaled -o wide

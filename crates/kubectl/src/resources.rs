@@ -101,7 +101,7 @@ mod tests {
             parse(&args("deploymnts")).err().unwrap_or_default(),
             "error: the server doesn't have a resource type \"deploymnts\""
         );
-        assert_eq!(parse(&args("all")).unwrap_or_default().len(), 8);
+        assert_eq!(parse(&args("all")).unwrap_or_default().len(), 9);
     }
 }
 

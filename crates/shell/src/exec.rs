@@ -395,6 +395,14 @@ impl Exec<'_> {
     fn route(&mut self, local: Output, plan: &Plan) -> Vec<Chunk> {
         let mut routed = Output::new();
         for chunk in local.finish() {
+            // A repaint belongs to the screen: it goes where stdout goes only when that
+            // is still the terminal.
+            if chunk.stream == Stream::Repaint {
+                if matches!(plan.stdout, Dest::Stdout) {
+                    routed.repaint();
+                }
+                continue;
+            }
             let dest = if chunk.stream == Stream::Stdout {
                 &plan.stdout
             } else {

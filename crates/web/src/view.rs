@@ -729,6 +729,37 @@ mod tests {
         assert!(moved > 0 && visible_state(&playground.terminal.cluster) != before);
     }
 
+    #[test]
+    fn a_replication_controller_is_a_workload_with_its_pods() {
+        use crate::playground::{Playground, Preset, Settings};
+        let mut playground = Playground::new(Settings {
+            seed: 4,
+            preset: Preset::Kind,
+            start_second: 1_748_859_300,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        playground.run(
+            "kubectl create -f - <<'EOF'\napiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: legacy\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels:\n        app: legacy\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\nEOF",
+        );
+        playground.advance(20_000);
+        let cluster = &playground.terminal.cluster;
+        let now = cluster.api.clock.now();
+        let trees = workloads(
+            &cluster.api.store,
+            &|pod| Rc::new(chip(pod, now)),
+            Some("default"),
+        );
+        let rc = trees
+            .iter()
+            .find(|w| w.kind == Kind::ReplicationController)
+            .unwrap_or_else(|| panic!("no ReplicationController in {trees:?}"));
+        assert_eq!(
+            (rc.name.as_str(), rc.summary.as_str()),
+            ("legacy", "2/2 ready")
+        );
+        assert_eq!(rc.pods.len(), 2);
+    }
+
     /// The newest rows picked with a heap are the rows a full sort would show first.
     #[test]
     fn events_are_the_newest_matching_ones_in_order() {
