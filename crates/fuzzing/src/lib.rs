@@ -15,8 +15,11 @@ use kubeplay_model::schedule::Schedule;
 use kubeplay_shell::Shell;
 use kubeplay_sim::{ClusterShape, create_cluster};
 
-/// Every target: its name (the directory of its corpus) and its entry point.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+/// A fuzz target: its name (the directory of its corpus) and its entry point.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target.
+pub const TARGETS: &[Target] = &[
     ("manifest_apply", manifest_apply),
     ("shell", shell),
     ("kubectl_args", kubectl_args),
@@ -129,8 +132,38 @@ pub fn kubectl_args(data: &[u8]) {
 pub fn kind_config(data: &[u8]) {
     if let Ok(shape) = ClusterShape::from_kind_config(&text(data))
         && shape.node_names().len() <= MAX_FUZZ_NODES
+        && first_boot_of(&shape)
     {
         create_cluster(&shape, Timestamp::UNIX_EPOCH, 1);
+    }
+}
+
+/// Whether `shape` has not been booted yet in this fuzz process. A boot is a pure function of
+/// the shape, and most mutated configs parse to a shape seen before (the mutation hit a comment,
+/// a key order, quoting), so under cargo-fuzz each distinct shape boots once and the parser and
+/// validation run on every input: the boot (milliseconds) would otherwise cap the target at a
+/// hundred inputs a second. Replayed inputs (`cargo test`) always boot.
+fn first_boot_of(shape: &ClusterShape) -> bool {
+    #[cfg(fuzzing)]
+    {
+        use std::cell::RefCell;
+        use std::collections::HashSet;
+        /// Distinct shapes remembered before the memory is cleared (bounds the fuzzer's RSS).
+        const REMEMBERED_SHAPES: usize = 100_000;
+        thread_local! {
+            static BOOTED: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+        }
+        BOOTED.with_borrow_mut(|booted| {
+            if booted.len() >= REMEMBERED_SHAPES {
+                booted.clear();
+            }
+            booted.insert(format!("{shape:?}"))
+        })
+    }
+    #[cfg(not(fuzzing))]
+    {
+        let _ = shape;
+        true
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use kubeplay_model::{Kind, Object, ObjectKey};
 
+use super::report::{DryRun, Report};
 use crate::args::{self, Flag, boolean, duration, value};
 use crate::errors;
 use crate::output::Output;
@@ -39,6 +40,9 @@ const SCALE_FLAGS: &[Flag] = &[
     value("current-replicas", None),
     value("filename", Some('f')),
     duration("timeout", None),
+    value("dry-run", None),
+    value("output", Some('o')),
+    value("template", None),
 ];
 
 pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Output) {
@@ -55,6 +59,10 @@ pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Outp
     if replicas < 0 {
         return out.error("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
     }
+    let report = match Report::from_flags(&parsed, session) {
+        Ok(report) => report,
+        Err(error) => return out.error(error),
+    };
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     let keys = if parsed.has("filename") {
         match scale_targets_from_files(&parsed.values("filename"), stdin, &namespace, session) {
@@ -70,9 +78,10 @@ pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Outp
         }
     };
     for key in keys {
-        let Some(mut object) = fetch(session, &key, out) else {
+        let Some(fetched) = fetch(session, &key, out) else {
             continue;
         };
+        let mut object = fetched.clone();
         let current = match &mut object {
             Object::Deployment(d) => d.spec.as_mut().map(|s| &mut s.replicas),
             Object::ReplicaSet(rs) => rs.spec.as_mut().map(|s| &mut s.replicas),
@@ -88,6 +97,11 @@ pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Outp
             }
         };
         let Some(current) = current else { continue };
+        // `scale.go`: a client dry run prints the object as read and checks no precondition.
+        if report.dry_run == DryRun::Client {
+            report.print(&fetched, "scaled", out);
+            continue;
+        }
         if let Some(expected) = parsed
             .value("current-replicas")
             .and_then(|v| v.parse::<i32>().ok())
@@ -100,11 +114,14 @@ pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Outp
             continue;
         }
         *current = Some(replicas);
-        match session.cluster.api.update(object, false) {
-            Ok(updated) => out.line(format!(
-                "{} scaled",
-                crate::printers::object::name(&updated)
-            )),
+        // kubectl writes through the scale subresource and prints the object it read before
+        // (`info.Object` is not refreshed), so `-o yaml` shows the old replica count.
+        match session
+            .cluster
+            .api
+            .update(object, report.dry_run.server_side())
+        {
+            Ok(_) => report.print(&fetched, "scaled", out),
             Err(error) => out.error(errors::render(&error)),
         }
         session.cluster.settle();

@@ -4,7 +4,7 @@
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, DeploymentStrategy, ReplicaSet};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::core::validate_template;
+use super::core::{validate_selector_matches_template, validate_template, validate_template_spec};
 use super::meta::{
     NameRule, is_unset, validate_labels, validate_meta, validate_non_negative,
     validate_not_empty_selector, validate_selector,
@@ -217,17 +217,19 @@ pub(super) fn validate_daemon_set(daemon_set: &DaemonSet, errors: &mut Vec<Field
         errors.push(FieldError::required("spec.selector"));
         return;
     };
-    // A DaemonSet's selector is not required as such: an absent one matches no template
-    // (`ValidateDaemonSetSpec`), and the empty check follows the template's.
+    // `ValidateDaemonSetSpec`'s order: the selector, whether it matches the template's labels
+    // (an absent selector is not required as such: it matches no template), whether it is
+    // empty, then the template itself.
     validate_labels(
         spec.selector.match_labels.as_ref(),
         "spec.selector.matchLabels",
         errors,
     );
-    validate_template(&spec.template, &spec.selector, &["Always"], errors);
+    validate_selector_matches_template(&spec.template, &spec.selector, errors);
     if !is_unset(&spec.selector) {
         validate_not_empty_selector(&spec.selector, "daemonset", errors);
     }
+    validate_template_spec(&spec.template, &["Always"], errors);
     if let Some(strategy) = &spec.update_strategy {
         match strategy.type_.as_deref() {
             None | Some("OnDelete") => {}

@@ -180,8 +180,18 @@ pub(super) fn validate_template(
     restart_policies: &[&str],
     errors: &mut Vec<FieldError>,
 ) {
+    validate_selector_matches_template(template, selector, errors);
+    validate_template_spec(template, restart_policies, errors);
+}
+
+/// The template's labels satisfy the workload's selector (checked first, before the template
+/// itself, as `ValidatePodTemplateSpecForReplicaSet` and `ValidateDaemonSetSpec` do).
+pub(super) fn validate_selector_matches_template(
+    template: &PodTemplateSpec,
+    selector: &LabelSelector,
+    errors: &mut Vec<FieldError>,
+) {
     let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
-    validate_labels(labels, "spec.template.metadata.labels", errors);
     if let Ok(parsed) = Selector::from_label_selector(Some(selector))
         && (is_unset(selector) || (!parsed.is_empty() && !parsed.matches(labels)))
     {
@@ -191,6 +201,17 @@ pub(super) fn validate_template(
             "`selector` does not match template `labels`",
         ));
     }
+}
+
+/// `ValidatePodTemplateSpec` (the template's labels, then its pod spec) and the restart
+/// policies the workload allows.
+pub(super) fn validate_template_spec(
+    template: &PodTemplateSpec,
+    restart_policies: &[&str],
+    errors: &mut Vec<FieldError>,
+) {
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    validate_labels(labels, "spec.template.metadata.labels", errors);
     match &template.spec {
         None => errors.push(FieldError::required("spec.template.spec.containers")),
         Some(spec) => {
