@@ -74,37 +74,6 @@ pub fn parse(args: &[String]) -> Result<Vec<Request>, String> {
     Ok(requests)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
-    }
-
-    #[test]
-    fn resolves_types_names_and_slash_forms() {
-        let requests = parse(&args("deploy,rs,po")).unwrap_or_default();
-        assert_eq!(
-            requests.iter().map(|r| r.kind).collect::<Vec<_>>(),
-            vec![Kind::Deployment, Kind::ReplicaSet, Kind::Pod]
-        );
-        let named = parse(&args("deployment/demo pod/x")).unwrap_or_default();
-        assert_eq!(
-            named[0],
-            Request {
-                kind: Kind::Deployment,
-                names: vec!["demo".into()]
-            }
-        );
-        assert_eq!(
-            parse(&args("deploymnts")).err().unwrap_or_default(),
-            "error: the server doesn't have a resource type \"deploymnts\""
-        );
-        assert_eq!(parse(&args("all")).unwrap_or_default().len(), 9);
-    }
-}
-
 /// kubectl's answer when a command that needs objects gets neither names nor files.
 pub const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
@@ -146,4 +115,35 @@ pub fn keys(
                 .map(|n| kubeplay_model::ObjectKey::new(r.kind, namespace, n))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn resolves_types_names_and_slash_forms() {
+        let requests = parse(&args("deploy,rs,po")).unwrap_or_default();
+        assert_eq!(
+            requests.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            vec![Kind::Deployment, Kind::ReplicaSet, Kind::Pod]
+        );
+        let named = parse(&args("deployment/demo pod/x")).unwrap_or_default();
+        assert_eq!(
+            named[0],
+            Request {
+                kind: Kind::Deployment,
+                names: vec!["demo".into()]
+            }
+        );
+        assert_eq!(
+            parse(&args("deploymnts")).err().unwrap_or_default(),
+            "error: the server doesn't have a resource type \"deploymnts\""
+        );
+        assert_eq!(parse(&args("all")).unwrap_or_default().len(), 9);
+    }
 }
