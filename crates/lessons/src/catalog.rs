@@ -24,6 +24,7 @@ pub const SHIPPED: &[Shipped] = shipped![
     "000-workloads",
     "001-deploy-a-fleet",
     "002-running-at-scale",
+    "003-services-spread-the-load",
     "statefulset-basics",
     "daemonset-taints",
     "jobs-and-cronjobs",

@@ -31,6 +31,11 @@ impl<'a> Resolver<'a> {
         Resolver { store, namespace }
     }
 
+    /// The objects the cluster DNS answers from.
+    pub fn store(&self) -> &'a Store {
+        self.store
+    }
+
     /// The nameserver in every pod's resolv.conf: the `kube-dns` Service.
     pub fn nameserver(&self) -> Option<Address> {
         let service = self.store.get_typed::<Service>("kube-system", "kube-dns")?;

@@ -16,6 +16,7 @@ pub mod kubelet;
 pub mod limits;
 pub mod logs;
 pub mod namespace_defaults;
+pub mod network;
 pub mod nodes;
 pub mod patch;
 pub mod rng;

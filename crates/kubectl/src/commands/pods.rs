@@ -178,6 +178,7 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
             container.name
         ));
     };
+    let exec_number = session.cluster.next_exec();
     let process = kubeplay_sim::kubelet::exec::Process {
         pod: &pod,
         container: &container,
@@ -185,6 +186,7 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         dns: Resolver::new(&session.cluster.api.store, pod.metadata.namespace_str()),
         fs,
         now: session.now(),
+        connections: kubeplay_sim::kubelet::exec::Connections::new(exec_number),
     };
     match process.run(&parsed.after_dash) {
         Ok(text) => out.out(text),
@@ -196,7 +198,7 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
                     Printed::Stderr(text) => out.note(text),
                 }
             }
-            if !failure.not_started {
+            if !failure.not_started && failure.code != 0 {
                 out.error(format!(
                     "command terminated with exit code {}",
                     failure.code

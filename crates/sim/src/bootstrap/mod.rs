@@ -12,10 +12,12 @@ use kubeplay_model::manifest::decode_documents;
 use kubeplay_model::{Kind, Object};
 use serde_json::Value;
 
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, RateLimit};
 use crate::features::FeatureGates;
 pub use crate::nodes::Role;
 use crate::nodes::{Capacity, Machine, NodeAgents};
+
+mod kubeadm;
 
 const SYSTEM_MANIFEST: &str = include_str!("system.yaml");
 /// How long the cluster has existed when the learner's first command runs.
@@ -27,6 +29,8 @@ pub struct ClusterShape {
     pub name: String,
     pub nodes: Vec<(Role, BTreeMap<String, String>)>,
     pub feature_gates: FeatureGates,
+    /// The controller manager's `--kube-api-qps` / `--kube-api-burst`.
+    pub controller_client: RateLimit,
 }
 
 /// Why a kind config could not be used.
@@ -40,6 +44,7 @@ impl ClusterShape {
             name: "kind".into(),
             nodes: vec![(Role::ControlPlane, BTreeMap::new())],
             feature_gates: FeatureGates::default(),
+            controller_client: RateLimit::CONTROLLER_MANAGER,
         }
     }
 
@@ -50,6 +55,7 @@ impl ClusterShape {
             name: "kind".into(),
             nodes,
             feature_gates: FeatureGates::default(),
+            controller_client: RateLimit::CONTROLLER_MANAGER,
         }
     }
 
@@ -116,10 +122,12 @@ impl ClusterShape {
             return Err(ShapeError("a cluster needs a control-plane node".into()));
         }
         let feature_gates = feature_gates(&value)?;
+        let controller_client = kubeadm::controller_manager_limit(&value)?;
         let shape = ClusterShape {
             name,
             nodes,
             feature_gates,
+            controller_client,
         };
         shape.check_name()?;
         Ok(shape)
@@ -203,6 +211,7 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
         .unwrap_or(start);
     let mut cluster = Cluster::new(created, seed);
     cluster.api.features = shape.feature_gates.clone();
+    cluster.set_controller_client_limit(shape.controller_client);
     cluster.nodes = NodeAgents::new(&shape.name);
     let single = shape.nodes.len() == 1;
     let now = cluster.api.clock.now_time();

@@ -7,7 +7,7 @@ use super::Cluster;
 use super::timers::TimerKind;
 use crate::api::{EventRecord, EventType};
 use crate::clock::Millis;
-use crate::controllers::{Action, ControllerId, Reconciliation};
+use crate::controllers::{Action, ControllerId, Reconciliation, scheduling_queue};
 
 /// The default controller rate limiter's per-key back-off: 5 ms, doubling, at most 1000 s.
 const RETRY_BASE_MS: Millis = 5;
@@ -20,10 +20,39 @@ impl Cluster {
         key: &ObjectKey,
         reconciliation: Reconciliation,
     ) {
-        for action in reconciliation.actions {
+        // The scheduler's client (50/100) is not limited here (see `clients.rs`).
+        let limited = !controller.is(&scheduling_queue::CONTROLLER);
+        let name = controller.0.name;
+        let now = self.now_ms();
+        let mut held_back = false;
+        for mut action in reconciliation.actions {
+            if limited && action.bulk_writes() > 0 {
+                let tokens = if held_back {
+                    0
+                } else {
+                    self.clients.available(name, now)
+                };
+                if tokens == 0 {
+                    held_back = true;
+                    continue;
+                }
+                if let Action::SlowStart { creates, .. } = &mut action
+                    && creates.len() as u64 > tokens
+                {
+                    creates.truncate(usize::try_from(tokens).unwrap_or(usize::MAX));
+                    held_back = true;
+                }
+            }
+            if limited {
+                self.clients.spend(name, now, action.bulk_writes());
+            }
             // A failed write is what a real controller would log and retry; the next
             // reconcile sees the current state and tries again.
             let _ = self.apply_action(action);
+        }
+        if held_back && self.clients.hold_back(controller, key) {
+            let delay = self.clients.resume_in_ms(name, now);
+            self.schedule(delay, TimerKind::ClientReady(controller));
         }
         if let Some(delay) = reconciliation.requeue_after_ms {
             self.schedule(delay, TimerKind::Requeue(controller, key.clone()));
@@ -63,6 +92,20 @@ impl Cluster {
             if retry.due.is_none() {
                 self.retries.remove(&id);
             }
+        }
+    }
+
+    /// A controller's client has tokens again: the syncs it held back go on, first come,
+    /// first served, and the rest wait for the next tokens.
+    pub(super) fn client_ready(&mut self, controller: ControllerId) {
+        let now = self.now_ms();
+        let (released, more) = self.clients.release(controller, now);
+        for key in released {
+            self.enqueue(controller, key);
+        }
+        if more {
+            let delay = self.clients.resume_in_ms(controller.0.name, now);
+            self.schedule(delay, TimerKind::ClientReady(controller));
         }
     }
 

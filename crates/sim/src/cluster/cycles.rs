@@ -126,7 +126,9 @@ impl Cluster {
                     return None;
                 }
                 TimerKind::Requeue(..) => {}
-                TimerKind::NodeNetworkReady(_) | TimerKind::Retry(..) => return None,
+                TimerKind::NodeNetworkReady(_)
+                | TimerKind::Retry(..)
+                | TimerKind::ClientReady(_) => return None,
             }
         }
         restarting.sort();

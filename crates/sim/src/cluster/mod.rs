@@ -5,6 +5,7 @@
 //! the playground's levers on machines.
 
 mod apply;
+mod clients;
 mod cycles;
 mod dispatch;
 mod nodes;
@@ -12,6 +13,7 @@ mod timers;
 mod turnover;
 mod until;
 
+pub use clients::RateLimit;
 pub use nodes::{NewNode, NodeError};
 pub use until::{Check, Until};
 
@@ -48,6 +50,11 @@ pub struct Cluster {
     scheduling_queue: SchedulingQueue,
     /// Keys whose last sync failed, with their back-off (the work queue's rate limiter).
     retries: HashMap<(ControllerId, ObjectKey), Retry>,
+    /// The controllers' API clients and their token buckets.
+    clients: clients::Clients,
+    /// Execs into containers so far: each draws its connections' endpoint choices from its
+    /// own source, without touching the cluster's generator (names stay as they were).
+    execs: u64,
     /// The last instant of the event-expiry grid that has been processed.
     events_expired_at: Millis,
     /// Whole cycles of steady loops jumped over (for benchmarks and tests).
@@ -90,6 +97,8 @@ impl Cluster {
             reconciles: 0,
             scheduling_queue: SchedulingQueue::default(),
             retries: HashMap::new(),
+            clients: clients::Clients::default(),
+            execs: 0,
             events_expired_at: 0,
             cycles_skipped: 0,
             turnover_retry_at: 0,
@@ -103,6 +112,17 @@ impl Cluster {
     #[doc(hidden)]
     pub fn set_stepwise(&mut self, stepwise: bool) {
         self.stepwise = stepwise;
+    }
+
+    /// The controller manager's `--kube-api-qps` / `--kube-api-burst`, for every controller.
+    pub fn set_controller_client_limit(&mut self, limit: RateLimit) {
+        self.clients = clients::Clients::new(limit);
+    }
+
+    /// A fresh number for one exec's connections (see `kubelet::exec::Connections`).
+    pub fn next_exec(&mut self) -> u64 {
+        self.execs += 1;
+        self.execs
     }
 
     pub fn now_ms(&self) -> Millis {

@@ -27,6 +27,8 @@ pub(super) enum TimerKind {
     Requeue(ControllerId, ObjectKey),
     /// A failed sync's rate-limited retry (see `apply.rs`).
     Retry(ControllerId, ObjectKey),
+    /// A controller's client has tokens again for the syncs it held back (`clients.rs`).
+    ClientReady(ControllerId),
     /// A joining node's CNI is up: its kubelet reports Ready.
     NodeNetworkReady(String),
 }
@@ -174,6 +176,7 @@ impl Cluster {
             }
             TimerKind::Requeue(controller, key) => self.enqueue(controller, key),
             TimerKind::Retry(controller, key) => self.retry_due(controller, key),
+            TimerKind::ClientReady(controller) => self.client_ready(controller),
             TimerKind::NodeNetworkReady(node) => self.post_node_ready(&node),
         }
     }

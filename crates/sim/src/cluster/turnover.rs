@@ -229,6 +229,7 @@ fn timer_shape(kind: &TimerKind) -> String {
         TimerKind::Kubelet(timer) => format!("kubelet {:?}", timer.step),
         TimerKind::Requeue(controller, key) => format!("requeue {controller:?} {:?}", key.kind),
         TimerKind::Retry(controller, key) => format!("retry {controller:?} {:?}", key.kind),
+        TimerKind::ClientReady(controller) => format!("client {controller:?}"),
         TimerKind::NodeNetworkReady(node) => format!("network {node}"),
     }
 }

@@ -151,6 +151,16 @@ impl Reconciliation {
 }
 
 impl Action {
+    /// The creates and deletes this action sends: the bulk work a sync may be held back
+    /// from by its client's rate limiter (`cluster/clients.rs`).
+    pub fn bulk_writes(&self) -> u64 {
+        match self {
+            Action::Create { .. } | Action::Delete { .. } => 1,
+            Action::SlowStart { creates, .. } => creates.iter().map(Action::bulk_writes).sum(),
+            _ => 0,
+        }
+    }
+
     /// Deletes a pod its owner controls, with the owner's `SuccessfulDelete` Event —
     /// `Deleted pod: NAME` (`RealPodControl.DeletePod`).
     pub fn delete_owned_pod(owner: &ObjectKey, pod: &Pod, component: &'static str) -> Action {

@@ -1,7 +1,7 @@
 //! What `kubectl exec` reaches inside a simulated container: the image's filesystem (see
 //! `images/filesystems.rs`) with the pod's volumes, run through kubeplay's shell limited to
 //! the programs on the image's PATH, plus the programs that answer from the cluster
-//! (`curl` of the container's own server, `hostname`, `env`, busybox's `nslookup` and `ps`).
+//! (`curl`/`wget` through the cluster's network, `hostname`, `env`, busybox's `nslookup`, `ps`).
 //! A program the image does not have fails as the container runtime fails it.
 
 use std::collections::BTreeMap;
@@ -13,7 +13,11 @@ use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Shell, Stream, Virtua
 use super::images::filesystems::{self, ImageContents};
 use crate::dns::Resolver;
 
+mod http;
 pub(crate) mod nslookup;
+mod servers;
+
+pub use http::Connections;
 
 /// A command run inside a simulated container.
 pub struct Process<'a> {
@@ -27,6 +31,8 @@ pub struct Process<'a> {
     pub fs: VirtualFs,
     /// The time on the node.
     pub now: jiff::Timestamp,
+    /// Where kube-proxy's endpoint choices for this exec's requests come from.
+    pub connections: Connections,
 }
 
 /// A line or block a command wrote, on the stream it wrote it to.
@@ -204,7 +210,11 @@ impl Process<'_> {
             contents: &contents,
         };
         let execution = shell.execute(&script, &mut host);
-        if execution.status == 0 {
+        let wrote_stderr = execution
+            .output
+            .iter()
+            .any(|chunk| chunk.stream == Stream::Stderr);
+        if execution.status == 0 && !wrote_stderr {
             return Ok(execution.stdout());
         }
         let mut printed = Vec::new();
@@ -286,70 +296,7 @@ impl Process<'_> {
             "PID   USER     TIME  COMMAND\n    1 root      0:00 {command}\n    7 root      0:00 ps\n"
         )
     }
-
-    /// `curl http://localhost[:PORT]/`: the demo image answers `$GREETING <hostname>`,
-    /// web servers their welcome page.
-    fn http(&self, argv: &[String]) -> Result<String, Failure> {
-        let url = argv[1..]
-            .iter()
-            .find(|a| !a.starts_with('-'))
-            .cloned()
-            .unwrap_or_default();
-        let image = self.container.image.clone().unwrap_or_default();
-        let repository = image
-            .rsplit('/')
-            .next()
-            .unwrap_or(&image)
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let local = url.contains("localhost") || url.contains("127.0.0.1");
-        let port: u16 = url
-            .split("://")
-            .nth(1)
-            .unwrap_or(&url)
-            .split('/')
-            .next()
-            .and_then(|h| h.split(':').nth(1))
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(80);
-        if !local {
-            return Err(Failure::message(
-                format!(
-                    "curl: (6) Could not resolve host: {}",
-                    url.split("://")
-                        .nth(1)
-                        .unwrap_or(&url)
-                        .split(['/', ':'])
-                        .next()
-                        .unwrap_or("")
-                ),
-                6,
-            ));
-        }
-        match (repository.as_str(), port) {
-            ("demo", 80) => {
-                let greeting = self
-                    .environment
-                    .get("GREETING")
-                    .cloned()
-                    .unwrap_or_else(|| "Hello from".into());
-                Ok(format!("{greeting} {}\n", self.pod.metadata.name_str()))
-            }
-            ("nginx", 80) => Ok(NGINX_WELCOME.to_string()),
-            ("httpd", 80) => Ok("<html><body><h1>It works!</h1></body></html>\n".to_string()),
-            _ => Err(Failure::message(
-                format!(
-                    "curl: (7) Failed to connect to localhost port {port} after 0 ms: Couldn't connect to server"
-                ),
-                7,
-            )),
-        }
-    }
 }
-
-const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
 
 /// The shell's host inside the container: the programs of [`Process::program`] when the
 /// image has them; time does not pass (`sleep` returns at once).

@@ -1,0 +1,221 @@
+//! The controllers' API clients and their rate limiters. kube-controller-manager gives every
+//! controller its own client (`ClientBuilder.ClientOrDie(name)`), and client-go puts a token
+//! bucket on each: `--kube-api-qps` 20 a second, `--kube-api-burst` 30 (the controller
+//! manager's defaults, `RecommendedDefaultGenericControllerManagerConfiguration`). A write
+//! waits for a token. This is what makes a scale to 1,000 replicas take about a minute on a
+//! real cluster: the ReplicaSet controller's creates (and the garbage collector's deletes)
+//! go out at 30, then 20 a second.
+//!
+//! Modelled here: the creates and deletes a reconcile intends (its bulk work) take tokens
+//! and are sent while tokens last; the rest of the sync resumes when a second's worth of
+//! tokens is back — the same pods at the same pace, without a timer per token. Other writes
+//! (status, scale, adoption) are not counted: the simulation syncs more eagerly than a real
+//! work queue (which folds a burst of changes into one sync), so counting its status writes
+//! would hold back creates a real controller sends at once. The scheduler (50/100) and
+//! kubelets (50/100) are not limited: at 20 creates a second they stay under their limits
+//! (see ARCHITECTURE.md, "Known differences").
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use kubeplay_model::ObjectKey;
+
+use crate::clock::Millis;
+use crate::controllers::ControllerId;
+
+/// A client's `QPS` and `Burst`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Requests a second, in thousandths (`--kube-api-qps` may be fractional).
+    pub milli_qps: u64,
+    pub burst: u64,
+}
+
+impl RateLimit {
+    /// kube-controller-manager's defaults: 20 requests a second, bursts of 30.
+    pub const CONTROLLER_MANAGER: RateLimit = RateLimit {
+        milli_qps: 20_000,
+        burst: 30,
+    };
+
+    /// `--kube-api-qps` / `--kube-api-burst` as given on the command line (or in a kind
+    /// config's `kubeadmConfigPatches`); `None` for what the flags would reject.
+    pub fn from_flags(qps: Option<&str>, burst: Option<&str>, default: RateLimit) -> Option<Self> {
+        let milli_qps = match qps {
+            None => default.milli_qps,
+            Some(text) => {
+                let qps: f64 = text.trim().parse().ok()?;
+                if !qps.is_finite() || qps <= 0.0 || qps > 1e9 {
+                    return None;
+                }
+                (qps * 1000.0).round().max(1.0) as u64
+            }
+        };
+        let burst = match burst {
+            None => default.burst,
+            Some(text) => text.trim().parse::<u64>().ok().filter(|b| *b > 0)?,
+        };
+        Some(RateLimit { milli_qps, burst })
+    }
+}
+
+/// One client's token bucket, in thousandths of a token.
+#[derive(Clone, Debug)]
+struct Bucket {
+    milli_tokens: i64,
+    at_ms: Millis,
+}
+
+/// Every controller's client, by controller name.
+#[derive(Clone, Debug)]
+pub(super) struct Clients {
+    limit: RateLimit,
+    buckets: HashMap<&'static str, Bucket>,
+    /// Syncs held back for tokens, per controller, in the order they asked: as goroutines
+    /// blocked in the limiter's `Wait`, they go on first come, first served.
+    waiting: HashMap<ControllerId, Waiting>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Waiting {
+    keys: VecDeque<ObjectKey>,
+    queued: HashSet<ObjectKey>,
+}
+
+impl Default for Clients {
+    fn default() -> Self {
+        Clients::new(RateLimit::CONTROLLER_MANAGER)
+    }
+}
+
+impl Clients {
+    pub(super) fn new(limit: RateLimit) -> Clients {
+        Clients {
+            limit,
+            buckets: HashMap::new(),
+            waiting: HashMap::new(),
+        }
+    }
+
+    /// Holds `key`'s sync back until tokens are back; true if the controller had nothing
+    /// waiting yet (the caller then sets a timer for it).
+    pub(super) fn hold_back(&mut self, controller: ControllerId, key: &ObjectKey) -> bool {
+        let waiting = self.waiting.entry(controller).or_default();
+        let first = waiting.keys.is_empty();
+        if waiting.queued.insert(key.clone()) {
+            waiting.keys.push_back(key.clone());
+        }
+        first
+    }
+
+    /// The held-back keys that may go on now (as many as there are tokens, at least one),
+    /// and whether others still wait.
+    pub(super) fn release(
+        &mut self,
+        controller: ControllerId,
+        now: Millis,
+    ) -> (Vec<ObjectKey>, bool) {
+        let tokens = self.available(controller.0.name, now).max(1);
+        let Some(waiting) = self.waiting.get_mut(&controller) else {
+            return (Vec::new(), false);
+        };
+        let count = usize::try_from(tokens)
+            .unwrap_or(usize::MAX)
+            .min(waiting.keys.len());
+        let released: Vec<ObjectKey> = waiting.keys.drain(..count).collect();
+        for key in &released {
+            waiting.queued.remove(key);
+        }
+        let more = !waiting.keys.is_empty();
+        if !more {
+            self.waiting.remove(&controller);
+        }
+        (released, more)
+    }
+
+    fn full(&self) -> i64 {
+        i64::try_from(self.limit.burst.saturating_mul(1000)).unwrap_or(i64::MAX)
+    }
+
+    /// The controller's bucket, refilled up to `now`.
+    fn bucket(&mut self, controller: &'static str, now: Millis) -> &mut Bucket {
+        let full = self.full();
+        let refill = self.limit.milli_qps;
+        let bucket = self.buckets.entry(controller).or_insert(Bucket {
+            milli_tokens: full,
+            at_ms: now,
+        });
+        let elapsed = now.saturating_sub(bucket.at_ms);
+        // milli_qps thousandths of a token a second = milli_qps / 1000 thousandths a ms.
+        let gained =
+            i64::try_from(u128::from(elapsed) * u128::from(refill) / 1000).unwrap_or(i64::MAX);
+        bucket.milli_tokens = bucket.milli_tokens.saturating_add(gained).min(full);
+        bucket.at_ms = now;
+        bucket
+    }
+
+    /// Whole tokens the controller may spend now.
+    pub(super) fn available(&mut self, controller: &'static str, now: Millis) -> u64 {
+        u64::try_from(self.bucket(controller, now).milli_tokens / 1000).unwrap_or(0)
+    }
+
+    /// Spends `tokens` (at most what is available: callers ask first).
+    pub(super) fn spend(&mut self, controller: &'static str, now: Millis, tokens: u64) {
+        let bucket = self.bucket(controller, now);
+        let cost = i64::try_from(tokens.saturating_mul(1000)).unwrap_or(i64::MAX);
+        bucket.milli_tokens = bucket.milli_tokens.saturating_sub(cost);
+    }
+
+    /// How long until a held-back sync may go on: a second's worth of tokens (at most a
+    /// burst, at least one), so that a long scale-up resumes once a second.
+    pub(super) fn resume_in_ms(&mut self, controller: &'static str, now: Millis) -> Millis {
+        let want = (self.limit.milli_qps.min(self.limit.burst * 1000)).max(1000);
+        let have = self.bucket(controller, now).milli_tokens;
+        let missing = u64::try_from(i64::try_from(want).unwrap_or(i64::MAX) - have).unwrap_or(0);
+        // Tokens come at milli_qps thousandths a second: `missing * 1000 / milli_qps` ms.
+        (missing.saturating_mul(1000))
+            .div_ceil(self.limit.milli_qps.max(1))
+            .max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_bucket_holds_a_burst_and_refills_at_qps() {
+        let mut clients = Clients::default();
+        assert_eq!(clients.available("replicaset", 0), 30);
+        clients.spend("replicaset", 0, 30);
+        assert_eq!(clients.available("replicaset", 0), 0);
+        assert_eq!(clients.available("replicaset", 500), 10);
+        assert_eq!(clients.available("replicaset", 10_000), 30);
+        // Each controller has its own client.
+        assert_eq!(clients.available("job", 0), 30);
+    }
+
+    #[test]
+    fn a_held_back_sync_resumes_when_a_seconds_worth_is_back() {
+        let mut clients = Clients::default();
+        clients.spend("replicaset", 0, 25);
+        // Five tokens left; fifteen more come in 750 ms.
+        assert_eq!(clients.resume_in_ms("replicaset", 0), 750);
+        assert_eq!(clients.available("replicaset", 750), 20);
+    }
+
+    #[test]
+    fn flags_are_read_as_the_controller_manager_reads_them() {
+        let default = RateLimit::CONTROLLER_MANAGER;
+        assert_eq!(RateLimit::from_flags(None, None, default), Some(default));
+        assert_eq!(
+            RateLimit::from_flags(Some("0.5"), Some("1"), default),
+            Some(RateLimit {
+                milli_qps: 500,
+                burst: 1
+            })
+        );
+        assert_eq!(RateLimit::from_flags(Some("fast"), None, default), None);
+        assert_eq!(RateLimit::from_flags(Some("-1"), None, default), None);
+        assert_eq!(RateLimit::from_flags(None, Some("0"), default), None);
+    }
+}

@@ -1,0 +1,323 @@
+//! `curl` and busybox `wget` inside a container: the URL's host is resolved through the
+//! cluster DNS (`localhost` is the pod itself), the connection goes where kind's network
+//! sends it (`crate::network`: kube-proxy, NodePorts, pod IPs), and the server that answers
+//! is the target container's image (`servers.rs`). Errors are the clients' own words.
+//! The request takes no virtual time (a timeout prints the time the kernel would have taken).
+
+use std::cell::Cell;
+
+use super::servers::{self, Response};
+use super::{Failure, Printed, Process};
+use crate::network::{self, Unreachable};
+use crate::rng::SimRng;
+
+/// Where a container's connections draw kube-proxy's random endpoint choices from: one
+/// source per exec (`nonce`, from the cluster), one draw per request.
+#[derive(Debug)]
+pub struct Connections {
+    nonce: u64,
+    made: Cell<u64>,
+}
+
+impl Connections {
+    pub fn new(nonce: u64) -> Connections {
+        Connections {
+            nonce,
+            made: Cell::new(0),
+        }
+    }
+
+    fn pick(&self, client_uid: &str, count: usize) -> usize {
+        let made = self.made.get();
+        self.made.set(made + 1);
+        let mut rng = SimRng::keyed(&format!("{client_uid}/{}/{made}", self.nonce));
+        usize::try_from(rng.between(0, count.saturating_sub(1) as u64)).unwrap_or(0)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Client {
+    Curl,
+    Wget,
+}
+
+/// The kernel's connect timeout (tcp_syn_retries = 6: 1 + 2 + … + 64 s).
+const KERNEL_CONNECT_TIMEOUT_MS: u64 = 127_000;
+
+/// One request as the command line asks for it.
+struct Request {
+    client: Client,
+    url: String,
+    host: String,
+    port: u16,
+    path: String,
+    quiet: bool,
+    fail_on_error: bool,
+    to_stdout: bool,
+    max_time_s: Option<u64>,
+}
+
+fn parse(argv: &[String]) -> Result<Request, Failure> {
+    let client = if argv[0].ends_with("wget") {
+        Client::Wget
+    } else {
+        Client::Curl
+    };
+    // Options that take a value, per client.
+    let valued: &[&str] = match client {
+        Client::Curl => &[
+            "-o",
+            "-H",
+            "-m",
+            "-X",
+            "-d",
+            "-w",
+            "-A",
+            "-u",
+            "-e",
+            "--max-time",
+            "--connect-timeout",
+            "--output",
+            "--header",
+            "--request",
+            "--data",
+            "--write-out",
+            "--user-agent",
+        ],
+        Client::Wget => &["-O", "-T", "-U", "-o", "-Y", "--header", "--timeout"],
+    };
+    let mut url = None;
+    let mut quiet = false;
+    let mut fail_on_error = false;
+    let mut to_stdout = client == Client::Curl;
+    let mut max_time_s = None;
+    let mut args = argv[1..].iter();
+    while let Some(arg) = args.next() {
+        let (name, inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        if valued.contains(&name) {
+            let value = inline.or_else(|| args.next().cloned()).unwrap_or_default();
+            match name {
+                "-m" | "--max-time" | "--connect-timeout" | "-T" | "--timeout" => {
+                    max_time_s = value.parse().ok()
+                }
+                "-O" => to_stdout = value == "-",
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(letters) = arg.strip_prefix('-').filter(|a| !a.starts_with('-')) {
+            // Bundled short options such as curl's `-sS` or wget's `-qO-`.
+            for (index, letter) in letters.char_indices() {
+                match letter {
+                    's' | 'q' => quiet = true,
+                    'f' => fail_on_error = true,
+                    'O' if client == Client::Wget => {
+                        let rest = &letters[index + 1..];
+                        let value = if rest.is_empty() {
+                            args.next().cloned().unwrap_or_default()
+                        } else {
+                            rest.to_string()
+                        };
+                        to_stdout = value == "-";
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            continue;
+        }
+        if arg == "--silent" || arg == "--quiet" {
+            quiet = true;
+        } else if arg == "--fail" {
+            fail_on_error = true;
+        } else if !arg.starts_with('-') && url.is_none() {
+            url = Some(arg.clone());
+        }
+    }
+    let Some(url) = url else {
+        return Err(Failure::message(
+            match client {
+                Client::Curl => "curl: try 'curl --help' or 'curl --manual' for more information",
+                Client::Wget => {
+                    "BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL..."
+                }
+            },
+            if client == Client::Curl { 2 } else { 1 },
+        ));
+    };
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", &url));
+    let (authority, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], rest[at..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, port.parse().unwrap_or(default_port)),
+        None => (authority, default_port),
+    };
+    Ok(Request {
+        client,
+        url: url.clone(),
+        host: host.to_string(),
+        port,
+        path,
+        quiet,
+        fail_on_error,
+        to_stdout,
+        max_time_s,
+    })
+}
+
+impl Process<'_> {
+    /// `curl URL` / `wget [-qO-] URL` from this container.
+    pub(super) fn http(&self, argv: &[String]) -> Result<String, Failure> {
+        let request = parse(argv)?;
+        let own_ip = network::pod_ip(self.pod).unwrap_or_default().to_string();
+        let ip = if matches!(request.host.as_str(), "localhost" | "127.0.0.1") {
+            own_ip.clone()
+        } else if request.host.parse::<std::net::Ipv4Addr>().is_ok() {
+            request.host.clone()
+        } else {
+            match self.dns.lookup(&request.host).first() {
+                Some(address) => address.ip.clone(),
+                None => return Err(unresolved(&request)),
+            }
+        };
+        let store = self.dns.store();
+        let uid = self.pod.metadata.uid.clone().unwrap_or_default();
+        let destination = if ip == own_ip {
+            Ok(network::Destination {
+                pod: self.pod,
+                port: request.port,
+            })
+        } else {
+            network::connect(store, self.pod, &ip, request.port, &mut |count| {
+                self.connections.pick(&uid, count)
+            })
+        };
+        let response = destination.and_then(|to| {
+            servers::answer(to.pod, to.port, &request.path, store).ok_or(Unreachable::Refused)
+        });
+        match response {
+            Ok(response) => deliver(&request, &ip, response),
+            Err(why) => Err(unreachable(&request, &ip, why)),
+        }
+    }
+}
+
+fn unresolved(request: &Request) -> Failure {
+    match request.client {
+        Client::Curl => Failure::message(
+            format!("curl: (6) Could not resolve host: {}", request.host),
+            6,
+        ),
+        Client::Wget => Failure::message(format!("wget: bad address '{}'", request.host), 1),
+    }
+}
+
+fn unreachable(request: &Request, ip: &str, why: Unreachable) -> Failure {
+    match (request.client, why, request.max_time_s) {
+        (Client::Curl, Unreachable::Refused, _) => Failure::message(
+            format!(
+                "curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server",
+                request.host, request.port
+            ),
+            7,
+        ),
+        (Client::Curl, Unreachable::TimedOut, Some(seconds)) => Failure::message(
+            format!(
+                "curl: (28) Connection timed out after {} milliseconds",
+                seconds * 1000 + 1
+            ),
+            28,
+        ),
+        (Client::Curl, Unreachable::TimedOut, None) => Failure::message(
+            format!(
+                "curl: (28) Failed to connect to {} port {} after {KERNEL_CONNECT_TIMEOUT_MS} ms: Couldn't connect to server",
+                request.host, request.port
+            ),
+            28,
+        ),
+        (Client::Wget, Unreachable::Refused, _) => Failure::message(
+            format!("wget: can't connect to remote host ({ip}): Connection refused"),
+            1,
+        ),
+        (Client::Wget, Unreachable::TimedOut, _) => Failure::message("wget: download timed out", 1),
+    }
+}
+
+/// The body (or the error a failing status gives), as each client prints it.
+fn deliver(request: &Request, ip: &str, response: Response) -> Result<String, Failure> {
+    let failed = response.status >= 400;
+    match request.client {
+        Client::Curl if failed && request.fail_on_error => Err(Failure::message(
+            format!(
+                "curl: (22) The requested URL returned error: {}",
+                response.status
+            ),
+            22,
+        )),
+        Client::Curl => Ok(response.body),
+        Client::Wget if failed => {
+            let mut printed = Vec::new();
+            if !request.quiet {
+                printed.push(Printed::Stderr(format!(
+                    "Connecting to {} ({ip}:{})",
+                    request.host, request.port
+                )));
+            }
+            printed.push(Printed::Stderr(format!(
+                "wget: server returned error: HTTP/1.1 {} {}",
+                response.status,
+                if response.status == 404 {
+                    "Not Found"
+                } else {
+                    "Error"
+                }
+            )));
+            Err(Failure {
+                printed,
+                code: 1,
+                not_started: false,
+            })
+        }
+        Client::Wget if request.to_stdout && request.quiet => Ok(response.body),
+        Client::Wget => {
+            // Progress goes to stderr; `-O -` writes the body to stdout, otherwise a file.
+            let mut printed = vec![Printed::Stderr(format!(
+                "Connecting to {} ({ip}:{})",
+                request.host, request.port
+            ))];
+            if request.to_stdout {
+                printed.push(Printed::Stderr("writing to stdout".into()));
+                printed.push(Printed::Stdout(response.body.clone()));
+                printed.push(Printed::Stderr(progress("-", response.body.len())));
+                printed.push(Printed::Stderr("written to stdout".into()));
+            } else {
+                let file = request
+                    .url
+                    .rsplit('/')
+                    .next()
+                    .filter(|name| !name.is_empty() && !request.path.ends_with('/'))
+                    .unwrap_or("index.html");
+                printed.push(Printed::Stderr(format!("saving to '{file}'")));
+                printed.push(Printed::Stderr(progress(file, response.body.len())));
+                printed.push(Printed::Stderr(format!("'{file}' saved")));
+            }
+            // Printed output of a command that succeeded: stdout and stderr, in order.
+            Err(Failure {
+                printed,
+                code: 0,
+                not_started: false,
+            })
+        }
+    }
+}
+
+/// busybox wget's final progress bar line.
+fn progress(file: &str, bytes: usize) -> String {
+    format!("{file:<20} 100% |********************************| {bytes:>5}  0:00:00 ETA")
+}
