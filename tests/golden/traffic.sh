@@ -24,6 +24,12 @@ kubectl -n dev exec probe -- wget -O- http://demo
 kubectl -n dev exec probe -- wget http://demo
 kubectl -n dev exec probe -- wget -qO- http://nothing-here
 kubectl -n dev exec probe -- curl http://demo
+kubectl -n dev create deployment web --image=nginx:1.27 --replicas=2
+kubectl -n dev expose deployment web --port=80
+kubectl -n dev rollout status deployment/web
+kubectl -n dev exec probe -- sh -c 'for i in 1 2 3 4; do wget -q -O /dev/null http://web; done'
+kubectl -n dev exec deployment/client -- curl -s -o /dev/null http://web/missing
+kubectl -n dev logs -l app=web --prefix | grep HTTP
 kubectl -n dev scale deployment demo --replicas=0
 kubectl -n dev rollout status deployment/demo
 kubectl -n dev exec deployment/client -- curl http://demo

@@ -188,7 +188,11 @@ pub fn exec(args: &[String], session: &mut Session, out: &mut Output) {
         now: session.now(),
         connections: kubeplay_sim::kubelet::exec::Connections::new(exec_number),
     };
-    match process.run(&parsed.after_dash) {
+    let result = process.run(&parsed.after_dash);
+    let served = process.connections.take_served();
+    drop(process);
+    session.cluster.log_served(served);
+    match result {
         Ok(text) => out.out(text),
         Err(failure) => {
             for printed in failure.printed {

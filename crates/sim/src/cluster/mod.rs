@@ -119,6 +119,15 @@ impl Cluster {
         self.clients = clients::Clients::new(limit);
     }
 
+    /// Writes the access log lines of requests an exec's connections were answered with.
+    pub fn log_served(&mut self, served: Vec<crate::kubelet::exec::Served>) {
+        let now = self.now_ms();
+        for request in served {
+            self.kubelets
+                .append_log(&request.pod_uid, &request.container, now, request.line);
+        }
+    }
+
     /// A fresh number for one exec's connections (see `kubelet::exec::Connections`).
     pub fn next_exec(&mut self) -> u64 {
         self.execs += 1;

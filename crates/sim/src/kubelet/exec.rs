@@ -17,7 +17,7 @@ mod http;
 pub(crate) mod nslookup;
 mod servers;
 
-pub use http::Connections;
+pub use http::{Connections, Served};
 
 /// A command run inside a simulated container.
 pub struct Process<'a> {

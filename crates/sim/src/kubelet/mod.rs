@@ -514,6 +514,22 @@ impl Kubelets {
         })
     }
 
+    /// Writes `line` to the running container's log at `at` (a server's access log line for
+    /// a request it answered); nothing if the container is gone.
+    pub fn append_log(&mut self, pod_uid: &str, container: &str, at: Millis, line: String) {
+        let Some(running) = self.pods.get_mut(pod_uid).and_then(|runtime| {
+            runtime
+                .containers
+                .iter_mut()
+                .find(|c| c.container.name == container)
+        }) else {
+            return;
+        };
+        // Lines a script writes later stay after it.
+        let index = running.logs.partition_point(|(written, _)| *written <= at);
+        running.logs.insert(index, (at, line));
+    }
+
     /// What `kubectl exec` finds in a running container: its environment (as the kubelet
     /// made it, with the Service variables of its namespace) and its volumes; `None` unless
     /// the container runs.

@@ -4,10 +4,12 @@
 //! is the target container's image (`servers.rs`). Errors are the clients' own words.
 //! The request takes no virtual time (a timeout prints the time the kernel would have taken).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use super::servers::{self, Response};
 use super::{Failure, Printed, Process};
+use k8s_openapi::api::core::v1::Pod;
+
 use crate::network::{self, Unreachable};
 use crate::rng::SimRng;
 
@@ -17,6 +19,15 @@ use crate::rng::SimRng;
 pub struct Connections {
     nonce: u64,
     made: Cell<u64>,
+    served: RefCell<Vec<Served>>,
+}
+
+/// A request a server answered and logged: the line its container's log gets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Served {
+    pub pod_uid: String,
+    pub container: String,
+    pub line: String,
 }
 
 impl Connections {
@@ -24,7 +35,13 @@ impl Connections {
         Connections {
             nonce,
             made: Cell::new(0),
+            served: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The access log lines of the requests answered so far (for the kubelets to write).
+    pub fn take_served(&self) -> Vec<Served> {
+        self.served.take()
     }
 
     fn pick(&self, client_uid: &str, count: usize) -> usize {
@@ -103,7 +120,7 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
                 "-m" | "--max-time" | "--connect-timeout" | "-T" | "--timeout" => {
                     max_time_s = value.parse().ok()
                 }
-                "-O" => to_stdout = value == "-",
+                "-O" | "-o" | "--output" => to_stdout = value == "-",
                 _ => {}
             }
             continue;
@@ -199,12 +216,42 @@ impl Process<'_> {
             })
         };
         let response = destination.and_then(|to| {
-            servers::answer(to.pod, to.port, &request.path, store).ok_or(Unreachable::Refused)
+            let response = servers::answer(to.pod, to.port, &request.path, store)
+                .ok_or(Unreachable::Refused)?;
+            self.log_request(to.pod, &request, ip == own_ip, &response);
+            Ok(response)
         });
         match response {
             Ok(response) => deliver(&request, &ip, response),
             Err(why) => Err(unreachable(&request, &ip, why)),
         }
+    }
+
+    /// The server's access log line for `request`, if it logs requests: from `127.0.0.1`
+    /// over localhost, else from this pod's IP (kube-proxy keeps the source address).
+    fn log_request(&self, server: &Pod, request: &Request, local: bool, response: &Response) {
+        let Some(format) = response.access_log else {
+            return;
+        };
+        let ip = if local {
+            "127.0.0.1"
+        } else {
+            network::pod_ip(self.pod).unwrap_or_default()
+        };
+        let client = servers::Client {
+            ip,
+            user_agent: match request.client {
+                // The curl of the Debian 12 images (nginx, httpd, the demo app).
+                Client::Curl => "curl/7.88.1",
+                Client::Wget => "Wget",
+            },
+            at: self.now,
+        };
+        self.connections.served.borrow_mut().push(Served {
+            pod_uid: server.metadata.uid.clone().unwrap_or_default(),
+            container: response.container.clone(),
+            line: format.line(&client, &request.path, response),
+        });
     }
 }
 
@@ -260,7 +307,10 @@ fn deliver(request: &Request, ip: &str, response: Response) -> Result<String, Fa
             ),
             22,
         )),
+        // `-o FILE` writes the body to a file (not kept: nothing an exec writes is).
+        Client::Curl if !request.to_stdout => Ok(String::new()),
         Client::Curl => Ok(response.body),
+        Client::Wget if !request.to_stdout && request.quiet => Ok(String::new()),
         Client::Wget if failed => {
             let mut printed = Vec::new();
             if !request.quiet {
@@ -320,4 +370,41 @@ fn deliver(request: &Request, ip: &str, response: Response) -> Result<String, Fa
 /// busybox wget's final progress bar line.
 fn progress(file: &str, bytes: usize) -> String {
     format!("{file:<20} 100% |********************************| {bytes:>5}  0:00:00 ETA")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_chosen_with_equal_probability() {
+        let mut counts = [0u32; 3];
+        for exec in 0..300 {
+            let connections = Connections::new(exec);
+            for _ in 0..10 {
+                counts[connections.pick("client-uid", 3)] += 1;
+            }
+        }
+        // 3,000 draws: each endpoint within 10% of a third.
+        for count in counts {
+            assert!((900..=1100).contains(&count), "{counts:?}");
+        }
+    }
+
+    #[test]
+    fn options_are_read_as_each_client_reads_them() {
+        let words = |line: &str| line.split(' ').map(String::from).collect::<Vec<_>>();
+        let Ok(request) = parse(&words("wget -qO- http://demo.dev:8080/hostname")) else {
+            panic!("wget did not parse");
+        };
+        assert!(request.quiet && request.to_stdout);
+        assert_eq!((request.host.as_str(), request.port), ("demo.dev", 8080));
+        assert_eq!(request.path, "/hostname");
+        let Ok(request) = parse(&words("curl -s -m 3 -o /dev/null demo")) else {
+            panic!("curl did not parse");
+        };
+        assert!(request.quiet && !request.to_stdout);
+        assert_eq!((request.max_time_s, request.port), (Some(3), 80));
+        assert!(parse(&words("curl -s")).is_err());
+    }
 }

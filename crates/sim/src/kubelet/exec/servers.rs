@@ -8,17 +8,68 @@ use kubeplay_model::object::MetaExt;
 use crate::kubelet::environment;
 use crate::store::Store;
 
-/// An HTTP answer.
+/// An HTTP answer, and the line the server writes to its log for it (if it logs requests).
 pub struct Response {
     pub status: u16,
     pub body: String,
+    /// The container that answered.
+    pub container: String,
+    pub access_log: Option<AccessLog>,
+}
+
+/// The access log format of the answering server.
+#[derive(Clone, Copy)]
+pub enum AccessLog {
+    /// nginx's `combined` format plus `"$http_x_forwarded_for"` (the image's `main`).
+    Nginx,
+    /// httpd's `common` format.
+    Httpd,
+}
+
+/// Who asked, for the server's access log.
+pub struct Client<'a> {
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+    pub at: jiff::Timestamp,
+}
+
+impl AccessLog {
+    pub fn line(self, client: &Client, path: &str, response: &Response) -> String {
+        let time =
+            jiff::fmt::strtime::format("%d/%b/%Y:%H:%M:%S +0000", client.at).unwrap_or_default();
+        let request = format!(
+            "\"GET {path} HTTP/1.1\" {} {}",
+            response.status,
+            response.body.len()
+        );
+        match self {
+            AccessLog::Nginx => format!(
+                "{} - - [{time}] {request} \"-\" \"{}\" \"-\"",
+                client.ip, client.user_agent
+            ),
+            AccessLog::Httpd => format!("{} - - [{time}] {request}", client.ip),
+        }
+    }
 }
 
 impl Response {
     fn ok(body: impl Into<String>) -> Response {
+        Response::with_status(200, body)
+    }
+
+    fn with_status(status: u16, body: impl Into<String>) -> Response {
         Response {
-            status: 200,
+            status,
             body: body.into(),
+            container: String::new(),
+            access_log: None,
+        }
+    }
+
+    fn logged(self, format: AccessLog) -> Response {
+        Response {
+            access_log: Some(format),
+            ..self
         }
     }
 }
@@ -29,7 +80,13 @@ pub fn answer(pod: &Pod, port: u16, path: &str, store: &Store) -> Option<Respons
     spec.containers
         .iter()
         .filter(|container| is_running(pod, &container.name))
-        .find_map(|container| serve(pod, container, port, path, store))
+        .find_map(|container| {
+            let response = serve(pod, container, port, path, store)?;
+            Some(Response {
+                container: container.name.clone(),
+                ..response
+            })
+        })
 }
 
 fn is_running(pod: &Pod, container: &str) -> bool {
@@ -78,22 +135,22 @@ fn serve(
 ) -> Option<Response> {
     let words = words(container);
     match repository(container) {
-        "nginx" if port == 80 => Some(match path {
-            "/" | "/index.html" => Response::ok(NGINX_WELCOME),
-            _ => Response {
-                status: 404,
-                body: NGINX_NOT_FOUND.to_string(),
-            },
-        }),
-        "httpd" if port == 80 => Some(match path {
-            "/" | "/index.html" => Response::ok("<html><body><h1>It works!</h1></body></html>\n"),
-            _ => Response {
-                status: 404,
-                body: String::from(
-                    "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n",
-                ),
-            },
-        }),
+        "nginx" if port == 80 => Some(
+            match path {
+                "/" | "/index.html" => Response::ok(NGINX_WELCOME),
+                _ => Response::with_status(404, NGINX_NOT_FOUND),
+            }
+            .logged(AccessLog::Nginx),
+        ),
+        "httpd" if port == 80 => Some(
+            match path {
+                "/" | "/index.html" => {
+                    Response::ok("<html><body><h1>It works!</h1></body></html>\n")
+                }
+                _ => Response::with_status(404, HTTPD_NOT_FOUND),
+            }
+            .logged(AccessLog::Httpd),
+        ),
         // The workshop's demo app: `$GREETING <pod name>` on every path.
         "demo" if port == 80 => {
             let ip = pod.status.as_ref().and_then(|s| s.pod_ip.as_deref());
@@ -125,10 +182,7 @@ fn serve(
                 (port == listens).then(|| match path {
                     "/hostname" => Response::ok(pod.metadata.name_str()),
                     "/clientip" | "/healthz" | "/" => Response::ok(""),
-                    _ => Response {
-                        status: 404,
-                        body: "404 page not found\n".into(),
-                    },
+                    _ => Response::with_status(404, "404 page not found\n"),
                 })
             }
             _ => None,
@@ -149,3 +203,5 @@ fn serve(
 pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
 
 const NGINX_NOT_FOUND: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+const HTTPD_NOT_FOUND: &str = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n";
