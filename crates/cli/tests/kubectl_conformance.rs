@@ -67,6 +67,9 @@ const CASES: &[&str] = &[
     "kubectl create namespace",
     "kubectl create foo",
     "kubectl scale deploy x",
+    "kubectl scale rc nginx",
+    "kubectl scale rc/nginx --replicas=-1",
+    "kubectl rolling-update nginx --image=nginx:1.27",
     "kubectl delete",
     "kubectl logs",
     // kubectl logs by selector and its flags (issue 12).

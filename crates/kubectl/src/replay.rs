@@ -96,7 +96,8 @@ impl Replay {
         self.shown = output.iter().map(|c| c.text.len()).sum();
         let mut fresh = Vec::new();
         for mut chunk in output {
-            if skip >= chunk.text.len() {
+            // A repaint mark has no text: it was shown if text after it was.
+            if skip > 0 && skip >= chunk.text.len() {
                 skip -= chunk.text.len();
                 continue;
             }

@@ -4,8 +4,9 @@
 use kubeplay_model::Kind;
 
 /// Kinds `kubectl get all` lists, in its order.
-const ALL: [Kind; 8] = [
+const ALL: [Kind; 9] = [
     Kind::Pod,
+    Kind::ReplicationController,
     Kind::Service,
     Kind::DaemonSet,
     Kind::Deployment,
@@ -143,6 +144,6 @@ mod tests {
             parse(&args("deploymnts")).err().unwrap_or_default(),
             "error: the server doesn't have a resource type \"deploymnts\""
         );
-        assert_eq!(parse(&args("all")).unwrap_or_default().len(), 8);
+        assert_eq!(parse(&args("all")).unwrap_or_default().len(), 9);
     }
 }

@@ -51,6 +51,33 @@ pub fn defaulted(mut object: Object) -> Object {
                 }
             }
         }
+        Object::ReplicationController(controller) => {
+            // `SetDefaults_ReplicationController`: selector and labels from the template's
+            // labels when unset, one replica.
+            let spec = controller.spec.get_or_insert_with(Default::default);
+            let template_labels = spec
+                .template
+                .as_ref()
+                .and_then(|t| t.metadata.as_ref())
+                .and_then(|m| m.labels.clone());
+            if let Some(labels) = template_labels {
+                if spec.selector.as_ref().is_none_or(BTreeMap::is_empty) {
+                    spec.selector = Some(labels.clone());
+                }
+                if controller
+                    .metadata
+                    .labels
+                    .as_ref()
+                    .is_none_or(BTreeMap::is_empty)
+                {
+                    controller.metadata.labels = Some(labels);
+                }
+            }
+            spec.replicas.get_or_insert(1);
+            if let Some(template) = spec.template.as_mut() {
+                default_template(template);
+            }
+        }
         Object::DaemonSet(daemon_set) => {
             if let Some(spec) = daemon_set.spec.as_mut() {
                 spec.revision_history_limit.get_or_insert(10);

@@ -18,6 +18,7 @@ pub enum Kind {
     PersistentVolume,
     Deployment,
     ReplicaSet,
+    ReplicationController,
     DaemonSet,
     StatefulSet,
     ControllerRevision,
@@ -105,6 +106,14 @@ static KINDS: &[KindInfo] = &[
         false,
     ),
     info(Kind::Pod, "Pod", "pods", &["po"], "", true),
+    info(
+        Kind::ReplicationController,
+        "ReplicationController",
+        "replicationcontrollers",
+        &["rc"],
+        "",
+        true,
+    ),
     info(Kind::Secret, "Secret", "secrets", &[], "", true),
     info(
         Kind::ServiceAccount,

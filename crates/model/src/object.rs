@@ -158,6 +158,7 @@ objects! {
     PersistentVolume => core::v1::PersistentVolume,
     Deployment => apps::v1::Deployment,
     ReplicaSet => apps::v1::ReplicaSet,
+    ReplicationController => core::v1::ReplicationController,
     DaemonSet => apps::v1::DaemonSet,
     StatefulSet => apps::v1::StatefulSet,
     ControllerRevision => apps::v1::ControllerRevision,

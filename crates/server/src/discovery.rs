@@ -32,6 +32,7 @@ pub fn wants_aggregated(accept: &str) -> bool {
 fn categories(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Pod
+        | Kind::ReplicationController
         | Kind::Service
         | Kind::Deployment
         | Kind::ReplicaSet
@@ -67,7 +68,7 @@ pub fn subresources(kind: Kind) -> Vec<(&'static str, &'static [&'static str], V
             ),
             status,
         ],
-        Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet => {
+        Kind::Deployment | Kind::ReplicaSet | Kind::ReplicationController | Kind::StatefulSet => {
             vec![("scale", &["get", "patch", "update"], scale), status]
         }
         Kind::DaemonSet

@@ -4,7 +4,7 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::selector::format_label_selector;
+use kubeplay_model::selector::{Selector, format_label_selector};
 use kubeplay_model::{ApiError, Object};
 use kubeplay_sim::Cluster;
 use serde_json::{Value, json};
@@ -36,6 +36,16 @@ fn replicas(object: &Object) -> Option<(i32, i32, String)> {
             r.spec.as_ref()?.replicas.unwrap_or(1),
             r.status.as_ref().map_or(0, |s| s.replicas),
             format_label_selector(r.spec.as_ref().map(|s| &s.selector)),
+        )),
+        Object::ReplicationController(r) => Some((
+            r.spec.as_ref()?.replicas.unwrap_or(1),
+            r.status.as_ref().map_or(0, |s| s.replicas),
+            r.spec
+                .as_ref()?
+                .selector
+                .as_ref()
+                .map(|labels| Selector::from_labels(labels).to_string())
+                .unwrap_or_default(),
         )),
         Object::StatefulSet(s) => Some((
             s.spec.as_ref()?.replicas.unwrap_or(1),
@@ -85,6 +95,9 @@ pub fn set_replicas(
     match &mut object {
         Object::Deployment(d) => d.spec.get_or_insert_default().replicas = Some(replicas),
         Object::ReplicaSet(r) => r.spec.get_or_insert_default().replicas = Some(replicas),
+        Object::ReplicationController(r) => {
+            r.spec.get_or_insert_default().replicas = Some(replicas)
+        }
         Object::StatefulSet(s) => s.spec.get_or_insert_default().replicas = Some(replicas),
         _ => return Err(Failure::no_resource()),
     }

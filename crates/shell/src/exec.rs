@@ -329,6 +329,8 @@ impl Exec<'_> {
                     match chunk.stream {
                         Stream::Stdout => input.push_str(&chunk.text),
                         Stream::Stderr => out.err(&chunk.text),
+                        // The next stage reads text; it has no screen to repaint.
+                        Stream::Repaint => {}
                     }
                 }
             }
@@ -403,6 +405,14 @@ impl Exec<'_> {
     fn route(&mut self, local: Output, plan: &Plan) -> Vec<Chunk> {
         let mut routed = Output::new();
         for chunk in local.finish() {
+            // A repaint belongs to the screen: it goes where stdout goes only when that
+            // is still the terminal.
+            if chunk.stream == Stream::Repaint {
+                if matches!(plan.stdout, Dest::Stdout) {
+                    routed.repaint();
+                }
+                continue;
+            }
             let dest = if chunk.stream == Stream::Stdout {
                 &plan.stdout
             } else {

@@ -139,6 +139,7 @@ impl Exec<'_> {
                     match chunk.stream {
                         Stream::Stdout => text.push_str(&chunk.text),
                         Stream::Stderr => out.err(&chunk.text),
+                        Stream::Repaint => {}
                     }
                 }
                 let kept = text.trim_end_matches('\n').len();

@@ -50,6 +50,10 @@ use std::collections::BTreeMap;
 pub enum Stream {
     Stdout,
     Stderr,
+    /// No text: the screen is repainted from here, as procps `watch` refreshes it. A
+    /// terminal that can repaint (the page) replaces what the command line showed so far
+    /// with what follows; a transcript, a pipe or a file has no screen and ignores it.
+    Repaint,
 }
 
 /// One piece of output as the terminal shows it, in order.
@@ -67,6 +71,15 @@ impl Chunk {
         Chunk {
             stream: Stream::Stdout,
             text: text.into(),
+            at_ms: 0,
+        }
+    }
+
+    /// The mark of a screen repaint ([`Stream::Repaint`]).
+    pub fn repaint() -> Chunk {
+        Chunk {
+            stream: Stream::Repaint,
+            text: String::new(),
             at_ms: 0,
         }
     }

@@ -43,7 +43,25 @@ impl Output {
         self.push_at(stream, text, self.now);
     }
 
+    /// Marks a screen repaint ([`Stream::Repaint`]); one right after another is one.
+    pub fn repaint(&mut self) {
+        if !self.truncated
+            && self
+                .chunks
+                .last()
+                .is_none_or(|last| last.stream != Stream::Repaint)
+        {
+            self.chunks.push(Chunk {
+                at_ms: self.now,
+                ..Chunk::repaint()
+            });
+        }
+    }
+
     fn push_at(&mut self, stream: Stream, text: &str, at_ms: u64) {
+        if stream == Stream::Repaint {
+            return self.repaint();
+        }
         if text.is_empty() || self.truncated {
             return;
         }

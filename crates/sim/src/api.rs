@@ -503,6 +503,7 @@ fn has_generation(kind: Kind) -> bool {
         kind,
         Kind::Deployment
             | Kind::ReplicaSet
+            | Kind::ReplicationController
             | Kind::DaemonSet
             | Kind::StatefulSet
             | Kind::Job
@@ -582,6 +583,7 @@ fn copy_status(from: &Object, to: &mut Object) {
         PersistentVolume,
         Deployment,
         ReplicaSet,
+        ReplicationController,
         DaemonSet,
         StatefulSet,
         Job,

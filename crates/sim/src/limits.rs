@@ -5,12 +5,13 @@
 //! refused records `FailedCreate` with it, as it does for a ResourceQuota).
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::core::v1::ReplicationController;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{ApiError, Object};
 
 use crate::store::Store;
 
-/// Most replicas one Deployment, ReplicaSet or StatefulSet may ask for. Each replica is a pod
+/// Most replicas one Deployment, ReplicaSet, ReplicationController or StatefulSet may ask for. Each replica is a pod
 /// with its containers, events and timers in the tab's memory. The cap is KWOK's advertised
 /// scale (100,000 pods), the largest run the scale benchmark is meant to reach; a learner who
 /// types an extra zero is answered at once instead of freezing the tab.
@@ -20,6 +21,7 @@ pub fn check_replicas(object: &Object) -> Result<(), ApiError> {
     let replicas = match object {
         Object::Deployment(o) => o.spec.as_ref().and_then(|s| s.replicas),
         Object::ReplicaSet(o) => o.spec.as_ref().and_then(|s| s.replicas),
+        Object::ReplicationController(o) => o.spec.as_ref().and_then(|s| s.replicas),
         Object::StatefulSet(o) => o.spec.as_ref().and_then(|s| s.replicas),
         _ => None,
     };
@@ -84,11 +86,13 @@ pub fn check_pod_budget(
 }
 
 /// The replicas a workload asks for that count towards the budget: a Deployment's, a
-/// StatefulSet's, and a ReplicaSet's that no Deployment owns (its Deployment counts it).
+/// StatefulSet's, a ReplicationController's, and a ReplicaSet's that no Deployment owns
+/// (its Deployment counts it).
 fn counted_replicas(object: &Object) -> Option<u64> {
     let replicas = match object {
         Object::Deployment(o) => o.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
         Object::StatefulSet(o) => o.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
+        Object::ReplicationController(o) => o.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
         Object::ReplicaSet(o) if o.metadata.controller_ref().is_none() => {
             o.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
         }
@@ -111,5 +115,12 @@ fn desired_pods(store: &Store) -> u64 {
         .list_typed::<ReplicaSet>(None)
         .filter(|r| r.metadata.controller_ref().is_none())
         .map(|r| count(r.spec.as_ref().and_then(|s| s.replicas)));
-    deployments.chain(stateful_sets).chain(replica_sets).sum()
+    let replication_controllers = store
+        .list_typed::<ReplicationController>(None)
+        .map(|r| count(r.spec.as_ref().and_then(|s| s.replicas)));
+    deployments
+        .chain(stateful_sets)
+        .chain(replica_sets)
+        .chain(replication_controllers)
+        .sum()
 }

@@ -43,6 +43,7 @@ fn shapes_workloads(kind: Kind) -> bool {
         Kind::Pod
             | Kind::Deployment
             | Kind::ReplicaSet
+            | Kind::ReplicationController
             | Kind::DaemonSet
             | Kind::StatefulSet
             | Kind::Job

@@ -121,10 +121,21 @@ fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
             lines.push(match chunk.stream {
                 Stream::Stdout => Line::Out(text.to_string()),
                 Stream::Stderr => Line::Err(text.to_string()),
+                Stream::Repaint => continue,
             });
         }
     }
     lines
+}
+
+/// What a piece of output leaves on the screen: the lines after its last repaint mark
+/// (`watch`'s refresh), and whether there was one — then the command's earlier output
+/// goes, as a repainted screen loses it.
+fn screen_of(mut chunks: Vec<Chunk>) -> (bool, Vec<Line>) {
+    match chunks.iter().rposition(|c| c.stream == Stream::Repaint) {
+        Some(mark) => (true, lines_of(chunks.split_off(mark + 1))),
+        None => (false, lines_of(chunks)),
+    }
 }
 
 impl Playground {
@@ -210,6 +221,24 @@ impl Playground {
         self.trimmed_lines += cut;
     }
 
+    /// Shows what the foreground command printed since the last frame; a repaint first
+    /// takes the command's earlier output away, back to its prompt.
+    fn show(&mut self, chunks: Vec<Chunk>) {
+        let (repaint, lines) = screen_of(chunks);
+        if repaint
+            && let Some(prompt) = self
+                .history
+                .iter()
+                .rposition(|line| matches!(line, Line::Prompt(_)))
+        {
+            self.history.truncate(prompt + 1);
+            self.history_version += 1;
+        }
+        if !lines.is_empty() {
+            self.push_history(lines);
+        }
+    }
+
     fn clear_history(&mut self) {
         self.history_version += 1;
         self.history.clear();
@@ -282,7 +311,7 @@ impl Playground {
                 let slice = self
                     .terminal
                     .drive(&mut foreground, self.terminal.cluster.now_ms());
-                lines.extend(lines_of(slice.output));
+                lines.extend(screen_of(slice.output).1);
                 if slice.finished.is_none() {
                     self.foreground = Some(foreground);
                 }
@@ -290,7 +319,7 @@ impl Playground {
                 return (lines, false);
             }
         };
-        lines.extend(lines_of(execution.output));
+        lines.extend(screen_of(execution.output).1);
         if execution.clear_screen {
             self.clear_history();
         } else {
@@ -407,10 +436,7 @@ impl Playground {
         };
         let target = self.terminal.cluster.now_ms().saturating_add(ms);
         let slice = self.terminal.drive(&mut foreground, target);
-        let lines = lines_of(slice.output);
-        if !lines.is_empty() {
-            self.push_history(lines);
-        }
+        self.show(slice.output);
         match slice.finished {
             None => self.foreground = Some(foreground),
             Some(_) => {
@@ -429,7 +455,7 @@ impl Playground {
         self.record(Action::Interrupt);
         self.queued.clear();
         let slice = self.terminal.interrupt(foreground);
-        self.push_history(lines_of(slice.output));
+        self.show(slice.output);
     }
 
     /// Whether a command is running in the foreground.
@@ -556,6 +582,45 @@ mod tests {
         let (lines, _) = playground.run("echo $?");
         assert_eq!(lines.last(), Some(&Line::Out("130".into())));
         // The same actions rebuild the same history.
+        let replayed =
+            Playground::replay(settings(), playground.actions()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(replayed.history, playground.history);
+    }
+
+    #[test]
+    fn watch_repaints_its_frame_until_interrupted() {
+        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        playground.run("echo before");
+        playground.run("watch -n 1 'echo tick; date +%S'");
+        assert!(playground.busy());
+        let frame_of = |playground: &Playground| -> Vec<Line> {
+            let prompt = playground
+                .history
+                .iter()
+                .rposition(|line| matches!(line, Line::Prompt(_)))
+                .unwrap_or_default();
+            playground.history[prompt + 1..].to_vec()
+        };
+        let first = frame_of(&playground);
+        for _ in 0..5 {
+            playground.advance(1_000);
+        }
+        let frame = frame_of(&playground);
+        // One header, a blank line, the output: the earlier frames are gone.
+        assert_eq!(frame.len(), 4, "{frame:?}");
+        assert!(
+            matches!(&frame[0], Line::Out(h) if h.starts_with("Every 1.0s: echo tick; date +%S"))
+        );
+        assert_eq!(frame[2], Line::Out("tick".into()));
+        assert_ne!(frame, first, "the seconds moved on");
+        assert!(playground.history.contains(&Line::Out("before".into())));
+        playground.interrupt();
+        assert_eq!(playground.history.last(), Some(&Line::Out("^C".into())));
+        assert_eq!(
+            frame_of(&playground).len(),
+            5,
+            "the last frame stays, then ^C"
+        );
         let replayed =
             Playground::replay(settings(), playground.actions()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(replayed.history, playground.history);

@@ -50,6 +50,8 @@ fn schedule(
 #[derive(Properties)]
 pub struct RunningStatusProps {
     pub playground: Rc<RefCell<Playground>>,
+    /// What Ctrl+C does, for a pointer or a keyboard outside the terminal's input.
+    pub on_stop: Callback<()>,
 }
 
 impl PartialEq for RunningStatusProps {
@@ -58,7 +60,7 @@ impl PartialEq for RunningStatusProps {
     }
 }
 
-/// The status line of the foreground command. It redraws itself every frame while the
+/// The status line of the foreground command, with a Stop button (Ctrl+C's twin). It redraws itself every frame while the
 /// command runs: the virtual time it shows moves on without the terminal's history (what
 /// redraws the terminal) changing, and it must vanish when the command ends on its own.
 #[function_component(RunningStatus)]
@@ -74,13 +76,18 @@ pub fn running_status(props: &RunningStatusProps) -> Html {
         return Html::default();
     }
     let time = playground.now().strftime("%H:%M:%S").to_string();
+    let stop = {
+        let on_stop = props.on_stop.clone();
+        Callback::from(move |_: MouseEvent| on_stop.emit(()))
+    };
     html! {
         // The clock ticks for the eye only: a live region announcing it every second
         // would drown everything else a screen reader says.
         <p class="running" role="status">
             { "Running… " }
             <span aria-hidden="true">{ format!("virtual time {time} · ") }</span>
-            { "Ctrl+C stops it" }
+            { "Ctrl+C stops it " }
+            <button class="stop" onclick={stop} title="Stop the running command (Ctrl+C)">{ "Stop" }</button>
         </p>
     }
 }

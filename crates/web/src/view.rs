@@ -7,7 +7,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::rc::Rc;
 
-use k8s_openapi::api::core::v1::{Event, Node, Pod, Taint};
+use k8s_openapi::api::core::v1::{Event, Node, Pod, ReplicationController, Taint};
 use kubeplay_kubectl::printers::rows::{node_status, pod_status};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, Typed};
@@ -396,7 +396,8 @@ fn owned_pods(store: &Store, owner: &Object, chip_of: ChipOf) -> Vec<Rc<PodChip>
         .collect()
 }
 
-/// Deployments → ReplicaSets → Pods, DaemonSets → Pods, then bare pods: the workshop's diagrams.
+/// Deployments → ReplicaSets → Pods, DaemonSets → Pods, CronJobs → Jobs → Pods, stand-alone
+/// ReplicaSets and ReplicationControllers → Pods, then bare pods: the workshop's diagrams.
 pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec<Workload> {
     let mut result = Vec::new();
     for object in store.list(Kind::Deployment, namespace) {
@@ -494,6 +495,26 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                 pods: owned_pods(store, object, chip_of),
             });
         }
+    }
+    for object in store.list(Kind::ReplicationController, namespace) {
+        let Some(rc) = ReplicationController::from_object(object) else {
+            continue;
+        };
+        result.push(Workload {
+            kind: Kind::ReplicationController,
+            name: object.name().to_string(),
+            namespace: object.namespace().to_string(),
+            summary: format!(
+                "{}/{} ready",
+                rc.status
+                    .as_ref()
+                    .and_then(|s| s.ready_replicas)
+                    .unwrap_or(0),
+                rc.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
+            ),
+            children: Vec::new(),
+            pods: owned_pods(store, object, chip_of),
+        });
     }
     let bare: Vec<Rc<PodChip>> = store
         .list(Kind::Pod, namespace)
@@ -706,6 +727,37 @@ mod tests {
         let before = visible_state(&playground.terminal.cluster);
         let moved = playground.advance_to_visible_change(visible_state, 1_000, 3_600_000);
         assert!(moved > 0 && visible_state(&playground.terminal.cluster) != before);
+    }
+
+    #[test]
+    fn a_replication_controller_is_a_workload_with_its_pods() {
+        use crate::playground::{Playground, Preset, Settings};
+        let mut playground = Playground::new(Settings {
+            seed: 4,
+            preset: Preset::Kind,
+            start_second: 1_748_859_300,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        playground.run(
+            "kubectl create -f - <<'EOF'\napiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: legacy\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels:\n        app: legacy\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\nEOF",
+        );
+        playground.advance(20_000);
+        let cluster = &playground.terminal.cluster;
+        let now = cluster.api.clock.now();
+        let trees = workloads(
+            &cluster.api.store,
+            &|pod| Rc::new(chip(pod, now)),
+            Some("default"),
+        );
+        let rc = trees
+            .iter()
+            .find(|w| w.kind == Kind::ReplicationController)
+            .unwrap_or_else(|| panic!("no ReplicationController in {trees:?}"));
+        assert_eq!(
+            (rc.name.as_str(), rc.summary.as_str()),
+            ("legacy", "2/2 ready")
+        );
+        assert_eq!(rc.pods.len(), 2);
     }
 
     /// The newest rows picked with a heap are the rows a full sort would show first.

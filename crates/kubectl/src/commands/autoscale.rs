@@ -1,7 +1,7 @@
 //! `kubectl autoscale (-f FILE | TYPE NAME) --max=N [--min=N] [--cpu-percent=N] [--name=N]`
 //! (`autoscale.go` v1.33): an autoscaling/v2 HorizontalPodAutoscaler for a Deployment,
-//! ReplicaSet or StatefulSet, targeting CPU utilization when `--cpu-percent` is given (the
-//! API server defaults 80% otherwise).
+//! ReplicaSet, ReplicationController or StatefulSet, targeting CPU utilization when
+//! `--cpu-percent` is given (the API server defaults 80% otherwise).
 
 use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
@@ -81,7 +81,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         }
         if !matches!(
             key.kind,
-            Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet
+            Kind::Deployment | Kind::ReplicaSet | Kind::ReplicationController | Kind::StatefulSet
         ) {
             let group = key.kind.group();
             return out.error(format!(

@@ -183,6 +183,9 @@ fn describe_one(
         Object::ReplicaSet(rs) => {
             describe::describe_replica_set(rs, &owned_pods(session, object), &ctx)
         }
+        Object::ReplicationController(rc) => {
+            describe::describe_replication_controller(rc, &owned_pods(session, object), &ctx)
+        }
         Object::DaemonSet(ds) => {
             describe::describe_daemon_set(ds, &owned_pods(session, object), &ctx)
         }

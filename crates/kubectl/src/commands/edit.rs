@@ -334,6 +334,7 @@ fn launch(
         match chunk.stream {
             kubeplay_shell::Stream::Stdout => out.out(chunk.text),
             kubeplay_shell::Stream::Stderr => out.note(chunk.text.trim_end_matches('\n')),
+            kubeplay_shell::Stream::Repaint => {}
         }
     }
     if execution.status != 0 {

@@ -85,7 +85,11 @@ fn service_for(object: &Object, parsed: &args::Parsed) -> Result<Service, String
     let kind = object.kind();
     if !matches!(
         kind,
-        Kind::Deployment | Kind::ReplicaSet | Kind::Pod | Kind::Service
+        Kind::Deployment
+            | Kind::ReplicaSet
+            | Kind::ReplicationController
+            | Kind::Pod
+            | Kind::Service
     ) {
         let group_kind = if kind.group().is_empty() {
             kind.name().to_string()
@@ -194,6 +198,13 @@ fn selector_of(object: &Object) -> Result<BTreeMap<String, String>, String> {
             }
             return Ok(selector);
         }
+        Object::ReplicationController(rc) => {
+            return Ok(rc
+                .spec
+                .as_ref()
+                .and_then(|s| s.selector.clone())
+                .unwrap_or_default());
+        }
         Object::Deployment(d) => d.spec.as_ref().map(|s| s.selector.clone()),
         Object::ReplicaSet(rs) => rs.spec.as_ref().map(|s| s.selector.clone()),
         _ => None,
@@ -217,6 +228,11 @@ fn containers_of(object: &Object) -> Vec<Container> {
         Object::Pod(pod) => pod.spec.clone(),
         Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.template.spec.clone()),
         Object::ReplicaSet(rs) => rs
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.as_ref())
+            .and_then(|t| t.spec.clone()),
+        Object::ReplicationController(rc) => rc
             .spec
             .as_ref()
             .and_then(|s| s.template.as_ref())

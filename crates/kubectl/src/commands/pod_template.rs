@@ -19,6 +19,11 @@ pub fn pod_spec_mut(object: &mut Object) -> Option<&mut PodSpec> {
             .as_mut()
             .and_then(|s| s.template.as_mut())
             .and_then(|t| t.spec.as_mut()),
+        Object::ReplicationController(rc) => rc
+            .spec
+            .as_mut()
+            .and_then(|s| s.template.as_mut())
+            .and_then(|t| t.spec.as_mut()),
         Object::DaemonSet(ds) => ds.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
         Object::StatefulSet(sts) => sts.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
         Object::Job(job) => job.spec.as_mut().and_then(|s| s.template.spec.as_mut()),

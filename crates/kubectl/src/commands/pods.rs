@@ -33,7 +33,7 @@ pub(super) fn target_pod(target: &str, namespace: &str, session: &Session) -> Re
     if let Object::Pod(pod) = object {
         return Ok(pod.clone());
     }
-    let selector = match object {
+    let label_selector = match object {
         Object::Deployment(d) => d.spec.as_ref().map(|s| &s.selector),
         Object::ReplicaSet(rs) => rs.spec.as_ref().map(|s| &s.selector),
         Object::DaemonSet(ds) => ds.spec.as_ref().map(|s| &s.selector),
@@ -41,7 +41,15 @@ pub(super) fn target_pod(target: &str, namespace: &str, session: &Session) -> Re
         Object::Job(job) => job.spec.as_ref().and_then(|s| s.selector.as_ref()),
         _ => None,
     };
-    let selector = Selector::from_label_selector(selector).unwrap_or_default();
+    let selector = match object {
+        Object::ReplicationController(rc) => rc
+            .spec
+            .as_ref()
+            .and_then(|s| s.selector.as_ref())
+            .map(Selector::from_labels),
+        _ => Selector::from_label_selector(label_selector).ok(),
+    }
+    .unwrap_or_default();
     let mut pods: Vec<&Pod> = store
         .list_typed::<Pod>(Some(namespace))
         .filter(|p| selector.matches(p.metadata.labels.as_ref()))

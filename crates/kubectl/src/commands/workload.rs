@@ -85,6 +85,7 @@ pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Outp
         let current = match &mut object {
             Object::Deployment(d) => d.spec.as_mut().map(|s| &mut s.replicas),
             Object::ReplicaSet(rs) => rs.spec.as_mut().map(|s| &mut s.replicas),
+            Object::ReplicationController(rc) => rc.spec.as_mut().map(|s| &mut s.replicas),
             Object::StatefulSet(sts) => sts.spec.as_mut().map(|s| &mut s.replicas),
             _ => {
                 out.error(format!(
@@ -209,6 +210,11 @@ fn set_image(args: &[String], session: &mut Session, out: &mut Output) {
         let spec = match &mut object {
             Object::Deployment(d) => d.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
             Object::ReplicaSet(rs) => rs
+                .spec
+                .as_mut()
+                .and_then(|s| s.template.as_mut())
+                .and_then(|t| t.spec.as_mut()),
+            Object::ReplicationController(rc) => rc
                 .spec
                 .as_mut()
                 .and_then(|s| s.template.as_mut())

@@ -25,6 +25,7 @@ mod pv;
 mod pvc;
 mod qos;
 mod replica_set;
+mod replication_controller;
 mod service;
 mod stateful_set;
 mod topology;
@@ -49,6 +50,7 @@ pub use pod::describe_pod;
 pub use pv::describe_persistent_volume;
 pub use pvc::describe_persistent_volume_claim;
 pub use replica_set::describe_replica_set;
+pub use replication_controller::describe_replication_controller;
 pub use service::describe_service;
 pub use stateful_set::describe_stateful_set;
 

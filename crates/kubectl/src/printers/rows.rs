@@ -8,7 +8,7 @@ use k8s_openapi::api::apps::v1::{
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Container, Endpoints, Event, Namespace, Node, PersistentVolume,
-    PersistentVolumeClaim, Pod, PodTemplateSpec, Service, ServiceAccount,
+    PersistentVolumeClaim, Pod, PodTemplateSpec, ReplicationController, Service, ServiceAccount,
 };
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::storage::v1::StorageClass;
@@ -20,6 +20,7 @@ use kubeplay_model::{Kind, Object};
 
 use super::table::Table;
 use crate::text::duration::human_duration;
+use crate::text::labels::format_labels;
 
 /// What rows depend on besides the object.
 pub struct RowContext {
@@ -91,6 +92,7 @@ fn printer(kind: Kind) -> &'static dyn KindPrinter {
         Kind::Pod => &POD,
         Kind::Deployment => &DEPLOYMENT,
         Kind::ReplicaSet => &REPLICA_SET,
+        Kind::ReplicationController => &REPLICATION_CONTROLLER,
         Kind::StatefulSet => &STATEFUL_SET,
         Kind::DaemonSet => &DAEMON_SET,
         Kind::Job => &JOB,
@@ -430,6 +432,29 @@ fn replica_set_row(rs: &ReplicaSet, ctx: &RowContext) -> Vec<String> {
         &mut cells,
     );
     cells
+}
+
+/// `printReplicationController`: a ReplicaSet's columns, its selector a plain label map.
+const REPLICATION_CONTROLLER: Printer<ReplicationController> = Printer {
+    columns: REPLICA_SET.columns,
+    cells: replication_controller_row,
+};
+
+fn replication_controller_row(rc: &ReplicationController, ctx: &RowContext) -> Vec<String> {
+    let spec = rc.spec.as_ref();
+    let status = rc.status.clone().unwrap_or_default();
+    let template = spec.and_then(|s| s.template.as_ref());
+    let (containers, images) = containers_images(template);
+    vec![
+        rc.metadata.name_str().to_string(),
+        spec.and_then(|s| s.replicas).unwrap_or(0).to_string(),
+        status.replicas.to_string(),
+        status.ready_replicas.unwrap_or(0).to_string(),
+        ctx.created(&rc.metadata),
+        containers,
+        images,
+        format_labels(spec.and_then(|s| s.selector.as_ref())),
+    ]
 }
 
 const STATEFUL_SET: Printer<StatefulSet> = Printer {

@@ -3,10 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::{Container, Namespace, Pod, PodSpec, PodTemplateSpec, Service};
+use k8s_openapi::api::core::v1::{
+    Container, Namespace, Pod, PodSpec, PodTemplateSpec, ReplicationController, Service,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::meta::{NameRule, go_map, is_unset, validate_labels, validate_meta};
+use super::meta::{
+    NameRule, go_map, is_unset, validate_labels, validate_meta, validate_non_negative,
+};
 use super::names::dns1123_label_errors;
 use crate::errors::FieldError;
 use crate::quantity::Quantity;
@@ -223,6 +227,58 @@ pub(super) fn validate_template_spec(
                 ));
             }
         }
+    }
+}
+
+/// `ValidateReplicationController`: the selector is a plain label map, defaulted from the
+/// template's labels, so an RC without either has none; the template must run forever
+/// (`ValidatePodTemplateSpecForRC`).
+pub(super) fn validate_replication_controller(
+    controller: &ReplicationController,
+    errors: &mut Vec<FieldError>,
+) {
+    validate_meta(&controller.metadata, NameRule::Subdomain, true, errors);
+    let spec = controller.spec.clone().unwrap_or_default();
+    validate_non_negative(spec.min_ready_seconds, "spec.minReadySeconds", errors);
+    let selector = spec.selector.clone().unwrap_or_default();
+    if selector.is_empty() {
+        errors.push(FieldError::required("spec.selector"));
+    }
+    validate_non_negative(spec.replicas, "spec.replicas", errors);
+    let Some(template) = &spec.template else {
+        errors.push(FieldError::required("spec.template"));
+        return;
+    };
+    let labels = template.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    if !selector.is_empty() && !Selector::from_labels(&selector).matches(labels) {
+        errors.push(FieldError::invalid(
+            "spec.template.metadata.labels",
+            go_map(labels),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    validate_labels(labels, "spec.template.metadata.labels", errors);
+    let Some(pod_spec) = &template.spec else {
+        errors.push(FieldError::required("spec.template.spec.containers"));
+        return;
+    };
+    validate_pod_spec(pod_spec, "spec.template.spec", errors);
+    if let Some(policy) = pod_spec
+        .restart_policy
+        .as_deref()
+        .filter(|policy| *policy != "Always")
+    {
+        errors.push(FieldError::unsupported(
+            "spec.template.spec.restartPolicy",
+            policy,
+            &["Always"],
+        ));
+    }
+    if pod_spec.active_deadline_seconds.is_some() {
+        errors.push(FieldError::forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            "activeDeadlineSeconds in ReplicationController is not Supported",
+        ));
     }
 }
 

@@ -22,7 +22,7 @@ use batch::{validate_cron_job, validate_job};
 pub use core::{MAX_CONFIG_MAP_BYTES, validate_pod_spec};
 use core::{
     validate_claim_storage, validate_config_map, validate_namespace, validate_pod,
-    validate_service, validate_template,
+    validate_replication_controller, validate_service, validate_template,
 };
 use meta::{NameRule, validate_meta, validate_non_negative, validate_selector};
 pub use meta::{TOTAL_ANNOTATION_SIZE_LIMIT, go_label_selector, go_map};
@@ -39,6 +39,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::ReplicaSet(o) => validate_replica_set(o, &mut errors),
         Object::DaemonSet(o) => validate_daemon_set(o, &mut errors),
         Object::Pod(o) => validate_pod(o, &mut errors),
+        Object::ReplicationController(o) => validate_replication_controller(o, &mut errors),
         Object::Service(o) => validate_service(o, &mut errors),
         Object::Job(o) => validate_job(o, &mut errors),
         Object::CronJob(o) => validate_cron_job(o, &mut errors),

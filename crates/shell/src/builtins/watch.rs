@@ -5,7 +5,9 @@
 //! time passes and a page can show each refresh as it comes; it ends when interrupted, when a
 //! `timeout` around it expires, with `-g` when the output changes, or with `-e` on an error.
 //!
-//! A real `watch` repaints one screen; here each refresh follows the previous one.
+//! Each refresh starts with a repaint mark ([`crate::Stream::Repaint`]): the page shows one
+//! frame, replaced at every refresh as a real `watch` repaints its screen; a script's
+//! transcript has no screen, so there each refresh follows the previous one.
 
 use crate::exec::Exec;
 use crate::interval::Interval;
@@ -143,6 +145,8 @@ pub(crate) fn watch(exec: &mut Exec, args: &[String], out: &mut Output) -> i32 {
         if !exec.iterate() {
             return 0;
         }
+        // Each refresh repaints the screen (curses' clear), so the page shows one frame.
+        out.repaint();
         if request.title {
             let header = header(exec, &request);
             out.out(&header);

@@ -11,6 +11,7 @@ use k8s_openapi::api::autoscaling::v2::{
     HorizontalPodAutoscaler, HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus,
     MetricSpec, MetricStatus,
 };
+use k8s_openapi::api::core::v1::ReplicationController;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
 
@@ -263,7 +264,12 @@ fn scale_target(
         reference.api_version.as_deref().unwrap_or(""),
         &reference.kind,
     )
-    .filter(|k| matches!(k, Kind::Deployment | Kind::ReplicaSet | Kind::StatefulSet));
+    .filter(|k| {
+        matches!(
+            k,
+            Kind::Deployment | Kind::ReplicaSet | Kind::ReplicationController | Kind::StatefulSet
+        )
+    });
     let Some(kind) = kind else {
         return Err(format!(
             "the server could not find the requested resource ({}.{} {:?})",
@@ -282,6 +288,7 @@ fn replicas_of(object: &Object) -> i32 {
     match object {
         Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
         Object::ReplicaSet(rs) => rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
+        Object::ReplicationController(rc) => rc.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
         Object::StatefulSet(sts) => sts.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1),
         _ => 0,
     }
@@ -296,6 +303,9 @@ fn with_replicas(mut object: Object, replicas: i32) -> Option<Object> {
             spec: Some(spec), ..
         }) => spec.replicas = Some(replicas),
         Object::StatefulSet(StatefulSet {
+            spec: Some(spec), ..
+        }) => spec.replicas = Some(replicas),
+        Object::ReplicationController(ReplicationController {
             spec: Some(spec), ..
         }) => spec.replicas = Some(replicas),
         _ => return None,

@@ -1,6 +1,7 @@
 //! Controller history (`pkg/controller/history`): ControllerRevisions that snapshot a
 //! StatefulSet's or DaemonSet's pod template, numbered in order; going back to an earlier
-//! template renumbers its revision instead of creating a new one.
+//! template renumbers its revision instead of creating a new one. Which revisions an owner
+//! has is `claim::claim_revisions` (its own plus the orphans it adopts).
 
 use k8s_openapi::api::apps::v1::ControllerRevision;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
@@ -10,19 +11,7 @@ use kubeplay_model::keys::LAST_APPLIED;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Object, Typed};
 
-use super::{Action, Context, Reconciliation, controller_ref, is_controlled_by};
-
-/// The owner's revisions, oldest first.
-pub fn owned_revisions<'a>(ctx: &'a Context, owner: &Object) -> Vec<&'a ControllerRevision> {
-    let mut revisions: Vec<&ControllerRevision> = ctx
-        .store
-        .dependents_of(owner.uid())
-        .filter_map(ControllerRevision::from_object)
-        .filter(|r| is_controlled_by(&r.metadata, owner.uid()))
-        .collect();
-    revisions.sort_by_key(|r| r.revision);
-    revisions
-}
+use super::{Action, Reconciliation, controller_ref};
 
 /// Makes `name` the newest revision: created if missing, renumbered if it is an older one.
 pub fn ensure_revision(
@@ -30,13 +19,13 @@ pub fn ensure_revision(
     template: &PodTemplateSpec,
     name: &str,
     hash: &str,
-    revisions: &[&ControllerRevision],
+    revisions: &[ControllerRevision],
     result: &mut Reconciliation,
 ) {
     let latest = revisions.iter().map(|r| r.revision).max().unwrap_or(0);
     match revisions.iter().find(|r| r.metadata.name_str() == name) {
         Some(existing) if existing.revision < latest => {
-            let mut renumbered = (*existing).clone();
+            let mut renumbered = existing.clone();
             renumbered.revision = latest + 1;
             result
                 .actions
@@ -51,7 +40,7 @@ pub fn ensure_revision(
 }
 
 /// The pod template a revision recorded.
-pub fn template_of(revisions: &[&ControllerRevision], name: &str) -> Option<PodTemplateSpec> {
+pub fn template_of(revisions: &[ControllerRevision], name: &str) -> Option<PodTemplateSpec> {
     let revision = revisions.iter().find(|r| r.metadata.name_str() == name)?;
     let data = revision.data.as_ref()?;
     serde_json::from_value(data.0.get("spec")?.get("template")?.clone()).ok()

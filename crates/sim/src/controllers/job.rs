@@ -21,11 +21,14 @@ use k8s_openapi::api::batch::v1::{Job, JobCondition, JobSpec, JobStatus, Uncount
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, ObjectKey, Typed};
+use kubeplay_model::selector::Selector;
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::{Action, Context, Reconciliation, is_controlled_by};
-use super::{Controller, Reconcile};
+use super::claim::{claim_pods, wake_adopters};
+use super::{Action, Context, Reconciliation};
+use super::{Controller, Reconcile, Watch};
 use crate::api::{DeleteOptions, EventType, Propagation};
+use crate::store::WatchEvent;
 use census::Census;
 use failure::{Failure, failure};
 use indexes::completion_index;
@@ -86,9 +89,21 @@ pub static CONTROLLER: Controller = Controller {
     name: "job",
     reconciles: Some(Kind::Job),
     owns: &[Kind::Pod],
-    watches: super::declaration::nothing_else,
+    watches: orphan_pods,
     reconcile: Reconcile::Stateless(reconcile),
 };
+
+/// An orphan pod wakes the Jobs of its namespace that select it.
+fn orphan_pods(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() == Kind::Pod && !event.deleted() {
+        let selector_of = |object: &Object| {
+            let job = Job::from_object(object)?;
+            let selector = job.spec.as_ref()?.selector.as_ref()?;
+            Selector::from_label_selector(Some(selector)).ok()
+        };
+        wake_adopters(&event.object, Kind::Job, selector_of, watch);
+    }
+}
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let Some(job) = ctx.store.get_typed::<Job>(&key.namespace, &key.name) else {
@@ -106,12 +121,19 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     if job.metadata.is_deleting() {
         return Reconciliation::default();
     }
-    let pods: Vec<&Pod> = ctx
-        .store
-        .dependents_of(job.metadata.uid_str())
-        .filter_map(Pod::from_object)
-        .filter(|pod| is_controlled_by(&pod.metadata, job.metadata.uid_str()))
-        .collect();
+    // `getPodsForJob`: orphans the selector matches are adopted (only a `manualSelector`
+    // can match pods the Job did not create), ours that stopped matching released.
+    let mut claims = Reconciliation::default();
+    // A Job without a selector (the API server always sets one) selects nothing.
+    let object = job.clone().into_object();
+    let pods = match spec
+        .selector
+        .as_ref()
+        .map(|s| Selector::from_label_selector(Some(s)))
+    {
+        Some(Ok(selector)) => claim_pods(&object, &selector, |_| true, ctx, &mut claims),
+        _ => Vec::new(),
+    };
     let census = Census::take(&spec, &pods);
     let mut sync = Sync::new(key, job, &spec, &census, status, ctx);
     sync.suspend_or_resume();
@@ -130,7 +152,11 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
             None => sync.manage(),
         }
     }
-    sync.finish()
+    let mut result = sync.finish();
+    claims.actions.append(&mut result.actions);
+    result.actions = claims.actions;
+    result.failed |= claims.failed;
+    result
 }
 
 /// One sync of one Job (`syncJob`): its pods' census, the status it is writing, and the

@@ -6,6 +6,7 @@
 //! writes anything itself.
 
 pub mod autoscaler;
+pub mod claim;
 pub mod cronjob;
 pub mod daemonset;
 mod declaration;
@@ -20,6 +21,7 @@ pub mod node_lifecycle;
 pub mod pod_gc;
 pub mod pods;
 pub mod replicaset;
+pub mod replication;
 pub mod scheduler;
 pub mod scheduling_queue;
 pub mod statefulset;
@@ -43,7 +45,7 @@ pub use declaration::{Controller, ControllerId, Reconcile, Wake, Watch};
 /// run in registration order): a change that wakes several queues them in this order, and
 /// the work queue runs them first in, first out. **Adding a controller** is its file with
 /// its `CONTROLLER` declaration, a `mod` line above and one entry here.
-pub static CONTROLLERS: [&Controller; 15] = [
+pub static CONTROLLERS: [&Controller; 16] = [
     &deployment::CONTROLLER,
     &job::CONTROLLER,
     &cronjob::CONTROLLER,
@@ -55,6 +57,7 @@ pub static CONTROLLERS: [&Controller; 15] = [
     &daemonset::CONTROLLER,
     &scheduling_queue::CONTROLLER,
     &replicaset::CONTROLLER,
+    &replication::CONTROLLER,
     &volumes::CONTROLLER,
     &pod_gc::CONTROLLER,
     &gc::CONTROLLER,
@@ -213,6 +216,8 @@ macro_rules! with_status {
 with_status!(
     k8s_openapi::api::apps::v1::Deployment => k8s_openapi::api::apps::v1::DeploymentStatus,
     k8s_openapi::api::apps::v1::ReplicaSet => k8s_openapi::api::apps::v1::ReplicaSetStatus,
+    k8s_openapi::api::core::v1::ReplicationController =>
+        k8s_openapi::api::core::v1::ReplicationControllerStatus,
     k8s_openapi::api::apps::v1::DaemonSet => k8s_openapi::api::apps::v1::DaemonSetStatus,
     k8s_openapi::api::apps::v1::StatefulSet => k8s_openapi::api::apps::v1::StatefulSetStatus,
     k8s_openapi::api::batch::v1::Job => k8s_openapi::api::batch::v1::JobStatus,

@@ -1,19 +1,22 @@
-//! The ReplicaSet controller (`pkg/controller/replicaset`): adopt and release pods by selector,
-//! create or delete pods towards `spec.replicas` (deleting the least valuable first), and
-//! report status.
+//! The ReplicaSet controller (`pkg/controller/replicaset`): claim pods by selector (adopt
+//! and release, `claim.rs`), create or delete pods towards `spec.replicas` (deleting the
+//! least valuable first), and report status. Upstream's ReplicationManager is this
+//! controller run over ReplicationControllers converted to ReplicaSets; here the sync is
+//! generic over [`Replicated`], which both kinds implement (`replication.rs`).
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetSpec, ReplicaSetStatus};
+use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use super::claim::{claim_pods, wake_adopters};
 use super::pods::pod_from_template;
-use super::{Action, Context, CreatedEvent, Reconciliation, controller_ref, is_controlled_by};
+use super::{Action, Context, CreatedEvent, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
@@ -33,49 +36,113 @@ pub static CONTROLLER: Controller = Controller {
     reconcile: Reconcile::Stateless(reconcile),
 };
 
-/// An orphan pod: any ReplicaSet of its namespace may adopt it.
+/// An orphan pod wakes the ReplicaSets of its namespace that select it.
 fn orphan_pods(event: &WatchEvent, watch: &mut Watch) {
-    if let Object::Pod(pod) = &event.object
-        && !event.deleted()
-        && pod.metadata.controller_ref().is_none()
-        && !pod.metadata.is_deleting()
-    {
-        watch.wake_every(Kind::ReplicaSet, Some(pod.metadata.namespace_str()));
+    if event.object.kind() == Kind::Pod && !event.deleted() {
+        wake_adopters(
+            &event.object,
+            Kind::ReplicaSet,
+            selector_of::<ReplicaSet>,
+            watch,
+        );
+    }
+}
+
+/// The selector of a stored `T`, if it is one and its selector is valid.
+pub(super) fn selector_of<T: Replicated>(object: &Object) -> Option<Selector> {
+    T::from_object(object)?.selector()
+}
+
+/// What the sync reads and writes of a ReplicaSet-like object.
+pub trait Replicated: WithStatus {
+    /// The selector, or None if it cannot be parsed (the sync then does nothing).
+    fn selector(&self) -> Option<Selector>;
+    fn replicas(&self) -> i32;
+    fn template(&self) -> Option<&PodTemplateSpec>;
+    fn min_ready_seconds(&self) -> i32;
+    /// The status from the sync's counts (`calculateStatus`).
+    fn status_from(&self, counts: Counts) -> Self::Status;
+}
+
+/// The counts a status reports.
+pub struct Counts {
+    pub replicas: i32,
+    pub fully_labeled: i32,
+    pub ready: i32,
+    pub available: i32,
+}
+
+impl Replicated for ReplicaSet {
+    fn selector(&self) -> Option<Selector> {
+        let spec = self.spec.as_ref()?;
+        Selector::from_label_selector(Some(&spec.selector)).ok()
+    }
+    fn replicas(&self) -> i32 {
+        self.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
+    }
+    fn template(&self) -> Option<&PodTemplateSpec> {
+        self.spec.as_ref()?.template.as_ref()
+    }
+    fn min_ready_seconds(&self) -> i32 {
+        self.spec
+            .as_ref()
+            .and_then(|s| s.min_ready_seconds)
+            .unwrap_or(0)
+    }
+    fn status_from(&self, counts: Counts) -> ReplicaSetStatus {
+        ReplicaSetStatus {
+            replicas: counts.replicas,
+            fully_labeled_replicas: Some(counts.fully_labeled),
+            ready_replicas: Some(counts.ready),
+            available_replicas: Some(counts.available),
+            observed_generation: self.metadata.generation,
+            conditions: None,
+            terminating_replicas: None,
+        }
     }
 }
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
+    sync::<ReplicaSet>(key, ctx, COMPONENT)
+}
+
+/// `syncReplicaSet` for a ReplicaSet or a ReplicationController; `component` signs its
+/// Events.
+pub fn sync<T: Replicated>(
+    key: &ObjectKey,
+    ctx: &Context,
+    component: &'static str,
+) -> Reconciliation {
     let mut result = Reconciliation::default();
-    let Some(rs) = ctx.store.get_typed::<ReplicaSet>(&key.namespace, &key.name) else {
+    let Some(rs) = ctx.store.get(key).and_then(T::from_object) else {
         return result;
     };
     let rs_object = rs.clone().into_object();
-    let spec = rs.spec.clone().unwrap_or_default();
-    let Ok(selector) = Selector::from_label_selector(Some(&spec.selector)) else {
+    let Some(selector) = rs.selector() else {
         return result;
     };
-    let pods = claim_pods(&rs_object, &selector, ctx, &mut result);
-    let active: Vec<&Pod> = pods.iter().copied().filter(|pod| is_active(pod)).collect();
-    let desired = usize::try_from(spec.replicas.unwrap_or(1).max(0)).unwrap_or(0);
-    if !rs.metadata.is_deleting() {
+    // Only active pods are claimed (`FilterActivePods` before `claimPods`).
+    let active = claim_pods(&rs_object, &selector, is_active, ctx, &mut result);
+    let desired = usize::try_from(rs.replicas().max(0)).unwrap_or(0);
+    if !rs.metadata().is_deleting() {
         if active.len() < desired {
-            if let Some(template) = &spec.template {
+            if let Some(template) = rs.template() {
                 let missing = (desired - active.len()).min(BURST_REPLICAS);
                 result
                     .actions
-                    .push(create_pods(key, &rs_object, template, missing));
+                    .push(create_pods(key, &rs_object, template, missing, component));
             }
         } else if active.len() > desired {
             let excess = (active.len() - desired).min(BURST_REPLICAS);
-            for pod in pods_to_delete(&active, excess, rs, ctx) {
+            for pod in pods_to_delete(&active, excess, &rs_object, ctx) {
                 result
                     .actions
-                    .push(Action::delete_owned_pod(key, pod, COMPONENT));
+                    .push(Action::delete_owned_pod(key, pod, component));
             }
         }
     }
-    let min_ready = spec.min_ready_seconds.unwrap_or(0);
-    let status = calculate_status(rs, &spec, &active, ctx);
+    let min_ready = rs.min_ready_seconds();
+    let status = calculate_status(rs, &active, ctx);
     if min_ready > 0
         && let Some(wait) = active
             .iter()
@@ -89,106 +156,58 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
 }
 
 /// `count` new pods from the template, in slow-start batches.
-fn create_pods(key: &ObjectKey, rs: &Object, template: &PodTemplateSpec, count: usize) -> Action {
+fn create_pods(
+    key: &ObjectKey,
+    rs: &Object,
+    template: &PodTemplateSpec,
+    count: usize,
+    component: &'static str,
+) -> Action {
     let creates = (0..count)
         .map(|_| Action::Create {
             object: Object::Pod(pod_from_template(template, rs)),
-            event: CreatedEvent::pod(key, COMPONENT),
+            event: CreatedEvent::pod(key, component),
         })
         .collect();
     Action::SlowStart {
         owner: key.clone(),
-        component: COMPONENT,
+        component,
         creates,
     }
 }
 
 /// `calculateStatus`: the active pods, those labelled as the template is, ready, available.
-fn calculate_status(
-    rs: &ReplicaSet,
-    spec: &ReplicaSetSpec,
-    active: &[&Pod],
-    ctx: &Context,
-) -> ReplicaSetStatus {
-    let min_ready = spec.min_ready_seconds.unwrap_or(0);
-    let template_labels = spec
-        .template
-        .as_ref()
+fn calculate_status<T: Replicated>(rs: &T, active: &[&Pod], ctx: &Context) -> T::Status {
+    let min_ready = rs.min_ready_seconds();
+    let template_selector = rs
+        .template()
         .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.clone());
-    let template_selector = template_labels
-        .as_ref()
+        .and_then(|m| m.labels.as_ref())
         .map(Selector::from_labels)
         .unwrap_or_default();
     let count = |predicate: &dyn Fn(&Pod) -> bool| {
         i32::try_from(active.iter().filter(|pod| predicate(pod)).count()).unwrap_or(i32::MAX)
     };
-    ReplicaSetStatus {
+    rs.status_from(Counts {
         replicas: count(&|_| true),
-        fully_labeled_replicas: Some(count(&|pod| {
-            template_selector.matches(pod.metadata.labels.as_ref())
-        })),
-        ready_replicas: Some(count(&is_ready)),
-        available_replicas: Some(count(&|pod| is_available(pod, min_ready, ctx.clock.now()))),
-        observed_generation: rs.metadata.generation,
-        conditions: None,
-        terminating_replicas: None,
-    }
-}
-
-/// Owned pods that still match, plus orphans that match (adopted); owned pods that no longer
-/// match are released.
-fn claim_pods<'a>(
-    rs: &Object,
-    selector: &Selector,
-    ctx: &'a Context,
-    result: &mut Reconciliation,
-) -> Vec<&'a Pod> {
-    let mut claimed = Vec::new();
-    for object in ctx.store.dependents_of(rs.uid()) {
-        let Object::Pod(pod) = object else { continue };
-        if !is_controlled_by(&pod.metadata, rs.uid()) {
-            continue;
-        }
-        if selector.matches(pod.metadata.labels.as_ref()) {
-            claimed.push(pod);
-        } else if !rs.meta().is_deleting() {
-            let mut released = pod.clone();
-            if let Some(owners) = released.metadata.owner_references.as_mut() {
-                owners.retain(|owner| owner.uid != rs.uid());
-            }
-            result.actions.push(Action::Update(released.into_object()));
-        }
-    }
-    if !rs.meta().is_deleting() && !selector.is_empty() {
-        for pod in ctx.store.orphan_pods(rs.namespace()) {
-            if !pod.metadata.is_deleting() && selector.matches(pod.metadata.labels.as_ref()) {
-                let mut adopted = pod.clone();
-                adopted
-                    .metadata
-                    .owner_references
-                    .get_or_insert_with(Vec::new)
-                    .push(controller_ref(rs));
-                result.actions.push(Action::Update(adopted.into_object()));
-                claimed.push(pod);
-            }
-        }
-    }
-    claimed
+        fully_labeled: count(&|pod| template_selector.matches(pod.metadata.labels.as_ref())),
+        ready: count(&is_ready),
+        available: count(&|pod| is_available(pod, min_ready, ctx.clock.now())),
+    })
 }
 
 /// `getPodsToDelete`: rank pods as `ActivePodsWithRanks` does and take the first `count`.
 fn pods_to_delete<'a>(
     active: &[&'a Pod],
     count: usize,
-    rs: &ReplicaSet,
+    rs: &Object,
     ctx: &Context,
 ) -> Vec<&'a Pod> {
     if count >= active.len() {
         return active.to_vec();
     }
     // Rank = how many related pods (of any ReplicaSet of the same owner) share the node.
-    let owner_uid = rs.metadata.controller_ref().map(|o| o.uid.clone());
+    let owner_uid = rs.meta().controller_ref().map(|o| o.uid.clone());
     let mut per_node: HashMap<&str, usize> = HashMap::new();
     let related: Vec<&Pod> = match &owner_uid {
         Some(owner) => ctx

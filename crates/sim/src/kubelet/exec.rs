@@ -238,15 +238,17 @@ impl Process<'_> {
         let printed = execution
             .output
             .into_iter()
-            .map(|chunk| match chunk.stream {
-                Stream::Stdout => Printed::Stdout(chunk.text),
-                Stream::Stderr => Printed::Stderr(
+            .filter_map(|chunk| match chunk.stream {
+                Stream::Stdout => Some(Printed::Stdout(chunk.text)),
+                Stream::Stderr => Some(Printed::Stderr(
                     chunk
                         .text
                         .strip_suffix('\n')
                         .unwrap_or(&chunk.text)
                         .to_string(),
-                ),
+                )),
+                // `kubectl exec` streams bytes; there is no screen of its own to repaint.
+                Stream::Repaint => None,
             })
             .collect();
         Failure {

@@ -177,6 +177,12 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
             copy_to_clipboard(&text);
         })
     };
+    let stop = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |()| {
+            dispatch.emit(Intent::Interrupt);
+        })
+    };
     let playground = props.handle.playground.borrow();
     let rows = input.lines().count().clamp(1, 12);
     let resume = {
@@ -218,7 +224,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                 </div>
             }
             if playground.busy() {
-                <crate::task::RunningStatus playground={props.handle.playground.clone()} />
+                <crate::task::RunningStatus playground={props.handle.playground.clone()} on_stop={stop} />
             }
             <div class="terminal-input">
                 <span class="sigil" aria-hidden="true">{ "$" }</span>

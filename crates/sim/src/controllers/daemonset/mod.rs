@@ -15,12 +15,14 @@ use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, DAEMONSET_TEMPLATE_GENERATION};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_available, is_finished, is_ready, seconds_until_available};
+use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use super::claim::{claim_pods, claim_revisions, wake_adopters};
 use super::pods::pod_from_template;
 use super::{
     Action, Context, Controller, CreatedEvent, Reconcile, Reconciliation, Watch, history,
-    is_controlled_by, template_hash,
+    template_hash,
 };
 use crate::store::WatchEvent;
 use nodes::{daemon_tolerations, pin_to_node, should_run, target_node};
@@ -32,14 +34,23 @@ pub static CONTROLLER: Controller = Controller {
     name: "daemonset",
     reconciles: Some(Kind::DaemonSet),
     owns: &[Kind::Pod, Kind::ControllerRevision],
-    watches: every_node_change,
+    watches: nodes_and_orphans,
     reconcile: Reconcile::Stateless(reconcile),
 };
 
-/// A node that comes, goes or changes may need a daemon pod or no longer fit one.
-fn every_node_change(event: &WatchEvent, watch: &mut Watch) {
-    if event.object.kind() == Kind::Node {
-        watch.wake_every(Kind::DaemonSet, None);
+/// A node that comes, goes or changes may need a daemon pod or no longer fit one; an orphan
+/// pod or revision wakes the DaemonSets of its namespace that select it.
+fn nodes_and_orphans(event: &WatchEvent, watch: &mut Watch) {
+    match event.object.kind() {
+        Kind::Node => watch.wake_every(Kind::DaemonSet, None),
+        Kind::Pod | Kind::ControllerRevision if !event.deleted() => {
+            let selector_of = |object: &Object| {
+                let ds = DaemonSet::from_object(object)?;
+                Selector::from_label_selector(ds.spec.as_ref().map(|s| &s.selector)).ok()
+            };
+            wake_adopters(&event.object, Kind::DaemonSet, selector_of, watch);
+        }
+        _ => {}
     }
 }
 
@@ -75,6 +86,7 @@ struct Sync<'a> {
     ds: &'a DaemonSet,
     object: Object,
     spec: DaemonSetSpec,
+    selector: Selector,
     nodes: Vec<&'a Node>,
     hash: String,
     generation: String,
@@ -128,6 +140,7 @@ impl<'a> Sync<'a> {
             key,
             ds,
             object: ds.clone().into_object(),
+            selector: Selector::from_label_selector(Some(&spec.selector)).unwrap_or_default(),
             min_ready: spec.min_ready_seconds.unwrap_or(0),
             spec,
             nodes,
@@ -158,7 +171,15 @@ impl<'a> Sync<'a> {
 
     /// The ControllerRevision of the current template.
     fn record_revision(&mut self) {
-        let revisions = history::owned_revisions(self.ctx, &self.object);
+        // `controlledHistories`: orphan revisions the selector matches are adopted, ours that
+        // stopped matching released.
+        let revisions = claim_revisions(
+            &self.object,
+            &self.selector,
+            true,
+            self.ctx,
+            &mut self.result,
+        );
         history::ensure_revision(
             &self.object,
             &self.spec.template,
@@ -171,16 +192,19 @@ impl<'a> Sync<'a> {
 
     /// `getNodesToDaemonPods`: pods still terminating count for their node, so that without
     /// surge a node gets its new pod only once the old one is gone (kubernetes#118716).
-    fn pods_by_node(&self) -> BTreeMap<String, Vec<&'a Pod>> {
-        let uid = self.ds.metadata.uid_str();
+    /// The pods are those `getDaemonPods` claims (orphans the selector matches adopted,
+    /// ours that stopped matching released).
+    fn pods_by_node(&mut self) -> BTreeMap<String, Vec<&'a Pod>> {
+        let pods = claim_pods(
+            &self.object,
+            &self.selector,
+            |_| true,
+            self.ctx,
+            &mut self.result,
+        );
         let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
-        for object in self.ctx.store.dependents_of(uid) {
-            if let Object::Pod(pod) = object
-                && is_controlled_by(&pod.metadata, uid)
-                && !is_finished(pod)
-            {
-                by_node.entry(target_node(pod)).or_default().push(pod);
-            }
+        for pod in pods.into_iter().filter(|pod| !is_finished(pod)) {
+            by_node.entry(target_node(pod)).or_default().push(pod);
         }
         by_node
     }

@@ -17,9 +17,11 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use super::claim::wake_adopters;
 use super::{Action, Context, Reconciliation, event};
-use super::{Controller, Reconcile};
+use super::{Controller, Reconcile, Watch};
 use crate::api::EventType;
+use crate::store::WatchEvent;
 
 const COMPONENT: &str = "deployment-controller";
 
@@ -28,9 +30,20 @@ pub static CONTROLLER: Controller = Controller {
     name: "deployment",
     reconciles: Some(Kind::Deployment),
     owns: &[Kind::ReplicaSet],
-    watches: super::declaration::nothing_else,
+    watches: orphan_replica_sets,
     reconcile: Reconcile::Stateless(reconcile),
 };
+
+/// An orphan ReplicaSet wakes the Deployments of its namespace that select it.
+fn orphan_replica_sets(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() == Kind::ReplicaSet && !event.deleted() {
+        let selector_of = |object: &Object| {
+            let deployment = Deployment::from_object(object)?;
+            Selector::from_label_selector(deployment.spec.as_ref().map(|s| &s.selector)).ok()
+        };
+        wake_adopters(&event.object, Kind::Deployment, selector_of, watch);
+    }
+}
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let Some(deployment) = ctx.store.get_typed::<Deployment>(&key.namespace, &key.name) else {

@@ -14,6 +14,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
+use crate::controllers::claim::claim_owned;
 use crate::controllers::{Action, controller_ref, is_controlled_by, template_hash};
 
 use crate::api::DeleteOptions;
@@ -21,44 +22,21 @@ use crate::api::DeleteOptions;
 use super::{Sync, available_replicas, revision, spec_replicas};
 
 impl<'a> Sync<'a> {
+    /// `getReplicaSetsForDeployment`: every ReplicaSet of the namespace, claimed
+    /// (`ClaimReplicaSets`: adopted when an orphan matches, released when ours stops matching).
     pub(super) fn claim_replica_sets(&mut self, selector: &Selector) {
-        let uid = self.deployment.metadata.uid_str().to_string();
-        let deleting = self.deployment.metadata.is_deleting();
-        for rs in self
+        let candidates = self
             .ctx
             .store
-            .list_typed::<ReplicaSet>(Some(self.deployment.metadata.namespace_str()))
-        {
-            let matches = selector.matches(rs.metadata.labels.as_ref());
-            if is_controlled_by(&rs.metadata, &uid) {
-                if matches || deleting {
-                    self.replica_sets.push(rs.clone());
-                } else {
-                    let mut released = rs.clone();
-                    if let Some(owners) = released.metadata.owner_references.as_mut() {
-                        owners.retain(|o| o.uid != uid);
-                    }
-                    self.result
-                        .actions
-                        .push(Action::Update(released.into_object()));
-                }
-            } else if rs.metadata.controller_ref().is_none()
-                && matches
-                && !deleting
-                && !rs.metadata.is_deleting()
-            {
-                let mut adopted = rs.clone();
-                adopted
-                    .metadata
-                    .owner_references
-                    .get_or_insert_with(Vec::new)
-                    .push(controller_ref(&self.object));
-                self.result
-                    .actions
-                    .push(Action::Update(adopted.clone().into_object()));
-                self.replica_sets.push(adopted);
-            }
-        }
+            .list_typed::<ReplicaSet>(Some(self.deployment.metadata.namespace_str()));
+        let matches = |rs: &ReplicaSet| selector.matches(rs.metadata.labels.as_ref());
+        self.replica_sets = claim_owned(
+            &self.object,
+            candidates,
+            matches,
+            self.ctx,
+            &mut self.result,
+        );
         // Oldest first, as controller.ReplicaSetsByCreationTimestamp sorts.
         self.replica_sets.sort_by(|a, b| {
             a.metadata

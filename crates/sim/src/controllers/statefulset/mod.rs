@@ -20,11 +20,13 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_available, is_ready, phase};
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use super::claim::{claim_pods, claim_revisions, wake_adopters};
 use super::{
-    Action, Context, Controller, Reconcile, Reconciliation, event, history, is_controlled_by,
-    template_hash,
+    Action, Context, Controller, Reconcile, Reconciliation, Watch, event, history, template_hash,
 };
 use crate::api::{DeleteOptions, EventType};
+use crate::store::WatchEvent;
+use kubeplay_model::selector::Selector;
 
 const COMPONENT: &str = "statefulset-controller";
 
@@ -38,9 +40,20 @@ pub static CONTROLLER: Controller = Controller {
         Kind::ControllerRevision,
         Kind::PersistentVolumeClaim,
     ],
-    watches: super::declaration::nothing_else,
+    watches: orphan_pods,
     reconcile: Reconcile::Stateless(reconcile),
 };
+
+/// An orphan pod wakes the StatefulSets of its namespace that select it.
+fn orphan_pods(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() == Kind::Pod && !event.deleted() {
+        let selector_of = |object: &Object| {
+            let set = StatefulSet::from_object(object)?;
+            Selector::from_label_selector(set.spec.as_ref().map(|s| &s.selector)).ok()
+        };
+        wake_adopters(&event.object, Kind::StatefulSet, selector_of, watch);
+    }
+}
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let Some(sts) = ctx
@@ -74,7 +87,7 @@ struct Sync<'a> {
     /// The first ordinal (`spec.ordinals.start`).
     start: i32,
     parallel: bool,
-    revisions: Vec<&'a ControllerRevision>,
+    revisions: Vec<ControllerRevision>,
     current_revision: String,
     update_revision: String,
     /// Pods the set controls, by ordinal.
@@ -101,7 +114,10 @@ impl<'a> Sync<'a> {
             sts.status.as_ref().and_then(|s| s.collision_count),
         );
         let update_revision = format!("{}-{hash}", key.name);
-        let revisions = history::owned_revisions(ctx, &object);
+        let selector = Selector::from_label_selector(Some(&spec.selector)).unwrap_or_default();
+        // `adoptOrphanRevisions`: revisions an orphaning delete left behind are adopted
+        // (never released), so a re-created set finds its old history.
+        let revisions = claim_revisions(&object, &selector, false, ctx, &mut result);
         history::ensure_revision(
             &object,
             &spec.template,
@@ -115,11 +131,11 @@ impl<'a> Sync<'a> {
             .as_ref()
             .and_then(|s| s.current_revision.clone())
             .unwrap_or_else(|| update_revision.clone());
-        let owned = ctx
-            .store
-            .dependents_of(sts.metadata.uid_str())
-            .filter_map(Pod::from_object)
-            .filter(|pod| is_controlled_by(&pod.metadata, sts.metadata.uid_str()))
+        // `getPodsForStatefulSet`: pods the selector matches whose name is one of the set's
+        // ordinals are claimed (orphans adopted), others released.
+        let is_member = |pod: &Pod| ordinal(pod.metadata.name_str(), &key.name).is_some();
+        let owned = claim_pods(&object, &selector, is_member, ctx, &mut result)
+            .into_iter()
             .filter_map(|pod| ordinal(pod.metadata.name_str(), &key.name).map(|n| (n, pod)))
             .collect();
         let status = StatefulSetStatus {

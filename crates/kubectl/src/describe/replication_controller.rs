@@ -1,0 +1,66 @@
+//! `kubectl describe replicationcontroller` (`describeReplicationController`): a
+//! ReplicaSet's page with the selector as a plain label map and no `Controlled By`.
+
+use k8s_openapi::api::core::v1::{Pod, ReplicationController};
+
+use super::DescribeContext;
+use super::common::{pods_status, s};
+use super::events::describe_events;
+use super::pod_template::describe_pod_template;
+use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
+use crate::text::labels::{annotations_multiline, format_labels, labels_multiline};
+
+/// `pods`: the pods matching the selector; only those it controls are counted.
+pub fn describe_replication_controller(
+    rc: &ReplicationController,
+    pods: &[&Pod],
+    ctx: &DescribeContext<'_>,
+) -> String {
+    let mut w = PrefixWriter::new();
+    let meta = &rc.metadata;
+    let spec = rc.spec.clone().unwrap_or_default();
+    w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
+    w.write(LEVEL_0, format!("Namespace:\t{}\n", s(&meta.namespace)));
+    w.write(
+        LEVEL_0,
+        format!("Selector:\t{}\n", format_labels(spec.selector.as_ref())),
+    );
+    w.write(
+        LEVEL_0,
+        labels_multiline("", "Labels", meta.labels.as_ref()),
+    );
+    w.write(
+        LEVEL_0,
+        annotations_multiline("Annotations", meta.annotations.as_ref()),
+    );
+    w.write(
+        LEVEL_0,
+        format!(
+            "Replicas:\t{} current / {} desired\n",
+            rc.status.as_ref().map_or(0, |st| st.replicas),
+            spec.replicas.unwrap_or(0)
+        ),
+    );
+    w.write(
+        LEVEL_0,
+        format!("Pods Status:\t{}\n", pods_status(meta, pods)),
+    );
+    describe_pod_template(&mut w, &spec.template.unwrap_or_default());
+    let conditions = rc
+        .status
+        .as_ref()
+        .and_then(|st| st.conditions.as_deref())
+        .unwrap_or_default();
+    if !conditions.is_empty() {
+        w.write(LEVEL_0, "Conditions:\n  Type\tStatus\tReason\n");
+        w.write(LEVEL_1, "----\t------\t------\n");
+        for c in conditions {
+            w.write(
+                LEVEL_1,
+                format!("{} \t{}\t{}\n", c.type_, c.status, s(&c.reason)),
+            );
+        }
+    }
+    describe_events(&mut w, ctx);
+    w.finish()
+}
