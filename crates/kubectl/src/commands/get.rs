@@ -146,7 +146,22 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
     };
     let selector = match parsed.value("selector").map(Selector::parse).transpose() {
         Ok(selector) => selector.unwrap_or_default(),
-        Err(error) => return out.error(format!("error: {error}")),
+        Err(error) => {
+            // The API server refuses the list, and kubectl (cli-runtime's selector visitor)
+            // names the resource and both selectors in front of its message.
+            return match lookups.first() {
+                // `GroupVersionResource.String()`: `/v1, Resource=pods` for the core group.
+                Some(lookup) => out.error(format!(
+                    "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector {:?}, field selector {:?}: unable to parse requirement: {error}",
+                    lookup.kind.group(),
+                    lookup.kind.info().version,
+                    lookup.kind.plural(),
+                    parsed.value("selector").unwrap_or(""),
+                    parsed.value("field-selector").unwrap_or(""),
+                )),
+                None => out.error(format!("error: {error}")),
+            };
+        }
     };
     let fields =
         match crate::fields::FieldSelector::parse(parsed.value("field-selector").unwrap_or("")) {

@@ -77,10 +77,26 @@ pub fn scale(args: &[String], stdin: &str, session: &mut Session, out: &mut Outp
             Err(error) => return out.error(error),
         }
     };
-    for key in keys {
-        let Some(fetched) = fetch(session, &key, out) else {
-            continue;
-        };
+    // `scale.go` reads every object first; when none can be read it says so, with the
+    // first reason (`no objects passed to scale deployments.apps "x" not found`).
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for key in &keys {
+        match session.cluster.api.store.get(key) {
+            Some(object) => found.push(object.clone()),
+            None => missing.push(kubeplay_model::ApiError::not_found(key.kind, &key.name)),
+        }
+    }
+    if found.is_empty()
+        && let Some(first) = missing.first()
+    {
+        return out.error(format!("error: no objects passed to scale {first}"));
+    }
+    for error in &missing {
+        out.error(errors::render(error));
+    }
+    for fetched in found {
+        let key = fetched.key();
         let mut object = fetched.clone();
         let current = match &mut object {
             Object::Deployment(d) => d.spec.as_mut().map(|s| &mut s.replicas),
