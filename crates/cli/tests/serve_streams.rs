@@ -136,10 +136,12 @@ fn a_follow_ends_when_its_client_goes_away() {
     assert_eq!(answer.code, 200, "the server keeps serving");
 }
 
-/// The `type` and name of each watch event line in a raw chunked stream.
+/// The `type` and name of each watch event line in a raw chunked stream (a chunk's size line
+/// such as `1E2` is JSON too, a number: only objects are events).
 fn events(raw: &str) -> Vec<(String, String)> {
     raw.lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line.trim()).ok())
+        .filter(serde_json::Value::is_object)
         .map(|event| {
             (
                 event["type"].as_str().unwrap_or_default().to_string(),
@@ -197,7 +199,8 @@ fn a_selector_watch_sees_objects_start_and_stop_matching() {
     let relabelled: Vec<serde_json::Value> = watch
         .seen
         .lines()
-        .filter_map(|line| serde_json::from_str(line.trim()).ok())
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line.trim()).ok())
+        .filter(serde_json::Value::is_object)
         .collect();
     assert_eq!(
         relabelled[2]["object"]["metadata"]["labels"]["tier"],

@@ -4,10 +4,7 @@
 //! the previous log) — the pod goes away, or the client does. As the kubelet's follower, it
 //! never outlives the container instance it started on.
 
-use std::convert::Infallible;
-
-use axum::body::{Body, Bytes};
-use axum::http::{StatusCode, header};
+use axum::body::Bytes;
 use axum::response::Response;
 use kubeplay_model::api::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
@@ -116,20 +113,7 @@ pub fn follow(request: Request, shared: Shared) -> Result<Response, Failure> {
     })?;
     let (sender, receiver) = mpsc::channel::<Bytes>(64);
     tokio::spawn(stream(shared, changes, first, followed, sender));
-    let body = Body::from_stream(futures_util::stream::unfold(
-        receiver,
-        |mut receiver| async {
-            receiver
-                .recv()
-                .await
-                .map(|bytes| (Ok::<_, Infallible>(bytes), receiver))
-        },
-    ));
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "text/plain")
-        .body(body)
-        .map_err(|error| Failure::new(500, "InternalError", error.to_string()))
+    crate::watch::streaming(receiver, "text/plain")
 }
 
 async fn stream(

@@ -197,6 +197,15 @@ pub fn watch(request: Request, shared: Shared) -> Result<Response, Failure> {
     let start = start(&watch, &shared)?;
     let (sender, receiver) = mpsc::channel::<Bytes>(64);
     tokio::spawn(stream(watch, shared, changes, start, timeout, sender));
+    streaming(receiver, "application/json")
+}
+
+/// A 200 answer whose body is what `receiver` gets, chunk by chunk, until its sender is
+/// dropped (a watch's events, a followed log's lines).
+pub fn streaming(
+    receiver: mpsc::Receiver<Bytes>,
+    content_type: &'static str,
+) -> Result<Response, Failure> {
     let body = Body::from_stream(futures_util::stream::unfold(
         receiver,
         |mut receiver| async {
@@ -208,7 +217,7 @@ pub fn watch(request: Request, shared: Shared) -> Result<Response, Failure> {
     ));
     Response::builder()
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_TYPE, content_type)
         .body(body)
         .map_err(|error| Failure::new(500, "InternalError", error.to_string()))
 }
