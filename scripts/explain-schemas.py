@@ -45,6 +45,7 @@ SERVED = [
     ("", "v1", "PersistentVolumeClaim"),
     ("", "v1", "PersistentVolume"),
     ("", "v1", "Pod"),
+    ("", "v1", "ReplicationController"),
     ("", "v1", "Secret"),
     ("", "v1", "ServiceAccount"),
     ("", "v1", "Service"),
