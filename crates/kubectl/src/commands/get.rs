@@ -246,11 +246,11 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         .iter()
         .flat_map(|(_, objects)| objects.iter().copied())
         .collect();
+    let managed_fields = parsed.bool("show-managed-fields");
     match &format {
         Format::Yaml | Format::Json => {
             if !all.is_empty() || listing {
                 let as_list = listing || all.len() > 1;
-                let managed_fields = parsed.bool("show-managed-fields");
                 out.out(if matches!(format, Format::Yaml) {
                     object::yaml_showing(&all, as_list, managed_fields)
                 } else {
@@ -259,7 +259,10 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             }
         }
         Format::CustomColumns(custom) => {
-            let values: Vec<serde_json::Value> = all.iter().map(|o| o.to_value()).collect();
+            let values: Vec<serde_json::Value> = all
+                .iter()
+                .map(|o| object::cleaned(o, managed_fields))
+                .collect();
             match custom.table(&values) {
                 Ok(table) => out.out(table.render(!parsed.bool("no-headers"))),
                 Err(error) => out.error(format!("error: {error}")),
@@ -273,10 +276,10 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
             let as_list = !single_item_implied || all.len() > 1;
             let document: Option<serde_json::Value> = if as_list {
                 Some(
-                    serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": all.iter().map(|o| o.to_value()).collect::<Vec<_>>(), "metadata": { "resourceVersion": "" } }),
+                    serde_json::json!({ "apiVersion": "v1", "kind": "List", "items": all.iter().map(|o| object::cleaned(o, managed_fields)).collect::<Vec<_>>(), "metadata": { "resourceVersion": "" } }),
                 )
             } else {
-                all.first().map(|o| o.to_value())
+                all.first().map(|o| object::cleaned(o, managed_fields))
             };
             match (document, &format) {
                 (Some(document), Format::Template(template)) => template.print(&document, out),

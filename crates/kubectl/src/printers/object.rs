@@ -5,8 +5,10 @@ use kubeplay_model::Object;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-/// The object as printed: without its managedFields unless `--show-managed-fields`.
-fn cleaned(object: &Object, managed_fields: bool) -> Value {
+/// The object as printed: without its managedFields unless `--show-managed-fields` (get's
+/// `OmitManagedFieldsPrinter` wraps every printer but the table: yaml, json, jsonpath,
+/// templates, custom columns).
+pub fn cleaned(object: &Object, managed_fields: bool) -> Value {
     let mut value = object.to_value();
     if !managed_fields
         && let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut)

@@ -13,8 +13,11 @@ use crate::kubelet::KubeletTimer;
 
 /// The API server drops expired Events on this grid from the cluster's creation.
 pub(super) const EVENT_EXPIRY_PERIOD_MS: Millis = 60_000;
-/// How many instants an advance processes between two asks of its caller's budget.
+/// How many instants an advance processes between two asks of its caller's budget…
 const INSTANTS_PER_BUDGET_CHECK: u32 = 1024;
+/// …or how many reconciles and kubelet steps, whichever comes first: at 10,000 pods one
+/// instant of a paced scale-up costs milliseconds, and the page must get its turn.
+const RECONCILES_PER_BUDGET_CHECK: u64 = 64;
 /// How many instants an advance processes between two looks for a steady cycle to jump
 /// over (`cycles.rs`).
 const INSTANTS_PER_CYCLE_ATTEMPT: u32 = 64;
@@ -89,13 +92,18 @@ impl Cluster {
     ) -> Advance {
         self.settle();
         let mut instants = 0u32;
+        let mut reconciles_at_check = self.reconciles;
         while let Some(instant) = self.next_change_at() {
             if instant > target_ms {
                 break;
             }
             instants = instants.wrapping_add(1);
-            if instants.is_multiple_of(INSTANTS_PER_BUDGET_CHECK) && !keep_going() {
-                return Advance::Stopped;
+            let busy = self.reconciles - reconciles_at_check >= RECONCILES_PER_BUDGET_CHECK;
+            if instants.is_multiple_of(INSTANTS_PER_BUDGET_CHECK) || busy {
+                reconciles_at_check = self.reconciles;
+                if !keep_going() {
+                    return Advance::Stopped;
+                }
             }
             // A long advance over a steady loop jumps its whole cycles (never in the
             // stepwise reference mode); the cycles it watches to be sure are real steps.

@@ -6,9 +6,23 @@ use serde_json::Value;
 
 use super::parse::{Filter, Node, Operand, Step};
 
+/// Values one path may reach at most. Each `..` multiplies what the path has reached by the
+/// size of the document below it, so `{..........items}` would take client-go (and the tab)
+/// longer than anyone waits: past this bound the template is refused instead.
+const MAX_VALUES: usize = 1_000_000;
+/// Range iterations a template may run at most (nested ranges multiply too).
+const MAX_ITERATIONS: usize = 1_000_000;
+/// Bytes a template may print at most.
+const MAX_OUTPUT: usize = 16 << 20;
+
+fn too_many_values() -> String {
+    format!("the jsonpath expression reaches more than {MAX_VALUES} values")
+}
+
 /// Writes what `nodes` print for `data` into `out`.
 pub fn execute(nodes: &[Node], data: &Value, out: &mut String) -> Result<(), String> {
-    run(nodes, 0, data, 0, out).map(|_| ())
+    let mut iterations = 0;
+    run(nodes, 0, data, 0, out, &mut iterations).map(|_| ())
 }
 
 /// Runs `nodes` from `start`; returns the index after the `end` that closed this level.
@@ -18,6 +32,7 @@ fn run(
     data: &Value,
     depth: usize,
     out: &mut String,
+    iterations: &mut usize,
 ) -> Result<usize, String> {
     let mut index = start;
     while index < nodes.len() {
@@ -41,14 +56,26 @@ fn run(
                         &Value::Null,
                         depth + 1,
                         &mut String::new(),
+                        iterations,
                     )?;
                 }
                 for result in results {
-                    after = run(nodes, index + 1, result, depth + 1, out)?;
+                    *iterations += 1;
+                    if *iterations > MAX_ITERATIONS {
+                        return Err(format!(
+                            "the jsonpath template runs more than {MAX_ITERATIONS} range iterations"
+                        ));
+                    }
+                    after = run(nodes, index + 1, result, depth + 1, out, iterations)?;
                 }
                 index = after;
                 continue;
             }
+        }
+        if out.len() > MAX_OUTPUT {
+            return Err(format!(
+                "the jsonpath template prints more than {MAX_OUTPUT} bytes"
+            ));
         }
         index += 1;
     }
@@ -66,6 +93,9 @@ pub fn evaluate<'a>(
         let mut next = Vec::new();
         for value in values {
             apply(step, value, root, &mut next)?;
+            if next.len() > MAX_VALUES {
+                return Err(too_many_values());
+            }
         }
         values = next;
     }
