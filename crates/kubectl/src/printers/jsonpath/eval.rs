@@ -6,23 +6,36 @@ use serde_json::Value;
 
 use super::parse::{Filter, Node, Operand, Step};
 
-/// Values one path may reach at most. Each `..` multiplies what the path has reached by the
-/// size of the document below it, so `{..........items}` would take client-go (and the tab)
-/// longer than anyone waits: past this bound the template is refused instead.
-const MAX_VALUES: usize = 1_000_000;
-/// Range iterations a template may run at most (nested ranges multiply too).
-const MAX_ITERATIONS: usize = 1_000_000;
-/// Bytes a template may print at most.
-const MAX_OUTPUT: usize = 16 << 20;
+/// What a template may do at most, in proportion to its document: a path may reach, and
+/// ranges may run, four values per value in the document (at least 100,000), and it may print
+/// 256 MiB. One `..` reaches each value once, so `{..image}` over 10,000 pods stays far
+/// below; but each further `..` multiplies what the path has reached by the size of the
+/// document below it, so `{..........items}` would take client-go (and the tab) longer than
+/// anyone waits: past these bounds the template is refused instead.
+struct Limits {
+    values: usize,
+    output: usize,
+}
 
-fn too_many_values() -> String {
-    format!("the jsonpath expression reaches more than {MAX_VALUES} values")
+impl Limits {
+    fn for_document(data: &Value) -> Limits {
+        Limits {
+            values: count_values(data).saturating_mul(4).max(100_000),
+            output: 256 << 20,
+        }
+    }
+}
+
+/// How many values `value` holds, itself included.
+fn count_values(value: &Value) -> usize {
+    1 + children(value).into_iter().map(count_values).sum::<usize>()
 }
 
 /// Writes what `nodes` print for `data` into `out`.
 pub fn execute(nodes: &[Node], data: &Value, out: &mut String) -> Result<(), String> {
+    let limits = Limits::for_document(data);
     let mut iterations = 0;
-    run(nodes, 0, data, 0, out, &mut iterations).map(|_| ())
+    run(nodes, 0, data, 0, out, &limits, &mut iterations).map(|_| ())
 }
 
 /// Runs `nodes` from `start`; returns the index after the `end` that closed this level.
@@ -32,6 +45,7 @@ fn run(
     data: &Value,
     depth: usize,
     out: &mut String,
+    limits: &Limits,
     iterations: &mut usize,
 ) -> Result<usize, String> {
     let mut index = start;
@@ -39,14 +53,16 @@ fn run(
         match &nodes[index] {
             Node::Text(text) => out.push_str(text),
             Node::Path(steps) => {
-                let texts: Vec<String> =
-                    evaluate(steps, data, data)?.into_iter().map(text).collect();
+                let texts: Vec<String> = evaluate_within(steps, data, data, limits.values)?
+                    .into_iter()
+                    .map(text)
+                    .collect();
                 out.push_str(&texts.join(" "));
             }
             Node::End if depth == 0 => return Err("not in range, nothing to end".into()),
             Node::End => return Ok(index + 1),
             Node::Range(steps) => {
-                let results = evaluate(steps, data, data)?;
+                let results = evaluate_within(steps, data, data, limits.values)?;
                 let mut after = nodes.len();
                 if results.is_empty() {
                     // The body still runs (on nothing) so the position reaches its end.
@@ -56,25 +72,28 @@ fn run(
                         &Value::Null,
                         depth + 1,
                         &mut String::new(),
+                        limits,
                         iterations,
                     )?;
                 }
                 for result in results {
                     *iterations += 1;
-                    if *iterations > MAX_ITERATIONS {
+                    if *iterations > limits.values {
                         return Err(format!(
-                            "the jsonpath template runs more than {MAX_ITERATIONS} range iterations"
+                            "the jsonpath template runs more than {} range iterations",
+                            limits.values
                         ));
                     }
-                    after = run(nodes, index + 1, result, depth + 1, out, iterations)?;
+                    after = run(nodes, index + 1, result, depth + 1, out, limits, iterations)?;
                 }
                 index = after;
                 continue;
             }
         }
-        if out.len() > MAX_OUTPUT {
+        if out.len() > limits.output {
             return Err(format!(
-                "the jsonpath template prints more than {MAX_OUTPUT} bytes"
+                "the jsonpath template prints more than {} bytes",
+                limits.output
             ));
         }
         index += 1;
@@ -88,13 +107,25 @@ pub fn evaluate<'a>(
     current: &'a Value,
     root: &'a Value,
 ) -> Result<Vec<&'a Value>, String> {
+    evaluate_within(steps, current, root, Limits::for_document(root).values)
+}
+
+/// [`evaluate`], refusing to reach more than `max_values`.
+fn evaluate_within<'a>(
+    steps: &[Step],
+    current: &'a Value,
+    root: &'a Value,
+    max_values: usize,
+) -> Result<Vec<&'a Value>, String> {
     let mut values = vec![current];
     for step in steps {
         let mut next = Vec::new();
         for value in values {
-            apply(step, value, root, &mut next)?;
-            if next.len() > MAX_VALUES {
-                return Err(too_many_values());
+            apply(step, value, root, &mut next, max_values)?;
+            if next.len() > max_values {
+                return Err(format!(
+                    "the jsonpath expression reaches more than {max_values} values"
+                ));
             }
         }
         values = next;
@@ -107,6 +138,7 @@ fn apply<'a>(
     value: &'a Value,
     root: &'a Value,
     next: &mut Vec<&'a Value>,
+    max_values: usize,
 ) -> Result<(), String> {
     match step {
         Step::Field(name) if name == "*" => next.extend(children(value)),
@@ -115,7 +147,7 @@ fn apply<'a>(
         Step::Recursive => descend(value, next),
         Step::Union(steps) => {
             for step in steps {
-                apply(step, value, root, next)?;
+                apply(step, value, root, next, max_values)?;
             }
         }
         Step::Slice(start, end, step) => {
@@ -126,7 +158,7 @@ fn apply<'a>(
         Step::Filter(filter) => {
             if let Value::Array(items) = value {
                 for item in items {
-                    if passes(filter, item, root)? {
+                    if passes(filter, item, root, max_values)? {
                         next.push(item);
                     }
                 }
@@ -201,12 +233,12 @@ fn slice(
     Ok(items[from..to].iter().step_by(step).collect())
 }
 
-fn passes(filter: &Filter, item: &Value, root: &Value) -> Result<bool, String> {
-    let lefts = operand(&filter.left, item, root)?;
+fn passes(filter: &Filter, item: &Value, root: &Value, max_values: usize) -> Result<bool, String> {
+    let lefts = operand(&filter.left, item, root, max_values)?;
     let Some(operator) = &filter.operator else {
         return Ok(!lefts.is_empty());
     };
-    let rights = operand(&filter.right, item, root)?;
+    let rights = operand(&filter.right, item, root, max_values)?;
     let (Some(left), Some(right)) = (lefts.first(), rights.first()) else {
         return Ok(false);
     };
@@ -235,10 +267,11 @@ fn operand<'a>(
     operand: &'a Operand,
     item: &'a Value,
     root: &'a Value,
+    max_values: usize,
 ) -> Result<Vec<&'a Value>, String> {
     match operand {
         Operand::Literal(value) => Ok(vec![value]),
-        Operand::Path(steps) => evaluate(steps, item, root),
+        Operand::Path(steps) => evaluate_within(steps, item, root, max_values),
     }
 }
 

@@ -135,4 +135,25 @@ mod tests {
                 .is_err_and(|e| e.contains("array index out of bounds: index 5, length 2"))
         );
     }
+
+    #[test]
+    fn templates_are_bounded_by_their_document_not_by_a_fixed_count() {
+        // 30,000 pods' images: one `..` reaches every value once, whatever the list's size.
+        let items: Vec<serde_json::Value> = (0..30_000)
+            .map(|i| json!({"metadata": {"name": format!("p{i}"), "labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}))
+            .collect();
+        let list = json!({"kind": "List", "items": items});
+        let images = render("{..image}", &list).unwrap_or_default();
+        assert_eq!(images.split(' ').count(), 30_000);
+        // Each further `..` multiplies what is reached (as a power of their count, the
+        // document's depth the exponent): refused, not run for minutes.
+        let pod = json!({"metadata": {"name": "x", "labels": {"a": "b"}}, "spec": {"containers": [{"image": "nginx"}]}});
+        let refused = render(&format!("{{{}image}}", ".".repeat(120)), &pod);
+        assert!(
+            refused.as_ref().is_err_and(
+                |e| e.contains("the jsonpath expression reaches more than 100000 values")
+            ),
+            "{refused:?}"
+        );
+    }
 }
