@@ -42,3 +42,21 @@ pub(super) fn pods_status(owner: &ObjectMeta, pods: &[&Pod]) -> String {
     }
     format!("{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed")
 }
+
+/// The `Conditions:` block of a ReplicaSet or ReplicationController (`Type Status Reason`),
+/// from each condition's type, status and reason; nothing when there are none.
+pub(super) fn describe_replica_conditions<'a>(
+    w: &mut super::writer::PrefixWriter,
+    conditions: impl IntoIterator<Item = (&'a str, &'a str, &'a Option<String>)>,
+) {
+    use super::writer::{LEVEL_0, LEVEL_1};
+    let mut conditions = conditions.into_iter().peekable();
+    if conditions.peek().is_none() {
+        return;
+    }
+    w.write(LEVEL_0, "Conditions:\n  Type\tStatus\tReason\n");
+    w.write(LEVEL_1, "----\t------\t------\n");
+    for (type_, status, reason) in conditions {
+        w.write(LEVEL_1, format!("{type_} \t{status}\t{}\n", s(reason)));
+    }
+}

@@ -4,10 +4,10 @@ use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::Pod;
 
 use super::DescribeContext;
-use super::common::{controlled_by, pods_status, s};
+use super::common::{controlled_by, describe_replica_conditions, pods_status, s};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
-use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
+use super::writer::{LEVEL_0, PrefixWriter};
 use crate::text::labels::{annotations_multiline, format_label_selector, labels_multiline};
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
@@ -57,16 +57,12 @@ pub fn describe_replica_set(rs: &ReplicaSet, pods: &[&Pod], ctx: &DescribeContex
         .as_ref()
         .and_then(|st| st.conditions.as_deref())
         .unwrap_or_default();
-    if !conditions.is_empty() {
-        w.write(LEVEL_0, "Conditions:\n  Type\tStatus\tReason\n");
-        w.write(LEVEL_1, "----\t------\t------\n");
-        for c in conditions {
-            w.write(
-                LEVEL_1,
-                format!("{} \t{}\t{}\n", c.type_, c.status, s(&c.reason)),
-            );
-        }
-    }
+    describe_replica_conditions(
+        &mut w,
+        conditions
+            .iter()
+            .map(|c| (c.type_.as_str(), c.status.as_str(), &c.reason)),
+    );
     describe_events(&mut w, ctx);
     w.finish()
 }

@@ -4,10 +4,10 @@
 use k8s_openapi::api::core::v1::{Pod, ReplicationController};
 
 use super::DescribeContext;
-use super::common::{pods_status, s};
+use super::common::{describe_replica_conditions, pods_status, s};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
-use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
+use super::writer::{LEVEL_0, PrefixWriter};
 use crate::text::labels::{annotations_multiline, format_labels, labels_multiline};
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
@@ -51,16 +51,12 @@ pub fn describe_replication_controller(
         .as_ref()
         .and_then(|st| st.conditions.as_deref())
         .unwrap_or_default();
-    if !conditions.is_empty() {
-        w.write(LEVEL_0, "Conditions:\n  Type\tStatus\tReason\n");
-        w.write(LEVEL_1, "----\t------\t------\n");
-        for c in conditions {
-            w.write(
-                LEVEL_1,
-                format!("{} \t{}\t{}\n", c.type_, c.status, s(&c.reason)),
-            );
-        }
-    }
+    describe_replica_conditions(
+        &mut w,
+        conditions
+            .iter()
+            .map(|c| (c.type_.as_str(), c.status.as_str(), &c.reason)),
+    );
     describe_events(&mut w, ctx);
     w.finish()
 }
