@@ -20,7 +20,7 @@ kubectl -n dev exec deployment/client -- curl -s -m 3 http://demo:81
 kubectl run probe -n dev --image=busybox --restart=Never -- sleep 3600
 kubectl -n dev wait --for=condition=Ready pod/probe
 kubectl -n dev exec probe -- wget -qO- http://demo
-kubectl -n dev exec probe -- wget -O- http://demo
+kubectl -n dev exec probe -- sh -c 'wget -O- http://demo 2>&1'
 kubectl -n dev exec probe -- wget http://demo
 kubectl -n dev exec probe -- wget -qO- http://nothing-here
 kubectl -n dev exec probe -- curl http://demo
