@@ -8,7 +8,6 @@ use kubeplay_model::quantity::Quantity;
 use super::backoff::go_duration;
 use super::probes::{self, ProbeKind, Worker};
 use kubeplay_model::Object;
-use kubeplay_model::object::MetaExt;
 
 use super::script::{self, Program};
 use super::{KubeletStep, Kubelets, environment, time_at, waiting};
@@ -133,7 +132,7 @@ impl Kubelets {
             fs: environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, &api.store),
             start: api.clock.timestamp_at(started),
             hostname: environment::hostname(pod),
-            dns: Resolver::new(&api.store, pod.metadata.namespace_str()),
+            dns: Resolver::of_pod(&api.store, pod),
             now: now - started,
             answers,
         };

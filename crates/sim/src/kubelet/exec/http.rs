@@ -197,6 +197,8 @@ impl Process<'_> {
             own_ip.clone()
         } else if is_ipv4(&request.host) {
             request.host.clone()
+        } else if !self.dns.reachable() {
+            return Err(lookup_timed_out(&request));
         } else {
             match self.dns.lookup(&request.host).first() {
                 Some(address) => address.ip.clone(),
@@ -271,6 +273,21 @@ fn unresolved(request: &Request) -> Failure {
             6,
         ),
         Client::Wget => Failure::message(format!("wget: bad address '{}'", request.host), 1),
+    }
+}
+
+/// Name lookups the network policies drop: curl's `-m` runs out while it resolves, else
+/// the resolver gives up and the name is as unknown as one nothing answers for.
+fn lookup_timed_out(request: &Request) -> Failure {
+    match (request.client, request.max_time_s) {
+        (Client::Curl, Some(seconds)) => Failure::message(
+            format!(
+                "curl: (28) Resolving timed out after {} milliseconds",
+                seconds * 1000 + 1
+            ),
+            28,
+        ),
+        _ => unresolved(request),
     }
 }
 
