@@ -236,3 +236,258 @@ fn host_network(pod: &Pod) -> bool {
         .and_then(|spec| spec.host_network)
         .unwrap_or(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use kubeplay_model::Object;
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+        serde_json::from_value(value).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn namespace(name: &str, labels: Value) -> Object {
+        let mut labels = labels;
+        labels["kubernetes.io/metadata.name"] = json!(name);
+        Object::Namespace(typed(json!({"metadata": {"name": name, "labels": labels}})))
+    }
+
+    fn pod(namespace: &str, name: &str, ip: &str, labels: Value) -> Pod {
+        typed(json!({
+            "metadata": {"name": name, "namespace": namespace, "uid": format!("{namespace}/{name}"), "labels": labels},
+            "spec": {"containers": [{"name": "main", "image": "nginx", "ports": [
+                {"name": "http", "containerPort": 80},
+                {"name": "dns", "containerPort": 53, "protocol": "UDP"}
+            ]}]},
+            "status": {"podIP": ip}
+        }))
+    }
+
+    fn policy(namespace: &str, name: &str, spec: Value) -> Object {
+        Object::NetworkPolicy(typed(json!({
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": spec
+        })))
+    }
+
+    /// Namespaces `dev` and `ops` (labelled team=ops), a server and two clients in dev, a
+    /// tool in ops.
+    struct Cluster {
+        store: Store,
+        server: Pod,
+        client: Pod,
+        friend: Pod,
+        tool: Pod,
+    }
+
+    impl Cluster {
+        fn new(policies: &[Object]) -> Cluster {
+            let mut store = Store::default();
+            store.put(namespace("dev", json!({})));
+            store.put(namespace("ops", json!({"team": "ops"})));
+            for policy in policies {
+                store.put(policy.clone());
+            }
+            Cluster {
+                store,
+                server: pod("dev", "server", "10.244.1.2", json!({"app": "demo"})),
+                client: pod("dev", "client", "10.244.1.3", json!({"run": "client"})),
+                friend: pod("dev", "friend", "10.244.2.4", json!({"access": "true"})),
+                tool: pod("ops", "tool", "10.244.2.5", json!({"run": "tool"})),
+            }
+        }
+
+        fn reaches(&self, client: &Pod, port: u16) -> bool {
+            allows(&self.store, client, &self.server, port, "TCP")
+        }
+    }
+
+    fn deny_ingress() -> Object {
+        policy(
+            "dev",
+            "deny",
+            json!({"podSelector": {}, "policyTypes": ["Ingress"]}),
+        )
+    }
+
+    #[test]
+    fn without_policies_everything_is_allowed() {
+        let cluster = Cluster::new(&[]);
+        assert!(cluster.reaches(&cluster.client, 80));
+        assert!(cluster.reaches(&cluster.tool, 8080));
+    }
+
+    #[test]
+    fn a_default_deny_drops_all_ingress_but_a_pod_reaching_itself() {
+        let cluster = Cluster::new(&[deny_ingress()]);
+        assert!(!cluster.reaches(&cluster.client, 80));
+        assert!(!cluster.reaches(&cluster.tool, 80));
+        assert!(allows(
+            &cluster.store,
+            &cluster.server,
+            &cluster.server,
+            80,
+            "TCP"
+        ));
+        // Egress is not isolated by an Ingress policy: the server may still call out.
+        let other = pod("ops", "other", "10.244.3.3", json!({}));
+        assert!(allows(&cluster.store, &cluster.server, &other, 80, "TCP"));
+    }
+
+    #[test]
+    fn policies_add_up_and_pod_selectors_look_in_the_policy_namespace() {
+        let allow = policy(
+            "dev",
+            "allow",
+            json!({"podSelector": {"matchLabels": {"app": "demo"}},
+                   "ingress": [{"from": [{"podSelector": {"matchLabels": {"access": "true"}}}]}],
+                   "policyTypes": ["Ingress"]}),
+        );
+        let cluster = Cluster::new(&[deny_ingress(), allow]);
+        assert!(cluster.reaches(&cluster.friend, 80));
+        assert!(!cluster.reaches(&cluster.client, 80));
+        // A pod labelled access=true in another namespace is not selected.
+        let stranger = pod("ops", "stranger", "10.244.3.9", json!({"access": "true"}));
+        assert!(!cluster.reaches(&stranger, 80));
+    }
+
+    #[test]
+    fn namespace_selectors_alone_or_combined_with_pod_selectors() {
+        let by_namespace = policy(
+            "dev",
+            "ops",
+            json!({"podSelector": {},
+                   "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"team": "ops"}}}]}],
+                   "policyTypes": ["Ingress"]}),
+        );
+        let cluster = Cluster::new(&[by_namespace]);
+        assert!(cluster.reaches(&cluster.tool, 80));
+        assert!(!cluster.reaches(&cluster.client, 80));
+        let combined = policy(
+            "dev",
+            "ops",
+            json!({"podSelector": {},
+                   "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"team": "ops"}},
+                                          "podSelector": {"matchLabels": {"run": "other"}}}]}],
+                   "policyTypes": ["Ingress"]}),
+        );
+        let cluster = Cluster::new(&[combined]);
+        assert!(
+            !cluster.reaches(&cluster.tool, 80),
+            "both selectors must match"
+        );
+        let other = pod("ops", "other", "10.244.3.3", json!({"run": "other"}));
+        assert!(cluster.reaches(&other, 80));
+    }
+
+    #[test]
+    fn ip_blocks_match_the_client_pod_ip_minus_the_exceptions() {
+        let by_block = policy(
+            "dev",
+            "block",
+            json!({"podSelector": {},
+                   "ingress": [{"from": [{"ipBlock": {"cidr": "10.244.0.0/16", "except": ["10.244.2.0/24"]}}]}],
+                   "policyTypes": ["Ingress"]}),
+        );
+        let cluster = Cluster::new(&[by_block]);
+        assert!(cluster.reaches(&cluster.client, 80), "10.244.1.3 is inside");
+        assert!(
+            !cluster.reaches(&cluster.friend, 80),
+            "10.244.2.4 is excepted"
+        );
+    }
+
+    #[test]
+    fn ports_by_number_range_name_and_protocol() {
+        let rule = |ports: Value| {
+            Cluster::new(&[policy(
+                "dev",
+                "ports",
+                json!({"podSelector": {}, "ingress": [{"ports": ports}], "policyTypes": ["Ingress"]}),
+            )])
+        };
+        let cluster = rule(json!([{"port": 80, "protocol": "TCP"}]));
+        assert!(cluster.reaches(&cluster.client, 80));
+        assert!(!cluster.reaches(&cluster.client, 81));
+        let cluster = rule(json!([{"port": 8000, "endPort": 8080, "protocol": "TCP"}]));
+        assert!(cluster.reaches(&cluster.client, 8080));
+        assert!(!cluster.reaches(&cluster.client, 8081));
+        let cluster = rule(json!([{"port": "http", "protocol": "TCP"}]));
+        assert!(
+            cluster.reaches(&cluster.client, 80),
+            "the server names port 80 http"
+        );
+        assert!(!cluster.reaches(&cluster.client, 53));
+        let cluster = rule(json!([{"port": 80, "protocol": "UDP"}]));
+        assert!(
+            !cluster.reaches(&cluster.client, 80),
+            "a UDP rule does not allow TCP"
+        );
+    }
+
+    #[test]
+    fn egress_policies_isolate_the_client() {
+        let deny = policy(
+            "dev",
+            "egress",
+            json!({"podSelector": {"matchLabels": {"run": "client"}}, "policyTypes": ["Egress"]}),
+        );
+        let cluster = Cluster::new(&[deny.clone()]);
+        assert!(!cluster.reaches(&cluster.client, 80));
+        assert!(cluster.reaches(&cluster.friend, 80));
+        let to_demo = policy(
+            "dev",
+            "to-demo",
+            json!({"podSelector": {"matchLabels": {"run": "client"}},
+                   "egress": [{"to": [{"podSelector": {"matchLabels": {"app": "demo"}}}], "ports": [{"port": 80, "protocol": "TCP"}]}],
+                   "policyTypes": ["Egress"]}),
+        );
+        let cluster = Cluster::new(&[deny, to_demo]);
+        assert!(cluster.reaches(&cluster.client, 80));
+        assert!(!cluster.reaches(&cluster.client, 8080));
+    }
+
+    #[test]
+    fn name_lookups_need_udp_53_to_a_dns_pod() {
+        let deny = policy(
+            "dev",
+            "egress",
+            json!({"podSelector": {"matchLabels": {"run": "client"}}, "policyTypes": ["Egress"]}),
+        );
+        let mut cluster = Cluster::new(&[deny]);
+        assert!(
+            dns_reachable(&cluster.store, &cluster.client),
+            "no DNS pods: not a policy matter"
+        );
+        let mut coredns = pod(
+            "kube-system",
+            "coredns",
+            "10.244.0.2",
+            json!({"k8s-app": "kube-dns"}),
+        );
+        coredns.metadata.uid = Some("coredns".into());
+        cluster.store.put(namespace("kube-system", json!({})));
+        cluster.store.put(Object::Pod(coredns));
+        cluster.store.put(Object::Endpoints(typed(json!({
+            "metadata": {"name": "kube-dns", "namespace": "kube-system"},
+            "subsets": [{"addresses": [{"ip": "10.244.0.2", "targetRef": {"kind": "Pod", "namespace": "kube-system", "name": "coredns"}}],
+                         "ports": [{"name": "dns", "port": 53, "protocol": "UDP"}]}]
+        }))));
+        assert!(!dns_reachable(&cluster.store, &cluster.client));
+        assert!(dns_reachable(&cluster.store, &cluster.friend));
+        cluster.store.put(policy(
+            "dev",
+            "dns",
+            json!({"podSelector": {},
+                   "egress": [{"to": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+                               "ports": [{"port": "dns", "protocol": "UDP"}]}],
+                   "policyTypes": ["Egress"]}),
+        ));
+        assert!(
+            dns_reachable(&cluster.store, &cluster.client),
+            "the named port resolves on the DNS pod"
+        );
+    }
+}
