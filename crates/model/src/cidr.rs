@@ -2,7 +2,8 @@
 //! ParseCIDRSloppy`: Go's `net.ParseCIDR` that also takes leading zeros in IPv4 octets and
 //! the prefix length), and whether an address falls inside one.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+// `core::net`: the address types alone, no sockets.
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A network: the address with the bits past the prefix cleared, and the prefix length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
