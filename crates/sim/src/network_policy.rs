@@ -434,7 +434,7 @@ mod tests {
             "egress",
             json!({"podSelector": {"matchLabels": {"run": "client"}}, "policyTypes": ["Egress"]}),
         );
-        let cluster = Cluster::new(&[deny.clone()]);
+        let cluster = Cluster::new(std::slice::from_ref(&deny));
         assert!(!cluster.reaches(&cluster.client, 80));
         assert!(cluster.reaches(&cluster.friend, 80));
         let to_demo = policy(
