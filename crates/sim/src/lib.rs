@@ -23,6 +23,7 @@ pub mod nodes;
 pub mod patch;
 pub mod rng;
 pub mod store;
+pub mod traffic;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};
 pub use bootstrap::{ClusterShape, create_cluster};

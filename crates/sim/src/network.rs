@@ -16,6 +16,8 @@ use crate::store::Store;
 pub struct Destination<'a> {
     pub pod: &'a Pod,
     pub port: u16,
+    /// The Service that sent it there (none for a pod IP).
+    pub service: Option<String>,
 }
 
 /// Why a connection was not made.
@@ -82,7 +84,11 @@ fn route<'a>(
     store
         .list_typed::<Pod>(None)
         .find(|pod| pod_ip(pod) == Some(ip))
-        .map(|pod| Destination { pod, port })
+        .map(|pod| Destination {
+            pod,
+            port,
+            service: None,
+        })
         .ok_or(Unreachable::TimedOut)
 }
 
@@ -123,7 +129,11 @@ fn to_endpoint<'a>(
             if local_node.is_some_and(|node| node_of(pod) != Some(node)) {
                 continue;
             }
-            candidates.push(Destination { pod, port });
+            candidates.push(Destination {
+                pod,
+                port,
+                service: None,
+            });
         }
     }
     if candidates.is_empty() {
@@ -146,7 +156,9 @@ fn to_endpoint<'a>(
     } else {
         pick(candidates.len())
     };
-    Ok(candidates.swap_remove(index.min(candidates.len() - 1)))
+    let mut chosen = candidates.swap_remove(index.min(candidates.len() - 1));
+    chosen.service = Some(service.metadata.name_str().to_string());
+    Ok(chosen)
 }
 
 fn stable_index(key: &str, count: usize) -> usize {

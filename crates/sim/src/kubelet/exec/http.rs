@@ -9,17 +9,23 @@ use std::cell::{Cell, RefCell};
 use super::servers::{self, Response};
 use super::{Failure, Printed, Process};
 use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::object::MetaExt;
 
+use crate::clock::Millis;
+use crate::dns::Resolver;
 use crate::network::{self, Unreachable};
 use crate::rng::SimRng;
+use crate::traffic::{self, Outcome};
 
-/// Where a container's connections draw kube-proxy's random endpoint choices from: one
-/// source per exec (`nonce`, from the cluster), one draw per request.
+/// Where a container's connections draw kube-proxy's random endpoint choices from (one
+/// source per exec or container run, `nonce`; one draw per request), and what they did: the
+/// requests sent and the access log lines of the servers that answered.
 #[derive(Debug)]
 pub struct Connections {
-    nonce: u64,
+    nonce: String,
     made: Cell<u64>,
     served: RefCell<Vec<Served>>,
+    sent: RefCell<Vec<traffic::Request>>,
 }
 
 /// A request a server answered and logged: the line its container's log gets.
@@ -31,17 +37,34 @@ pub struct Served {
 }
 
 impl Connections {
+    /// The connections of one exec (numbered by the cluster).
     pub fn new(nonce: u64) -> Connections {
+        Connections::keyed(nonce.to_string(), 0)
+    }
+
+    /// The connections of a source named `nonce` that made `made` requests before.
+    pub fn keyed(nonce: String, made: u64) -> Connections {
         Connections {
             nonce,
-            made: Cell::new(0),
+            made: Cell::new(made),
             served: RefCell::new(Vec::new()),
+            sent: RefCell::new(Vec::new()),
         }
+    }
+
+    /// How many requests were made (here and before).
+    pub fn made(&self) -> u64 {
+        self.made.get()
     }
 
     /// The access log lines of the requests answered so far (for the kubelets to write).
     pub fn take_served(&self) -> Vec<Served> {
         self.served.take()
+    }
+
+    /// The requests sent so far (for the traffic record).
+    pub fn take_sent(&self) -> Vec<traffic::Request> {
+        self.sent.take()
     }
 
     fn pick(&self, client_uid: &str, count: usize) -> usize {
@@ -188,45 +211,100 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
     })
 }
 
+/// The pod a request is sent from, and when.
+pub struct Caller<'a> {
+    pub pod: &'a Pod,
+    pub dns: &'a Resolver<'a>,
+    pub connections: &'a Connections,
+    /// The time on the node (access log lines show it).
+    pub now: jiff::Timestamp,
+    /// The same time as the cluster's clock counts it (the traffic record's).
+    pub at_ms: Millis,
+}
+
 impl Process<'_> {
     /// `curl URL` / `wget [-qO-] URL` from this container.
     pub(super) fn http(&self, argv: &[String]) -> Result<String, Failure> {
-        let request = parse(argv)?;
-        let own_ip = network::pod_ip(self.pod).unwrap_or_default().to_string();
-        let ip = if matches!(request.host.as_str(), "localhost" | "127.0.0.1") {
-            own_ip.clone()
-        } else if is_ipv4(&request.host) {
-            request.host.clone()
-        } else if !self.dns.reachable() {
-            return Err(lookup_timed_out(&request));
-        } else {
-            match self.dns.lookup(&request.host).first() {
-                Some(address) => address.ip.clone(),
-                None => return Err(unresolved(&request)),
+        let caller = Caller {
+            pod: self.pod,
+            dns: &self.dns,
+            connections: &self.connections,
+            now: self.now,
+            at_ms: self.at_ms,
+        };
+        request(&caller, argv)
+    }
+}
+
+/// `curl URL` / `wget [-qO-] URL` sent by `caller`: what the client prints.
+pub fn request(caller: &Caller, argv: &[String]) -> Result<String, Failure> {
+    let request = parse(argv)?;
+    let own_ip = network::pod_ip(caller.pod).unwrap_or_default().to_string();
+    let ip = if matches!(request.host.as_str(), "localhost" | "127.0.0.1") {
+        own_ip.clone()
+    } else if is_ipv4(&request.host) {
+        request.host.clone()
+    } else if !caller.dns.reachable() {
+        caller.record(None, None, Outcome::Unresolved);
+        return Err(lookup_timed_out(&request));
+    } else {
+        match caller.dns.lookup(&request.host).first() {
+            Some(address) => address.ip.clone(),
+            None => {
+                caller.record(None, None, Outcome::Unresolved);
+                return Err(unresolved(&request));
             }
-        };
-        let store = self.dns.store();
-        let uid = self.pod.metadata.uid.clone().unwrap_or_default();
-        let destination = if ip == own_ip {
-            Ok(network::Destination {
-                pod: self.pod,
-                port: request.port,
-            })
-        } else {
-            network::connect(store, self.pod, &ip, request.port, &mut |count| {
-                self.connections.pick(&uid, count)
-            })
-        };
-        let response = destination.and_then(|to| {
-            let response = servers::answer(to.pod, to.port, &request.path, store)
-                .ok_or(Unreachable::Refused)?;
-            self.log_request(to.pod, &request, ip == own_ip, &response);
-            Ok(response)
-        });
-        match response {
-            Ok(response) => deliver(&request, &ip, response),
-            Err(why) => Err(unreachable(&request, &ip, why)),
         }
+    };
+    let store = caller.dns.store();
+    let uid = caller.pod.metadata.uid.clone().unwrap_or_default();
+    let destination = if ip == own_ip {
+        Ok(network::Destination {
+            pod: caller.pod,
+            port: request.port,
+            service: None,
+        })
+    } else {
+        network::connect(store, caller.pod, &ip, request.port, &mut |count| {
+            caller.connections.pick(&uid, count)
+        })
+    };
+    let to = match destination {
+        Ok(to) => to,
+        Err(why) => {
+            let outcome = match why {
+                Unreachable::Refused => Outcome::Refused,
+                Unreachable::TimedOut => Outcome::TimedOut,
+            };
+            caller.record(None, None, outcome);
+            return Err(unreachable(&request, &ip, why));
+        }
+    };
+    let Some(response) = servers::answer(to.pod, to.port, &request.path, store) else {
+        // Nothing listens on the port: the pod's kernel resets the connection.
+        caller.record(Some(to.pod), to.service.as_deref(), Outcome::Refused);
+        return Err(unreachable(&request, &ip, Unreachable::Refused));
+    };
+    caller.record(
+        Some(to.pod),
+        to.service.as_deref(),
+        Outcome::Answered(response.status),
+    );
+    caller.log_request(to.pod, &request, ip == own_ip, &response);
+    deliver(&request, &ip, response)
+}
+
+impl Caller<'_> {
+    /// Adds a request to the traffic record.
+    fn record(&self, server: Option<&Pod>, service: Option<&str>, outcome: Outcome) {
+        self.connections.sent.borrow_mut().push(traffic::Request {
+            at_ms: self.at_ms,
+            namespace: self.pod.metadata.namespace_str().to_string(),
+            client: self.pod.metadata.name_str().to_string(),
+            service: service.map(str::to_string),
+            server: server.map(|pod| pod.metadata.name_str().to_string()),
+            outcome,
+        });
     }
 
     /// The server's access log line for `request`, if it logs requests: from `127.0.0.1`
