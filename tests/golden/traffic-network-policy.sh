@@ -165,3 +165,6 @@ YAML
 kubectl -n dev apply -f bad.yaml
 kubectl -n dev get netpol bad
 kubectl explain netpol.spec.policyTypes
+kubectl -n dev apply -f allow.yaml
+kubectl -n dev patch netpol allow-access --type=merge -p '{"spec":{"ingress":[{"ports":[{"port":0},{"port":"http","endPort":90}]}]}}'
+kubectl -n dev get netpol allow-access -o jsonpath='{.metadata.generation} {.spec.ingress[0].ports[0].port}{"\n"}'

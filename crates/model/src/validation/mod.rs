@@ -137,10 +137,18 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
             errors.push(FieldError::forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
         }
     }
-    if errors.is_empty() {
-        validate(new)
-    } else {
-        Err(ApiError::invalid(new.kind(), new.name(), errors))
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(new.kind(), new.name(), errors));
+    }
+    match (new, validate(new)) {
+        // The NetworkPolicy strategy's ValidateUpdate runs ValidateNetworkPolicy and then
+        // ValidateNetworkPolicyUpdate, which checks the labels, annotations and spec again:
+        // the Status lists each cause twice (its message and kubectl show it once).
+        (Object::NetworkPolicy(_), Err(ApiError::Invalid { kind, name, causes })) => {
+            let twice = causes.iter().chain(&causes).cloned().collect();
+            Err(ApiError::invalid(kind, &name, twice))
+        }
+        (_, result) => result,
     }
 }
 

@@ -278,6 +278,31 @@ mod tests {
     }
 
     #[test]
+    fn an_update_lists_each_cause_twice_and_says_it_once() {
+        let policy = |types: &str| {
+            let yaml = format!(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: dev\nspec:\n  podSelector: {{}}\n  policyTypes: [{types}]\n"
+            );
+            let Some(Ok(document)) = decode_documents(&yaml, "p.yaml").into_iter().next() else {
+                panic!("not decoded");
+            };
+            defaulted(document.object)
+        };
+        let Err(error) = crate::validation::validate_update(&policy("Ingress"), &policy("Up"))
+        else {
+            panic!("an invalid update was accepted");
+        };
+        let crate::errors::ApiError::Invalid { causes, .. } = &error else {
+            panic!("not Invalid: {error}");
+        };
+        assert_eq!(causes.len(), 2);
+        assert_eq!(
+            error.to_string(),
+            r#"NetworkPolicy.networking.k8s.io "p" is invalid: spec.policyTypes[0]: Unsupported value: "Up": supported values: "Ingress", "Egress""#
+        );
+    }
+
+    #[test]
     fn policy_types_are_ingress_or_egress_and_two_at_most() {
         assert_eq!(
             causes("  podSelector: {}\n  policyTypes: [Ingress, Sideways]\n"),
