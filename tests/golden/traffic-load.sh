@@ -2,8 +2,9 @@
 # Load that keeps flowing: a client whose script loops sends a request every second as
 # virtual time runs. Each request goes to one ready endpoint (the client's log says who
 # answered), the servers count what they answered, nginx writes an access log line per
-# request; replicas added by a scale-up join the rotation once ready, and a client that
-# calls a Service with no endpoint left is refused.
+# request; replicas added by a scale-up join the rotation once ready, a request nothing
+# answers holds its client for the client's timeout, and a client that calls a Service with
+# no endpoint left is refused.
 kubectl create namespace dev
 kubectl -n dev create deployment demo --image=demo:1.0.0 --replicas=3
 kubectl -n dev expose deployment demo --port=80
@@ -27,6 +28,10 @@ kubectl -n dev get pod web-load
 kubectl -n dev logs web-load
 kubectl -n dev logs -l app=web --prefix | grep -c 'GET /index.html'
 kubeplay traffic -n dev
+kubectl -n dev run slow --image=busybox --restart=Never -- sh -c 'while true; do wget -qO- -T 2 http://demo:81; date; sleep 1; done'
+kubectl -n dev wait --for=condition=Ready pod/slow
+sleep 10
+kubectl -n dev logs slow --tail=4
 kubectl -n dev scale deployment demo --replicas=0
 sleep 5
 kubectl -n dev logs load --tail=2

@@ -115,7 +115,7 @@ pub struct Running {
     /// Memory held from an offset on, up to the checkpoint.
     memory: Vec<(Millis, u64)>,
     /// The answers given since the checkpoint (a resumed run replays them).
-    answers: Vec<ProgramOutput>,
+    answers: Vec<Answer>,
     /// The program asked the cluster something: from then on checkpoints are kept.
     asks: bool,
     /// A log line begun before the checkpoint and not ended yet.
@@ -259,6 +259,13 @@ fn log_lines(partial: &mut Option<(Millis, String)>, chunks: &[Chunk]) -> Vec<(M
     lines
 }
 
+/// What the cluster answered a question the program asked, and how long the answer took.
+#[derive(Clone, Debug)]
+struct Answer {
+    output: ProgramOutput,
+    took: Millis,
+}
+
 /// The container as the shell's host: its clock, the programs the shell does not have,
 /// and what the kubelet watches (files, memory).
 struct ContainerHost<'a> {
@@ -280,7 +287,7 @@ struct ContainerHost<'a> {
     /// See [`Context::now`] and [`Running::answers`]; `asked` counts the questions since
     /// the checkpoint.
     now: Millis,
-    answers: Vec<ProgramOutput>,
+    answers: Vec<Answer>,
     asked: usize,
     asks: bool,
     /// The program asked the cluster something after `now`: it stops there for now.
@@ -390,15 +397,18 @@ impl Host for ContainerHost<'_> {
             }
             "hostname" => self.output(format!("{}\n", self.hostname), 0),
             "stress" => self.stress(&argv[1..]),
-            "nslookup" => self.ask(|host| match nslookup::run(&host.dns, &argv[1..]) {
-                Ok(text) => host.output(text, 0),
-                Err(failure) => host.failure(failure),
+            "nslookup" => self.ask(|host| {
+                let output = match nslookup::run(&host.dns, &argv[1..]) {
+                    Ok(text) => host.output(text, 0),
+                    Err(failure) => host.failure(failure),
+                };
+                Some(Answer {
+                    output: output?,
+                    took: 0,
+                })
             }),
             "curl" | "wget" if self.programs.iter().any(|p| p == name) => {
-                self.ask(|host| match host.request(argv) {
-                    Ok(body) => host.output(body, 0),
-                    Err(failure) => host.failure(failure),
-                })
+                self.ask(|host| Some(host.request(argv)))
             }
             "perl" => match pi_request(argv) {
                 Some(digits) => {
@@ -452,45 +462,55 @@ impl Host for ContainerHost<'_> {
 impl ContainerHost<'_> {
     /// A question to the cluster: answered as before when it was asked before, from the
     /// cluster now when it is asked now, and not yet when it is asked later than now.
-    fn ask(
-        &mut self,
-        answer: impl FnOnce(&Self) -> Option<ProgramOutput>,
-    ) -> Option<ProgramOutput> {
-        if let Some(previous) = self.answers.get(self.asked) {
-            self.asked += 1;
-            return Some(ProgramOutput {
-                chunks: previous
-                    .chunks
-                    .iter()
-                    .map(|c| Chunk {
-                        at_ms: self.elapsed,
-                        ..c.clone()
-                    })
-                    .collect(),
-                status: previous.status,
-            });
-        }
-        if self.elapsed > self.now {
-            self.paused_at = Some(self.elapsed);
-            return Some(ProgramOutput::default());
-        }
-        let output = answer(self)?;
-        self.answers.push(output.clone());
+    fn ask(&mut self, answer: impl FnOnce(&Self) -> Option<Answer>) -> Option<ProgramOutput> {
+        let answer = match self.answers.get(self.asked) {
+            Some(previous) => previous.clone(),
+            None if self.elapsed > self.now => {
+                self.paused_at = Some(self.elapsed);
+                return Some(ProgramOutput::default());
+            }
+            None => {
+                let fresh = answer(self)?;
+                self.answers.push(fresh.clone());
+                self.asks = true;
+                fresh
+            }
+        };
         self.asked += 1;
-        self.asks = true;
-        Some(output)
+        // What it prints comes when it is done (after waiting for what never answered).
+        self.elapsed = self.elapsed.saturating_add(answer.took);
+        Some(ProgramOutput {
+            chunks: answer
+                .output
+                .chunks
+                .into_iter()
+                .map(|c| Chunk {
+                    at_ms: self.elapsed,
+                    ..c
+                })
+                .collect(),
+            status: answer.output.status,
+        })
     }
 
     /// An HTTP request from the container, sent now.
-    fn request(&self, argv: &[String]) -> Result<String, Failure> {
+    fn request(&self, argv: &[String]) -> Answer {
         let caller = http::Caller {
             pod: self.pod,
             dns: &self.dns,
             connections: self.connections,
             now: self.start + jiff::SignedDuration::from_millis(self.elapsed as i64),
             at_ms: self.start_ms + self.elapsed,
+            waited: std::cell::Cell::new(0),
         };
-        http::request(&caller, argv)
+        let output = match http::request(&caller, argv) {
+            Ok(body) => self.output(body, 0),
+            Err(failure) => self.failure(failure),
+        };
+        Answer {
+            output: output.unwrap_or_default(),
+            took: caller.waited.get(),
+        }
     }
 
     /// Records which files appeared or went away since the last look.

@@ -83,6 +83,19 @@ enum Client {
 
 /// The kernel's connect timeout (tcp_syn_retries = 6: 1 + 2 + … + 64 s).
 const KERNEL_CONNECT_TIMEOUT_MS: u64 = 127_000;
+/// How long the C library's resolver waits for a name server that never answers
+/// (resolv.conf's defaults: `timeout:5`, `attempts:2`).
+const RESOLVER_TIMEOUT_MS: u64 = 10_000;
+
+/// How long a client waits for what never answers: its own limit (`curl -m`, `wget -T`, as
+/// curl reports it: a millisecond past the limit), else `default_ms`.
+fn timeout_ms(request: &Request, default_ms: Millis) -> Millis {
+    match (request.client, request.max_time_s) {
+        (Client::Curl, Some(seconds)) => seconds * 1000 + 1,
+        (Client::Wget, Some(seconds)) => seconds * 1000,
+        (_, None) => default_ms,
+    }
+}
 
 /// One request as the command line asks for it.
 struct Request {
@@ -92,6 +105,8 @@ struct Request {
     port: u16,
     path: String,
     quiet: bool,
+    /// curl's `-S`: errors are shown even with `-s`.
+    show_error: bool,
     fail_on_error: bool,
     to_stdout: bool,
     max_time_s: Option<u64>,
@@ -128,6 +143,7 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
     };
     let mut url = None;
     let mut quiet = false;
+    let mut show_error = false;
     let mut fail_on_error = false;
     let mut to_stdout = client == Client::Curl;
     let mut max_time_s = None;
@@ -153,6 +169,7 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
             for (index, letter) in letters.char_indices() {
                 match letter {
                     's' | 'q' => quiet = true,
+                    'S' if client == Client::Curl => show_error = true,
                     'f' => fail_on_error = true,
                     'O' if client == Client::Wget => {
                         let rest = &letters[index + 1..];
@@ -171,6 +188,8 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
         }
         if arg == "--silent" || arg == "--quiet" {
             quiet = true;
+        } else if arg == "--show-error" {
+            show_error = true;
         } else if arg == "--fail" {
             fail_on_error = true;
         } else if !arg.starts_with('-') && url.is_none() {
@@ -205,6 +224,7 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
         port,
         path,
         quiet,
+        show_error,
         fail_on_error,
         to_stdout,
         max_time_s,
@@ -220,6 +240,9 @@ pub struct Caller<'a> {
     pub now: jiff::Timestamp,
     /// The same time as the cluster's clock counts it (the traffic record's).
     pub at_ms: Millis,
+    /// How long the last request waited before the client gave up (packets dropped): a
+    /// container's script goes on that much later.
+    pub waited: Cell<Millis>,
 }
 
 impl Process<'_> {
@@ -231,6 +254,7 @@ impl Process<'_> {
             connections: &self.connections,
             now: self.now,
             at_ms: self.at_ms,
+            waited: Cell::new(0),
         };
         request(&caller, argv)
     }
@@ -239,6 +263,22 @@ impl Process<'_> {
 /// `curl URL` / `wget [-qO-] URL` sent by `caller`: what the client prints.
 pub fn request(caller: &Caller, argv: &[String]) -> Result<String, Failure> {
     let request = parse(argv)?;
+    match send(caller, &request) {
+        // `curl -s` keeps its error messages to itself unless `-S` asks for them.
+        Err(mut failure)
+            if request.client == Client::Curl && request.quiet && !request.show_error =>
+        {
+            failure
+                .printed
+                .retain(|printed| !matches!(printed, Printed::Stderr(_)));
+            Err(failure)
+        }
+        result => result,
+    }
+}
+
+/// Sends `request` from `caller`: the body, or what went wrong in the client's words.
+fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
     let own_ip = network::pod_ip(caller.pod).unwrap_or_default().to_string();
     let ip = if matches!(request.host.as_str(), "localhost" | "127.0.0.1") {
         own_ip.clone()
@@ -246,7 +286,8 @@ pub fn request(caller: &Caller, argv: &[String]) -> Result<String, Failure> {
         request.host.clone()
     } else if !caller.dns.reachable() {
         caller.record(None, None, Outcome::Unresolved);
-        return Err(lookup_timed_out(&request));
+        caller.waited.set(timeout_ms(request, RESOLVER_TIMEOUT_MS));
+        return Err(lookup_timed_out(request));
     } else {
         match caller.dns.lookup(&request.host).first() {
             Some(address) => address.ip.clone(),
@@ -277,7 +318,12 @@ pub fn request(caller: &Caller, argv: &[String]) -> Result<String, Failure> {
                 Unreachable::TimedOut => Outcome::TimedOut,
             };
             caller.record(None, None, outcome);
-            return Err(unreachable(&request, &ip, why));
+            if why == Unreachable::TimedOut {
+                caller
+                    .waited
+                    .set(timeout_ms(request, KERNEL_CONNECT_TIMEOUT_MS));
+            }
+            return Err(unreachable(request, &ip, why));
         }
     };
     let Some(response) = servers::answer(to.pod, to.port, &request.path, store) else {
@@ -396,7 +442,13 @@ fn unreachable(request: &Request, ip: &str, why: Unreachable) -> Failure {
             format!("wget: can't connect to remote host ({ip}): Connection refused"),
             1,
         ),
-        (Client::Wget, Unreachable::TimedOut, _) => Failure::message("wget: download timed out", 1),
+        (Client::Wget, Unreachable::TimedOut, Some(_)) => {
+            Failure::message("wget: download timed out", 1)
+        }
+        (Client::Wget, Unreachable::TimedOut, None) => Failure::message(
+            format!("wget: can't connect to remote host ({ip}): Connection timed out"),
+            1,
+        ),
     }
 }
 
