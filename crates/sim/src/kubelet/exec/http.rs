@@ -293,7 +293,7 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
             Some(address) => address.ip.clone(),
             None => {
                 caller.record(None, None, Outcome::Unresolved);
-                return Err(unresolved(&request));
+                return Err(unresolved(request));
             }
         }
     };
@@ -329,7 +329,7 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
     let Some(response) = servers::answer(to.pod, to.port, &request.path, store) else {
         // Nothing listens on the port: the pod's kernel resets the connection.
         caller.record(Some(to.pod), to.service.as_deref(), Outcome::Refused);
-        return Err(unreachable(&request, &ip, Unreachable::Refused));
+        return Err(unreachable(request, &ip, Unreachable::Refused));
     };
     caller.record(
         Some(to.pod),
