@@ -336,8 +336,8 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
         to.service.as_deref(),
         Outcome::Answered(response.status),
     );
-    caller.log_request(to.pod, &request, ip == own_ip, &response);
-    deliver(&request, &ip, response)
+    caller.log_request(to.pod, request, ip == own_ip, &response);
+    deliver(request, &ip, response)
 }
 
 impl Caller<'_> {
