@@ -2,7 +2,8 @@
 //! cluster DNS (`localhost` is the pod itself), the connection goes where kind's network
 //! sends it (`crate::network`: kube-proxy, NodePorts, pod IPs), and the server that answers
 //! is the target container's image (`servers.rs`). Errors are the clients' own words.
-//! The request takes no virtual time (a timeout prints the time the kernel would have taken).
+//! Through `kubectl exec` the request takes no virtual time (a timeout prints the time the
+//! kernel would have taken); a container's script waits for it (`Caller::waited`).
 
 use std::cell::{Cell, RefCell};
 
