@@ -1,0 +1,446 @@
+//! What the cluster view draws of the requests pods send each other (pure, so it is tested
+//! natively; `components/traffic.rs` only places it on screen): the legs a request travels
+//! (client pod → Service → answering pod), drawn as lines labelled with their count or rate,
+//! and a dot per request moving along them in virtual time — so dots stop with the clock and
+//! move at the play speed. A failed request's dot stops short of where it went and fades.
+//! Above a few requests per second between a client and where it sends them, the line
+//! becomes a flow (thicker, labelled with its rate) with a few representative dots, so the
+//! drawing costs the same at 100 requests per second as at 5.
+
+use std::collections::HashMap;
+
+use kubeplay_sim::traffic::{Outcome, Request};
+
+/// Paths of the requests of this last stretch of virtual time stay drawn (the core keeps
+/// requests this long).
+pub const SHOWN_MS: u64 = kubeplay_sim::traffic::KEEP_MS;
+/// A dot's time on one leg of its path (client → Service, Service → pod).
+const LEG_MS: u64 = 400;
+/// Faster than this between one client and one destination, and the requests are drawn as
+/// a flow with representative dots.
+const FLOW_ABOVE_PER_S: f64 = 4.0;
+/// A flow shows one dot per this much virtual time.
+const FLOW_DOT_EVERY_MS: u64 = 250;
+
+/// Something on screen a path starts or ends at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Anchor {
+    Pod { namespace: String, name: String },
+    Service { namespace: String, name: String },
+}
+
+impl Anchor {
+    fn pod(namespace: &str, name: &str) -> Anchor {
+        Anchor::Pod {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    fn service(namespace: &str, name: &str) -> Anchor {
+        Anchor::Service {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+}
+
+/// One leg of the paths requests took in the last [`SHOWN_MS`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leg {
+    pub from: Anchor,
+    pub to: Anchor,
+    /// Requests that took this leg.
+    pub count: usize,
+    /// Of them, the ones that failed at its end (refused, timed out).
+    pub failed: usize,
+    /// Requests per second of virtual time, since the first one shown (at most [`SHOWN_MS`]).
+    pub per_second: f64,
+}
+
+impl Leg {
+    /// Drawn as a flow: thicker, with its rate, and only representative dots.
+    pub fn is_flow(&self) -> bool {
+        self.per_second > FLOW_ABOVE_PER_S
+    }
+
+    /// What the line says: the count of requests, or a flow's rate.
+    pub fn label(&self) -> String {
+        let main = if self.is_flow() {
+            format!("{}/s", rate_text(self.per_second))
+        } else {
+            format!("{} req", self.count)
+        };
+        if self.failed > 0 {
+            format!("{main} · {} failed", self.failed)
+        } else {
+            main
+        }
+    }
+
+    /// Stroke width in pixels: grows with the rate, slowly.
+    pub fn width(&self) -> f64 {
+        if self.is_flow() {
+            (1.5 + 1.5 * (1.0 + self.per_second).log2()).min(9.0)
+        } else {
+            1.5
+        }
+    }
+
+    /// Every request on it failed.
+    pub fn all_failed(&self) -> bool {
+        self.failed == self.count
+    }
+}
+
+/// `12`, `4.5`, `0.3`: two significant digits at most below 10.
+pub fn rate_text(per_second: f64) -> String {
+    if per_second >= 10.0 {
+        format!("{per_second:.0}")
+    } else {
+        format!("{per_second:.1}")
+    }
+}
+
+/// A request on its way: `along` (0 … 1) of the way from `from` to `to`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dot {
+    pub from: Anchor,
+    pub to: Anchor,
+    pub along: f64,
+    pub failed: bool,
+    /// 1 while moving; a failed request's dot fades where it stopped.
+    pub opacity: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    pub legs: Vec<Leg>,
+    pub dots: Vec<Dot>,
+}
+
+impl Scene {
+    /// Everything the scene needs placed on screen, each once.
+    pub fn anchors(&self) -> Vec<&Anchor> {
+        let mut anchors: Vec<&Anchor> = self
+            .legs
+            .iter()
+            .flat_map(|leg| [&leg.from, &leg.to])
+            .chain(self.dots.iter().flat_map(|dot| [&dot.from, &dot.to]))
+            .collect();
+        anchors.sort();
+        anchors.dedup();
+        anchors
+    }
+}
+
+/// The anchors a request passes, client first.
+fn path(request: &Request) -> Vec<Anchor> {
+    let ns = &request.namespace;
+    let mut path = vec![Anchor::pod(ns, &request.client)];
+    if let Some(service) = &request.service {
+        path.push(Anchor::service(ns, service));
+    }
+    if let Some(server) = &request.server {
+        path.push(Anchor::pod(ns, server));
+    }
+    // A pod calling itself over localhost goes nowhere on screen.
+    path.dedup();
+    path
+}
+
+/// Where a failed request's dot stops on its last leg, and how long it then takes to fade.
+fn failure_stop(outcome: Outcome) -> Option<(f64, u64)> {
+    match outcome {
+        Outcome::Answered(_) => None,
+        Outcome::Refused => Some((0.8, 600)),
+        Outcome::TimedOut => Some((0.55, 1_200)),
+        Outcome::Unresolved => Some((0.3, 800)),
+    }
+}
+
+/// The dot of a request sent `age` ms ago along `path`, if it is still drawn.
+fn dot_of(path: &[Anchor], outcome: Outcome, age: u64) -> Option<Dot> {
+    let legs = path.len().saturating_sub(1) as u64;
+    let stop = failure_stop(outcome);
+    if legs == 0 {
+        // Nowhere to go (a name that did not resolve, an unrouted address): a ring fades
+        // on the client.
+        let (_, fade) = stop?;
+        return (age < fade).then(|| Dot {
+            from: path[0].clone(),
+            to: path[0].clone(),
+            along: 0.0,
+            failed: true,
+            opacity: 1.0 - age as f64 / fade as f64,
+        });
+    }
+    let (end, fade) = stop.map_or((1.0, 0), |(at, fade)| (at, fade));
+    let travel = ((legs - 1) as f64 + end) * LEG_MS as f64;
+    let age = age as f64;
+    let (position, opacity) = if age < travel {
+        (age / LEG_MS as f64, 1.0)
+    } else if age < travel + fade as f64 {
+        (travel / LEG_MS as f64, 1.0 - (age - travel) / fade as f64)
+    } else {
+        return None;
+    };
+    let leg = (position.floor() as usize).min(legs as usize - 1);
+    Some(Dot {
+        from: path[leg].clone(),
+        to: path[leg + 1].clone(),
+        along: (position - leg as f64).min(1.0),
+        failed: stop.is_some(),
+        opacity,
+    })
+}
+
+/// The scene at `now_ms` from the requests of the last [`SHOWN_MS`] (oldest first), for the
+/// namespace shown (`None`: all). Without `motion` (reduced motion asked for) there are no
+/// dots, only the legs with their counts.
+pub fn scene<'a>(
+    requests: impl Iterator<Item = &'a Request>,
+    now_ms: u64,
+    namespace: Option<&str>,
+    motion: bool,
+) -> Scene {
+    struct Tally {
+        count: usize,
+        failed: usize,
+        first_ms: u64,
+    }
+    let since = now_ms.saturating_sub(SHOWN_MS);
+    let shown: Vec<(&Request, Vec<Anchor>)> = requests
+        .filter(|r| r.at_ms >= since && r.at_ms <= now_ms)
+        .filter(|r| namespace.is_none_or(|ns| ns == r.namespace))
+        .map(|r| (r, path(r)))
+        .collect();
+    let mut order: Vec<(Anchor, Anchor)> = Vec::new();
+    let mut tallies: HashMap<(Anchor, Anchor), Tally> = HashMap::new();
+    for (request, path) in &shown {
+        let failed = failure_stop(request.outcome).is_some();
+        for (i, pair) in path.windows(2).enumerate() {
+            let key = (pair[0].clone(), pair[1].clone());
+            let tally = tallies.entry(key.clone()).or_insert_with(|| {
+                order.push(key);
+                Tally {
+                    count: 0,
+                    failed: 0,
+                    first_ms: request.at_ms,
+                }
+            });
+            tally.count += 1;
+            if failed && i + 2 == path.len() {
+                tally.failed += 1;
+            }
+        }
+    }
+    let per_second = |tally: &Tally| {
+        let span = now_ms.saturating_sub(tally.first_ms).max(1_000);
+        tally.count as f64 * 1000.0 / span as f64
+    };
+    let mut dots = Vec::new();
+    if motion {
+        // The last dot bucket drawn per flow (client and first hop).
+        let mut last_bucket: HashMap<(&Anchor, &Anchor), u64> = HashMap::new();
+        for (request, path) in &shown {
+            let age = now_ms - request.at_ms;
+            if let [client, first, ..] = path.as_slice() {
+                let is_flow = tallies
+                    .get(&(client.clone(), first.clone()))
+                    .is_some_and(|t| per_second(t) > FLOW_ABOVE_PER_S);
+                if is_flow {
+                    let bucket = request.at_ms / FLOW_DOT_EVERY_MS;
+                    if last_bucket.insert((client, first), bucket) == Some(bucket) {
+                        continue;
+                    }
+                }
+            }
+            dots.extend(dot_of(path, request.outcome, age));
+        }
+    }
+    let legs = order
+        .into_iter()
+        .filter_map(|key| {
+            let tally = tallies.get(&key)?;
+            Some(Leg {
+                per_second: per_second(tally),
+                count: tally.count,
+                failed: tally.failed,
+                from: key.0,
+                to: key.1,
+            })
+        })
+        .collect();
+    Scene { legs, dots }
+}
+
+/// Requests through each Service per second, over the same stretch the legs show, by
+/// (namespace, Service name).
+pub fn service_rates<'a>(
+    requests: impl Iterator<Item = &'a Request>,
+    now_ms: u64,
+) -> HashMap<(String, String), f64> {
+    let since = now_ms.saturating_sub(SHOWN_MS);
+    let mut seen: HashMap<(String, String), (usize, u64)> = HashMap::new();
+    for request in requests.filter(|r| r.at_ms >= since && r.at_ms <= now_ms) {
+        if let Some(service) = &request.service {
+            let entry = seen
+                .entry((request.namespace.clone(), service.clone()))
+                .or_insert((0, request.at_ms));
+            entry.0 += 1;
+        }
+    }
+    seen.into_iter()
+        .map(|(key, (count, first))| {
+            let span = now_ms.saturating_sub(first).max(1_000);
+            (key, count as f64 * 1000.0 / span as f64)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(at_ms: u64, client: &str, server: Option<&str>, outcome: Outcome) -> Request {
+        Request {
+            at_ms,
+            namespace: "dev".into(),
+            client: client.into(),
+            service: Some("demo".into()),
+            server: server.map(str::to_string),
+            outcome,
+        }
+    }
+
+    fn pod(name: &str) -> Anchor {
+        Anchor::pod("dev", name)
+    }
+
+    fn demo() -> Anchor {
+        Anchor::service("dev", "demo")
+    }
+
+    #[test]
+    fn an_answered_request_travels_client_service_server_then_goes() {
+        let requests = [request(
+            1_000,
+            "load",
+            Some("demo-a"),
+            Outcome::Answered(200),
+        )];
+        let at = |now| scene(requests.iter(), now, None, true).dots;
+        let start = at(1_000);
+        assert_eq!(start.len(), 1);
+        assert_eq!((&start[0].from, &start[0].to), (&pod("load"), &demo()));
+        assert_eq!(start[0].along, 0.0);
+        let halfway = at(1_200);
+        assert_eq!(halfway[0].along, 0.5);
+        let second_leg = at(1_500);
+        assert_eq!(
+            (&second_leg[0].from, &second_leg[0].to),
+            (&demo(), &pod("demo-a"))
+        );
+        assert!((second_leg[0].along - 0.25).abs() < 1e-9);
+        assert!(!second_leg[0].failed);
+        assert!(at(1_800).is_empty(), "arrived");
+        // The legs stay drawn with their counts after the dot arrived.
+        let legs = scene(requests.iter(), 5_000, None, true).legs;
+        assert_eq!(legs.len(), 2);
+        assert_eq!(legs[0].label(), "1 req");
+        assert_eq!((&legs[1].from, &legs[1].to), (&demo(), &pod("demo-a")));
+        assert!(scene(requests.iter(), 11_001, None, true).legs.is_empty());
+    }
+
+    #[test]
+    fn a_refused_request_stops_short_and_fades() {
+        let requests = [request(0, "load", None, Outcome::Refused)];
+        let at = |now| scene(requests.iter(), now, None, true).dots;
+        let stopped = at(320);
+        assert_eq!(stopped.len(), 1);
+        assert!(stopped[0].failed);
+        assert!((stopped[0].along - 0.8).abs() < 1e-9);
+        assert_eq!(stopped[0].opacity, 1.0);
+        let fading = at(620);
+        assert!((fading[0].along - 0.8).abs() < 1e-9, "it does not move on");
+        assert!((fading[0].opacity - 0.5).abs() < 1e-9);
+        assert!(at(1_000).is_empty());
+        let legs = scene(requests.iter(), 1_000, None, true).legs;
+        assert_eq!(legs.len(), 1);
+        assert!(legs[0].all_failed());
+        assert_eq!(legs[0].label(), "1 req · 1 failed");
+    }
+
+    #[test]
+    fn a_name_that_did_not_resolve_fades_on_the_client() {
+        let requests = [Request {
+            service: None,
+            ..request(0, "load", None, Outcome::Unresolved)
+        }];
+        let dots = scene(requests.iter(), 200, None, true).dots;
+        assert_eq!(dots.len(), 1);
+        assert_eq!((&dots[0].from, &dots[0].to), (&pod("load"), &pod("load")));
+        assert!(scene(requests.iter(), 200, None, true).legs.is_empty());
+    }
+
+    /// 100 requests per second from one client: one leg pair labelled with the rate and a
+    /// handful of dots, not one per request.
+    #[test]
+    fn fast_traffic_is_a_flow_with_representative_dots() {
+        let servers = ["demo-a", "demo-b", "demo-c"];
+        let requests: Vec<Request> = (0..1_000u64)
+            .map(|i| {
+                request(
+                    i * 10,
+                    "load",
+                    Some(servers[i as usize % 3]),
+                    Outcome::Answered(200),
+                )
+            })
+            .collect();
+        let now = 9_995;
+        let scene = scene(requests.iter(), now, None, true);
+        let client_leg = &scene.legs[0];
+        assert_eq!(client_leg.count, 1_000);
+        assert!(client_leg.is_flow());
+        assert_eq!(client_leg.label(), "100/s");
+        assert!(client_leg.width() > 8.0);
+        assert_eq!(scene.legs.len(), 4, "client → demo, demo → each pod");
+        // Dots travel 800 ms: one per 250 ms bucket.
+        assert!(
+            (3..=4).contains(&scene.dots.len()),
+            "{} dots",
+            scene.dots.len()
+        );
+        // A slow client is not aggregated.
+        let slow: Vec<Request> = (0..5u64)
+            .map(|i| request(i * 1_000, "load", Some("demo-a"), Outcome::Answered(200)))
+            .collect();
+        let slow_scene = super::scene(slow.iter(), 4_100, None, true);
+        assert!(!slow_scene.legs[0].is_flow());
+        assert_eq!(slow_scene.legs[0].label(), "5 req");
+    }
+
+    #[test]
+    fn reduced_motion_draws_legs_only_and_the_filter_keeps_its_namespace() {
+        let requests = [request(0, "load", Some("demo-a"), Outcome::Answered(200))];
+        let still = scene(requests.iter(), 100, None, false);
+        assert!(still.dots.is_empty());
+        assert_eq!(still.legs.len(), 2);
+        assert_eq!(
+            scene(requests.iter(), 100, Some("prod"), true),
+            Scene::default()
+        );
+        assert_eq!(still.anchors().len(), 3);
+    }
+
+    #[test]
+    fn service_rates_count_the_requests_through_each_service() {
+        let requests: Vec<Request> = (0..20u64)
+            .map(|i| request(i * 500, "load", Some("demo-a"), Outcome::Answered(200)))
+            .collect();
+        let rates = service_rates(requests.iter(), 10_000);
+        assert_eq!(rates.get(&("dev".into(), "demo".into())), Some(&2.0));
+    }
+}
