@@ -21,6 +21,8 @@ const LEG_MS: u64 = 400;
 const FLOW_ABOVE_PER_S: f64 = 4.0;
 /// A flow shows one dot per this much virtual time.
 const FLOW_DOT_EVERY_MS: u64 = 250;
+/// The most dots drawn at once (the newest), however many clients send.
+const MAX_DOTS: usize = 150;
 
 /// Something on screen a path starts or ends at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -131,6 +133,38 @@ impl Scene {
         anchors.sort();
         anchors.dedup();
         anchors
+    }
+
+    /// The legs as they fall on screen: legs whose ends are drawn at the same places (pods
+    /// shown at their node's lane when lanes show counts) merged into one, with their counts
+    /// and rates added; legs from a place to itself, or from or to no place, left out.
+    pub fn legs_between<K: Clone + Eq + std::hash::Hash>(
+        &self,
+        place: impl Fn(&Anchor) -> Option<K>,
+    ) -> Vec<(K, K, Leg)> {
+        let mut merged: Vec<(K, K, Leg)> = Vec::new();
+        let mut index: HashMap<(K, K), usize> = HashMap::new();
+        for leg in &self.legs {
+            let (Some(from), Some(to)) = (place(&leg.from), place(&leg.to)) else {
+                continue;
+            };
+            if from == to {
+                continue;
+            }
+            match index.get(&(from.clone(), to.clone())) {
+                Some(&i) => {
+                    let into = &mut merged[i].2;
+                    into.count += leg.count;
+                    into.failed += leg.failed;
+                    into.per_second += leg.per_second;
+                }
+                None => {
+                    index.insert((from.clone(), to.clone()), merged.len());
+                    merged.push((from, to, leg.clone()));
+                }
+            }
+        }
+        merged
     }
 }
 
@@ -258,6 +292,7 @@ pub fn scene<'a>(
             }
             dots.extend(dot_of(path, request.outcome, age));
         }
+        dots.drain(..dots.len().saturating_sub(MAX_DOTS));
     }
     let legs = order
         .into_iter()
@@ -433,6 +468,40 @@ mod tests {
             Scene::default()
         );
         assert_eq!(still.anchors().len(), 3);
+    }
+
+    /// Pods drawn at their node's lane: the legs between two lanes become one.
+    #[test]
+    fn legs_that_fall_on_the_same_places_merge() {
+        let requests = [
+            request(0, "load-1", Some("demo-a"), Outcome::Answered(200)),
+            request(10, "load-2", Some("demo-a"), Outcome::Answered(200)),
+            request(20, "load-2", None, Outcome::Refused),
+        ];
+        let scene = scene(requests.iter(), 1_000, None, true);
+        assert_eq!(
+            scene.legs.len(),
+            3,
+            "load-1 → demo, load-2 → demo, demo → demo-a"
+        );
+        let lane = |anchor: &Anchor| match anchor {
+            Anchor::Pod { name, .. } if name.starts_with("load") => Some("worker"),
+            Anchor::Pod { .. } => Some("worker2"),
+            Anchor::Service { .. } => Some("services"),
+        };
+        let merged = scene.legs_between(lane);
+        assert_eq!(merged.len(), 2);
+        assert_eq!((merged[0].0, merged[0].1), ("worker", "services"));
+        assert_eq!((merged[0].2.count, merged[0].2.failed), (3, 1));
+        // A place to itself is not drawn; an anchor off screen takes its legs with it.
+        assert!(scene.legs_between(|_| Some("one")).is_empty());
+        assert_eq!(
+            scene
+                .legs_between(|a| matches!(a, Anchor::Service { .. }).then_some(1).or(Some(2)))
+                .len(),
+            2
+        );
+        assert!(scene.legs_between(|_| None::<u8>).is_empty());
     }
 
     #[test]

@@ -100,7 +100,14 @@ struct Rect {
     height: f64,
 }
 
-type Geometry = HashMap<Anchor, Rect>;
+/// Where an anchor is drawn: the element found for it (its selector names it) and its box.
+#[derive(Clone, Debug, PartialEq)]
+struct Place {
+    element: String,
+    rect: Rect,
+}
+
+type Geometry = HashMap<Anchor, Place>;
 
 /// Names are DNS labels; anything else is not drawn rather than risk a broken selector.
 fn plain(s: &str) -> bool {
@@ -128,8 +135,11 @@ fn measure(svg: &web_sys::Element, anchors: &[Anchor], playground: &Playground) 
         return Geometry::new();
     };
     let store = &playground.terminal.cluster.api.store;
-    let find =
-        |selector: Option<String>| selector.and_then(|s| scope.query_selector(&s).ok().flatten());
+    let find = |selector: Option<String>| {
+        let selector = selector?;
+        let element = scope.query_selector(&selector).ok().flatten()?;
+        Some((selector, element))
+    };
     let mut geometry = Geometry::new();
     for anchor in anchors {
         let element = find(selector(anchor)).or_else(|| match anchor {
@@ -141,7 +151,9 @@ fn measure(svg: &web_sys::Element, anchors: &[Anchor], playground: &Playground) 
             }
             Anchor::Service { .. } => None,
         });
-        let Some(element) = element else { continue };
+        let Some((selector, element)) = element else {
+            continue;
+        };
         let rect = element.get_bounding_client_rect();
         if rect.width() == 0.0 && rect.height() == 0.0 {
             continue;
@@ -149,11 +161,14 @@ fn measure(svg: &web_sys::Element, anchors: &[Anchor], playground: &Playground) 
         let round = |v: f64| (v * 2.0).round() / 2.0;
         geometry.insert(
             anchor.clone(),
-            Rect {
-                x: round(rect.left() - origin.left()),
-                y: round(rect.top() - origin.top()),
-                width: round(rect.width()),
-                height: round(rect.height()),
+            Place {
+                element: selector,
+                rect: Rect {
+                    x: round(rect.left() - origin.left()),
+                    y: round(rect.top() - origin.top()),
+                    width: round(rect.width()),
+                    height: round(rect.height()),
+                },
             },
         );
     }
@@ -205,8 +220,7 @@ fn point_on(curve: &[(f64, f64); 3], t: f64) -> (f64, f64) {
     )
 }
 
-fn leg_view(leg: &Leg, geometry: &Geometry) -> Option<Html> {
-    let (from, to) = (geometry.get(&leg.from)?, geometry.get(&leg.to)?);
+fn leg_view(from: &Rect, to: &Rect, leg: &Leg) -> Html {
     let curve = curve(from, to);
     let [start, control, end] = curve;
     let label_at = point_on(&curve, 0.5);
@@ -216,7 +230,7 @@ fn leg_view(leg: &Leg, geometry: &Geometry) -> Option<Html> {
         failed.then_some("failed"),
         leg.is_flow().then_some("flow")
     );
-    Some(html! {
+    html! {
         <g class={class}>
             <path d={format!("M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}", start.0, start.1, control.0, control.1, end.0, end.1)}
                 stroke-width={format!("{:.1}", leg.width())}
@@ -225,16 +239,21 @@ fn leg_view(leg: &Leg, geometry: &Geometry) -> Option<Html> {
                 { leg.label() }
             </text>
         </g>
-    })
+    }
 }
 
 fn dot_view(dot: &Dot, geometry: &Geometry) -> Option<Html> {
     let from = geometry.get(&dot.from)?;
     let (x, y) = if dot.from == dot.to {
         // A request that went nowhere fades on the client's edge.
-        (from.x + from.width, from.y)
+        (from.rect.x + from.rect.width, from.rect.y)
     } else {
-        point_on(&curve(from, geometry.get(&dot.to)?), dot.along)
+        let to = geometry.get(&dot.to)?;
+        if to.element == from.element {
+            // Both ends drawn at the same lane: nowhere to travel.
+            return None;
+        }
+        point_on(&curve(&from.rect, &to.rect), dot.along)
     };
     let opacity = format!("{:.2}", dot.opacity);
     Some(if dot.failed {
@@ -302,9 +321,17 @@ pub fn traffic_overlay(props: &OverlayProps) -> Html {
         });
     }
     let legs: Vec<Html> = scene
-        .legs
-        .iter()
-        .filter_map(|leg| leg_view(leg, &geometry))
+        .legs_between(|anchor| geometry.get(anchor).map(|place| &place.element))
+        .into_iter()
+        .filter_map(|(from, to, leg)| {
+            let place = |element: &String| {
+                geometry
+                    .values()
+                    .find(|place| &place.element == element)
+                    .map(|place| place.rect)
+            };
+            Some(leg_view(&place(from)?, &place(to)?, &leg))
+        })
         .collect();
     let dots: Vec<Html> = scene
         .dots
