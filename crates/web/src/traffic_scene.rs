@@ -83,7 +83,7 @@ impl Leg {
     /// Stroke width in pixels: grows with the rate, slowly.
     pub fn width(&self) -> f64 {
         if self.is_flow() {
-            (1.5 + 1.5 * (1.0 + self.per_second).log2()).min(9.0)
+            (1.5 + (1.0 + self.per_second).log2()).min(8.0)
         } else {
             1.5
         }
@@ -440,7 +440,7 @@ mod tests {
         assert_eq!(client_leg.count, 1_000);
         assert!(client_leg.is_flow());
         assert_eq!(client_leg.label(), "100/s");
-        assert!(client_leg.width() > 8.0);
+        assert_eq!(client_leg.width(), 8.0);
         assert_eq!(scene.legs.len(), 4, "client → demo, demo → each pod");
         // Dots travel 800 ms: one per 250 ms bucket.
         assert!(
@@ -502,6 +502,44 @@ mod tests {
             2
         );
         assert!(scene.legs_between(|_| None::<u8>).is_empty());
+    }
+
+    /// The whole way from a typed command: a looping client's requests become legs through
+    /// the Service to the pods; with no endpoint left they fail at the Service.
+    #[test]
+    fn a_looping_client_in_a_playground_draws_its_paths() {
+        use crate::playground::{Playground, Preset, Settings};
+        let mut p = Playground::new(Settings {
+            seed: 4,
+            preset: Preset::KindMulti,
+            start_second: 1_748_859_300,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        p.run("kubectl create deployment demo --image=demo:1.0.0 --replicas=3");
+        p.run("kubectl expose deployment demo --port=80");
+        p.run("kubectl run load --image=busybox --restart=Never -- sh -c 'while true; do wget -qO- http://demo; sleep 1; done'");
+        p.advance(40_000);
+        let scene_now = |p: &Playground| {
+            let cluster = &p.terminal.cluster;
+            let now = cluster.now_ms();
+            scene(cluster.traffic().since(now - SHOWN_MS), now, None, true)
+        };
+        let served = scene_now(&p);
+        assert_eq!(
+            (&served.legs[0].from, &served.legs[0].to),
+            (
+                &Anchor::pod("default", "load"),
+                &Anchor::service("default", "demo")
+            )
+        );
+        assert_eq!(served.legs.len(), 4, "{:?}", served.legs);
+        assert!(served.legs.iter().all(|leg| leg.failed == 0));
+        p.run("kubectl scale deployment demo --replicas=0");
+        p.advance(40_000);
+        let refused = scene_now(&p);
+        assert_eq!(refused.legs.len(), 1, "{:?}", refused.legs);
+        assert_eq!(refused.legs[0].to, Anchor::service("default", "demo"));
+        assert!(refused.legs[0].all_failed());
     }
 
     #[test]

@@ -65,10 +65,16 @@ pub fn use_traffic(
 ) -> (TrafficFrame, TrafficCounts) {
     let last: Rc<RefCell<Option<(TrafficCounts, f64)>>> = use_mut_ref(|| None);
     let p = playground.borrow();
+    let total = p.terminal.cluster.traffic().total();
     let frame = TrafficFrame {
         playground: playground.clone(),
-        now_ms: p.terminal.cluster.now_ms(),
-        total: p.terminal.cluster.traffic().total(),
+        // Without any request yet there is nothing to move: the overlay is not redrawn.
+        now_ms: if total == 0 {
+            0
+        } else {
+            p.terminal.cluster.now_ms()
+        },
+        total,
         store_version: p.terminal.cluster.api.store.changes(),
     };
     let fresh = TrafficCounts {
@@ -223,7 +229,15 @@ fn point_on(curve: &[(f64, f64); 3], t: f64) -> (f64, f64) {
 fn leg_view(from: &Rect, to: &Rect, leg: &Leg) -> Html {
     let curve = curve(from, to);
     let [start, control, end] = curve;
-    let label_at = point_on(&curve, 0.5);
+    // Labels sit towards the pod end: every leg meets the others at its Service.
+    let label_at = point_on(
+        &curve,
+        match (&leg.from, &leg.to) {
+            (Anchor::Service { .. }, _) => 0.7,
+            (_, Anchor::Service { .. }) => 0.3,
+            _ => 0.5,
+        },
+    );
     let failed = leg.all_failed();
     let class = classes!(
         "traffic-leg",

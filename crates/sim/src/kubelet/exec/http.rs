@@ -273,7 +273,7 @@ pub fn request(caller: &Caller, argv: &[String]) -> Result<String, Failure> {
                 Unreachable::Refused => Outcome::Refused,
                 Unreachable::TimedOut => Outcome::TimedOut,
             };
-            caller.record(None, None, outcome);
+            caller.record(None, network::service_at(store, &ip).as_deref(), outcome);
             return Err(unreachable(&request, &ip, why));
         }
     };
