@@ -53,8 +53,9 @@ async function deployWithLoad(page, run, { clients = 1, pause = 1 } = {}) {
 /// The overlay's dots: centre and class of each.
 const dotsOf = (page) => page.$$eval('svg.traffic-overlay circle.traffic-dot', (circles) =>
   circles.map((c) => ({ x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')), failed: c.classList.contains('failed') })));
-const legsOf = (page) => page.$$eval('svg.traffic-overlay .traffic-leg', (legs) =>
-  legs.map((g) => ({ label: g.querySelector('text')?.textContent ?? '', failed: g.classList.contains('failed') })));
+/// The legs' labels (a failed one says how many failed, in red).
+const legsOf = (page) => page.$$eval('svg.traffic-overlay .traffic-label', (labels) =>
+  labels.map((t) => ({ label: t.textContent, failed: t.classList.contains('failed') })));
 /// Requests counted on the chips in the node lanes, by pod name.
 const countersOf = (page) => page.$$eval('[data-pod] .pod-traffic', (spans) => Object.fromEntries(spans.map((s) =>
   [s.closest('[data-pod]').dataset.pod, { sent: Number(s.dataset.sent), served: Number(s.dataset.served), text: s.textContent }])));
@@ -90,6 +91,7 @@ async function waitForDots(page, timeout = 15_000) {
       if (!moved) await sleep(200);
     }
     expect(moved, 'no dot moved between two samples');
+    await page.locator('section.cluster').screenshot({ path: `${artifacts}/traffic-cluster-playing.png` });
     const legs = await legsOf(page);
     expect(legs.length >= 2, `expected the legs load → demo → pod, got ${JSON.stringify(legs)}`);
     expect(legs.every((l) => /\d/.test(l.label)), `a leg without its count: ${JSON.stringify(legs)}`);
@@ -132,6 +134,7 @@ async function waitForDots(page, timeout = 15_000) {
     const service = await page.locator('[data-service="demo"]').innerText();
     expect(service.includes('no endpoints'), `the Service anchor says ${JSON.stringify(service)}`);
     await page.waitForFunction(() => document.querySelector('svg.traffic-overlay circle.traffic-dot.failed'), null, { timeout: 10_000 });
+    await page.locator('section.cluster').screenshot({ path: `${artifacts}/traffic-cluster-refused.png` });
     await page.getByRole('button', { name: 'Pause' }).click();
   });
   await step('no page errors', page, async () => expect(errors.length === 0, errors.join('; ')));
@@ -152,6 +155,7 @@ async function waitForDots(page, timeout = 15_000) {
     expect(widest <= 390, `the page is ${widest} px wide`);
     const counters = await countersOf(page);
     expect(counters.load?.sent > 0, `no sent counter on the client: ${JSON.stringify(counters)}`);
+    await page.locator('section.cluster').screenshot({ path: `${artifacts}/traffic-cluster-390.png` });
     const box = await page.locator('[data-service="demo"]').boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390, `the Service anchor overflows: ${JSON.stringify(box)}`);
     await page.getByRole('button', { name: 'Pause' }).click();
@@ -175,6 +179,7 @@ async function perfSample(label, query) {
     await page.getByRole('button', { name: 'Play' }).click();
     if (!query) await waitForDots(page);
     await sleep(2_000);
+    if (!query) await page.locator('section.cluster').screenshot({ path: `${artifacts}/traffic-cluster-100rps.png` });
     const figures = await page.evaluate(async () => {
       const longBefore = window.__longtasks.length;
       const frames = [];

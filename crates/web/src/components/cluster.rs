@@ -418,7 +418,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
             if summarize {
                 <p class="cluster-total">{ format!("{total} pods on {} nodes: each node shows its pods by status; open one to see its pods.", snapshot.lanes.len()) }</p>
             }
-            <ServiceBar namespace={props.namespace.clone()} />
+            <ServiceBar namespace={props.namespace.clone()} selected={props.selected.clone()} on_select={props.on_select.clone()} />
             <div class="lanes">
                 { for snapshot.lanes.iter().take(*lanes_shown).map(|lane| html! {
                     <Lane key={lane.name.clone()} lane={lane.clone()} namespace={props.namespace.clone()} summarize={summarize}

@@ -226,7 +226,8 @@ fn point_on(curve: &[(f64, f64); 3], t: f64) -> (f64, f64) {
     )
 }
 
-fn leg_view(from: &Rect, to: &Rect, leg: &Leg) -> Html {
+/// A leg's line (drawn under the chips) and its label (over them).
+fn leg_view(from: &Rect, to: &Rect, leg: &Leg) -> (Html, Html) {
     let curve = curve(from, to);
     let [start, control, end] = curve;
     // Labels sit towards the pod end: every leg meets the others at its Service.
@@ -244,16 +245,17 @@ fn leg_view(from: &Rect, to: &Rect, leg: &Leg) -> Html {
         failed.then_some("failed"),
         leg.is_flow().then_some("flow")
     );
-    html! {
-        <g class={class}>
-            <path d={format!("M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}", start.0, start.1, control.0, control.1, end.0, end.1)}
-                stroke-width={format!("{:.1}", leg.width())}
-                marker-end={if failed { "url(#traffic-arrow-failed)" } else { "url(#traffic-arrow)" }} />
-            <text class={classes!("traffic-label", (leg.failed > 0).then_some("failed"))} x={format!("{:.1}", label_at.0)} y={format!("{:.1}", label_at.1 - 4.0)} text-anchor="middle">
-                { leg.label() }
-            </text>
-        </g>
-    }
+    let line = html! {
+        <path class={class} d={format!("M{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}", start.0, start.1, control.0, control.1, end.0, end.1)}
+            stroke-width={format!("{:.1}", leg.width())}
+            marker-end={if failed { "url(#traffic-arrow-failed)" } else { "url(#traffic-arrow)" }} />
+    };
+    let label = html! {
+        <text class={classes!("traffic-label", (leg.failed > 0).then_some("failed"))} x={format!("{:.1}", label_at.0)} y={format!("{:.1}", label_at.1 - 4.0)} text-anchor="middle">
+            { leg.label() }
+        </text>
+    };
+    (line, label)
 }
 
 fn dot_view(dot: &Dot, geometry: &Geometry) -> Option<Html> {
@@ -334,7 +336,7 @@ pub fn traffic_overlay(props: &OverlayProps) -> Html {
             }
         });
     }
-    let legs: Vec<Html> = scene
+    let (lines, labels): (Vec<Html>, Vec<Html>) = scene
         .legs_between(|anchor| geometry.get(anchor).map(|place| &place.element))
         .into_iter()
         .filter_map(|(from, to, leg)| {
@@ -352,9 +354,12 @@ pub fn traffic_overlay(props: &OverlayProps) -> Html {
         .iter()
         .filter_map(|dot| dot_view(dot, &geometry))
         .collect();
+    // Two layers: the lines under the chips (which stay readable), the labels and dots over
+    // them.
     html! {
-        <svg ref={svg} class="traffic-overlay" width="1" height="1" aria-hidden="true" focusable="false"
-            data-legs={legs.len().to_string()} data-dots={dots.len().to_string()}>
+        <>
+        <svg ref={svg} class="traffic-overlay traffic-paths" width="1" height="1" aria-hidden="true" focusable="false"
+            data-legs={lines.len().to_string()} data-dots={dots.len().to_string()}>
             <defs>
                 <marker id="traffic-arrow" class="traffic-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" markerUnits="userSpaceOnUse" orient="auto">
                     <path d="M0 0 L10 5 L0 10 z" />
@@ -363,8 +368,12 @@ pub fn traffic_overlay(props: &OverlayProps) -> Html {
                     <path d="M0 0 L10 5 L0 10 z" />
                 </marker>
             </defs>
-            <g class="traffic-legs">{ for legs }</g>
-            <g class="traffic-dots">{ for dots }</g>
+            { for lines }
         </svg>
+        <svg class="traffic-overlay traffic-moving" width="1" height="1" aria-hidden="true" focusable="false">
+            { for labels }
+            { for dots }
+        </svg>
+        </>
     }
 }

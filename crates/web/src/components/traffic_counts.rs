@@ -7,8 +7,10 @@ use k8s_openapi::api::core::v1::{Endpoints, Service};
 use kubeplay_model::object::MetaExt;
 use yew::prelude::*;
 
+use crate::components::inspector::Selection;
 use crate::components::traffic::TrafficCounts;
 use crate::traffic_scene::{self, rate_text};
+use kubeplay_model::Kind;
 
 /// More Services than this in view, and the rest are counted.
 const SERVICES_AT_MOST: usize = 24;
@@ -64,6 +66,9 @@ struct ServiceAnchor {
 #[derive(Properties, PartialEq)]
 pub struct ServiceBarProps {
     pub namespace: Option<String>,
+    pub selected: Option<Selection>,
+    /// Opens a Service in the inspector (its `describe` lists the endpoints).
+    pub on_select: Callback<Option<Selection>>,
 }
 
 /// The Services of the namespace shown (the system's only when they carry traffic): where
@@ -136,16 +141,16 @@ pub fn service_bar(props: &ServiceBarProps) -> Html {
         <div class="services">
             <h3 id="services-title">{ "Services" }</h3>
             <ul class="service-list" aria-labelledby="services-title">
-                { for services.iter().map(|service| service_item(service, all_namespaces)) }
+                { for services.iter().map(|service| service_item(service, all_namespaces, props)) }
                 if hidden > 0 {
-                    <li class="service more">{ format!("and {hidden} more") }</li>
+                    <li class="more">{ format!("and {hidden} more") }</li>
                 }
             </ul>
         </div>
     }
 }
 
-fn service_item(service: &ServiceAnchor, all_namespaces: bool) -> Html {
+fn service_item(service: &ServiceAnchor, all_namespaces: bool, props: &ServiceBarProps) -> Html {
     let endpoints = match (service.ready, service.not_ready) {
         (0, 0) => "no endpoints".to_string(),
         (0, n) => format!("0 ready of {n} endpoints"),
@@ -156,9 +161,20 @@ fn service_item(service: &ServiceAnchor, all_namespaces: bool) -> Html {
     let rate = service
         .per_second
         .map(|rate| format!(" · {} req/s", rate_text(rate)));
+    let selection = Selection {
+        kind: Kind::Service,
+        namespace: service.namespace.clone(),
+        name: service.name.clone(),
+    };
+    let is_selected = props.selected.as_ref() == Some(&selection);
+    let onclick = {
+        let on_select = props.on_select.clone();
+        move |_| on_select.emit(Some(selection.clone()))
+    };
     html! {
-        <li class={classes!("service", (service.ready == 0).then_some("no-endpoints"), service.per_second.is_some().then_some("busy"))}
-            data-service={service.name.clone()} data-namespace={service.namespace.clone()}>
+        <li>
+          <button class={classes!("service", (service.ready == 0).then_some("no-endpoints"), service.per_second.is_some().then_some("busy"), is_selected.then_some("selected"))}
+            data-service={service.name.clone()} data-namespace={service.namespace.clone()} aria-pressed={is_selected.to_string()} onclick={onclick}>
             <span class="visually-hidden">{ "Service " }</span>
             <span class="service-icon" aria-hidden="true">{ "⇄" }</span>
             <span class="service-name">{ &service.name }</span>
@@ -166,6 +182,7 @@ fn service_item(service: &ServiceAnchor, all_namespaces: bool) -> Html {
                 <span class="service-namespace">{ format!(" ({})", service.namespace) }</span>
             }
             <span class="service-meta">{ endpoints }{ rate.unwrap_or_default() }</span>
+          </button>
         </li>
     }
 }
