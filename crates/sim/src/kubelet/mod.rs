@@ -269,10 +269,12 @@ impl Kubelets {
                 let exits = info
                     .as_ref()
                     .is_ok_and(|i| i.behaviour == DefaultBehaviour::ExitsImmediately);
+                let image = container.image.as_deref().unwrap_or_default();
                 let program = script::program(
                     container.command.as_deref().unwrap_or_default(),
                     container.args.as_deref().unwrap_or_default(),
                     exits,
+                    |name| images::filesystems::contents(image).has_program(name),
                 );
                 let on_stop = match &program {
                     Program::Serve => info.as_ref().map_or(OnStop::Ignores, |i| i.on_stop),

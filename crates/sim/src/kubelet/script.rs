@@ -32,8 +32,17 @@ pub enum Program {
 /// Programs a container can run besides the shell's builtins and utilities.
 const CONTAINER_PROGRAMS: &[&str] = &["date", "hostname", "stress", "nslookup", "env", "printenv"];
 
-/// Parses a container's `command` + `args` (or the image default).
-pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> Program {
+/// The HTTP clients a container may run as its command, when its image has them.
+const NETWORK_CLIENTS: &[&str] = &["curl", "wget"];
+
+/// Parses a container's `command` + `args` (or the image default); `on_path` says whether
+/// the image has a program.
+pub fn program(
+    command: &[String],
+    args: &[String],
+    exits_by_default: bool,
+    on_path: impl Fn(&str) -> bool,
+) -> Program {
     let argv: Vec<String> = command.iter().chain(args).cloned().collect();
     let Some(first) = argv.first() else {
         return if exits_by_default {
@@ -53,7 +62,10 @@ pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> P
         },
         // The kubernetes.io Job example: `perl -Mbignum=bpi -wle 'print bpi(2000)'`.
         "perl" if pi_request(&argv).is_some() => Program::Run(quote(&argv)),
-        _ if CONTAINER_PROGRAMS.contains(&binary) || Shell::builtin_names().contains(&binary) => {
+        _ if CONTAINER_PROGRAMS.contains(&binary)
+            || Shell::builtin_names().contains(&binary)
+            || (NETWORK_CLIENTS.contains(&binary) && on_path(binary)) =>
+        {
             let mut argv = argv;
             argv[0] = binary.to_string();
             Program::Run(quote(&argv))
@@ -656,7 +668,7 @@ mod tests {
 
     fn script_of(argv: &[&str]) -> String {
         let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
-        match program(&argv, &[], false) {
+        match program(&argv, &[], false, |_| false) {
             Program::Run(script) => script,
             Program::Serve => panic!("{argv:?} is a server"),
         }
@@ -759,10 +771,21 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_image() {
-        assert_eq!(program(&[], &[], false), Program::Serve);
-        assert_eq!(program(&[], &[], true), Program::Run(String::new()));
-        let sh = program(&["sh".into(), "-c".into(), "sleep 3600".into()], &[], true);
+        assert_eq!(program(&[], &[], false, |_| false), Program::Serve);
+        assert_eq!(
+            program(&[], &[], true, |_| false),
+            Program::Run(String::new())
+        );
+        let sh = program(
+            &["sh".into(), "-c".into(), "sleep 3600".into()],
+            &[],
+            true,
+            |_| false,
+        );
         assert_eq!(sh, Program::Run("sleep 3600".into()));
-        assert_eq!(program(&["nginx".into()], &[], false), Program::Serve);
+        assert_eq!(
+            program(&["nginx".into()], &[], false, |_| true),
+            Program::Serve
+        );
     }
 }
