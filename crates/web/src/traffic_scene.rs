@@ -229,9 +229,14 @@ fn dot_of(path: &[Anchor], outcome: Outcome, age: u64) -> Option<Dot> {
     })
 }
 
+/// How long after it was sent a request can still have a dot: two legs, then the longest fade.
+const DOT_LIFE_MS: u64 = 2 * LEG_MS + 1_200;
+
 /// The scene at `now_ms` from the requests of the last [`SHOWN_MS`] (oldest first), for the
 /// namespace shown (`None`: all). Without `motion` (reduced motion asked for) there are no
-/// dots, only the legs with their counts.
+/// dots, only the legs with their counts. Requests are counted by the path they took (few
+/// distinct ones however many requests), so a frame at 100 requests per second allocates
+/// per path and per dot, not per request.
 pub fn scene<'a>(
     requests: impl Iterator<Item = &'a Request>,
     now_ms: u64,
@@ -243,16 +248,41 @@ pub fn scene<'a>(
         failed: usize,
         first_ms: u64,
     }
+    type PathKey<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>);
     let since = now_ms.saturating_sub(SHOWN_MS);
-    let shown: Vec<(&Request, Vec<Anchor>)> = requests
+    let shown: Vec<&Request> = requests
         .filter(|r| r.at_ms >= since && r.at_ms <= now_ms)
         .filter(|r| namespace.is_none_or(|ns| ns == r.namespace))
-        .map(|r| (r, path(r)))
         .collect();
+    // Requests by the path they took, in order of first appearance.
+    let mut paths: Vec<(&Request, Tally)> = Vec::new();
+    let mut path_index: HashMap<PathKey, usize> = HashMap::new();
+    for request in &shown {
+        let key = (
+            request.namespace.as_str(),
+            request.client.as_str(),
+            request.service.as_deref(),
+            request.server.as_deref(),
+        );
+        let i = *path_index.entry(key).or_insert_with(|| {
+            paths.push((
+                request,
+                Tally {
+                    count: 0,
+                    failed: 0,
+                    first_ms: request.at_ms,
+                },
+            ));
+            paths.len() - 1
+        });
+        let tally = &mut paths[i].1;
+        tally.count += 1;
+        tally.failed += usize::from(failure_stop(request.outcome).is_some());
+    }
     let mut order: Vec<(Anchor, Anchor)> = Vec::new();
     let mut tallies: HashMap<(Anchor, Anchor), Tally> = HashMap::new();
-    for (request, path) in &shown {
-        let failed = failure_stop(request.outcome).is_some();
+    for (request, path_tally) in &paths {
+        let path = path(request);
         for (i, pair) in path.windows(2).enumerate() {
             let key = (pair[0].clone(), pair[1].clone());
             let tally = tallies.entry(key.clone()).or_insert_with(|| {
@@ -260,12 +290,14 @@ pub fn scene<'a>(
                 Tally {
                     count: 0,
                     failed: 0,
-                    first_ms: request.at_ms,
+                    first_ms: path_tally.first_ms,
                 }
             });
-            tally.count += 1;
-            if failed && i + 2 == path.len() {
-                tally.failed += 1;
+            tally.count += path_tally.count;
+            tally.first_ms = tally.first_ms.min(path_tally.first_ms);
+            // A request fails at the end of its path.
+            if i + 2 == path.len() {
+                tally.failed += path_tally.failed;
             }
         }
     }
@@ -276,21 +308,23 @@ pub fn scene<'a>(
     let mut dots = Vec::new();
     if motion {
         // The last dot bucket drawn per flow (client and first hop).
-        let mut last_bucket: HashMap<(&Anchor, &Anchor), u64> = HashMap::new();
-        for (request, path) in &shown {
-            let age = now_ms - request.at_ms;
+        let mut last_bucket: HashMap<(Anchor, Anchor), u64> = HashMap::new();
+        let young = now_ms.saturating_sub(DOT_LIFE_MS);
+        for request in shown.iter().filter(|r| r.at_ms >= young) {
+            let path = path(request);
             if let [client, first, ..] = path.as_slice() {
+                let flow = (client.clone(), first.clone());
                 let is_flow = tallies
-                    .get(&(client.clone(), first.clone()))
+                    .get(&flow)
                     .is_some_and(|t| per_second(t) > FLOW_ABOVE_PER_S);
                 if is_flow {
                     let bucket = request.at_ms / FLOW_DOT_EVERY_MS;
-                    if last_bucket.insert((client, first), bucket) == Some(bucket) {
+                    if last_bucket.insert(flow, bucket) == Some(bucket) {
                         continue;
                     }
                 }
             }
-            dots.extend(dot_of(path, request.outcome, age));
+            dots.extend(dot_of(&path, request.outcome, now_ms - request.at_ms));
         }
         dots.drain(..dots.len().saturating_sub(MAX_DOTS));
     }
