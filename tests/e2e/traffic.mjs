@@ -2,8 +2,9 @@
 // client pod whose script loops, typed in the page's terminal; with the clock playing, dots
 // travel client → Service → pod and the chips' counters grow; paused, the dots stand still and
 // the paths stay drawn with their counts; a Service with no endpoint shows refused requests;
-// reduced motion draws no dots; 390 px; axe. Then a performance sample at ~100 requests/s
-// (10 clients looping with `sleep 0.1`): frame times and long tasks are printed, never asserted.
+// reduced motion draws no dots; 390 px; axe; past 200 pods the paths end at the lanes. Then a
+// performance sample at ~100 requests/s (10 clients looping with `sleep 0.1`): frame times and
+// long tasks are printed, never asserted.
 // Usage: node tests/e2e/traffic.mjs DIST_DIR [ARTIFACTS_DIR]
 import { serve, launchChromium, reporter, expect, terminalOf, axeViolations } from './lib.mjs';
 
@@ -168,7 +169,29 @@ async function waitForDots(page, timeout = 15_000) {
   await context.close();
 }
 
-// 3. Performance at ~100 requests/s: 10 clients each sending a request every ~0.1 s, with the
+// 3. Past 200 pods the lanes show counts instead of chips: the paths end at the lanes, merged.
+{
+  const { context, page, run, errors } = await freshPage({ width: 1440, height: 900 });
+  page.setDefaultTimeout(120_000);
+  await deployWithLoad(page, run);
+  await run('kubectl scale deployment demo --replicas=240');
+  await step10s(page, 9);
+  await step('240 pods: lanes show counts, and the paths go from lane to Service to lane', page, async () => {
+    await page.locator('.cluster-total').waitFor();
+    expect((await page.locator('[data-pod]').count()) === 0, 'chips are shown although the lanes show counts');
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitForDots(page);
+    const legs = await legsOf(page);
+    // The client's lane → demo, and demo → each worker's lane (one merged leg per lane).
+    expect(legs.length >= 2 && legs.length <= 5, `expected a few merged legs, got ${JSON.stringify(legs)}`);
+    await page.locator('section.cluster').screenshot({ path: `${artifacts}/traffic-cluster-lanes.png` });
+    await page.getByRole('button', { name: 'Pause' }).click();
+  });
+  await step('240 pods: no page errors', page, async () => expect(errors.length === 0, errors.join('; ')));
+  await context.close();
+}
+
+// 4. Performance at ~100 requests/s: 10 clients each sending a request every ~0.1 s, with the
 // traffic drawn, and the same page without its cluster panel (the simulation and the other
 // panels alone), so the overlay's own share shows.
 async function perfSample(label, query) {
