@@ -18,6 +18,7 @@ pub mod limits;
 pub mod logs;
 pub mod namespace_defaults;
 pub mod network;
+pub mod network_policy;
 pub mod nodes;
 pub mod patch;
 pub mod rng;

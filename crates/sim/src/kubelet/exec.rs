@@ -380,7 +380,7 @@ impl crate::Cluster {
             pod,
             container,
             environment,
-            dns: Resolver::new(&self.api.store, pod.metadata.namespace_str()),
+            dns: Resolver::of_pod(&self.api.store, pod),
             fs,
             now: self.api.clock.now(),
             at_ms: self.api.clock.now_ms(),

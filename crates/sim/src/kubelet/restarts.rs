@@ -8,7 +8,6 @@ use kubeplay_model::quantity::Quantity;
 use super::backoff::go_duration;
 use super::probes::{self, ProbeKind, Worker};
 use kubeplay_model::Object;
-use kubeplay_model::object::MetaExt;
 
 use super::exec::Connections;
 use super::script::{self, Program};
@@ -148,7 +147,7 @@ impl Kubelets {
             start_ms: started,
             hostname: environment::hostname(pod),
             pod,
-            dns: Resolver::new(&api.store, pod.metadata.namespace_str()),
+            dns: Resolver::of_pod(&api.store, pod),
             now: now - started,
             connections: &connections,
         });

@@ -244,6 +244,9 @@ pub fn request(caller: &Caller, argv: &[String]) -> Result<String, Failure> {
         own_ip.clone()
     } else if is_ipv4(&request.host) {
         request.host.clone()
+    } else if !caller.dns.reachable() {
+        caller.record(None, None, Outcome::Unresolved);
+        return Err(lookup_timed_out(&request));
     } else {
         match caller.dns.lookup(&request.host).first() {
             Some(address) => address.ip.clone(),
@@ -348,6 +351,21 @@ fn unresolved(request: &Request) -> Failure {
             6,
         ),
         Client::Wget => Failure::message(format!("wget: bad address '{}'", request.host), 1),
+    }
+}
+
+/// Name lookups the network policies drop: curl's `-m` runs out while it resolves, else
+/// the resolver gives up and the name is as unknown as one nothing answers for.
+fn lookup_timed_out(request: &Request) -> Failure {
+    match (request.client, request.max_time_s) {
+        (Client::Curl, Some(seconds)) => Failure::message(
+            format!(
+                "curl: (28) Resolving timed out after {} milliseconds",
+                seconds * 1000 + 1
+            ),
+            28,
+        ),
+        _ => unresolved(request),
     }
 }
 
