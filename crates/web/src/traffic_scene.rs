@@ -576,6 +576,40 @@ mod tests {
         assert!(refused.legs[0].all_failed());
     }
 
+    /// A NetworkPolicy that lets nothing reach the demo pods: the requests time out on their
+    /// way through the Service, and the leg says they failed.
+    #[test]
+    fn requests_a_network_policy_drops_fail_on_their_way() {
+        use crate::playground::{Playground, Preset, Settings};
+        let mut p = Playground::new(Settings {
+            seed: 6,
+            preset: Preset::Kind,
+            start_second: 1_748_859_300,
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        p.run("kubectl create deployment demo --image=demo:1.0.0 --replicas=2");
+        p.run("kubectl expose deployment demo --port=80");
+        p.run("kubectl run load --image=busybox --restart=Never -- sh -c 'while true; do wget -T 2 -qO- http://demo; sleep 1; done'");
+        p.advance(30_000);
+        p.apply(
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-demo\nspec:\n  podSelector:\n    matchLabels:\n      app: demo\n  policyTypes: [Ingress]\n",
+        );
+        p.advance(30_000);
+        let cluster = &p.terminal.cluster;
+        let now = cluster.now_ms();
+        let requests: Vec<&Request> = cluster.traffic().since(now - SHOWN_MS).collect();
+        assert!(!requests.is_empty());
+        assert!(
+            requests.iter().all(|r| r.outcome == Outcome::TimedOut),
+            "{requests:?}"
+        );
+        let blocked = scene(requests.into_iter(), now, None, true);
+        assert_eq!(blocked.legs.len(), 1, "{:?}", blocked.legs);
+        assert_eq!(blocked.legs[0].to, Anchor::service("default", "demo"));
+        assert!(blocked.legs[0].all_failed());
+        assert!(blocked.dots.iter().all(|dot| dot.failed));
+    }
+
     #[test]
     fn service_rates_count_the_requests_through_each_service() {
         let requests: Vec<Request> = (0..20u64)
