@@ -16,6 +16,7 @@ use crate::components::inspector::{Inspector, Selection};
 use crate::components::lesson::LessonPanel;
 use crate::components::terminal::TerminalPanel;
 use crate::components::toolbar::Toolbar;
+use crate::components::traffic::{TrafficCounts, TrafficFrame, use_traffic};
 use crate::embed::{self, PageOptions};
 use crate::lesson_session::{self, LessonPage};
 use crate::live::LiveView;
@@ -245,6 +246,8 @@ pub fn app() -> Html {
             history_version: p.history_version(),
         }
     };
+    // The traffic overlay follows every frame, the counters a few times per second.
+    let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
     // The cluster view's model follows the store's changes since the last render.
     let live = use_mut_ref(LiveView::default);
     let snapshot = {
@@ -392,7 +395,9 @@ pub fn app() -> Html {
                     <TerminalPanel handle={handle.clone()} dispatch={dispatch.clone()} playing={*playing} on_play={on_play} />
                 }
                 if options.cluster {
-                    <ClusterView snapshot={snapshot} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} dispatch={dispatch.clone()} />
+                    <ContextProvider<TrafficFrame> context={traffic_frame}><ContextProvider<TrafficCounts> context={traffic_counts}>
+                        <ClusterView snapshot={snapshot} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} dispatch={dispatch.clone()} />
+                    </ContextProvider<TrafficCounts>></ContextProvider<TrafficFrame>>
                 }
                 if options.events {
                     <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />

@@ -12,6 +12,7 @@ mod live;
 mod opening;
 mod state;
 mod task;
+mod traffic_scene;
 mod view;
 
 use kubeplay_web::{persist, playground, share};

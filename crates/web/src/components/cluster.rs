@@ -10,6 +10,8 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::components::inspector::Selection;
+use crate::components::traffic::TrafficOverlay;
+use crate::components::traffic_counts::{PodCounters, ServiceBar};
 use crate::live::ClusterSnapshot;
 use crate::state::{Intent, Outcome};
 use crate::view::{NodeLane, PodChip, Workload};
@@ -137,6 +139,7 @@ fn pod_chip(
             <span class="visually-hidden">{ "Pod " }</span>
             <span class="pod-name">{ &chip.name }</span>
             <span class="pod-status"><span class="pod-icon" aria-hidden="true">{ icon(chip.tone) }</span>{ format!(" {} {}", chip.status, chip.ready) }</span>
+            <PodCounters namespace={chip.namespace.clone()} name={chip.name.clone()} />
             if let Some(note) = &chip.note {
                 <span class="pod-note">{ note }</span>
             }
@@ -402,6 +405,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
     });
     html! {
         <section class="panel cluster" role="region" aria-label="Cluster">
+            <TrafficOverlay namespace={props.namespace.clone()} />
             <div class="panel-header">
                 <h2>{ "Cluster" }</h2>
                 <label for="namespace-filter">{ "Namespace" }</label>
@@ -414,6 +418,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
             if summarize {
                 <p class="cluster-total">{ format!("{total} pods on {} nodes: each node shows its pods by status; open one to see its pods.", snapshot.lanes.len()) }</p>
             }
+            <ServiceBar namespace={props.namespace.clone()} selected={props.selected.clone()} on_select={props.on_select.clone()} />
             <div class="lanes">
                 { for snapshot.lanes.iter().take(*lanes_shown).map(|lane| html! {
                     <Lane key={lane.name.clone()} lane={lane.clone()} namespace={props.namespace.clone()} summarize={summarize}

@@ -8,3 +8,5 @@ pub mod inspector;
 pub mod lesson;
 pub mod terminal;
 pub mod toolbar;
+pub mod traffic;
+pub mod traffic_counts;

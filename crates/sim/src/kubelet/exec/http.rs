@@ -318,7 +318,7 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
                 Unreachable::Refused => Outcome::Refused,
                 Unreachable::TimedOut => Outcome::TimedOut,
             };
-            caller.record(None, None, outcome);
+            caller.record(None, network::service_at(store, &ip).as_deref(), outcome);
             if why == Unreachable::TimedOut {
                 caller
                     .waited
