@@ -32,6 +32,9 @@ kubectl -n dev run slow --image=busybox --restart=Never -- sh -c 'while true; do
 kubectl -n dev wait --for=condition=Ready pod/slow
 sleep 10
 kubectl -n dev logs slow --tail=4
+kubectl create namespace ops
+kubectl -n ops run caller --image=busybox --restart=Never -- sh -c 'for i in 1 2 3 4; do wget -qO- http://web.dev >/dev/null; done'
+sleep 10
 kubectl -n dev scale deployment demo --replicas=0
 sleep 5
 kubectl -n dev logs load --tail=2

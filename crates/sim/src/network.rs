@@ -31,13 +31,12 @@ pub enum Unreachable {
     TimedOut,
 }
 
-/// The name of the Service whose ClusterIP is `ip` (what a request that went nowhere was
-/// sent to, for the traffic record).
-pub fn service_at(store: &Store, ip: &str) -> Option<String> {
+/// The Service whose ClusterIP is `ip` (what a request that went nowhere was sent to, for
+/// the traffic record).
+pub fn service_at<'a>(store: &'a Store, ip: &str) -> Option<&'a Service> {
     store
         .list_typed::<Service>(None)
         .find(|s| cluster_ips(s).any(|c| c == ip))
-        .map(|s| s.metadata.name_str().to_string())
 }
 
 /// Connects from `client` to `ip:port` over TCP; `pick(n)` chooses one of `n` ready

@@ -16,9 +16,13 @@ const KEEP_MAX: usize = 20_000;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub at_ms: Millis,
+    /// The namespace of the pod that sent it.
     pub namespace: String,
     /// The pod that sent it.
     pub client: String,
+    /// The namespace of the Service and the pod it went to (a Service sends to its own
+    /// namespace's pods); the client's when it went nowhere.
+    pub server_namespace: String,
     /// The Service it went through (by its ClusterIP, its name or a NodePort).
     pub service: Option<String>,
     /// The pod that answered it.
@@ -51,10 +55,16 @@ pub struct Traffic {
 
 impl Traffic {
     pub fn record(&mut self, request: Request) {
-        let key = |pod: &str| format!("{}/{pod}", request.namespace);
-        *self.sent.entry(key(&request.client)).or_default() += 1;
+        let key = |namespace: &str, pod: &str| format!("{namespace}/{pod}");
+        *self
+            .sent
+            .entry(key(&request.namespace, &request.client))
+            .or_default() += 1;
         if let (Some(server), Outcome::Answered(_)) = (&request.server, request.outcome) {
-            *self.served.entry(key(server)).or_default() += 1;
+            *self
+                .served
+                .entry(key(&request.server_namespace, server))
+                .or_default() += 1;
         }
         self.total += 1;
         let cutoff = request.at_ms.saturating_sub(KEEP_MS);
@@ -105,6 +115,7 @@ mod tests {
             at_ms,
             namespace: "dev".into(),
             client: "client".into(),
+            server_namespace: "dev".into(),
             service: Some("demo".into()),
             server: Some(server.into()),
             outcome,
@@ -129,5 +140,17 @@ mod tests {
         // The first three are older than the window when the fourth comes.
         assert_eq!(traffic.since(0).count(), 1);
         assert_eq!(traffic.since(20_001).count(), 0);
+    }
+
+    #[test]
+    fn a_request_to_another_namespace_is_served_there() {
+        let mut traffic = Traffic::default();
+        traffic.record(Request {
+            namespace: "ops".into(),
+            ..request(0, "a", Outcome::Answered(200))
+        });
+        assert_eq!(traffic.sent_by("ops", "client"), 1);
+        assert_eq!(traffic.served_by("dev", "a"), 1);
+        assert_eq!(traffic.served_by("ops", "a"), 0);
     }
 }

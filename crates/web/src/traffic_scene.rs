@@ -170,13 +170,13 @@ impl Scene {
 
 /// The anchors a request passes, client first.
 fn path(request: &Request) -> Vec<Anchor> {
-    let ns = &request.namespace;
-    let mut path = vec![Anchor::pod(ns, &request.client)];
+    let to = &request.server_namespace;
+    let mut path = vec![Anchor::pod(&request.namespace, &request.client)];
     if let Some(service) = &request.service {
-        path.push(Anchor::service(ns, service));
+        path.push(Anchor::service(to, service));
     }
     if let Some(server) = &request.server {
-        path.push(Anchor::pod(ns, server));
+        path.push(Anchor::pod(to, server));
     }
     // A pod calling itself over localhost goes nowhere on screen.
     path.dedup();
@@ -248,11 +248,11 @@ pub fn scene<'a>(
         failed: usize,
         first_ms: u64,
     }
-    type PathKey<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>);
+    type PathKey<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
     let since = now_ms.saturating_sub(SHOWN_MS);
     let shown: Vec<&Request> = requests
         .filter(|r| r.at_ms >= since && r.at_ms <= now_ms)
-        .filter(|r| namespace.is_none_or(|ns| ns == r.namespace))
+        .filter(|r| namespace.is_none_or(|ns| ns == r.namespace || ns == r.server_namespace))
         .collect();
     // Requests by the path they took, in order of first appearance.
     let mut paths: Vec<(&Request, Tally)> = Vec::new();
@@ -261,6 +261,7 @@ pub fn scene<'a>(
         let key = (
             request.namespace.as_str(),
             request.client.as_str(),
+            request.server_namespace.as_str(),
             request.service.as_deref(),
             request.server.as_deref(),
         );
@@ -355,7 +356,7 @@ pub fn service_rates<'a>(
     for request in requests.filter(|r| r.at_ms >= since && r.at_ms <= now_ms) {
         if let Some(service) = &request.service {
             let entry = seen
-                .entry((request.namespace.clone(), service.clone()))
+                .entry((request.server_namespace.clone(), service.clone()))
                 .or_insert((0, request.at_ms));
             entry.0 += 1;
         }
@@ -377,6 +378,7 @@ mod tests {
             at_ms,
             namespace: "dev".into(),
             client: client.into(),
+            server_namespace: "dev".into(),
             service: Some("demo".into()),
             server: server.map(str::to_string),
             outcome,

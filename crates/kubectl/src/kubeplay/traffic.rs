@@ -50,10 +50,10 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         }
         let lately = traffic
             .since(since)
-            .filter(|r| r.namespace == ns)
             .filter(|r| {
-                r.client == name
-                    || (r.server.as_deref() == Some(name)
+                (r.namespace == ns && r.client == name)
+                    || (r.server_namespace == ns
+                        && r.server.as_deref() == Some(name)
                         && matches!(r.outcome, Outcome::Answered(_)))
             })
             .count();

@@ -286,14 +286,14 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
     } else if is_ipv4(&request.host) {
         request.host.clone()
     } else if !caller.dns.reachable() {
-        caller.record(None, None, Outcome::Unresolved);
+        caller.record(None, None, None, Outcome::Unresolved);
         caller.waited.set(timeout_ms(request, RESOLVER_TIMEOUT_MS));
         return Err(lookup_timed_out(request));
     } else {
         match caller.dns.lookup(&request.host).first() {
             Some(address) => address.ip.clone(),
             None => {
-                caller.record(None, None, Outcome::Unresolved);
+                caller.record(None, None, None, Outcome::Unresolved);
                 return Err(unresolved(request));
             }
         }
@@ -318,7 +318,13 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
                 Unreachable::Refused => Outcome::Refused,
                 Unreachable::TimedOut => Outcome::TimedOut,
             };
-            caller.record(None, network::service_at(store, &ip).as_deref(), outcome);
+            let service = network::service_at(store, &ip).map(|s| &s.metadata);
+            caller.record(
+                service.map(|m| m.namespace_str()),
+                service.map(|m| m.name_str()),
+                None,
+                outcome,
+            );
             if why == Unreachable::TimedOut {
                 caller
                     .waited
@@ -329,12 +335,18 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
     };
     let Some(response) = servers::answer(to.pod, to.port, &request.path, store) else {
         // Nothing listens on the port: the pod's kernel resets the connection.
-        caller.record(Some(to.pod), to.service.as_deref(), Outcome::Refused);
+        caller.record(
+            Some(to.pod.metadata.namespace_str()),
+            to.service.as_deref(),
+            Some(to.pod),
+            Outcome::Refused,
+        );
         return Err(unreachable(request, &ip, Unreachable::Refused));
     };
     caller.record(
-        Some(to.pod),
+        Some(to.pod.metadata.namespace_str()),
         to.service.as_deref(),
+        Some(to.pod),
         Outcome::Answered(response.status),
     );
     caller.log_request(to.pod, request, ip == own_ip, &response);
@@ -342,12 +354,21 @@ fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
 }
 
 impl Caller<'_> {
-    /// Adds a request to the traffic record.
-    fn record(&self, server: Option<&Pod>, service: Option<&str>, outcome: Outcome) {
+    /// Adds a request to the traffic record: it went to `service` and `server` in
+    /// `namespace` (the client's, when it went nowhere).
+    fn record(
+        &self,
+        namespace: Option<&str>,
+        service: Option<&str>,
+        server: Option<&Pod>,
+        outcome: Outcome,
+    ) {
+        let client_namespace = self.pod.metadata.namespace_str();
         self.connections.sent.borrow_mut().push(traffic::Request {
             at_ms: self.at_ms,
-            namespace: self.pod.metadata.namespace_str().to_string(),
+            namespace: client_namespace.to_string(),
             client: self.pod.metadata.name_str().to_string(),
+            server_namespace: namespace.unwrap_or(client_namespace).to_string(),
             service: service.map(str::to_string),
             server: server.map(|pod| pod.metadata.name_str().to_string()),
             outcome,
