@@ -9,7 +9,9 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use crate::census::PodCensus;
 use crate::journal::Journal;
+use crate::usage::NodeUsage;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
@@ -44,6 +46,10 @@ pub struct Store {
     pods_by_label: HashMap<(String, String, String), BTreeSet<ObjectKey>>,
     orphan_pods: BTreeSet<ObjectKey>,
     unscheduled_pods: BTreeSet<ObjectKey>,
+    /// The pods of each controller (by its UID), counted (`census.rs`).
+    censuses: HashMap<String, PodCensus>,
+    /// The pods bound to each node, totalled (`usage.rs`).
+    node_usage: HashMap<String, NodeUsage>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
     pods: usize,
     resource_version: u64,
@@ -192,6 +198,16 @@ impl Store {
             .filter_map(Pod::from_object)
     }
 
+    /// The counts of the pods whose controller reference names `owner_uid`.
+    pub fn pod_census(&self, owner_uid: &str) -> Option<&PodCensus> {
+        self.censuses.get(owner_uid)
+    }
+
+    /// What the pods bound to `node` request and who owns them.
+    pub fn node_usage(&self, node: &str) -> Option<&NodeUsage> {
+        self.node_usage.get(node)
+    }
+
     /// Pods waiting for the scheduler, in key order.
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unscheduled_pods
@@ -325,11 +341,18 @@ impl Store {
                     .or_default()
                     .insert(key.clone());
             }
-            if pod.metadata.controller_ref().is_none() {
-                self.orphan_pods.insert(key.clone());
+            match pod.metadata.controller_ref() {
+                Some(owner) => self.censuses.entry(owner.uid.clone()).or_default().add(pod),
+                None => {
+                    self.orphan_pods.insert(key.clone());
+                }
             }
             match pod_node(object) {
                 Some(node) => {
+                    self.node_usage
+                        .entry(node.to_string())
+                        .or_default()
+                        .add(pod);
                     self.pods_by_node
                         .entry(node.to_string())
                         .or_default()
@@ -359,6 +382,14 @@ impl Store {
         {
             set.remove(&key);
         }
+        if let (Object::Pod(pod), Some(node)) = (object, pod_node(object))
+            && let Some(usage) = self.node_usage.get_mut(node)
+        {
+            usage.remove(pod);
+            if usage.is_empty() {
+                self.node_usage.remove(node);
+            }
+        }
         if let Object::Pod(pod) = object {
             self.pods = self.pods.saturating_sub(1);
             for (label, value) in pod.metadata.labels.iter().flatten() {
@@ -368,6 +399,14 @@ impl Store {
                     if set.is_empty() {
                         self.pods_by_label.remove(&index);
                     }
+                }
+            }
+            if let Some(owner) = pod.metadata.controller_ref()
+                && let Some(census) = self.censuses.get_mut(&owner.uid)
+            {
+                census.remove(pod);
+                if census.is_empty() {
+                    self.censuses.remove(&owner.uid);
                 }
             }
             self.orphan_pods.remove(&key);

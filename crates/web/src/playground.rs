@@ -426,25 +426,53 @@ impl Playground {
 
     /// Advances virtual time, driving the foreground command if one is running.
     pub fn advance(&mut self, ms: u64) {
-        if ms == 0 {
-            return;
+        self.advance_within(ms, &mut || true);
+    }
+
+    /// Advances virtual time by up to `ms` as [`Playground::advance`] does, asking
+    /// `keep_going` now and then whether the caller's slice of real time (the page's frame)
+    /// allows more; returns how far time moved. When it stops early, everything up to the
+    /// current instant has happened and only that much is recorded, so a replay (which
+    /// advances the sum at once) reaches the same state: a stop falls between two instants,
+    /// where splitting an advance changes nothing.
+    pub fn advance_within(&mut self, ms: u64, keep_going: &mut dyn FnMut() -> bool) -> u64 {
+        if ms == 0 && self.foreground.is_none() {
+            return 0;
         }
-        self.record(Action::Advance(ms));
-        let Some(mut foreground) = self.foreground.take() else {
-            self.terminal.cluster.advance(ms);
-            return;
-        };
-        let target = self.terminal.cluster.now_ms().saturating_add(ms);
-        let slice = self.terminal.drive(&mut foreground, target);
-        self.show(slice.output);
-        match slice.finished {
-            None => self.foreground = Some(foreground),
-            Some(_) => {
-                // The rest of the frame's time passes after the command ended.
-                self.terminal.cluster.advance_to(target);
-                self.run_queued();
+        let start = self.terminal.cluster.now_ms();
+        let target = start.saturating_add(ms);
+        let finished = match self.foreground.take() {
+            None => {
+                self.terminal.cluster.advance_to_within(target, keep_going);
+                false
             }
+            Some(mut foreground) => {
+                let slice = self
+                    .terminal
+                    .drive_within(&mut foreground, target, keep_going);
+                self.show(slice.output);
+                match slice.finished {
+                    None => {
+                        self.foreground = Some(foreground);
+                        false
+                    }
+                    Some(_) => {
+                        // The rest of the frame's time passes after the command ended.
+                        self.terminal.cluster.advance_to_within(target, keep_going);
+                        true
+                    }
+                }
+            }
+        };
+        let moved = self.terminal.cluster.now_ms().saturating_sub(start);
+        // Recorded before the queued commands run, as they were typed after it.
+        if moved > 0 || finished {
+            self.record(Action::Advance(moved));
         }
+        if finished {
+            self.run_queued();
+        }
+        moved
     }
 
     /// Ctrl+C: stops the foreground command (`^C`, `$?` 130) and drops what was queued.
