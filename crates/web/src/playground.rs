@@ -567,6 +567,49 @@ mod tests {
         assert_eq!(a, b);
     }
 
+    /// Frames that run out of their slice stop between two instants and go on at the next:
+    /// the playground ends where one unsliced advance ends, a waiting command prints the same,
+    /// and the actions recorded (only the time that passed) replay to the same state.
+    #[test]
+    fn sliced_advances_reach_the_state_of_one_advance() {
+        let script = |p: &mut Playground, advance: &mut dyn FnMut(&mut Playground, u64)| {
+            p.apply(DEMO);
+            p.run("kubectl scale deployment demo --replicas=40");
+            p.run("kubectl rollout status deployment/demo");
+            p.run("kubectl get pods --no-headers | wc -l");
+            advance(p, 90_000);
+            p.run("kubectl get deployment demo");
+            p.run("kubectl get events --no-headers | wc -l");
+            advance(p, 5_000);
+        };
+        let mut whole = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        script(&mut whole, &mut |p, ms| p.advance(ms));
+        let mut sliced = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let mut cut_short = 0;
+        script(&mut sliced, &mut |p, ms| {
+            // Frames of 5 s whose slice is spent at the first look at the budget.
+            let mut owed = ms;
+            while owed > 0 {
+                let frame = owed.min(5_000);
+                let moved = p.advance_within(frame, &mut || false);
+                cut_short += usize::from(moved < frame);
+                owed -= moved;
+            }
+        });
+        assert!(
+            cut_short >= 2,
+            "only {cut_short} frames ran out of their slice"
+        );
+        let state = "kubectl get pods,replicasets,deployments,events -A -o yaml";
+        let mut replayed =
+            Playground::replay(settings(), sliced.actions()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sliced.history, whole.history);
+        assert_eq!(replayed.history, whole.history);
+        let expected = whole.run(state);
+        assert_eq!(sliced.run(state), expected);
+        assert_eq!(replayed.run(state), expected);
+    }
+
     #[test]
     fn an_oversized_paste_is_refused_and_not_saved() {
         let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
