@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Event, Pod};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
@@ -50,6 +50,8 @@ pub struct Store {
     censuses: HashMap<String, PodCensus>,
     /// The pods bound to each node, totalled (`usage.rs`).
     node_usage: HashMap<String, NodeUsage>,
+    /// Events by (lastTimestamp, name, namespace): the newest first without a sort.
+    events_by_time: BTreeSet<(Option<jiff::Timestamp>, String, String)>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
     pods: usize,
     resource_version: u64,
@@ -203,6 +205,19 @@ impl Store {
         self.censuses.get(owner_uid)
     }
 
+    /// Events, newest first: by lastTimestamp, then name, then namespace, descending (what
+    /// a timeline shows first, read without walking every Event).
+    pub fn events_newest_first(&self) -> impl Iterator<Item = &Event> {
+        self.events_by_time
+            .iter()
+            .rev()
+            .filter_map(|(_, name, namespace)| {
+                self.objects
+                    .get(&ObjectKey::new(Kind::Event, namespace, name))
+            })
+            .filter_map(Event::from_object)
+    }
+
     /// What the pods bound to `node` request and who owns them.
     pub fn node_usage(&self, node: &str) -> Option<&NodeUsage> {
         self.node_usage.get(node)
@@ -326,6 +341,9 @@ impl Store {
 
     fn index(&mut self, object: &Object) {
         let key = object.key();
+        if let Object::Event(event) = object {
+            self.events_by_time.insert(event_time_key(event));
+        }
         self.by_uid.insert(object.uid().to_string(), key.clone());
         for owner in object.meta().owner_references.iter().flatten() {
             self.dependents
@@ -368,6 +386,9 @@ impl Store {
 
     fn unindex(&mut self, object: &Object) {
         let key = object.key();
+        if let Object::Event(event) = object {
+            self.events_by_time.remove(&event_time_key(event));
+        }
         self.by_uid.remove(object.uid());
         for owner in object.meta().owner_references.iter().flatten() {
             if let Some(set) = self.dependents.get_mut(&owner.uid) {
@@ -413,6 +434,14 @@ impl Store {
             self.unscheduled_pods.remove(&key);
         }
     }
+}
+
+fn event_time_key(event: &Event) -> (Option<jiff::Timestamp>, String, String) {
+    (
+        event.last_timestamp.as_ref().map(|t| t.0),
+        event.metadata.name_str().to_string(),
+        event.metadata.namespace_str().to_string(),
+    )
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {

@@ -4,7 +4,7 @@
 //! controller run over ReplicationControllers converted to ReplicaSets; here the sync is
 //! generic over [`Replicated`], which both kinds implement (`replication.rs`).
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
@@ -342,77 +342,90 @@ fn pods_to_delete<'a>(
             .copied()
             .unwrap_or(0)
     };
-    let mut ranked: Vec<(&Pod, usize)> = active.iter().map(|pod| (*pod, rank(pod))).collect();
-    ranked
-        .sort_by(|(a, rank_a), (b, rank_b)| delete_order(a, *rank_a, b, *rank_b, ctx.clock.now()));
-    ranked.into_iter().take(count).map(|(pod, _)| pod).collect()
+    // Each pod's key is computed once, and only the `count` first are sorted (the index
+    // makes the order total, so this takes what a stable sort of all of them would).
+    let now = ctx.clock.now();
+    let mut ranked: Vec<(DeleteKey, usize, &Pod)> = active
+        .iter()
+        .enumerate()
+        .map(|(index, pod)| (delete_key(pod, rank(pod), now), index, *pod))
+        .collect();
+    let order = |a: &(DeleteKey, usize, &Pod), b: &(DeleteKey, usize, &Pod)| {
+        (&a.0, a.1).cmp(&(&b.0, b.1))
+    };
+    ranked.select_nth_unstable_by(count, order);
+    ranked.truncate(count);
+    ranked.sort_unstable_by(order);
+    ranked.into_iter().map(|(_, _, pod)| pod).collect()
 }
 
-/// `ActivePodsWithRanks.Less`: `Less` means "delete first".
-fn delete_order(a: &Pod, rank_a: usize, b: &Pod, rank_b: usize, now: Timestamp) -> Ordering {
-    let scheduled = |pod: &Pod| {
-        pod.spec
-            .as_ref()
-            .and_then(|s| s.node_name.as_ref())
-            .is_some()
-    };
-    let phase_rank = |pod: &Pod| match phase(pod) {
+/// `ActivePodsWithRanks.Less` as a key, smallest deleted first: unscheduled before
+/// scheduled, Pending before Unknown before Running, not ready before ready, lower
+/// deletion cost, more related pods on its node (`Reverse`), then (both ready) more
+/// recently ready by logarithmic age bucket and UID, more restarts (`Reverse`), newer by
+/// logarithmic bucket and UID.
+type DeleteKey<'a> = (
+    bool,
+    u8,
+    bool,
+    i32,
+    Reverse<usize>,
+    Option<(i64, &'a str)>,
+    Reverse<i32>,
+    (i64, &'a str),
+);
+
+fn delete_key(pod: &Pod, rank: usize, now: Timestamp) -> DeleteKey<'_> {
+    let scheduled = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_ref())
+        .is_some();
+    let phase_rank = match phase(pod) {
         "Pending" => 0,
         "Unknown" => 1,
         "Running" => 2,
         _ => 3,
     };
-    let cost = |pod: &Pod| {
-        pod.metadata
-            .annotation("controller.kubernetes.io/pod-deletion-cost")
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let restarts = |pod: &Pod| {
-        pod.status
-            .as_ref()
-            .and_then(|s| s.container_statuses.as_ref())
-            .map_or(0, |statuses| {
-                statuses.iter().map(|c| c.restart_count).max().unwrap_or(0)
-            })
-    };
-    scheduled(a)
-        .cmp(&scheduled(b))
-        .then(phase_rank(a).cmp(&phase_rank(b)))
-        .then(is_ready(a).cmp(&is_ready(b)))
-        .then(cost(a).cmp(&cost(b)))
-        .then(rank_b.cmp(&rank_a))
-        .then_with(|| {
-            if is_ready(a) && is_ready(b) {
-                // More recently ready first, by logarithmic age bucket, then UID.
-                compare_recent(ready_since(a), ready_since(b), now)
-                    .then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
-            } else {
-                Ordering::Equal
-            }
-        })
-        .then(restarts(b).cmp(&restarts(a)))
-        .then_with(|| {
-            let created = |pod: &Pod| pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
-            compare_recent(created(a), created(b), now)
-                .then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
-        })
+    let cost = pod
+        .metadata
+        .annotation("controller.kubernetes.io/pod-deletion-cost")
+        .and_then(|v| v.parse::<i32>().ok())
+        .unwrap_or(0);
+    let restarts = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .map_or(0, |statuses| {
+            statuses.iter().map(|c| c.restart_count).max().unwrap_or(0)
+        });
+    let uid = pod.metadata.uid_str();
+    let ready = is_ready(pod);
+    let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    (
+        scheduled,
+        phase_rank,
+        ready,
+        cost,
+        Reverse(rank),
+        ready.then(|| (age_bucket(ready_since(pod), now), uid)),
+        Reverse(restarts),
+        (age_bucket(created, now), uid),
+    )
 }
 
-/// Newer first, comparing `floor(log2(age))` buckets as LogarithmicScaleDown does.
-fn compare_recent(a: Option<Timestamp>, b: Option<Timestamp>, now: Timestamp) -> Ordering {
-    let bucket = |t: Option<Timestamp>| -> i64 {
-        match t {
-            None => -2,
-            Some(t) => {
-                let age = (now.as_nanosecond() - t.as_nanosecond()).max(0);
-                if age <= 0 {
-                    -1
-                } else {
-                    i64::from(127 - (age as u128).leading_zeros() as i32)
-                }
+/// `floor(log2(age))` as LogarithmicScaleDown compares ages (newer first): -2 for no time,
+/// -1 for no age.
+fn age_bucket(time: Option<Timestamp>, now: Timestamp) -> i64 {
+    match time {
+        None => -2,
+        Some(t) => {
+            let age = (now.as_nanosecond() - t.as_nanosecond()).max(0);
+            if age <= 0 {
+                -1
+            } else {
+                i64::from(127 - (age as u128).leading_zeros() as i32)
             }
         }
-    };
-    bucket(a).cmp(&bucket(b))
+    }
 }
