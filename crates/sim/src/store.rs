@@ -38,7 +38,9 @@ impl WatchEvent {
 
 #[derive(Clone, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Object>,
+    /// Boxed: an `Object` is a few kilobytes, and a B-tree moves its values as it inserts
+    /// and removes, so boxes keep every write from shifting whole objects around.
+    objects: BTreeMap<ObjectKey, Box<Object>>,
     by_uid: HashMap<String, ObjectKey>,
     dependents: HashMap<String, BTreeSet<ObjectKey>>,
     pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
@@ -70,18 +72,21 @@ pub struct Store {
 const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
+    fn object(&self, key: &ObjectKey) -> Option<&Object> {
+        self.objects.get(key).map(|object| &**object)
+    }
+
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.object(key)
     }
 
     pub fn get_typed<T: Typed>(&self, namespace: &str, name: &str) -> Option<&T> {
-        self.objects
-            .get(&ObjectKey::new(T::STORED_KIND, namespace, name))
+        self.object(&ObjectKey::new(T::STORED_KIND, namespace, name))
             .and_then(T::from_object)
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid.get(uid).and_then(|key| self.objects.get(key))
+        self.by_uid.get(uid).and_then(|key| self.object(key))
     }
 
     pub fn contains(&self, key: &ObjectKey) -> bool {
@@ -120,7 +125,7 @@ impl Store {
                 },
             ),
         };
-        self.objects.range(low..high).map(|(_, object)| object)
+        self.objects.range(low..high).map(|(_, object)| &**object)
     }
 
     pub fn list_typed<'a, T: Typed + 'a>(
@@ -137,7 +142,7 @@ impl Store {
             .get(owner_uid)
             .into_iter()
             .flatten()
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
     }
 
     pub fn has_dependents(&self, owner_uid: &str) -> bool {
@@ -152,7 +157,7 @@ impl Store {
             .get(node)
             .into_iter()
             .flatten()
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
     }
 
     /// Pods of `namespace` that `selector` selects, in key order: through the label index
@@ -174,7 +179,7 @@ impl Store {
             Some(keys) => Box::new(
                 keys.into_iter()
                     .flatten()
-                    .filter_map(|key| self.objects.get(key))
+                    .filter_map(|key| self.object(key))
                     .filter_map(Pod::from_object)
                     .filter(matching),
             ),
@@ -196,7 +201,7 @@ impl Store {
         };
         self.orphan_pods
             .range(low..high)
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
             .filter_map(Pod::from_object)
     }
 
@@ -212,8 +217,7 @@ impl Store {
             .iter()
             .rev()
             .filter_map(|(_, name, namespace)| {
-                self.objects
-                    .get(&ObjectKey::new(Kind::Event, namespace, name))
+                self.object(&ObjectKey::new(Kind::Event, namespace, name))
             })
             .filter_map(Event::from_object)
     }
@@ -227,7 +231,7 @@ impl Store {
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unscheduled_pods
             .iter()
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
             .filter_map(Pod::from_object)
     }
 
@@ -267,7 +271,7 @@ impl Store {
     pub(crate) fn put(&mut self, object: Object) {
         self.changes += 1;
         let key = object.key();
-        let previous = self.objects.remove(&key);
+        let previous = self.objects.remove(&key).map(|object| *object);
         let event_type = if previous.is_some() {
             WatchEventType::Modified
         } else {
@@ -291,11 +295,11 @@ impl Store {
             .unwrap_or(self.resource_version);
         self.journal.record(version, &event);
         self.pending.push(event);
-        self.objects.insert(key, object);
+        self.objects.insert(key, Box::new(object));
     }
 
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let object = self.objects.remove(key)?;
+        let object = *self.objects.remove(key)?;
         self.changes += 1;
         self.unindex(&object);
         self.note_change(key);
