@@ -350,9 +350,8 @@ fn pods_to_delete<'a>(
         .enumerate()
         .map(|(index, pod)| (delete_key(pod, rank(pod), now), index, *pod))
         .collect();
-    let order = |a: &(DeleteKey, usize, &Pod), b: &(DeleteKey, usize, &Pod)| {
-        (&a.0, a.1).cmp(&(&b.0, b.1))
-    };
+    let order =
+        |a: &(DeleteKey, usize, &Pod), b: &(DeleteKey, usize, &Pod)| (&a.0, a.1).cmp(&(&b.0, b.1));
     ranked.select_nth_unstable_by(count, order);
     ranked.truncate(count);
     ranked.sort_unstable_by(order);
