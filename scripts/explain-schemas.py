@@ -57,6 +57,7 @@ SERVED = [
     ("autoscaling", "v2", "HorizontalPodAutoscaler"),
     ("batch", "v1", "CronJob"),
     ("batch", "v1", "Job"),
+    ("networking.k8s.io", "v1", "NetworkPolicy"),
     ("policy", "v1", "PodDisruptionBudget"),
     ("storage.k8s.io", "v1", "StorageClass"),
 ]
@@ -73,6 +74,7 @@ PACKAGES = {
     "io.k8s.api.apps.v1.": "apps/v1",
     "io.k8s.api.batch.v1.": "batch/v1",
     "io.k8s.api.autoscaling.v2.": "autoscaling/v2",
+    "io.k8s.api.networking.v1.": "networking/v1",
     "io.k8s.api.policy.v1.": "policy/v1",
     "io.k8s.api.storage.v1.": "storage/v1",
 }

@@ -14,7 +14,7 @@ kubectl -n dev exec deployment/client -- sh -c 'for i in 1 2 3 4 5 6 7 8 9; do c
 kubectl -n dev exec deployment/client -- sh -c 'for i in 1 2 3 4 5 6 7 8 9; do curl -s http://demo; done' | sort | uniq -c
 kubectl -n dev exec deployment/client -- curl -s http://demo.dev
 kubectl -n dev exec deployment/client -- curl -s http://demo.dev.svc.cluster.local
-kubectl -n dev exec deployment/client -- curl -s http://demo.dev.svc.cluster.local:8080
+kubectl -n dev exec deployment/client -- curl -sS http://demo.dev.svc.cluster.local:8080
 kubectl -n dev exec deployment/client -- curl http://nothing-here
 kubectl -n dev exec deployment/client -- curl -s -m 3 http://demo:81
 kubectl run probe -n dev --image=busybox --restart=Never -- sleep 3600

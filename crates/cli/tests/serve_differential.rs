@@ -55,6 +55,7 @@ const SCRIPTS: &[&str] = &[
     "exec-streams",
     "workshop-002-running-at-scale",
     "traffic",
+    "traffic-network-policy",
 ];
 
 const DONE: &str = "\u{1}__KUBEPLAY_DONE__\n";

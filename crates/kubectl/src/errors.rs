@@ -7,16 +7,18 @@ pub fn render(error: &ApiError) -> String {
     match error {
         ApiError::Invalid { kind, name, causes } => {
             let kind_name = kind.name();
-            if causes.len() == 1 {
-                format!("The {kind_name} {name:?} is invalid: {}", causes[0])
-            } else {
-                let mut seen = Vec::new();
-                for cause in causes {
-                    let text = cause.to_string();
-                    if !seen.contains(&text) {
-                        seen.push(text);
-                    }
+            // `statusCausesToAggrError` drops repeated causes before `MultilineError`
+            // counts them.
+            let mut seen = Vec::new();
+            for cause in causes {
+                let text = cause.to_string();
+                if !seen.contains(&text) {
+                    seen.push(text);
                 }
+            }
+            if let [only] = seen.as_slice() {
+                format!("The {kind_name} {name:?} is invalid: {only}")
+            } else {
                 let lines: Vec<String> = seen.iter().map(|cause| format!("* {cause}")).collect();
                 format!(
                     "The {kind_name} {name:?} is invalid: \n{}",

@@ -51,6 +51,11 @@ impl Output {
         self.failed
     }
 
+    /// The exit status set with [`Output::exit_with`], if any.
+    pub fn status(&self) -> Option<i32> {
+        self.status
+    }
+
     /// Ends with `status` whatever was printed (`kubectl diff`'s 1 means "differences").
     pub fn exit_with(&mut self, status: i32) {
         self.status = Some(status);

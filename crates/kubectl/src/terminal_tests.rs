@@ -155,3 +155,20 @@ fn a_spent_slice_pauses_a_wait_and_ends_nothing() {
     assert_eq!(text(&output), text(&execution.output));
     assert_eq!(paged.cluster.now_ms(), at_once.cluster.now_ms());
 }
+
+#[test]
+fn a_followed_polling_script_prints_each_answer_when_it_comes() {
+    let mut paged = terminal();
+    let setup = "kubectl create deployment demo --image=demo:1.0.0 && kubectl expose deployment demo --port=80 && kubectl rollout status deployment/demo && kubectl run load --image=busybox -- sh -c 'while true; do wget -qO- http://demo; sleep 2; done' && kubectl wait --for=condition=Ready pod/load";
+    assert_eq!(paged.execute(setup).status, 0);
+    let (steps, status) = in_steps(&mut paged, "timeout 9 kubectl logs -f load --tail=0", 1_000);
+    assert_eq!(status, 124);
+    // One answer every two seconds, each in the step that reached its moment (the script
+    // pauses at each request and goes on when its moment comes).
+    let answered: Vec<usize> = steps
+        .iter()
+        .map(|step| step.matches("demo-").count())
+        .collect();
+    assert_eq!(answered.iter().sum::<usize>(), 4, "{steps:?}");
+    assert!(answered.iter().all(|n| *n <= 1), "{steps:?}");
+}

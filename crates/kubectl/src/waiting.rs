@@ -56,6 +56,8 @@ pub struct Task {
     /// When `timeout` ends the command, and the status it then exits with.
     deadline: Option<(Millis, i32)>,
     failed: bool,
+    /// The exit status the wait chose (`kubectl run -i` exits with its container's code).
+    status: Option<i32>,
 }
 
 impl Task {
@@ -64,6 +66,7 @@ impl Task {
             wait,
             deadline,
             failed: false,
+            status: None,
         }
     }
 
@@ -83,7 +86,12 @@ impl Task {
             waits,
             env,
         } = session;
-        let (wait, failed, deadline) = (&mut self.wait, &mut self.failed, self.deadline);
+        let (wait, failed, status, deadline) = (
+            &mut self.wait,
+            &mut self.failed,
+            &mut self.status,
+            self.deadline,
+        );
         let mut timed_out = None;
         let mut condition = |cluster: &mut kubeplay_sim::Cluster| {
             let mut session = Session {
@@ -96,6 +104,7 @@ impl Task {
             let mut slice = Output::default();
             let poll = wait.poll(&mut session, &mut slice);
             *failed |= slice.failed();
+            *status = slice.status().or(*status);
             out.append(slice);
             let Poll::Pending {
                 recheck_at,
@@ -118,7 +127,9 @@ impl Task {
             }
         };
         match cluster.run_until(until_ms, &mut condition, keep_going) {
-            Until::Met => Progress::Finished(timed_out.unwrap_or(i32::from(self.failed))),
+            Until::Met => {
+                Progress::Finished(timed_out.or(self.status).unwrap_or(i32::from(self.failed)))
+            }
             Until::Reached => Progress::Running,
             Until::Stopped => Progress::OutOfBudget,
             Until::Idle => Progress::Forever,

@@ -221,9 +221,39 @@ pub fn defaulted(mut object: Object) -> Object {
                 default_autoscaler(spec);
             }
         }
+        Object::NetworkPolicy(policy) => default_network_policy(policy),
         _ => {}
     }
     object
+}
+
+/// `SetDefaults_NetworkPolicy` and `SetDefaults_NetworkPolicyPort`: a policy without
+/// `policyTypes` is an Ingress policy, and an Egress one too when it has egress rules; a port
+/// without a protocol is TCP. The spec and its pod selector are Go values, not pointers, so
+/// the server always writes them (`podSelector: {}`).
+fn default_network_policy(policy: &mut k8s_openapi::api::networking::v1::NetworkPolicy) {
+    let spec = policy.spec.get_or_insert_with(Default::default);
+    spec.pod_selector.get_or_insert_with(Default::default);
+    if spec.policy_types.as_ref().is_none_or(Vec::is_empty) {
+        let mut types = vec!["Ingress".to_string()];
+        if spec.egress.as_ref().is_some_and(|rules| !rules.is_empty()) {
+            types.push("Egress".into());
+        }
+        spec.policy_types = Some(types);
+    }
+    let ingress_ports = spec
+        .ingress
+        .iter_mut()
+        .flatten()
+        .flat_map(|r| r.ports.iter_mut().flatten());
+    let egress_ports = spec
+        .egress
+        .iter_mut()
+        .flatten()
+        .flat_map(|r| r.ports.iter_mut().flatten());
+    for port in ingress_ports.chain(egress_ports) {
+        port.protocol.get_or_insert_with(|| "TCP".into());
+    }
 }
 
 /// `autoscaling/v2` defaults: one replica at least, 80% CPU when no metric is given, and

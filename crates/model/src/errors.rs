@@ -262,8 +262,15 @@ fn qualified_kind(kind: Kind) -> String {
     }
 }
 
+/// `field.ErrorList.ToAggregate()`: each distinct message once, in brackets when several.
 fn join_causes(causes: &[FieldError]) -> String {
-    let rendered: Vec<String> = causes.iter().map(ToString::to_string).collect();
+    let mut rendered: Vec<String> = Vec::new();
+    for cause in causes {
+        let text = cause.to_string();
+        if !rendered.contains(&text) {
+            rendered.push(text);
+        }
+    }
     if rendered.len() == 1 {
         rendered.concat()
     } else {

@@ -26,6 +26,7 @@ pub enum Kind {
     CronJob,
     StorageClass,
     PodDisruptionBudget,
+    NetworkPolicy,
     Secret,
     HorizontalPodAutoscaler,
 }
@@ -177,6 +178,14 @@ static KINDS: &[KindInfo] = &[
     ),
     info(Kind::CronJob, "CronJob", "cronjobs", &["cj"], "batch", true),
     info(Kind::Job, "Job", "jobs", &[], "batch", true),
+    info(
+        Kind::NetworkPolicy,
+        "NetworkPolicy",
+        "networkpolicies",
+        &["netpol"],
+        "networking.k8s.io",
+        true,
+    ),
     info(
         Kind::PodDisruptionBudget,
         "PodDisruptionBudget",

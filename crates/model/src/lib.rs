@@ -2,6 +2,7 @@
 //! and the API server's pure rules about them (selectors, quantities, defaulting, validation,
 //! manifest decoding). Nothing here knows about time passing or controllers.
 
+pub mod cidr;
 pub mod defaults;
 pub mod errors;
 pub mod intstr;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use k8s_openapi::api::{apps, autoscaling, batch, core, policy, storage};
+use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy, storage};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::errors::ApiError;
@@ -166,6 +166,7 @@ objects! {
     CronJob => batch::v1::CronJob,
     StorageClass => storage::v1::StorageClass,
     PodDisruptionBudget => policy::v1::PodDisruptionBudget,
+    NetworkPolicy => networking::v1::NetworkPolicy,
     Secret => core::v1::Secret,
     HorizontalPodAutoscaler => autoscaling::v2::HorizontalPodAutoscaler,
 }

@@ -73,19 +73,7 @@ pub(crate) fn execute(
             interrupted: false,
         };
     }
-    let mut exec = Exec {
-        shell,
-        host,
-        depth: 0,
-        clear_screen: false,
-        subst_status: None,
-        halt: None,
-        iterations: 0,
-        command_env: Vec::new(),
-        loops: 0,
-        loop_limit_reached: false,
-        expanding: Vec::new(),
-    };
+    let mut exec = Exec::new(shell, host);
     out.set_now(exec.host.elapsed_ms());
     let mut stdin = stdin;
     for command in crate::split_commands(input) {
@@ -131,6 +119,24 @@ struct Plan {
     stdin: Option<String>,
     stdout: Dest,
     stderr: Dest,
+}
+
+impl<'a> Exec<'a> {
+    pub(crate) fn new(shell: &'a mut Shell, host: &'a mut dyn Host) -> Exec<'a> {
+        Exec {
+            shell,
+            host,
+            depth: 0,
+            clear_screen: false,
+            subst_status: None,
+            halt: None,
+            iterations: 0,
+            command_env: Vec::new(),
+            loops: 0,
+            loop_limit_reached: false,
+            expanding: Vec::new(),
+        }
+    }
 }
 
 impl Exec<'_> {
@@ -181,7 +187,7 @@ impl Exec<'_> {
         status
     }
 
-    fn run_and_or(&mut self, item: &AndOr, stdin: &str, out: &mut Output) -> i32 {
+    pub(crate) fn run_and_or(&mut self, item: &AndOr, stdin: &str, out: &mut Output) -> i32 {
         let mut status = self.run_pipeline(&item.first, stdin, out);
         for (connector, pipeline) in &item.rest {
             let run = match connector {
@@ -207,7 +213,7 @@ impl Exec<'_> {
 
     /// After a loop body ran: whether the loop goes on, consuming a `break`/`continue`
     /// meant for it (one meant for an enclosing loop stays, one level lower).
-    fn loop_goes_on(&mut self) -> bool {
+    pub(crate) fn loop_goes_on(&mut self) -> bool {
         match self.halt {
             Some(Halt::Break(1)) => {
                 self.halt = None;
@@ -230,7 +236,7 @@ impl Exec<'_> {
     }
 
     /// Runs a loop body one loop deeper.
-    fn run_body(&mut self, body: &Script, stdin: &str, out: &mut Output) -> i32 {
+    pub(crate) fn run_body(&mut self, body: &Script, stdin: &str, out: &mut Output) -> i32 {
         self.loops += 1;
         let status = self.run_script(body, stdin, out);
         self.loops -= 1;

@@ -30,6 +30,7 @@ pub mod limits;
 mod output;
 mod parser;
 mod regex;
+mod resume;
 mod split;
 
 #[cfg(test)]
@@ -39,6 +40,7 @@ pub use builtins::timing::{SleepRequest, TimeoutRequest, parse_sleep, parse_time
 pub use error::FsError;
 pub use fs::VirtualFs;
 pub use interval::Interval;
+pub use resume::{Progress, Resumable};
 pub use split::split_commands;
 
 use lexer::Word;
@@ -142,6 +144,13 @@ pub trait Host {
     /// The host's virtual time since the script started, which stamps output chunks.
     fn elapsed_ms(&self) -> u64 {
         0
+    }
+    /// A [`Resumable`] script reached a point it can be resumed from. `true` keeps it as
+    /// the checkpoint (what happened so far is then settled: a resumed run starts after
+    /// it); a host that will not interrupt the script to resume it later says `false`, and
+    /// the shell saves nothing.
+    fn checkpoint(&mut self) -> bool {
+        false
     }
     /// Whether the script must stop now (its host has seen enough of it); the shell unwinds
     /// and reports [`Execution::interrupted`].

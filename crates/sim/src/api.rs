@@ -509,6 +509,7 @@ fn has_generation(kind: Kind) -> bool {
             | Kind::Job
             | Kind::CronJob
             | Kind::PodDisruptionBudget
+            | Kind::NetworkPolicy
             | Kind::HorizontalPodAutoscaler
     )
 }

@@ -4,9 +4,10 @@
 //! resolver walks its `/etc/resolv.conf` search list (`<ns>.svc.cluster.local`,
 //! `svc.cluster.local`, `cluster.local`, `ndots:5`) before trying a name as written.
 
-use k8s_openapi::api::core::v1::{EndpointAddress, Endpoints, Service};
+use k8s_openapi::api::core::v1::{EndpointAddress, Endpoints, Pod, Service};
 use kubeplay_model::object::MetaExt;
 
+use crate::network_policy;
 use crate::store::Store;
 
 const ZONE: &str = "cluster.local";
@@ -20,15 +21,37 @@ pub struct Address {
     pub reverse: Option<String>,
 }
 
-/// The cluster's DNS as seen from pods in one namespace.
+/// The cluster's DNS as seen from pods in one namespace (or from one pod, whose network
+/// policies may keep its queries from reaching the DNS pods).
 pub struct Resolver<'a> {
     store: &'a Store,
     namespace: &'a str,
+    client: Option<&'a Pod>,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(store: &'a Store, namespace: &'a str) -> Resolver<'a> {
-        Resolver { store, namespace }
+        Resolver {
+            store,
+            namespace,
+            client: None,
+        }
+    }
+
+    /// The resolver of `pod`: its namespace's search list, and its queries subject to the
+    /// network policies between it and the DNS pods.
+    pub fn of_pod(store: &'a Store, pod: &'a Pod) -> Resolver<'a> {
+        Resolver {
+            store,
+            namespace: pod.metadata.namespace_str(),
+            client: Some(pod),
+        }
+    }
+
+    /// Whether queries reach a DNS pod (a policy may drop them: the resolver times out).
+    pub fn reachable(&self) -> bool {
+        self.client
+            .is_none_or(|pod| network_policy::dns_reachable(self.store, pod))
     }
 
     /// The objects the cluster DNS answers from.
@@ -36,16 +59,26 @@ impl<'a> Resolver<'a> {
         self.store
     }
 
-    /// The nameserver in every pod's resolv.conf: the `kube-dns` Service.
+    /// The nameserver in every pod's resolv.conf: the `kube-dns` Service (without its
+    /// reverse name when queries do not get through).
     pub fn nameserver(&self) -> Option<Address> {
         let service = self.store.get_typed::<Service>("kube-system", "kube-dns")?;
         let ip = cluster_ip(service)?;
+        if !self.reachable() {
+            return Some(Address {
+                ip: ip.to_string(),
+                reverse: None,
+            });
+        }
         Some(self.address(ip))
     }
 
     /// getaddrinfo: the search list first (unless the name has `ndots` dots or ends in a
     /// dot), then the name as written. Empty when nothing answers (NXDOMAIN).
     pub fn lookup(&self, name: &str) -> Vec<Address> {
+        if !self.reachable() {
+            return Vec::new();
+        }
         let name = name.to_ascii_lowercase();
         if let Some(absolute) = name.strip_suffix('.') {
             return self.records(absolute);

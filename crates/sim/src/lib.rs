@@ -19,10 +19,12 @@ pub mod limits;
 pub mod logs;
 pub mod namespace_defaults;
 pub mod network;
+pub mod network_policy;
 pub mod nodes;
 pub mod patch;
 pub mod rng;
 pub mod store;
+pub mod traffic;
 pub mod usage;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};

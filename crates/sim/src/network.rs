@@ -2,11 +2,13 @@
 //! default iptables mode turns a Service's ClusterIP (or a node's IP at a NodePort) into one
 //! ready endpoint, each with equal probability (`sessionAffinity: ClientIP` keeps a client on
 //! one), honouring `internalTrafficPolicy` / `externalTrafficPolicy: Local`; a Service with no
-//! ready endpoint is rejected (connection refused); a pod IP reaches the pod itself.
+//! ready endpoint is rejected (connection refused); a pod IP reaches the pod itself. Network
+//! policies then allow the connection or drop it (`crate::network_policy`).
 
 use k8s_openapi::api::core::v1::{Endpoints, Node, Pod, Service, ServicePort};
 use kubeplay_model::object::MetaExt;
 
+use crate::network_policy;
 use crate::store::Store;
 
 /// The pod a connection reaches and the port it reaches it on.
@@ -14,6 +16,8 @@ use crate::store::Store;
 pub struct Destination<'a> {
     pub pod: &'a Pod,
     pub port: u16,
+    /// The Service that sent it there (none for a pod IP).
+    pub service: Option<String>,
 }
 
 /// Why a connection was not made.
@@ -22,13 +26,31 @@ pub enum Unreachable {
     /// A reset or an ICMP reject: kube-proxy's REJECT for a Service without ready
     /// endpoints, or a pod where nothing listens on the port.
     Refused,
-    /// Packets dropped: an address or port nothing routes, or a `Local` traffic policy with
-    /// no endpoint on the node.
+    /// Packets dropped: an address or port nothing routes, a `Local` traffic policy with
+    /// no endpoint on the node, or a NetworkPolicy that does not allow the connection.
     TimedOut,
 }
 
-/// Connects from `client` to `ip:port`; `pick(n)` chooses one of `n` ready endpoints.
+/// Connects from `client` to `ip:port` over TCP; `pick(n)` chooses one of `n` ready
+/// endpoints. The network policies of both ends then decide on the endpoint kube-proxy
+/// chose (`network_policy`): a connection they do not allow is dropped.
 pub fn connect<'a>(
+    store: &'a Store,
+    client: &Pod,
+    ip: &str,
+    port: u16,
+    pick: &mut dyn FnMut(usize) -> usize,
+) -> Result<Destination<'a>, Unreachable> {
+    let destination = route(store, client, ip, port, pick)?;
+    if network_policy::allows(store, client, destination.pod, destination.port, "TCP") {
+        Ok(destination)
+    } else {
+        Err(Unreachable::TimedOut)
+    }
+}
+
+/// Where kube-proxy and the pod network deliver a connection to `ip:port`.
+fn route<'a>(
     store: &'a Store,
     client: &Pod,
     ip: &str,
@@ -62,7 +84,11 @@ pub fn connect<'a>(
     store
         .list_typed::<Pod>(None)
         .find(|pod| pod_ip(pod) == Some(ip))
-        .map(|pod| Destination { pod, port })
+        .map(|pod| Destination {
+            pod,
+            port,
+            service: None,
+        })
         .ok_or(Unreachable::TimedOut)
 }
 
@@ -103,7 +129,11 @@ fn to_endpoint<'a>(
             if local_node.is_some_and(|node| node_of(pod) != Some(node)) {
                 continue;
             }
-            candidates.push(Destination { pod, port });
+            candidates.push(Destination {
+                pod,
+                port,
+                service: None,
+            });
         }
     }
     if candidates.is_empty() {
@@ -126,7 +156,9 @@ fn to_endpoint<'a>(
     } else {
         pick(candidates.len())
     };
-    Ok(candidates.swap_remove(index.min(candidates.len() - 1)))
+    let mut chosen = candidates.swap_remove(index.min(candidates.len() - 1));
+    chosen.service = Some(service.metadata.name_str().to_string());
+    Ok(chosen)
 }
 
 fn stable_index(key: &str, count: usize) -> usize {

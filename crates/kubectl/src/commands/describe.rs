@@ -235,6 +235,7 @@ fn describe_one(
         }
         Object::PersistentVolume(pv) => describe::describe_persistent_volume(pv, &ctx),
         Object::PodDisruptionBudget(pdb) => describe::describe_pod_disruption_budget(pdb, &ctx),
+        Object::NetworkPolicy(policy) => describe::describe_network_policy(policy),
         Object::ConfigMap(config_map) => describe::describe_config_map(config_map, &ctx),
         Object::Secret(secret) => describe::describe_secret(secret),
         Object::HorizontalPodAutoscaler(hpa) => describe::describe_autoscaler(hpa, &ctx),

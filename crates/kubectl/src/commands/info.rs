@@ -78,7 +78,7 @@ pub fn cluster_info(args: &[String], out: &mut Output) {
 }
 
 pub fn api_resources(args: &[String], out: &mut Output) {
-    match args::parse(args, API_RESOURCES_FLAGS, "api-resources") {
+    let group = match args::parse(args, API_RESOURCES_FLAGS, "api-resources") {
         Err(error) => return out.error(error),
         Ok(parsed) if !parsed.positional.is_empty() => {
             return out.error(format!(
@@ -86,8 +86,8 @@ pub fn api_resources(args: &[String], out: &mut Output) {
                 go_list(&parsed.positional)
             ));
         }
-        Ok(_) => {}
-    }
+        Ok(parsed) => parsed.value("api-group").map(str::to_string),
+    };
     let mut table = Table {
         headers: ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
             .iter()
@@ -95,7 +95,9 @@ pub fn api_resources(args: &[String], out: &mut Output) {
             .collect(),
         rows: Vec::new(),
     };
-    for kind in Kind::all() {
+    // `--api-group` keeps one group's rows (`''` is the core group); the columns are as wide
+    // as the rows printed.
+    for kind in Kind::all().filter(|kind| group.as_deref().is_none_or(|g| g == kind.group())) {
         let info = kind.info();
         table.rows.push(vec![
             info.plural.into(),

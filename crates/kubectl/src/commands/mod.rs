@@ -2,6 +2,7 @@
 //! unknown commands with cobra's message and suggestions.
 
 pub mod apply;
+mod attach;
 pub mod auth;
 pub mod autoscale;
 pub mod create;

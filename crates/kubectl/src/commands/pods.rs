@@ -13,10 +13,12 @@ use kubeplay_model::selector::Selector;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
 use kubeplay_sim::kubelet::exec::Printed;
 
+use super::attach::Attach;
 use crate::args::{self, Flag, boolean, value};
 use crate::errors;
 use crate::output::Output;
 use crate::session::Session;
+use crate::waiting;
 
 /// Finds the pod a command targets: `POD`, `pod/POD`, or the first pod of `TYPE/NAME`
 /// (kubectl's `ByLogging` order: running and ready first, then the oldest).
@@ -247,8 +249,18 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         return out
             .error("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
     };
-    if parsed.bool("stdin") || parsed.bool("tty") {
-        return out.error("error: kubeplay cannot attach a terminal to a container; run the pod without -i/-t, then use kubectl logs or kubectl exec");
+    let attach = parsed.bool("stdin") || parsed.bool("tty");
+    let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server"));
+    if parsed.bool("rm") && !attach {
+        return out.error(
+            "Error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples",
+        );
+    }
+    if attach && dry_run {
+        return out.error("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples");
+    }
+    if attach && reads_a_terminal(&parsed.after_dash) {
+        return out.error("error: kubeplay cannot attach a terminal to an interactive shell; run the pod without -i/-t (e.g. -- sleep 3600), then use kubectl exec");
     }
     let mut labels: BTreeMap<String, String> = [("run".to_string(), name.clone())].into();
     if let Some(custom) = parsed.value("labels") {
@@ -301,8 +313,20 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
         }),
         status: None,
     };
-    let dry_run = matches!(parsed.value("dry-run"), Some("client" | "server"));
     match session.cluster.api.create(pod.into_object(), dry_run) {
+        Ok(Object::Pod(created)) if attach => {
+            // Attached, kubectl prints the container's output instead of the pod's name.
+            let restart = parsed.value("restart").unwrap_or("Always");
+            let now = session.cluster.now_ms();
+            let wait = Attach::new(
+                &created,
+                parsed.bool("stdin"),
+                restart,
+                parsed.bool("rm"),
+                now,
+            );
+            waiting::run(Box::new(wait), session, out);
+        }
         Ok(created) => match parsed.value("output") {
             Some("yaml") => out.out(crate::printers::object::yaml(&[&created], false)),
             Some("json") => out.out(crate::printers::object::json(&[&created], false)),
@@ -313,5 +337,15 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             )),
         },
         Err(error) => out.error(errors::render(&error)),
+    }
+}
+
+/// Whether the pod's command is an interactive shell (or the image's default, which for the
+/// images learners attach to is one): attached, it would read the learner's keystrokes.
+fn reads_a_terminal(command: &[String]) -> bool {
+    match command.first().map(|c| c.rsplit('/').next().unwrap_or(c)) {
+        None => true,
+        Some("sh" | "bash" | "ash" | "zsh") => command.get(1).is_none_or(|a| a != "-c"),
+        Some(_) => false,
     }
 }

@@ -93,6 +93,7 @@ fn describe_case(text: &str) -> String {
             let slices: Vec<&EndpointSlice> = slices.iter().collect();
             describe_service(&typed(described), &slices, &ctx)
         }
+        "NetworkPolicy" => describe_network_policy(&typed(described)),
         other => panic!("no describer for a {other} case"),
     }
 }
@@ -252,5 +253,17 @@ fn node_without_lease_or_pods() {
     assert!(
         out.contains("  cpu                0 (0%)    0 (0%)\n"),
         "{out}"
+    );
+}
+
+#[test]
+fn network_policy_port_ranges_isolation_and_no_selector() {
+    // describe_test.go's WithPortRange and IsolatedEgress cases, reduced to what differs.
+    let policy: k8s_openapi::api::networking::v1::NetworkPolicy = yaml(
+        "metadata: {name: deny, namespace: dev, creationTimestamp: '2025-06-02T10:15:02Z'}\nspec:\n  podSelector: {}\n  ingress:\n  - ports:\n    - {port: 80, endPort: 82, protocol: TCP}\n    - {protocol: UDP}\n  policyTypes: [Ingress, Egress]\n",
+    );
+    assert_eq!(
+        describe_network_policy(&policy),
+        "Name:         deny\nNamespace:    dev\nCreated on:   2025-06-02 10:15:02 +0000 UTC\nLabels:       <none>\nAnnotations:  <none>\nSpec:\n  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)\n  Allowing ingress traffic:\n    To Port Range: 80-82/TCP\n    To Port: <nil>/UDP\n    From: <any> (traffic not restricted by source)\n  Allowing egress traffic:\n    <none> (Selected pods are isolated for egress connectivity)\n  Policy Types: Ingress, Egress\n"
     );
 }

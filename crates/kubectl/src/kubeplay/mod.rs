@@ -4,6 +4,7 @@
 pub mod fit;
 pub mod node;
 mod pod;
+mod traffic;
 
 use crate::output::Output;
 use crate::session::Session;
@@ -14,6 +15,7 @@ Available Commands:
   node        Add, stop, start or remove a node's machine
   pod         Make a pod's probes fail or pass again
   fit         Show, node by node, whether a pod fits and why not
+  traffic     Show the requests pods sent each other, per pod
 
 Usage:
   kubeplay <command> [arguments]
@@ -29,6 +31,7 @@ pub fn run(argv: &[String], session: &mut Session) -> Output {
         Some("node" | "nodes") => node::run(&argv[1..], session, &mut out),
         Some("pod" | "pods") => pod::run(&argv[1..], session, &mut out),
         Some("fit") => fit::run(&argv[1..], session, &mut out),
+        Some("traffic") => traffic::run(&argv[1..], session, &mut out),
         Some(other) => out.error(format!(
             "error: unknown command {other:?} for \"kubeplay\"\nRun 'kubeplay --help' for usage."
         )),

@@ -10,6 +10,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, Container, Endpoints, Event, Namespace, Node, PersistentVolume,
     PersistentVolumeClaim, Pod, PodTemplateSpec, ReplicationController, Service, ServiceAccount,
 };
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, Time};
@@ -109,6 +110,7 @@ fn printer(kind: Kind) -> &'static dyn KindPrinter {
         Kind::StorageClass => &STORAGE_CLASS,
         Kind::ControllerRevision => &CONTROLLER_REVISION,
         Kind::PodDisruptionBudget => &PDB,
+        Kind::NetworkPolicy => &NETWORK_POLICY,
         Kind::Secret => &SECRET,
         Kind::HorizontalPodAutoscaler => &HPA,
     }
@@ -1290,6 +1292,20 @@ fn pdb_row(pdb: &PodDisruptionBudget, ctx: &RowContext) -> Vec<String> {
             .map_or(0, |s| s.disruptions_allowed)
             .to_string(),
         ctx.created(&pdb.metadata),
+    ]
+}
+
+const NETWORK_POLICY: Printer<NetworkPolicy> = Printer {
+    columns: &[col("NAME"), col("POD-SELECTOR"), col("AGE")],
+    cells: network_policy_row,
+};
+
+fn network_policy_row(policy: &NetworkPolicy, ctx: &RowContext) -> Vec<String> {
+    let selector = policy.spec.as_ref().and_then(|s| s.pod_selector.as_ref());
+    vec![
+        policy.metadata.name_str().to_string(),
+        format_label_selector(Some(selector.unwrap_or(&LabelSelector::default()))),
+        ctx.created(&policy.metadata),
     ]
 }
 

@@ -34,6 +34,21 @@ pub fn rfc1123z_or_zero(ts: Option<Timestamp>) -> String {
     }
 }
 
+/// Go's `time.Time.String()` of a timestamp read from the API (whole seconds, UTC):
+/// `2025-06-02 10:15:02 +0000 UTC`, as describers print a `metav1.Time` with `%s`.
+pub fn go_time_string(ts: Timestamp) -> String {
+    let dt = TimeZone::UTC.to_datetime(ts);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
+}
+
 /// HumanDuration of `now - ts`, or `<unknown>` for a missing timestamp.
 pub fn since(now: Timestamp, ts: Option<Timestamp>) -> String {
     match ts {
@@ -54,6 +69,14 @@ mod tests {
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn formats_go_time_string() {
+        assert_eq!(
+            go_time_string(ts("2025-06-02T10:15:02Z")),
+            "2025-06-02 10:15:02 +0000 UTC"
+        );
     }
 
     #[test]

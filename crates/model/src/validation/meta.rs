@@ -211,3 +211,53 @@ pub(super) fn validate_non_negative(value: Option<i32>, path: &str, errors: &mut
         ));
     }
 }
+
+/// `ValidateLabelSelector` (`apis/meta/v1/validation`): the labels of `matchLabels`, and each
+/// of `matchExpressions` with an operator, the values it needs, a valid key and valid values.
+pub(super) fn validate_label_selector(
+    selector: &LabelSelector,
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    validate_labels(
+        selector.match_labels.as_ref(),
+        &format!("{path}.matchLabels"),
+        errors,
+    );
+    for (index, requirement) in selector.match_expressions.iter().flatten().enumerate() {
+        let path = format!("{path}.matchExpressions[{index}]");
+        let values = requirement.values.as_deref().unwrap_or_default();
+        match requirement.operator.as_str() {
+            "In" | "NotIn" if values.is_empty() => errors.push(
+                FieldError::required(format!("{path}.values"))
+                    .with_detail("must be specified when `operator` is 'In' or 'NotIn'"),
+            ),
+            "Exists" | "DoesNotExist" if !values.is_empty() => errors.push(FieldError::forbidden(
+                format!("{path}.values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            operator => errors.push(FieldError::invalid(
+                format!("{path}.operator"),
+                format!("{operator:?}"),
+                "not a valid selector operator",
+            )),
+        }
+        for problem in qualified_name_errors(&requirement.key) {
+            errors.push(FieldError::invalid(
+                format!("{path}.key"),
+                format!("{:?}", requirement.key),
+                problem,
+            ));
+        }
+        for (value_index, value) in values.iter().enumerate() {
+            for problem in label_value_errors(value) {
+                errors.push(FieldError::invalid(
+                    format!("{path}.values[{value_index}]"),
+                    format!("{value:?}"),
+                    problem,
+                ));
+            }
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! Validation as the API server does it, with its field paths and messages, one file per API
 //! group as upstream keeps it (`k8s.io/apimachinery/pkg/util/validation` → `names.rs` and
-//! `meta.rs`; `pkg/apis/{core,apps,batch,policy}/validation` → `core.rs`, `apps.rs`,
-//! `batch.rs` and `job_policies.rs`, `policy.rs`). This file dispatches by kind.
+//! `meta.rs`; `pkg/apis/{core,apps,batch,networking,policy}/validation` → `core.rs`,
+//! `apps.rs`, `batch.rs` and `job_policies.rs`, `networking.rs`, `policy.rs`). This file dispatches by kind.
 
 use crate::errors::{ApiError, FieldError};
 use crate::object::Object;
@@ -12,6 +12,7 @@ mod core;
 mod job_policies;
 mod meta;
 pub(crate) mod names;
+mod networking;
 mod policy;
 
 use apps::{
@@ -46,6 +47,7 @@ pub fn validate(object: &Object) -> Result<(), ApiError> {
         Object::Namespace(o) => validate_namespace(o, &mut errors),
         Object::ConfigMap(o) => validate_config_map(o, &mut errors),
         Object::PodDisruptionBudget(o) => policy::validate_pod_disruption_budget(o, &mut errors),
+        Object::NetworkPolicy(o) => networking::validate_network_policy(o, &mut errors),
         Object::PersistentVolumeClaim(o) => {
             validate_meta(&o.metadata, NameRule::Subdomain, true, &mut errors);
             validate_claim_storage(o.spec.as_ref(), &mut errors);
@@ -135,10 +137,18 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
             errors.push(FieldError::forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
         }
     }
-    if errors.is_empty() {
-        validate(new)
-    } else {
-        Err(ApiError::invalid(new.kind(), new.name(), errors))
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(new.kind(), new.name(), errors));
+    }
+    match (new, validate(new)) {
+        // The NetworkPolicy strategy's ValidateUpdate runs ValidateNetworkPolicy and then
+        // ValidateNetworkPolicyUpdate, which checks the labels, annotations and spec again:
+        // the Status lists each cause twice (its message and kubectl show it once).
+        (Object::NetworkPolicy(_), Err(ApiError::Invalid { kind, name, causes })) => {
+            let twice = causes.iter().chain(&causes).cloned().collect();
+            Err(ApiError::invalid(kind, &name, twice))
+        }
+        (_, result) => result,
     }
 }
 

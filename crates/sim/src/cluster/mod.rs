@@ -122,10 +122,12 @@ impl Cluster {
     /// Writes the access log lines of requests an exec's connections were answered with.
     pub fn log_served(&mut self, served: Vec<crate::kubelet::exec::Served>) {
         let now = self.now_ms();
-        for request in served {
-            self.kubelets
-                .append_log(&request.pod_uid, &request.container, now, request.line);
-        }
+        self.kubelets.write_served(served, now);
+    }
+
+    /// The requests pods sent each other lately, and the totals per pod.
+    pub fn traffic(&self) -> &crate::traffic::Traffic {
+        self.kubelets.traffic()
     }
 
     /// A fresh number for one exec's connections (see `kubelet::exec::Connections`).

@@ -13,7 +13,7 @@ use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Shell, Stream, Virtua
 use super::images::filesystems::{self, ImageContents};
 use crate::dns::Resolver;
 
-mod http;
+pub(crate) mod http;
 pub(crate) mod nslookup;
 mod servers;
 
@@ -31,6 +31,8 @@ pub struct Process<'a> {
     pub fs: VirtualFs,
     /// The time on the node.
     pub now: jiff::Timestamp,
+    /// The same time as the cluster's clock counts it.
+    pub at_ms: crate::clock::Millis,
     /// Where kube-proxy's endpoint choices for this exec's requests come from.
     pub connections: Connections,
 }
@@ -378,16 +380,19 @@ impl crate::Cluster {
             pod,
             container,
             environment,
-            dns: Resolver::new(&self.api.store, pod.metadata.namespace_str()),
+            dns: Resolver::of_pod(&self.api.store, pod),
             fs,
             now: self.api.clock.now(),
+            at_ms: self.api.clock.now_ms(),
             connections,
         };
         let exited = process.run_reading(argv, stdin);
         // The servers the command reached write their access logs.
         let served = process.connections.take_served();
+        let sent = process.connections.take_sent();
         drop(process);
         self.log_served(served);
+        self.kubelets.record_traffic(sent);
         Some(exited)
     }
 }

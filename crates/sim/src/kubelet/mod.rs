@@ -28,6 +28,7 @@ use kubeplay_model::{Kind, Object, ObjectKey};
 use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::Millis;
 use crate::rng::SimRng;
+use crate::traffic::Traffic;
 use backoff::CrashBackOff;
 use images::{DefaultBehaviour, OnStop};
 pub use prober::ProbeOverrideError;
@@ -111,8 +112,11 @@ struct ContainerRuntime {
     previous_logs: Vec<(Millis, String)>,
     /// Files the running script creates (true) and removes (false), by time.
     files: Vec<(Millis, String, bool)>,
-    /// What the running program was told when it asked the cluster (replayed on resume).
-    answers: Vec<kubeplay_shell::ProgramOutput>,
+    /// The running script between resumes (see `script::Running`), while it may be resumed.
+    running: Option<Box<script::Running>>,
+    /// How many of `logs` and `files` are settled: a resumed run replaces the rest.
+    settled_logs: usize,
+    settled_files: usize,
     /// The prober workers of the current run.
     workers: Vec<probes::Worker>,
     /// Probes the playground made fail: they keep failing, across restarts, until fixed.
@@ -164,6 +168,8 @@ pub struct Kubelets {
     /// Images present on each node (kind nodes come with the control-plane images).
     images: HashMap<String, BTreeSet<String>>,
     next_ip: HashMap<String, u32>,
+    /// The requests the containers sent each other.
+    traffic: Traffic,
 }
 
 fn waiting(reason: &str, message: Option<String>) -> ContainerState {
@@ -263,10 +269,12 @@ impl Kubelets {
                 let exits = info
                     .as_ref()
                     .is_ok_and(|i| i.behaviour == DefaultBehaviour::ExitsImmediately);
+                let image = container.image.as_deref().unwrap_or_default();
                 let program = script::program(
                     container.command.as_deref().unwrap_or_default(),
                     container.args.as_deref().unwrap_or_default(),
                     exits,
+                    |name| images::filesystems::contents(image).has_program(name),
                 );
                 let on_stop = match &program {
                     Program::Serve => info.as_ref().map_or(OnStop::Ignores, |i| i.on_stop),
@@ -290,7 +298,9 @@ impl Kubelets {
                     logs: Vec::new(),
                     previous_logs: Vec::new(),
                     files: Vec::new(),
-                    answers: Vec::new(),
+                    running: None,
+                    settled_logs: 0,
+                    settled_files: 0,
                     workers: Vec::new(),
                     failing: BTreeSet::new(),
                     killing: false,
@@ -514,6 +524,25 @@ impl Kubelets {
         })
     }
 
+    /// The requests the containers sent each other (see `crate::traffic`).
+    pub fn traffic(&self) -> &Traffic {
+        &self.traffic
+    }
+
+    /// Writes the access log lines of requests servers answered at `at`.
+    pub fn write_served(&mut self, served: Vec<exec::Served>, at: Millis) {
+        for request in served {
+            self.append_log(&request.pod_uid, &request.container, at, request.line);
+        }
+    }
+
+    /// Adds requests to the traffic record.
+    pub fn record_traffic(&mut self, requests: Vec<crate::traffic::Request>) {
+        for request in requests {
+            self.traffic.record(request);
+        }
+    }
+
     /// Writes `line` to the running container's log at `at` (a server's access log line for
     /// a request it answered); nothing if the container is gone.
     pub fn append_log(&mut self, pod_uid: &str, container: &str, at: Millis, line: String) {
@@ -528,6 +557,12 @@ impl Kubelets {
         // Lines a script writes later stay after it.
         let index = running.logs.partition_point(|(written, _)| *written <= at);
         running.logs.insert(index, (at, line));
+        // The log rotates: the oldest tenth goes when it is full.
+        if running.logs.len() > script::MAX_LOG_LINES {
+            let rotated = script::MAX_LOG_LINES / 10;
+            running.logs.drain(..rotated);
+            running.settled_logs = running.settled_logs.saturating_sub(rotated);
+        }
     }
 
     /// What `kubectl exec` finds in a running container: its environment (as the kubelet

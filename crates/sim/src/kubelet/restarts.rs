@@ -8,8 +8,8 @@ use kubeplay_model::quantity::Quantity;
 use super::backoff::go_duration;
 use super::probes::{self, ProbeKind, Worker};
 use kubeplay_model::Object;
-use kubeplay_model::object::MetaExt;
 
+use super::exec::Connections;
 use super::script::{self, Program};
 use super::{KubeletStep, Kubelets, environment, time_at, waiting};
 use crate::api::{ApiServer, EventType};
@@ -67,7 +67,9 @@ impl Kubelets {
             })
             .collect();
         container.files.clear();
-        container.answers.clear();
+        container.running = None;
+        container.settled_logs = 0;
+        container.settled_files = 0;
         self.run_program(uid, index, api, schedule);
         self.schedule_probes(uid, index, api, schedule);
         self.event(
@@ -99,10 +101,10 @@ impl Kubelets {
         }
     }
 
-    /// Runs (or, after a pause, replays and continues) the container's program: its log,
-    /// files and exit from its start on. A program that asks the cluster something later
-    /// than now (a DNS lookup in a polling loop) pauses there and resumes then, replaying
-    /// the answers it already had, so it sees the cluster as it is at each moment.
+    /// Runs (or, after a pause, continues) the container's program: its log, files and exit
+    /// from its last checkpoint on. A program that asks the cluster something later than now
+    /// (a request or a DNS lookup in a polling loop) pauses there and resumes then, so it
+    /// sees the cluster as it is at each moment.
     pub(super) fn run_program(
         &mut self,
         uid: &str,
@@ -115,45 +117,73 @@ impl Kubelets {
             return;
         };
         let epoch = runtime.epoch;
-        let Some(container) = runtime.containers.get(index) else {
+        let Some(container) = runtime.containers.get_mut(index) else {
             return;
         };
-        let Program::Run(script) = container.program.clone() else {
+        let Program::Run(script) = &container.program else {
             return;
         };
-        let (spec, instance) = (container.container.clone(), container.instance);
-        let started = container.started_at_ms.unwrap_or(now);
-        let answers = container.answers.clone();
         let Some(Object::Pod(pod)) = api.store.get(&runtime.key) else {
             return;
         };
         let pod_ip = runtime.ip.as_deref();
-        let context = script::Context {
-            env: environment::variables(pod, &spec, pod_ip, &api.store),
-            fs: environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, &api.store),
+        let started = container.started_at_ms.unwrap_or(now);
+        let instance = container.instance;
+        let spec = &container.container;
+        let mut running = container.running.take().unwrap_or_else(|| {
+            Box::new(script::Running::start(
+                script,
+                &environment::variables(pod, spec, pod_ip, &api.store),
+                environment::filesystem(pod, spec, pod_ip, &runtime.empty_dirs, &api.store),
+                spec.image.as_deref().unwrap_or_default(),
+            ))
+        });
+        // Each run's requests draw from their own source: the container's run and how many
+        // requests it made before.
+        let connections =
+            Connections::keyed(format!("{}.{instance}", spec.name), running.requests());
+        let run = running.run(script::Context {
             start: api.clock.timestamp_at(started),
+            start_ms: started,
             hostname: environment::hostname(pod),
-            dns: Resolver::new(&api.store, pod.metadata.namespace_str()),
+            pod,
+            dns: Resolver::of_pod(&api.store, pod),
             now: now - started,
-            answers,
-        };
-        let run = script::run(&script, context);
-        environment::keep_empty_dirs(pod, &spec, &run.fs, &mut runtime.empty_dirs);
+            connections: &connections,
+        });
+        running.set_requests(connections.made());
+        environment::keep_empty_dirs(pod, spec, &run.fs, &mut runtime.empty_dirs);
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
         };
-        container.answers = run.answers;
-        container.logs = run
-            .logs
-            .into_iter()
-            .map(|(offset, line)| (started + offset, line))
-            .collect();
-        container.files = run
-            .files
-            .into_iter()
-            .map(|(offset, path, exists)| (started + offset, path, exists))
-            .collect();
+        let stamp = |lines: Vec<(Millis, String)>| {
+            lines
+                .into_iter()
+                .map(move |(offset, line)| (started + offset, line))
+        };
+        container.logs.truncate(container.settled_logs);
+        container.logs.extend(stamp(run.settled_logs));
+        if container.logs.len() > script::MAX_LOG_LINES {
+            // The log rotates: the oldest lines go.
+            let excess = container.logs.len() - script::MAX_LOG_LINES;
+            container.logs.drain(..excess);
+        }
+        container.settled_logs = container.logs.len();
+        container.logs.extend(stamp(run.pending_logs));
+        let stamp_files = |files: Vec<(Millis, String, bool)>| {
+            files
+                .into_iter()
+                .map(move |(offset, path, exists)| (started + offset, path, exists))
+        };
+        container.files.truncate(container.settled_files);
+        container.files.extend(stamp_files(run.settled_files));
+        container.settled_files = container.files.len();
+        container.files.extend(stamp_files(run.pending_files));
+        // The servers it reached write their access logs; the page draws its requests.
+        let served = connections.take_served();
+        let sent = connections.take_sent();
         if let Some(offset) = run.resume_at {
+            container.running = Some(running);
             let delay = (started + offset).saturating_sub(now).max(1);
             schedule(
                 delay,
@@ -163,8 +193,19 @@ impl Kubelets {
                 },
                 epoch,
             );
+            self.write_served(served, now);
+            self.record_traffic(sent);
             return;
         }
+        self.write_served(served, now);
+        self.record_traffic(sent);
+        let Some(container) = self
+            .pods
+            .get_mut(uid)
+            .and_then(|runtime| runtime.containers.get_mut(index))
+        else {
+            return;
+        };
         let limit = memory_limit(&container.container);
         let oom = run
             .memory

@@ -8,14 +8,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Shell, VirtualFs};
+use k8s_openapi::api::core::v1::Pod;
+use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Resumable, Shell, VirtualFs};
 
-use super::exec::{Failure, Printed, nslookup};
+use super::exec::{Connections, Failure, Printed, http, nslookup};
+use super::images::filesystems;
 use crate::clock::Millis;
 use crate::dns::Resolver;
 
 /// Log lines kept per container at most, like a rotated container log.
-const MAX_LOG_LINES: usize = 5000;
+pub(super) const MAX_LOG_LINES: usize = 5000;
 /// Digits of π kubeplay computes at most for a `bpi(N)` container.
 const MAX_PI_DIGITS: usize = 10_000;
 
@@ -30,8 +32,17 @@ pub enum Program {
 /// Programs a container can run besides the shell's builtins and utilities.
 const CONTAINER_PROGRAMS: &[&str] = &["date", "hostname", "stress", "nslookup", "env", "printenv"];
 
-/// Parses a container's `command` + `args` (or the image default).
-pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> Program {
+/// The HTTP clients a container may run as its command, when its image has them.
+const NETWORK_CLIENTS: &[&str] = &["curl", "wget"];
+
+/// Parses a container's `command` + `args` (or the image default); `on_path` says whether
+/// the image has a program.
+pub fn program(
+    command: &[String],
+    args: &[String],
+    exits_by_default: bool,
+    on_path: impl Fn(&str) -> bool,
+) -> Program {
     let argv: Vec<String> = command.iter().chain(args).cloned().collect();
     let Some(first) = argv.first() else {
         return if exits_by_default {
@@ -51,7 +62,10 @@ pub fn program(command: &[String], args: &[String], exits_by_default: bool) -> P
         },
         // The kubernetes.io Job example: `perl -Mbignum=bpi -wle 'print bpi(2000)'`.
         "perl" if pi_request(&argv).is_some() => Program::Run(quote(&argv)),
-        _ if CONTAINER_PROGRAMS.contains(&binary) || Shell::builtin_names().contains(&binary) => {
+        _ if CONTAINER_PROGRAMS.contains(&binary)
+            || Shell::builtin_names().contains(&binary)
+            || (NETWORK_CLIENTS.contains(&binary) && on_path(binary)) =>
+        {
             let mut argv = argv;
             argv[0] = binary.to_string();
             Program::Run(quote(&argv))
@@ -68,75 +82,164 @@ fn quote(argv: &[String]) -> String {
         .join(" ")
 }
 
-/// What the program finds when it starts.
+/// What a resumed program finds: the cluster as it is now.
 pub struct Context<'a> {
-    pub env: BTreeMap<String, String>,
-    pub fs: VirtualFs,
     /// The wall-clock time of the start (what `date` prints from).
     pub start: jiff::Timestamp,
+    /// The same instant as the cluster's clock counts it.
+    pub start_ms: Millis,
     pub hostname: String,
+    /// The pod it runs in (where its requests come from).
+    pub pod: &'a Pod,
     /// The cluster DNS of the pod's namespace.
     pub dns: Resolver<'a>,
     /// How long the program has been running by now: it may ask the cluster things up to
     /// this moment, not later.
     pub now: Millis,
-    /// The answers it got when it asked before (a resumed run replays them).
-    pub answers: Vec<ProgramOutput>,
+    /// Where kube-proxy's choices for its requests come from.
+    pub connections: &'a Connections,
 }
 
-/// The outcome of a run: log lines, files and memory by offset from the start, the exit
-/// (offset and status) unless it runs for ever, and the filesystem it leaves.
-#[derive(Debug)]
-pub struct Run {
-    pub logs: Vec<(Millis, String)>,
-    pub exit: Option<(Millis, i32)>,
-    /// Files created (true) or removed (false), by offset.
-    pub files: Vec<(Millis, String, bool)>,
-    /// Memory held from an offset on, in bytes.
-    pub memory: Vec<(Millis, u64)>,
-    pub fs: VirtualFs,
-    /// The program asks the cluster something at this offset, later than now: run it
-    /// again then (with `answers`).
-    pub resume_at: Option<Millis>,
-    pub answers: Vec<ProgramOutput>,
+/// A program's run, kept between the moments it is resumed: the script at its last
+/// checkpoint (see `kubeplay_shell::Resumable`) and what the container had done by then.
+#[derive(Clone, Debug)]
+pub struct Running {
+    script: Resumable,
+    /// The programs on the image's PATH (which of `curl` and `wget` it has).
+    programs: Vec<String>,
+    /// The time at the checkpoint.
+    elapsed: Millis,
+    /// The files there were at the checkpoint, and the filesystem's file-set version then.
+    seen: BTreeSet<String>,
+    seen_version: Option<u64>,
+    /// Memory held from an offset on, up to the checkpoint.
+    memory: Vec<(Millis, u64)>,
+    /// The answers given since the checkpoint (a resumed run replays them).
+    answers: Vec<Answer>,
+    /// The program asked the cluster something: from then on checkpoints are kept.
+    asks: bool,
+    /// A log line begun before the checkpoint and not ended yet.
+    partial: Option<(Millis, String)>,
+    /// How many requests it sent so far (kube-proxy's choices are drawn per request).
+    requests: u64,
 }
 
-/// Runs a program's script to its end (or until it is clear it runs for ever).
-pub fn run(script: &str, context: Context) -> Run {
-    let mut shell = Shell::for_script(context.fs, &context.env);
-    let mut host = ContainerHost {
-        elapsed: 0,
-        forever: false,
-        start: context.start,
-        hostname: context.hostname,
-        dns: context.dns,
-        files: Vec::new(),
-        seen: BTreeSet::new(),
-        seen_version: None,
-        memory: Vec::new(),
-        now: context.now,
-        answers: context.answers,
-        asked: 0,
-        paused_at: None,
-    };
-    let execution = shell.execute(script, &mut host);
-    host.look_at(shell.fs());
-    let ended = !execution.interrupted && !host.forever && host.paused_at.is_none();
-    Run {
-        logs: log_lines(&execution.output),
-        exit: ended.then_some((host.elapsed, execution.status)),
-        files: host.files,
-        memory: host.memory,
-        fs: shell.fs().clone(),
-        resume_at: host.paused_at,
-        answers: host.answers,
+impl Running {
+    /// The program `script` about to start over `fs` with the environment `env` in a
+    /// container of `image`.
+    pub fn start(
+        script: &str,
+        env: &BTreeMap<String, String>,
+        fs: VirtualFs,
+        image: &str,
+    ) -> Running {
+        Running {
+            script: Resumable::new(Shell::for_script(fs, env), script),
+            programs: filesystems::contents(image).programs,
+            elapsed: 0,
+            seen: BTreeSet::new(),
+            seen_version: None,
+            memory: Vec::new(),
+            answers: Vec::new(),
+            asks: false,
+            partial: None,
+            requests: 0,
+        }
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    pub fn set_requests(&mut self, requests: u64) {
+        self.requests = requests;
+    }
+
+    /// Runs the program from its last checkpoint to its end, to the point it runs for ever,
+    /// or to its first question to the cluster later than now.
+    pub fn run(&mut self, context: Context) -> Run {
+        let mut host = ContainerHost {
+            elapsed: self.elapsed,
+            forever: false,
+            start: context.start,
+            start_ms: context.start_ms,
+            hostname: context.hostname,
+            pod: context.pod,
+            dns: context.dns,
+            connections: context.connections,
+            programs: &self.programs,
+            files: Vec::new(),
+            seen: self.seen.clone(),
+            seen_version: self.seen_version,
+            memory: Vec::new(),
+            now: context.now,
+            answers: std::mem::take(&mut self.answers),
+            asked: 0,
+            asks: self.asks,
+            paused_at: None,
+            checkpoint: None,
+        };
+        let progress = self.script.run(&mut host);
+        host.look_at(&progress.fs);
+        let ended = progress.status.is_some() && !host.forever && host.paused_at.is_none();
+        // What the container did up to the checkpoint is kept; after it, it is done again
+        // by the next run.
+        let (settled_files, settled_memory) = match host.checkpoint.take() {
+            Some(checkpoint) => {
+                self.elapsed = checkpoint.elapsed;
+                self.seen = checkpoint.seen;
+                self.seen_version = checkpoint.seen_version;
+                (checkpoint.files, checkpoint.memory)
+            }
+            None => (0, 0),
+        };
+        self.asks = host.asks;
+        self.memory.extend(host.memory.drain(..settled_memory));
+        self.answers = host.answers;
+        let pending_files = host.files.split_off(settled_files);
+        let settled_logs = log_lines(&mut self.partial, &progress.settled);
+        let mut partial = self.partial.clone();
+        let mut pending_logs = log_lines(&mut partial, &progress.pending);
+        pending_logs.extend(partial);
+        Run {
+            settled_logs,
+            pending_logs,
+            exit: progress
+                .status
+                .filter(|_| ended)
+                .map(|status| (host.elapsed, status)),
+            settled_files: host.files,
+            pending_files,
+            memory: self.memory.iter().chain(&host.memory).copied().collect(),
+            fs: progress.fs,
+            resume_at: host.paused_at,
+        }
     }
 }
 
-/// The container log: stdout and stderr, line by line, each line stamped when it began.
-fn log_lines(chunks: &[Chunk]) -> Vec<(Millis, String)> {
+/// The outcome of a run from the checkpoint: log lines, files and memory by offset from the
+/// start (before the checkpoint: settled; after it: done again by a resumed run), the exit
+/// (offset and status) unless it runs for ever, and the filesystem it leaves.
+#[derive(Debug)]
+pub struct Run {
+    pub settled_logs: Vec<(Millis, String)>,
+    pub pending_logs: Vec<(Millis, String)>,
+    pub exit: Option<(Millis, i32)>,
+    /// Files created (true) or removed (false), by offset.
+    pub settled_files: Vec<(Millis, String, bool)>,
+    pub pending_files: Vec<(Millis, String, bool)>,
+    /// Memory held from an offset on, in bytes (since the start).
+    pub memory: Vec<(Millis, u64)>,
+    pub fs: VirtualFs,
+    /// The program asks the cluster something at this offset, later than now: run it
+    /// again then.
+    pub resume_at: Option<Millis>,
+}
+
+/// The container log: stdout and stderr, line by line, each line stamped when it began; a
+/// line not ended yet stays in `partial`.
+fn log_lines(partial: &mut Option<(Millis, String)>, chunks: &[Chunk]) -> Vec<(Millis, String)> {
     let mut lines = Vec::new();
-    let mut partial: Option<(Millis, String)> = None;
     for chunk in chunks {
         for piece in chunk.text.split_inclusive('\n') {
             let (at, line) = partial.get_or_insert_with(|| (chunk.at_ms, String::new()));
@@ -144,7 +247,7 @@ fn log_lines(chunks: &[Chunk]) -> Vec<(Millis, String)> {
                 Some(text) => {
                     line.push_str(text);
                     lines.push((*at, std::mem::take(line)));
-                    partial = None;
+                    *partial = None;
                 }
                 None => line.push_str(piece),
             }
@@ -153,8 +256,14 @@ fn log_lines(chunks: &[Chunk]) -> Vec<(Millis, String)> {
             }
         }
     }
-    lines.extend(partial);
     lines
+}
+
+/// What the cluster answered a question the program asked, and how long the answer took.
+#[derive(Clone, Debug)]
+struct Answer {
+    output: ProgramOutput,
+    took: Millis,
 }
 
 /// The container as the shell's host: its clock, the programs the shell does not have,
@@ -164,19 +273,37 @@ struct ContainerHost<'a> {
     /// The program will not end (`sleep infinity`, `stress` without `--timeout`).
     forever: bool,
     start: jiff::Timestamp,
+    start_ms: Millis,
     hostname: String,
+    pod: &'a Pod,
     dns: Resolver<'a>,
+    connections: &'a Connections,
+    programs: &'a [String],
     files: Vec<(Millis, String, bool)>,
     seen: BTreeSet<String>,
     /// The filesystem's file-set version at the last look.
     seen_version: Option<u64>,
     memory: Vec<(Millis, u64)>,
-    /// See [`Context::now`] and [`Context::answers`]; `asked` counts the questions so far.
+    /// See [`Context::now`] and [`Running::answers`]; `asked` counts the questions since
+    /// the checkpoint.
     now: Millis,
-    answers: Vec<ProgramOutput>,
+    answers: Vec<Answer>,
     asked: usize,
+    asks: bool,
     /// The program asked the cluster something after `now`: it stops there for now.
     paused_at: Option<Millis>,
+    /// The last checkpoint this run kept.
+    checkpoint: Option<HostCheckpoint>,
+}
+
+/// The container at a checkpoint: its time, its files, and how much of what it did is
+/// settled.
+struct HostCheckpoint {
+    elapsed: Millis,
+    seen: BTreeSet<String>,
+    seen_version: Option<u64>,
+    files: usize,
+    memory: usize,
 }
 
 impl ContainerHost<'_> {
@@ -270,10 +397,19 @@ impl Host for ContainerHost<'_> {
             }
             "hostname" => self.output(format!("{}\n", self.hostname), 0),
             "stress" => self.stress(&argv[1..]),
-            "nslookup" => self.ask(|host| match nslookup::run(&host.dns, &argv[1..]) {
-                Ok(text) => host.output(text, 0),
-                Err(failure) => host.failure(failure),
+            "nslookup" => self.ask(|host| {
+                let output = match nslookup::run(&host.dns, &argv[1..]) {
+                    Ok(text) => host.output(text, 0),
+                    Err(failure) => host.failure(failure),
+                };
+                Some(Answer {
+                    output: output?,
+                    took: 0,
+                })
             }),
+            "curl" | "wget" if self.programs.iter().any(|p| p == name) => {
+                self.ask(|host| Some(host.request(argv)))
+            }
             "perl" => match pi_request(argv) {
                 Some(digits) => {
                     // The real container needs a few seconds of CPU for 2,000 digits.
@@ -303,37 +439,78 @@ impl Host for ContainerHost<'_> {
     fn interrupted(&self) -> bool {
         self.forever || self.paused_at.is_some()
     }
+
+    /// Checkpoints are kept once the program has asked the cluster something: only such a
+    /// program is ever resumed.
+    fn checkpoint(&mut self) -> bool {
+        if !self.asks {
+            return false;
+        }
+        self.answers.drain(..self.asked);
+        self.asked = 0;
+        self.checkpoint = Some(HostCheckpoint {
+            elapsed: self.elapsed,
+            seen: self.seen.clone(),
+            seen_version: self.seen_version,
+            files: self.files.len(),
+            memory: self.memory.len(),
+        });
+        true
+    }
 }
 
 impl ContainerHost<'_> {
     /// A question to the cluster: answered as before when it was asked before, from the
     /// cluster now when it is asked now, and not yet when it is asked later than now.
-    fn ask(
-        &mut self,
-        answer: impl FnOnce(&Self) -> Option<ProgramOutput>,
-    ) -> Option<ProgramOutput> {
-        if let Some(previous) = self.answers.get(self.asked) {
-            self.asked += 1;
-            return Some(ProgramOutput {
-                chunks: previous
-                    .chunks
-                    .iter()
-                    .map(|c| Chunk {
-                        at_ms: self.elapsed,
-                        ..c.clone()
-                    })
-                    .collect(),
-                status: previous.status,
-            });
-        }
-        if self.elapsed > self.now {
-            self.paused_at = Some(self.elapsed);
-            return Some(ProgramOutput::default());
-        }
-        let output = answer(self)?;
-        self.answers.push(output.clone());
+    fn ask(&mut self, answer: impl FnOnce(&Self) -> Option<Answer>) -> Option<ProgramOutput> {
+        let answer = match self.answers.get(self.asked) {
+            Some(previous) => previous.clone(),
+            None if self.elapsed > self.now => {
+                self.paused_at = Some(self.elapsed);
+                return Some(ProgramOutput::default());
+            }
+            None => {
+                let fresh = answer(self)?;
+                self.answers.push(fresh.clone());
+                self.asks = true;
+                fresh
+            }
+        };
         self.asked += 1;
-        Some(output)
+        // What it prints comes when it is done (after waiting for what never answered).
+        self.elapsed = self.elapsed.saturating_add(answer.took);
+        Some(ProgramOutput {
+            chunks: answer
+                .output
+                .chunks
+                .into_iter()
+                .map(|c| Chunk {
+                    at_ms: self.elapsed,
+                    ..c
+                })
+                .collect(),
+            status: answer.output.status,
+        })
+    }
+
+    /// An HTTP request from the container, sent now.
+    fn request(&self, argv: &[String]) -> Answer {
+        let caller = http::Caller {
+            pod: self.pod,
+            dns: &self.dns,
+            connections: self.connections,
+            now: self.start + jiff::SignedDuration::from_millis(self.elapsed as i64),
+            at_ms: self.start_ms + self.elapsed,
+            waited: std::cell::Cell::new(0),
+        };
+        let output = match http::request(&caller, argv) {
+            Ok(body) => self.output(body, 0),
+            Err(failure) => self.failure(failure),
+        };
+        Answer {
+            output: output.unwrap_or_default(),
+            took: caller.waited.get(),
+        }
     }
 
     /// Records which files appeared or went away since the last look.
@@ -479,23 +656,39 @@ mod tests {
     use super::*;
     use crate::store::Store;
 
-    fn run_script(script: &str) -> Run {
+    fn run_in(script: &str, fs: VirtualFs) -> Run {
         let store = Store::default();
-        let context = Context {
-            env: BTreeMap::from([("GREETING".to_string(), "hi".to_string())]),
-            fs: VirtualFs::new("/root"),
+        let pod = Pod::default();
+        let connections = Connections::new(0);
+        let env = BTreeMap::from([("GREETING".to_string(), "hi".to_string())]);
+        let mut running = Running::start(script, &env, fs, "busybox");
+        running.run(Context {
             start: jiff::Timestamp::UNIX_EPOCH,
+            start_ms: 0,
             hostname: "pod-1".into(),
+            pod: &pod,
             dns: Resolver::new(&store, "default"),
             now: 0,
-            answers: Vec::new(),
-        };
-        run(script, context)
+            connections: &connections,
+        })
+    }
+
+    fn run_script(script: &str) -> Run {
+        run_in(script, VirtualFs::new("/root"))
+    }
+
+    /// A run's whole log (a script that never asks the cluster keeps no checkpoint).
+    fn logs(run: &Run) -> Vec<(Millis, String)> {
+        run.settled_logs
+            .iter()
+            .chain(&run.pending_logs)
+            .cloned()
+            .collect()
     }
 
     fn script_of(argv: &[&str]) -> String {
         let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
-        match program(&argv, &[], false) {
+        match program(&argv, &[], false, |_| false) {
             Program::Run(script) => script,
             Program::Serve => panic!("{argv:?} is a server"),
         }
@@ -505,7 +698,7 @@ mod tests {
     fn runs_echo_sleep_exit() {
         let run = run_script("echo $GREETING; sleep 5; echo 'bye now'; exit 3");
         assert_eq!(
-            run.logs,
+            logs(&run),
             vec![(0, "hi".to_string()), (5000, "bye now".to_string())]
         );
         assert_eq!(run.exit, Some((5000, 3)));
@@ -514,9 +707,10 @@ mod tests {
     #[test]
     fn loops_forever_with_a_log() {
         let run = run_script("while true; do date; sleep 10; done");
-        assert_eq!(run.logs[0], (0, "Thu Jan  1 00:00:00 UTC 1970".to_string()));
+        let logs = logs(&run);
+        assert_eq!(logs[0], (0, "Thu Jan  1 00:00:00 UTC 1970".to_string()));
         assert_eq!(
-            run.logs[1],
+            logs[1],
             (10_000, "Thu Jan  1 00:00:10 UTC 1970".to_string())
         );
         assert_eq!(run.exit, None);
@@ -526,7 +720,7 @@ mod tests {
     fn files_appear_and_disappear() {
         let run = run_script("touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600");
         assert_eq!(
-            run.files,
+            run.pending_files,
             vec![
                 (0, "/tmp/healthy".to_string(), true),
                 (30_000, "/tmp/healthy".to_string(), false)
@@ -540,24 +734,14 @@ mod tests {
         let mut fs = VirtualFs::new("/root");
         let _ = fs.mkdir("/input", true);
         let _ = fs.write("/input/data.txt", "foo\n");
-        let store = Store::default();
-        let context = Context {
-            env: BTreeMap::new(),
-            fs,
-            start: jiff::Timestamp::UNIX_EPOCH,
-            hostname: "p".into(),
-            dns: Resolver::new(&store, "default"),
-            now: 0,
-            answers: Vec::new(),
-        };
-        let run = run(&script_of(&["rev", "/input/data.txt"]), context);
-        assert_eq!(run.logs, vec![(0, "oof".to_string())]);
+        let run = run_in(&script_of(&["rev", "/input/data.txt"]), fs);
+        assert_eq!(logs(&run), vec![(0, "oof".to_string())]);
         assert_eq!(run.exit, Some((0, 0)));
         let missing = run_script(&script_of(&["cat", "/nope"]));
         assert_eq!(missing.exit, Some((0, 1)));
         assert_eq!(run_script(&script_of(&["sleep", "infinity"])).exit, None);
         assert_eq!(
-            run_script("frobnicate").logs,
+            logs(&run_script("frobnicate")),
             vec![(0, "sh: frobnicate: not found".to_string())]
         );
         assert_eq!(run_script("frobnicate").exit, Some((0, 127)));
@@ -583,7 +767,7 @@ mod tests {
         assert_eq!(run.memory, vec![(300, 250 << 20)]);
         assert_eq!(run.exit, None);
         assert_eq!(
-            run.logs[0].1,
+            logs(&run)[0].1,
             "stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"
         );
     }
@@ -607,10 +791,21 @@ mod tests {
 
     #[test]
     fn defaults_follow_the_image() {
-        assert_eq!(program(&[], &[], false), Program::Serve);
-        assert_eq!(program(&[], &[], true), Program::Run(String::new()));
-        let sh = program(&["sh".into(), "-c".into(), "sleep 3600".into()], &[], true);
+        assert_eq!(program(&[], &[], false, |_| false), Program::Serve);
+        assert_eq!(
+            program(&[], &[], true, |_| false),
+            Program::Run(String::new())
+        );
+        let sh = program(
+            &["sh".into(), "-c".into(), "sleep 3600".into()],
+            &[],
+            true,
+            |_| false,
+        );
         assert_eq!(sh, Program::Run("sleep 3600".into()));
-        assert_eq!(program(&["nginx".into()], &[], false), Program::Serve);
+        assert_eq!(
+            program(&["nginx".into()], &[], false, |_| true),
+            Program::Serve
+        );
     }
 }

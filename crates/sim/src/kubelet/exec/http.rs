@@ -2,24 +2,31 @@
 //! cluster DNS (`localhost` is the pod itself), the connection goes where kind's network
 //! sends it (`crate::network`: kube-proxy, NodePorts, pod IPs), and the server that answers
 //! is the target container's image (`servers.rs`). Errors are the clients' own words.
-//! The request takes no virtual time (a timeout prints the time the kernel would have taken).
+//! Through `kubectl exec` the request takes no virtual time (a timeout prints the time the
+//! kernel would have taken); a container's script waits for it (`Caller::waited`).
 
 use std::cell::{Cell, RefCell};
 
 use super::servers::{self, Response};
 use super::{Failure, Printed, Process};
 use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::object::MetaExt;
 
+use crate::clock::Millis;
+use crate::dns::Resolver;
 use crate::network::{self, Unreachable};
 use crate::rng::SimRng;
+use crate::traffic::{self, Outcome};
 
-/// Where a container's connections draw kube-proxy's random endpoint choices from: one
-/// source per exec (`nonce`, from the cluster), one draw per request.
+/// Where a container's connections draw kube-proxy's random endpoint choices from (one
+/// source per exec or container run, `nonce`; one draw per request), and what they did: the
+/// requests sent and the access log lines of the servers that answered.
 #[derive(Debug)]
 pub struct Connections {
-    nonce: u64,
+    nonce: String,
     made: Cell<u64>,
     served: RefCell<Vec<Served>>,
+    sent: RefCell<Vec<traffic::Request>>,
 }
 
 /// A request a server answered and logged: the line its container's log gets.
@@ -31,17 +38,34 @@ pub struct Served {
 }
 
 impl Connections {
+    /// The connections of one exec (numbered by the cluster).
     pub fn new(nonce: u64) -> Connections {
+        Connections::keyed(nonce.to_string(), 0)
+    }
+
+    /// The connections of a source named `nonce` that made `made` requests before.
+    pub fn keyed(nonce: String, made: u64) -> Connections {
         Connections {
             nonce,
-            made: Cell::new(0),
+            made: Cell::new(made),
             served: RefCell::new(Vec::new()),
+            sent: RefCell::new(Vec::new()),
         }
+    }
+
+    /// How many requests were made (here and before).
+    pub fn made(&self) -> u64 {
+        self.made.get()
     }
 
     /// The access log lines of the requests answered so far (for the kubelets to write).
     pub fn take_served(&self) -> Vec<Served> {
         self.served.take()
+    }
+
+    /// The requests sent so far (for the traffic record).
+    pub fn take_sent(&self) -> Vec<traffic::Request> {
+        self.sent.take()
     }
 
     fn pick(&self, client_uid: &str, count: usize) -> usize {
@@ -60,6 +84,19 @@ enum Client {
 
 /// The kernel's connect timeout (tcp_syn_retries = 6: 1 + 2 + … + 64 s).
 const KERNEL_CONNECT_TIMEOUT_MS: u64 = 127_000;
+/// How long the C library's resolver waits for a name server that never answers
+/// (resolv.conf's defaults: `timeout:5`, `attempts:2`).
+const RESOLVER_TIMEOUT_MS: u64 = 10_000;
+
+/// How long a client waits for what never answers: its own limit (`curl -m`, `wget -T`, as
+/// curl reports it: a millisecond past the limit), else `default_ms`.
+fn timeout_ms(request: &Request, default_ms: Millis) -> Millis {
+    match (request.client, request.max_time_s) {
+        (Client::Curl, Some(seconds)) => seconds * 1000 + 1,
+        (Client::Wget, Some(seconds)) => seconds * 1000,
+        (_, None) => default_ms,
+    }
+}
 
 /// One request as the command line asks for it.
 struct Request {
@@ -69,6 +106,8 @@ struct Request {
     port: u16,
     path: String,
     quiet: bool,
+    /// curl's `-S`: errors are shown even with `-s`.
+    show_error: bool,
     fail_on_error: bool,
     to_stdout: bool,
     max_time_s: Option<u64>,
@@ -105,6 +144,7 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
     };
     let mut url = None;
     let mut quiet = false;
+    let mut show_error = false;
     let mut fail_on_error = false;
     let mut to_stdout = client == Client::Curl;
     let mut max_time_s = None;
@@ -130,6 +170,7 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
             for (index, letter) in letters.char_indices() {
                 match letter {
                     's' | 'q' => quiet = true,
+                    'S' if client == Client::Curl => show_error = true,
                     'f' => fail_on_error = true,
                     'O' if client == Client::Wget => {
                         let rest = &letters[index + 1..];
@@ -148,6 +189,8 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
         }
         if arg == "--silent" || arg == "--quiet" {
             quiet = true;
+        } else if arg == "--show-error" {
+            show_error = true;
         } else if arg == "--fail" {
             fail_on_error = true;
         } else if !arg.starts_with('-') && url.is_none() {
@@ -182,49 +225,133 @@ fn parse(argv: &[String]) -> Result<Request, Failure> {
         port,
         path,
         quiet,
+        show_error,
         fail_on_error,
         to_stdout,
         max_time_s,
     })
 }
 
+/// The pod a request is sent from, and when.
+pub struct Caller<'a> {
+    pub pod: &'a Pod,
+    pub dns: &'a Resolver<'a>,
+    pub connections: &'a Connections,
+    /// The time on the node (access log lines show it).
+    pub now: jiff::Timestamp,
+    /// The same time as the cluster's clock counts it (the traffic record's).
+    pub at_ms: Millis,
+    /// How long the last request waited before the client gave up (packets dropped): a
+    /// container's script goes on that much later.
+    pub waited: Cell<Millis>,
+}
+
 impl Process<'_> {
     /// `curl URL` / `wget [-qO-] URL` from this container.
     pub(super) fn http(&self, argv: &[String]) -> Result<String, Failure> {
-        let request = parse(argv)?;
-        let own_ip = network::pod_ip(self.pod).unwrap_or_default().to_string();
-        let ip = if matches!(request.host.as_str(), "localhost" | "127.0.0.1") {
-            own_ip.clone()
-        } else if is_ipv4(&request.host) {
-            request.host.clone()
-        } else {
-            match self.dns.lookup(&request.host).first() {
-                Some(address) => address.ip.clone(),
-                None => return Err(unresolved(&request)),
-            }
+        let caller = Caller {
+            pod: self.pod,
+            dns: &self.dns,
+            connections: &self.connections,
+            now: self.now,
+            at_ms: self.at_ms,
+            waited: Cell::new(0),
         };
-        let store = self.dns.store();
-        let uid = self.pod.metadata.uid.clone().unwrap_or_default();
-        let destination = if ip == own_ip {
-            Ok(network::Destination {
-                pod: self.pod,
-                port: request.port,
-            })
-        } else {
-            network::connect(store, self.pod, &ip, request.port, &mut |count| {
-                self.connections.pick(&uid, count)
-            })
-        };
-        let response = destination.and_then(|to| {
-            let response = servers::answer(to.pod, to.port, &request.path, store)
-                .ok_or(Unreachable::Refused)?;
-            self.log_request(to.pod, &request, ip == own_ip, &response);
-            Ok(response)
-        });
-        match response {
-            Ok(response) => deliver(&request, &ip, response),
-            Err(why) => Err(unreachable(&request, &ip, why)),
+        request(&caller, argv)
+    }
+}
+
+/// `curl URL` / `wget [-qO-] URL` sent by `caller`: what the client prints.
+pub fn request(caller: &Caller, argv: &[String]) -> Result<String, Failure> {
+    let request = parse(argv)?;
+    match send(caller, &request) {
+        // `curl -s` keeps its error messages to itself unless `-S` asks for them.
+        Err(mut failure)
+            if request.client == Client::Curl && request.quiet && !request.show_error =>
+        {
+            failure
+                .printed
+                .retain(|printed| !matches!(printed, Printed::Stderr(_)));
+            Err(failure)
         }
+        result => result,
+    }
+}
+
+/// Sends `request` from `caller`: the body, or what went wrong in the client's words.
+fn send(caller: &Caller, request: &Request) -> Result<String, Failure> {
+    let own_ip = network::pod_ip(caller.pod).unwrap_or_default().to_string();
+    let ip = if matches!(request.host.as_str(), "localhost" | "127.0.0.1") {
+        own_ip.clone()
+    } else if is_ipv4(&request.host) {
+        request.host.clone()
+    } else if !caller.dns.reachable() {
+        caller.record(None, None, Outcome::Unresolved);
+        caller.waited.set(timeout_ms(request, RESOLVER_TIMEOUT_MS));
+        return Err(lookup_timed_out(request));
+    } else {
+        match caller.dns.lookup(&request.host).first() {
+            Some(address) => address.ip.clone(),
+            None => {
+                caller.record(None, None, Outcome::Unresolved);
+                return Err(unresolved(request));
+            }
+        }
+    };
+    let store = caller.dns.store();
+    let uid = caller.pod.metadata.uid.clone().unwrap_or_default();
+    let destination = if ip == own_ip {
+        Ok(network::Destination {
+            pod: caller.pod,
+            port: request.port,
+            service: None,
+        })
+    } else {
+        network::connect(store, caller.pod, &ip, request.port, &mut |count| {
+            caller.connections.pick(&uid, count)
+        })
+    };
+    let to = match destination {
+        Ok(to) => to,
+        Err(why) => {
+            let outcome = match why {
+                Unreachable::Refused => Outcome::Refused,
+                Unreachable::TimedOut => Outcome::TimedOut,
+            };
+            caller.record(None, None, outcome);
+            if why == Unreachable::TimedOut {
+                caller
+                    .waited
+                    .set(timeout_ms(request, KERNEL_CONNECT_TIMEOUT_MS));
+            }
+            return Err(unreachable(request, &ip, why));
+        }
+    };
+    let Some(response) = servers::answer(to.pod, to.port, &request.path, store) else {
+        // Nothing listens on the port: the pod's kernel resets the connection.
+        caller.record(Some(to.pod), to.service.as_deref(), Outcome::Refused);
+        return Err(unreachable(request, &ip, Unreachable::Refused));
+    };
+    caller.record(
+        Some(to.pod),
+        to.service.as_deref(),
+        Outcome::Answered(response.status),
+    );
+    caller.log_request(to.pod, request, ip == own_ip, &response);
+    deliver(request, &ip, response)
+}
+
+impl Caller<'_> {
+    /// Adds a request to the traffic record.
+    fn record(&self, server: Option<&Pod>, service: Option<&str>, outcome: Outcome) {
+        self.connections.sent.borrow_mut().push(traffic::Request {
+            at_ms: self.at_ms,
+            namespace: self.pod.metadata.namespace_str().to_string(),
+            client: self.pod.metadata.name_str().to_string(),
+            service: service.map(str::to_string),
+            server: server.map(|pod| pod.metadata.name_str().to_string()),
+            outcome,
+        });
     }
 
     /// The server's access log line for `request`, if it logs requests: from `127.0.0.1`
@@ -274,6 +401,21 @@ fn unresolved(request: &Request) -> Failure {
     }
 }
 
+/// Name lookups the network policies drop: curl's `-m` runs out while it resolves, else
+/// the resolver gives up and the name is as unknown as one nothing answers for.
+fn lookup_timed_out(request: &Request) -> Failure {
+    match (request.client, request.max_time_s) {
+        (Client::Curl, Some(seconds)) => Failure::message(
+            format!(
+                "curl: (28) Resolving timed out after {} milliseconds",
+                seconds * 1000 + 1
+            ),
+            28,
+        ),
+        _ => unresolved(request),
+    }
+}
+
 fn unreachable(request: &Request, ip: &str, why: Unreachable) -> Failure {
     match (request.client, why, request.max_time_s) {
         (Client::Curl, Unreachable::Refused, _) => Failure::message(
@@ -301,7 +443,13 @@ fn unreachable(request: &Request, ip: &str, why: Unreachable) -> Failure {
             format!("wget: can't connect to remote host ({ip}): Connection refused"),
             1,
         ),
-        (Client::Wget, Unreachable::TimedOut, _) => Failure::message("wget: download timed out", 1),
+        (Client::Wget, Unreachable::TimedOut, Some(_)) => {
+            Failure::message("wget: download timed out", 1)
+        }
+        (Client::Wget, Unreachable::TimedOut, None) => Failure::message(
+            format!("wget: can't connect to remote host ({ip}): Connection timed out"),
+            1,
+        ),
     }
 }
 
