@@ -3,8 +3,8 @@
 // scales a Deployment to the size, and prints what a learner feels:
 //   load      navigation → page usable (loading note gone, terminal ready), and the first
 //             command's answer (Enter → output in the page), also counted from navigation
-//   scale     the longest task after Enter on `kubectl scale` (the freeze), and the real time
-//             until every replica is Ready
+//   scale     the longest task after Enter on `kubectl scale` (the freeze), the real time
+//             until every replica is Ready, and the frame times meanwhile
 //   frames    frame times p50/p95/max and long tasks while playing at 60× (steady, all Ready)
 //   commands  Enter → output for a few kubectl commands with all those pods
 //   memory    JS heap and WebAssembly memory before and after 10 s of playing with no input,
@@ -151,12 +151,25 @@ async function measureSize(browser, origin, pods) {
   await run('kubectl create deployment load --image=nginx --replicas=1');
   await waitReady(1, 300_000);
 
-  // Scale: the longest task from Enter until every replica is Ready.
-  const scaleFrom = await perf(() => performance.now());
+  // Scale: the longest task from Enter until every replica is Ready, and the frames meanwhile.
+  const scaleFrom = await perf(() => {
+    const deltas = [];
+    window.__perf.scaleFrames = deltas;
+    let last = null;
+    const tick = (now) => {
+      if (last !== null) deltas.push(now - last);
+      last = now;
+      if (window.__perf.scaleFrames === deltas) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    return performance.now();
+  });
   const scaleAnswer = await run(`kubectl scale deployment load --replicas=${pods}`, { timeout: 600_000 });
   const readyAfter = await waitReady(pods, 900_000);
   const scaleTasks = await perf((from) => window.__perf.longtasks.filter((t) => t.start >= from).map((t) => t.duration), scaleFrom);
-  figures.scale = { answer: scaleAnswer, freeze: Math.max(0, ...scaleTasks), longtasks: scaleTasks.length, readyAfter };
+  const scaleFrames = await perf(() => { const deltas = window.__perf.scaleFrames; window.__perf.scaleFrames = null; return deltas; });
+  figures.scale = { answer: scaleAnswer, freeze: Math.max(0, ...scaleTasks), longtasks: scaleTasks.length, readyAfter,
+    p50: quantile(scaleFrames, 0.5), p95: quantile(scaleFrames, 0.95) };
 
   // Frames while playing at 60× with every pod Running.
   const steady = await frames(5);
@@ -185,7 +198,7 @@ async function measureSize(browser, origin, pods) {
 function print(f) {
   console.log(`\n== ${f.pods.toLocaleString('en')} pods on ${f.nodes} nodes (kind-multi, playing at 60×) ==`);
   console.log(`load      usable ${ms(f.load.usable)} after navigation (wasm fetched at ${ms(f.load.wasmFetched)}, instantiated at ${ms(f.load.instantiated)}${f.load.marks ? `, ${f.load.marks}` : ''}; longest boot task ${ms(f.load.longestBootTask)}); first command answered ${ms(f.load.firstCommand)} after Enter, ${ms(f.load.firstAnsweredAt)} after navigation`);
-  console.log(`scale     kubectl scale answered ${ms(f.scale.answer)}; longest task until all Ready ${ms(f.scale.freeze)} (${f.scale.longtasks} long tasks); all Ready ${(f.scale.readyAfter / 1000).toFixed(1)} s real after`);
+  console.log(`scale     kubectl scale answered ${ms(f.scale.answer)}; longest task until all Ready ${ms(f.scale.freeze)} (${f.scale.longtasks} long tasks); all Ready ${(f.scale.readyAfter / 1000).toFixed(1)} s real after; frames meanwhile p50 ${ms(f.scale.p50)}, p95 ${ms(f.scale.p95)}`);
   console.log(`frames    p50 ${ms(f.frames.p50)}, p95 ${ms(f.frames.p95)}, max ${ms(f.frames.max)}, ${f.frames.fps.toFixed(1)} fps; ${f.frames.longtasks} long tasks (${Math.round(f.frames.longtaskShare * 100)}% of the time)`);
   console.log(`commands  ${Object.entries(f.commands).map(([c, t]) => `${c}: ${ms(t)}`).join('; ')}`);
   const { before: b, after: a } = f.memory;

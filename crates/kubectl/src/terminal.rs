@@ -501,10 +501,23 @@ impl Terminal {
     /// (`Millis::MAX`: to its end, within the wall-clock budget). A line run in passes goes
     /// on from each wait that ends, within the same bound.
     pub fn drive(&mut self, foreground: &mut Foreground, until_ms: Millis) -> Slice {
+        self.drive_within(foreground, until_ms, &mut || true)
+    }
+
+    /// [`Terminal::drive`] within one slice of the host's time (the page's frame): when
+    /// `slice` says stop, the task stops at the current instant — everything up to it has
+    /// happened — and goes on at the next drive, as if it had reached a bound there. Unlike
+    /// the command's own budget, running out of a slice ends nothing.
+    pub fn drive_within(
+        &mut self,
+        foreground: &mut Foreground,
+        until_ms: Millis,
+        slice: &mut dyn FnMut() -> bool,
+    ) -> Slice {
         let mut output = std::mem::take(&mut foreground.pending_output);
         loop {
             let mut out = Output::default();
-            let progress = self.drive_task(&mut foreground.task, &mut out, until_ms);
+            let progress = self.drive_task(&mut foreground.task, &mut out, until_ms, slice);
             let finished = match progress {
                 Progress::Finished(status) => Some(status),
                 Progress::Running => None,
@@ -554,7 +567,13 @@ impl Terminal {
         }
     }
 
-    fn drive_task(&mut self, task: &mut Task, out: &mut Output, until_ms: Millis) -> Progress {
+    fn drive_task(
+        &mut self,
+        task: &mut Task,
+        out: &mut Output,
+        until_ms: Millis,
+        slice: &mut dyn FnMut() -> bool,
+    ) -> Progress {
         let mut session = Session {
             cluster: &mut self.cluster,
             fs: self.shell.fs_mut(),
@@ -563,12 +582,23 @@ impl Terminal {
             env: Default::default(),
         };
         let mut control = std::mem::take(session.waits);
+        let mut slice_over = false;
         let progress = {
-            let mut keep_going = || control.keep_going();
+            let mut keep_going = || {
+                if !slice() {
+                    slice_over = true;
+                    return false;
+                }
+                control.keep_going()
+            };
             task.drive(&mut session, out, until_ms, &mut keep_going)
         };
         *session.waits = control;
-        progress
+        match progress {
+            // The slice ended, not the command's budget: it goes on at the next drive.
+            Progress::OutOfBudget if slice_over => Progress::Running,
+            progress => progress,
+        }
     }
 
     /// Stops a foreground task as Ctrl+C does: the shell shows `^C` and `$?` is 130.

@@ -127,6 +127,36 @@ fn watch_refreshes_as_time_passes_and_stops_at_its_timeout() {
 }
 
 #[test]
+fn a_spent_slice_pauses_a_wait_and_ends_nothing() {
+    let line = "kubectl create deployment web --image=nginx --replicas=20 && kubectl rollout status deployment/web && echo rolled";
+    let mut at_once = terminal();
+    let execution = at_once.execute(line);
+    let mut paged = terminal();
+    let Started::Waiting(mut foreground) = paged.start(line) else {
+        panic!("the rollout waits");
+    };
+    let mut output = Vec::new();
+    let mut paused = 0;
+    let status = loop {
+        // Every slice is spent at once: the wait stops at its first look at the budget,
+        // between two instants.
+        let before = paged.cluster.now_ms();
+        let slice = paged.drive_within(&mut foreground, Millis::MAX, &mut || false);
+        output.extend(slice.output);
+        if let Some(status) = slice.finished {
+            break status;
+        }
+        paused += 1;
+        assert!(paged.cluster.now_ms() >= before, "time never goes back");
+        assert!(paused < 100_000, "the rollout never finished");
+    };
+    assert!(paused > 0, "no slice ran out");
+    assert_eq!(status, 0);
+    assert_eq!(text(&output), text(&execution.output));
+    assert_eq!(paged.cluster.now_ms(), at_once.cluster.now_ms());
+}
+
+#[test]
 fn a_followed_polling_script_prints_each_answer_when_it_comes() {
     let mut paged = terminal();
     let setup = "kubectl create deployment demo --image=demo:1.0.0 && kubectl expose deployment demo --port=80 && kubectl rollout status deployment/demo && kubectl run load --image=busybox -- sh -c 'while true; do wget -qO- http://demo; sleep 2; done' && kubectl wait --for=condition=Ready pod/load";

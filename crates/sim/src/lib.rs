@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod api;
 pub mod bootstrap;
+pub mod census;
 pub mod clock;
 pub mod cluster;
 pub mod controllers;
@@ -24,6 +25,7 @@ pub mod patch;
 pub mod rng;
 pub mod store;
 pub mod traffic;
+pub mod usage;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};
 pub use bootstrap::{ClusterShape, create_cluster};

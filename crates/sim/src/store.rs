@@ -4,12 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Event, Pod};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+use crate::census::PodCensus;
 use crate::journal::Journal;
+use crate::usage::NodeUsage;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
@@ -36,7 +38,9 @@ impl WatchEvent {
 
 #[derive(Clone, Default)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Object>,
+    /// Boxed: an `Object` is a few kilobytes, and a B-tree moves its values as it inserts
+    /// and removes, so boxes keep every write from shifting whole objects around.
+    objects: BTreeMap<ObjectKey, Box<Object>>,
     by_uid: HashMap<String, ObjectKey>,
     dependents: HashMap<String, BTreeSet<ObjectKey>>,
     pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
@@ -44,6 +48,12 @@ pub struct Store {
     pods_by_label: HashMap<(String, String, String), BTreeSet<ObjectKey>>,
     orphan_pods: BTreeSet<ObjectKey>,
     unscheduled_pods: BTreeSet<ObjectKey>,
+    /// The pods of each controller (by its UID), counted (`census.rs`).
+    censuses: HashMap<String, PodCensus>,
+    /// The pods bound to each node, totalled (`usage.rs`).
+    node_usage: HashMap<String, NodeUsage>,
+    /// Events by (lastTimestamp, name, namespace): the newest first without a sort.
+    events_by_time: BTreeSet<(Option<jiff::Timestamp>, String, String)>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
     pods: usize,
     resource_version: u64,
@@ -62,18 +72,21 @@ pub struct Store {
 const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
+    fn object(&self, key: &ObjectKey) -> Option<&Object> {
+        self.objects.get(key).map(|object| &**object)
+    }
+
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.object(key)
     }
 
     pub fn get_typed<T: Typed>(&self, namespace: &str, name: &str) -> Option<&T> {
-        self.objects
-            .get(&ObjectKey::new(T::STORED_KIND, namespace, name))
+        self.object(&ObjectKey::new(T::STORED_KIND, namespace, name))
             .and_then(T::from_object)
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid.get(uid).and_then(|key| self.objects.get(key))
+        self.by_uid.get(uid).and_then(|key| self.object(key))
     }
 
     pub fn contains(&self, key: &ObjectKey) -> bool {
@@ -112,7 +125,7 @@ impl Store {
                 },
             ),
         };
-        self.objects.range(low..high).map(|(_, object)| object)
+        self.objects.range(low..high).map(|(_, object)| &**object)
     }
 
     pub fn list_typed<'a, T: Typed + 'a>(
@@ -129,7 +142,7 @@ impl Store {
             .get(owner_uid)
             .into_iter()
             .flatten()
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
     }
 
     pub fn has_dependents(&self, owner_uid: &str) -> bool {
@@ -144,7 +157,7 @@ impl Store {
             .get(node)
             .into_iter()
             .flatten()
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
     }
 
     /// Pods of `namespace` that `selector` selects, in key order: through the label index
@@ -166,7 +179,7 @@ impl Store {
             Some(keys) => Box::new(
                 keys.into_iter()
                     .flatten()
-                    .filter_map(|key| self.objects.get(key))
+                    .filter_map(|key| self.object(key))
                     .filter_map(Pod::from_object)
                     .filter(matching),
             ),
@@ -188,15 +201,37 @@ impl Store {
         };
         self.orphan_pods
             .range(low..high)
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
             .filter_map(Pod::from_object)
+    }
+
+    /// The counts of the pods whose controller reference names `owner_uid`.
+    pub fn pod_census(&self, owner_uid: &str) -> Option<&PodCensus> {
+        self.censuses.get(owner_uid)
+    }
+
+    /// Events, newest first: by lastTimestamp, then name, then namespace, descending (what
+    /// a timeline shows first, read without walking every Event).
+    pub fn events_newest_first(&self) -> impl Iterator<Item = &Event> {
+        self.events_by_time
+            .iter()
+            .rev()
+            .filter_map(|(_, name, namespace)| {
+                self.object(&ObjectKey::new(Kind::Event, namespace, name))
+            })
+            .filter_map(Event::from_object)
+    }
+
+    /// What the pods bound to `node` request and who owns them.
+    pub fn node_usage(&self, node: &str) -> Option<&NodeUsage> {
+        self.node_usage.get(node)
     }
 
     /// Pods waiting for the scheduler, in key order.
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unscheduled_pods
             .iter()
-            .filter_map(|key| self.objects.get(key))
+            .filter_map(|key| self.object(key))
             .filter_map(Pod::from_object)
     }
 
@@ -236,7 +271,7 @@ impl Store {
     pub(crate) fn put(&mut self, object: Object) {
         self.changes += 1;
         let key = object.key();
-        let previous = self.objects.remove(&key);
+        let previous = self.objects.remove(&key).map(|object| *object);
         let event_type = if previous.is_some() {
             WatchEventType::Modified
         } else {
@@ -260,11 +295,11 @@ impl Store {
             .unwrap_or(self.resource_version);
         self.journal.record(version, &event);
         self.pending.push(event);
-        self.objects.insert(key, object);
+        self.objects.insert(key, Box::new(object));
     }
 
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let object = self.objects.remove(key)?;
+        let object = *self.objects.remove(key)?;
         self.changes += 1;
         self.unindex(&object);
         self.note_change(key);
@@ -310,6 +345,9 @@ impl Store {
 
     fn index(&mut self, object: &Object) {
         let key = object.key();
+        if let Object::Event(event) = object {
+            self.events_by_time.insert(event_time_key(event));
+        }
         self.by_uid.insert(object.uid().to_string(), key.clone());
         for owner in object.meta().owner_references.iter().flatten() {
             self.dependents
@@ -325,11 +363,18 @@ impl Store {
                     .or_default()
                     .insert(key.clone());
             }
-            if pod.metadata.controller_ref().is_none() {
-                self.orphan_pods.insert(key.clone());
+            match pod.metadata.controller_ref() {
+                Some(owner) => self.censuses.entry(owner.uid.clone()).or_default().add(pod),
+                None => {
+                    self.orphan_pods.insert(key.clone());
+                }
             }
             match pod_node(object) {
                 Some(node) => {
+                    self.node_usage
+                        .entry(node.to_string())
+                        .or_default()
+                        .add(pod);
                     self.pods_by_node
                         .entry(node.to_string())
                         .or_default()
@@ -345,6 +390,9 @@ impl Store {
 
     fn unindex(&mut self, object: &Object) {
         let key = object.key();
+        if let Object::Event(event) = object {
+            self.events_by_time.remove(&event_time_key(event));
+        }
         self.by_uid.remove(object.uid());
         for owner in object.meta().owner_references.iter().flatten() {
             if let Some(set) = self.dependents.get_mut(&owner.uid) {
@@ -359,6 +407,14 @@ impl Store {
         {
             set.remove(&key);
         }
+        if let (Object::Pod(pod), Some(node)) = (object, pod_node(object))
+            && let Some(usage) = self.node_usage.get_mut(node)
+        {
+            usage.remove(pod);
+            if usage.is_empty() {
+                self.node_usage.remove(node);
+            }
+        }
         if let Object::Pod(pod) = object {
             self.pods = self.pods.saturating_sub(1);
             for (label, value) in pod.metadata.labels.iter().flatten() {
@@ -370,10 +426,26 @@ impl Store {
                     }
                 }
             }
+            if let Some(owner) = pod.metadata.controller_ref()
+                && let Some(census) = self.censuses.get_mut(&owner.uid)
+            {
+                census.remove(pod);
+                if census.is_empty() {
+                    self.censuses.remove(&owner.uid);
+                }
+            }
             self.orphan_pods.remove(&key);
             self.unscheduled_pods.remove(&key);
         }
     }
+}
+
+fn event_time_key(event: &Event) -> (Option<jiff::Timestamp>, String, String) {
+    (
+        event.last_timestamp.as_ref().map(|t| t.0),
+        event.metadata.name_str().to_string(),
+        event.metadata.namespace_str().to_string(),
+    )
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {

@@ -30,22 +30,32 @@ const MAX_FRAME_MS: f64 = 250.0;
 /// buttons save at once; a reload loses at most these seconds of waiting).
 const SAVE_EVERY_MS: f64 = 2_000.0;
 
-/// Requests the next animation frame; each advances the clock and asks for the one after.
+/// Requests the next animation frame; each advances the clock within its slice of the frame
+/// (`frame.rs`) and asks for the one after. `owed` is virtual time earlier frames had no
+/// time left to simulate: it is carried over, at most one long frame's worth, so a busy
+/// cluster slows the clock down rather than freezing the page.
 fn schedule_frame(
     slot: Rc<RefCell<Option<AnimationFrame>>>,
     playground: Rc<RefCell<Playground>>,
     ticked: Callback<()>,
     speed: u64,
     last: Option<f64>,
+    owed: u64,
 ) {
     let next_slot = slot.clone();
     let handle = request_animation_frame(move |now_ms| {
+        let mut owed = owed;
         if let Some(last) = last {
-            let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
-            playground.borrow_mut().advance((elapsed as u64) * speed);
+            let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS) as u64;
+            let most = (MAX_FRAME_MS as u64).saturating_mul(speed);
+            owed = owed.saturating_add(elapsed.saturating_mul(speed)).min(most);
+            let moved = playground
+                .borrow_mut()
+                .advance_within(owed, &mut crate::frame::slice());
+            owed = owed.saturating_sub(moved);
             ticked.emit(());
         }
-        schedule_frame(next_slot, playground, ticked, speed, Some(now_ms));
+        schedule_frame(next_slot, playground, ticked, speed, Some(now_ms), owed);
     });
     *slot.borrow_mut() = Some(handle);
 }
@@ -188,7 +198,14 @@ pub fn app() -> Html {
         use_effect_with((*playing, *speed), move |(playing, speed)| {
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             if *playing {
-                schedule_frame(frame.clone(), playground, ticked, u64::from(*speed), None);
+                schedule_frame(
+                    frame.clone(),
+                    playground,
+                    ticked,
+                    u64::from(*speed),
+                    None,
+                    0,
+                );
             }
             move || drop(frame.borrow_mut().take())
         });

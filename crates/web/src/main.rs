@@ -5,6 +5,7 @@ mod completion;
 mod components;
 mod embed;
 mod examples;
+mod frame;
 mod highlight;
 mod host_ready;
 mod lesson_session;

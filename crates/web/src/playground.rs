@@ -426,25 +426,53 @@ impl Playground {
 
     /// Advances virtual time, driving the foreground command if one is running.
     pub fn advance(&mut self, ms: u64) {
-        if ms == 0 {
-            return;
+        self.advance_within(ms, &mut || true);
+    }
+
+    /// Advances virtual time by up to `ms` as [`Playground::advance`] does, asking
+    /// `keep_going` now and then whether the caller's slice of real time (the page's frame)
+    /// allows more; returns how far time moved. When it stops early, everything up to the
+    /// current instant has happened and only that much is recorded, so a replay (which
+    /// advances the sum at once) reaches the same state: a stop falls between two instants,
+    /// where splitting an advance changes nothing.
+    pub fn advance_within(&mut self, ms: u64, keep_going: &mut dyn FnMut() -> bool) -> u64 {
+        if ms == 0 && self.foreground.is_none() {
+            return 0;
         }
-        self.record(Action::Advance(ms));
-        let Some(mut foreground) = self.foreground.take() else {
-            self.terminal.cluster.advance(ms);
-            return;
-        };
-        let target = self.terminal.cluster.now_ms().saturating_add(ms);
-        let slice = self.terminal.drive(&mut foreground, target);
-        self.show(slice.output);
-        match slice.finished {
-            None => self.foreground = Some(foreground),
-            Some(_) => {
-                // The rest of the frame's time passes after the command ended.
-                self.terminal.cluster.advance_to(target);
-                self.run_queued();
+        let start = self.terminal.cluster.now_ms();
+        let target = start.saturating_add(ms);
+        let finished = match self.foreground.take() {
+            None => {
+                self.terminal.cluster.advance_to_within(target, keep_going);
+                false
             }
+            Some(mut foreground) => {
+                let slice = self
+                    .terminal
+                    .drive_within(&mut foreground, target, keep_going);
+                self.show(slice.output);
+                match slice.finished {
+                    None => {
+                        self.foreground = Some(foreground);
+                        false
+                    }
+                    Some(_) => {
+                        // The rest of the frame's time passes after the command ended.
+                        self.terminal.cluster.advance_to_within(target, keep_going);
+                        true
+                    }
+                }
+            }
+        };
+        let moved = self.terminal.cluster.now_ms().saturating_sub(start);
+        // Recorded before the queued commands run, as they were typed after it.
+        if moved > 0 || finished {
+            self.record(Action::Advance(moved));
         }
+        if finished {
+            self.run_queued();
+        }
+        moved
     }
 
     /// Ctrl+C: stops the foreground command (`^C`, `$?` 130) and drops what was queued.
@@ -537,6 +565,49 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let (b, _) = replayed.run("kubectl get pods");
         assert_eq!(a, b);
+    }
+
+    /// Frames that run out of their slice stop between two instants and go on at the next:
+    /// the playground ends where one unsliced advance ends, a waiting command prints the same,
+    /// and the actions recorded (only the time that passed) replay to the same state.
+    #[test]
+    fn sliced_advances_reach_the_state_of_one_advance() {
+        let script = |p: &mut Playground, advance: &mut dyn FnMut(&mut Playground, u64)| {
+            p.apply(DEMO);
+            p.run("kubectl scale deployment demo --replicas=40");
+            p.run("kubectl rollout status deployment/demo");
+            p.run("kubectl get pods --no-headers | wc -l");
+            advance(p, 90_000);
+            p.run("kubectl get deployment demo");
+            p.run("kubectl get events --no-headers | wc -l");
+            advance(p, 5_000);
+        };
+        let mut whole = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        script(&mut whole, &mut |p, ms| p.advance(ms));
+        let mut sliced = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let mut cut_short = 0;
+        script(&mut sliced, &mut |p, ms| {
+            // Frames of 5 s whose slice is spent at the first look at the budget.
+            let mut owed = ms;
+            while owed > 0 {
+                let frame = owed.min(5_000);
+                let moved = p.advance_within(frame, &mut || false);
+                cut_short += usize::from(moved < frame);
+                owed -= moved;
+            }
+        });
+        assert!(
+            cut_short >= 2,
+            "only {cut_short} frames ran out of their slice"
+        );
+        let state = "kubectl get pods,replicasets,deployments,events -A -o yaml";
+        let mut replayed =
+            Playground::replay(settings(), sliced.actions()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sliced.history, whole.history);
+        assert_eq!(replayed.history, whole.history);
+        let expected = whole.run(state);
+        assert_eq!(sliced.run(state), expected);
+        assert_eq!(replayed.run(state), expected);
     }
 
     #[test]

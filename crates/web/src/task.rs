@@ -34,7 +34,9 @@ fn schedule(
             && virtual_now == last_virtual
         {
             let elapsed = (now_ms - last_ms).clamp(0.0, MAX_FRAME_MS) as u64;
-            playground.borrow_mut().advance(elapsed.max(1));
+            playground
+                .borrow_mut()
+                .advance_within(elapsed.max(1), &mut crate::frame::slice());
         }
         changed.emit(());
         if !playground.borrow().busy() {

@@ -3,8 +3,6 @@
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Event, Node, Pod, ReplicationController, Taint};
@@ -557,8 +555,7 @@ fn job_workload(store: &Store, object: &Object, job: &Job, chip_of: ChipOf) -> W
 }
 
 /// The newest events first, like `kubectl get events -w` scrolled to the end. Only the rows
-/// shown are formatted: the newest `limit` matching events are picked first (a heap, not a
-/// sort of every event in the cluster).
+/// shown are read: the store keeps Events in that order.
 pub fn events(
     store: &Store,
     now: jiff::Timestamp,
@@ -572,33 +569,14 @@ pub fn events(
             || event.reason.as_deref().is_some_and(|r| r.contains(filter))
             || event.message.as_deref().is_some_and(|m| m.contains(filter))
     };
-    // A min-heap of the newest `limit` (by lastTimestamp, then name, newest first).
-    let mut newest: BinaryHeap<Reverse<(Option<jiff::Timestamp>, &str, usize)>> =
-        BinaryHeap::with_capacity(limit + 1);
-    let listed: Vec<&Event> = store.list_typed::<Event>(namespace).collect();
-    for (index, event) in listed.iter().enumerate() {
-        let rank = (
-            event.last_timestamp.as_ref().map(|t| t.0),
-            event.metadata.name.as_deref().unwrap_or(""),
-            index,
-        );
-        if newest.len() == limit && newest.peek().is_some_and(|Reverse(least)| rank <= *least) {
-            continue;
-        }
-        if !matches(event) {
-            continue;
-        }
-        newest.push(Reverse(rank));
-        if newest.len() > limit {
-            newest.pop();
-        }
-    }
-    let mut picked: Vec<_> = newest.into_iter().map(|Reverse(rank)| rank).collect();
-    picked.sort_by(|a, b| b.cmp(a));
-    picked
-        .into_iter()
-        .map(|(_, _, index)| {
-            let event = listed[index];
+    // The store keeps Events by lastTimestamp, then name: the newest come first, and only
+    // the rows shown are read past the filter.
+    store
+        .events_newest_first()
+        .filter(|event| namespace.is_none_or(|ns| event.metadata.namespace_str() == ns))
+        .filter(|event| matches(event))
+        .take(limit)
+        .map(|event| {
             let age = event.last_timestamp.as_ref().map_or(String::new(), |t| {
                 kubeplay_kubectl::text::duration::human_duration(
                     now.as_millisecond().saturating_sub(t.0.as_millisecond()),
@@ -760,7 +738,7 @@ mod tests {
         assert_eq!(rc.pods.len(), 2);
     }
 
-    /// The newest rows picked with a heap are the rows a full sort would show first.
+    /// The newest rows read from the store's index are the rows a full sort would show first.
     #[test]
     fn events_are_the_newest_matching_ones_in_order() {
         use crate::playground::{Playground, Preset, Settings};

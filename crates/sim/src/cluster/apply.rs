@@ -168,7 +168,7 @@ impl Cluster {
                 component,
                 creates,
             } => {
-                let mut remaining = creates.into_iter();
+                let mut remaining = creates.into_actions();
                 let mut batch_size = 1;
                 loop {
                     let batch: Vec<Action> = remaining.by_ref().take(batch_size).collect();
@@ -209,6 +209,7 @@ mod tests {
     use kubeplay_model::{Kind, Object, ObjectKey};
 
     use super::*;
+    use crate::controllers::Creates;
 
     fn pod(name: &str) -> Action {
         let pod = Pod {
@@ -239,7 +240,14 @@ mod tests {
             crate::create_cluster(&crate::ClusterShape::kind(), jiff::Timestamp::UNIX_EPOCH, 1);
         let owner = ObjectKey::new(Kind::Namespace, "", "default");
         // Batches: [a], [a (fails), b], then [c, d, e] is never sent.
-        let creates = vec![pod("a"), pod("a"), pod("b"), pod("c"), pod("d"), pod("e")];
+        let creates = Creates::Each(vec![
+            pod("a"),
+            pod("a"),
+            pod("b"),
+            pod("c"),
+            pod("d"),
+            pod("e"),
+        ]);
         let _ = cluster.apply_action(Action::SlowStart {
             owner,
             component: "test",

@@ -15,9 +15,9 @@ use crate::kubelet::KubeletTimer;
 pub(super) const EVENT_EXPIRY_PERIOD_MS: Millis = 60_000;
 /// How many instants an advance processes between two asks of its caller's budget…
 const INSTANTS_PER_BUDGET_CHECK: u32 = 1024;
-/// …or how many reconciles and kubelet steps, whichever comes first: at 10,000 pods one
-/// instant of a paced scale-up costs milliseconds, and the page must get its turn.
-const RECONCILES_PER_BUDGET_CHECK: u64 = 64;
+/// …or how many reconciles and kubelet steps, whichever comes first, so that a page's frame
+/// (which gives the simulation 8 ms) gets its turn however busy the instants are.
+const RECONCILES_PER_BUDGET_CHECK: u64 = 16;
 /// How many instants an advance processes between two looks for a steady cycle to jump
 /// over (`cycles.rs`).
 const INSTANTS_PER_CYCLE_ATTEMPT: u32 = 64;

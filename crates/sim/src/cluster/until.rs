@@ -7,8 +7,10 @@
 use super::{Advance, Cluster};
 use crate::clock::Millis;
 
-/// How many looks at a condition between two asks of the caller's budget.
-const CHECKS_PER_BUDGET_CHECK: u32 = 256;
+/// How many looks at a condition between two asks of the caller's budget: a wait that looks
+/// at every change advances one instant at a time, and at 10,000 pods a few dozen instants
+/// are a page's frame.
+const CHECKS_PER_BUDGET_CHECK: u32 = 16;
 
 /// What a condition found at the current instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

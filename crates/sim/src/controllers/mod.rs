@@ -99,8 +99,54 @@ pub enum Action {
     SlowStart {
         owner: ObjectKey,
         component: &'static str,
-        creates: Vec<Action>,
+        creates: Creates,
     },
+}
+
+/// What a slow start creates.
+#[derive(Clone, Debug)]
+pub enum Creates {
+    /// These creates, in order.
+    Each(Vec<Action>),
+    /// `count` copies of one create (a ReplicaSet's pods from its template), made only as
+    /// they are sent: a sync its client's rate limiter holds back sends 20 of up to 500.
+    Copies { count: usize, create: Box<Action> },
+}
+
+impl Creates {
+    pub fn len(&self) -> usize {
+        match self {
+            Creates::Each(creates) => creates.len(),
+            Creates::Copies { count, .. } => *count,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Keeps the first `len` creates.
+    pub fn truncate(&mut self, len: usize) {
+        match self {
+            Creates::Each(creates) => creates.truncate(len),
+            Creates::Copies { count, .. } => *count = (*count).min(len),
+        }
+    }
+
+    fn bulk_writes(&self) -> u64 {
+        match self {
+            Creates::Each(creates) => creates.iter().map(Action::bulk_writes).sum(),
+            Creates::Copies { count, create } => create.bulk_writes() * *count as u64,
+        }
+    }
+
+    /// The creates, in order, each made when it is reached.
+    pub fn into_actions(self) -> Box<dyn Iterator<Item = Action>> {
+        match self {
+            Creates::Each(creates) => Box::new(creates.into_iter()),
+            Creates::Copies { count, create } => Box::new(std::iter::repeat_n(*create, count)),
+        }
+    }
 }
 
 /// The outcome of one reconcile.
@@ -156,7 +202,7 @@ impl Action {
     pub fn bulk_writes(&self) -> u64 {
         match self {
             Action::Create { .. } | Action::Delete { .. } => 1,
-            Action::SlowStart { creates, .. } => creates.iter().map(Action::bulk_writes).sum(),
+            Action::SlowStart { creates, .. } => creates.bulk_writes(),
             _ => 0,
         }
     }

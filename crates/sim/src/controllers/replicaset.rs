@@ -4,7 +4,7 @@
 //! controller run over ReplicationControllers converted to ReplicaSets; here the sync is
 //! generic over [`Replicated`], which both kinds implement (`replication.rs`).
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
@@ -16,8 +16,9 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::claim::{claim_pods, wake_adopters};
 use super::pods::pod_from_template;
-use super::{Action, Context, CreatedEvent, Reconciliation, WithStatus};
+use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
+use crate::census::PodCensus;
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
@@ -121,20 +122,21 @@ pub fn sync<T: Replicated>(
     let Some(selector) = rs.selector() else {
         return result;
     };
-    // Only active pods are claimed (`FilterActivePods` before `claimPods`).
-    let active = claim_pods(&rs_object, &selector, is_active, ctx, &mut result);
     let desired = usize::try_from(rs.replicas().max(0)).unwrap_or(0);
+    let claimed = claim_active(&rs_object, &selector, desired, ctx, &mut result);
     if !rs.metadata().is_deleting() {
-        if active.len() < desired {
+        if claimed.len() < desired {
             if let Some(template) = rs.template() {
-                let missing = (desired - active.len()).min(BURST_REPLICAS);
+                let missing = (desired - claimed.len()).min(BURST_REPLICAS);
                 result
                     .actions
                     .push(create_pods(key, &rs_object, template, missing, component));
             }
-        } else if active.len() > desired {
+        } else if let Claimed::Listed(active) = &claimed
+            && active.len() > desired
+        {
             let excess = (active.len() - desired).min(BURST_REPLICAS);
-            for pod in pods_to_delete(&active, excess, &rs_object, ctx) {
+            for pod in pods_to_delete(active, excess, &rs_object, ctx) {
                 result
                     .actions
                     .push(Action::delete_owned_pod(key, pod, component));
@@ -142,17 +144,128 @@ pub fn sync<T: Replicated>(
         }
     }
     let min_ready = rs.min_ready_seconds();
-    let status = calculate_status(rs, &active, ctx);
+    let now = ctx.clock.now();
+    let (status, wait) = match &claimed {
+        Claimed::Counted(census) => {
+            let counted = (
+                census_status(rs, census, now),
+                census.seconds_until_next_available(min_ready, now),
+            );
+            // Debug builds (every test and golden transcript) check the census against
+            // the walk it stands for, up to a few hundred pods (a debug walk of the golden
+            // `pace`'s thousand at every instant would take minutes).
+            debug_assert!(
+                census.active > 250 || {
+                    let mut scratch = Reconciliation::default();
+                    let active = claim_pods(&rs_object, &selector, is_active, ctx, &mut scratch);
+                    scratch.actions.is_empty() && listed_status(rs, &active, ctx) == counted
+                },
+                "the census of {key} disagrees with its pods"
+            );
+            counted
+        }
+        Claimed::Listed(active) => listed_status(rs, active, ctx),
+    };
     if min_ready > 0
-        && let Some(wait) = active
-            .iter()
-            .filter_map(|pod| seconds_until_available(pod, min_ready, ctx.clock.now()))
-            .min()
+        && let Some(wait) = wait
     {
         result.requeue_within(u64::try_from(wait).unwrap_or(1) * 1000);
     }
     result.update_status(rs, status);
     result
+}
+
+/// The active pods a sync claims: counted by the store's census when claiming changes
+/// nothing and no pod is to be deleted (the sync then costs what changed, not the whole
+/// ReplicaSet), else listed.
+enum Claimed<'a> {
+    Counted(&'a PodCensus),
+    Listed(Vec<&'a Pod>),
+}
+
+impl Claimed<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Claimed::Counted(census) => census.active as usize,
+            Claimed::Listed(active) => active.len(),
+        }
+    }
+}
+
+fn claim_active<'a>(
+    rs: &Object,
+    selector: &Selector,
+    desired: usize,
+    ctx: &'a Context,
+    result: &mut Reconciliation,
+) -> Claimed<'a> {
+    if let Some(census) = settled_census(rs, selector, ctx)
+        .filter(|census| census.active as usize <= desired || rs.meta().is_deleting())
+    {
+        return Claimed::Counted(census);
+    }
+    // Only active pods are claimed (`FilterActivePods` before `claimPods`).
+    Claimed::Listed(claim_pods(rs, selector, is_active, ctx, result))
+}
+
+/// The census of the pods `rs` controls, when claiming would change nothing: no orphan to
+/// adopt, every active pod still selected (none to release), and no finished or deleting
+/// pod to let go (`claim` releases those the active filter rejects). Then the claimed pods
+/// are exactly the active pods it controls, which the census counts.
+fn settled_census<'a>(rs: &Object, selector: &Selector, ctx: &'a Context) -> Option<&'a PodCensus> {
+    static EMPTY: PodCensus = PodCensus::EMPTY;
+    let census = ctx.store.pod_census(rs.uid()).unwrap_or(&EMPTY);
+    let deleting = rs.meta().is_deleting();
+    let releases = census.inactive > 0 && !deleting;
+    let unselected = census
+        .label_sets()
+        .any(|(labels, _)| !selector.matches(labels));
+    let adoptable = !deleting
+        && ctx.store.orphan_pods(rs.namespace()).any(|pod| {
+            !pod.metadata.is_deleting()
+                && is_active(pod)
+                && selector.matches(pod.metadata.labels.as_ref())
+        });
+    (!releases && !unselected && !adoptable).then_some(census)
+}
+
+/// `calculateStatus` from the census.
+fn census_status<T: Replicated>(rs: &T, census: &PodCensus, now: Timestamp) -> T::Status {
+    let template_selector = template_selector(rs);
+    let fully_labeled: u32 = census
+        .label_sets()
+        .filter(|(labels, _)| template_selector.matches(*labels))
+        .map(|(_, count)| count)
+        .sum();
+    let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    rs.status_from(Counts {
+        replicas: count(census.active),
+        fully_labeled: count(fully_labeled),
+        ready: count(census.ready),
+        available: count(census.available(rs.min_ready_seconds(), now)),
+    })
+}
+
+fn template_selector<T: Replicated>(rs: &T) -> Selector {
+    rs.template()
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.as_ref())
+        .map(Selector::from_labels)
+        .unwrap_or_default()
+}
+
+/// The status of `active` pods, and the seconds until the next of them becomes available.
+fn listed_status<T: Replicated>(
+    rs: &T,
+    active: &[&Pod],
+    ctx: &Context,
+) -> (T::Status, Option<i64>) {
+    let now = ctx.clock.now();
+    let wait = active
+        .iter()
+        .filter_map(|pod| seconds_until_available(pod, rs.min_ready_seconds(), now))
+        .min();
+    (calculate_status(rs, active, ctx), wait)
 }
 
 /// `count` new pods from the template, in slow-start batches.
@@ -163,28 +276,24 @@ fn create_pods(
     count: usize,
     component: &'static str,
 ) -> Action {
-    let creates = (0..count)
-        .map(|_| Action::Create {
-            object: Object::Pod(pod_from_template(template, rs)),
-            event: CreatedEvent::pod(key, component),
-        })
-        .collect();
+    let create = Action::Create {
+        object: Object::Pod(pod_from_template(template, rs)),
+        event: CreatedEvent::pod(key, component),
+    };
     Action::SlowStart {
         owner: key.clone(),
         component,
-        creates,
+        creates: Creates::Copies {
+            count,
+            create: Box::new(create),
+        },
     }
 }
 
 /// `calculateStatus`: the active pods, those labelled as the template is, ready, available.
 fn calculate_status<T: Replicated>(rs: &T, active: &[&Pod], ctx: &Context) -> T::Status {
     let min_ready = rs.min_ready_seconds();
-    let template_selector = rs
-        .template()
-        .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.as_ref())
-        .map(Selector::from_labels)
-        .unwrap_or_default();
+    let template_selector = template_selector(rs);
     let count = |predicate: &dyn Fn(&Pod) -> bool| {
         i32::try_from(active.iter().filter(|pod| predicate(pod)).count()).unwrap_or(i32::MAX)
     };
@@ -233,77 +342,89 @@ fn pods_to_delete<'a>(
             .copied()
             .unwrap_or(0)
     };
-    let mut ranked: Vec<(&Pod, usize)> = active.iter().map(|pod| (*pod, rank(pod))).collect();
-    ranked
-        .sort_by(|(a, rank_a), (b, rank_b)| delete_order(a, *rank_a, b, *rank_b, ctx.clock.now()));
-    ranked.into_iter().take(count).map(|(pod, _)| pod).collect()
+    // Each pod's key is computed once, and only the `count` first are sorted (the index
+    // makes the order total, so this takes what a stable sort of all of them would).
+    let now = ctx.clock.now();
+    let mut ranked: Vec<(DeleteKey, usize, &Pod)> = active
+        .iter()
+        .enumerate()
+        .map(|(index, pod)| (delete_key(pod, rank(pod), now), index, *pod))
+        .collect();
+    let order =
+        |a: &(DeleteKey, usize, &Pod), b: &(DeleteKey, usize, &Pod)| (&a.0, a.1).cmp(&(&b.0, b.1));
+    ranked.select_nth_unstable_by(count, order);
+    ranked.truncate(count);
+    ranked.sort_unstable_by(order);
+    ranked.into_iter().map(|(_, _, pod)| pod).collect()
 }
 
-/// `ActivePodsWithRanks.Less`: `Less` means "delete first".
-fn delete_order(a: &Pod, rank_a: usize, b: &Pod, rank_b: usize, now: Timestamp) -> Ordering {
-    let scheduled = |pod: &Pod| {
-        pod.spec
-            .as_ref()
-            .and_then(|s| s.node_name.as_ref())
-            .is_some()
-    };
-    let phase_rank = |pod: &Pod| match phase(pod) {
+/// `ActivePodsWithRanks.Less` as a key, smallest deleted first: unscheduled before
+/// scheduled, Pending before Unknown before Running, not ready before ready, lower
+/// deletion cost, more related pods on its node (`Reverse`), then (both ready) more
+/// recently ready by logarithmic age bucket and UID, more restarts (`Reverse`), newer by
+/// logarithmic bucket and UID.
+type DeleteKey<'a> = (
+    bool,
+    u8,
+    bool,
+    i32,
+    Reverse<usize>,
+    Option<(i64, &'a str)>,
+    Reverse<i32>,
+    (i64, &'a str),
+);
+
+fn delete_key(pod: &Pod, rank: usize, now: Timestamp) -> DeleteKey<'_> {
+    let scheduled = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_ref())
+        .is_some();
+    let phase_rank = match phase(pod) {
         "Pending" => 0,
         "Unknown" => 1,
         "Running" => 2,
         _ => 3,
     };
-    let cost = |pod: &Pod| {
-        pod.metadata
-            .annotation("controller.kubernetes.io/pod-deletion-cost")
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let restarts = |pod: &Pod| {
-        pod.status
-            .as_ref()
-            .and_then(|s| s.container_statuses.as_ref())
-            .map_or(0, |statuses| {
-                statuses.iter().map(|c| c.restart_count).max().unwrap_or(0)
-            })
-    };
-    scheduled(a)
-        .cmp(&scheduled(b))
-        .then(phase_rank(a).cmp(&phase_rank(b)))
-        .then(is_ready(a).cmp(&is_ready(b)))
-        .then(cost(a).cmp(&cost(b)))
-        .then(rank_b.cmp(&rank_a))
-        .then_with(|| {
-            if is_ready(a) && is_ready(b) {
-                // More recently ready first, by logarithmic age bucket, then UID.
-                compare_recent(ready_since(a), ready_since(b), now)
-                    .then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
-            } else {
-                Ordering::Equal
-            }
-        })
-        .then(restarts(b).cmp(&restarts(a)))
-        .then_with(|| {
-            let created = |pod: &Pod| pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
-            compare_recent(created(a), created(b), now)
-                .then_with(|| a.metadata.uid_str().cmp(b.metadata.uid_str()))
-        })
+    let cost = pod
+        .metadata
+        .annotation("controller.kubernetes.io/pod-deletion-cost")
+        .and_then(|v| v.parse::<i32>().ok())
+        .unwrap_or(0);
+    let restarts = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .map_or(0, |statuses| {
+            statuses.iter().map(|c| c.restart_count).max().unwrap_or(0)
+        });
+    let uid = pod.metadata.uid_str();
+    let ready = is_ready(pod);
+    let created = pod.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    (
+        scheduled,
+        phase_rank,
+        ready,
+        cost,
+        Reverse(rank),
+        ready.then(|| (age_bucket(ready_since(pod), now), uid)),
+        Reverse(restarts),
+        (age_bucket(created, now), uid),
+    )
 }
 
-/// Newer first, comparing `floor(log2(age))` buckets as LogarithmicScaleDown does.
-fn compare_recent(a: Option<Timestamp>, b: Option<Timestamp>, now: Timestamp) -> Ordering {
-    let bucket = |t: Option<Timestamp>| -> i64 {
-        match t {
-            None => -2,
-            Some(t) => {
-                let age = (now.as_nanosecond() - t.as_nanosecond()).max(0);
-                if age <= 0 {
-                    -1
-                } else {
-                    i64::from(127 - (age as u128).leading_zeros() as i32)
-                }
+/// `floor(log2(age))` as LogarithmicScaleDown compares ages (newer first): -2 for no time,
+/// -1 for no age.
+fn age_bucket(time: Option<Timestamp>, now: Timestamp) -> i64 {
+    match time {
+        None => -2,
+        Some(t) => {
+            let age = (now.as_nanosecond() - t.as_nanosecond()).max(0);
+            if age <= 0 {
+                -1
+            } else {
+                i64::from(127 - (age as u128).leading_zeros() as i32)
             }
         }
-    };
-    bucket(a).cmp(&bucket(b))
+    }
 }

@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::{
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::quantity::Quantity;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, event};
 use crate::api::EventType;
@@ -20,43 +20,7 @@ use kubeplay_model::pod::{is_active, set_pod_condition};
 
 const COMPONENT: &str = "default-scheduler";
 
-/// Requested resources in milli-units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Resources {
-    pub cpu_milli: i128,
-    pub memory_milli: i128,
-    pub pods: i128,
-}
-
-pub fn pod_requests(pod: &Pod) -> Resources {
-    let mut total = Resources {
-        pods: 1,
-        ..Resources::default()
-    };
-    let Some(spec) = &pod.spec else { return total };
-    let request = |c: &k8s_openapi::api::core::v1::Container, name: &str| {
-        let resources = c.resources.as_ref();
-        resources
-            .and_then(|r| r.requests.as_ref())
-            .and_then(|r| r.get(name))
-            .or_else(|| {
-                resources
-                    .and_then(|r| r.limits.as_ref())
-                    .and_then(|l| l.get(name))
-            })
-            .and_then(|q| Quantity::parse(&q.0))
-            .map_or(0, |q| q.milli())
-    };
-    for container in &spec.containers {
-        total.cpu_milli += request(container, "cpu");
-        total.memory_milli += request(container, "memory");
-    }
-    for container in spec.init_containers.iter().flatten() {
-        total.cpu_milli = total.cpu_milli.max(request(container, "cpu"));
-        total.memory_milli = total.memory_milli.max(request(container, "memory"));
-    }
-    total
-}
+pub use crate::usage::{Resources, pod_requests};
 
 pub fn node_allocatable(node: &Node) -> Resources {
     let status = node.status.as_ref();
@@ -316,17 +280,22 @@ pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
         .iter()
         .map(|node| node_usage(ctx, node.metadata.name_str()))
         .collect();
-    // How many pods of each owner already run on each node, for spreading.
-    let node_count = nodes.len();
+    // How many pods of each pending pod's owner already run on each node, for spreading.
     let mut owner_counts: HashMap<String, Vec<i64>> = HashMap::new();
-    for (index, node) in nodes.iter().enumerate() {
-        for object in ctx.store.pods_on_node(node.metadata.name_str()) {
-            if let Some(owner) = object.meta().controller_ref() {
-                owner_counts
-                    .entry(owner.uid.clone())
-                    .or_insert_with(|| vec![0; node_count])[index] += 1;
-            }
-        }
+    for owner in pending
+        .iter()
+        .filter_map(|pod| pod.metadata.controller_ref())
+    {
+        owner_counts.entry(owner.uid.clone()).or_insert_with(|| {
+            nodes
+                .iter()
+                .map(|node| {
+                    ctx.store
+                        .node_usage(node.metadata.name_str())
+                        .map_or(0, |usage| usage.pods_of(&owner.uid))
+                })
+                .collect()
+        });
     }
     let now = ctx.clock.now_time();
     let mut failed_classes: HashMap<(String, String), (String, BTreeSet<Plugin>)> = HashMap::new();
@@ -374,10 +343,8 @@ pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
                 used[index].cpu_milli += requested.cpu_milli;
                 used[index].memory_milli += requested.memory_milli;
                 used[index].pods += 1;
-                if let Some(owner) = &owner {
-                    owner_counts
-                        .entry(owner.clone())
-                        .or_insert_with(|| vec![0; node_count])[index] += 1;
+                if let Some(counts) = owner.as_ref().and_then(|o| owner_counts.get_mut(o)) {
+                    counts[index] += 1;
                 }
                 result.actions.push(Action::Bind {
                     key: pod_key.clone(),
@@ -451,17 +418,26 @@ fn equivalence_class(pod: &Pod) -> Option<(String, String)> {
 
 /// What the pods bound to `node` request (finished pods free their share).
 pub(crate) fn node_usage(ctx: &Context, node: &str) -> Resources {
-    let mut used = Resources::default();
-    for object in ctx.store.pods_on_node(node) {
-        if let Object::Pod(pod) = object
-            && !matches!(kubeplay_model::pod::phase(pod), "Succeeded" | "Failed")
-        {
-            let requested = pod_requests(pod);
-            used.cpu_milli += requested.cpu_milli;
-            used.memory_milli += requested.memory_milli;
-            used.pods += 1;
-        }
-    }
+    let used = ctx
+        .store
+        .node_usage(node)
+        .map_or_else(Resources::default, |usage| usage.requested);
+    // Debug builds (every test and golden transcript) check the store's totals against
+    // the walk they stand for.
+    debug_assert!(
+        used == ctx
+            .store
+            .pods_on_node(node)
+            .filter_map(Pod::from_object)
+            .filter(|pod| !kubeplay_model::pod::is_finished(pod))
+            .map(pod_requests)
+            .fold(Resources::default(), |total, pod| Resources {
+                cpu_milli: total.cpu_milli + pod.cpu_milli,
+                memory_milli: total.memory_milli + pod.memory_milli,
+                pods: total.pods + pod.pods,
+            }),
+        "the usage of node {node} disagrees with its pods"
+    );
     used
 }
 

@@ -21,7 +21,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use super::claim::{claim_pods, claim_revisions, wake_adopters};
 use super::pods::pod_from_template;
 use super::{
-    Action, Context, Controller, CreatedEvent, Reconcile, Reconciliation, Watch, history,
+    Action, Context, Controller, CreatedEvent, Creates, Reconcile, Reconciliation, Watch, history,
     template_hash,
 };
 use crate::store::WatchEvent;
@@ -315,7 +315,7 @@ impl<'a> Sync<'a> {
             self.result.actions.push(Action::SlowStart {
                 owner: self.key.clone(),
                 component: COMPONENT,
-                creates,
+                creates: Creates::Each(creates),
             });
         }
     }

@@ -14,7 +14,7 @@ use super::census::Census;
 use super::indexes::completion_index;
 use super::{COMPONENT, backoff, count, indexes, only_replaces_failed_pods};
 use crate::controllers::pods::pod_from_template;
-use crate::controllers::{Action, Context, CreatedEvent, Reconciliation};
+use crate::controllers::{Action, Context, CreatedEvent, Creates, Reconciliation};
 
 /// Creating the pods a running Job is missing (`manageJob`).
 pub(super) struct Replacements<'a> {
@@ -57,7 +57,7 @@ impl Replacements<'_> {
         result.actions.push(Action::SlowStart {
             owner: self.key.clone(),
             component: COMPONENT,
-            creates,
+            creates: Creates::Each(creates),
         });
     }
 
