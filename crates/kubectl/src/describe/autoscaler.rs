@@ -3,10 +3,9 @@
 use k8s_openapi::api::autoscaling::v2::{HPAScalingRules, HorizontalPodAutoscaler};
 
 use super::DescribeContext;
-use super::common::{rfc, s};
+use super::common::{rfc, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline};
 
 pub fn describe_autoscaler(hpa: &HorizontalPodAutoscaler, ctx: &DescribeContext<'_>) -> String {
     let mut w = PrefixWriter::new();
@@ -16,14 +15,7 @@ pub fn describe_autoscaler(hpa: &HorizontalPodAutoscaler, ctx: &DescribeContext<
     let current_metrics = status.current_metrics.clone().unwrap_or_default();
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
     w.write(LEVEL_0, format!("Namespace:\t{}\n", s(&meta.namespace)));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(
         LEVEL_0,
         format!(

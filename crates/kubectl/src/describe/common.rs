@@ -5,6 +5,8 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use kubeplay_model::object::MetaExt;
 
+use super::writer::{LEVEL_0, PrefixWriter};
+use crate::text::labels::{annotations_multiline, labels_multiline};
 use crate::text::time::rfc1123z_or_zero;
 
 /// An optional string field as Go prints its zero value.
@@ -59,4 +61,16 @@ pub(super) fn describe_replica_conditions<'a>(
     for (type_, status, reason) in conditions {
         w.write(LEVEL_1, format!("{type_} \t{status}\t{}\n", s(reason)));
     }
+}
+
+/// The `Labels:` and `Annotations:` lines most describers print after the name.
+pub(super) fn write_labels_and_annotations(w: &mut PrefixWriter, meta: &ObjectMeta) {
+    w.write(
+        LEVEL_0,
+        labels_multiline("", "Labels", meta.labels.as_ref()),
+    );
+    w.write(
+        LEVEL_0,
+        annotations_multiline("Annotations", meta.annotations.as_ref()),
+    );
 }

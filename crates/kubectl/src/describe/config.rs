@@ -5,24 +5,16 @@
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 
 use super::DescribeContext;
-use super::common::s;
+use super::common::{s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::writer::{LEVEL_0, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline};
 
 pub fn describe_config_map(config_map: &ConfigMap, ctx: &DescribeContext<'_>) -> String {
     let mut w = PrefixWriter::new();
     let meta = &config_map.metadata;
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
     w.write(LEVEL_0, format!("Namespace:\t{}\n", s(&meta.namespace)));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(LEVEL_0, "\nData\n====\n");
     for (key, value) in config_map.data.iter().flatten() {
         w.write(LEVEL_0, format!("{key}:\n----\n"));
@@ -43,14 +35,7 @@ pub fn describe_secret(secret: &Secret) -> String {
     let meta = &secret.metadata;
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
     w.write(LEVEL_0, format!("Namespace:\t{}\n", s(&meta.namespace)));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(LEVEL_0, format!("\nType:\t{}\n", s(&secret.type_)));
     w.write(LEVEL_0, "\nData\n====\n");
     let token_secret = secret.type_.as_deref() == Some("kubernetes.io/service-account-token");

@@ -3,11 +3,11 @@
 use k8s_openapi::api::batch::v1::CronJob;
 
 use super::DescribeContext;
-use super::common::{rfc, s};
+use super::common::{rfc, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::writer::{LEVEL_0, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline, selector_string};
+use crate::text::labels::selector_string;
 
 /// Active jobs are read from `status.active`, as kubectl does.
 pub fn describe_cron_job(cj: &CronJob, ctx: &DescribeContext<'_>) -> String {
@@ -18,14 +18,7 @@ pub fn describe_cron_job(cj: &CronJob, ctx: &DescribeContext<'_>) -> String {
     let status = cj.status.as_ref();
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
     w.write(LEVEL_0, format!("Namespace:\t{}\n", s(&meta.namespace)));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(LEVEL_0, format!("Schedule:\t{}\n", spec.schedule));
     w.write(
         LEVEL_0,

@@ -4,13 +4,11 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
 
 use super::DescribeContext;
-use super::common::{pods_status, s};
+use super::common::{pods_status, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::writer::{LEVEL_0, PrefixWriter};
-use crate::text::labels::{
-    annotations_multiline, format_label_selector, format_labels, labels_multiline,
-};
+use crate::text::labels::{format_label_selector, format_labels};
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
 pub fn describe_daemon_set(ds: &DaemonSet, pods: &[&Pod], ctx: &DescribeContext<'_>) -> String {
@@ -33,14 +31,7 @@ pub fn describe_daemon_set(ds: &DaemonSet, pods: &[&Pod], ctx: &DescribeContext<
         LEVEL_0,
         format!("Node-Selector:\t{}\n", format_labels(node_selector)),
     );
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     // These five lines have no tab, so each flushes the alignment.
     w.write(
         LEVEL_0,

@@ -3,12 +3,12 @@
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
 use super::DescribeContext;
-use super::common::{rfc, s};
+use super::common::{rfc, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::probe::int_or_string;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline, selector_string};
+use crate::text::labels::selector_string;
 
 /// `old_replica_sets` and `new_replica_set` as `deploymentutil.GetAllReplicaSets` finds them.
 pub fn describe_deployment(
@@ -32,14 +32,7 @@ pub fn describe_deployment(
             rfc(meta.creation_timestamp.as_ref())
         ),
     );
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     let selector = selector_string(Some(&spec.selector)).unwrap_or_else(|e| e);
     w.write(LEVEL_0, format!("Selector:\t{selector}\n"));
     w.write(

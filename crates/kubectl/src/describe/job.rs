@@ -3,12 +3,12 @@
 use k8s_openapi::api::batch::v1::Job;
 
 use super::DescribeContext;
-use super::common::{controlled_by, rfc, s};
+use super::common::{controlled_by, rfc, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::writer::{LEVEL_0, PrefixWriter};
 use crate::text::duration::human_duration;
-use crate::text::labels::{annotations_multiline, labels_multiline, selector_string};
+use crate::text::labels::selector_string;
 use crate::text::time::millis_between;
 
 /// Pod counts come from the Job's status, as kubectl reads them.
@@ -25,14 +25,7 @@ pub fn describe_job(job: &Job, ctx: &DescribeContext<'_>) -> String {
         Ok(selector) => w.write(LEVEL_0, format!("Selector:\t{selector}\n")),
         Err(e) => w.write(LEVEL_0, format!("Selector:\tFailed to get selector: {e}\n")),
     }
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     if let Some(controller) = controlled_by(meta) {
         w.write(LEVEL_0, format!("Controlled By:\t{controller}\n"));
     }

@@ -5,9 +5,8 @@ use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{LimitRange, LimitRangeItem, Namespace, ResourceQuota};
 
-use super::common::{rfc, s};
+use super::common::{rfc, s, write_labels_and_annotations};
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline};
 use kubeplay_model::quantity::canonical;
 
 /// `quotas` and `limit_ranges` are the namespace's ResourceQuotas and LimitRanges; kubectl
@@ -21,14 +20,7 @@ pub fn describe_namespace(
     let mut w = PrefixWriter::new();
     let meta = &ns.metadata;
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     let status = ns.status.as_ref();
     w.write(
         LEVEL_0,

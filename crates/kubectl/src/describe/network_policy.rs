@@ -6,9 +6,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use kubeplay_model::intstr;
 use kubeplay_model::selector::format_label_selector;
 
-use super::common::s;
+use super::common::{s, write_labels_and_annotations};
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline};
 use crate::text::time::go_time_string;
 
 /// The indentation describe.go passes down as `initialIndent`.
@@ -24,14 +23,7 @@ pub fn describe_network_policy(policy: &NetworkPolicy) -> String {
         None => "0001-01-01 00:00:00 +0000 UTC".to_string(),
     };
     w.write(LEVEL_0, format!("Created on:\t{created}\n"));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     let spec = policy.spec.clone().unwrap_or_default();
     w.write(LEVEL_0, "Spec:\n");
     w.write(LEVEL_1, "PodSelector: ");

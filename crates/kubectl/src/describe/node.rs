@@ -6,11 +6,11 @@ use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Node, Pod};
 
 use super::DescribeContext;
-use super::common::{rfc, s};
+use super::common::{rfc, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::node_resources::describe_node_resources;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline, taints_multiline};
+use crate::text::labels::taints_multiline;
 use kubeplay_model::quantity::canonical;
 
 /// `pods`: the pods bound to the node (terminated ones are skipped here, as kubectl's
@@ -41,14 +41,7 @@ pub fn describe_node(
             }
         ),
     );
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(
         LEVEL_0,
         format!(

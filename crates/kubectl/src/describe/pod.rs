@@ -3,14 +3,14 @@
 use k8s_openapi::api::core::v1::{Container, EphemeralContainer, Pod};
 
 use super::DescribeContext;
-use super::common::{controlled_by, rfc, s};
+use super::common::{controlled_by, rfc, s, write_labels_and_annotations};
 use super::container::{describe_containers, describe_resources};
 use super::events::describe_events;
 use super::qos::pod_qos;
 use super::topology::describe_topology_spread_constraints;
 use super::volumes::describe_volumes;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline, tolerations_multiline};
+use crate::text::labels::{labels_multiline, tolerations_multiline};
 use crate::text::time::since;
 
 pub fn describe_pod(pod: &Pod, ctx: &DescribeContext<'_>) -> String {
@@ -51,14 +51,7 @@ pub fn describe_pod(pod: &Pod, ctx: &DescribeContext<'_>) -> String {
     if let Some(start) = &status.start_time {
         w.write(LEVEL_0, format!("Start Time:\t{}\n", rfc(Some(start))));
     }
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     let phase = s(&status.phase);
     match &meta.deletion_timestamp {
         Some(deleted) if phase != "Failed" && phase != "Succeeded" => {

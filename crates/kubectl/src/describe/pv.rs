@@ -4,12 +4,11 @@
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PersistentVolume, VolumeNodeAffinity};
 
 use super::DescribeContext;
-use super::common::s;
+use super::common::{s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::pvc::access_modes_string;
 use super::volumes::{print_csi_attributes, print_host_path, print_nfs};
 use super::writer::{LEVEL_0, LEVEL_1, LEVEL_2, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline};
 use crate::text::time::since;
 use kubeplay_model::quantity::canonical;
 
@@ -19,14 +18,7 @@ pub fn describe_persistent_volume(pv: &PersistentVolume, ctx: &DescribeContext<'
     let default_spec = Default::default();
     let spec = pv.spec.as_ref().unwrap_or(&default_spec);
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     let finalizers = meta.finalizers.as_deref().unwrap_or_default().join(" ");
     w.write(LEVEL_0, format!("Finalizers:\t[{finalizers}]\n"));
     let class = meta

@@ -4,11 +4,13 @@ use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::core::v1::Pod;
 
 use super::DescribeContext;
-use super::common::{controlled_by, describe_replica_conditions, pods_status, s};
+use super::common::{
+    controlled_by, describe_replica_conditions, pods_status, s, write_labels_and_annotations,
+};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::writer::{LEVEL_0, PrefixWriter};
-use crate::text::labels::{annotations_multiline, format_label_selector, labels_multiline};
+use crate::text::labels::format_label_selector;
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
 pub fn describe_replica_set(rs: &ReplicaSet, pods: &[&Pod], ctx: &DescribeContext<'_>) -> String {
@@ -25,14 +27,7 @@ pub fn describe_replica_set(rs: &ReplicaSet, pods: &[&Pod], ctx: &DescribeContex
             format_label_selector(Some(&spec.selector))
         ),
     );
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     if let Some(controller) = controlled_by(meta) {
         w.write(LEVEL_0, format!("Controlled By:\t{controller}\n"));
     }

@@ -4,11 +4,11 @@
 use k8s_openapi::api::core::v1::{Pod, ReplicationController};
 
 use super::DescribeContext;
-use super::common::{describe_replica_conditions, pods_status, s};
+use super::common::{describe_replica_conditions, pods_status, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::writer::{LEVEL_0, PrefixWriter};
-use crate::text::labels::{annotations_multiline, format_labels, labels_multiline};
+use crate::text::labels::format_labels;
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
 pub fn describe_replication_controller(
@@ -25,14 +25,7 @@ pub fn describe_replication_controller(
         LEVEL_0,
         format!("Selector:\t{}\n", format_labels(spec.selector.as_ref())),
     );
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(
         LEVEL_0,
         format!(

@@ -6,10 +6,10 @@ use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::DescribeContext;
-use super::common::s;
+use super::common::{s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::writer::{LEVEL_0, PrefixWriter};
-use crate::text::labels::{annotations_multiline, format_labels, labels_multiline};
+use crate::text::labels::format_labels;
 
 /// `endpoint_slices`: the slices labelled with this service's name.
 pub fn describe_service(
@@ -23,14 +23,7 @@ pub fn describe_service(
     let spec = svc.spec.as_ref().unwrap_or(&default_spec);
     w.write(LEVEL_0, format!("Name:\t{}\n", s(&meta.name)));
     w.write(LEVEL_0, format!("Namespace:\t{}\n", s(&meta.namespace)));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(
         LEVEL_0,
         format!("Selector:\t{}\n", format_labels(spec.selector.as_ref())),

@@ -4,13 +4,13 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
 
 use super::DescribeContext;
-use super::common::{pods_status, rfc, s};
+use super::common::{pods_status, rfc, s, write_labels_and_annotations};
 use super::events::describe_events;
 use super::pod_template::describe_pod_template;
 use super::probe::int_or_string;
 use super::pvc::claim_class;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};
-use crate::text::labels::{annotations_multiline, labels_multiline, selector_string};
+use crate::text::labels::{labels_multiline, selector_string};
 use kubeplay_model::quantity::canonical;
 
 /// `pods`: the pods matching the selector; only those it controls are counted.
@@ -34,14 +34,7 @@ pub fn describe_stateful_set(
     );
     let selector = selector_string(Some(&spec.selector)).unwrap_or_else(|e| e);
     w.write(LEVEL_0, format!("Selector:\t{selector}\n"));
-    w.write(
-        LEVEL_0,
-        labels_multiline("", "Labels", meta.labels.as_ref()),
-    );
-    w.write(
-        LEVEL_0,
-        annotations_multiline("Annotations", meta.annotations.as_ref()),
-    );
+    write_labels_and_annotations(&mut w, meta);
     w.write(
         LEVEL_0,
         format!(
