@@ -193,12 +193,12 @@ impl Kubelets {
                 },
                 epoch,
             );
-            self.write_served(served, now);
-            self.record_traffic(sent);
-            return;
         }
         self.write_served(served, now);
         self.record_traffic(sent);
+        if run.resume_at.is_some() {
+            return;
+        }
         let Some(container) = self
             .pods
             .get_mut(uid)
