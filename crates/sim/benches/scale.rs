@@ -5,7 +5,8 @@
 //! at all-Ready: what a real second costs a page playing at 60×), the store's size, and memory: peak RSS natively
 //! (`/proc/self/status`), the linear memory's size in wasm32 (it only grows, so it is the peak).
 //!
-//! Natively: `cargo bench -p kubeplay-sim --bench scale [-- 1000 10000 100000]`.
+//! Natively: `cargo bench -p kubeplay-sim --bench scale [-- 1000 10000 100000]`
+//! (`-- --boot-only 1000`: the boot alone).
 //! In WebAssembly under node's WASI, both side by side: `scripts/bench-core [SIZES…]`.
 
 mod common;
@@ -40,7 +41,7 @@ fn peak_memory() -> Option<u64> {
     Some(core::arch::wasm32::memory_size(0) as u64 * 65_536)
 }
 
-fn scenario(replicas: usize) {
+fn scenario(replicas: usize, boot_only: bool) {
     let workers = workers_for(replicas);
     let mut shape = ClusterShape::kind_multi();
     shape
@@ -54,6 +55,15 @@ fn scenario(replicas: usize) {
     );
     let boot = wall.elapsed();
     let boot_memory = peak_memory().unwrap_or(0);
+    if boot_only {
+        println!(
+            "{target:<6} replicas={replicas:>6} nodes={nodes:>4} | boot {boot:>7.2}s",
+            target = target(),
+            nodes = workers + 1,
+            boot = boot.as_secs_f64(),
+        );
+        return;
+    }
 
     let phase = Instant::now();
     if let Err(error) = cluster.api.create(manifest(replicas, "nginx:1.27"), false) {
@@ -96,11 +106,7 @@ fn scenario(replicas: usize) {
     let per_pod = ready_memory.saturating_sub(boot_memory) as f64 / pods.max(1) as f64 / 1024.0;
     println!(
         "{target:<6} replicas={replicas:>6} nodes={nodes:>4} | boot {boot:>7.2}s | apply→Ready {ready:>8.2}s wall {vr:>5}s virtual | image update→Ready {rollout:>8.2}s wall {vu:>5}s virtual | steady minute {steady:>6.2}s | total {total:>8.2}s | pods {pods} events {events}→{events_after} objects {objects} | peak memory {peak:.0} MiB (booted {boot_mib:.0} MiB), {per_pod:.1} KiB per pod at Ready",
-        target = if cfg!(target_family = "wasm") {
-            "wasm"
-        } else {
-            "native"
-        },
+        target = target(),
         nodes = workers + 1,
         boot = boot.as_secs_f64(),
         ready = ready.as_secs_f64(),
@@ -115,15 +121,26 @@ fn scenario(replicas: usize) {
     );
 }
 
-fn main() {
-    // `cargo bench` passes `--bench`; numbers instead run those sizes.
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    if sizes.is_empty() {
-        [1_000, 10_000].into_iter().for_each(scenario);
+fn target() -> &'static str {
+    if cfg!(target_family = "wasm") {
+        "wasm"
     } else {
-        sizes.into_iter().for_each(scenario);
+        "native"
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; numbers instead run those sizes; `--boot-only` stops
+    // each after its boot.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let boot_only = args.iter().any(|a| a == "--boot-only");
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000]
+    } else {
+        sizes
+    };
+    for size in sizes {
+        scenario(size, boot_only);
     }
 }

@@ -2,13 +2,17 @@
 //! are active, ready, and since when, and which label sets they carry. A ReplicaSet sync
 //! reads its counts here instead of walking its pods, so during a paced scale-up of 10,000
 //! pods (a sync at every instant where one of them changes) a sync costs what changed, not
-//! the whole ReplicaSet.
+//! the whole ReplicaSet; and a scale-down looks only at the pods on the nodes it would
+//! empty first (`by_node`).
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::pod::{is_active, is_ready, ready_since};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::{is_active, is_ready, phase, ready_since};
+
+use crate::controllers::replicaset::POD_DELETION_COST;
 
 type Labels = Option<BTreeMap<String, String>>;
 
@@ -24,6 +28,11 @@ pub struct PodCensus {
     ready_since: BTreeMap<Option<i64>, u32>,
     /// Active pods by label set (a template's pods share one).
     labels: BTreeMap<Labels, u32>,
+    /// Active pods by the node they are bound to (unscheduled ones are not counted here).
+    by_node: BTreeMap<String, u32>,
+    /// Active pods a scale-down ranks by more than their node and age (`DeleteKey`): not
+    /// yet scheduled, not Running, not Ready, or carrying a deletion cost.
+    pub irregular: u32,
 }
 
 impl PodCensus {
@@ -34,6 +43,8 @@ impl PodCensus {
         ready: 0,
         ready_since: BTreeMap::new(),
         labels: BTreeMap::new(),
+        by_node: BTreeMap::new(),
+        irregular: 0,
     };
 
     pub(crate) fn add(&mut self, pod: &Pod) {
@@ -56,6 +67,17 @@ impl PodCensus {
         }
         step(&mut self.active);
         tally(&mut self.labels, &pod.metadata.labels, add);
+        let node = pod.spec.as_ref().and_then(|s| s.node_name.as_ref());
+        if let Some(node) = node {
+            tally(&mut self.by_node, node, add);
+        }
+        let regular = node.is_some()
+            && phase(pod) == "Running"
+            && is_ready(pod)
+            && pod.metadata.annotation(POD_DELETION_COST).is_none();
+        if !regular {
+            step(&mut self.irregular);
+        }
         if is_ready(pod) {
             step(&mut self.ready);
             let since = ready_since(pod).map(|t| t.as_second());
@@ -68,6 +90,18 @@ impl PodCensus {
         self.labels
             .iter()
             .map(|(labels, count)| (labels.as_ref(), *count))
+    }
+
+    /// The nodes the active pods are bound to, with how many each.
+    pub fn nodes(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.by_node
+            .iter()
+            .map(|(node, count)| (node.as_str(), *count))
+    }
+
+    /// How many active pods are bound to `node`.
+    pub fn on_node(&self, node: &str) -> u32 {
+        self.by_node.get(node).copied().unwrap_or(0)
     }
 
     /// Active pods Ready for at least `min_ready_seconds` before `now` (`IsPodAvailable`):

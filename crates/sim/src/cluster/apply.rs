@@ -20,8 +20,7 @@ impl Cluster {
         key: &ObjectKey,
         reconciliation: Reconciliation,
     ) {
-        // The scheduler's client (50/100) is not limited here (see `clients.rs`).
-        let limited = !controller.is(&scheduling_queue::CONTROLLER);
+        let limited = Self::is_limited(controller);
         let name = controller.0.name;
         let now = self.now_ms();
         let mut held_back = false;
@@ -50,7 +49,7 @@ impl Cluster {
             // reconcile sees the current state and tries again.
             let _ = self.apply_action(action);
         }
-        if held_back && self.clients.hold_back(controller, key) {
+        if (held_back || reconciliation.held_back) && self.clients.hold_back(controller, key) {
             let delay = self.clients.resume_in_ms(name, now);
             self.schedule(delay, TimerKind::ClientReady(controller));
         }
@@ -62,6 +61,12 @@ impl Cluster {
         } else {
             self.forget_failures(controller, key);
         }
+    }
+
+    /// Whether the controller's creates and deletes wait for its client's tokens: the
+    /// scheduler's client (50/100) is not limited here (see `clients.rs`).
+    pub(super) fn is_limited(controller: ControllerId) -> bool {
+        !controller.is(&scheduling_queue::CONTROLLER)
     }
 
     /// `AddRateLimited` under the default controller rate limiter: 5 ms doubled at every

@@ -8,7 +8,9 @@
 //!
 //! Modelled here: the creates and deletes a reconcile intends (its bulk work) take tokens
 //! and are sent while tokens last; the rest of the sync resumes when a second's worth of
-//! tokens is back — the same pods at the same pace, without a timer per token. Other writes
+//! tokens is back — the same pods at the same pace, without a timer per token. A sync sees
+//! its client's tokens (`Context::tokens`), so a scale-down picks only the pods it can delete
+//! now instead of ranking them all to send none. Other writes
 //! (status, scale, adoption) are not counted: the simulation syncs more eagerly than a real
 //! work queue (which folds a burst of changes into one sync), so counting its status writes
 //! would hold back creates a real controller sends at once. The scheduler (50/100) and
@@ -158,6 +160,19 @@ impl Clients {
         u64::try_from(self.bucket(controller, now).milli_tokens / 1000).unwrap_or(0)
     }
 
+    /// [`Clients::available`] without touching the bucket (refilling it at other instants
+    /// than the writes would round a fractional rate differently).
+    pub(super) fn peek(&self, controller: &'static str, now: Millis) -> u64 {
+        let Some(bucket) = self.buckets.get(controller) else {
+            return self.limit.burst;
+        };
+        let elapsed = now.saturating_sub(bucket.at_ms);
+        let gained = i64::try_from(u128::from(elapsed) * u128::from(self.limit.milli_qps) / 1000)
+            .unwrap_or(i64::MAX);
+        let tokens = bucket.milli_tokens.saturating_add(gained).min(self.full());
+        u64::try_from(tokens / 1000).unwrap_or(0)
+    }
+
     /// Spends `tokens` (at most what is available: callers ask first).
     pub(super) fn spend(&mut self, controller: &'static str, now: Millis, tokens: u64) {
         let bucket = self.bucket(controller, now);
@@ -192,6 +207,11 @@ mod tests {
         assert_eq!(clients.available("replicaset", 10_000), 30);
         // Each controller has its own client.
         assert_eq!(clients.available("job", 0), 30);
+        // Peeking refills nothing.
+        clients.spend("job", 0, 30);
+        assert_eq!(clients.peek("job", 750), 15);
+        assert_eq!(clients.peek("deployment", 750), 30);
+        assert_eq!(clients.available("job", 750), 15);
     }
 
     #[test]

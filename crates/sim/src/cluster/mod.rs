@@ -168,12 +168,18 @@ impl Cluster {
                 break;
             };
             self.queued.remove(&(controller, key.clone()));
+            let tokens = if Self::is_limited(controller) {
+                self.clients.peek(controller.0.name, self.now_ms())
+            } else {
+                u64::MAX
+            };
             let reconciliation = {
                 let ctx = Context {
                     store: &self.api.store,
                     clock: &self.api.clock,
                     features: &self.api.features,
                     nodes: &self.nodes,
+                    tokens,
                 };
                 match &controller.0.reconcile {
                     Reconcile::Stateless(reconcile) => reconcile(&key, &ctx),
@@ -216,6 +222,7 @@ impl Cluster {
             clock: &self.api.clock,
             features: &self.api.features,
             nodes: &self.nodes,
+            tokens: u64::MAX,
         };
         Some(controllers::fit::explain(pod, &ctx))
     }

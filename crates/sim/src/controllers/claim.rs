@@ -10,6 +10,7 @@ use k8s_openapi::api::apps::v1::ControllerRevision;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::is_active;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, Typed};
 
@@ -145,6 +146,27 @@ pub fn claim_pods<'a>(
         owner,
         candidates,
         |pod: &Pod| selector.matches(pod.metadata.labels.as_ref()) && filter(pod),
+        ctx,
+        result,
+    )
+}
+
+/// Claims, among the pods that are active, those `selector` matches: the ReplicaSet
+/// controller's `FilterActivePods` before `claimPods`, so a finished or deleting pod is
+/// neither adopted nor released — it keeps its owner reference while it terminates.
+pub fn claim_active_pods<'a>(
+    owner: &Object,
+    selector: &Selector,
+    ctx: &'a Context,
+    result: &mut Reconciliation,
+) -> Vec<&'a Pod> {
+    let candidates = pod_candidates(ctx, owner)
+        .into_iter()
+        .filter(|pod| is_active(pod));
+    claim(
+        owner,
+        candidates,
+        |pod: &Pod| selector.matches(pod.metadata.labels.as_ref()),
         ctx,
         result,
     )

@@ -157,6 +157,10 @@ pub struct Reconciliation {
     /// The sync returned an error: the driver queues the key again with the work queue's
     /// rate-limited back-off (`AddRateLimited`); a sync that succeeds resets it (`Forget`).
     pub failed: bool,
+    /// The sync left creates or deletes unsent because its client had no tokens for them
+    /// ([`Context::tokens`]): it resumes when tokens are back, as a sync whose writes the
+    /// driver held back does.
+    pub held_back: bool,
 }
 
 impl Reconciliation {
@@ -280,6 +284,11 @@ pub struct Context<'a> {
     pub features: &'a FeatureGates,
     /// Which nodes have a running kubelet (what Lease renewals tell the control plane).
     pub nodes: &'a NodeAgents,
+    /// Creates and deletes the controller's client may send now (its token bucket; `u64::MAX`
+    /// for a client the driver does not limit). A sync that would write more may work out
+    /// only these and mark itself [`Reconciliation::held_back`]: the driver would hold the
+    /// rest back anyway, so picking them would be wasted work.
+    pub tokens: u64,
 }
 
 /// `NewControllerRef`: the owner reference a controller stamps on what it creates.

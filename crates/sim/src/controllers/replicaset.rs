@@ -14,7 +14,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use super::claim::{claim_pods, wake_adopters};
+use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;
 use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
@@ -24,6 +24,8 @@ use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
 };
 
+/// The annotation that makes a pod cheaper (or dearer) to delete on a scale-down.
+pub(crate) const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
 /// Pods created or deleted per sync at most (`BurstReplicas`).
 const BURST_REPLICAS: usize = 500;
 const COMPONENT: &str = "replicaset-controller";
@@ -132,11 +134,22 @@ pub fn sync<T: Replicated>(
                     .actions
                     .push(create_pods(key, &rs_object, template, missing, component));
             }
-        } else if let Claimed::Listed(active) = &claimed
-            && active.len() > desired
-        {
-            let excess = (active.len() - desired).min(BURST_REPLICAS);
-            for pod in pods_to_delete(active, excess, &rs_object, ctx) {
+        } else if claimed.len() > desired {
+            let excess = (claimed.len() - desired).min(BURST_REPLICAS);
+            // Only the deletes the client can send now are picked (the first of the same
+            // order; none, and no pod listed, without tokens); the rest wait for tokens and
+            // are picked again then.
+            let sendable = excess.min(usize::try_from(ctx.tokens).unwrap_or(usize::MAX));
+            result.held_back = sendable < excess;
+            let doomed = match &claimed {
+                Claimed::Listed(active) => {
+                    pods_to_delete(active, excess, sendable, &rs_object, ctx)
+                }
+                Claimed::Counted(census) => {
+                    census_pods_to_delete(&rs_object, &selector, census, sendable, ctx)
+                }
+            };
+            for pod in doomed {
                 result
                     .actions
                     .push(Action::delete_owned_pod(key, pod, component));
@@ -157,7 +170,7 @@ pub fn sync<T: Replicated>(
             debug_assert!(
                 census.active > 250 || {
                     let mut scratch = Reconciliation::default();
-                    let active = claim_pods(&rs_object, &selector, is_active, ctx, &mut scratch);
+                    let active = claim_active_pods(&rs_object, &selector, ctx, &mut scratch);
                     scratch.actions.is_empty() && listed_status(rs, &active, ctx) == counted
                 },
                 "the census of {key} disagrees with its pods"
@@ -176,8 +189,8 @@ pub fn sync<T: Replicated>(
 }
 
 /// The active pods a sync claims: counted by the store's census when claiming changes
-/// nothing and no pod is to be deleted (the sync then costs what changed, not the whole
-/// ReplicaSet), else listed.
+/// nothing and no pod is to be deleted or the census can rank those to delete (the sync
+/// then costs what changed, not the whole ReplicaSet), else listed.
 enum Claimed<'a> {
     Counted(&'a PodCensus),
     Listed(Vec<&'a Pod>),
@@ -199,24 +212,29 @@ fn claim_active<'a>(
     ctx: &'a Context,
     result: &mut Reconciliation,
 ) -> Claimed<'a> {
-    if let Some(census) = settled_census(rs, selector, ctx)
-        .filter(|census| census.active as usize <= desired || rs.meta().is_deleting())
-    {
+    // Deletes are picked only with tokens to send them; the census ranks them when every
+    // pod is alike but for its node and age, and `getPodsToDelete` would rank at all (it
+    // does not when every pod goes).
+    let listed = |census: &PodCensus| {
+        let active = census.active as usize;
+        let deletes = active > desired && ctx.tokens > 0 && !rs.meta().is_deleting();
+        let every_pod = desired == 0 && active <= BURST_REPLICAS;
+        deletes && (census.irregular > 0 || every_pod)
+    };
+    if let Some(census) = settled_census(rs, selector, ctx).filter(|census| !listed(census)) {
         return Claimed::Counted(census);
     }
-    // Only active pods are claimed (`FilterActivePods` before `claimPods`).
-    Claimed::Listed(claim_pods(rs, selector, is_active, ctx, result))
+    Claimed::Listed(claim_active_pods(rs, selector, ctx, result))
 }
 
 /// The census of the pods `rs` controls, when claiming would change nothing: no orphan to
-/// adopt, every active pod still selected (none to release), and no finished or deleting
-/// pod to let go (`claim` releases those the active filter rejects). Then the claimed pods
-/// are exactly the active pods it controls, which the census counts.
+/// adopt and every active pod still selected (none to release; finished and deleting pods
+/// are not claimed at all). Then the claimed pods are exactly the active pods it
+/// controls, which the census counts.
 fn settled_census<'a>(rs: &Object, selector: &Selector, ctx: &'a Context) -> Option<&'a PodCensus> {
     static EMPTY: PodCensus = PodCensus::EMPTY;
     let census = ctx.store.pod_census(rs.uid()).unwrap_or(&EMPTY);
     let deleting = rs.meta().is_deleting();
-    let releases = census.inactive > 0 && !deleting;
     let unselected = census
         .label_sets()
         .any(|(labels, _)| !selector.matches(labels));
@@ -226,7 +244,7 @@ fn settled_census<'a>(rs: &Object, selector: &Selector, ctx: &'a Context) -> Opt
                 && is_active(pod)
                 && selector.matches(pod.metadata.labels.as_ref())
         });
-    (!releases && !unselected && !adoptable).then_some(census)
+    (!unselected && !adoptable).then_some(census)
 }
 
 /// `calculateStatus` from the census.
@@ -305,15 +323,17 @@ fn calculate_status<T: Replicated>(rs: &T, active: &[&Pod], ctx: &Context) -> T:
     })
 }
 
-/// `getPodsToDelete`: rank pods as `ActivePodsWithRanks` does and take the first `count`.
+/// `getPodsToDelete`: rank pods as `ActivePodsWithRanks` does and take the first `count`
+/// (all of them, unranked, if that is every pod) — of which only the first `sendable`.
 fn pods_to_delete<'a>(
     active: &[&'a Pod],
     count: usize,
+    sendable: usize,
     rs: &Object,
     ctx: &Context,
 ) -> Vec<&'a Pod> {
-    if count >= active.len() {
-        return active.to_vec();
+    if count >= active.len() || sendable == 0 {
+        return active.iter().copied().take(sendable).collect();
     }
     // Rank = how many related pods (of any ReplicaSet of the same owner) share the node.
     let owner_uid = rs.meta().controller_ref().map(|o| o.uid.clone());
@@ -342,20 +362,108 @@ fn pods_to_delete<'a>(
             .copied()
             .unwrap_or(0)
     };
-    // Each pod's key is computed once, and only the `count` first are sorted (the index
-    // makes the order total, so this takes what a stable sort of all of them would).
+    first_by_key(active.iter().copied(), rank, sendable.min(count), ctx)
+}
+
+/// The first `count` of `pods` in `ActivePodsWithRanks` order, `rank` giving each pod's
+/// related pods on its node. Each pod's key is computed once, and only the `count` first
+/// are sorted (the position makes the order total, so this takes what a stable sort of all
+/// of them would).
+fn first_by_key<'a>(
+    pods: impl Iterator<Item = &'a Pod>,
+    rank: impl Fn(&Pod) -> usize,
+    count: usize,
+    ctx: &Context,
+) -> Vec<&'a Pod> {
     let now = ctx.clock.now();
-    let mut ranked: Vec<(DeleteKey, usize, &Pod)> = active
-        .iter()
+    let mut ranked: Vec<(DeleteKey, usize, &Pod)> = pods
         .enumerate()
-        .map(|(index, pod)| (delete_key(pod, rank(pod), now), index, *pod))
+        .map(|(index, pod)| (delete_key(pod, rank(pod), now), index, pod))
         .collect();
     let order =
         |a: &(DeleteKey, usize, &Pod), b: &(DeleteKey, usize, &Pod)| (&a.0, a.1).cmp(&(&b.0, b.1));
-    ranked.select_nth_unstable_by(count, order);
-    ranked.truncate(count);
+    if count < ranked.len() {
+        ranked.select_nth_unstable_by(count, order);
+        ranked.truncate(count);
+    }
     ranked.sort_unstable_by(order);
     ranked.into_iter().map(|(_, _, pod)| pod).collect()
+}
+
+/// [`pods_to_delete`] read from the census, when every active pod is scheduled, Running,
+/// Ready and without a deletion cost (`irregular` is 0): their keys then first differ by
+/// how many related pods share their node, so the first `count` are among the pods on the
+/// nodes with the most related pods, and only those are ranked — a scale-down of 100,000
+/// pods looks at a few nodes' pods, not at every pod, each time it has tokens.
+fn census_pods_to_delete<'a>(
+    rs: &Object,
+    selector: &Selector,
+    census: &PodCensus,
+    count: usize,
+    ctx: &'a Context,
+) -> Vec<&'a Pod> {
+    if count == 0 {
+        return Vec::new();
+    }
+    // Related pods per node: the active pods of every ReplicaSet of the same owner.
+    let mut related: HashMap<&str, usize> = HashMap::new();
+    let censuses: Vec<&PodCensus> = match rs.meta().controller_ref() {
+        Some(owner) => ctx
+            .store
+            .dependents_of(&owner.uid)
+            .filter(|o| o.kind() == Kind::ReplicaSet)
+            .filter_map(|sibling| ctx.store.pod_census(sibling.uid()))
+            .collect(),
+        None => vec![census],
+    };
+    for sibling in censuses {
+        for (node, pods) in sibling.nodes() {
+            *related.entry(node).or_default() += pods as usize;
+        }
+    }
+    let rank = |node: &str| related.get(node).copied().unwrap_or(0);
+    let mut nodes: Vec<(usize, &str)> =
+        census.nodes().map(|(node, _)| (rank(node), node)).collect();
+    nodes.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    // The nodes down to the rank at which `count` pods are reached, that rank's included.
+    let mut reached = 0;
+    let mut last_rank = None;
+    let chosen = nodes.iter().take_while(|(node_rank, node)| {
+        if reached >= count && last_rank != Some(*node_rank) {
+            return false;
+        }
+        reached += census.on_node(node) as usize;
+        last_rank = Some(*node_rank);
+        true
+    });
+    let uid = rs.uid();
+    let candidates: Vec<&Pod> = chosen
+        .flat_map(|(_, node)| ctx.store.pods_on_node(node))
+        .filter_map(Pod::from_object)
+        .filter(|pod| pod.metadata.controller_ref().is_some_and(|r| r.uid == uid) && is_active(pod))
+        .collect();
+    let pod_rank = |pod: &Pod| {
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.node_name.as_deref())
+            .map_or(0, rank)
+    };
+    let doomed = first_by_key(candidates.into_iter(), pod_rank, count, ctx);
+    // Debug builds check the shortcut against the ranking of every pod, up to a few hundred.
+    debug_assert!(
+        census.active > 250 || {
+            let mut scratch = Reconciliation::default();
+            let active = claim_active_pods(rs, selector, ctx, &mut scratch);
+            let names = |pods: &[&Pod]| {
+                pods.iter()
+                    .map(|p| p.metadata.name_str().to_string())
+                    .collect::<Vec<_>>()
+            };
+            names(&pods_to_delete(&active, active.len() - 1, count, rs, ctx)) == names(&doomed)
+        },
+        "the census picks other pods to delete than the ranking of every pod"
+    );
+    doomed
 }
 
 /// `ActivePodsWithRanks.Less` as a key, smallest deleted first: unscheduled before
@@ -388,7 +496,7 @@ fn delete_key(pod: &Pod, rank: usize, now: Timestamp) -> DeleteKey<'_> {
     };
     let cost = pod
         .metadata
-        .annotation("controller.kubernetes.io/pod-deletion-cost")
+        .annotation(POD_DELETION_COST)
         .and_then(|v| v.parse::<i32>().ok())
         .unwrap_or(0);
     let restarts = pod

@@ -30,9 +30,51 @@ pub static CONTROLLER: Controller = Controller {
     name: "deployment",
     reconciles: Some(Kind::Deployment),
     owns: &[Kind::ReplicaSet],
-    watches: orphan_replica_sets,
+    watches: orphans_and_last_pods,
     reconcile: Reconcile::Stateless(reconcile),
 };
+
+fn orphans_and_last_pods(event: &WatchEvent, watch: &mut Watch) {
+    orphan_replica_sets(event, watch);
+    last_pod_gone(event, watch);
+}
+
+/// `deletePod`: a Recreate Deployment is synced when the last pod of its ReplicaSets is
+/// gone (its new ReplicaSet waits for that: `oldPodsRunning` counts terminating pods).
+fn last_pod_gone(event: &WatchEvent, watch: &mut Watch) {
+    if event.object.kind() != Kind::Pod || !event.deleted() {
+        return;
+    }
+    let store = watch.store;
+    let Some(deployment) = event
+        .object
+        .meta()
+        .controller_ref()
+        .and_then(|rs| store.get_by_uid(&rs.uid))
+        .and_then(|rs| rs.meta().controller_ref())
+        .and_then(|owner| store.get_by_uid(&owner.uid))
+        .and_then(Deployment::from_object)
+    else {
+        return;
+    };
+    let recreate = deployment
+        .spec
+        .as_ref()
+        .and_then(|s| s.strategy.as_ref())
+        .and_then(|s| s.type_.as_deref())
+        == Some("Recreate");
+    let pods_left = store
+        .dependents_of(deployment.metadata.uid_str())
+        .filter(|o| o.kind() == Kind::ReplicaSet)
+        .any(|rs| store.has_dependents(rs.uid()));
+    if recreate && !pods_left {
+        watch.wake(ObjectKey::new(
+            Kind::Deployment,
+            deployment.metadata.namespace_str(),
+            deployment.metadata.name_str(),
+        ));
+    }
+}
 
 /// An orphan ReplicaSet wakes the Deployments of its namespace that select it.
 fn orphan_replica_sets(event: &WatchEvent, watch: &mut Watch) {
