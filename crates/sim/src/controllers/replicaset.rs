@@ -424,7 +424,7 @@ fn census_pods_to_delete<'a>(
     let rank = |node: &str| related.get(node).copied().unwrap_or(0);
     let mut nodes: Vec<(usize, &str)> =
         census.nodes().map(|(node, _)| (rank(node), node)).collect();
-    nodes.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
     // The nodes down to the rank at which `count` pods are reached, that rank's included.
     let mut reached = 0;
     let mut last_rank = None;
