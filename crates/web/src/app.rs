@@ -45,7 +45,8 @@ fn schedule_frame(
     let next_slot = slot.clone();
     let handle = request_animation_frame(move |now_ms| {
         let mut owed = owed;
-        if let Some(last) = last {
+        // While the cluster boots (`boot.rs`) the learner's time has not begun.
+        if let Some(last) = last.filter(|_| !playground.borrow().booting()) {
             let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS) as u64;
             let most = (MAX_FRAME_MS as u64).saturating_mul(speed);
             owed = owed.saturating_add(elapsed.saturating_mul(speed)).min(most);
@@ -99,7 +100,6 @@ pub fn app() -> Html {
             if opening.offered.is_some() {
                 offered.set(opening.offered);
             }
-            crate::mark("kubeplay:cluster-booted");
             opening.playground
         })
     };
@@ -179,6 +179,26 @@ pub fn app() -> Html {
             loading.remove();
         }
     });
+
+    // A fresh cluster boots after the first render, a slice per task (`boot.rs`); the
+    // cluster and events panels follow once it is booted.
+    {
+        let playground = playground.clone();
+        let driving = use_mut_ref(|| Rc::new(Cell::new(false))).borrow().clone();
+        let counter = counter.clone();
+        let force = force.clone();
+        use_effect(move || {
+            if playground.borrow().booting() {
+                let booted = Callback::from(move |()| {
+                    crate::mark("kubeplay:cluster-booted");
+                    let cell = counter.borrow();
+                    cell.set(cell.get() + 1);
+                    force.force_update();
+                });
+                crate::boot::drive(playground, driving, booted);
+            }
+        });
+    }
 
     // Leaving the page saves the time waited since the last save.
     {
@@ -267,13 +287,14 @@ pub fn app() -> Html {
     let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
     // The cluster view's model follows the store's changes since the last render.
     let live = use_mut_ref(LiveView::default);
-    let snapshot = {
+    let booting = playground.borrow().booting();
+    let snapshot = (!booting).then(|| {
         let mut p = playground.borrow_mut();
         let changed = p.terminal.cluster.api.store.take_changed_keys();
         let mut live = live.borrow_mut();
         live.sync(&p.terminal.cluster, changed);
         live.snapshot().clone()
-    };
+    });
     let replace_playground = {
         let dispatch = dispatch.clone();
         let selection = selection.clone();
@@ -411,18 +432,39 @@ pub fn app() -> Html {
                 if options.terminal {
                     <TerminalPanel handle={handle.clone()} dispatch={dispatch.clone()} playing={*playing} on_play={on_play} />
                 }
-                if options.cluster {
+                if let Some(snapshot) = snapshot.filter(|_| options.cluster) {
                     <ContextProvider<TrafficFrame> context={traffic_frame}><ContextProvider<TrafficCounts> context={traffic_counts}>
                         <ClusterView snapshot={snapshot} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} dispatch={dispatch.clone()} />
                     </ContextProvider<TrafficCounts>></ContextProvider<TrafficFrame>>
+                } else if options.cluster {
+                    <Starting class="cluster" title="Cluster" />
                 }
-                if options.events {
+                if options.events && !booting {
                     <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />
+                } else if options.events {
+                    <Starting class="events" title="Events" />
                 }
             </main>
             if let Some(selected) = (*selection).clone() {
                 <Inspector handle={handle} selection={selected} on_close={on_select.reform(|_| None)} dispatch={dispatch.clone()} />
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StartingProps {
+    class: &'static str,
+    title: &'static str,
+}
+
+/// A panel's place while the cluster boots (a fraction of a second after the page is up).
+#[function_component(Starting)]
+fn starting(props: &StartingProps) -> Html {
+    html! {
+        <section class={classes!("panel", props.class, "starting")} aria-label={props.title} aria-busy="true">
+            <div class="panel-header"><h2>{ props.title }</h2></div>
+            <p class="starting-note">{ "Starting the simulated cluster…" }</p>
+        </section>
     }
 }

@@ -17,6 +17,11 @@ fn now_ms() -> f64 {
 
 /// A budget for `Playground::advance_within`: true until this frame's slice is spent.
 pub fn slice() -> impl FnMut() -> bool {
-    let deadline = now_ms() + SLICE_MS;
+    budget(SLICE_MS)
+}
+
+/// A budget of `ms` of real time from now.
+pub fn budget(ms: f64) -> impl FnMut() -> bool {
+    let deadline = now_ms() + ms;
     move || now_ms() < deadline
 }

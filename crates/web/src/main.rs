@@ -1,6 +1,7 @@
 //! The kubeplay playground in the browser: a thin Yew shell over the simulation and kubectl.
 
 mod app;
+mod boot;
 mod completion;
 mod components;
 mod embed;

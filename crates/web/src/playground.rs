@@ -8,7 +8,7 @@ use kubeplay_kubectl::{Foreground, Started, Terminal};
 use kubeplay_model::manifest::{ManifestError, decode_documents};
 use kubeplay_shell::limits::MAX_INPUT_BYTES;
 use kubeplay_shell::{Chunk, Stream};
-use kubeplay_sim::{ClusterShape, create_cluster};
+use kubeplay_sim::{Advance, CLUSTER_AGE_MS, ClusterShape, create_newborn_cluster};
 use serde::{Deserialize, Serialize};
 
 /// The clusters the playground can start from.
@@ -112,6 +112,8 @@ pub struct Playground {
     edit_version: u64,
     /// Whether the page shows the YAML editor, which `kubectl edit` opens.
     pub page_editor: bool,
+    /// The cluster has not yet lived its `CLUSTER_AGE_MS` (see [`Playground::starting`]).
+    booting: bool,
 }
 
 fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
@@ -140,10 +142,21 @@ fn screen_of(mut chunks: Vec<Chunk>) -> (bool, Vec<Line>) {
 
 impl Playground {
     pub fn new(settings: Settings) -> Result<Playground, String> {
+        let mut playground = Playground::starting(settings)?;
+        playground.finish_boot();
+        Ok(playground)
+    }
+
+    /// A playground whose cluster is only created: its boot (the `CLUSTER_AGE_MS` a fresh
+    /// kind cluster has lived when the learner's first command runs) is left to
+    /// [`Playground::boot_within`], so the page can show its terminal first and boot the
+    /// cluster a slice at a time. Whatever the learner does first finishes the boot, so a
+    /// command typed meanwhile meets the same booted cluster as [`Playground::new`]'s.
+    pub fn starting(settings: Settings) -> Result<Playground, String> {
         let shape = settings.preset.shape()?;
         let start =
             jiff::Timestamp::from_second(settings.start_second).map_err(|e| e.to_string())?;
-        let cluster = create_cluster(&shape, start, settings.seed);
+        let cluster = create_newborn_cluster(&shape, start, settings.seed);
         Ok(Playground {
             settings,
             terminal: Terminal::new(cluster, Box::new(|_| None)),
@@ -156,7 +169,33 @@ impl Playground {
             edit: None,
             edit_version: 0,
             page_editor: true,
+            booting: true,
         })
+    }
+
+    /// Whether the cluster is still booting.
+    pub fn booting(&self) -> bool {
+        self.booting
+    }
+
+    /// Boots the cluster further, asking `keep_going` now and then whether the caller's slice
+    /// of real time allows more; returns whether the cluster is booted. A boot stopped
+    /// between two instants and resumed reaches the state of one made at once.
+    pub fn boot_within(&mut self, keep_going: &mut dyn FnMut() -> bool) -> bool {
+        if self.booting
+            && let Advance::Reached = self
+                .terminal
+                .cluster
+                .advance_to_within(CLUSTER_AGE_MS, keep_going)
+        {
+            self.booting = false;
+        }
+        !self.booting
+    }
+
+    /// Boots the rest of the cluster at once.
+    pub fn finish_boot(&mut self) {
+        self.boot_within(&mut || true);
     }
 
     /// Rebuilds a playground by replaying `actions`.
@@ -248,6 +287,7 @@ impl Playground {
     /// `kubectl apply -f -` with the editor's text. A YAML syntax error is pointed out where it
     /// is; as with kubectl, the documents before it are still applied.
     pub fn apply(&mut self, yaml: &str) -> ApplyOutcome {
+        self.finish_boot();
         self.record(Action::Apply(yaml.to_string()));
         let problem =
             decode_documents(yaml, "STDIN")
@@ -281,6 +321,7 @@ impl Playground {
     /// waits in virtual time keeps running in the foreground (see [`Playground::busy`]) while
     /// time passes; commands typed meanwhile run after it.
     pub fn run(&mut self, command: &str) -> (Vec<Line>, bool) {
+        self.finish_boot();
         if self.foreground.is_some() {
             self.queued.push_back(command.to_string());
             return (Vec::new(), false);
@@ -388,6 +429,7 @@ impl Playground {
     }
 
     fn save_edit_of(&mut self, command: &str, text: &str) -> Vec<Line> {
+        self.finish_boot();
         self.record(Action::Edit {
             command: command.to_string(),
             text: text.to_string(),
@@ -426,6 +468,7 @@ impl Playground {
 
     /// Advances virtual time, driving the foreground command if one is running.
     pub fn advance(&mut self, ms: u64) {
+        self.finish_boot();
         self.advance_within(ms, &mut || true);
     }
 
@@ -435,8 +478,9 @@ impl Playground {
     /// current instant has happened and only that much is recorded, so a replay (which
     /// advances the sum at once) reaches the same state: a stop falls between two instants,
     /// where splitting an advance changes nothing.
+    /// While the cluster boots, the learner's time has not begun: nothing moves.
     pub fn advance_within(&mut self, ms: u64, keep_going: &mut dyn FnMut() -> bool) -> u64 {
-        if ms == 0 && self.foreground.is_none() {
+        if self.booting || (ms == 0 && self.foreground.is_none()) {
             return 0;
         }
         let start = self.terminal.cluster.now_ms();
@@ -509,6 +553,7 @@ impl Playground {
         max_steps: usize,
         max_ms: u64,
     ) -> u64 {
+        self.finish_boot();
         let before = visible(&self.terminal.cluster);
         let mut moved = 0;
         for _ in 0..max_steps {
@@ -533,8 +578,18 @@ impl Playground {
             .map(|at| at.saturating_sub(cluster.now_ms()))
     }
 
+    /// The virtual time; while the cluster boots, the time its boot ends at (the learner's
+    /// time begins there).
     pub fn now(&self) -> jiff::Timestamp {
-        self.terminal.cluster.api.clock.now()
+        let clock = &self.terminal.cluster.api.clock;
+        if !self.booting {
+            return clock.now();
+        }
+        let rest = CLUSTER_AGE_MS.saturating_sub(clock.now_ms());
+        clock
+            .now()
+            .checked_add(jiff::SignedDuration::from_millis(rest as i64))
+            .unwrap_or(clock.now())
     }
 }
 
@@ -608,6 +663,45 @@ mod tests {
         let expected = whole.run(state);
         assert_eq!(sliced.run(state), expected);
         assert_eq!(replayed.run(state), expected);
+    }
+
+    #[test]
+    fn a_boot_in_slices_reaches_the_cluster_of_one_boot() {
+        let state = "kubectl get nodes,pods,daemonsets,deployments,replicasets,events -A -o yaml";
+        let mut whole = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let mut sliced = Playground::starting(settings()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(sliced.booting());
+        assert_eq!(
+            sliced.now(),
+            whole.now(),
+            "the clock shows where the boot ends"
+        );
+        let mut slices = 0;
+        // Every slice is spent at its first look at the budget.
+        while !sliced.boot_within(&mut || false) {
+            slices += 1;
+            assert_eq!(
+                sliced.advance_within(1_000, &mut || true),
+                0,
+                "no time of the learner's passes while booting"
+            );
+        }
+        assert!(slices >= 2, "the boot took {slices} slices");
+        assert!(sliced.actions().is_empty());
+        assert_eq!(sliced.now(), whole.now());
+        assert_eq!(sliced.run(state), whole.run(state));
+    }
+
+    #[test]
+    fn a_command_typed_while_the_cluster_boots_meets_the_booted_cluster() {
+        let mut whole = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let mut starting = Playground::starting(settings()).unwrap_or_else(|e| panic!("{e}"));
+        starting.boot_within(&mut || false);
+        assert!(starting.booting());
+        let command = "kubectl get pods -A -o wide";
+        assert_eq!(starting.run(command), whole.run(command));
+        assert!(!starting.booting());
+        assert_eq!(starting.history, whole.history);
     }
 
     #[test]

@@ -206,6 +206,16 @@ fn feature_gates(config: &Value) -> Result<FeatureGates, ShapeError> {
 
 /// Creates a cluster of `shape` whose creation lies `CLUSTER_AGE_MS` before `start`.
 pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
+    let mut cluster = create_newborn_cluster(shape, start, seed);
+    cluster.advance_to(CLUSTER_AGE_MS);
+    cluster
+}
+
+/// The cluster [`create_cluster`] makes, at its creation: its objects are written but none of
+/// its `CLUSTER_AGE_MS` has passed. Advanced to `CLUSTER_AGE_MS` (at once or in slices with
+/// `Cluster::advance_to_within`) it is that cluster; the page boots it a slice at a time so
+/// its terminal is up before the cluster is.
+pub fn create_newborn_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
     let created = start
         .checked_sub(jiff::SignedDuration::from_millis(CLUSTER_AGE_MS as i64))
         .unwrap_or(start);
@@ -255,7 +265,6 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
             }
         }
     }
-    cluster.advance_to(CLUSTER_AGE_MS);
     cluster
 }
 
