@@ -8,7 +8,9 @@ use kubeplay_kubectl::{Foreground, Started, Terminal};
 use kubeplay_model::manifest::{ManifestError, decode_documents};
 use kubeplay_shell::limits::MAX_INPUT_BYTES;
 use kubeplay_shell::{Chunk, Stream};
-use kubeplay_sim::{Advance, CLUSTER_AGE_MS, ClusterShape, create_newborn_cluster};
+use kubeplay_sim::{
+    Advance, CLUSTER_AGE_MS, ClusterShape, create_empty_cluster, write_system_objects,
+};
 use serde::{Deserialize, Serialize};
 
 /// The clusters the playground can start from.
@@ -112,8 +114,16 @@ pub struct Playground {
     edit_version: u64,
     /// Whether the page shows the YAML editor, which `kubectl edit` opens.
     pub page_editor: bool,
-    /// The cluster has not yet lived its `CLUSTER_AGE_MS` (see [`Playground::starting`]).
-    booting: bool,
+    /// What is left of the cluster's boot (see [`Playground::starting`]).
+    boot: Option<Boot>,
+}
+
+/// The steps of a cluster's boot still to take.
+enum Boot {
+    /// Its nodes, system objects and static pods are still to be written.
+    Unwritten(ClusterShape),
+    /// It has not yet lived its `CLUSTER_AGE_MS`.
+    Aging,
 }
 
 fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
@@ -147,16 +157,16 @@ impl Playground {
         Ok(playground)
     }
 
-    /// A playground whose cluster is only created: its boot (the `CLUSTER_AGE_MS` a fresh
-    /// kind cluster has lived when the learner's first command runs) is left to
-    /// [`Playground::boot_within`], so the page can show its terminal first and boot the
-    /// cluster a slice at a time. Whatever the learner does first finishes the boot, so a
-    /// command typed meanwhile meets the same booted cluster as [`Playground::new`]'s.
+    /// A playground whose cluster is not booted yet: writing its objects and the
+    /// `CLUSTER_AGE_MS` a fresh kind cluster has lived when the learner's first command runs
+    /// are left to [`Playground::boot_within`], so the page can show its terminal first and
+    /// boot the cluster a slice at a time. Whatever the learner does first finishes the boot,
+    /// so a command typed meanwhile meets the same booted cluster as [`Playground::new`]'s.
     pub fn starting(settings: Settings) -> Result<Playground, String> {
         let shape = settings.preset.shape()?;
         let start =
             jiff::Timestamp::from_second(settings.start_second).map_err(|e| e.to_string())?;
-        let cluster = create_newborn_cluster(&shape, start, settings.seed);
+        let cluster = create_empty_cluster(&shape, start, settings.seed);
         Ok(Playground {
             settings,
             terminal: Terminal::new(cluster, Box::new(|_| None)),
@@ -169,28 +179,34 @@ impl Playground {
             edit: None,
             edit_version: 0,
             page_editor: true,
-            booting: true,
+            boot: Some(Boot::Unwritten(shape)),
         })
     }
 
     /// Whether the cluster is still booting.
     pub fn booting(&self) -> bool {
-        self.booting
+        self.boot.is_some()
     }
 
     /// Boots the cluster further, asking `keep_going` now and then whether the caller's slice
-    /// of real time allows more; returns whether the cluster is booted. A boot stopped
-    /// between two instants and resumed reaches the state of one made at once.
+    /// of real time allows more; returns whether the cluster is booted. Writing the system
+    /// objects is one step; the aging stops between two instants, and resumed reaches the
+    /// state of one advance.
     pub fn boot_within(&mut self, keep_going: &mut dyn FnMut() -> bool) -> bool {
-        if self.booting
-            && let Advance::Reached = self
-                .terminal
-                .cluster
-                .advance_to_within(CLUSTER_AGE_MS, keep_going)
-        {
-            self.booting = false;
+        let cluster = &mut self.terminal.cluster;
+        if let Some(Boot::Unwritten(shape)) = &self.boot {
+            write_system_objects(cluster, shape);
+            self.boot = Some(Boot::Aging);
+            if !keep_going() {
+                return false;
+            }
         }
-        !self.booting
+        if self.boot.is_some()
+            && let Advance::Reached = cluster.advance_to_within(CLUSTER_AGE_MS, keep_going)
+        {
+            self.boot = None;
+        }
+        self.boot.is_none()
     }
 
     /// Boots the rest of the cluster at once.
@@ -480,7 +496,7 @@ impl Playground {
     /// where splitting an advance changes nothing.
     /// While the cluster boots, the learner's time has not begun: nothing moves.
     pub fn advance_within(&mut self, ms: u64, keep_going: &mut dyn FnMut() -> bool) -> u64 {
-        if self.booting || (ms == 0 && self.foreground.is_none()) {
+        if self.booting() || (ms == 0 && self.foreground.is_none()) {
             return 0;
         }
         let start = self.terminal.cluster.now_ms();
@@ -582,7 +598,7 @@ impl Playground {
     /// time begins there).
     pub fn now(&self) -> jiff::Timestamp {
         let clock = &self.terminal.cluster.api.clock;
-        if !self.booting {
+        if !self.booting() {
             return clock.now();
         }
         let rest = CLUSTER_AGE_MS.saturating_sub(clock.now_ms());
