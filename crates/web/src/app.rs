@@ -8,6 +8,7 @@ use gloo::render::{AnimationFrame, request_animation_frame};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::clock_step::{self, ClockStep, ShownChanged, Stepper};
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
@@ -110,6 +111,28 @@ pub fn app() -> Html {
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     let namespace = use_state(|| None::<String>);
     let last_saved = use_mut_ref(|| Cell::new(0f64));
+    // The cluster view's model follows the store's changes since the last render (and a
+    // "Next change" under way keeps it current as it looks).
+    let live = use_mut_ref(LiveView::default);
+    let stepper = use_mut_ref(Stepper::default);
+    let shown_changed: ShownChanged = {
+        let live = live.clone();
+        (*use_memo((), move |_| -> ShownChanged {
+            Rc::new(move |cluster: &mut kubeplay_sim::Cluster| {
+                let mut live = live.borrow_mut();
+                let before = live.snapshot().clone();
+                let changed = cluster.api.store.take_changed_keys();
+                // A new or updated Event shows in the events panel.
+                let events = changed.as_ref().is_none_or(|keys| {
+                    keys.iter()
+                        .any(|key| key.kind == kubeplay_model::Kind::Event)
+                });
+                live.sync(cluster, changed);
+                events || *live.snapshot() != before
+            })
+        }))
+        .clone()
+    };
 
     let save = {
         let playground = playground.clone();
@@ -144,18 +167,26 @@ pub fn app() -> Html {
         })
     };
     // Every change a learner makes goes through here: the intent is applied, a command that
-    // waits in virtual time starts its task, and the page saves and redraws once. Made once,
-    // so panels that take only it (the editor) are not redrawn by every tick.
+    // waits in virtual time starts its task, a step of the clock its frames, and the page saves
+    // and redraws once. Made once, so panels that take only it (the editor) are not redrawn by
+    // every tick.
     let dispatch: Callback<Intent, Outcome> = {
         let playground = playground.clone();
         let counter = counter.clone();
         let force = force.clone();
         let save = save.clone();
         let ticked = ticked.clone();
+        let stepper = stepper.clone();
+        let shown_changed = shown_changed.clone();
         (*use_memo((), move |_| {
             Callback::from(move |intent: Intent| -> Outcome {
                 let was_busy = playground.borrow().busy();
-                let outcome = state::reduce(&mut playground.borrow_mut(), intent);
+                let outcome = state::reduce(
+                    &mut playground.borrow_mut(),
+                    &mut stepper.borrow_mut().step,
+                    intent,
+                );
+                clock_step::drive(&stepper, &playground, &shown_changed, &ticked);
                 if !was_busy && playground.borrow().busy() {
                     crate::task::drive(playground.clone(), ticked.clone());
                 }
@@ -265,8 +296,6 @@ pub fn app() -> Html {
     };
     // The traffic overlay follows every frame, the counters a few times per second.
     let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
-    // The cluster view's model follows the store's changes since the last render.
-    let live = use_mut_ref(LiveView::default);
     let snapshot = {
         let mut p = playground.borrow_mut();
         let changed = p.terminal.cluster.api.store.take_changed_keys();
@@ -360,10 +389,18 @@ pub fn app() -> Html {
         let namespace = namespace.clone();
         Callback::from(move |value: Option<String>| namespace.set(value))
     };
+    // Pause also stops a step of the clock where it is.
     let on_play = {
         let playing = playing.clone();
-        Callback::from(move |play: bool| playing.set(play))
+        let dispatch = dispatch.clone();
+        Callback::from(move |play: bool| {
+            if !play {
+                dispatch.emit(Intent::StopStep);
+            }
+            playing.set(play)
+        })
     };
+    let stepping = stepper.borrow().step.as_ref().map(ClockStep::progress);
     let on_speed = {
         let speed = speed.clone();
         Callback::from(move |value: u32| speed.set(value))
@@ -382,7 +419,7 @@ pub fn app() -> Html {
             if !options.embed {
                 <Toolbar handle={handle.clone()} on_reset={on_reset} on_notice={on_notice.clone()} />
             }
-            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
+            <Clock handle={handle.clone()} playing={*playing} speed={*speed} stepping={stepping} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
             if let Some((_, actions)) = (*offered).as_ref() {
                 <div class="notice offer" role="alertdialog" aria-labelledby="offer-text">
                     <p id="offer-text">{ format!("This link holds a shared playground ({} steps). Open it instead of yours? Yours is kept, and you can come back to it.", actions.len()) }</p>

@@ -1,6 +1,7 @@
 //! The kubeplay playground in the browser: a thin Yew shell over the simulation and kubectl.
 
 mod app;
+mod clock_step;
 mod completion;
 mod components;
 mod embed;
@@ -11,6 +12,7 @@ mod host_ready;
 mod lesson_session;
 mod live;
 mod opening;
+mod pod_groups;
 mod state;
 mod task;
 mod traffic_scene;
