@@ -7,12 +7,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+use crate::view::PodChip;
 use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey};
-use kubeplay_sim::store::Store;
-
-use crate::view::{self, PodChip};
 
 /// The group of the pods no workload controls (no controller, or a Node for static pods);
 /// other groups are named by their owner's uid, which is never empty.
@@ -190,10 +188,10 @@ fn groups_of(pod: &Pod) -> Vec<String> {
 impl PodGroups {
     /// The groups of every pod in the store (tests' oracle; the page keeps its own up to date).
     #[cfg(test)]
-    pub fn from_store(store: &Store, now: jiff::Timestamp) -> PodGroups {
+    pub fn from_store(store: &kubeplay_sim::store::Store, now: jiff::Timestamp) -> PodGroups {
         let mut groups = PodGroups::default();
         for pod in store.list_typed::<Pod>(None) {
-            groups.put(pod, Rc::new(view::chip(pod, now)));
+            groups.put(pod, Rc::new(crate::view::chip(pod, now)));
         }
         groups
     }
