@@ -54,6 +54,25 @@ try {
   for (const [name, t] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
     console.log(`${t.toFixed(0).padStart(7)} ms ${(100 * t / total).toFixed(1).padStart(5)}%  ${name.slice(0, 140)}`);
   }
+  // The browser's own work (style, layout, paint), which the CPU profile shows only as
+  // "(program)": a trace of the same moment, summed by event.
+  const events = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  await page.waitForTimeout(3000);
+  await cdp.send('Tracing.end');
+  await done;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const durations = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur || (main && (e.pid !== main.pid || e.tid !== main.tid))) continue;
+    durations.set(e.name, (durations.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  console.log('\n3 s traced right after, main thread, by event (nested events counted in each):');
+  for (const [name, t] of [...durations.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) {
+    console.log(`${t.toFixed(0).padStart(7)} ms  ${name}`);
+  }
 } finally {
   await browser.close();
   await close();
