@@ -27,6 +27,10 @@ use crate::{opening, persist};
 
 /// The longest real-time step one frame may take (a tab in the background gets no frames).
 const MAX_FRAME_MS: f64 = 250.0;
+/// While the clock or a task runs, the events timeline redraws at most this often: at scale
+/// every frame brings new Events, and laying out and painting its 200 rows each frame took
+/// longer than the frame's simulation.
+const EVENTS_EVERY_MS: f64 = 250.0;
 /// While the clock runs, the saved playground is refreshed at most this often (commands and
 /// buttons save at once; a reload loses at most these seconds of waiting).
 const SAVE_EVERY_MS: f64 = 2_000.0;
@@ -111,6 +115,8 @@ pub fn app() -> Html {
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     let namespace = use_state(|| None::<String>);
     let last_saved = use_mut_ref(|| Cell::new(0f64));
+    // The store version and second the events timeline shows, and when it was redrawn.
+    let events_shown = use_mut_ref(|| ((0u64, 0u64), 0f64));
     // The cluster view's model follows the store's changes since the last render (and a
     // "Next change" under way keeps it current as it looks).
     let live = use_mut_ref(LiveView::default);
@@ -294,6 +300,16 @@ pub fn app() -> Html {
             history_version: p.history_version(),
         }
     };
+    let events_version = {
+        let running = *playing || playground.borrow().busy() || stepper.borrow().step.is_some();
+        let current = (handle.store_version, handle.second);
+        let now = js_sys::Date::now();
+        let mut shown = events_shown.borrow_mut();
+        if shown.0 != current && (!running || now - shown.1 >= EVENTS_EVERY_MS) {
+            *shown = (current, now);
+        }
+        shown.0
+    };
     // The traffic overlay follows every frame, the counters a few times per second.
     let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
     let snapshot = {
@@ -454,7 +470,7 @@ pub fn app() -> Html {
                     </ContextProvider<TrafficCounts>></ContextProvider<TrafficFrame>>
                 }
                 if options.events {
-                    <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />
+                    <EventsTimeline handle={handle.clone()} shown={events_version} namespace={(*namespace).clone()} />
                 }
             </main>
             if let Some(selected) = (*selection).clone() {

@@ -9,15 +9,17 @@ use crate::view::{self, EventRow};
 #[derive(Properties)]
 pub struct EventsProps {
     pub handle: Handle,
+    /// The store version and virtual second to show (the page lets them lag a little while the
+    /// clock runs: `app.rs`).
+    pub shown: (u64, u64),
     pub namespace: Option<String>,
 }
 
-/// Redrawn when objects changed or a second passed (ages).
+/// Redrawn when objects changed or a second passed (ages), as `shown` says.
 impl PartialEq for EventsProps {
     fn eq(&self, other: &Self) -> bool {
         self.handle.same_playground(&other.handle)
-            && self.handle.store_version == other.handle.store_version
-            && self.handle.second == other.handle.second
+            && self.shown == other.shown
             && self.namespace == other.namespace
     }
 }
