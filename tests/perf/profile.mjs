@@ -32,13 +32,20 @@ try {
   if (workers > 3) await run(Array.from({ length: workers - 3 }, () => 'kubeplay node add').join('\n'));
   await run('kubectl create deployment load --image=nginx --replicas=1');
   await page.waitForTimeout(3000);
-  await run(`kubectl scale deployment load --replicas=${pods}`);
-  await page.waitForTimeout(2000);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  // From the Enter on `kubectl scale` (its answer and first frames included).
   await cdp.send('Profiler.start');
+  await page.evaluate(() => {
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await run(`kubectl scale deployment load --replicas=${pods}`);
   await page.waitForTimeout(Number(secondsArg) * 1000);
+  console.log(`longest task: ${Math.round(await page.evaluate(() => window.__longest))} ms`);
   const { profile } = await cdp.send('Profiler.stop');
   if (save) writeFileSync(save, JSON.stringify(profile));
   // Self time per function, from the samples' time deltas.
@@ -50,7 +57,7 @@ try {
     self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  console.log(`${pods} pods, ${secondsArg} s profiled while scaling at 60×: ${Math.round(total)} ms sampled`);
+  console.log(`${pods} pods, ${secondsArg} s profiled from kubectl scale, at 60×: ${Math.round(total)} ms sampled`);
   for (const [name, t] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40)) {
     console.log(`${t.toFixed(0).padStart(7)} ms ${(100 * t / total).toFixed(1).padStart(5)}%  ${name.slice(0, 140)}`);
   }
