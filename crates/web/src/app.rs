@@ -8,6 +8,7 @@ use gloo::render::{AnimationFrame, request_animation_frame};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::clock_step::{self, ClockStep, ShownChanged, Stepper};
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
@@ -26,6 +27,10 @@ use crate::{opening, persist};
 
 /// The longest real-time step one frame may take (a tab in the background gets no frames).
 const MAX_FRAME_MS: f64 = 250.0;
+/// While the clock or a task runs, the events timeline redraws at most this often: at scale
+/// every frame brings new Events, and laying out and painting its 200 rows each frame took
+/// longer than the frame's simulation.
+const EVENTS_EVERY_MS: f64 = 250.0;
 /// While the clock runs, the saved playground is refreshed at most this often (commands and
 /// buttons save at once; a reload loses at most these seconds of waiting).
 const SAVE_EVERY_MS: f64 = 2_000.0;
@@ -110,6 +115,30 @@ pub fn app() -> Html {
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     let namespace = use_state(|| None::<String>);
     let last_saved = use_mut_ref(|| Cell::new(0f64));
+    // The store version and second the events timeline shows, and when it was redrawn.
+    let events_shown = use_mut_ref(|| ((0u64, 0u64), 0f64));
+    // The cluster view's model follows the store's changes since the last render (and a
+    // "Next change" under way keeps it current as it looks).
+    let live = use_mut_ref(LiveView::default);
+    let stepper = use_mut_ref(Stepper::default);
+    let shown_changed: ShownChanged = {
+        let live = live.clone();
+        (*use_memo((), move |_| -> ShownChanged {
+            Rc::new(move |cluster: &mut kubeplay_sim::Cluster| {
+                let mut live = live.borrow_mut();
+                let before = live.snapshot().clone();
+                let changed = cluster.api.store.take_changed_keys();
+                // A new or updated Event shows in the events panel.
+                let events = changed.as_ref().is_none_or(|keys| {
+                    keys.iter()
+                        .any(|key| key.kind == kubeplay_model::Kind::Event)
+                });
+                live.sync(cluster, changed);
+                events || *live.snapshot() != before
+            })
+        }))
+        .clone()
+    };
 
     let save = {
         let playground = playground.clone();
@@ -144,18 +173,26 @@ pub fn app() -> Html {
         })
     };
     // Every change a learner makes goes through here: the intent is applied, a command that
-    // waits in virtual time starts its task, and the page saves and redraws once. Made once,
-    // so panels that take only it (the editor) are not redrawn by every tick.
+    // waits in virtual time starts its task, a step of the clock its frames, and the page saves
+    // and redraws once. Made once, so panels that take only it (the editor) are not redrawn by
+    // every tick.
     let dispatch: Callback<Intent, Outcome> = {
         let playground = playground.clone();
         let counter = counter.clone();
         let force = force.clone();
         let save = save.clone();
         let ticked = ticked.clone();
+        let stepper = stepper.clone();
+        let shown_changed = shown_changed.clone();
         (*use_memo((), move |_| {
             Callback::from(move |intent: Intent| -> Outcome {
                 let was_busy = playground.borrow().busy();
-                let outcome = state::reduce(&mut playground.borrow_mut(), intent);
+                let outcome = state::reduce(
+                    &mut playground.borrow_mut(),
+                    &mut stepper.borrow_mut().step,
+                    intent,
+                );
+                clock_step::drive(&stepper, &playground, &shown_changed, &ticked);
                 if !was_busy && playground.borrow().busy() {
                     crate::task::drive(playground.clone(), ticked.clone());
                 }
@@ -283,10 +320,20 @@ pub fn app() -> Html {
             history_version: p.history_version(),
         }
     };
+    let events_version = {
+        let running = *playing || playground.borrow().busy() || stepper.borrow().step.is_some();
+        let current = (handle.store_version, handle.second);
+        let now = js_sys::Date::now();
+        let mut shown = events_shown.borrow_mut();
+        if shown.0 != current && (!running || now - shown.1 >= EVENTS_EVERY_MS) {
+            *shown = (current, now);
+        }
+        shown.0
+    };
     // The traffic overlay follows every frame, the counters a few times per second.
     let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
-    // The cluster view's model follows the store's changes since the last render.
-    let live = use_mut_ref(LiveView::default);
+    // The cluster view's model follows the store's changes since the last render, once the
+    // cluster has booted.
     let booting = playground.borrow().booting();
     let snapshot = (!booting).then(|| {
         let mut p = playground.borrow_mut();
@@ -381,10 +428,18 @@ pub fn app() -> Html {
         let namespace = namespace.clone();
         Callback::from(move |value: Option<String>| namespace.set(value))
     };
+    // Pause also stops a step of the clock where it is.
     let on_play = {
         let playing = playing.clone();
-        Callback::from(move |play: bool| playing.set(play))
+        let dispatch = dispatch.clone();
+        Callback::from(move |play: bool| {
+            if !play {
+                dispatch.emit(Intent::StopStep);
+            }
+            playing.set(play)
+        })
     };
+    let stepping = stepper.borrow().step.as_ref().map(ClockStep::progress);
     let on_speed = {
         let speed = speed.clone();
         Callback::from(move |value: u32| speed.set(value))
@@ -403,7 +458,7 @@ pub fn app() -> Html {
             if !options.embed {
                 <Toolbar handle={handle.clone()} on_reset={on_reset} on_notice={on_notice.clone()} />
             }
-            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
+            <Clock handle={handle.clone()} playing={*playing} speed={*speed} stepping={stepping} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
             if let Some((_, actions)) = (*offered).as_ref() {
                 <div class="notice offer" role="alertdialog" aria-labelledby="offer-text">
                     <p id="offer-text">{ format!("This link holds a shared playground ({} steps). Open it instead of yours? Yours is kept, and you can come back to it.", actions.len()) }</p>
@@ -440,7 +495,7 @@ pub fn app() -> Html {
                     <Starting class="cluster" title="Cluster" />
                 }
                 if options.events && !booting {
-                    <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />
+                    <EventsTimeline handle={handle.clone()} shown={events_version} namespace={(*namespace).clone()} />
                 } else if options.events {
                     <Starting class="events" title="Events" />
                 }

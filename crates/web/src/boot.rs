@@ -29,7 +29,7 @@ fn next_slice(playground: Rc<RefCell<Playground>>, driving: Rc<Cell<bool>>, boot
     Timeout::new(0, move || {
         let done = playground
             .borrow_mut()
-            .boot_within(&mut crate::frame::budget(SLICE_MS));
+            .boot_within(&mut crate::frame::slice_of(SLICE_MS));
         if done {
             driving.set(false);
             booted.emit(());

@@ -2,6 +2,7 @@
 
 mod app;
 mod boot;
+mod clock_step;
 mod completion;
 mod components;
 mod embed;
@@ -12,6 +13,7 @@ mod host_ready;
 mod lesson_session;
 mod live;
 mod opening;
+mod pod_groups;
 mod state;
 mod task;
 mod traffic_scene;

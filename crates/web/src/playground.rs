@@ -559,33 +559,6 @@ impl Playground {
         }
     }
 
-    /// Advances to the next scheduled change after which `visible` differs, checking at
-    /// most `max_steps` changes and going at most `max_ms` ahead. Internal timers (lease
-    /// renewals, monitor passes, probe ticks) change nothing a learner sees; stopping at them
-    /// would make "Next change" look broken. Returns how far time moved.
-    pub fn advance_to_visible_change<S: PartialEq>(
-        &mut self,
-        visible: impl Fn(&kubeplay_sim::Cluster) -> S,
-        max_steps: usize,
-        max_ms: u64,
-    ) -> u64 {
-        self.finish_boot();
-        let before = visible(&self.terminal.cluster);
-        let mut moved = 0;
-        for _ in 0..max_steps {
-            let Some(delay) = self.next_change_in() else {
-                break;
-            };
-            let delay = delay.max(1).min(max_ms - moved);
-            self.advance(delay);
-            moved += delay;
-            if moved >= max_ms || visible(&self.terminal.cluster) != before {
-                break;
-            }
-        }
-        moved
-    }
-
     /// Milliseconds until the next scheduled change, if any.
     pub fn next_change_in(&self) -> Option<u64> {
         let cluster = &self.terminal.cluster;
@@ -847,21 +820,6 @@ mod tests {
         playground.run(&format!("cat <<EOF\n{long}EOF"));
         assert!(matches!(playground.history.first(), Some(Line::Prompt(_))));
         assert_eq!(playground.history.len(), MAX_HISTORY_LINES + 11);
-    }
-
-    #[test]
-    fn next_visible_change_skips_silent_timers() {
-        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
-        playground.apply(DEMO);
-        let visible = |cluster: &kubeplay_sim::Cluster| cluster.api.store.changes();
-        let before = playground.terminal.cluster.api.store.changes();
-        let moved = playground.advance_to_visible_change(visible, 1_000, 3_600_000);
-        assert!(moved > 0);
-        assert_ne!(playground.terminal.cluster.api.store.changes(), before);
-        // Nothing scheduled to change what is seen: stops at the limit, not for ever.
-        let mut idle = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
-        let moved = idle.advance_to_visible_change(|_| 0, 50, 60_000);
-        assert!(moved <= 60_000);
     }
 }
 
