@@ -163,4 +163,17 @@ mod tests {
         reduce(&mut p, &mut step, Intent::Replace(Box::new(playground())));
         assert!(p.actions().is_empty() && step.is_none());
     }
+
+    #[test]
+    fn a_step_asked_while_the_cluster_boots_starts_from_the_booted_cluster() {
+        let settings = playground().settings.clone();
+        for intent in [Intent::Advance(1_000), Intent::NextChange] {
+            let mut p = Playground::starting(settings.clone()).unwrap_or_else(|e| panic!("{e}"));
+            let mut step = None;
+            assert!(p.booting());
+            reduce(&mut p, &mut step, intent);
+            assert!(!p.booting() && step.is_some());
+            assert_eq!(p.now(), playground().now());
+        }
+    }
 }
