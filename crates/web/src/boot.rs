@@ -1,7 +1,7 @@
-//! The cluster boots after the page is up. A fresh playground's cluster still has to live
-//! its first minutes (`Playground::starting`); done in one go before the first render, that
-//! held the page (terminal included) for a few hundred milliseconds of WebAssembly compiled
-//! on first use. Instead the page shows its terminal at once and the boot runs here in short
+//! The cluster boots after the page is up. A fresh playground's cluster still has to get
+//! its system objects and live its first minutes (`Playground::starting`); done in one go
+//! before the first render, that held the page (terminal included) for a few hundred
+//! milliseconds, mostly of WebAssembly compiled on its first call. Instead the page shows its terminal at once and the boot runs here in short
 //! tasks, between which the browser handles input; a command entered before the boot ends
 //! finishes it first (`Playground::run`), so it is answered by the booted cluster.
 
