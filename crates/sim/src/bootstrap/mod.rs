@@ -228,7 +228,7 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
         };
         let _ = cluster
             .api
-            .create(Object::Node(machine.node(true, &now)), false);
+            .create(Object::Node(Box::new(machine.node(true, &now))), false);
         for image in PRELOADED_IMAGES {
             cluster.kubelets.preload_image(&name, image);
         }
@@ -249,7 +249,7 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
                 .map(|n| n.uid().to_string())
                 .unwrap_or_default();
             for pod in static_pods(&name, &node_uid) {
-                if let Err(error) = cluster.api.create(Object::Pod(pod), false) {
+                if let Err(error) = cluster.api.create(Object::Pod(Box::new(pod)), false) {
                     debug_assert!(false, "static pod rejected: {error}");
                 }
             }

@@ -229,7 +229,7 @@ mod tests {
             status: None,
         };
         Action::Create {
-            object: Object::Pod(pod),
+            object: Object::Pod(Box::new(pod)),
             event: None,
         }
     }
