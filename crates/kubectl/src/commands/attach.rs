@@ -97,7 +97,7 @@ impl Attach {
                 grace_period_seconds: None,
             };
             if session.cluster.api.delete(&self.key, options).is_ok() {
-                out.line(format!("pod \"{}\" deleted", self.key.name));
+                super::delete::print_deleted(&self.key, "deleted", out);
             }
         }
         if let Some(pod) = pod.filter(|pod| self.wait_for_exit && phase(pod) == "Failed") {

@@ -167,11 +167,7 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
                 } else {
                     "deleted"
                 };
-                out.line(format!(
-                    "{} {:?} {verb}",
-                    key.kind.qualified_singular(),
-                    key.name
-                ));
+                print_deleted(&key, verb, out);
                 deleted.push((key, object.uid().to_string()));
             }
             Err(ApiError::NotFound { .. }) if parsed.bool("ignore-not-found") => {}
@@ -194,6 +190,15 @@ pub fn run(args: &[String], stdin: &str, session: &mut Session, out: &mut Output
         failures,
     };
     waiting::run(Box::new(wait), session, out);
+}
+
+/// kubectl's line for one deleted object: `deployment.apps "web" deleted`.
+pub(crate) fn print_deleted(key: &ObjectKey, verb: &str, out: &mut Output) {
+    out.line(format!(
+        "{} {:?} {verb}",
+        key.kind.qualified_singular(),
+        key.name
+    ));
 }
 
 /// `--wait`: until the deleted objects are gone, then the failures. By UID: a controller
