@@ -7,7 +7,8 @@
 //! and from a counting allocator the heap's peak and what each pod and each Event costs: the
 //! heap a pod adds to the booted cluster at all-Ready, all in (its object, its Events, the
 //! store's indexes, its kubelet's state, its timers) and the bytes of one Pod and one Event
-//! object alone (weighed by deep-copying them all).
+//! object alone (weighed by deep-copying a sample of a thousand). Peaks are the process's, so
+//! run sizes in ascending order (as the default does).
 //!
 //! Natively: `cargo bench -p kubeplay-sim --bench scale [-- 1000 10000 100000]`.
 //! In WebAssembly under node's WASI, both side by side: `scripts/bench-core [SIZES…]`.
