@@ -46,6 +46,12 @@ EOF`;
 /// Passes virtual time with the clock's Step 10s button (a `sleep` runs in real time at 1×).
 async function step10s(scope, times) {
   for (let i = 0; i < times; i++) await scope.getByRole('button', { name: 'Step 10s' }).click();
+  await stepped(scope);
+}
+
+/// A step of the clock runs across frames on a busy cluster: waits until it is over.
+async function stepped(scope) {
+  await scope.locator('.clock-stepping').waitFor({ state: 'detached', timeout: 30_000 });
 }
 
 async function freshPage(viewport = { width: 1440, height: 900 }, path = '/index.html') {
@@ -295,6 +301,7 @@ async function until(run, command, predicate, timeoutMs, what) {
     for (let i = 0; i < 6; i++) {
       const before = await visible();
       await page.getByRole('button', { name: 'Next change' }).click();
+      await stepped(page);
       await page.waitForTimeout(50);
       const after = await visible();
       expect(after !== before, `Next change #${i + 1} changed nothing visible`);

@@ -91,6 +91,7 @@ await step('the page stays responsive while sleep runs', page, async () => {
   };
   const before = await seconds();
   await page.getByRole('button', { name: 'Step 10s' }).click();
+  await page.locator('.clock-stepping').waitFor({ state: 'detached', timeout: 30_000 });
   const after = await seconds();
   expect(after - before >= 10, `Step 10s moved the clock by ${after - before}s`);
   expect(await status.isVisible(), 'the sleep stopped before its hour');
@@ -131,6 +132,7 @@ await step('sleep infinity runs until Ctrl+C', page, async () => {
   const before = await clock.innerText();
   await changes(() => clock.innerText(), before, 'the clock display');
   await page.getByRole('button', { name: 'Next change' }).click();
+  await page.locator('.clock-stepping').waitFor({ state: 'detached', timeout: 30_000 });
   expect(await status.isVisible(), 'sleep infinity ended');
   await interrupt();
 });

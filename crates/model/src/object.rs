@@ -97,7 +97,7 @@ macro_rules! objects {
             /// The object as JSON, with `apiVersion` and `kind` (keys sorted, as kubectl prints).
             pub fn to_value(&self) -> serde_json::Value {
                 let value = match self {
-                    $(Object::$variant(o) => serde_json::to_value(o),)*
+                    $(Object::$variant(o) => encode_one(o),)*
                 };
                 // Serializing these plain data types cannot fail.
                 value.unwrap_or(serde_json::Value::Null)
@@ -106,14 +106,14 @@ macro_rules! objects {
             /// Decodes a JSON value of a known kind, reporting the field path of a failure.
             pub fn decode_with_path(kind: Kind, value: &serde_json::Value) -> Result<Object, serde_path_to_error::Error<serde_json::Error>> {
                 match kind {
-                    $(Kind::$variant => serde_path_to_error::deserialize::<_, $ty>(value).map(|o| Object::$variant(Box::new(o))),)*
+                    $(Kind::$variant => decode_one_with_path::<$ty>(value).map(|o| Object::$variant(Box::new(o))),)*
                 }
             }
 
             /// Decodes a JSON value of a known kind into its typed form.
             pub fn from_value(kind: Kind, value: serde_json::Value) -> Result<Object, ApiError> {
                 let decoded = match kind {
-                    $(Kind::$variant => serde_json::from_value::<$ty>(value).map(|o| Object::$variant(Box::new(o))),)*
+                    $(Kind::$variant => decode_one::<$ty>(value).map(|o| Object::$variant(Box::new(o))),)*
                 };
                 decoded.map_err(|error| ApiError::BadRequest(error.to_string()))
             }
@@ -142,6 +142,29 @@ macro_rules! objects {
             }
         )*
     };
+}
+
+// One function per kind, never inlined into the match over kinds: in the browser each
+// WebAssembly function is compiled when it is first called, so decoding the system manifest
+// at boot compiles the deserializers of the kinds it holds, not one function holding all of
+// them (inlined, `decode_with_path` was ~140 KB of code and a large share of the page's load).
+#[inline(never)]
+fn decode_one_with_path<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    serde_path_to_error::deserialize(value)
+}
+
+#[inline(never)]
+fn decode_one<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, serde_json::Error> {
+    serde_json::from_value(value)
+}
+
+#[inline(never)]
+fn encode_one<T: serde::Serialize>(object: &T) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::to_value(object)
 }
 
 objects! {

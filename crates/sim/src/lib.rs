@@ -28,6 +28,8 @@ pub mod traffic;
 pub mod usage;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};
-pub use bootstrap::{ClusterShape, create_cluster};
+pub use bootstrap::{
+    CLUSTER_AGE_MS, ClusterShape, create_cluster, create_empty_cluster, write_system_objects,
+};
 pub use cluster::{Advance, Check, Cluster, Until};
 pub use features::FeatureGates;

@@ -8,6 +8,7 @@ use gloo::render::{AnimationFrame, request_animation_frame};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::clock_step::{self, ClockStep, ShownChanged, Stepper};
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
@@ -26,6 +27,10 @@ use crate::{opening, persist};
 
 /// The longest real-time step one frame may take (a tab in the background gets no frames).
 const MAX_FRAME_MS: f64 = 250.0;
+/// While the clock or a task runs, the events timeline redraws at most this often: at scale
+/// every frame brings new Events, and laying out and painting its 200 rows each frame took
+/// longer than the frame's simulation.
+const EVENTS_EVERY_MS: f64 = 250.0;
 /// While the clock runs, the saved playground is refreshed at most this often (commands and
 /// buttons save at once; a reload loses at most these seconds of waiting).
 const SAVE_EVERY_MS: f64 = 2_000.0;
@@ -45,7 +50,8 @@ fn schedule_frame(
     let next_slot = slot.clone();
     let handle = request_animation_frame(move |now_ms| {
         let mut owed = owed;
-        if let Some(last) = last {
+        // While the cluster boots (`boot.rs`) the learner's time has not begun.
+        if let Some(last) = last.filter(|_| !playground.borrow().booting()) {
             let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS) as u64;
             let most = (MAX_FRAME_MS as u64).saturating_mul(speed);
             owed = owed.saturating_add(elapsed.saturating_mul(speed)).min(most);
@@ -99,7 +105,6 @@ pub fn app() -> Html {
             if opening.offered.is_some() {
                 offered.set(opening.offered);
             }
-            crate::mark("kubeplay:cluster-booted");
             opening.playground
         })
     };
@@ -110,6 +115,30 @@ pub fn app() -> Html {
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     let namespace = use_state(|| None::<String>);
     let last_saved = use_mut_ref(|| Cell::new(0f64));
+    // The store version and second the events timeline shows, and when it was redrawn.
+    let events_shown = use_mut_ref(|| ((0u64, 0u64), 0f64));
+    // The cluster view's model follows the store's changes since the last render (and a
+    // "Next change" under way keeps it current as it looks).
+    let live = use_mut_ref(LiveView::default);
+    let stepper = use_mut_ref(Stepper::default);
+    let shown_changed: ShownChanged = {
+        let live = live.clone();
+        (*use_memo((), move |_| -> ShownChanged {
+            Rc::new(move |cluster: &mut kubeplay_sim::Cluster| {
+                let mut live = live.borrow_mut();
+                let before = live.snapshot().clone();
+                let changed = cluster.api.store.take_changed_keys();
+                // A new or updated Event shows in the events panel.
+                let events = changed.as_ref().is_none_or(|keys| {
+                    keys.iter()
+                        .any(|key| key.kind == kubeplay_model::Kind::Event)
+                });
+                live.sync(cluster, changed);
+                events || *live.snapshot() != before
+            })
+        }))
+        .clone()
+    };
 
     let save = {
         let playground = playground.clone();
@@ -144,18 +173,26 @@ pub fn app() -> Html {
         })
     };
     // Every change a learner makes goes through here: the intent is applied, a command that
-    // waits in virtual time starts its task, and the page saves and redraws once. Made once,
-    // so panels that take only it (the editor) are not redrawn by every tick.
+    // waits in virtual time starts its task, a step of the clock its frames, and the page saves
+    // and redraws once. Made once, so panels that take only it (the editor) are not redrawn by
+    // every tick.
     let dispatch: Callback<Intent, Outcome> = {
         let playground = playground.clone();
         let counter = counter.clone();
         let force = force.clone();
         let save = save.clone();
         let ticked = ticked.clone();
+        let stepper = stepper.clone();
+        let shown_changed = shown_changed.clone();
         (*use_memo((), move |_| {
             Callback::from(move |intent: Intent| -> Outcome {
                 let was_busy = playground.borrow().busy();
-                let outcome = state::reduce(&mut playground.borrow_mut(), intent);
+                let outcome = state::reduce(
+                    &mut playground.borrow_mut(),
+                    &mut stepper.borrow_mut().step,
+                    intent,
+                );
+                clock_step::drive(&stepper, &playground, &shown_changed, &ticked);
                 if !was_busy && playground.borrow().busy() {
                     crate::task::drive(playground.clone(), ticked.clone());
                 }
@@ -179,6 +216,26 @@ pub fn app() -> Html {
             loading.remove();
         }
     });
+
+    // A fresh cluster boots after the first render, a slice per task (`boot.rs`); the
+    // cluster and events panels follow once it is booted.
+    {
+        let playground = playground.clone();
+        let driving = use_mut_ref(|| Rc::new(Cell::new(false))).borrow().clone();
+        let counter = counter.clone();
+        let force = force.clone();
+        use_effect(move || {
+            if playground.borrow().booting() {
+                let booted = Callback::from(move |()| {
+                    crate::mark("kubeplay:cluster-booted");
+                    let cell = counter.borrow();
+                    cell.set(cell.get() + 1);
+                    force.force_update();
+                });
+                crate::boot::drive(playground, driving, booted);
+            }
+        });
+    }
 
     // Leaving the page saves the time waited since the last save.
     {
@@ -263,17 +320,28 @@ pub fn app() -> Html {
             history_version: p.history_version(),
         }
     };
+    let events_version = {
+        let running = *playing || playground.borrow().busy() || stepper.borrow().step.is_some();
+        let current = (handle.store_version, handle.second);
+        let now = js_sys::Date::now();
+        let mut shown = events_shown.borrow_mut();
+        if shown.0 != current && (!running || now - shown.1 >= EVENTS_EVERY_MS) {
+            *shown = (current, now);
+        }
+        shown.0
+    };
     // The traffic overlay follows every frame, the counters a few times per second.
     let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
-    // The cluster view's model follows the store's changes since the last render.
-    let live = use_mut_ref(LiveView::default);
-    let snapshot = {
+    // The cluster view's model follows the store's changes since the last render, once the
+    // cluster has booted.
+    let booting = playground.borrow().booting();
+    let snapshot = (!booting).then(|| {
         let mut p = playground.borrow_mut();
         let changed = p.terminal.cluster.api.store.take_changed_keys();
         let mut live = live.borrow_mut();
         live.sync(&p.terminal.cluster, changed);
         live.snapshot().clone()
-    };
+    });
     let replace_playground = {
         let dispatch = dispatch.clone();
         let selection = selection.clone();
@@ -360,10 +428,18 @@ pub fn app() -> Html {
         let namespace = namespace.clone();
         Callback::from(move |value: Option<String>| namespace.set(value))
     };
+    // Pause also stops a step of the clock where it is.
     let on_play = {
         let playing = playing.clone();
-        Callback::from(move |play: bool| playing.set(play))
+        let dispatch = dispatch.clone();
+        Callback::from(move |play: bool| {
+            if !play {
+                dispatch.emit(Intent::StopStep);
+            }
+            playing.set(play)
+        })
     };
+    let stepping = stepper.borrow().step.as_ref().map(ClockStep::progress);
     let on_speed = {
         let speed = speed.clone();
         Callback::from(move |value: u32| speed.set(value))
@@ -382,7 +458,7 @@ pub fn app() -> Html {
             if !options.embed {
                 <Toolbar handle={handle.clone()} on_reset={on_reset} on_notice={on_notice.clone()} />
             }
-            <Clock handle={handle.clone()} playing={*playing} speed={*speed} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
+            <Clock handle={handle.clone()} playing={*playing} speed={*speed} stepping={stepping} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
             if let Some((_, actions)) = (*offered).as_ref() {
                 <div class="notice offer" role="alertdialog" aria-labelledby="offer-text">
                     <p id="offer-text">{ format!("This link holds a shared playground ({} steps). Open it instead of yours? Yours is kept, and you can come back to it.", actions.len()) }</p>
@@ -411,18 +487,39 @@ pub fn app() -> Html {
                 if options.terminal {
                     <TerminalPanel handle={handle.clone()} dispatch={dispatch.clone()} playing={*playing} on_play={on_play} />
                 }
-                if options.cluster {
+                if let Some(snapshot) = snapshot.filter(|_| options.cluster) {
                     <ContextProvider<TrafficFrame> context={traffic_frame}><ContextProvider<TrafficCounts> context={traffic_counts}>
                         <ClusterView snapshot={snapshot} namespace={(*namespace).clone()} on_namespace={on_namespace} on_select={on_select.clone()} selected={(*selection).clone()} dispatch={dispatch.clone()} />
                     </ContextProvider<TrafficCounts>></ContextProvider<TrafficFrame>>
+                } else if options.cluster {
+                    <Starting class="cluster" title="Cluster" />
                 }
-                if options.events {
-                    <EventsTimeline handle={handle.clone()} namespace={(*namespace).clone()} />
+                if options.events && !booting {
+                    <EventsTimeline handle={handle.clone()} shown={events_version} namespace={(*namespace).clone()} />
+                } else if options.events {
+                    <Starting class="events" title="Events" />
                 }
             </main>
             if let Some(selected) = (*selection).clone() {
                 <Inspector handle={handle} selection={selected} on_close={on_select.reform(|_| None)} dispatch={dispatch.clone()} />
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StartingProps {
+    class: &'static str,
+    title: &'static str,
+}
+
+/// A panel's place while the cluster boots (a fraction of a second after the page is up).
+#[function_component(Starting)]
+fn starting(props: &StartingProps) -> Html {
+    html! {
+        <section class={classes!("panel", props.class, "starting")} aria-label={props.title} aria-busy="true">
+            <div class="panel-header"><h2>{ props.title }</h2></div>
+            <p class="starting-note">{ "Starting the simulated cluster…" }</p>
+        </section>
     }
 }

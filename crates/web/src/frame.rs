@@ -6,7 +6,7 @@
 
 /// What advancing the simulation may take of one frame; the rest is the view's and the
 /// browser's (a 60 Hz frame is 16.7 ms).
-const SLICE_MS: f64 = 8.0;
+pub const SLICE_MS: f64 = 8.0;
 
 /// The real-time clock, in milliseconds (`performance.now()`; 0 if the page has none).
 fn now_ms() -> f64 {
@@ -17,6 +17,11 @@ fn now_ms() -> f64 {
 
 /// A budget for `Playground::advance_within`: true until this frame's slice is spent.
 pub fn slice() -> impl FnMut() -> bool {
-    let deadline = now_ms() + SLICE_MS;
+    slice_of(SLICE_MS)
+}
+
+/// A budget of `ms` of real time from now.
+pub fn slice_of(ms: f64) -> impl FnMut() -> bool {
+    let deadline = now_ms() + ms;
     move || now_ms() < deadline
 }

@@ -1,7 +1,9 @@
 //! The cluster view's model, kept current from the store's changes instead of rebuilt from the
 //! whole store: each sync recomputes the chips of the pods that changed, the lanes of the nodes
-//! they are on, and the workload tree only when a pod or a workload changed. Unchanged lanes and
-//! workloads keep the same `Rc`, so the panels redraw only what changed.
+//! they are on, moves those chips in their workloads' groups (`pod_groups`: counts by status
+//! kept as they change), and lists the workloads again only when a pod or a workload changed
+//! (a walk over the workloads, not their pods). A sync costs what changed, not what exists.
+//! Unchanged lanes and workloads keep the same `Rc`, so the panels redraw only what changed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
@@ -12,6 +14,7 @@ use kubeplay_model::{Kind, ObjectKey};
 use kubeplay_sim::Cluster;
 use kubeplay_sim::nodes::KubeletState;
 
+use crate::pod_groups::PodGroups;
 use crate::view::{self, NodeLane, PodChip, Workload};
 
 /// What the cluster view shows, for every namespace (the panel filters).
@@ -33,6 +36,8 @@ pub struct LiveView {
     /// Pod keys by node name ("" for pods no node has taken).
     node_pods: BTreeMap<String, BTreeSet<ObjectKey>>,
     lanes: BTreeMap<String, Rc<NodeLane>>,
+    /// The chips again, by the workloads they belong to.
+    groups: PodGroups,
     snapshot: ClusterSnapshot,
 }
 
@@ -91,12 +96,15 @@ impl LiveView {
                     }
                     if let Some(pod) = store.get_typed::<Pod>(&key.namespace, &key.name) {
                         let chip = Rc::new(view::chip(pod, now));
+                        self.groups.put(pod, chip.clone());
                         dirty_nodes.insert(chip.node.clone());
                         self.node_pods
                             .entry(chip.node.clone())
                             .or_default()
                             .insert(key.clone());
                         self.chips.insert(key, chip);
+                    } else {
+                        self.groups.remove(&key);
                     }
                 }
                 Kind::Node => {
@@ -207,15 +215,7 @@ impl LiveView {
     }
 
     fn rebuild_workloads(&mut self, cluster: &Cluster) {
-        let now = cluster.api.clock.now();
-        let chips = &self.chips;
-        let chip_of = |pod: &Pod| {
-            chips
-                .get(&pod_key(pod))
-                .cloned()
-                .unwrap_or_else(|| Rc::new(view::chip(pod, now)))
-        };
-        let fresh = view::workloads(&cluster.api.store, &chip_of, None);
+        let fresh = view::workloads(&cluster.api.store, &self.groups, None);
         let old = &self.snapshot.workloads;
         // Equal workloads keep their Rc (compared by position: the order is stable).
         let next: Vec<Rc<Workload>> = fresh

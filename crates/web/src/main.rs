@@ -1,6 +1,8 @@
 //! The kubeplay playground in the browser: a thin Yew shell over the simulation and kubectl.
 
 mod app;
+mod boot;
+mod clock_step;
 mod completion;
 mod components;
 mod embed;
@@ -11,6 +13,7 @@ mod host_ready;
 mod lesson_session;
 mod live;
 mod opening;
+mod pod_groups;
 mod state;
 mod task;
 mod traffic_scene;

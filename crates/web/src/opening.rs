@@ -29,10 +29,11 @@ pub fn fresh_settings(preset: Preset) -> Settings {
     }
 }
 
-/// A fresh cluster; a preset that cannot be built (a bad kind config) falls back to kind.
+/// A fresh cluster, booting (the page boots it after its first render: `boot.rs`); a preset
+/// that cannot be built (a bad kind config) falls back to kind.
 pub fn fresh(preset: Preset) -> Playground {
-    Playground::new(fresh_settings(preset)).unwrap_or_else(|_| {
-        Playground::new(fresh_settings(Preset::Kind))
+    Playground::starting(fresh_settings(preset)).unwrap_or_else(|_| {
+        Playground::starting(fresh_settings(Preset::Kind))
             .unwrap_or_else(|error| panic!("the kind preset could not be built: {error}"))
     })
 }

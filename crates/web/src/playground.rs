@@ -8,7 +8,9 @@ use kubeplay_kubectl::{Foreground, Started, Terminal};
 use kubeplay_model::manifest::{ManifestError, decode_documents};
 use kubeplay_shell::limits::MAX_INPUT_BYTES;
 use kubeplay_shell::{Chunk, Stream};
-use kubeplay_sim::{ClusterShape, create_cluster};
+use kubeplay_sim::{
+    Advance, CLUSTER_AGE_MS, ClusterShape, create_empty_cluster, write_system_objects,
+};
 use serde::{Deserialize, Serialize};
 
 /// The clusters the playground can start from.
@@ -112,6 +114,16 @@ pub struct Playground {
     edit_version: u64,
     /// Whether the page shows the YAML editor, which `kubectl edit` opens.
     pub page_editor: bool,
+    /// What is left of the cluster's boot (see [`Playground::starting`]).
+    boot: Option<Boot>,
+}
+
+/// The steps of a cluster's boot still to take.
+enum Boot {
+    /// Its nodes, system objects and static pods are still to be written.
+    Unwritten(ClusterShape),
+    /// It has not yet lived its `CLUSTER_AGE_MS`.
+    Aging,
 }
 
 fn lines_of(chunks: Vec<Chunk>) -> Vec<Line> {
@@ -140,10 +152,21 @@ fn screen_of(mut chunks: Vec<Chunk>) -> (bool, Vec<Line>) {
 
 impl Playground {
     pub fn new(settings: Settings) -> Result<Playground, String> {
+        let mut playground = Playground::starting(settings)?;
+        playground.finish_boot();
+        Ok(playground)
+    }
+
+    /// A playground whose cluster is not booted yet: writing its objects and the
+    /// `CLUSTER_AGE_MS` a fresh kind cluster has lived when the learner's first command runs
+    /// are left to [`Playground::boot_within`], so the page can show its terminal first and
+    /// boot the cluster a slice at a time. Whatever the learner does first finishes the boot,
+    /// so a command typed meanwhile meets the same booted cluster as [`Playground::new`]'s.
+    pub fn starting(settings: Settings) -> Result<Playground, String> {
         let shape = settings.preset.shape()?;
         let start =
             jiff::Timestamp::from_second(settings.start_second).map_err(|e| e.to_string())?;
-        let cluster = create_cluster(&shape, start, settings.seed);
+        let cluster = create_empty_cluster(&shape, start, settings.seed);
         Ok(Playground {
             settings,
             terminal: Terminal::new(cluster, Box::new(|_| None)),
@@ -156,7 +179,39 @@ impl Playground {
             edit: None,
             edit_version: 0,
             page_editor: true,
+            boot: Some(Boot::Unwritten(shape)),
         })
+    }
+
+    /// Whether the cluster is still booting.
+    pub fn booting(&self) -> bool {
+        self.boot.is_some()
+    }
+
+    /// Boots the cluster further, asking `keep_going` now and then whether the caller's slice
+    /// of real time allows more; returns whether the cluster is booted. Writing the system
+    /// objects is one step; the aging stops between two instants, and resumed reaches the
+    /// state of one advance.
+    pub fn boot_within(&mut self, keep_going: &mut dyn FnMut() -> bool) -> bool {
+        let cluster = &mut self.terminal.cluster;
+        if let Some(Boot::Unwritten(shape)) = &self.boot {
+            write_system_objects(cluster, shape);
+            self.boot = Some(Boot::Aging);
+            if !keep_going() {
+                return false;
+            }
+        }
+        if self.boot.is_some()
+            && let Advance::Reached = cluster.advance_to_within(CLUSTER_AGE_MS, keep_going)
+        {
+            self.boot = None;
+        }
+        self.boot.is_none()
+    }
+
+    /// Boots the rest of the cluster at once.
+    pub fn finish_boot(&mut self) {
+        self.boot_within(&mut || true);
     }
 
     /// Rebuilds a playground by replaying `actions`.
@@ -248,6 +303,7 @@ impl Playground {
     /// `kubectl apply -f -` with the editor's text. A YAML syntax error is pointed out where it
     /// is; as with kubectl, the documents before it are still applied.
     pub fn apply(&mut self, yaml: &str) -> ApplyOutcome {
+        self.finish_boot();
         self.record(Action::Apply(yaml.to_string()));
         let problem =
             decode_documents(yaml, "STDIN")
@@ -281,6 +337,7 @@ impl Playground {
     /// waits in virtual time keeps running in the foreground (see [`Playground::busy`]) while
     /// time passes; commands typed meanwhile run after it.
     pub fn run(&mut self, command: &str) -> (Vec<Line>, bool) {
+        self.finish_boot();
         if self.foreground.is_some() {
             self.queued.push_back(command.to_string());
             return (Vec::new(), false);
@@ -388,6 +445,7 @@ impl Playground {
     }
 
     fn save_edit_of(&mut self, command: &str, text: &str) -> Vec<Line> {
+        self.finish_boot();
         self.record(Action::Edit {
             command: command.to_string(),
             text: text.to_string(),
@@ -426,6 +484,7 @@ impl Playground {
 
     /// Advances virtual time, driving the foreground command if one is running.
     pub fn advance(&mut self, ms: u64) {
+        self.finish_boot();
         self.advance_within(ms, &mut || true);
     }
 
@@ -435,8 +494,9 @@ impl Playground {
     /// current instant has happened and only that much is recorded, so a replay (which
     /// advances the sum at once) reaches the same state: a stop falls between two instants,
     /// where splitting an advance changes nothing.
+    /// While the cluster boots, the learner's time has not begun: nothing moves.
     pub fn advance_within(&mut self, ms: u64, keep_going: &mut dyn FnMut() -> bool) -> u64 {
-        if ms == 0 && self.foreground.is_none() {
+        if self.booting() || (ms == 0 && self.foreground.is_none()) {
             return 0;
         }
         let start = self.terminal.cluster.now_ms();
@@ -499,32 +559,6 @@ impl Playground {
         }
     }
 
-    /// Advances to the next scheduled change after which `visible` differs, checking at
-    /// most `max_steps` changes and going at most `max_ms` ahead. Internal timers (lease
-    /// renewals, monitor passes, probe ticks) change nothing a learner sees; stopping at them
-    /// would make "Next change" look broken. Returns how far time moved.
-    pub fn advance_to_visible_change<S: PartialEq>(
-        &mut self,
-        visible: impl Fn(&kubeplay_sim::Cluster) -> S,
-        max_steps: usize,
-        max_ms: u64,
-    ) -> u64 {
-        let before = visible(&self.terminal.cluster);
-        let mut moved = 0;
-        for _ in 0..max_steps {
-            let Some(delay) = self.next_change_in() else {
-                break;
-            };
-            let delay = delay.max(1).min(max_ms - moved);
-            self.advance(delay);
-            moved += delay;
-            if moved >= max_ms || visible(&self.terminal.cluster) != before {
-                break;
-            }
-        }
-        moved
-    }
-
     /// Milliseconds until the next scheduled change, if any.
     pub fn next_change_in(&self) -> Option<u64> {
         let cluster = &self.terminal.cluster;
@@ -533,8 +567,18 @@ impl Playground {
             .map(|at| at.saturating_sub(cluster.now_ms()))
     }
 
+    /// The virtual time; while the cluster boots, the time its boot ends at (the learner's
+    /// time begins there).
     pub fn now(&self) -> jiff::Timestamp {
-        self.terminal.cluster.api.clock.now()
+        let clock = &self.terminal.cluster.api.clock;
+        if !self.booting() {
+            return clock.now();
+        }
+        let rest = CLUSTER_AGE_MS.saturating_sub(clock.now_ms());
+        clock
+            .now()
+            .checked_add(jiff::SignedDuration::from_millis(rest as i64))
+            .unwrap_or(clock.now())
     }
 }
 
@@ -608,6 +652,45 @@ mod tests {
         let expected = whole.run(state);
         assert_eq!(sliced.run(state), expected);
         assert_eq!(replayed.run(state), expected);
+    }
+
+    #[test]
+    fn a_boot_in_slices_reaches_the_cluster_of_one_boot() {
+        let state = "kubectl get nodes,pods,daemonsets,deployments,replicasets,events -A -o yaml";
+        let mut whole = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let mut sliced = Playground::starting(settings()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(sliced.booting());
+        assert_eq!(
+            sliced.now(),
+            whole.now(),
+            "the clock shows where the boot ends"
+        );
+        let mut slices = 0;
+        // Every slice is spent at its first look at the budget.
+        while !sliced.boot_within(&mut || false) {
+            slices += 1;
+            assert_eq!(
+                sliced.advance_within(1_000, &mut || true),
+                0,
+                "no time of the learner's passes while booting"
+            );
+        }
+        assert!(slices >= 2, "the boot took {slices} slices");
+        assert!(sliced.actions().is_empty());
+        assert_eq!(sliced.now(), whole.now());
+        assert_eq!(sliced.run(state), whole.run(state));
+    }
+
+    #[test]
+    fn a_command_typed_while_the_cluster_boots_meets_the_booted_cluster() {
+        let mut whole = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
+        let mut starting = Playground::starting(settings()).unwrap_or_else(|e| panic!("{e}"));
+        starting.boot_within(&mut || false);
+        assert!(starting.booting());
+        let command = "kubectl get pods -A -o wide";
+        assert_eq!(starting.run(command), whole.run(command));
+        assert!(!starting.booting());
+        assert_eq!(starting.history, whole.history);
     }
 
     #[test]
@@ -737,21 +820,6 @@ mod tests {
         playground.run(&format!("cat <<EOF\n{long}EOF"));
         assert!(matches!(playground.history.first(), Some(Line::Prompt(_))));
         assert_eq!(playground.history.len(), MAX_HISTORY_LINES + 11);
-    }
-
-    #[test]
-    fn next_visible_change_skips_silent_timers() {
-        let mut playground = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
-        playground.apply(DEMO);
-        let visible = |cluster: &kubeplay_sim::Cluster| cluster.api.store.changes();
-        let before = playground.terminal.cluster.api.store.changes();
-        let moved = playground.advance_to_visible_change(visible, 1_000, 3_600_000);
-        assert!(moved > 0);
-        assert_ne!(playground.terminal.cluster.api.store.changes(), before);
-        // Nothing scheduled to change what is seen: stops at the limit, not for ever.
-        let mut idle = Playground::new(settings()).unwrap_or_else(|e| panic!("{e}"));
-        let moved = idle.advance_to_visible_change(|_| 0, 50, 60_000);
-        assert!(moved <= 60_000);
     }
 }
 

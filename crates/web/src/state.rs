@@ -6,12 +6,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::clock_step::ClockStep;
 use crate::playground::{ApplyOutcome, Line, Playground};
-use crate::view;
-
-/// How far "Next change" looks ahead for a visible change: changes checked, virtual time.
-const NEXT_CHANGE_MAX_STEPS: usize = 1_000;
-const NEXT_CHANGE_MAX_MS: u64 = 60 * 60 * 1000;
 
 /// Something the learner (or the page embedding the playground) asked for.
 pub enum Intent {
@@ -24,10 +20,12 @@ pub enum Intent {
     SaveEdit(String),
     /// The editor's Cancel during a `kubectl edit`.
     CancelEdit,
-    /// A Step button: virtual time moves on by this many milliseconds.
+    /// A Step button: virtual time moves on by this many milliseconds (across frames).
     Advance(u64),
-    /// Advance to the next change the page shows.
+    /// Advance to the next change the page shows (across frames).
     NextChange,
+    /// Pause: a step under way stops where it is.
+    StopStep,
     /// Ctrl+C on the command running in the foreground.
     Interrupt,
     /// Another playground altogether: a preset, a shared link, a lesson restarted.
@@ -44,8 +42,20 @@ pub enum Outcome {
     Applied(ApplyOutcome),
 }
 
-/// Applies `intent` to the playground.
-pub fn reduce(playground: &mut Playground, intent: Intent) -> Outcome {
+/// Applies `intent` to the playground; a step of the clock becomes (or joins) the `step` the
+/// page then runs frame by frame (`clock_step`).
+pub fn reduce(
+    playground: &mut Playground,
+    step: &mut Option<ClockStep>,
+    intent: Intent,
+) -> Outcome {
+    let mut start = |next: ClockStep| {
+        *step = Some(match step.take() {
+            Some(running) => running.and_then(next),
+            None => next,
+        });
+        Outcome::Nothing
+    };
     match intent {
         Intent::Run(text) => {
             let mut lines = Vec::new();
@@ -57,16 +67,17 @@ pub fn reduce(playground: &mut Playground, intent: Intent) -> Outcome {
         Intent::Apply(yaml) => Outcome::Applied(playground.apply(&yaml)),
         Intent::SaveEdit(text) => Outcome::Ran(playground.save_edit(&text)),
         Intent::CancelEdit => Outcome::Ran(playground.cancel_edit()),
+        // The learner's time begins once the cluster has booted (`Playground::starting`).
         Intent::Advance(ms) => {
-            playground.advance(ms);
-            Outcome::Nothing
+            playground.finish_boot();
+            start(ClockStep::by(ms))
         }
         Intent::NextChange => {
-            playground.advance_to_visible_change(
-                view::visible_state,
-                NEXT_CHANGE_MAX_STEPS,
-                NEXT_CHANGE_MAX_MS,
-            );
+            playground.finish_boot();
+            start(ClockStep::next_change())
+        }
+        Intent::StopStep => {
+            *step = None;
             Outcome::Nothing
         }
         Intent::Interrupt => {
@@ -74,6 +85,7 @@ pub fn reduce(playground: &mut Playground, intent: Intent) -> Outcome {
             Outcome::Nothing
         }
         Intent::Replace(next) => {
+            *step = None;
             *playground = *next;
             Outcome::Nothing
         }
@@ -125,21 +137,43 @@ mod tests {
     #[test]
     fn intents_change_the_playground_and_say_what_they_printed() {
         let mut p = playground();
+        let mut step = None;
         let Outcome::Ran(lines) = reduce(
             &mut p,
+            &mut step,
             Intent::Run("kubectl create namespace a\nkubectl get namespace a -o name".into()),
         ) else {
             panic!("a command prints lines")
         };
         assert_eq!(lines.last(), Some(&Line::Out("namespace/a".into())));
-        let before = p.terminal.cluster.now_ms();
-        assert_eq!(reduce(&mut p, Intent::Advance(5_000)), Outcome::Nothing);
-        assert_eq!(p.terminal.cluster.now_ms(), before + 5_000);
-        let Outcome::Applied(outcome) = reduce(&mut p, Intent::Apply("kind: [".into())) else {
+        assert_eq!(
+            reduce(&mut p, &mut step, Intent::Advance(5_000)),
+            Outcome::Nothing
+        );
+        reduce(&mut p, &mut step, Intent::Advance(1_000));
+        assert_eq!(step, Some(ClockStep::by(6_000)));
+        reduce(&mut p, &mut step, Intent::StopStep);
+        assert_eq!(step, None);
+        let Outcome::Applied(outcome) = reduce(&mut p, &mut step, Intent::Apply("kind: [".into()))
+        else {
             panic!("apply reports its outcome")
         };
         assert!(outcome.problem.is_some());
-        reduce(&mut p, Intent::Replace(Box::new(playground())));
-        assert!(p.actions().is_empty());
+        reduce(&mut p, &mut step, Intent::NextChange);
+        reduce(&mut p, &mut step, Intent::Replace(Box::new(playground())));
+        assert!(p.actions().is_empty() && step.is_none());
+    }
+
+    #[test]
+    fn a_step_asked_while_the_cluster_boots_starts_from_the_booted_cluster() {
+        let settings = playground().settings.clone();
+        for intent in [Intent::Advance(1_000), Intent::NextChange] {
+            let mut p = Playground::starting(settings.clone()).unwrap_or_else(|e| panic!("{e}"));
+            let mut step = None;
+            assert!(p.booting());
+            reduce(&mut p, &mut step, intent);
+            assert!(!p.booting() && step.is_some());
+            assert_eq!(p.now(), playground().now());
+        }
     }
 }

@@ -14,6 +14,8 @@ use kubeplay_sim::controllers::scheduler::tolerates;
 use kubeplay_sim::nodes::{KubeletState, NODE_MONITOR_GRACE_PERIOD_MS, unreachable_detected_at};
 use kubeplay_sim::store::Store;
 
+use crate::pod_groups::{PodGroups, PodSet};
+
 /// A pod as a chip: its kubectl STATUS text and a class for colour and icon.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodChip {
@@ -46,6 +48,9 @@ pub struct NodeLane {
     pub pods: Vec<Rc<PodChip>>,
 }
 
+/// The cluster view's lanes built from the whole store: what tests check the page's
+/// incrementally kept model (`live::LiveView`) against.
+#[cfg(test)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClusterModel {
     pub nodes: Vec<NodeLane>,
@@ -61,11 +66,13 @@ pub struct Workload {
     pub namespace: String,
     pub summary: String,
     pub children: Vec<Workload>,
-    pub pods: Vec<Rc<PodChip>>,
+    pub pods: PodSet,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {
+    /// The Event's namespace and name: what keeps a row's place in the timeline.
+    pub id: String,
     pub age: String,
     pub event_type: String,
     pub reason: String,
@@ -269,6 +276,7 @@ fn explain_lost_node(cluster: &Cluster, node: &Node, lane: &mut NodeLane) {
     }
 }
 
+#[cfg(test)]
 fn in_namespace(namespace: &str, filter: Option<&str>) -> bool {
     filter.is_none_or(|wanted| wanted == namespace)
 }
@@ -325,6 +333,7 @@ pub fn deleted_node_lane(name: &str, pods: Vec<Rc<PodChip>>) -> NodeLane {
 
 /// The cluster view's model built from the whole store (the page keeps one up to date
 /// incrementally instead: `live::LiveView`).
+#[cfg(test)]
 pub fn cluster_model(cluster: &Cluster, namespace: Option<&str>) -> ClusterModel {
     let store = &cluster.api.store;
     let now = cluster.api.clock.now();
@@ -361,42 +370,9 @@ pub fn cluster_model(cluster: &Cluster, namespace: Option<&str>) -> ClusterModel
     ClusterModel { nodes, pending }
 }
 
-/// Everything the cluster view, workload tree and events timeline show, without ages: two
-/// equal values look the same on screen. "Next change" advances until this differs.
-#[derive(PartialEq)]
-pub struct VisibleState {
-    model: ClusterModel,
-    workloads: Vec<Workload>,
-    events: usize,
-    newest_event: Option<(String, String, String)>,
-}
-
-pub fn visible_state(cluster: &Cluster) -> VisibleState {
-    let store = &cluster.api.store;
-    let now = cluster.api.clock.now();
-    let newest = events(store, now, None, "", 1).into_iter().next();
-    VisibleState {
-        model: cluster_model(cluster, None),
-        workloads: workloads(store, &|pod| Rc::new(chip(pod, now)), None),
-        events: store.list(Kind::Event, None).count(),
-        newest_event: newest.map(|row| (row.reason, row.object, row.message)),
-    }
-}
-
-/// A pod's chip: computed, or taken from the page's cache of chips.
-pub type ChipOf<'a> = &'a dyn Fn(&Pod) -> Rc<PodChip>;
-
-fn owned_pods(store: &Store, owner: &Object, chip_of: ChipOf) -> Vec<Rc<PodChip>> {
-    store
-        .dependents_of(owner.uid())
-        .filter_map(Pod::from_object)
-        .map(chip_of)
-        .collect()
-}
-
 /// Deployments → ReplicaSets → Pods, DaemonSets → Pods, CronJobs → Jobs → Pods, stand-alone
 /// ReplicaSets and ReplicationControllers → Pods, then bare pods: the workshop's diagrams.
-pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec<Workload> {
+pub fn workloads(store: &Store, pods: &PodGroups, namespace: Option<&str>) -> Vec<Workload> {
     let mut result = Vec::new();
     for object in store.list(Kind::Deployment, namespace) {
         let Some(deployment) = Deployment::from_object(object) else {
@@ -424,7 +400,7 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                     rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
                 ),
                 children: Vec::new(),
-                pods: owned_pods(store, child, chip_of),
+                pods: pods.owned_by(child.uid()),
             })
             .collect();
         result.push(Workload {
@@ -437,7 +413,7 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                 status.updated_replicas.unwrap_or(0)
             ),
             children,
-            pods: Vec::new(),
+            pods: PodSet::default(),
         });
     }
     for object in store.list(Kind::DaemonSet, namespace) {
@@ -454,14 +430,14 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                 status.number_ready, status.desired_number_scheduled
             ),
             children: Vec::new(),
-            pods: owned_pods(store, object, chip_of),
+            pods: pods.owned_by(object.uid()),
         });
     }
     for object in store.list(Kind::CronJob, namespace) {
         let children = store
             .dependents_of(object.uid())
             .filter_map(|child| Job::from_object(child).map(|job| (child, job)))
-            .map(|(child, job)| job_workload(store, child, job, chip_of))
+            .map(|(child, job)| job_workload(child, job, pods))
             .collect();
         result.push(Workload {
             kind: Kind::CronJob,
@@ -472,14 +448,14 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                 .map(|s| format!("schedule {}", s.schedule))
                 .unwrap_or_default(),
             children,
-            pods: Vec::new(),
+            pods: PodSet::default(),
         });
     }
     for object in store.list(Kind::Job, namespace) {
         if object.meta().controller_ref().is_none()
             && let Some(job) = Job::from_object(object)
         {
-            result.push(job_workload(store, object, job, chip_of));
+            result.push(job_workload(object, job, pods));
         }
     }
     for object in store.list(Kind::ReplicaSet, namespace) {
@@ -490,7 +466,7 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                 namespace: object.namespace().to_string(),
                 summary: String::new(),
                 children: Vec::new(),
-                pods: owned_pods(store, object, chip_of),
+                pods: pods.owned_by(object.uid()),
             });
         }
     }
@@ -511,19 +487,13 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
                 rc.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0)
             ),
             children: Vec::new(),
-            pods: owned_pods(store, object, chip_of),
+            pods: pods.owned_by(object.uid()),
         });
     }
-    let bare: Vec<Rc<PodChip>> = store
-        .list(Kind::Pod, namespace)
-        .filter_map(Pod::from_object)
-        .filter(|pod| {
-            pod.metadata
-                .controller_ref()
-                .is_none_or(|owner| owner.kind == "Node")
-        })
-        .map(chip_of)
-        .collect();
+    let bare = match namespace {
+        Some(namespace) => pods.standalone().in_namespace(namespace),
+        None => pods.standalone(),
+    };
     if !bare.is_empty() {
         result.push(Workload {
             kind: Kind::Pod,
@@ -537,7 +507,7 @@ pub fn workloads(store: &Store, chip_of: ChipOf, namespace: Option<&str>) -> Vec
     result
 }
 
-fn job_workload(store: &Store, object: &Object, job: &Job, chip_of: ChipOf) -> Workload {
+fn job_workload(object: &Object, job: &Job, pods: &PodGroups) -> Workload {
     let status = job.status.clone().unwrap_or_default();
     let completions = job.spec.as_ref().and_then(|s| s.completions).unwrap_or(1);
     Workload {
@@ -550,7 +520,7 @@ fn job_workload(store: &Store, object: &Object, job: &Job, chip_of: ChipOf) -> W
             status.succeeded.unwrap_or(0)
         ),
         children: Vec::new(),
-        pods: owned_pods(store, object, chip_of),
+        pods: pods.owned_by(object.uid()),
     }
 }
 
@@ -583,6 +553,11 @@ pub fn events(
                 )
             });
             EventRow {
+                id: format!(
+                    "{}/{}",
+                    event.metadata.namespace_str(),
+                    event.metadata.name_str()
+                ),
                 age,
                 event_type: event.type_.clone().unwrap_or_default(),
                 reason: event.reason.clone().unwrap_or_default(),
@@ -631,7 +606,7 @@ mod tests {
         let now = cluster.api.clock.now();
         let trees = workloads(
             &cluster.api.store,
-            &|pod| Rc::new(chip(pod, now)),
+            &PodGroups::from_store(&cluster.api.store, now),
             Some("kube-system"),
         );
         assert_eq!(
@@ -701,10 +676,6 @@ mod tests {
             "{:?}",
             lost.notes
         );
-        // Next change lands where the view changes.
-        let before = visible_state(&playground.terminal.cluster);
-        let moved = playground.advance_to_visible_change(visible_state, 1_000, 3_600_000);
-        assert!(moved > 0 && visible_state(&playground.terminal.cluster) != before);
     }
 
     #[test]
@@ -724,7 +695,7 @@ mod tests {
         let now = cluster.api.clock.now();
         let trees = workloads(
             &cluster.api.store,
-            &|pod| Rc::new(chip(pod, now)),
+            &PodGroups::from_store(&cluster.api.store, now),
             Some("default"),
         );
         let rc = trees

@@ -206,6 +206,17 @@ fn feature_gates(config: &Value) -> Result<FeatureGates, ShapeError> {
 
 /// Creates a cluster of `shape` whose creation lies `CLUSTER_AGE_MS` before `start`.
 pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
+    let mut cluster = create_empty_cluster(shape, start, seed);
+    write_system_objects(&mut cluster, shape);
+    cluster.advance_to(CLUSTER_AGE_MS);
+    cluster
+}
+
+/// The first of [`create_cluster`]'s steps, which the page takes one at a time so that its
+/// terminal is up before the cluster is: the cluster at its creation, with no object yet.
+/// [`write_system_objects`] writes them; advanced to `CLUSTER_AGE_MS` (at once or in slices
+/// with `Cluster::advance_to_within`) it is then the cluster `create_cluster` makes.
+pub fn create_empty_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
     let created = start
         .checked_sub(jiff::SignedDuration::from_millis(CLUSTER_AGE_MS as i64))
         .unwrap_or(start);
@@ -213,6 +224,12 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
     cluster.api.features = shape.feature_gates.clone();
     cluster.set_controller_client_limit(shape.controller_client);
     cluster.nodes = NodeAgents::new(&shape.name);
+    cluster
+}
+
+/// Writes the nodes, the system manifest and the static pods of a fresh kind cluster of
+/// `shape` into the cluster [`create_empty_cluster`] made.
+pub fn write_system_objects(cluster: &mut Cluster, shape: &ClusterShape) {
     let single = shape.nodes.len() == 1;
     let now = cluster.api.clock.now_time();
     for (index, (name, (role, labels))) in
@@ -255,8 +272,6 @@ pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -
             }
         }
     }
-    cluster.advance_to(CLUSTER_AGE_MS);
-    cluster
 }
 
 /// Images baked into kind's node image.

@@ -1,6 +1,7 @@
 //! The virtual clock: play/pause, speed, steps, and the virtual time. It runs at 1× from the
 //! start, as a cluster does; "Next change" skips the control plane's silent timers and
-//! stops at the next change the page shows.
+//! stops at the next change the page shows. A step runs across frames (`clock_step`) and
+//! says so here while it does.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -13,6 +14,8 @@ pub struct ClockProps {
     pub handle: Handle,
     pub playing: bool,
     pub speed: u32,
+    /// A step under way, as it says its progress.
+    pub stepping: Option<String>,
     pub on_play: Callback<bool>,
     pub on_speed: Callback<u32>,
     pub dispatch: Callback<Intent, Outcome>,
@@ -57,7 +60,9 @@ pub fn clock(props: &ClockProps) -> Html {
             <button onclick={step(1_000)}>{ "Step 1s" }</button>
             <button onclick={step(10_000)}>{ "Step 10s" }</button>
             <button onclick={next_change} title="Advance to the next change the page shows">{ "Next change" }</button>
-            if !playing {
+            if let Some(progress) = &props.stepping {
+                <span class="clock-paused clock-stepping">{ format!("{progress}…") }</span>
+            } else if !playing {
                 <span class="clock-paused">{ "paused" }</span>
             }
             <output class="virtual-time" aria-label="Virtual time" title={format!("{elapsed_s}s since the cluster was created")}>{ format!("{time} UTC") }</output>

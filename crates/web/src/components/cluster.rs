@@ -13,6 +13,7 @@ use crate::components::inspector::Selection;
 use crate::components::traffic::TrafficOverlay;
 use crate::components::traffic_counts::{PodCounters, ServiceBar};
 use crate::live::ClusterSnapshot;
+use crate::pod_groups::PodSet;
 use crate::state::{Intent, Outcome};
 use crate::view::{NodeLane, PodChip, Workload};
 use kubeplay_model::Kind;
@@ -64,32 +65,11 @@ fn in_namespace(chip: &PodChip, namespace: &Option<String>) -> bool {
         .is_none_or(|wanted| *wanted == chip.namespace)
 }
 
-/// Pods counted by what they show: (tone, STATUS, count), most first.
-fn counts(chips: &[&Rc<PodChip>]) -> Vec<(&'static str, String, usize)> {
-    let mut counted: Vec<(&'static str, String, usize)> = Vec::new();
-    for chip in chips {
-        let status = if chip.tone == "warn" {
-            format!("{} (not ready)", chip.status)
-        } else {
-            chip.status.clone()
-        };
-        match counted
-            .iter_mut()
-            .find(|(tone, s, _)| *tone == chip.tone && *s == status)
-        {
-            Some(entry) => entry.2 += 1,
-            None => counted.push((chip.tone, status, 1)),
-        }
-    }
-    counted.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-    counted
-}
-
 /// Counts by status as text, and a strip of colours in the same proportions (an SVG: the
 /// page's Content-Security-Policy allows no inline styles).
-fn summary(chips: &[&Rc<PodChip>]) -> Html {
-    let counted = counts(chips);
-    let total = chips.len().max(1);
+fn summary(pods: &PodSet) -> Html {
+    let counted = pods.counts();
+    let total = pods.len().max(1);
     let mut x = 0;
     html! {
         <div class="pod-summary">
@@ -149,7 +129,7 @@ fn pod_chip(
 
 #[derive(Properties)]
 struct PodsProps {
-    chips: Vec<Rc<PodChip>>,
+    pods: PodSet,
     /// Counts first, chips on demand.
     summarize: bool,
     /// What the pods belong to, for the toggle's accessible name.
@@ -159,15 +139,10 @@ struct PodsProps {
     on_select: Callback<Option<Selection>>,
 }
 
-/// Redrawn when the chips or the selection changed; the callback only reads the selection.
+/// Redrawn when the pods or the selection changed; the callback only reads the selection.
 impl PartialEq for PodsProps {
     fn eq(&self, other: &Self) -> bool {
-        self.chips.len() == other.chips.len()
-            && self
-                .chips
-                .iter()
-                .zip(&other.chips)
-                .all(|(a, b)| Rc::ptr_eq(a, b) || a == b)
+        self.pods == other.pods
             && self.summarize == other.summarize
             && self.selected == other.selected
             && self.in_lane == other.in_lane
@@ -175,21 +150,22 @@ impl PartialEq for PodsProps {
     }
 }
 
-/// A group of pods: chips, or counts that open to chips a page at a time.
+/// A group of pods: chips, or counts that open to chips a page at a time. It reads only the
+/// counts and the chips it shows, however many pods the group has.
 #[function_component(Pods)]
 fn pods(props: &PodsProps) -> Html {
     let shown = use_state(|| 0usize);
-    let chips: Vec<&Rc<PodChip>> = props.chips.iter().collect();
-    if chips.is_empty() {
+    let total = props.pods.len();
+    if total == 0 {
         return Html::default();
     }
     let chip_list = |count: usize| {
         html! {
-            <div class="chips">{ for chips.iter().take(count).map(|chip| pod_chip(chip, &props.on_select, &props.selected, props.in_lane)) }</div>
+            <div class="chips">{ for props.pods.first(count).iter().map(|chip| pod_chip(chip, &props.on_select, &props.selected, props.in_lane)) }</div>
         }
     };
     if !props.summarize {
-        return chip_list(chips.len());
+        return chip_list(total);
     }
     let open = *shown > 0;
     let toggle = {
@@ -203,15 +179,15 @@ fn pods(props: &PodsProps) -> Html {
     };
     html! {
         <>
-            { summary(&chips) }
+            { summary(&props.pods) }
             <button class="link show-pods" aria-expanded={open.to_string()} onclick={toggle}
-                aria-label={format!("{} the {} pods of {}", if open { "Hide" } else { "Show" }, chips.len(), props.owner)}>
-                { if open { "Hide pods".to_string() } else { format!("Show {} pods", chips.len()) } }
+                aria-label={format!("{} the {total} pods of {}", if open { "Hide" } else { "Show" }, props.owner)}>
+                { if open { "Hide pods".to_string() } else { format!("Show {total} pods") } }
             </button>
             if open {
                 { chip_list(*shown) }
-                if *shown < chips.len() {
-                    <button class="link show-more" onclick={more}>{ format!("Show {} more of {}", CHIP_PAGE.min(chips.len() - *shown), chips.len() - *shown) }</button>
+                if *shown < total {
+                    <button class="link show-more" onclick={more}>{ format!("Show {} more of {}", CHIP_PAGE.min(total - *shown), total - *shown) }</button>
                 }
             }
         </>
@@ -243,12 +219,12 @@ impl PartialEq for LaneProps {
 #[function_component(Lane)]
 fn lane_view(props: &LaneProps) -> Html {
     let lane = &props.lane;
-    let pods: Vec<Rc<PodChip>> = lane
-        .pods
-        .iter()
-        .filter(|chip| in_namespace(chip, &props.namespace))
-        .cloned()
-        .collect();
+    let pods = PodSet::of(
+        lane.pods
+            .iter()
+            .filter(|chip| in_namespace(chip, &props.namespace))
+            .cloned(),
+    );
     let count = pods.len();
     let header = html! {
         <>
@@ -281,7 +257,7 @@ fn lane_view(props: &LaneProps) -> Html {
                     { for lane.notes.iter().map(|note| html! { <li>{ note }</li> }) }
                 </ul>
             }
-            <Pods chips={pods} summarize={props.summarize} owner={format!("node {}", lane.name)} in_lane={true}
+            <Pods pods={pods} summarize={props.summarize} owner={format!("node {}", lane.name)} in_lane={true}
                 selected={props.selected.clone()} on_select={props.on_select.clone()} />
         </div>
     }
@@ -333,12 +309,11 @@ fn workload_item(
     } else {
         format!("{} {}", workload.kind, workload.name)
     };
-    let pods: Vec<Rc<PodChip>> = workload
-        .pods
-        .iter()
-        .filter(|chip| in_namespace(chip, namespace))
-        .cloned()
-        .collect();
+    // A workload's pods are in its namespace; only the stand-alone ones need filtering.
+    let pods = match namespace {
+        Some(namespace) if workload.kind == Kind::Pod => workload.pods.in_namespace(namespace),
+        _ => workload.pods.clone(),
+    };
     let summarize = summarize || pods.len() > WORKLOAD_CHIPS_AT_MOST;
     html! {
         <li class={classes!("workload", workload.kind.name().to_ascii_lowercase())} data-namespace={workload.namespace.clone()}>
@@ -349,7 +324,7 @@ fn workload_item(
             } else {
                 <span class="workload-name">{ label.clone() }</span>
             }
-            <Pods chips={pods} summarize={summarize} owner={label} in_lane={false}
+            <Pods pods={pods} summarize={summarize} owner={label} in_lane={false}
                 selected={selected.clone()} on_select={on_select.clone()} />
             if !workload.children.is_empty() {
                 <ul>{ for workload.children.iter().map(|child| workload_item(child, namespace, summarize, on_select, selected)) }</ul>
@@ -364,12 +339,24 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
     let snapshot = &props.snapshot;
     let namespace = props.namespace.as_deref();
     let wanted = |chip: &&Rc<PodChip>| in_namespace(chip, &props.namespace);
-    let total = snapshot
-        .lanes
-        .iter()
-        .map(|lane| lane.pods.iter().filter(wanted).count())
-        .sum::<usize>()
-        + snapshot.pending.iter().filter(wanted).count();
+    let total = match namespace {
+        None => {
+            snapshot
+                .lanes
+                .iter()
+                .map(|lane| lane.pods.len())
+                .sum::<usize>()
+                + snapshot.pending.len()
+        }
+        Some(_) => {
+            snapshot
+                .lanes
+                .iter()
+                .map(|lane| lane.pods.iter().filter(wanted).count())
+                .sum::<usize>()
+                + snapshot.pending.iter().filter(wanted).count()
+        }
+    };
     let summarize = total > CHIPS_AT_MOST;
     let on_namespace = {
         let on_namespace = props.on_namespace.clone();
@@ -393,12 +380,10 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
         let now = *lanes_shown;
         move |_| lanes_shown.set(now + LANE_PAGE)
     };
-    let pending: Vec<Rc<PodChip>> = snapshot.pending.iter().filter(wanted).cloned().collect();
+    let pending = PodSet::of(snapshot.pending.iter().filter(wanted).cloned());
     let workloads = snapshot.workloads.iter().filter(|w| {
         if w.kind == Kind::Pod {
-            w.pods
-                .iter()
-                .any(|chip| in_namespace(chip, &props.namespace))
+            namespace.is_none_or(|n| w.pods.any_in(n))
         } else {
             namespace.is_none_or(|n| n == w.namespace)
         }
@@ -430,7 +415,7 @@ pub fn cluster_view(props: &ClusterProps) -> Html {
                 if !pending.is_empty() {
                     <div class="lane pending-lane">
                         <div class="lane-header"><span class="node-name">{ "Not scheduled" }</span></div>
-                        <Pods chips={pending} summarize={summarize} owner={"no node".to_string()} in_lane={true}
+                        <Pods pods={pending} summarize={summarize} owner={"no node".to_string()} in_lane={true}
                             selected={props.selected.clone()} on_select={props.on_select.clone()} />
                     </div>
                 }

@@ -4,20 +4,22 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::state::Handle;
-use crate::view;
+use crate::view::{self, EventRow};
 
 #[derive(Properties)]
 pub struct EventsProps {
     pub handle: Handle,
+    /// The store version and virtual second to show (the page lets them lag a little while the
+    /// clock runs: `app.rs`).
+    pub shown: (u64, u64),
     pub namespace: Option<String>,
 }
 
-/// Redrawn when objects changed or a second passed (ages).
+/// Redrawn when objects changed or a second passed (ages), as `shown` says.
 impl PartialEq for EventsProps {
     fn eq(&self, other: &Self) -> bool {
         self.handle.same_playground(&other.handle)
-            && self.handle.store_version == other.handle.store_version
-            && self.handle.second == other.handle.second
+            && self.shown == other.shown
             && self.namespace == other.namespace
     }
 }
@@ -46,13 +48,27 @@ pub fn events_timeline(props: &EventsProps) -> Html {
             <table>
                 <thead><tr><th>{ "Age" }</th><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Object" }</th><th>{ "Message" }</th></tr></thead>
                 <tbody>
-                    { for rows.iter().map(|row| html! {
-                        <tr class={classes!((row.event_type == "Warning").then_some("warning"))}>
-                            <td>{ &row.age }</td><td>{ &row.event_type }</td><td>{ &row.reason }</td><td>{ &row.object }</td><td>{ &row.message }</td>
-                        </tr>
-                    }) }
+                    { for rows.into_iter().map(|row| { let key = row.id.clone(); html! { <Row key={key} row={row} /> } }) }
                 </tbody>
             </table>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: EventRow,
+}
+
+/// One Event. Rows are keyed by the Event, so a new one at the top inserts one row and the
+/// others redraw only when their age (or the Event) changed, not at every change in the
+/// cluster.
+#[function_component(Row)]
+fn row(props: &RowProps) -> Html {
+    let row = &props.row;
+    html! {
+        <tr class={classes!((row.event_type == "Warning").then_some("warning"))}>
+            <td>{ &row.age }</td><td>{ &row.event_type }</td><td>{ &row.reason }</td><td>{ &row.object }</td><td>{ &row.message }</td>
+        </tr>
     }
 }

@@ -1,0 +1,112 @@
+// Page load only (issue 11's "page load" target), several fresh loads in a row, in headless
+// Chromium driven by playwright-core. Each run opens a fresh kind-multi playground (a new
+// browser context: no saved playground, no HTTP or code cache) and prints:
+//   usable    navigation → the loading note gone and the terminal on the page (what
+//             tests/perf/page.mjs calls usable)
+//   first     Enter → answer of `kubectl get nodes` typed as soon as the page is usable, and
+//             whether the answer is the real node table (all four nodes Ready). Playwright
+//             types it a few hundred ms after the page is usable; with --early the page itself
+//             presses Enter in the first task after the terminal appears (before the cluster
+//             has booted: the worst moment to ask)
+//   where     the wasm's responseEnd, the User Timing marks the page sets
+//             (kubeplay:started, terminal-ready, cluster-booted, rendered) and the longest task
+//             before the first answer
+// then the median of each figure. It measures and prints; it asserts no time.
+// Usage: node tests/perf/load.mjs DIST_DIR [--runs N] [--preset kind-multi|kind] [--early]
+import { serve, launchChromium } from '../e2e/lib.mjs';
+
+const args = process.argv.slice(2);
+const dist = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'dist';
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const runs = Number(option('--runs', '5'));
+const preset = option('--preset', 'kind-multi');
+const early = args.includes('--early');
+
+// Installed before the page's scripts: long tasks, the moment the page became usable and each
+// Enter in the terminal and each answer (the output's data-version changes).
+function instrument(early) {
+  const perf = { longtasks: [], usableAt: null, enters: [], answers: [] };
+  window.__perf = perf;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) perf.longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const ready = () => !document.getElementById('loading') && document.querySelector('textarea[aria-label="Terminal"]');
+  new MutationObserver((_, observer) => {
+    if (perf.usableAt === null && ready()) {
+      perf.usableAt = performance.now();
+      if (early) {
+        setTimeout(() => {
+          const terminal = document.querySelector('textarea[aria-label="Terminal"]');
+          terminal.value = 'kubectl get nodes';
+          terminal.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+        }, 0);
+      }
+    }
+    const output = document.querySelector('[aria-label="Terminal output"]');
+    if (output && !output.__observed) {
+      output.__observed = true;
+      new MutationObserver(() => perf.answers.push(performance.now())).observe(output, { attributes: true, attributeFilter: ['data-version'] });
+    }
+    if (perf.usableAt !== null && output?.__observed) observer.disconnect();
+  }).observe(document, { childList: true, subtree: true });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && e.target?.getAttribute?.('aria-label') === 'Terminal') perf.enters.push(e.timeStamp);
+  }, true);
+}
+
+async function once(browser, origin) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  await context.addInitScript(instrument, early);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/?preset=${preset}&speed=60`);
+  await page.waitForFunction(() => window.__perf.usableAt !== null, null, { timeout: 60_000 });
+  if (!early) {
+    const terminal = page.getByRole('textbox', { name: 'Terminal', exact: true });
+    await terminal.fill('kubectl get nodes');
+    await terminal.press('Enter');
+  }
+  await page.waitForFunction(() => window.__perf.enters.length > 0 && window.__perf.answers.length > 0, null, { timeout: 60_000 });
+  const answer = await page.evaluate(() => [...document.querySelectorAll('[aria-label="Terminal output"] > div')].map((l) => l.innerText).join('\n'));
+  const nodes = preset === 'kind' ? 1 : 4;
+  const real = (answer.match(/ Ready /g) ?? []).length === nodes && /NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION/.test(answer);
+  const figures = await page.evaluate(() => {
+    const p = window.__perf;
+    const marks = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kubeplay:'))
+      .map((m) => [m.name.slice(9), m.startTime]));
+    return {
+      usable: p.usableAt, first: p.answers[0] - p.enters[0], answeredAt: p.answers[0], enteredAt: p.enters[0],
+      wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd,
+      marks, longest: Math.max(0, ...p.longtasks.filter((t) => t.start < p.answers[0]).map((t) => t.duration)),
+    };
+  });
+  await context.close();
+  return { ...figures, real, errors };
+}
+
+const ms = (v) => (v === undefined || v === null || Number.isNaN(v) ? '—' : `${Math.round(v)} ms`);
+const median = (values) => {
+  const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+};
+
+const { origin, close } = await serve({ dist });
+const browser = await launchChromium();
+const all = [];
+let failed = false;
+try {
+  for (let i = 0; i < runs; i++) {
+    const f = await once(browser, origin);
+    all.push(f);
+    const marks = Object.entries(f.marks).map(([name, at]) => `${name} ${ms(at)}`).join(', ');
+    console.log(`run ${i + 1}: usable ${ms(f.usable)}; first command ${ms(f.first)} after Enter (Enter at ${ms(f.enteredAt)}, answered at ${ms(f.answeredAt)}, ${f.real ? 'the real node table' : 'NOT the node table'}); wasm at ${ms(f.wasm)}; ${marks}; longest task ${ms(f.longest)}${f.errors.length ? `; errors: ${f.errors.join(' | ')}` : ''}`);
+    if (!f.real || f.errors.length) failed = true;
+  }
+} finally {
+  await browser.close();
+  await close();
+}
+const names = [...new Set(all.flatMap((f) => Object.keys(f.marks)))];
+console.log(`median of ${runs}: usable ${ms(median(all.map((f) => f.usable)))}; first command ${ms(median(all.map((f) => f.first)))} after Enter; wasm at ${ms(median(all.map((f) => f.wasm)))}; ${names.map((n) => `${n} ${ms(median(all.map((f) => f.marks[n])))}`).join(', ')}; longest task ${ms(median(all.map((f) => f.longest)))}`);
+process.exit(failed ? 1 : 0);
