@@ -1,5 +1,5 @@
-# The playground's own caps: at most 256 nodes (kubeplay node add beyond it is refused).
-for i in $(seq 255); do kubeplay node add > /dev/null; done
+# The playground's own caps: at most 1000 nodes (kubeplay node add beyond it is refused).
+for i in $(seq 999); do kubeplay node add > /dev/null; done
 kubectl get nodes --no-headers | wc -l
 kubeplay node add
 kubectl get nodes --no-headers | wc -l

@@ -19,8 +19,9 @@ const dist = args.find((a) => !a.startsWith('--')) ?? 'dist';
 const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : '1k,10k';
 const SIZES = sizesArg.split(',').map((s) => Number(s.replace(/k$/i, '000')));
 /// kind-multi has 3 workers; the rest are added with `kubeplay node add`. A kind worker runs
-/// 110 pods (2 of them DaemonSet pods), so 100 replicas per worker fit.
-const workersFor = (pods) => Math.max(3, Math.ceil(pods / 100));
+/// 110 pods (2 of them DaemonSet pods), so 100 replicas per worker fit; at most 999 workers,
+/// as the playground runs at most 1,000 nodes (999 × 108 pods still hold 100,000).
+const workersFor = (pods) => Math.min(999, Math.max(3, Math.ceil(pods / 100)));
 
 // Installed before the page's own scripts: long tasks, the moment the page became usable, the
 // latency of each Enter in the terminal, and the WebAssembly memory (captured when the module

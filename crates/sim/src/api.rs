@@ -457,7 +457,7 @@ impl ApiServer {
             ..Event::default()
         };
         let key = ObjectKey::new(Kind::Event, &namespace, &name);
-        self.store.put(Object::Event(event));
+        self.store.put(Object::Event(Box::new(event)));
         self.event_index.insert(index_key, key.clone());
         self.event_expiry
             .insert((self.clock.now_ms() + EVENT_TTL_MS, key));

@@ -59,10 +59,7 @@ impl FeatureGates {
 }
 
 fn max_unavailable_in_use(old: &Object) -> bool {
-    let Object::StatefulSet(StatefulSet {
-        spec: Some(spec), ..
-    }) = old
-    else {
+    let Some(spec) = old.as_typed::<StatefulSet>().and_then(|o| o.spec.as_ref()) else {
         return false;
     };
     spec.update_strategy
@@ -79,7 +76,7 @@ mod tests {
     };
 
     fn set(max_unavailable: Option<IntOrString>) -> Object {
-        Object::StatefulSet(StatefulSet {
+        Object::StatefulSet(Box::new(StatefulSet {
             spec: Some(StatefulSetSpec {
                 update_strategy: Some(StatefulSetUpdateStrategy {
                     type_: Some("RollingUpdate".into()),
@@ -91,7 +88,7 @@ mod tests {
                 ..StatefulSetSpec::default()
             }),
             ..StatefulSet::default()
-        })
+        }))
     }
 
     #[test]

@@ -52,9 +52,12 @@ pub fn objects(namespace: &str, namespace_uid: &str) -> Vec<(Object, String)> {
         ..ServiceAccount::default()
     };
     vec![
-        (Object::ConfigMap(config_map), derived_uid(namespace_uid, 1)),
         (
-            Object::ServiceAccount(account),
+            Object::ConfigMap(Box::new(config_map)),
+            derived_uid(namespace_uid, 1),
+        ),
+        (
+            Object::ServiceAccount(Box::new(account)),
             derived_uid(namespace_uid, 2),
         ),
     ]

@@ -38,9 +38,9 @@ impl WatchEvent {
 
 #[derive(Clone, Default)]
 pub struct Store {
-    /// Boxed: an `Object` is a few kilobytes, and a B-tree moves its values as it inserts
-    /// and removes, so boxes keep every write from shifting whole objects around.
-    objects: BTreeMap<ObjectKey, Box<Object>>,
+    /// An `Object` boxes its kind's struct, so the B-tree moves only pointers as it
+    /// inserts and removes.
+    objects: BTreeMap<ObjectKey, Object>,
     by_uid: HashMap<String, ObjectKey>,
     dependents: HashMap<String, BTreeSet<ObjectKey>>,
     pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
@@ -73,7 +73,7 @@ const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
     fn object(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key).map(|object| &**object)
+        self.objects.get(key)
     }
 
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
@@ -125,7 +125,7 @@ impl Store {
                 },
             ),
         };
-        self.objects.range(low..high).map(|(_, object)| &**object)
+        self.objects.range(low..high).map(|(_, object)| object)
     }
 
     pub fn list_typed<'a, T: Typed + 'a>(
@@ -271,7 +271,7 @@ impl Store {
     pub(crate) fn put(&mut self, object: Object) {
         self.changes += 1;
         let key = object.key();
-        let previous = self.objects.remove(&key).map(|object| *object);
+        let previous = self.objects.remove(&key);
         let event_type = if previous.is_some() {
             WatchEventType::Modified
         } else {
@@ -295,11 +295,11 @@ impl Store {
             .unwrap_or(self.resource_version);
         self.journal.record(version, &event);
         self.pending.push(event);
-        self.objects.insert(key, Box::new(object));
+        self.objects.insert(key, object);
     }
 
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let object = *self.objects.remove(key)?;
+        let object = self.objects.remove(key)?;
         self.changes += 1;
         self.unindex(&object);
         self.note_change(key);
@@ -470,14 +470,14 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     fn namespace(name: &str) -> Object {
-        Object::Namespace(Namespace {
+        Object::Namespace(Box::new(Namespace {
             metadata: ObjectMeta {
                 name: Some(name.into()),
                 uid: Some(format!("uid-{name}")),
                 ..Default::default()
             },
             ..Default::default()
-        })
+        }))
     }
 
     #[test]

@@ -50,7 +50,7 @@ fn workers(cluster: &Cluster) -> Vec<String> {
 fn update_node(cluster: &mut Cluster, name: &str, change: impl FnOnce(&mut Node)) {
     if let Some(mut node) = node(cluster, name) {
         change(&mut node);
-        let _ = cluster.api.update(Object::Node(node), false);
+        let _ = cluster.api.update(Object::Node(Box::new(node)), false);
         cluster.settle();
     }
 }

@@ -351,7 +351,11 @@ pub fn taint(args: &[String], session: &mut Session, out: &mut Output) {
         let mut updated = node.clone();
         updated.spec.get_or_insert_with(Default::default).taints =
             (!taints.is_empty()).then_some(taints);
-        if let Err(error) = session.cluster.api.update(Object::Node(updated), false) {
+        if let Err(error) = session
+            .cluster
+            .api
+            .update(Object::Node(Box::new(updated)), false)
+        {
             return out.error(errors::render(&error));
         }
         out.line(format!("node/{name} {operation}"));

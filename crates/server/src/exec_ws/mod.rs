@@ -144,7 +144,7 @@ fn locate(
             "pod {name} does not have a host assigned"
         )));
     }
-    Ok((pod.clone(), container))
+    Ok(((**pod).clone(), container))
 }
 
 fn is_shell(program: &str) -> bool {

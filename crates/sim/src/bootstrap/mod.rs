@@ -245,7 +245,7 @@ pub fn write_system_objects(cluster: &mut Cluster, shape: &ClusterShape) {
         };
         let _ = cluster
             .api
-            .create(Object::Node(machine.node(true, &now)), false);
+            .create(Object::Node(Box::new(machine.node(true, &now))), false);
         for image in PRELOADED_IMAGES {
             cluster.kubelets.preload_image(&name, image);
         }
@@ -266,7 +266,7 @@ pub fn write_system_objects(cluster: &mut Cluster, shape: &ClusterShape) {
                 .map(|n| n.uid().to_string())
                 .unwrap_or_default();
             for pod in static_pods(&name, &node_uid) {
-                if let Err(error) = cluster.api.create(Object::Pod(pod), false) {
+                if let Err(error) = cluster.api.create(Object::Pod(Box::new(pod)), false) {
                     debug_assert!(false, "static pod rejected: {error}");
                 }
             }

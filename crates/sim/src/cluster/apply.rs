@@ -234,7 +234,7 @@ mod tests {
             status: None,
         };
         Action::Create {
-            object: Object::Pod(pod),
+            object: Object::Pod(Box::new(pod)),
             event: None,
         }
     }

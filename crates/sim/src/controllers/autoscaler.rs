@@ -6,12 +6,10 @@
 //! `FailedGetResourceMetric` and `FailedComputeMetricsReplicas` and the `ScalingActive`
 //! condition, leaving the current metrics unknown.
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::autoscaling::v2::{
     HorizontalPodAutoscaler, HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus,
     MetricSpec, MetricStatus,
 };
-use k8s_openapi::api::core::v1::ReplicationController;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
 
@@ -295,21 +293,14 @@ fn replicas_of(object: &Object) -> i32 {
 }
 
 fn with_replicas(mut object: Object, replicas: i32) -> Option<Object> {
-    match &mut object {
-        Object::Deployment(Deployment {
-            spec: Some(spec), ..
-        }) => spec.replicas = Some(replicas),
-        Object::ReplicaSet(ReplicaSet {
-            spec: Some(spec), ..
-        }) => spec.replicas = Some(replicas),
-        Object::StatefulSet(StatefulSet {
-            spec: Some(spec), ..
-        }) => spec.replicas = Some(replicas),
-        Object::ReplicationController(ReplicationController {
-            spec: Some(spec), ..
-        }) => spec.replicas = Some(replicas),
+    let spec_replicas = match &mut object {
+        Object::Deployment(o) => &mut o.spec.as_mut()?.replicas,
+        Object::ReplicaSet(o) => &mut o.spec.as_mut()?.replicas,
+        Object::StatefulSet(o) => &mut o.spec.as_mut()?.replicas,
+        Object::ReplicationController(o) => &mut o.spec.as_mut()?.replicas,
         _ => return None,
-    }
+    };
+    *spec_replicas = Some(replicas);
     Some(object)
 }
 

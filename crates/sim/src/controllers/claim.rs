@@ -248,10 +248,10 @@ mod tests {
         if deleting {
             metadata.deletion_timestamp = Some(Time(jiff::Timestamp::UNIX_EPOCH));
         }
-        Object::ReplicaSet(ReplicaSet {
+        Object::ReplicaSet(Box::new(ReplicaSet {
             metadata,
             ..ReplicaSet::default()
-        })
+        }))
     }
 
     fn controlled_by(uid: &str) -> ObjectMeta {

@@ -70,7 +70,7 @@ fn revision_object(
             a
         });
     let data = serde_json::json!({ "spec": { "template": serde_json::to_value(template).unwrap_or_default() } });
-    Object::ControllerRevision(ControllerRevision {
+    Object::ControllerRevision(Box::new(ControllerRevision {
         metadata: ObjectMeta {
             name: Some(name.into()),
             namespace: Some(owner.namespace().into()),
@@ -81,5 +81,5 @@ fn revision_object(
         },
         data: Some(RawExtension(data)),
         revision: number,
-    })
+    }))
 }

@@ -295,7 +295,7 @@ fn create_pods(
     component: &'static str,
 ) -> Action {
     let create = Action::Create {
-        object: Object::Pod(pod_from_template(template, rs)),
+        object: Object::Pod(Box::new(pod_from_template(template, rs))),
         event: CreatedEvent::pod(key, component),
     };
     Action::SlowStart {

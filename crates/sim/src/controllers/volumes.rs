@@ -227,7 +227,9 @@ fn provision(
     }
     result
         .actions
-        .push(Action::Update(Object::PersistentVolumeClaim(bound.clone())));
+        .push(Action::Update(Object::PersistentVolumeClaim(Box::new(
+            bound.clone(),
+        ))));
     bound.status = Some(PersistentVolumeClaimStatus {
         phase: Some("Bound".into()),
         access_modes: spec.access_modes.clone(),
@@ -236,7 +238,9 @@ fn provision(
     });
     result
         .actions
-        .push(Action::UpdateStatus(Object::PersistentVolumeClaim(bound)));
+        .push(Action::UpdateStatus(Object::PersistentVolumeClaim(
+            Box::new(bound),
+        )));
     result.actions.push(Action::Event(event(
         key.clone(),
         EventType::Normal,

@@ -281,7 +281,7 @@ impl<'a> Sync<'a> {
             pin_to_node(pod_spec, node_name);
         }
         self.creates.push(Action::Create {
-            object: Object::Pod(pod),
+            object: Object::Pod(Box::new(pod)),
             event: CreatedEvent::pod(self.key, COMPONENT),
         });
     }

@@ -76,7 +76,7 @@ impl<'a> Sync<'a> {
             volumes.extend(claim_volumes);
         }
         self.result.actions.push(Action::Create {
-            object: Object::Pod(pod),
+            object: Object::Pod(Box::new(pod)),
             event: None,
         });
         self.record(
@@ -120,7 +120,7 @@ impl<'a> Sync<'a> {
             spec: claim.spec.clone(),
             status: None,
         };
-        let claim_object = Object::PersistentVolumeClaim(pvc);
+        let claim_object = Object::PersistentVolumeClaim(Box::new(pvc));
         let set = &self.key.name;
         if let Err(error) = validation::validate(&claim_object) {
             self.record(
