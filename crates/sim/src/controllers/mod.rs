@@ -111,6 +111,14 @@ pub enum Creates {
     /// `count` copies of one create (a ReplicaSet's pods from its template), made only as
     /// they are sent: a sync its client's rate limiter holds back sends 20 of up to 500.
     Copies { count: usize, create: Box<Action> },
+    /// One copy of `create` per node, pinned to it by `pin` only as it is sent (a
+    /// DaemonSet's pods: after many nodes joined, a sync its client holds back builds only
+    /// the pods it sends).
+    PerNode {
+        create: Box<Action>,
+        nodes: Vec<String>,
+        pin: fn(&mut Action, &str),
+    },
 }
 
 impl Creates {
@@ -118,6 +126,7 @@ impl Creates {
         match self {
             Creates::Each(creates) => creates.len(),
             Creates::Copies { count, .. } => *count,
+            Creates::PerNode { nodes, .. } => nodes.len(),
         }
     }
 
@@ -130,6 +139,7 @@ impl Creates {
         match self {
             Creates::Each(creates) => creates.truncate(len),
             Creates::Copies { count, .. } => *count = (*count).min(len),
+            Creates::PerNode { nodes, .. } => nodes.truncate(len),
         }
     }
 
@@ -137,6 +147,7 @@ impl Creates {
         match self {
             Creates::Each(creates) => creates.iter().map(Action::bulk_writes).sum(),
             Creates::Copies { count, create } => create.bulk_writes() * *count as u64,
+            Creates::PerNode { create, nodes, .. } => create.bulk_writes() * nodes.len() as u64,
         }
     }
 
@@ -145,6 +156,13 @@ impl Creates {
         match self {
             Creates::Each(creates) => Box::new(creates.into_iter()),
             Creates::Copies { count, create } => Box::new(std::iter::repeat_n(*create, count)),
+            Creates::PerNode { create, nodes, pin } => {
+                Box::new(nodes.into_iter().map(move |node| {
+                    let mut pinned = (*create).clone();
+                    pin(&mut pinned, &node);
+                    pinned
+                }))
+            }
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
-    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration,
+    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
 };
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
@@ -188,7 +188,13 @@ pub fn tolerates(tolerations: &[Toleration], taint: &Taint) -> bool {
 
 /// nodeSelector and required node affinity (labels and `metadata.name` fields).
 pub fn matches_node_affinity(pod: &Pod, node: &Node) -> bool {
-    let Some(spec) = &pod.spec else { return true };
+    pod.spec
+        .as_ref()
+        .is_none_or(|spec| spec_matches_node_affinity(spec, node))
+}
+
+/// [`matches_node_affinity`] for a pod spec not yet in a pod (a DaemonSet's template).
+pub fn spec_matches_node_affinity(spec: &PodSpec, node: &Node) -> bool {
     let empty = BTreeMap::new();
     let labels = node.metadata.labels.as_ref().unwrap_or(&empty);
     let selector_ok = spec

@@ -28,6 +28,8 @@ use crate::store::WatchEvent;
 use nodes::{daemon_tolerations, pin_to_node, should_run, target_node};
 
 const COMPONENT: &str = "daemonset-controller";
+/// `BurstReplicas`: the most pods one sync creates (daemon_controller.go caps deletes alike).
+const BURST_REPLICAS: usize = 250;
 
 /// DaemonSets, through their pods and revisions.
 pub static CONTROLLER: Controller = Controller {
@@ -100,7 +102,8 @@ struct Sync<'a> {
     result: Reconciliation,
     /// Nodes whose pod is not available, counted against maxUnavailable.
     unavailable: i32,
-    creates: Vec<Action>,
+    /// Nodes that get a new pod, in order (at most `BURST_REPLICAS` are created per sync).
+    creates: Vec<String>,
     /// Available old pods a rolling update may replace, within its budget.
     replace_candidates: Vec<&'a Pod>,
     /// Nodes whose available old pod may get a new pod beside it.
@@ -267,6 +270,12 @@ impl<'a> Sync<'a> {
     }
 
     fn create_on(&mut self, node_name: &str) {
+        self.creates.push(node_name.to_string());
+    }
+
+    /// The pod every node's copy starts from: the template with the revision labels and the
+    /// daemon tolerations, pinned to its node as it is sent ([`pin_create`]).
+    fn pod_to_create(&self) -> Action {
         let mut template = self.spec.template.clone();
         let labels = template
             .metadata
@@ -278,12 +287,11 @@ impl<'a> Sync<'a> {
         let mut pod = pod_from_template(&template, &self.object);
         if let Some(pod_spec) = pod.spec.as_mut() {
             pod_spec.tolerations = Some(self.tolerations.clone());
-            pin_to_node(pod_spec, node_name);
         }
-        self.creates.push(Action::Create {
+        Action::Create {
             object: Object::Pod(Box::new(pod)),
             event: CreatedEvent::pod(self.key, COMPONENT),
-        });
+        }
     }
 
     fn delete(&mut self, pod: &Pod) {
@@ -308,16 +316,22 @@ impl<'a> Sync<'a> {
         }
     }
 
-    /// The pods to create, in slow-start batches.
+    /// The pods to create, in slow-start batches, at most `BURST_REPLICAS` a sync.
     fn create_pods(&mut self) {
-        let creates = std::mem::take(&mut self.creates);
-        if !creates.is_empty() {
-            self.result.actions.push(Action::SlowStart {
-                owner: self.key.clone(),
-                component: COMPONENT,
-                creates: Creates::Each(creates),
-            });
+        let mut nodes = std::mem::take(&mut self.creates);
+        if nodes.is_empty() {
+            return;
         }
+        nodes.truncate(BURST_REPLICAS);
+        self.result.actions.push(Action::SlowStart {
+            owner: self.key.clone(),
+            component: COMPONENT,
+            creates: Creates::PerNode {
+                create: Box::new(self.pod_to_create()),
+                nodes,
+                pin: pin_create,
+            },
+        });
     }
 
     /// `updateDaemonSetStatus`.
@@ -332,6 +346,18 @@ impl<'a> Sync<'a> {
 }
 
 /// The first created of `pods` (`podByCreationTimestampAndPhase`).
+/// Pins one copy of [`Sync::pod_to_create`] to its node.
+fn pin_create(create: &mut Action, node: &str) {
+    if let Action::Create {
+        object: Object::Pod(pod),
+        ..
+    } = create
+        && let Some(spec) = pod.spec.as_mut()
+    {
+        pin_to_node(spec, node);
+    }
+}
+
 fn oldest<'a>(pods: &[&'a Pod]) -> Option<&'a Pod> {
     pods.iter().copied().min_by(|a, b| {
         a.metadata

@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::{
     PodTemplateSpec, Toleration,
 };
 
-use crate::controllers::scheduler::{matches_node_affinity, untolerated_taint};
+use crate::controllers::scheduler::{spec_matches_node_affinity, untolerated_taint};
 
 /// `AddOrUpdateDaemonPodTolerations`.
 pub(super) fn daemon_tolerations(template: &PodTemplateSpec) -> Vec<Toleration> {
@@ -53,11 +53,12 @@ pub(super) fn should_run(
     tolerations: &[Toleration],
     node: &Node,
 ) -> (bool, bool) {
-    let probe = Pod {
-        spec: template.spec.clone(),
-        ..Pod::default()
-    };
-    if !matches_node_affinity(&probe, node) {
+    // Reads the template in place: this runs for every node at every sync.
+    if !template
+        .spec
+        .as_ref()
+        .is_none_or(|spec| spec_matches_node_affinity(spec, node))
+    {
         return (false, false);
     }
     match untolerated_taint(tolerations, node) {
