@@ -29,7 +29,8 @@ kubectl -n dev expose deployment web --port=80
 kubectl -n dev rollout status deployment/web
 kubectl -n dev exec probe -- sh -c 'for i in 1 2 3 4; do wget -q -O /dev/null http://web; done'
 kubectl -n dev exec deployment/client -- curl -s -o /dev/null http://web/missing
-kubectl -n dev logs -l app=web --prefix | grep HTTP
+# sorted: the real kubectl reads the pods' logs in Go map order, so its pod order varies
+kubectl -n dev logs -l app=web --prefix | grep HTTP | sort
 kubectl -n dev scale deployment demo --replicas=0
 kubectl -n dev rollout status deployment/demo
 kubectl -n dev exec deployment/client -- curl http://demo
