@@ -157,12 +157,13 @@ def main():
         # A selector watch: a pod relabelled out of it is DELETED, back into it ADDED.
         pod = core.list_namespaced_pod("default", label_selector="app=web").items[0].metadata.name
         relabels = []
+        # Listed before the patches: a watch from here sees all three, however the thread runs.
+        since = core.list_namespaced_pod("default").metadata.resource_version
 
         def watch_selected():
             for event in watch.Watch().stream(core.list_namespaced_pod, "default",
                                               label_selector="app=web,tier=front",
-                                              resource_version=core.list_namespaced_pod(
-                                                  "default").metadata.resource_version,
+                                              resource_version=since,
                                               timeout_seconds=2):
                 relabels.append((event["type"], event["object"].metadata.labels.get("tier")))
 
