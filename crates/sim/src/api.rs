@@ -4,14 +4,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference, Pod};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::validation::{validate, validate_update};
 use kubeplay_model::{ApiError, Kind, Object, ObjectKey, defaults};
 
 use crate::admission;
 use crate::clock::{Clock, Millis};
+use crate::events::{Correlator, SeriesCache};
 use crate::features::FeatureGates;
 use crate::rng::SimRng;
 use crate::store::Store;
@@ -42,36 +43,7 @@ pub struct DeleteOptions {
     pub grace_period_seconds: Option<i64>,
 }
 
-/// Normal or Warning, as Events are typed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventType {
-    Normal,
-    Warning,
-}
-
-impl EventType {
-    fn as_str(self) -> &'static str {
-        match self {
-            EventType::Normal => "Normal",
-            EventType::Warning => "Warning",
-        }
-    }
-}
-
-/// An Event to record about an object.
-#[derive(Clone, Debug)]
-pub struct EventRecord {
-    pub regarding: ObjectKey,
-    pub event_type: EventType,
-    pub reason: &'static str,
-    pub message: String,
-    /// `source.component`: `deployment-controller`, `kubelet`, …
-    pub component: &'static str,
-    /// `source.host` for kubelet events.
-    pub host: Option<String>,
-    /// `involvedObject.fieldPath`, e.g. `spec.containers{nginx}`.
-    pub field_path: Option<String>,
-}
+pub use crate::events::{EventRecord, EventType, Reported};
 
 #[derive(Clone)]
 pub struct ApiServer {
@@ -80,10 +52,19 @@ pub struct ApiServer {
     pub rng: SimRng,
     /// The cluster's feature gates (kind's `featureGates:`), for gated defaults and fields.
     pub features: FeatureGates,
-    event_index: HashMap<(String, &'static str, String, &'static str), ObjectKey>,
+    /// kube-controller-manager's and the kubelets' `tools/record` caches.
+    pub(crate) correlator: Correlator,
+    /// kube-scheduler's `tools/events` cache.
+    pub(crate) series: SeriesCache,
+    /// `<reportingController>-<hostname>` for events.k8s.io reporters: the host the
+    /// control plane runs on (the first control-plane node).
+    pub(crate) control_plane_host: String,
     /// When each Event may expire (renewed Events are re-checked then), earliest first.
-    event_expiry: BTreeSet<(Millis, ObjectKey)>,
-    event_sequence: u64,
+    pub(crate) event_expiry: BTreeSet<(Millis, ObjectKey)>,
+    /// The last write of Events whose writes set no lastTimestamp (series written by
+    /// `tools/events`), for their TTL.
+    pub(crate) series_written: HashMap<ObjectKey, Millis>,
+    pub(crate) event_sequence: u64,
     next_service_ip: u32,
     /// The field manager of the request being served (`field_manager.rs`); None for the
     /// control plane's own writes.
@@ -97,8 +78,11 @@ impl ApiServer {
             clock,
             rng,
             features: FeatureGates::default(),
-            event_index: HashMap::new(),
+            correlator: Correlator::default(),
+            series: SeriesCache::default(),
+            control_plane_host: String::new(),
             event_expiry: BTreeSet::new(),
+            series_written: HashMap::new(),
             event_sequence: 0,
             next_service_ip: 2,
             field_manager: None,
@@ -381,7 +365,6 @@ impl ApiServer {
         self.store.remove(key);
     }
 
-    /// Records an Event, aggregating repeats into `count` as the event correlator does.
     /// How many Events were created so far (the last part of their names counts them).
     pub(crate) fn events_created(&self) -> u64 {
         self.event_sequence
@@ -390,110 +373,6 @@ impl ApiServer {
     /// Counts `count` Events as created, as the cycles a jump stands for created them.
     pub(crate) fn skip_events(&mut self, count: u64) {
         self.event_sequence = self.event_sequence.saturating_add(count);
-    }
-
-    pub fn record_event(&mut self, record: EventRecord) {
-        let Some(regarding) = self.store.get(&record.regarding) else {
-            return;
-        };
-        let uid = regarding.uid().to_string();
-        let regarding_namespace = regarding.meta().namespace.clone();
-        let regarding_version = regarding.meta().resource_version.clone();
-        let namespace = if record.regarding.namespace.is_empty() {
-            "default".to_string()
-        } else {
-            record.regarding.namespace.clone()
-        };
-        let now = self.clock.now_time();
-        let index_key = (
-            uid.clone(),
-            record.reason,
-            record.message.clone(),
-            record.component,
-        );
-        if let Some(existing_key) = self.event_index.get(&index_key)
-            && let Some(Object::Event(existing)) = self.store.get(existing_key).cloned()
-        {
-            let mut event = existing;
-            event.count = Some(event.count.unwrap_or(1) + 1);
-            event.last_timestamp = Some(now);
-            event.metadata.resource_version = Some(self.store.next_resource_version());
-            self.store.put(Object::Event(event));
-            return;
-        }
-        self.event_sequence += 1;
-        let nanos = self.clock.now().as_nanosecond() + i128::from(self.event_sequence);
-        let name = format!("{}.{:x}", record.regarding.name, nanos.max(0));
-        let event = Event {
-            metadata: ObjectMeta {
-                name: Some(name.clone()),
-                namespace: Some(namespace.clone()),
-                uid: Some(self.rng.uid()),
-                creation_timestamp: Some(now.clone()),
-                resource_version: Some(self.store.next_resource_version()),
-                ..ObjectMeta::default()
-            },
-            involved_object: ObjectReference {
-                api_version: Some(record.regarding.kind.api_version()),
-                kind: Some(record.regarding.kind.name().to_string()),
-                name: Some(record.regarding.name.clone()),
-                namespace: regarding_namespace,
-                uid: Some(uid),
-                resource_version: regarding_version,
-                field_path: record.field_path,
-            },
-            reason: Some(record.reason.to_string()),
-            message: Some(record.message),
-            type_: Some(record.event_type.as_str().to_string()),
-            source: Some(EventSource {
-                component: Some(record.component.to_string()),
-                host: record.host,
-            }),
-            first_timestamp: Some(now.clone()),
-            last_timestamp: Some(now),
-            count: Some(1),
-            reporting_component: Some(record.component.to_string()),
-            reporting_instance: Some(String::new()),
-            ..Event::default()
-        };
-        let key = ObjectKey::new(Kind::Event, &namespace, &name);
-        self.store.put(Object::Event(Box::new(event)));
-        self.event_index.insert(index_key, key.clone());
-        self.event_expiry
-            .insert((self.clock.now_ms() + EVENT_TTL_MS, key));
-    }
-
-    /// The earliest instant at which `expire_events` can drop (or renew) anything.
-    pub fn next_event_expiry_ms(&self) -> Option<Millis> {
-        self.event_expiry.first().map(|(expiry, _)| *expiry)
-    }
-
-    /// Drops Events older than the TTL, each on its own as etcd leases expire for the real
-    /// API server (so when an Event goes never depends on the others).
-    pub fn expire_events(&mut self) {
-        let now = self.clock.now_ms();
-        while self
-            .event_expiry
-            .first()
-            .is_some_and(|(expiry, _)| *expiry <= now)
-        {
-            if let Some((_, key)) = self.event_expiry.pop_first() {
-                if let Some(Object::Event(event)) = self.store.get(&key) {
-                    let last = event
-                        .last_timestamp
-                        .as_ref()
-                        .map_or(0, |t| self.clock.millis_of(t));
-                    if last + EVENT_TTL_MS > now {
-                        // Renewed by aggregation: keep it for another TTL from its last update.
-                        self.event_expiry.insert((last + EVENT_TTL_MS, key));
-                        continue;
-                    }
-                }
-                self.store.remove(&key);
-            }
-        }
-        self.event_index
-            .retain(|_, key| key.kind == Kind::Event && self.store.contains(key));
     }
 }
 

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod cluster;
 pub mod controllers;
 pub mod dns;
+pub mod events;
 pub mod eviction;
 pub mod features;
 pub mod field_manager;

@@ -52,7 +52,7 @@ pub struct Store {
     censuses: HashMap<String, PodCensus>,
     /// The pods bound to each node, totalled (`usage.rs`).
     node_usage: HashMap<String, NodeUsage>,
-    /// Events by (lastTimestamp, name, namespace): the newest first without a sort.
+    /// Events by (when last seen, name, namespace): the newest first without a sort.
     events_by_time: BTreeSet<(Option<jiff::Timestamp>, String, String)>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
     pods: usize,
@@ -442,7 +442,7 @@ impl Store {
 
 fn event_time_key(event: &Event) -> (Option<jiff::Timestamp>, String, String) {
     (
-        event.last_timestamp.as_ref().map(|t| t.0),
+        crate::events::last_seen(event),
         event.metadata.name_str().to_string(),
         event.metadata.namespace_str().to_string(),
     )

@@ -257,6 +257,15 @@ pub fn write_system_objects(cluster: &mut Cluster, shape: &ClusterShape) {
     {
         let _ = cluster.api.create(document.object, false);
     }
+    // kube-scheduler runs on the first control-plane node: its Events name that host.
+    if let Some((name, _)) = shape
+        .node_names()
+        .into_iter()
+        .zip(&shape.nodes)
+        .find(|(_, (role, _))| *role == Role::ControlPlane)
+    {
+        cluster.api.set_control_plane_host(&name);
+    }
     for (name, (role, _)) in shape.node_names().into_iter().zip(&shape.nodes) {
         if *role == Role::ControlPlane {
             let node_uid = cluster

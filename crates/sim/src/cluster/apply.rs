@@ -145,6 +145,7 @@ impl Cluster {
                         component: event.component,
                         host: None,
                         field_path: None,
+                        reported: None,
                     });
                 }
             }
@@ -195,6 +196,7 @@ impl Cluster {
                             component,
                             host: None,
                             field_path: None,
+                            reported: None,
                         });
                         break;
                     }

@@ -18,6 +18,7 @@ use super::timers::{EVENT_EXPIRY_PERIOD_MS, Timer, TimerKind};
 use crate::api::EVENT_TTL_MS;
 use crate::clock::Millis;
 use crate::controllers::scheduling_queue;
+use crate::events::FINISH_PERIOD_MS;
 use crate::kubelet::KubeletStep;
 use crate::rng::SimRng;
 
@@ -258,6 +259,13 @@ impl Cluster {
         cycles: u64,
     ) {
         let shift = cycles * steps.period;
+        let moved_events: Vec<_> = objects
+            .iter()
+            .filter_map(|object| match object {
+                Object::Event(event) => Some(event.as_ref().clone()),
+                _ => None,
+            })
+            .collect();
         for object in objects {
             self.api.store.put(object);
         }
@@ -278,6 +286,12 @@ impl Cluster {
         // Expiry passes in between would only have renewed or dropped the cycles' Events.
         let last_tick = self.now_ms() / EVENT_EXPIRY_PERIOD_MS * EVENT_EXPIRY_PERIOD_MS;
         self.events_expired_at = self.events_expired_at.max(last_tick);
+        // The recorders' caches move on with the Events and the clock (`events/`).
+        let moved: Vec<_> = moved_events.iter().collect();
+        self.api
+            .jump_event_caches(&moved, mark.at.saturating_sub(steps.period), shift);
+        let last_series_tick = self.now_ms() / FINISH_PERIOD_MS * FINISH_PERIOD_MS;
+        self.series_flushed_at = self.series_flushed_at.max(last_series_tick);
     }
 }
 

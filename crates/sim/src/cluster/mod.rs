@@ -57,6 +57,8 @@ pub struct Cluster {
     execs: u64,
     /// The last instant of the event-expiry grid that has been processed.
     events_expired_at: Millis,
+    /// The last tick at which kube-scheduler's recorder loops ran.
+    series_flushed_at: Millis,
     /// Whole cycles of steady loops jumped over (for benchmarks and tests).
     cycles_skipped: u64,
     /// No turnover jump is tried before this instant (one failed recently).
@@ -100,6 +102,7 @@ impl Cluster {
             clients: clients::Clients::default(),
             execs: 0,
             events_expired_at: 0,
+            series_flushed_at: 0,
             cycles_skipped: 0,
             turnover_retry_at: 0,
             turnover_failures: 0,

@@ -111,6 +111,7 @@ impl Cluster {
             component: "node-controller",
             host: None,
             field_path: None,
+            reported: None,
         });
         let delay = self.api.rng.between(NETWORK_READY_MS.0, NETWORK_READY_MS.1);
         self.schedule(delay, TimerKind::NodeNetworkReady(name.clone()));
@@ -274,6 +275,7 @@ impl Cluster {
             component: "kubelet",
             host: Some(node.to_string()),
             field_path: None,
+            reported: None,
         });
     }
 }

@@ -131,6 +131,11 @@ impl Cluster {
             self.api.expire_events();
             self.events_expired_at = instant;
         }
+        // So do kube-scheduler's recorder loops (`events/series.rs`).
+        if self.next_series_tick() == Some(instant) {
+            self.api.flush_series();
+            self.series_flushed_at = instant;
+        }
         // Everything due at this instant happens before controllers react, as one batch.
         while let Some(Reverse(timer)) = self.timers.peek() {
             if timer.at_ms != instant {
@@ -160,6 +165,12 @@ impl Cluster {
         Some(next_tick.max(due_tick))
     }
 
+    /// The next tick of kube-scheduler's recorder loops at which they write or forget
+    /// something.
+    fn next_series_tick(&self) -> Option<Millis> {
+        self.api.next_series_tick(self.series_flushed_at)
+    }
+
     pub fn advance(&mut self, delta_ms: Millis) {
         let target = self.now_ms().saturating_add(delta_ms);
         self.advance_to(target);
@@ -168,10 +179,10 @@ impl Cluster {
     /// When the next scheduled change happens, if any (for "step to next change").
     pub fn next_change_at(&self) -> Option<Millis> {
         let timer = self.timers.peek().map(|Reverse(t)| t.at_ms);
-        match (timer, self.next_expiry_tick()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [timer, self.next_expiry_tick(), self.next_series_tick()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     fn fire(&mut self, kind: TimerKind) {

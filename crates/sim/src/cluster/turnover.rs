@@ -188,13 +188,15 @@ impl Cluster {
         let mut timers: Vec<_> = self.timers.iter().map(|timer| &timer.0).collect();
         timers.sort();
         format!(
-            "{objects:?}\n{} {}\n{:?}\n{timers:?}\n{:?}\n{}\n{}\n{:?}\n{}\n{:?}\n{:?}",
+            "{objects:?}\n{} {}\n{:?}\n{timers:?}\n{:?}\n{}\n{} {}\n{}\n{:?}\n{}\n{:?}\n{:?}",
             self.api.store.resource_version(),
             self.api.events_created(),
             self.api.rng,
             self.queue,
             self.sequence,
             self.events_expired_at,
+            self.series_flushed_at,
+            self.api.event_caches_fingerprint(),
             self.scheduling_queue,
             self.kubelets.fingerprint(),
             self.nodes,

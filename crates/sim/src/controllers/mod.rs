@@ -341,6 +341,7 @@ pub fn event(
         component,
         host: None,
         field_path: None,
+        reported: None,
     }
 }
 

@@ -361,13 +361,10 @@ pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
                     pod.metadata.namespace_str(),
                     pod.metadata.name_str()
                 );
-                result.actions.push(Action::Event(event(
-                    pod_key,
-                    EventType::Normal,
-                    "Scheduled",
-                    message,
-                    COMPONENT,
-                )));
+                result.actions.push(Action::Event(
+                    event(pod_key, EventType::Normal, "Scheduled", message, COMPONENT)
+                        .reported("Binding", pod.metadata.resource_version.clone()),
+                ));
             }
             None => {
                 let (message, rejecting) = cached.unwrap_or_else(|| {
@@ -391,13 +388,16 @@ pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
                         .actions
                         .push(Action::UpdateStatus(unschedulable.into_object()));
                 }
-                result.actions.push(Action::Event(event(
-                    pod_key,
-                    EventType::Warning,
-                    "FailedScheduling",
-                    message,
-                    COMPONENT,
-                )));
+                result.actions.push(Action::Event(
+                    event(
+                        pod_key,
+                        EventType::Warning,
+                        "FailedScheduling",
+                        message,
+                        COMPONENT,
+                    )
+                    .reported("Scheduling", pod.metadata.resource_version.clone()),
+                ));
                 unschedulable_uids.push((pod.metadata.uid_str().to_string(), rejecting));
             }
         }

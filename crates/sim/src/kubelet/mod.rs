@@ -458,6 +458,7 @@ impl Kubelets {
             component: "kubelet",
             host: Some(runtime.node.clone()),
             field_path,
+            reported: None,
         });
     }
 

@@ -1,0 +1,319 @@
+//! client-go's `tools/record` EventCorrelator (staging/src/k8s.io/client-go/tools/record/
+//! events_cache.go, v1.33), which every core/v1 Event of kube-controller-manager and the
+//! kubelet passes through before it is written (`recordToSink` in tools/record/event.go).
+//! `EventCorrelate` applies, in this order:
+//!
+//! 1. `EventAggregator` (`EventAggregatorByReasonFunc`): events of one source about one object
+//!    with the same type and reason but different messages are similar; when 10 different
+//!    messages (`defaultAggregateMaxEvents`) have been seen with no gap over 10 minutes
+//!    (`defaultAggregateIntervalInSeconds`, measured from the last similar event), the event
+//!    becomes one combined Event, "(combined from similar events): <message>", counted under
+//!    the similarity key.
+//! 2. `eventLogger.eventObserve`: an event seen before under its key (`getEventKey`: source,
+//!    object, fieldPath, type, reason, message) patches the first one's Event with count+1,
+//!    lastTimestamp and message.
+//! 3. `EventSourceObjectSpamFilter` (25 events per source and object, one more every 5
+//!    minutes) — not modelled; see ARCHITECTURE.md's Known differences.
+//!
+//! The caches here are kept per involved object; an object's entries go with the object (no
+//! later event can be about it), an observation goes with its Event when that expires, and
+//! a similarity record after 10 minutes without a similar event (the aggregator would start
+//! afresh then anyway).
+
+use std::collections::HashMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+use super::{EventRecord, key_of};
+use crate::clock::Millis;
+
+/// `defaultAggregateMaxEvents`: this many different messages make similar events combined.
+const AGGREGATE_MAX_EVENTS: usize = 10;
+/// `defaultAggregateIntervalInSeconds`: a longer gap since the last similar event starts over.
+const AGGREGATE_INTERVAL_MS: Millis = 600 * 1000;
+/// `EventAggregatorByReasonMessageFunc`'s prefix.
+const COMBINED_PREFIX: &str = "(combined from similar events): ";
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Correlator {
+    /// By involved object UID.
+    objects: HashMap<String, History>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct History {
+    /// The event logger's entries: each recorded Event and how often it was seen.
+    observed: Vec<Observation>,
+    /// The aggregator's entries: the messages seen per similarity key.
+    similar: Vec<Similar>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Observation {
+    key: u64,
+    /// The Event's name (it lives in the involved object's namespace).
+    name: String,
+    count: i32,
+    first: Time,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Similar {
+    key: u64,
+    /// The different messages seen (their keys), oldest first, at most 10.
+    messages: Vec<u64>,
+    last_ms: Millis,
+}
+
+/// What to write for an event.
+pub(crate) struct Correlated {
+    /// The message to write (prefixed when combined).
+    pub message: Option<String>,
+    /// Whether the Event is new (a create) or an earlier one repeated (a patch).
+    pub new: bool,
+    pub name: String,
+    pub count: i32,
+    pub first: Time,
+    pub combined: bool,
+}
+
+impl Correlator {
+    /// Correlates an event about the object with `uid`, at `now`; `new_name` names an Event
+    /// to create.
+    pub(crate) fn correlate(
+        &mut self,
+        uid: &str,
+        record: &EventRecord,
+        now_ms: Millis,
+        now: &Time,
+        new_name: impl FnOnce() -> String,
+    ) -> Correlated {
+        let history = match self.objects.get_mut(uid) {
+            Some(history) => history,
+            None => self.objects.entry(uid.to_string()).or_default(),
+        };
+        let similar_key = key_of((
+            record.component,
+            &record.host,
+            record.event_type,
+            record.reason,
+        ));
+        let combined = history.aggregate(similar_key, key_of(&record.message), now_ms);
+        let observe_key = if combined {
+            key_of(("combined", similar_key))
+        } else {
+            key_of((
+                record.component,
+                &record.host,
+                &record.field_path,
+                record.event_type,
+                record.reason,
+                &record.message,
+            ))
+        };
+        let message = combined.then(|| format!("{COMBINED_PREFIX}{}", record.message));
+        if let Some(seen) = history.observed.iter_mut().find(|o| o.key == observe_key) {
+            seen.count = seen.count.saturating_add(1);
+            return Correlated {
+                message,
+                new: false,
+                name: seen.name.clone(),
+                count: seen.count,
+                first: seen.first.clone(),
+                combined,
+            };
+        }
+        let name = new_name();
+        history.observed.push(Observation {
+            key: observe_key,
+            name: name.clone(),
+            count: 1,
+            first: now.clone(),
+        });
+        Correlated {
+            message,
+            new: true,
+            name,
+            count: 1,
+            first: now.clone(),
+            combined,
+        }
+    }
+
+    /// Forgets what can no longer matter: objects that are gone, observations whose Event
+    /// expired, similarity records older than the aggregation interval.
+    pub(crate) fn prune(
+        &mut self,
+        now_ms: Millis,
+        object_exists: impl Fn(&str) -> Option<String>,
+        event_exists: impl Fn(&str, &str) -> bool,
+    ) {
+        self.objects.retain(|uid, history| {
+            let Some(namespace) = object_exists(uid) else {
+                return false;
+            };
+            history
+                .observed
+                .retain(|seen| event_exists(&namespace, &seen.name));
+            history
+                .similar
+                .retain(|similar| now_ms.saturating_sub(similar.last_ms) <= AGGREGATE_INTERVAL_MS);
+            !history.observed.is_empty() || !history.similar.is_empty()
+        });
+    }
+
+    /// Takes the count of an Event a jump over steady cycles moved on (`cycles.rs`), as the
+    /// recorder's `UpdateState` takes the server's answer.
+    pub(crate) fn resync(&mut self, uid: &str, name: &str, count: i32) {
+        if let Some(seen) = self
+            .objects
+            .get_mut(uid)
+            .and_then(|history| history.observed.iter_mut().find(|o| o.name == name))
+        {
+            seen.count = count;
+        }
+    }
+
+    /// Moves the similarity records touched since `since_ms` on by `shift` (a jump over
+    /// steady cycles: each cycle touches them again).
+    pub(crate) fn shift_recent(&mut self, since_ms: Millis, shift: Millis) {
+        for history in self.objects.values_mut() {
+            for similar in &mut history.similar {
+                if similar.last_ms >= since_ms {
+                    similar.last_ms = similar.last_ms.saturating_add(shift);
+                }
+            }
+        }
+    }
+
+    /// The caches in a stable order, for comparing two runs.
+    pub(crate) fn fingerprint(&self) -> String {
+        let mut objects: Vec<_> = self.objects.iter().collect();
+        objects.sort_by(|a, b| a.0.cmp(b.0));
+        format!("{objects:?}")
+    }
+}
+
+impl History {
+    /// `EventAggregate`: records the message among the similar ones and says whether the
+    /// event is to be combined.
+    fn aggregate(&mut self, key: u64, message: u64, now_ms: Millis) -> bool {
+        let index = match self.similar.iter().position(|s| s.key == key) {
+            Some(index) => index,
+            None => {
+                self.similar.push(Similar {
+                    key,
+                    messages: Vec::new(),
+                    last_ms: now_ms,
+                });
+                self.similar.len() - 1
+            }
+        };
+        let similar = &mut self.similar[index];
+        if now_ms.saturating_sub(similar.last_ms) > AGGREGATE_INTERVAL_MS {
+            similar.messages.clear();
+        }
+        if !similar.messages.contains(&message) {
+            similar.messages.push(message);
+        }
+        similar.last_ms = now_ms;
+        if similar.messages.len() < AGGREGATE_MAX_EVENTS {
+            return false;
+        }
+        // `localKeys.PopAny()` keeps the set below the maximum; Go pops an arbitrary
+        // member, we pop the oldest so runs repeat.
+        similar.messages.remove(0);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::EventType;
+    use kubeplay_model::{Kind, ObjectKey};
+
+    fn record(message: &str) -> EventRecord {
+        EventRecord {
+            regarding: ObjectKey::new(Kind::ReplicaSet, "default", "web"),
+            event_type: EventType::Normal,
+            reason: "SuccessfulCreate",
+            message: message.to_string(),
+            component: "replicaset-controller",
+            host: None,
+            field_path: None,
+            reported: None,
+        }
+    }
+
+    fn time() -> Time {
+        Time(jiff::Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn identical_events_are_counted_into_the_first() {
+        let mut correlator = Correlator::default();
+        let first =
+            correlator.correlate("u", &record("Created pod: a"), 0, &time(), || "e1".into());
+        assert!(first.new);
+        let again =
+            correlator.correlate("u", &record("Created pod: a"), 5, &time(), || "e2".into());
+        assert!(!again.new);
+        assert_eq!((again.name.as_str(), again.count), ("e1", 2));
+        assert_eq!(again.message, None);
+    }
+
+    #[test]
+    fn the_tenth_different_message_within_ten_minutes_is_combined() {
+        let mut correlator = Correlator::default();
+        let mut names = 0;
+        let mut next = || {
+            names += 1;
+            format!("e{names}")
+        };
+        for i in 0..9 {
+            let each = correlator.correlate(
+                "u",
+                &record(&format!("Created pod: {i}")),
+                i,
+                &time(),
+                &mut next,
+            );
+            assert!(each.new && !each.combined, "message {i}");
+        }
+        let tenth = correlator.correlate("u", &record("Created pod: 9"), 9, &time(), &mut next);
+        assert!(tenth.new && tenth.combined);
+        assert_eq!(
+            tenth.message.as_deref(),
+            Some("(combined from similar events): Created pod: 9")
+        );
+        let eleventh =
+            correlator.correlate("u", &record("Created pod: 10"), 10, &time(), &mut next);
+        assert!(!eleventh.new && eleventh.combined);
+        assert_eq!((eleventh.name, eleventh.count), (tenth.name, 2));
+        // A message still among the 9 remembered ones is its own Event again.
+        let repeat = correlator.correlate("u", &record("Created pod: 5"), 11, &time(), &mut next);
+        assert!(!repeat.combined && !repeat.new);
+        assert_eq!(repeat.count, 2);
+    }
+
+    #[test]
+    fn a_gap_over_ten_minutes_starts_the_similar_events_afresh() {
+        let mut correlator = Correlator::default();
+        let mut n = 0;
+        for i in 0..9 {
+            correlator.correlate("u", &record(&format!("m{i}")), i, &time(), || {
+                n += 1;
+                format!("e{n}")
+            });
+        }
+        let late = correlator.correlate(
+            "u",
+            &record("m9"),
+            8 + AGGREGATE_INTERVAL_MS + 1,
+            &time(),
+            || "late".into(),
+        );
+        assert!(!late.combined);
+    }
+}

@@ -1,0 +1,315 @@
+//! The API server's side of recording: the writes each recorder's decision makes (a create,
+//! a patch of count or series), and the Events' one-hour TTL.
+
+use k8s_openapi::api::core::v1::{Event, EventSeries, EventSource, ObjectReference};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
+use kubeplay_model::object::MetaExt;
+use kubeplay_model::{Kind, Object, ObjectKey};
+
+use super::series::{Observed, Series};
+use super::{EventRecord, Reported, key_of};
+use crate::api::{ApiServer, EVENT_TTL_MS};
+use crate::clock::{Clock, Millis};
+
+/// What every new Event takes from the object it is about.
+struct Regarding {
+    uid: String,
+    namespace: Option<String>,
+    version: Option<String>,
+}
+
+impl ApiServer {
+    /// Records an Event through its reporter's library: `tools/events` for events.k8s.io
+    /// reporters (kube-scheduler), `tools/record`'s correlator for the others.
+    pub fn record_event(&mut self, mut record: EventRecord) {
+        match record.reported.take() {
+            Some(reported) => self.record_reported(record, reported),
+            None => self.record_correlated(record),
+        }
+    }
+
+    /// The host the control plane runs on, for events.k8s.io reporters' `reportingInstance`.
+    pub fn set_control_plane_host(&mut self, host: &str) {
+        self.control_plane_host = host.to_string();
+    }
+
+    fn record_correlated(&mut self, record: EventRecord) {
+        let Some(regarding) = self.regarding(&record.regarding) else {
+            return;
+        };
+        let namespace = event_namespace(&record.regarding);
+        let now = self.clock.now_time();
+        let now_ms = self.clock.now_ms();
+        let (sequence, clock) = (&mut self.event_sequence, &self.clock);
+        let correlated = self
+            .correlator
+            .correlate(&regarding.uid, &record, now_ms, &now, || {
+                *sequence += 1;
+                event_name(clock, &record.regarding.name, *sequence)
+            });
+        let message = correlated.message.unwrap_or_else(|| record.message.clone());
+        let key = ObjectKey::new(Kind::Event, &namespace, &correlated.name);
+        if !correlated.new
+            && let Some(Object::Event(existing)) = self.store.get(&key)
+        {
+            // The logger's patch: count, lastTimestamp and message.
+            let mut event = existing.clone();
+            event.count = Some(correlated.count);
+            event.last_timestamp = Some(now);
+            event.message = Some(message);
+            event.metadata.resource_version = Some(self.store.next_resource_version());
+            self.store.put(Object::Event(event));
+            return;
+        }
+        // A new Event, or a repeat whose Event is gone (deleted by hand): the patch fails
+        // with NotFound and `recordEvent` creates it with the same name and count.
+        let (component, instance) = if correlated.combined {
+            // The aggregator's copy sets no reporting fields.
+            (String::new(), String::new())
+        } else {
+            (record.component.to_string(), String::new())
+        };
+        let event = Event {
+            metadata: self.event_meta(&correlated.name, &namespace, now.clone()),
+            involved_object: reference(&record, &regarding, regarding.version.clone()),
+            reason: Some(record.reason.to_string()),
+            message: Some(message),
+            type_: Some(record.event_type.as_str().to_string()),
+            source: Some(EventSource {
+                component: Some(record.component.to_string()),
+                host: record.host,
+            }),
+            first_timestamp: Some(correlated.first),
+            last_timestamp: Some(now),
+            count: Some(correlated.count),
+            reporting_component: Some(component),
+            reporting_instance: Some(instance),
+            ..Event::default()
+        };
+        self.create_event(event, key);
+    }
+
+    fn record_reported(&mut self, record: EventRecord, reported: Reported) {
+        let Some(uid) = self.store.get(&record.regarding).map(|o| o.uid()) else {
+            return;
+        };
+        // `getKey`: type, action, reason, reportingController, reportingInstance, regarding
+        // (with its resourceVersion and fieldPath), related; not the note.
+        let key = key_of((
+            record.event_type,
+            reported.action,
+            record.reason,
+            record.component,
+            &self.control_plane_host,
+            (record.regarding.kind, &record.regarding.namespace),
+            (&record.regarding.name, uid),
+            (&reported.regarding_version, &record.field_path),
+        ));
+        let now_ms = self.clock.now_ms();
+        match self.series.observe(key, now_ms) {
+            Observed::Counted => {}
+            Observed::SeriesStarted(event, series) => self.write_series(&event, series),
+            Observed::New => {
+                let Some(regarding) = self.regarding(&record.regarding) else {
+                    return;
+                };
+                self.event_sequence += 1;
+                let name = event_name(&self.clock, &record.regarding.name, self.event_sequence);
+                let namespace = event_namespace(&record.regarding);
+                let event_key = ObjectKey::new(Kind::Event, &namespace, &name);
+                // The core/v1 view of an events.k8s.io/v1 Event (pkg/apis/events/v1/
+                // conversion.go): count, firstTimestamp, lastTimestamp and source are the
+                // deprecated fields, which tools/events leaves empty.
+                let event = Event {
+                    metadata: self.event_meta(&name, &namespace, self.clock.now_time()),
+                    involved_object: reference(&record, &regarding, reported.regarding_version),
+                    reason: Some(record.reason.to_string()),
+                    message: Some(record.message),
+                    type_: Some(record.event_type.as_str().to_string()),
+                    source: Some(EventSource::default()),
+                    event_time: Some(MicroTime(self.clock.now())),
+                    action: Some(reported.action.to_string()),
+                    reporting_component: Some(record.component.to_string()),
+                    // `NewRecorder`: reportingController + "-" + hostname.
+                    reporting_instance: Some(format!(
+                        "{}-{}",
+                        record.component, self.control_plane_host
+                    )),
+                    ..Event::default()
+                };
+                self.series.cache(key, event_key.clone(), now_ms);
+                self.create_event(event, event_key);
+            }
+        }
+    }
+
+    /// Patches a series onto its Event (a patch that changes nothing writes nothing). An
+    /// Event deleted meanwhile is not created again.
+    fn write_series(&mut self, key: &ObjectKey, series: Series) {
+        let Some(Object::Event(existing)) = self.store.get(key) else {
+            return;
+        };
+        let written = Some(EventSeries {
+            count: Some(series.count),
+            last_observed_time: Some(MicroTime(self.clock.timestamp_at(series.last_observed_ms))),
+        });
+        if existing.series == written {
+            return;
+        }
+        let mut event = existing.clone();
+        event.series = written;
+        event.metadata.resource_version = Some(self.store.next_resource_version());
+        self.store.put(Object::Event(event));
+        self.series_written.insert(key.clone(), self.clock.now_ms());
+    }
+
+    /// The next tick of kube-scheduler's recorder loops after `after` at which they write or
+    /// forget something.
+    pub(crate) fn next_series_tick(&self, after: Millis) -> Option<Millis> {
+        self.series.next_tick(after)
+    }
+
+    /// Runs kube-scheduler's recorder loops due at this instant (a tick of their grid).
+    pub(crate) fn flush_series(&mut self) {
+        let tick = self.clock.now_ms();
+        for (event, series) in self.series.flush(tick) {
+            self.write_series(&event, series);
+        }
+    }
+
+    fn regarding(&self, key: &ObjectKey) -> Option<Regarding> {
+        let object = self.store.get(key)?;
+        Some(Regarding {
+            uid: object.uid().to_string(),
+            namespace: object.meta().namespace.clone(),
+            version: object.meta().resource_version.clone(),
+        })
+    }
+
+    fn event_meta(&mut self, name: &str, namespace: &str, now: Time) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.to_string()),
+            namespace: Some(namespace.to_string()),
+            uid: Some(self.rng.uid()),
+            creation_timestamp: Some(now),
+            resource_version: Some(self.store.next_resource_version()),
+            ..ObjectMeta::default()
+        }
+    }
+
+    fn create_event(&mut self, event: Event, key: ObjectKey) {
+        self.store.put(Object::Event(Box::new(event)));
+        self.event_expiry
+            .insert((self.clock.now_ms() + EVENT_TTL_MS, key));
+    }
+
+    /// The earliest instant at which `expire_events` can drop (or renew) anything.
+    pub fn next_event_expiry_ms(&self) -> Option<Millis> {
+        self.event_expiry.first().map(|(expiry, _)| *expiry)
+    }
+
+    /// Drops Events older than the TTL, each on its own as etcd leases expire for the real
+    /// API server (so when an Event goes never depends on the others), and what the
+    /// recorders' caches no longer need.
+    pub fn expire_events(&mut self) {
+        let now = self.clock.now_ms();
+        while self
+            .event_expiry
+            .first()
+            .is_some_and(|(expiry, _)| *expiry <= now)
+        {
+            let Some((_, key)) = self.event_expiry.pop_first() else {
+                break;
+            };
+            if let Some(Object::Event(event)) = self.store.get(&key) {
+                let patched = event
+                    .last_timestamp
+                    .as_ref()
+                    .map_or(0, |t| self.clock.millis_of(t));
+                let last = patched.max(self.series_written.get(&key).copied().unwrap_or(0));
+                if last + EVENT_TTL_MS > now {
+                    // Written since: kept for another TTL from its last write.
+                    self.event_expiry.insert((last + EVENT_TTL_MS, key));
+                    continue;
+                }
+            }
+            self.series_written.remove(&key);
+            self.store.remove(&key);
+        }
+        let store = &self.store;
+        self.correlator.prune(
+            now,
+            |uid| {
+                let object = store.get_by_uid(uid)?;
+                Some(
+                    object
+                        .meta()
+                        .namespace
+                        .clone()
+                        .unwrap_or_else(|| "default".into()),
+                )
+            },
+            |namespace, name| store.contains(&ObjectKey::new(Kind::Event, namespace, name)),
+        );
+    }
+
+    /// After a jump over steady cycles (`cluster/cycles.rs`): the recorders take the counts
+    /// of the Events the jump moved on, and the cache entries the cycles touch move on with
+    /// the clock.
+    pub(crate) fn jump_event_caches(&mut self, moved: &[&Event], since_ms: Millis, shift: Millis) {
+        for event in moved {
+            if let (Some(uid), Some(count)) = (&event.involved_object.uid, event.count) {
+                self.correlator
+                    .resync(uid, event.metadata.name_str(), count);
+            }
+        }
+        self.correlator.shift_recent(since_ms, shift);
+        self.series.shift_recent(since_ms, shift);
+    }
+
+    /// The recorders' caches, for comparing two runs.
+    pub(crate) fn event_caches_fingerprint(&self) -> String {
+        format!(
+            "{}\n{}\n{:?}",
+            self.correlator.fingerprint(),
+            self.series.fingerprint(),
+            {
+                let mut written: Vec<_> = self.series_written.iter().collect();
+                written.sort();
+                written
+            }
+        )
+    }
+}
+
+/// `<object name>.<hex nanoseconds>`, as both libraries name Events; our nanoseconds also
+/// count the Events created, so that names never collide.
+fn event_name(clock: &Clock, regarding: &str, sequence: u64) -> String {
+    let nanos = clock.now().as_nanosecond() + i128::from(sequence);
+    format!("{regarding}.{:x}", nanos.max(0))
+}
+
+/// Events of cluster-scoped objects go to `default`.
+fn event_namespace(regarding: &ObjectKey) -> String {
+    if regarding.namespace.is_empty() {
+        "default".to_string()
+    } else {
+        regarding.namespace.clone()
+    }
+}
+
+fn reference(
+    record: &EventRecord,
+    regarding: &Regarding,
+    version: Option<String>,
+) -> ObjectReference {
+    ObjectReference {
+        api_version: Some(record.regarding.kind.api_version()),
+        kind: Some(record.regarding.kind.name().to_string()),
+        name: Some(record.regarding.name.clone()),
+        namespace: regarding.namespace.clone(),
+        uid: Some(regarding.uid.clone()),
+        resource_version: version,
+        field_path: record.field_path.clone(),
+    }
+}
