@@ -539,7 +539,7 @@ pub fn events(
             || event.reason.as_deref().is_some_and(|r| r.contains(filter))
             || event.message.as_deref().is_some_and(|m| m.contains(filter))
     };
-    // The store keeps Events by lastTimestamp, then name: the newest come first, and only
+    // The store keeps Events by when they were last seen, then name: the newest come first, and only
     // the rows shown are read past the filter.
     store
         .events_newest_first()
@@ -547,9 +547,9 @@ pub fn events(
         .filter(|event| matches(event))
         .take(limit)
         .map(|event| {
-            let age = event.last_timestamp.as_ref().map_or(String::new(), |t| {
+            let age = kubeplay_sim::events::last_seen(event).map_or(String::new(), |t| {
                 kubeplay_kubectl::text::duration::human_duration(
-                    now.as_millisecond().saturating_sub(t.0.as_millisecond()),
+                    now.as_millisecond().saturating_sub(t.as_millisecond()),
                 )
             });
             EventRow {
@@ -727,8 +727,8 @@ mod tests {
         let now = playground.now();
         let mut all: Vec<&Event> = store.list_typed::<Event>(None).collect();
         all.sort_by(|a, b| {
-            b.last_timestamp
-                .cmp(&a.last_timestamp)
+            kubeplay_sim::events::last_seen(b)
+                .cmp(&kubeplay_sim::events::last_seen(a))
                 .then_with(|| b.metadata.name.cmp(&a.metadata.name))
         });
         for (filter, limit) in [

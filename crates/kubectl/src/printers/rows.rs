@@ -13,7 +13,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::storage::v1::StorageClass;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, Time};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, MicroTime, ObjectMeta, Time};
 use kubeplay_model::intstr;
 use kubeplay_model::object::{MetaExt, Typed};
 use kubeplay_model::selector::format_label_selector;
@@ -898,39 +898,67 @@ const EVENT: Printer<Event> = Printer {
     cells: event_row,
 };
 
+/// `printEvent` (pkg/printers/internalversion/printers.go): an events.k8s.io Event has no
+/// first/lastTimestamp or count in its core/v1 view, so FIRST SEEN falls back to eventTime,
+/// LAST SEEN to the series' last observation (or FIRST SEEN), COUNT to the series' count (or
+/// 1), and SOURCE to reportingController and reportingInstance.
 fn event_row(event: &Event, ctx: &RowContext) -> Vec<String> {
-    let last = event
-        .last_timestamp
-        .as_ref()
-        .or(event.first_timestamp.as_ref());
-    let object = format!(
-        "{}/{}",
-        event
-            .involved_object
-            .kind
-            .clone()
+    let micro = |time: Option<&MicroTime>| ctx.age(time.map(|t| Time(t.0)).as_ref());
+    let first = match &event.first_timestamp {
+        Some(time) => ctx.age(Some(time)),
+        None => micro(event.event_time.as_ref()),
+    };
+    let mut last = match &event.last_timestamp {
+        Some(time) => ctx.age(Some(time)),
+        None => first.clone(),
+    };
+    let mut count = event.count.unwrap_or(0);
+    if let Some(series) = &event.series {
+        last = micro(series.last_observed_time.as_ref());
+        count = series.count.unwrap_or(0);
+    } else if count == 0 {
+        count = 1;
+    }
+    let kind = event
+        .involved_object
+        .kind
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let object = match event.involved_object.name.as_deref() {
+        Some(name) if !name.is_empty() => format!("{kind}/{name}"),
+        _ => kind,
+    };
+    let non_empty = |a: Option<&String>, b: Option<&String>| {
+        a.filter(|a| !a.is_empty())
+            .or(b)
+            .cloned()
             .unwrap_or_default()
-            .to_ascii_lowercase(),
-        event.involved_object.name.clone().unwrap_or_default()
+    };
+    let source = event.source.as_ref();
+    let component = non_empty(
+        source.and_then(|s| s.component.as_ref()),
+        event.reporting_component.as_ref(),
     );
-    let source = event
-        .source
-        .as_ref()
-        .map_or(String::new(), |s| match (&s.component, &s.host) {
-            (Some(c), Some(h)) => format!("{c}, {h}"),
-            (Some(c), None) => c.clone(),
-            _ => String::new(),
-        });
+    let instance = non_empty(
+        source.and_then(|s| s.host.as_ref()),
+        event.reporting_instance.as_ref(),
+    );
+    let source = if instance.is_empty() {
+        component
+    } else {
+        format!("{component}, {instance}")
+    };
     vec![
-        ctx.age(last),
+        last,
         event.type_.clone().unwrap_or_default(),
         event.reason.clone().unwrap_or_default(),
         object,
         event.involved_object.field_path.clone().unwrap_or_default(),
         source,
         event.message.clone().unwrap_or_default().trim().to_string(),
-        ctx.age(event.first_timestamp.as_ref()),
-        event.count.unwrap_or(1).to_string(),
+        first,
+        count.to_string(),
         event.metadata.name_str().to_string(),
     ]
 }
