@@ -1378,6 +1378,42 @@ mod tests {
         assert_eq!(wide.rows[0][8..], ["2", "web.1"]);
     }
 
+    /// An events.k8s.io Event (kube-scheduler's) has no counts or timestamps of core/v1:
+    /// `printEvent` reads its eventTime, series and reporter instead.
+    #[test]
+    fn events_api_events_print_their_time_series_and_reporter() {
+        let event = |series: serde_json::Value| {
+            Object::from_value(
+                Kind::Event,
+                serde_json::json!({
+                    "metadata": { "name": "web.1", "namespace": "default" },
+                    "involvedObject": { "kind": "Pod", "name": "web" },
+                    "reason": "FailedScheduling", "type": "Warning", "message": "0/1 nodes",
+                    "source": {}, "eventTime": "2025-06-02T10:10:00.000000Z",
+                    "reportingComponent": "default-scheduler",
+                    "reportingInstance": "default-scheduler-kind-control-plane",
+                    "series": series,
+                }),
+            )
+            .expect("a valid event")
+        };
+        let now = "2025-06-02T10:15:00Z".parse().expect("a timestamp");
+        let single = event(serde_json::Value::Null);
+        let wide = table(Kind::Event, [&single], &RowContext { now, wide: true });
+        assert_eq!(wide.rows[0][0], "5m");
+        assert_eq!(
+            wide.rows[0][5],
+            "default-scheduler, default-scheduler-kind-control-plane"
+        );
+        assert_eq!(wide.rows[0][7..9], ["5m", "1"]);
+        let series = event(serde_json::json!({
+            "count": 7, "lastObservedTime": "2025-06-02T10:14:30.000000Z"
+        }));
+        let wide = table(Kind::Event, [&series], &RowContext { now, wide: true });
+        assert_eq!(wide.rows[0][0], "30s");
+        assert_eq!(wide.rows[0][7..9], ["5m", "7"]);
+    }
+
     fn job_with(conditions: &[(&str, &str)]) -> Job {
         Job {
             status: Some(JobStatus {

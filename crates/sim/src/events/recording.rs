@@ -313,3 +313,145 @@ fn reference(
         field_path: record.field_path.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::core::v1::{Container, Event, Namespace, Pod, PodSpec};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use kubeplay_model::{Kind, Object, ObjectKey};
+
+    use crate::api::ApiServer;
+    use crate::clock::Clock;
+    use crate::events::{EventRecord, EventType};
+    use crate::rng::SimRng;
+
+    fn api_with_pod() -> ApiServer {
+        let start = "2025-06-02T10:15:00Z".parse().expect("a timestamp");
+        let mut api = ApiServer::new(Clock::new(start), SimRng::seeded(1));
+        api.set_control_plane_host("kind-control-plane");
+        let meta = |name: &str| ObjectMeta {
+            name: Some(name.into()),
+            ..ObjectMeta::default()
+        };
+        let namespace = Namespace {
+            metadata: meta("default"),
+            ..Namespace::default()
+        };
+        api.create(Object::Namespace(Box::new(namespace)), false)
+            .expect("a namespace");
+        let pod = Pod {
+            metadata: meta("lonely"),
+            spec: Some(PodSpec {
+                containers: vec![Container {
+                    name: "app".into(),
+                    image: Some("busybox:1.36".into()),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }),
+            ..Pod::default()
+        };
+        api.create(Object::Pod(Box::new(pod)), false)
+            .expect("a pod");
+        api
+    }
+
+    fn failed_scheduling(api: &ApiServer) -> EventRecord {
+        let key = ObjectKey::new(Kind::Pod, "default", "lonely");
+        let version = api
+            .store
+            .get(&key)
+            .and_then(|p| p.meta().resource_version.clone());
+        EventRecord {
+            regarding: key,
+            event_type: EventType::Warning,
+            reason: "FailedScheduling",
+            message: "0/1 nodes are available".into(),
+            component: "default-scheduler",
+            host: None,
+            field_path: None,
+            reported: None,
+        }
+        .reported("Scheduling", version)
+    }
+
+    fn events(api: &ApiServer) -> Vec<&Event> {
+        api.store.list_typed::<Event>(None).collect()
+    }
+
+    #[test]
+    fn a_scheduler_retry_after_the_first_repeat_writes_nothing() {
+        let mut api = api_with_pod();
+        api.record_event(failed_scheduling(&api));
+        let created = api.store.resource_version();
+        api.clock.advance_to(1_000);
+        api.record_event(failed_scheduling(&api));
+        assert_eq!(
+            api.store.resource_version(),
+            created + 1,
+            "the series is written"
+        );
+        api.store.take_watch_events();
+        for second in 2..50 {
+            api.clock.advance_to(second * 1_000);
+            api.record_event(failed_scheduling(&api));
+        }
+        assert_eq!(
+            api.store.resource_version(),
+            created + 1,
+            "only the cache counts"
+        );
+        assert!(api.store.take_watch_events().is_empty());
+        let [event] = events(&api)[..] else {
+            panic!("one Event");
+        };
+        let series = event.series.as_ref().expect("a series");
+        assert_eq!(series.count, Some(2));
+        assert_eq!(event.count, None);
+        assert_eq!(event.last_timestamp, None);
+        assert_eq!(event.action.as_deref(), Some("Scheduling"));
+        assert_eq!(
+            event.reporting_instance.as_deref(),
+            Some("default-scheduler-kind-control-plane")
+        );
+        // finishSeries, at the first 6-minute tick more than 6 minutes after the last one.
+        let tick = api.next_series_tick(0).expect("a tick");
+        assert_eq!(tick, 12 * 60_000);
+        api.clock.advance_to(tick);
+        api.flush_series();
+        let series = events(&api)[0].series.clone().expect("a series");
+        assert_eq!(series.count, Some(50), "the first, the repeat and 48 more");
+        assert_eq!(api.next_series_tick(tick), None);
+    }
+
+    #[test]
+    fn identical_kubelet_events_count_and_containers_stay_apart() {
+        let mut api = api_with_pod();
+        let pulled = |container: &str| EventRecord {
+            regarding: ObjectKey::new(Kind::Pod, "default", "lonely"),
+            event_type: EventType::Normal,
+            reason: "Pulled",
+            message: "Container image \"busybox:1.36\" already present on machine".into(),
+            component: "kubelet",
+            host: Some("kind-worker".into()),
+            field_path: Some(format!("spec.containers{{{container}}}")),
+            reported: None,
+        };
+        api.record_event(pulled("a"));
+        api.clock.advance_to(5_000);
+        api.record_event(pulled("a"));
+        api.record_event(pulled("b"));
+        let mut counts: Vec<_> = events(&api)
+            .iter()
+            .map(|e| (e.involved_object.field_path.clone(), e.count))
+            .collect();
+        counts.sort();
+        assert_eq!(
+            counts,
+            [
+                (Some("spec.containers{a}".into()), Some(2)),
+                (Some("spec.containers{b}".into()), Some(1))
+            ]
+        );
+    }
+}
