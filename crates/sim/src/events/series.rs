@@ -108,9 +108,11 @@ impl SeriesCache {
                     .map_or(cached.event_time_ms, |s| s.last_observed_ms);
                 // finishSeries: `LastObservedTime.Before(now - finishTime)`.
                 let finish = next_grid(observed.saturating_add(FINISH_PERIOD_MS), FINISH_PERIOD_MS);
-                let refresh = (cached.series != cached.written)
-                    .then(|| next_grid(after, REFRESH_PERIOD_MS))
-                    .unwrap_or(Millis::MAX);
+                let refresh = if cached.series != cached.written {
+                    next_grid(after, REFRESH_PERIOD_MS)
+                } else {
+                    Millis::MAX
+                };
                 finish.min(refresh)
             })
             .min()
