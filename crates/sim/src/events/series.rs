@@ -32,6 +32,11 @@ pub(crate) const REFRESH_PERIOD_MS: Millis = 30 * 60 * 1000;
 pub(crate) struct SeriesCache {
     /// By `getKey` (hashed), in a stable order: the loops write in this order.
     entries: BTreeMap<u64, Cached>,
+    /// The ticks at which `finishSeries` will end or forget each entry, counted, so that the
+    /// next one is found without a walk over the entries.
+    finishing: BTreeMap<Millis, u32>,
+    /// How many entries have a series not written yet (the refresh's work).
+    unwritten: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,12 +64,33 @@ pub(crate) enum Observed {
     Counted,
 }
 
+impl Cached {
+    /// The `finishSeries` tick that ends it: the first after 6 minutes without a repeat
+    /// (`LastObservedTime.Before(now - finishTime)`; a singleton's `EventTime`).
+    fn finish_tick(&self) -> Millis {
+        let observed = self
+            .series
+            .map_or(self.event_time_ms, |s| s.last_observed_ms);
+        next_grid(observed.saturating_add(FINISH_PERIOD_MS), FINISH_PERIOD_MS)
+    }
+
+    fn unwritten(&self) -> bool {
+        self.series != self.written
+    }
+}
+
+/// The first tick of a `period` grid strictly after `at`.
+fn next_grid(at: Millis, period: Millis) -> Millis {
+    (at / period + 1).saturating_mul(period)
+}
+
 impl SeriesCache {
     pub(crate) fn observe(&mut self, key: u64, now_ms: Millis) -> Observed {
         let Some(cached) = self.entries.get_mut(&key) else {
             return Observed::New;
         };
-        match &mut cached.series {
+        let (tick, unwritten) = (cached.finish_tick(), cached.unwritten());
+        let observed = match &mut cached.series {
             Some(series) => {
                 series.count = series.count.saturating_add(1);
                 series.last_observed_ms = now_ms;
@@ -79,44 +105,61 @@ impl SeriesCache {
                 cached.written = Some(series);
                 Observed::SeriesStarted(cached.event.clone(), series)
             }
+        };
+        let (new_tick, now_unwritten) = (cached.finish_tick(), cached.unwritten());
+        if new_tick != tick {
+            self.unmark(tick);
+            *self.finishing.entry(new_tick).or_default() += 1;
+        }
+        self.unwritten = self.unwritten + usize::from(now_unwritten) - usize::from(unwritten);
+        observed
+    }
+
+    fn unmark(&mut self, tick: Millis) {
+        if let Some(count) = self.finishing.get_mut(&tick) {
+            *count -= 1;
+            if *count == 0 {
+                self.finishing.remove(&tick);
+            }
+        }
+    }
+
+    /// Recounts the finishing ticks and unwritten series after a change to many entries.
+    fn recount(&mut self) {
+        self.finishing.clear();
+        self.unwritten = 0;
+        for cached in self.entries.values() {
+            *self.finishing.entry(cached.finish_tick()).or_default() += 1;
+            self.unwritten += usize::from(cached.unwritten());
         }
     }
 
     /// Caches a newly created Event under its key.
     pub(crate) fn cache(&mut self, key: u64, event: ObjectKey, now_ms: Millis) {
-        self.entries.insert(
-            key,
-            Cached {
-                event,
-                event_time_ms: now_ms,
-                series: None,
-                written: None,
-            },
-        );
+        let cached = Cached {
+            event,
+            event_time_ms: now_ms,
+            series: None,
+            written: None,
+        };
+        *self.finishing.entry(cached.finish_tick()).or_default() += 1;
+        if let Some(replaced) = self.entries.insert(key, cached) {
+            self.unmark(replaced.finish_tick());
+            self.unwritten -= usize::from(replaced.unwritten());
+        }
     }
 
     /// The first tick of the 6-minute grid after `after` at which the loops would write
     /// or forget something.
     pub(crate) fn next_tick(&self, after: Millis) -> Option<Millis> {
-        let next_grid = |at: Millis, period: Millis| (at / period + 1).saturating_mul(period);
-        let earliest = after.saturating_add(1);
-        self.entries
-            .values()
-            .map(|cached| {
-                let observed = cached
-                    .series
-                    .map_or(cached.event_time_ms, |s| s.last_observed_ms);
-                // finishSeries: `LastObservedTime.Before(now - finishTime)`.
-                let finish = next_grid(observed.saturating_add(FINISH_PERIOD_MS), FINISH_PERIOD_MS);
-                let refresh = if cached.series != cached.written {
-                    next_grid(after, REFRESH_PERIOD_MS)
-                } else {
-                    Millis::MAX
-                };
-                finish.min(refresh)
-            })
-            .min()
-            .map(|tick| tick.max(earliest).div_ceil(FINISH_PERIOD_MS) * FINISH_PERIOD_MS)
+        let finish = self.finishing.keys().next().copied();
+        let refresh = (self.unwritten > 0).then(|| next_grid(after, REFRESH_PERIOD_MS));
+        let tick = [finish, refresh].into_iter().flatten().min()?;
+        Some(
+            tick.max(after.saturating_add(1))
+                .div_ceil(FINISH_PERIOD_MS)
+                .saturating_mul(FINISH_PERIOD_MS),
+        )
     }
 
     /// Runs the loops due at `tick` (a tick of the 6-minute grid): returns the series to
@@ -147,6 +190,7 @@ impl SeriesCache {
             }
             false
         });
+        self.recount();
         writes
     }
 
@@ -165,6 +209,7 @@ impl SeriesCache {
                 }
             }
         }
+        self.recount();
     }
 
     pub(crate) fn fingerprint(&self) -> String {
