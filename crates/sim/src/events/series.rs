@@ -17,7 +17,7 @@
 //! run on a grid from the cluster's creation (when kube-scheduler starts), at the same
 //! instant every 30 minutes; a patch that changes nothing writes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use kubeplay_model::ObjectKey;
 
@@ -30,8 +30,8 @@ pub(crate) const REFRESH_PERIOD_MS: Millis = 30 * 60 * 1000;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SeriesCache {
-    /// By `getKey` (hashed), in a stable order: the loops write in this order.
-    entries: BTreeMap<u64, Cached>,
+    /// By `getKey` (hashed); the loops write in the keys' order.
+    entries: HashMap<u64, Cached>,
     /// The ticks at which `finishSeries` will end or forget each entry, counted, so that the
     /// next one is found without a walk over the entries.
     finishing: BTreeMap<Millis, u32>,
@@ -167,16 +167,16 @@ impl SeriesCache {
     pub(crate) fn flush(&mut self, tick: Millis) -> Vec<(ObjectKey, Series)> {
         let mut writes = Vec::new();
         if tick.is_multiple_of(REFRESH_PERIOD_MS) {
-            for cached in self.entries.values_mut() {
+            for (key, cached) in &mut self.entries {
                 if let Some(series) = cached.series
                     && cached.written != Some(series)
                 {
                     cached.written = Some(series);
-                    writes.push((cached.event.clone(), series));
+                    writes.push((*key, cached.event.clone(), series));
                 }
             }
         }
-        self.entries.retain(|_, cached| {
+        self.entries.retain(|key, cached| {
             let observed = cached
                 .series
                 .map_or(cached.event_time_ms, |s| s.last_observed_ms);
@@ -186,12 +186,16 @@ impl SeriesCache {
             if let Some(series) = cached.series
                 && cached.written != Some(series)
             {
-                writes.push((cached.event.clone(), series));
+                writes.push((*key, cached.event.clone(), series));
             }
             false
         });
         self.recount();
+        writes.sort_by_key(|(key, _, _)| *key);
         writes
+            .into_iter()
+            .map(|(_, event, series)| (event, series))
+            .collect()
     }
 
     /// Moves the entries observed since `since_ms` on by `shift` (a jump over steady cycles).
@@ -213,7 +217,9 @@ impl SeriesCache {
     }
 
     pub(crate) fn fingerprint(&self) -> String {
-        format!("{:?}", self.entries)
+        let mut entries: Vec<_> = self.entries.iter().collect();
+        entries.sort_by_key(|(key, _)| **key);
+        format!("{entries:?}")
     }
 }
 
