@@ -1,6 +1,6 @@
 //! The simulated API server: create, update, status update and delete with the real
 //! server's semantics (name generation, UIDs, resourceVersion, generation, defaulting,
-//! admission, validation, graceful deletion, finalizers) and the Event recorder.
+//! admission, validation, graceful deletion, finalizers); Events are recorded in `events/`.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -43,7 +43,7 @@ pub struct DeleteOptions {
     pub grace_period_seconds: Option<i64>,
 }
 
-pub use crate::events::{EventRecord, EventType, Reported};
+pub use crate::events::{EventRecord, EventType};
 
 #[derive(Clone)]
 pub struct ApiServer {
