@@ -618,7 +618,7 @@ mod tests {
     fn sliced_advances_reach_the_state_of_one_advance() {
         let script = |p: &mut Playground, advance: &mut dyn FnMut(&mut Playground, u64)| {
             p.apply(DEMO);
-            p.run("kubectl scale deployment demo --replicas=40");
+            p.run("kubectl scale deployment demo --replicas=80");
             p.run("kubectl rollout status deployment/demo");
             p.run("kubectl get pods --no-headers | wc -l");
             advance(p, 90_000);
