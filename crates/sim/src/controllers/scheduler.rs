@@ -5,7 +5,8 @@
 //! again is the queue's business (`scheduling_queue.rs`).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
     Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
@@ -420,8 +421,6 @@ pub(crate) fn pass<'a>(
             .then(a.metadata.name.cmp(&b.metadata.name))
     });
     let mut snapshot = Snapshot::new(ctx);
-    let node_count = snapshot.nodes.len();
-    let to_find = feasible_nodes_to_find(node_count);
     let now = ctx.clock.now_time();
     // Pods of one template that failed in this pass fail again: usage only grows within a
     // pass (the scheduler's equivalence classes).
@@ -438,7 +437,7 @@ pub(crate) fn pass<'a>(
             unschedulable.push((pod, failure.plugins));
             continue;
         }
-        match attempt(pod, &mut snapshot, to_find, next_start) {
+        match attempt(pod, &mut snapshot, next_start) {
             Ok((index, requested, owner)) => {
                 snapshot.bind(index, requested, owner);
                 let node_name = snapshot.nodes[index].metadata.name_str();
@@ -474,58 +473,153 @@ pub(crate) fn pass<'a>(
     }
 }
 
-/// One attempt to place `pod` (`findNodesThatPassFilters`, then scoring): the chosen node's
+/// One attempt to place `pod` (`findNodesThatFitPod`, then scoring): the chosen node's
 /// index, or why no node fits.
 fn attempt<'a>(
     pod: &'a Pod,
     snapshot: &mut Snapshot<'a>,
-    to_find: usize,
     next_start: &mut usize,
 ) -> Result<(usize, Resources, Option<&'a str>), Failure> {
     let node_count = snapshot.nodes.len();
-    let mut reasons: BTreeMap<Cow<'static, str>, usize> = BTreeMap::new();
-    let mut rejecting = PluginSet::default();
-    let mut best: Option<(usize, i128)> = None;
+    if node_count == 0 {
+        return Err(Failure {
+            message: failed_scheduling_message(0, &BTreeMap::new()),
+            plugins: PluginSet::default(),
+        });
+    }
+    let start = *next_start % node_count;
+    let rotated = (0..node_count).map(|offset| (start + offset) % node_count);
+    let filtered = match prefilter_node_names(pod) {
+        // NodeAffinity's PreFilter narrowed the attempt to the nodes it names (a DaemonSet
+        // pod's own node): only they are filtered and count as processed.
+        Some(names) => {
+            let nodes = &snapshot.nodes;
+            let named: Vec<usize> = rotated
+                .filter(|index| names.contains(nodes[*index].metadata.name_str()))
+                .collect();
+            let to_find = feasible_nodes_to_find(named.len());
+            let filtered = filter_nodes(pod, snapshot, named.into_iter(), to_find);
+            if filtered.best.is_none() {
+                // Why it fits nowhere, in the words of every node's filters (the rest of
+                // the nodes are not told apart as `SetAbsentNodesStatus` would).
+                let all = (0..node_count).map(|offset| (start + offset) % node_count);
+                Filtered {
+                    processed: filtered.processed,
+                    ..filter_nodes(pod, snapshot, all, node_count)
+                }
+            } else {
+                filtered
+            }
+        }
+        None => filter_nodes(pod, snapshot, rotated, feasible_nodes_to_find(node_count)),
+    };
+    *next_start = (start + filtered.processed) % node_count;
+    match filtered.best {
+        Some(index) => Ok((
+            index,
+            pod_requests(pod),
+            pod.metadata.controller_ref().map(|o| o.uid.as_str()),
+        )),
+        None => Err(Failure {
+            message: failed_scheduling_message(node_count, &filtered.reasons),
+            plugins: filtered.rejecting,
+        }),
+    }
+}
+
+/// What filtering some nodes found: the best-scored feasible node, how many nodes it
+/// filtered, and why the others were rejected. Equal scores go to the node first in name
+/// order (`selectHost` picks one of them at random), so where an attempt starts changes
+/// which nodes are scored, never how ties among them fall.
+struct Filtered {
+    best: Option<usize>,
+    processed: usize,
+    reasons: BTreeMap<Cow<'static, str>, usize>,
+    rejecting: PluginSet,
+}
+
+/// `findNodesThatPassFilters` over `order` (one goroutine's worth: in order), stopping
+/// once `to_find` nodes are feasible, and the scores of those.
+fn filter_nodes<'a>(
+    pod: &'a Pod,
+    snapshot: &mut Snapshot<'a>,
+    order: impl Iterator<Item = usize>,
+    to_find: usize,
+) -> Filtered {
+    let mut filtered = Filtered {
+        best: None,
+        processed: 0,
+        reasons: BTreeMap::new(),
+        rejecting: PluginSet::default(),
+    };
     let owner = pod.metadata.controller_ref().map(|o| o.uid.as_str());
     let requested = pod_requests(pod);
-    let start = if node_count == 0 {
-        0
-    } else {
-        *next_start % node_count
-    };
-    let (mut feasible, mut processed) = (0, 0);
-    for offset in 0..node_count {
-        let index = (start + offset) % node_count;
-        let node = snapshot.nodes[index];
-        let used = snapshot.used(index);
-        processed += 1;
-        if let Some(rejection) = rejection(pod, node, used) {
-            rejecting.insert(rejection.plugin);
-            for reason in rejection.reasons {
-                *reasons.entry(reason).or_default() += 1;
-            }
-            continue;
-        }
-        let same_owner = owner.map_or(0, |owner| snapshot.owner_count(owner, index));
-        let score = node_score(node, used, requested, same_owner);
-        if best.is_none_or(|(_, best_score)| score > best_score) {
-            best = Some((index, score));
-        }
-        feasible += 1;
+    let mut best_score = None;
+    let mut feasible = 0;
+    for index in order {
         if feasible == to_find {
             break;
         }
+        let node = snapshot.nodes[index];
+        let used = snapshot.used(index);
+        filtered.processed += 1;
+        if let Some(rejection) = rejection(pod, node, used) {
+            filtered.rejecting.insert(rejection.plugin);
+            for reason in rejection.reasons {
+                *filtered.reasons.entry(reason).or_default() += 1;
+            }
+            continue;
+        }
+        feasible += 1;
+        let same_owner = owner.map_or(0, |owner| snapshot.owner_count(owner, index));
+        let score = node_score(node, used, requested, same_owner);
+        let better = match (best_score, filtered.best) {
+            (Some(best), Some(best_index)) => (score, Reverse(index)) > (best, Reverse(best_index)),
+            _ => true,
+        };
+        if better {
+            best_score = Some(score);
+            filtered.best = Some(index);
+        }
     }
-    if node_count > 0 {
-        *next_start = (start + processed) % node_count;
+    filtered
+}
+
+/// The nodes NodeAffinity's PreFilter narrows an attempt to: when every required term has
+/// `metadata.name In` field requirements (a DaemonSet's pods), the names they allow.
+fn prefilter_node_names(pod: &Pod) -> Option<BTreeSet<&str>> {
+    let terms = &pod
+        .spec
+        .as_ref()?
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    if terms.is_empty() {
+        return None;
     }
-    match best {
-        Some((index, _)) => Ok((index, requested, owner)),
-        None => Err(Failure {
-            message: failed_scheduling_message(node_count, &reasons),
-            plugins: rejecting,
-        }),
+    let mut names = BTreeSet::new();
+    for term in terms {
+        let mut term_names: Option<BTreeSet<&str>> = None;
+        let requirements = term
+            .match_fields
+            .iter()
+            .flatten()
+            .filter(|r| r.key == "metadata.name" && r.operator == "In");
+        for requirement in requirements {
+            let values = requirement.values.iter().flatten().map(String::as_str);
+            term_names = Some(match term_names {
+                None => values.collect(),
+                Some(known) => values.filter(|v| known.contains(v)).collect(),
+            });
+        }
+        // A term without one lets every node through: the terms are ORed.
+        names.extend(term_names?);
     }
+    Some(names)
 }
 
 /// A failed attempt: the pod's `PodScheduled` condition (written only when it changes) and
@@ -776,12 +870,22 @@ mod tests {
             pods: &[&str],
             start: usize,
         ) -> (Vec<(String, String)>, usize) {
+            let pods = pods
+                .iter()
+                .enumerate()
+                .map(|(second, name)| pending_pod(name, second as i64))
+                .collect();
+            schedule_objects(nodes, pods, start)
+        }
+
+        fn schedule_objects(
+            nodes: Vec<Object>,
+            pods: Vec<Object>,
+            start: usize,
+        ) -> (Vec<(String, String)>, usize) {
             let mut store = Store::default();
-            for object in nodes {
+            for object in nodes.into_iter().chain(pods) {
                 store.put(object);
-            }
-            for (second, name) in pods.iter().enumerate() {
-                store.put(pending_pod(name, second as i64));
             }
             let clock = Clock::new(jiff::Timestamp::from_second(1_750_000_100).unwrap_or_default());
             let features = FeatureGates::new(BTreeMap::new());
@@ -802,14 +906,15 @@ mod tests {
         fn on_a_thousand_nodes_each_attempt_filters_from_where_the_last_stopped() {
             let nodes = (0..1_000).map(|i| node(i, "110")).collect();
             let (bound, next) = schedule(nodes, &["a", "b", "c"], 0);
-            // Each attempt stops after 420 feasible nodes and scores only those; equal
-            // scores go to the first node filtered.
+            // Each attempt stops after 420 feasible nodes and scores only those (c scores
+            // 840–999 and 0–259, where node-0000 already holds a); equal scores go to the
+            // first node by name.
             assert_eq!(
                 bound,
                 [
                     ("a".to_string(), "node-0000".to_string()),
                     ("b".to_string(), "node-0420".to_string()),
-                    ("c".to_string(), "node-0840".to_string()),
+                    ("c".to_string(), "node-0001".to_string()),
                 ]
             );
             assert_eq!(next, (3 * 420) % 1_000);
@@ -824,6 +929,39 @@ mod tests {
             let (bound, next) = schedule(nodes, &["a"], 0);
             assert_eq!(bound, [("a".to_string(), "node-0001".to_string())]);
             assert_eq!(next, 840);
+        }
+
+        #[test]
+        fn a_pod_pinned_by_name_filters_only_its_node() {
+            use k8s_openapi::api::core::v1::{Affinity, NodeAffinity, NodeSelector};
+            let nodes = (0..1_000).map(|i| node(i, "110")).collect();
+            let mut pinned = pending_pod("ds", 0);
+            if let Object::Pod(pod) = &mut pinned {
+                if let Some(spec) = pod.spec.as_mut() {
+                    spec.affinity = Some(Affinity {
+                        node_affinity: Some(NodeAffinity {
+                            required_during_scheduling_ignored_during_execution: Some(
+                                NodeSelector {
+                                    node_selector_terms: vec![NodeSelectorTerm {
+                                        match_fields: Some(vec![NodeSelectorRequirement {
+                                            key: "metadata.name".into(),
+                                            operator: "In".into(),
+                                            values: Some(vec!["node-0700".into()]),
+                                        }]),
+                                        ..NodeSelectorTerm::default()
+                                    }],
+                                },
+                            ),
+                            ..NodeAffinity::default()
+                        }),
+                        ..Affinity::default()
+                    });
+                }
+            }
+            let (bound, next) = schedule_objects(nodes, vec![pinned], 10);
+            assert_eq!(bound, [("ds".to_string(), "node-0700".to_string())]);
+            // NodeAffinity's PreFilter left one node to filter: the start moves by one.
+            assert_eq!(next, 11);
         }
 
         #[test]
