@@ -936,27 +936,25 @@ mod tests {
             use k8s_openapi::api::core::v1::{Affinity, NodeAffinity, NodeSelector};
             let nodes = (0..1_000).map(|i| node(i, "110")).collect();
             let mut pinned = pending_pod("ds", 0);
-            if let Object::Pod(pod) = &mut pinned {
-                if let Some(spec) = pod.spec.as_mut() {
-                    spec.affinity = Some(Affinity {
-                        node_affinity: Some(NodeAffinity {
-                            required_during_scheduling_ignored_during_execution: Some(
-                                NodeSelector {
-                                    node_selector_terms: vec![NodeSelectorTerm {
-                                        match_fields: Some(vec![NodeSelectorRequirement {
-                                            key: "metadata.name".into(),
-                                            operator: "In".into(),
-                                            values: Some(vec!["node-0700".into()]),
-                                        }]),
-                                        ..NodeSelectorTerm::default()
-                                    }],
-                                },
-                            ),
-                            ..NodeAffinity::default()
+            if let Object::Pod(pod) = &mut pinned
+                && let Some(spec) = pod.spec.as_mut()
+            {
+                spec.affinity = Some(Affinity {
+                    node_affinity: Some(NodeAffinity {
+                        required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                            node_selector_terms: vec![NodeSelectorTerm {
+                                match_fields: Some(vec![NodeSelectorRequirement {
+                                    key: "metadata.name".into(),
+                                    operator: "In".into(),
+                                    values: Some(vec!["node-0700".into()]),
+                                }]),
+                                ..NodeSelectorTerm::default()
+                            }],
                         }),
-                        ..Affinity::default()
-                    });
-                }
+                        ..NodeAffinity::default()
+                    }),
+                    ..Affinity::default()
+                });
             }
             let (bound, next) = schedule_objects(nodes, vec![pinned], 10);
             assert_eq!(bound, [("ds".to_string(), "node-0700".to_string())]);

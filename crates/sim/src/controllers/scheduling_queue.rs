@@ -311,14 +311,19 @@ impl SchedulingQueue {
         }
         let any = !woken.is_empty();
         for uid in woken {
-            if let Some(entry) = self.unschedulable.get_mut(&uid) {
-                if entry.waiting {
-                    entry.waiting = false;
-                    self.woken.push(uid);
-                }
-            }
+            self.move_to_be_tried(uid);
         }
         any
+    }
+
+    /// An unschedulable pod leaves the unschedulable pods to be tried in the next pass.
+    fn move_to_be_tried(&mut self, uid: String) {
+        if let Some(entry) = self.unschedulable.get_mut(&uid)
+            && entry.waiting
+        {
+            entry.waiting = false;
+            self.woken.push(uid);
+        }
     }
 
     fn forget(&mut self, uid: &str) {
@@ -408,12 +413,7 @@ impl SchedulingQueue {
                 break;
             }
             for uid in entry.remove() {
-                if let Some(pod) = self.unschedulable.get_mut(&uid) {
-                    if pod.waiting {
-                        pod.waiting = false;
-                        self.woken.push(uid);
-                    }
-                }
+                self.move_to_be_tried(uid);
             }
         }
         let mut next_start = self.next_start_node;
