@@ -128,6 +128,11 @@ impl Store {
         self.objects.range(low..high).map(|(_, object)| object)
     }
 
+    /// Every object, in key order.
+    pub fn list_all(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
+    }
+
     pub fn list_typed<'a, T: Typed + 'a>(
         &'a self,
         namespace: Option<&str>,

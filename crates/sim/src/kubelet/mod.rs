@@ -236,6 +236,11 @@ impl Kubelets {
         }
     }
 
+    /// How many pods the kubelets run (or are terminating).
+    pub fn pod_count(&self) -> usize {
+        self.pods.len()
+    }
+
     pub fn forget(&mut self, uid: &str) {
         self.pods.remove(uid);
     }
