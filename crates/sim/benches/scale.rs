@@ -195,8 +195,8 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
 }
 
 /// Where the heap goes at all-Ready, per pod: the stored objects (pods, Events, the rest), the
-/// store's indexes (the store's clone less its objects), the kubelets' state, and the rest of
-/// the cluster (timers, queues, controllers' caches). Clones drop spare capacity of vectors
+/// store's indexes (the store's clone less its objects), the rest of the API server, the
+/// kubelets' state, and the rest of the cluster (timers, queues, controllers' caches). Clones drop spare capacity of vectors
 /// and strings (not of hash maps), so parts weigh a little less than they hold.
 fn print_breakdown(cluster: &Cluster, pods: usize) {
     let weigh_kind = |kind: Kind| {
@@ -212,26 +212,29 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
     };
     let pod_objects = weigh_kind(Kind::Pod);
     let event_objects = weigh_kind(Kind::Event);
-    let (_, all_objects) = heap::weigh(|| {
-        let copies: Vec<Object> = cluster.api.store.list_all().cloned().collect();
-        copies.len()
-    });
+    let (copies, all_objects) =
+        heap::weigh(|| cluster.api.store.list_all().cloned().collect::<Vec<_>>());
+    let all_objects = all_objects.saturating_sub(copies.capacity() * std::mem::size_of::<Object>());
+    drop(copies);
     let (store, store_bytes) = heap::weigh(|| cluster.api.store.clone());
     drop(store);
+    let (api, api_bytes) = heap::weigh(|| cluster.api.clone());
+    drop(api);
     let (kubelets, kubelet_bytes) = heap::weigh(|| cluster.kubelets.clone());
     drop(kubelets);
     let (whole, cluster_bytes) = heap::weigh(|| cluster.clone());
     drop(whole);
     let per_pod = |bytes: usize| bytes as f64 / pods.max(1) as f64;
     eprintln!(
-        "  breakdown per pod at Ready (bytes): Pod objects {pod:.0}, Event objects {event:.0}, other objects {other:.0}, store indexes and queues {indexes:.0}, kubelets {kubelets:.0} ({runtimes} pod runtimes), rest of the cluster {rest:.0}",
+        "  breakdown per pod at Ready (bytes): Pod objects {pod:.0}, Event objects {event:.0}, other objects {other:.0}, store indexes and queues {indexes:.0}, the rest of the API server (the Event recorder's caches) {api:.0}, kubelets {kubelets:.0} ({runtimes} pod runtimes), the rest of the cluster (timers, queues, controllers' caches) {rest:.0}",
         pod = per_pod(pod_objects),
         event = per_pod(event_objects),
         other = per_pod(all_objects.saturating_sub(pod_objects + event_objects)),
         indexes = per_pod(store_bytes.saturating_sub(all_objects)),
         kubelets = per_pod(kubelet_bytes),
         runtimes = cluster.kubelets.pod_count(),
-        rest = per_pod(cluster_bytes.saturating_sub(store_bytes + kubelet_bytes)),
+        api = per_pod(api_bytes.saturating_sub(store_bytes)),
+        rest = per_pod(cluster_bytes.saturating_sub(api_bytes + kubelet_bytes)),
     );
 }
 

@@ -3,6 +3,7 @@
 //! and the queue of watch events that drives the controllers.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, Pod};
 use kubeplay_model::object::MetaExt;
@@ -39,15 +40,17 @@ impl WatchEvent {
 #[derive(Clone, Default)]
 pub struct Store {
     /// An `Object` boxes its kind's struct, so the B-tree moves only pointers as it
-    /// inserts and removes.
-    objects: BTreeMap<ObjectKey, Object>,
-    by_uid: HashMap<String, ObjectKey>,
-    dependents: HashMap<String, BTreeSet<ObjectKey>>,
-    pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
+    /// inserts and removes. Each object's key is allocated once and shared by every index
+    /// that lists the object (a pod is in five or six): at 100,000 pods a copy of the key
+    /// per index entry cost more than 50 MB.
+    objects: BTreeMap<Arc<ObjectKey>, Object>,
+    by_uid: HashMap<String, Arc<ObjectKey>>,
+    dependents: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
+    pods_by_node: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
     /// Pods by (namespace, label key, label value), for selectors.
-    pods_by_label: HashMap<(String, String, String), BTreeSet<ObjectKey>>,
-    orphan_pods: BTreeSet<ObjectKey>,
-    unscheduled_pods: BTreeSet<ObjectKey>,
+    pods_by_label: HashMap<(String, String, String), BTreeSet<Arc<ObjectKey>>>,
+    orphan_pods: BTreeSet<Arc<ObjectKey>>,
+    unscheduled_pods: BTreeSet<Arc<ObjectKey>>,
     /// The pods of each controller (by its UID), counted (`census.rs`).
     censuses: HashMap<String, PodCensus>,
     /// The pods bound to each node, totalled (`usage.rs`).
@@ -273,7 +276,8 @@ impl Store {
     }
 
     /// Inserts or replaces an object (its metadata already finalised by the API layer).
-    pub(crate) fn put(&mut self, object: Object) {
+    pub(crate) fn put(&mut self, mut object: Object) {
+        drop_spare_capacity(&mut object);
         self.changes += 1;
         let key = object.key();
         let previous = self.objects.remove(&key);
@@ -285,7 +289,8 @@ impl Store {
         if let Some(previous) = &previous {
             self.unindex(previous);
         }
-        self.index(&object);
+        let key = Arc::new(key);
+        self.index(&object, &key);
         self.note_change(&key);
         let event = WatchEvent {
             event_type,
@@ -348,8 +353,7 @@ impl Store {
         std::mem::take(&mut self.pending)
     }
 
-    fn index(&mut self, object: &Object) {
-        let key = object.key();
+    fn index(&mut self, object: &Object, key: &Arc<ObjectKey>) {
         if let Object::Event(event) = object {
             self.events_by_time.insert(event_time_key(event));
         }
@@ -383,10 +387,10 @@ impl Store {
                     self.pods_by_node
                         .entry(node.to_string())
                         .or_default()
-                        .insert(key);
+                        .insert(key.clone());
                 }
                 None if pod.metadata.deletion_timestamp.is_none() => {
-                    self.unscheduled_pods.insert(key);
+                    self.unscheduled_pods.insert(key.clone());
                 }
                 None => {}
             }
@@ -442,6 +446,34 @@ impl Store {
             self.orphan_pods.remove(&key);
             self.unscheduled_pods.remove(&key);
         }
+    }
+}
+
+/// Gives back what the lists a pod's status is built in hold beyond their length: its
+/// conditions grow one push at a time (5 conditions in room for 8, 480 bytes a pod), and
+/// the store keeps every pod for as long as it lives.
+fn drop_spare_capacity(object: &mut Object) {
+    let Object::Pod(pod) = object else { return };
+    let Some(status) = pod.status.as_mut() else {
+        return;
+    };
+    if let Some(conditions) = &mut status.conditions {
+        conditions.shrink_to_fit();
+    }
+    for statuses in [
+        &mut status.container_statuses,
+        &mut status.init_container_statuses,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        statuses.shrink_to_fit();
+    }
+    if let Some(ips) = &mut status.pod_ips {
+        ips.shrink_to_fit();
+    }
+    if let Some(ips) = &mut status.host_ips {
+        ips.shrink_to_fit();
     }
 }
 
