@@ -56,7 +56,7 @@ pub struct Store {
     /// The pods bound to each node, totalled (`usage.rs`).
     node_usage: HashMap<String, NodeUsage>,
     /// Events by (lastTimestamp, name, namespace): the newest first without a sort.
-    events_by_time: BTreeSet<(Option<jiff::Timestamp>, String, String)>,
+    events_by_time: BTreeSet<EventAt>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
     pods: usize,
     resource_version: u64,
@@ -224,9 +224,7 @@ impl Store {
         self.events_by_time
             .iter()
             .rev()
-            .filter_map(|(_, name, namespace)| {
-                self.object(&ObjectKey::new(Kind::Event, namespace, name))
-            })
+            .filter_map(|event| self.object(&event.key))
             .filter_map(Event::from_object)
     }
 
@@ -280,15 +278,16 @@ impl Store {
         drop_spare_capacity(&mut object);
         self.changes += 1;
         let key = object.key();
-        let previous = self.objects.remove(&key);
+        let previous = self.objects.remove_entry(&key);
         let event_type = if previous.is_some() {
             WatchEventType::Modified
         } else {
             WatchEventType::Added
         };
-        if let Some(previous) = &previous {
-            self.unindex(previous);
+        if let Some((previous_key, previous)) = &previous {
+            self.unindex(previous, previous_key);
         }
+        let previous = previous.map(|(_, previous)| previous);
         let key = Arc::new(key);
         self.index(&object, &key);
         self.note_change(&key);
@@ -309,10 +308,10 @@ impl Store {
     }
 
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let object = self.objects.remove(key)?;
+        let (key, object) = self.objects.remove_entry(key)?;
         self.changes += 1;
-        self.unindex(&object);
-        self.note_change(key);
+        self.unindex(&object, &key);
+        self.note_change(&key);
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
@@ -355,7 +354,7 @@ impl Store {
 
     fn index(&mut self, object: &Object, key: &Arc<ObjectKey>) {
         if let Object::Event(event) = object {
-            self.events_by_time.insert(event_time_key(event));
+            self.events_by_time.insert(EventAt::new(event, key));
         }
         self.by_uid.insert(object.uid().to_string(), key.clone());
         for owner in object.meta().owner_references.iter().flatten() {
@@ -397,15 +396,14 @@ impl Store {
         }
     }
 
-    fn unindex(&mut self, object: &Object) {
-        let key = object.key();
+    fn unindex(&mut self, object: &Object, key: &Arc<ObjectKey>) {
         if let Object::Event(event) = object {
-            self.events_by_time.remove(&event_time_key(event));
+            self.events_by_time.remove(&EventAt::new(event, key));
         }
         self.by_uid.remove(object.uid());
         for owner in object.meta().owner_references.iter().flatten() {
             if let Some(set) = self.dependents.get_mut(&owner.uid) {
-                set.remove(&key);
+                set.remove(key);
                 if set.is_empty() {
                     self.dependents.remove(&owner.uid);
                 }
@@ -414,7 +412,7 @@ impl Store {
         if let Some(node) = pod_node(object)
             && let Some(set) = self.pods_by_node.get_mut(node)
         {
-            set.remove(&key);
+            set.remove(key);
         }
         if let (Object::Pod(pod), Some(node)) = (object, pod_node(object))
             && let Some(usage) = self.node_usage.get_mut(node)
@@ -429,7 +427,7 @@ impl Store {
             for (label, value) in pod.metadata.labels.iter().flatten() {
                 let index = label_index(pod, label, value);
                 if let Some(set) = self.pods_by_label.get_mut(&index) {
-                    set.remove(&key);
+                    set.remove(key);
                     if set.is_empty() {
                         self.pods_by_label.remove(&index);
                     }
@@ -443,8 +441,8 @@ impl Store {
                     self.censuses.remove(&owner.uid);
                 }
             }
-            self.orphan_pods.remove(&key);
-            self.unscheduled_pods.remove(&key);
+            self.orphan_pods.remove(key);
+            self.unscheduled_pods.remove(key);
         }
     }
 }
@@ -477,12 +475,45 @@ fn drop_spare_capacity(object: &mut Object) {
     }
 }
 
-fn event_time_key(event: &Event) -> (Option<jiff::Timestamp>, String, String) {
-    (
-        event.last_timestamp.as_ref().map(|t| t.0),
-        event.metadata.name_str().to_string(),
-        event.metadata.namespace_str().to_string(),
-    )
+/// An Event in the timeline's order: by lastTimestamp, then name, then namespace (its key
+/// is the one the store holds it under, not a copy of its name and namespace).
+#[derive(Clone, Debug)]
+struct EventAt {
+    time: Option<jiff::Timestamp>,
+    key: Arc<ObjectKey>,
+}
+
+impl EventAt {
+    fn new(event: &Event, key: &Arc<ObjectKey>) -> EventAt {
+        EventAt {
+            time: event.last_timestamp.as_ref().map(|t| t.0),
+            key: key.clone(),
+        }
+    }
+
+    fn order(&self) -> (Option<jiff::Timestamp>, &str, &str) {
+        (self.time, &self.key.name, &self.key.namespace)
+    }
+}
+
+impl PartialEq for EventAt {
+    fn eq(&self, other: &EventAt) -> bool {
+        self.order() == other.order()
+    }
+}
+
+impl Eq for EventAt {}
+
+impl PartialOrd for EventAt {
+    fn partial_cmp(&self, other: &EventAt) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EventAt {
+    fn cmp(&self, other: &EventAt) -> std::cmp::Ordering {
+        self.order().cmp(&other.order())
+    }
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {
