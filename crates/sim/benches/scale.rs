@@ -22,6 +22,7 @@ mod heap;
 use std::time::Instant;
 
 use common::{manifest, run_until_settled};
+use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::{Kind, Object, Typed};
 use kubeplay_sim::bootstrap::Role;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
@@ -225,6 +226,23 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
     let (whole, cluster_bytes) = heap::weigh(|| cluster.clone());
     drop(whole);
     let per_pod = |bytes: usize| bytes as f64 / pods.max(1) as f64;
+    // A Pod's parts: what pods of one template could share is in its spec.
+    let sample: Vec<&Pod> = cluster
+        .api
+        .store
+        .list_typed::<Pod>(None)
+        .take(1_000)
+        .collect();
+    let part = |weigh_one: &dyn Fn(&Pod) -> usize| {
+        sample.iter().map(|pod| weigh_one(pod)).sum::<usize>() / sample.len().max(1)
+    };
+    let spec = part(&|pod| heap::weigh(|| pod.spec.clone()).1);
+    let status = part(&|pod| heap::weigh(|| pod.status.clone()).1);
+    let metadata = part(&|pod| heap::weigh(|| pod.metadata.clone()).1);
+    eprintln!(
+        "  a Pod's heap beyond its {inline} B struct: spec {spec} B, status {status} B, metadata {metadata} B",
+        inline = std::mem::size_of::<Pod>(),
+    );
     eprintln!(
         "  breakdown per pod at Ready (bytes): Pod objects {pod:.0}, Event objects {event:.0}, other objects {other:.0}, store indexes and queues {indexes:.0}, the rest of the API server (the Event recorder's caches) {api:.0}, kubelets {kubelets:.0} ({runtimes} pod runtimes), the rest of the cluster (timers, queues, controllers' caches) {rest:.0}",
         pod = per_pod(pod_objects),
