@@ -549,6 +549,35 @@ mod tests {
     }
 
     #[test]
+    fn a_pod_is_stored_without_spare_room_in_its_status_lists() {
+        use k8s_openapi::api::core::v1::{Pod, PodCondition, PodStatus};
+        let mut conditions = Vec::with_capacity(8);
+        conditions.extend((0..5).map(|i| PodCondition {
+            type_: format!("C{i}"),
+            ..Default::default()
+        }));
+        let mut store = Store::default();
+        store.put(Object::Pod(Box::new(Pod {
+            metadata: ObjectMeta {
+                name: Some("p".into()),
+                namespace: Some("default".into()),
+                uid: Some("uid-p".into()),
+                ..Default::default()
+            },
+            status: Some(PodStatus {
+                conditions: Some(conditions),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })));
+        let Some(pod) = store.get_typed::<Pod>("default", "p") else {
+            panic!("not stored")
+        };
+        let stored = pod.status.as_ref().and_then(|s| s.conditions.as_ref());
+        assert_eq!(stored.map(|c| (c.len(), c.capacity())), Some((5, 5)));
+    }
+
+    #[test]
     fn changed_keys_start_when_asked_and_list_writes_and_removals() {
         let mut store = Store::default();
         store.put(namespace("a"));
