@@ -8,19 +8,28 @@
 //             types it a few hundred ms after the page is usable; with --early the page itself
 //             presses Enter in the first task after the terminal appears (before the cluster
 //             has booted: the worst moment to ask)
-//   where     the wasm's responseEnd, the User Timing marks the page sets
+//   where     the wasm's responseEnd (and usable − responseEnd: the page's own share, which
+//             the machine's load moves less than the arrival of the wasm), the User Timing marks the page sets
 //             (kubeplay:started, terminal-ready, cluster-booted, rendered) and the longest task
 //             before the first answer
-// then the median of each figure. It measures and prints; it asserts no time.
-// Usage: node tests/perf/load.mjs DIST_DIR [--runs N] [--preset kind-multi|kind] [--early]
+// then the median of each figure. It measures and prints; it asserts no time. The files are
+// served from a process of their own (serve.mjs), as from a host; --same-process serves them
+// from this one, as the e2e tests and earlier figures did.
+// Given several DIST_DIRs (a build before and after a change), it alternates them run by run,
+// so a shared machine's load falls on each alike, and prints each one's medians.
+// Usage: node tests/perf/load.mjs DIST_DIR… [--runs N] [--preset kind-multi|kind] [--early] [--same-process]
 import { serve, launchChromium } from '../e2e/lib.mjs';
+import { serveApart } from './serve.mjs';
 
 const args = process.argv.slice(2);
-const dist = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 'dist';
+const valued = ['--runs', '--preset'];
+const dists = args.filter((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1]));
+if (!dists.length) dists.push('dist');
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const runs = Number(option('--runs', '5'));
 const preset = option('--preset', 'kind-multi');
 const early = args.includes('--early');
+const sameProcess = args.includes('--same-process');
 
 // Installed before the page's scripts: long tasks, the moment the page became usable and each
 // Enter in the terminal and each answer (the output's data-version changes).
@@ -91,22 +100,30 @@ const median = (values) => {
   return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
 };
 
-const { origin, close } = await serve({ dist });
+const servers = [];
+for (const dist of dists) servers.push(sameProcess ? await serve({ dist }) : await serveApart(dist));
 const browser = await launchChromium();
-const all = [];
+const all = dists.map(() => []);
 let failed = false;
 try {
   for (let i = 0; i < runs; i++) {
-    const f = await once(browser, origin);
-    all.push(f);
-    const marks = Object.entries(f.marks).map(([name, at]) => `${name} ${ms(at)}`).join(', ');
-    console.log(`run ${i + 1}: usable ${ms(f.usable)}; first command ${ms(f.first)} after Enter (Enter at ${ms(f.enteredAt)}, answered at ${ms(f.answeredAt)}, ${f.real ? 'the real node table' : 'NOT the node table'}); wasm at ${ms(f.wasm)}; ${marks}; longest task ${ms(f.longest)}${f.errors.length ? `; errors: ${f.errors.join(' | ')}` : ''}`);
-    if (!f.real || f.errors.length) failed = true;
+    for (const [d, dist] of dists.entries()) {
+      const f = await once(browser, servers[d].origin);
+      all[d].push(f);
+      const marks = Object.entries(f.marks).map(([name, at]) => `${name} ${ms(at)}`).join(', ');
+      const label = dists.length > 1 ? `${dist} ` : '';
+      console.log(`${label}run ${i + 1}: usable ${ms(f.usable)}; first command ${ms(f.first)} after Enter (Enter at ${ms(f.enteredAt)}, answered at ${ms(f.answeredAt)}, ${f.real ? 'the real node table' : 'NOT the node table'}); wasm at ${ms(f.wasm)}; ${marks}; longest task ${ms(f.longest)}${f.errors.length ? `; errors: ${f.errors.join(' | ')}` : ''}`);
+      if (!f.real || f.errors.length) failed = true;
+    }
   }
 } finally {
   await browser.close();
-  await close();
+  for (const server of servers) await server.close();
 }
-const names = [...new Set(all.flatMap((f) => Object.keys(f.marks)))];
-console.log(`median of ${runs}: usable ${ms(median(all.map((f) => f.usable)))}; first command ${ms(median(all.map((f) => f.first)))} after Enter; wasm at ${ms(median(all.map((f) => f.wasm)))}; ${names.map((n) => `${n} ${ms(median(all.map((f) => f.marks[n])))}`).join(', ')}; longest task ${ms(median(all.map((f) => f.longest)))}`);
+for (const [d, dist] of dists.entries()) {
+  const runsOf = all[d];
+  const names = [...new Set(runsOf.flatMap((f) => Object.keys(f.marks)))];
+  const label = dists.length > 1 ? `${dist}: ` : '';
+  console.log(`${label}median of ${runsOf.length}: usable ${ms(median(runsOf.map((f) => f.usable)))}; first command ${ms(median(runsOf.map((f) => f.first)))} after Enter; wasm at ${ms(median(runsOf.map((f) => f.wasm)))}, usable ${ms(median(runsOf.map((f) => f.usable - f.wasm)))} after it; ${names.map((n) => `${n} ${ms(median(runsOf.map((f) => f.marks[n])))}`).join(', ')}; longest task ${ms(median(runsOf.map((f) => f.longest)))}`);
+}
 process.exit(failed ? 1 : 0);

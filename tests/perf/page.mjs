@@ -11,13 +11,29 @@
 //             and the DOM's element count
 // It measures and prints; it asserts no threshold (a timed assertion would be flaky on a
 // shared machine). It fails only when the page breaks (an error, or a size never settles).
-// Usage: node tests/perf/page.mjs DIST_DIR [--sizes 1k,10k,100k]
-import { serve, launchChromium } from '../e2e/lib.mjs';
+//
+// At the controllers' real pace (kube-controller-manager's client: 20 requests a second) a
+// scale to 100,000 takes 5,000 virtual seconds, hours of real time here. So from 100,000 pods
+// on (or at any size with --qps N) the playground is instead a kind config (the toolbar's
+// "kind config…") with all its workers and the controller manager's `kube-api-qps` raised to
+// N (default 200, burst 1.5×: the `pace-fast-controllers` golden's config), as a kind
+// cluster's kubeadmConfigPatches raise it: the same pods, created in 500 virtual seconds
+// instead of 5,000 (a higher N shortens little: placing each pod on one of 1,000 nodes is
+// most of the time, and an instant's batch of pods holds the page longer). The real time is
+// still printed, and every 30 s while it waits, how many replicas are Ready.
+// Usage: node tests/perf/page.mjs DIST_DIR [--sizes 1k,10k,100k] [--qps N] [--ready-limit SECONDS]
+import { launchChromium } from '../e2e/lib.mjs';
+import { serveApart } from './serve.mjs';
 
 const args = process.argv.slice(2);
-const dist = args.find((a) => !a.startsWith('--')) ?? 'dist';
-const sizesArg = args.includes('--sizes') ? args[args.indexOf('--sizes') + 1] : '1k,10k';
-const SIZES = sizesArg.split(',').map((s) => Number(s.replace(/k$/i, '000')));
+const valued = ['--sizes', '--qps', '--ready-limit'];
+const dist = args.find((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1])) ?? 'dist';
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const SIZES = option('--sizes', '1k,10k').split(',').map((s) => Number(s.replace(/k$/i, '000')));
+/// The controllers' kube-api-qps for a size: the default (20, kind-multi) below 100,000.
+const qpsFor = (pods) => (args.includes('--qps') ? Number(option('--qps')) : pods >= 100_000 ? 200 : null);
+/// How long (real seconds) the scale-up may take before the size counts as failed.
+const readyLimitMs = Number(option('--ready-limit', '1800')) * 1000;
 /// kind-multi has 3 workers; the rest are added with `kubeplay node add`. A kind worker runs
 /// 110 pods (2 of them DaemonSet pods), so 100 replicas per worker fit; at most 999 workers,
 /// as the playground runs at most 1,000 nodes (999 × 108 pods still hold 100,000).
@@ -95,15 +111,24 @@ async function measureSize(browser, origin, pods) {
     });
   }
   /// Polls `kubectl get deploy load` until READY is `want/want`; returns the real ms waited.
+  /// A long wait prints its progress every 30 s (READY, virtual age of the Deployment).
   async function waitReady(want, limitMs) {
     const start = Date.now();
+    let told = start;
+    let ready = '';
     while (Date.now() - start < limitMs) {
       await run('kubectl get deployment load --no-headers');
-      const ready = (await lastOutput()).trim().split(/\s+/)[1];
+      const columns = (await lastOutput()).trim().split(/\s+/);
+      ready = columns[1];
       if (ready === `${want}/${want}`) return Date.now() - start;
+      if (Date.now() - told >= 30_000) {
+        told = Date.now();
+        const memory = await perf(() => window.__perf.memories.reduce((sum, m) => sum + m.buffer.byteLength, 0));
+        console.log(`  … ${Math.round((told - start) / 1000)} s: READY ${ready}, deployment AGE ${columns[4]}, wasm memory ${mb(memory)}`);
+      }
       await page.waitForTimeout(1000);
     }
-    throw new Error(`deployment load not ${want}/${want} Ready after ${limitMs / 1000} s real time`);
+    throw new Error(`deployment load not ${want}/${want} Ready after ${limitMs / 1000} s real time (READY ${ready})`);
   }
   const memory = async () => {
     const heap = await cdp.send('Runtime.getHeapUsage');
@@ -145,10 +170,24 @@ async function measureSize(browser, origin, pods) {
     wasmFetched: load.fetched, instantiated: load.instantiated, marks: load.marks };
 
   // Workers, then a Deployment of one replica.
-  const extra = workersFor(pods) - 3;
-  if (extra > 0) await run(Array.from({ length: extra }, () => 'kubeplay node add').join('\n'), { timeout: 600_000 });
-  const added = await lastOutput();
-  if (/error/i.test(added)) throw new Error(`kubeplay node add failed: ${added.split('\n').find((l) => /error/i.test(l))}`);
+  const qps = qpsFor(pods);
+  if (qps) {
+    figures.qps = qps;
+    const booting = Date.now();
+    await page.locator('#preset').selectOption('config');
+    await page.getByRole('textbox', { name: 'kind cluster config' }).fill(kindConfig(workersFor(pods), qps));
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, reset' }).click();
+    await run('kubectl get nodes --no-headers | wc -l', { timeout: 600_000 });
+    const nodes = Number((await lastOutput()).trim());
+    if (nodes !== workersFor(pods) + 1) throw new Error(`the kind config made ${nodes} nodes, not ${workersFor(pods) + 1}`);
+    figures.configBoot = Date.now() - booting;
+  } else {
+    const extra = workersFor(pods) - 3;
+    if (extra > 0) await run(Array.from({ length: extra }, () => 'kubeplay node add').join('\n'), { timeout: 600_000 });
+    const added = await lastOutput();
+    if (/error/i.test(added)) throw new Error(`kubeplay node add failed: ${added.split('\n').find((l) => /error/i.test(l))}`);
+  }
   await run('kubectl create deployment load --image=nginx --replicas=1');
   await waitReady(1, 300_000);
 
@@ -166,7 +205,7 @@ async function measureSize(browser, origin, pods) {
     return performance.now();
   });
   const scaleAnswer = await run(`kubectl scale deployment load --replicas=${pods}`, { timeout: 600_000 });
-  const readyAfter = await waitReady(pods, 900_000);
+  const readyAfter = await waitReady(pods, readyLimitMs);
   const scaleTasks = await perf((from) => window.__perf.longtasks.filter((t) => t.start >= from).map((t) => t.duration), scaleFrom);
   const scaleFrames = await perf(() => { const deltas = window.__perf.scaleFrames; window.__perf.scaleFrames = null; return deltas; });
   figures.scale = { answer: scaleAnswer, freeze: Math.max(0, ...scaleTasks), longtasks: scaleTasks.length, readyAfter,
@@ -196,8 +235,17 @@ async function measureSize(browser, origin, pods) {
   return figures;
 }
 
+/// A kind config with `workers` workers whose controller manager's client sends `qps` a second.
+function kindConfig(workers, qps) {
+  return ['kind: Cluster', 'apiVersion: kind.x-k8s.io/v1alpha4', 'kubeadmConfigPatches:', '- |',
+    '  kind: ClusterConfiguration', '  controllerManager:', '    extraArgs:',
+    `      kube-api-qps: "${qps}"`, `      kube-api-burst: "${Math.round(qps * 1.5)}"`, 'nodes:', '- role: control-plane',
+    ...Array.from({ length: workers }, () => '- role: worker')].join('\n');
+}
+
 function print(f) {
-  console.log(`\n== ${f.pods.toLocaleString('en')} pods on ${f.nodes} nodes (kind-multi, playing at 60×) ==`);
+  const cluster = f.qps ? `a kind config, controllers' kube-api-qps ${f.qps}, booted in ${(f.configBoot / 1000).toFixed(1)} s real` : 'kind-multi';
+  console.log(`\n== ${f.pods.toLocaleString('en')} pods on ${f.nodes} nodes (${cluster}, playing at 60×) ==`);
   console.log(`load      usable ${ms(f.load.usable)} after navigation (wasm fetched at ${ms(f.load.wasmFetched)}, instantiated at ${ms(f.load.instantiated)}${f.load.marks ? `, ${f.load.marks}` : ''}; longest boot task ${ms(f.load.longestBootTask)}); first command answered ${ms(f.load.firstCommand)} after Enter, ${ms(f.load.firstAnsweredAt)} after navigation`);
   console.log(`scale     kubectl scale answered ${ms(f.scale.answer)}; longest task until all Ready ${ms(f.scale.freeze)} (${f.scale.longtasks} long tasks); all Ready ${(f.scale.readyAfter / 1000).toFixed(1)} s real after; frames meanwhile p50 ${ms(f.scale.p50)}, p95 ${ms(f.scale.p95)}`);
   console.log(`frames    p50 ${ms(f.frames.p50)}, p95 ${ms(f.frames.p95)}, max ${ms(f.frames.max)}, ${f.frames.fps.toFixed(1)} fps; ${f.frames.longtasks} long tasks (${Math.round(f.frames.longtaskShare * 100)}% of the time)`);
@@ -207,7 +255,7 @@ function print(f) {
   if (f.errors.length) console.log(`errors    ${f.errors.join(' | ')}`);
 }
 
-const { origin, close } = await serve({ dist });
+const { origin, close } = await serveApart(dist);
 const browser = await launchChromium();
 let failed = false;
 try {

@@ -11,7 +11,8 @@
 //! run sizes in ascending order (as the default does).
 //!
 //! Natively: `cargo bench -p kubeplay-sim --bench scale [-- 1000 10000 100000]`
-//! (`-- --boot-only 1000`: the boot alone).
+//! (`-- --boot-only 1000`: the boot alone; `-- --breakdown 2000`: also where each pod's bytes
+//! go at all-Ready — weighed by cloning the cluster's parts, which raises the peaks it prints).
 //! In WebAssembly under node's WASI, both side by side: `scripts/bench-core [SIZES…]`.
 
 mod common;
@@ -21,6 +22,7 @@ mod heap;
 use std::time::Instant;
 
 use common::{manifest, run_until_settled};
+use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::{Kind, Object, Typed};
 use kubeplay_sim::bootstrap::Role;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
@@ -89,7 +91,7 @@ fn cpu_seconds() -> f64 {
     if errno == 0 { nanos as f64 / 1e9 } else { 0.0 }
 }
 
-fn scenario(replicas: usize, boot_only: bool) {
+fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
     let workers = workers_for(replicas);
     let mut shape = ClusterShape::kind_multi();
     shape
@@ -127,6 +129,9 @@ fn scenario(replicas: usize, boot_only: bool) {
     let pods = cluster.api.store.list(Kind::Pod, None).count();
     let events = cluster.api.store.list(Kind::Event, None).count();
     let (ready_rss, ready_heap_peak) = (peak_memory().unwrap_or(0), heap::peak());
+    if breakdown {
+        print_breakdown(&cluster, pods);
+    }
     let pod_bytes = object_bytes(&cluster, Kind::Pod);
     let event_bytes = object_bytes(&cluster, Kind::Event);
     // What the pods and their events added to the booted cluster, per pod.
@@ -172,7 +177,7 @@ fn scenario(replicas: usize, boot_only: bool) {
 
     let mib = |bytes: u64| bytes as f64 / 1_048_576.0;
     println!(
-        "{target:<6} replicas={replicas:>6} nodes={nodes:>4} | boot {boot:>7.2}s (cpu {boot_cpu:.2}s) | apply→Ready {ready:>8.2}s wall (cpu {ready_cpu:.2}s) {vr:>5}s virtual | image update→Ready {rollout:>8.2}s wall (cpu {rollout_cpu:.2}s) {vu:>5}s virtual | steady minute {steady:>6.2}s | total {total:>8.2}s | pods {pods} events {events}→{events_after} objects {objects} | peak RSS {peak:.0} MiB, heap peak {heap_peak:.0} MiB (booted {boot_mib:.0} MiB) | at Ready {per_pod:.1} KiB per pod all in, a Pod object {pod_bytes} B, an Event object {event_bytes} B",
+        "{target:<6} replicas={replicas:>6} nodes={nodes:>4} | boot {boot:>7.2}s (cpu {boot_cpu:.2}s) | apply→Ready {ready:>8.2}s wall (cpu {ready_cpu:.2}s) {vr:>5}s virtual | image update→Ready {rollout:>8.2}s wall (cpu {rollout_cpu:.2}s) {vu:>5}s virtual | steady minute {steady:>6.2}s | total {total:>8.2}s | pods {pods} events {events}→{events_after} objects {objects} kubelet runtimes {runtimes} | peak RSS {peak:.0} MiB, heap peak {heap_peak:.0} MiB (booted {boot_mib:.0} MiB) | at Ready {per_pod:.1} KiB per pod all in, a Pod object {pod_bytes} B, an Event object {event_bytes} B",
         target = target(),
         nodes = workers + 1,
         boot = boot.as_secs_f64(),
@@ -183,9 +188,71 @@ fn scenario(replicas: usize, boot_only: bool) {
         steady = steady.as_secs_f64(),
         total = wall.elapsed().as_secs_f64(),
         objects = cluster.api.store.len(),
+        runtimes = cluster.kubelets.pod_count(),
         peak = mib(peak),
         heap_peak = mib(heap::peak() as u64),
         boot_mib = mib(boot_heap as u64),
+    );
+}
+
+/// Where the heap goes at all-Ready, per pod: the stored objects (pods, Events, the rest), the
+/// store's indexes (the store's clone less its objects), the rest of the API server, the
+/// kubelets' state, and the rest of the cluster (timers, queues, controllers' caches). Clones drop spare capacity of vectors
+/// and strings (not of hash maps), so parts weigh a little less than they hold.
+fn print_breakdown(cluster: &Cluster, pods: usize) {
+    let weigh_kind = |kind: Kind| {
+        let (copies, bytes) = heap::weigh(|| {
+            cluster
+                .api
+                .store
+                .list(kind, None)
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        bytes.saturating_sub(copies.capacity() * std::mem::size_of::<Object>())
+    };
+    let pod_objects = weigh_kind(Kind::Pod);
+    let event_objects = weigh_kind(Kind::Event);
+    let (copies, all_objects) =
+        heap::weigh(|| cluster.api.store.list_all().cloned().collect::<Vec<_>>());
+    let all_objects = all_objects.saturating_sub(copies.capacity() * std::mem::size_of::<Object>());
+    drop(copies);
+    let (store, store_bytes) = heap::weigh(|| cluster.api.store.clone());
+    drop(store);
+    let (api, api_bytes) = heap::weigh(|| cluster.api.clone());
+    drop(api);
+    let (kubelets, kubelet_bytes) = heap::weigh(|| cluster.kubelets.clone());
+    drop(kubelets);
+    let (whole, cluster_bytes) = heap::weigh(|| cluster.clone());
+    drop(whole);
+    let per_pod = |bytes: usize| bytes as f64 / pods.max(1) as f64;
+    // A Pod's parts: what pods of one template could share is in its spec.
+    let sample: Vec<&Pod> = cluster
+        .api
+        .store
+        .list_typed::<Pod>(None)
+        .take(1_000)
+        .collect();
+    let part = |weigh_one: &dyn Fn(&Pod) -> usize| {
+        sample.iter().map(|pod| weigh_one(pod)).sum::<usize>() / sample.len().max(1)
+    };
+    let spec = part(&|pod| heap::weigh(|| pod.spec.clone()).1);
+    let status = part(&|pod| heap::weigh(|| pod.status.clone()).1);
+    let metadata = part(&|pod| heap::weigh(|| pod.metadata.clone()).1);
+    eprintln!(
+        "  a Pod's heap beyond its {inline} B struct: spec {spec} B, status {status} B, metadata {metadata} B",
+        inline = std::mem::size_of::<Pod>(),
+    );
+    eprintln!(
+        "  breakdown per pod at Ready (bytes): Pod objects {pod:.0}, Event objects {event:.0}, other objects {other:.0}, store indexes and queues {indexes:.0}, the rest of the API server (the Event recorder's caches) {api:.0}, kubelets {kubelets:.0} ({runtimes} pod runtimes), the rest of the cluster (timers, queues, controllers' caches) {rest:.0}",
+        pod = per_pod(pod_objects),
+        event = per_pod(event_objects),
+        other = per_pod(all_objects.saturating_sub(pod_objects + event_objects)),
+        indexes = per_pod(store_bytes.saturating_sub(all_objects)),
+        kubelets = per_pod(kubelet_bytes),
+        runtimes = cluster.kubelets.pod_count(),
+        api = per_pod(api_bytes.saturating_sub(store_bytes)),
+        rest = per_pod(cluster_bytes.saturating_sub(api_bytes + kubelet_bytes)),
     );
 }
 
@@ -218,6 +285,7 @@ fn main() {
     // each after its boot.
     let args: Vec<String> = std::env::args().skip(1).collect();
     let boot_only = args.iter().any(|a| a == "--boot-only");
+    let breakdown = args.iter().any(|a| a == "--breakdown");
     let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() {
         vec![1_000, 10_000]
@@ -225,6 +293,6 @@ fn main() {
         sizes
     };
     for size in sizes {
-        scenario(size, boot_only);
+        scenario(size, boot_only, breakdown);
     }
 }

@@ -3,6 +3,7 @@
 //! and the queue of watch events that drives the controllers.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, Pod};
 use kubeplay_model::object::MetaExt;
@@ -39,21 +40,23 @@ impl WatchEvent {
 #[derive(Clone, Default)]
 pub struct Store {
     /// An `Object` boxes its kind's struct, so the B-tree moves only pointers as it
-    /// inserts and removes.
-    objects: BTreeMap<ObjectKey, Object>,
-    by_uid: HashMap<String, ObjectKey>,
-    dependents: HashMap<String, BTreeSet<ObjectKey>>,
-    pods_by_node: HashMap<String, BTreeSet<ObjectKey>>,
+    /// inserts and removes. Each object's key is allocated once and shared by every index
+    /// that lists the object (a pod is in five or six): at 100,000 pods a copy of the key
+    /// per index entry cost more than 50 MB.
+    objects: BTreeMap<Arc<ObjectKey>, Object>,
+    by_uid: HashMap<String, Arc<ObjectKey>>,
+    dependents: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
+    pods_by_node: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
     /// Pods by (namespace, label key, label value), for selectors.
-    pods_by_label: HashMap<(String, String, String), BTreeSet<ObjectKey>>,
-    orphan_pods: BTreeSet<ObjectKey>,
-    unscheduled_pods: BTreeSet<ObjectKey>,
+    pods_by_label: HashMap<(String, String, String), BTreeSet<Arc<ObjectKey>>>,
+    orphan_pods: BTreeSet<Arc<ObjectKey>>,
+    unscheduled_pods: BTreeSet<Arc<ObjectKey>>,
     /// The pods of each controller (by its UID), counted (`census.rs`).
     censuses: HashMap<String, PodCensus>,
     /// The pods bound to each node, totalled (`usage.rs`).
     node_usage: HashMap<String, NodeUsage>,
     /// Events by (when last seen, name, namespace): the newest first without a sort.
-    events_by_time: BTreeSet<(Option<jiff::Timestamp>, String, String)>,
+    events_by_time: BTreeSet<EventAt>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
     pods: usize,
     resource_version: u64,
@@ -126,6 +129,11 @@ impl Store {
             ),
         };
         self.objects.range(low..high).map(|(_, object)| object)
+    }
+
+    /// Every object, in key order.
+    pub fn list_all(&self) -> impl Iterator<Item = &Object> {
+        self.objects.values()
     }
 
     pub fn list_typed<'a, T: Typed + 'a>(
@@ -216,9 +224,7 @@ impl Store {
         self.events_by_time
             .iter()
             .rev()
-            .filter_map(|(_, name, namespace)| {
-                self.object(&ObjectKey::new(Kind::Event, namespace, name))
-            })
+            .filter_map(|event| self.object(&event.key))
             .filter_map(Event::from_object)
     }
 
@@ -268,19 +274,22 @@ impl Store {
     }
 
     /// Inserts or replaces an object (its metadata already finalised by the API layer).
-    pub(crate) fn put(&mut self, object: Object) {
+    pub(crate) fn put(&mut self, mut object: Object) {
+        drop_spare_capacity(&mut object);
         self.changes += 1;
         let key = object.key();
-        let previous = self.objects.remove(&key);
+        let previous = self.objects.remove_entry(&key);
         let event_type = if previous.is_some() {
             WatchEventType::Modified
         } else {
             WatchEventType::Added
         };
-        if let Some(previous) = &previous {
-            self.unindex(previous);
+        if let Some((previous_key, previous)) = &previous {
+            self.unindex(previous, previous_key);
         }
-        self.index(&object);
+        let previous = previous.map(|(_, previous)| previous);
+        let key = Arc::new(key);
+        self.index(&object, &key);
         self.note_change(&key);
         let event = WatchEvent {
             event_type,
@@ -299,10 +308,10 @@ impl Store {
     }
 
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        let object = self.objects.remove(key)?;
+        let (key, object) = self.objects.remove_entry(key)?;
         self.changes += 1;
-        self.unindex(&object);
-        self.note_change(key);
+        self.unindex(&object, &key);
+        self.note_change(&key);
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
             object: object.clone(),
@@ -343,10 +352,9 @@ impl Store {
         std::mem::take(&mut self.pending)
     }
 
-    fn index(&mut self, object: &Object) {
-        let key = object.key();
+    fn index(&mut self, object: &Object, key: &Arc<ObjectKey>) {
         if let Object::Event(event) = object {
-            self.events_by_time.insert(event_time_key(event));
+            self.events_by_time.insert(EventAt::new(event, key));
         }
         self.by_uid.insert(object.uid().to_string(), key.clone());
         for owner in object.meta().owner_references.iter().flatten() {
@@ -378,25 +386,24 @@ impl Store {
                     self.pods_by_node
                         .entry(node.to_string())
                         .or_default()
-                        .insert(key);
+                        .insert(key.clone());
                 }
                 None if pod.metadata.deletion_timestamp.is_none() => {
-                    self.unscheduled_pods.insert(key);
+                    self.unscheduled_pods.insert(key.clone());
                 }
                 None => {}
             }
         }
     }
 
-    fn unindex(&mut self, object: &Object) {
-        let key = object.key();
+    fn unindex(&mut self, object: &Object, key: &Arc<ObjectKey>) {
         if let Object::Event(event) = object {
-            self.events_by_time.remove(&event_time_key(event));
+            self.events_by_time.remove(&EventAt::new(event, key));
         }
         self.by_uid.remove(object.uid());
         for owner in object.meta().owner_references.iter().flatten() {
             if let Some(set) = self.dependents.get_mut(&owner.uid) {
-                set.remove(&key);
+                set.remove(key);
                 if set.is_empty() {
                     self.dependents.remove(&owner.uid);
                 }
@@ -405,7 +412,7 @@ impl Store {
         if let Some(node) = pod_node(object)
             && let Some(set) = self.pods_by_node.get_mut(node)
         {
-            set.remove(&key);
+            set.remove(key);
         }
         if let (Object::Pod(pod), Some(node)) = (object, pod_node(object))
             && let Some(usage) = self.node_usage.get_mut(node)
@@ -420,7 +427,7 @@ impl Store {
             for (label, value) in pod.metadata.labels.iter().flatten() {
                 let index = label_index(pod, label, value);
                 if let Some(set) = self.pods_by_label.get_mut(&index) {
-                    set.remove(&key);
+                    set.remove(key);
                     if set.is_empty() {
                         self.pods_by_label.remove(&index);
                     }
@@ -434,18 +441,80 @@ impl Store {
                     self.censuses.remove(&owner.uid);
                 }
             }
-            self.orphan_pods.remove(&key);
-            self.unscheduled_pods.remove(&key);
+            self.orphan_pods.remove(key);
+            self.unscheduled_pods.remove(key);
         }
     }
 }
 
-fn event_time_key(event: &Event) -> (Option<jiff::Timestamp>, String, String) {
-    (
-        crate::events::last_seen(event),
-        event.metadata.name_str().to_string(),
-        event.metadata.namespace_str().to_string(),
-    )
+/// Gives back what the lists a pod's status is built in hold beyond their length: its
+/// conditions grow one push at a time (5 conditions in room for 8, 480 bytes a pod), and
+/// the store keeps every pod for as long as it lives.
+fn drop_spare_capacity(object: &mut Object) {
+    let Object::Pod(pod) = object else { return };
+    let Some(status) = pod.status.as_mut() else {
+        return;
+    };
+    if let Some(conditions) = &mut status.conditions {
+        conditions.shrink_to_fit();
+    }
+    for statuses in [
+        &mut status.container_statuses,
+        &mut status.init_container_statuses,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        statuses.shrink_to_fit();
+    }
+    if let Some(ips) = &mut status.pod_ips {
+        ips.shrink_to_fit();
+    }
+    if let Some(ips) = &mut status.host_ips {
+        ips.shrink_to_fit();
+    }
+}
+
+/// An Event in the timeline's order: by when it was last seen (`events::last_seen`), then
+/// name, then namespace (its key
+/// is the one the store holds it under, not a copy of its name and namespace).
+#[derive(Clone, Debug)]
+struct EventAt {
+    time: Option<jiff::Timestamp>,
+    key: Arc<ObjectKey>,
+}
+
+impl EventAt {
+    fn new(event: &Event, key: &Arc<ObjectKey>) -> EventAt {
+        EventAt {
+            time: crate::events::last_seen(event),
+            key: key.clone(),
+        }
+    }
+
+    fn order(&self) -> (Option<jiff::Timestamp>, &str, &str) {
+        (self.time, &self.key.name, &self.key.namespace)
+    }
+}
+
+impl PartialEq for EventAt {
+    fn eq(&self, other: &EventAt) -> bool {
+        self.order() == other.order()
+    }
+}
+
+impl Eq for EventAt {}
+
+impl PartialOrd for EventAt {
+    fn partial_cmp(&self, other: &EventAt) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for EventAt {
+    fn cmp(&self, other: &EventAt) -> std::cmp::Ordering {
+        self.order().cmp(&other.order())
+    }
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {
@@ -478,6 +547,35 @@ mod tests {
             },
             ..Default::default()
         }))
+    }
+
+    #[test]
+    fn a_pod_is_stored_without_spare_room_in_its_status_lists() {
+        use k8s_openapi::api::core::v1::{Pod, PodCondition, PodStatus};
+        let mut conditions = Vec::with_capacity(8);
+        conditions.extend((0..5).map(|i| PodCondition {
+            type_: format!("C{i}"),
+            ..Default::default()
+        }));
+        let mut store = Store::default();
+        store.put(Object::Pod(Box::new(Pod {
+            metadata: ObjectMeta {
+                name: Some("p".into()),
+                namespace: Some("default".into()),
+                uid: Some("uid-p".into()),
+                ..Default::default()
+            },
+            status: Some(PodStatus {
+                conditions: Some(conditions),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })));
+        let Some(pod) = store.get_typed::<Pod>("default", "p") else {
+            panic!("not stored")
+        };
+        let stored = pod.status.as_ref().and_then(|s| s.conditions.as_ref());
+        assert_eq!(stored.map(|c| (c.len(), c.capacity())), Some((5, 5)));
     }
 
     #[test]

@@ -181,3 +181,46 @@ fn rolling_update_bounds_unavailable_only() {
 fn rolling_update_bounds_small_deployment() {
     check_rollout(3, "1", "0", 4, 3);
 }
+
+/// A container keeps running what it was started from when its pod's image is updated (the
+/// kubelet reads the rest of its spec from the stored pod): the status still names the old
+/// image, and the container is neither restarted nor given another spec.
+#[test]
+fn an_updated_pod_image_leaves_the_running_container_as_started() {
+    let mut cluster = create_cluster(&ClusterShape::kind(), start(), 7);
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: solo\n  namespace: default\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    readinessProbe:\n      httpGet:\n        path: /\n        port: 80\n      periodSeconds: 5\n";
+    apply(&mut cluster, yaml);
+    cluster.advance(30_000);
+    let key = kubeplay_model::ObjectKey::new(kubeplay_model::Kind::Pod, "default", "solo");
+    let Some(kubeplay_model::Object::Pod(pod)) = cluster.api.store.get(&key).cloned() else {
+        panic!("no pod")
+    };
+    let mut pod = *pod;
+    if let Some(container) = pod.spec.as_mut().and_then(|s| s.containers.first_mut()) {
+        container.image = Some("nginx:1.28".into());
+    }
+    let updated = cluster
+        .api
+        .update(kubeplay_model::Object::Pod(Box::new(pod)), false);
+    assert!(updated.is_ok(), "{updated:?}");
+    cluster.advance(60_000);
+    let Some(pod) = cluster.api.store.get_typed::<Pod>("default", "solo") else {
+        panic!("no pod")
+    };
+    let spec_image = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers[0].image.clone());
+    assert_eq!(spec_image.as_deref(), Some("nginx:1.28"));
+    let status = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|s| s.first())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(status.image, "nginx:1.27");
+    assert_eq!(status.restart_count, 0);
+    assert!(status.ready, "its readiness probe still passes");
+    assert_eq!(running_ready(&cluster, "default"), 1);
+}

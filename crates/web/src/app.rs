@@ -218,15 +218,23 @@ pub fn app() -> Html {
     });
 
     // A fresh cluster boots after the first render, a slice per task (`boot.rs`); the
-    // cluster and events panels follow once it is booted.
+    // cluster and events panels follow once the boot's driver sees it booted. A command
+    // entered mid-boot finishes the boot itself, and its answer is drawn first: the panels
+    // (their first drawing is the page's largest) come in the task after it.
+    let panels_up = {
+        let playground = playground.clone();
+        use_mut_ref(move || Cell::new(!playground.borrow().booting()))
+    };
     {
         let playground = playground.clone();
         let driving = use_mut_ref(|| Rc::new(Cell::new(false))).borrow().clone();
         let counter = counter.clone();
         let force = force.clone();
+        let panels_up = panels_up.clone();
         use_effect(move || {
             if playground.borrow().booting() {
                 let booted = Callback::from(move |()| {
+                    panels_up.borrow().set(true);
                     crate::mark("kubeplay:cluster-booted");
                     let cell = counter.borrow();
                     cell.set(cell.get() + 1);
@@ -334,7 +342,7 @@ pub fn app() -> Html {
     let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
     // The cluster view's model follows the store's changes since the last render, once the
     // cluster has booted.
-    let booting = playground.borrow().booting();
+    let booting = playground.borrow().booting() || !panels_up.borrow().get();
     let snapshot = (!booting).then(|| {
         let mut p = playground.borrow_mut();
         let changed = p.terminal.cluster.api.store.take_changed_keys();

@@ -3,12 +3,13 @@
 //! before the first render, that held the page (terminal included) for a few hundred
 //! milliseconds, mostly of WebAssembly compiled on its first call. Instead the page shows its terminal at once and the boot runs here in short
 //! tasks, between which the browser handles input; a command entered before the boot ends
-//! finishes it first (`Playground::run`), so it is answered by the booted cluster.
+//! finishes it first (`Playground::run`), so it is answered by the booted cluster. The
+//! slices follow one another with no idle time between them (`soon.rs`), so the boot ends
+//! as early as its own work allows: an early command waits only for what is left of it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
 use crate::playground::Playground;
@@ -26,7 +27,7 @@ pub fn drive(playground: Rc<RefCell<Playground>>, driving: Rc<Cell<bool>>, boote
 }
 
 fn next_slice(playground: Rc<RefCell<Playground>>, driving: Rc<Cell<bool>>, booted: Callback<()>) {
-    Timeout::new(0, move || {
+    crate::soon::run(move || {
         let done = playground
             .borrow_mut()
             .boot_within(&mut crate::frame::slice_of(SLICE_MS));
@@ -36,6 +37,5 @@ fn next_slice(playground: Rc<RefCell<Playground>>, driving: Rc<Cell<bool>>, boot
         } else {
             next_slice(playground, driving, booted);
         }
-    })
-    .forget();
+    });
 }

@@ -14,6 +14,7 @@ mod lesson_session;
 mod live;
 mod opening;
 mod pod_groups;
+mod soon;
 mod state;
 mod task;
 mod traffic_scene;

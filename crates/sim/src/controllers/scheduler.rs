@@ -4,11 +4,14 @@
 //! pods. Unschedulable pods get the real `FailedScheduling` message; when they are tried
 //! again is the queue's business (`scheduling_queue.rs`).
 
+use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
     Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
 };
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::quantity::Quantity;
@@ -51,23 +54,74 @@ pub enum Plugin {
     NodeResourcesFit,
 }
 
+impl Plugin {
+    const ALL: [Plugin; 5] = [
+        Plugin::NodeUnschedulable,
+        Plugin::NodeName,
+        Plugin::TaintToleration,
+        Plugin::NodeAffinity,
+        Plugin::NodeResourcesFit,
+    ];
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// A set of filter plugins (the ones that rejected a pod), as bits: a failed attempt
+/// hands it to the queue without allocating.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PluginSet(u8);
+
+impl PluginSet {
+    pub fn insert(&mut self, plugin: Plugin) {
+        self.0 |= plugin.bit();
+    }
+
+    pub fn contains(self, plugin: Plugin) -> bool {
+        self.0 & plugin.bit() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The plugins in the default profile's filter order.
+    pub fn iter(self) -> impl Iterator<Item = Plugin> {
+        Plugin::ALL.into_iter().filter(move |p| self.contains(*p))
+    }
+}
+
+impl FromIterator<Plugin> for PluginSet {
+    fn from_iter<I: IntoIterator<Item = Plugin>>(plugins: I) -> Self {
+        let mut set = PluginSet::default();
+        for plugin in plugins {
+            set.insert(plugin);
+        }
+        set
+    }
+}
+
 /// A node's verdict on a pod: the first plugin that filtered it out and its reasons
-/// (`RunFilterPlugins` stops at the first failing plugin).
+/// (`RunFilterPlugins` stops at the first failing plugin). Reasons are mostly fixed texts,
+/// borrowed, so that filtering a thousand full nodes allocates nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Rejection {
     pub plugin: Plugin,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Cow<'static, str>>,
 }
 
 /// Why a node cannot take a pod, as the scheduler words it.
 pub(crate) fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
-    rejection(pod, node, used).map_or_else(Vec::new, |r| r.reasons)
+    rejection(pod, node, used).map_or_else(Vec::new, |r| {
+        r.reasons.into_iter().map(Cow::into_owned).collect()
+    })
 }
 
 /// Which plugin rejects `node` for `pod`, if any.
 pub(crate) fn rejection(pod: &Pod, node: &Node, used: Resources) -> Option<Rejection> {
     let spec = pod.spec.as_ref()?;
-    let reject = |plugin, reason: String| {
+    let reject = |plugin, reason: Cow<'static, str>| {
         Some(Rejection {
             plugin,
             reasons: vec![reason],
@@ -77,7 +131,7 @@ pub(crate) fn rejection(pod: &Pod, node: &Node, used: Resources) -> Option<Rejec
     if is_unschedulable(node) && !tolerates(tolerations, &unschedulable_taint()) {
         return reject(
             Plugin::NodeUnschedulable,
-            "node(s) were unschedulable".into(),
+            Cow::Borrowed("node(s) were unschedulable"),
         );
     }
     if spec
@@ -87,23 +141,23 @@ pub(crate) fn rejection(pod: &Pod, node: &Node, used: Resources) -> Option<Rejec
     {
         return reject(
             Plugin::NodeName,
-            "node(s) didn't match the requested node name".into(),
+            Cow::Borrowed("node(s) didn't match the requested node name"),
         );
     }
     if let Some(taint) = untolerated_taint(tolerations, node) {
         return reject(
             Plugin::TaintToleration,
-            format!(
+            Cow::Owned(format!(
                 "node(s) had untolerated taint {{{}: {}}}",
                 taint.key,
-                taint.value.clone().unwrap_or_default()
-            ),
+                taint.value.as_deref().unwrap_or_default()
+            )),
         );
     }
     if !matches_node_affinity(pod, node) {
         return reject(
             Plugin::NodeAffinity,
-            "node(s) didn't match Pod's node affinity/selector".into(),
+            Cow::Borrowed("node(s) didn't match Pod's node affinity/selector"),
         );
     }
     let reasons = insufficient_resources(pod_requests(pod), node_allocatable(node), used);
@@ -119,18 +173,18 @@ pub(crate) fn insufficient_resources(
     requested: Resources,
     allocatable: Resources,
     used: Resources,
-) -> Vec<String> {
+) -> Vec<Cow<'static, str>> {
     let mut reasons = Vec::new();
     if used.pods + 1 > allocatable.pods {
-        reasons.push("Too many pods".to_string());
+        reasons.push(Cow::Borrowed("Too many pods"));
     }
     if requested.cpu_milli > 0 && used.cpu_milli + requested.cpu_milli > allocatable.cpu_milli {
-        reasons.push("Insufficient cpu".into());
+        reasons.push(Cow::Borrowed("Insufficient cpu"));
     }
     if requested.memory_milli > 0
         && used.memory_milli + requested.memory_milli > allocatable.memory_milli
     {
-        reasons.push("Insufficient memory".into());
+        reasons.push(Cow::Borrowed("Insufficient memory"));
     }
     reasons
 }
@@ -234,7 +288,7 @@ fn term_matches(term: &NodeSelectorTerm, labels: &BTreeMap<String, String>, name
 }
 
 fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str>) -> bool {
-    let values = requirement.values.clone().unwrap_or_default();
+    let values = requirement.values.as_deref().unwrap_or_default();
     let number = |v: &str| v.parse::<i64>().ok();
     match requirement.operator.as_str() {
         "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
@@ -255,15 +309,100 @@ fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str
 
 /// A pass's result plus the pods it could not place, with the plugins that rejected them
 /// on some node.
-pub(crate) struct Pass {
+pub(crate) struct Pass<'a> {
     pub reconciliation: Reconciliation,
-    pub unschedulable: Vec<(String, BTreeSet<Plugin>)>,
+    pub unschedulable: Vec<(&'a Pod, PluginSet)>,
+}
+
+/// `minFeasibleNodesToFind` and `minFeasibleNodesPercentageToFind`
+/// (`pkg/scheduler/schedule_one.go`).
+const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
+
+/// `numFeasibleNodesToFind` with the default `percentageOfNodesToScore` (0, adaptive): how
+/// many feasible nodes a scheduling attempt looks for before it stops filtering — every
+/// node below 100 nodes, else 50% less a point per 125 nodes, at least 5% and 100 nodes.
+pub(crate) fn feasible_nodes_to_find(all_nodes: usize) -> usize {
+    if all_nodes < MIN_FEASIBLE_NODES_TO_FIND {
+        return all_nodes;
+    }
+    let percentage = 50usize
+        .saturating_sub(all_nodes / 125)
+        .max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+    (all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
+}
+
+/// The scheduler's per-pass view of the nodes: their usage and an owner's pods on each,
+/// read from the store's totals when a node is first filtered in the pass, then kept up to
+/// date with the pass's own bindings. A pass whose attempts all reuse an equivalence
+/// class's failure reads nothing.
+struct Snapshot<'a> {
+    ctx: &'a Context<'a>,
+    nodes: Vec<&'a Node>,
+    used: Vec<Option<Resources>>,
+    owner_counts: HashMap<&'a str, Vec<Option<i64>>>,
+}
+
+impl<'a> Snapshot<'a> {
+    fn new(ctx: &'a Context<'a>) -> Self {
+        let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
+        Snapshot {
+            ctx,
+            used: vec![None; nodes.len()],
+            nodes,
+            owner_counts: HashMap::new(),
+        }
+    }
+
+    fn used(&mut self, index: usize) -> Resources {
+        let (ctx, node) = (self.ctx, self.nodes[index]);
+        *self.used[index].get_or_insert_with(|| node_usage(ctx, node.metadata.name_str()))
+    }
+
+    fn owner_count(&mut self, owner: &'a str, index: usize) -> i64 {
+        let (ctx, node) = (self.ctx, self.nodes[index]);
+        let counts = self
+            .owner_counts
+            .entry(owner)
+            .or_insert_with(|| vec![None; self.nodes.len()]);
+        *counts[index].get_or_insert_with(|| {
+            ctx.store
+                .node_usage(node.metadata.name_str())
+                .map_or(0, |usage| usage.pods_of(owner))
+        })
+    }
+
+    fn bind(&mut self, index: usize, requested: Resources, owner: Option<&'a str>) {
+        let mut used = self.used(index);
+        used.cpu_milli += requested.cpu_milli;
+        used.memory_milli += requested.memory_milli;
+        used.pods += 1;
+        self.used[index] = Some(used);
+        if let Some(owner) = owner {
+            let count = self.owner_count(owner, index);
+            if let Some(counts) = self.owner_counts.get_mut(owner) {
+                counts[index] = Some(count + 1);
+            }
+        }
+    }
+}
+
+/// Why the pods of an equivalence class failed in this pass.
+struct Failure {
+    message: String,
+    plugins: PluginSet,
 }
 
 /// One scheduling pass over the pending pods `ready` admits, in creation order.
-pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
+/// `next_start` is `nextStartNodeIndex`: each attempt filters the nodes from where the
+/// last one stopped, and stops once it has found `feasible_nodes_to_find` feasible ones.
+pub(crate) fn pass<'a>(
+    ctx: &'a Context<'a>,
+    ready: impl Fn(&Pod) -> bool,
+    next_start: &mut usize,
+) -> Pass<'a> {
     let mut result = Reconciliation::default();
-    let mut unschedulable_uids = Vec::new();
+    let mut unschedulable = Vec::new();
     let mut pending: Vec<&Pod> = ctx
         .store
         .unscheduled_pods()
@@ -272,7 +411,7 @@ pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
     if pending.is_empty() {
         return Pass {
             reconciliation: result,
-            unschedulable: unschedulable_uids,
+            unschedulable,
         };
     }
     pending.sort_by(|a, b| {
@@ -281,136 +420,257 @@ pub(crate) fn pass(ctx: &Context, ready: impl Fn(&Pod) -> bool) -> Pass {
             .cmp(&b.metadata.creation_timestamp)
             .then(a.metadata.name.cmp(&b.metadata.name))
     });
-    let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
-    let mut used: Vec<Resources> = nodes
-        .iter()
-        .map(|node| node_usage(ctx, node.metadata.name_str()))
-        .collect();
-    // How many pods of each pending pod's owner already run on each node, for spreading.
-    let mut owner_counts: HashMap<String, Vec<i64>> = HashMap::new();
-    for owner in pending
-        .iter()
-        .filter_map(|pod| pod.metadata.controller_ref())
-    {
-        owner_counts.entry(owner.uid.clone()).or_insert_with(|| {
-            nodes
-                .iter()
-                .map(|node| {
-                    ctx.store
-                        .node_usage(node.metadata.name_str())
-                        .map_or(0, |usage| usage.pods_of(&owner.uid))
-                })
-                .collect()
-        });
-    }
+    let mut snapshot = Snapshot::new(ctx);
     let now = ctx.clock.now_time();
-    let mut failed_classes: HashMap<(String, String), (String, BTreeSet<Plugin>)> = HashMap::new();
+    // Pods of one template that failed in this pass fail again: usage only grows within a
+    // pass (the scheduler's equivalence classes).
+    let mut failed_classes: HashMap<(&str, &str), Failure> = HashMap::new();
     for pod in pending {
         let pod_key = ObjectKey::new(
             Kind::Pod,
             pod.metadata.namespace_str(),
             pod.metadata.name_str(),
         );
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        let mut rejecting: BTreeSet<Plugin> = BTreeSet::new();
-        let mut best: Option<(usize, i128)> = None;
-        let owner = pod.metadata.controller_ref().map(|o| o.uid.clone());
-        let requested = pod_requests(pod);
-        // Pods of one template that failed in this pass fail again: usage only grows
-        // within a pass (the scheduler's equivalence classes).
         let class = equivalence_class(pod);
-        let cached = class.as_ref().and_then(|c| failed_classes.get(c)).cloned();
-        if cached.is_some() {
-            best = None;
+        if let Some(failure) = class.and_then(|c| failed_classes.get(&c)) {
+            fail(pod, pod_key, failure, &now, &mut result);
+            unschedulable.push((pod, failure.plugins));
+            continue;
         }
-        for (index, node) in nodes.iter().enumerate().filter(|_| cached.is_none()) {
-            if let Some(rejection) = rejection(pod, node, used[index]) {
-                rejecting.insert(rejection.plugin);
-                for reason in rejection.reasons {
-                    *reasons.entry(reason).or_default() += 1;
-                }
-                continue;
-            }
-            let score = node_score(
-                node,
-                used[index],
-                requested,
-                owner
-                    .as_ref()
-                    .map_or(0, |o| owner_counts.get(o).map_or(0, |counts| counts[index])),
-            );
-            if best.is_none_or(|(_, best_score)| score > best_score) {
-                best = Some((index, score));
-            }
-        }
-        match best {
-            Some((index, _)) => {
-                let node_name = nodes[index].metadata.name_str().to_string();
-                used[index].cpu_milli += requested.cpu_milli;
-                used[index].memory_milli += requested.memory_milli;
-                used[index].pods += 1;
-                if let Some(counts) = owner.as_ref().and_then(|o| owner_counts.get_mut(o)) {
-                    counts[index] += 1;
-                }
-                result.actions.push(Action::Bind {
-                    key: pod_key.clone(),
-                    node: node_name.clone(),
-                });
+        match attempt(pod, &mut snapshot, next_start) {
+            Ok((index, requested, owner)) => {
+                snapshot.bind(index, requested, owner);
+                let node_name = snapshot.nodes[index].metadata.name_str();
                 let message = format!(
                     "Successfully assigned {}/{} to {node_name}",
                     pod.metadata.namespace_str(),
                     pod.metadata.name_str()
                 );
+                result.actions.push(Action::Bind {
+                    key: pod_key.clone(),
+                    node: node_name.to_string(),
+                });
                 result.actions.push(Action::Event(
                     event(pod_key, EventType::Normal, "Scheduled", message, COMPONENT)
                         .reported("Binding", pod.metadata.resource_version.clone()),
                 ));
             }
-            None => {
-                let (message, rejecting) = cached.unwrap_or_else(|| {
-                    (failed_scheduling_message(nodes.len(), &reasons), rejecting)
-                });
+            Err(failure) => {
+                fail(pod, pod_key, &failure, &now, &mut result);
+                unschedulable.push((pod, failure.plugins));
                 if let Some(class) = class {
-                    failed_classes.insert(class, (message.clone(), rejecting.clone()));
+                    failed_classes.insert(class, failure);
                 }
-                let mut unschedulable = pod.clone();
-                let status = unschedulable.status.get_or_insert_with(Default::default);
-                set_pod_condition(
-                    status.conditions.get_or_insert_with(Vec::new),
-                    "PodScheduled",
-                    "False",
-                    Some("Unschedulable"),
-                    Some(&message),
-                    &now,
-                );
-                if unschedulable != *pod {
-                    result
-                        .actions
-                        .push(Action::UpdateStatus(unschedulable.into_object()));
-                }
-                result.actions.push(Action::Event(
-                    event(
-                        pod_key,
-                        EventType::Warning,
-                        "FailedScheduling",
-                        message,
-                        COMPONENT,
-                    )
-                    .reported("Scheduling", pod.metadata.resource_version.clone()),
-                ));
-                unschedulable_uids.push((pod.metadata.uid_str().to_string(), rejecting));
             }
         }
     }
     Pass {
         reconciliation: result,
-        unschedulable: unschedulable_uids,
+        unschedulable,
     }
+}
+
+/// One attempt to place `pod` (`findNodesThatFitPod`, then scoring): the chosen node's
+/// index, or why no node fits.
+fn attempt<'a>(
+    pod: &'a Pod,
+    snapshot: &mut Snapshot<'a>,
+    next_start: &mut usize,
+) -> Result<(usize, Resources, Option<&'a str>), Failure> {
+    let node_count = snapshot.nodes.len();
+    if node_count == 0 {
+        return Err(Failure {
+            message: failed_scheduling_message(0, &BTreeMap::new()),
+            plugins: PluginSet::default(),
+        });
+    }
+    let start = *next_start % node_count;
+    let rotated = (0..node_count).map(|offset| (start + offset) % node_count);
+    let filtered = match prefilter_node_names(pod) {
+        // NodeAffinity's PreFilter narrowed the attempt to the nodes it names (a DaemonSet
+        // pod's own node): only they are filtered and count as processed.
+        Some(names) => {
+            let nodes = &snapshot.nodes;
+            let named: Vec<usize> = rotated
+                .filter(|index| names.contains(nodes[*index].metadata.name_str()))
+                .collect();
+            let to_find = feasible_nodes_to_find(named.len());
+            let filtered = filter_nodes(pod, snapshot, named.into_iter(), to_find);
+            if filtered.best.is_none() {
+                // Why it fits nowhere, in the words of every node's filters (the rest of
+                // the nodes are not told apart as `SetAbsentNodesStatus` would).
+                let all = (0..node_count).map(|offset| (start + offset) % node_count);
+                Filtered {
+                    processed: filtered.processed,
+                    ..filter_nodes(pod, snapshot, all, node_count)
+                }
+            } else {
+                filtered
+            }
+        }
+        None => filter_nodes(pod, snapshot, rotated, feasible_nodes_to_find(node_count)),
+    };
+    *next_start = (start + filtered.processed) % node_count;
+    match filtered.best {
+        Some(index) => Ok((
+            index,
+            pod_requests(pod),
+            pod.metadata.controller_ref().map(|o| o.uid.as_str()),
+        )),
+        None => Err(Failure {
+            message: failed_scheduling_message(node_count, &filtered.reasons),
+            plugins: filtered.rejecting,
+        }),
+    }
+}
+
+/// What filtering some nodes found: the best-scored feasible node, how many nodes it
+/// filtered, and why the others were rejected. Equal scores go to the node first in name
+/// order (`selectHost` picks one of them at random), so where an attempt starts changes
+/// which nodes are scored, never how ties among them fall.
+struct Filtered {
+    best: Option<usize>,
+    processed: usize,
+    reasons: BTreeMap<Cow<'static, str>, usize>,
+    rejecting: PluginSet,
+}
+
+/// `findNodesThatPassFilters` over `order` (one goroutine's worth: in order), stopping
+/// once `to_find` nodes are feasible, and the scores of those.
+fn filter_nodes<'a>(
+    pod: &'a Pod,
+    snapshot: &mut Snapshot<'a>,
+    order: impl Iterator<Item = usize>,
+    to_find: usize,
+) -> Filtered {
+    let mut filtered = Filtered {
+        best: None,
+        processed: 0,
+        reasons: BTreeMap::new(),
+        rejecting: PluginSet::default(),
+    };
+    let owner = pod.metadata.controller_ref().map(|o| o.uid.as_str());
+    let requested = pod_requests(pod);
+    let mut best_score = None;
+    let mut feasible = 0;
+    for index in order {
+        if feasible == to_find {
+            break;
+        }
+        let node = snapshot.nodes[index];
+        let used = snapshot.used(index);
+        filtered.processed += 1;
+        if let Some(rejection) = rejection(pod, node, used) {
+            filtered.rejecting.insert(rejection.plugin);
+            for reason in rejection.reasons {
+                *filtered.reasons.entry(reason).or_default() += 1;
+            }
+            continue;
+        }
+        feasible += 1;
+        let same_owner = owner.map_or(0, |owner| snapshot.owner_count(owner, index));
+        let score = node_score(node, used, requested, same_owner);
+        let better = match (best_score, filtered.best) {
+            (Some(best), Some(best_index)) => (score, Reverse(index)) > (best, Reverse(best_index)),
+            _ => true,
+        };
+        if better {
+            best_score = Some(score);
+            filtered.best = Some(index);
+        }
+    }
+    filtered
+}
+
+/// The nodes NodeAffinity's PreFilter narrows an attempt to: when every required term has
+/// `metadata.name In` field requirements (a DaemonSet's pods), the names they allow.
+fn prefilter_node_names(pod: &Pod) -> Option<BTreeSet<&str>> {
+    let terms = &pod
+        .spec
+        .as_ref()?
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms;
+    if terms.is_empty() {
+        return None;
+    }
+    let mut names = BTreeSet::new();
+    for term in terms {
+        let mut term_names: Option<BTreeSet<&str>> = None;
+        let requirements = term
+            .match_fields
+            .iter()
+            .flatten()
+            .filter(|r| r.key == "metadata.name" && r.operator == "In");
+        for requirement in requirements {
+            let values = requirement.values.iter().flatten().map(String::as_str);
+            term_names = Some(match term_names {
+                None => values.collect(),
+                Some(known) => values.filter(|v| known.contains(v)).collect(),
+            });
+        }
+        // A term without one lets every node through: the terms are ORed.
+        names.extend(term_names?);
+    }
+    Some(names)
+}
+
+/// A failed attempt: the pod's `PodScheduled` condition (written only when it changes) and
+/// its `FailedScheduling` Event.
+fn fail(pod: &Pod, pod_key: ObjectKey, failure: &Failure, now: &Time, result: &mut Reconciliation) {
+    if !has_unschedulable_condition(pod, &failure.message) {
+        let mut unschedulable = pod.clone();
+        let status = unschedulable.status.get_or_insert_with(Default::default);
+        set_pod_condition(
+            status.conditions.get_or_insert_with(Vec::new),
+            "PodScheduled",
+            "False",
+            Some("Unschedulable"),
+            Some(&failure.message),
+            now,
+        );
+        if unschedulable != *pod {
+            result
+                .actions
+                .push(Action::UpdateStatus(unschedulable.into_object()));
+        }
+    }
+    result.actions.push(Action::Event(
+        event(
+            pod_key,
+            EventType::Warning,
+            "FailedScheduling",
+            failure.message.clone(),
+            COMPONENT,
+        )
+        .reported("Scheduling", pod.metadata.resource_version.clone()),
+    ));
+}
+
+/// Whether `set_pod_condition` would leave the pod's `PodScheduled` condition as it is:
+/// already False for this very message (a repeated failure), so the pod needs no copy.
+fn has_unschedulable_condition(pod: &Pod, message: &str) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|conditions| conditions.iter().find(|c| c.type_ == "PodScheduled"))
+        .is_some_and(|c| {
+            c.status == "False"
+                && c.reason.as_deref() == Some("Unschedulable")
+                && c.message.as_deref() == Some(message)
+                && c.last_transition_time.is_some()
+                && c.last_probe_time.is_none()
+                && c.observed_generation.is_none()
+        })
 }
 
 /// Pods that schedule alike: same controller and same template hash (DaemonSet pods are
 /// pinned to their own nodes, so each is its own class).
-fn equivalence_class(pod: &Pod) -> Option<(String, String)> {
+fn equivalence_class(pod: &Pod) -> Option<(&str, &str)> {
     let owner = pod
         .metadata
         .controller_ref()
@@ -419,7 +679,7 @@ fn equivalence_class(pod: &Pod) -> Option<(String, String)> {
         .metadata
         .label(POD_TEMPLATE_HASH)
         .or_else(|| pod.metadata.label(CONTROLLER_REVISION_HASH))?;
-    Some((owner.uid.clone(), hash.to_string()))
+    Some((owner.uid.as_str(), hash))
 }
 
 /// What the pods bound to `node` request (finished pods free their share).
@@ -467,7 +727,10 @@ fn node_score(node: &Node, used: Resources, requested: Resources, same_owner: i6
 }
 
 /// `0/3 nodes are available: … preemption: …` exactly as FitError renders it.
-fn failed_scheduling_message(node_count: usize, reasons: &BTreeMap<String, usize>) -> String {
+fn failed_scheduling_message(
+    node_count: usize,
+    reasons: &BTreeMap<Cow<'static, str>, usize>,
+) -> String {
     if node_count == 0 {
         return "no nodes available to schedule pods".into();
     }
@@ -513,13 +776,212 @@ mod tests {
     fn failed_scheduling_reads_like_the_scheduler() {
         let mut reasons = BTreeMap::new();
         reasons.insert(
-            "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".to_string(),
+            Cow::Borrowed(
+                "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }",
+            ),
             1,
         );
-        reasons.insert("Insufficient cpu".to_string(), 2);
+        reasons.insert(Cow::Borrowed("Insufficient cpu"), 2);
         assert_eq!(
             failed_scheduling_message(3, &reasons),
             "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
         );
+    }
+
+    #[test]
+    fn feasible_nodes_to_find_is_adaptive_above_a_hundred_nodes() {
+        assert_eq!(feasible_nodes_to_find(0), 0);
+        assert_eq!(feasible_nodes_to_find(99), 99);
+        // 49% of 100 is below the 100-node floor.
+        assert_eq!(feasible_nodes_to_find(100), 100);
+        assert_eq!(feasible_nodes_to_find(101), 100);
+        assert_eq!(feasible_nodes_to_find(1_000), 420);
+        assert_eq!(feasible_nodes_to_find(5_000), 500);
+        // Never below 5%.
+        assert_eq!(feasible_nodes_to_find(6_000), 300);
+        assert_eq!(feasible_nodes_to_find(20_000), 1_000);
+    }
+
+    mod sampling {
+        use super::super::*;
+        use crate::clock::Clock;
+        use crate::features::FeatureGates;
+        use crate::nodes::NodeAgents;
+        use crate::store::Store;
+        use k8s_openapi::api::core::v1::{Container, NodeStatus};
+        use k8s_openapi::apimachinery::pkg::api::resource::Quantity as Q;
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+        use kubeplay_model::Object;
+
+        fn node(index: usize, pods: &str) -> Object {
+            Node {
+                metadata: ObjectMeta {
+                    name: Some(format!("node-{index:04}")),
+                    uid: Some(format!("node-uid-{index}")),
+                    ..ObjectMeta::default()
+                },
+                status: Some(NodeStatus {
+                    allocatable: Some([("pods".to_string(), Q(pods.into()))].into_iter().collect()),
+                    ..NodeStatus::default()
+                }),
+                ..Node::default()
+            }
+            .into_object()
+        }
+
+        fn pending_pod(name: &str, second: i64) -> Object {
+            Pod {
+                metadata: ObjectMeta {
+                    name: Some(name.into()),
+                    namespace: Some("default".into()),
+                    uid: Some(format!("uid-{name}")),
+                    creation_timestamp: Some(Time(
+                        jiff::Timestamp::from_second(1_750_000_000 + second).unwrap_or_default(),
+                    )),
+                    ..ObjectMeta::default()
+                },
+                spec: Some(PodSpec {
+                    containers: vec![Container {
+                        name: "app".into(),
+                        image: Some("nginx".into()),
+                        ..Container::default()
+                    }],
+                    ..PodSpec::default()
+                }),
+                ..Pod::default()
+            }
+            .into_object()
+        }
+
+        fn bindings(reconciliation: &Reconciliation) -> Vec<(String, String)> {
+            reconciliation
+                .actions
+                .iter()
+                .filter_map(|action| match action {
+                    Action::Bind { key, node } => Some((key.name.clone(), node.clone())),
+                    _ => None,
+                })
+                .collect()
+        }
+
+        /// Schedules `pods` on `nodes` from `start`; the bindings and the next start.
+        fn schedule(
+            nodes: Vec<Object>,
+            pods: &[&str],
+            start: usize,
+        ) -> (Vec<(String, String)>, usize) {
+            let pods = pods
+                .iter()
+                .enumerate()
+                .map(|(second, name)| pending_pod(name, second as i64))
+                .collect();
+            schedule_objects(nodes, pods, start)
+        }
+
+        fn schedule_objects(
+            nodes: Vec<Object>,
+            pods: Vec<Object>,
+            start: usize,
+        ) -> (Vec<(String, String)>, usize) {
+            let mut store = Store::default();
+            for object in nodes.into_iter().chain(pods) {
+                store.put(object);
+            }
+            let clock = Clock::new(jiff::Timestamp::from_second(1_750_000_100).unwrap_or_default());
+            let features = FeatureGates::new(BTreeMap::new());
+            let agents = NodeAgents::new("kind");
+            let ctx = Context {
+                store: &store,
+                clock: &clock,
+                features: &features,
+                nodes: &agents,
+                tokens: u64::MAX,
+            };
+            let mut next = start;
+            let pass = pass(&ctx, |_| true, &mut next);
+            (bindings(&pass.reconciliation), next)
+        }
+
+        #[test]
+        fn on_a_thousand_nodes_each_attempt_filters_from_where_the_last_stopped() {
+            let nodes = (0..1_000).map(|i| node(i, "110")).collect();
+            let (bound, next) = schedule(nodes, &["a", "b", "c"], 0);
+            // Each attempt stops after 420 feasible nodes and scores only those (c scores
+            // 840–999 and 0–259, where node-0000 already holds a); equal scores go to the
+            // first node by name.
+            assert_eq!(
+                bound,
+                [
+                    ("a".to_string(), "node-0000".to_string()),
+                    ("b".to_string(), "node-0420".to_string()),
+                    ("c".to_string(), "node-0001".to_string()),
+                ]
+            );
+            assert_eq!(next, (3 * 420) % 1_000);
+        }
+
+        #[test]
+        fn rejected_nodes_count_as_processed() {
+            // Every other node is full: finding 420 feasible nodes filters 840 of them
+            let nodes = (0..1_000)
+                .map(|i| node(i, if i % 2 == 0 { "0" } else { "110" }))
+                .collect();
+            let (bound, next) = schedule(nodes, &["a"], 0);
+            assert_eq!(bound, [("a".to_string(), "node-0001".to_string())]);
+            assert_eq!(next, 840);
+        }
+
+        #[test]
+        fn a_pod_pinned_by_name_filters_only_its_node() {
+            use k8s_openapi::api::core::v1::{Affinity, NodeAffinity, NodeSelector};
+            let nodes = (0..1_000).map(|i| node(i, "110")).collect();
+            let mut pinned = pending_pod("ds", 0);
+            if let Object::Pod(pod) = &mut pinned
+                && let Some(spec) = pod.spec.as_mut()
+            {
+                spec.affinity = Some(Affinity {
+                    node_affinity: Some(NodeAffinity {
+                        required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                            node_selector_terms: vec![NodeSelectorTerm {
+                                match_fields: Some(vec![NodeSelectorRequirement {
+                                    key: "metadata.name".into(),
+                                    operator: "In".into(),
+                                    values: Some(vec!["node-0700".into()]),
+                                }]),
+                                ..NodeSelectorTerm::default()
+                            }],
+                        }),
+                        ..NodeAffinity::default()
+                    }),
+                    ..Affinity::default()
+                });
+            }
+            let (bound, next) = schedule_objects(nodes, vec![pinned], 10);
+            assert_eq!(bound, [("ds".to_string(), "node-0700".to_string())]);
+            // NodeAffinity's PreFilter left one node to filter: the start moves by one.
+            assert_eq!(next, 11);
+        }
+
+        #[test]
+        fn an_attempt_that_fits_nowhere_filters_every_node_and_keeps_the_start() {
+            let nodes = (0..1_000).map(|i| node(i, "0")).collect();
+            let (bound, next) = schedule(nodes, &["a"], 123);
+            assert!(bound.is_empty());
+            assert_eq!(next, 123);
+        }
+
+        #[test]
+        fn below_a_hundred_nodes_every_node_is_scored() {
+            let nodes = (0..99).map(|i| node(i, "110")).collect();
+            let (bound, next) = schedule(nodes, &["a", "b"], 0);
+            assert_eq!(
+                bound,
+                [
+                    ("a".to_string(), "node-0000".to_string()),
+                    ("b".to_string(), "node-0001".to_string()),
+                ]
+            );
+            assert_eq!(next, 0);
+        }
     }
 }

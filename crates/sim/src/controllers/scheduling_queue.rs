@@ -9,14 +9,14 @@
 //! at the instant of the event. Pods no event woke are flushed after five minutes, checked
 //! every 30 s (`flushUnschedulablePodsLeftover`).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::scheduler::{
-    Plugin, Resources, insufficient_resources, is_unschedulable, matches_node_affinity,
+    Plugin, PluginSet, Resources, insufficient_resources, is_unschedulable, matches_node_affinity,
     node_allocatable, pass, pod_requests, tolerates, unschedulable_taint, untolerated_taint,
 };
 use super::{Context, Controller, Reconcile, Reconciliation, Watch};
@@ -97,6 +97,12 @@ impl ClusterEvent<'_> {
         )
     }
 
+    /// The hint when it is the same for every pod: any deletion of a bound pod may free
+    /// room (`isSchedulableAfterPodEvent` queues the pod without looking at it).
+    fn pod_independent_hint(&self) -> Option<bool> {
+        matches!(self, ClusterEvent::AssignedPodDelete).then_some(true)
+    }
+
     /// The queueing hint `plugin` gives for `pod`: may this change make it schedulable?
     fn may_help(&self, plugin: Plugin, pod: &Pod) -> bool {
         use ClusterEvent::*;
@@ -175,9 +181,14 @@ struct Unschedulable {
     since_ms: Millis,
     /// The plugins that rejected it; empty when none could be named (no nodes at all), in
     /// which case any event wakes it.
-    plugins: BTreeSet<Plugin>,
+    plugins: PluginSet,
     /// Its tolerations then, to notice an update that adds one.
     tolerations: Vec<Toleration>,
+    /// Still among the unschedulable pods; false once an event or the flush moved it to be
+    /// tried again. A woken pod keeps its entry (and its place in the indexes) until the
+    /// next pass: a pod that fails again, as most do, is then updated in place rather than
+    /// removed and indexed anew.
+    waiting: bool,
 }
 
 /// The scheduler's queue state.
@@ -186,15 +197,28 @@ pub struct SchedulingQueue {
     unschedulable: HashMap<String, Unschedulable>,
     /// The same pods by rejecting plugin (`None`: unknown rejector), so an event looks only
     /// at the pods it may concern.
-    by_plugin: HashMap<Option<Plugin>, BTreeSet<String>>,
-    /// When each waits to be flushed, soonest first.
-    by_flush: BTreeSet<(Millis, String)>,
+    by_plugin: HashMap<Option<Plugin>, HashSet<String>>,
+    /// The same pods by the leftover flush that will find them due (on a 30 s grid).
+    by_flush: BTreeMap<Millis, HashSet<String>>,
+    /// Pods woken since the last pass: those it did not try are dropped after it.
+    woken: Vec<String>,
     /// The scheduler's node cache: the last version of each node it saw, to tell what an
     /// update changed.
     nodes: HashMap<String, Node>,
     /// Bound pods not yet finished: what the scheduler's pod informer holds (it excludes
     /// Succeeded and Failed pods, so a pod finishing is a delete to the scheduler).
     assigned: HashSet<String>,
+    /// `nextStartNodeIndex`: where the next attempt starts filtering the node list.
+    next_start_node: usize,
+}
+
+/// The index keys of a pod rejected by `plugins`.
+fn plugin_keys(plugins: PluginSet) -> impl Iterator<Item = Option<Plugin>> {
+    plugins
+        .is_empty()
+        .then_some(None)
+        .into_iter()
+        .chain(plugins.iter().map(Some))
 }
 
 impl SchedulingQueue {
@@ -228,7 +252,9 @@ impl SchedulingQueue {
         let running = bound && !deleted && !matches!(phase(pod), "Succeeded" | "Failed");
         let mut woken = false;
         if running {
-            self.assigned.insert(uid.to_string());
+            if !self.assigned.contains(uid) {
+                self.assigned.insert(uid.to_string());
+            }
         } else if self.assigned.remove(uid) {
             woken |= self.wake(&ClusterEvent::AssignedPodDelete, store, None);
         }
@@ -239,16 +265,16 @@ impl SchedulingQueue {
         let tolerations = pod
             .spec
             .as_ref()
-            .and_then(|s| s.tolerations.clone())
+            .and_then(|s| s.tolerations.as_deref())
             .unwrap_or_default();
         if self
             .unschedulable
             .get(uid)
-            .is_some_and(|entry| entry.tolerations != tolerations)
+            .is_some_and(|entry| entry.waiting && entry.tolerations != tolerations)
         {
             woken |= self.wake(&ClusterEvent::PodToleration, store, Some(uid));
             if let Some(entry) = self.unschedulable.get_mut(uid) {
-                entry.tolerations = tolerations;
+                entry.tolerations = tolerations.to_vec();
             }
         }
         woken
@@ -257,100 +283,160 @@ impl SchedulingQueue {
     /// Moves the unschedulable pods (or only `only`) whose rejecting plugins say `event`
     /// may help them back to be tried.
     fn wake(&mut self, event: &ClusterEvent, store: &Store, only: Option<&str>) -> bool {
-        let mut candidates: BTreeSet<&String> = BTreeSet::new();
+        let mut woken = Vec::new();
         for (plugin, uids) in &self.by_plugin {
-            if plugin.is_none_or(|plugin| event.registered_by(plugin)) {
-                candidates.extend(uids.iter().filter(|uid| only.is_none_or(|o| o == *uid)));
+            if !plugin.is_none_or(|plugin| event.registered_by(plugin)) {
+                continue;
+            }
+            for uid in uids.iter().filter(|uid| only.is_none_or(|o| o == *uid)) {
+                let Some(entry) = self.unschedulable.get(uid).filter(|e| e.waiting) else {
+                    continue;
+                };
+                let helps = entry.plugins.is_empty()
+                    || entry.plugins.iter().any(|plugin| {
+                        event.registered_by(plugin)
+                            && match event.pod_independent_hint() {
+                                Some(hint) => hint,
+                                // A pod gone from the store is woken (and then dropped).
+                                None => store
+                                    .get_by_uid(uid)
+                                    .and_then(Pod::from_object)
+                                    .is_none_or(|pod| event.may_help(plugin, pod)),
+                            }
+                    });
+                if helps {
+                    woken.push(uid.clone());
+                }
             }
         }
-        let woken: Vec<String> = candidates
-            .into_iter()
-            .filter(|uid| {
-                let Some(pod) = store.get_by_uid(uid).and_then(Pod::from_object) else {
-                    return true;
-                };
-                let Some(entry) = self.unschedulable.get(*uid) else {
-                    return false;
-                };
-                entry.plugins.is_empty()
-                    || entry
-                        .plugins
-                        .iter()
-                        .any(|plugin| event.registered_by(*plugin) && event.may_help(*plugin, pod))
-            })
-            .cloned()
-            .collect();
-        for uid in &woken {
-            self.forget(uid);
+        let any = !woken.is_empty();
+        for uid in woken {
+            self.move_to_be_tried(uid);
         }
-        !woken.is_empty()
+        any
+    }
+
+    /// An unschedulable pod leaves the unschedulable pods to be tried in the next pass.
+    fn move_to_be_tried(&mut self, uid: String) {
+        if let Some(entry) = self.unschedulable.get_mut(&uid)
+            && entry.waiting
+        {
+            entry.waiting = false;
+            self.woken.push(uid);
+        }
     }
 
     fn forget(&mut self, uid: &str) {
         let Some(entry) = self.unschedulable.remove(uid) else {
             return;
         };
-        self.by_flush
-            .remove(&(flush_at(entry.since_ms), uid.to_string()));
-        let keys: Vec<Option<Plugin>> = if entry.plugins.is_empty() {
-            vec![None]
-        } else {
-            entry.plugins.iter().copied().map(Some).collect()
-        };
-        for key in keys {
+        self.unflush(flush_at(entry.since_ms), uid);
+        for key in plugin_keys(entry.plugins) {
             if let Some(uids) = self.by_plugin.get_mut(&key) {
                 uids.remove(uid);
             }
         }
     }
 
-    fn remember(
-        &mut self,
-        uid: String,
-        plugins: BTreeSet<Plugin>,
-        pod: Option<&Pod>,
-        now_ms: Millis,
-    ) {
-        self.forget(&uid);
-        let keys: Vec<Option<Plugin>> = if plugins.is_empty() {
-            vec![None]
-        } else {
-            plugins.iter().copied().map(Some).collect()
-        };
-        for key in keys {
-            self.by_plugin.entry(key).or_default().insert(uid.clone());
+    fn unflush(&mut self, at: Millis, uid: &str) {
+        if let Some(uids) = self.by_flush.get_mut(&at) {
+            uids.remove(uid);
+            if uids.is_empty() {
+                self.by_flush.remove(&at);
+            }
         }
-        self.by_flush.insert((flush_at(now_ms), uid.clone()));
+    }
+
+    /// `pod` failed again (or for the first time): it waits among the unschedulable pods,
+    /// rejected by `plugins`, since `now_ms`. A pod that was already there is updated in
+    /// place, touching only the indexes whose key changed.
+    fn remember(&mut self, pod: &Pod, plugins: PluginSet, now_ms: Millis) {
+        let uid = pod.metadata.uid_str();
         let tolerations = pod
-            .and_then(|p| p.spec.as_ref())
-            .and_then(|s| s.tolerations.clone())
+            .spec
+            .as_ref()
+            .and_then(|s| s.tolerations.as_deref())
             .unwrap_or_default();
-        self.unschedulable.insert(
-            uid,
-            Unschedulable {
-                since_ms: now_ms,
-                plugins,
-                tolerations,
-            },
-        );
+        let (old_plugins, old_flush) = match self.unschedulable.get_mut(uid) {
+            Some(entry) => {
+                let old = (Some(entry.plugins), Some(flush_at(entry.since_ms)));
+                entry.since_ms = now_ms;
+                entry.plugins = plugins;
+                entry.waiting = true;
+                if entry.tolerations != tolerations {
+                    entry.tolerations = tolerations.to_vec();
+                }
+                old
+            }
+            None => {
+                self.unschedulable.insert(
+                    uid.to_string(),
+                    Unschedulable {
+                        since_ms: now_ms,
+                        plugins,
+                        tolerations: tolerations.to_vec(),
+                        waiting: true,
+                    },
+                );
+                (None, None)
+            }
+        };
+        if old_plugins != Some(plugins) {
+            for key in old_plugins.into_iter().flat_map(plugin_keys) {
+                if let Some(uids) = self.by_plugin.get_mut(&key) {
+                    uids.remove(uid);
+                }
+            }
+            for key in plugin_keys(plugins) {
+                self.by_plugin
+                    .entry(key)
+                    .or_default()
+                    .insert(uid.to_string());
+            }
+        }
+        let flush = flush_at(now_ms);
+        if old_flush != Some(flush) {
+            if let Some(old) = old_flush {
+                self.unflush(old, uid);
+            }
+            self.by_flush
+                .entry(flush)
+                .or_default()
+                .insert(uid.to_string());
+        }
     }
 
     /// One scheduling pass over new pods, woken pods and pods due for the leftover flush.
     pub fn schedule(&mut self, ctx: &Context, now_ms: Millis) -> Reconciliation {
-        while let Some((at, uid)) = self.by_flush.first().cloned() {
-            if at > now_ms {
+        while let Some(entry) = self.by_flush.first_entry() {
+            if *entry.key() > now_ms {
                 break;
             }
-            self.forget(&uid);
+            for uid in entry.remove() {
+                self.move_to_be_tried(uid);
+            }
         }
-        let mut pass = pass(ctx, |pod| {
-            !self.unschedulable.contains_key(pod.metadata.uid_str())
-        });
-        for (uid, plugins) in std::mem::take(&mut pass.unschedulable) {
-            let pod = ctx.store.get_by_uid(&uid).and_then(Pod::from_object);
-            self.remember(uid, plugins, pod, now_ms);
+        let mut next_start = self.next_start_node;
+        let mut pass = pass(
+            ctx,
+            |pod| {
+                self.unschedulable
+                    .get(pod.metadata.uid_str())
+                    .is_none_or(|entry| !entry.waiting)
+            },
+            &mut next_start,
+        );
+        self.next_start_node = next_start;
+        for (pod, plugins) in std::mem::take(&mut pass.unschedulable) {
+            self.remember(pod, plugins, now_ms);
         }
-        if let Some((next, _)) = self.by_flush.first() {
+        // Woken pods the pass did not try (bound or deleted meanwhile) leave the queue.
+        for uid in std::mem::take(&mut self.woken) {
+            if self.unschedulable.get(&uid).is_some_and(|e| !e.waiting) {
+                self.forget(&uid);
+            }
+        }
+        if let Some(next) = self.by_flush.keys().next() {
             pass.reconciliation
                 .requeue_within(next.saturating_sub(now_ms).max(1));
         }

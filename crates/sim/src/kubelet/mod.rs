@@ -18,6 +18,7 @@ mod status;
 mod steady;
 mod termination;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStateWaiting, Pod};
@@ -91,9 +92,15 @@ pub struct KubeletTimer {
 
 #[derive(Clone, Debug)]
 struct ContainerRuntime {
-    container: Container,
+    name: String,
+    /// The image it was started from: the only field of a container's spec a pod update may
+    /// change. The rest of the spec is read from the stored pod (`container_spec`), not
+    /// copied: a copy cost 2.4 KB a pod.
+    image: Option<String>,
     /// An init container (`spec.initContainers`); `sidecar` when it restarts always.
     init: bool,
+    /// Where its spec is in its list (`spec.initContainers` or `spec.containers`).
+    position: usize,
     sidecar: bool,
     program: Program,
     /// What its main process does on the stop signal.
@@ -236,6 +243,11 @@ impl Kubelets {
         }
     }
 
+    /// How many pods the kubelets run (or are terminating).
+    pub fn pod_count(&self) -> usize {
+        self.pods.len()
+    }
+
     pub fn forget(&mut self, uid: &str) {
         self.pods.remove(uid);
     }
@@ -261,9 +273,15 @@ impl Kubelets {
         };
         let containers = init_containers
             .iter()
-            .map(|c| (c, true))
-            .chain(spec.containers.iter().map(|c| (c, false)))
-            .map(|(container, init)| {
+            .enumerate()
+            .map(|(position, c)| (c, true, position))
+            .chain(
+                spec.containers
+                    .iter()
+                    .enumerate()
+                    .map(|(position, c)| (c, false, position)),
+            )
+            .map(|(container, init, position)| {
                 let info =
                     images::lookup(container.image.as_deref().unwrap_or_default(), credentials);
                 let exits = info
@@ -282,8 +300,10 @@ impl Kubelets {
                     Program::Run(_) => OnStop::Ignores,
                 };
                 ContainerRuntime {
-                    container: container.clone(),
+                    name: container.name.clone(),
+                    image: container.image.clone(),
                     init,
+                    position,
                     sidecar: init && container.restart_policy.as_deref() == Some("Always"),
                     program,
                     on_stop,
@@ -448,7 +468,7 @@ impl Kubelets {
             } else {
                 "containers"
             };
-            format!("spec.{list}{{{}}}", c.container.name)
+            format!("spec.{list}{{{}}}", c.name)
         });
         api.record_event(EventRecord {
             regarding: runtime.key.clone(),
@@ -514,10 +534,7 @@ impl Kubelets {
         previous: bool,
     ) -> Option<&[(Millis, String)]> {
         let runtime = self.pods.get(pod_uid)?;
-        let container = runtime
-            .containers
-            .iter()
-            .find(|c| c.container.name == container)?;
+        let container = runtime.containers.iter().find(|c| c.name == container)?;
         Some(if previous {
             &container.previous_logs
         } else {
@@ -547,12 +564,11 @@ impl Kubelets {
     /// Writes `line` to the running container's log at `at` (a server's access log line for
     /// a request it answered); nothing if the container is gone.
     pub fn append_log(&mut self, pod_uid: &str, container: &str, at: Millis, line: String) {
-        let Some(running) = self.pods.get_mut(pod_uid).and_then(|runtime| {
-            runtime
-                .containers
-                .iter_mut()
-                .find(|c| c.container.name == container)
-        }) else {
+        let Some(running) = self
+            .pods
+            .get_mut(pod_uid)
+            .and_then(|runtime| runtime.containers.iter_mut().find(|c| c.name == container))
+        else {
             return;
         };
         // Lines a script writes later stay after it.
@@ -576,13 +592,11 @@ impl Kubelets {
         store: &crate::store::Store,
     ) -> Option<(BTreeMap<String, String>, kubeplay_shell::VirtualFs)> {
         let runtime = self.pods.get(pod.metadata.uid_str())?;
-        let running = runtime
-            .containers
-            .iter()
-            .find(|c| c.container.name == container)?;
+        let running = runtime.containers.iter().find(|c| c.name == container)?;
         running.state.running.as_ref()?;
+        let spec = running.spec(pod)?;
         let pod_ip = runtime.ip.as_deref();
-        let mut env = environment::variables(pod, &running.container, pod_ip, store);
+        let mut env = environment::variables(pod, &spec, pod_ip, store);
         let started = pod
             .status
             .as_ref()
@@ -590,10 +604,50 @@ impl Kubelets {
             .and_then(|statuses| statuses.iter().find(|c| c.name == container))
             .and_then(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref());
         env.extend(environment::service_variables(pod, store, started));
-        let fs =
-            environment::filesystem(pod, &running.container, pod_ip, &runtime.empty_dirs, store);
+        let fs = environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, store);
         Some((env, fs))
     }
+}
+
+impl ContainerRuntime {
+    /// The container's spec in `pod` (its own pod: see `stored_pod`), with the image it was
+    /// started from.
+    fn spec<'a>(&self, pod: &'a Pod) -> Option<Cow<'a, Container>> {
+        let spec = pod.spec.as_ref()?;
+        let list = if self.init {
+            spec.init_containers.as_deref()?
+        } else {
+            &spec.containers
+        };
+        let container = list.get(self.position)?;
+        Some(if container.image == self.image {
+            Cow::Borrowed(container)
+        } else {
+            Cow::Owned(Container {
+                image: self.image.clone(),
+                ..container.clone()
+            })
+        })
+    }
+}
+
+/// The pod `uid` as stored under `key`: it stays stored while its kubelet runs it (a
+/// deleted pod's runtime is forgotten as the deletion is seen).
+fn stored_pod<'a>(store: &'a crate::store::Store, key: &ObjectKey, uid: &str) -> Option<&'a Pod> {
+    match store.get(key)? {
+        Object::Pod(pod) if pod.metadata.uid_str() == uid => Some(pod),
+        _ => None,
+    }
+}
+
+/// The spec of `container`, one of the containers of the stored pod `uid`.
+fn container_spec<'a>(
+    store: &'a crate::store::Store,
+    key: &ObjectKey,
+    uid: &str,
+    container: &ContainerRuntime,
+) -> Option<Cow<'a, Container>> {
+    container.spec(stored_pod(store, key, uid)?)
 }
 
 fn pod_key(pod: &Pod) -> ObjectKey {

@@ -57,7 +57,7 @@ impl Kubelets {
             Some(name) => runtime
                 .containers
                 .iter()
-                .position(|c| c.container.name == name)
+                .position(|c| c.name == name)
                 .ok_or_else(|| ProbeOverrideError::NoSuchContainer(name.to_string()))?,
             None => 0,
         };
@@ -65,9 +65,11 @@ impl Kubelets {
             .containers
             .get_mut(index)
             .ok_or(ProbeOverrideError::NotRunning)?;
-        if kind.of(&c.container).is_none() {
+        let spec = super::container_spec(&api.store, &runtime.key, pod_uid, c)
+            .ok_or(ProbeOverrideError::NotRunning)?;
+        if kind.of(&spec).is_none() {
             return Err(ProbeOverrideError::NoSuchProbe {
-                container: c.container.name.clone(),
+                container: c.name.clone(),
                 kind,
             });
         }
@@ -165,7 +167,11 @@ impl Kubelets {
         if gated || container.killing || container.state.running.is_none() {
             return;
         }
-        let Some(spec) = kind.of(&container.container).cloned() else {
+        let Some(container_spec) = super::container_spec(&api.store, &runtime.key, uid, container)
+        else {
+            return;
+        };
+        let Some(spec) = kind.of(&container_spec).cloned() else {
             return;
         };
         // The playground's knob answers an HTTP probe with 503 Service Unavailable.
@@ -174,19 +180,13 @@ impl Kubelets {
         let http_status = if overridden {
             503
         } else {
-            images::http_status(&container.container, running_ms)
+            images::http_status(&container_spec, running_ms)
         };
         let success = !overridden
             && file_present(container, &spec, now)
             && (spec.http_get.is_none() || (200..400).contains(&http_status));
         let failure = (!success).then(|| {
-            probes::failure_message(
-                kind,
-                &spec,
-                &container.container,
-                pod_ip.as_deref(),
-                http_status,
-            )
+            probes::failure_message(kind, &spec, &container_spec, pod_ip.as_deref(), http_status)
         });
         let worker = &mut container.workers[position];
         let outcome = worker.record(success);
@@ -200,7 +200,7 @@ impl Kubelets {
             }
             (ProbeKind::Startup, Some(true)) => {
                 container.started = true;
-                container.ready = container.container.readiness_probe.is_none();
+                container.ready = container_spec.readiness_probe.is_none();
                 write = true;
                 gate_opened = true;
             }
@@ -215,7 +215,7 @@ impl Kubelets {
         let keep_ticking = !(kill || gate_opened)
             && (!worker.settled()
                 || container.failing.contains(&kind)
-                || images::http_status(&container.container, u64::MAX) != 200
+                || images::http_status(&container_spec, u64::MAX) != 200
                 || file_changes_after(container, &spec, now));
         if keep_ticking {
             let worker = &mut container.workers[position];

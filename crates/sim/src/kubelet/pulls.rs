@@ -27,11 +27,9 @@ impl Kubelets {
         };
         let epoch = runtime.epoch;
         let first_run = container.instance == 0;
-        let image = container.container.image.clone().unwrap_or_default();
-        let policy = container
-            .container
-            .image_pull_policy
-            .clone()
+        let image = container.image.clone().unwrap_or_default();
+        let policy = super::container_spec(&api.store, &runtime.key, uid, container)
+            .and_then(|spec| spec.image_pull_policy.clone())
             .unwrap_or_else(|| "IfNotPresent".into());
         let info = images::lookup(&image, runtime.credentials);
         let present = info.as_ref().is_ok_and(|i| {
@@ -118,7 +116,7 @@ impl Kubelets {
         let Some(container) = runtime.containers.get(index) else {
             return;
         };
-        let image = container.container.image.clone().unwrap_or_default();
+        let image = container.image.clone().unwrap_or_default();
         let Ok(info) = images::lookup(&image, runtime.credentials) else {
             return;
         };
@@ -151,7 +149,7 @@ impl Kubelets {
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
         };
-        let image = container.container.image.clone().unwrap_or_default();
+        let image = container.image.clone().unwrap_or_default();
         let Err(error) = images::lookup(&image, credentials) else {
             return;
         };
@@ -210,7 +208,7 @@ impl Kubelets {
             self.start_container(uid, index, api, schedule);
             return;
         }
-        let image = container.container.image.clone().unwrap_or_default();
+        let image = container.image.clone().unwrap_or_default();
         let error = images::lookup(&image, credentials)
             .err()
             .map(|e| e.to_string())

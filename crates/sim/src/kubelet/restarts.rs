@@ -2,7 +2,9 @@
 //! (OOM kills included), kills by a failed liveness or startup probe, and restarts with
 //! the crash back-off.
 
-use k8s_openapi::api::core::v1::{ContainerState, ContainerStateRunning, ContainerStateTerminated};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
+};
 use kubeplay_model::quantity::Quantity;
 
 use super::backoff::go_duration;
@@ -37,7 +39,7 @@ impl Kubelets {
         let Some(container) = runtime.containers.get_mut(index) else {
             return;
         };
-        let name = container.container.name.clone();
+        let name = container.name.clone();
         if !container.logs.is_empty() || container.started_at_ms.is_some() {
             container.previous_logs = std::mem::take(&mut container.logs);
         }
@@ -56,12 +58,15 @@ impl Kubelets {
             }),
             ..ContainerState::default()
         };
-        container.started = container.container.startup_probe.is_none();
-        container.ready = container.started && container.container.readiness_probe.is_none();
+        let Some(spec) = super::container_spec(&api.store, &runtime.key, uid, container) else {
+            return;
+        };
+        container.started = spec.startup_probe.is_none();
+        container.ready = container.started && spec.readiness_probe.is_none();
         container.workers = ProbeKind::ALL
             .into_iter()
             .filter_map(|kind| {
-                let probe = kind.of(&container.container)?;
+                let probe = kind.of(&spec)?;
                 let phase = probes::phase_ms(uid, &name, kind, probe);
                 Some(Worker::new(kind, probe, now, phase))
             })
@@ -129,7 +134,11 @@ impl Kubelets {
         let pod_ip = runtime.ip.as_deref();
         let started = container.started_at_ms.unwrap_or(now);
         let instance = container.instance;
-        let spec = &container.container;
+        let Some(spec) = container.spec(pod) else {
+            return;
+        };
+        let limit = memory_limit(&spec);
+        let spec: &Container = &spec;
         let mut running = container.running.take().unwrap_or_else(|| {
             Box::new(script::Running::start(
                 script,
@@ -199,14 +208,14 @@ impl Kubelets {
         if run.resume_at.is_some() {
             return;
         }
-        let Some(container) = self
+        let gone = self
             .pods
-            .get_mut(uid)
-            .and_then(|runtime| runtime.containers.get_mut(index))
-        else {
+            .get(uid)
+            .and_then(|runtime| runtime.containers.get(index))
+            .is_none();
+        if gone {
             return;
-        };
-        let limit = memory_limit(&container.container);
+        }
         let oom = run
             .memory
             .iter()
@@ -323,7 +332,7 @@ impl Kubelets {
                 );
             }
             Some(back_off) => {
-                let name = container.container.name.clone();
+                let name = container.name.clone();
                 let message = format!(
                     "back-off {} restarting failed container={name} pod={pod_name}_{namespace}({uid})",
                     go_duration(back_off)
@@ -411,13 +420,12 @@ impl Kubelets {
             return;
         };
         container.killing = true;
-        let grace = kind
-            .of(&container.container)
-            .and_then(|p| p.termination_grace_period_seconds)
+        let grace = super::container_spec(&api.store, &runtime.key, uid, container)
+            .and_then(|spec| kind.of(&spec)?.termination_grace_period_seconds)
             .and_then(|s| u64::try_from(s).ok())
             .unwrap_or(pod_grace);
         let (seconds, code) = container.on_stop.outcome(grace);
-        let name = container.container.name.clone();
+        let name = container.name.clone();
         let instance = container.instance;
         schedule(
             seconds * 1000 + settle,

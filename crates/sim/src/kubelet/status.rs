@@ -53,7 +53,7 @@ impl Kubelets {
                     c.state.terminated.as_ref().is_none_or(|t| t.exit_code != 0)
                 }
             })
-            .map(|c| c.container.name.clone())
+            .map(|c| c.name.clone())
             .collect();
         if phase == "Succeeded" {
             set_pod_condition(
@@ -85,7 +85,7 @@ impl Kubelets {
             .filter(|c| c.sidecar)
             .chain(&app)
             .filter(|c| !c.ready)
-            .map(|c| c.container.name.clone())
+            .map(|c| c.name.clone())
             .collect();
         let (ready, reason, message) = if not_ready.is_empty() {
             ("True", None, None)
@@ -140,11 +140,11 @@ impl Kubelets {
 }
 
 fn container_status(c: &ContainerRuntime) -> ContainerStatus {
-    let image = images::qualified(c.container.image.as_deref().unwrap_or_default());
+    let image = images::qualified(c.image.as_deref().unwrap_or_default());
     let started = c.started && c.state.running.is_some();
     ContainerStatus {
-        name: c.container.name.clone(),
-        image: c.container.image.clone().unwrap_or_default(),
+        name: c.name.clone(),
+        image: c.image.clone().unwrap_or_default(),
         image_id: if c.container_id.is_empty() {
             String::new()
         } else {

@@ -30,7 +30,7 @@ impl Kubelets {
             .iter()
             .enumerate()
             .filter(|(_, c)| c.state.running.is_some())
-            .map(|(i, c)| (i, c.container.name.clone(), c.on_stop.outcome(grace).0))
+            .map(|(i, c)| (i, c.name.clone(), c.on_stop.outcome(grace).0))
             .collect();
         let epoch = runtime.epoch;
         for (index, name, _) in &running {

@@ -3,6 +3,7 @@
 //! completes, so Esc then Tab (or Shift+Tab) is the way out, as in code editors. When the
 //! clock is paused the terminal says so, since nothing a command starts will progress.
 
+use gloo::render::{AnimationFrame, request_animation_frame};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -59,12 +60,19 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
     let escaped = use_mut_ref(|| false);
     let output_ref = use_node_ref();
 
+    // The output follows its last line. Reading scrollHeight lays the page out, so it is
+    // read in the next animation frame, where the browser lays it out anyway before painting,
+    // rather than during this render (a second layout of the whole page: 5–10 ms, on the
+    // first render and every answer).
     {
         let output_ref = output_ref.clone();
+        let scroll = use_mut_ref(|| None::<AnimationFrame>);
         use_effect_with(props.handle.history_version, move |_| {
-            if let Some(element) = output_ref.cast::<web_sys::Element>() {
-                element.set_scroll_top(element.scroll_height());
-            }
+            *scroll.borrow_mut() = Some(request_animation_frame(move |_| {
+                if let Some(element) = output_ref.cast::<web_sys::Element>() {
+                    element.set_scroll_top(element.scroll_height());
+                }
+            }));
         });
     }
 
