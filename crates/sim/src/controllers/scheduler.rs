@@ -452,7 +452,7 @@ pub(crate) fn pass<'a>(
                 });
                 result.actions.push(Action::Event(
                     event(pod_key, EventType::Normal, "Scheduled", message, COMPONENT)
-                        .reported("Binding", pod.metadata.resource_version.clone()),
+                        .reported("Binding", &pod.metadata),
                 ));
             }
             Err(failure) => {
@@ -647,7 +647,7 @@ fn fail(pod: &Pod, pod_key: ObjectKey, failure: &Failure, now: &Time, result: &m
             failure.message.clone(),
             COMPONENT,
         )
-        .reported("Scheduling", pod.metadata.resource_version.clone()),
+        .reported("Scheduling", &pod.metadata),
     ));
 }
 

@@ -19,6 +19,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Event;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::ObjectKey;
 
 pub(crate) use correlator::Correlator;
@@ -66,15 +67,18 @@ pub struct Reported {
     pub action: &'static str,
     /// `regarding.resourceVersion` as the reporter's copy of the object had it.
     pub regarding_version: Option<String>,
+    /// `regarding.uid`, from the same copy (a repeat is keyed without a look in the store).
+    pub regarding_uid: String,
 }
 
 impl EventRecord {
     /// The same Event reported through `tools/events` (events.k8s.io/v1), as kube-scheduler
-    /// reports, with its action and the version of the object it acted on.
-    pub fn reported(mut self, action: &'static str, regarding_version: Option<String>) -> Self {
+    /// reports, with its action and the object as the reporter saw it.
+    pub fn reported(mut self, action: &'static str, regarding: &ObjectMeta) -> Self {
         self.reported = Some(Reported {
             action,
-            regarding_version,
+            regarding_version: regarding.resource_version.clone(),
+            regarding_uid: regarding.uid.clone().unwrap_or_default(),
         });
         self
     }

@@ -90,9 +90,6 @@ impl ApiServer {
     }
 
     fn record_reported(&mut self, record: EventRecord, reported: Reported) {
-        let Some(uid) = self.store.get(&record.regarding).map(|o| o.uid()) else {
-            return;
-        };
         // `getKey`: type, action, reason, reportingController, reportingInstance, regarding
         // (with its resourceVersion and fieldPath), related; not the note.
         let key = key_of((
@@ -102,7 +99,7 @@ impl ApiServer {
             record.component,
             &self.control_plane_host,
             (record.regarding.kind, &record.regarding.namespace),
-            (&record.regarding.name, uid),
+            (&record.regarding.name, &reported.regarding_uid),
             (&reported.regarding_version, &record.field_path),
         ));
         let now_ms = self.clock.now_ms();
@@ -358,10 +355,11 @@ mod tests {
 
     fn failed_scheduling(api: &ApiServer) -> EventRecord {
         let key = ObjectKey::new(Kind::Pod, "default", "lonely");
-        let version = api
+        let meta = api
             .store
             .get(&key)
-            .and_then(|p| p.meta().resource_version.clone());
+            .map(|p| p.meta().clone())
+            .unwrap_or_default();
         EventRecord {
             regarding: key,
             event_type: EventType::Warning,
@@ -372,7 +370,7 @@ mod tests {
             field_path: None,
             reported: None,
         }
-        .reported("Scheduling", version)
+        .reported("Scheduling", &meta)
     }
 
     fn events(api: &ApiServer) -> Vec<&Event> {
