@@ -9,6 +9,7 @@
 //! at the instant of the event. Pods no event woke are flushed after five minutes, checked
 //! every 30 s (`flushUnschedulablePodsLeftover`).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
@@ -59,6 +60,17 @@ fn cluster_events(event: &WatchEvent, watch: &mut Watch) {
         watch.wake(scheduler_key());
     }
 }
+
+/// What one retry of a woken pod costs kube-scheduler's single scheduling loop. It tries
+/// one pod at a time (`ScheduleOne`); a pod that fits nowhere has every node filtered,
+/// which takes about a millisecond on a kind-sized cluster (scheduler_perf measures a few
+/// hundred pods a second). A woken pod waits in the back-off queue, which is popped only
+/// when the active queue of new pods is empty, and a wake-up finds it already queued
+/// (`MoveAllToActiveOrBackoffQueue` moves only pods still among the unschedulable). So
+/// new pods are placed at once, while N woken pods keep the loop busy N ms and the
+/// removals meanwhile wake nobody new: without this cost, an infinitely fast scheduler
+/// would retry every pending pod at every removal, which no real one can.
+const RETRY_CYCLE_MS: Millis = 1;
 
 /// `podMaxInUnschedulablePodsDuration`.
 const MAX_IN_UNSCHEDULABLE_MS: Millis = 5 * 60 * 1000;
@@ -210,6 +222,9 @@ pub struct SchedulingQueue {
     assigned: HashSet<String>,
     /// `nextStartNodeIndex`: where the next attempt starts filtering the node list.
     next_start_node: usize,
+    /// Until when the scheduling loop is taken by its last retry of woken pods (see
+    /// [`RETRY_CYCLE_MS`]): woken pods wait for it, new pods do not.
+    retrying_until_ms: Millis,
 }
 
 /// The index keys of a pod rejected by `plugins`.
@@ -416,13 +431,18 @@ impl SchedulingQueue {
                 self.move_to_be_tried(uid);
             }
         }
+        let retrying = now_ms >= self.retrying_until_ms;
+        let retried = Cell::new(0);
         let mut next_start = self.next_start_node;
         let mut pass = pass(
             ctx,
-            |pod| {
-                self.unschedulable
-                    .get(pod.metadata.uid_str())
-                    .is_none_or(|entry| !entry.waiting)
+            |pod| match self.unschedulable.get(pod.metadata.uid_str()) {
+                None => true,
+                Some(entry) if !entry.waiting && retrying => {
+                    retried.set(retried.get() + 1);
+                    true
+                }
+                Some(_) => false,
             },
             &mut next_start,
         );
@@ -430,11 +450,17 @@ impl SchedulingQueue {
         for (pod, plugins) in std::mem::take(&mut pass.unschedulable) {
             self.remember(pod, plugins, now_ms);
         }
-        // Woken pods the pass did not try (bound or deleted meanwhile) leave the queue.
-        for uid in std::mem::take(&mut self.woken) {
-            if self.unschedulable.get(&uid).is_some_and(|e| !e.waiting) {
-                self.forget(&uid);
+        if retrying {
+            self.retrying_until_ms = now_ms + retried.get() as Millis * RETRY_CYCLE_MS;
+            // Woken pods the pass did not try (bound or deleted meanwhile) leave the queue.
+            for uid in std::mem::take(&mut self.woken) {
+                if self.unschedulable.get(&uid).is_some_and(|e| !e.waiting) {
+                    self.forget(&uid);
+                }
             }
+        } else if !self.woken.is_empty() {
+            pass.reconciliation
+                .requeue_within(self.retrying_until_ms - now_ms);
         }
         if let Some(next) = self.by_flush.keys().next() {
             pass.reconciliation
