@@ -52,7 +52,16 @@ fn cluster_events(event: &WatchEvent, watch: &mut Watch) {
             // A pod that ends frees room; an unschedulable pod that gains a toleration may fit.
             let woken = watch.scheduling_queue.on_pod(pod, deleted, watch.store);
             let unbound = pod.spec.as_ref().is_none_or(|s| s.node_name.is_none());
-            woken || (!deleted && unbound && !pod.metadata.is_deleting())
+            // A pod waiting among the unschedulable is moved only by what wakes it (its
+            // status, which the scheduler itself writes, does not).
+            let fresh = !deleted
+                && unbound
+                && !pod.metadata.is_deleting()
+                && !watch.scheduling_queue.is_waiting(pod.metadata.uid_str());
+            if fresh {
+                watch.scheduling_queue.fresh = true;
+            }
+            woken || fresh
         }
         _ => false,
     };
@@ -222,6 +231,12 @@ pub struct SchedulingQueue {
     assigned: HashSet<String>,
     /// `nextStartNodeIndex`: where the next attempt starts filtering the node list.
     next_start_node: usize,
+    /// How many pods wait among the unschedulable (a wake with none waiting looks at none).
+    waiting_pods: usize,
+    /// A pod not waiting among the unschedulable was added or changed since the last pass
+    /// (the active queue has pods): without one, a pass while the loop is busy with a
+    /// retry has nothing to try.
+    fresh: bool,
     /// Until when the scheduling loop is taken by its last retry of woken pods (see
     /// [`RETRY_CYCLE_MS`]): woken pods wait for it, new pods do not.
     retrying_until_ms: Millis,
@@ -298,6 +313,9 @@ impl SchedulingQueue {
     /// Moves the unschedulable pods (or only `only`) whose rejecting plugins say `event`
     /// may help them back to be tried.
     fn wake(&mut self, event: &ClusterEvent, store: &Store, only: Option<&str>) -> bool {
+        if self.waiting_pods == 0 {
+            return false;
+        }
         let mut woken = Vec::new();
         for (plugin, uids) in &self.by_plugin {
             if !plugin.is_none_or(|plugin| event.registered_by(plugin)) {
@@ -337,14 +355,25 @@ impl SchedulingQueue {
             && entry.waiting
         {
             entry.waiting = false;
+            self.waiting_pods -= 1;
             self.woken.push(uid);
         }
+    }
+
+    /// Whether the pod `uid` waits among the unschedulable pods.
+    fn is_waiting(&self, uid: &str) -> bool {
+        self.unschedulable
+            .get(uid)
+            .is_some_and(|entry| entry.waiting)
     }
 
     fn forget(&mut self, uid: &str) {
         let Some(entry) = self.unschedulable.remove(uid) else {
             return;
         };
+        if entry.waiting {
+            self.waiting_pods -= 1;
+        }
         self.unflush(flush_at(entry.since_ms), uid);
         for key in plugin_keys(entry.plugins) {
             if let Some(uids) = self.by_plugin.get_mut(&key) {
@@ -377,6 +406,9 @@ impl SchedulingQueue {
                 let old = (Some(entry.plugins), Some(flush_at(entry.since_ms)));
                 entry.since_ms = now_ms;
                 entry.plugins = plugins;
+                if !entry.waiting {
+                    self.waiting_pods += 1;
+                }
                 entry.waiting = true;
                 if entry.tolerations != tolerations {
                     entry.tolerations = tolerations.to_vec();
@@ -384,6 +416,7 @@ impl SchedulingQueue {
                 old
             }
             None => {
+                self.waiting_pods += 1;
                 self.unschedulable.insert(
                     uid.to_string(),
                     Unschedulable {
@@ -432,6 +465,18 @@ impl SchedulingQueue {
             }
         }
         let retrying = now_ms >= self.retrying_until_ms;
+        let fresh = std::mem::take(&mut self.fresh);
+        if !fresh && (!retrying || self.woken.is_empty()) {
+            // Nothing new, and the woken pods (if any) wait for the loop.
+            let mut idle = Reconciliation::default();
+            if !self.woken.is_empty() {
+                idle.requeue_within(self.retrying_until_ms - now_ms);
+            }
+            if let Some(next) = self.by_flush.keys().next() {
+                idle.requeue_within(next.saturating_sub(now_ms).max(1));
+            }
+            return idle;
+        }
         let retried = Cell::new(0);
         let mut next_start = self.next_start_node;
         let mut pass = pass(
