@@ -109,6 +109,13 @@ impl Clients {
         first
     }
 
+    /// Whether `key`'s sync is held back, waiting for tokens.
+    pub(super) fn is_held_back(&self, controller: ControllerId, key: &ObjectKey) -> bool {
+        self.waiting
+            .get(&controller)
+            .is_some_and(|waiting| waiting.queued.contains(key))
+    }
+
     /// The held-back keys that may go on now (as many as there are tokens, at least one),
     /// and whether others still wait.
     pub(super) fn release(
@@ -212,6 +219,19 @@ mod tests {
         assert_eq!(clients.peek("job", 750), 15);
         assert_eq!(clients.peek("deployment", 750), 30);
         assert_eq!(clients.available("job", 750), 15);
+    }
+
+    #[test]
+    fn a_key_is_held_back_until_released() {
+        let mut clients = Clients::default();
+        let replicaset = ControllerId(&crate::controllers::replicaset::CONTROLLER);
+        let key = ObjectKey::new(kubeplay_model::Kind::ReplicaSet, "default", "web");
+        assert!(!clients.is_held_back(replicaset, &key));
+        assert!(clients.hold_back(replicaset, &key));
+        assert!(clients.is_held_back(replicaset, &key));
+        let (released, more) = clients.release(replicaset, 0);
+        assert_eq!((released, more), (vec![key.clone()], false));
+        assert!(!clients.is_held_back(replicaset, &key));
     }
 
     #[test]

@@ -171,10 +171,16 @@ impl Cluster {
                 break;
             };
             self.queued.remove(&(controller, key.clone()));
-            let tokens = if Self::is_limited(controller) {
-                self.clients.peek(controller.0.name, self.now_ms())
-            } else {
+            let tokens = if !Self::is_limited(controller) {
                 u64::MAX
+            } else if self.clients.is_held_back(controller, &key) {
+                // Its deletes wait for the sync that goes on when a second's worth of
+                // tokens is back: a wake meanwhile picks none (a ReplicaSet ranks its pods
+                // to pick them), as upstream picks a whole batch in one sync and a worker
+                // blocked in the limiter's `Wait` sends it.
+                0
+            } else {
+                self.clients.peek(controller.0.name, self.now_ms())
             };
             let reconciliation = {
                 let ctx = Context {

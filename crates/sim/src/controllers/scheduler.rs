@@ -113,13 +113,29 @@ pub(crate) struct Rejection {
 
 /// Why a node cannot take a pod, as the scheduler words it.
 pub(crate) fn filter(pod: &Pod, node: &Node, used: Resources) -> Vec<String> {
-    rejection(pod, node, used).map_or_else(Vec::new, |r| {
+    let room = Room {
+        allocatable: node_allocatable(node),
+        used,
+    };
+    rejection(pod, pod_requests(pod), node, room).map_or_else(Vec::new, |r| {
         r.reasons.into_iter().map(Cow::into_owned).collect()
     })
 }
 
-/// Which plugin rejects `node` for `pod`, if any.
-pub(crate) fn rejection(pod: &Pod, node: &Node, used: Resources) -> Option<Rejection> {
+/// What a node offers and what its pods already take.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Room {
+    pub allocatable: Resources,
+    pub used: Resources,
+}
+
+/// Which plugin rejects `node` for `pod` (which requests `requested`), if any.
+pub(crate) fn rejection(
+    pod: &Pod,
+    requested: Resources,
+    node: &Node,
+    room: Room,
+) -> Option<Rejection> {
     let spec = pod.spec.as_ref()?;
     let reject = |plugin, reason: Cow<'static, str>| {
         Some(Rejection {
@@ -160,7 +176,7 @@ pub(crate) fn rejection(pod: &Pod, node: &Node, used: Resources) -> Option<Rejec
             Cow::Borrowed("node(s) didn't match Pod's node affinity/selector"),
         );
     }
-    let reasons = insufficient_resources(pod_requests(pod), node_allocatable(node), used);
+    let reasons = insufficient_resources(requested, room.allocatable, room.used);
     (!reasons.is_empty()).then_some(Rejection {
         plugin: Plugin::NodeResourcesFit,
         reasons,
@@ -332,14 +348,14 @@ pub(crate) fn feasible_nodes_to_find(all_nodes: usize) -> usize {
     (all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
-/// The scheduler's per-pass view of the nodes: their usage and an owner's pods on each,
-/// read from the store's totals when a node is first filtered in the pass, then kept up to
-/// date with the pass's own bindings. A pass whose attempts all reuse an equivalence
-/// class's failure reads nothing.
+/// The scheduler's per-pass view of the nodes: their room (allocatable, parsed once, and
+/// usage) and an owner's pods on each, read from the node and the store's totals when a
+/// node is first filtered in the pass, then kept up to date with the pass's own bindings.
+/// A pass whose attempts all reuse an equivalence class's failure reads nothing.
 struct Snapshot<'a> {
     ctx: &'a Context<'a>,
     nodes: Vec<&'a Node>,
-    used: Vec<Option<Resources>>,
+    rooms: Vec<Option<Room>>,
     owner_counts: HashMap<&'a str, Vec<Option<i64>>>,
 }
 
@@ -348,15 +364,18 @@ impl<'a> Snapshot<'a> {
         let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
         Snapshot {
             ctx,
-            used: vec![None; nodes.len()],
+            rooms: vec![None; nodes.len()],
             nodes,
             owner_counts: HashMap::new(),
         }
     }
 
-    fn used(&mut self, index: usize) -> Resources {
+    fn room(&mut self, index: usize) -> Room {
         let (ctx, node) = (self.ctx, self.nodes[index]);
-        *self.used[index].get_or_insert_with(|| node_usage(ctx, node.metadata.name_str()))
+        *self.rooms[index].get_or_insert_with(|| Room {
+            allocatable: node_allocatable(node),
+            used: node_usage(ctx, node.metadata.name_str()),
+        })
     }
 
     fn owner_count(&mut self, owner: &'a str, index: usize) -> i64 {
@@ -373,11 +392,11 @@ impl<'a> Snapshot<'a> {
     }
 
     fn bind(&mut self, index: usize, requested: Resources, owner: Option<&'a str>) {
-        let mut used = self.used(index);
-        used.cpu_milli += requested.cpu_milli;
-        used.memory_milli += requested.memory_milli;
-        used.pods += 1;
-        self.used[index] = Some(used);
+        let mut room = self.room(index);
+        room.used.cpu_milli += requested.cpu_milli;
+        room.used.memory_milli += requested.memory_milli;
+        room.used.pods += 1;
+        self.rooms[index] = Some(room);
         if let Some(owner) = owner {
             let count = self.owner_count(owner, index);
             if let Some(counts) = self.owner_counts.get_mut(owner) {
@@ -558,9 +577,9 @@ fn filter_nodes<'a>(
             break;
         }
         let node = snapshot.nodes[index];
-        let used = snapshot.used(index);
+        let room = snapshot.room(index);
         filtered.processed += 1;
-        if let Some(rejection) = rejection(pod, node, used) {
+        if let Some(rejection) = rejection(pod, requested, node, room) {
             filtered.rejecting.insert(rejection.plugin);
             for reason in rejection.reasons {
                 *filtered.reasons.entry(reason).or_default() += 1;
@@ -569,7 +588,7 @@ fn filter_nodes<'a>(
         }
         feasible += 1;
         let same_owner = owner.map_or(0, |owner| snapshot.owner_count(owner, index));
-        let score = node_score(node, used, requested, same_owner);
+        let score = node_score(room, requested, same_owner);
         let better = match (best_score, filtered.best) {
             (Some(best), Some(best_index)) => (score, Reverse(index)) > (best, Reverse(best_index)),
             _ => true,
@@ -708,8 +727,8 @@ pub(crate) fn node_usage(ctx: &Context, node: &str) -> Resources {
 }
 
 /// LeastAllocated (cpu, memory) minus a spreading penalty for pods of the same owner.
-fn node_score(node: &Node, used: Resources, requested: Resources, same_owner: i64) -> i128 {
-    let allocatable = node_allocatable(node);
+fn node_score(room: Room, requested: Resources, same_owner: i64) -> i128 {
+    let Room { allocatable, used } = room;
     let free = |total: i128, used: i128| {
         if total <= 0 {
             0

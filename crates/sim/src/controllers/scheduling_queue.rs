@@ -9,6 +9,7 @@
 //! at the instant of the event. Pods no event woke are flushed after five minutes, checked
 //! every 30 s (`flushUnschedulablePodsLeftover`).
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
@@ -51,7 +52,16 @@ fn cluster_events(event: &WatchEvent, watch: &mut Watch) {
             // A pod that ends frees room; an unschedulable pod that gains a toleration may fit.
             let woken = watch.scheduling_queue.on_pod(pod, deleted, watch.store);
             let unbound = pod.spec.as_ref().is_none_or(|s| s.node_name.is_none());
-            woken || (!deleted && unbound && !pod.metadata.is_deleting())
+            // A pod waiting among the unschedulable is moved only by what wakes it (its
+            // status, which the scheduler itself writes, does not).
+            let fresh = !deleted
+                && unbound
+                && !pod.metadata.is_deleting()
+                && !watch.scheduling_queue.is_waiting(pod.metadata.uid_str());
+            if fresh {
+                watch.scheduling_queue.fresh = true;
+            }
+            woken || fresh
         }
         _ => false,
     };
@@ -59,6 +69,17 @@ fn cluster_events(event: &WatchEvent, watch: &mut Watch) {
         watch.wake(scheduler_key());
     }
 }
+
+/// What one retry of a woken pod costs kube-scheduler's single scheduling loop. It tries
+/// one pod at a time (`ScheduleOne`); a pod that fits nowhere has every node filtered,
+/// which takes about a millisecond on a kind-sized cluster (scheduler_perf measures a few
+/// hundred pods a second). A woken pod waits in the back-off queue, which is popped only
+/// when the active queue of new pods is empty, and a wake-up finds it already queued
+/// (`MoveAllToActiveOrBackoffQueue` moves only pods still among the unschedulable). So
+/// new pods are placed at once, while N woken pods keep the loop busy N ms and the
+/// removals meanwhile wake nobody new: without this cost, an infinitely fast scheduler
+/// would retry every pending pod at every removal, which no real one can.
+const RETRY_CYCLE_MS: Millis = 1;
 
 /// `podMaxInUnschedulablePodsDuration`.
 const MAX_IN_UNSCHEDULABLE_MS: Millis = 5 * 60 * 1000;
@@ -210,6 +231,15 @@ pub struct SchedulingQueue {
     assigned: HashSet<String>,
     /// `nextStartNodeIndex`: where the next attempt starts filtering the node list.
     next_start_node: usize,
+    /// How many pods wait among the unschedulable (a wake with none waiting looks at none).
+    waiting_pods: usize,
+    /// A pod not waiting among the unschedulable was added or changed since the last pass
+    /// (the active queue has pods): without one, a pass while the loop is busy with a
+    /// retry has nothing to try.
+    fresh: bool,
+    /// Until when the scheduling loop is taken by its last retry of woken pods (see
+    /// [`RETRY_CYCLE_MS`]): woken pods wait for it, new pods do not.
+    retrying_until_ms: Millis,
 }
 
 /// The index keys of a pod rejected by `plugins`.
@@ -283,6 +313,9 @@ impl SchedulingQueue {
     /// Moves the unschedulable pods (or only `only`) whose rejecting plugins say `event`
     /// may help them back to be tried.
     fn wake(&mut self, event: &ClusterEvent, store: &Store, only: Option<&str>) -> bool {
+        if self.waiting_pods == 0 {
+            return false;
+        }
         let mut woken = Vec::new();
         for (plugin, uids) in &self.by_plugin {
             if !plugin.is_none_or(|plugin| event.registered_by(plugin)) {
@@ -322,14 +355,25 @@ impl SchedulingQueue {
             && entry.waiting
         {
             entry.waiting = false;
+            self.waiting_pods -= 1;
             self.woken.push(uid);
         }
+    }
+
+    /// Whether the pod `uid` waits among the unschedulable pods.
+    fn is_waiting(&self, uid: &str) -> bool {
+        self.unschedulable
+            .get(uid)
+            .is_some_and(|entry| entry.waiting)
     }
 
     fn forget(&mut self, uid: &str) {
         let Some(entry) = self.unschedulable.remove(uid) else {
             return;
         };
+        if entry.waiting {
+            self.waiting_pods -= 1;
+        }
         self.unflush(flush_at(entry.since_ms), uid);
         for key in plugin_keys(entry.plugins) {
             if let Some(uids) = self.by_plugin.get_mut(&key) {
@@ -362,6 +406,9 @@ impl SchedulingQueue {
                 let old = (Some(entry.plugins), Some(flush_at(entry.since_ms)));
                 entry.since_ms = now_ms;
                 entry.plugins = plugins;
+                if !entry.waiting {
+                    self.waiting_pods += 1;
+                }
                 entry.waiting = true;
                 if entry.tolerations != tolerations {
                     entry.tolerations = tolerations.to_vec();
@@ -369,6 +416,7 @@ impl SchedulingQueue {
                 old
             }
             None => {
+                self.waiting_pods += 1;
                 self.unschedulable.insert(
                     uid.to_string(),
                     Unschedulable {
@@ -416,13 +464,30 @@ impl SchedulingQueue {
                 self.move_to_be_tried(uid);
             }
         }
+        let retrying = now_ms >= self.retrying_until_ms;
+        let fresh = std::mem::take(&mut self.fresh);
+        if !fresh && (!retrying || self.woken.is_empty()) {
+            // Nothing new, and the woken pods (if any) wait for the loop.
+            let mut idle = Reconciliation::default();
+            if !self.woken.is_empty() {
+                idle.requeue_within(self.retrying_until_ms - now_ms);
+            }
+            if let Some(next) = self.by_flush.keys().next() {
+                idle.requeue_within(next.saturating_sub(now_ms).max(1));
+            }
+            return idle;
+        }
+        let retried = Cell::new(0);
         let mut next_start = self.next_start_node;
         let mut pass = pass(
             ctx,
-            |pod| {
-                self.unschedulable
-                    .get(pod.metadata.uid_str())
-                    .is_none_or(|entry| !entry.waiting)
+            |pod| match self.unschedulable.get(pod.metadata.uid_str()) {
+                None => true,
+                Some(entry) if !entry.waiting && retrying => {
+                    retried.set(retried.get() + 1);
+                    true
+                }
+                Some(_) => false,
             },
             &mut next_start,
         );
@@ -430,11 +495,17 @@ impl SchedulingQueue {
         for (pod, plugins) in std::mem::take(&mut pass.unschedulable) {
             self.remember(pod, plugins, now_ms);
         }
-        // Woken pods the pass did not try (bound or deleted meanwhile) leave the queue.
-        for uid in std::mem::take(&mut self.woken) {
-            if self.unschedulable.get(&uid).is_some_and(|e| !e.waiting) {
-                self.forget(&uid);
+        if retrying {
+            self.retrying_until_ms = now_ms + retried.get() as Millis * RETRY_CYCLE_MS;
+            // Woken pods the pass did not try (bound or deleted meanwhile) leave the queue.
+            for uid in std::mem::take(&mut self.woken) {
+                if self.unschedulable.get(&uid).is_some_and(|e| !e.waiting) {
+                    self.forget(&uid);
+                }
             }
+        } else if !self.woken.is_empty() {
+            pass.reconciliation
+                .requeue_within(self.retrying_until_ms - now_ms);
         }
         if let Some(next) = self.by_flush.keys().next() {
             pass.reconciliation
