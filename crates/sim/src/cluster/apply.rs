@@ -24,6 +24,7 @@ impl Cluster {
         let name = controller.0.name;
         let now = self.now_ms();
         let mut held_back = false;
+        let mut sent = false;
         for mut action in reconciliation.actions {
             if limited && action.bulk_writes() > 0 {
                 let tokens = if held_back {
@@ -42,14 +43,16 @@ impl Cluster {
                     held_back = true;
                 }
             }
-            if limited {
+            if limited && action.bulk_writes() > 0 {
                 self.clients.spend(name, now, action.bulk_writes());
+                sent = true;
             }
             // A failed write is what a real controller would log and retry; the next
             // reconcile sees the current state and tries again.
             let _ = self.apply_action(action);
         }
-        if (held_back || reconciliation.held_back) && self.clients.hold_back(controller, key) {
+        if (held_back || reconciliation.held_back) && self.clients.hold_back(controller, key, sent)
+        {
             let delay = self.clients.resume_in_ms(name, now);
             self.schedule(delay, TimerKind::ClientReady(controller));
         }

@@ -99,12 +99,24 @@ impl Clients {
     }
 
     /// Holds `key`'s sync back until tokens are back; true if the controller had nothing
-    /// waiting yet (the caller then sets a timer for it).
-    pub(super) fn hold_back(&mut self, controller: ControllerId, key: &ObjectKey) -> bool {
+    /// waiting yet (the caller then sets a timer for it). A sync that sent nothing (`sent`
+    /// false: the keys released before it took every token) goes first next time: the
+    /// limiter serves blocked workers in turn, so two ReplicaSets held back together (a
+    /// rollout's creates and deletes) share the tokens instead of the first taking them all.
+    pub(super) fn hold_back(
+        &mut self,
+        controller: ControllerId,
+        key: &ObjectKey,
+        sent: bool,
+    ) -> bool {
         let waiting = self.waiting.entry(controller).or_default();
         let first = waiting.keys.is_empty();
         if waiting.queued.insert(key.clone()) {
-            waiting.keys.push_back(key.clone());
+            if sent {
+                waiting.keys.push_back(key.clone());
+            } else {
+                waiting.keys.push_front(key.clone());
+            }
         }
         first
     }
@@ -227,11 +239,23 @@ mod tests {
         let replicaset = ControllerId(&crate::controllers::replicaset::CONTROLLER);
         let key = ObjectKey::new(kubeplay_model::Kind::ReplicaSet, "default", "web");
         assert!(!clients.is_held_back(replicaset, &key));
-        assert!(clients.hold_back(replicaset, &key));
+        assert!(clients.hold_back(replicaset, &key, true));
         assert!(clients.is_held_back(replicaset, &key));
         let (released, more) = clients.release(replicaset, 0);
         assert_eq!((released, more), (vec![key.clone()], false));
         assert!(!clients.is_held_back(replicaset, &key));
+    }
+
+    #[test]
+    fn a_key_that_sent_nothing_goes_first_next_time() {
+        let mut clients = Clients::default();
+        let replicaset = ControllerId(&crate::controllers::replicaset::CONTROLLER);
+        let key = |name: &str| ObjectKey::new(kubeplay_model::Kind::ReplicaSet, "default", name);
+        // Both released; the creates took every token, the deletes sent nothing.
+        clients.hold_back(replicaset, &key("new"), true);
+        clients.hold_back(replicaset, &key("old"), false);
+        let (released, _) = clients.release(replicaset, 0);
+        assert_eq!(released, vec![key("old"), key("new")]);
     }
 
     #[test]
