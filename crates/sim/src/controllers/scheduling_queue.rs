@@ -466,17 +466,25 @@ impl SchedulingQueue {
         }
         let retrying = now_ms >= self.retrying_until_ms;
         let fresh = std::mem::take(&mut self.fresh);
-        if !fresh && (!retrying || self.woken.is_empty()) {
-            // Nothing new, and the woken pods (if any) wait for the loop.
-            let mut idle = Reconciliation::default();
-            if !self.woken.is_empty() {
-                idle.requeue_within(self.retrying_until_ms - now_ms);
-            }
-            if let Some(next) = self.by_flush.keys().next() {
-                idle.requeue_within(next.saturating_sub(now_ms).max(1));
-            }
-            return idle;
+        // Without new pods, and with the woken ones (if any) waiting for the loop, there is
+        // nothing to try.
+        let mut reconciliation = if fresh || (retrying && !self.woken.is_empty()) {
+            self.pass(ctx, now_ms, retrying)
+        } else {
+            Reconciliation::default()
+        };
+        if !self.woken.is_empty() {
+            reconciliation.requeue_within(self.retrying_until_ms.saturating_sub(now_ms).max(1));
         }
+        if let Some(next) = self.by_flush.keys().next() {
+            reconciliation.requeue_within(next.saturating_sub(now_ms).max(1));
+        }
+        reconciliation
+    }
+
+    /// Tries the new pods, and the woken ones when `retrying` (the loop is free), then
+    /// keeps the loop busy for the retries.
+    fn pass(&mut self, ctx: &Context, now_ms: Millis, retrying: bool) -> Reconciliation {
         let retried = Cell::new(0);
         let mut next_start = self.next_start_node;
         let mut pass = pass(
@@ -503,13 +511,6 @@ impl SchedulingQueue {
                     self.forget(&uid);
                 }
             }
-        } else if !self.woken.is_empty() {
-            pass.reconciliation
-                .requeue_within(self.retrying_until_ms - now_ms);
-        }
-        if let Some(next) = self.by_flush.keys().next() {
-            pass.reconciliation
-                .requeue_within(next.saturating_sub(now_ms).max(1));
         }
         pass.reconciliation
     }
