@@ -5,6 +5,7 @@
 pub mod cidr;
 pub mod defaults;
 pub mod errors;
+pub mod event;
 pub mod intstr;
 pub mod keys;
 pub mod kinds;

@@ -13,7 +13,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::storage::v1::StorageClass;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, MicroTime, ObjectMeta, Time};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, Time};
 use kubeplay_model::intstr;
 use kubeplay_model::object::{MetaExt, Typed};
 use kubeplay_model::selector::format_label_selector;
@@ -903,22 +903,13 @@ const EVENT: Printer<Event> = Printer {
 /// LAST SEEN to the series' last observation (or FIRST SEEN), COUNT to the series' count (or
 /// 1), and SOURCE to reportingController and reportingInstance.
 fn event_row(event: &Event, ctx: &RowContext) -> Vec<String> {
-    let micro = |time: Option<&MicroTime>| ctx.age(time.map(|t| Time(t.0)).as_ref());
-    let first = match &event.first_timestamp {
-        Some(time) => ctx.age(Some(time)),
-        None => micro(event.event_time.as_ref()),
+    let age = |time: Option<jiff::Timestamp>| ctx.age(time.map(Time).as_ref());
+    let first = age(kubeplay_model::event::first_seen(event));
+    let last = age(kubeplay_model::event::last_seen(event));
+    let count = match &event.series {
+        Some(series) => series.count.unwrap_or(0),
+        None => event.count.filter(|count| *count > 0).unwrap_or(1),
     };
-    let mut last = match &event.last_timestamp {
-        Some(time) => ctx.age(Some(time)),
-        None => first.clone(),
-    };
-    let mut count = event.count.unwrap_or(0);
-    if let Some(series) = &event.series {
-        last = micro(series.last_observed_time.as_ref());
-        count = series.count.unwrap_or(0);
-    } else if count == 0 {
-        count = 1;
-    }
     let kind = event
         .involved_object
         .kind

@@ -17,8 +17,6 @@ mod series;
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::ObjectKey;
 
@@ -84,18 +82,7 @@ impl EventRecord {
     }
 }
 
-/// When an Event was last seen, as `kubectl get events` reads it (`printEvent`): the series'
-/// last observation, else `lastTimestamp`, else `firstTimestamp`, else `eventTime`.
-pub fn last_seen(event: &Event) -> Option<Timestamp> {
-    event
-        .series
-        .as_ref()
-        .and_then(|series| series.last_observed_time.as_ref())
-        .map(|t| t.0)
-        .or_else(|| event.last_timestamp.as_ref().map(|t| t.0))
-        .or_else(|| event.first_timestamp.as_ref().map(|t| t.0))
-        .or_else(|| event.event_time.as_ref().map(|t| t.0))
-}
+pub use kubeplay_model::event::last_seen;
 
 /// A stable 64-bit key for cache lookups (the caches hold keys, not the strings they join).
 pub(crate) fn key_of(parts: impl Hash) -> u64 {
