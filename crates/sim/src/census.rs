@@ -2,8 +2,10 @@
 //! are active, ready, and since when, and which label sets they carry. A ReplicaSet sync
 //! reads its counts here instead of walking its pods, so during a paced scale-up of 10,000
 //! pods (a sync at every instant where one of them changes) a sync costs what changed, not
-//! the whole ReplicaSet; and a scale-down looks only at the pods on the nodes it would
-//! empty first (`by_node`).
+//! the whole ReplicaSet; and a scale-down looks only at the first pods of the nodes it would
+//! empty first (`by_node`, in deletion order: `node_pods.rs`).
+
+mod node_pods;
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_active, is_ready, phase, ready_since};
 
 use crate::controllers::replicaset::POD_DELETION_COST;
+pub use node_pods::{NodePods, age_bucket};
 
 type Labels = Option<BTreeMap<String, String>>;
 
@@ -28,8 +31,9 @@ pub struct PodCensus {
     ready_since: BTreeMap<Option<i64>, u32>,
     /// Active pods by label set (a template's pods share one).
     labels: BTreeMap<Labels, u32>,
-    /// Active pods by the node they are bound to (unscheduled ones are not counted here).
-    by_node: BTreeMap<String, u32>,
+    /// Active pods by the node they are bound to, with their Ready times (unscheduled ones
+    /// are not counted here).
+    by_node: BTreeMap<String, NodePods>,
     /// Active pods a scale-down ranks by more than their node and age (`DeleteKey`): not
     /// yet scheduled, not Running, not Ready, or carrying a deletion cost.
     pub irregular: u32,
@@ -69,7 +73,7 @@ impl PodCensus {
         tally(&mut self.labels, &pod.metadata.labels, add);
         let node = pod.spec.as_ref().and_then(|s| s.node_name.as_ref());
         if let Some(node) = node {
-            tally(&mut self.by_node, node, add);
+            self.place(node, pod, add);
         }
         let regular = node.is_some()
             && phase(pod) == "Running"
@@ -85,6 +89,26 @@ impl PodCensus {
         }
     }
 
+    fn place(&mut self, node: &str, pod: &Pod, add: bool) {
+        let uid = pod.metadata.uid_str();
+        if add {
+            let ready = ready_since(pod);
+            match self.by_node.get_mut(node) {
+                Some(pods) => pods.insert(uid, ready),
+                None => {
+                    let mut pods = NodePods::default();
+                    pods.insert(uid, ready);
+                    self.by_node.insert(node.to_string(), pods);
+                }
+            }
+        } else if let Some(pods) = self.by_node.get_mut(node) {
+            pods.remove(uid);
+            if pods.is_empty() {
+                self.by_node.remove(node);
+            }
+        }
+    }
+
     /// The label sets of the active pods, with how many carry each.
     pub fn label_sets(&self) -> impl Iterator<Item = (Option<&BTreeMap<String, String>>, u32)> {
         self.labels
@@ -92,16 +116,11 @@ impl PodCensus {
             .map(|(labels, count)| (labels.as_ref(), *count))
     }
 
-    /// The nodes the active pods are bound to, with how many each.
-    pub fn nodes(&self) -> impl Iterator<Item = (&str, u32)> {
+    /// The nodes the active pods are bound to, with those pods.
+    pub fn nodes(&self) -> impl Iterator<Item = (&str, &NodePods)> {
         self.by_node
             .iter()
-            .map(|(node, count)| (node.as_str(), *count))
-    }
-
-    /// How many active pods are bound to `node`.
-    pub fn on_node(&self, node: &str) -> u32 {
-        self.by_node.get(node).copied().unwrap_or(0)
+            .map(|(node, pods)| (node.as_str(), pods))
     }
 
     /// Active pods Ready for at least `min_ready_seconds` before `now` (`IsPodAvailable`):

@@ -18,7 +18,7 @@ use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;
 use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
-use crate::census::PodCensus;
+use crate::census::{NodePods, PodCensus, age_bucket};
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
@@ -391,10 +391,12 @@ fn first_by_key<'a>(
 }
 
 /// [`pods_to_delete`] read from the census, when every active pod is scheduled, Running,
-/// Ready and without a deletion cost (`irregular` is 0): their keys then first differ by
-/// how many related pods share their node, so the first `count` are among the pods on the
-/// nodes with the most related pods, and only those are ranked — a scale-down of 100,000
-/// pods looks at a few nodes' pods, not at every pod, each time it has tokens.
+/// Ready and without a deletion cost (`irregular` is 0): their keys then differ only by how
+/// many related pods share their node, how recently they became Ready (by logarithmic
+/// bucket) and UID. So the nodes are taken by rank, and a rank's nodes (evenly filled nodes
+/// tie) bucket by bucket, each node giving its first pods of the bucket by UID
+/// ([`NodePods`]) — a scale-down of 100,000 pods reads a few pods per node, not every pod,
+/// each time it has tokens.
 fn census_pods_to_delete<'a>(
     rs: &Object,
     selector: &Selector,
@@ -418,37 +420,42 @@ fn census_pods_to_delete<'a>(
     };
     for sibling in censuses {
         for (node, pods) in sibling.nodes() {
-            *related.entry(node).or_default() += pods as usize;
+            *related.entry(node).or_default() += pods.len();
         }
     }
     let rank = |node: &str| related.get(node).copied().unwrap_or(0);
-    let mut nodes: Vec<(usize, &str)> =
-        census.nodes().map(|(node, _)| (rank(node), node)).collect();
-    nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
-    // The nodes down to the rank at which `count` pods are reached, that rank's included.
-    let mut reached = 0;
-    let mut last_rank = None;
-    let chosen = nodes.iter().take_while(|(node_rank, node)| {
-        if reached >= count && last_rank != Some(*node_rank) {
-            return false;
-        }
-        reached += census.on_node(node) as usize;
-        last_rank = Some(*node_rank);
-        true
-    });
-    let uid = rs.uid();
-    let candidates: Vec<&Pod> = chosen
-        .flat_map(|(_, node)| ctx.store.pods_on_node(node))
-        .filter_map(Pod::from_object)
-        .filter(|pod| pod.metadata.controller_ref().is_some_and(|r| r.uid == uid) && is_active(pod))
+    let mut nodes: Vec<(usize, &NodePods)> = census
+        .nodes()
+        .map(|(node, pods)| (rank(node), pods))
         .collect();
-    let pod_rank = |pod: &Pod| {
-        pod.spec
-            .as_ref()
-            .and_then(|s| s.node_name.as_deref())
-            .map_or(0, rank)
-    };
-    let doomed = first_by_key(candidates.into_iter(), pod_rank, count, ctx);
+    nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
+    let now = ctx.clock.now();
+    let mut uids: Vec<&str> = Vec::with_capacity(count);
+    for tied in nodes.chunk_by(|a, b| a.0 == b.0) {
+        let mut from = i64::MIN;
+        while uids.len() < count {
+            let Some(bucket) = tied
+                .iter()
+                .filter_map(|(_, pods)| pods.first_bucket_from(from, now))
+                .min()
+            else {
+                break;
+            };
+            let wanted = count - uids.len();
+            let mut firsts: Vec<&str> = tied
+                .iter()
+                .flat_map(|(_, pods)| pods.first_in_bucket(bucket, wanted, now))
+                .collect();
+            firsts.sort_unstable();
+            uids.extend(firsts.into_iter().take(wanted));
+            from = bucket + 1;
+        }
+    }
+    let doomed: Vec<&Pod> = uids
+        .into_iter()
+        .filter_map(|uid| ctx.store.get_by_uid(uid))
+        .filter_map(Pod::from_object)
+        .collect();
     // Debug builds check the shortcut against the ranking of every pod, up to a few hundred.
     debug_assert!(
         census.active > 250 || {
@@ -519,20 +526,4 @@ fn delete_key(pod: &Pod, rank: usize, now: Timestamp) -> DeleteKey<'_> {
         Reverse(restarts),
         (age_bucket(created, now), uid),
     )
-}
-
-/// `floor(log2(age))` as LogarithmicScaleDown compares ages (newer first): -2 for no time,
-/// -1 for no age.
-fn age_bucket(time: Option<Timestamp>, now: Timestamp) -> i64 {
-    match time {
-        None => -2,
-        Some(t) => {
-            let age = (now.as_nanosecond() - t.as_nanosecond()).max(0);
-            if age <= 0 {
-                -1
-            } else {
-                i64::from(127 - (age as u128).leading_zeros() as i32)
-            }
-        }
-    }
 }
