@@ -19,7 +19,7 @@ use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, event};
 use crate::api::EventType;
-use kubeplay_model::pod::{is_active, set_pod_condition};
+use kubeplay_model::pod::set_pod_condition;
 
 const COMPONENT: &str = "default-scheduler";
 
@@ -412,33 +412,23 @@ struct Failure {
     plugins: PluginSet,
 }
 
-/// One scheduling pass over the pending pods `ready` admits, in creation order.
-/// `next_start` is `nextStartNodeIndex`: each attempt filters the nodes from where the
+/// One scheduling pass over `pending` pods (unscheduled and active, each once), in creation
+/// order. `next_start` is `nextStartNodeIndex`: each attempt filters the nodes from where the
 /// last one stopped, and stops once it has found `feasible_nodes_to_find` feasible ones.
 pub(crate) fn pass<'a>(
     ctx: &'a Context<'a>,
-    ready: impl Fn(&Pod) -> bool,
+    mut pending: Vec<&'a Pod>,
     next_start: &mut usize,
 ) -> Pass<'a> {
     let mut result = Reconciliation::default();
     let mut unschedulable = Vec::new();
-    let mut pending: Vec<&Pod> = ctx
-        .store
-        .unscheduled_pods()
-        .filter(|pod| is_active(pod) && ready(pod))
-        .collect();
     if pending.is_empty() {
         return Pass {
             reconciliation: result,
             unschedulable,
         };
     }
-    pending.sort_by(|a, b| {
-        a.metadata
-            .creation_timestamp
-            .cmp(&b.metadata.creation_timestamp)
-            .then(a.metadata.name.cmp(&b.metadata.name))
-    });
+    pending.sort_by(|a, b| creation_order(a).cmp(&creation_order(b)));
     let mut snapshot = Snapshot::new(ctx);
     let now = ctx.clock.now_time();
     // Pods of one template that failed in this pass fail again: usage only grows within a
@@ -487,6 +477,17 @@ pub(crate) fn pass<'a>(
         reconciliation: result,
         unschedulable,
     }
+}
+
+/// The order a pass tries pods in: by creation, then name (then namespace, the order of the
+/// store's keys).
+pub(crate) fn creation_order(pod: &Pod) -> (Option<&Time>, Option<&String>, Option<&String>) {
+    let meta = &pod.metadata;
+    (
+        meta.creation_timestamp.as_ref(),
+        meta.name.as_ref(),
+        meta.namespace.as_ref(),
+    )
 }
 
 /// One attempt to place `pod` (`findNodesThatFitPod`, then scoring): the chosen node's
@@ -917,7 +918,11 @@ mod tests {
                 tokens: u64::MAX,
             };
             let mut next = start;
-            let pass = pass(&ctx, |_| true, &mut next);
+            let pending = store
+                .unscheduled_pods()
+                .filter(|p| kubeplay_model::pod::is_active(p))
+                .collect();
+            let pass = pass(&ctx, pending, &mut next);
             (bindings(&pass.reconciliation), next)
         }
 

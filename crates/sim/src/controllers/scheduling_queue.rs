@@ -9,7 +9,6 @@
 //! at the instant of the event. Pods no event woke are flushed after five minutes, checked
 //! every 30 s (`flushUnschedulablePodsLeftover`).
 
-use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
@@ -23,7 +22,7 @@ use super::scheduler::{
 use super::{Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::clock::Millis;
 use crate::store::{Store, WatchEvent};
-use kubeplay_model::pod::phase;
+use kubeplay_model::pod::{is_active, phase};
 
 /// The scheduler: pending pods, placed in one pass over its queue.
 pub static CONTROLLER: Controller = Controller {
@@ -60,6 +59,10 @@ fn cluster_events(event: &WatchEvent, watch: &mut Watch) {
                 && !watch.scheduling_queue.is_waiting(pod.metadata.uid_str());
             if fresh {
                 watch.scheduling_queue.fresh = true;
+                watch
+                    .scheduling_queue
+                    .active
+                    .insert(pod.metadata.uid_str().to_string());
             }
             woken || fresh
         }
@@ -237,6 +240,10 @@ pub struct SchedulingQueue {
     /// (the active queue has pods): without one, a pass while the loop is busy with a
     /// retry has nothing to try.
     fresh: bool,
+    /// The UIDs of the pods seen unbound and not waiting among the unschedulable, until they
+    /// are bound, deleted or found unschedulable: the active queue, and the pods a pass
+    /// tries besides the woken ones (so a pass looks at those, not at every pending pod).
+    active: HashSet<String>,
     /// Until when the scheduling loop is taken by its last retry of woken pods (see
     /// [`RETRY_CYCLE_MS`]): woken pods wait for it, new pods do not.
     retrying_until_ms: Millis,
@@ -289,6 +296,7 @@ impl SchedulingQueue {
             woken |= self.wake(&ClusterEvent::AssignedPodDelete, store, None);
         }
         if deleted || bound {
+            self.active.remove(uid);
             self.forget(uid);
             return woken;
         }
@@ -396,6 +404,7 @@ impl SchedulingQueue {
     /// place, touching only the indexes whose key changed.
     fn remember(&mut self, pod: &Pod, plugins: PluginSet, now_ms: Millis) {
         let uid = pod.metadata.uid_str();
+        self.active.remove(uid);
         let tolerations = pod
             .spec
             .as_ref()
@@ -485,26 +494,23 @@ impl SchedulingQueue {
     /// Tries the new pods, and the woken ones when `retrying` (the loop is free), then
     /// keeps the loop busy for the retries.
     fn pass(&mut self, ctx: &Context, now_ms: Millis, retrying: bool) -> Reconciliation {
-        let retried = Cell::new(0);
+        let pending = self.pending(ctx.store, retrying);
+        let retried = if retrying {
+            pending
+                .iter()
+                .filter(|pod| self.unschedulable.contains_key(pod.metadata.uid_str()))
+                .count()
+        } else {
+            0
+        };
         let mut next_start = self.next_start_node;
-        let mut pass = pass(
-            ctx,
-            |pod| match self.unschedulable.get(pod.metadata.uid_str()) {
-                None => true,
-                Some(entry) if !entry.waiting && retrying => {
-                    retried.set(retried.get() + 1);
-                    true
-                }
-                Some(_) => false,
-            },
-            &mut next_start,
-        );
+        let mut pass = pass(ctx, pending, &mut next_start);
         self.next_start_node = next_start;
         for (pod, plugins) in std::mem::take(&mut pass.unschedulable) {
             self.remember(pod, plugins, now_ms);
         }
         if retrying {
-            self.retrying_until_ms = now_ms + retried.get() as Millis * RETRY_CYCLE_MS;
+            self.retrying_until_ms = now_ms + retried as Millis * RETRY_CYCLE_MS;
             // Woken pods the pass did not try (bound or deleted meanwhile) leave the queue.
             for uid in std::mem::take(&mut self.woken) {
                 if self.unschedulable.get(&uid).is_some_and(|e| !e.waiting) {
@@ -513,6 +519,51 @@ impl SchedulingQueue {
             }
         }
         pass.reconciliation
+    }
+}
+
+impl SchedulingQueue {
+    /// The pods a pass tries, each once: the unbound active pods of the active queue, and
+    /// the woken ones when `retrying` (the loop is free) — of every pending pod, those not
+    /// among the unschedulable, or moved from them to be tried.
+    fn pending<'a>(&self, store: &'a Store, retrying: bool) -> Vec<&'a Pod> {
+        let woken = retrying.then_some(&self.woken).into_iter().flatten();
+        let mut uids: Vec<&str> = self
+            .active
+            .iter()
+            .chain(woken)
+            .map(String::as_str)
+            .collect();
+        uids.sort_unstable();
+        uids.dedup();
+        let to_try = |pod: &&Pod| match self.unschedulable.get(pod.metadata.uid_str()) {
+            None => true,
+            Some(entry) => !entry.waiting && retrying,
+        };
+        let pending: Vec<&Pod> = uids
+            .into_iter()
+            .filter_map(|uid| store.get_by_uid(uid))
+            .filter_map(Pod::from_object)
+            .filter(|pod| pod.spec.as_ref().is_none_or(|s| s.node_name.is_none()))
+            .filter(|pod| is_active(pod) && to_try(pod))
+            .collect();
+        // Debug builds (every test and golden transcript) check the queue against the walk
+        // of every pending pod it stands for, up to a few hundred of them.
+        debug_assert!(
+            store.unscheduled_pods().nth(250).is_some() || {
+                let mut walked: Vec<&str> = store
+                    .unscheduled_pods()
+                    .filter(|pod| is_active(pod) && to_try(pod))
+                    .map(|pod| pod.metadata.uid_str())
+                    .collect();
+                let mut queued: Vec<&str> = pending.iter().map(|p| p.metadata.uid_str()).collect();
+                walked.sort_unstable();
+                queued.sort_unstable();
+                walked == queued
+            },
+            "the scheduling queue disagrees with the pending pods"
+        );
+        pending
     }
 }
 
