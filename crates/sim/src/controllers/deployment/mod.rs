@@ -11,6 +11,7 @@ mod sync;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentStatus, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::keys::{POD_TEMPLATE_HASH, REVISION};
 use kubeplay_model::object::MetaExt;
@@ -222,12 +223,13 @@ impl<'a> Sync<'a> {
     }
 
     pub(super) fn new_rs_index(&self) -> Option<usize> {
-        let template = self.template();
+        let none = PodTemplateSpec::default();
+        let template = self.spec().map_or(&none, |s| &s.template);
         self.replica_sets.iter().position(|rs| {
             rs.spec
                 .as_ref()
                 .and_then(|s| s.template.as_ref())
-                .is_some_and(|t| equal_ignoring_hash(t, &template))
+                .is_some_and(|t| equal_ignoring_hash(t, template))
         })
     }
 
@@ -287,12 +289,14 @@ pub fn revision(rs: &ReplicaSet) -> i64 {
 
 /// `EqualIgnoreHash`: templates equal once the pod-template-hash label is removed.
 pub fn equal_ignoring_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
-    let strip = |template: &PodTemplateSpec| {
-        let mut copy = template.clone();
-        if let Some(labels) = copy.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+    let strip = |metadata: &Option<ObjectMeta>| {
+        let mut copy = metadata.clone();
+        if let Some(labels) = copy.as_mut().and_then(|m| m.labels.as_mut()) {
             labels.remove(POD_TEMPLATE_HASH);
         }
         copy
     };
-    strip(a) == strip(b)
+    // The specs are compared in place (they are most of a template, and a Deployment sync
+    // compares its template with each of its ReplicaSets'); only the metadata is copied.
+    a.spec == b.spec && strip(&a.metadata) == strip(&b.metadata)
 }
