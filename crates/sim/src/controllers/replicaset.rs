@@ -117,10 +117,12 @@ pub fn sync<T: Replicated>(
     component: &'static str,
 ) -> Reconciliation {
     let mut result = Reconciliation::default();
-    let Some(rs) = ctx.store.get(key).and_then(T::from_object) else {
+    let Some(rs_object) = ctx.store.get(key) else {
         return result;
     };
-    let rs_object = rs.clone().into_object();
+    let Some(rs) = T::from_object(rs_object) else {
+        return result;
+    };
     let Some(selector) = rs.selector() else {
         return result;
     };

@@ -9,6 +9,8 @@ mod recreate;
 mod rolling;
 mod sync;
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentStatus, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -89,10 +91,14 @@ fn orphan_replica_sets(event: &WatchEvent, watch: &mut Watch) {
 }
 
 pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
-    let Some(deployment) = ctx.store.get_typed::<Deployment>(&key.namespace, &key.name) else {
+    let stored = ObjectKey::new(Deployment::STORED_KIND, &key.namespace, &key.name);
+    let Some(object) = ctx.store.get(&stored) else {
         return Reconciliation::default();
     };
-    let mut sync = Sync::new(deployment.clone(), ctx);
+    let Some(deployment) = Deployment::from_object(object) else {
+        return Reconciliation::default();
+    };
+    let mut sync = Sync::new(deployment, object, ctx);
     let selector =
         Selector::from_label_selector(sync.spec().map(|s| &s.selector)).unwrap_or_default();
     if selector.is_empty() {
@@ -134,8 +140,9 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
 /// and the actions that record those updates.
 struct Sync<'a> {
     ctx: &'a Context<'a>,
-    deployment: Deployment,
-    object: Object,
+    /// The stored Deployment, copied only if the sync changes its annotations.
+    deployment: Cow<'a, Deployment>,
+    object: &'a Object,
     replica_sets: Vec<ReplicaSet>,
     status: DeploymentStatus,
     annotations_changed: bool,
@@ -143,12 +150,16 @@ struct Sync<'a> {
 }
 
 impl<'a> Sync<'a> {
-    pub(super) fn new(deployment: Deployment, ctx: &'a Context<'a>) -> Sync<'a> {
+    /// A sync of `deployment`, stored as `object`.
+    pub(super) fn new(
+        deployment: &'a Deployment,
+        object: &'a Object,
+        ctx: &'a Context<'a>,
+    ) -> Sync<'a> {
         let status = deployment.status.clone().unwrap_or_default();
-        let object = deployment.clone().into_object();
         Sync {
             ctx,
-            deployment,
+            deployment: Cow::Borrowed(deployment),
             object,
             replica_sets: Vec::new(),
             status,
@@ -257,14 +268,14 @@ impl<'a> Sync<'a> {
 
     pub(super) fn finish(mut self) -> Reconciliation {
         if self.annotations_changed {
-            let mut updated = self.deployment.clone();
+            let mut updated = self.deployment.as_ref().clone();
             updated.status = None;
             self.result
                 .actions
                 .push(Action::Update(updated.into_object()));
         }
         self.result
-            .update_status(&self.deployment, self.status.clone());
+            .update_status(self.deployment.as_ref(), self.status.clone());
         self.result
     }
 }

@@ -188,13 +188,15 @@ impl<'a> Sync<'a> {
     }
 
     pub(super) fn set_deployment_revision(&mut self, revision: i64) {
-        let annotations = self
-            .deployment
-            .metadata
-            .annotations
-            .get_or_insert_with(BTreeMap::new);
-        if annotations.get(REVISION).map(String::as_str) != Some(revision.to_string().as_str()) {
-            annotations.insert(REVISION.into(), revision.to_string());
+        let revision = revision.to_string();
+        let current = self.deployment.metadata.annotation(REVISION);
+        if current != Some(revision.as_str()) {
+            self.deployment
+                .to_mut()
+                .metadata
+                .annotations
+                .get_or_insert_with(BTreeMap::new)
+                .insert(REVISION.into(), revision);
             self.annotations_changed = true;
         }
     }
