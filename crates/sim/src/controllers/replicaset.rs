@@ -127,14 +127,14 @@ pub fn sync<T: Replicated>(
         return result;
     };
     let desired = usize::try_from(rs.replicas().max(0)).unwrap_or(0);
-    let claimed = claim_active(&rs_object, &selector, desired, ctx, &mut result);
+    let claimed = claim_active(rs_object, &selector, desired, ctx, &mut result);
     if !rs.metadata().is_deleting() {
         if claimed.len() < desired {
             if let Some(template) = rs.template() {
                 let missing = (desired - claimed.len()).min(BURST_REPLICAS);
                 result
                     .actions
-                    .push(create_pods(key, &rs_object, template, missing, component));
+                    .push(create_pods(key, rs_object, template, missing, component));
             }
         } else if claimed.len() > desired {
             let excess = (claimed.len() - desired).min(BURST_REPLICAS);
@@ -144,11 +144,9 @@ pub fn sync<T: Replicated>(
             let sendable = excess.min(usize::try_from(ctx.tokens).unwrap_or(usize::MAX));
             result.held_back = sendable < excess;
             let doomed = match &claimed {
-                Claimed::Listed(active) => {
-                    pods_to_delete(active, excess, sendable, &rs_object, ctx)
-                }
+                Claimed::Listed(active) => pods_to_delete(active, excess, sendable, rs_object, ctx),
                 Claimed::Counted(census) => {
-                    census_pods_to_delete(&rs_object, &selector, census, sendable, ctx)
+                    census_pods_to_delete(rs_object, &selector, census, sendable, ctx)
                 }
             };
             for pod in doomed {
@@ -172,7 +170,7 @@ pub fn sync<T: Replicated>(
             debug_assert!(
                 census.active > 250 || {
                     let mut scratch = Reconciliation::default();
-                    let active = claim_active_pods(&rs_object, &selector, ctx, &mut scratch);
+                    let active = claim_active_pods(rs_object, &selector, ctx, &mut scratch);
                     scratch.actions.is_empty() && listed_status(rs, &active, ctx) == counted
                 },
                 "the census of {key} disagrees with its pods"

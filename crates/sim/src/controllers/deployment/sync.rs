@@ -30,13 +30,8 @@ impl<'a> Sync<'a> {
             .store
             .list_typed::<ReplicaSet>(Some(self.deployment.metadata.namespace_str()));
         let matches = |rs: &ReplicaSet| selector.matches(rs.metadata.labels.as_ref());
-        self.replica_sets = claim_owned(
-            &self.object,
-            candidates,
-            matches,
-            self.ctx,
-            &mut self.result,
-        );
+        self.replica_sets =
+            claim_owned(self.object, candidates, matches, self.ctx, &mut self.result);
         // Oldest first, as controller.ReplicaSetsByCreationTimestamp sorts.
         self.replica_sets.sort_by(|a, b| {
             a.metadata
@@ -129,7 +124,7 @@ impl<'a> Sync<'a> {
             name: Some(name.clone()),
             namespace: Some(namespace),
             labels: template.metadata.as_ref().and_then(|m| m.labels.clone()),
-            owner_references: Some(vec![controller_ref(&self.object)]),
+            owner_references: Some(vec![controller_ref(self.object)]),
             ..ObjectMeta::default()
         };
         self.copy_deployment_annotations(&mut metadata);
