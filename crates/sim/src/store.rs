@@ -284,12 +284,19 @@ impl Store {
         } else {
             WatchEventType::Added
         };
+        // A rewrite that keeps the object's UID, owners and labels (a status update, most
+        // writes) keeps its entries in the indexes of those, and its key.
+        let same_identity = previous
+            .as_ref()
+            .is_some_and(|(_, previous)| same_identity(previous, &object));
         if let Some((previous_key, previous)) = &previous {
-            self.unindex(previous, previous_key);
+            self.unindex(previous, previous_key, same_identity);
         }
-        let previous = previous.map(|(_, previous)| previous);
-        let key = Arc::new(key);
-        self.index(&object, &key);
+        let (key, previous) = match previous {
+            Some((previous_key, previous)) => (previous_key, Some(previous)),
+            None => (Arc::new(key), None),
+        };
+        self.index(&object, &key, same_identity);
         self.note_change(&key);
         let event = WatchEvent {
             event_type,
@@ -310,7 +317,7 @@ impl Store {
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let (key, object) = self.objects.remove_entry(key)?;
         self.changes += 1;
-        self.unindex(&object, &key);
+        self.unindex(&object, &key, false);
         self.note_change(&key);
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
@@ -352,20 +359,24 @@ impl Store {
         std::mem::take(&mut self.pending)
     }
 
-    fn index(&mut self, object: &Object, key: &Arc<ObjectKey>) {
+    /// Lists `object` under `key` in every index (but those of its UID, owners and labels
+    /// when `kept`: it is listed there already).
+    fn index(&mut self, object: &Object, key: &Arc<ObjectKey>, kept: bool) {
         if let Object::Event(event) = object {
             self.events_by_time.insert(EventAt::new(event, key));
         }
-        self.by_uid.insert(object.uid().to_string(), key.clone());
-        for owner in object.meta().owner_references.iter().flatten() {
-            self.dependents
-                .entry(owner.uid.clone())
-                .or_default()
-                .insert(key.clone());
+        if !kept {
+            self.by_uid.insert(object.uid().to_string(), key.clone());
+            for owner in object.meta().owner_references.iter().flatten() {
+                self.dependents
+                    .entry(owner.uid.clone())
+                    .or_default()
+                    .insert(key.clone());
+            }
         }
         if let Object::Pod(pod) = object {
             self.pods += 1;
-            for (label, value) in pod.metadata.labels.iter().flatten() {
+            for (label, value) in pod.metadata.labels.iter().flatten().filter(|_| !kept) {
                 self.pods_by_label
                     .entry(label_index(pod, label, value))
                     .or_default()
@@ -396,16 +407,20 @@ impl Store {
         }
     }
 
-    fn unindex(&mut self, object: &Object, key: &Arc<ObjectKey>) {
+    /// Takes `object` out of every index (but those of its UID, owners and labels when
+    /// `kept`: its next version is listed there alike).
+    fn unindex(&mut self, object: &Object, key: &Arc<ObjectKey>, kept: bool) {
         if let Object::Event(event) = object {
             self.events_by_time.remove(&EventAt::new(event, key));
         }
-        self.by_uid.remove(object.uid());
-        for owner in object.meta().owner_references.iter().flatten() {
-            if let Some(set) = self.dependents.get_mut(&owner.uid) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.dependents.remove(&owner.uid);
+        if !kept {
+            self.by_uid.remove(object.uid());
+            for owner in object.meta().owner_references.iter().flatten() {
+                if let Some(set) = self.dependents.get_mut(&owner.uid) {
+                    set.remove(key);
+                    if set.is_empty() {
+                        self.dependents.remove(&owner.uid);
+                    }
                 }
             }
         }
@@ -424,7 +439,7 @@ impl Store {
         }
         if let Object::Pod(pod) = object {
             self.pods = self.pods.saturating_sub(1);
-            for (label, value) in pod.metadata.labels.iter().flatten() {
+            for (label, value) in pod.metadata.labels.iter().flatten().filter(|_| !kept) {
                 let index = label_index(pod, label, value);
                 if let Some(set) = self.pods_by_label.get_mut(&index) {
                     set.remove(key);
@@ -517,6 +532,12 @@ impl Ord for EventAt {
     }
 }
 
+/// Whether two versions of an object are listed alike by UID, owner and label.
+fn same_identity(previous: &Object, object: &Object) -> bool {
+    let (old, new) = (previous.meta(), object.meta());
+    old.uid == new.uid && old.owner_references == new.owner_references && old.labels == new.labels
+}
+
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {
     (
         pod.metadata.namespace_str().to_string(),
@@ -547,6 +568,56 @@ mod tests {
             },
             ..Default::default()
         }))
+    }
+
+    #[test]
+    fn a_rewrite_keeps_or_moves_a_pod_in_the_indexes_of_its_uid_owners_and_labels() {
+        use k8s_openapi::api::core::v1::{Pod, PodStatus};
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+        let pod = |app: &str, owner: &str, phase: &str| {
+            Object::Pod(Box::new(Pod {
+                metadata: ObjectMeta {
+                    name: Some("p".into()),
+                    namespace: Some("default".into()),
+                    uid: Some("uid-p".into()),
+                    labels: Some([("app".to_string(), app.to_string())].into()),
+                    owner_references: Some(vec![OwnerReference {
+                        uid: owner.into(),
+                        controller: Some(true),
+                        ..Default::default()
+                    }]),
+                    ..Default::default()
+                },
+                status: Some(PodStatus {
+                    phase: Some(phase.into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }))
+        };
+        let selecting = |store: &Store, app: &str| {
+            let selector = Selector::from_labels(&[("app".to_string(), app.to_string())].into());
+            store.pods_matching("default", &selector).count()
+        };
+        let mut store = Store::default();
+        store.put(pod("a", "rs-1", "Pending"));
+        // A status update: listed as before.
+        store.put(pod("a", "rs-1", "Running"));
+        assert_eq!(selecting(&store, "a"), 1);
+        assert_eq!(store.dependents_of("rs-1").count(), 1);
+        assert!(store.get_by_uid("uid-p").is_some());
+        assert_eq!(store.pod_census("rs-1").map(|c| c.active), Some(1));
+        // New labels and a new owner: listed under those only.
+        store.put(pod("b", "rs-2", "Running"));
+        assert_eq!((selecting(&store, "a"), selecting(&store, "b")), (0, 1));
+        assert_eq!(store.dependents_of("rs-1").count(), 0);
+        assert_eq!(store.dependents_of("rs-2").count(), 1);
+        assert!(store.pod_census("rs-1").is_none());
+        let key = ObjectKey::new(Kind::Pod, "default", "p");
+        assert!(store.remove(&key).is_some());
+        assert_eq!(selecting(&store, "b"), 0);
+        assert_eq!(store.dependents_of("rs-2").count(), 0);
+        assert!(store.get_by_uid("uid-p").is_none());
     }
 
     #[test]
