@@ -356,7 +356,10 @@ struct Snapshot<'a> {
     ctx: &'a Context<'a>,
     nodes: Vec<&'a Node>,
     rooms: Vec<Option<Room>>,
-    owner_counts: HashMap<&'a str, Vec<Option<i64>>>,
+    /// Each owner's pods per node, by the owner's slot (`owner_slot`): an attempt finds its
+    /// owner's counts once, not at every node it scores.
+    owner_counts: Vec<(&'a str, Vec<Option<i64>>)>,
+    owner_slots: HashMap<&'a str, usize>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -366,7 +369,8 @@ impl<'a> Snapshot<'a> {
             ctx,
             rooms: vec![None; nodes.len()],
             nodes,
-            owner_counts: HashMap::new(),
+            owner_counts: Vec::new(),
+            owner_slots: HashMap::new(),
         }
     }
 
@@ -378,12 +382,21 @@ impl<'a> Snapshot<'a> {
         })
     }
 
-    fn owner_count(&mut self, owner: &'a str, index: usize) -> i64 {
+    /// Where `owner`'s counts are kept.
+    fn owner_slot(&mut self, owner: &'a str) -> usize {
+        let next = self.owner_counts.len();
+        let slot = *self.owner_slots.entry(owner).or_insert(next);
+        if slot == next {
+            self.owner_counts
+                .push((owner, vec![None; self.nodes.len()]));
+        }
+        slot
+    }
+
+    /// The pods of the owner in `slot` on the node at `index`.
+    fn owner_count(&mut self, slot: usize, index: usize) -> i64 {
         let (ctx, node) = (self.ctx, self.nodes[index]);
-        let counts = self
-            .owner_counts
-            .entry(owner)
-            .or_insert_with(|| vec![None; self.nodes.len()]);
+        let (owner, counts) = &mut self.owner_counts[slot];
         *counts[index].get_or_insert_with(|| {
             ctx.store
                 .node_usage(node.metadata.name_str())
@@ -398,10 +411,9 @@ impl<'a> Snapshot<'a> {
         room.used.pods += 1;
         self.rooms[index] = Some(room);
         if let Some(owner) = owner {
-            let count = self.owner_count(owner, index);
-            if let Some(counts) = self.owner_counts.get_mut(owner) {
-                counts[index] = Some(count + 1);
-            }
+            let slot = self.owner_slot(owner);
+            let count = self.owner_count(slot, index);
+            self.owner_counts[slot].1[index] = Some(count + 1);
         }
     }
 }
@@ -570,6 +582,7 @@ fn filter_nodes<'a>(
         rejecting: PluginSet::default(),
     };
     let owner = pod.metadata.controller_ref().map(|o| o.uid.as_str());
+    let owner_slot = owner.map(|owner| snapshot.owner_slot(owner));
     let requested = pod_requests(pod);
     let mut best_score = None;
     let mut feasible = 0;
@@ -588,7 +601,7 @@ fn filter_nodes<'a>(
             continue;
         }
         feasible += 1;
-        let same_owner = owner.map_or(0, |owner| snapshot.owner_count(owner, index));
+        let same_owner = owner_slot.map_or(0, |slot| snapshot.owner_count(slot, index));
         let score = node_score(room, requested, same_owner);
         let better = match (best_score, filtered.best) {
             (Some(best), Some(best_index)) => (score, Reverse(index)) > (best, Reverse(best_index)),
