@@ -14,7 +14,6 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::quantity::Quantity;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, event};
@@ -23,23 +22,7 @@ use kubeplay_model::pod::{is_active, set_pod_condition};
 
 const COMPONENT: &str = "default-scheduler";
 
-pub use crate::usage::{Resources, pod_requests};
-
-pub fn node_allocatable(node: &Node) -> Resources {
-    let status = node.status.as_ref();
-    let get = |name: &str| {
-        status
-            .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()))
-            .and_then(|a| a.get(name))
-            .and_then(|q| Quantity::parse(&q.0))
-            .map_or(0, |q| q.milli())
-    };
-    Resources {
-        cpu_milli: get("cpu"),
-        memory_milli: get("memory"),
-        pods: get("pods") / 1000,
-    }
-}
+pub use crate::usage::{Resources, node_allocatable, pod_requests};
 
 /// The filter plugins the simulator models, in the default profile's filter order
 /// (`pkg/scheduler/apis/config/v1/default_plugins.go`). The queue keeps, for each pod it
@@ -373,7 +356,7 @@ impl<'a> Snapshot<'a> {
     fn room(&mut self, index: usize) -> Room {
         let (ctx, node) = (self.ctx, self.nodes[index]);
         *self.rooms[index].get_or_insert_with(|| Room {
-            allocatable: node_allocatable(node),
+            allocatable: allocatable(ctx, node),
             used: node_usage(ctx, node.metadata.name_str()),
         })
     }
@@ -699,6 +682,17 @@ fn equivalence_class(pod: &Pod) -> Option<(&str, &str)> {
         .label(POD_TEMPLATE_HASH)
         .or_else(|| pod.metadata.label(CONTROLLER_REVISION_HASH))?;
     Some((owner.uid.as_str(), hash))
+}
+
+/// What `node` offers, as the store parsed it when the node was written.
+fn allocatable(ctx: &Context, node: &Node) -> Resources {
+    let name = node.metadata.name_str();
+    let allocatable = ctx.store.node_allocatable(name);
+    debug_assert!(
+        allocatable == Some(node_allocatable(node)),
+        "the allocatable of node {name} disagrees with its status"
+    );
+    allocatable.unwrap_or_else(|| node_allocatable(node))
 }
 
 /// What the pods bound to `node` request (finished pods free their share).
