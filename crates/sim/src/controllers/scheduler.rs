@@ -339,7 +339,9 @@ struct Snapshot<'a> {
     ctx: &'a Context<'a>,
     nodes: Vec<&'a Node>,
     rooms: Vec<Option<Room>>,
-    owner_counts: HashMap<&'a str, Vec<Option<i64>>>,
+    /// Each owner's place in `owner_counts`, looked up once per attempt rather than per node.
+    owners: HashMap<&'a str, usize>,
+    owner_counts: Vec<(&'a str, Vec<Option<i64>>)>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -349,7 +351,8 @@ impl<'a> Snapshot<'a> {
             ctx,
             rooms: vec![None; nodes.len()],
             nodes,
-            owner_counts: HashMap::new(),
+            owners: HashMap::new(),
+            owner_counts: Vec::new(),
         }
     }
 
@@ -361,12 +364,19 @@ impl<'a> Snapshot<'a> {
         })
     }
 
-    fn owner_count(&mut self, owner: &'a str, index: usize) -> i64 {
+    /// Where `owner`'s pods per node are counted.
+    fn owner_slot(&mut self, owner: &'a str) -> usize {
+        let (counts, nodes) = (&mut self.owner_counts, self.nodes.len());
+        *self.owners.entry(owner).or_insert_with(|| {
+            counts.push((owner, vec![None; nodes]));
+            counts.len() - 1
+        })
+    }
+
+    /// How many pods of the owner in `slot` node `index` holds.
+    fn owner_count(&mut self, slot: usize, index: usize) -> i64 {
         let (ctx, node) = (self.ctx, self.nodes[index]);
-        let counts = self
-            .owner_counts
-            .entry(owner)
-            .or_insert_with(|| vec![None; self.nodes.len()]);
+        let (owner, counts) = &mut self.owner_counts[slot];
         *counts[index].get_or_insert_with(|| {
             ctx.store
                 .node_usage(node.metadata.name_str())
@@ -381,10 +391,9 @@ impl<'a> Snapshot<'a> {
         room.used.pods += 1;
         self.rooms[index] = Some(room);
         if let Some(owner) = owner {
-            let count = self.owner_count(owner, index);
-            if let Some(counts) = self.owner_counts.get_mut(owner) {
-                counts[index] = Some(count + 1);
-            }
+            let slot = self.owner_slot(owner);
+            let count = self.owner_count(slot, index);
+            self.owner_counts[slot].1[index] = Some(count + 1);
         }
     }
 }
@@ -552,6 +561,7 @@ fn filter_nodes<'a>(
         rejecting: PluginSet::default(),
     };
     let owner = pod.metadata.controller_ref().map(|o| o.uid.as_str());
+    let owner_slot = owner.map(|owner| snapshot.owner_slot(owner));
     let requested = pod_requests(pod);
     let mut best_score = None;
     let mut feasible = 0;
@@ -570,7 +580,7 @@ fn filter_nodes<'a>(
             continue;
         }
         feasible += 1;
-        let same_owner = owner.map_or(0, |owner| snapshot.owner_count(owner, index));
+        let same_owner = owner_slot.map_or(0, |slot| snapshot.owner_count(slot, index));
         let score = node_score(room, requested, same_owner);
         let better = match (best_score, filtered.best) {
             (Some(best), Some(best_index)) => (score, Reverse(index)) > (best, Reverse(best_index)),
@@ -725,9 +735,14 @@ fn node_score(room: Room, requested: Resources, same_owner: i64) -> i128 {
     let Room { allocatable, used } = room;
     let free = |total: i128, used: i128| {
         if total <= 0 {
-            0
-        } else {
-            ((total - used).max(0) * 100) / total
+            return 0;
+        }
+        let free = (total - used).max(0) * 100;
+        // In 64 bits when it fits (every real node's does): a 128-bit division is a call
+        // that costs as much as the rest of the score.
+        match (i64::try_from(free), i64::try_from(total)) {
+            (Ok(free), Ok(total)) => i128::from(free / total),
+            _ => free / total,
         }
     };
     let least_allocated = (free(allocatable.cpu_milli, used.cpu_milli + requested.cpu_milli)
