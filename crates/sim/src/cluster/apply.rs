@@ -23,11 +23,12 @@ impl Cluster {
         let limited = Self::is_limited(controller);
         let name = controller.0.name;
         let now = self.now_ms();
+        let my_turn = !limited || self.clients.may_send(controller, key);
         let mut held_back = false;
         let mut sent = false;
         for mut action in reconciliation.actions {
             if limited && action.bulk_writes() > 0 {
-                let tokens = if held_back {
+                let tokens = if held_back || !my_turn {
                     0
                 } else {
                     self.clients.available(name, now)
@@ -50,6 +51,9 @@ impl Cluster {
             // A failed write is what a real controller would log and retry; the next
             // reconcile sees the current state and tries again.
             let _ = self.apply_action(action);
+        }
+        if limited {
+            self.clients.synced(controller, key);
         }
         if (held_back || reconciliation.held_back) && self.clients.hold_back(controller, key, sent)
         {

@@ -7,8 +7,11 @@
 //! go out at 30, then 20 a second.
 //!
 //! Modelled here: the creates and deletes a reconcile intends (its bulk work) take tokens
-//! and are sent while tokens last; the rest of the sync resumes when a second's worth of
-//! tokens is back — the same pods at the same pace, without a timer per token. A sync sees
+//! and are sent while tokens last; the rest of the sync resumes when a tenth of a second's
+//! worth of tokens is back — the same pods at the same pace, without a timer per token.
+//! Held-back syncs go on first come, first served, and a sync that finds others waiting
+//! queues behind them (`Clients::may_send`), as requests blocked in a `rate.Limiter`'s
+//! `Wait` are served in the order they reserved their tokens. A sync sees
 //! its client's tokens (`Context::tokens`), so a scale-down picks only the pods it can delete
 //! now instead of ranking them all to send none. Other writes
 //! (status, scale, adoption) are not counted: the simulation syncs more eagerly than a real
@@ -81,6 +84,8 @@ pub(super) struct Clients {
 struct Waiting {
     keys: VecDeque<ObjectKey>,
     queued: HashSet<ObjectKey>,
+    /// Keys released and not yet synced: their turn has come, ahead of those still waiting.
+    released: HashSet<ObjectKey>,
 }
 
 impl Default for Clients {
@@ -121,11 +126,25 @@ impl Clients {
         first
     }
 
-    /// Whether `key`'s sync is held back, waiting for tokens.
-    pub(super) fn is_held_back(&self, controller: ControllerId, key: &ObjectKey) -> bool {
-        self.waiting
-            .get(&controller)
-            .is_some_and(|waiting| waiting.queued.contains(key))
+    /// Whether `key`'s sync may send creates and deletes now: its turn has come (released),
+    /// or no sync of the controller waits for tokens. A held-back sync is a worker blocked in
+    /// the limiter's `Wait`, so a wake meanwhile sends nothing for it; and a newcomer's
+    /// requests queue behind the reservations already made (`rate.Limiter` serves them in
+    /// order), so it waits too.
+    pub(super) fn may_send(&self, controller: ControllerId, key: &ObjectKey) -> bool {
+        self.waiting.get(&controller).is_none_or(|waiting| {
+            waiting.released.contains(key) || waiting.keys.is_empty() && waiting.released.is_empty()
+        })
+    }
+
+    /// `key`'s sync has had its turn (whether it sent or was held back again).
+    pub(super) fn synced(&mut self, controller: ControllerId, key: &ObjectKey) {
+        if let Some(waiting) = self.waiting.get_mut(&controller) {
+            waiting.released.remove(key);
+            if waiting.keys.is_empty() && waiting.released.is_empty() {
+                self.waiting.remove(&controller);
+            }
+        }
     }
 
     /// The held-back keys that may go on now (as many as there are tokens, at least one),
@@ -145,12 +164,9 @@ impl Clients {
         let released: Vec<ObjectKey> = waiting.keys.drain(..count).collect();
         for key in &released {
             waiting.queued.remove(key);
+            waiting.released.insert(key.clone());
         }
-        let more = !waiting.keys.is_empty();
-        if !more {
-            self.waiting.remove(&controller);
-        }
-        (released, more)
+        (released, !waiting.keys.is_empty())
     }
 
     fn full(&self) -> i64 {
@@ -199,10 +215,14 @@ impl Clients {
         bucket.milli_tokens = bucket.milli_tokens.saturating_sub(cost);
     }
 
-    /// How long until a held-back sync may go on: a second's worth of tokens (at most a
-    /// burst, at least one), so that a long scale-up resumes once a second.
+    /// How long until a held-back sync may go on: a tenth of a second's worth of tokens (at
+    /// most a burst, at least one). A worker blocked in `Wait` sends each request as its
+    /// token comes; resuming ten times a second keeps that pace within 100 ms without a
+    /// timer per token.
     pub(super) fn resume_in_ms(&mut self, controller: &'static str, now: Millis) -> Millis {
-        let want = (self.limit.milli_qps.min(self.limit.burst * 1000)).max(1000);
+        let want = (self.limit.milli_qps / 10)
+            .min(self.limit.burst * 1000)
+            .max(1000);
         let have = self.bucket(controller, now).milli_tokens;
         let missing = u64::try_from(i64::try_from(want).unwrap_or(i64::MAX) - have).unwrap_or(0);
         // Tokens come at milli_qps thousandths a second: `missing * 1000 / milli_qps` ms.
@@ -238,12 +258,19 @@ mod tests {
         let mut clients = Clients::default();
         let replicaset = ControllerId(&crate::controllers::replicaset::CONTROLLER);
         let key = ObjectKey::new(kubeplay_model::Kind::ReplicaSet, "default", "web");
-        assert!(!clients.is_held_back(replicaset, &key));
+        let other = ObjectKey::new(kubeplay_model::Kind::ReplicaSet, "default", "api");
+        assert!(clients.may_send(replicaset, &key));
         assert!(clients.hold_back(replicaset, &key, true));
-        assert!(clients.is_held_back(replicaset, &key));
+        // Held back, and a newcomer queues behind it.
+        assert!(!clients.may_send(replicaset, &key));
+        assert!(!clients.may_send(replicaset, &other));
         let (released, more) = clients.release(replicaset, 0);
         assert_eq!((released, more), (vec![key.clone()], false));
-        assert!(!clients.is_held_back(replicaset, &key));
+        // Its turn has come; the newcomer's comes after its sync.
+        assert!(clients.may_send(replicaset, &key));
+        assert!(!clients.may_send(replicaset, &other));
+        clients.synced(replicaset, &key);
+        assert!(clients.may_send(replicaset, &other));
     }
 
     #[test]
@@ -259,12 +286,19 @@ mod tests {
     }
 
     #[test]
-    fn a_held_back_sync_resumes_when_a_seconds_worth_is_back() {
+    fn a_held_back_sync_resumes_when_a_tenth_of_a_seconds_worth_is_back() {
         let mut clients = Clients::default();
-        clients.spend("replicaset", 0, 25);
-        // Five tokens left; fifteen more come in 750 ms.
-        assert_eq!(clients.resume_in_ms("replicaset", 0), 750);
-        assert_eq!(clients.available("replicaset", 750), 20);
+        clients.spend("replicaset", 0, 30);
+        // None left; two (a tenth of 20 a second) come in 100 ms.
+        assert_eq!(clients.resume_in_ms("replicaset", 0), 100);
+        assert_eq!(clients.available("replicaset", 100), 2);
+        // At one request a second, one token.
+        let mut slow = Clients::new(RateLimit {
+            milli_qps: 1_000,
+            burst: 1,
+        });
+        slow.spend("replicaset", 0, 1);
+        assert_eq!(slow.resume_in_ms("replicaset", 0), 1_000);
     }
 
     #[test]

@@ -173,11 +173,11 @@ impl Cluster {
             self.queued.remove(&(controller, key.clone()));
             let tokens = if !Self::is_limited(controller) {
                 u64::MAX
-            } else if self.clients.is_held_back(controller, &key) {
-                // Its deletes wait for the sync that goes on when a second's worth of
-                // tokens is back: a wake meanwhile picks none (a ReplicaSet ranks its pods
-                // to pick them), as upstream picks a whole batch in one sync and a worker
-                // blocked in the limiter's `Wait` sends it.
+            } else if !self.clients.may_send(controller, &key) {
+                // Its creates and deletes wait for its turn (`Clients::may_send`): a wake
+                // meanwhile picks none (a ReplicaSet ranks its pods to pick them), as
+                // upstream picks a whole batch in one sync and a worker blocked in the
+                // limiter's `Wait` sends it.
                 0
             } else {
                 self.clients.peek(controller.0.name, self.now_ms())
