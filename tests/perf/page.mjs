@@ -21,12 +21,17 @@
 // instead of 5,000 (a higher N shortens little: placing each pod on one of 1,000 nodes is
 // most of the time, and an instant's batch of pods holds the page longer). The real time is
 // still printed, and every 30 s while it waits, how many replicas are Ready.
-// Usage: node tests/perf/page.mjs DIST_DIR [--sizes 1k,10k,100k] [--qps N] [--ready-limit SECONDS]
+// With --profile FILE, Chrome's sampling profiler runs from `kubectl scale` until all are Ready:
+// the profile is written to FILE (one per size: FILE's name gets the size), and what the long
+// tasks spent their time in is printed (`long_tasks.mjs`).
+// Usage: node tests/perf/page.mjs DIST_DIR [--sizes 1k,10k,100k] [--qps N] [--ready-limit SECONDS] [--profile FILE]
+import { writeFileSync } from 'node:fs';
 import { launchChromium } from '../e2e/lib.mjs';
+import { summarize } from './long_tasks.mjs';
 import { serveApart } from './serve.mjs';
 
 const args = process.argv.slice(2);
-const valued = ['--sizes', '--qps', '--ready-limit'];
+const valued = ['--sizes', '--qps', '--ready-limit', '--profile'];
 const dist = args.find((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1])) ?? 'dist';
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const SIZES = option('--sizes', '1k,10k').split(',').map((s) => Number(s.replace(/k$/i, '000')));
@@ -34,6 +39,8 @@ const SIZES = option('--sizes', '1k,10k').split(',').map((s) => Number(s.replace
 const qpsFor = (pods) => (args.includes('--qps') ? Number(option('--qps')) : pods >= 100_000 ? 200 : null);
 /// How long (real seconds) the scale-up may take before the size counts as failed.
 const readyLimitMs = Number(option('--ready-limit', '1800')) * 1000;
+/// Where to write the scale-up's CPU profile, if anywhere.
+const profileFile = option('--profile', null);
 /// kind-multi has 3 workers; the rest are added with `kubeplay node add`. A kind worker runs
 /// 110 pods (2 of them DaemonSet pods), so 100 replicas per worker fit; at most 999 workers,
 /// as the playground runs at most 1,000 nodes (999 × 108 pods still hold 100,000).
@@ -204,8 +211,24 @@ async function measureSize(browser, origin, pods) {
     requestAnimationFrame(tick);
     return performance.now();
   });
+  if (profileFile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    const before = await perf(() => performance.now());
+    await cdp.send('Profiler.start');
+    figures.profiledFrom = (before + (await perf(() => performance.now()))) / 2;
+  }
   const scaleAnswer = await run(`kubectl scale deployment load --replicas=${pods}`, { timeout: 600_000 });
   const readyAfter = await waitReady(pods, readyLimitMs);
+  if (profileFile) {
+    const { profile } = await cdp.send('Profiler.stop');
+    const file = profileFile.replace(/(\.cpuprofile)?$/, `-${pods}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    const tasks = await perf((from) => window.__perf.longtasks.filter((t) => t.start >= from).map((t) => [t.start, t.duration]), scaleFrom);
+    const longest = tasks.filter(([, duration]) => duration >= 100);
+    figures.profile = [`written to ${file}`, ...summarize(profile, tasks, figures.profiledFrom),
+      ...(longest.length ? ['of which the tasks of 100 ms or more:', ...summarize(profile, longest, figures.profiledFrom)] : [])];
+  }
   const scaleTasks = await perf((from) => window.__perf.longtasks.filter((t) => t.start >= from).map((t) => t.duration), scaleFrom);
   const scaleFrames = await perf(() => { const deltas = window.__perf.scaleFrames; window.__perf.scaleFrames = null; return deltas; });
   figures.scale = { answer: scaleAnswer, freeze: Math.max(0, ...scaleTasks), longtasks: scaleTasks.length, readyAfter,
@@ -252,6 +275,7 @@ function print(f) {
   console.log(`commands  ${Object.entries(f.commands).map(([c, t]) => `${c}: ${ms(t)}`).join('; ')}`);
   const { before: b, after: a } = f.memory;
   console.log(`memory    JS heap ${mb(b.jsHeap)} → ${mb(a.jsHeap)}, wasm ${mb(b.wasm)} → ${mb(a.wasm)} over 10 s idle; ${b.dom.toLocaleString('en')} → ${a.dom.toLocaleString('en')} DOM elements`);
+  for (const line of f.profile ?? []) console.log(`profile   ${line}`);
   if (f.errors.length) console.log(`errors    ${f.errors.join(' | ')}`);
 }
 

@@ -21,6 +21,7 @@ use crate::components::traffic::{TrafficCounts, TrafficFrame, use_traffic};
 use crate::embed::{self, PageOptions};
 use crate::lesson_session::{self, LessonPage};
 use crate::live::LiveView;
+use crate::pace::Pace;
 use crate::playground::{Playground, Preset};
 use crate::state::{self, Handle, Intent, Outcome};
 use crate::{opening, persist};
@@ -35,33 +36,64 @@ const EVENTS_EVERY_MS: f64 = 250.0;
 /// buttons save at once; a reload loses at most these seconds of waiting).
 const SAVE_EVERY_MS: f64 = 2_000.0;
 
-/// Requests the next animation frame; each advances the clock within its slice of the frame
-/// (`frame.rs`) and asks for the one after. `owed` is virtual time earlier frames had no
-/// time left to simulate: it is carried over, at most one long frame's worth, so a busy
-/// cluster slows the clock down rather than freezing the page.
+/// Requests the next animation frame, which draws what the simulation did since the last one
+/// and then leaves the simulation a task of its own, after the frame is painted, to advance
+/// the clock within its slice (`frame.rs`) and ask for the next frame. Apart, the longest
+/// task is the longer of the two rather than their sum: at 100,000 pods an advance and a
+/// redraw each take tens of milliseconds, and a key pressed meanwhile waits for one of them,
+/// not both. `owed` is virtual time earlier advances had no time left to simulate: it is
+/// carried over, at most one long frame's worth, so a busy cluster slows the clock down
+/// rather than freezing the page (and `pace` says so).
 fn schedule_frame(
     slot: Rc<RefCell<Option<AnimationFrame>>>,
     playground: Rc<RefCell<Playground>>,
     ticked: Callback<()>,
+    pace: Rc<RefCell<Pace>>,
     speed: u64,
     last: Option<f64>,
     owed: u64,
 ) {
     let next_slot = slot.clone();
     let handle = request_animation_frame(move |now_ms| {
-        let mut owed = owed;
         // While the cluster boots (`boot.rs`) the learner's time has not begun.
-        if let Some(last) = last.filter(|_| !playground.borrow().booting()) {
-            let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS) as u64;
-            let most = (MAX_FRAME_MS as u64).saturating_mul(speed);
-            owed = owed.saturating_add(elapsed.saturating_mul(speed)).min(most);
+        let Some(last) = last.filter(|_| !playground.borrow().booting()) else {
+            schedule_frame(
+                next_slot,
+                playground,
+                ticked,
+                pace,
+                speed,
+                Some(now_ms),
+                owed,
+            );
+            return;
+        };
+        ticked.emit(());
+        let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
+        let most = (MAX_FRAME_MS as u64).saturating_mul(speed);
+        let owed = owed
+            .saturating_add((elapsed as u64).saturating_mul(speed))
+            .min(most);
+        crate::soon::run(move || {
+            // Paused, or the speed changed, since the frame: that frame's chain ends here.
+            if next_slot.borrow().is_none() {
+                return;
+            }
             let moved = playground
                 .borrow_mut()
                 .advance_within(owed, &mut crate::frame::slice());
-            owed = owed.saturating_sub(moved);
-            ticked.emit(());
-        }
-        schedule_frame(next_slot, playground, ticked, speed, Some(now_ms), owed);
+            pace.borrow_mut().frame(elapsed, moved, speed);
+            let owed = owed.saturating_sub(moved);
+            schedule_frame(
+                next_slot,
+                playground,
+                ticked,
+                pace,
+                speed,
+                Some(now_ms),
+                owed,
+            );
+        });
     });
     *slot.borrow_mut() = Some(handle);
 }
@@ -121,6 +153,8 @@ pub fn app() -> Html {
     // "Next change" under way keeps it current as it looks).
     let live = use_mut_ref(LiveView::default);
     let stepper = use_mut_ref(Stepper::default);
+    // How fast the playing clock really runs (behind the chosen speed when the cluster is busy).
+    let pace = use_mut_ref(Pace::default);
     let shown_changed: ShownChanged = {
         let live = live.clone();
         (*use_memo((), move |_| -> ShownChanged {
@@ -260,13 +294,16 @@ pub fn app() -> Html {
     {
         let playground = playground.clone();
         let ticked = ticked.clone();
+        let pace = pace.clone();
         use_effect_with((*playing, *speed), move |(playing, speed)| {
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            *pace.borrow_mut() = Pace::default();
             if *playing {
                 schedule_frame(
                     frame.clone(),
                     playground,
                     ticked,
+                    pace,
                     u64::from(*speed),
                     None,
                     0,
@@ -448,6 +485,7 @@ pub fn app() -> Html {
         })
     };
     let stepping = stepper.borrow().step.as_ref().map(ClockStep::progress);
+    let behind = pace.borrow().behind().filter(|_| *playing);
     let on_speed = {
         let speed = speed.clone();
         Callback::from(move |value: u32| speed.set(value))
@@ -466,7 +504,7 @@ pub fn app() -> Html {
             if !options.embed {
                 <Toolbar handle={handle.clone()} on_reset={on_reset} on_notice={on_notice.clone()} />
             }
-            <Clock handle={handle.clone()} playing={*playing} speed={*speed} stepping={stepping} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
+            <Clock handle={handle.clone()} playing={*playing} speed={*speed} behind={behind} stepping={stepping} on_play={on_play.clone()} on_speed={on_speed} dispatch={dispatch.clone()} />
             if let Some((_, actions)) = (*offered).as_ref() {
                 <div class="notice offer" role="alertdialog" aria-labelledby="offer-text">
                     <p id="offer-text">{ format!("This link holds a shared playground ({} steps). Open it instead of yours? Yours is kept, and you can come back to it.", actions.len()) }</p>

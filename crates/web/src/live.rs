@@ -33,8 +33,10 @@ pub struct LiveView {
     /// The store's change counter when this was last synced; `None` before the first sync.
     synced: Option<u64>,
     chips: HashMap<ObjectKey, Rc<PodChip>>,
-    /// Pod keys by node name ("" for pods no node has taken).
-    node_pods: BTreeMap<String, BTreeSet<ObjectKey>>,
+    /// The chips again by node name ("" for pods no node has taken), in name order: a lane
+    /// rebuilt reads its chips from here (a hash lookup per pod of a lane cost more than the
+    /// rest of a sync at 1,000 nodes × 100 pods).
+    node_pods: BTreeMap<String, BTreeMap<ObjectKey, Rc<PodChip>>>,
     lanes: BTreeMap<String, Rc<NodeLane>>,
     /// The chips again, by the workloads they belong to.
     groups: PodGroups,
@@ -101,7 +103,7 @@ impl LiveView {
                         self.node_pods
                             .entry(chip.node.clone())
                             .or_default()
-                            .insert(key.clone());
+                            .insert(key.clone(), chip.clone());
                         self.chips.insert(key, chip);
                     } else {
                         self.groups.remove(&key);
@@ -173,8 +175,7 @@ impl LiveView {
         self.node_pods
             .get(node)
             .into_iter()
-            .flatten()
-            .filter_map(|key| self.chips.get(key).cloned())
+            .flat_map(|chips| chips.values().cloned())
             .collect()
     }
 

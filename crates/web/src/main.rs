@@ -13,6 +13,7 @@ mod host_ready;
 mod lesson_session;
 mod live;
 mod opening;
+mod pace;
 mod pod_groups;
 mod soon;
 mod state;

@@ -1,7 +1,7 @@
 //! The virtual clock: play/pause, speed, steps, and the virtual time. It runs at 1× from the
 //! start, as a cluster does; "Next change" skips the control plane's silent timers and
 //! stops at the next change the page shows. A step runs across frames (`clock_step`) and
-//! says so here while it does.
+//! says so here while it does, as does a clock running slower than its speed (`pace`).
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -14,6 +14,8 @@ pub struct ClockProps {
     pub handle: Handle,
     pub playing: bool,
     pub speed: u32,
+    /// The pace virtual time really runs at, when the cluster is too busy for `speed`.
+    pub behind: Option<u64>,
     /// A step under way, as it says its progress.
     pub stepping: Option<String>,
     pub on_play: Callback<bool>,
@@ -64,6 +66,10 @@ pub fn clock(props: &ClockProps) -> Html {
                 <span class="clock-paused clock-stepping">{ format!("{progress}…") }</span>
             } else if !playing {
                 <span class="clock-paused">{ "paused" }</span>
+            } else if let Some(pace) = props.behind {
+                <span class="clock-paused clock-behind" title={format!("The cluster is too busy to simulate at {}×: virtual time runs at about {pace}× real time until the work is done.", props.speed)}>
+                    { format!("busy: {pace}×") }
+                </span>
             }
             <output class="virtual-time" aria-label="Virtual time" title={format!("{elapsed_s}s since the cluster was created")}>{ format!("{time} UTC") }</output>
         </section>
