@@ -248,7 +248,7 @@ impl ApiServer {
         {
             let namespace_pending = matches!(&updated, Object::Namespace(ns) if ns.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
             if !matches!(updated, Object::Pod(_)) && !namespace_pending {
-                self.store.remove(&updated.key());
+                self.remove_stored(&updated.key());
                 return Ok(updated);
             }
         }
@@ -306,7 +306,7 @@ impl ApiServer {
         }
         // Namespaces always wait for the namespace controller to empty them.
         if finalizers.is_empty() && key.kind != Kind::Namespace {
-            self.store.remove(key);
+            self.remove_stored(key);
             return Ok(object);
         }
         let meta = object.meta_mut();
@@ -362,7 +362,19 @@ impl ApiServer {
 
     /// Removes a terminated pod for good (what the kubelet's final delete does).
     pub fn remove_pod(&mut self, key: &ObjectKey) {
-        self.store.remove(key);
+        self.remove_stored(key);
+    }
+
+    /// Takes an object out of the store: every removal goes through here, so that the
+    /// Event recorders' caches hear of it (`events/correlator.rs` prunes what it noted).
+    pub(crate) fn remove_stored(&mut self, key: &ObjectKey) -> Option<Object> {
+        let removed = self.store.remove(key)?;
+        let regarding = match &removed {
+            Object::Event(event) => event.involved_object.uid.as_deref(),
+            _ => None,
+        };
+        self.correlator.note_removed(removed.uid(), regarding);
+        Some(removed)
     }
 
     /// How many Events were created so far (the last part of their names counts them).

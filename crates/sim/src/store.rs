@@ -12,7 +12,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use crate::census::PodCensus;
 use crate::journal::Journal;
-use crate::usage::NodeUsage;
+use crate::usage::{NodeUsage, Resources, node_allocatable};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
@@ -55,6 +55,8 @@ pub struct Store {
     censuses: HashMap<String, PodCensus>,
     /// The pods bound to each node, totalled (`usage.rs`).
     node_usage: HashMap<String, NodeUsage>,
+    /// Each node's allocatable resources, parsed once per write of the node.
+    node_allocatable: HashMap<String, Resources>,
     /// Events by (when last seen, name, namespace): the newest first without a sort.
     events_by_time: BTreeSet<EventAt>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
@@ -233,6 +235,11 @@ impl Store {
         self.node_usage.get(node)
     }
 
+    /// What the node `node` offers pods (`usage::node_allocatable` of the stored node).
+    pub fn node_allocatable(&self, node: &str) -> Option<Resources> {
+        self.node_allocatable.get(node).copied()
+    }
+
     /// Pods waiting for the scheduler, in key order.
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unscheduled_pods
@@ -314,6 +321,8 @@ impl Store {
         self.objects.insert(key, object);
     }
 
+    /// Removes an object; the API server's `remove_stored` is the one caller, so that the
+    /// Event recorders' caches hear of every removal.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let (key, object) = self.objects.remove_entry(key)?;
         self.changes += 1;
@@ -365,6 +374,10 @@ impl Store {
         if let Object::Event(event) = object {
             self.events_by_time.insert(EventAt::new(event, key));
         }
+        if let Object::Node(node) = object {
+            self.node_allocatable
+                .insert(key.name.clone(), node_allocatable(node));
+        }
         if !kept {
             self.by_uid.insert(object.uid().to_string(), key.clone());
             for owner in object.meta().owner_references.iter().flatten() {
@@ -412,6 +425,9 @@ impl Store {
     fn unindex(&mut self, object: &Object, key: &Arc<ObjectKey>, kept: bool) {
         if let Object::Event(event) = object {
             self.events_by_time.remove(&EventAt::new(event, key));
+        }
+        if let Object::Node(_) = object {
+            self.node_allocatable.remove(&key.name);
         }
         if !kept {
             self.by_uid.remove(object.uid());

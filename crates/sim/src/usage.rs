@@ -1,10 +1,12 @@
 //! What the pods bound to each node request, and how many pods of each owner it holds, kept
-//! by the store as pods are written (the scheduler's cache of node infos): a scheduling pass
-//! reads each node's totals instead of walking every pod in the cluster.
+//! by the store as pods are written, and what each node offers, parsed as nodes are written
+//! (the scheduler's cache of node infos): a scheduling pass reads each node's totals instead
+//! of walking every pod in the cluster, and its allocatable instead of parsing quantities at
+//! every attempt.
 
 use std::collections::HashMap;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Node, Pod};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::quantity::Quantity;
 
@@ -14,6 +16,23 @@ pub struct Resources {
     pub cpu_milli: i128,
     pub memory_milli: i128,
     pub pods: i128,
+}
+
+/// What a node offers pods: its allocatable resources (its capacity if it posts none).
+pub fn node_allocatable(node: &Node) -> Resources {
+    let status = node.status.as_ref();
+    let get = |name: &str| {
+        status
+            .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()))
+            .and_then(|a| a.get(name))
+            .and_then(|q| Quantity::parse(&q.0))
+            .map_or(0, |q| q.milli())
+    };
+    Resources {
+        cpu_milli: get("cpu"),
+        memory_milli: get("memory"),
+        pods: get("pods") / 1000,
+    }
 }
 
 pub fn pod_requests(pod: &Pod) -> Resources {

@@ -14,7 +14,6 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::quantity::Quantity;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::{Action, Context, Reconciliation, event};
@@ -23,23 +22,7 @@ use kubeplay_model::pod::set_pod_condition;
 
 const COMPONENT: &str = "default-scheduler";
 
-pub use crate::usage::{Resources, pod_requests};
-
-pub fn node_allocatable(node: &Node) -> Resources {
-    let status = node.status.as_ref();
-    let get = |name: &str| {
-        status
-            .and_then(|s| s.allocatable.as_ref().or(s.capacity.as_ref()))
-            .and_then(|a| a.get(name))
-            .and_then(|q| Quantity::parse(&q.0))
-            .map_or(0, |q| q.milli())
-    };
-    Resources {
-        cpu_milli: get("cpu"),
-        memory_milli: get("memory"),
-        pods: get("pods") / 1000,
-    }
-}
+pub use crate::usage::{Resources, node_allocatable, pod_requests};
 
 /// The filter plugins the simulator models, in the default profile's filter order
 /// (`pkg/scheduler/apis/config/v1/default_plugins.go`). The queue keeps, for each pod it
@@ -356,10 +339,9 @@ struct Snapshot<'a> {
     ctx: &'a Context<'a>,
     nodes: Vec<&'a Node>,
     rooms: Vec<Option<Room>>,
-    /// Each owner's pods per node, by the owner's slot (`owner_slot`): an attempt finds its
-    /// owner's counts once, not at every node it scores.
+    /// Each owner's place in `owner_counts`, looked up once per attempt rather than per node.
+    owners: HashMap<&'a str, usize>,
     owner_counts: Vec<(&'a str, Vec<Option<i64>>)>,
-    owner_slots: HashMap<&'a str, usize>,
 }
 
 impl<'a> Snapshot<'a> {
@@ -369,31 +351,29 @@ impl<'a> Snapshot<'a> {
             ctx,
             rooms: vec![None; nodes.len()],
             nodes,
+            owners: HashMap::new(),
             owner_counts: Vec::new(),
-            owner_slots: HashMap::new(),
         }
     }
 
     fn room(&mut self, index: usize) -> Room {
         let (ctx, node) = (self.ctx, self.nodes[index]);
         *self.rooms[index].get_or_insert_with(|| Room {
-            allocatable: node_allocatable(node),
+            allocatable: allocatable(ctx, node),
             used: node_usage(ctx, node.metadata.name_str()),
         })
     }
 
-    /// Where `owner`'s counts are kept.
+    /// Where `owner`'s pods per node are counted.
     fn owner_slot(&mut self, owner: &'a str) -> usize {
-        let next = self.owner_counts.len();
-        let slot = *self.owner_slots.entry(owner).or_insert(next);
-        if slot == next {
-            self.owner_counts
-                .push((owner, vec![None; self.nodes.len()]));
-        }
-        slot
+        let (counts, nodes) = (&mut self.owner_counts, self.nodes.len());
+        *self.owners.entry(owner).or_insert_with(|| {
+            counts.push((owner, vec![None; nodes]));
+            counts.len() - 1
+        })
     }
 
-    /// The pods of the owner in `slot` on the node at `index`.
+    /// How many pods of the owner in `slot` node `index` holds.
     fn owner_count(&mut self, slot: usize, index: usize) -> i64 {
         let (ctx, node) = (self.ctx, self.nodes[index]);
         let (owner, counts) = &mut self.owner_counts[slot];
@@ -715,6 +695,17 @@ fn equivalence_class(pod: &Pod) -> Option<(&str, &str)> {
     Some((owner.uid.as_str(), hash))
 }
 
+/// What `node` offers, as the store parsed it when the node was written.
+fn allocatable(ctx: &Context, node: &Node) -> Resources {
+    let name = node.metadata.name_str();
+    let allocatable = ctx.store.node_allocatable(name);
+    debug_assert!(
+        allocatable == Some(node_allocatable(node)),
+        "the allocatable of node {name} disagrees with its status"
+    );
+    allocatable.unwrap_or_else(|| node_allocatable(node))
+}
+
 /// What the pods bound to `node` request (finished pods free their share).
 pub(crate) fn node_usage(ctx: &Context, node: &str) -> Resources {
     let used = ctx
@@ -745,9 +736,14 @@ fn node_score(room: Room, requested: Resources, same_owner: i64) -> i128 {
     let Room { allocatable, used } = room;
     let free = |total: i128, used: i128| {
         if total <= 0 {
-            0
-        } else {
-            ((total - used).max(0) * 100) / total
+            return 0;
+        }
+        let free = (total - used).max(0) * 100;
+        // In 64 bits when it fits (every real node's does): a 128-bit division is a call
+        // that costs as much as the rest of the score.
+        match (i64::try_from(free), i64::try_from(total)) {
+            (Ok(free), Ok(total)) => i128::from(free / total),
+            _ => free / total,
         }
     };
     let least_allocated = (free(allocatable.cpu_milli, used.cpu_milli + requested.cpu_milli)

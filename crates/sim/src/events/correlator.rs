@@ -18,9 +18,12 @@
 //! The caches here are kept per involved object; an object's entries go with the object (no
 //! later event can be about it), an observation goes with its Event when that expires, and
 //! a similarity record after 10 minutes without a similar event (the aggregator would start
-//! afresh then anyway).
+//! afresh then anyway). The API server prunes them on its Event-expiry grid, looking only at
+//! what can have changed since the last pass — the objects and Events removed since, the
+//! similarity records that aged past 10 minutes — so a pass costs what changed, not the
+//! hundred thousand objects that have a history.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
@@ -38,14 +41,21 @@ const COMBINED_PREFIX: &str = "(combined from similar events): ";
 pub(crate) struct Correlator {
     /// By involved object UID.
     objects: HashMap<String, History>,
+    /// Histories whose object, or one of whose Events, was removed since the last prune.
+    removed: HashSet<String>,
+    /// Histories with similarity records, by when the oldest of them was last seen (or
+    /// earlier: a jump over steady cycles moves records on, not this), each at most once.
+    aging: BTreeSet<(Millis, String)>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 struct History {
     /// The event logger's entries: each recorded Event and how often it was seen.
     observed: Vec<Observation>,
     /// The aggregator's entries: the messages seen per similarity key.
     similar: Vec<Similar>,
+    /// Its place in `aging`, while it has one.
+    aging_at: Option<Millis>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -92,6 +102,11 @@ impl Correlator {
             Some(history) => history,
             None => self.objects.entry(uid.to_string()).or_default(),
         };
+        // Every event touches a similarity record (below): the history ages from now.
+        if history.aging_at.is_none() {
+            history.aging_at = Some(now_ms);
+            self.aging.insert((now_ms, uid.to_string()));
+        }
         let similar_key = key_of((
             record.component,
             &record.host,
@@ -140,26 +155,75 @@ impl Correlator {
         }
     }
 
+    /// Notes a removed object: its history, or the history of the object a removed Event is
+    /// about, is looked at in the next prune.
+    pub(crate) fn note_removed(&mut self, uid: &str, regarding_uid: Option<&str>) {
+        for uid in [Some(uid), regarding_uid].into_iter().flatten() {
+            if self.objects.contains_key(uid) && !self.removed.contains(uid) {
+                self.removed.insert(uid.to_string());
+            }
+        }
+    }
+
     /// Forgets what can no longer matter: objects that are gone, observations whose Event
-    /// expired, similarity records older than the aggregation interval.
+    /// is gone, similarity records older than the aggregation interval — looking only at
+    /// the histories where one of these can have happened since the last prune.
     pub(crate) fn prune(
         &mut self,
         now_ms: Millis,
         object_exists: impl Fn(&str) -> Option<String>,
         event_exists: impl Fn(&str, &str) -> bool,
     ) {
-        self.objects.retain(|uid, history| {
-            let Some(namespace) = object_exists(uid) else {
-                return false;
+        let mut removed: Vec<String> = self.removed.drain().collect();
+        // In a stable order, as everything the simulation does.
+        removed.sort_unstable();
+        for uid in removed {
+            let Some(namespace) = object_exists(&uid) else {
+                self.forget(&uid);
+                continue;
             };
-            history
-                .observed
-                .retain(|seen| event_exists(&namespace, &seen.name));
+            if let Some(history) = self.objects.get_mut(&uid) {
+                history
+                    .observed
+                    .retain(|seen| event_exists(&namespace, &seen.name));
+                self.forget_if_empty(&uid);
+            }
+        }
+        while let Some((seen_ms, uid)) = self.aging.first().cloned() {
+            if now_ms.saturating_sub(seen_ms) <= AGGREGATE_INTERVAL_MS {
+                break;
+            }
+            self.aging.pop_first();
+            let Some(history) = self.objects.get_mut(&uid) else {
+                continue;
+            };
             history
                 .similar
                 .retain(|similar| now_ms.saturating_sub(similar.last_ms) <= AGGREGATE_INTERVAL_MS);
-            !history.observed.is_empty() || !history.similar.is_empty()
-        });
+            history.aging_at = history.similar.iter().map(|s| s.last_ms).min();
+            if let Some(oldest) = history.aging_at {
+                self.aging.insert((oldest, uid.clone()));
+            }
+            self.forget_if_empty(&uid);
+        }
+    }
+
+    fn forget(&mut self, uid: &str) {
+        if let Some(history) = self.objects.remove(uid)
+            && let Some(at) = history.aging_at
+        {
+            self.aging.remove(&(at, uid.to_string()));
+        }
+    }
+
+    fn forget_if_empty(&mut self, uid: &str) {
+        if self
+            .objects
+            .get(uid)
+            .is_some_and(|h| h.observed.is_empty() && h.similar.is_empty())
+        {
+            self.forget(uid);
+        }
     }
 
     /// Takes the count of an Event a jump over steady cycles moved on (`cycles.rs`), as the
@@ -186,9 +250,14 @@ impl Correlator {
         }
     }
 
-    /// The caches in a stable order, for comparing two runs.
+    /// The caches in a stable order, for comparing two runs (what they hold, not when
+    /// the next prune looks at them).
     pub(crate) fn fingerprint(&self) -> String {
-        let mut objects: Vec<_> = self.objects.iter().collect();
+        let mut objects: Vec<_> = self
+            .objects
+            .iter()
+            .map(|(uid, history)| (uid, &history.observed, &history.similar))
+            .collect();
         objects.sort_by(|a, b| a.0.cmp(b.0));
         format!("{objects:?}")
     }
@@ -295,6 +364,42 @@ mod tests {
         let repeat = correlator.correlate("u", &record("Created pod: 5"), 11, &time(), &mut next);
         assert!(!repeat.combined && !repeat.new);
         assert_eq!(repeat.count, 2);
+    }
+
+    #[test]
+    fn a_prune_forgets_what_was_removed_and_what_aged() {
+        let mut correlator = Correlator::default();
+        for uid in ["kept", "gone", "event-gone"] {
+            correlator.correlate(uid, &record("Created pod: a"), 0, &time(), || {
+                format!("{uid}-event")
+            });
+        }
+        let objects = |uid: &str| (uid != "gone").then(|| "default".to_string());
+        let events = |_: &str, name: &str| name != "event-gone-event";
+        // Nothing was noted removed: the histories stay, whatever the store holds.
+        correlator.prune(1_000, objects, events);
+        assert_eq!(correlator.objects.len(), 3);
+        correlator.note_removed("gone", None);
+        correlator.note_removed("event-gone-event-uid", Some("event-gone"));
+        correlator.prune(2_000, objects, events);
+        let mut uids: Vec<_> = correlator.objects.keys().cloned().collect();
+        uids.sort();
+        assert_eq!(uids, ["event-gone", "kept"]);
+        assert!(correlator.objects["event-gone"].observed.is_empty());
+        assert_eq!(correlator.objects["kept"].observed.len(), 1);
+        // Ten minutes after the last similar event its record goes, and with it a history
+        // that holds nothing else; a record seen again later stays.
+        correlator.correlate("kept", &record("Created pod: a"), 300_000, &time(), || {
+            "unused".into()
+        });
+        correlator.prune(AGGREGATE_INTERVAL_MS + 1, objects, events);
+        let mut uids: Vec<_> = correlator.objects.keys().cloned().collect();
+        uids.sort();
+        assert_eq!(uids, ["kept"]);
+        correlator.prune(300_000 + AGGREGATE_INTERVAL_MS + 1, objects, events);
+        assert!(correlator.objects["kept"].similar.is_empty());
+        assert_eq!(correlator.objects["kept"].observed.len(), 1);
+        assert!(correlator.aging.is_empty());
     }
 
     #[test]

@@ -231,7 +231,7 @@ impl ApiServer {
                 }
             }
             self.series_written.remove(&key);
-            self.store.remove(&key);
+            self.remove_stored(&key);
         }
         let store = &self.store;
         self.correlator.prune(
