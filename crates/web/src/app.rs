@@ -36,66 +36,55 @@ const EVENTS_EVERY_MS: f64 = 250.0;
 /// buttons save at once; a reload loses at most these seconds of waiting).
 const SAVE_EVERY_MS: f64 = 2_000.0;
 
-/// Requests the next animation frame, which draws what the simulation did since the last one
-/// and then leaves the simulation a task of its own, after the frame is painted, to advance
-/// the clock within its slice (`frame.rs`) and ask for the next frame. Apart, the longest
+/// The playing clock's loop: each animation frame draws what the simulation did since the
+/// last one and then leaves the simulation a task of its own, after the frame is painted, to
+/// advance the clock within its slice (`frame.rs`) and ask for the next frame. Apart, the longest
 /// task is the longer of the two rather than their sum: at 100,000 pods an advance and a
 /// redraw each take tens of milliseconds, and a key pressed meanwhile waits for one of them,
 /// not both. `owed` is virtual time earlier advances had no time left to simulate: it is
 /// carried over, at most one long frame's worth, so a busy cluster slows the clock down
 /// rather than freezing the page (and `pace` says so).
-fn schedule_frame(
+#[derive(Clone)]
+struct ClockLoop {
     slot: Rc<RefCell<Option<AnimationFrame>>>,
     playground: Rc<RefCell<Playground>>,
     ticked: Callback<()>,
     pace: Rc<RefCell<Pace>>,
     speed: u64,
-    last: Option<f64>,
-    owed: u64,
-) {
-    let next_slot = slot.clone();
-    let handle = request_animation_frame(move |now_ms| {
-        // While the cluster boots (`boot.rs`) the learner's time has not begun.
-        let Some(last) = last.filter(|_| !playground.borrow().booting()) else {
-            schedule_frame(
-                next_slot,
-                playground,
-                ticked,
-                pace,
-                speed,
-                Some(now_ms),
-                owed,
-            );
-            return;
-        };
-        ticked.emit(());
-        let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
-        let most = (MAX_FRAME_MS as u64).saturating_mul(speed);
-        let owed = owed
-            .saturating_add((elapsed as u64).saturating_mul(speed))
-            .min(most);
-        crate::soon::run(move || {
-            // Paused, or the speed changed, since the frame: that frame's chain ends here.
-            if next_slot.borrow().is_none() {
+}
+
+impl ClockLoop {
+    /// Requests the next animation frame; `last` is the previous frame's time.
+    fn schedule(self, last: Option<f64>, owed: u64) {
+        let slot = self.slot.clone();
+        let handle = request_animation_frame(move |now_ms| {
+            // While the cluster boots (`boot.rs`) the learner's time has not begun.
+            let Some(last) = last.filter(|_| !self.playground.borrow().booting()) else {
+                self.schedule(Some(now_ms), owed);
                 return;
-            }
-            let moved = playground
-                .borrow_mut()
-                .advance_within(owed, &mut crate::frame::slice());
-            pace.borrow_mut().frame(elapsed, moved, speed);
-            let owed = owed.saturating_sub(moved);
-            schedule_frame(
-                next_slot,
-                playground,
-                ticked,
-                pace,
-                speed,
-                Some(now_ms),
-                owed,
-            );
+            };
+            self.ticked.emit(());
+            let elapsed = (now_ms - last).clamp(0.0, MAX_FRAME_MS);
+            let most = (MAX_FRAME_MS as u64).saturating_mul(self.speed);
+            let owed = owed
+                .saturating_add((elapsed as u64).saturating_mul(self.speed))
+                .min(most);
+            crate::soon::run(move || {
+                // Paused, or the speed changed, since the frame: that frame's chain ends here.
+                if self.slot.borrow().is_none() {
+                    return;
+                }
+                let moved = self
+                    .playground
+                    .borrow_mut()
+                    .advance_within(owed, &mut crate::frame::slice());
+                self.pace.borrow_mut().frame(elapsed, moved, self.speed);
+                let owed = owed.saturating_sub(moved);
+                self.schedule(Some(now_ms), owed);
+            });
         });
-    });
-    *slot.borrow_mut() = Some(handle);
+        *slot.borrow_mut() = Some(handle);
+    }
 }
 
 /// Moves keyboard focus back to `element` if it is still on the page.
@@ -299,15 +288,14 @@ pub fn app() -> Html {
             let frame: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             *pace.borrow_mut() = Pace::default();
             if *playing {
-                schedule_frame(
-                    frame.clone(),
+                let clock = ClockLoop {
+                    slot: frame.clone(),
                     playground,
                     ticked,
                     pace,
-                    u64::from(*speed),
-                    None,
-                    0,
-                );
+                    speed: u64::from(*speed),
+                };
+                clock.schedule(None, 0);
             }
             move || drop(frame.borrow_mut().take())
         });
