@@ -218,29 +218,32 @@ impl ApiServer {
             updated.meta_mut().resource_version = current.meta().resource_version.clone();
             return Ok(if updated == current { current } else { updated });
         }
-        self.write_if_changed(current, updated)
+        self.write_if_changed(updated)
     }
 
     /// Replaces only the status, as the `/status` subresource does.
     pub fn update_status(&mut self, object: Object) -> Result<Object, ApiError> {
         let key = object.key();
-        let Some(current) = self.store.get(&key).cloned() else {
+        let Some(current) = self.store.get(&key) else {
             return Err(ApiError::not_found(key.kind, &key.name));
         };
         let mut updated = current.clone();
         copy_status(&object, &mut updated);
-        self.record_managed_fields(Some(&current), &mut updated, Some("status"));
-        self.write_if_changed(current, updated)
+        self.record_managed_fields(Some(current), &mut updated, Some("status"));
+        self.write_if_changed(updated)
     }
 
-    fn write_if_changed(
-        &mut self,
-        current: Object,
-        mut updated: Object,
-    ) -> Result<Object, ApiError> {
+    /// Stores `updated` over the object of its key unless it changes nothing (then it is
+    /// returned as it is, equal to the stored one: the object is read in place, not copied,
+    /// as most writes at scale are the kubelets' status writes).
+    fn write_if_changed(&mut self, mut updated: Object) -> Result<Object, ApiError> {
+        let key = updated.key();
+        let Some(current) = self.store.get(&key) else {
+            return Err(ApiError::not_found(key.kind, &key.name));
+        };
         updated.meta_mut().resource_version = current.meta().resource_version.clone();
-        if updated == current {
-            return Ok(current);
+        if &updated == current {
+            return Ok(updated);
         }
         // Removing the last finalizer of an object being deleted completes its deletion.
         if updated.meta().is_deleting()
