@@ -44,7 +44,6 @@ const SAVE_EVERY_MS: f64 = 2_000.0;
 /// not both. `owed` is virtual time earlier advances had no time left to simulate: it is
 /// carried over, at most one long frame's worth, so a busy cluster slows the clock down
 /// rather than freezing the page (and `pace` says so).
-#[derive(Clone)]
 struct ClockLoop {
     slot: Rc<RefCell<Option<AnimationFrame>>>,
     playground: Rc<RefCell<Playground>>,

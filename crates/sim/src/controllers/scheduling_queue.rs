@@ -520,9 +520,7 @@ impl SchedulingQueue {
         }
         pass.reconciliation
     }
-}
 
-impl SchedulingQueue {
     /// The pods a pass tries, each once: the unbound active pods of the active queue, and
     /// the woken ones when `retrying` (the loop is free) — of every pending pod, those not
     /// among the unschedulable, or moved from them to be tried.
