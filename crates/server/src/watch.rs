@@ -155,9 +155,9 @@ fn journal_event(
     let event = &entry.event;
     let matches_now = !event.deleted() && watch.wants(&event.object);
     let before = if event.deleted() {
-        Some(&event.object)
+        Some(&*event.object)
     } else {
-        event.previous.as_ref()
+        event.previous.as_deref()
     };
     let matched_before = before.filter(|object| watch.wants(object));
     match (matches_now, matched_before) {

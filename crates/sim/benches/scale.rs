@@ -196,7 +196,7 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
 }
 
 /// Where the heap goes at all-Ready, per pod: the stored objects (pods, Events, the rest), the
-/// store's indexes (the store's clone less its objects), the rest of the API server, the
+/// store's indexes (the store's clone: it shares its objects), the rest of the API server, the
 /// kubelets' state, and the rest of the cluster (timers, queues, controllers' caches). Clones drop spare capacity of vectors
 /// and strings (not of hash maps), so parts weigh a little less than they hold.
 fn print_breakdown(cluster: &Cluster, pods: usize) {
@@ -248,7 +248,7 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
         pod = per_pod(pod_objects),
         event = per_pod(event_objects),
         other = per_pod(all_objects.saturating_sub(pod_objects + event_objects)),
-        indexes = per_pod(store_bytes.saturating_sub(all_objects)),
+        indexes = per_pod(store_bytes),
         kubelets = per_pod(kubelet_bytes),
         runtimes = cluster.kubelets.pod_count(),
         api = per_pod(api_bytes.saturating_sub(store_bytes)),

@@ -370,14 +370,15 @@ impl ApiServer {
 
     /// Takes an object out of the store: every removal goes through here, so that the
     /// Event recorders' caches hear of it (`events/correlator.rs` prunes what it noted).
-    pub(crate) fn remove_stored(&mut self, key: &ObjectKey) -> Option<Object> {
-        let removed = self.store.remove(key)?;
-        let regarding = match &removed {
+    pub(crate) fn remove_stored(&mut self, key: &ObjectKey) {
+        let Some(removed) = self.store.remove(key) else {
+            return;
+        };
+        let regarding = match &*removed {
             Object::Event(event) => event.involved_object.uid.as_deref(),
             _ => None,
         };
         self.correlator.note_removed(removed.uid(), regarding);
-        Some(removed)
     }
 
     /// How many Events were created so far (the last part of their names counts them).

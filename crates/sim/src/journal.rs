@@ -121,7 +121,7 @@ mod tests {
     fn event() -> WatchEvent {
         WatchEvent {
             event_type: WatchEventType::Added,
-            object: Object::ConfigMap(Default::default()),
+            object: Object::ConfigMap(Default::default()).into(),
             previous: None,
         }
     }

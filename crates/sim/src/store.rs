@@ -21,14 +21,15 @@ pub enum WatchEventType {
     Deleted,
 }
 
-/// A change to the store, as a watch would deliver it.
+/// A change to the store, as a watch would deliver it. It shares the stored object (which
+/// is never changed in place, only replaced), so a write copies no object to announce it.
 #[derive(Clone, Debug)]
 pub struct WatchEvent {
     pub event_type: WatchEventType,
-    pub object: Object,
+    pub object: Arc<Object>,
     /// What a modification replaced, as an informer's update handler receives the old object
     /// (so a pod whose labels change wakes the Services and budgets that selected it).
-    pub previous: Option<Object>,
+    pub previous: Option<Arc<Object>>,
 }
 
 impl WatchEvent {
@@ -39,11 +40,12 @@ impl WatchEvent {
 
 #[derive(Clone, Default)]
 pub struct Store {
-    /// An `Object` boxes its kind's struct, so the B-tree moves only pointers as it
-    /// inserts and removes. Each object's key is allocated once and shared by every index
+    /// Each object is shared with the watch events that announce its writes (an `Object`
+    /// also boxes its kind's struct), so the B-tree moves only pointers as it inserts and
+    /// removes. Each object's key is allocated once and shared by every index
     /// that lists the object (a pod is in five or six): at 100,000 pods a copy of the key
     /// per index entry cost more than 50 MB.
-    objects: BTreeMap<Arc<ObjectKey>, Object>,
+    objects: BTreeMap<Arc<ObjectKey>, Arc<Object>>,
     by_uid: HashMap<String, Arc<ObjectKey>>,
     dependents: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
     pods_by_node: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
@@ -78,7 +80,7 @@ const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
     fn object(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|object| &**object)
     }
 
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
@@ -130,12 +132,12 @@ impl Store {
                 },
             ),
         };
-        self.objects.range(low..high).map(|(_, object)| object)
+        self.objects.range(low..high).map(|(_, object)| &**object)
     }
 
     /// Every object, in key order.
     pub fn list_all(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values()
+        self.objects.values().map(|object| &**object)
     }
 
     pub fn list_typed<'a, T: Typed + 'a>(
@@ -305,6 +307,7 @@ impl Store {
         };
         self.index(&object, &key, same_identity);
         self.note_change(&key);
+        let object = Arc::new(object);
         let event = WatchEvent {
             event_type,
             object: object.clone(),
@@ -323,7 +326,7 @@ impl Store {
 
     /// Removes an object; the API server's `remove_stored` is the one caller, so that the
     /// Event recorders' caches hear of every removal.
-    pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
+    pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
         let (key, object) = self.objects.remove_entry(key)?;
         self.changes += 1;
         self.unindex(&object, &key, false);

@@ -33,7 +33,7 @@ impl Cluster {
                 controller.watch(event, watch)
             });
         }
-        match &event.object {
+        match &*event.object {
             Object::Node(_) if event.deleted() => self.forget_machine(event.object.name()),
             Object::Pod(pod) => self.kubelet_sees(pod, event.deleted()),
             _ => {}

@@ -35,10 +35,10 @@ pub static CONTROLLER: Controller = Controller {
 /// A pod change wakes the budgets that select the pod, or selected it before the change
 /// (`getPdbForPod` for the old and the new pod): the namespace's budgets, not its pods.
 fn budgets_of_pod(event: &WatchEvent, watch: &mut Watch) {
-    let Object::Pod(pod) = &event.object else {
+    let Object::Pod(pod) = &*event.object else {
         return;
     };
-    let before = event.previous.as_ref().and_then(Pod::from_object);
+    let before = event.previous.as_deref().and_then(Pod::from_object);
     let store = watch.store;
     let budgets = store
         .list_typed::<PodDisruptionBudget>(Some(pod.metadata.namespace_str()))

@@ -35,10 +35,10 @@ pub static CONTROLLER: Controller = Controller {
 /// A deleted Service's Endpoints go; a pod change wakes the Services that select the pod or
 /// selected it before the change (`getPodServiceMemberships` of the old and the new pod).
 fn services_of_pod(event: &WatchEvent, watch: &mut Watch) {
-    match &event.object {
+    match &*event.object {
         Object::Service(_) if event.deleted() => watch.wake(event.object.key()),
         Object::Pod(pod) => {
-            let before = event.previous.as_ref().and_then(Pod::from_object);
+            let before = event.previous.as_deref().and_then(Pod::from_object);
             let store = watch.store;
             let services = store
                 .list_typed::<Service>(Some(pod.metadata.namespace_str()))

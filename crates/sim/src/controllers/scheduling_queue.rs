@@ -45,7 +45,7 @@ fn schedule_pending(queue: &mut SchedulingQueue, ctx: &Context) -> Reconciliatio
 /// Node and pod changes that may let a waiting pod fit (the queueing hints), and new pods.
 fn cluster_events(event: &WatchEvent, watch: &mut Watch) {
     let deleted = event.deleted();
-    let woken = match &event.object {
+    let woken = match &*event.object {
         Object::Node(node) => watch.scheduling_queue.on_node(node, deleted, watch.store),
         Object::Pod(pod) => {
             // A pod that ends frees room; an unschedulable pod that gains a toleration may fit.

@@ -53,7 +53,7 @@ pub static CONTROLLER: Controller = Controller {
 
 /// A pod that changes on a node with a `NoExecute` taint may have to go.
 fn pods_on_tainted_nodes(event: &WatchEvent, watch: &mut Watch) {
-    let Object::Pod(pod) = &event.object else {
+    let Object::Pod(pod) = &*event.object else {
         return;
     };
     let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {

@@ -32,7 +32,7 @@ pub static CONTROLLER: Controller = Controller {
 
 /// A deleted claim may free its volume; a scheduled consumer lets its claims bind.
 fn claims_and_consumers(event: &WatchEvent, watch: &mut Watch) {
-    match &event.object {
+    match &*event.object {
         Object::PersistentVolumeClaim(_) if event.deleted() => {
             watch.wake_every(Kind::PersistentVolume, None)
         }
