@@ -783,6 +783,42 @@ mod tests {
     }
 
     #[test]
+    fn a_node_changes_generation_when_what_its_pods_take_changes() {
+        use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
+        let pod = |node: Option<&str>, phase: &str| {
+            Object::Pod(Box::new(Pod {
+                metadata: ObjectMeta {
+                    name: Some("p".into()),
+                    namespace: Some("default".into()),
+                    uid: Some("uid-p".into()),
+                    ..Default::default()
+                },
+                spec: Some(PodSpec {
+                    node_name: node.map(str::to_string),
+                    ..Default::default()
+                }),
+                status: Some(PodStatus {
+                    phase: Some(phase.into()),
+                    ..Default::default()
+                }),
+            }))
+        };
+        let mut store = Store::default();
+        store.put(pod(None, "Pending"));
+        assert_eq!(store.nodes_changed_since(0).count(), 0);
+        store.put(pod(Some("n1"), "Pending"));
+        let bound = store.node_generation();
+        assert_eq!(store.nodes_changed_since(0).collect::<Vec<_>>(), ["n1"]);
+        // A status write that leaves what the pod takes on its node as it was.
+        store.put(pod(Some("n1"), "Running"));
+        assert_eq!(store.node_generation(), bound);
+        // A finished pod frees its share.
+        store.put(pod(Some("n1"), "Succeeded"));
+        assert_eq!(store.nodes_changed_since(bound).collect::<Vec<_>>(), ["n1"]);
+        assert_eq!(store.node_usage("n1").map(|u| u.requested.pods), Some(0));
+    }
+
+    #[test]
     fn changed_keys_start_when_asked_and_list_writes_and_removals() {
         let mut store = Store::default();
         store.put(namespace("a"));

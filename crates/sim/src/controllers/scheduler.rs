@@ -998,5 +998,48 @@ mod tests {
             );
             assert_eq!(next, 0);
         }
+
+        #[test]
+        fn the_node_cache_counts_a_pass_s_bindings_only_once_the_store_has_them() {
+            let mut store = Store::default();
+            for object in (0..3).map(|i| node(i, "1")) {
+                store.put(object);
+            }
+            store.put(pending_pod("a", 0));
+            let clock = Clock::new(jiff::Timestamp::from_second(1_750_000_100).unwrap_or_default());
+            let features = FeatureGates::new(BTreeMap::new());
+            let agents = NodeAgents::new("kind");
+            let mut cache = NodeCache::default();
+            let mut run_pass = |store: &Store| {
+                let ctx = Context {
+                    store,
+                    clock: &clock,
+                    features: &features,
+                    nodes: &agents,
+                    tokens: u64::MAX,
+                };
+                let pending = store.unscheduled_pods().collect();
+                bindings(&pass(&ctx, pending, &mut cache, &mut 0).reconciliation)
+            };
+            let bound_to_first = vec![("a".to_string(), "node-0000".to_string())];
+            assert_eq!(run_pass(&store), bound_to_first);
+            // The binding was not applied (a conflict, say): the next pass finds the node
+            // as the store has it, free.
+            assert_eq!(run_pass(&store), bound_to_first);
+            // Once applied, the node is full: the next pod goes to the next node.
+            if let Some(Object::Pod(pod)) = store
+                .get(&ObjectKey::new(Kind::Pod, "default", "a"))
+                .cloned()
+            {
+                let mut pod = pod;
+                pod.spec.get_or_insert_with(Default::default).node_name = Some("node-0000".into());
+                store.put(Object::Pod(pod));
+            }
+            store.put(pending_pod("b", 1));
+            assert_eq!(
+                run_pass(&store),
+                [("b".to_string(), "node-0001".to_string())]
+            );
+        }
     }
 }
