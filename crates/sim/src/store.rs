@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::api::core::v1::{Event, Pod, ResourceRequirements};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
@@ -59,6 +59,15 @@ pub struct Store {
     node_usage: HashMap<String, NodeUsage>,
     /// Each node's allocatable resources, parsed once per write of the node.
     node_allocatable: HashMap<String, Resources>,
+    /// The generation of the last change to each node's usage or allocatable (counted by
+    /// `node_generation`), and the same nodes by it: what changed since a generation is a
+    /// range, as kube-scheduler's `Cache` keeps its node infos most recently changed first
+    /// for `UpdateSnapshot` (`pkg/scheduler/backend/cache/cache.go`).
+    node_generations: HashMap<String, u64>,
+    nodes_by_generation: BTreeMap<u64, String>,
+    node_generation: u64,
+    /// Grows when a node is added or removed: a scheduler cache of the node list rebuilds.
+    node_list_version: u64,
     /// Events by (when last seen, name, namespace): the newest first without a sort.
     events_by_time: BTreeSet<EventAt>,
     /// Pods stored, for the playground's pod budget (`limits.rs`) without a scan.
@@ -242,6 +251,23 @@ impl Store {
         self.node_allocatable.get(node).copied()
     }
 
+    /// The generation of the last change to any node's usage or allocatable.
+    pub(crate) fn node_generation(&self) -> u64 {
+        self.node_generation
+    }
+
+    /// The nodes whose usage or allocatable changed after generation `since`, each once.
+    pub(crate) fn nodes_changed_since(&self, since: u64) -> impl Iterator<Item = &str> {
+        self.nodes_by_generation
+            .range(since.saturating_add(1)..)
+            .map(|(_, node)| node.as_str())
+    }
+
+    /// Grows whenever a node is added or removed.
+    pub(crate) fn node_list_version(&self) -> u64 {
+        self.node_list_version
+    }
+
     /// Pods waiting for the scheduler, in key order.
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unscheduled_pods
@@ -294,18 +320,22 @@ impl Store {
             WatchEventType::Added
         };
         // A rewrite that keeps the object's UID, owners and labels (a status update, most
-        // writes) keeps its entries in the indexes of those, and its key.
-        let same_identity = previous
-            .as_ref()
-            .is_some_and(|(_, previous)| same_identity(previous, &object));
+        // writes) keeps its entries in the indexes of those, and its key; one that keeps a
+        // pod's node and what it takes there keeps its entries in the node's indexes.
+        let kept = previous.as_ref().map_or(Kept::NOTHING, |(_, previous)| {
+            Kept::between(previous, &object)
+        });
         if let Some((previous_key, previous)) = &previous {
-            self.unindex(previous, previous_key, same_identity);
+            self.unindex(previous, previous_key, kept);
         }
         let (key, previous) = match previous {
             Some((previous_key, previous)) => (previous_key, Some(previous)),
             None => (Arc::new(key), None),
         };
-        self.index(&object, &key, same_identity);
+        if event_type == WatchEventType::Added && matches!(object, Object::Node(_)) {
+            self.node_list_version += 1;
+        }
+        self.index(&object, &key, kept);
         self.note_change(&key);
         let object = Arc::new(object);
         let event = WatchEvent {
@@ -329,7 +359,10 @@ impl Store {
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
         let (key, object) = self.objects.remove_entry(key)?;
         self.changes += 1;
-        self.unindex(&object, &key, false);
+        if matches!(*object, Object::Node(_)) {
+            self.node_list_version += 1;
+        }
+        self.unindex(&object, &key, Kept::NOTHING);
         self.note_change(&key);
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
@@ -371,17 +404,18 @@ impl Store {
         std::mem::take(&mut self.pending)
     }
 
-    /// Lists `object` under `key` in every index (but those of its UID, owners and labels
-    /// when `kept`: it is listed there already).
-    fn index(&mut self, object: &Object, key: &Arc<ObjectKey>, kept: bool) {
+    /// Lists `object` under `key` in every index (but those `kept` says it is listed in
+    /// already).
+    fn index(&mut self, object: &Object, key: &Arc<ObjectKey>, kept: Kept) {
         if let Object::Event(event) = object {
             self.events_by_time.insert(EventAt::new(event, key));
         }
         if let Object::Node(node) = object {
             self.node_allocatable
                 .insert(key.name.clone(), node_allocatable(node));
+            self.touch_node(&key.name);
         }
-        if !kept {
+        if !kept.identity {
             self.by_uid.insert(object.uid().to_string(), key.clone());
             for owner in object.meta().owner_references.iter().flatten() {
                 self.dependents
@@ -392,7 +426,13 @@ impl Store {
         }
         if let Object::Pod(pod) = object {
             self.pods += 1;
-            for (label, value) in pod.metadata.labels.iter().flatten().filter(|_| !kept) {
+            for (label, value) in pod
+                .metadata
+                .labels
+                .iter()
+                .flatten()
+                .filter(|_| !kept.identity)
+            {
                 self.pods_by_label
                     .entry(label_index(pod, label, value))
                     .or_default()
@@ -405,6 +445,7 @@ impl Store {
                 }
             }
             match pod_node(object) {
+                Some(_) if kept.placement => {}
                 Some(node) => {
                     self.node_usage
                         .entry(node.to_string())
@@ -414,6 +455,7 @@ impl Store {
                         .entry(node.to_string())
                         .or_default()
                         .insert(key.clone());
+                    self.touch_node(node);
                 }
                 None if pod.metadata.deletion_timestamp.is_none() => {
                     self.unscheduled_pods.insert(key.clone());
@@ -423,16 +465,17 @@ impl Store {
         }
     }
 
-    /// Takes `object` out of every index (but those of its UID, owners and labels when
-    /// `kept`: its next version is listed there alike).
-    fn unindex(&mut self, object: &Object, key: &Arc<ObjectKey>, kept: bool) {
+    /// Takes `object` out of every index (but those `kept` says its next version is listed
+    /// in alike).
+    fn unindex(&mut self, object: &Object, key: &Arc<ObjectKey>, kept: Kept) {
         if let Object::Event(event) = object {
             self.events_by_time.remove(&EventAt::new(event, key));
         }
         if let Object::Node(_) = object {
             self.node_allocatable.remove(&key.name);
+            self.touch_node(&key.name);
         }
-        if !kept {
+        if !kept.identity {
             self.by_uid.remove(object.uid());
             for owner in object.meta().owner_references.iter().flatten() {
                 if let Some(set) = self.dependents.get_mut(&owner.uid) {
@@ -443,22 +486,27 @@ impl Store {
                 }
             }
         }
-        if let Some(node) = pod_node(object)
-            && let Some(set) = self.pods_by_node.get_mut(node)
-        {
-            set.remove(key);
-        }
-        if let (Object::Pod(pod), Some(node)) = (object, pod_node(object))
-            && let Some(usage) = self.node_usage.get_mut(node)
-        {
-            usage.remove(pod);
-            if usage.is_empty() {
-                self.node_usage.remove(node);
+        if let Some(node) = pod_node(object).filter(|_| !kept.placement) {
+            if let Some(set) = self.pods_by_node.get_mut(node) {
+                set.remove(key);
             }
+            if let (Object::Pod(pod), Some(usage)) = (object, self.node_usage.get_mut(node)) {
+                usage.remove(pod);
+                if usage.is_empty() {
+                    self.node_usage.remove(node);
+                }
+            }
+            self.touch_node(node);
         }
         if let Object::Pod(pod) = object {
             self.pods = self.pods.saturating_sub(1);
-            for (label, value) in pod.metadata.labels.iter().flatten().filter(|_| !kept) {
+            for (label, value) in pod
+                .metadata
+                .labels
+                .iter()
+                .flatten()
+                .filter(|_| !kept.identity)
+            {
                 let index = label_index(pod, label, value);
                 if let Some(set) = self.pods_by_label.get_mut(&index) {
                     set.remove(key);
@@ -477,6 +525,47 @@ impl Store {
             }
             self.orphan_pods.remove(key);
             self.unscheduled_pods.remove(key);
+        }
+    }
+
+    /// Marks `node`'s usage or allocatable changed: it moves to the newest generation.
+    fn touch_node(&mut self, node: &str) {
+        self.node_generation += 1;
+        let generation = self.node_generation;
+        let previous = match self.node_generations.get_mut(node) {
+            Some(last) => Some(std::mem::replace(last, generation)),
+            None => {
+                self.node_generations.insert(node.to_string(), generation);
+                None
+            }
+        };
+        let name = previous
+            .and_then(|previous| self.nodes_by_generation.remove(&previous))
+            .unwrap_or_else(|| node.to_string());
+        self.nodes_by_generation.insert(generation, name);
+    }
+}
+
+/// Which indexes a rewrite leaves as they are, because the object's old and new versions are
+/// listed there alike.
+#[derive(Clone, Copy, Debug)]
+struct Kept {
+    /// By UID, owner and label.
+    identity: bool,
+    /// A pod's: by node, and in the node's usage.
+    placement: bool,
+}
+
+impl Kept {
+    const NOTHING: Kept = Kept {
+        identity: false,
+        placement: false,
+    };
+
+    fn between(previous: &Object, object: &Object) -> Kept {
+        Kept {
+            identity: same_identity(previous, object),
+            placement: same_placement(previous, object),
         }
     }
 }
@@ -555,6 +644,34 @@ impl Ord for EventAt {
 fn same_identity(previous: &Object, object: &Object) -> bool {
     let (old, new) = (previous.meta(), object.meta());
     old.uid == new.uid && old.owner_references == new.owner_references && old.labels == new.labels
+}
+
+/// Whether two versions of a pod count alike in their node's usage (`usage.rs`): same node,
+/// both finished or both not, same controller, same resources asked for.
+fn same_placement(previous: &Object, object: &Object) -> bool {
+    let (Object::Pod(old), Object::Pod(new)) = (previous, object) else {
+        return false;
+    };
+    pod_node(previous) == pod_node(object)
+        && kubeplay_model::pod::is_finished(old) == kubeplay_model::pod::is_finished(new)
+        && controller_uid(old) == controller_uid(new)
+        && container_resources(old).eq(container_resources(new))
+}
+
+/// What a pod's containers, then its init containers, ask for (`usage::pod_requests` reads).
+fn container_resources(pod: &Pod) -> impl Iterator<Item = &Option<ResourceRequirements>> {
+    let spec = pod.spec.as_ref();
+    let containers = spec.into_iter().flat_map(|s| &s.containers);
+    let init = spec
+        .into_iter()
+        .flat_map(|s| s.init_containers.iter().flatten());
+    containers.chain(init).map(|c| &c.resources)
+}
+
+fn controller_uid(pod: &Pod) -> Option<&str> {
+    pod.metadata
+        .controller_ref()
+        .map(|owner| owner.uid.as_str())
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {
@@ -666,6 +783,42 @@ mod tests {
         };
         let stored = pod.status.as_ref().and_then(|s| s.conditions.as_ref());
         assert_eq!(stored.map(|c| (c.len(), c.capacity())), Some((5, 5)));
+    }
+
+    #[test]
+    fn a_node_changes_generation_when_what_its_pods_take_changes() {
+        use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
+        let pod = |node: Option<&str>, phase: &str| {
+            Object::Pod(Box::new(Pod {
+                metadata: ObjectMeta {
+                    name: Some("p".into()),
+                    namespace: Some("default".into()),
+                    uid: Some("uid-p".into()),
+                    ..Default::default()
+                },
+                spec: Some(PodSpec {
+                    node_name: node.map(str::to_string),
+                    ..Default::default()
+                }),
+                status: Some(PodStatus {
+                    phase: Some(phase.into()),
+                    ..Default::default()
+                }),
+            }))
+        };
+        let mut store = Store::default();
+        store.put(pod(None, "Pending"));
+        assert_eq!(store.nodes_changed_since(0).count(), 0);
+        store.put(pod(Some("n1"), "Pending"));
+        let bound = store.node_generation();
+        assert_eq!(store.nodes_changed_since(0).collect::<Vec<_>>(), ["n1"]);
+        // A status write that leaves what the pod takes on its node as it was.
+        store.put(pod(Some("n1"), "Running"));
+        assert_eq!(store.node_generation(), bound);
+        // A finished pod frees its share.
+        store.put(pod(Some("n1"), "Succeeded"));
+        assert_eq!(store.nodes_changed_since(bound).collect::<Vec<_>>(), ["n1"]);
+        assert_eq!(store.node_usage("n1").map(|u| u.requested.pods), Some(0));
     }
 
     #[test]

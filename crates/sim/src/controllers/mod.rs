@@ -23,6 +23,7 @@ pub mod pods;
 pub mod replicaset;
 pub mod replication;
 pub mod scheduler;
+mod scheduler_cache;
 pub mod scheduling_queue;
 pub mod statefulset;
 pub mod taint_eviction;

@@ -16,6 +16,7 @@ use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
+use super::scheduler_cache::NodeCache;
 use super::{Action, Context, Reconciliation, event};
 use crate::api::EventType;
 use kubeplay_model::pod::set_pod_condition;
@@ -331,70 +332,44 @@ pub(crate) fn feasible_nodes_to_find(all_nodes: usize) -> usize {
     (all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
-/// The scheduler's per-pass view of the nodes: their room (allocatable, parsed once, and
-/// usage) and an owner's pods on each, read from the node and the store's totals when a
-/// node is first filtered in the pass, then kept up to date with the pass's own bindings.
-/// A pass whose attempts all reuse an equivalence class's failure reads nothing.
-struct Snapshot<'a> {
+/// The scheduler's per-pass view of the nodes: the store's node list, and the cache (kept
+/// across passes) of each node's room and owners' pods, brought up to date for the pass
+/// and counting the pass's own bindings until it ends.
+struct Snapshot<'a, 'c> {
     ctx: &'a Context<'a>,
     nodes: Vec<&'a Node>,
-    rooms: Vec<Option<Room>>,
-    /// Each owner's place in `owner_counts`, looked up once per attempt rather than per node.
-    owners: HashMap<&'a str, usize>,
-    owner_counts: Vec<(&'a str, Vec<Option<i64>>)>,
+    cache: &'c mut NodeCache,
 }
 
-impl<'a> Snapshot<'a> {
-    fn new(ctx: &'a Context<'a>) -> Self {
+impl<'a, 'c> Snapshot<'a, 'c> {
+    fn new(ctx: &'a Context<'a>, cache: &'c mut NodeCache) -> Self {
         let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
-        Snapshot {
-            ctx,
-            rooms: vec![None; nodes.len()],
-            nodes,
-            owners: HashMap::new(),
-            owner_counts: Vec::new(),
-        }
+        cache.update(ctx, &nodes);
+        Snapshot { ctx, nodes, cache }
     }
 
-    fn room(&mut self, index: usize) -> Room {
-        let (ctx, node) = (self.ctx, self.nodes[index]);
-        *self.rooms[index].get_or_insert_with(|| Room {
-            allocatable: allocatable(ctx, node),
-            used: node_usage(ctx, node.metadata.name_str()),
-        })
+    fn room(&self, index: usize) -> Room {
+        self.cache.room(self.ctx, index)
     }
 
     /// Where `owner`'s pods per node are counted.
-    fn owner_slot(&mut self, owner: &'a str) -> usize {
-        let (counts, nodes) = (&mut self.owner_counts, self.nodes.len());
-        *self.owners.entry(owner).or_insert_with(|| {
-            counts.push((owner, vec![None; nodes]));
-            counts.len() - 1
-        })
+    fn owner_slot(&mut self, owner: &str) -> usize {
+        self.cache.owner_slot(owner)
     }
 
     /// How many pods of the owner in `slot` node `index` holds.
     fn owner_count(&mut self, slot: usize, index: usize) -> i64 {
-        let (ctx, node) = (self.ctx, self.nodes[index]);
-        let (owner, counts) = &mut self.owner_counts[slot];
-        *counts[index].get_or_insert_with(|| {
-            ctx.store
-                .node_usage(node.metadata.name_str())
-                .map_or(0, |usage| usage.pods_of(owner))
-        })
+        self.cache.owner_count(self.ctx, slot, index)
     }
 
-    fn bind(&mut self, index: usize, requested: Resources, owner: Option<&'a str>) {
-        let mut room = self.room(index);
-        room.used.cpu_milli += requested.cpu_milli;
-        room.used.memory_milli += requested.memory_milli;
-        room.used.pods += 1;
-        self.rooms[index] = Some(room);
-        if let Some(owner) = owner {
-            let slot = self.owner_slot(owner);
-            let count = self.owner_count(slot, index);
-            self.owner_counts[slot].1[index] = Some(count + 1);
-        }
+    fn bind(&mut self, index: usize, requested: Resources, owner: Option<&str>) {
+        let slot = owner.map(|owner| self.cache.owner_slot(owner));
+        self.cache.assume(self.ctx, index, requested, slot);
+    }
+
+    /// Ends the pass: the cache forgets its bindings, which the store has once applied.
+    fn finish(self) {
+        self.cache.forget_assumed(self.ctx, &self.nodes);
     }
 }
 
@@ -410,6 +385,7 @@ struct Failure {
 pub(crate) fn pass<'a>(
     ctx: &'a Context<'a>,
     mut pending: Vec<&'a Pod>,
+    cache: &mut NodeCache,
     next_start: &mut usize,
 ) -> Pass<'a> {
     let mut result = Reconciliation::default();
@@ -421,7 +397,7 @@ pub(crate) fn pass<'a>(
         };
     }
     pending.sort_by(|a, b| creation_order(a).cmp(&creation_order(b)));
-    let mut snapshot = Snapshot::new(ctx);
+    let mut snapshot = Snapshot::new(ctx, cache);
     let now = ctx.clock.now_time();
     // Pods of one template that failed in this pass fail again: usage only grows within a
     // pass (the scheduler's equivalence classes).
@@ -465,6 +441,7 @@ pub(crate) fn pass<'a>(
             }
         }
     }
+    snapshot.finish();
     Pass {
         reconciliation: result,
         unschedulable,
@@ -486,7 +463,7 @@ pub(crate) fn creation_order(pod: &Pod) -> (Option<&Time>, Option<&String>, Opti
 /// index, or why no node fits.
 fn attempt<'a>(
     pod: &'a Pod,
-    snapshot: &mut Snapshot<'a>,
+    snapshot: &mut Snapshot<'a, '_>,
     next_start: &mut usize,
 ) -> Result<(usize, Resources, Option<&'a str>), Failure> {
     let node_count = snapshot.nodes.len();
@@ -497,21 +474,23 @@ fn attempt<'a>(
         });
     }
     let start = *next_start % node_count;
-    let rotated = (0..node_count).map(|offset| (start + offset) % node_count);
+    let rotated = move |offset| (start + offset) % node_count;
     let filtered = match prefilter_node_names(pod) {
         // NodeAffinity's PreFilter narrowed the attempt to the nodes it names (a DaemonSet
-        // pod's own node): only they are filtered and count as processed.
+        // pod's own node): only they are filtered and count as processed, in the list's
+        // order from `start`.
         Some(names) => {
-            let nodes = &snapshot.nodes;
-            let named: Vec<usize> = rotated
-                .filter(|index| names.contains(nodes[*index].metadata.name_str()))
+            let mut named: Vec<usize> = names
+                .into_iter()
+                .filter_map(|name| snapshot.cache.place(name))
                 .collect();
+            named.sort_unstable_by_key(|index| (index + node_count - start) % node_count);
             let to_find = feasible_nodes_to_find(named.len());
             let filtered = filter_nodes(pod, snapshot, named.into_iter(), to_find);
             if filtered.best.is_none() {
                 // Why it fits nowhere, in the words of every node's filters (the rest of
                 // the nodes are not told apart as `SetAbsentNodesStatus` would).
-                let all = (0..node_count).map(|offset| (start + offset) % node_count);
+                let all = (0..node_count).map(rotated);
                 Filtered {
                     processed: filtered.processed,
                     ..filter_nodes(pod, snapshot, all, node_count)
@@ -520,7 +499,10 @@ fn attempt<'a>(
                 filtered
             }
         }
-        None => filter_nodes(pod, snapshot, rotated, feasible_nodes_to_find(node_count)),
+        None => {
+            let all = (0..node_count).map(rotated);
+            filter_nodes(pod, snapshot, all, feasible_nodes_to_find(node_count))
+        }
     };
     *next_start = (start + filtered.processed) % node_count;
     match filtered.best {
@@ -551,7 +533,7 @@ struct Filtered {
 /// once `to_find` nodes are feasible, and the scores of those.
 fn filter_nodes<'a>(
     pod: &'a Pod,
-    snapshot: &mut Snapshot<'a>,
+    snapshot: &mut Snapshot<'a, '_>,
     order: impl Iterator<Item = usize>,
     to_find: usize,
 ) -> Filtered {
@@ -696,7 +678,7 @@ fn equivalence_class(pod: &Pod) -> Option<(&str, &str)> {
 }
 
 /// What `node` offers, as the store parsed it when the node was written.
-fn allocatable(ctx: &Context, node: &Node) -> Resources {
+pub(crate) fn allocatable(ctx: &Context, node: &Node) -> Resources {
     let name = node.metadata.name_str();
     let allocatable = ctx.store.node_allocatable(name);
     debug_assert!(
@@ -931,7 +913,7 @@ mod tests {
                 .unscheduled_pods()
                 .filter(|p| kubeplay_model::pod::is_active(p))
                 .collect();
-            let pass = pass(&ctx, pending, &mut next);
+            let pass = pass(&ctx, pending, &mut NodeCache::default(), &mut next);
             (bindings(&pass.reconciliation), next)
         }
 
@@ -1015,6 +997,49 @@ mod tests {
                 ]
             );
             assert_eq!(next, 0);
+        }
+
+        #[test]
+        fn the_node_cache_counts_a_pass_s_bindings_only_once_the_store_has_them() {
+            let mut store = Store::default();
+            for object in (0..3).map(|i| node(i, "1")) {
+                store.put(object);
+            }
+            store.put(pending_pod("a", 0));
+            let clock = Clock::new(jiff::Timestamp::from_second(1_750_000_100).unwrap_or_default());
+            let features = FeatureGates::new(BTreeMap::new());
+            let agents = NodeAgents::new("kind");
+            let mut cache = NodeCache::default();
+            let mut run_pass = |store: &Store| {
+                let ctx = Context {
+                    store,
+                    clock: &clock,
+                    features: &features,
+                    nodes: &agents,
+                    tokens: u64::MAX,
+                };
+                let pending = store.unscheduled_pods().collect();
+                bindings(&pass(&ctx, pending, &mut cache, &mut 0).reconciliation)
+            };
+            let bound_to_first = vec![("a".to_string(), "node-0000".to_string())];
+            assert_eq!(run_pass(&store), bound_to_first);
+            // The binding was not applied (a conflict, say): the next pass finds the node
+            // as the store has it, free.
+            assert_eq!(run_pass(&store), bound_to_first);
+            // Once applied, the node is full: the next pod goes to the next node.
+            if let Some(Object::Pod(pod)) = store
+                .get(&ObjectKey::new(Kind::Pod, "default", "a"))
+                .cloned()
+            {
+                let mut pod = pod;
+                pod.spec.get_or_insert_with(Default::default).node_name = Some("node-0000".into());
+                store.put(Object::Pod(pod));
+            }
+            store.put(pending_pod("b", 1));
+            assert_eq!(
+                run_pass(&store),
+                [("b".to_string(), "node-0001".to_string())]
+            );
         }
     }
 }

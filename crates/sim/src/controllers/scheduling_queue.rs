@@ -19,6 +19,7 @@ use super::scheduler::{
     Plugin, PluginSet, Resources, insufficient_resources, is_unschedulable, matches_node_affinity,
     node_allocatable, pass, pod_requests, tolerates, unschedulable_taint, untolerated_taint,
 };
+use super::scheduler_cache::NodeCache;
 use super::{Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::clock::Millis;
 use crate::store::{Store, WatchEvent};
@@ -234,6 +235,8 @@ pub struct SchedulingQueue {
     assigned: HashSet<String>,
     /// `nextStartNodeIndex`: where the next attempt starts filtering the node list.
     next_start_node: usize,
+    /// Each node's room and owners' pods, kept across passes (`scheduler_cache.rs`).
+    node_cache: NodeCache,
     /// How many pods wait among the unschedulable (a wake with none waiting looks at none).
     waiting_pods: usize,
     /// A pod not waiting among the unschedulable was added or changed since the last pass
@@ -504,7 +507,7 @@ impl SchedulingQueue {
             0
         };
         let mut next_start = self.next_start_node;
-        let mut pass = pass(ctx, pending, &mut next_start);
+        let mut pass = pass(ctx, pending, &mut self.node_cache, &mut next_start);
         self.next_start_node = next_start;
         for (pod, plugins) in std::mem::take(&mut pass.unschedulable) {
             self.remember(pod, plugins, now_ms);
