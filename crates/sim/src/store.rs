@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, Pod};
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::is_active;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use crate::census::PodCensus;
+use crate::census::{PodCensus, RelatedPods};
 use crate::journal::Journal;
 use crate::usage::{NodeUsage, Resources, node_allocatable};
 
@@ -53,6 +54,9 @@ pub struct Store {
     unscheduled_pods: BTreeSet<Arc<ObjectKey>>,
     /// The pods of each controller (by its UID), counted (`census.rs`).
     censuses: HashMap<String, PodCensus>,
+    /// The active pods of each owner's ReplicaSets (by the owner's UID) per node: a
+    /// scale-down's ranking (`census/related.rs`).
+    related: HashMap<String, RelatedPods>,
     /// The pods bound to each node, totalled (`usage.rs`).
     node_usage: HashMap<String, NodeUsage>,
     /// Each node's allocatable resources, parsed once per write of the node.
@@ -220,6 +224,12 @@ impl Store {
         self.censuses.get(owner_uid)
     }
 
+    /// The active pods on each node of the ReplicaSets `owner_uid` owns (by any owner
+    /// reference, as `dependents_of` lists them).
+    pub fn related_pods(&self, owner_uid: &str) -> Option<&RelatedPods> {
+        self.related.get(owner_uid)
+    }
+
     /// Events, newest first: by lastTimestamp, then name, then namespace, descending (what
     /// a timeline shows first, read without walking every Event).
     pub fn events_newest_first(&self) -> impl Iterator<Item = &Event> {
@@ -304,6 +314,7 @@ impl Store {
             None => (Arc::new(key), None),
         };
         self.index(&object, &key, same_identity);
+        self.relate(previous.as_ref(), Some(&object), same_identity);
         self.note_change(&key);
         let event = WatchEvent {
             event_type,
@@ -327,6 +338,7 @@ impl Store {
         let (key, object) = self.objects.remove_entry(key)?;
         self.changes += 1;
         self.unindex(&object, &key, false);
+        self.relate(Some(&object), None, false);
         self.note_change(&key);
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
@@ -416,6 +428,64 @@ impl Store {
                     self.unscheduled_pods.insert(key.clone());
                 }
                 None => {}
+            }
+        }
+    }
+
+    /// Keeps `related` in step with a write of a pod or a ReplicaSet (`None`: none before, or
+    /// none after). A pod counts on its node while it is active and its controller is a
+    /// stored ReplicaSet; a ReplicaSet brings its census to each owner it names. A pod's
+    /// status write, which keeps its node and activity, changes nothing.
+    fn relate(&mut self, previous: Option<&Object>, object: Option<&Object>, same_identity: bool) {
+        let (before, after) = (
+            previous.and_then(related_place),
+            object.and_then(related_place),
+        );
+        if before != after {
+            self.relate_pod(before, false);
+            self.relate_pod(after, true);
+        }
+        if !same_identity {
+            for (replica_set, add) in [(previous, false), (object, true)] {
+                if let Some(replica_set) = replica_set.filter(|o| o.kind() == Kind::ReplicaSet) {
+                    self.relate_replica_set(replica_set, add);
+                }
+            }
+        }
+    }
+
+    fn relate_pod(&mut self, place: Option<(&str, &str)>, add: bool) {
+        let Some((controller, node)) = place else {
+            return;
+        };
+        let Some(replica_set) = self
+            .by_uid
+            .get(controller)
+            .and_then(|key| self.objects.get(key))
+            .filter(|o| o.kind() == Kind::ReplicaSet)
+        else {
+            return;
+        };
+        for owner in owner_uids(replica_set) {
+            let related = self.related.entry(owner.to_string()).or_default();
+            related.add(node, 1, add);
+            if related.is_empty() {
+                self.related.remove(owner);
+            }
+        }
+    }
+
+    fn relate_replica_set(&mut self, replica_set: &Object, add: bool) {
+        let Some(census) = self.censuses.get(replica_set.uid()) else {
+            return;
+        };
+        for owner in owner_uids(replica_set) {
+            let related = self.related.entry(owner.to_string()).or_default();
+            for (node, pods) in census.nodes() {
+                related.add(node, u32::try_from(pods.len()).unwrap_or(u32::MAX), add);
+            }
+            if related.is_empty() {
+                self.related.remove(owner);
             }
         }
     }
@@ -552,6 +622,27 @@ impl Ord for EventAt {
 fn same_identity(previous: &Object, object: &Object) -> bool {
     let (old, new) = (previous.meta(), object.meta());
     old.uid == new.uid && old.owner_references == new.owner_references && old.labels == new.labels
+}
+
+/// The controller a pod counts for and the node it counts on, while it is active and bound.
+fn related_place(object: &Object) -> Option<(&str, &str)> {
+    let Object::Pod(pod) = object else {
+        return None;
+    };
+    let node = pod.spec.as_ref()?.node_name.as_deref()?;
+    let controller = pod.metadata.controller_ref()?;
+    is_active(pod).then_some((controller.uid.as_str(), node))
+}
+
+/// The UIDs `object`'s owner references name, each once.
+fn owner_uids(object: &Object) -> Vec<&str> {
+    let mut uids: Vec<&str> = Vec::new();
+    for owner in object.meta().owner_references.iter().flatten() {
+        if !uids.contains(&owner.uid.as_str()) {
+            uids.push(&owner.uid);
+        }
+    }
+    uids
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {
