@@ -468,7 +468,7 @@ impl Store {
         };
         for owner in owner_uids(replica_set) {
             let related = self.related.entry(owner.to_string()).or_default();
-            related.add(node, 1, add);
+            related.add(controller, node, 1, add);
             if related.is_empty() {
                 self.related.remove(owner);
             }
@@ -482,7 +482,8 @@ impl Store {
         for owner in owner_uids(replica_set) {
             let related = self.related.entry(owner.to_string()).or_default();
             for (node, pods) in census.nodes() {
-                related.add(node, u32::try_from(pods.len()).unwrap_or(u32::MAX), add);
+                let pods = u32::try_from(pods.len()).unwrap_or(u32::MAX);
+                related.add(replica_set.uid(), node, pods, add);
             }
             if related.is_empty() {
                 self.related.remove(owner);
