@@ -6,6 +6,7 @@
 //! empty first (`by_node`, in deletion order: `node_pods.rs`).
 
 mod node_pods;
+mod related;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ use kubeplay_model::pod::{is_active, is_ready, phase, ready_since};
 
 use crate::controllers::replicaset::POD_DELETION_COST;
 pub use node_pods::{NodePods, age_bucket};
+pub use related::RelatedPods;
 
 type Labels = Option<BTreeMap<String, String>>;
 
@@ -121,6 +123,11 @@ impl PodCensus {
         self.by_node
             .iter()
             .map(|(node, pods)| (node.as_str(), pods))
+    }
+
+    /// The active pods bound to `node`.
+    pub fn on_node(&self, node: &str) -> Option<&NodePods> {
+        self.by_node.get(node)
     }
 
     /// Active pods Ready for at least `min_ready_seconds` before `now` (`IsPodAvailable`):

@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, Pod, ResourceRequirements};
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod::is_active;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
-use crate::census::PodCensus;
+use crate::census::{PodCensus, RelatedPods};
 use crate::journal::Journal;
 use crate::usage::{NodeUsage, Resources, node_allocatable};
 
@@ -55,6 +56,9 @@ pub struct Store {
     unscheduled_pods: BTreeSet<Arc<ObjectKey>>,
     /// The pods of each controller (by its UID), counted (`census.rs`).
     censuses: HashMap<String, PodCensus>,
+    /// The active pods of each owner's ReplicaSets (by the owner's UID) per node: a
+    /// scale-down's ranking (`census/related.rs`).
+    related: HashMap<String, RelatedPods>,
     /// The pods bound to each node, totalled (`usage.rs`).
     node_usage: HashMap<String, NodeUsage>,
     /// Each node's allocatable resources, parsed once per write of the node.
@@ -231,6 +235,12 @@ impl Store {
         self.censuses.get(owner_uid)
     }
 
+    /// The active pods on each node of the ReplicaSets `owner_uid` owns (by any owner
+    /// reference, as `dependents_of` lists them).
+    pub fn related_pods(&self, owner_uid: &str) -> Option<&RelatedPods> {
+        self.related.get(owner_uid)
+    }
+
     /// Events, newest first: by lastTimestamp, then name, then namespace, descending (what
     /// a timeline shows first, read without walking every Event).
     pub fn events_newest_first(&self) -> impl Iterator<Item = &Event> {
@@ -336,6 +346,7 @@ impl Store {
             self.node_list_version += 1;
         }
         self.index(&object, &key, kept);
+        self.relate(previous.as_deref(), Some(&object), kept.identity);
         self.note_change(&key);
         let object = Arc::new(object);
         let event = WatchEvent {
@@ -363,6 +374,7 @@ impl Store {
             self.node_list_version += 1;
         }
         self.unindex(&object, &key, Kept::NOTHING);
+        self.relate(Some(&*object), None, false);
         self.note_change(&key);
         let event = WatchEvent {
             event_type: WatchEventType::Deleted,
@@ -461,6 +473,65 @@ impl Store {
                     self.unscheduled_pods.insert(key.clone());
                 }
                 None => {}
+            }
+        }
+    }
+
+    /// Keeps `related` in step with a write of a pod or a ReplicaSet (`None`: none before, or
+    /// none after). A pod counts on its node while it is active and its controller is a
+    /// stored ReplicaSet; a ReplicaSet brings its census to each owner it names. A pod's
+    /// status write, which keeps its node and activity, changes nothing.
+    fn relate(&mut self, previous: Option<&Object>, object: Option<&Object>, same_identity: bool) {
+        let (before, after) = (
+            previous.and_then(related_place),
+            object.and_then(related_place),
+        );
+        if before != after {
+            self.relate_pod(before, false);
+            self.relate_pod(after, true);
+        }
+        if !same_identity {
+            for (replica_set, add) in [(previous, false), (object, true)] {
+                if let Some(replica_set) = replica_set.filter(|o| o.kind() == Kind::ReplicaSet) {
+                    self.relate_replica_set(replica_set, add);
+                }
+            }
+        }
+    }
+
+    fn relate_pod(&mut self, place: Option<(&str, &str)>, add: bool) {
+        let Some((controller, node)) = place else {
+            return;
+        };
+        let Some(replica_set) = self
+            .by_uid
+            .get(controller)
+            .and_then(|key| self.objects.get(key))
+            .filter(|o| o.kind() == Kind::ReplicaSet)
+        else {
+            return;
+        };
+        for owner in owner_uids(replica_set) {
+            let related = self.related.entry(owner.to_string()).or_default();
+            related.add(controller, node, 1, add);
+            if related.is_empty() {
+                self.related.remove(owner);
+            }
+        }
+    }
+
+    fn relate_replica_set(&mut self, replica_set: &Object, add: bool) {
+        let Some(census) = self.censuses.get(replica_set.uid()) else {
+            return;
+        };
+        for owner in owner_uids(replica_set) {
+            let related = self.related.entry(owner.to_string()).or_default();
+            for (node, pods) in census.nodes() {
+                let pods = u32::try_from(pods.len()).unwrap_or(u32::MAX);
+                related.add(replica_set.uid(), node, pods, add);
+            }
+            if related.is_empty() {
+                self.related.remove(owner);
             }
         }
     }
@@ -672,6 +743,27 @@ fn controller_uid(pod: &Pod) -> Option<&str> {
     pod.metadata
         .controller_ref()
         .map(|owner| owner.uid.as_str())
+}
+
+/// The controller a pod counts for and the node it counts on, while it is active and bound.
+fn related_place(object: &Object) -> Option<(&str, &str)> {
+    let Object::Pod(pod) = object else {
+        return None;
+    };
+    let node = pod.spec.as_ref()?.node_name.as_deref()?;
+    let controller = pod.metadata.controller_ref()?;
+    is_active(pod).then_some((controller.uid.as_str(), node))
+}
+
+/// The UIDs `object`'s owner references name, each once.
+fn owner_uids(object: &Object) -> Vec<&str> {
+    let mut uids: Vec<&str> = Vec::new();
+    for owner in object.meta().owner_references.iter().flatten() {
+        if !uids.contains(&owner.uid.as_str()) {
+            uids.push(&owner.uid);
+        }
+    }
+    uids
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {

@@ -18,7 +18,7 @@ use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;
 use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
-use crate::census::{NodePods, PodCensus, age_bucket};
+use crate::census::{NodePods, PodCensus, RelatedPods, age_bucket};
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
@@ -395,8 +395,8 @@ fn first_by_key<'a>(
 /// many related pods share their node, how recently they became Ready (by logarithmic
 /// bucket) and UID. So the nodes are taken by rank, and a rank's nodes (evenly filled nodes
 /// tie) bucket by bucket, each node giving its first pods of the bucket by UID
-/// ([`NodePods`]) — a scale-down of 100,000 pods reads a few pods per node, not every pod,
-/// each time it has tokens.
+/// ([`NodePods`]) — a scale-down of 100,000 pods reads a few pods per node of the top ranks
+/// (kept by the store, [`RelatedPods`]), not every pod or node, each time it has tokens.
 fn census_pods_to_delete<'a>(
     rs: &Object,
     selector: &Selector,
@@ -407,48 +407,12 @@ fn census_pods_to_delete<'a>(
     if count == 0 {
         return Vec::new();
     }
-    // Related pods per node: the active pods of every ReplicaSet of the same owner.
-    let mut related: HashMap<&str, usize> = HashMap::new();
-    let censuses: Vec<&PodCensus> = match rs.meta().controller_ref() {
-        Some(owner) => ctx
-            .store
-            .dependents_of(&owner.uid)
-            .filter(|o| o.kind() == Kind::ReplicaSet)
-            .filter_map(|sibling| ctx.store.pod_census(sibling.uid()))
-            .collect(),
-        None => vec![census],
-    };
-    for sibling in censuses {
-        for (node, pods) in sibling.nodes() {
-            *related.entry(node).or_default() += pods.len();
-        }
-    }
-    let rank = |node: &str| related.get(node).copied().unwrap_or(0);
-    let mut nodes: Vec<(usize, &NodePods)> = census
-        .nodes()
-        .map(|(node, pods)| (rank(node), pods))
-        .collect();
-    nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
     let now = ctx.clock.now();
     let mut uids: Vec<&str> = Vec::with_capacity(count);
-    for tied in nodes.chunk_by(|a, b| a.0 == b.0) {
-        let mut from = i64::MIN;
-        while uids.len() < count {
-            let Some(bucket) = tied
-                .iter()
-                .filter_map(|(_, pods)| pods.first_bucket_from(from, now))
-                .min()
-            else {
-                break;
-            };
-            let wanted = count - uids.len();
-            let mut firsts: Vec<&str> = tied
-                .iter()
-                .flat_map(|(_, pods)| pods.first_in_bucket(bucket, wanted, now))
-                .collect();
-            firsts.sort_unstable();
-            uids.extend(firsts.into_iter().take(wanted));
-            from = bucket + 1;
+    for tied in ranked_nodes(rs, census, ctx) {
+        take_from_tied(&tied, count, now, &mut uids);
+        if uids.len() == count {
+            break;
         }
     }
     let doomed: Vec<&Pod> = uids
@@ -471,6 +435,108 @@ fn census_pods_to_delete<'a>(
         "the census picks other pods to delete than the ranking of every pod"
     );
     doomed
+}
+
+/// The nodes of `census`, grouped by how many related pods share them (most first): the
+/// active pods of every ReplicaSet of the same owner, as the store keeps them, or of this
+/// one alone when it has no owner.
+fn ranked_nodes<'a>(
+    rs: &Object,
+    census: &'a PodCensus,
+    ctx: &'a Context,
+) -> Box<dyn Iterator<Item = Vec<&'a NodePods>> + 'a> {
+    let Some(owner) = rs.meta().controller_ref() else {
+        let mut nodes: Vec<(usize, &NodePods)> =
+            census.nodes().map(|(_, pods)| (pods.len(), pods)).collect();
+        nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
+        let groups: Vec<Vec<&NodePods>> = nodes
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|tied| tied.iter().map(|(_, pods)| *pods).collect())
+            .collect();
+        return Box::new(groups.into_iter());
+    };
+    let related = ctx.store.related_pods(&owner.uid);
+    debug_assert!(
+        related_by_walking(&owner.uid, ctx)
+            == related
+                .map(|related| related.nodes().collect())
+                .unwrap_or_default(),
+        "the related pods of {} disagree with their censuses",
+        owner.uid
+    );
+    let Some(related) = related else {
+        return Box::new(std::iter::empty());
+    };
+    debug_assert!(
+        related
+            .most_first(rs.uid())
+            .flat_map(|(count, nodes)| nodes.map(move |node| (node, count)))
+            .collect::<HashMap<_, _>>()
+            == census
+                .nodes()
+                .map(|(node, _)| (node, related_on(related, node)))
+                .collect(),
+        "the nodes of {} are ranked otherwise than their related pods",
+        rs.uid()
+    );
+    Box::new(
+        related
+            .most_first(rs.uid())
+            .map(|(_, nodes)| nodes.filter_map(|node| census.on_node(node)).collect()),
+    )
+}
+
+/// Related pods on `node` (debug checks only).
+fn related_on(related: &RelatedPods, node: &str) -> u32 {
+    related
+        .nodes()
+        .find(|(n, _)| *n == node)
+        .map_or(0, |(_, count)| count)
+}
+
+/// What [`RelatedPods`] stands for: the active pods per node of every ReplicaSet `owner`
+/// owns, summed from their censuses.
+fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32> {
+    let mut related: HashMap<&str, u32> = HashMap::new();
+    for sibling in ctx
+        .store
+        .dependents_of(owner)
+        .filter(|o| o.kind() == Kind::ReplicaSet)
+        .filter_map(|sibling| ctx.store.pod_census(sibling.uid()))
+    {
+        for (node, pods) in sibling.nodes() {
+            *related.entry(node).or_default() += u32::try_from(pods.len()).unwrap_or(u32::MAX);
+        }
+    }
+    related
+}
+
+/// Takes, into `uids`, up to `count` in all of the pods on `tied` nodes (evenly ranked),
+/// bucket by bucket, each bucket's by UID.
+fn take_from_tied<'a>(
+    tied: &[&'a NodePods],
+    count: usize,
+    now: Timestamp,
+    uids: &mut Vec<&'a str>,
+) {
+    let mut from = i64::MIN;
+    while uids.len() < count {
+        let Some(bucket) = tied
+            .iter()
+            .filter_map(|pods| pods.first_bucket_from(from, now))
+            .min()
+        else {
+            break;
+        };
+        let wanted = count - uids.len();
+        let mut firsts: Vec<&str> = tied
+            .iter()
+            .flat_map(|pods| pods.first_in_bucket(bucket, wanted, now))
+            .collect();
+        firsts.sort_unstable();
+        uids.extend(firsts.into_iter().take(wanted));
+        from = bucket + 1;
+    }
 }
 
 /// `ActivePodsWithRanks.Less` as a key, smallest deleted first: unscheduled before

@@ -40,11 +40,12 @@ pub static CONTROLLER: Controller = Controller {
     reconcile: Reconcile::Stateless(reconcile),
 };
 
-/// A node that comes, goes or changes may need a daemon pod or no longer fit one; an orphan
-/// pod or revision wakes the DaemonSets of its namespace that select it.
+/// A node that comes, goes or changes whether it may run a daemon pod wakes the DaemonSets
+/// concerned ([`node_changes`]); an orphan pod or revision wakes the DaemonSets of its
+/// namespace that select it.
 fn nodes_and_orphans(event: &WatchEvent, watch: &mut Watch) {
     match event.object.kind() {
-        Kind::Node => watch.wake_every(Kind::DaemonSet, None),
+        Kind::Node => node_changes(event, watch),
         Kind::Pod | Kind::ControllerRevision if !event.deleted() => {
             let selector_of = |object: &Object| {
                 let ds = DaemonSet::from_object(object)?;
@@ -53,6 +54,54 @@ fn nodes_and_orphans(event: &WatchEvent, watch: &mut Watch) {
             wake_adopters(&event.object, Kind::DaemonSet, selector_of, watch);
         }
         _ => {}
+    }
+}
+
+/// The DaemonSets a node's change concerns, as upstream's handlers (daemon_controller.go):
+/// `addNode` wakes those that should run a pod there; `updateNode` ignores a write that
+/// keeps the node's labels and taints (`shouldIgnoreNodeUpdate`: status writes, heartbeats)
+/// and wakes those whose `NodeShouldRunDaemonPod` answer changed. Upstream has no delete
+/// handler (the node's pods going wake their DaemonSets); here a removal wakes every
+/// DaemonSet, whose sync deletes the pods of nodes that no longer exist.
+fn node_changes(event: &WatchEvent, watch: &mut Watch) {
+    let Some(node) = Node::from_object(&event.object) else {
+        return;
+    };
+    if event.deleted() {
+        watch.wake_every(Kind::DaemonSet, None);
+        return;
+    }
+    let previous = event.previous.as_deref().and_then(Node::from_object);
+    if previous.is_some_and(|old| {
+        old.metadata.labels == node.metadata.labels
+            && old.spec.as_ref().map(|s| &s.taints) == node.spec.as_ref().map(|s| &s.taints)
+    }) {
+        return;
+    }
+    let concerned: Vec<ObjectKey> = watch
+        .store
+        .list_typed::<DaemonSet>(None)
+        .filter(|ds| {
+            let Some(template) = ds.spec.as_ref().map(|s| &s.template) else {
+                return false;
+            };
+            let tolerations = daemon_tolerations(template);
+            let now = should_run(template, &tolerations, node);
+            match previous {
+                Some(old) => should_run(template, &tolerations, old) != now,
+                None => now.0,
+            }
+        })
+        .map(|ds| {
+            ObjectKey::new(
+                Kind::DaemonSet,
+                ds.metadata.namespace_str(),
+                ds.metadata.name_str(),
+            )
+        })
+        .collect();
+    for key in concerned {
+        watch.wake(key);
     }
 }
 
@@ -66,9 +115,9 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     let mut sync = Sync::new(key, ds, spec, ctx);
     sync.record_revision();
     let mut by_node = sync.pods_by_node();
-    for node in &sync.nodes.clone() {
+    for (node, runs) in sync.nodes.clone() {
         let pods = by_node.remove(node.metadata.name_str()).unwrap_or_default();
-        sync.manage_node(node, pods);
+        sync.manage_node(node, runs, pods);
     }
     sync.requeue_until_available();
     sync.surge();
@@ -89,7 +138,8 @@ struct Sync<'a> {
     object: Object,
     spec: DaemonSetSpec,
     selector: Selector,
-    nodes: Vec<&'a Node>,
+    /// Every node, with `NodeShouldRunDaemonPod`'s answer for it (worked out once a sync).
+    nodes: Vec<(&'a Node, (bool, bool))>,
     hash: String,
     generation: String,
     tolerations: Vec<Toleration>,
@@ -128,11 +178,12 @@ impl<'a> Sync<'a> {
             .unwrap_or("1")
             .to_string();
         let tolerations = daemon_tolerations(&spec.template);
-        let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
-        let desired = nodes
-            .iter()
-            .filter(|node| should_run(&spec.template, &tolerations, node).0)
-            .count() as i32;
+        let nodes: Vec<(&Node, (bool, bool))> = ctx
+            .store
+            .list_typed::<Node>(None)
+            .map(|node| (node, should_run(&spec.template, &tolerations, node)))
+            .collect();
+        let desired = nodes.iter().filter(|(_, (run, _))| *run).count() as i32;
         let rolling = spec
             .update_strategy
             .as_ref()
@@ -197,7 +248,7 @@ impl<'a> Sync<'a> {
     /// surge a node gets its new pod only once the old one is gone (kubernetes#118716).
     /// The pods are those `getDaemonPods` claims (orphans the selector matches adopted,
     /// ours that stopped matching released).
-    fn pods_by_node(&mut self) -> BTreeMap<String, Vec<&'a Pod>> {
+    fn pods_by_node(&mut self) -> BTreeMap<&'a str, Vec<&'a Pod>> {
         let pods = claim_pods(
             &self.object,
             &self.selector,
@@ -205,7 +256,7 @@ impl<'a> Sync<'a> {
             self.ctx,
             &mut self.result,
         );
-        let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
+        let mut by_node: BTreeMap<&str, Vec<&Pod>> = BTreeMap::new();
         for pod in pods.into_iter().filter(|pod| !is_finished(pod)) {
             by_node.entry(target_node(pod)).or_default().push(pod);
         }
@@ -222,9 +273,8 @@ impl<'a> Sync<'a> {
 
     /// `podsShouldBeOnNode` for one node: a pod created where one should run, pods deleted
     /// where none may stay, extras deleted, and the node's pod counted.
-    fn manage_node(&mut self, node: &Node, pods: Vec<&'a Pod>) {
+    fn manage_node(&mut self, node: &Node, (run, keep): (bool, bool), pods: Vec<&'a Pod>) {
         let node_name = node.metadata.name_str();
-        let (run, keep) = should_run(&self.spec.template, &self.tolerations, node);
         let deleting = self.ds.metadata.is_deleting();
         if run {
             self.status.desired_number_scheduled += 1;

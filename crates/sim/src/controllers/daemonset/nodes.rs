@@ -68,9 +68,9 @@ pub(super) fn should_run(
 }
 
 /// The node a daemon pod is for: its `nodeName`, or the node its affinity pins it to.
-pub(super) fn target_node(pod: &Pod) -> String {
+pub(super) fn target_node(pod: &Pod) -> &str {
     let spec = pod.spec.as_ref();
-    if let Some(node) = spec.and_then(|s| s.node_name.clone()) {
+    if let Some(node) = spec.and_then(|s| s.node_name.as_deref()) {
         return node;
     }
     spec.and_then(|s| s.affinity.as_ref())
@@ -83,8 +83,8 @@ pub(super) fn target_node(pod: &Pod) -> String {
         .and_then(|t| t.match_fields.as_ref())
         .and_then(|f| f.iter().find(|r| r.key == "metadata.name"))
         .and_then(|r| r.values.as_ref())
-        .and_then(|v| v.first().cloned())
-        .unwrap_or_default()
+        .and_then(|v| v.first())
+        .map_or("", String::as_str)
 }
 
 /// `ReplaceDaemonSetPodNodeNameNodeAffinity`: one required term on `metadata.name`.
