@@ -784,7 +784,7 @@ fn pod_node(object: &Object) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::Namespace;
+    use k8s_openapi::api::core::v1::{Namespace, PodSpec, PodStatus};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     fn namespace(name: &str) -> Object {
@@ -798,30 +798,38 @@ mod tests {
         }))
     }
 
+    /// The pod `default/p` (UID `uid-p`) with the rest of `metadata`, `spec` and `status`.
+    fn pod_p(metadata: ObjectMeta, spec: Option<PodSpec>, status: Option<PodStatus>) -> Object {
+        Object::Pod(Box::new(Pod {
+            metadata: ObjectMeta {
+                name: Some("p".into()),
+                namespace: Some("default".into()),
+                uid: Some("uid-p".into()),
+                ..metadata
+            },
+            spec,
+            status,
+        }))
+    }
+
     #[test]
     fn a_rewrite_keeps_or_moves_a_pod_in_the_indexes_of_its_uid_owners_and_labels() {
-        use k8s_openapi::api::core::v1::{Pod, PodStatus};
         use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
         let pod = |app: &str, owner: &str, phase: &str| {
-            Object::Pod(Box::new(Pod {
-                metadata: ObjectMeta {
-                    name: Some("p".into()),
-                    namespace: Some("default".into()),
-                    uid: Some("uid-p".into()),
-                    labels: Some([("app".to_string(), app.to_string())].into()),
-                    owner_references: Some(vec![OwnerReference {
-                        uid: owner.into(),
-                        controller: Some(true),
-                        ..Default::default()
-                    }]),
+            let metadata = ObjectMeta {
+                labels: Some([("app".to_string(), app.to_string())].into()),
+                owner_references: Some(vec![OwnerReference {
+                    uid: owner.into(),
+                    controller: Some(true),
                     ..Default::default()
-                },
-                status: Some(PodStatus {
-                    phase: Some(phase.into()),
-                    ..Default::default()
-                }),
+                }]),
                 ..Default::default()
-            }))
+            };
+            let status = PodStatus {
+                phase: Some(phase.into()),
+                ..Default::default()
+            };
+            pod_p(metadata, None, Some(status))
         };
         let selecting = |store: &Store, app: &str| {
             let selector = Selector::from_labels(&[("app".to_string(), app.to_string())].into());
@@ -850,26 +858,18 @@ mod tests {
 
     #[test]
     fn a_pod_is_stored_without_spare_room_in_its_status_lists() {
-        use k8s_openapi::api::core::v1::{Pod, PodCondition, PodStatus};
+        use k8s_openapi::api::core::v1::PodCondition;
         let mut conditions = Vec::with_capacity(8);
         conditions.extend((0..5).map(|i| PodCondition {
             type_: format!("C{i}"),
             ..Default::default()
         }));
         let mut store = Store::default();
-        store.put(Object::Pod(Box::new(Pod {
-            metadata: ObjectMeta {
-                name: Some("p".into()),
-                namespace: Some("default".into()),
-                uid: Some("uid-p".into()),
-                ..Default::default()
-            },
-            status: Some(PodStatus {
-                conditions: Some(conditions),
-                ..Default::default()
-            }),
+        let status = PodStatus {
+            conditions: Some(conditions),
             ..Default::default()
-        })));
+        };
+        store.put(pod_p(ObjectMeta::default(), None, Some(status)));
         let Some(pod) = store.get_typed::<Pod>("default", "p") else {
             panic!("not stored")
         };
@@ -879,24 +879,16 @@ mod tests {
 
     #[test]
     fn a_node_changes_generation_when_what_its_pods_take_changes() {
-        use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
         let pod = |node: Option<&str>, phase: &str| {
-            Object::Pod(Box::new(Pod {
-                metadata: ObjectMeta {
-                    name: Some("p".into()),
-                    namespace: Some("default".into()),
-                    uid: Some("uid-p".into()),
-                    ..Default::default()
-                },
-                spec: Some(PodSpec {
-                    node_name: node.map(str::to_string),
-                    ..Default::default()
-                }),
-                status: Some(PodStatus {
-                    phase: Some(phase.into()),
-                    ..Default::default()
-                }),
-            }))
+            let spec = PodSpec {
+                node_name: node.map(str::to_string),
+                ..Default::default()
+            };
+            let status = PodStatus {
+                phase: Some(phase.into()),
+                ..Default::default()
+            };
+            pod_p(ObjectMeta::default(), Some(spec), Some(status))
         };
         let mut store = Store::default();
         store.put(pod(None, "Pending"));
