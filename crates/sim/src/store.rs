@@ -438,13 +438,7 @@ impl Store {
         }
         if let Object::Pod(pod) = object {
             self.pods += 1;
-            for (label, value) in pod
-                .metadata
-                .labels
-                .iter()
-                .flatten()
-                .filter(|_| !kept.identity)
-            {
+            for (label, value) in relabelled(pod, kept) {
                 self.pods_by_label
                     .entry(label_index(pod, label, value))
                     .or_default()
@@ -571,13 +565,7 @@ impl Store {
         }
         if let Object::Pod(pod) = object {
             self.pods = self.pods.saturating_sub(1);
-            for (label, value) in pod
-                .metadata
-                .labels
-                .iter()
-                .flatten()
-                .filter(|_| !kept.identity)
-            {
+            for (label, value) in relabelled(pod, kept) {
                 let index = label_index(pod, label, value);
                 if let Some(set) = self.pods_by_label.get_mut(&index) {
                     set.remove(key);
@@ -764,6 +752,12 @@ fn owner_uids(object: &Object) -> Vec<&str> {
         }
     }
     uids
+}
+
+/// The labels whose index entries a write of `pod` adds or removes: none when it keeps them.
+fn relabelled(pod: &Pod, kept: Kept) -> impl Iterator<Item = (&String, &String)> {
+    let labels = pod.metadata.labels.iter().flatten();
+    labels.filter(move |_| !kept.identity)
 }
 
 fn label_index(pod: &Pod, label: &str, value: &str) -> (String, String, String) {
