@@ -32,6 +32,11 @@ impl RelatedPods {
         self.per_node.iter().map(|(node, n)| (node.as_ref(), *n))
     }
 
+    /// The related pods on `node`.
+    pub fn on_node(&self, node: &str) -> u32 {
+        self.per_node.get(node).copied().unwrap_or(0)
+    }
+
     /// The nodes `replica_set` has pods on, grouped by related pods, most first (ties in
     /// node name order).
     pub fn most_first<'s>(

@@ -18,7 +18,7 @@ use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;
 use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
-use crate::census::{NodePods, PodCensus, RelatedPods, age_bucket};
+use crate::census::{NodePods, PodCensus, age_bucket};
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
@@ -396,7 +396,7 @@ fn first_by_key<'a>(
 /// bucket) and UID. So the nodes are taken by rank, and a rank's nodes (evenly filled nodes
 /// tie) bucket by bucket, each node giving its first pods of the bucket by UID
 /// ([`NodePods`]) — a scale-down of 100,000 pods reads a few pods per node of the top ranks
-/// (kept by the store, [`RelatedPods`]), not every pod or node, each time it has tokens.
+/// (kept by the store, [`crate::census::RelatedPods`]), not every pod or node, each time it has tokens.
 fn census_pods_to_delete<'a>(
     rs: &Object,
     selector: &Selector,
@@ -474,7 +474,7 @@ fn ranked_nodes<'a>(
             .collect::<HashMap<_, _>>()
             == census
                 .nodes()
-                .map(|(node, _)| (node, related_on(related, node)))
+                .map(|(node, _)| (node, related.on_node(node)))
                 .collect(),
         "the nodes of {} are ranked otherwise than their related pods",
         rs.uid()
@@ -484,14 +484,6 @@ fn ranked_nodes<'a>(
             .most_first(rs.uid())
             .map(|(_, nodes)| nodes.filter_map(|node| census.on_node(node)).collect()),
     )
-}
-
-/// Related pods on `node` (debug checks only).
-fn related_on(related: &RelatedPods, node: &str) -> u32 {
-    related
-        .nodes()
-        .find(|(n, _)| *n == node)
-        .map_or(0, |(_, count)| count)
 }
 
 /// What [`RelatedPods`] stands for: the active pods per node of every ReplicaSet `owner`
