@@ -6,6 +6,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
@@ -18,7 +19,7 @@ use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;
 use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
-use crate::census::{NodePods, PodCensus, age_bucket};
+use crate::census::{NodePods, PodCensus, ReadyIndex, age_bucket};
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
@@ -410,10 +411,15 @@ fn census_pods_to_delete<'a>(
     }
     let now = ctx.clock.now();
     let mut uids: Vec<&str> = Vec::with_capacity(count);
-    for tied in ranked_nodes(rs, census, ctx) {
-        take_from_tied(&tied, count, now, &mut uids);
-        if uids.len() == count {
-            break;
+    match rs.meta().controller_ref() {
+        Some(owner) => take_by_related_pods(rs, &owner.uid, census, count, now, ctx, &mut uids),
+        None => {
+            for tied in nodes_by_own_pods(census) {
+                take_from_tied(&tied, &|_| true, count, now, &mut uids);
+                if uids.len() == count {
+                    break;
+                }
+            }
         }
     }
     let doomed: Vec<&Pod> = uids
@@ -438,35 +444,42 @@ fn census_pods_to_delete<'a>(
     doomed
 }
 
-/// The nodes of `census`, grouped by how many related pods share them (most first): the
-/// active pods of every ReplicaSet of the same owner, as the store keeps them, or of this
-/// one alone when it has no owner.
-fn ranked_nodes<'a>(
+/// The nodes of `census` grouped by how many of its pods they hold (most first), for a
+/// ReplicaSet without an owner (its own pods are all its related pods).
+fn nodes_by_own_pods(census: &PodCensus) -> Vec<Vec<&NodePods>> {
+    let mut nodes: Vec<(usize, &NodePods)> =
+        census.nodes().map(|(_, pods)| (pods.len(), pods)).collect();
+    nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
+    nodes
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|tied| tied.iter().map(|(_, pods)| *pods).collect())
+        .collect()
+}
+
+/// Takes, into `uids`, up to `count` of the pods of `census` on its nodes grouped by how
+/// many related pods they hold (the active pods of every ReplicaSet `owner` owns, as the
+/// store keeps them), most first. When a group's nodes are many (evenly filled nodes tie),
+/// the ReplicaSet's pods are read all together, passing over those on other nodes (about
+/// as many as the nodes outside the group per pod taken); else node by node.
+fn take_by_related_pods<'a>(
     rs: &Object,
+    owner: &str,
     census: &'a PodCensus,
+    count: usize,
+    now: Timestamp,
     ctx: &'a Context,
-) -> Box<dyn Iterator<Item = Vec<&'a NodePods>> + 'a> {
-    let Some(owner) = rs.meta().controller_ref() else {
-        let mut nodes: Vec<(usize, &NodePods)> =
-            census.nodes().map(|(_, pods)| (pods.len(), pods)).collect();
-        nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
-        let groups: Vec<Vec<&NodePods>> = nodes
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|tied| tied.iter().map(|(_, pods)| *pods).collect())
-            .collect();
-        return Box::new(groups.into_iter());
-    };
-    let related = ctx.store.related_pods(&owner.uid);
+    uids: &mut Vec<&'a str>,
+) {
+    let related = ctx.store.related_pods(owner);
     debug_assert!(
-        related_by_walking(&owner.uid, ctx)
+        related_by_walking(owner, ctx)
             == related
                 .map(|related| related.nodes().collect())
                 .unwrap_or_default(),
-        "the related pods of {} disagree with their censuses",
-        owner.uid
+        "the related pods of {owner} disagree with their censuses"
     );
     let Some(related) = related else {
-        return Box::new(std::iter::empty());
+        return;
     };
     debug_assert!(
         related
@@ -480,11 +493,18 @@ fn ranked_nodes<'a>(
         "the nodes of {} are ranked otherwise than their related pods",
         rs.uid()
     );
-    Box::new(
-        related
-            .most_first(rs.uid())
-            .map(|(_, nodes)| nodes.filter_map(|node| census.on_node(node)).collect()),
-    )
+    for (rank, nodes) in related.most_first(rs.uid()) {
+        if nodes.len().saturating_mul(nodes.len()) > census.node_count() {
+            let on_tied_node = |node: &Arc<str>| related.on_node(node) == rank;
+            take_from_tied(&[census.scheduled()], &on_tied_node, count, now, uids);
+        } else {
+            let tied: Vec<&NodePods> = nodes.filter_map(|node| census.on_node(node)).collect();
+            take_from_tied(&tied, &|_| true, count, now, uids);
+        }
+        if uids.len() == count {
+            break;
+        }
+    }
 }
 
 /// What [`RelatedPods`] stands for: the active pods per node of every ReplicaSet `owner`
@@ -504,11 +524,12 @@ fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32
     related
 }
 
-/// Takes, into `uids`, up to `count` in all of the pods on `tied` nodes (evenly ranked),
-/// bucket by bucket, each bucket's by UID: the tied nodes' pods of the bucket merged, each
-/// node offering its next, so a sync reads the pods it takes and one more per node.
-fn take_from_tied<'a>(
-    tied: &[&'a NodePods],
+/// Takes, into `uids`, up to `count` in all of the pods of `tied` (evenly ranked) that `keep`
+/// keeps, bucket by bucket, each bucket's by UID: merged, each index offering its next, so
+/// a sync reads the pods it takes and one more per index.
+fn take_from_tied<'a, P: Clone>(
+    tied: &[&'a ReadyIndex<P>],
+    keep: &impl Fn(&P) -> bool,
     count: usize,
     now: Timestamp,
     uids: &mut Vec<&'a str>,
@@ -517,7 +538,7 @@ fn take_from_tied<'a>(
     while uids.len() < count {
         let Some(bucket) = tied
             .iter()
-            .filter_map(|pods| pods.first_bucket_from(from, now))
+            .filter_map(|pods| pods.first_bucket_from(from, now, keep))
             .min()
         else {
             break;
@@ -525,17 +546,20 @@ fn take_from_tied<'a>(
         let mut offers: BinaryHeap<Reverse<(&str, usize)>> = tied
             .iter()
             .enumerate()
-            .filter_map(|(node, pods)| {
-                Some(Reverse((pods.next_in_bucket(bucket, None, now)?, node)))
+            .filter_map(|(index, pods)| {
+                Some(Reverse((
+                    pods.next_in_bucket(bucket, None, now, keep)?,
+                    index,
+                )))
             })
             .collect();
         while uids.len() < count {
-            let Some(Reverse((uid, node))) = offers.pop() else {
+            let Some(Reverse((uid, index))) = offers.pop() else {
                 break;
             };
             uids.push(uid);
-            if let Some(next) = tied[node].next_in_bucket(bucket, Some(uid), now) {
-                offers.push(Reverse((next, node)));
+            if let Some(next) = tied[index].next_in_bucket(bucket, Some(uid), now, keep) {
+                offers.push(Reverse((next, index)));
             }
         }
         from = bucket + 1;
