@@ -125,6 +125,11 @@ impl PodCensus {
             .map(|(node, pods)| (node.as_str(), pods))
     }
 
+    /// How many nodes the active pods are bound to.
+    pub fn node_count(&self) -> usize {
+        self.by_node.len()
+    }
+
     /// The active pods bound to `node`.
     pub fn on_node(&self, node: &str) -> Option<&NodePods> {
         self.by_node.get(node)

@@ -3,11 +3,9 @@
 //! became Ready, by logarithmic age bucket, then UID. Buckets are relative to the time of the
 //! sync, so no single order serves: the pods are kept by UID and by Ready time, and the first
 //! of a bucket are read from whichever order reaches them sooner — a scale-down of 10,000 pods
-//! spread evenly over 100 nodes (every node tied) then reads the pods it takes and one more
-//! per node, not all.
+//! spread evenly over 100 nodes (every node tied) then reads a few pods per node, not all.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Bound;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -30,6 +28,11 @@ impl NodePods {
 
     pub fn is_empty(&self) -> bool {
         self.by_uid.is_empty()
+    }
+
+    /// The pods' UIDs, ascending.
+    pub fn uids(&self) -> impl Iterator<Item = &str> {
+        self.by_uid.keys().map(|uid| &**uid)
     }
 
     pub fn insert(&mut self, uid: &str, ready: ReadySince) {
@@ -71,29 +74,37 @@ impl NodePods {
         latest.0.map(|ready| age_bucket(Some(ready), now))
     }
 
-    /// The smallest UID above `after` (above none: the smallest) of the pods in age bucket
-    /// `bucket` at `now`: read on by UID from `after` until a pod of the bucket comes, or the
-    /// whole bucket read by Ready time, whichever ends first (one step of each at a time), so
-    /// the cost is the smaller of the two.
-    pub fn next_in_bucket(&self, bucket: i64, after: Option<&str>, now: Timestamp) -> Option<&str> {
+    /// The first `limit` UIDs (ascending) of the pods in age bucket `bucket` at `now`: read
+    /// by UID until `limit` of them are found, or the whole bucket read by Ready time and
+    /// sorted, whichever ends first (one step of each at a time), so the cost is the
+    /// smaller of the two.
+    pub fn first_in_bucket(&self, bucket: i64, limit: usize, now: Timestamp) -> Vec<&str> {
         let in_bucket = |ready: &ReadySince| age_bucket(*ready, now) == bucket;
-        let above = |uid: &str| after.is_none_or(|after| uid > after);
-        let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
-        let mut by_uid = self.by_uid.range::<str, _>((lower, Bound::Unbounded));
+        let mut by_uid = self.by_uid.iter();
+        let mut found = Vec::new();
+        let mut whole_bucket = Vec::new();
         let mut by_ready = self.bucket_by_ready(bucket, now);
-        let mut smallest: Option<&str> = None;
+        if limit == 0 {
+            return found;
+        }
         loop {
             match by_ready.next() {
-                Some(uid) if above(uid) && smallest.is_none_or(|least| uid < least) => {
-                    smallest = Some(uid);
+                Some(uid) => whole_bucket.push(uid),
+                None => {
+                    whole_bucket.sort_unstable();
+                    whole_bucket.truncate(limit);
+                    return whole_bucket;
                 }
-                Some(_) => {}
-                None => return smallest,
             }
             match by_uid.next() {
-                Some((uid, ready)) if in_bucket(ready) => return Some(uid),
+                Some((uid, ready)) if in_bucket(ready) => {
+                    found.push(uid.as_ref());
+                    if found.len() == limit {
+                        return found;
+                    }
+                }
                 Some(_) => {}
-                None => return None,
+                None => return found,
             }
         }
     }
@@ -165,8 +176,7 @@ mod tests {
         Timestamp::from_second(seconds).unwrap_or_default()
     }
 
-    /// What reading a bucket with `next_in_bucket` stands for: every pod's bucket, filtered
-    /// and sorted by UID.
+    /// What `first_in_bucket` stands for: every pod's bucket, filtered and sorted by UID.
     fn by_walking<'a>(pods: &[(&'a str, ReadySince)], bucket: i64, now: Timestamp) -> Vec<&'a str> {
         let mut uids: Vec<&str> = pods
             .iter()
@@ -193,7 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bucket_is_read_in_uid_order_whichever_order_finds_the_next() {
+    fn the_first_of_a_bucket_are_its_smallest_uids_whichever_order_finds_them() {
         // UIDs out of time order, in buckets -2, -1, 30 (2 s), 31 (3-4 s), 32 (5-6 s).
         let pods: Vec<(String, ReadySince)> = (0..40)
             .map(|i: i64| {
@@ -214,17 +224,14 @@ mod tests {
         let now = at(1_000);
         for bucket in [-2, -1, 29, 30, 31, 32] {
             let all = by_walking(&pods, bucket, now);
-            let mut read = Vec::new();
-            let mut after = None;
-            while let Some(uid) = node.next_in_bucket(bucket, after, now) {
-                read.push(uid);
-                after = Some(uid);
+            for limit in [1, 2, 3, 10, 50] {
+                let want: Vec<&str> = all.iter().copied().take(limit).collect();
+                assert_eq!(
+                    node.first_in_bucket(bucket, limit, now),
+                    want,
+                    "bucket {bucket} limit {limit}"
+                );
             }
-            assert_eq!(read, all, "bucket {bucket}");
-            assert_eq!(
-                node.next_in_bucket(bucket, Some(""), now),
-                all.first().copied()
-            );
         }
         for from in -3..40 {
             let want = pods
@@ -244,12 +251,11 @@ mod tests {
         node.insert("a", Some(at(5)));
         let now = at(11);
         assert_eq!(node.len(), 2);
-        assert_eq!(node.next_in_bucket(29, None, now), Some("b"));
-        assert_eq!(node.next_in_bucket(29, Some("b"), now), None);
+        assert_eq!(node.first_in_bucket(29, 5, now), ["b"]);
         assert_eq!(node.first_bucket_from(30, now), Some(32));
         node.remove("b");
         node.remove("missing");
-        assert_eq!(node.next_in_bucket(29, None, now), None);
+        assert_eq!(node.first_in_bucket(29, 5, now), Vec::<&str>::new());
         assert_eq!(node.first_bucket_from(0, now), Some(32));
         node.remove("a");
         assert!(node.is_empty());

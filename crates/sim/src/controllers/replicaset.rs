@@ -5,7 +5,7 @@
 //! generic over [`Replicated`], which both kinds implement (`replication.rs`).
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
@@ -394,10 +394,9 @@ fn first_by_key<'a>(
 /// Ready and without a deletion cost (`irregular` is 0): their keys then differ only by how
 /// many related pods share their node, how recently they became Ready (by logarithmic
 /// bucket) and UID. So the nodes are taken by rank, and a rank's nodes (evenly filled nodes
-/// tie) bucket by bucket, the bucket's pods of those nodes merged by UID ([`NodePods`]) — a
-/// scale-down of 100,000 pods reads the pods it deletes and one more per node of the top
-/// ranks (kept by the store, [`crate::census::RelatedPods`]), not every pod or node, each
-/// time it has tokens.
+/// tie) bucket by bucket, each node giving its first pods of the bucket by UID
+/// ([`NodePods`]) — a scale-down of 100,000 pods reads a few pods per node of the top ranks
+/// (kept by the store, [`crate::census::RelatedPods`]), not every pod or node, each time it has tokens.
 fn census_pods_to_delete<'a>(
     rs: &Object,
     selector: &Selector,
@@ -505,8 +504,7 @@ fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32
 }
 
 /// Takes, into `uids`, up to `count` in all of the pods on `tied` nodes (evenly ranked),
-/// bucket by bucket, each bucket's by UID: the tied nodes' pods of the bucket merged, each
-/// node offering its next, so a sync reads the pods it takes and one more per node.
+/// bucket by bucket, each bucket's by UID.
 fn take_from_tied<'a>(
     tied: &[&'a NodePods],
     count: usize,
@@ -522,22 +520,13 @@ fn take_from_tied<'a>(
         else {
             break;
         };
-        let mut offers: BinaryHeap<Reverse<(&str, usize)>> = tied
+        let wanted = count - uids.len();
+        let mut firsts: Vec<&str> = tied
             .iter()
-            .enumerate()
-            .filter_map(|(node, pods)| {
-                Some(Reverse((pods.next_in_bucket(bucket, None, now)?, node)))
-            })
+            .flat_map(|pods| pods.first_in_bucket(bucket, wanted, now))
             .collect();
-        while uids.len() < count {
-            let Some(Reverse((uid, node))) = offers.pop() else {
-                break;
-            };
-            uids.push(uid);
-            if let Some(next) = tied[node].next_in_bucket(bucket, Some(uid), now) {
-                offers.push(Reverse((next, node)));
-            }
-        }
+        firsts.sort_unstable();
+        uids.extend(firsts.into_iter().take(wanted));
         from = bucket + 1;
     }
 }
