@@ -2,8 +2,9 @@
 //! listed: each of its syncs otherwise walks all its pods (`getDaemonPods`, then
 //! `getNodesToDaemonPods`) and every write of one of them wakes it, so a cluster of N nodes
 //! booting its N daemon pods cost N² pod reads. When claiming would change nothing and each
-//! node has at most one pod, the census's pods by node are exactly what the listing would
-//! group, so `podsShouldBeOnNode` runs on the same pods, looked up by UID per node.
+//! pod is active, up to date and alone on its node, `podsShouldBeOnNode` would only count
+//! the pods of the nodes that should run one: the sync looks at the other nodes' pods and
+//! at pods not yet bound one by one, and counts the rest from the census's totals.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
