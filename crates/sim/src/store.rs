@@ -63,6 +63,9 @@ pub struct Store {
     node_usage: HashMap<String, NodeUsage>,
     /// Each node's allocatable resources, parsed once per write of the node.
     node_allocatable: HashMap<String, Resources>,
+    /// Pods bound to a node that is not stored (removed, or never was): a DaemonSet sync
+    /// looks for them only when there are some.
+    pods_on_missing_nodes: usize,
     /// The generation of the last change to each node's usage or allocatable (counted by
     /// `node_generation`), and the same nodes by it: what changed since a generation is a
     /// range, as kube-scheduler's `Cache` keeps its node infos most recently changed first
@@ -168,6 +171,11 @@ impl Store {
             .into_iter()
             .flatten()
             .filter_map(|key| self.object(key))
+    }
+
+    /// How many objects' ownerReferences name `owner_uid`, without listing them.
+    pub fn dependent_count(&self, owner_uid: &str) -> usize {
+        self.dependents.get(owner_uid).map_or(0, BTreeSet::len)
     }
 
     pub fn has_dependents(&self, owner_uid: &str) -> bool {
@@ -276,6 +284,20 @@ impl Store {
     /// Grows whenever a node is added or removed.
     pub(crate) fn node_list_version(&self) -> u64 {
         self.node_list_version
+    }
+
+    /// How many pods are bound to a node that is not stored.
+    pub fn pods_on_missing_nodes(&self) -> usize {
+        debug_assert_eq!(
+            self.pods_on_missing_nodes,
+            self.pods_by_node
+                .iter()
+                .filter(|(node, _)| !self.node_allocatable.contains_key(*node))
+                .map(|(_, pods)| pods.len())
+                .sum::<usize>(),
+            "the count of pods on missing nodes disagrees with the pods"
+        );
+        self.pods_on_missing_nodes
     }
 
     /// Pods waiting for the scheduler, in key order.
@@ -423,8 +445,14 @@ impl Store {
             self.events_by_time.insert(EventAt::new(event, key));
         }
         if let Object::Node(node) = object {
-            self.node_allocatable
+            let known = self
+                .node_allocatable
                 .insert(key.name.clone(), node_allocatable(node));
+            if known.is_none() {
+                self.pods_on_missing_nodes = self
+                    .pods_on_missing_nodes
+                    .saturating_sub(self.pods_by_node.get(&key.name).map_or(0, BTreeSet::len));
+            }
             self.touch_node(&key.name);
         }
         if !kept.identity {
@@ -457,10 +485,14 @@ impl Store {
                         .entry(node.to_string())
                         .or_default()
                         .add(pod);
-                    self.pods_by_node
+                    let added = self
+                        .pods_by_node
                         .entry(node.to_string())
                         .or_default()
                         .insert(key.clone());
+                    if added && !self.node_allocatable.contains_key(node) {
+                        self.pods_on_missing_nodes += 1;
+                    }
                     self.touch_node(node);
                 }
                 None if pod.metadata.deletion_timestamp.is_none() => {
@@ -537,7 +569,10 @@ impl Store {
             self.events_by_time.remove(&EventAt::new(event, key));
         }
         if let Object::Node(_) = object {
-            self.node_allocatable.remove(&key.name);
+            if self.node_allocatable.remove(&key.name).is_some() {
+                self.pods_on_missing_nodes +=
+                    self.pods_by_node.get(&key.name).map_or(0, BTreeSet::len);
+            }
             self.touch_node(&key.name);
         }
         if !kept.identity {
@@ -552,8 +587,11 @@ impl Store {
             }
         }
         if let Some(node) = pod_node(object).filter(|_| !kept.placement) {
-            if let Some(set) = self.pods_by_node.get_mut(node) {
-                set.remove(key);
+            if let Some(set) = self.pods_by_node.get_mut(node)
+                && set.remove(key)
+                && !self.node_allocatable.contains_key(node)
+            {
+                self.pods_on_missing_nodes = self.pods_on_missing_nodes.saturating_sub(1);
             }
             if let (Object::Pod(pod), Some(usage)) = (object, self.node_usage.get_mut(node)) {
                 usage.remove(pod);

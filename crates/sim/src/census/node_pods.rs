@@ -55,6 +55,11 @@ impl<P: Clone> ReadyIndex<P> {
         self.by_uid.is_empty()
     }
 
+    /// The pods' UIDs, ascending.
+    pub fn uids(&self) -> impl Iterator<Item = &str> {
+        self.by_uid.keys().map(AsRef::as_ref)
+    }
+
     pub fn insert(&mut self, uid: &str, ready: ReadySince, pod: P) {
         let uid: Arc<str> = Arc::from(uid);
         if let Some((previous, _)) = self.by_uid.insert(uid.clone(), (ready, pod.clone())) {

@@ -25,6 +25,7 @@ use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use crate::api::ApiServer;
 use crate::clock::{Clock, Millis};
+use crate::controllers::daemonset::NodeAnswers;
 use crate::controllers::scheduling_queue::SchedulingQueue;
 use crate::controllers::{self, Context, ControllerId, Reconcile};
 use crate::kubelet::{KubeletTimer, Kubelets};
@@ -48,6 +49,8 @@ pub struct Cluster {
     queued: HashSet<(ControllerId, ObjectKey)>,
     reconciles: u64,
     scheduling_queue: SchedulingQueue,
+    /// The DaemonSet controller's node answers, kept between its syncs.
+    daemon_answers: NodeAnswers,
     /// Keys whose last sync failed, with their back-off (the work queue's rate limiter).
     retries: HashMap<(ControllerId, ObjectKey), Retry>,
     /// The controllers' API clients and their token buckets.
@@ -98,6 +101,7 @@ impl Cluster {
             queued: HashSet::new(),
             reconciles: 0,
             scheduling_queue: SchedulingQueue::default(),
+            daemon_answers: NodeAnswers::default(),
             retries: HashMap::new(),
             clients: clients::Clients::default(),
             execs: 0,
@@ -192,6 +196,9 @@ impl Cluster {
                 };
                 match &controller.0.reconcile {
                     Reconcile::Stateless(reconcile) => reconcile(&key, &ctx),
+                    Reconcile::DaemonSet(reconcile) => {
+                        reconcile(&key, &mut self.daemon_answers, &ctx)
+                    }
                     Reconcile::SchedulingQueue(schedule) => {
                         schedule(&mut self.scheduling_queue, &ctx)
                     }

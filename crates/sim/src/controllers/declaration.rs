@@ -9,6 +9,7 @@ use std::hash::{Hash, Hasher};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey};
 
+use super::daemonset::NodeAnswers;
 use super::scheduling_queue::SchedulingQueue;
 use super::{Context, Reconciliation};
 use crate::clock::Millis;
@@ -33,6 +34,9 @@ pub struct Controller {
 pub enum Reconcile {
     /// From the store alone.
     Stateless(fn(&ObjectKey, &Context) -> Reconciliation),
+    /// A DaemonSet's sync, with the nodes' `NodeShouldRunDaemonPod` answers it keeps
+    /// between syncs (`daemonset/answers.rs`).
+    DaemonSet(fn(&ObjectKey, &mut NodeAnswers, &Context) -> Reconciliation),
     /// The scheduler's pass over its queue of pending pods (one key: the whole queue).
     SchedulingQueue(fn(&mut SchedulingQueue, &Context) -> Reconciliation),
 }

@@ -4,6 +4,8 @@
 //! maxUnavailable or maxSurge (`update.rs`), and status. `nodes.rs` decides which nodes a pod
 //! belongs on.
 
+mod answers;
+mod counted;
 mod nodes;
 mod update;
 
@@ -24,7 +26,10 @@ use super::{
     Action, Context, Controller, CreatedEvent, Creates, Reconcile, Reconciliation, Watch, history,
     template_hash,
 };
+use crate::census::PodCensus;
 use crate::store::WatchEvent;
+use answers::Answers;
+pub use answers::NodeAnswers;
 use nodes::{daemon_tolerations, pin_to_node, should_run, target_node};
 
 const COMPONENT: &str = "daemonset-controller";
@@ -37,7 +42,7 @@ pub static CONTROLLER: Controller = Controller {
     reconciles: Some(Kind::DaemonSet),
     owns: &[Kind::Pod, Kind::ControllerRevision],
     watches: nodes_and_orphans,
-    reconcile: Reconcile::Stateless(reconcile),
+    reconcile: Reconcile::DaemonSet(reconcile),
 };
 
 /// A node that comes, goes or changes whether it may run a daemon pod wakes the DaemonSets
@@ -105,29 +110,53 @@ fn node_changes(event: &WatchEvent, watch: &mut Watch) {
     }
 }
 
-pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
+/// One sync, with the nodes' answers kept from the last ([`NodeAnswers`]).
+pub fn reconcile(key: &ObjectKey, kept: &mut NodeAnswers, ctx: &Context) -> Reconciliation {
     let Some(ds) = ctx.store.get_typed::<DaemonSet>(&key.namespace, &key.name) else {
+        kept.forget(key);
         return Reconciliation::default();
     };
-    let Some(spec) = ds.spec.clone() else {
+    let Some(spec) = ds.spec.as_ref() else {
         return Reconciliation::default();
     };
-    let mut sync = Sync::new(key, ds, spec, ctx);
+    let tolerations = daemon_tolerations(&spec.template);
+    let answers = kept.refreshed(key, &spec.template, &tolerations, ctx.store);
+    let (result, counted) = sync(key, ds, answers, true, ctx);
+    // Debug builds (every test and golden transcript) check a sync that read its pods from
+    // the census against the same sync claiming and listing them.
+    debug_assert!(
+        !counted || format!("{result:?}") == format!("{:?}", sync(key, ds, answers, false, ctx).0),
+        "the census of {key}'s pods disagrees with its pods"
+    );
+    result
+}
+
+/// `syncDaemonSet` (daemon_controller.go), reading the DaemonSet's pods from the store's
+/// census when `census` allows and claiming would change nothing ([`Sync::counted_pods`]);
+/// also says whether it did.
+fn sync<'a>(
+    key: &'a ObjectKey,
+    ds: &'a DaemonSet,
+    answers: &'a Answers,
+    census: bool,
+    ctx: &'a Context,
+) -> (Reconciliation, bool) {
+    let mut sync = Sync::new(key, ds, answers, ctx);
     sync.record_revision();
-    let mut by_node = sync.pods_by_node();
-    for (node, runs) in sync.nodes.clone() {
-        let pods = by_node.remove(node.metadata.name_str()).unwrap_or_default();
-        sync.manage_node(node, runs, pods);
-    }
-    sync.requeue_until_available();
+    let counted = if census { sync.counted_pods() } else { None };
+    let gone = match &counted {
+        Some(counted) => sync.manage_counted(counted),
+        None => sync.manage_listed(),
+    };
+    sync.requeue_until_available(counted.as_ref().map(|c| c.census));
     sync.surge();
     sync.create_pods();
     // Pods for nodes that no longer exist.
-    for pod in by_node.values().flatten() {
+    for pod in gone {
         sync.delete(pod);
     }
     sync.rolling_update();
-    sync.finish()
+    (sync.finish(), counted.is_some())
 }
 
 /// One sync of one DaemonSet (`syncDaemonSet`): what it decided so far, node by node.
@@ -138,8 +167,8 @@ struct Sync<'a> {
     object: Object,
     spec: DaemonSetSpec,
     selector: Selector,
-    /// Every node, with `NodeShouldRunDaemonPod`'s answer for it (worked out once a sync).
-    nodes: Vec<(&'a Node, (bool, bool))>,
+    /// Every node, with `NodeShouldRunDaemonPod`'s answer for it.
+    answers: &'a Answers,
     hash: String,
     generation: String,
     tolerations: Vec<Toleration>,
@@ -165,9 +194,10 @@ impl<'a> Sync<'a> {
     fn new(
         key: &'a ObjectKey,
         ds: &'a DaemonSet,
-        spec: DaemonSetSpec,
+        answers: &'a Answers,
         ctx: &'a Context<'a>,
     ) -> Sync<'a> {
+        let spec = ds.spec.clone().unwrap_or_default();
         let hash = template_hash(
             &spec.template,
             ds.status.as_ref().and_then(|s| s.collision_count),
@@ -178,12 +208,7 @@ impl<'a> Sync<'a> {
             .unwrap_or("1")
             .to_string();
         let tolerations = daemon_tolerations(&spec.template);
-        let nodes: Vec<(&Node, (bool, bool))> = ctx
-            .store
-            .list_typed::<Node>(None)
-            .map(|node| (node, should_run(&spec.template, &tolerations, node)))
-            .collect();
-        let desired = nodes.iter().filter(|(_, (run, _))| *run).count() as i32;
+        let desired = i32::try_from(answers.desired()).unwrap_or(i32::MAX);
         let rolling = spec
             .update_strategy
             .as_ref()
@@ -197,7 +222,7 @@ impl<'a> Sync<'a> {
             selector: Selector::from_label_selector(Some(&spec.selector)).unwrap_or_default(),
             min_ready: spec.min_ready_seconds.unwrap_or(0),
             spec,
-            nodes,
+            answers,
             hash,
             generation,
             tolerations,
@@ -244,6 +269,18 @@ impl<'a> Sync<'a> {
         );
     }
 
+    /// `podsShouldBeOnNode` for every node, with the pods `getNodesToDaemonPods` claims;
+    /// returns the pods of nodes that no longer exist.
+    fn manage_listed(&mut self) -> Vec<&'a Pod> {
+        let mut by_node = self.pods_by_node();
+        let answers = self.answers;
+        for (node_name, runs) in answers.nodes() {
+            let pods = by_node.remove(node_name).unwrap_or_default();
+            self.manage_node(node_name, runs, pods);
+        }
+        by_node.into_values().flatten().collect()
+    }
+
     /// `getNodesToDaemonPods`: pods still terminating count for their node, so that without
     /// surge a node gets its new pod only once the old one is gone (kubernetes#118716).
     /// The pods are those `getDaemonPods` claims (orphans the selector matches adopted,
@@ -273,8 +310,7 @@ impl<'a> Sync<'a> {
 
     /// `podsShouldBeOnNode` for one node: a pod created where one should run, pods deleted
     /// where none may stay, extras deleted, and the node's pod counted.
-    fn manage_node(&mut self, node: &Node, (run, keep): (bool, bool), pods: Vec<&'a Pod>) {
-        let node_name = node.metadata.name_str();
+    fn manage_node(&mut self, node_name: &str, (run, keep): (bool, bool), pods: Vec<&'a Pod>) {
         let deleting = self.ds.metadata.is_deleting();
         if run {
             self.status.desired_number_scheduled += 1;
@@ -319,8 +355,12 @@ impl<'a> Sync<'a> {
         }
     }
 
+    /// A new pod for `node_name`, unless this sync has its `BURST_REPLICAS` already (the
+    /// rest wait for a later sync, as `create_pods` sends no more).
     fn create_on(&mut self, node_name: &str) {
-        self.creates.push(node_name.to_string());
+        if self.creates.len() < BURST_REPLICAS {
+            self.creates.push(node_name.to_string());
+        }
     }
 
     /// The pod every node's copy starts from: the template with the revision labels and the
@@ -350,19 +390,24 @@ impl<'a> Sync<'a> {
             .push(Action::delete_owned_pod(self.key, pod, COMPONENT));
     }
 
-    /// Ready pods become available after minReadySeconds: look again then.
-    fn requeue_until_available(&mut self) {
+    /// Ready pods become available after minReadySeconds: look again then, when the first
+    /// of them does. Counted by the census when it holds every pod the walk would read
+    /// ([`Sync::census_holds_dependents`]).
+    fn requeue_until_available(&mut self, counted: Option<&PodCensus>) {
         let now = self.ctx.clock.now();
-        for pod in self
-            .ctx
-            .store
-            .dependents_of(self.ds.metadata.uid_str())
-            .filter_map(Pod::from_object)
-        {
-            if let Some(seconds) = seconds_until_available(pod, self.min_ready, now) {
-                self.result
-                    .requeue_within(u64::try_from(seconds.max(1)).unwrap_or(1) * 1000);
-            }
+        let soonest = match counted.filter(|census| self.census_holds_dependents(census)) {
+            Some(census) => census.seconds_until_next_available(self.min_ready, now),
+            None => self
+                .ctx
+                .store
+                .dependents_of(self.ds.metadata.uid_str())
+                .filter_map(Pod::from_object)
+                .filter_map(|pod| seconds_until_available(pod, self.min_ready, now))
+                .min(),
+        };
+        if let Some(seconds) = soonest {
+            self.result
+                .requeue_within(u64::try_from(seconds.max(1)).unwrap_or(1) * 1000);
         }
     }
 
