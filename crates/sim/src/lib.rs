@@ -27,6 +27,8 @@ pub mod rng;
 pub mod store;
 pub mod traffic;
 pub mod usage;
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+pub mod wasm_heap;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};
 pub use bootstrap::{

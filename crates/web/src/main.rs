@@ -23,6 +23,12 @@ mod view;
 
 use kubeplay_web::{persist, playground, share};
 
+/// dlmalloc growing the memory by a quarter at a time: a large cluster no longer spends its
+/// time in `memory.grow` (crates/sim/src/wasm_heap.rs).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: kubeplay_sim::wasm_heap::WasmHeap = kubeplay_sim::wasm_heap::WasmHeap::new();
+
 fn main() {
     mark("kubeplay:started");
     install_panic_hook();

@@ -1,11 +1,17 @@
 //! A counting global allocator for the benchmarks: the heap bytes live now and at most, so a
 //! benchmark can say what each pod and each Event costs (the process's RSS alone cannot
-//! tell them apart, and includes the allocator's own slack).
+//! tell them apart, and includes the allocator's own slack). It counts over the allocator the
+//! product uses: the system's natively, the web page's (`kubeplay_sim::wasm_heap`) in wasm.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct CountingAllocator;
+
+#[cfg(not(target_arch = "wasm32"))]
+static INNER: std::alloc::System = std::alloc::System;
+#[cfg(target_arch = "wasm32")]
+static INNER: kubeplay_sim::wasm_heap::WasmHeap = kubeplay_sim::wasm_heap::WasmHeap::new();
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
@@ -15,11 +21,11 @@ fn grew(bytes: usize) {
     PEAK.fetch_max(live, Ordering::Relaxed);
 }
 
-// SAFETY: every call is passed on to the system allocator unchanged; only counts are kept.
+// SAFETY: every call is passed on to the inner allocator unchanged; only counts are kept.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is System's.
-        let pointer = unsafe { System.alloc(layout) };
+        // SAFETY: the caller's contract is the inner allocator's.
+        let pointer = unsafe { INNER.alloc(layout) };
         if !pointer.is_null() {
             grew(layout.size());
         }
@@ -27,8 +33,8 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is System's.
-        let pointer = unsafe { System.alloc_zeroed(layout) };
+        // SAFETY: the caller's contract is the inner allocator's.
+        let pointer = unsafe { INNER.alloc_zeroed(layout) };
         if !pointer.is_null() {
             grew(layout.size());
         }
@@ -36,14 +42,14 @@ unsafe impl GlobalAlloc for CountingAllocator {
     }
 
     unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is System's.
-        unsafe { System.dealloc(pointer, layout) };
+        // SAFETY: the caller's contract is the inner allocator's.
+        unsafe { INNER.dealloc(pointer, layout) };
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract is System's.
-        let moved = unsafe { System.realloc(pointer, layout, new_size) };
+        // SAFETY: the caller's contract is the inner allocator's.
+        let moved = unsafe { INNER.realloc(pointer, layout, new_size) };
         if !moved.is_null() {
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
             grew(new_size);
