@@ -9,7 +9,6 @@ mod node_pods;
 mod related;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
@@ -17,7 +16,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_active, is_ready, phase, ready_since};
 
 use crate::controllers::replicaset::POD_DELETION_COST;
-pub use node_pods::{NodePods, ReadyIndex, ScheduledPods, age_bucket};
+pub use node_pods::{NodePods, age_bucket};
 pub use related::RelatedPods;
 
 type Labels = Option<BTreeMap<String, String>>;
@@ -36,10 +35,7 @@ pub struct PodCensus {
     labels: BTreeMap<Labels, u32>,
     /// Active pods by the node they are bound to, with their Ready times (unscheduled ones
     /// are not counted here).
-    by_node: BTreeMap<Arc<str>, NodePods>,
-    /// The same pods all together, each with its node: a scale-down whose tied nodes are
-    /// many reads these instead of each node's.
-    scheduled: ScheduledPods,
+    by_node: BTreeMap<String, NodePods>,
     /// Active pods a scale-down ranks by more than their node and age (`DeleteKey`): not
     /// yet scheduled, not Running, not Ready, or carrying a deletion cost.
     pub irregular: u32,
@@ -54,7 +50,6 @@ impl PodCensus {
         ready_since: BTreeMap::new(),
         labels: BTreeMap::new(),
         by_node: BTreeMap::new(),
-        scheduled: ScheduledPods::new(),
         irregular: 0,
     };
 
@@ -100,14 +95,15 @@ impl PodCensus {
         let uid = pod.metadata.uid_str();
         if add {
             let ready = ready_since(pod);
-            let node = match self.by_node.get_key_value(node) {
-                Some((node, _)) => node.clone(),
-                None => Arc::from(node),
-            };
-            self.scheduled.insert(uid, ready, node.clone());
-            self.by_node.entry(node).or_default().insert(uid, ready, ());
+            match self.by_node.get_mut(node) {
+                Some(pods) => pods.insert(uid, ready),
+                None => {
+                    let mut pods = NodePods::default();
+                    pods.insert(uid, ready);
+                    self.by_node.insert(node.to_string(), pods);
+                }
+            }
         } else if let Some(pods) = self.by_node.get_mut(node) {
-            self.scheduled.remove(uid);
             pods.remove(uid);
             if pods.is_empty() {
                 self.by_node.remove(node);
@@ -126,17 +122,12 @@ impl PodCensus {
     pub fn nodes(&self) -> impl Iterator<Item = (&str, &NodePods)> {
         self.by_node
             .iter()
-            .map(|(node, pods)| (node.as_ref(), pods))
+            .map(|(node, pods)| (node.as_str(), pods))
     }
 
     /// How many nodes the active pods are bound to.
     pub fn node_count(&self) -> usize {
         self.by_node.len()
-    }
-
-    /// The active pods bound to a node, all together, each with its node.
-    pub fn scheduled(&self) -> &ScheduledPods {
-        &self.scheduled
     }
 
     /// The active pods bound to `node`.

@@ -1,13 +1,12 @@
-//! Active pods of one controller kept in the two orders a scale-down ranks them by once their
-//! nodes tie (`ActivePodsWithRanks`, both pods ready): how recently they became Ready, by
-//! logarithmic age bucket, then UID. Buckets are relative to the time of the sync, so no
-//! single order serves: the pods are kept by UID and by Ready time, and the next of a bucket
-//! is read from whichever order reaches it sooner. A census keeps one such index per node
-//! (`NodePods`) and one of all its scheduled pods with their nodes (`ScheduledPods`): a
-//! scale-down of 10,000 pods spread evenly over 100 nodes (every node tied) then reads the
-//! pods it takes, not all.
+//! The active pods one controller has on one node, kept in the two orders a scale-down ranks
+//! them by once their node ties (`ActivePodsWithRanks`, both pods ready): how recently they
+//! became Ready, by logarithmic age bucket, then UID. Buckets are relative to the time of the
+//! sync, so no single order serves: the pods are kept by UID and by Ready time, and the first
+//! of a bucket are read from whichever order reaches them sooner — a scale-down of 10,000 pods
+//! spread evenly over 100 nodes (every node tied) then reads the pods it takes and one more
+//! per node, not all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -17,36 +16,14 @@ use jiff::Timestamp;
 /// time; a scale-down through the census sees only ready pods).
 pub type ReadySince = Option<Timestamp>;
 
-/// The active pods of one controller on one node.
-pub type NodePods = ReadyIndex<()>;
-
-/// The scheduled active pods of one controller, each with its node.
-pub type ScheduledPods = ReadyIndex<Arc<str>>;
-
-/// Pods by UID and by Ready time, each carrying `P` (what a reader filters them by).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadyIndex<P> {
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodePods {
     /// UID → Ready time. The UID is shared with `by_ready`.
-    by_uid: BTreeMap<Arc<str>, (ReadySince, P)>,
-    by_ready: BTreeMap<ReadySince, BTreeMap<Arc<str>, P>>,
+    by_uid: BTreeMap<Arc<str>, ReadySince>,
+    by_ready: BTreeMap<ReadySince, BTreeSet<Arc<str>>>,
 }
 
-impl<P> Default for ReadyIndex<P> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<P> ReadyIndex<P> {
-    pub const fn new() -> Self {
-        Self {
-            by_uid: BTreeMap::new(),
-            by_ready: BTreeMap::new(),
-        }
-    }
-}
-
-impl<P: Clone> ReadyIndex<P> {
+impl NodePods {
     pub fn len(&self) -> usize {
         self.by_uid.len()
     }
@@ -60,16 +37,16 @@ impl<P: Clone> ReadyIndex<P> {
         self.by_uid.keys().map(AsRef::as_ref)
     }
 
-    pub fn insert(&mut self, uid: &str, ready: ReadySince, pod: P) {
+    pub fn insert(&mut self, uid: &str, ready: ReadySince) {
         let uid: Arc<str> = Arc::from(uid);
-        if let Some((previous, _)) = self.by_uid.insert(uid.clone(), (ready, pod.clone())) {
+        if let Some(previous) = self.by_uid.insert(uid.clone(), ready) {
             self.unlist(previous, &uid);
         }
-        self.by_ready.entry(ready).or_default().insert(uid, pod);
+        self.by_ready.entry(ready).or_default().insert(uid);
     }
 
     pub fn remove(&mut self, uid: &str) {
-        if let Some((ready, _)) = self.by_uid.remove(uid) {
+        if let Some(ready) = self.by_uid.remove(uid) {
             self.unlist(ready, uid);
         }
     }
@@ -83,42 +60,27 @@ impl<P: Clone> ReadyIndex<P> {
         }
     }
 
-    /// The smallest age bucket at least `from` that a pod here that `keep` keeps is in at
-    /// `now`. Buckets grow as Ready times get older, so this is the bucket of the first kept
-    /// pod from the youngest Ready time in bucket `from` on.
-    pub fn first_bucket_from(
-        &self,
-        from: i64,
-        now: Timestamp,
-        keep: &impl Fn(&P) -> bool,
-    ) -> Option<i64> {
-        let kept = |(_, pods): (&ReadySince, &BTreeMap<Arc<str>, P>)| pods.values().any(keep);
-        if from <= -2 && self.by_ready.get_key_value(&None).is_some_and(kept) {
+    /// The smallest age bucket at least `from` that a pod here is in at `now`.
+    pub fn first_bucket_from(&self, from: i64, now: Timestamp) -> Option<i64> {
+        if from <= -2 && self.by_ready.contains_key(&None) {
             return Some(-2);
         }
-        if from <= -1 && self.by_ready.range(Some(now)..).any(kept) {
+        if from <= -1 && self.by_ready.range(Some(now)..).next().is_some() {
             return Some(-1);
         }
-        // Every Ready time at least 2^from ns ago is in a bucket ≥ from.
-        let (ready, _) = self
+        // The latest Ready time at least 2^from ns ago is the youngest pod of a bucket ≥ from.
+        let latest = self
             .by_ready
             .range(..=Some(bucket_start(from.max(0), now)?))
-            .rev()
-            .find(|entry| kept(*entry))?;
-        ready.map(|ready| age_bucket(Some(ready), now))
+            .next_back()?;
+        latest.0.map(|ready| age_bucket(Some(ready), now))
     }
 
-    /// The smallest UID above `after` (above none: the smallest) of the pods `keep` keeps in
-    /// age bucket `bucket` at `now`: read on by UID from `after` until one comes, or the
-    /// whole bucket read by Ready time, whichever ends first (one step of each at a time),
-    /// so the cost is the smaller of the two.
-    pub fn next_in_bucket(
-        &self,
-        bucket: i64,
-        after: Option<&str>,
-        now: Timestamp,
-        keep: &impl Fn(&P) -> bool,
-    ) -> Option<&str> {
+    /// The smallest UID above `after` (above none: the smallest) of the pods in age bucket
+    /// `bucket` at `now`: read on by UID from `after` until a pod of the bucket comes, or the
+    /// whole bucket read by Ready time, whichever ends first (one step of each at a time), so
+    /// the cost is the smaller of the two.
+    pub fn next_in_bucket(&self, bucket: i64, after: Option<&str>, now: Timestamp) -> Option<&str> {
         let in_bucket = |ready: &ReadySince| age_bucket(*ready, now) == bucket;
         let above = |uid: &str| after.is_none_or(|after| uid > after);
         let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
@@ -127,27 +89,25 @@ impl<P: Clone> ReadyIndex<P> {
         let mut smallest: Option<&str> = None;
         loop {
             match by_ready.next() {
-                Some((uid, pod))
-                    if above(uid) && smallest.is_none_or(|least| uid < least) && keep(pod) =>
-                {
+                Some(uid) if above(uid) && smallest.is_none_or(|least| uid < least) => {
                     smallest = Some(uid);
                 }
                 Some(_) => {}
                 None => return smallest,
             }
             match by_uid.next() {
-                Some((uid, (ready, pod))) if in_bucket(ready) && keep(pod) => return Some(uid),
+                Some((uid, ready)) if in_bucket(ready) => return Some(uid),
                 Some(_) => {}
                 None => return None,
             }
         }
     }
 
-    /// The pods in age bucket `bucket` at `now`, in no particular order.
-    fn bucket_by_ready(&self, bucket: i64, now: Timestamp) -> impl Iterator<Item = (&str, &P)> {
+    /// The UIDs of the pods in age bucket `bucket` at `now`, in no particular order.
+    fn bucket_by_ready(&self, bucket: i64, now: Timestamp) -> impl Iterator<Item = &str> {
         self.by_ready
             .range(bucket_times(bucket, now))
-            .flat_map(|(_, pods)| pods.iter().map(|(uid, pod)| (uid.as_ref(), pod)))
+            .flat_map(|(_, uids)| uids.iter().map(AsRef::as_ref))
     }
 }
 
@@ -197,8 +157,6 @@ pub fn age_bucket(time: Option<Timestamp>, now: Timestamp) -> i64 {
 mod tests {
     use super::*;
 
-    const ALL: fn(&()) -> bool = |_| true;
-
     fn at(seconds: i64) -> Timestamp {
         Timestamp::from_second(seconds).unwrap_or_default()
     }
@@ -230,25 +188,10 @@ mod tests {
         assert_eq!(bucket_start(200, now), None);
     }
 
-    /// Every pod of `bucket` that `keep` keeps, read one after the other.
-    fn read_bucket<'a>(
-        index: &'a ReadyIndex<u8>,
-        bucket: i64,
-        now: Timestamp,
-        keep: &impl Fn(&u8) -> bool,
-    ) -> Vec<&'a str> {
-        let mut read = Vec::new();
-        while let Some(uid) = index.next_in_bucket(bucket, read.last().copied(), now, keep) {
-            read.push(uid);
-        }
-        read
-    }
-
     #[test]
     fn a_bucket_is_read_in_uid_order_whichever_order_finds_the_next() {
-        // UIDs out of time order, in buckets -2, -1, 30 (2 s), 31 (3-4 s), 32 (5-6 s), on
-        // three nodes.
-        let pods: Vec<(String, ReadySince, u8)> = (0..40)
+        // UIDs out of time order, in buckets -2, -1, 30 (2 s), 31 (3-4 s), 32 (5-6 s).
+        let pods: Vec<(String, ReadySince)> = (0..40)
             .map(|i: i64| {
                 let uid = format!("{:02}", (i * 17) % 40);
                 let ready = match i % 7 {
@@ -256,60 +199,54 @@ mod tests {
                     1 => Some(at(1_000)),
                     age => Some(at(1_000 - age)),
                 };
-                (uid, ready, (i % 3) as u8)
+                (uid, ready)
             })
             .collect();
-        let mut index = ReadyIndex::new();
-        for (uid, ready, node) in &pods {
-            index.insert(uid, *ready, *node);
+        let pods: Vec<(&str, ReadySince)> = pods.iter().map(|(u, r)| (u.as_str(), *r)).collect();
+        let mut node = NodePods::default();
+        for (uid, ready) in &pods {
+            node.insert(uid, *ready);
         }
         let now = at(1_000);
-        for node in [None, Some(1u8)] {
-            let keep = |on: &u8| node.is_none_or(|node| *on == node);
-            let kept: Vec<(&str, ReadySince)> = pods
+        for bucket in [-2, -1, 29, 30, 31, 32, 68, 70] {
+            let all = by_walking(&pods, bucket, now);
+            let mut read = Vec::new();
+            let mut after = None;
+            while let Some(uid) = node.next_in_bucket(bucket, after, now) {
+                read.push(uid);
+                after = Some(uid);
+            }
+            assert_eq!(read, all, "bucket {bucket}");
+            assert_eq!(
+                node.next_in_bucket(bucket, Some(""), now),
+                all.first().copied()
+            );
+        }
+        for from in -3..40 {
+            let want = pods
                 .iter()
-                .filter(|(_, _, on)| keep(on))
-                .map(|(uid, ready, _)| (uid.as_str(), *ready))
-                .collect();
-            for bucket in [-2, -1, 29, 30, 31, 32, 68, 70] {
-                let all = by_walking(&kept, bucket, now);
-                assert_eq!(
-                    read_bucket(&index, bucket, now, &keep),
-                    all,
-                    "bucket {bucket}"
-                );
-                assert_eq!(
-                    index.next_in_bucket(bucket, Some(""), now, &keep),
-                    all.first().copied()
-                );
-            }
-            for from in -3..40 {
-                let want = kept
-                    .iter()
-                    .map(|(_, ready)| age_bucket(*ready, now))
-                    .filter(|bucket| *bucket >= from)
-                    .min();
-                let first = index.first_bucket_from(from, now, &keep);
-                assert_eq!(first, want, "from {from} on {node:?}");
-            }
+                .map(|(_, ready)| age_bucket(*ready, now))
+                .filter(|bucket| *bucket >= from)
+                .min();
+            assert_eq!(node.first_bucket_from(from, now), want, "from {from}");
         }
     }
 
     #[test]
     fn removing_and_moving_a_pod_keeps_both_orders_in_step() {
         let mut node = NodePods::default();
-        node.insert("b", Some(at(10)), ());
-        node.insert("a", Some(at(10)), ());
-        node.insert("a", Some(at(5)), ());
+        node.insert("b", Some(at(10)));
+        node.insert("a", Some(at(10)));
+        node.insert("a", Some(at(5)));
         let now = at(11);
         assert_eq!(node.len(), 2);
-        assert_eq!(node.next_in_bucket(29, None, now, &ALL), Some("b"));
-        assert_eq!(node.next_in_bucket(29, Some("b"), now, &ALL), None);
-        assert_eq!(node.first_bucket_from(30, now, &ALL), Some(32));
+        assert_eq!(node.next_in_bucket(29, None, now), Some("b"));
+        assert_eq!(node.next_in_bucket(29, Some("b"), now), None);
+        assert_eq!(node.first_bucket_from(30, now), Some(32));
         node.remove("b");
         node.remove("missing");
-        assert_eq!(node.next_in_bucket(29, None, now, &ALL), None);
-        assert_eq!(node.first_bucket_from(0, now, &ALL), Some(32));
+        assert_eq!(node.next_in_bucket(29, None, now), None);
+        assert_eq!(node.first_bucket_from(0, now), Some(32));
         node.remove("a");
         assert!(node.is_empty());
         assert_eq!(node, NodePods::default());

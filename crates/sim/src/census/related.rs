@@ -42,8 +42,7 @@ impl RelatedPods {
     pub fn most_first<'s>(
         &'s self,
         replica_set: &str,
-    ) -> impl Iterator<Item = (u32, impl ExactSizeIterator<Item = &'s str> + use<'s>)> + use<'s>
-    {
+    ) -> impl Iterator<Item = (u32, impl Iterator<Item = &'s str> + use<'s>)> + use<'s> {
         self.ranked
             .get(replica_set)
             .into_iter()

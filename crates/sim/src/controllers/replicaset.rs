@@ -6,7 +6,6 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::Arc;
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
@@ -19,7 +18,7 @@ use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;
 use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
 use super::{Controller, Reconcile, Watch};
-use crate::census::{NodePods, PodCensus, ReadyIndex, age_bucket};
+use crate::census::{NodePods, PodCensus, age_bucket};
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
@@ -411,15 +410,10 @@ fn census_pods_to_delete<'a>(
     }
     let now = ctx.clock.now();
     let mut uids: Vec<&str> = Vec::with_capacity(count);
-    match rs.meta().controller_ref() {
-        Some(owner) => take_by_related_pods(rs, &owner.uid, census, count, now, ctx, &mut uids),
-        None => {
-            for tied in nodes_by_own_pods(census) {
-                take_from_tied(&tied, &|_| true, count, now, &mut uids);
-                if uids.len() == count {
-                    break;
-                }
-            }
+    for tied in ranked_nodes(rs, census, ctx) {
+        take_from_tied(&tied, count, now, &mut uids);
+        if uids.len() == count {
+            break;
         }
     }
     let doomed: Vec<&Pod> = uids
@@ -444,42 +438,35 @@ fn census_pods_to_delete<'a>(
     doomed
 }
 
-/// The nodes of `census` grouped by how many of its pods they hold (most first), for a
-/// ReplicaSet without an owner (its own pods are all its related pods).
-fn nodes_by_own_pods(census: &PodCensus) -> Vec<Vec<&NodePods>> {
-    let mut nodes: Vec<(usize, &NodePods)> =
-        census.nodes().map(|(_, pods)| (pods.len(), pods)).collect();
-    nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
-    nodes
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|tied| tied.iter().map(|(_, pods)| *pods).collect())
-        .collect()
-}
-
-/// Takes, into `uids`, up to `count` of the pods of `census` on its nodes grouped by how
-/// many related pods they hold (the active pods of every ReplicaSet `owner` owns, as the
-/// store keeps them), most first. When a group's nodes are many (evenly filled nodes tie),
-/// the ReplicaSet's pods are read all together, passing over those on other nodes (about
-/// as many as the nodes outside the group per pod taken); else node by node.
-fn take_by_related_pods<'a>(
+/// The nodes of `census`, grouped by how many related pods share them (most first): the
+/// active pods of every ReplicaSet of the same owner, as the store keeps them, or of this
+/// one alone when it has no owner.
+fn ranked_nodes<'a>(
     rs: &Object,
-    owner: &str,
     census: &'a PodCensus,
-    count: usize,
-    now: Timestamp,
     ctx: &'a Context,
-    uids: &mut Vec<&'a str>,
-) {
-    let related = ctx.store.related_pods(owner);
+) -> Box<dyn Iterator<Item = Vec<&'a NodePods>> + 'a> {
+    let Some(owner) = rs.meta().controller_ref() else {
+        let mut nodes: Vec<(usize, &NodePods)> =
+            census.nodes().map(|(_, pods)| (pods.len(), pods)).collect();
+        nodes.sort_unstable_by_key(|(rank, _)| Reverse(*rank));
+        let groups: Vec<Vec<&NodePods>> = nodes
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|tied| tied.iter().map(|(_, pods)| *pods).collect())
+            .collect();
+        return Box::new(groups.into_iter());
+    };
+    let related = ctx.store.related_pods(&owner.uid);
     debug_assert!(
-        related_by_walking(owner, ctx)
+        related_by_walking(&owner.uid, ctx)
             == related
                 .map(|related| related.nodes().collect())
                 .unwrap_or_default(),
-        "the related pods of {owner} disagree with their censuses"
+        "the related pods of {} disagree with their censuses",
+        owner.uid
     );
     let Some(related) = related else {
-        return;
+        return Box::new(std::iter::empty());
     };
     debug_assert!(
         related
@@ -493,18 +480,11 @@ fn take_by_related_pods<'a>(
         "the nodes of {} are ranked otherwise than their related pods",
         rs.uid()
     );
-    for (rank, nodes) in related.most_first(rs.uid()) {
-        if nodes.len().saturating_mul(nodes.len()) > census.node_count() {
-            let on_tied_node = |node: &Arc<str>| related.on_node(node) == rank;
-            take_from_tied(&[census.scheduled()], &on_tied_node, count, now, uids);
-        } else {
-            let tied: Vec<&NodePods> = nodes.filter_map(|node| census.on_node(node)).collect();
-            take_from_tied(&tied, &|_| true, count, now, uids);
-        }
-        if uids.len() == count {
-            break;
-        }
-    }
+    Box::new(
+        related
+            .most_first(rs.uid())
+            .map(|(_, nodes)| nodes.filter_map(|node| census.on_node(node)).collect()),
+    )
 }
 
 /// What [`RelatedPods`] stands for: the active pods per node of every ReplicaSet `owner`
@@ -524,12 +504,11 @@ fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32
     related
 }
 
-/// Takes, into `uids`, up to `count` in all of the pods of `tied` (evenly ranked) that `keep`
-/// keeps, bucket by bucket, each bucket's by UID: merged, each index offering its next, so
-/// a sync reads the pods it takes and one more per index.
-fn take_from_tied<'a, P: Clone>(
-    tied: &[&'a ReadyIndex<P>],
-    keep: &impl Fn(&P) -> bool,
+/// Takes, into `uids`, up to `count` in all of the pods on `tied` nodes (evenly ranked),
+/// bucket by bucket, each bucket's by UID: the tied nodes' pods of the bucket merged, each
+/// node offering its next, so a sync reads the pods it takes and one more per node.
+fn take_from_tied<'a>(
+    tied: &[&'a NodePods],
     count: usize,
     now: Timestamp,
     uids: &mut Vec<&'a str>,
@@ -538,7 +517,7 @@ fn take_from_tied<'a, P: Clone>(
     while uids.len() < count {
         let Some(bucket) = tied
             .iter()
-            .filter_map(|pods| pods.first_bucket_from(from, now, keep))
+            .filter_map(|pods| pods.first_bucket_from(from, now))
             .min()
         else {
             break;
@@ -546,20 +525,17 @@ fn take_from_tied<'a, P: Clone>(
         let mut offers: BinaryHeap<Reverse<(&str, usize)>> = tied
             .iter()
             .enumerate()
-            .filter_map(|(index, pods)| {
-                Some(Reverse((
-                    pods.next_in_bucket(bucket, None, now, keep)?,
-                    index,
-                )))
+            .filter_map(|(node, pods)| {
+                Some(Reverse((pods.next_in_bucket(bucket, None, now)?, node)))
             })
             .collect();
         while uids.len() < count {
-            let Some(Reverse((uid, index))) = offers.pop() else {
+            let Some(Reverse((uid, node))) = offers.pop() else {
                 break;
             };
             uids.push(uid);
-            if let Some(next) = tied[index].next_in_bucket(bucket, Some(uid), now, keep) {
-                offers.push(Reverse((next, index)));
+            if let Some(next) = tied[node].next_in_bucket(bucket, Some(uid), now) {
+                offers.push(Reverse((next, node)));
             }
         }
         from = bucket + 1;
