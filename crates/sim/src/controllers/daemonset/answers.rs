@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::{Node, PodTemplateSpec, Toleration};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
-use super::nodes::should_run;
+use super::nodes::{daemon_tolerations, should_run};
 use crate::store::Store;
 
 /// The answers of every DaemonSet (by its key), as the driver keeps them between syncs.
@@ -24,8 +24,9 @@ pub struct NodeAnswers {
 /// One DaemonSet's answers for every node.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Answers {
-    /// The template they were worked out for.
+    /// The template they were worked out for, and the tolerations its pods get.
     template: PodTemplateSpec,
+    tolerations: Vec<Toleration>,
     /// The store's node generation they are up to date with.
     generation: u64,
     by_node: BTreeMap<String, (bool, bool)>,
@@ -39,18 +40,17 @@ impl NodeAnswers {
         &mut self,
         key: &ObjectKey,
         template: &PodTemplateSpec,
-        tolerations: &[Toleration],
         store: &Store,
     ) -> &Answers {
         let answers = match self.by_daemon_set.remove(key) {
             Some(mut answers) if answers.template == *template => {
-                answers.refresh(tolerations, store);
+                answers.refresh(store);
                 answers
             }
-            _ => Answers::worked_out(template, tolerations, store),
+            _ => Answers::worked_out(template, store),
         };
         debug_assert!(
-            answers == Answers::worked_out(template, tolerations, store),
+            answers == Answers::worked_out(template, store),
             "the kept node answers of {key} disagree with the nodes"
         );
         self.by_daemon_set.entry(key.clone()).or_insert(answers)
@@ -63,24 +63,23 @@ impl NodeAnswers {
 }
 
 impl Answers {
-    fn worked_out(template: &PodTemplateSpec, tolerations: &[Toleration], store: &Store) -> Self {
+    fn worked_out(template: &PodTemplateSpec, store: &Store) -> Self {
         let mut answers = Answers {
             template: template.clone(),
+            tolerations: daemon_tolerations(template),
             generation: store.node_generation(),
             by_node: BTreeMap::new(),
             unusual: BTreeSet::new(),
         };
         for node in store.list_typed::<Node>(None) {
-            answers.set(
-                node.metadata.name_str(),
-                should_run(template, tolerations, node),
-            );
+            let answer = should_run(template, &answers.tolerations, node);
+            answers.set(node.metadata.name_str(), answer);
         }
         answers
     }
 
     /// Works the answers out again for the nodes changed since they were.
-    fn refresh(&mut self, tolerations: &[Toleration], store: &Store) {
+    fn refresh(&mut self, store: &Store) {
         let changed: Vec<String> = store
             .nodes_changed_since(self.generation)
             .map(str::to_string)
@@ -89,7 +88,7 @@ impl Answers {
             let key = ObjectKey::new(Kind::Node, "", &name);
             match store.get(&key).and_then(Node::from_object) {
                 Some(node) => {
-                    let answer = should_run(&self.template, tolerations, node);
+                    let answer = should_run(&self.template, &self.tolerations, node);
                     self.set(&name, answer);
                 }
                 None => {
@@ -108,6 +107,11 @@ impl Answers {
         } else {
             self.unusual.insert(name.to_string());
         }
+    }
+
+    /// The tolerations the DaemonSet adds to its pods (`daemon_tolerations`).
+    pub(super) fn tolerations(&self) -> &[Toleration] {
+        &self.tolerations
     }
 
     /// Every node, by name, with its answer.

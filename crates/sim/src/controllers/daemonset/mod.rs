@@ -119,8 +119,7 @@ pub fn reconcile(key: &ObjectKey, kept: &mut NodeAnswers, ctx: &Context) -> Reco
     let Some(spec) = ds.spec.as_ref() else {
         return Reconciliation::default();
     };
-    let tolerations = daemon_tolerations(&spec.template);
-    let answers = kept.refreshed(key, &spec.template, &tolerations, ctx.store);
+    let answers = kept.refreshed(key, &spec.template, ctx.store);
     let (result, counted) = sync(key, ds, answers, true, ctx);
     // Debug builds (every test and golden transcript) check a sync that read its pods from
     // the census against the same sync claiming and listing them.
@@ -171,7 +170,7 @@ struct Sync<'a> {
     answers: &'a Answers,
     hash: String,
     generation: String,
-    tolerations: Vec<Toleration>,
+    tolerations: &'a [Toleration],
     min_ready: i32,
     /// RollingUpdate (not OnDelete).
     rolling: bool,
@@ -207,7 +206,6 @@ impl<'a> Sync<'a> {
             .annotation(DAEMONSET_TEMPLATE_GENERATION)
             .unwrap_or("1")
             .to_string();
-        let tolerations = daemon_tolerations(&spec.template);
         let desired = i32::try_from(answers.desired()).unwrap_or(i32::MAX);
         let rolling = spec
             .update_strategy
@@ -225,7 +223,7 @@ impl<'a> Sync<'a> {
             answers,
             hash,
             generation,
-            tolerations,
+            tolerations: answers.tolerations(),
             rolling,
             max_surge,
             max_unavailable,
@@ -376,7 +374,7 @@ impl<'a> Sync<'a> {
         labels.insert("pod-template-generation".into(), self.generation.clone());
         let mut pod = pod_from_template(&template, &self.object);
         if let Some(pod_spec) = pod.spec.as_mut() {
-            pod_spec.tolerations = Some(self.tolerations.clone());
+            pod_spec.tolerations = Some(self.tolerations.to_vec());
         }
         Action::Create {
             object: Object::Pod(Box::new(pod)),
