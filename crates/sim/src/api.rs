@@ -3,6 +3,7 @@
 //! admission, validation, graceful deletion, finalizers); Events are recorded in `events/`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -111,7 +112,31 @@ impl ApiServer {
     }
 
     /// Creates an object as `POST` does. With `dry_run` nothing is stored.
-    pub fn create(&mut self, mut object: Object, dry_run: bool) -> Result<Object, ApiError> {
+    pub fn create(&mut self, object: Object, dry_run: bool) -> Result<Object, ApiError> {
+        if dry_run {
+            return self.admit_new(object);
+        }
+        self.create_shared(object).map(Arc::unwrap_or_clone)
+    }
+
+    /// Creates an object and answers it as stored, shared with the store: the cluster's own
+    /// writers (controllers creating pods) read only its name, so no copy is made for them.
+    pub(crate) fn create_shared(&mut self, object: Object) -> Result<Arc<Object>, ApiError> {
+        let mut object = self.admit_new(object)?;
+        object.meta_mut().resource_version = Some(self.store.next_resource_version());
+        let stored = self.store.put(object);
+        if let Object::Namespace(namespace) = &*stored {
+            let (name, uid) = (
+                namespace.metadata.name_str().to_string(),
+                namespace.metadata.uid_str().to_string(),
+            );
+            self.populate_namespace(&name, &uid);
+        }
+        Ok(stored)
+    }
+
+    /// The object a create would store: named, defaulted, admitted and validated.
+    fn admit_new(&mut self, mut object: Object) -> Result<Object, ApiError> {
         if object.kind().namespaced()
             && object.meta().namespace.as_deref().is_none_or(str::is_empty)
         {
@@ -165,18 +190,6 @@ impl ApiServer {
         meta.deletion_timestamp = None;
         meta.generation = has_generation(key.kind).then_some(1);
         self.record_managed_fields(None, &mut object, None);
-        if dry_run {
-            return Ok(object);
-        }
-        object.meta_mut().resource_version = Some(self.store.next_resource_version());
-        self.store.put(object.clone());
-        if let Object::Namespace(namespace) = &object {
-            let (name, uid) = (
-                namespace.metadata.name_str().to_string(),
-                namespace.metadata.uid_str().to_string(),
-            );
-            self.populate_namespace(&name, &uid);
-        }
         Ok(object)
     }
 
@@ -218,32 +231,45 @@ impl ApiServer {
             updated.meta_mut().resource_version = current.meta().resource_version.clone();
             return Ok(if updated == current { current } else { updated });
         }
-        self.write_if_changed(updated)
+        self.write_if_changed(updated).map(Written::into_object)
     }
 
     /// Replaces only the status, as the `/status` subresource does.
     pub fn update_status(&mut self, object: Object) -> Result<Object, ApiError> {
+        let updated = self.with_new_status(object)?;
+        self.write_if_changed(updated).map(Written::into_object)
+    }
+
+    /// [`update_status`](Self::update_status) for the cluster's own writers (controllers,
+    /// kubelets), which read no answer: only the request's key and status are read, and the
+    /// stored object is copied once, not again for an answer. At scale most writes are these.
+    pub(crate) fn write_status(&mut self, object: Object) -> Result<(), ApiError> {
+        let updated = self.with_new_status(object)?;
+        self.write_if_changed(updated).map(drop)
+    }
+
+    /// The stored object of `object`'s key with `object`'s status.
+    fn with_new_status(&self, object: Object) -> Result<Object, ApiError> {
         let key = object.key();
         let Some(current) = self.store.get(&key) else {
             return Err(ApiError::not_found(key.kind, &key.name));
         };
         let mut updated = current.clone();
-        copy_status(&object, &mut updated);
+        move_status(object, &mut updated);
         self.record_managed_fields(Some(current), &mut updated, Some("status"));
-        self.write_if_changed(updated)
+        Ok(updated)
     }
 
     /// Stores `updated` over the object of its key unless it changes nothing (then it is
-    /// returned as it is, equal to the stored one: the object is read in place, not copied,
-    /// as most writes at scale are the kubelets' status writes).
-    fn write_if_changed(&mut self, mut updated: Object) -> Result<Object, ApiError> {
+    /// returned as it is, equal to the stored one).
+    fn write_if_changed(&mut self, mut updated: Object) -> Result<Written, ApiError> {
         let key = updated.key();
         let Some(current) = self.store.get(&key) else {
             return Err(ApiError::not_found(key.kind, &key.name));
         };
         updated.meta_mut().resource_version = current.meta().resource_version.clone();
         if &updated == current {
-            return Ok(updated);
+            return Ok(Written::Unchanged(updated));
         }
         // Removing the last finalizer of an object being deleted completes its deletion.
         if updated.meta().is_deleting()
@@ -252,17 +278,34 @@ impl ApiServer {
             let namespace_pending = matches!(&updated, Object::Namespace(ns) if ns.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty()));
             if !matches!(updated, Object::Pod(_)) && !namespace_pending {
                 self.remove_stored(&updated.key());
-                return Ok(updated);
+                return Ok(Written::Removed(updated));
             }
         }
         updated.meta_mut().resource_version = Some(self.store.next_resource_version());
-        self.store.put(updated.clone());
-        Ok(updated)
+        Ok(Written::Stored(self.store.put(updated)))
     }
 
     /// Deletes an object as `DELETE` does: pods on nodes terminate gracefully; finalizers
     /// (including the ones propagation adds) keep the object until they are removed.
     pub fn delete(&mut self, key: &ObjectKey, options: DeleteOptions) -> Result<Object, ApiError> {
+        self.delete_object(key, options).map(Written::into_object)
+    }
+
+    /// [`delete`](Self::delete) for the cluster's own writers, which read no answer: the
+    /// object a graceful deletion stores is not copied again for one.
+    pub(crate) fn delete_quietly(
+        &mut self,
+        key: &ObjectKey,
+        options: DeleteOptions,
+    ) -> Result<(), ApiError> {
+        self.delete_object(key, options).map(drop)
+    }
+
+    fn delete_object(
+        &mut self,
+        key: &ObjectKey,
+        options: DeleteOptions,
+    ) -> Result<Written, ApiError> {
         let Some(mut object) = self.store.get(key).cloned() else {
             return Err(ApiError::not_found(key.kind, &key.name));
         };
@@ -303,14 +346,14 @@ impl ApiServer {
                     pod.metadata.finalizers = Some(finalizers);
                 }
                 pod.metadata.resource_version = Some(self.store.next_resource_version());
-                self.store.put(object.clone());
+                return Ok(Written::Stored(self.store.put(object)));
             }
-            return Ok(object);
+            return Ok(Written::Unchanged(object));
         }
         // Namespaces always wait for the namespace controller to empty them.
         if finalizers.is_empty() && key.kind != Kind::Namespace {
             self.remove_stored(key);
-            return Ok(object);
+            return Ok(Written::Removed(object));
         }
         let meta = object.meta_mut();
         if meta.deletion_timestamp.is_none() {
@@ -324,12 +367,11 @@ impl ApiServer {
             status.phase = Some("Terminating".into());
         }
         object.meta_mut().resource_version = Some(self.store.next_resource_version());
-        self.store.put(object.clone());
-        Ok(object)
+        Ok(Written::Stored(self.store.put(object)))
     }
 
     /// Binds a pod to a node, as the scheduler's `pods/binding` subresource does.
-    pub fn bind(&mut self, key: &ObjectKey, node: &str) -> Result<Object, ApiError> {
+    pub fn bind(&mut self, key: &ObjectKey, node: &str) -> Result<(), ApiError> {
         let Some(Object::Pod(mut pod)) = self.store.get(key).cloned() else {
             return Err(ApiError::not_found(key.kind, &key.name));
         };
@@ -359,8 +401,8 @@ impl ApiServer {
             &now,
         );
         pod.metadata.resource_version = Some(self.store.next_resource_version());
-        self.store.put(Object::Pod(pod.clone()));
-        Ok(Object::Pod(pod))
+        self.store.put(Object::Pod(pod));
+        Ok(())
     }
 
     /// Removes a terminated pod for good (what the kubelet's final delete does).
@@ -445,6 +487,26 @@ fn check_resource_version(current: &Object, proposed: &Object) -> Result<(), Api
     }
 }
 
+/// What a write ([`ApiServer::write_if_changed`], a deletion) did with an object.
+enum Written {
+    /// Nothing changed: the object, equal to the stored one.
+    Unchanged(Object),
+    /// The object was removed (no finalizer left to keep it).
+    Removed(Object),
+    /// The object as stored.
+    Stored(Arc<Object>),
+}
+
+impl Written {
+    /// The object, as the API server answers a write.
+    fn into_object(self) -> Object {
+        match self {
+            Written::Unchanged(object) | Written::Removed(object) => object,
+            Written::Stored(stored) => Arc::unwrap_or_clone(stored),
+        }
+    }
+}
+
 /// Fields clients cannot change through an update.
 fn keep_server_fields(current: &Object, updated: &mut Object) {
     let current_meta = current.meta();
@@ -458,35 +520,29 @@ fn keep_server_fields(current: &Object, updated: &mut Object) {
     copy_status(current, updated);
 }
 
-macro_rules! with_status {
-    ($source:expr, $target:expr, $($variant:ident),*) => {
+/// Sets the target's status to `$status`, an expression of the source's struct named
+/// `$from`, for every kind with a status subresource (the two objects are of one kind).
+macro_rules! set_status {
+    ($source:expr, $target:expr, |$from:ident| $status:expr) => {
+        set_status!(@kinds $source, $target, $from, $status; Namespace, Node, Pod, Service,
+            PersistentVolumeClaim, PersistentVolume, Deployment, ReplicaSet,
+            ReplicationController, DaemonSet, StatefulSet, Job, CronJob, PodDisruptionBudget,
+            HorizontalPodAutoscaler)
+    };
+    (@kinds $source:expr, $target:expr, $from:ident, $status:expr; $($variant:ident),*) => {
         match ($source, $target) {
-            $((Object::$variant(from), Object::$variant(to)) => to.status = from.status.clone(),)*
+            $((Object::$variant($from), Object::$variant(to)) => to.status = $status,)*
             _ => {}
         }
     };
 }
 
 fn copy_status(from: &Object, to: &mut Object) {
-    with_status!(
-        from,
-        to,
-        Namespace,
-        Node,
-        Pod,
-        Service,
-        PersistentVolumeClaim,
-        PersistentVolume,
-        Deployment,
-        ReplicaSet,
-        ReplicationController,
-        DaemonSet,
-        StatefulSet,
-        Job,
-        CronJob,
-        PodDisruptionBudget,
-        HorizontalPodAutoscaler
-    );
+    set_status!(from, to, |from| from.status.clone());
+}
+
+fn move_status(from: Object, to: &mut Object) {
+    set_status!(from, to, |from| from.status);
 }
 
 /// The part of an object whose change bumps `metadata.generation`.

@@ -340,8 +340,9 @@ impl Store {
         self.resource_version.to_string()
     }
 
-    /// Inserts or replaces an object (its metadata already finalised by the API layer).
-    pub(crate) fn put(&mut self, mut object: Object) {
+    /// Inserts or replaces an object (its metadata already finalised by the API layer) and
+    /// announces it; answers the stored object.
+    pub(crate) fn put(&mut self, mut object: Object) -> Arc<Object> {
         drop_spare_capacity(&mut object);
         self.changes += 1;
         let key = object.key();
@@ -384,7 +385,8 @@ impl Store {
             .unwrap_or(self.resource_version);
         self.journal.record(version, &event);
         self.pending.push(event);
-        self.objects.insert(key, object);
+        self.objects.insert(key, object.clone());
+        object
     }
 
     /// Removes an object; the API server's `remove_stored` is the one caller, so that the

@@ -142,7 +142,7 @@ impl Cluster {
     fn apply_action(&mut self, action: Action) -> Result<(), kubeplay_model::ApiError> {
         match action {
             Action::Create { object, event } => {
-                let created = self.api.create(object, false)?;
+                let created = self.api.create_shared(object)?;
                 if let Some(event) = event {
                     self.api.record_event(EventRecord {
                         regarding: event.regarding,
@@ -163,14 +163,14 @@ impl Cluster {
                 self.api.bind(&key, &node)?;
             }
             Action::UpdateStatus(object) => {
-                self.api.update_status(object)?;
+                self.api.write_status(object)?;
             }
             Action::Delete {
                 key,
                 options,
                 event,
             } => {
-                self.api.delete(&key, options)?;
+                self.api.delete_quietly(&key, options)?;
                 if let Some(event) = event {
                     self.api.record_event(event);
                 }

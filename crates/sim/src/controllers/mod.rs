@@ -199,9 +199,9 @@ impl Reconciliation {
     /// `UpdateStatus` with `status`, unless the stored object has it already.
     pub fn update_status<T: WithStatus>(&mut self, object: &T, status: T::Status) {
         if object.status() != Some(&status) {
-            let updated = object.clone().with_status(status);
-            self.actions
-                .push(Action::UpdateStatus(updated.into_object()));
+            self.actions.push(Action::UpdateStatus(
+                object.status_request(status).into_object(),
+            ));
         }
     }
 
@@ -264,7 +264,10 @@ impl CreatedEvent {
 pub trait WithStatus: Typed + Clone {
     type Status: PartialEq;
     fn status(&self) -> Option<&Self::Status>;
-    fn with_status(self, status: Self::Status) -> Self;
+    /// The body of a write of `status` to this object's `/status` subresource: its name,
+    /// namespace and `status`, all the API server reads from it (the rest of the stored
+    /// object is kept), so a status write does not copy the whole object into its request.
+    fn status_request(&self, status: Self::Status) -> Self;
 }
 
 macro_rules! with_status {
@@ -274,15 +277,23 @@ macro_rules! with_status {
             fn status(&self) -> Option<&$status> {
                 self.status.as_ref()
             }
-            fn with_status(mut self, status: $status) -> Self {
-                self.status = Some(status);
-                self
+            fn status_request(&self, status: $status) -> Self {
+                Self {
+                    metadata: ObjectMeta {
+                        name: self.metadata.name.clone(),
+                        namespace: self.metadata.namespace.clone(),
+                        ..ObjectMeta::default()
+                    },
+                    status: Some(status),
+                    ..Self::default()
+                }
             }
         }
     )*};
 }
 
 with_status!(
+    k8s_openapi::api::core::v1::Pod => k8s_openapi::api::core::v1::PodStatus,
     k8s_openapi::api::apps::v1::Deployment => k8s_openapi::api::apps::v1::DeploymentStatus,
     k8s_openapi::api::apps::v1::ReplicaSet => k8s_openapi::api::apps::v1::ReplicaSetStatus,
     k8s_openapi::api::core::v1::ReplicationController =>

@@ -618,8 +618,7 @@ fn prefilter_node_names(pod: &Pod) -> Option<BTreeSet<&str>> {
 /// its `FailedScheduling` Event.
 fn fail(pod: &Pod, pod_key: ObjectKey, failure: &Failure, now: &Time, result: &mut Reconciliation) {
     if !has_unschedulable_condition(pod, &failure.message) {
-        let mut unschedulable = pod.clone();
-        let status = unschedulable.status.get_or_insert_with(Default::default);
+        let mut status = pod.status.clone().unwrap_or_default();
         set_pod_condition(
             status.conditions.get_or_insert_with(Vec::new),
             "PodScheduled",
@@ -628,11 +627,7 @@ fn fail(pod: &Pod, pod_key: ObjectKey, failure: &Failure, now: &Time, result: &m
             Some(&failure.message),
             now,
         );
-        if unschedulable != *pod {
-            result
-                .actions
-                .push(Action::UpdateStatus(unschedulable.into_object()));
-        }
+        result.update_status(pod, status);
     }
     result.actions.push(Action::Event(
         event(

@@ -3,10 +3,11 @@
 //! pkg/kubelet/status/generate.go) and IPs.
 
 use k8s_openapi::api::core::v1::{ContainerStatus, HostIP, PodIP};
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::{ContainerRuntime, Kubelets, images, node_ip};
 use crate::api::ApiServer;
+use crate::controllers::WithStatus;
 use kubeplay_model::pod::set_pod_condition;
 
 impl Kubelets {
@@ -15,7 +16,7 @@ impl Kubelets {
         let Some(runtime) = self.pods.get(uid) else {
             return;
         };
-        let Some(Object::Pod(pod)) = api.store.get(&runtime.key).cloned() else {
+        let Some(Object::Pod(pod)) = api.store.get(&runtime.key) else {
             return;
         };
         let node_ip = match api
@@ -133,9 +134,12 @@ impl Kubelets {
         status.pod_ip = runtime.ip.clone();
         status.pod_ips = runtime.ip.clone().map(|ip| vec![PodIP { ip }]);
         status.start_time.get_or_insert(now);
-        let mut updated = pod;
-        updated.status = Some(status);
-        let _ = api.update_status(Object::Pod(updated));
+        // The status manager sends nothing when the status is the one it last wrote
+        // (`isPodStatusByKubeletEqual` in pkg/kubelet/status/status_manager.go).
+        if pod.status.as_ref() == Some(&status) {
+            return;
+        }
+        let _ = api.write_status(pod.status_request(status).into_object());
     }
 }
 
