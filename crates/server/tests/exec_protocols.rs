@@ -22,7 +22,7 @@ async fn server() -> SocketAddr {
         "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "box", "namespace": "default"},
         "spec": {"containers": [{"name": "box", "image": "busybox:1.36", "command": ["sleep", "3600"]}]}
     });
-    let pod = Object::from_value(Kind::Pod, pod).unwrap();
+    let pod = Object::from_value(Kind::Pod, &pod).unwrap();
     cluster.api.create(pod, false).unwrap();
     cluster.advance_to(cluster.now_ms() + 30_000);
     let config = Config {

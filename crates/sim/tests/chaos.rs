@@ -212,7 +212,7 @@ fn upsert(cluster: &mut kubeplay_sim::Cluster, yaml: &str) -> String {
             ) {
                 map.insert("spec".into(), spec);
             }
-            match Object::from_value(live.kind(), value) {
+            match Object::from_value(live.kind(), &value) {
                 Ok(updated) => result(cluster.api.update(updated, false)),
                 Err(error) => error.to_string(),
             }

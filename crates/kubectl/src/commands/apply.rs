@@ -279,7 +279,7 @@ pub fn apply_one(
         map.insert("status".into(), status);
     }
     let merged_object =
-        Object::from_value(kind, merged).map_err(|e| ApplyError::Api(e, "applying patch"))?;
+        Object::from_value(kind, &merged).map_err(|e| ApplyError::Api(e, "applying patch"))?;
     // The server's answer says whether the merge changed anything, defaults included.
     merged_object
         .check_request_size()

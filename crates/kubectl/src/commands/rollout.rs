@@ -364,16 +364,7 @@ fn controller_revisions<'a>(
 fn revision_template(
     revision: &k8s_openapi::api::apps::v1::ControllerRevision,
 ) -> Option<k8s_openapi::api::core::v1::PodTemplateSpec> {
-    serde_json::from_value(
-        revision
-            .data
-            .as_ref()?
-            .0
-            .get("spec")?
-            .get("template")?
-            .clone(),
-    )
-    .ok()
+    kubeplay_model::object::decode(revision.data.as_ref()?.0.get("spec")?.get("template")?).ok()
 }
 
 fn object_template(object: &Object) -> Option<k8s_openapi::api::core::v1::PodTemplateSpec> {

@@ -1339,7 +1339,7 @@ mod tests {
     fn table_keeps_priority_one_columns_for_wide() {
         let event = Object::from_value(
             Kind::Event,
-            serde_json::json!({
+            &serde_json::json!({
                 "metadata": { "name": "web.1", "namespace": "default" },
                 "involvedObject": { "kind": "Pod", "name": "web" },
                 "reason": "Started", "type": "Normal", "message": "Started container web",
@@ -1376,7 +1376,7 @@ mod tests {
         let event = |series: serde_json::Value| {
             Object::from_value(
                 Kind::Event,
-                serde_json::json!({
+                &serde_json::json!({
                     "metadata": { "name": "web.1", "namespace": "default" },
                     "involvedObject": { "kind": "Pod", "name": "web" },
                     "reason": "FailedScheduling", "type": "Warning", "message": "0/1 nodes",

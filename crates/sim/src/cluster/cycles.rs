@@ -223,10 +223,9 @@ impl Cluster {
             })
             .filter_map(|(_, value)| {
                 let last = value.get("lastTimestamp")?.as_str()?;
-                let last = self
-                    .api
-                    .clock
-                    .millis_of(&serde_json::from_value(Value::String(last.to_string())).ok()?);
+                let last = self.api.clock.millis_of(
+                    &kubeplay_model::object::decode(&Value::String(last.to_string())).ok()?,
+                );
                 let expiry = last.saturating_add(EVENT_TTL_MS);
                 Some(expiry.div_ceil(EVENT_EXPIRY_PERIOD_MS) * EVENT_EXPIRY_PERIOD_MS)
             })
@@ -320,7 +319,7 @@ pub(super) fn extrapolate_objects(
             continue;
         }
         let extrapolated = extrapolate(before, middle, value, cycles, third.at - second.at)?;
-        changed.push(Object::from_value(key.kind, extrapolated).ok()?);
+        changed.push(Object::from_value(key.kind, &extrapolated).ok()?);
     }
     Some(changed)
 }
@@ -402,7 +401,7 @@ fn linear(x: i128, y: i128, z: i128, cycles: u64) -> Option<i128> {
 /// A stored time (`2025-06-02T10:15:00Z`) moved `by` on, or `None` for any other text.
 fn shifted_time(text: &str, by: Millis) -> Option<Value> {
     let value = Value::String(text.to_string());
-    let time: Time = serde_json::from_value(value.clone()).ok()?;
+    let time: Time = kubeplay_model::object::decode(&value).ok()?;
     if serde_json::to_value(&time).ok()? != value {
         return None;
     }

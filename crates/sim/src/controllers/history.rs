@@ -43,7 +43,7 @@ pub fn ensure_revision(
 pub fn template_of(revisions: &[ControllerRevision], name: &str) -> Option<PodTemplateSpec> {
     let revision = revisions.iter().find(|r| r.metadata.name_str() == name)?;
     let data = revision.data.as_ref()?;
-    serde_json::from_value(data.0.get("spec")?.get("template")?.clone()).ok()
+    kubeplay_model::object::decode(data.0.get("spec")?.get("template")?).ok()
 }
 
 fn revision_object(

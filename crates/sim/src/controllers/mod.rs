@@ -29,7 +29,7 @@ pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
 
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
@@ -371,12 +371,90 @@ pub fn safe_encode(text: &str) -> String {
         .collect()
 }
 
-/// `ComputeHash(template, collisionCount)` over a canonical serialization of the template.
-pub fn template_hash<T: serde::Serialize>(template: &T, collision_count: Option<i32>) -> String {
-    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
+/// `ComputeHash(template, collisionCount)` over a canonical serialization of the template:
+/// its JSON, keys sorted. It goes through `to_value`, the encoder every object's JSON already
+/// uses: `to_vec` straight from the template would compile PodSpec's whole encoder a second
+/// time into the page's WebAssembly. The bytes are the same, since k8s-openapi writes every
+/// field of a template in sorted order (only whole resources put `apiVersion` and `kind`
+/// first) and maps are sorted either way (test below).
+pub fn template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
+    let value = serde_json::to_value(template).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
     if let Some(count) = collision_count {
         bytes.extend_from_slice(&(count as u32).to_le_bytes());
         bytes.extend_from_slice(&[0, 0, 0, 0]);
     }
     safe_encode(&fnv1a32(&bytes).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hash's bytes are those of `serde_json::to_vec(template)` (what it hashed before),
+    /// for a template that sets fields of most of PodSpec's parts.
+    #[test]
+    fn template_hash_bytes_are_the_templates_own_json() {
+        let template: PodTemplateSpec = kubeplay_model::object::decode(&serde_json::json!({
+            "metadata": { "labels": { "app": "web", "tier": "front" }, "annotations": { "a": "b" } },
+            "spec": {
+                "containers": [{
+                    "name": "web", "image": "nginx:1.27", "args": ["-g"], "command": ["nginx"],
+                    "ports": [{ "containerPort": 80, "name": "http", "protocol": "TCP" }],
+                    "env": [{ "name": "A", "value": "1" },
+                            { "name": "B", "valueFrom": { "fieldRef": { "fieldPath": "metadata.name" } } }],
+                    "envFrom": [{ "configMapRef": { "name": "cm" } }],
+                    "resources": { "requests": { "cpu": "100m", "memory": "64Mi" }, "limits": { "cpu": "1" } },
+                    "readinessProbe": { "httpGet": { "path": "/", "port": 80 }, "periodSeconds": 5 },
+                    "livenessProbe": { "tcpSocket": { "port": "http" }, "initialDelaySeconds": 3 },
+                    "startupProbe": { "exec": { "command": ["true"] } },
+                    "lifecycle": { "preStop": { "sleep": { "seconds": 1 } } },
+                    "securityContext": { "runAsNonRoot": true, "capabilities": { "drop": ["ALL"] },
+                                         "readOnlyRootFilesystem": true },
+                    "volumeMounts": [{ "name": "data", "mountPath": "/data", "readOnly": true }],
+                    "imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log"
+                }],
+                "initContainers": [{ "name": "init", "image": "busybox", "restartPolicy": "Always" }],
+                "volumes": [
+                    { "name": "data", "persistentVolumeClaim": { "claimName": "data" } },
+                    { "name": "cfg", "configMap": { "name": "cm", "defaultMode": 420,
+                      "items": [{ "key": "k", "path": "p" }] } },
+                    { "name": "tmp", "emptyDir": { "medium": "Memory", "sizeLimit": "1Gi" } },
+                    { "name": "host", "hostPath": { "path": "/var/log", "type": "Directory" } },
+                    { "name": "eph", "ephemeral": { "volumeClaimTemplate": {
+                      "metadata": { "labels": { "x": "y" } },
+                      "spec": { "accessModes": ["ReadWriteOnce"], "resources": { "requests": { "storage": "1Gi" } } } } } },
+                    { "name": "proj", "projected": { "sources": [{ "serviceAccountToken": { "path": "t",
+                      "expirationSeconds": 3607 } }, { "downwardAPI": { "items": [{ "path": "l",
+                      "fieldRef": { "apiVersion": "v1", "fieldPath": "metadata.labels" } }] } }] } }
+                ],
+                "affinity": {
+                    "nodeAffinity": { "requiredDuringSchedulingIgnoredDuringExecution": { "nodeSelectorTerms": [
+                        { "matchExpressions": [{ "key": "zone", "operator": "In", "values": ["a"] }] }] } },
+                    "podAntiAffinity": { "preferredDuringSchedulingIgnoredDuringExecution": [{ "weight": 100,
+                        "podAffinityTerm": { "topologyKey": "kubernetes.io/hostname",
+                        "labelSelector": { "matchLabels": { "app": "web" } } } }] }
+                },
+                "tolerations": [{ "key": "k", "operator": "Exists", "effect": "NoSchedule",
+                                  "tolerationSeconds": 5 }],
+                "topologySpreadConstraints": [{ "maxSkew": 1, "topologyKey": "zone",
+                    "whenUnsatisfiable": "DoNotSchedule", "labelSelector": { "matchLabels": { "app": "web" } } }],
+                "nodeSelector": { "kubernetes.io/os": "linux" },
+                "securityContext": { "fsGroup": 2000, "runAsUser": 1000, "seccompProfile": { "type": "RuntimeDefault" } },
+                "hostAliases": [{ "ip": "10.0.0.1", "hostnames": ["a"] }],
+                "dnsConfig": { "nameservers": ["1.1.1.1"], "options": [{ "name": "ndots", "value": "2" }] },
+                "dnsPolicy": "ClusterFirst", "restartPolicy": "Always", "schedulerName": "default-scheduler",
+                "terminationGracePeriodSeconds": 30, "serviceAccountName": "web", "hostNetwork": false,
+                "hostname": "h", "subdomain": "s", "priority": 0, "enableServiceLinks": true,
+                "imagePullSecrets": [{ "name": "reg" }], "readinessGates": [{ "conditionType": "x" }]
+            }
+        }))
+        .expect("a valid template");
+        let direct = serde_json::to_vec(&template).expect("encodes");
+        let sorted = serde_json::to_vec(&serde_json::to_value(&template).expect("encodes"));
+        assert_eq!(
+            String::from_utf8(sorted.expect("encodes")),
+            String::from_utf8(direct)
+        );
+    }
 }
