@@ -556,3 +556,98 @@ fn spec_of(object: &Object) -> serde_json::Value {
     }
     value
 }
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::core::v1::PodStatus;
+    use kubeplay_model::Object;
+    use kubeplay_model::manifest::decode_documents;
+
+    use super::DeleteOptions;
+    use crate::controllers::WithStatus;
+    use crate::{Cluster, ClusterShape, create_cluster};
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n";
+
+    fn cluster_with_pod() -> (Cluster, Object) {
+        let start = "2025-06-02T10:15:00Z".parse().unwrap_or_default();
+        let mut cluster = create_cluster(&ClusterShape::kind(), start, 1);
+        let Some(Ok(document)) = decode_documents(POD, "pod.yaml").into_iter().next() else {
+            panic!("the manifest decodes");
+        };
+        let stored = cluster.api.create(document.object, false).expect("created");
+        (cluster, stored)
+    }
+
+    /// The cluster's own status writes send only the object's name and status: the stored
+    /// spec and metadata stay, the status is replaced, and a write that changes nothing
+    /// stores nothing (no resourceVersion, no watch event).
+    #[test]
+    fn a_status_write_replaces_only_the_status() {
+        let (mut cluster, stored) = cluster_with_pod();
+        let Object::Pod(pod) = &stored else {
+            panic!("a pod");
+        };
+        let status = PodStatus {
+            phase: Some("Running".into()),
+            ..PodStatus::default()
+        };
+        let request = pod.status_request(status.clone());
+        assert_eq!(request.spec, None, "the request carries no spec");
+        cluster
+            .api
+            .write_status(Object::Pod(Box::new(request)))
+            .expect("written");
+        let Some(Object::Pod(written)) = cluster.api.store.get(&stored.key()) else {
+            panic!("still stored");
+        };
+        assert_eq!(written.spec, pod.spec);
+        assert_eq!(written.metadata.labels, pod.metadata.labels);
+        assert_eq!(written.metadata.uid, pod.metadata.uid);
+        assert_eq!(written.status.as_ref(), Some(&status));
+        assert_ne!(
+            written.metadata.resource_version,
+            pod.metadata.resource_version
+        );
+
+        let (version, changes) = (
+            written.metadata.resource_version.clone(),
+            cluster.api.store.changes(),
+        );
+        let again = pod.status_request(status);
+        cluster
+            .api
+            .write_status(Object::Pod(Box::new(again)))
+            .expect("unchanged");
+        let Some(Object::Pod(unchanged)) = cluster.api.store.get(&stored.key()) else {
+            panic!("still stored");
+        };
+        assert_eq!(unchanged.metadata.resource_version, version);
+        assert_eq!(cluster.api.store.changes(), changes);
+    }
+
+    /// `delete_quietly` stores what `delete` answers: a pod on a node is marked for its
+    /// grace period, not removed.
+    #[test]
+    fn a_quiet_delete_stores_what_delete_answers() {
+        let (mut quiet, stored) = cluster_with_pod();
+        let (mut answered, _) = cluster_with_pod();
+        for cluster in [&mut quiet, &mut answered] {
+            cluster
+                .api
+                .bind(&stored.key(), "kind-control-plane")
+                .expect("bound");
+        }
+        quiet
+            .api
+            .delete_quietly(&stored.key(), DeleteOptions::default())
+            .expect("deleted");
+        let answer = answered
+            .api
+            .delete(&stored.key(), DeleteOptions::default())
+            .expect("deleted");
+        assert!(answer.meta().deletion_timestamp.is_some());
+        assert_eq!(quiet.api.store.get(&stored.key()), Some(&answer));
+        assert_eq!(answered.api.store.get(&stored.key()), Some(&answer));
+    }
+}
