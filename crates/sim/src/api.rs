@@ -559,9 +559,9 @@ fn spec_of(object: &Object) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::PodStatus;
-    use kubeplay_model::Object;
+    use k8s_openapi::api::core::v1::{Pod, PodStatus};
     use kubeplay_model::manifest::decode_documents;
+    use kubeplay_model::{Object, Typed};
 
     use super::DeleteOptions;
     use crate::controllers::WithStatus;
@@ -579,6 +579,17 @@ mod tests {
         (cluster, stored)
     }
 
+    /// Writes `request` through `write_status` and reads the pod back.
+    fn write_and_read(cluster: &mut Cluster, request: Pod) -> Pod {
+        let request = request.into_object();
+        let key = request.key();
+        cluster.api.write_status(request).expect("a stored pod");
+        match cluster.api.store.get(&key) {
+            Some(Object::Pod(pod)) => (**pod).clone(),
+            _ => panic!("{key:?} is no longer stored"),
+        }
+    }
+
     /// The cluster's own status writes send only the object's name and status: the stored
     /// spec and metadata stay, the status is replaced, and a write that changes nothing
     /// stores nothing (no resourceVersion, no watch event).
@@ -594,13 +605,7 @@ mod tests {
         };
         let request = pod.status_request(status.clone());
         assert_eq!(request.spec, None, "the request carries no spec");
-        cluster
-            .api
-            .write_status(Object::Pod(Box::new(request)))
-            .expect("written");
-        let Some(Object::Pod(written)) = cluster.api.store.get(&stored.key()) else {
-            panic!("still stored");
-        };
+        let written = write_and_read(&mut cluster, request);
         assert_eq!(written.spec, pod.spec);
         assert_eq!(written.metadata.labels, pod.metadata.labels);
         assert_eq!(written.metadata.uid, pod.metadata.uid);
@@ -614,14 +619,7 @@ mod tests {
             written.metadata.resource_version.clone(),
             cluster.api.store.changes(),
         );
-        let again = pod.status_request(status);
-        cluster
-            .api
-            .write_status(Object::Pod(Box::new(again)))
-            .expect("unchanged");
-        let Some(Object::Pod(unchanged)) = cluster.api.store.get(&stored.key()) else {
-            panic!("still stored");
-        };
+        let unchanged = write_and_read(&mut cluster, pod.status_request(status));
         assert_eq!(unchanged.metadata.resource_version, version);
         assert_eq!(cluster.api.store.changes(), changes);
     }
