@@ -8,19 +8,53 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 /// A pod's Ready time in the ranking: `None` when it has none (not ready, or no transition
 /// time; a scale-down through the census sees only ready pods).
 pub type ReadySince = Option<Timestamp>;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct NodePods {
     /// UID → Ready time. The UID is shared with `by_ready`.
     by_uid: BTreeMap<Arc<str>, ReadySince>,
     by_ready: BTreeMap<ReadySince, BTreeSet<Arc<str>>>,
+    /// The last [`first_offer`](Self::first_offer), kept while it cannot change: during a
+    /// rollout every sync of the old ReplicaSet takes a pod or two from hundreds of tied
+    /// nodes, most of whose pods did not change since the sync before. (A lock, not a
+    /// `RefCell`, because a census can be a `static`; it is never contended.)
+    first_offer: Mutex<Option<FirstOffer>>,
+}
+
+/// The pods are the node's; the kept offer is only a cache of them.
+impl Clone for NodePods {
+    fn clone(&self) -> Self {
+        NodePods {
+            by_uid: self.by_uid.clone(),
+            by_ready: self.by_ready.clone(),
+            first_offer: Mutex::default(),
+        }
+    }
+}
+
+impl PartialEq for NodePods {
+    fn eq(&self, other: &Self) -> bool {
+        self.by_uid == other.by_uid && self.by_ready == other.by_ready
+    }
+}
+
+impl Eq for NodePods {}
+
+#[derive(Clone, Debug)]
+struct FirstOffer {
+    bucket: i64,
+    uid: Arc<str>,
+    /// When it was worked out (the clock only moves on).
+    at: Timestamp,
+    /// The instant `uid` leaves `bucket` (`None`: never), and with it the offer changes.
+    until: Option<Timestamp>,
 }
 
 impl NodePods {
@@ -38,6 +72,7 @@ impl NodePods {
     }
 
     pub fn insert(&mut self, uid: &str, ready: ReadySince) {
+        self.kept_offer().take();
         let uid: Arc<str> = Arc::from(uid);
         if let Some(previous) = self.by_uid.insert(uid.clone(), ready) {
             self.unlist(previous, &uid);
@@ -46,6 +81,7 @@ impl NodePods {
     }
 
     pub fn remove(&mut self, uid: &str) {
+        self.kept_offer().take();
         if let Some(ready) = self.by_uid.remove(uid) {
             self.unlist(ready, uid);
         }
@@ -76,17 +112,70 @@ impl NodePods {
         latest.0.map(|ready| age_bucket(Some(ready), now))
     }
 
+    /// The smallest age bucket a pod here is in at `now`, and the smallest UID in it: what
+    /// the node offers first to a scale-down (`first_bucket_from(i64::MIN, now)` and
+    /// `next_in_bucket` of that bucket from the start), kept until the pods change or that
+    /// pod ages into the next bucket. Until then neither can change: no pod is younger than
+    /// the bucket's, so its pods only leave it, and its smallest UID stays the smallest.
+    pub fn first_offer(&self, now: Timestamp) -> Option<(i64, Arc<str>)> {
+        let kept = self.kept_offer().as_ref().and_then(|offer| {
+            let current = offer.at <= now && offer.until.is_none_or(|until| now < until);
+            current.then(|| (offer.bucket, offer.uid.clone()))
+        });
+        debug_assert!(
+            kept.is_none() || kept == self.work_out_first_offer(now),
+            "the kept first offer went stale"
+        );
+        if kept.is_some() {
+            return kept;
+        }
+        let offer = self.work_out_first_offer(now);
+        *self.kept_offer() = offer.as_ref().map(|(bucket, uid)| FirstOffer {
+            bucket: *bucket,
+            uid: uid.clone(),
+            at: now,
+            // Never, for a pod without a Ready time; at once (worked out again next time)
+            // past the range of timestamps.
+            until: self
+                .by_uid
+                .get(uid)
+                .copied()
+                .flatten()
+                .map(|ready| bucket_end(*bucket, ready).unwrap_or(ready)),
+        });
+        offer
+    }
+
+    fn kept_offer(&self) -> MutexGuard<'_, Option<FirstOffer>> {
+        // Nothing that can panic runs while it is held; were it poisoned all the same, the
+        // offer in it was still worked out from these pods and is checked for its time.
+        self.first_offer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn work_out_first_offer(&self, now: Timestamp) -> Option<(i64, Arc<str>)> {
+        let bucket = self.first_bucket_from(i64::MIN, now)?;
+        let uid = self.next_in_bucket(bucket, None, now)?;
+        Some((bucket, uid.clone()))
+    }
+
     /// The smallest UID above `after` (above none: the smallest) of the pods in age bucket
     /// `bucket` at `now`: read on by UID from `after` until a pod of the bucket comes, or the
     /// whole bucket read by Ready time, whichever ends first (one step of each at a time), so
     /// the cost is the smaller of the two.
-    pub fn next_in_bucket(&self, bucket: i64, after: Option<&str>, now: Timestamp) -> Option<&str> {
+    pub fn next_in_bucket(
+        &self,
+        bucket: i64,
+        after: Option<&str>,
+        now: Timestamp,
+    ) -> Option<&Arc<str>> {
         let in_bucket = |ready: &ReadySince| age_bucket(*ready, now) == bucket;
         let above = |uid: &str| after.is_none_or(|after| uid > after);
         let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
         let mut by_uid = self.by_uid.range::<str, _>((lower, Bound::Unbounded));
         let mut by_ready = self.bucket_by_ready(bucket, now);
-        let mut smallest: Option<&str> = None;
+        let mut smallest: Option<&Arc<str>> = None;
         loop {
             match by_ready.next() {
                 Some(uid) if above(uid) && smallest.is_none_or(|least| uid < least) => {
@@ -104,10 +193,10 @@ impl NodePods {
     }
 
     /// The UIDs of the pods in age bucket `bucket` at `now`, in no particular order.
-    fn bucket_by_ready(&self, bucket: i64, now: Timestamp) -> impl Iterator<Item = &str> {
+    fn bucket_by_ready(&self, bucket: i64, now: Timestamp) -> impl Iterator<Item = &Arc<str>> {
         self.by_ready
             .range(bucket_times(bucket, now))
-            .flat_map(|(_, uids)| uids.iter().map(AsRef::as_ref))
+            .flat_map(|(_, uids)| uids.iter())
     }
 }
 
@@ -128,6 +217,16 @@ fn bucket_times(bucket: i64, now: Timestamp) -> (Bound<ReadySince>, Bound<ReadyS
             }
         },
     }
+}
+
+/// The instant a pod Ready since `ready`, in age bucket `bucket`, moves to the next: its age
+/// reaching 2^(bucket + 1) ns (for -1, age 0, the next nanosecond); `None` past the range of
+/// timestamps.
+fn bucket_end(bucket: i64, ready: Timestamp) -> Option<Timestamp> {
+    let span = 1i64
+        .checked_shl(u32::try_from(bucket + 1).ok()?)
+        .filter(|span| *span > 0)?;
+    ready.checked_add(SignedDuration::from_nanos(span)).ok()
 }
 
 /// The latest time whose age at `now` is in bucket `bucket` (≥ 0) or an older one:
@@ -173,6 +272,15 @@ mod tests {
         uids
     }
 
+    fn next<'a>(
+        node: &'a NodePods,
+        bucket: i64,
+        after: Option<&str>,
+        now: Timestamp,
+    ) -> Option<&'a str> {
+        node.next_in_bucket(bucket, after, now).map(AsRef::as_ref)
+    }
+
     #[test]
     fn buckets_are_log2_of_the_age_in_nanoseconds() {
         let now = at(1_000);
@@ -212,15 +320,12 @@ mod tests {
             let all = by_walking(&pods, bucket, now);
             let mut read = Vec::new();
             let mut after = None;
-            while let Some(uid) = node.next_in_bucket(bucket, after, now) {
+            while let Some(uid) = next(&node, bucket, after, now) {
                 read.push(uid);
                 after = Some(uid);
             }
             assert_eq!(read, all, "bucket {bucket}");
-            assert_eq!(
-                node.next_in_bucket(bucket, Some(""), now),
-                all.first().copied()
-            );
+            assert_eq!(next(&node, bucket, Some(""), now), all.first().copied());
         }
         for from in -3..40 {
             let want = pods
@@ -240,15 +345,65 @@ mod tests {
         node.insert("a", Some(at(5)));
         let now = at(11);
         assert_eq!(node.len(), 2);
-        assert_eq!(node.next_in_bucket(29, None, now), Some("b"));
-        assert_eq!(node.next_in_bucket(29, Some("b"), now), None);
+        assert_eq!(next(&node, 29, None, now), Some("b"));
+        assert_eq!(next(&node, 29, Some("b"), now), None);
         assert_eq!(node.first_bucket_from(30, now), Some(32));
         node.remove("b");
         node.remove("missing");
-        assert_eq!(node.next_in_bucket(29, None, now), None);
+        assert_eq!(next(&node, 29, None, now), None);
         assert_eq!(node.first_bucket_from(0, now), Some(32));
         node.remove("a");
         assert!(node.is_empty());
         assert_eq!(node, NodePods::default());
+    }
+
+    /// The kept first offer is what working it out gives, as time moves pods from bucket
+    /// to bucket and pods come and go (debug builds also check it at every use).
+    #[test]
+    fn the_kept_first_offer_follows_time_and_the_pods() {
+        let mut node = NodePods::default();
+        for (uid, ready) in [("c", 100), ("a", 96), ("b", 99), ("d", 64)] {
+            node.insert(uid, Some(at(ready)));
+        }
+        let worked_out = |node: &NodePods, now: Timestamp| {
+            let bucket = node.first_bucket_from(i64::MIN, now)?;
+            Some((bucket, next(node, bucket, None, now)?.to_string()))
+        };
+        let offered = |node: &NodePods, now: Timestamp| {
+            node.first_offer(now)
+                .map(|(bucket, uid)| (bucket, uid.to_string()))
+        };
+        // As the pods age the youngest bucket takes in and lets go of "b" and "a" beside "c",
+        // and the offer moves between them: the kept one must follow.
+        let mut seen = Vec::new();
+        for millis in (100_000..140_000).step_by(250) {
+            let now = Timestamp::from_millisecond(millis).unwrap_or_default();
+            assert_eq!(offered(&node, now), worked_out(&node, now), "at {now}");
+            assert_eq!(
+                offered(&node, now),
+                worked_out(&node, now),
+                "kept, at {now}"
+            );
+            if let Some((_, uid)) = offered(&node, now)
+                && seen.last() != Some(&uid)
+            {
+                seen.push(uid);
+            }
+            if millis == 120_000 {
+                node.remove("a");
+            }
+            if millis == 130_000 {
+                node.insert("0", Some(now));
+            }
+        }
+        assert_eq!(
+            seen,
+            ["c", "b", "c", "a", "b", "c", "a", "b", "c", "a", "b", "0"]
+        );
+        node.remove("0");
+        node.remove("b");
+        node.remove("c");
+        node.remove("d");
+        assert_eq!(node.first_offer(at(200)), None);
     }
 }

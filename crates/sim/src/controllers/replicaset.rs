@@ -6,6 +6,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
@@ -409,7 +410,7 @@ fn census_pods_to_delete<'a>(
         return Vec::new();
     }
     let now = ctx.clock.now();
-    let mut uids: Vec<&str> = Vec::with_capacity(count);
+    let mut uids: Vec<Arc<str>> = Vec::with_capacity(count);
     for tied in ranked_nodes(rs, census, ctx) {
         take_from_tied(&tied, count, now, &mut uids);
         if uids.len() == count {
@@ -417,7 +418,7 @@ fn census_pods_to_delete<'a>(
         }
     }
     let doomed: Vec<&Pod> = uids
-        .into_iter()
+        .iter()
         .filter_map(|uid| ctx.store.get_by_uid(uid))
         .filter_map(Pod::from_object)
         .collect();
@@ -506,39 +507,65 @@ fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32
 
 /// Takes, into `uids`, up to `count` in all of the pods on `tied` nodes (evenly ranked),
 /// bucket by bucket, each bucket's by UID: the tied nodes' pods of the bucket merged, each
-/// node offering its next, so a sync reads the pods it takes and one more per node.
-fn take_from_tied<'a>(
-    tied: &[&'a NodePods],
-    count: usize,
-    now: Timestamp,
-    uids: &mut Vec<&'a str>,
-) {
-    let mut from = i64::MIN;
+/// node offering its next, so a sync reads the pods it takes and one more per node. Each
+/// node's first offer is kept between syncs ([`NodePods::first_offer`]), so the first bucket
+/// — all a rollout's syncs of two pods each reach — costs a look per node, not a read.
+fn take_from_tied(tied: &[&NodePods], count: usize, now: Timestamp, uids: &mut Vec<Arc<str>>) {
+    let first: Vec<Option<(i64, Arc<str>)>> =
+        tied.iter().map(|pods| pods.first_offer(now)).collect();
+    let Some(first_bucket) = first.iter().flatten().map(|(bucket, _)| *bucket).min() else {
+        return;
+    };
+    // Only the nodes whose first bucket is the smallest have pods in it.
+    let mut offers: BinaryHeap<Reverse<(Arc<str>, usize)>> = first
+        .into_iter()
+        .enumerate()
+        .filter_map(|(node, offer)| {
+            let (bucket, uid) = offer?;
+            (bucket == first_bucket).then_some(Reverse((uid, node)))
+        })
+        .collect();
+    let mut bucket = first_bucket;
     while uids.len() < count {
-        let Some(bucket) = tied
+        take_merged(tied, &mut offers, bucket, count, now, uids);
+        let Some(next) = tied
             .iter()
-            .filter_map(|pods| pods.first_bucket_from(from, now))
+            .filter_map(|pods| pods.first_bucket_from(bucket + 1, now))
             .min()
         else {
             break;
         };
-        let mut offers: BinaryHeap<Reverse<(&str, usize)>> = tied
+        bucket = next;
+        offers = tied
             .iter()
             .enumerate()
             .filter_map(|(node, pods)| {
-                Some(Reverse((pods.next_in_bucket(bucket, None, now)?, node)))
+                Some(Reverse((
+                    pods.next_in_bucket(bucket, None, now)?.clone(),
+                    node,
+                )))
             })
             .collect();
-        while uids.len() < count {
-            let Some(Reverse((uid, node))) = offers.pop() else {
-                break;
-            };
-            uids.push(uid);
-            if let Some(next) = tied[node].next_in_bucket(bucket, Some(uid), now) {
-                offers.push(Reverse((next, node)));
-            }
+    }
+}
+
+/// Takes the smallest UIDs `offers` (each node's next in `bucket`) lead to, until `count`.
+fn take_merged(
+    tied: &[&NodePods],
+    offers: &mut BinaryHeap<Reverse<(Arc<str>, usize)>>,
+    bucket: i64,
+    count: usize,
+    now: Timestamp,
+    uids: &mut Vec<Arc<str>>,
+) {
+    while uids.len() < count {
+        let Some(Reverse((uid, node))) = offers.pop() else {
+            break;
+        };
+        if let Some(next) = tied[node].next_in_bucket(bucket, Some(&uid), now) {
+            offers.push(Reverse((next.clone(), node)));
         }
-        from = bucket + 1;
+        uids.push(uid);
     }
 }
 
