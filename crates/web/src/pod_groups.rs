@@ -94,6 +94,11 @@ impl PodSet {
         self.group.borrow().chips.len()
     }
 
+    /// Whether the group changed since this view was taken.
+    fn is_stale(&self) -> bool {
+        self.group.borrow().version != self.version
+    }
+
     pub fn is_empty(&self) -> bool {
         self.group.borrow().chips.is_empty()
     }
@@ -148,6 +153,13 @@ impl PartialEq for PodSet {
     fn eq(&self, other: &Self) -> bool {
         if Rc::ptr_eq(&self.group, &other.group) {
             return self.version == other.version;
+        }
+        // A view whose group changed since it was taken no longer holds what a panel drew
+        // from it: the last pods of a ReplicaSet scaled to 0 leave its group empty, and an
+        // empty group compared equal to the workload's next (empty) view, so the panel kept
+        // drawing the pods that were gone.
+        if self.is_stale() || other.is_stale() {
+            return false;
         }
         let (a, b) = (self.group.borrow(), other.group.borrow());
         a.chips.len() == b.chips.len() && a.chips.values().eq(b.chips.values())
@@ -265,6 +277,32 @@ mod tests {
             tone,
             note: None,
         })
+    }
+
+    /// The view a panel drew of a ReplicaSet's last pods is not equal to the (empty) view
+    /// once they are gone, though the group it points to is empty by then too.
+    #[test]
+    fn a_view_of_pods_since_removed_differs_from_the_empty_view() {
+        let mut groups = PodGroups::default();
+        let mut pod = Pod::default();
+        pod.metadata.name = Some("web-1".into());
+        pod.metadata.namespace = Some("default".into());
+        pod.metadata.owner_references = Some(vec![
+            k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+                uid: "rs-1".into(),
+                controller: Some(true),
+                kind: "ReplicaSet".into(),
+                ..Default::default()
+            },
+        ]);
+        groups.put(&pod, chip("web-1", "Running", "ok"));
+        let drawn = groups.owned_by("rs-1");
+        assert_eq!(drawn.len(), 1);
+        groups.remove(&ObjectKey::new(Kind::Pod, "default", "web-1"));
+        let now = groups.owned_by("rs-1");
+        assert!(now.is_empty());
+        assert_ne!(drawn, now, "the panel must redraw without the pod");
+        assert_eq!(now, PodSet::default());
     }
 
     #[test]
