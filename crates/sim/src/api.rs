@@ -564,7 +564,7 @@ mod tests {
     use kubeplay_model::{Object, Typed};
 
     use super::DeleteOptions;
-    use crate::controllers::WithStatus;
+    use crate::status_request::WithStatus;
     use crate::{Cluster, ClusterShape, create_cluster};
 
     const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n";

@@ -24,6 +24,7 @@ pub mod network_policy;
 pub mod nodes;
 pub mod patch;
 pub mod rng;
+pub mod status_request;
 pub mod store;
 pub mod traffic;
 pub mod usage;

@@ -32,12 +32,13 @@ pub mod volumes;
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey};
 
 use crate::api::{DeleteOptions, EventRecord, EventType};
 use crate::clock::{Clock, Millis};
 use crate::features::FeatureGates;
 use crate::nodes::NodeAgents;
+use crate::status_request::WithStatus;
 use crate::store::Store;
 
 pub use declaration::{Controller, ControllerId, Reconcile, Wake, Watch};
@@ -259,52 +260,6 @@ impl CreatedEvent {
         })
     }
 }
-
-/// A kind whose status controllers write.
-pub trait WithStatus: Typed + Clone {
-    type Status: PartialEq;
-    fn status(&self) -> Option<&Self::Status>;
-    /// The body of a write of `status` to this object's `/status` subresource: its name,
-    /// namespace and `status`, all the API server reads from it (the rest of the stored
-    /// object is kept), so a status write does not copy the whole object into its request.
-    fn status_request(&self, status: Self::Status) -> Self;
-}
-
-macro_rules! with_status {
-    ($($kind:ty => $status:ty),* $(,)?) => {$(
-        impl WithStatus for $kind {
-            type Status = $status;
-            fn status(&self) -> Option<&$status> {
-                self.status.as_ref()
-            }
-            fn status_request(&self, status: $status) -> Self {
-                Self {
-                    metadata: ObjectMeta {
-                        name: self.metadata.name.clone(),
-                        namespace: self.metadata.namespace.clone(),
-                        ..ObjectMeta::default()
-                    },
-                    status: Some(status),
-                    ..Self::default()
-                }
-            }
-        }
-    )*};
-}
-
-with_status!(
-    k8s_openapi::api::core::v1::Pod => k8s_openapi::api::core::v1::PodStatus,
-    k8s_openapi::api::apps::v1::Deployment => k8s_openapi::api::apps::v1::DeploymentStatus,
-    k8s_openapi::api::apps::v1::ReplicaSet => k8s_openapi::api::apps::v1::ReplicaSetStatus,
-    k8s_openapi::api::core::v1::ReplicationController =>
-        k8s_openapi::api::core::v1::ReplicationControllerStatus,
-    k8s_openapi::api::apps::v1::DaemonSet => k8s_openapi::api::apps::v1::DaemonSetStatus,
-    k8s_openapi::api::apps::v1::StatefulSet => k8s_openapi::api::apps::v1::StatefulSetStatus,
-    k8s_openapi::api::batch::v1::Job => k8s_openapi::api::batch::v1::JobStatus,
-    k8s_openapi::api::batch::v1::CronJob => k8s_openapi::api::batch::v1::CronJobStatus,
-    k8s_openapi::api::policy::v1::PodDisruptionBudget =>
-        k8s_openapi::api::policy::v1::PodDisruptionBudgetStatus,
-);
 
 /// What every reconcile may read.
 pub struct Context<'a> {

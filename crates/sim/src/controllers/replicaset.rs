@@ -17,9 +17,10 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;
-use super::{Action, Context, CreatedEvent, Creates, Reconciliation, WithStatus};
+use super::{Action, Context, CreatedEvent, Creates, Reconciliation};
 use super::{Controller, Reconcile, Watch};
 use crate::census::{NodePods, PodCensus, age_bucket};
+use crate::status_request::WithStatus;
 use crate::store::WatchEvent;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,

@@ -7,7 +7,7 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::{ContainerRuntime, Kubelets, images, node_ip};
 use crate::api::ApiServer;
-use crate::controllers::WithStatus;
+use crate::status_request::WithStatus;
 use kubeplay_model::pod::set_pod_condition;
 
 impl Kubelets {
