@@ -21,7 +21,7 @@ mod termination;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStateWaiting, Pod};
+use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStateWaiting, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey};
@@ -258,12 +258,13 @@ impl Kubelets {
     }
 
     fn new_runtime(&self, pod: &Pod, node: &str) -> PodRuntime {
-        let spec = pod.spec.clone().unwrap_or_default();
+        let no_spec = PodSpec::default();
+        let spec = pod.spec.as_ref().unwrap_or(&no_spec);
         let credentials = spec
             .image_pull_secrets
             .as_ref()
             .is_some_and(|s| !s.is_empty());
-        let init_containers = spec.init_containers.clone().unwrap_or_default();
+        let init_containers = spec.init_containers.as_deref().unwrap_or_default();
         // With init containers every container waits as `PodInitializing` until it starts
         // (`convertToAPIContainerStatuses` in kubelet_pods.go).
         let initial_reason = if init_containers.is_empty() {
@@ -337,7 +338,10 @@ impl Kubelets {
             epoch: 0,
             ip: None,
             containers,
-            restart_policy: spec.restart_policy.unwrap_or_else(|| "Always".into()),
+            restart_policy: spec
+                .restart_policy
+                .clone()
+                .unwrap_or_else(|| "Always".into()),
             credentials,
             empty_dirs: environment::EmptyDirs::new(),
             jitter: None,
