@@ -2,6 +2,7 @@
 //! controllers need to stay near-linear (by UID, by owner UID, pods by node, pods by label),
 //! and the queue of watch events that drives the controllers.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -345,8 +346,19 @@ impl Store {
     pub(crate) fn put(&mut self, mut object: Object) -> Arc<Object> {
         drop_spare_capacity(&mut object);
         self.changes += 1;
-        let key = object.key();
-        let previous = self.objects.remove_entry(&key);
+        let object = Arc::new(object);
+        // One search of the B-tree for a rewrite as for a create (at 280,000 objects each
+        // search is a score of key comparisons); a rewrite keeps the stored key, which the
+        // indexes share.
+        let (key, previous) = match self.objects.entry(Arc::new(object.key())) {
+            Entry::Occupied(mut stored) => {
+                (stored.key().clone(), Some(stored.insert(object.clone())))
+            }
+            Entry::Vacant(slot) => (slot.key().clone(), {
+                slot.insert(object.clone());
+                None
+            }),
+        };
         let event_type = if previous.is_some() {
             WatchEventType::Modified
         } else {
@@ -355,23 +367,18 @@ impl Store {
         // A rewrite that keeps the object's UID, owners and labels (a status update, most
         // writes) keeps its entries in the indexes of those, and its key; one that keeps a
         // pod's node and what it takes there keeps its entries in the node's indexes.
-        let kept = previous.as_ref().map_or(Kept::NOTHING, |(_, previous)| {
-            Kept::between(previous, &object)
-        });
-        if let Some((previous_key, previous)) = &previous {
-            self.unindex(previous, previous_key, kept);
+        let kept = previous
+            .as_ref()
+            .map_or(Kept::NOTHING, |previous| Kept::between(previous, &object));
+        if let Some(previous) = &previous {
+            self.unindex(previous, &key, kept);
         }
-        let (key, previous) = match previous {
-            Some((previous_key, previous)) => (previous_key, Some(previous)),
-            None => (Arc::new(key), None),
-        };
-        if event_type == WatchEventType::Added && matches!(object, Object::Node(_)) {
+        if event_type == WatchEventType::Added && matches!(*object, Object::Node(_)) {
             self.node_list_version += 1;
         }
         self.index(&object, &key, kept);
         self.relate(previous.as_deref(), Some(&object), kept.identity);
         self.note_change(&key);
-        let object = Arc::new(object);
         let event = WatchEvent {
             event_type,
             object: object.clone(),
@@ -385,7 +392,6 @@ impl Store {
             .unwrap_or(self.resource_version);
         self.journal.record(version, &event);
         self.pending.push(event);
-        self.objects.insert(key, object.clone());
         object
     }
 
