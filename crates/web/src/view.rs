@@ -71,8 +71,6 @@ pub struct Workload {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRow {
-    /// The Event's namespace and name: what keeps a row's place in the timeline.
-    pub id: String,
     pub age: String,
     pub event_type: String,
     pub reason: String,
@@ -553,11 +551,6 @@ pub fn events(
                 )
             });
             EventRow {
-                id: format!(
-                    "{}/{}",
-                    event.metadata.namespace_str(),
-                    event.metadata.name_str()
-                ),
                 age,
                 event_type: event.type_.clone().unwrap_or_default(),
                 reason: event.reason.clone().unwrap_or_default(),

@@ -48,7 +48,7 @@ pub fn events_timeline(props: &EventsProps) -> Html {
             <table>
                 <thead><tr><th>{ "Age" }</th><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Object" }</th><th>{ "Message" }</th></tr></thead>
                 <tbody>
-                    { for rows.into_iter().map(|row| { let key = row.id.clone(); html! { <Row key={key} row={row} /> } }) }
+                    { for rows.into_iter().map(|row| html! { <Row row={row} /> }) }
                 </tbody>
             </table>
         </section>
@@ -60,9 +60,12 @@ struct RowProps {
     row: EventRow,
 }
 
-/// One Event. Rows are keyed by the Event, so a new one at the top inserts one row and the
-/// others redraw only when their age (or the Event) changed, not at every change in the
-/// cluster.
+/// One Event. Rows are not keyed by their Event: each redraw writes the newest Events' text
+/// into the rows already there. Keyed, a busy cluster (10,000 pods scaling at 60×, thousands
+/// of Events a second) replaced all 200 rows, five cells each, at every redraw — removing and
+/// building 2,400 elements four times a second, the page's most frequent long task. A quiet
+/// cluster's new Event now rewrites the rows' text, shifted by one, which costs far less
+/// than the tables it no longer builds.
 #[function_component(Row)]
 fn row(props: &RowProps) -> Html {
     let row = &props.row;
