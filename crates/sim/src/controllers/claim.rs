@@ -6,6 +6,8 @@
 //! controller being deleted adopts and releases nothing; objects being deleted are not
 //! adopted, and objects another controller owns are left alone.
 
+use std::borrow::Cow;
+
 use k8s_openapi::api::apps::v1::ControllerRevision;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -82,20 +84,20 @@ pub fn claim<'a, T: Typed + 'a>(
     claimed
 }
 
-/// [`claim`], returning copies that carry the owner's reference (adopted ones included),
-/// for a sync that goes on to update what it claimed.
+/// [`claim`], for a sync that goes on to update what it claimed: each as it carries the
+/// owner's reference — as stored, or an adopted orphan's copy with the reference added.
 pub fn claim_owned<'a, T: Typed + 'a>(
     owner: &Object,
     candidates: impl IntoIterator<Item = &'a T>,
     matches: impl Fn(&T) -> bool,
     ctx: &Context,
     result: &mut Reconciliation,
-) -> Vec<T> {
+) -> Vec<Cow<'a, T>> {
     claim(owner, candidates, matches, ctx, result)
         .into_iter()
         .map(|object| match object.metadata().controller_ref() {
-            Some(_) => object.clone(),
-            None => adopted(owner, object),
+            Some(_) => Cow::Borrowed(object),
+            None => Cow::Owned(adopted(owner, object)),
         })
         .collect()
 }
@@ -199,7 +201,11 @@ pub fn claim_revisions(
             .is_some_and(|r| r.uid == uid);
         (controlled && !release) || selector.matches(revision.metadata.labels.as_ref())
     };
-    let mut revisions = claim_owned(owner, candidates, matches, ctx, result);
+    let mut revisions: Vec<ControllerRevision> =
+        claim_owned(owner, candidates, matches, ctx, result)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
     revisions.sort_by_key(|revision| revision.revision);
     revisions
 }

@@ -10,6 +10,7 @@ mod rolling;
 mod sync;
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentStatus, ReplicaSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
@@ -143,7 +144,8 @@ struct Sync<'a> {
     /// The stored Deployment, copied only if the sync changes its annotations.
     deployment: Cow<'a, Deployment>,
     object: &'a Object,
-    replica_sets: Vec<ReplicaSet>,
+    /// As stored; a step that updates one keeps its copy here.
+    replica_sets: Vec<Cow<'a, ReplicaSet>>,
     status: DeploymentStatus,
     annotations_changed: bool,
     result: Reconciliation,
@@ -252,7 +254,7 @@ impl<'a> Sync<'a> {
     }
 
     pub(super) fn total_spec_replicas(&self) -> i32 {
-        self.replica_sets.iter().map(spec_replicas).sum()
+        self.replica_sets.iter().map(|rs| spec_replicas(rs)).sum()
     }
 
     pub(super) fn event(&mut self, message: String) {
@@ -298,16 +300,126 @@ pub fn revision(rs: &ReplicaSet) -> i64 {
         .unwrap_or(0)
 }
 
-/// `EqualIgnoreHash`: templates equal once the pod-template-hash label is removed.
+/// `EqualIgnoreHash`: templates equal once the pod-template-hash label is removed, compared
+/// as `apiequality.Semantic.DeepEqual` does (absent metadata or labels equal empty ones). A
+/// Deployment sync compares its template with each of its ReplicaSets', at every wake, so
+/// nothing is copied: the specs are compared whole and the metadata field by field.
 pub fn equal_ignoring_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
-    let strip = |metadata: &Option<ObjectMeta>| {
-        let mut copy = metadata.clone();
-        if let Some(labels) = copy.as_mut().and_then(|m| m.labels.as_mut()) {
-            labels.remove(POD_TEMPLATE_HASH);
+    let empty = ObjectMeta::default();
+    let (a_meta, b_meta) = (
+        a.metadata.as_ref().unwrap_or(&empty),
+        b.metadata.as_ref().unwrap_or(&empty),
+    );
+    a.spec == b.spec && meta_equal_ignoring_hash(a_meta, b_meta)
+}
+
+/// The labels but the pod-template-hash, in order.
+fn labels_without_hash(
+    labels: &Option<BTreeMap<String, String>>,
+) -> impl Iterator<Item = (&String, &String)> {
+    labels
+        .iter()
+        .flatten()
+        .filter(|(key, _)| key.as_str() != POD_TEMPLATE_HASH)
+}
+
+fn meta_equal_ignoring_hash(a: &ObjectMeta, b: &ObjectMeta) -> bool {
+    // Every field named: one added to ObjectMeta fails to build here instead of going
+    // uncompared.
+    let ObjectMeta {
+        annotations,
+        creation_timestamp,
+        deletion_grace_period_seconds,
+        deletion_timestamp,
+        finalizers,
+        generate_name,
+        generation,
+        labels,
+        managed_fields,
+        name,
+        namespace,
+        owner_references,
+        resource_version,
+        self_link,
+        uid,
+    } = a;
+    labels_without_hash(labels).eq(labels_without_hash(&b.labels))
+        && *annotations == b.annotations
+        && *creation_timestamp == b.creation_timestamp
+        && *deletion_grace_period_seconds == b.deletion_grace_period_seconds
+        && *deletion_timestamp == b.deletion_timestamp
+        && *finalizers == b.finalizers
+        && *generate_name == b.generate_name
+        && *generation == b.generation
+        && *managed_fields == b.managed_fields
+        && *name == b.name
+        && *namespace == b.namespace
+        && *owner_references == b.owner_references
+        && *resource_version == b.resource_version
+        && *self_link == b.self_link
+        && *uid == b.uid
+}
+
+#[cfg(test)]
+mod tests {
+    use k8s_openapi::api::core::v1::{Container, PodSpec};
+
+    use super::*;
+
+    fn template(labels: &[(&str, &str)], image: &str) -> PodTemplateSpec {
+        PodTemplateSpec {
+            metadata: Some(ObjectMeta {
+                labels: Some(
+                    labels
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                ),
+                ..ObjectMeta::default()
+            }),
+            spec: Some(PodSpec {
+                containers: vec![Container {
+                    name: "web".into(),
+                    image: Some(image.into()),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }),
         }
-        copy
-    };
-    // The specs are compared in place (they are most of a template, and a Deployment sync
-    // compares its template with each of its ReplicaSets'); only the metadata is copied.
-    a.spec == b.spec && strip(&a.metadata) == strip(&b.metadata)
+    }
+
+    #[test]
+    fn templates_equal_but_for_the_hash_label_are_equal() {
+        let deployment = template(&[("app", "web")], "nginx");
+        let hashed = template(
+            &[("app", "web"), (POD_TEMPLATE_HASH, "5f7b857bc4")],
+            "nginx",
+        );
+        assert!(equal_ignoring_hash(&deployment, &hashed));
+        assert!(equal_ignoring_hash(&hashed, &deployment));
+        let other_label = template(
+            &[("app", "api"), (POD_TEMPLATE_HASH, "5f7b857bc4")],
+            "nginx",
+        );
+        assert!(!equal_ignoring_hash(&deployment, &other_label));
+        let other_image = template(
+            &[("app", "web"), (POD_TEMPLATE_HASH, "5f7b857bc4")],
+            "httpd",
+        );
+        assert!(!equal_ignoring_hash(&deployment, &other_image));
+        let mut annotated = hashed.clone();
+        if let Some(meta) = annotated.metadata.as_mut() {
+            meta.annotations_mut().insert("note".into(), "x".into());
+        }
+        assert!(!equal_ignoring_hash(&deployment, &annotated));
+        // Absent metadata and labels are the empty ones, as Semantic.DeepEqual has it.
+        let bare = PodTemplateSpec {
+            metadata: None,
+            spec: deployment.spec.clone(),
+        };
+        assert!(equal_ignoring_hash(
+            &bare,
+            &template(&[(POD_TEMPLATE_HASH, "1")], "nginx")
+        ));
+    }
 }

@@ -28,7 +28,7 @@ impl<'a> Sync<'a> {
         if current > replicas {
             return self.scale(new_index, replicas);
         }
-        let target = self.new_rs_new_replicas(&self.replica_sets[new_index].clone());
+        let target = self.new_rs_new_replicas(&self.replica_sets[new_index]);
         self.scale(new_index, target)
     }
 
@@ -70,7 +70,11 @@ impl<'a> Sync<'a> {
             scaled |= self.scale(*index, spec - down);
         }
         // Then scale down while keeping the minimum available.
-        let available: i32 = self.replica_sets.iter().map(available_replicas).sum();
+        let available: i32 = self
+            .replica_sets
+            .iter()
+            .map(|rs| available_replicas(rs))
+            .sum();
         if available > min_available {
             let mut budget = available - min_available;
             for index in &old {

@@ -2,6 +2,7 @@
 //! creating the new one with its revision and annotations, scaling (proportionally while paused
 //! or resized mid-rollout), cleaning up old history, and computing the status.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetSpec};
@@ -53,34 +54,8 @@ impl<'a> Sync<'a> {
     pub(super) fn ensure_new_replica_set(&mut self, create: bool) -> Option<usize> {
         let new_revision = self.max_old_revision() + 1;
         if let Some(index) = self.new_rs_index() {
-            let mut rs = self.replica_sets[index].clone();
-            let mut changed = self.copy_deployment_annotations(&mut rs.metadata);
-            let current_revision = revision(&rs);
-            if current_revision < new_revision {
-                let annotations = rs.metadata.annotations.get_or_insert_with(BTreeMap::new);
-                if current_revision > 0 {
-                    let history = annotations
-                        .get(REVISION_HISTORY)
-                        .map_or(current_revision.to_string(), |h| {
-                            format!("{h},{current_revision}")
-                        });
-                    annotations.insert(REVISION_HISTORY.into(), history);
-                }
-                annotations.insert(REVISION.into(), new_revision.to_string());
-                changed = true;
-            }
-            let min_ready = self.spec().and_then(|s| s.min_ready_seconds);
-            if let Some(spec) = rs.spec.as_mut()
-                && spec.min_ready_seconds != min_ready
-            {
-                spec.min_ready_seconds = min_ready;
-                changed = true;
-            }
-            if changed {
-                self.result
-                    .actions
-                    .push(Action::Update(rs.clone().into_object()));
-                self.replica_sets[index] = rs;
+            if !self.new_replica_set_is_current(&self.replica_sets[index], new_revision) {
+                self.update_new_replica_set(index, new_revision);
             }
             self.set_deployment_revision(revision(&self.replica_sets[index]));
             if self.condition("Progressing").is_none() && self.has_progress_deadline() {
@@ -95,6 +70,65 @@ impl<'a> Sync<'a> {
         if !create {
             return None;
         }
+        self.create_new_replica_set(new_revision)
+    }
+
+    /// Whether the existing new ReplicaSet already carries what `getNewReplicaSet` copies to
+    /// it: the Deployment's annotations, the new revision, `minReadySeconds`. Most syncs find
+    /// it so, and then copy nothing.
+    fn new_replica_set_is_current(&self, rs: &ReplicaSet, new_revision: i64) -> bool {
+        let annotations_copied = self
+            .deployment
+            .metadata
+            .annotations
+            .iter()
+            .flatten()
+            .filter(|(key, _)| !DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&key.as_str()))
+            .all(|(key, value)| rs.metadata.annotation(key) == Some(value.as_str()));
+        let min_ready = self.spec().and_then(|s| s.min_ready_seconds);
+        annotations_copied
+            && revision(rs) >= new_revision
+            && rs
+                .spec
+                .as_ref()
+                .is_none_or(|spec| spec.min_ready_seconds == min_ready)
+    }
+
+    /// `getNewReplicaSet`'s update of an existing new ReplicaSet that is not current.
+    fn update_new_replica_set(&mut self, index: usize, new_revision: i64) {
+        let mut rs = self.replica_sets[index].as_ref().clone();
+        let mut changed = self.copy_deployment_annotations(&mut rs.metadata);
+        let current_revision = revision(&rs);
+        if current_revision < new_revision {
+            let annotations = rs.metadata.annotations.get_or_insert_with(BTreeMap::new);
+            if current_revision > 0 {
+                let history = annotations
+                    .get(REVISION_HISTORY)
+                    .map_or(current_revision.to_string(), |h| {
+                        format!("{h},{current_revision}")
+                    });
+                annotations.insert(REVISION_HISTORY.into(), history);
+            }
+            annotations.insert(REVISION.into(), new_revision.to_string());
+            changed = true;
+        }
+        let min_ready = self.spec().and_then(|s| s.min_ready_seconds);
+        if let Some(spec) = rs.spec.as_mut()
+            && spec.min_ready_seconds != min_ready
+        {
+            spec.min_ready_seconds = min_ready;
+            changed = true;
+        }
+        if changed {
+            self.result
+                .actions
+                .push(Action::Update(rs.clone().into_object()));
+            self.replica_sets[index] = Cow::Owned(rs);
+        }
+    }
+
+    /// `getNewReplicaSet`'s create: the Deployment's template with its hash, named for it.
+    fn create_new_replica_set(&mut self, new_revision: i64) -> Option<usize> {
         let collision_count = self.status.collision_count;
         let mut template = self.template();
         let hash = template_hash(&template, collision_count);
@@ -163,7 +197,7 @@ impl<'a> Sync<'a> {
                 format!("Created new replica set {name:?}"),
             );
         }
-        self.replica_sets.push(rs);
+        self.replica_sets.push(Cow::Owned(rs));
         Some(self.replica_sets.len() - 1)
     }
 
@@ -213,9 +247,15 @@ impl<'a> Sync<'a> {
                 .max(0)
     }
 
-    pub(super) fn set_replica_annotations(&self, rs: &mut ReplicaSet) -> bool {
+    /// The desired- and max-replicas annotations a ReplicaSet of this Deployment carries.
+    fn replica_annotations(&self) -> (String, String) {
         let desired = self.replicas().to_string();
         let max = (self.replicas() + self.max_surge()).to_string();
+        (desired, max)
+    }
+
+    pub(super) fn set_replica_annotations(&self, rs: &mut ReplicaSet) -> bool {
+        let (desired, max) = self.replica_annotations();
         let annotations = rs.metadata.annotations.get_or_insert_with(BTreeMap::new);
         let changed = annotations.get(DESIRED_REPLICAS) != Some(&desired)
             || annotations.get(MAX_REPLICAS) != Some(&max);
@@ -226,12 +266,18 @@ impl<'a> Sync<'a> {
 
     /// `scaleReplicaSet`: writes the new size (and fresh annotations) and records the event.
     pub(super) fn scale(&mut self, index: usize, new_size: i32) -> bool {
-        let mut rs = self.replica_sets[index].clone();
-        let old_size = spec_replicas(&rs);
-        let annotations_changed = self.set_replica_annotations(&mut rs);
-        if old_size == new_size && !annotations_changed {
+        let old_size = spec_replicas(&self.replica_sets[index]);
+        let (desired, max) = self.replica_annotations();
+        let annotated = |rs: &ReplicaSet| {
+            rs.metadata.annotation(DESIRED_REPLICAS) == Some(desired.as_str())
+                && rs.metadata.annotation(MAX_REPLICAS) == Some(max.as_str())
+        };
+        // Most syncs ask for the size it has: nothing to write, nothing to copy.
+        if old_size == new_size && annotated(&self.replica_sets[index]) {
             return false;
         }
+        let mut rs = self.replica_sets[index].as_ref().clone();
+        self.set_replica_annotations(&mut rs);
         if let Some(spec) = rs.spec.as_mut() {
             spec.replicas = Some(new_size);
         }
@@ -245,7 +291,7 @@ impl<'a> Sync<'a> {
                 rs.metadata.name_str()
             ));
         }
-        self.replica_sets[index] = rs;
+        self.replica_sets[index] = Cow::Owned(rs);
         old_size != new_size
     }
 
@@ -371,7 +417,7 @@ impl<'a> Sync<'a> {
             .iter()
             .enumerate()
             .filter(|(i, rs)| Some(*i) != new_index && !rs.metadata.is_deleting())
-            .map(|(_, rs)| rs)
+            .map(|(_, rs)| rs.as_ref())
             .collect();
         let excess = old.len() as i64 - i64::from(limit);
         if excess <= 0 {
@@ -403,7 +449,7 @@ impl<'a> Sync<'a> {
 
     pub(super) fn compute_status(&mut self) {
         let new_index = self.new_rs_index();
-        let sum = |f: fn(&ReplicaSet) -> i32| self.replica_sets.iter().map(f).sum::<i32>();
+        let sum = |f: fn(&ReplicaSet) -> i32| self.replica_sets.iter().map(|rs| f(rs)).sum::<i32>();
         let replicas = sum(|rs| rs.status.as_ref().map_or(0, |s| s.replicas));
         let ready = sum(|rs| {
             rs.status
