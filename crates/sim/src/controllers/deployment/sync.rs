@@ -254,14 +254,11 @@ impl<'a> Sync<'a> {
         (desired, max)
     }
 
-    pub(super) fn set_replica_annotations(&self, rs: &mut ReplicaSet) -> bool {
+    fn set_replica_annotations(&self, rs: &mut ReplicaSet) {
         let (desired, max) = self.replica_annotations();
         let annotations = rs.metadata.annotations.get_or_insert_with(BTreeMap::new);
-        let changed = annotations.get(DESIRED_REPLICAS) != Some(&desired)
-            || annotations.get(MAX_REPLICAS) != Some(&max);
         annotations.insert(DESIRED_REPLICAS.into(), desired);
         annotations.insert(MAX_REPLICAS.into(), max);
-        changed
     }
 
     /// `scaleReplicaSet`: writes the new size (and fresh annotations) and records the event.
