@@ -137,8 +137,8 @@ pub fn reconcile(key: &ObjectKey, ctx: &Context) -> Reconciliation {
     sync.finish()
 }
 
-/// One sync of one Deployment: local copies of its ReplicaSets that the steps update,
-/// and the actions that record those updates.
+/// One sync of one Deployment: its ReplicaSets (as stored until a step updates one, then
+/// that step's copy), and the actions that record those updates.
 struct Sync<'a> {
     ctx: &'a Context<'a>,
     /// The stored Deployment, copied only if the sync changes its annotations.

@@ -78,12 +78,7 @@ impl<'a> Sync<'a> {
     /// it so, and then copy nothing.
     fn new_replica_set_is_current(&self, rs: &ReplicaSet, new_revision: i64) -> bool {
         let annotations_copied = self
-            .deployment
-            .metadata
-            .annotations
-            .iter()
-            .flatten()
-            .filter(|(key, _)| !DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&key.as_str()))
+            .annotations_to_copy()
             .all(|(key, value)| rs.metadata.annotation(key) == Some(value.as_str()));
         let min_ready = self.spec().and_then(|s| s.min_ready_seconds);
         annotations_copied
@@ -201,13 +196,21 @@ impl<'a> Sync<'a> {
         Some(self.replica_sets.len() - 1)
     }
 
+    /// The Deployment's annotations its ReplicaSets carry too
+    /// (`copyDeploymentAnnotationsToReplicaSet` skips the rest).
+    fn annotations_to_copy(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.deployment
+            .metadata
+            .annotations
+            .iter()
+            .flatten()
+            .filter(|(key, _)| !DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&key.as_str()))
+    }
+
     pub(super) fn copy_deployment_annotations(&self, metadata: &mut ObjectMeta) -> bool {
         let mut changed = false;
         let annotations = metadata.annotations.get_or_insert_with(BTreeMap::new);
-        for (key, value) in self.deployment.metadata.annotations.iter().flatten() {
-            if DEPLOYMENT_ANNOTATIONS_TO_SKIP.contains(&key.as_str()) {
-                continue;
-            }
+        for (key, value) in self.annotations_to_copy() {
             if annotations.get(key) != Some(value) {
                 annotations.insert(key.clone(), value.clone());
                 changed = true;
