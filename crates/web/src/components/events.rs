@@ -45,9 +45,14 @@ pub fn events_timeline(props: &EventsProps) -> Html {
                 <input type="search" aria-label="Filter events" placeholder="filter: pod/demo, Pulled…" value={(*filter).clone()}
                     oninput={ let filter = filter.clone(); move |e: InputEvent| if let Some(input) = e.target_dyn_into::<HtmlInputElement>() { filter.set(input.value()) } } />
             </div>
-            <table>
-                <thead><tr><th>{ "Age" }</th><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Object" }</th><th>{ "Message" }</th></tr></thead>
-                <tbody>
+            // Explicit roles: the rows are laid out as grids (style.css), which would otherwise
+            // cost the table its semantics in some screen readers.
+            <table role="table">
+                <thead role="rowgroup"><tr role="row">
+                    <th role="columnheader">{ "Age" }</th><th role="columnheader">{ "Type" }</th><th role="columnheader">{ "Reason" }</th>
+                    <th role="columnheader">{ "Object" }</th><th role="columnheader">{ "Message" }</th>
+                </tr></thead>
+                <tbody role="rowgroup">
                     { for rows.into_iter().map(|row| html! { <Row row={row} /> }) }
                 </tbody>
             </table>
@@ -70,8 +75,9 @@ struct RowProps {
 fn row(props: &RowProps) -> Html {
     let row = &props.row;
     html! {
-        <tr class={classes!((row.event_type == "Warning").then_some("warning"))}>
-            <td>{ &row.age }</td><td>{ &row.event_type }</td><td>{ &row.reason }</td><td>{ &row.object }</td><td>{ &row.message }</td>
+        <tr role="row" class={classes!((row.event_type == "Warning").then_some("warning"))}>
+            <td role="cell">{ &row.age }</td><td role="cell">{ &row.event_type }</td><td role="cell">{ &row.reason }</td>
+            <td role="cell">{ &row.object }</td><td role="cell">{ &row.message }</td>
         </tr>
     }
 }
