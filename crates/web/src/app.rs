@@ -76,7 +76,7 @@ impl ClockLoop {
                 let moved = self
                     .playground
                     .borrow_mut()
-                    .advance_within(owed, &mut crate::frame::slice());
+                    .advance_within(owed, &mut crate::frame::slice_in_frame(now_ms));
                 self.pace.borrow_mut().frame(elapsed, moved, self.speed);
                 let owed = owed.saturating_sub(moved);
                 self.schedule(Some(now_ms), owed);
