@@ -8,6 +8,7 @@ use gloo::render::{AnimationFrame, request_animation_frame};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::cadence::Cadence;
 use crate::clock_step::{self, ClockStep, ShownChanged, Stepper};
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
@@ -28,10 +29,6 @@ use crate::{opening, persist};
 
 /// The longest real-time step one frame may take (a tab in the background gets no frames).
 const MAX_FRAME_MS: f64 = 250.0;
-/// While the clock or a task runs, the events timeline redraws at most this often: at scale
-/// every frame brings new Events, and laying out and painting its 200 rows each frame took
-/// longer than the frame's simulation.
-const EVENTS_EVERY_MS: f64 = 250.0;
 /// While the clock runs, the saved playground is refreshed at most this often (commands and
 /// buttons save at once; a reload loses at most these seconds of waiting).
 const SAVE_EVERY_MS: f64 = 2_000.0;
@@ -135,8 +132,10 @@ pub fn app() -> Html {
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     let namespace = use_state(|| None::<String>);
     let last_saved = use_mut_ref(|| Cell::new(0f64));
-    // The store version and second the events timeline shows, and when it was redrawn.
-    let events_shown = use_mut_ref(|| ((0u64, 0u64), 0f64));
+    // The store version and second the events timeline shows.
+    let events_shown = use_mut_ref(|| (0u64, 0u64));
+    // When the cluster view and the events timeline take new content (`cadence.rs`).
+    let cadence = use_mut_ref(Cadence::default);
     // The cluster view's model follows the store's changes since the last render (and a
     // "Next change" under way keeps it current as it looks).
     let live = use_mut_ref(LiveView::default);
@@ -206,8 +205,10 @@ pub fn app() -> Html {
         let ticked = ticked.clone();
         let stepper = stepper.clone();
         let shown_changed = shown_changed.clone();
+        let cadence = cadence.clone();
         (*use_memo((), move |_| {
             Callback::from(move |intent: Intent| -> Outcome {
+                cadence.borrow_mut().acted();
                 let was_busy = playground.borrow().busy();
                 let outcome = state::reduce(
                     &mut playground.borrow_mut(),
@@ -352,26 +353,32 @@ pub fn app() -> Html {
             history_version: p.history_version(),
         }
     };
-    let events_version = {
+    let booting = playground.borrow().booting() || !panels_up.borrow().get();
+    let due = {
         let running = *playing || playground.borrow().busy() || stepper.borrow().step.is_some();
         let current = (handle.store_version, handle.second);
-        let now = js_sys::Date::now();
-        let mut shown = events_shown.borrow_mut();
-        if shown.0 != current && (!running || now - shown.1 >= EVENTS_EVERY_MS) {
-            *shown = (current, now);
+        let due = cadence.borrow_mut().due(
+            running,
+            js_sys::Date::now(),
+            *events_shown.borrow() != current,
+        );
+        if due.events {
+            *events_shown.borrow_mut() = current;
         }
-        shown.0
+        due
     };
+    let events_version = *events_shown.borrow();
     // The traffic overlay follows every frame, the counters a few times per second.
     let (traffic_frame, traffic_counts) = use_traffic(&playground, *playing);
-    // The cluster view's model follows the store's changes since the last render, once the
+    // The cluster view's model follows the store's changes since it was last drawn, once the
     // cluster has booted.
-    let booting = playground.borrow().booting() || !panels_up.borrow().get();
     let snapshot = (!booting).then(|| {
-        let mut p = playground.borrow_mut();
-        let changed = p.terminal.cluster.api.store.take_changed_keys();
         let mut live = live.borrow_mut();
-        live.sync(&p.terminal.cluster, changed);
+        if due.cluster {
+            let mut p = playground.borrow_mut();
+            let changed = p.terminal.cluster.api.store.take_changed_keys();
+            live.sync(&p.terminal.cluster, changed);
+        }
         live.snapshot().clone()
     });
     let replace_playground = {

@@ -88,8 +88,18 @@ impl LiveView {
         let mut dirty_nodes: BTreeSet<String> = BTreeSet::new();
         let mut workloads_dirty = self.snapshot.workloads.is_empty();
         let mut namespaces_dirty = self.snapshot.namespaces.is_empty();
+        // Looked at once each, as they are now: since the last sync a pod may have been
+        // written several times (created, bound, started), and most keys are Events'.
+        let mut changed: Vec<ObjectKey> = changed
+            .into_iter()
+            .filter(|key| {
+                workloads_dirty |= shapes_workloads(key.kind);
+                matches!(key.kind, Kind::Pod | Kind::Node | Kind::Namespace)
+            })
+            .collect();
+        changed.sort_unstable();
+        changed.dedup();
         for key in changed {
-            workloads_dirty |= shapes_workloads(key.kind);
             match key.kind {
                 Kind::Pod => {
                     if let Some(old) = self.chips.remove(&key) {

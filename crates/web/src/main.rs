@@ -2,6 +2,7 @@
 
 mod app;
 mod boot;
+mod cadence;
 mod clock_step;
 mod completion;
 mod components;
