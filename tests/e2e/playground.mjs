@@ -58,6 +58,8 @@ await step('change the image and watch the rolling update', page, async () => {
   await editor.fill((await editor.inputValue()).replace('demo:1.0.0', 'demo:2.0.0'));
   await editor.press('Control+Enter');
   await page.locator('#apply-result').getByText('deployment.apps/demo configured').waitFor();
+  // While a step plays, the cluster view takes new content ten times a second (cadence.rs).
+  await cluster.locator('.workload.replicaset[data-namespace="default"]').nth(1).waitFor({ timeout: 2_000 });
   const replicaSets = await cluster.locator('.workload.replicaset[data-namespace="default"]').count();
   expect(replicaSets === 2, `expected old and new ReplicaSet, saw ${replicaSets}`);
   for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Step 10s' }).click();

@@ -205,10 +205,8 @@ pub fn app() -> Html {
         let ticked = ticked.clone();
         let stepper = stepper.clone();
         let shown_changed = shown_changed.clone();
-        let cadence = cadence.clone();
         (*use_memo((), move |_| {
             Callback::from(move |intent: Intent| -> Outcome {
-                cadence.borrow_mut().acted();
                 let was_busy = playground.borrow().busy();
                 let outcome = state::reduce(
                     &mut playground.borrow_mut(),

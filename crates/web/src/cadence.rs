@@ -3,9 +3,9 @@
 //! the same frame, made one frame in twenty take three display frames or more while 10,000
 //! pods scaled. So while time runs (the clock plays, a command waits, a step plays) the cluster
 //! view redraws at most ten times a second and the events timeline four, never both in one
-//! frame; with time stopped, or when the learner acts (a command, Apply, a click), both
-//! follow every change at once. Times are the page's real-time
-//! milliseconds, given by the caller.
+//! frame (what a learner's command or Apply changed shows within that tenth of a second, as
+//! everything else); with time stopped both follow every change at once. Times are the page's
+//! real-time milliseconds, given by the caller.
 
 /// The cluster view's shortest interval between redraws while time runs: quicker than the eye
 /// reads counts, ten times fewer redraws than frames.
@@ -18,8 +18,6 @@ const EVENTS_EVERY_MS: f64 = 250.0;
 pub struct Cadence {
     cluster_at: Option<f64>,
     events_at: Option<f64>,
-    /// The learner acted since the last render: it draws everything.
-    acted: bool,
 }
 
 /// What a render draws anew.
@@ -30,15 +28,9 @@ pub struct Due {
 }
 
 impl Cadence {
-    /// The learner acted: the next render shows what it did in every panel.
-    pub fn acted(&mut self) {
-        self.acted = true;
-    }
-
     /// What the render at `now` draws anew; `running` says whether time runs, `events_changed`
     /// whether the events timeline has something new to show.
     pub fn due(&mut self, running: bool, now: f64, events_changed: bool) -> Due {
-        let running = running && !std::mem::take(&mut self.acted);
         let waited = |at: Option<f64>, every: f64| at.is_none_or(|at| now - at >= every);
         let events = events_changed && (!running || waited(self.events_at, EVENTS_EVERY_MS));
         // An events redraw takes the frame; the cluster view follows in the next one.
@@ -86,28 +78,6 @@ mod tests {
         assert!(
             frames[0].events && frames[1].cluster,
             "the first frames draw both"
-        );
-    }
-
-    #[test]
-    fn an_act_of_the_learner_is_drawn_at_once_in_every_panel() {
-        let mut cadence = Cadence::default();
-        cadence.due(true, 0.0, true);
-        cadence.acted();
-        assert_eq!(
-            cadence.due(true, 1.0, true),
-            Due {
-                cluster: true,
-                events: true
-            }
-        );
-        assert_eq!(
-            cadence.due(true, 2.0, true),
-            Due {
-                cluster: false,
-                events: false
-            },
-            "then the pace resumes"
         );
     }
 
