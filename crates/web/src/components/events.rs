@@ -9,8 +9,8 @@ use crate::view::{self, EventRow};
 #[derive(Properties)]
 pub struct EventsProps {
     pub handle: Handle,
-    /// The store version and virtual second to show (the page lets them lag a little while the
-    /// clock runs: `app.rs`).
+    /// The store version and virtual second to show (the page lets them lag a little while time
+    /// runs: `cadence.rs`).
     pub shown: (u64, u64),
     pub namespace: Option<String>,
 }
