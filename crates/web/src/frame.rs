@@ -35,19 +35,47 @@ pub fn slice() -> impl FnMut() -> bool {
 /// while 10,000 pods scale, drawing takes 10–25 ms, and a fixed slice after it made one frame
 /// in ten take three display frames or more).
 pub fn slice_in_frame(frame_start: f64) -> impl FnMut() -> bool {
-    let now = now_ms();
+    let deadline = frame_deadline(frame_start, now_ms());
+    move || now_ms() < deadline
+}
+
+/// Where [`slice_in_frame`]'s budget ends, for a frame that began at `frame_start` and an
+/// advance that starts at `now`.
+fn frame_deadline(frame_start: f64, now: f64) -> f64 {
     let drawn = now - frame_start;
     let frames = if drawn + SLICE_MS <= FRAME_MS - MARGIN_MS {
         1.0
     } else {
         2.0
     };
-    let deadline = (frame_start + frames * FRAME_MS - MARGIN_MS).max(now + LEAST_MS);
-    move || now_ms() < deadline
+    (frame_start + frames * FRAME_MS - MARGIN_MS).max(now + LEAST_MS)
 }
 
 /// A budget of `ms` of real time from now.
 pub fn slice_of(ms: f64) -> impl FnMut() -> bool {
     let deadline = now_ms() + ms;
     move || now_ms() < deadline
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quick_drawing_leaves_the_advance_the_rest_of_one_display_frame() {
+        let deadline = frame_deadline(100.0, 103.0);
+        assert!((deadline - (100.0 + FRAME_MS - MARGIN_MS)).abs() < 1e-9);
+        assert!(deadline - 103.0 >= SLICE_MS, "at least the usual slice");
+    }
+
+    #[test]
+    fn a_long_drawing_makes_the_frame_two_display_frames() {
+        let deadline = frame_deadline(100.0, 115.0);
+        assert!((deadline - (100.0 + 2.0 * FRAME_MS - MARGIN_MS)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_drawing_past_two_display_frames_still_leaves_the_least_slice() {
+        assert_eq!(frame_deadline(100.0, 140.0), 140.0 + LEAST_MS);
+    }
 }
