@@ -2,7 +2,7 @@
 //! controllers need to stay near-linear (by UID, by owner UID, pods by node, pods by label),
 //! and the queue of watch events that drives the controllers.
 
-use std::collections::btree_map::Entry;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -42,12 +42,21 @@ impl WatchEvent {
 
 #[derive(Clone, Default)]
 pub struct Store {
-    /// Each object is shared with the watch events that announce its writes (an `Object`
-    /// also boxes its kind's struct), so the B-tree moves only pointers as it inserts and
-    /// removes. Each object's key is allocated once and shared by every index
-    /// that lists the object (a pod is in five or six): at 100,000 pods a copy of the key
-    /// per index entry cost more than 50 MB.
-    objects: BTreeMap<Arc<ObjectKey>, Arc<Object>>,
+    /// Every object, each in a slot of its own, shared with the watch events that announce
+    /// its writes (an `Object` also boxes its kind's struct); freed slots are reused. The two
+    /// indexes below name an object's slot: a rewrite (most writes) replaces what the slot
+    /// holds and touches neither index's order.
+    slots: Vec<Option<Arc<Object>>>,
+    free_slots: Vec<usize>,
+    /// Slots by key, for reads and writes of one object (most of them): at 280,000 objects a
+    /// B-tree search is a score of key comparisons, each reaching a key's strings through
+    /// cache misses, where a hash lookup reaches one key. Each object's key is allocated
+    /// once and shared by every index that lists the object (a pod is in five or six): at
+    /// 100,000 pods a copy of the key per index entry cost more than 50 MB.
+    by_key: HashMap<Arc<ObjectKey>, usize, foldhash::fast::RandomState>,
+    /// Slots in key order (by kind, namespace and name), for lists: written only when an
+    /// object is created or removed.
+    ordered: BTreeMap<Arc<ObjectKey>, usize>,
     by_uid: HashMap<String, Arc<ObjectKey>>,
     dependents: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
     pods_by_node: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
@@ -97,7 +106,11 @@ const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
     fn object(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key).map(|object| &**object)
+        self.by_key.get(key).and_then(|&slot| self.slot(slot))
+    }
+
+    fn slot(&self, slot: usize) -> Option<&Object> {
+        self.slots.get(slot)?.as_deref()
     }
 
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
@@ -114,7 +127,7 @@ impl Store {
     }
 
     pub fn contains(&self, key: &ObjectKey) -> bool {
-        self.objects.contains_key(key)
+        self.by_key.contains_key(key)
     }
 
     /// Objects of `kind`, in one namespace or (None) all, ordered by namespace then name.
@@ -149,12 +162,14 @@ impl Store {
                 },
             ),
         };
-        self.objects.range(low..high).map(|(_, object)| &**object)
+        self.ordered
+            .range(low..high)
+            .filter_map(|(_, &slot)| self.slot(slot))
     }
 
     /// Every object, in key order.
     pub fn list_all(&self) -> impl Iterator<Item = &Object> {
-        self.objects.values().map(|object| &**object)
+        self.ordered.values().filter_map(|&slot| self.slot(slot))
     }
 
     pub fn list_typed<'a, T: Typed + 'a>(
@@ -320,11 +335,11 @@ impl Store {
     }
 
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.by_key.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.by_key.is_empty()
     }
 
     pub fn pod_count(&self) -> usize {
@@ -347,17 +362,26 @@ impl Store {
         drop_spare_capacity(&mut object);
         self.changes += 1;
         let object = Arc::new(object);
-        // One search of the B-tree for a rewrite as for a create (at 280,000 objects each
-        // search is a score of key comparisons); a rewrite keeps the stored key, which the
-        // indexes share.
-        let (key, previous) = match self.objects.entry(Arc::new(object.key())) {
-            Entry::Occupied(mut stored) => {
-                (stored.key().clone(), Some(stored.insert(object.clone())))
+        // A rewrite keeps the stored key, which the indexes share, and its slot.
+        let (key, previous) = match self.by_key.entry(Arc::new(object.key())) {
+            Entry::Occupied(stored) => {
+                let previous = self
+                    .slots
+                    .get_mut(*stored.get())
+                    .and_then(|slot| slot.replace(object.clone()));
+                (stored.key().clone(), previous)
             }
-            Entry::Vacant(slot) => (slot.key().clone(), {
-                slot.insert(object.clone());
-                None
-            }),
+            Entry::Vacant(vacant) => {
+                let key = vacant.key().clone();
+                let slot = self.free_slots.pop().unwrap_or(self.slots.len());
+                if slot == self.slots.len() {
+                    self.slots.push(None);
+                }
+                self.slots[slot] = Some(object.clone());
+                vacant.insert(slot);
+                self.ordered.insert(key.clone(), slot);
+                (key, None)
+            }
         };
         let event_type = if previous.is_some() {
             WatchEventType::Modified
@@ -398,7 +422,10 @@ impl Store {
     /// Removes an object; the API server's `remove_stored` is the one caller, so that the
     /// Event recorders' caches hear of every removal.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
-        let (key, object) = self.objects.remove_entry(key)?;
+        let (key, slot) = self.by_key.remove_entry(key)?;
+        self.ordered.remove(&key);
+        self.free_slots.push(slot);
+        let object = self.slots.get_mut(slot)?.take()?;
         self.changes += 1;
         if matches!(*object, Object::Node(_)) {
             self.node_list_version += 1;
@@ -540,7 +567,9 @@ impl Store {
         let Some(replica_set) = self
             .by_uid
             .get(controller)
-            .and_then(|key| self.objects.get(key))
+            // Field by field, not `self.object`, so that `self.related` stays free to change.
+            .and_then(|key| self.by_key.get(key))
+            .and_then(|&slot| self.slots.get(slot)?.as_deref())
             .filter(|o| o.kind() == Kind::ReplicaSet)
         else {
             return;
@@ -850,6 +879,42 @@ mod tests {
             spec,
             status,
         }))
+    }
+
+    #[test]
+    fn objects_list_in_key_order_as_slots_are_freed_and_reused() {
+        let mut store = Store::default();
+        for name in ["b", "d", "a"] {
+            store.put(namespace(name));
+        }
+        let names = |store: &Store| {
+            store
+                .list(Kind::Namespace, None)
+                .map(|o| o.meta().name_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&store), ["a", "b", "d"]);
+        let removed = store.remove(&ObjectKey::new(Kind::Namespace, "", "b"));
+        assert_eq!(removed.map(|o| o.uid().to_string()), Some("uid-b".into()));
+        // "c" takes the slot "b" left; a rewrite of "d" keeps its own.
+        store.put(namespace("c"));
+        let mut d = namespace("d");
+        d.meta_mut().labels = Some([("k".into(), "v".into())].into());
+        store.put(d);
+        assert_eq!(names(&store), ["a", "c", "d"]);
+        assert_eq!(store.len(), 3);
+        assert!(
+            store
+                .get(&ObjectKey::new(Kind::Namespace, "", "b"))
+                .is_none()
+        );
+        assert_eq!(
+            store.get_by_uid("uid-c").map(|o| o.meta().name_str()),
+            Some("c")
+        );
+        let d = store.get(&ObjectKey::new(Kind::Namespace, "", "d"));
+        assert!(d.is_some_and(|d| d.meta().labels.is_some()));
+        assert_eq!(store.list_all().count(), 3);
     }
 
     #[test]
