@@ -160,11 +160,41 @@ pub(crate) fn rejection(
             Cow::Borrowed("node(s) didn't match Pod's node affinity/selector"),
         );
     }
+    resources_rejection(requested, room)
+}
+
+/// NodeResourcesFit's rejection of a node with `room` for a pod requesting `requested`.
+fn resources_rejection(requested: Resources, room: Room) -> Option<Rejection> {
     let reasons = insufficient_resources(requested, room.allocatable, room.used);
     (!reasons.is_empty()).then_some(Rejection {
         plugin: Plugin::NodeResourcesFit,
         reasons,
     })
+}
+
+/// Whether only NodeResourcesFit can reject `pod` on an open node (see [`is_open`]): a pod
+/// without `nodeName`, `nodeSelector` or required node affinity passes NodeName and
+/// NodeAffinity on every node, and NodeUnschedulable and TaintToleration on open ones.
+fn only_room_matters(pod: &Pod) -> bool {
+    pod.spec.as_ref().is_some_and(|spec| {
+        spec.node_name.is_none()
+            && spec.node_selector.as_ref().is_none_or(BTreeMap::is_empty)
+            && spec
+                .affinity
+                .as_ref()
+                .and_then(|a| a.node_affinity.as_ref())
+                .and_then(|n| {
+                    n.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .is_none()
+    })
+}
+
+/// A node neither cordoned nor tainted NoSchedule/NoExecute: one whose object a pod that
+/// [`only_room_matters`] for need not read.
+fn is_open(node: &Node) -> bool {
+    !is_unschedulable(node) && untolerated_taint(&[], node).is_none()
 }
 
 /// NodeResourcesFit's reasons for a pod requesting `requested` on a node with
@@ -338,6 +368,10 @@ pub(crate) fn feasible_nodes_to_find(all_nodes: usize) -> usize {
 struct Snapshot<'a, 'c> {
     ctx: &'a Context<'a>,
     nodes: Vec<&'a Node>,
+    /// Which of `nodes` are open ([`is_open`]), read once a pass: most attempts then filter
+    /// a node by its room alone, without reaching its object (at 1,000 nodes an attempt
+    /// filters 420 of them, and reading each node object was most of its time).
+    open: Vec<bool>,
     cache: &'c mut NodeCache,
 }
 
@@ -345,7 +379,13 @@ impl<'a, 'c> Snapshot<'a, 'c> {
     fn new(ctx: &'a Context<'a>, cache: &'c mut NodeCache) -> Self {
         let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
         cache.update(ctx, &nodes);
-        Snapshot { ctx, nodes, cache }
+        let open = nodes.iter().map(|node| is_open(node)).collect();
+        Snapshot {
+            ctx,
+            nodes,
+            open,
+            cache,
+        }
     }
 
     fn room(&self, index: usize) -> Room {
@@ -546,16 +586,21 @@ fn filter_nodes<'a>(
     let owner = pod.metadata.controller_ref().map(|o| o.uid.as_str());
     let owner_slot = owner.map(|owner| snapshot.owner_slot(owner));
     let requested = pod_requests(pod);
+    let only_room = only_room_matters(pod);
     let mut best_score = None;
     let mut feasible = 0;
     for index in order {
         if feasible == to_find {
             break;
         }
-        let node = snapshot.nodes[index];
         let room = snapshot.room(index);
         filtered.processed += 1;
-        if let Some(rejection) = rejection(pod, requested, node, room) {
+        let rejected = if only_room && snapshot.open[index] {
+            resources_rejection(requested, room)
+        } else {
+            rejection(pod, requested, snapshot.nodes[index], room)
+        };
+        if let Some(rejection) = rejected {
             filtered.rejecting.insert(rejection.plugin);
             for reason in rejection.reasons {
                 *filtered.reasons.entry(reason).or_default() += 1;
@@ -928,6 +973,41 @@ mod tests {
                 ]
             );
             assert_eq!(next, (3 * 420) % 1_000);
+        }
+
+        #[test]
+        fn a_plain_pod_still_reads_cordoned_and_tainted_nodes() {
+            use k8s_openapi::api::core::v1::{NodeSpec, Taint};
+            let mut nodes: Vec<Object> = (0..3).map(|i| node(i, "110")).collect();
+            let specs = [
+                NodeSpec {
+                    unschedulable: Some(true),
+                    ..NodeSpec::default()
+                },
+                NodeSpec {
+                    taints: Some(vec![Taint {
+                        key: "dedicated".into(),
+                        effect: "NoSchedule".into(),
+                        ..Taint::default()
+                    }]),
+                    ..NodeSpec::default()
+                },
+            ];
+            for (object, spec) in nodes.iter_mut().zip(specs) {
+                if let Object::Node(node) = object {
+                    node.spec = Some(spec);
+                }
+            }
+            let pod = pending_pod("a", 0);
+            let (Object::Node(cordoned), Object::Node(tainted), Object::Pod(plain)) =
+                (&nodes[0], &nodes[1], &pod)
+            else {
+                unreachable!("built as a node, a node and a pod")
+            };
+            assert!(only_room_matters(plain));
+            assert!(!is_open(cordoned) && !is_open(tainted));
+            let (bound, _) = schedule(nodes, &["a"], 0);
+            assert_eq!(bound, [("a".to_string(), "node-0002".to_string())]);
         }
 
         #[test]
