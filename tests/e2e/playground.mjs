@@ -155,6 +155,29 @@ await step('a node joins, its kubelet is stopped from the inspector, and it goes
   await inspector.getByRole('button', { name: 'Close inspector' }).click();
 });
 
+await step('the events timeline draws the rows in reach of its view, and the next ones as it scrolls', page, async () => {
+  await run('kubectl create namespace busy');
+  await run('kubectl -n busy create deployment busy --image=nginx --replicas=12');
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
+  const events = page.getByRole('region', { name: 'Events' });
+  const rows = events.locator('tbody tr');
+  const total = Number(await events.locator('table').getAttribute('aria-rowcount')) - 1;
+  const drawn = await rows.count();
+  expect(total > drawn && drawn >= 40, `${drawn} of ${total} Events drawn at the top`);
+  const panel = await events.boundingBox();
+  const last = await rows.last().boundingBox();
+  expect(last.y > panel.y + panel.height, 'the last row drawn is in view: the panel shows undrawn room');
+  // Scrolled to the end, the rest are drawn, and the last is in view.
+  await events.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForFunction((n) => document.querySelectorAll('.events tbody tr').length === n, total);
+  await events.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  const end = await rows.last().boundingBox();
+  const box = await events.boundingBox();
+  expect(end.y + end.height <= box.y + box.height + 1 && end.y >= box.y, 'the last Event is not in view at the end of the panel');
+  await events.evaluate((el) => { el.scrollTop = 0; });
+  await page.waitForFunction((n) => document.querySelectorAll('.events tbody tr').length === n, drawn);
+});
+
 const host = await context.newPage();
 await step('embed mode renders and answers a postMessage command', host, async () => {
   await host.goto(`${origin}/host.html`);

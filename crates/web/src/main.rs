@@ -16,6 +16,7 @@ mod live;
 mod opening;
 mod pace;
 mod pod_groups;
+mod row_window;
 mod soon;
 mod state;
 mod task;

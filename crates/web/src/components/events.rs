@@ -1,8 +1,9 @@
 //! The events timeline, newest first, filterable by object, reason or message.
 
-use web_sys::HtmlInputElement;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::row_window::{FIRST_ROWS, rows_to_draw};
 use crate::state::Handle;
 use crate::view::{self, EventRow};
 
@@ -27,19 +28,50 @@ impl PartialEq for EventsProps {
 /// Rows shown at most; older events stay in the cluster (`kubectl get events`).
 const SHOWN: usize = 200;
 
+/// A row's least height in pixels (one line in the wide layout, style.css): the row window
+/// counts with it, so it never draws too few rows.
+const SHORTEST_ROW_PX: f64 = 21.0;
+
 #[function_component(EventsTimeline)]
 pub fn events_timeline(props: &EventsProps) -> Html {
     let filter = use_state(String::new);
+    let drawn = use_state(|| FIRST_ROWS);
+    let panel = use_node_ref();
+    // The panel is the scroll box: measured once shown and at every scroll.
+    let measure = {
+        let (panel, drawn) = (panel.clone(), drawn.clone());
+        move || {
+            if let Some(panel) = panel.cast::<Element>() {
+                let rows = rows_to_draw(
+                    f64::from(panel.scroll_top()),
+                    f64::from(panel.client_height()),
+                    SHORTEST_ROW_PX,
+                    SHOWN,
+                );
+                if rows != *drawn {
+                    drawn.set(rows);
+                }
+            }
+        }
+    };
+    {
+        let measure = measure.clone();
+        use_effect_with((), move |_| measure());
+    }
+    let onscroll = move |_: Event| measure();
     let playground = props.handle.playground.borrow();
-    let rows = view::events(
+    let mut rows = view::events(
         &playground.terminal.cluster.api.store,
         playground.now(),
         props.namespace.as_deref(),
         &filter,
         SHOWN,
     );
+    let total = rows.len();
+    rows.truncate(*drawn);
+    let undrawn = total - rows.len();
     html! {
-        <section class="panel events" aria-label="Events">
+        <section class="panel events" aria-label="Events" ref={panel} {onscroll}>
             <div class="panel-header">
                 <h2>{ "Events" }</h2>
                 <input type="search" aria-label="Filter events" placeholder="filter: pod/demo, Pulled…" value={(*filter).clone()}
@@ -47,12 +79,14 @@ pub fn events_timeline(props: &EventsProps) -> Html {
             </div>
             // Explicit roles: the rows are laid out as grids (style.css), which would otherwise
             // cost the table its semantics in some screen readers.
-            <table role="table">
+            // Only the rows in reach of the view are drawn (`row_window.rs`); the table says
+            // how many there are, and the room of the rest is kept below them.
+            <table role="table" aria-rowcount={(total + 1).to_string()}>
                 <thead role="rowgroup"><tr role="row">
                     <th role="columnheader">{ "Age" }</th><th role="columnheader">{ "Type" }</th><th role="columnheader">{ "Reason" }</th>
                     <th role="columnheader">{ "Object" }</th><th role="columnheader">{ "Message" }</th>
                 </tr></thead>
-                <tbody role="rowgroup">
+                <tbody role="rowgroup" style={(undrawn > 0).then(|| format!("--undrawn-rows: {undrawn}"))}>
                     { for rows.into_iter().map(|row| html! { <Row row={row} /> }) }
                 </tbody>
             </table>
