@@ -9,7 +9,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::core::v1::{
-    Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
+    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
@@ -179,16 +179,18 @@ fn only_room_matters(pod: &Pod) -> bool {
     pod.spec.as_ref().is_some_and(|spec| {
         spec.node_name.is_none()
             && spec.node_selector.as_ref().is_none_or(BTreeMap::is_empty)
-            && spec
-                .affinity
-                .as_ref()
-                .and_then(|a| a.node_affinity.as_ref())
-                .and_then(|n| {
-                    n.required_during_scheduling_ignored_during_execution
-                        .as_ref()
-                })
-                .is_none()
+            && required_node_affinity(spec).is_none()
     })
+}
+
+/// The node selector a pod's required node affinity sets, if any.
+fn required_node_affinity(spec: &PodSpec) -> Option<&NodeSelector> {
+    spec.affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()
 }
 
 /// A node neither cordoned nor tainted NoSchedule/NoExecute: one whose object a pod that
@@ -286,15 +288,7 @@ pub fn spec_matches_node_affinity(spec: &PodSpec, node: &Node) -> bool {
         .iter()
         .flatten()
         .all(|(k, v)| labels.get(k) == Some(v));
-    let required = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        });
-    let affinity_ok = required.is_none_or(|selector| {
+    let affinity_ok = required_node_affinity(spec).is_none_or(|selector| {
         selector
             .node_selector_terms
             .iter()
@@ -625,16 +619,7 @@ fn filter_nodes<'a>(
 /// The nodes NodeAffinity's PreFilter narrows an attempt to: when every required term has
 /// `metadata.name In` field requirements (a DaemonSet's pods), the names they allow.
 fn prefilter_node_names(pod: &Pod) -> Option<BTreeSet<&str>> {
-    let terms = &pod
-        .spec
-        .as_ref()?
-        .affinity
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required_during_scheduling_ignored_during_execution
-        .as_ref()?
-        .node_selector_terms;
+    let terms = &required_node_affinity(pod.spec.as_ref()?)?.node_selector_terms;
     if terms.is_empty() {
         return None;
     }
