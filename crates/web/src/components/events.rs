@@ -1,5 +1,6 @@
 //! The events timeline, newest first, filterable by object, reason or message.
 
+use gloo::events::EventListener;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
@@ -35,28 +36,32 @@ const SHORTEST_ROW_PX: f64 = 21.0;
 #[function_component(EventsTimeline)]
 pub fn events_timeline(props: &EventsProps) -> Html {
     let filter = use_state(String::new);
-    let drawn = use_state(|| FIRST_ROWS);
+    // Redrawn only when the count changes.
+    let drawn = use_state_eq(|| FIRST_ROWS);
     let panel = use_node_ref();
-    // The panel is the scroll box: measured once shown and at every scroll.
+    // The panel is the scroll box: measured once shown, at every scroll and when the window
+    // is resized (which may make the panel taller).
     let measure = {
         let (panel, drawn) = (panel.clone(), drawn.clone());
         move || {
             if let Some(panel) = panel.cast::<Element>() {
-                let rows = rows_to_draw(
+                drawn.set(rows_to_draw(
                     f64::from(panel.scroll_top()),
                     f64::from(panel.client_height()),
                     SHORTEST_ROW_PX,
                     SHOWN,
-                );
-                if rows != *drawn {
-                    drawn.set(rows);
-                }
+                ));
             }
         }
     };
     {
         let measure = measure.clone();
-        use_effect_with((), move |_| measure());
+        use_effect_with((), move |_| {
+            measure();
+            let listener = web_sys::window()
+                .map(|window| EventListener::new(&window, "resize", move |_| measure()));
+            move || drop(listener)
+        });
     }
     let onscroll = move |_: Event| measure();
     let playground = props.handle.playground.borrow();
