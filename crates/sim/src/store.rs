@@ -424,8 +424,8 @@ impl Store {
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
         let (key, slot) = self.by_key.remove_entry(key)?;
         self.ordered.remove(&key);
-        self.free_slots.push(slot);
         let object = self.slots.get_mut(slot)?.take()?;
+        self.free_slots.push(slot);
         self.changes += 1;
         if matches!(*object, Object::Node(_)) {
             self.node_list_version += 1;
