@@ -159,6 +159,9 @@ await step('the events timeline draws the rows in reach of its view, and the nex
   await run('kubectl create namespace busy');
   await run('kubectl -n busy create deployment busy --image=nginx --replicas=12');
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Step 10s' }).click();
+  // Paused, so that no new Event changes the rows while they are counted.
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
   const events = page.getByRole('region', { name: 'Events' });
   const rows = events.locator('tbody tr');
   const total = Number(await events.locator('table').getAttribute('aria-rowcount')) - 1;
@@ -168,14 +171,17 @@ await step('the events timeline draws the rows in reach of its view, and the nex
   const last = await rows.last().boundingBox();
   expect(last.y > panel.y + panel.height, 'the last row drawn is in view: the panel shows undrawn room');
   // Scrolled to the end, the rest are drawn, and the last is in view.
+  const drawnAll = () => document.querySelectorAll('.events tbody tr').length
+    === Number(document.querySelector('.events table').getAttribute('aria-rowcount')) - 1;
   await events.evaluate((el) => { el.scrollTop = el.scrollHeight; });
-  await page.waitForFunction((n) => document.querySelectorAll('.events tbody tr').length === n, total);
+  await page.waitForFunction(drawnAll);
   await events.evaluate((el) => { el.scrollTop = el.scrollHeight; });
   const end = await rows.last().boundingBox();
   const box = await events.boundingBox();
   expect(end.y + end.height <= box.y + box.height + 1 && end.y >= box.y, 'the last Event is not in view at the end of the panel');
   await events.evaluate((el) => { el.scrollTop = 0; });
   await page.waitForFunction((n) => document.querySelectorAll('.events tbody tr').length === n, drawn);
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
 });
 
 const host = await context.newPage();
