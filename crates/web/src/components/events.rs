@@ -1,7 +1,7 @@
 //! The events timeline, newest first, filterable by object, reason or message.
 
 use gloo::events::EventListener;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::row_window::{FIRST_ROWS, rows_to_draw};
@@ -75,6 +75,20 @@ pub fn events_timeline(props: &EventsProps) -> Html {
     let total = rows.len();
     rows.truncate(*drawn);
     let undrawn = total - rows.len();
+    // The room of the undrawn rows, set through the CSSOM: the page's Content-Security-Policy
+    // forbids style attributes.
+    let body = use_node_ref();
+    {
+        let body = body.clone();
+        use_effect_with(undrawn, move |undrawn| {
+            if let Some(body) = body.cast::<HtmlElement>() {
+                // Failing leaves the rows without room below them, nothing worse.
+                let _ = body
+                    .style()
+                    .set_property("--undrawn-rows", &undrawn.to_string());
+            }
+        });
+    }
     html! {
         <section class="panel events" aria-label="Events" ref={panel} {onscroll}>
             <div class="panel-header">
@@ -91,7 +105,7 @@ pub fn events_timeline(props: &EventsProps) -> Html {
                     <th role="columnheader">{ "Age" }</th><th role="columnheader">{ "Type" }</th><th role="columnheader">{ "Reason" }</th>
                     <th role="columnheader">{ "Object" }</th><th role="columnheader">{ "Message" }</th>
                 </tr></thead>
-                <tbody role="rowgroup" style={(undrawn > 0).then(|| format!("--undrawn-rows: {undrawn}"))}>
+                <tbody role="rowgroup" ref={body}>
                     { for rows.into_iter().map(|row| html! { <Row row={row} /> }) }
                 </tbody>
             </table>
