@@ -522,15 +522,25 @@ fn job_workload(object: &Object, job: &Job, pods: &PodGroups) -> Workload {
     }
 }
 
-/// The newest events first, like `kubectl get events -w` scrolled to the end. Only the rows
-/// shown are read: the store keeps Events in that order.
+/// The timeline's Events: how many match, up to its length, and the rows of the first ones,
+/// those drawn (`row_window.rs`).
+#[derive(Debug, Default)]
+pub struct EventRows {
+    pub matching: usize,
+    pub rows: Vec<EventRow>,
+}
+
+/// The newest events first, like `kubectl get events -w` scrolled to the end: up to `limit`
+/// matching ones counted, rows built for the first `drawn`. Only those are read: the store
+/// keeps Events in that order.
 pub fn events(
     store: &Store,
     now: jiff::Timestamp,
     namespace: Option<&str>,
     filter: &str,
     limit: usize,
-) -> Vec<EventRow> {
+    drawn: usize,
+) -> EventRows {
     let matches = |event: &Event| {
         filter.is_empty()
             || event_object(event).contains(filter)
@@ -544,21 +554,28 @@ pub fn events(
         .filter(|event| namespace.is_none_or(|ns| event.metadata.namespace_str() == ns))
         .filter(|event| matches(event))
         .take(limit)
-        .map(|event| {
-            let age = kubeplay_sim::events::last_seen(event).map_or(String::new(), |t| {
-                kubeplay_kubectl::text::duration::human_duration(
-                    now.as_millisecond().saturating_sub(t.as_millisecond()),
-                )
-            });
-            EventRow {
-                age,
-                event_type: event.type_.clone().unwrap_or_default(),
-                reason: event.reason.clone().unwrap_or_default(),
-                object: event_object(event),
-                message: event.message.clone().unwrap_or_default(),
+        .fold(EventRows::default(), |mut shown, event| {
+            shown.matching += 1;
+            if shown.rows.len() < drawn {
+                shown.rows.push(event_row(event, now));
             }
+            shown
         })
-        .collect()
+}
+
+fn event_row(event: &Event, now: jiff::Timestamp) -> EventRow {
+    let age = kubeplay_sim::events::last_seen(event).map_or(String::new(), |t| {
+        kubeplay_kubectl::text::duration::human_duration(
+            now.as_millisecond().saturating_sub(t.as_millisecond()),
+        )
+    });
+    EventRow {
+        age,
+        event_type: event.type_.clone().unwrap_or_default(),
+        reason: event.reason.clone().unwrap_or_default(),
+        object: event_object(event),
+        message: event.message.clone().unwrap_or_default(),
+    }
 }
 
 /// `kind/name` of what an event is about, as `kubectl get events` prints it.
@@ -617,8 +634,10 @@ mod tests {
                 cluster.api.clock.now(),
                 None,
                 "coredns",
+                10,
                 10
             )
+            .rows
             .is_empty()
         );
     }
@@ -742,8 +761,17 @@ mod tests {
                 .take(limit)
                 .map(|e| e.metadata.name.clone().unwrap_or_default())
                 .collect();
-            let rows = events(store, now, None, filter, limit);
+            // Counted to the limit, rows built for the first three.
+            let first = events(store, now, None, filter, limit, 3);
+            assert_eq!(first.matching, expected.len(), "{filter:?} {limit}");
+            assert_eq!(
+                first.rows.len(),
+                expected.len().min(3),
+                "{filter:?} {limit}"
+            );
+            let rows = events(store, now, None, filter, limit, limit).rows;
             assert_eq!(rows.len(), expected.len(), "{filter:?} {limit}");
+            assert_eq!(rows[..first.rows.len()], first.rows, "{filter:?} {limit}");
             assert!(filter != "web-" || !rows.is_empty());
             let objects: Vec<String> = rows.iter().map(|r| r.object.clone()).collect();
             let expected_objects: Vec<String> = all

@@ -65,16 +65,15 @@ pub fn events_timeline(props: &EventsProps) -> Html {
     }
     let onscroll = move |_: Event| measure();
     let playground = props.handle.playground.borrow();
-    let mut rows = view::events(
+    let view::EventRows { matching, rows } = view::events(
         &playground.terminal.cluster.api.store,
         playground.now(),
         props.namespace.as_deref(),
         &filter,
         SHOWN,
+        *drawn,
     );
-    let total = rows.len();
-    rows.truncate(*drawn);
-    let undrawn = total - rows.len();
+    let undrawn = matching - rows.len();
     // The room of the undrawn rows, set through the CSSOM: the page's Content-Security-Policy
     // forbids style attributes.
     let body = use_node_ref();
@@ -100,7 +99,7 @@ pub fn events_timeline(props: &EventsProps) -> Html {
             // cost the table its semantics in some screen readers.
             // Only the rows in reach of the view are drawn (`row_window.rs`); the table says
             // how many there are, and the room of the rest is kept below them.
-            <table role="table" aria-rowcount={(total + 1).to_string()}>
+            <table role="table" aria-rowcount={(matching + 1).to_string()}>
                 <thead role="rowgroup"><tr role="row">
                     <th role="columnheader">{ "Age" }</th><th role="columnheader">{ "Type" }</th><th role="columnheader">{ "Reason" }</th>
                     <th role="columnheader">{ "Object" }</th><th role="columnheader">{ "Message" }</th>
