@@ -89,7 +89,8 @@ pub fn events_timeline(props: &EventsProps) -> Html {
         });
     }
     html! {
-        <section class="panel events" aria-label="Events" ref={panel} {onscroll}>
+        // Focusable, so that the keyboard can scroll it (its filter is its only other stop).
+        <section class="panel events" aria-label="Events" tabindex="0" ref={panel} {onscroll}>
             <div class="panel-header">
                 <h2>{ "Events" }</h2>
                 <input type="search" aria-label="Filter events" placeholder="filter: pod/demo, Pulled…" value={(*filter).clone()}
