@@ -195,7 +195,7 @@ fn required_node_affinity(spec: &PodSpec) -> Option<&NodeSelector> {
 
 /// A node neither cordoned nor tainted NoSchedule/NoExecute: one whose object a pod that
 /// [`only_room_matters`] for need not read.
-fn is_open(node: &Node) -> bool {
+pub(crate) fn is_open(node: &Node) -> bool {
     !is_unschedulable(node) && untolerated_taint(&[], node).is_none()
 }
 
@@ -362,10 +362,6 @@ pub(crate) fn feasible_nodes_to_find(all_nodes: usize) -> usize {
 struct Snapshot<'a, 'c> {
     ctx: &'a Context<'a>,
     nodes: Vec<&'a Node>,
-    /// Which of `nodes` are open ([`is_open`]), read once a pass: most attempts then filter
-    /// a node by its room alone, without reaching its object (at 1,000 nodes an attempt
-    /// filters 420 of them, and reading each node object was most of its time).
-    open: Vec<bool>,
     cache: &'c mut NodeCache,
 }
 
@@ -373,13 +369,14 @@ impl<'a, 'c> Snapshot<'a, 'c> {
     fn new(ctx: &'a Context<'a>, cache: &'c mut NodeCache) -> Self {
         let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
         cache.update(ctx, &nodes);
-        let open = nodes.iter().map(|node| is_open(node)).collect();
-        Snapshot {
-            ctx,
-            nodes,
-            open,
-            cache,
-        }
+        Snapshot { ctx, nodes, cache }
+    }
+
+    /// Whether node `index` is open ([`is_open`]): most attempts then filter a node by its
+    /// room alone, without reaching its object (at 1,000 nodes an attempt filters 420 of
+    /// them, and reading each node object was most of its time).
+    fn is_open(&self, index: usize) -> bool {
+        self.cache.is_open(index, self.nodes[index])
     }
 
     fn room(&self, index: usize) -> Room {
@@ -589,7 +586,7 @@ fn filter_nodes<'a>(
         }
         let room = snapshot.room(index);
         filtered.processed += 1;
-        let rejected = if only_room && snapshot.open[index] {
+        let rejected = if only_room && snapshot.is_open(index) {
             resources_rejection(requested, room)
         } else {
             rejection(pod, requested, snapshot.nodes[index], room)

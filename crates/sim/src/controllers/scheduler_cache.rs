@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::object::MetaExt;
 
 use super::Context;
-use super::scheduler::{Resources, Room, allocatable, node_usage};
+use super::scheduler::{Resources, Room, allocatable, is_open, node_usage};
 
 /// Past this many owners the per-owner counts are dropped at the next pass and read again
 /// as attempts ask: each owner costs a count per node.
@@ -28,6 +28,9 @@ pub(crate) struct NodeCache {
     names: Vec<String>,
     places: HashMap<String, usize>,
     rooms: Vec<Room>,
+    /// Which nodes are open ([`is_open`]): at 1,000 nodes reading every node's
+    /// `unschedulable` and taints at every pass took as long as the attempts' filtering.
+    open: Vec<bool>,
     /// Grows each time a node's room is read again: the owner counts read before are stale.
     epochs: Vec<u64>,
     /// Each owner's (controller UID) slot in `owner_counts`.
@@ -84,6 +87,7 @@ impl NodeCache {
             .map(|(index, name)| (name.clone(), index))
             .collect();
         self.rooms = nodes.iter().map(|node| read_room(ctx, node)).collect();
+        self.open = nodes.iter().map(|node| is_open(node)).collect();
         self.epochs = vec![1; nodes.len()];
         self.is_assumed = vec![false; nodes.len()];
         self.assumed.clear();
@@ -94,6 +98,7 @@ impl NodeCache {
     /// Reads node `index` (`node`) again from the store.
     fn refresh(&mut self, ctx: &Context, node: &Node, index: usize) {
         self.rooms[index] = read_room(ctx, node);
+        self.open[index] = is_open(node);
         self.epochs[index] += 1;
     }
 
@@ -146,6 +151,18 @@ impl NodeCache {
             self.names[index]
         );
         room
+    }
+
+    /// Whether node `index` (`node`) is open.
+    pub(crate) fn is_open(&self, index: usize, node: &Node) -> bool {
+        let open = self.open[index];
+        debug_assert!(
+            open == is_open(node),
+            "the scheduler's cache has node {} {}",
+            self.names[index],
+            if open { "open" } else { "closed" }
+        );
+        open
     }
 
     /// Where `owner`'s pods per node are counted.
