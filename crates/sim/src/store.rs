@@ -12,9 +12,12 @@ use kubeplay_model::pod::is_active;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
+mod order_key;
+
 use crate::census::{PodCensus, RelatedPods};
 use crate::journal::Journal;
 use crate::usage::{NodeUsage, Resources, node_allocatable};
+use order_key::OrderKey;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
@@ -56,7 +59,7 @@ pub struct Store {
     by_key: HashMap<Arc<ObjectKey>, usize, foldhash::fast::RandomState>,
     /// Slots in key order (by kind, namespace and name), for lists: written only when an
     /// object is created or removed.
-    ordered: BTreeMap<Arc<ObjectKey>, usize>,
+    ordered: BTreeMap<OrderKey, usize>,
     by_uid: HashMap<String, Arc<ObjectKey>>,
     dependents: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
     pods_by_node: HashMap<String, BTreeSet<Arc<ObjectKey>>>,
@@ -136,31 +139,22 @@ impl Store {
         kind: Kind,
         namespace: Option<&str>,
     ) -> impl Iterator<Item = &Object> + use<'_> {
+        // The bounds are keys of no object: a namespace followed by `\u{1}` sorts after
+        // every key in that namespace and before every longer namespace, as an `ObjectKey`
+        // and in `OrderKey`'s encoding alike (DNS names hold no control bytes).
+        let bound = |namespace: String| {
+            OrderKey::new(Arc::new(ObjectKey {
+                kind,
+                namespace,
+                name: String::new(),
+            }))
+        };
         let (low, high) = match namespace.filter(|_| kind.namespaced()) {
             Some(namespace) => (
-                ObjectKey {
-                    kind,
-                    namespace: namespace.to_string(),
-                    name: String::new(),
-                },
-                ObjectKey {
-                    kind,
-                    namespace: format!("{namespace}\u{0}"),
-                    name: String::new(),
-                },
+                bound(namespace.to_string()),
+                bound(format!("{namespace}\u{1}")),
             ),
-            None => (
-                ObjectKey {
-                    kind,
-                    namespace: String::new(),
-                    name: String::new(),
-                },
-                ObjectKey {
-                    kind,
-                    namespace: "\u{10FFFF}".to_string(),
-                    name: String::new(),
-                },
-            ),
+            None => (bound(String::new()), bound("\u{10FFFF}".to_string())),
         };
         self.ordered
             .range(low..high)
@@ -379,7 +373,11 @@ impl Store {
                 }
                 self.slots[slot] = Some(object.clone());
                 vacant.insert(slot);
-                self.ordered.insert(key.clone(), slot);
+                debug_assert!(
+                    !key.namespace.contains('\0') && !key.name.contains('\0'),
+                    "a stored key holds a zero byte: {key}"
+                );
+                self.ordered.insert(OrderKey::new(key.clone()), slot);
                 (key, None)
             }
         };
@@ -423,7 +421,7 @@ impl Store {
     /// Event recorders' caches hear of every removal.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
         let (key, slot) = self.by_key.remove_entry(key)?;
-        self.ordered.remove(&key);
+        self.ordered.remove(&OrderKey::new(key.clone()));
         let object = self.slots.get_mut(slot)?.take()?;
         self.free_slots.push(slot);
         self.changes += 1;
