@@ -396,10 +396,10 @@ fn first_by_key<'a>(
 /// Ready and without a deletion cost (`irregular` is 0): their keys then differ only by how
 /// many related pods share their node, how recently they became Ready (by logarithmic
 /// bucket) and UID. So the nodes are taken by rank, and a rank's nodes (evenly filled nodes
-/// tie) bucket by bucket, the bucket's pods of those nodes merged by UID ([`NodePods`]) — a
-/// scale-down of 100,000 pods reads the pods it deletes and one more per node of the top
-/// ranks (kept by the store, [`crate::census::RelatedPods`]), not every pod or node, each
-/// time it has tokens.
+/// tie) merged by bucket then UID ([`take_from_tied`], [`NodePods`]) — a scale-down of
+/// 100,000 pods reads the pods it deletes, the next of each node it took from and each top
+/// rank node's kept first offer (the ranks kept by the store,
+/// [`crate::census::RelatedPods`]), not every pod or node, each time it has tokens.
 fn census_pods_to_delete<'a>(
     rs: &Object,
     selector: &Selector,
