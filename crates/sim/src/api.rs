@@ -60,8 +60,9 @@ pub struct ApiServer {
     /// `<reportingController>-<hostname>` for events.k8s.io reporters: the host the
     /// control plane runs on (the first control-plane node).
     pub(crate) control_plane_host: String,
-    /// When each Event may expire (renewed Events are re-checked then), earliest first.
-    pub(crate) event_expiry: BTreeSet<(Millis, ObjectKey)>,
+    /// When each Event may expire (renewed Events are re-checked then), earliest first; the
+    /// key is the store's own (a copy of each Event's key here cost 110 bytes an Event).
+    pub(crate) event_expiry: BTreeSet<(Millis, Arc<ObjectKey>)>,
     /// The last write of Events whose writes set no lastTimestamp (series written by
     /// `tools/events`), for their TTL.
     pub(crate) series_written: HashMap<ObjectKey, Millis>,

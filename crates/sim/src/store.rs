@@ -129,6 +129,12 @@ impl Store {
         self.by_uid.get(uid).and_then(|key| self.object(key))
     }
 
+    /// The stored object's key as the store holds it, shared with every index that lists
+    /// the object, for another index to share too.
+    pub(crate) fn shared_key(&self, key: &ObjectKey) -> Option<Arc<ObjectKey>> {
+        self.by_key.get_key_value(key).map(|(key, _)| key.clone())
+    }
+
     pub fn contains(&self, key: &ObjectKey) -> bool {
         self.by_key.contains_key(key)
     }

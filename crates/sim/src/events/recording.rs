@@ -1,6 +1,8 @@
 //! The API server's side of recording: the writes each recorder's decision makes (a create,
 //! a patch of count or series), and the Events' one-hour TTL.
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::{Event, EventSeries, EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
 use kubeplay_model::object::MetaExt;
@@ -196,6 +198,7 @@ impl ApiServer {
 
     fn create_event(&mut self, event: Event, key: ObjectKey) {
         self.store.put(Object::Event(Box::new(event)));
+        let key = self.store.shared_key(&key).unwrap_or_else(|| Arc::new(key));
         self.event_expiry
             .insert((self.clock.now_ms() + EVENT_TTL_MS, key));
     }
