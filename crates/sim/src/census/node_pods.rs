@@ -97,7 +97,7 @@ impl NodePods {
     }
 
     /// The smallest age bucket at least `from` that a pod here is in at `now`.
-    pub fn first_bucket_from(&self, from: i64, now: Timestamp) -> Option<i64> {
+    fn first_bucket_from(&self, from: i64, now: Timestamp) -> Option<i64> {
         if from <= -2 && self.by_ready.contains_key(&None) {
             return Some(-2);
         }
@@ -155,7 +155,21 @@ impl NodePods {
     }
 
     fn work_out_first_offer(&self, now: Timestamp) -> Option<(i64, Arc<str>)> {
-        let bucket = self.first_bucket_from(i64::MIN, now)?;
+        self.first_from(i64::MIN, now)
+    }
+
+    /// What the node offers a scale-down after `uid` of `bucket` at `now`: the next UID in
+    /// that bucket, else the first pod of the next bucket it has pods in.
+    pub fn next_offer(&self, bucket: i64, uid: &str, now: Timestamp) -> Option<(i64, Arc<str>)> {
+        match self.next_in_bucket(bucket, Some(uid), now) {
+            Some(next) => Some((bucket, next.clone())),
+            None => self.first_from(bucket + 1, now),
+        }
+    }
+
+    /// The smallest UID of the smallest age bucket, at least `from`, that a pod here is in.
+    fn first_from(&self, from: i64, now: Timestamp) -> Option<(i64, Arc<str>)> {
+        let bucket = self.first_bucket_from(from, now)?;
         let uid = self.next_in_bucket(bucket, None, now)?;
         Some((bucket, uid.clone()))
     }
@@ -164,7 +178,7 @@ impl NodePods {
     /// `bucket` at `now`: read on by UID from `after` until a pod of the bucket comes, or the
     /// whole bucket read by Ready time, whichever ends first (one step of each at a time), so
     /// the cost is the smaller of the two.
-    pub fn next_in_bucket(
+    fn next_in_bucket(
         &self,
         bucket: i64,
         after: Option<&str>,

@@ -508,7 +508,7 @@ fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32
 
 /// Takes, into `uids`, up to `count` in all of the pods on `tied` nodes (evenly ranked), by
 /// age bucket then UID: the nodes' pods merged, each node offering its next, so a sync reads
-/// the pods it takes and the next of each node it took from. Each node's first offer is kept
+/// the pods it takes and the next of each node it took from ([`NodePods::next_offer`]). Each node's first offer is kept
 /// between syncs ([`NodePods::first_offer`]), so the rest costs a look per node, not a read —
 /// at 1,000 nodes a rollout's sync of two pods finds 170 tied nodes, whose every next offer
 /// it read when it went on to a second bucket.
@@ -525,22 +525,11 @@ fn take_from_tied(tied: &[&NodePods], count: usize, now: Timestamp, uids: &mut V
         let Some(Reverse((bucket, uid, node))) = offers.pop() else {
             break;
         };
-        if let Some((next_bucket, next)) = next_offer(tied[node], bucket, &uid, now) {
+        if let Some((next_bucket, next)) = tied[node].next_offer(bucket, &uid, now) {
             offers.push(Reverse((next_bucket, next, node)));
         }
         uids.push(uid);
     }
-}
-
-/// What a node offers after `uid` of `bucket`: the next UID in that bucket, else the first of
-/// the next bucket it has pods in.
-fn next_offer(pods: &NodePods, bucket: i64, uid: &str, now: Timestamp) -> Option<(i64, Arc<str>)> {
-    if let Some(next) = pods.next_in_bucket(bucket, Some(uid), now) {
-        return Some((bucket, next.clone()));
-    }
-    let next_bucket = pods.first_bucket_from(bucket + 1, now)?;
-    let first = pods.next_in_bucket(next_bucket, None, now)?;
-    Some((next_bucket, first.clone()))
 }
 
 /// `ActivePodsWithRanks.Less` as a key, smallest deleted first: unscheduled before
