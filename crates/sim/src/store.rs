@@ -3,7 +3,8 @@
 //! and the queue of watch events that drives the controllers.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, Pod, ResourceRequirements};
@@ -56,7 +57,7 @@ pub struct Store {
     /// cache misses, where a hash lookup reaches one key. Each object's key is allocated
     /// once and shared by every index that lists the object (a pod is in five or six): at
     /// 100,000 pods a copy of the key per index entry cost more than 50 MB.
-    by_key: HashMap<Arc<ObjectKey>, usize, foldhash::fast::RandomState>,
+    by_key: HashMap<Arc<ObjectKey>, usize>,
     /// Slots in key order (by kind, namespace and name), for lists: written only when an
     /// object is created or removed.
     ordered: BTreeMap<OrderKey, usize>,

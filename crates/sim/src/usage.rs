@@ -4,7 +4,7 @@
 //! of walking every pod in the cluster, and its allocatable instead of parsing quantities at
 //! every attempt.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use kubeplay_model::object::MetaExt;

@@ -18,7 +18,8 @@ pub use nodes::{NewNode, NodeError};
 pub use until::{Check, Until};
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::{Kind, ObjectKey, Typed};

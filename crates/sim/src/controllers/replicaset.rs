@@ -5,7 +5,8 @@
 //! generic over [`Replicated`], which both kinds implement (`replication.rs`).
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use jiff::Timestamp;

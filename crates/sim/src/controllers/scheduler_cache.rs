@@ -6,7 +6,7 @@
 //! only the nodes whose usage or allocatable changed in the store since the last pass (a few
 //! per pass) are read again.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::object::MetaExt;

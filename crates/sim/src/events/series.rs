@@ -17,7 +17,8 @@
 //! run on a grid from the cluster's creation (when kube-scheduler starts), at the same
 //! instant every 30 minutes; a patch that changes nothing writes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use foldhash::HashMap;
 
 use kubeplay_model::ObjectKey;
 

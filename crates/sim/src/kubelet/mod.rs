@@ -19,7 +19,8 @@ mod steady;
 mod termination;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use foldhash::HashMap;
 
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStateWaiting, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
