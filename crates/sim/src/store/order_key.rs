@@ -47,6 +47,10 @@ impl OrderKey {
         }
         OrderKey { head, key }
     }
+
+    pub(super) fn key(&self) -> &ObjectKey {
+        &self.key
+    }
 }
 
 impl Ord for OrderKey {
