@@ -2,8 +2,8 @@
 //! server's semantics (name generation, UIDs, resourceVersion, generation, defaulting,
 //! admission, validation, graceful deletion, finalizers); Events are recorded in `events/`.
 
-use std::collections::BTreeSet;
 use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::Pod;

@@ -3,8 +3,8 @@
 //! short window of virtual time (enough to draw a request travelling), with running totals
 //! per pod for the counters.
 
-use std::collections::VecDeque;
 use foldhash::HashMap;
+use std::collections::VecDeque;
 
 use crate::clock::Millis;
 

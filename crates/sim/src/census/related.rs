@@ -6,8 +6,8 @@
 //! deletes a couple of pods ten times a virtual second, and ranking every node each time was
 //! most of its cost.
 
-use std::collections::{BTreeMap, BTreeSet};
 use foldhash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Nodes by how many related pods they hold.

@@ -20,8 +20,8 @@
 //! kubelets (50/100) are not limited: at 20 creates a second they stay under their limits
 //! (see ARCHITECTURE.md, "Known differences").
 
-use std::collections::VecDeque;
 use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::VecDeque;
 
 use kubeplay_model::ObjectKey;
 

@@ -4,9 +4,9 @@
 //! controller run over ReplicationControllers converted to ReplicaSets; here the sync is
 //! generic over [`Replicated`], which both kinds implement (`replication.rs`).
 
+use foldhash::{HashMap, HashMapExt};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use jiff::Timestamp;

@@ -23,8 +23,8 @@
 //! similarity records that aged past 10 minutes — so a pass costs what changed, not the
 //! hundred thousand objects that have a history.
 
-use std::collections::BTreeSet;
 use foldhash::{HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
