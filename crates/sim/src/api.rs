@@ -2,10 +2,10 @@
 //! server's semantics (name generation, UIDs, resourceVersion, generation, defaulting,
 //! admission, validation, graceful deletion, finalizers); Events are recorded in `events/`.
 
-use foldhash::{HashMap, HashMapExt};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;

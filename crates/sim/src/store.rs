@@ -2,11 +2,11 @@
 //! controllers need to stay near-linear (by UID, by owner UID, pods by node, pods by label),
 //! and the queue of watch events that drives the controllers.
 
-use foldhash::HashMap;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use foldhash::HashMap;
 use k8s_openapi::api::core::v1::{Event, Pod, ResourceRequirements};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_active;

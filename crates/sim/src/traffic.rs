@@ -3,8 +3,9 @@
 //! short window of virtual time (enough to draw a request travelling), with running totals
 //! per pod for the counters.
 
-use foldhash::HashMap;
 use std::collections::VecDeque;
+
+use foldhash::HashMap;
 
 use crate::clock::Millis;
 

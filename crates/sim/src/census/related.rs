@@ -6,9 +6,10 @@
 //! deletes a couple of pods ten times a virtual second, and ranking every node each time was
 //! most of its cost.
 
-use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+use foldhash::HashMap;
 
 /// Nodes by how many related pods they hold.
 type ByCount = BTreeMap<u32, BTreeSet<Arc<str>>>;

@@ -20,9 +20,9 @@
 //! kubelets (50/100) are not limited: at 20 creates a second they stay under their limits
 //! (see ARCHITECTURE.md, "Known differences").
 
-use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::VecDeque;
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use kubeplay_model::ObjectKey;
 
 use crate::clock::Millis;

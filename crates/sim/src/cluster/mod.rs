@@ -17,10 +17,10 @@ pub use clients::RateLimit;
 pub use nodes::{NewNode, NodeError};
 pub use until::{Check, Until};
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 

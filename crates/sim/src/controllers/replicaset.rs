@@ -4,11 +4,11 @@
 //! controller run over ReplicationControllers converted to ReplicaSets; here the sync is
 //! generic over [`Replicated`], which both kinds implement (`replication.rs`).
 
-use foldhash::{HashMap, HashMapExt};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt};
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};

@@ -4,11 +4,11 @@
 //! pods. Unschedulable pods get the real `FailedScheduling` message; when they are tried
 //! again is the queue's business (`scheduling_queue.rs`).
 
-use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
+use foldhash::{HashMap, HashMapExt};
 use k8s_openapi::api::core::v1::{
     Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
 };

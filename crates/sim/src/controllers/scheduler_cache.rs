@@ -7,7 +7,6 @@
 //! per pass) are read again.
 
 use foldhash::HashMap;
-
 use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::object::MetaExt;
 

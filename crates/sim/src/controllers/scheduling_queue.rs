@@ -9,9 +9,9 @@
 //! at the instant of the event. Pods no event woke are flushed after five minutes, checked
 //! every 30 s (`flushUnschedulablePodsLeftover`).
 
-use foldhash::{HashMap, HashSet};
 use std::collections::BTreeMap;
 
+use foldhash::{HashMap, HashSet};
 use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};

@@ -23,9 +23,9 @@
 //! similarity records that aged past 10 minutes — so a pass costs what changed, not the
 //! hundred thousand objects that have a history.
 
-use foldhash::{HashMap, HashSet};
 use std::collections::BTreeSet;
 
+use foldhash::{HashMap, HashSet};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use super::{EventRecord, key_of};

@@ -17,9 +17,9 @@
 //! run on a grid from the cluster's creation (when kube-scheduler starts), at the same
 //! instant every 30 minutes; a patch that changes nothing writes nothing.
 
-use foldhash::HashMap;
 use std::collections::BTreeMap;
 
+use foldhash::HashMap;
 use kubeplay_model::ObjectKey;
 
 use crate::clock::Millis;

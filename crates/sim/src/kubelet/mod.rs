@@ -18,10 +18,10 @@ mod status;
 mod steady;
 mod termination;
 
-use foldhash::HashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use foldhash::HashMap;
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStateWaiting, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;

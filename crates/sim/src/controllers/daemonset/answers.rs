@@ -6,9 +6,9 @@
 //! when the template changes — upstream's informer handlers wake the sync for such changes,
 //! its sync still asks every node (`syncDaemonSet`); the answers are the same.
 
-use foldhash::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
+use foldhash::HashMap;
 use k8s_openapi::api::core::v1::{Node, PodTemplateSpec, Toleration};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
