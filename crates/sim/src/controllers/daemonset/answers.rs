@@ -4,7 +4,9 @@
 //! worked out again for the nodes the store says changed since (any write of a node, its
 //! removal, or what its pods take there: `Store::nodes_changed_since`), and for every node
 //! when the template changes — upstream's informer handlers wake the sync for such changes,
-//! its sync still asks every node (`syncDaemonSet`); the answers are the same.
+//! its sync still asks every node (`syncDaemonSet`); the answers are the same. The
+//! template's hash is kept with them: upstream's sync hashes the template's JSON each time
+//! (`ComputeHash`), which was a seventh of a booting cluster's time in WebAssembly.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +16,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::{Kind, ObjectKey, Typed};
 
 use super::nodes::{daemon_tolerations, should_run};
+use crate::controllers::template_hash;
 use crate::store::Store;
 
 /// The answers of every DaemonSet (by its key), as the driver keeps them between syncs.
@@ -25,9 +28,12 @@ pub struct NodeAnswers {
 /// One DaemonSet's answers for every node.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Answers {
-    /// The template they were worked out for, and the tolerations its pods get.
+    /// The template they were worked out for, the tolerations its pods get, and its hash
+    /// with the DaemonSet's collision count (the `controller-revision-hash` of its pods).
     template: PodTemplateSpec,
     tolerations: Vec<Toleration>,
+    collision_count: Option<i32>,
+    hash: String,
     /// The store's node generation they are up to date with.
     generation: u64,
     by_node: BTreeMap<String, (bool, bool)>,
@@ -41,17 +47,18 @@ impl NodeAnswers {
         &mut self,
         key: &ObjectKey,
         template: &PodTemplateSpec,
+        collision_count: Option<i32>,
         store: &Store,
     ) -> &Answers {
         let answers = match self.by_daemon_set.remove(key) {
             Some(mut answers) if answers.template == *template => {
-                answers.refresh(store);
+                answers.refresh(collision_count, store);
                 answers
             }
-            _ => Answers::worked_out(template, store),
+            _ => Answers::worked_out(template, collision_count, store),
         };
         debug_assert!(
-            answers == Answers::worked_out(template, store),
+            answers == Answers::worked_out(template, collision_count, store),
             "the kept node answers of {key} disagree with the nodes"
         );
         self.by_daemon_set.entry(key.clone()).or_insert(answers)
@@ -64,10 +71,12 @@ impl NodeAnswers {
 }
 
 impl Answers {
-    fn worked_out(template: &PodTemplateSpec, store: &Store) -> Self {
+    fn worked_out(template: &PodTemplateSpec, collision_count: Option<i32>, store: &Store) -> Self {
         let mut answers = Answers {
             template: template.clone(),
             tolerations: daemon_tolerations(template),
+            collision_count,
+            hash: template_hash(template, collision_count),
             generation: store.node_generation(),
             by_node: BTreeMap::new(),
             unusual: BTreeSet::new(),
@@ -79,8 +88,13 @@ impl Answers {
         answers
     }
 
-    /// Works the answers out again for the nodes changed since they were.
-    fn refresh(&mut self, store: &Store) {
+    /// Works the answers out again for the nodes changed since they were, and the hash for
+    /// a new collision count.
+    fn refresh(&mut self, collision_count: Option<i32>, store: &Store) {
+        if collision_count != self.collision_count {
+            self.collision_count = collision_count;
+            self.hash = template_hash(&self.template, collision_count);
+        }
         let changed: Vec<String> = store
             .nodes_changed_since(self.generation)
             .map(str::to_string)
@@ -108,6 +122,11 @@ impl Answers {
         } else {
             self.unusual.insert(name.to_string());
         }
+    }
+
+    /// The template's hash (`ComputeHash`), as its pods are labelled.
+    pub(super) fn template_hash(&self) -> &str {
+        &self.hash
     }
 
     /// The tolerations the DaemonSet adds to its pods (`daemon_tolerations`).

@@ -51,7 +51,10 @@ impl<'a> Sync<'a> {
             }
         }
         let current = |labels: Option<&BTreeMap<String, String>>| {
-            labels.and_then(|l| l.get(CONTROLLER_REVISION_HASH)) == Some(&self.hash)
+            labels
+                .and_then(|l| l.get(CONTROLLER_REVISION_HASH))
+                .map(String::as_str)
+                == Some(self.hash)
         };
         let settled = census.inactive == 0
             && census.node_count() + unbound.len() == census.active as usize

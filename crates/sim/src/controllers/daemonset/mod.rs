@@ -24,7 +24,6 @@ use super::claim::{claim_pods, claim_revisions, wake_adopters};
 use super::pods::pod_from_template;
 use super::{
     Action, Context, Controller, CreatedEvent, Creates, Reconcile, Reconciliation, Watch, history,
-    template_hash,
 };
 use crate::census::PodCensus;
 use crate::store::WatchEvent;
@@ -119,28 +118,46 @@ pub fn reconcile(key: &ObjectKey, kept: &mut NodeAnswers, ctx: &Context) -> Reco
     let Some(spec) = ds.spec.as_ref() else {
         return Reconciliation::default();
     };
-    let answers = kept.refreshed(key, &spec.template, ctx.store);
-    let (result, counted) = sync(key, ds, answers, true, ctx);
+    let Some(object) = ctx.store.get(key) else {
+        return Reconciliation::default();
+    };
+    let collision_count = ds.status.as_ref().and_then(|s| s.collision_count);
+    let answers = kept.refreshed(key, &spec.template, collision_count, ctx.store);
+    let daemon_set = DaemonSetRef {
+        key,
+        ds,
+        spec,
+        object,
+    };
+    let (result, counted) = sync(&daemon_set, answers, true, ctx);
     // Debug builds (every test and golden transcript) check a sync that read its pods from
     // the census against the same sync claiming and listing them.
     debug_assert!(
-        !counted || format!("{result:?}") == format!("{:?}", sync(key, ds, answers, false, ctx).0),
+        !counted
+            || format!("{result:?}") == format!("{:?}", sync(&daemon_set, answers, false, ctx).0),
         "the census of {key}'s pods disagrees with its pods"
     );
     result
+}
+
+/// The DaemonSet a sync is about, as stored: borrowed, not copied, by every sync.
+struct DaemonSetRef<'a> {
+    key: &'a ObjectKey,
+    ds: &'a DaemonSet,
+    spec: &'a DaemonSetSpec,
+    object: &'a Object,
 }
 
 /// `syncDaemonSet` (daemon_controller.go), reading the DaemonSet's pods from the store's
 /// census when `census` allows and claiming would change nothing ([`Sync::counted_pods`]);
 /// also says whether it did.
 fn sync<'a>(
-    key: &'a ObjectKey,
-    ds: &'a DaemonSet,
+    daemon_set: &DaemonSetRef<'a>,
     answers: &'a Answers,
     census: bool,
     ctx: &'a Context,
 ) -> (Reconciliation, bool) {
-    let mut sync = Sync::new(key, ds, answers, ctx);
+    let mut sync = Sync::new(daemon_set, answers, ctx);
     sync.record_revision();
     let counted = if census { sync.counted_pods() } else { None };
     let gone = match &counted {
@@ -163,12 +180,12 @@ struct Sync<'a> {
     ctx: &'a Context<'a>,
     key: &'a ObjectKey,
     ds: &'a DaemonSet,
-    object: Object,
-    spec: DaemonSetSpec,
+    object: &'a Object,
+    spec: &'a DaemonSetSpec,
     selector: Selector,
     /// Every node, with `NodeShouldRunDaemonPod`'s answer for it.
     answers: &'a Answers,
-    hash: String,
+    hash: &'a str,
     generation: String,
     tolerations: &'a [Toleration],
     min_ready: i32,
@@ -191,16 +208,15 @@ struct Sync<'a> {
 
 impl<'a> Sync<'a> {
     fn new(
-        key: &'a ObjectKey,
-        ds: &'a DaemonSet,
+        &DaemonSetRef {
+            key,
+            ds,
+            spec,
+            object,
+        }: &DaemonSetRef<'a>,
         answers: &'a Answers,
         ctx: &'a Context<'a>,
     ) -> Sync<'a> {
-        let spec = ds.spec.clone().unwrap_or_default();
-        let hash = template_hash(
-            &spec.template,
-            ds.status.as_ref().and_then(|s| s.collision_count),
-        );
         let generation = ds
             .metadata
             .annotation(DAEMONSET_TEMPLATE_GENERATION)
@@ -211,17 +227,17 @@ impl<'a> Sync<'a> {
             .update_strategy
             .as_ref()
             .is_none_or(|s| s.type_.as_deref() != Some("OnDelete"));
-        let (max_surge, max_unavailable) = update::limits(&spec, rolling, desired);
+        let (max_surge, max_unavailable) = update::limits(spec, rolling, desired);
         Sync {
             ctx,
             key,
             ds,
-            object: ds.clone().into_object(),
+            object,
             selector: Selector::from_label_selector(Some(&spec.selector)).unwrap_or_default(),
             min_ready: spec.min_ready_seconds.unwrap_or(0),
             spec,
             answers,
-            hash,
+            hash: answers.template_hash(),
             generation,
             tolerations: answers.tolerations(),
             rolling,
@@ -251,17 +267,17 @@ impl<'a> Sync<'a> {
         // `controlledHistories`: orphan revisions the selector matches are adopted, ours that
         // stopped matching released.
         let revisions = claim_revisions(
-            &self.object,
+            self.object,
             &self.selector,
             true,
             self.ctx,
             &mut self.result,
         );
         history::ensure_revision(
-            &self.object,
+            self.object,
             &self.spec.template,
             &format!("{}-{}", self.key.name, self.hash),
-            &self.hash,
+            self.hash,
             &revisions,
             &mut self.result,
         );
@@ -285,7 +301,7 @@ impl<'a> Sync<'a> {
     /// ours that stopped matching released).
     fn pods_by_node(&mut self) -> BTreeMap<&'a str, Vec<&'a Pod>> {
         let pods = claim_pods(
-            &self.object,
+            self.object,
             &self.selector,
             |_| true,
             self.ctx,
@@ -299,7 +315,7 @@ impl<'a> Sync<'a> {
     }
 
     fn is_updated(&self, pod: &Pod) -> bool {
-        pod.metadata.label(CONTROLLER_REVISION_HASH) == Some(self.hash.as_str())
+        pod.metadata.label(CONTROLLER_REVISION_HASH) == Some(self.hash)
     }
 
     fn is_available(&self, pod: &Pod) -> bool {
@@ -370,9 +386,9 @@ impl<'a> Sync<'a> {
             .get_or_insert_with(Default::default)
             .labels
             .get_or_insert_with(BTreeMap::new);
-        labels.insert(CONTROLLER_REVISION_HASH.into(), self.hash.clone());
+        labels.insert(CONTROLLER_REVISION_HASH.into(), self.hash.to_string());
         labels.insert("pod-template-generation".into(), self.generation.clone());
-        let mut pod = pod_from_template(&template, &self.object);
+        let mut pod = pod_from_template(&template, self.object);
         if let Some(pod_spec) = pod.spec.as_mut() {
             pod_spec.tolerations = Some(self.tolerations.to_vec());
         }
