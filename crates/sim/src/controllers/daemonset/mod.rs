@@ -111,14 +111,15 @@ fn node_changes(event: &WatchEvent, watch: &mut Watch) {
 
 /// One sync, with the nodes' answers kept from the last ([`NodeAnswers`]).
 pub fn reconcile(key: &ObjectKey, kept: &mut NodeAnswers, ctx: &Context) -> Reconciliation {
-    let Some(ds) = ctx.store.get_typed::<DaemonSet>(&key.namespace, &key.name) else {
+    let Some((object, ds)) = ctx
+        .store
+        .get(key)
+        .and_then(|object| Some((object, DaemonSet::from_object(object)?)))
+    else {
         kept.forget(key);
         return Reconciliation::default();
     };
     let Some(spec) = ds.spec.as_ref() else {
-        return Reconciliation::default();
-    };
-    let Some(object) = ctx.store.get(key) else {
         return Reconciliation::default();
     };
     let collision_count = ds.status.as_ref().and_then(|s| s.collision_count);
