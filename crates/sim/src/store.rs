@@ -190,7 +190,7 @@ impl Store {
             .get(owner_uid)
             .into_iter()
             .flatten()
-            .filter_map(|key| self.object(key.key()))
+            .filter_map(|order| self.object(order.key()))
     }
 
     /// How many objects' ownerReferences name `owner_uid`, without listing them.
@@ -210,7 +210,7 @@ impl Store {
             .get(node)
             .into_iter()
             .flatten()
-            .filter_map(|key| self.object(key.key()))
+            .filter_map(|order| self.object(order.key()))
     }
 
     /// Pods of `namespace` that `selector` selects, in key order: through the label index
@@ -232,7 +232,7 @@ impl Store {
             Some(keys) => Box::new(
                 keys.into_iter()
                     .flatten()
-                    .filter_map(|key| self.object(key.key()))
+                    .filter_map(|order| self.object(order.key()))
                     .filter_map(Pod::from_object)
                     .filter(matching),
             ),
@@ -252,7 +252,7 @@ impl Store {
         };
         self.orphan_pods
             .range(bound(namespace.to_string())..bound(format!("{namespace}\u{1}")))
-            .filter_map(|key| self.object(key.key()))
+            .filter_map(|order| self.object(order.key()))
             .filter_map(Pod::from_object)
     }
 
@@ -322,7 +322,7 @@ impl Store {
     pub fn unscheduled_pods(&self) -> impl Iterator<Item = &Pod> {
         self.unscheduled_pods
             .iter()
-            .filter_map(|key| self.object(key.key()))
+            .filter_map(|order| self.object(order.key()))
             .filter_map(Pod::from_object)
     }
 
