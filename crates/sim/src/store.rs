@@ -149,25 +149,11 @@ impl Store {
         kind: Kind,
         namespace: Option<&str>,
     ) -> impl Iterator<Item = &Object> + use<'_> {
-        // The bounds are keys of no object: a namespace followed by `\u{1}` sorts after
-        // every key in that namespace and before every longer namespace, as an `ObjectKey`
-        // and in `OrderKey`'s encoding alike (DNS names hold no control bytes).
-        let bound = |namespace: String| {
-            OrderKey::new(Arc::new(ObjectKey {
-                kind,
-                namespace,
-                name: String::new(),
-            }))
-        };
-        let (low, high) = match namespace.filter(|_| kind.namespaced()) {
-            Some(namespace) => (
-                bound(namespace.to_string()),
-                bound(format!("{namespace}\u{1}")),
-            ),
-            None => (bound(String::new()), bound("\u{10FFFF}".to_string())),
-        };
         self.ordered
-            .range(low..high)
+            .range(OrderKey::range_of(
+                kind,
+                namespace.filter(|_| kind.namespaced()),
+            ))
             .filter_map(|(_, &slot)| self.slot(slot))
     }
 
@@ -242,16 +228,8 @@ impl Store {
 
     /// Pods in `namespace` without a controller, which controllers may adopt.
     pub fn orphan_pods(&self, namespace: &str) -> impl Iterator<Item = &Pod> {
-        // Bounds as `list`'s.
-        let bound = |namespace: String| {
-            OrderKey::new(Arc::new(ObjectKey {
-                kind: Kind::Pod,
-                namespace,
-                name: String::new(),
-            }))
-        };
         self.orphan_pods
-            .range(bound(namespace.to_string())..bound(format!("{namespace}\u{1}")))
+            .range(OrderKey::range_of(Kind::Pod, Some(namespace)))
             .filter_map(|order| self.object(order.key()))
             .filter_map(Pod::from_object)
     }

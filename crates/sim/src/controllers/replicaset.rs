@@ -509,10 +509,10 @@ fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32
 
 /// Takes, into `uids`, up to `count` in all of the pods on `tied` nodes (evenly ranked), by
 /// age bucket then UID: the nodes' pods merged, each node offering its next, so a sync reads
-/// the pods it takes and the next of each node it took from ([`NodePods::next_offer`]). Each node's first offer is kept
-/// between syncs ([`NodePods::first_offer`]), so the rest costs a look per node, not a read —
-/// at 1,000 nodes a rollout's sync of two pods finds 170 tied nodes, whose every next offer
-/// it read when it went on to a second bucket.
+/// the pods it takes and the next of each node it took from ([`NodePods::next_offer`]).
+/// Each node's first offer is kept between syncs ([`NodePods::first_offer`]), so the rest
+/// costs a look per node, not a read — at 1,000 nodes a rollout's sync of two pods finds 170
+/// tied nodes, whose every next offer it read when it went on to a second bucket.
 fn take_from_tied(tied: &[&NodePods], count: usize, now: Timestamp, uids: &mut Vec<Arc<str>>) {
     let mut offers: BinaryHeap<Reverse<(i64, Arc<str>, usize)>> = tied
         .iter()

@@ -9,9 +9,10 @@
 //! bytes are equal (the Events of one pod) compare their whole keys.
 
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::sync::Arc;
 
-use kubeplay_model::ObjectKey;
+use kubeplay_model::{Kind, ObjectKey};
 
 /// How many bytes of a key's encoding sit inline: the kind, `default` and its separator
 /// leave 23 for the name, enough to tell a ReplicaSet's pods (`demo-658bfb548-8hjkx`) apart.
@@ -51,6 +52,24 @@ impl OrderKey {
     pub(super) fn key(&self) -> &ObjectKey {
         &self.key
     }
+
+    /// The keys of `kind` in `namespace` (every namespace when `None`), as a range of keys of
+    /// no object: a namespace followed by `\u{1}` sorts after every key in that namespace and
+    /// before every longer namespace, as an `ObjectKey` and in this encoding alike (DNS
+    /// names hold no control bytes). Any string is a safe `namespace`.
+    pub(super) fn range_of(kind: Kind, namespace: Option<&str>) -> Range<OrderKey> {
+        let bound = |namespace: String| {
+            OrderKey::new(Arc::new(ObjectKey {
+                kind,
+                namespace,
+                name: String::new(),
+            }))
+        };
+        match namespace {
+            Some(namespace) => bound(namespace.to_string())..bound(format!("{namespace}\u{1}")),
+            None => bound(String::new())..bound("\u{10FFFF}".to_string()),
+        }
+    }
 }
 
 impl Ord for OrderKey {
@@ -78,7 +97,6 @@ impl Eq for OrderKey {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kubeplay_model::Kind;
 
     #[test]
     fn order_keys_sort_as_object_keys_do() {
@@ -127,6 +145,30 @@ mod tests {
                     OrderKey::new(Arc::new(a.clone())).cmp(&OrderKey::new(Arc::new(b.clone())));
                 assert_eq!(ordered, a.cmp(b), "{a} against {b}");
             }
+        }
+    }
+    #[test]
+    fn a_namespace_range_holds_its_keys_and_no_other_namespace() {
+        let order = |namespace: &str, name: &str| {
+            OrderKey::new(Arc::new(ObjectKey::new(Kind::Pod, namespace, name)))
+        };
+        let default = OrderKey::range_of(Kind::Pod, Some("default"));
+        assert!(default.contains(&order("default", "a")));
+        assert!(default.contains(&order("default", "zzzz-zzzz-zzzz-zzzz-zzzz-zzzz")));
+        for (namespace, name) in [("default-a", "a"), ("defaul", "z"), ("e", "a")] {
+            assert!(
+                !default.contains(&order(namespace, name)),
+                "{namespace}/{name}"
+            );
+        }
+        assert!(!default.contains(&OrderKey::new(Arc::new(ObjectKey::new(
+            Kind::Service,
+            "default",
+            "a"
+        )))));
+        let all = OrderKey::range_of(Kind::Pod, None);
+        for namespace in ["a", "default", "default-a", "kube-system", "zzz"] {
+            assert!(all.contains(&order(namespace, "a")), "{namespace}");
         }
     }
 }
