@@ -182,6 +182,8 @@ pub fn defaulted(mut object: Object) -> Object {
                 default_pod_spec(spec);
                 spec.enable_service_links.get_or_insert(true);
             }
+            // A client's token volume may take admission's exact form only once defaulted.
+            pod.canonicalize();
         }
         Object::Namespace(namespace) => {
             let name = namespace.metadata.name.clone().unwrap_or_default();

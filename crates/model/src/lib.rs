@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod object;
 pub mod patch;
 pub mod pod;
+pub mod pod_object;
 pub mod quantity;
 pub mod schedule;
 pub mod selector;

@@ -52,14 +52,24 @@ pub trait Typed:
     fn into_object(self) -> Object;
 }
 
+/// The type an [`Object`] variant boxes: the kind's own type, or the one named after `as`.
+macro_rules! held {
+    ($ty:ty) => {
+        $ty
+    };
+    ($ty:ty, $held:ty) => {
+        $held
+    };
+}
+
 macro_rules! objects {
-    ($($variant:ident => $ty:ty),* $(,)?) => {
+    ($($variant:ident => $ty:ty $(as $held:ty)?),* $(,)?) => {
         /// One object of any kind kubeplay serves, boxed: the kinds' structs range from a
         /// few hundred bytes (an Event's 1,000) to 3.4 KB (a PersistentVolume), and an
         /// unboxed enum would cost every object — 100,000 Events among them — the largest.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
-            $($variant(Box<$ty>),)*
+            $($variant(Box<held!($ty $(, $held)?)>),)*
         }
 
         impl Object {
@@ -106,7 +116,7 @@ macro_rules! objects {
             /// Decodes a JSON value of a known kind, reporting the field path of a failure.
             pub fn decode_with_path(kind: Kind, value: &serde_json::Value) -> Result<Object, serde_path_to_error::Error<serde_json::Error>> {
                 match kind {
-                    $(Kind::$variant => decode_one_with_path::<$ty>(value).map(|o| Object::$variant(Box::new(o))),)*
+                    $(Kind::$variant => decode_one_with_path::<held!($ty $(, $held)?)>(value).map(|o| Object::$variant(Box::new(o))),)*
                 }
             }
 
@@ -124,20 +134,20 @@ macro_rules! objects {
                 const STORED_KIND: Kind = Kind::$variant;
                 fn from_object(object: &Object) -> Option<&Self> {
                     match object {
-                        Object::$variant(o) => Some(&**o),
+                        Object::$variant(o) => Some(std::borrow::Borrow::borrow(&**o)),
                         #[allow(unreachable_patterns)]
                         _ => None,
                     }
                 }
                 fn from_object_mut(object: &mut Object) -> Option<&mut Self> {
                     match object {
-                        Object::$variant(o) => Some(&mut **o),
+                        Object::$variant(o) => Some(std::borrow::BorrowMut::borrow_mut(&mut **o)),
                         #[allow(unreachable_patterns)]
                         _ => None,
                     }
                 }
                 fn into_object(self) -> Object {
-                    Object::$variant(Box::new(self))
+                    Object::$variant(Box::new(self.into()))
                 }
             }
         )*
@@ -174,7 +184,7 @@ fn encode_one<T: serde::Serialize>(object: &T) -> Result<serde_json::Value, serd
 objects! {
     Namespace => core::v1::Namespace,
     Node => core::v1::Node,
-    Pod => core::v1::Pod,
+    Pod => core::v1::Pod as crate::pod_object::PodObject,
     Service => core::v1::Service,
     Endpoints => core::v1::Endpoints,
     ConfigMap => core::v1::ConfigMap,

@@ -164,7 +164,7 @@ pub fn log_target(
             pod.metadata.name_str()
         )));
     }
-    Ok((*pod, container))
+    Ok((pod.to_pod().into_owned(), container))
 }
 
 /// How many of a log's first lines `tailLines=N` leaves out.

@@ -2,22 +2,21 @@
 //! DefaultTolerationSeconds, Priority, the DaemonSet template generation and Service
 //! cluster IP allocation.
 
-use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-    ObjectFieldSelector, PodStatus, ProjectedVolumeSource, ServiceAccountTokenProjection,
-    Toleration, Volume, VolumeMount, VolumeProjection,
-};
+use k8s_openapi::api::core::v1::{Pod, PodStatus, Toleration};
 use kubeplay_model::Object;
 use kubeplay_model::keys::DAEMONSET_TEMPLATE_GENERATION;
+use kubeplay_model::pod_object::{ServiceAccountToken, TokenSuffix};
 
 use crate::rng::SimRng;
 use kubeplay_model::object::MetaExt;
 
-const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
-
 pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut u32) {
     match object {
-        Object::Pod(pod) => {
+        Object::Pod(pod_object) => {
+            // A pod created from inside the cluster has no token volume until this plugin's.
+            pod_object.settle_token(ServiceAccountToken::Absent);
+            let has_token = pod_object.token() != ServiceAccountToken::Absent;
+            let pod: &mut Pod = pod_object;
             let Some(spec) = pod.spec.as_mut() else {
                 return;
             };
@@ -56,12 +55,21 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
             spec.priority.get_or_insert(priority);
             spec.preemption_policy
                 .get_or_insert_with(|| "PreemptLowerPriority".into());
-            if spec.automount_service_account_token != Some(false) && spec.node_name.is_none() {
-                add_token_volume(spec, rng);
-            }
+            let mounts_token = spec.automount_service_account_token != Some(false)
+                && spec.node_name.is_none()
+                && !has_token;
+            let qos_class = qos_class(spec);
             let status = pod.status.get_or_insert_with(PodStatus::default);
             status.phase.get_or_insert_with(|| "Pending".into());
-            status.qos_class = Some(qos_class(spec).into());
+            status.qos_class = Some(qos_class.into());
+            if mounts_token {
+                // Held by name (see `PodObject`); `mountServiceAccountToken` in
+                // plugin/pkg/admission/serviceaccount/admission.go mounts it into every
+                // init container and container.
+                if let Some(suffix) = TokenSuffix::new(&rng.name_suffix()) {
+                    pod_object.mount_token(suffix);
+                }
+            }
         }
         Object::Job(job) => admit_job(job),
         // DefaultStorageClass admission, and a new claim starts Pending.
@@ -123,68 +131,6 @@ pub fn admit_update(current: &Object, updated: &mut Object) {
         new.metadata
             .annotations_mut()
             .insert(DAEMONSET_TEMPLATE_GENERATION.into(), value.to_string());
-    }
-}
-
-fn add_token_volume(spec: &mut k8s_openapi::api::core::v1::PodSpec, rng: &mut SimRng) {
-    let name = format!("kube-api-access-{}", rng.name_suffix());
-    let projection = ProjectedVolumeSource {
-        default_mode: Some(420),
-        sources: Some(vec![
-            VolumeProjection {
-                service_account_token: Some(ServiceAccountTokenProjection {
-                    expiration_seconds: Some(3607),
-                    path: "token".into(),
-                    audience: None,
-                }),
-                ..VolumeProjection::default()
-            },
-            VolumeProjection {
-                config_map: Some(ConfigMapProjection {
-                    name: "kube-root-ca.crt".into(),
-                    items: Some(vec![KeyToPath {
-                        key: "ca.crt".into(),
-                        path: "ca.crt".into(),
-                        mode: None,
-                    }]),
-                    optional: None,
-                }),
-                ..VolumeProjection::default()
-            },
-            VolumeProjection {
-                downward_api: Some(DownwardAPIProjection {
-                    items: Some(vec![DownwardAPIVolumeFile {
-                        path: "namespace".into(),
-                        field_ref: Some(ObjectFieldSelector {
-                            api_version: Some("v1".into()),
-                            field_path: "metadata.namespace".into(),
-                        }),
-                        mode: None,
-                        resource_field_ref: None,
-                    }]),
-                }),
-                ..VolumeProjection::default()
-            },
-        ]),
-    };
-    spec.volumes.get_or_insert_with(Vec::new).push(Volume {
-        name: name.clone(),
-        projected: Some(projection),
-        ..Volume::default()
-    });
-    // Init containers get the token too (mountServiceAccountToken in
-    // plugin/pkg/admission/serviceaccount/admission.go).
-    let init_containers = spec.init_containers.iter_mut().flatten();
-    for container in init_containers.chain(&mut spec.containers) {
-        container
-            .volume_mounts
-            .get_or_insert_with(Vec::new)
-            .push(VolumeMount {
-                name: name.clone(),
-                mount_path: TOKEN_MOUNT_PATH.into(),
-                read_only: Some(true),
-                ..VolumeMount::default()
-            });
     }
 }
 

@@ -221,11 +221,16 @@ impl ApiServer {
         let mut updated = defaults::defaulted(object);
         self.features.prepare(&mut updated, Some(&current));
         keep_server_fields(&current, &mut updated);
+        if let (Object::Pod(current), Object::Pod(updated)) = (&current, &mut updated) {
+            // The cluster's own writers update a stored pod as a bare `Pod`: its token volume
+            // is the stored one (a pod's volumes cannot change).
+            updated.settle_token(current.token());
+        }
         admission::admit_update(&current, &mut updated);
         validate_update(&current, &updated)?;
         crate::limits::check_replicas(&updated)?;
         crate::limits::check_pod_budget(&self.store, Some(&current), &updated)?;
-        if spec_of(&current) != spec_of(&updated) && has_generation(key.kind) {
+        if has_generation(key.kind) && spec_of(&current) != spec_of(&updated) {
             updated.meta_mut().generation = Some(current.meta().generation.unwrap_or(1) + 1);
         }
         self.record_managed_fields(Some(&current), &mut updated, None);
@@ -544,7 +549,10 @@ fn copy_status(from: &Object, to: &mut Object) {
 }
 
 fn move_status(from: Object, to: &mut Object) {
-    set_status!(from, to, |from| from.status);
+    set_status!(from, to, |from| {
+        let mut from = from;
+        from.status.take()
+    });
 }
 
 /// The part of an object whose change bumps `metadata.generation`.
@@ -587,7 +595,7 @@ mod tests {
         let key = request.key();
         cluster.api.write_status(request).expect("a stored pod");
         match cluster.api.store.get(&key) {
-            Some(Object::Pod(pod)) => (**pod).clone(),
+            Some(Object::Pod(pod)) => (***pod).clone(),
             _ => panic!("{key:?} is no longer stored"),
         }
     }

@@ -469,7 +469,7 @@ mod tests {
         );
         coredns.metadata.uid = Some("coredns".into());
         cluster.store.put(namespace("kube-system", json!({})));
-        cluster.store.put(Object::Pod(Box::new(coredns)));
+        cluster.store.put(Object::Pod(Box::new(coredns.into())));
         cluster.store.put(Object::Endpoints(typed(json!({
             "metadata": {"name": "kube-dns", "namespace": "kube-system"},
             "subsets": [{"addresses": [{"ip": "10.244.0.2", "targetRef": {"kind": "Pod", "namespace": "kube-system", "name": "coredns"}}],

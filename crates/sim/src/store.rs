@@ -10,6 +10,7 @@ use foldhash::HashMap;
 use k8s_openapi::api::core::v1::{Event, Pod, ResourceRequirements};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_active;
+use kubeplay_model::pod_object::ServiceAccountToken;
 use kubeplay_model::selector::Selector;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
@@ -339,6 +340,10 @@ impl Store {
     /// Inserts or replaces an object (its metadata already finalised by the API layer) and
     /// announces it; answers the stored object.
     pub(crate) fn put(&mut self, mut object: Object) -> Arc<Object> {
+        if let Object::Pod(pod) = &mut object {
+            // Written straight to the store (the boot's static pods): no admission ran.
+            pod.settle_token(ServiceAccountToken::Absent);
+        }
         drop_spare_capacity(&mut object);
         self.changes += 1;
         let object = Arc::new(object);
@@ -695,6 +700,10 @@ impl Kept {
 /// the store keeps every pod for as long as it lives.
 fn drop_spare_capacity(object: &mut Object) {
     let Object::Pod(pod) = object else { return };
+    // Admission appends its two tolerations to the template's.
+    if let Some(tolerations) = pod.spec.as_mut().and_then(|s| s.tolerations.as_mut()) {
+        tolerations.shrink_to_fit();
+    }
     let Some(status) = pod.status.as_mut() else {
         return;
     };
@@ -855,7 +864,7 @@ mod tests {
 
     /// The pod `default/p` (UID `uid-p`) with the rest of `metadata`, `spec` and `status`.
     fn pod_p(metadata: ObjectMeta, spec: Option<PodSpec>, status: Option<PodStatus>) -> Object {
-        Object::Pod(Box::new(Pod {
+        Pod {
             metadata: ObjectMeta {
                 name: Some("p".into()),
                 namespace: Some("default".into()),
@@ -864,7 +873,8 @@ mod tests {
             },
             spec,
             status,
-        }))
+        }
+        .into_object()
     }
 
     #[test]

@@ -155,7 +155,7 @@ fn describe_one(
     };
     let store = &session.cluster.api.store;
     let text = match object {
-        Object::Pod(pod) => describe::describe_pod(pod, &ctx),
+        Object::Pod(pod) => describe::describe_pod(&pod.to_pod(), &ctx),
         Object::Deployment(deployment) => {
             let replica_sets: Vec<&ReplicaSet> = store
                 .dependents_of(object.uid())

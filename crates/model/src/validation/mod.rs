@@ -133,7 +133,7 @@ pub fn validate_update(old: &Object, new: &Object) -> Result<(), ApiError> {
         }
         old_spec.active_deadline_seconds = new_spec.active_deadline_seconds;
         old_spec.tolerations = new_spec.tolerations.clone();
-        if old_spec != new_spec {
+        if old_spec != new_spec || a.token() != b.token() {
             errors.push(FieldError::forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"));
         }
     }

@@ -144,7 +144,7 @@ fn locate(
             "pod {name} does not have a host assigned"
         )));
     }
-    Ok(((**pod).clone(), container))
+    Ok((pod.to_pod().into_owned(), container))
 }
 
 fn is_shell(program: &str) -> bool {

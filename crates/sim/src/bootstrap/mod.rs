@@ -275,7 +275,7 @@ pub fn write_system_objects(cluster: &mut Cluster, shape: &ClusterShape) {
                 .map(|n| n.uid().to_string())
                 .unwrap_or_default();
             for pod in static_pods(&name, &node_uid) {
-                if let Err(error) = cluster.api.create(Object::Pod(Box::new(pod)), false) {
+                if let Err(error) = cluster.api.create(Object::Pod(Box::new(pod.into())), false) {
                     debug_assert!(false, "static pod rejected: {error}");
                 }
             }

@@ -243,7 +243,7 @@ mod tests {
             status: None,
         };
         Action::Create {
-            object: Object::Pod(Box::new(pod)),
+            object: Object::Pod(Box::new(pod.into())),
             event: None,
         }
     }

@@ -298,7 +298,7 @@ fn create_pods(
     component: &'static str,
 ) -> Action {
     let create = Action::Create {
-        object: Object::Pod(Box::new(pod_from_template(template, rs))),
+        object: Object::Pod(Box::new(pod_from_template(template, rs).into())),
         event: CreatedEvent::pod(key, component),
     };
     Action::SlowStart {

@@ -351,7 +351,7 @@ mod tests {
             }),
             ..Pod::default()
         };
-        api.create(Object::Pod(Box::new(pod)), false)
+        api.create(Object::Pod(Box::new(pod.into())), false)
             .expect("a pod");
         api
     }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, ObjectFieldSelector, Pod};
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::pod_object::PodObject;
 use kubeplay_model::{Kind, Object, ObjectKey};
 use kubeplay_shell::VirtualFs;
 
@@ -215,9 +216,10 @@ fn config_map<'a>(
     }
 }
 
-/// The container's filesystem: its working directory and its volume mounts.
+/// The container's filesystem: its working directory and its volume mounts (the
+/// ServiceAccount token's among them, which the stored pod holds apart: see `PodObject`).
 pub fn filesystem(
-    pod: &Pod,
+    pod: &PodObject,
     container: &Container,
     pod_ip: Option<&str>,
     empty_dirs: &EmptyDirs,
@@ -231,12 +233,15 @@ pub fn filesystem(
     let working_dir = container.working_dir.as_deref().unwrap_or("/");
     let _ = fs.mkdir(working_dir, true);
     let _ = fs.set_cwd(working_dir);
-    let volumes = pod
+    let token = pod.token_volume();
+    let mut volumes = pod
         .spec
         .as_ref()
         .and_then(|s| s.volumes.clone())
         .unwrap_or_default();
-    for mount in container.volume_mounts.iter().flatten() {
+    volumes.extend(token.as_ref().map(|(volume, _)| volume.clone()));
+    let token_mount = token.as_ref().map(|(_, mount)| mount);
+    for mount in container.volume_mounts.iter().flatten().chain(token_mount) {
         let Some(volume) = volumes.iter().find(|v| v.name == mount.name) else {
             continue;
         };

@@ -599,6 +599,9 @@ impl Kubelets {
         let runtime = self.pods.get(pod.metadata.uid_str())?;
         let running = runtime.containers.iter().find(|c| c.name == container)?;
         running.state.running.as_ref()?;
+        let Some(Object::Pod(stored)) = store.get(&runtime.key) else {
+            return None;
+        };
         let spec = running.spec(pod)?;
         let pod_ip = runtime.ip.as_deref();
         let mut env = environment::variables(pod, &spec, pod_ip, store);
@@ -609,7 +612,7 @@ impl Kubelets {
             .and_then(|statuses| statuses.iter().find(|c| c.name == container))
             .and_then(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref());
         env.extend(environment::service_variables(pod, store, started));
-        let fs = environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, store);
+        let fs = environment::filesystem(stored, &spec, pod_ip, &runtime.empty_dirs, store);
         Some((env, fs))
     }
 }

@@ -50,7 +50,7 @@ impl Replacements<'_> {
         let creates = pods_to_create
             .into_iter()
             .map(|pod| Action::Create {
-                object: Object::Pod(Box::new(pod)),
+                object: Object::Pod(Box::new(pod.into())),
                 event: CreatedEvent::pod(self.key, COMPONENT),
             })
             .collect();

@@ -76,7 +76,7 @@ impl<'a> Sync<'a> {
             volumes.extend(claim_volumes);
         }
         self.result.actions.push(Action::Create {
-            object: Object::Pod(Box::new(pod)),
+            object: Object::Pod(Box::new(pod.into())),
             event: None,
         });
         self.record(
