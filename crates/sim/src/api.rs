@@ -571,7 +571,8 @@ fn spec_of(object: &Object) -> serde_json::Value {
 mod tests {
     use k8s_openapi::api::core::v1::{Pod, PodStatus};
     use kubeplay_model::manifest::decode_documents;
-    use kubeplay_model::{Object, Typed};
+    use kubeplay_model::object::MetaExt;
+    use kubeplay_model::{Kind, Object, Typed};
 
     use super::DeleteOptions;
     use crate::status_request::WithStatus;
@@ -657,5 +658,59 @@ mod tests {
         assert!(answer.meta().deletion_timestamp.is_some());
         assert_eq!(quiet.api.store.get(&stored.key()), Some(&answer));
         assert_eq!(answered.api.store.get(&stored.key()), Some(&answer));
+    }
+
+    /// The token volume admission adds is held apart from the spec (`PodObject`) but is
+    /// there for clients: what `get` shows comes back unchanged, the cluster's own updates of
+    /// a bare `Pod` keep it, a client may not take it away, and a pod re-created from what
+    /// `get` showed keeps its one volume rather than getting a second.
+    #[test]
+    fn the_token_volume_is_kept_apart_yet_seen_by_clients() {
+        let (mut cluster, stored) = cluster_with_pod();
+        let shown = stored.to_value();
+        let volumes = &shown["spec"]["volumes"];
+        assert_eq!(volumes.as_array().map(Vec::len), Some(1));
+        let name = volumes[0]["name"].as_str().unwrap_or_default().to_string();
+        assert!(name.starts_with("kube-api-access-"), "{name}");
+        assert_eq!(
+            shown["spec"]["containers"][0]["volumeMounts"][0]["name"],
+            *name
+        );
+
+        let sent_back = Object::from_value(Kind::Pod, &shown).expect("decodes");
+        assert_eq!(sent_back, stored, "a decoded pod equals the stored one");
+        let answer = cluster.api.update(sent_back, false).expect("updated");
+        assert_eq!(
+            answer, stored,
+            "sending back what `get` showed changes nothing"
+        );
+
+        let mut relabelled = Pod::from_object(&stored).expect("a pod").clone();
+        relabelled
+            .metadata
+            .labels_mut()
+            .insert("tier".into(), "front".into());
+        let answer = cluster.api.update(relabelled.into_object(), false);
+        let answer = answer.expect("updated");
+        assert_eq!(answer.to_value()["spec"]["volumes"][0]["name"], *name);
+
+        let mut without = answer.to_value();
+        without["spec"]["volumes"] = serde_json::Value::Null;
+        without["spec"]["containers"][0]["volumeMounts"] = serde_json::Value::Null;
+        let without = Object::from_value(Kind::Pod, &without).expect("decodes");
+        let refused = cluster.api.update(without, false).expect_err("forbidden");
+        assert!(
+            refused
+                .to_string()
+                .contains("pod updates may not change fields")
+        );
+
+        cluster
+            .api
+            .delete(&stored.key(), DeleteOptions::default())
+            .expect("deleted");
+        let again = Object::from_value(Kind::Pod, &shown).expect("decodes");
+        let again = cluster.api.create(again, false).expect("created");
+        assert_eq!(again.to_value()["spec"]["volumes"], *volumes);
     }
 }
