@@ -93,8 +93,8 @@ fn direct(object: &Object, path: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::{Pod, PodSpec, PodStatus};
-    use kubeplay_model::Typed;
+    use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
+    use kubeplay_model::{Pod, Typed};
 
     /// A field read directly is what the JSON walk reads, present or absent.
     #[test]
@@ -103,10 +103,13 @@ mod tests {
         pod.metadata.name = Some("web-1".into());
         let bare = pod.clone().into_object();
         pod.metadata.namespace = Some("default".into());
-        pod.spec = Some(PodSpec {
-            node_name: Some("kind-worker".into()),
-            ..Default::default()
-        });
+        pod.spec = Some(
+            PodSpec {
+                node_name: Some("kind-worker".into()),
+                ..Default::default()
+            }
+            .into(),
+        );
         pod.status = Some(PodStatus {
             phase: Some("Pending".into()),
             ..Default::default()

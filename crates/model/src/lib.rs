@@ -18,11 +18,13 @@ pub mod pod_object;
 pub mod quantity;
 pub mod schedule;
 pub mod selector;
+pub mod shared;
 pub mod validation;
 
 pub use errors::{ApiError, FieldError};
 pub use kinds::Kind;
 pub use object::{Object, ObjectKey, Typed};
+pub use pod_object::Pod;
 
 /// Re-export of the Kubernetes API types (v1.33) used throughout kubeplay.
 pub use k8s_openapi as api;

@@ -184,7 +184,7 @@ fn encode_one<T: serde::Serialize>(object: &T) -> Result<serde_json::Value, serd
 objects! {
     Namespace => core::v1::Namespace,
     Node => core::v1::Node,
-    Pod => core::v1::Pod as crate::pod_object::PodObject,
+    Pod => crate::pod_object::Pod as crate::pod_object::PodObject,
     Service => core::v1::Service,
     Endpoints => core::v1::Endpoints,
     ConfigMap => core::v1::ConfigMap,

@@ -2,8 +2,9 @@
 //! setting a condition — below both the controllers and kubectl, as upstream keeps them in
 //! `pkg/api/v1/pod/util.go` and kubectl's `podutils`.
 
+use crate::Pod;
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Pod, PodCondition};
+use k8s_openapi::api::core::v1::PodCondition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 /// `status.phase`, `Pending` until the kubelet reports one.

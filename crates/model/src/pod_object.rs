@@ -1,28 +1,104 @@
-//! `PodObject`: how a Pod is held inside an [`Object`](crate::Object) — the pod as clients
-//! see it, but for the ServiceAccount token volume, kept as the five characters of its name.
+//! How a Pod is held: [`Pod`], k8s-openapi's `Pod` with its spec [`Shared`] by the pods of
+//! one template on one node, and [`PodObject`], the pod inside an [`Object`](crate::Object):
+//! as clients see it but for the ServiceAccount token volume, kept as the five characters of
+//! its name.
 //!
-//! The ServiceAccount admission plugin gives nearly every pod a projected
-//! `kube-api-access-xxxxx` volume and mounts it into each container. Held as k8s-openapi
-//! structs that volume is 4.5 KB — a third of a pod, the same in every pod but for its name
-//! (a `Volume` alone is 3.2 KB of inline options, whichever source it has). So the stored
-//! pod leaves it out of `spec.volumes` and the containers' `volumeMounts`, and puts it back
-//! wherever the pod leaves the object model as data: encoding (`-o yaml`, the HTTP API),
-//! `describe`, and the files a kubelet gives a container. Inside the simulation no
-//! controller looks at that volume, and `Deref` lets every reader keep reading a `Pod`.
+//! At 100,000 replicas pods are most of the heap, and nearly all of a pod is what every pod
+//! of its template has: k8s-openapi's structs hold every optional field inline (a
+//! `Container` is 2,120 bytes, a `Volume` 3,208 whichever source it has). Two things made
+//! each pod's spec its own: the ServiceAccount admission plugin gives nearly every pod a
+//! projected `kube-api-access-xxxxx` volume, mounted into each container, whose name differs
+//! in every pod; and binding sets `nodeName`. So the token volume is held by its name, left
+//! out of `spec.volumes` and the containers' `volumeMounts` and put back wherever the pod
+//! leaves the object model as data (encoding — `-o yaml`, the HTTP API —, `describe`, the
+//! files a kubelet gives a container); and the spec is an `Arc` the store shares between
+//! the pods of one controller on one node that have equal specs (`Store::put`). Inside the
+//! simulation no controller looks at that volume, and `Deref` lets every reader read a
+//! `Pod` whose `spec` reads as a `PodSpec`.
 
 use std::borrow::{Borrow, BorrowMut, Cow};
 use std::ops::{Deref, DerefMut};
 
 use k8s_openapi::api::core::v1::{
     ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-    ObjectFieldSelector, Pod, PodSpec, ProjectedVolumeSource, ServiceAccountTokenProjection,
+    ObjectFieldSelector, PodSpec, PodStatus, ProjectedVolumeSource, ServiceAccountTokenProjection,
     Volume, VolumeMount, VolumeProjection,
 };
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::shared::Shared;
 
 /// Where the ServiceAccount admission plugin mounts the token volume.
 pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 const TOKEN_VOLUME_PREFIX: &str = "kube-api-access-";
+
+/// k8s-openapi's `Pod` (`core/v1`), its spec shared copy-on-write.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pod {
+    pub metadata: ObjectMeta,
+    pub spec: Option<Shared<PodSpec>>,
+    pub status: Option<PodStatus>,
+}
+
+impl k8s_openapi::Resource for Pod {
+    const API_VERSION: &'static str =
+        <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::API_VERSION;
+    const GROUP: &'static str = <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::GROUP;
+    const KIND: &'static str = <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::KIND;
+    const VERSION: &'static str =
+        <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::VERSION;
+    const URL_PATH_SEGMENT: &'static str =
+        <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::URL_PATH_SEGMENT;
+    type Scope = k8s_openapi::NamespaceResourceScope;
+}
+
+impl k8s_openapi::Metadata for Pod {
+    type Ty = ObjectMeta;
+    fn metadata(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+}
+
+impl From<k8s_openapi::api::core::v1::Pod> for Pod {
+    fn from(pod: k8s_openapi::api::core::v1::Pod) -> Pod {
+        Pod {
+            metadata: pod.metadata,
+            spec: pod.spec.map(Shared::new),
+            status: pod.status,
+        }
+    }
+}
+
+/// Encoded as k8s-openapi encodes its `Pod`: `apiVersion`, `kind`, `metadata`, then `spec`
+/// and `status` when present.
+impl serde::Serialize for Pod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use k8s_openapi::Resource;
+        use serde::ser::SerializeStruct;
+        let fields = 3 + usize::from(self.spec.is_some()) + usize::from(self.status.is_some());
+        let mut state = serializer.serialize_struct(Pod::KIND, fields)?;
+        state.serialize_field("apiVersion", Pod::API_VERSION)?;
+        state.serialize_field("kind", Pod::KIND)?;
+        state.serialize_field("metadata", &self.metadata)?;
+        if let Some(spec) = &self.spec {
+            state.serialize_field("spec", &**spec)?;
+        }
+        if let Some(status) = &self.status {
+            state.serialize_field("status", status)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Pod, D::Error> {
+        k8s_openapi::api::core::v1::Pod::deserialize(deserializer).map(Pod::from)
+    }
+}
 
 /// A pod and its ServiceAccount token volume.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,7 +185,12 @@ impl PodObject {
         if let ServiceAccountToken::Mounted(_) = self.token {
             return;
         }
-        if let Some(suffix) = self.pod.spec.as_mut().and_then(strip) {
+        let Some(spec) = self.pod.spec.as_mut() else {
+            return;
+        };
+        // Looked at before changed: a shared spec is copied only to take a volume out.
+        if let Some(suffix) = canonical_token(spec) {
+            remove_token(spec);
             self.token = ServiceAccountToken::Mounted(suffix);
         }
     }
@@ -243,34 +324,39 @@ fn restore(spec: &mut PodSpec, name: &str) {
     }
 }
 
-/// Removes admission's token volume and mounts from `spec` if they are there exactly as
-/// [`restore`] would put them back (and nothing else names that volume), returning its suffix.
-fn strip(spec: &mut PodSpec) -> Option<TokenSuffix> {
+/// The suffix of admission's token volume if `spec` holds it exactly as [`restore`] would
+/// put it back (and nothing else names that volume).
+fn canonical_token(spec: &PodSpec) -> Option<TokenSuffix> {
     let volume = spec.volumes.as_ref()?.last()?;
     let suffix = TokenSuffix::new(volume.name.strip_prefix(TOKEN_VOLUME_PREFIX)?)?;
-    let name = volume.name.clone();
+    let name = &volume.name;
     if *volume != token_volume(name.clone()) || spec.ephemeral_containers.is_some() {
         return None;
     }
     let volumes = spec.volumes.as_deref().unwrap_or_default();
-    if volumes.iter().filter(|v| v.name == name).count() != 1 {
+    if volumes.iter().filter(|v| v.name == *name).count() != 1 || spec.containers.is_empty() {
         return None;
     }
     let mount = token_mount(name.clone());
-    let init_containers = spec.init_containers.iter().flatten();
-    let mut containers = init_containers.chain(&spec.containers);
-    let canonical = containers.all(|container| {
-        let mounts = container.volume_mounts.as_deref().unwrap_or_default();
-        mounts.last() == Some(&mount) && mounts.iter().filter(|m| m.name == name).count() == 1
-    });
-    if !canonical || spec.containers.is_empty() {
-        return None;
-    }
+    let mut containers = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(&spec.containers);
+    containers
+        .all(|container| {
+            let mounts = container.volume_mounts.as_deref().unwrap_or_default();
+            mounts.last() == Some(&mount) && mounts.iter().filter(|m| m.name == *name).count() == 1
+        })
+        .then_some(suffix)
+}
+
+/// Takes out what [`canonical_token`] found.
+fn remove_token(spec: &mut PodSpec) {
     pop_emptied(&mut spec.volumes);
     for container in mounted_containers(spec) {
         pop_emptied(&mut container.volume_mounts);
     }
-    Some(suffix)
 }
 
 /// Drops a list's last item, and the list with it when that was the only one: admission
@@ -313,7 +399,7 @@ mod tests {
         };
         restore(&mut spec, "kube-api-access-x7k2p");
         Pod {
-            spec: Some(spec),
+            spec: Some(spec.into()),
             ..Pod::default()
         }
     }

@@ -6,10 +6,9 @@
 
 use axum::body::Bytes;
 use axum::response::Response;
-use kubeplay_model::api::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::container_status;
-use kubeplay_model::{Object, ObjectKey};
+use kubeplay_model::{Object, ObjectKey, Pod};
 use kubeplay_sim::Cluster;
 use tokio::sync::{mpsc, watch};
 

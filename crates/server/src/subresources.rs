@@ -119,10 +119,7 @@ pub fn put_scale(request: &Request, cluster: &mut Cluster) -> Result<Response, F
 }
 
 /// The pod's container a log request names: `container=`, else its only container.
-fn log_container(
-    request: &Request,
-    pod: &kubeplay_model::api::api::core::v1::Pod,
-) -> Result<String, Failure> {
+fn log_container(request: &Request, pod: &kubeplay_model::Pod) -> Result<String, Failure> {
     if let Some(container) = request.param("container") {
         return Ok(container.to_string());
     }
@@ -144,7 +141,7 @@ fn log_container(
 pub fn log_target(
     request: &Request,
     cluster: &Cluster,
-) -> Result<(kubeplay_model::api::api::core::v1::Pod, String), Failure> {
+) -> Result<(kubeplay_model::Pod, String), Failure> {
     let Object::Pod(pod) = current(request, cluster)? else {
         return Err(Failure::no_resource());
     };

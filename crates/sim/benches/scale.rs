@@ -22,8 +22,7 @@ mod heap;
 use std::time::Instant;
 
 use common::{manifest, run_until_settled};
-use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::{Kind, Object, Typed};
+use kubeplay_model::{Kind, Object, Pod, Typed};
 use kubeplay_sim::bootstrap::Role;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 
@@ -132,7 +131,9 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
     if breakdown {
         print_breakdown(&cluster, pods);
     }
-    let pod_bytes = object_bytes(&cluster, Kind::Pod);
+    let (_, shared_specs) = shared_pod_specs(&cluster);
+    let pod_count = cluster.api.store.pod_count().max(1);
+    let pod_bytes = object_bytes(&cluster, Kind::Pod) + shared_specs / pod_count;
     let event_bytes = object_bytes(&cluster, Kind::Event);
     // What the pods and their events added to the booted cluster, per pod.
     let per_pod = ready_heap.saturating_sub(boot_heap) as f64 / pods.max(1) as f64 / 1024.0;
@@ -211,11 +212,14 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
         });
         bytes.saturating_sub(copies.capacity() * std::mem::size_of::<Object>())
     };
-    let pod_objects = weigh_kind(Kind::Pod);
+    // A copy of a pod shares its spec, as stored pods do: the specs are weighed once each.
+    let (specs, spec_bytes) = shared_pod_specs(cluster);
+    let pod_objects = weigh_kind(Kind::Pod) + spec_bytes;
     let event_objects = weigh_kind(Kind::Event);
     let (copies, all_objects) =
         heap::weigh(|| cluster.api.store.list_all().cloned().collect::<Vec<_>>());
-    let all_objects = all_objects.saturating_sub(copies.capacity() * std::mem::size_of::<Object>());
+    let all_objects =
+        all_objects.saturating_sub(copies.capacity() * std::mem::size_of::<Object>()) + spec_bytes;
     drop(copies);
     let (store, store_bytes) = heap::weigh(|| cluster.api.store.clone());
     drop(store);
@@ -236,12 +240,14 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
     let part = |weigh_one: &dyn Fn(&Pod) -> usize| {
         sample.iter().map(|pod| weigh_one(pod)).sum::<usize>() / sample.len().max(1)
     };
-    let spec = part(&|pod| heap::weigh(|| pod.spec.clone()).1);
     let status = part(&|pod| heap::weigh(|| pod.status.clone()).1);
     let metadata = part(&|pod| heap::weigh(|| pod.metadata.clone()).1);
     eprintln!(
-        "  a Pod's heap beyond its {inline} B struct: spec {spec} B, status {status} B, metadata {metadata} B",
+        "  a Pod's heap beyond its {inline} B struct: its share of {specs} specs shared by {holders:.0} pods each {spec:.0} B ({each} B a spec), status {status} B, metadata {metadata} B",
         inline = std::mem::size_of::<Pod>(),
+        holders = per_pod(pods) * pods as f64 / specs.max(1) as f64,
+        spec = per_pod(spec_bytes),
+        each = spec_bytes / specs.max(1),
     );
     eprintln!(
         "  breakdown per pod at Ready (bytes): Pod objects {pod:.0}, Event objects {event:.0}, other objects {other:.0}, store indexes and queues {indexes:.0}, the rest of the API server (the Event recorder's caches) {api:.0}, kubelets {kubelets:.0} ({runtimes} pod runtimes), the rest of the cluster (timers, queues, controllers' caches) {rest:.0}",
@@ -254,6 +260,23 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
         api = per_pod(api_bytes.saturating_sub(store_bytes)),
         rest = per_pod(cluster_bytes.saturating_sub(api_bytes + kubelet_bytes)),
     );
+}
+
+/// How many distinct pod specs the stored pods hold (the store shares equal ones: see
+/// `store/pod_specs.rs`) and their bytes, each weighed once (its `Arc` allocation and heap).
+fn shared_pod_specs(cluster: &Cluster) -> (usize, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let mut bytes = 0;
+    for pod in cluster.api.store.list_typed::<Pod>(None) {
+        let Some(spec) = pod.spec.as_deref() else {
+            continue;
+        };
+        if seen.insert(std::ptr::from_ref(spec)) {
+            let arc = std::mem::size_of_val(spec) + 2 * std::mem::size_of::<usize>();
+            bytes += arc + heap::weigh(|| spec.clone()).1;
+        }
+    }
+    (seen.len(), bytes)
 }
 
 /// The heap bytes of one stored object of `kind`, on average over the first thousand (its

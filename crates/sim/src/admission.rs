@@ -2,10 +2,10 @@
 //! DefaultTolerationSeconds, Priority, the DaemonSet template generation and Service
 //! cluster IP allocation.
 
-use k8s_openapi::api::core::v1::{Pod, PodStatus, Toleration};
-use kubeplay_model::Object;
+use k8s_openapi::api::core::v1::{PodStatus, Toleration};
 use kubeplay_model::keys::DAEMONSET_TEMPLATE_GENERATION;
 use kubeplay_model::pod_object::{ServiceAccountToken, TokenSuffix};
+use kubeplay_model::{Object, Pod};
 
 use crate::rng::SimRng;
 use kubeplay_model::object::MetaExt;
@@ -47,6 +47,8 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
                     });
                 }
             }
+            // Stored without room to spare (a spec is shared once stored: see `PodSpecs`).
+            tolerations.shrink_to_fit();
             let priority = match spec.priority_class_name.as_deref() {
                 Some("system-node-critical") => 2_000_001_000,
                 Some("system-cluster-critical") => 2_000_000_000,

@@ -6,11 +6,10 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::validation::{validate, validate_update};
-use kubeplay_model::{ApiError, Kind, Object, ObjectKey, defaults};
+use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Pod, defaults};
 
 use crate::admission;
 use crate::clock::{Clock, Millis};
@@ -569,10 +568,10 @@ fn spec_of(object: &Object) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::{Pod, PodStatus};
+    use k8s_openapi::api::core::v1::PodStatus;
     use kubeplay_model::manifest::decode_documents;
     use kubeplay_model::object::MetaExt;
-    use kubeplay_model::{Kind, Object, Typed};
+    use kubeplay_model::{Kind, Object, Pod, Typed};
 
     use super::DeleteOptions;
     use crate::status_request::WithStatus;

@@ -11,7 +11,7 @@ mod related;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_active, is_ready, phase, ready_since};
 

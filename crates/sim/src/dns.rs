@@ -4,7 +4,8 @@
 //! resolver walks its `/etc/resolv.conf` search list (`<ns>.svc.cluster.local`,
 //! `svc.cluster.local`, `cluster.local`, `ndots:5`) before trying a name as written.
 
-use k8s_openapi::api::core::v1::{EndpointAddress, Endpoints, Pod, Service};
+use k8s_openapi::api::core::v1::{EndpointAddress, Endpoints, Service};
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 
 use crate::network_policy;

@@ -1,10 +1,9 @@
 //! The `pods/eviction` subresource (`pkg/registry/core/pod/storage/eviction.go`): a delete
 //! that first asks the pod's PodDisruptionBudget. `kubectl drain` evicts through it.
 
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Pod, Typed};
 
 use crate::api::{ApiServer, DeleteOptions};
 use crate::controllers::{disruption, pods};

@@ -2,10 +2,9 @@
 //! API server's BadRequest when there is nothing to read yet (kubectl logs and
 //! `kubeplay serve` both read logs through here).
 
-use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::ApiError;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::container_status;
+use kubeplay_model::{ApiError, Pod};
 
 use crate::Cluster;
 use crate::clock::Millis;

@@ -5,7 +5,8 @@
 //! ready endpoint is rejected (connection refused); a pod IP reaches the pod itself. Network
 //! policies then allow the connection or drop it (`crate::network_policy`).
 
-use k8s_openapi::api::core::v1::{Endpoints, Node, Pod, Service, ServicePort};
+use k8s_openapi::api::core::v1::{Endpoints, Node, Service, ServicePort};
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 
 use crate::network_policy;

@@ -8,10 +8,11 @@
 //! Each side looks at the policies of one namespace only (a range of the store's index), so
 //! a request costs the policies of the two namespaces involved, not a scan of the cluster.
 
-use k8s_openapi::api::core::v1::{Endpoints, Namespace, Pod};
+use k8s_openapi::api::core::v1::{Endpoints, Namespace};
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kubeplay_model::Pod;
 use kubeplay_model::cidr::{Cidr, parse_ip_sloppy};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;

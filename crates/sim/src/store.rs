@@ -7,19 +7,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use foldhash::HashMap;
-use k8s_openapi::api::core::v1::{Event, Pod, ResourceRequirements};
+use k8s_openapi::api::core::v1::{Event, ResourceRequirements};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_active;
 use kubeplay_model::pod_object::ServiceAccountToken;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 
 mod order_key;
+mod pod_specs;
 
 use crate::census::{PodCensus, RelatedPods};
 use crate::journal::Journal;
 use crate::usage::{NodeUsage, Resources, node_allocatable};
 use order_key::OrderKey;
+use pod_specs::PodSpecs;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
@@ -84,6 +86,8 @@ pub struct Store {
     /// Pods bound to a node that is not stored (removed, or never was): a DaemonSet sync
     /// looks for them only when there are some.
     pods_on_missing_nodes: usize,
+    /// Pod specs shared by the pods of one controller on one node (`store/pod_specs.rs`).
+    pod_specs: PodSpecs,
     /// The generation of the last change to each node's usage or allocatable (counted by
     /// `node_generation`), and the same nodes by it: what changed since a generation is a
     /// range, as kube-scheduler's `Cache` keeps its node infos most recently changed first
@@ -340,15 +344,19 @@ impl Store {
     /// Inserts or replaces an object (its metadata already finalised by the API layer) and
     /// announces it; answers the stored object.
     pub(crate) fn put(&mut self, mut object: Object) -> Arc<Object> {
+        let key = object.key();
+        drop_spare_capacity(&mut object);
         if let Object::Pod(pod) = &mut object {
             // Written straight to the store (the boot's static pods): no admission ran.
             pod.settle_token(ServiceAccountToken::Absent);
+            let slot = self.by_key.get(&key).and_then(|&slot| self.slots.get(slot));
+            let previous = slot.and_then(Option::as_deref).and_then(Pod::from_object);
+            self.pod_specs.share(pod, previous);
         }
-        drop_spare_capacity(&mut object);
         self.changes += 1;
         let object = Arc::new(object);
         // A rewrite keeps the stored key, which the indexes share, and its slot.
-        let (key, previous) = match self.by_key.entry(Arc::new(object.key())) {
+        let (key, previous) = match self.by_key.entry(Arc::new(key)) {
             Entry::Occupied(stored) => {
                 let previous = self
                     .slots
@@ -700,10 +708,6 @@ impl Kept {
 /// the store keeps every pod for as long as it lives.
 fn drop_spare_capacity(object: &mut Object) {
     let Object::Pod(pod) = object else { return };
-    // Admission appends its two tolerations to the template's.
-    if let Some(tolerations) = pod.spec.as_mut().and_then(|s| s.tolerations.as_mut()) {
-        tolerations.shrink_to_fit();
-    }
     let Some(status) = pod.status.as_mut() else {
         return;
     };
@@ -871,7 +875,7 @@ mod tests {
                 uid: Some("uid-p".into()),
                 ..metadata
             },
-            spec,
+            spec: spec.map(Into::into),
             status,
         }
         .into_object()

@@ -5,7 +5,8 @@
 //! every attempt.
 
 use foldhash::HashMap;
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::quantity::Quantity;
 

@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::{apply, start};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::core::v1::{Node, Pod};
-use kubeplay_model::{Kind, Object, ObjectKey, intstr};
+use k8s_openapi::api::core::v1::Node;
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, intstr};
 use kubeplay_sim::cluster::NewNode;
 use kubeplay_sim::kubelet::ProbeKind;
 use kubeplay_sim::{ClusterShape, DeleteOptions, Propagation, create_cluster};

@@ -2,7 +2,7 @@
 //! Deployment coming up, and the rolling-update bounds sampled every second.
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 use kubeplay_model::manifest::decode_documents;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 

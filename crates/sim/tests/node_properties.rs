@@ -8,8 +8,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{apply, start};
-use k8s_openapi::api::core::v1::{Node, Pod, Taint};
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use k8s_openapi::api::core::v1::{Node, Taint};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 use kubeplay_sim::cluster::NewNode;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 

@@ -7,9 +7,8 @@ mod common;
 
 use common::{apply, start};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 
 fn deployment(replicas: i32, image: &str, strategy: &str) -> String {

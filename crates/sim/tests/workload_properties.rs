@@ -7,7 +7,7 @@ mod common;
 
 use common::{apply, start};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 use kubeplay_model::pod::is_ready as ready;
 use kubeplay_sim::{ClusterShape, create_cluster};
 

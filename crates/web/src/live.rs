@@ -8,9 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, ObjectKey};
+use kubeplay_model::{Kind, ObjectKey, Pod};
 use kubeplay_sim::Cluster;
 use kubeplay_sim::nodes::KubeletState;
 

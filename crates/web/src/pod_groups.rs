@@ -8,9 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use crate::view::PodChip;
-use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, ObjectKey};
+use kubeplay_model::{Kind, ObjectKey, Pod};
 
 /// The group of the pods no workload controls (no controller, or a Node for static pods);
 /// other groups are named by their owner's uid, which is never empty.

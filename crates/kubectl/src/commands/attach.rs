@@ -8,9 +8,8 @@
 //! attach shows what is written after it connects (what came before is only seen when the
 //! pod completed before kubectl attached, through its logs).
 
-use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 use kubeplay_sim::clock::Millis;
 use kubeplay_sim::{DeleteOptions, Propagation};
 

@@ -5,12 +5,12 @@
 
 use std::collections::VecDeque;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::keys::CONFIG_MIRROR;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_finished;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{ApiError, Kind, ObjectKey, Typed};
+use kubeplay_model::{ApiError, Kind, ObjectKey, Pod, Typed};
 use kubeplay_sim::DeleteOptions;
 use kubeplay_sim::clock::Millis;
 

@@ -225,7 +225,7 @@ fn selector_of(object: &Object) -> Result<BTreeMap<String, String>, String> {
 
 fn containers_of(object: &Object) -> Vec<Container> {
     let spec = match object {
-        Object::Pod(pod) => pod.spec.clone(),
+        Object::Pod(pod) => pod.spec.as_deref().cloned(),
         Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.template.spec.clone()),
         Object::ReplicaSet(rs) => rs
             .spec

@@ -5,8 +5,8 @@
 //! streams as virtual time passes (a wait the page drives until Ctrl+C; scripts bound it with
 //! `timeout` or `--request-timeout`) and ends when every container it follows has stopped.
 
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
 use kubeplay_sim::clock::Millis;

@@ -32,7 +32,7 @@ pub fn pod_spec_mut(object: &mut Object) -> Option<&mut PodSpec> {
             .as_mut()
             .and_then(|s| s.job_template.spec.as_mut())
             .and_then(|s| s.template.spec.as_mut()),
-        Object::Pod(pod) => pod.spec.as_mut(),
+        Object::Pod(pod) => pod.spec.as_deref_mut(),
         _ => None,
     }
 }

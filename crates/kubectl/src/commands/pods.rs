@@ -4,13 +4,13 @@
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, EnvVar, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Container, EnvVar, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::keys::DEFAULT_CONTAINER;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Pod, Typed};
 use kubeplay_sim::kubelet::exec::Printed;
 
 use super::attach::Attach;
@@ -292,25 +292,28 @@ pub fn run(args: &[String], session: &mut Session, out: &mut Output) {
             labels: Some(labels),
             ..ObjectMeta::default()
         },
-        spec: Some(PodSpec {
-            restart_policy: Some(parsed.value("restart").unwrap_or("Always").to_string()),
-            containers: vec![Container {
-                name: parsed.positional[0].clone(),
-                image: Some(image),
-                command: command.filter(|c| !c.is_empty()),
-                args: extra.filter(|a| !a.is_empty()),
-                env: (!env.is_empty()).then_some(env),
-                image_pull_policy: parsed.value("image-pull-policy").map(str::to_string),
-                ports: parsed.value("port").and_then(|p| p.parse().ok()).map(|p| {
-                    vec![k8s_openapi::api::core::v1::ContainerPort {
-                        container_port: p,
-                        ..Default::default()
-                    }]
-                }),
-                ..Container::default()
-            }],
-            ..PodSpec::default()
-        }),
+        spec: Some(
+            PodSpec {
+                restart_policy: Some(parsed.value("restart").unwrap_or("Always").to_string()),
+                containers: vec![Container {
+                    name: parsed.positional[0].clone(),
+                    image: Some(image),
+                    command: command.filter(|c| !c.is_empty()),
+                    args: extra.filter(|a| !a.is_empty()),
+                    env: (!env.is_empty()).then_some(env),
+                    image_pull_policy: parsed.value("image-pull-policy").map(str::to_string),
+                    ports: parsed.value("port").and_then(|p| p.parse().ok()).map(|p| {
+                        vec![k8s_openapi::api::core::v1::ContainerPort {
+                            container_port: p,
+                            ..Default::default()
+                        }]
+                    }),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }
+            .into(),
+        ),
         status: None,
     };
     match session.cluster.api.create(pod.into_object(), dry_run) {

@@ -237,7 +237,7 @@ fn set_image(args: &[String], session: &mut Session, out: &mut Output) {
                 .and_then(|t| t.spec.as_mut()),
             Object::DaemonSet(ds) => ds.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
             Object::StatefulSet(sts) => sts.spec.as_mut().and_then(|s| s.template.spec.as_mut()),
-            Object::Pod(pod) => pod.spec.as_mut(),
+            Object::Pod(pod) => pod.spec.as_deref_mut(),
             _ => None,
         };
         let Some(spec) = spec else { continue };

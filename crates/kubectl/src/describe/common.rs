@@ -1,8 +1,8 @@
 //! Small helpers shared by the describers: optional strings, timestamps, the controller
 //! owner reference (`printController`) and controller pod counts (`getPodStatusForController`).
 
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 
 use super::writer::{LEVEL_0, PrefixWriter};

@@ -2,8 +2,9 @@
 //! IDs, image, ports, command, state, resources, probes, environment and mounts.
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStatus, Pod, ResourceRequirements,
+    Container, ContainerState, ContainerStatus, ResourceRequirements,
 };
+use kubeplay_model::Pod;
 
 use super::common::{rfc, s};
 use super::container_env::{describe_env_from, describe_env_vars};

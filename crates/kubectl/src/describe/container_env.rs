@@ -1,8 +1,9 @@
 //! A container's `Environment Variables from:` and `Environment:` sections
 //! (`describeContainerEnvFrom`, `describeContainerEnvVars`).
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::Container;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
+use kubeplay_model::Pod;
 
 use super::common::s;
 use super::writer::{LEVEL_2, LEVEL_3, PrefixWriter};

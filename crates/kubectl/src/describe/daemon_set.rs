@@ -1,7 +1,7 @@
 //! `kubectl describe daemonset` (`describeDaemonSet`, with the 1.33 `Namespace:` line).
 
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 
 use super::DescribeContext;
 use super::common::{pods_status, s, write_labels_and_annotations};

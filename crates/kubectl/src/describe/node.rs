@@ -3,7 +3,8 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
+use kubeplay_model::Pod;
 
 use super::DescribeContext;
 use super::common::{rfc, s, write_labels_and_annotations};

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
+use kubeplay_model::Pod;
 
 use super::common::s;
 use super::writer::{LEVEL_0, LEVEL_1, PrefixWriter};

@@ -1,6 +1,7 @@
 //! `kubectl describe pod` (`describePod`).
 
-use k8s_openapi::api::core::v1::{Container, EphemeralContainer, Pod};
+use k8s_openapi::api::core::v1::{Container, EphemeralContainer};
+use kubeplay_model::Pod;
 
 use super::DescribeContext;
 use super::common::{controlled_by, rfc, s, write_labels_and_annotations};

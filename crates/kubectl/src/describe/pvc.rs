@@ -1,7 +1,8 @@
 //! `kubectl describe persistentvolumeclaim` (`describePersistentVolumeClaim`) and the claim
 //! block shared with ephemeral volumes (`printPersistentVolumeClaim`).
 
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use kubeplay_model::Pod;
 
 use super::DescribeContext;
 use super::common::{rfc, s};

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
+use kubeplay_model::Pod;
 
 use super::common::s;
 use kubeplay_model::quantity::Quantity;
@@ -102,20 +102,23 @@ mod tests {
             )
         };
         Pod {
-            spec: Some(PodSpec {
-                containers: resources
-                    .into_iter()
-                    .map(|r| Container {
-                        resources: r.map(|(req, lim)| ResourceRequirements {
-                            requests: list(req),
-                            limits: list(lim),
+            spec: Some(
+                PodSpec {
+                    containers: resources
+                        .into_iter()
+                        .map(|r| Container {
+                            resources: r.map(|(req, lim)| ResourceRequirements {
+                                requests: list(req),
+                                limits: list(lim),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            }),
+                        })
+                        .collect(),
+                    ..Default::default()
+                }
+                .into(),
+            ),
             ..Default::default()
         }
     }

@@ -1,7 +1,7 @@
 //! `kubectl describe replicaset` (`describeReplicaSet`).
 
 use k8s_openapi::api::apps::v1::ReplicaSet;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 
 use super::DescribeContext;
 use super::common::{

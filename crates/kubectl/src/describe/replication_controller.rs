@@ -1,7 +1,8 @@
 //! `kubectl describe replicationcontroller` (`describeReplicationController`): a
 //! ReplicaSet's page with the selector as a plain label map and no `Controlled By`.
 
-use k8s_openapi::api::core::v1::{Pod, ReplicationController};
+use k8s_openapi::api::core::v1::ReplicationController;
+use kubeplay_model::Pod;
 
 use super::DescribeContext;
 use super::common::{describe_replica_conditions, pods_status, s, write_labels_and_annotations};

@@ -1,7 +1,8 @@
 //! `kubectl describe statefulset` (`describeStatefulSet`, `describeVolumeClaimTemplates`).
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use kubeplay_model::Pod;
 
 use super::DescribeContext;
 use super::common::{pods_status, rfc, s, write_labels_and_annotations};

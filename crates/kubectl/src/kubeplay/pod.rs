@@ -1,10 +1,10 @@
 //! `kubeplay pod fail-probe|fix-probe POD`: makes a container's probe fail until it is
 //! fixed, through the kubelet's probe knob, and says so in kubectl's `pod/NAME …` style.
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::Container;
 use kubeplay_model::keys::DEFAULT_CONTAINER;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{ApiError, Kind, Object};
+use kubeplay_model::{ApiError, Kind, Object, Pod};
 use kubeplay_sim::kubelet::{ProbeKind, ProbeOverrideError};
 
 use crate::args::{self, Flag, value};
@@ -154,10 +154,13 @@ mod tests {
                 name: Some("web-1".into()),
                 ..Default::default()
             },
-            spec: Some(PodSpec {
-                containers: vec![container],
-                ..PodSpec::default()
-            }),
+            spec: Some(
+                PodSpec {
+                    containers: vec![container],
+                    ..PodSpec::default()
+                }
+                .into(),
+            ),
             status: None,
         }
     }

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::Pod;
 use k8s_openapi::api::core::v1::{
-    Container, Namespace, Pod, PodSpec, PodTemplateSpec, ReplicationController, Service,
+    Container, Namespace, PodSpec, PodTemplateSpec, ReplicationController, Service,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 

@@ -1,9 +1,9 @@
 //! `pods/attach` over the WebSocket: what the container writes from the attach on.
 
 use axum::extract::ws::Message;
-use kubeplay_model::api::api::core::v1::{Container, Pod};
+use kubeplay_model::api::api::core::v1::Container;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 
 use super::{Options, STDOUT, Session, success};
 use crate::state::Shared;

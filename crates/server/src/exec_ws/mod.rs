@@ -13,9 +13,9 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use kubeplay_model::api::api::core::v1::{Container, Pod};
+use kubeplay_model::api::api::core::v1::Container;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{ApiError, Kind, Object, ObjectKey};
+use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Pod};
 use kubeplay_sim::Cluster;
 use kubeplay_sim::kubelet::exec::{Failure as Exited, Printed};
 use serde_json::{Value, json};

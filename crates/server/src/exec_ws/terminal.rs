@@ -1,9 +1,9 @@
 //! `exec -it … sh` over the WebSocket: a terminal, line by line, on the page's exec.
 
 use axum::extract::ws::Message;
-use kubeplay_model::api::api::core::v1::{Container, Pod};
+use kubeplay_model::api::api::core::v1::Container;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, ObjectKey};
+use kubeplay_model::{Kind, ObjectKey, Pod};
 use kubeplay_sim::kubelet::exec::Printed;
 
 use super::{CLOSE, STDIN, STDOUT, Session, exit_status, internal_error, run, success};

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, ResourceRequirements};
+use k8s_openapi::api::core::v1::{Container, PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::manifest::decode_documents;
-use kubeplay_model::{Kind, Object};
+use kubeplay_model::{Kind, Object, Pod};
 use serde_json::Value;
 
 use crate::cluster::{Cluster, RateLimit};
@@ -357,22 +357,25 @@ fn static_pods(node: &str, node_uid: &str) -> Vec<Pod> {
                     }]),
                     ..ObjectMeta::default()
                 },
-                spec: Some(PodSpec {
-                    node_name: Some(node.into()),
-                    host_network: Some(true),
-                    priority_class_name: Some("system-node-critical".into()),
-                    containers: vec![Container {
-                        name: component.into(),
-                        image: Some(image.into()),
-                        command: Some(vec![component.into()]),
-                        resources: Some(ResourceRequirements {
-                            requests: Some(request_map),
-                            ..ResourceRequirements::default()
-                        }),
-                        ..Container::default()
-                    }],
-                    ..PodSpec::default()
-                }),
+                spec: Some(
+                    PodSpec {
+                        node_name: Some(node.into()),
+                        host_network: Some(true),
+                        priority_class_name: Some("system-node-critical".into()),
+                        containers: vec![Container {
+                            name: component.into(),
+                            image: Some(image.into()),
+                            command: Some(vec![component.into()]),
+                            resources: Some(ResourceRequirements {
+                                requests: Some(request_map),
+                                ..ResourceRequirements::default()
+                            }),
+                            ..Container::default()
+                        }],
+                        ..PodSpec::default()
+                    }
+                    .into(),
+                ),
                 status: None,
             }
         })

@@ -217,10 +217,10 @@ impl Cluster {
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::{Container, Pod, PodSpec};
+    use k8s_openapi::api::core::v1::{Container, PodSpec};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-    use kubeplay_model::{Kind, Object, ObjectKey};
+    use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 
     use super::*;
     use crate::controllers::Creates;
@@ -232,14 +232,17 @@ mod tests {
                 namespace: Some("default".into()),
                 ..ObjectMeta::default()
             },
-            spec: Some(PodSpec {
-                containers: vec![Container {
-                    name: "c".into(),
-                    image: Some("nginx".into()),
-                    ..Container::default()
-                }],
-                ..PodSpec::default()
-            }),
+            spec: Some(
+                PodSpec {
+                    containers: vec![Container {
+                        name: "c".into(),
+                        image: Some("nginx".into()),
+                        ..Container::default()
+                    }],
+                    ..PodSpec::default()
+                }
+                .into(),
+            ),
             status: None,
         };
         Action::Create {

@@ -3,8 +3,7 @@
 //! then the controller of the changed object's owner, then every controller's own watches —
 //! and lets the node agents (kubelets) see pods and nodes last.
 
-use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::Object;
+use kubeplay_model::{Object, Pod};
 
 use super::Cluster;
 use super::timers::TimerKind;

@@ -21,8 +21,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use k8s_openapi::api::core::v1::Pod;
-use kubeplay_model::{Kind, ObjectKey, Typed};
+use kubeplay_model::{Kind, ObjectKey, Pod, Typed};
 
 use crate::api::ApiServer;
 use crate::clock::{Clock, Millis};

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Pod, Typed};
 
 use super::{Cluster, TimerKind};
 use crate::api::{DeleteOptions, EventRecord, EventType};

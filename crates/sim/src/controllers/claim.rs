@@ -9,12 +9,11 @@
 use std::borrow::Cow;
 
 use k8s_openapi::api::apps::v1::ControllerRevision;
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_active;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, Object, Typed};
+use kubeplay_model::{Kind, Object, Pod, Typed};
 
 use super::{Action, Context, Reconciliation, Watch, controller_ref};
 

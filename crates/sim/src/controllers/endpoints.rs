@@ -6,8 +6,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Pod, Service,
-    ServicePort,
+    EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Service, ServicePort,
 };
 use k8s_openapi::api::discovery::v1::{
     Endpoint, EndpointConditions, EndpointPort as SlicePort, EndpointSlice,
@@ -16,7 +15,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 
 use super::{Action, Context, Controller, Reconcile, Reconciliation, Watch};
 use crate::api::DeleteOptions;

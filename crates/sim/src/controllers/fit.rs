@@ -2,7 +2,8 @@
 //! numbers behind "Insufficient cpu". `describe pod` only shows the aggregate counts; the
 //! playground shows this per node.
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
+use kubeplay_model::Pod;
 
 use super::Context;
 use super::scheduler::{Resources, filter, node_allocatable, node_usage, pod_requests};

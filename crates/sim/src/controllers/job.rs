@@ -18,11 +18,10 @@ mod replacements;
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::batch::v1::{Job, JobCondition, JobSpec, JobStatus, UncountedTerminatedPods};
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 
 use super::claim::{claim_pods, wake_adopters};
 use super::{Action, Context, Reconciliation};

@@ -29,10 +29,10 @@ pub mod statefulset;
 pub mod taint_eviction;
 pub mod volumes;
 
-use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 
 use crate::api::{DeleteOptions, EventRecord, EventType};
 use crate::clock::{Clock, Millis};

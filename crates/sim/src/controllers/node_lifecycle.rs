@@ -3,11 +3,11 @@
 //! ready, and keeps the condition taints (`not-ready`, `unreachable`, `unschedulable`) in
 //! step with the node — taints the scheduler and the taint eviction controller act on.
 
-use k8s_openapi::api::core::v1::{Node, NodeCondition, Pod, Taint};
+use k8s_openapi::api::core::v1::{Node, NodeCondition, Taint};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::keys::{TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{ObjectKey, Typed};
+use kubeplay_model::{ObjectKey, Pod, Typed};
 
 use super::{Action, Context, Reconciliation, event};
 use super::{Controller, Reconcile};

@@ -2,9 +2,9 @@
 //! node that no longer exists. It runs every 20 s and waits a 40 s quarantine before it
 //! trusts that the node is really gone, so orphaned pods vanish 40–60 s after their node.
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, ObjectKey, Typed};
+use kubeplay_model::{Kind, ObjectKey, Pod, Typed};
 
 use super::{Action, Context, Reconciliation, pods};
 use super::{Controller, Reconcile, Watch};

@@ -2,10 +2,10 @@
 //! a pod from a template (`GetPodFromTemplate`), and the `DisruptionTarget` mark every deleter
 //! outside the pod's owner sets first.
 
-use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
-use kubeplay_model::Object;
 use kubeplay_model::pod::set_pod_condition;
+use kubeplay_model::{Object, Pod};
 
 use super::controller_ref;
 
@@ -42,7 +42,7 @@ pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object) -> Pod {
             owner_references: Some(vec![controller_ref(owner)]),
             ..ObjectMeta::default()
         },
-        spec: template.spec.clone(),
+        spec: template.spec.clone().map(Into::into),
         status: None,
     }
 }

@@ -11,10 +11,10 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt};
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
-use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 
 use super::claim::{claim_active_pods, wake_adopters};
 use super::pods::pod_from_template;

@@ -10,12 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::{HashMap, HashMapExt};
 use k8s_openapi::api::core::v1::{
-    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
+    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodSpec, Taint, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_TEMPLATE_HASH};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, ObjectKey, Typed};
+use kubeplay_model::{Kind, ObjectKey, Pod, Typed};
 
 use super::scheduler_cache::NodeCache;
 use super::{Action, Context, Reconciliation, event};
@@ -874,14 +874,17 @@ mod tests {
                     )),
                     ..ObjectMeta::default()
                 },
-                spec: Some(PodSpec {
-                    containers: vec![Container {
-                        name: "app".into(),
-                        image: Some("nginx".into()),
-                        ..Container::default()
-                    }],
-                    ..PodSpec::default()
-                }),
+                spec: Some(
+                    PodSpec {
+                        containers: vec![Container {
+                            name: "app".into(),
+                            image: Some("nginx".into()),
+                            ..Container::default()
+                        }],
+                        ..PodSpec::default()
+                    }
+                    .into(),
+                ),
                 ..Pod::default()
             }
             .into_object()

@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashSet};
-use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
+use k8s_openapi::api::core::v1::{Node, Toleration};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 
 use super::scheduler::{
     Plugin, PluginSet, Resources, insufficient_resources, is_unschedulable, matches_node_affinity,
@@ -613,15 +613,18 @@ mod tests {
 
     fn pod_selecting(labels: &[(&str, &str)]) -> Pod {
         Pod {
-            spec: Some(PodSpec {
-                node_selector: Some(
-                    labels
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
-                ),
-                ..Default::default()
-            }),
+            spec: Some(
+                PodSpec {
+                    node_selector: Some(
+                        labels
+                            .iter()
+                            .map(|(k, v)| (k.to_string(), v.to_string()))
+                            .collect(),
+                    ),
+                    ..Default::default()
+                }
+                .into(),
+            ),
             ..Default::default()
         }
     }

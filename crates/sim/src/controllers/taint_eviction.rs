@@ -3,9 +3,9 @@
 //! matching `tolerationSeconds` has passed since the taint was added (300 s for the
 //! `not-ready`/`unreachable` tolerations every pod gets by default).
 
-use k8s_openapi::api::core::v1::{Node, Pod, Taint, Toleration};
+use k8s_openapi::api::core::v1::{Node, Taint, Toleration};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, ObjectKey, Typed};
+use kubeplay_model::{Kind, ObjectKey, Pod, Typed};
 
 use super::scheduler::tolerates;
 use super::{Action, Context, Reconciliation, event, pods};

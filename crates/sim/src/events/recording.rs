@@ -316,9 +316,9 @@ fn reference(
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::{Container, Event, Namespace, Pod, PodSpec};
+    use k8s_openapi::api::core::v1::{Container, Event, Namespace, PodSpec};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-    use kubeplay_model::{Kind, Object, ObjectKey};
+    use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 
     use crate::api::ApiServer;
     use crate::clock::Clock;
@@ -341,14 +341,17 @@ mod tests {
             .expect("a namespace");
         let pod = Pod {
             metadata: meta("lonely"),
-            spec: Some(PodSpec {
-                containers: vec![Container {
-                    name: "app".into(),
-                    image: Some("busybox:1.36".into()),
-                    ..Container::default()
-                }],
-                ..PodSpec::default()
-            }),
+            spec: Some(
+                PodSpec {
+                    containers: vec![Container {
+                        name: "app".into(),
+                        image: Some("busybox:1.36".into()),
+                        ..Container::default()
+                    }],
+                    ..PodSpec::default()
+                }
+                .into(),
+            ),
             ..Pod::default()
         };
         api.create(Object::Pod(Box::new(pod.into())), false)

@@ -6,10 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, ObjectFieldSelector, Pod};
+use k8s_openapi::api::core::v1::{Container, ObjectFieldSelector};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod_object::PodObject;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 use kubeplay_shell::VirtualFs;
 
 use crate::store::Store;

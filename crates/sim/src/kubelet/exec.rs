@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::Container;
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Shell, Stream, VirtualFs};
 

@@ -22,10 +22,10 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use foldhash::HashMap;
-use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStateWaiting, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStateWaiting, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 
 use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::Millis;
@@ -260,7 +260,7 @@ impl Kubelets {
 
     fn new_runtime(&self, pod: &Pod, node: &str) -> PodRuntime {
         let no_spec = PodSpec::default();
-        let spec = pod.spec.as_ref().unwrap_or(&no_spec);
+        let spec = pod.spec.as_deref().unwrap_or(&no_spec);
         let credentials = spec
             .image_pull_secrets
             .as_ref()

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 use kubeplay_shell::{Chunk, Host, Interval, ProgramOutput, Resumable, Shell, VirtualFs};
 
 use super::exec::{Connections, Failure, Printed, http, nslookup};

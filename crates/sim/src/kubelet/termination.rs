@@ -1,7 +1,7 @@
 //! Graceful pod termination: `Killing` for each running container, SIGTERM, and the pod
 //! object removed once its containers stopped (or the grace period ran out).
 
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 
 use super::{KubeletStep, KubeletTimer, Kubelets};
 use crate::api::{ApiServer, EventType};

@@ -91,7 +91,7 @@ fn actions(selection: &Selection, handle: &Handle) -> Vec<(&'static str, String)
                 .cluster
                 .api
                 .store
-                .get_typed::<k8s_openapi::api::core::v1::Pod>(namespace, name)
+                .get_typed::<kubeplay_model::Pod>(namespace, name)
                 .and_then(|pod| pod.spec.as_ref())
                 .is_some_and(|spec| {
                     spec.containers.iter().any(|c| {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 use yew::prelude::*;
 
 use crate::playground::Playground;

@@ -10,11 +10,10 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::ControllerRevision;
-use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::keys::CONTROLLER_REVISION_HASH;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_ready;
-use kubeplay_model::{Kind, Typed};
+use kubeplay_model::{Kind, Pod, Typed};
 
 use super::Sync;
 use super::nodes::target_node;

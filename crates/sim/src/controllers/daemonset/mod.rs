@@ -12,13 +12,13 @@ mod update;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec, DaemonSetStatus};
-use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
+use k8s_openapi::api::core::v1::{Node, Toleration};
 use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, DAEMONSET_TEMPLATE_GENERATION};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_available, is_finished, is_ready, seconds_until_available};
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 
 use super::claim::{claim_pods, claim_revisions, wake_adopters};
 use super::pods::pod_from_template;

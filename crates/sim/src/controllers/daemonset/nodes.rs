@@ -2,9 +2,10 @@
 //! to its node: the tolerations the controller adds, node affinity by node name.
 
 use k8s_openapi::api::core::v1::{
-    Affinity, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod,
+    Affinity, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
     PodTemplateSpec, Toleration,
 };
+use kubeplay_model::Pod;
 
 use crate::controllers::scheduler::{spec_matches_node_affinity, untolerated_taint};
 

@@ -3,7 +3,7 @@
 //! maxSurge a new pod starts beside the old one, which goes once the new one is available.
 
 use k8s_openapi::api::apps::v1::DaemonSetSpec;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 
 use super::{Sync, budget, count_pod, scaled};
 

@@ -2,7 +2,7 @@
 //! 10 s × 2^(failures−1), capped at 10 minutes, counted from when the last failure finished.
 
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 
 /// `DefaultJobPodFailureBackOff` and `MaxJobPodFailureBackOff`, in seconds.
 const INITIAL_S: i64 = 10;

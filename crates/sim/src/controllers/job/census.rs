@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::batch::v1::JobSpec;
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_active, phase};
 

@@ -6,7 +6,8 @@ use k8s_openapi::api::batch::v1::{
     PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement,
     PodFailurePolicyOnPodConditionsPattern,
 };
-use k8s_openapi::api::core::v1::{ContainerStatus, Pod, PodCondition};
+use k8s_openapi::api::core::v1::{ContainerStatus, PodCondition};
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 
 /// The action of the rule a failed pod matched.

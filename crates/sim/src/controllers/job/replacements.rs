@@ -4,11 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::batch::v1::JobSpec;
-use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use kubeplay_model::keys::{
     JOB_COMPLETION_INDEX, JOB_INDEX_FAILURE_COUNT, JOB_INDEX_IGNORED_FAILURE_COUNT,
 };
-use kubeplay_model::{Object, ObjectKey};
+use kubeplay_model::{Object, ObjectKey, Pod};
 
 use super::census::Census;
 use super::indexes::completion_index;
@@ -176,7 +176,7 @@ pub(super) fn indexed_pod(
         .labels
         .get_or_insert_with(Default::default)
         .insert(JOB_COMPLETION_INDEX.into(), index.to_string());
-    if let Some(spec) = pod.spec.as_mut() {
+    if let Some(spec) = pod.spec.as_deref_mut() {
         spec.hostname = Some(format!("{}-{index}", job.name()));
         for container in spec
             .containers

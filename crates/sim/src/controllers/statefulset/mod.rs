@@ -14,11 +14,10 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{
     ControllerRevision, StatefulSet, StatefulSetSpec, StatefulSetStatus,
 };
-use k8s_openapi::api::core::v1::Pod;
 use kubeplay_model::keys::CONTROLLER_REVISION_HASH;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_available, is_ready, phase};
-use kubeplay_model::{Kind, Object, ObjectKey, Typed};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
 
 use super::claim::{claim_pods, claim_revisions, wake_adopters};
 use super::{

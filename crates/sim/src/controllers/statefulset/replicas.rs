@@ -2,11 +2,10 @@
 //! ordinals created and finished pods replaced in ascending order, condemned ordinals deleted
 //! from the highest down; OrderedReady stops at the first replica that is not healthy.
 
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_finished;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 
 use super::{Sync, healthy};
 use crate::controllers::{Action, history};

@@ -2,8 +2,8 @@
 //! replaced, down to the partition; with the `MaxUnavailableStatefulSet` gate, up to
 //! `maxUnavailable` at once. OnDelete leaves outdated pods to the user.
 
-use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kubeplay_model::Pod;
 use kubeplay_model::intstr::scaled_value;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::{is_available, phase};

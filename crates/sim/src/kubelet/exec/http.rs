@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 
 use super::servers::{self, Response};
 use super::{Failure, Printed, Process};
-use k8s_openapi::api::core::v1::Pod;
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 
 use crate::clock::Millis;

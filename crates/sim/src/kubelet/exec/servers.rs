@@ -2,7 +2,8 @@
 //! (nginx's and httpd's default pages, the workshop's demo app, agnhost's `serve-hostname`
 //! and `netexec`, hashicorp/http-echo). `None` when nothing in the pod listens on the port.
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::Container;
+use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 
 use crate::kubelet::environment;

@@ -1,0 +1,105 @@
+//! `Shared<T>`: a value several objects hold at once, copied only when one of them changes
+//! it — what the pods of one template hold of their spec (see `pod_object`).
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Weak};
+
+/// An `Arc` that reads as its value and is written copy-on-write (`Arc::make_mut`), so
+/// code that reads or changes a `T` in place reads and changes a `Shared<T>` the same way.
+#[derive(Default)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Arc::new(value))
+    }
+
+    /// Whether both hold the very same value (not merely equal ones).
+    pub fn same(&self, other: &Shared<T>) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// A reference to the value that does not keep it alive (for a table of shared values).
+    pub fn downgrade(&self) -> Weak<T> {
+        Arc::downgrade(&self.0)
+    }
+
+    /// The value `weak` refers to, shared, while any holder keeps it alive.
+    pub fn upgrade(weak: &Weak<T>) -> Option<Shared<T>> {
+        weak.upgrade().map(Shared)
+    }
+}
+
+impl<T: Clone> Shared<T> {
+    /// The value, copied out if others hold it too.
+    pub fn into_inner(self) -> T {
+        Arc::unwrap_or_clone(self.0)
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Shared<T> {
+        Shared::new(value)
+    }
+}
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Shared<T>) -> bool {
+        self.same(other) || *self.0 == *other.0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Shared<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Shared<T>, D::Error> {
+        T::deserialize(deserializer).map(Shared::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_through_one_holder_is_not_seen_by_the_others() {
+        let first = Shared::new(vec![1, 2]);
+        let mut second = first.clone();
+        assert!(second.same(&first));
+        second.push(3);
+        assert!(!second.same(&first));
+        assert_eq!(*first, vec![1, 2]);
+        assert_eq!(*second, vec![1, 2, 3]);
+        assert_eq!(Shared::new(vec![1, 2]), first, "equal values compare equal");
+    }
+}
