@@ -22,6 +22,7 @@ pub mod shared;
 pub mod validation;
 
 pub use errors::{ApiError, FieldError};
+pub use event::Event;
 pub use kinds::Kind;
 pub use object::{Object, ObjectKey, Typed};
 pub use pod_object::Pod;

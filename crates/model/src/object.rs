@@ -189,7 +189,7 @@ objects! {
     Endpoints => core::v1::Endpoints,
     ConfigMap => core::v1::ConfigMap,
     ServiceAccount => core::v1::ServiceAccount,
-    Event => core::v1::Event,
+    Event => crate::event::Event,
     PersistentVolumeClaim => core::v1::PersistentVolumeClaim,
     PersistentVolume => core::v1::PersistentVolume,
     Deployment => apps::v1::Deployment,

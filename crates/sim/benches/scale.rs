@@ -22,7 +22,7 @@ mod heap;
 use std::time::Instant;
 
 use common::{manifest, run_until_settled};
-use kubeplay_model::{Kind, Object, Pod, Typed};
+use kubeplay_model::{Event, Kind, Object, Pod, Typed};
 use kubeplay_sim::bootstrap::Role;
 use kubeplay_sim::{Cluster, ClusterShape, create_cluster};
 
@@ -134,7 +134,9 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
     let (_, shared_specs) = shared_pod_specs(&cluster);
     let pod_count = cluster.api.store.pod_count().max(1);
     let pod_bytes = object_bytes(&cluster, Kind::Pod) + shared_specs / pod_count;
-    let event_bytes = object_bytes(&cluster, Kind::Event);
+    let event_count = cluster.api.store.list(Kind::Event, None).count().max(1);
+    let event_bytes =
+        object_bytes(&cluster, Kind::Event) + shared_event_parts(&cluster) / event_count;
     // What the pods and their events added to the booted cluster, per pod.
     let per_pod = ready_heap.saturating_sub(boot_heap) as f64 / pods.max(1) as f64 / 1024.0;
     // The first phase on its own, as soon as it ends: a run too long to finish still tells
@@ -215,11 +217,12 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
     // A copy of a pod shares its spec, as stored pods do: the specs are weighed once each.
     let (specs, spec_bytes) = shared_pod_specs(cluster);
     let pod_objects = weigh_kind(Kind::Pod) + spec_bytes;
-    let event_objects = weigh_kind(Kind::Event);
+    let event_objects = weigh_kind(Kind::Event) + shared_event_parts(cluster);
     let (copies, all_objects) =
         heap::weigh(|| cluster.api.store.list_all().cloned().collect::<Vec<_>>());
-    let all_objects =
-        all_objects.saturating_sub(copies.capacity() * std::mem::size_of::<Object>()) + spec_bytes;
+    let all_objects = all_objects.saturating_sub(copies.capacity() * std::mem::size_of::<Object>())
+        + spec_bytes
+        + shared_event_parts(cluster);
     drop(copies);
     let (store, store_bytes) = heap::weigh(|| cluster.api.store.clone());
     drop(store);
@@ -277,6 +280,41 @@ fn shared_pod_specs(cluster: &Cluster) -> (usize, usize) {
         }
     }
     (seen.len(), bytes)
+}
+
+/// The bytes of the parts the stored Events share (what they are about, who reported them),
+/// each weighed once: a copy of an Event shares them, as stored Events do.
+fn shared_event_parts(cluster: &Cluster) -> usize {
+    let mut seen = std::collections::HashSet::<*const u8>::new();
+    let mut bytes = 0;
+    let mut weigh_once = |part: *const u8, size: usize, weigh: &dyn Fn() -> usize| {
+        if seen.insert(part) {
+            bytes += size + 2 * std::mem::size_of::<usize>() + weigh();
+        }
+    };
+    for event in cluster.api.store.list_typed::<Event>(None) {
+        let involved = &*event.involved_object;
+        weigh_once(
+            std::ptr::from_ref(involved).cast(),
+            std::mem::size_of_val(involved),
+            &|| heap::weigh(|| involved.clone()).1,
+        );
+        if let Some(reference) = event.related.as_deref() {
+            weigh_once(
+                std::ptr::from_ref(reference).cast(),
+                std::mem::size_of_val(reference),
+                &|| heap::weigh(|| reference.clone()).1,
+            );
+        }
+        if let Some(source) = event.source.as_deref() {
+            weigh_once(
+                std::ptr::from_ref(source).cast(),
+                std::mem::size_of_val(source),
+                &|| heap::weigh(|| source.clone()).1,
+            );
+        }
+    }
+    bytes
 }
 
 /// The heap bytes of one stored object of `kind`, on average over the first thousand (its

@@ -7,21 +7,21 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use foldhash::HashMap;
-use k8s_openapi::api::core::v1::{Event, ResourceRequirements};
+use k8s_openapi::api::core::v1::ResourceRequirements;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_active;
 use kubeplay_model::pod_object::ServiceAccountToken;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{Kind, Object, ObjectKey, Pod, Typed};
+use kubeplay_model::{Event, Kind, Object, ObjectKey, Pod, Typed};
 
 mod order_key;
-mod pod_specs;
+mod sharing;
 
 use crate::census::{PodCensus, RelatedPods};
 use crate::journal::Journal;
 use crate::usage::{NodeUsage, Resources, node_allocatable};
 use order_key::OrderKey;
-use pod_specs::PodSpecs;
+use sharing::SharedParts;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WatchEventType {
@@ -86,8 +86,8 @@ pub struct Store {
     /// Pods bound to a node that is not stored (removed, or never was): a DaemonSet sync
     /// looks for them only when there are some.
     pods_on_missing_nodes: usize,
-    /// Pod specs shared by the pods of one controller on one node (`store/pod_specs.rs`).
-    pod_specs: PodSpecs,
+    /// What objects of a kind share: pod specs, Events' objects and sources (`sharing.rs`).
+    shared_parts: SharedParts,
     /// The generation of the last change to each node's usage or allocatable (counted by
     /// `node_generation`), and the same nodes by it: what changed since a generation is a
     /// range, as kube-scheduler's `Cache` keeps its node infos most recently changed first
@@ -346,12 +346,20 @@ impl Store {
     pub(crate) fn put(&mut self, mut object: Object) -> Arc<Object> {
         let key = object.key();
         drop_spare_capacity(&mut object);
-        if let Object::Pod(pod) = &mut object {
-            // Written straight to the store (the boot's static pods): no admission ran.
-            pod.settle_token(ServiceAccountToken::Absent);
-            let slot = self.by_key.get(&key).and_then(|&slot| self.slots.get(slot));
-            let previous = slot.and_then(Option::as_deref).and_then(Pod::from_object);
-            self.pod_specs.share(pod, previous);
+        let slot = self.by_key.get(&key).and_then(|&slot| self.slots.get(slot));
+        let previous = slot.and_then(Option::as_deref);
+        match &mut object {
+            Object::Pod(pod) => {
+                // Written straight to the store (the boot's static pods): no admission ran.
+                pod.settle_token(ServiceAccountToken::Absent);
+                let previous = previous.and_then(Pod::from_object);
+                self.shared_parts.share_pod(pod, previous);
+            }
+            Object::Event(event) => {
+                let previous = previous.and_then(Event::from_object);
+                self.shared_parts.share_event(event, previous);
+            }
+            _ => {}
         }
         self.changes += 1;
         let object = Arc::new(object);

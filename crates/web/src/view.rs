@@ -5,10 +5,10 @@ use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use std::rc::Rc;
 
-use k8s_openapi::api::core::v1::{Event, Node, ReplicationController, Taint};
+use k8s_openapi::api::core::v1::{Node, ReplicationController, Taint};
 use kubeplay_kubectl::printers::rows::{node_status, pod_status};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, Pod, Typed};
+use kubeplay_model::{Event, Kind, Object, Pod, Typed};
 use kubeplay_sim::Cluster;
 use kubeplay_sim::controllers::scheduler::tolerates;
 use kubeplay_sim::nodes::{KubeletState, NODE_MONITOR_GRACE_PERIOD_MS, unreachable_detected_at};

@@ -4,12 +4,11 @@
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::api::core::v1::Endpoints;
-use k8s_openapi::api::core::v1::Event;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::selector::Selector;
-use kubeplay_model::{ApiError, Kind, Object, ObjectKey, Pod, Typed};
+use kubeplay_model::{ApiError, Event, Kind, Object, ObjectKey, Pod, Typed};
 use kubeplay_sim::controllers::deployment::equal_ignoring_hash;
 use kubeplay_sim::controllers::endpoints::mirrored_slice;
 

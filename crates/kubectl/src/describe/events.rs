@@ -1,6 +1,6 @@
 //! `DescribeEvents`: the Events table closing every description.
 
-use k8s_openapi::api::core::v1::Event;
+use kubeplay_model::Event;
 
 use super::DescribeContext;
 use super::common::s;

@@ -36,7 +36,7 @@ mod writer;
 #[cfg(test)]
 mod tests;
 
-use k8s_openapi::api::core::v1::Event;
+use kubeplay_model::Event;
 
 pub use autoscaler::describe_autoscaler;
 pub use config::{describe_config_map, describe_secret};

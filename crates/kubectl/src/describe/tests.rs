@@ -7,9 +7,9 @@ use std::path::Path;
 
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet};
 use k8s_openapi::api::coordination::v1::Lease;
-use k8s_openapi::api::core::v1::{Event, Node};
+use k8s_openapi::api::core::v1::Node;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
-use kubeplay_model::Pod;
+use kubeplay_model::{Event, Pod};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 

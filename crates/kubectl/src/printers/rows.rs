@@ -7,8 +7,8 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, Endpoints, Event, Namespace, Node, PersistentVolume,
-    PersistentVolumeClaim, PodTemplateSpec, ReplicationController, Service, ServiceAccount,
+    ConfigMap, Container, Endpoints, Namespace, Node, PersistentVolume, PersistentVolumeClaim,
+    PodTemplateSpec, ReplicationController, Service, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
@@ -17,7 +17,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, 
 use kubeplay_model::intstr;
 use kubeplay_model::object::{MetaExt, Typed};
 use kubeplay_model::selector::format_label_selector;
-use kubeplay_model::{Kind, Object, Pod};
+use kubeplay_model::{Event, Kind, Object, Pod};
 
 use super::table::Table;
 use crate::text::duration::human_duration;

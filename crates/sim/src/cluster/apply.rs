@@ -279,7 +279,7 @@ mod tests {
         let failed = cluster
             .api
             .store
-            .list_typed::<k8s_openapi::api::core::v1::Event>(Some("default"))
+            .list_typed::<kubeplay_model::Event>(Some("default"))
             .any(|e| e.reason.as_deref() == Some("FailedCreate"));
         assert!(failed, "no FailedCreate event");
     }

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Event, EventSeries, EventSource, ObjectReference};
+use k8s_openapi::api::core::v1::{EventSeries, EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
 use kubeplay_model::object::MetaExt;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Event, Kind, Object, ObjectKey};
 
 use super::series::{Observed, Series};
 use super::{EventRecord, Reported, key_of};
@@ -73,14 +73,17 @@ impl ApiServer {
         };
         let event = Event {
             metadata: self.event_meta(&correlated.name, &namespace, now.clone()),
-            involved_object: reference(&record, &regarding, regarding.version.clone()),
+            involved_object: reference(&record, &regarding, regarding.version.clone()).into(),
             reason: Some(record.reason.to_string()),
             message: Some(message),
             type_: Some(record.event_type.as_str().to_string()),
-            source: Some(EventSource {
-                component: Some(record.component.to_string()),
-                host: record.host,
-            }),
+            source: Some(
+                EventSource {
+                    component: Some(record.component.to_string()),
+                    host: record.host,
+                }
+                .into(),
+            ),
             first_timestamp: Some(correlated.first),
             last_timestamp: Some(now),
             count: Some(correlated.count),
@@ -121,11 +124,12 @@ impl ApiServer {
                 // deprecated fields, which tools/events leaves empty.
                 let event = Event {
                     metadata: self.event_meta(&name, &namespace, self.clock.now_time()),
-                    involved_object: reference(&record, &regarding, reported.regarding_version),
+                    involved_object: reference(&record, &regarding, reported.regarding_version)
+                        .into(),
                     reason: Some(record.reason.to_string()),
                     message: Some(record.message),
                     type_: Some(record.event_type.as_str().to_string()),
-                    source: Some(EventSource::default()),
+                    source: Some(EventSource::default().into()),
                     event_time: Some(MicroTime(self.clock.now())),
                     action: Some(reported.action.to_string()),
                     reporting_component: Some(record.component.to_string()),
@@ -316,8 +320,9 @@ fn reference(
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::{Container, Event, Namespace, PodSpec};
+    use k8s_openapi::api::core::v1::{Container, Namespace, PodSpec};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use kubeplay_model::Event;
     use kubeplay_model::{Kind, Object, ObjectKey, Pod};
 
     use crate::api::ApiServer;
