@@ -34,24 +34,7 @@ pub struct Event {
 
 type ApiEvent = k8s_openapi::api::core::v1::Event;
 
-impl k8s_openapi::Resource for Event {
-    const API_VERSION: &'static str = <ApiEvent as k8s_openapi::Resource>::API_VERSION;
-    const GROUP: &'static str = <ApiEvent as k8s_openapi::Resource>::GROUP;
-    const KIND: &'static str = <ApiEvent as k8s_openapi::Resource>::KIND;
-    const VERSION: &'static str = <ApiEvent as k8s_openapi::Resource>::VERSION;
-    const URL_PATH_SEGMENT: &'static str = <ApiEvent as k8s_openapi::Resource>::URL_PATH_SEGMENT;
-    type Scope = k8s_openapi::NamespaceResourceScope;
-}
-
-impl k8s_openapi::Metadata for Event {
-    type Ty = ObjectMeta;
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+crate::shared::same_resource_as!(Event, ApiEvent);
 
 impl From<ApiEvent> for Event {
     fn from(event: ApiEvent) -> Event {

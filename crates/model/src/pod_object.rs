@@ -41,27 +41,7 @@ pub struct Pod {
     pub status: Option<PodStatus>,
 }
 
-impl k8s_openapi::Resource for Pod {
-    const API_VERSION: &'static str =
-        <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::API_VERSION;
-    const GROUP: &'static str = <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::GROUP;
-    const KIND: &'static str = <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::KIND;
-    const VERSION: &'static str =
-        <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::VERSION;
-    const URL_PATH_SEGMENT: &'static str =
-        <k8s_openapi::api::core::v1::Pod as k8s_openapi::Resource>::URL_PATH_SEGMENT;
-    type Scope = k8s_openapi::NamespaceResourceScope;
-}
-
-impl k8s_openapi::Metadata for Pod {
-    type Ty = ObjectMeta;
-    fn metadata(&self) -> &ObjectMeta {
-        &self.metadata
-    }
-    fn metadata_mut(&mut self) -> &mut ObjectMeta {
-        &mut self.metadata
-    }
-}
+crate::shared::same_resource_as!(Pod, k8s_openapi::api::core::v1::Pod);
 
 impl From<k8s_openapi::api::core::v1::Pod> for Pod {
     fn from(pod: k8s_openapi::api::core::v1::Pod) -> Pod {

@@ -1,9 +1,38 @@
 //! `Shared<T>`: a value several objects hold at once, copied only when one of them changes
-//! it — what the pods of one template hold of their spec (see `pod_object`).
+//! it — what the pods of one template hold of their spec (see `pod_object`), and
+//! `same_resource_as!` for kubeplay's own copies of the API types that hold such parts.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Weak};
+
+/// Makes `$ours`, kubeplay's own copy of the API type `$api` (which holds some parts
+/// [`Shared`]), the same resource as `$api` to k8s-openapi: its group, version, kind, scope
+/// and metadata.
+macro_rules! same_resource_as {
+    ($ours:ty, $api:ty) => {
+        impl k8s_openapi::Resource for $ours {
+            const API_VERSION: &'static str = <$api as k8s_openapi::Resource>::API_VERSION;
+            const GROUP: &'static str = <$api as k8s_openapi::Resource>::GROUP;
+            const KIND: &'static str = <$api as k8s_openapi::Resource>::KIND;
+            const VERSION: &'static str = <$api as k8s_openapi::Resource>::VERSION;
+            const URL_PATH_SEGMENT: &'static str =
+                <$api as k8s_openapi::Resource>::URL_PATH_SEGMENT;
+            type Scope = <$api as k8s_openapi::Resource>::Scope;
+        }
+
+        impl k8s_openapi::Metadata for $ours {
+            type Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+            fn metadata(&self) -> &Self::Ty {
+                &self.metadata
+            }
+            fn metadata_mut(&mut self) -> &mut Self::Ty {
+                &mut self.metadata
+            }
+        }
+    };
+}
+pub(crate) use same_resource_as;
 
 /// An `Arc` that reads as its value and is written copy-on-write (`Arc::make_mut`), so
 /// code that reads or changes a `T` in place reads and changes a `Shared<T>` the same way.
