@@ -47,7 +47,7 @@ pub fn admit_create(object: &mut Object, rng: &mut SimRng, next_service_ip: &mut
                     });
                 }
             }
-            // Stored without room to spare (a spec is shared once stored: see `PodSpecs`).
+            // Stored without room to spare: once stored, a spec is shared (`store/sharing.rs`).
             tolerations.shrink_to_fit();
             let priority = match spec.priority_class_name.as_deref() {
                 Some("system-node-critical") => 2_000_001_000,
