@@ -346,17 +346,21 @@ impl Store {
     pub(crate) fn put(&mut self, mut object: Object) -> Arc<Object> {
         let key = object.key();
         drop_spare_capacity(&mut object);
-        let slot = self.by_key.get(&key).and_then(|&slot| self.slots.get(slot));
-        let previous = slot.and_then(Option::as_deref);
+        let (by_key, slots) = (&self.by_key, &self.slots);
+        let previous = || {
+            by_key
+                .get(&key)
+                .and_then(|&slot| slots.get(slot)?.as_deref())
+        };
         match &mut object {
             Object::Pod(pod) => {
                 // Written straight to the store (the boot's static pods): no admission ran.
                 pod.settle_token(ServiceAccountToken::Absent);
-                let previous = previous.and_then(Pod::from_object);
+                let previous = previous().and_then(Pod::from_object);
                 self.shared_parts.share_pod(pod, previous);
             }
             Object::Event(event) => {
-                let previous = previous.and_then(Event::from_object);
+                let previous = previous().and_then(Event::from_object);
                 self.shared_parts.share_event(event, previous);
             }
             _ => {}
