@@ -29,7 +29,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use crate::shared::Shared;
 
 /// Where the ServiceAccount admission plugin mounts the token volume.
-pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 const TOKEN_VOLUME_PREFIX: &str = "kube-api-access-";
 
@@ -143,7 +143,7 @@ impl PodObject {
             return None;
         };
         let name = suffix.volume_name();
-        Some((token_volume(name.clone()), token_mount(name)))
+        Some((projected_token_volume(name.clone()), token_mount(name)))
     }
 
     /// The pod as clients see it, token volume included.
@@ -161,7 +161,7 @@ impl PodObject {
     /// Takes the token volume out of the spec if it is exactly admission's, so that a pod
     /// decoded from a client (`kubectl apply` sends back what `get` showed) equals the stored
     /// one. Anything else is left as the client wrote it.
-    pub fn canonicalize(&mut self) {
+    pub(crate) fn canonicalize(&mut self) {
         if let ServiceAccountToken::Mounted(_) = self.token {
             return;
         }
@@ -230,7 +230,7 @@ impl<'de> serde::Deserialize<'de> for PodObject {
 
 /// The projected volume admission adds (`mountServiceAccountToken` in
 /// plugin/pkg/admission/serviceaccount/admission.go), defaulted as the API server stores it.
-pub fn token_volume(name: String) -> Volume {
+fn projected_token_volume(name: String) -> Volume {
     let projection = ProjectedVolumeSource {
         default_mode: Some(420),
         sources: Some(vec![
@@ -295,7 +295,7 @@ fn mounted_containers(spec: &mut PodSpec) -> impl Iterator<Item = &mut Container
 fn restore(spec: &mut PodSpec, name: &str) {
     spec.volumes
         .get_or_insert_with(Vec::new)
-        .push(token_volume(name.to_string()));
+        .push(projected_token_volume(name.to_string()));
     for container in mounted_containers(spec) {
         container
             .volume_mounts
@@ -307,13 +307,13 @@ fn restore(spec: &mut PodSpec, name: &str) {
 /// The suffix of admission's token volume if `spec` holds it exactly as [`restore`] would
 /// put it back (and nothing else names that volume).
 fn canonical_token(spec: &PodSpec) -> Option<TokenSuffix> {
-    let volume = spec.volumes.as_ref()?.last()?;
+    let volumes = spec.volumes.as_deref()?;
+    let volume = volumes.last()?;
     let suffix = TokenSuffix::new(volume.name.strip_prefix(TOKEN_VOLUME_PREFIX)?)?;
     let name = &volume.name;
-    if *volume != token_volume(name.clone()) || spec.ephemeral_containers.is_some() {
+    if *volume != projected_token_volume(name.clone()) || spec.ephemeral_containers.is_some() {
         return None;
     }
-    let volumes = spec.volumes.as_deref().unwrap_or_default();
     if volumes.iter().filter(|v| v.name == *name).count() != 1 || spec.containers.is_empty() {
         return None;
     }

@@ -80,6 +80,9 @@ impl<T> Deref for Shared<T> {
     }
 }
 
+/// Any `&mut` access is a write: it copies a value other holders share (and moves one only
+/// the store's sharing table refers to), whether or not the caller then changes it — so take
+/// `&mut` only to change something.
 impl<T: Clone> DerefMut for Shared<T> {
     fn deref_mut(&mut self) -> &mut T {
         Arc::make_mut(&mut self.0)
