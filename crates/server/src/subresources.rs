@@ -161,7 +161,7 @@ pub fn log_target(
             pod.metadata.name_str()
         )));
     }
-    Ok((pod.to_pod().into_owned(), container))
+    Ok((kubeplay_model::Pod::clone(&pod), container))
 }
 
 /// How many of a log's first lines `tailLines=N` leaves out.

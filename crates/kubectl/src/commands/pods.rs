@@ -33,7 +33,7 @@ pub(super) fn target_pod(target: &str, namespace: &str, session: &Session) -> Re
         .get(&ObjectKey::new(kind, namespace, name))
         .ok_or_else(not_found)?;
     if let Object::Pod(pod) = object {
-        return Ok(pod.to_pod().into_owned());
+        return Ok(Pod::clone(pod));
     }
     let label_selector = match object {
         Object::Deployment(d) => d.spec.as_ref().map(|s| &s.selector),

@@ -144,7 +144,7 @@ fn locate(
             "pod {name} does not have a host assigned"
         )));
     }
-    Ok((pod.to_pod().into_owned(), container))
+    Ok((Pod::clone(pod), container))
 }
 
 fn is_shell(program: &str) -> bool {

@@ -599,7 +599,8 @@ impl Kubelets {
         let runtime = self.pods.get(pod.metadata.uid_str())?;
         let running = runtime.containers.iter().find(|c| c.name == container)?;
         running.state.running.as_ref()?;
-        let Some(Object::Pod(stored)) = store.get(&runtime.key) else {
+        // Read as stored, with the token volume held apart: `filesystem` mounts it.
+        let Some(Object::Pod(pod)) = store.get(&runtime.key) else {
             return None;
         };
         let spec = running.spec(pod)?;
@@ -612,7 +613,7 @@ impl Kubelets {
             .and_then(|statuses| statuses.iter().find(|c| c.name == container))
             .and_then(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref());
         env.extend(environment::service_variables(pod, store, started));
-        let fs = environment::filesystem(stored, &spec, pod_ip, &runtime.empty_dirs, store);
+        let fs = environment::filesystem(pod, &spec, pod_ip, &runtime.empty_dirs, store);
         Some((env, fs))
     }
 }
