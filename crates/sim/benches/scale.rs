@@ -268,53 +268,43 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
 /// How many distinct pod specs the stored pods hold (the store shares equal ones: see
 /// `store/pod_specs.rs`) and their bytes, each weighed once (its `Arc` allocation and heap).
 fn shared_pod_specs(cluster: &Cluster) -> (usize, usize) {
-    let mut seen = std::collections::HashSet::new();
-    let mut bytes = 0;
+    let mut weighed = Weighed::default();
     for pod in cluster.api.store.list_typed::<Pod>(None) {
-        let Some(spec) = pod.spec.as_deref() else {
-            continue;
-        };
-        if seen.insert(std::ptr::from_ref(spec)) {
-            let arc = std::mem::size_of_val(spec) + 2 * std::mem::size_of::<usize>();
-            bytes += arc + heap::weigh(|| spec.clone()).1;
-        }
+        weighed.once(pod.spec.as_deref());
     }
-    (seen.len(), bytes)
+    (weighed.seen.len(), weighed.bytes)
 }
 
 /// The bytes of the parts the stored Events share (what they are about, who reported them),
 /// each weighed once: a copy of an Event shares them, as stored Events do.
 fn shared_event_parts(cluster: &Cluster) -> usize {
-    let mut seen = std::collections::HashSet::<*const u8>::new();
-    let mut bytes = 0;
-    let mut weigh_once = |part: *const u8, size: usize, weigh: &dyn Fn() -> usize| {
-        if seen.insert(part) {
-            bytes += size + 2 * std::mem::size_of::<usize>() + weigh();
-        }
-    };
+    let mut weighed = Weighed::default();
     for event in cluster.api.store.list_typed::<Event>(None) {
-        let involved = &*event.involved_object;
-        weigh_once(
-            std::ptr::from_ref(involved).cast(),
-            std::mem::size_of_val(involved),
-            &|| heap::weigh(|| involved.clone()).1,
-        );
-        if let Some(reference) = event.related.as_deref() {
-            weigh_once(
-                std::ptr::from_ref(reference).cast(),
-                std::mem::size_of_val(reference),
-                &|| heap::weigh(|| reference.clone()).1,
-            );
-        }
-        if let Some(source) = event.source.as_deref() {
-            weigh_once(
-                std::ptr::from_ref(source).cast(),
-                std::mem::size_of_val(source),
-                &|| heap::weigh(|| source.clone()).1,
-            );
+        weighed.once(Some(&*event.involved_object));
+        weighed.once(event.related.as_deref());
+        weighed.once(event.source.as_deref());
+    }
+    weighed.bytes
+}
+
+/// Shared parts weighed once each, told apart by their address.
+#[derive(Default)]
+struct Weighed {
+    seen: std::collections::HashSet<*const ()>,
+    bytes: usize,
+}
+
+impl Weighed {
+    /// Adds `part`'s bytes (its `Arc` allocation and its heap) unless they were added.
+    fn once<T: Clone>(&mut self, part: Option<&T>) {
+        let Some(part) = part else {
+            return;
+        };
+        if self.seen.insert(std::ptr::from_ref(part).cast()) {
+            let arc = std::mem::size_of::<T>() + 2 * std::mem::size_of::<usize>();
+            self.bytes += arc + heap::weigh(|| part.clone()).1;
         }
     }
-    bytes
 }
 
 /// The heap bytes of one stored object of `kind`, on average over the first thousand (its
