@@ -240,7 +240,7 @@ fn host_network(pod: &Pod) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use kubeplay_model::Object;
+    use kubeplay_model::{Object, Typed};
     use serde_json::{Value, json};
 
     use super::*;
@@ -470,7 +470,7 @@ mod tests {
         );
         coredns.metadata.uid = Some("coredns".into());
         cluster.store.put(namespace("kube-system", json!({})));
-        cluster.store.put(Object::Pod(Box::new(coredns.into())));
+        cluster.store.put(coredns.into_object());
         cluster.store.put(Object::Endpoints(typed(json!({
             "metadata": {"name": "kube-dns", "namespace": "kube-system"},
             "subsets": [{"addresses": [{"ip": "10.244.0.2", "targetRef": {"kind": "Pod", "namespace": "kube-system", "name": "coredns"}}],

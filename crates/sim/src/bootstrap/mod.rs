@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{Container, PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 use kubeplay_model::manifest::decode_documents;
-use kubeplay_model::{Kind, Object, Pod};
+use kubeplay_model::{Kind, Object, Pod, Typed};
 use serde_json::Value;
 
 use crate::cluster::{Cluster, RateLimit};
@@ -275,7 +275,7 @@ pub fn write_system_objects(cluster: &mut Cluster, shape: &ClusterShape) {
                 .map(|n| n.uid().to_string())
                 .unwrap_or_default();
             for pod in static_pods(&name, &node_uid) {
-                if let Err(error) = cluster.api.create(Object::Pod(Box::new(pod.into())), false) {
+                if let Err(error) = cluster.api.create(pod.into_object(), false) {
                     debug_assert!(false, "static pod rejected: {error}");
                 }
             }

@@ -220,7 +220,7 @@ mod tests {
     use k8s_openapi::api::core::v1::{Container, PodSpec};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-    use kubeplay_model::{Kind, Object, ObjectKey, Pod};
+    use kubeplay_model::{Kind, ObjectKey, Pod, Typed};
 
     use super::*;
     use crate::controllers::Creates;
@@ -246,7 +246,7 @@ mod tests {
             status: None,
         };
         Action::Create {
-            object: Object::Pod(Box::new(pod.into())),
+            object: pod.into_object(),
             event: None,
         }
     }

@@ -298,7 +298,7 @@ fn create_pods(
     component: &'static str,
 ) -> Action {
     let create = Action::Create {
-        object: Object::Pod(Box::new(pod_from_template(template, rs).into())),
+        object: pod_from_template(template, rs).into_object(),
         event: CreatedEvent::pod(key, component),
     };
     Action::SlowStart {

@@ -322,8 +322,7 @@ fn reference(
 mod tests {
     use k8s_openapi::api::core::v1::{Container, Namespace, PodSpec};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-    use kubeplay_model::Event;
-    use kubeplay_model::{Kind, Object, ObjectKey, Pod};
+    use kubeplay_model::{Event, Kind, Object, ObjectKey, Pod, Typed};
 
     use crate::api::ApiServer;
     use crate::clock::Clock;
@@ -359,8 +358,7 @@ mod tests {
             ),
             ..Pod::default()
         };
-        api.create(Object::Pod(Box::new(pod.into())), false)
-            .expect("a pod");
+        api.create(pod.into_object(), false).expect("a pod");
         api
     }
 

@@ -394,7 +394,7 @@ impl<'a> Sync<'a> {
             pod_spec.tolerations = Some(self.tolerations.to_vec());
         }
         Action::Create {
-            object: Object::Pod(Box::new(pod.into())),
+            object: pod.into_object(),
             event: CreatedEvent::pod(self.key, COMPONENT),
         }
     }

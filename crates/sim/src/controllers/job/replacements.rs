@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::PodTemplateSpec;
 use kubeplay_model::keys::{
     JOB_COMPLETION_INDEX, JOB_INDEX_FAILURE_COUNT, JOB_INDEX_IGNORED_FAILURE_COUNT,
 };
-use kubeplay_model::{Object, ObjectKey, Pod};
+use kubeplay_model::{Object, ObjectKey, Pod, Typed};
 
 use super::census::Census;
 use super::indexes::completion_index;
@@ -50,7 +50,7 @@ impl Replacements<'_> {
         let creates = pods_to_create
             .into_iter()
             .map(|pod| Action::Create {
-                object: Object::Pod(Box::new(pod.into())),
+                object: pod.into_object(),
                 event: CreatedEvent::pod(self.key, COMPONENT),
             })
             .collect();

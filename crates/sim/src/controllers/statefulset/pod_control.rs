@@ -12,7 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_model::keys::{CONTROLLER_REVISION_HASH, POD_INDEX, STATEFULSET_POD_NAME};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::validation;
-use kubeplay_model::{Kind, Object, ObjectKey};
+use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::{COMPONENT, Sync};
 use crate::api::EventType;
@@ -76,7 +76,7 @@ impl<'a> Sync<'a> {
             volumes.extend(claim_volumes);
         }
         self.result.actions.push(Action::Create {
-            object: Object::Pod(Box::new(pod.into())),
+            object: pod.into_object(),
             event: None,
         });
         self.record(
