@@ -107,7 +107,8 @@ struct ContainerRuntime {
     /// What its main process does on the stop signal.
     on_stop: OnStop,
     state: ContainerState,
-    last_state: Option<ContainerState>,
+    /// Boxed: most containers never restart, and a `ContainerState` is 208 bytes inline.
+    last_state: Option<Box<ContainerState>>,
     restart_count: i32,
     ready: bool,
     /// The startup probe passed, or there is none (`containerStatus.started`).

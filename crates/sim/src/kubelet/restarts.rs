@@ -337,7 +337,7 @@ impl Kubelets {
                     "back-off {} restarting failed container={name} pod={pod_name}_{namespace}({uid})",
                     go_duration(back_off)
                 );
-                container.last_state = Some(terminated);
+                container.last_state = Some(Box::new(terminated));
                 container.state = waiting("CrashLoopBackOff", Some(message));
                 self.write_status(uid, api);
                 self.event(
@@ -371,7 +371,7 @@ impl Kubelets {
             return;
         };
         if container.state.terminated.is_some() {
-            container.last_state = Some(container.state.clone());
+            container.last_state = Some(Box::new(container.state.clone()));
         }
         let finished = container.finished_at_ms.unwrap_or(now);
         container.crash_back_off.restarted(finished, now);

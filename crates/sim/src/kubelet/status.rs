@@ -31,7 +31,7 @@ impl Kubelets {
         let (init, app): (Vec<&ContainerRuntime>, Vec<&ContainerRuntime>) =
             runtime.containers.iter().partition(|c| c.init);
         let phase = phase(&init, &app, &runtime.restart_policy);
-        let conditions = status.conditions.get_or_insert_with(Vec::new);
+        let conditions = status.conditions_mut();
         let sandbox = if runtime.ip.is_some() && !matches!(phase, "Succeeded" | "Failed") {
             "True"
         } else {
@@ -162,7 +162,7 @@ fn container_status(c: &ContainerRuntime) -> ContainerStatus {
         restart_count: c.restart_count,
         started: Some(started),
         state: Some(c.state.clone()),
-        last_state: Some(c.last_state.clone().unwrap_or_default()),
+        last_state: Some(c.last_state.as_deref().cloned().unwrap_or_default()),
         ..ContainerStatus::default()
     }
 }
