@@ -93,8 +93,8 @@ fn direct(object: &Object, path: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::{PodSpec, PodStatus};
-    use kubeplay_model::{Pod, Typed};
+    use k8s_openapi::api::core::v1::PodSpec;
+    use kubeplay_model::{Pod, PodStatus, Typed};
 
     /// A field read directly is what the JSON walk reads, present or absent.
     #[test]

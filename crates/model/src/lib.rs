@@ -15,6 +15,7 @@ pub mod object;
 pub mod patch;
 pub mod pod;
 pub mod pod_object;
+pub mod pod_status;
 pub mod quantity;
 pub mod schedule;
 pub mod selector;
@@ -26,6 +27,7 @@ pub use event::Event;
 pub use kinds::Kind;
 pub use object::{Object, ObjectKey, Typed};
 pub use pod_object::Pod;
+pub use pod_status::PodStatus;
 
 /// Re-export of the Kubernetes API types (v1.33) used throughout kubeplay.
 pub use k8s_openapi as api;

@@ -21,11 +21,12 @@ use std::ops::{Deref, DerefMut};
 
 use k8s_openapi::api::core::v1::{
     ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-    ObjectFieldSelector, PodSpec, PodStatus, ProjectedVolumeSource, ServiceAccountTokenProjection,
-    Volume, VolumeMount, VolumeProjection,
+    ObjectFieldSelector, PodSpec, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume,
+    VolumeMount, VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use crate::pod_status::PodStatus;
 use crate::shared::Shared;
 
 /// Where the ServiceAccount admission plugin mounts the token volume.
@@ -48,7 +49,7 @@ impl From<k8s_openapi::api::core::v1::Pod> for Pod {
         Pod {
             metadata: pod.metadata,
             spec: pod.spec.map(Shared::new),
-            status: pod.status,
+            status: pod.status.map(PodStatus::from),
         }
     }
 }

@@ -61,6 +61,11 @@ impl<T> Shared<T> {
 }
 
 impl<T: Clone> Shared<T> {
+    /// The value to change in place if nothing else holds or refers to it (no copy made).
+    pub fn get_mut(&mut self) -> Option<&mut T> {
+        Arc::get_mut(&mut self.0)
+    }
+
     /// The value, copied out if others hold it too.
     pub fn into_inner(self) -> T {
         Arc::unwrap_or_clone(self.0)

@@ -2,7 +2,8 @@
 //! DefaultTolerationSeconds, Priority, the DaemonSet template generation and Service
 //! cluster IP allocation.
 
-use k8s_openapi::api::core::v1::{PodStatus, Toleration};
+use k8s_openapi::api::core::v1::Toleration;
+use kubeplay_model::PodStatus;
 use kubeplay_model::keys::DAEMONSET_TEMPLATE_GENERATION;
 use kubeplay_model::pod_object::{ServiceAccountToken, TokenSuffix};
 use kubeplay_model::{Object, Pod};

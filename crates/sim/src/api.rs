@@ -399,7 +399,7 @@ impl ApiServer {
         let now = self.clock.now_time();
         let status = pod.status.get_or_insert_with(Default::default);
         kubeplay_model::pod::set_pod_condition(
-            status.conditions.get_or_insert_with(Vec::new),
+            status.conditions_mut(),
             "PodScheduled",
             "True",
             None,
@@ -568,7 +568,7 @@ fn spec_of(object: &Object) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::PodStatus;
+    use kubeplay_model::PodStatus;
     use kubeplay_model::manifest::decode_documents;
     use kubeplay_model::object::MetaExt;
     use kubeplay_model::{Kind, Object, Pod, Typed};

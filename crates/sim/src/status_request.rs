@@ -38,7 +38,7 @@ macro_rules! with_status {
 }
 
 with_status!(
-    kubeplay_model::Pod => k8s_openapi::api::core::v1::PodStatus,
+    kubeplay_model::Pod => kubeplay_model::PodStatus,
     k8s_openapi::api::apps::v1::Deployment => k8s_openapi::api::apps::v1::DeploymentStatus,
     k8s_openapi::api::apps::v1::ReplicaSet => k8s_openapi::api::apps::v1::ReplicaSetStatus,
     k8s_openapi::api::core::v1::ReplicationController =>

@@ -12,6 +12,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::pod::is_active;
 use kubeplay_model::pod_object::ServiceAccountToken;
 use kubeplay_model::selector::Selector;
+use kubeplay_model::shared::Shared;
 use kubeplay_model::{Event, Kind, Object, ObjectKey, Pod, Typed};
 
 mod order_key;
@@ -717,13 +718,14 @@ impl Kept {
 
 /// Gives back what the lists a pod's status is built in hold beyond their length: its
 /// conditions grow one push at a time (5 conditions in room for 8, 480 bytes a pod), and
-/// the store keeps every pod for as long as it lives.
+/// the store keeps every pod for as long as it lives. Conditions other pods share are left
+/// alone (a shared list was made tight before it was shared; `&mut` to it would copy it).
 fn drop_spare_capacity(object: &mut Object) {
     let Object::Pod(pod) = object else { return };
     let Some(status) = pod.status.as_mut() else {
         return;
     };
-    if let Some(conditions) = &mut status.conditions {
+    if let Some(conditions) = status.conditions.as_mut().and_then(Shared::get_mut) {
         conditions.shrink_to_fit();
     }
     for statuses in [
@@ -864,8 +866,9 @@ fn pod_node(object: &Object) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::{Namespace, PodSpec, PodStatus};
+    use k8s_openapi::api::core::v1::{Namespace, PodSpec};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use kubeplay_model::PodStatus;
 
     fn namespace(name: &str) -> Object {
         Object::Namespace(Box::new(Namespace {
@@ -983,7 +986,7 @@ mod tests {
         }));
         let mut store = Store::default();
         let status = PodStatus {
-            conditions: Some(conditions),
+            conditions: Some(conditions.into()),
             ..Default::default()
         };
         store.put(pod_p(ObjectMeta::default(), None, Some(status)));

@@ -157,7 +157,7 @@ pub fn describe_pod(pod: &Pod, ctx: &DescribeContext<'_>) -> String {
         );
     }
 
-    let conditions = status.conditions.as_deref().unwrap_or_default();
+    let conditions = status.conditions();
     let gates = spec.readiness_gates.as_deref().unwrap_or_default();
     if !gates.is_empty() {
         w.write(LEVEL_0, "Readiness Gates:\n  Type\tStatus\n");

@@ -266,9 +266,8 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
         break;
     }
     let initialized = status
-        .conditions
+        .conditions()
         .iter()
-        .flatten()
         .any(|c| c.type_ == "Initialized" && c.status == "True");
     if !initializing || initialized {
         restarts = sidecar_restarts;

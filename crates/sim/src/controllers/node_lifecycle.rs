@@ -134,7 +134,7 @@ fn mark_pod_not_ready(pod: &Pod, now: &Time, reconciliation: &mut Reconciliation
     let status = updated.status.get_or_insert_with(Default::default);
     let (reason, message) = (ready.reason.clone(), ready.message.clone());
     set_pod_condition(
-        status.conditions.get_or_insert_with(Vec::new),
+        status.conditions_mut(),
         "Ready",
         "False",
         reason.as_deref(),

@@ -17,8 +17,7 @@ pub fn with_disruption_target(pod: &Pod, reason: &str, message: &str, now: &Time
         marked
             .status
             .get_or_insert_with(Default::default)
-            .conditions
-            .get_or_insert_with(Vec::new),
+            .conditions_mut(),
         "DisruptionTarget",
         "True",
         Some(reason),

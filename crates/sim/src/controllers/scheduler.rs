@@ -648,7 +648,7 @@ fn fail(pod: &Pod, pod_key: ObjectKey, failure: &Failure, now: &Time, result: &m
     if !has_unschedulable_condition(pod, &failure.message) {
         let mut status = pod.status.clone().unwrap_or_default();
         set_pod_condition(
-            status.conditions.get_or_insert_with(Vec::new),
+            status.conditions_mut(),
             "PodScheduled",
             "False",
             Some("Unschedulable"),

@@ -4,17 +4,19 @@
 //! inline options), and an Event's own copy of the object it is about a sixth of an Event.
 //! - The pods of one controller on one node have equal specs (a template, admission's
 //!   additions, the node's name).
+//! - The pods scheduled and started in the same seconds have equal conditions (their times
+//!   are whole seconds).
 //! - The Events about one object (and one container of it) have equal `involvedObject`s, and
 //!   those one component on one host reports equal `source`s.
 //!
 //! An object written with a part equal to the one the last such object was written with is
 //! given that one.
 
-use std::hash::{BuildHasher, Hash};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Weak;
 
 use foldhash::HashMap;
-use k8s_openapi::api::core::v1::{EventSource, ObjectReference, PodSpec};
+use k8s_openapi::api::core::v1::{EventSource, ObjectReference, PodCondition, PodSpec};
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::shared::Shared;
 use kubeplay_model::{Event, Pod};
@@ -22,16 +24,39 @@ use kubeplay_model::{Event, Pod};
 #[derive(Clone, Default)]
 pub(super) struct SharedParts {
     pod_specs: Sharing<PodSpec>,
+    pod_conditions: Sharing<Vec<PodCondition>>,
     involved_objects: Sharing<ObjectReference>,
     event_sources: Sharing<EventSource>,
     hasher: foldhash::fast::FixedState,
 }
 
 impl SharedParts {
-    /// Gives `pod` the spec the last pod of its controller on its node was written with, if
-    /// equal. `previous` is the pod `pod` replaces: a write that kept its spec (a status
-    /// write) is not looked at.
+    /// Gives `pod` the spec the last pod of its controller on its node was written with, and
+    /// the conditions the last pod with such conditions was written with, if equal.
+    /// `previous` is the pod `pod` replaces: a part it kept (the spec of a status write) is
+    /// not looked at.
     pub(super) fn share_pod(&mut self, pod: &mut Pod, previous: Option<&Pod>) {
+        self.share_pod_conditions(pod, previous);
+        self.share_pod_spec(pod, previous);
+    }
+
+    fn share_pod_conditions(&mut self, pod: &mut Pod, previous: Option<&Pod>) {
+        let Some(conditions) = pod.status.as_mut().and_then(|s| s.conditions.as_mut()) else {
+            return;
+        };
+        let kept = previous.and_then(|p| p.status.as_ref()?.conditions.as_ref());
+        if kept.is_some_and(|kept| kept.same(conditions)) {
+            return;
+        }
+        let mut key = self.hasher.build_hasher();
+        conditions
+            .iter()
+            .for_each(|c| condition_key(c).hash(&mut key));
+        let key = key.finish();
+        self.pod_conditions.share(key, conditions);
+    }
+
+    fn share_pod_spec(&mut self, pod: &mut Pod, previous: Option<&Pod>) {
         let Some(spec) = pod.spec.as_mut() else {
             return;
         };
@@ -67,6 +92,16 @@ impl SharedParts {
     fn key(&self, parts: impl Hash) -> u64 {
         self.hasher.hash_one(parts)
     }
+}
+
+/// What tells a pod's conditions apart (k8s-openapi's types do not hash): their type, status
+/// and when each last changed.
+fn condition_key(condition: &PodCondition) -> (&str, &str, Option<jiff::Timestamp>) {
+    (
+        &condition.type_,
+        &condition.status,
+        condition.last_transition_time.as_ref().map(|time| time.0),
+    )
 }
 
 /// The last value written under each key, held weakly: a value lives as long as an object

@@ -136,7 +136,7 @@ fn matching_condition<'p>(
     pod: &'p Pod,
     patterns: &[PodFailurePolicyOnPodConditionsPattern],
 ) -> Option<&'p PodCondition> {
-    pod.status.as_ref()?.conditions.iter().flatten().find(|c| {
+    pod.status.as_ref()?.conditions().iter().find(|c| {
         patterns
             .iter()
             .any(|p| p.type_ == c.type_ && p.status == c.status)
@@ -147,8 +147,9 @@ fn matching_condition<'p>(
 mod tests {
     use super::*;
     use k8s_openapi::api::batch::v1::PodFailurePolicyRule;
-    use k8s_openapi::api::core::v1::{ContainerState, ContainerStateTerminated, PodStatus};
+    use k8s_openapi::api::core::v1::{ContainerState, ContainerStateTerminated};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use kubeplay_model::PodStatus;
 
     fn failed_pod(containers: &[(&str, i32)], conditions: &[(&str, &str)]) -> Pod {
         Pod {
@@ -184,7 +185,8 @@ mod tests {
                             status: (*status).into(),
                             ..Default::default()
                         })
-                        .collect(),
+                        .collect::<Vec<_>>()
+                        .into(),
                 ),
                 ..Default::default()
             }),

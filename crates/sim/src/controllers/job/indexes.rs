@@ -143,10 +143,9 @@ mod tests {
     use k8s_openapi::api::batch::v1::{
         PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyRule,
     };
-    use k8s_openapi::api::core::v1::{
-        ContainerState, ContainerStateTerminated, ContainerStatus, PodStatus,
-    };
+    use k8s_openapi::api::core::v1::{ContainerState, ContainerStateTerminated, ContainerStatus};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+    use kubeplay_model::PodStatus;
 
     fn at(second: i64) -> Timestamp {
         Timestamp::from_second(1_700_000_000 + second).unwrap_or(Timestamp::UNIX_EPOCH)
