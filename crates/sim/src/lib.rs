@@ -27,6 +27,7 @@ pub mod rng;
 pub mod status_request;
 pub mod store;
 pub mod traffic;
+mod uid_key;
 pub mod usage;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 pub mod wasm_heap;

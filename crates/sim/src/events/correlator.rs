@@ -30,6 +30,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use super::{EventRecord, key_of};
 use crate::clock::Millis;
+use crate::uid_key::UidKey;
 
 /// `defaultAggregateMaxEvents`: this many different messages make similar events combined.
 const AGGREGATE_MAX_EVENTS: usize = 10;
@@ -41,12 +42,12 @@ const COMBINED_PREFIX: &str = "(combined from similar events): ";
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Correlator {
     /// By involved object UID.
-    objects: HashMap<String, History>,
+    objects: HashMap<UidKey, History>,
     /// Histories whose object, or one of whose Events, was removed since the last prune.
-    removed: HashSet<String>,
+    removed: HashSet<UidKey>,
     /// Histories with similarity records, by when the oldest of them was last seen (or
     /// earlier: a jump over steady cycles moves records on, not this), each at most once.
-    aging: BTreeSet<(Millis, String)>,
+    aging: BTreeSet<(Millis, UidKey)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -99,14 +100,12 @@ impl Correlator {
         now: &Time,
         new_name: impl FnOnce() -> String,
     ) -> Correlated {
-        let history = match self.objects.get_mut(uid) {
-            Some(history) => history,
-            None => self.objects.entry(uid.to_string()).or_default(),
-        };
+        let uid = UidKey::new(uid);
+        let history = self.objects.entry(uid.clone()).or_default();
         // Every event touches a similarity record (below): the history ages from now.
         if history.aging_at.is_none() {
             history.aging_at = Some(now_ms);
-            self.aging.insert((now_ms, uid.to_string()));
+            self.aging.insert((now_ms, uid));
         }
         let similar_key = key_of((
             record.component,
@@ -160,8 +159,9 @@ impl Correlator {
     /// about, is looked at in the next prune.
     pub(crate) fn note_removed(&mut self, uid: &str, regarding_uid: Option<&str>) {
         for uid in [Some(uid), regarding_uid].into_iter().flatten() {
-            if self.objects.contains_key(uid) && !self.removed.contains(uid) {
-                self.removed.insert(uid.to_string());
+            let uid = UidKey::new(uid);
+            if self.objects.contains_key(&uid) {
+                self.removed.insert(uid);
             }
         }
     }
@@ -175,11 +175,11 @@ impl Correlator {
         object_exists: impl Fn(&str) -> Option<String>,
         event_exists: impl Fn(&str, &str) -> bool,
     ) {
-        let mut removed: Vec<String> = self.removed.drain().collect();
+        let mut removed: Vec<UidKey> = self.removed.drain().collect();
         // In a stable order, as everything the simulation does.
         removed.sort_unstable();
         for uid in removed {
-            let Some(namespace) = object_exists(&uid) else {
+            let Some(namespace) = object_exists(&uid.to_string()) else {
                 self.forget(&uid);
                 continue;
             };
@@ -209,15 +209,15 @@ impl Correlator {
         }
     }
 
-    fn forget(&mut self, uid: &str) {
+    fn forget(&mut self, uid: &UidKey) {
         if let Some(history) = self.objects.remove(uid)
             && let Some(at) = history.aging_at
         {
-            self.aging.remove(&(at, uid.to_string()));
+            self.aging.remove(&(at, uid.clone()));
         }
     }
 
-    fn forget_if_empty(&mut self, uid: &str) {
+    fn forget_if_empty(&mut self, uid: &UidKey) {
         if self
             .objects
             .get(uid)
@@ -232,7 +232,7 @@ impl Correlator {
     pub(crate) fn resync(&mut self, uid: &str, name: &str, count: i32) {
         if let Some(seen) = self
             .objects
-            .get_mut(uid)
+            .get_mut(&UidKey::new(uid))
             .and_then(|history| history.observed.iter_mut().find(|o| o.name == name))
         {
             seen.count = count;
@@ -383,23 +383,27 @@ mod tests {
         correlator.note_removed("gone", None);
         correlator.note_removed("event-gone-event-uid", Some("event-gone"));
         correlator.prune(2_000, objects, events);
-        let mut uids: Vec<_> = correlator.objects.keys().cloned().collect();
+        let mut uids: Vec<_> = correlator.objects.keys().map(UidKey::to_string).collect();
         uids.sort();
         assert_eq!(uids, ["event-gone", "kept"]);
-        assert!(correlator.objects["event-gone"].observed.is_empty());
-        assert_eq!(correlator.objects["kept"].observed.len(), 1);
+        assert!(
+            correlator.objects[&UidKey::new("event-gone")]
+                .observed
+                .is_empty()
+        );
+        assert_eq!(correlator.objects[&UidKey::new("kept")].observed.len(), 1);
         // Ten minutes after the last similar event its record goes, and with it a history
         // that holds nothing else; a record seen again later stays.
         correlator.correlate("kept", &record("Created pod: a"), 300_000, &time(), || {
             "unused".into()
         });
         correlator.prune(AGGREGATE_INTERVAL_MS + 1, objects, events);
-        let mut uids: Vec<_> = correlator.objects.keys().cloned().collect();
+        let mut uids: Vec<_> = correlator.objects.keys().map(UidKey::to_string).collect();
         uids.sort();
         assert_eq!(uids, ["kept"]);
         correlator.prune(300_000 + AGGREGATE_INTERVAL_MS + 1, objects, events);
-        assert!(correlator.objects["kept"].similar.is_empty());
-        assert_eq!(correlator.objects["kept"].observed.len(), 1);
+        assert!(correlator.objects[&UidKey::new("kept")].similar.is_empty());
+        assert_eq!(correlator.objects[&UidKey::new("kept")].observed.len(), 1);
         assert!(correlator.aging.is_empty());
     }
 

@@ -31,6 +31,7 @@ use crate::api::{ApiServer, EventRecord, EventType};
 use crate::clock::Millis;
 use crate::rng::SimRng;
 use crate::traffic::Traffic;
+use crate::uid_key::UidKey;
 use backoff::CrashBackOff;
 use images::{DefaultBehaviour, OnStop};
 pub use prober::ProbeOverrideError;
@@ -173,7 +174,7 @@ const IP_RANGE: u32 = LAST_POD_IP - FIRST_POD_IP + 1;
 
 #[derive(Clone, Default)]
 pub struct Kubelets {
-    pods: HashMap<String, PodRuntime>,
+    pods: HashMap<UidKey, PodRuntime>,
     /// Images present on each node (kind nodes come with the control-plane images).
     images: HashMap<String, BTreeSet<String>>,
     next_ip: HashMap<String, u32>,
@@ -221,14 +222,14 @@ impl Kubelets {
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
             return;
         };
-        if !self.pods.contains_key(&uid) {
+        if !self.pods.contains_key(&UidKey::new(&uid)) {
             if pod.metadata.is_deleting() {
                 api.remove_pod(&pod_key(pod));
                 return;
             }
             let mut runtime = self.new_runtime(pod, &node);
             runtime.jitter = cronjob_run_jitter(pod, api);
-            self.pods.insert(uid.clone(), runtime);
+            self.pods.insert(UidKey::new(&uid), runtime);
             let delay = self.jitter(&uid, api, 100, 400);
             timers.push((
                 delay,
@@ -251,7 +252,7 @@ impl Kubelets {
     }
 
     pub fn forget(&mut self, uid: &str) {
-        self.pods.remove(uid);
+        self.pods.remove(&UidKey::new(uid));
     }
 
     /// Re-posts a pod's status from what the kubelet knows (its node is back).
@@ -360,7 +361,7 @@ impl Kubelets {
         api: &mut ApiServer,
         timers: &mut Vec<(Millis, KubeletTimer)>,
     ) {
-        let Some(runtime) = self.pods.get(&timer.pod_uid) else {
+        let Some(runtime) = self.pods.get(&UidKey::new(&timer.pod_uid)) else {
             return;
         };
         if runtime.epoch != timer.epoch {
@@ -386,7 +387,7 @@ impl Kubelets {
             }
             KubeletStep::SandboxReady => {
                 let ip = self.allocate_ip(&timer.pod_uid, api);
-                if let Some(runtime) = self.pods.get_mut(&timer.pod_uid) {
+                if let Some(runtime) = self.pods.get_mut(&UidKey::new(&timer.pod_uid)) {
                     runtime.ip = ip;
                 }
                 self.start_container(&timer.pod_uid, 0, api, &mut schedule);
@@ -424,7 +425,7 @@ impl Kubelets {
             } => {
                 let current = self
                     .pods
-                    .get(&timer.pod_uid)
+                    .get(&UidKey::new(&timer.pod_uid))
                     .and_then(|r| r.containers.get(container))
                     .is_some_and(|c| c.instance == instance && c.state.running.is_some());
                 if current {
@@ -449,7 +450,7 @@ impl Kubelets {
                 &mut schedule,
             ),
             KubeletStep::Stopped => {
-                if let Some(runtime) = self.pods.remove(&timer.pod_uid) {
+                if let Some(runtime) = self.pods.remove(&UidKey::new(&timer.pod_uid)) {
                     api.remove_pod(&runtime.key);
                 }
             }
@@ -465,7 +466,7 @@ impl Kubelets {
         message: String,
         api: &mut ApiServer,
     ) {
-        let Some(runtime) = self.pods.get(uid) else {
+        let Some(runtime) = self.pods.get(&UidKey::new(uid)) else {
             return;
         };
         let field_path = container.and_then(|i| runtime.containers.get(i)).map(|c| {
@@ -489,7 +490,7 @@ impl Kubelets {
     }
 
     fn allocate_ip(&mut self, uid: &str, api: &ApiServer) -> Option<String> {
-        let runtime = self.pods.get(uid)?;
+        let runtime = self.pods.get(&UidKey::new(uid))?;
         let pod = api.store.get(&runtime.key)?;
         let Object::Pod(pod) = pod else { return None };
         let node = api
@@ -539,7 +540,7 @@ impl Kubelets {
         container: &str,
         previous: bool,
     ) -> Option<&[(Millis, String)]> {
-        let runtime = self.pods.get(pod_uid)?;
+        let runtime = self.pods.get(&UidKey::new(pod_uid))?;
         let container = runtime.containers.iter().find(|c| c.name == container)?;
         Some(if previous {
             &container.previous_logs
@@ -572,7 +573,7 @@ impl Kubelets {
     pub fn append_log(&mut self, pod_uid: &str, container: &str, at: Millis, line: String) {
         let Some(running) = self
             .pods
-            .get_mut(pod_uid)
+            .get_mut(&UidKey::new(pod_uid))
             .and_then(|runtime| runtime.containers.iter_mut().find(|c| c.name == container))
         else {
             return;
@@ -597,7 +598,7 @@ impl Kubelets {
         container: &str,
         store: &crate::store::Store,
     ) -> Option<(BTreeMap<String, String>, kubeplay_shell::VirtualFs)> {
-        let runtime = self.pods.get(pod.metadata.uid_str())?;
+        let runtime = self.pods.get(&UidKey::new(pod.metadata.uid_str()))?;
         let running = runtime.containers.iter().find(|c| c.name == container)?;
         running.state.running.as_ref()?;
         // Read as stored, with the token volume held apart: `filesystem` mounts it.
@@ -687,7 +688,11 @@ impl Kubelets {
     /// A random delay in `low..=high` for the pod `uid`: from the pod's own source if it has
     /// one, else from the cluster's.
     fn jitter(&mut self, uid: &str, api: &mut ApiServer, low: Millis, high: Millis) -> Millis {
-        match self.pods.get_mut(uid).and_then(|pod| pod.jitter.as_mut()) {
+        match self
+            .pods
+            .get_mut(&UidKey::new(uid))
+            .and_then(|pod| pod.jitter.as_mut())
+        {
             Some(source) => source.between(low, high),
             None => api.rng.between(low, high),
         }

@@ -10,6 +10,7 @@ use super::probes::{self, ProbeKind};
 use super::{ContainerRuntime, KubeletStep, KubeletTimer, Kubelets};
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
+use crate::uid_key::UidKey;
 
 /// Why the playground cannot make a probe fail or pass.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +51,7 @@ impl Kubelets {
     ) -> Result<Vec<(Millis, KubeletTimer)>, ProbeOverrideError> {
         let runtime = self
             .pods
-            .get_mut(pod_uid)
+            .get_mut(&UidKey::new(pod_uid))
             .ok_or(ProbeOverrideError::NotRunning)?;
         let epoch = runtime.epoch;
         let index = match container {
@@ -111,7 +112,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let epoch = runtime.epoch;
@@ -148,7 +149,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let epoch = runtime.epoch;

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
+use crate::uid_key::UidKey;
 
 /// From "already present" to a restarted container's start.
 const RESTART_START_MS: Millis = 150;
@@ -19,7 +20,7 @@ impl Kubelets {
         api: &mut ApiServer,
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
-        let Some(runtime) = self.pods.get(uid) else {
+        let Some(runtime) = self.pods.get(&UidKey::new(uid)) else {
             return;
         };
         let Some(container) = runtime.containers.get(index) else {
@@ -86,7 +87,7 @@ impl Kubelets {
         let pull_started = api.clock.now_ms();
         if let Some(c) = self
             .pods
-            .get_mut(uid)
+            .get_mut(&UidKey::new(uid))
             .and_then(|r| r.containers.get_mut(index))
         {
             c.pull_started_ms = pull_started;
@@ -110,7 +111,7 @@ impl Kubelets {
     }
 
     pub(super) fn pulled(&mut self, uid: &str, index: usize, api: &mut ApiServer) {
-        let Some(runtime) = self.pods.get(uid) else {
+        let Some(runtime) = self.pods.get(&UidKey::new(uid)) else {
             return;
         };
         let Some(container) = runtime.containers.get(index) else {
@@ -141,7 +142,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let epoch = runtime.epoch;
@@ -193,7 +194,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let epoch = runtime.epoch;
@@ -243,7 +244,7 @@ impl Kubelets {
     fn set_waiting(&mut self, uid: &str, index: usize, reason: &str, message: Option<String>) {
         if let Some(c) = self
             .pods
-            .get_mut(uid)
+            .get_mut(&UidKey::new(uid))
             .and_then(|r| r.containers.get_mut(index))
         {
             c.state = waiting(reason, message);

@@ -17,6 +17,7 @@ use super::{KubeletStep, Kubelets, environment, time_at, waiting};
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
 use crate::dns::Resolver;
+use crate::uid_key::UidKey;
 
 /// The kernel's OOM killer and containerd's report take a moment after the allocation.
 const OOM_KILL_DELAY_MS: (Millis, Millis) = (100, 400);
@@ -32,7 +33,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let total = runtime.containers.len();
@@ -98,7 +99,7 @@ impl Kubelets {
         // must complete first (`computeInitContainerActions` in kuberuntime).
         let gates_next = self
             .pods
-            .get(uid)
+            .get(&UidKey::new(uid))
             .and_then(|r| r.containers.get(index))
             .is_some_and(|c| c.init && !c.sidecar);
         if !gates_next {
@@ -118,7 +119,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let epoch = runtime.epoch;
@@ -210,7 +211,7 @@ impl Kubelets {
         }
         let gone = self
             .pods
-            .get(uid)
+            .get(&UidKey::new(uid))
             .and_then(|runtime| runtime.containers.get(index))
             .is_none();
         if gone {
@@ -256,7 +257,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let now = api.clock.now_ms();
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let epoch = runtime.epoch;
@@ -365,7 +366,7 @@ impl Kubelets {
         let now = api.clock.now_ms();
         let Some(container) = self
             .pods
-            .get_mut(uid)
+            .get_mut(&UidKey::new(uid))
             .and_then(|r| r.containers.get_mut(index))
         else {
             return;
@@ -390,7 +391,7 @@ impl Kubelets {
     ) {
         let next_waiting = self
             .pods
-            .get(uid)
+            .get(&UidKey::new(uid))
             .and_then(|r| r.containers.get(index + 1))
             .is_some_and(|c| c.started_at_ms.is_none());
         if index + 1 < total && next_waiting {
@@ -409,7 +410,7 @@ impl Kubelets {
         schedule: &mut impl FnMut(Millis, KubeletStep, u64),
     ) {
         let settle = self.jitter(uid, api, 200, 800);
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         let epoch = runtime.epoch;

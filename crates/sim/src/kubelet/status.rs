@@ -8,12 +8,13 @@ use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 use super::{ContainerRuntime, Kubelets, images, node_ip};
 use crate::api::ApiServer;
 use crate::status_request::WithStatus;
+use crate::uid_key::UidKey;
 use kubeplay_model::pod::set_pod_condition;
 
 impl Kubelets {
     /// Builds the pod status from the runtime and writes it through the API.
     pub(super) fn write_status(&self, uid: &str, api: &mut ApiServer) {
-        let Some(runtime) = self.pods.get(uid) else {
+        let Some(runtime) = self.pods.get(&UidKey::new(uid)) else {
             return;
         };
         let Some(Object::Pod(pod)) = api.store.get(&runtime.key) else {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::restarts::restarted_container_id;
 use super::{FIRST_POD_IP, IP_RANGE, Kubelets, PodRuntime, time_at_ms};
 use crate::clock::{Clock, Millis};
+use crate::uid_key::UidKey;
 
 /// The runtimes of some pods, kept to compare with what one more cycle makes of them.
 pub struct RuntimeSnapshot(Vec<(String, PodRuntime)>);
@@ -17,7 +18,9 @@ impl Kubelets {
     pub fn snapshot(&self, uids: &[&str]) -> RuntimeSnapshot {
         RuntimeSnapshot(
             uids.iter()
-                .filter_map(|uid| Some((uid.to_string(), self.pods.get(*uid)?.clone())))
+                .filter_map(|uid| {
+                    Some((uid.to_string(), self.pods.get(&UidKey::new(uid))?.clone()))
+                })
                 .collect(),
         )
     }
@@ -36,7 +39,7 @@ impl Kubelets {
             let containers = restarting.iter().filter(|(u, _)| u == uid).map(|(_, i)| *i);
             advance_runtime(&mut expected, uid, containers, 1, period, clock);
             self.pods
-                .get(uid)
+                .get(&UidKey::new(uid))
                 .is_some_and(|now| format!("{now:?}") == format!("{expected:?}"))
         })
     }
@@ -98,7 +101,7 @@ impl Kubelets {
         clock: &Clock,
     ) {
         for (uid, index) in restarting {
-            if let Some(runtime) = self.pods.get_mut(*uid) {
+            if let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) {
                 advance_runtime(runtime, uid, [*index], cycles, period, clock);
             }
         }

@@ -6,6 +6,7 @@ use kubeplay_model::Pod;
 use super::{KubeletStep, KubeletTimer, Kubelets};
 use crate::api::{ApiServer, EventType};
 use crate::clock::Millis;
+use crate::uid_key::UidKey;
 
 impl Kubelets {
     pub(super) fn begin_termination(
@@ -15,7 +16,7 @@ impl Kubelets {
         api: &mut ApiServer,
         timers: &mut Vec<(Millis, KubeletTimer)>,
     ) {
-        let Some(runtime) = self.pods.get_mut(uid) else {
+        let Some(runtime) = self.pods.get_mut(&UidKey::new(uid)) else {
             return;
         };
         if runtime.terminating {
