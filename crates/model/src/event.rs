@@ -15,21 +15,21 @@ use crate::shared::Shared;
 /// of every Event.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Event {
-    pub action: Option<String>,
+    pub action: Option<Shared<String>>,
     pub count: Option<i32>,
-    pub event_time: Option<MicroTime>,
+    pub event_time: Option<Box<MicroTime>>,
     pub first_timestamp: Option<Time>,
     pub involved_object: Shared<ObjectReference>,
     pub last_timestamp: Option<Time>,
-    pub message: Option<String>,
+    pub message: Option<Shared<String>>,
     pub metadata: ObjectMeta,
-    pub reason: Option<String>,
+    pub reason: Option<Shared<String>>,
     pub related: Option<Shared<ObjectReference>>,
-    pub reporting_component: Option<String>,
-    pub reporting_instance: Option<String>,
-    pub series: Option<EventSeries>,
+    pub reporting_component: Option<Shared<String>>,
+    pub reporting_instance: Option<Shared<String>>,
+    pub series: Option<Box<EventSeries>>,
     pub source: Option<Shared<EventSource>>,
-    pub type_: Option<String>,
+    pub type_: Option<Shared<String>>,
 }
 
 type ApiEvent = k8s_openapi::api::core::v1::Event;
@@ -39,21 +39,21 @@ crate::shared::same_resource_as!(Event, ApiEvent);
 impl From<ApiEvent> for Event {
     fn from(event: ApiEvent) -> Event {
         Event {
-            action: event.action,
+            action: event.action.map(Shared::new),
             count: event.count,
-            event_time: event.event_time,
+            event_time: event.event_time.map(Box::new),
             first_timestamp: event.first_timestamp,
             involved_object: event.involved_object.into(),
             last_timestamp: event.last_timestamp,
-            message: event.message,
+            message: event.message.map(Shared::new),
             metadata: event.metadata,
-            reason: event.reason,
+            reason: event.reason.map(Shared::new),
             related: event.related.map(Shared::new),
-            reporting_component: event.reporting_component,
-            reporting_instance: event.reporting_instance,
-            series: event.series,
+            reporting_component: event.reporting_component.map(Shared::new),
+            reporting_instance: event.reporting_instance.map(Shared::new),
+            series: event.series.map(Box::new),
             source: event.source.map(Shared::new),
-            type_: event.type_,
+            type_: event.type_.map(Shared::new),
         }
     }
 }
@@ -61,26 +61,25 @@ impl From<ApiEvent> for Event {
 impl From<Event> for ApiEvent {
     fn from(event: Event) -> ApiEvent {
         ApiEvent {
-            action: event.action,
+            action: event.action.map(Shared::into_inner),
             count: event.count,
-            event_time: event.event_time,
+            event_time: event.event_time.map(|time| *time),
             first_timestamp: event.first_timestamp,
             involved_object: event.involved_object.into_inner(),
             last_timestamp: event.last_timestamp,
-            message: event.message,
+            message: event.message.map(Shared::into_inner),
             metadata: event.metadata,
-            reason: event.reason,
+            reason: event.reason.map(Shared::into_inner),
             related: event.related.map(Shared::into_inner),
-            reporting_component: event.reporting_component,
-            reporting_instance: event.reporting_instance,
-            series: event.series,
+            reporting_component: event.reporting_component.map(Shared::into_inner),
+            reporting_instance: event.reporting_instance.map(Shared::into_inner),
+            series: event.series.map(|series| *series),
             source: event.source.map(Shared::into_inner),
-            type_: event.type_,
+            type_: event.type_.map(Shared::into_inner),
         }
     }
 }
 
-/// Encoded exactly as k8s-openapi's `Event` (through a copy: an Event is small).
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ApiEvent::from(self.clone()).serialize(serializer)

@@ -94,6 +94,12 @@ impl<T: Clone> DerefMut for Shared<T> {
     }
 }
 
+impl<T: AsRef<U>, U: ?Sized> AsRef<U> for Shared<T> {
+    fn as_ref(&self) -> &U {
+        (*self.0).as_ref()
+    }
+}
+
 impl<T> From<T> for Shared<T> {
     fn from(value: T) -> Shared<T> {
         Shared::new(value)

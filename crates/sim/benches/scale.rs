@@ -293,14 +293,24 @@ fn shared_pod_conditions(cluster: &Cluster) -> (usize, usize) {
     (weighed.seen.len(), weighed.bytes)
 }
 
-/// The bytes of the parts the stored Events share (what they are about, who reported them),
-/// each weighed once: a copy of an Event shares them, as stored Events do.
+/// The bytes of the parts the stored Events share (what they are about, who reported them,
+/// their texts), each weighed once: a copy of an Event shares them, as stored Events do.
 fn shared_event_parts(cluster: &Cluster) -> usize {
     let mut weighed = Weighed::default();
     for event in cluster.api.store.list_typed::<Event>(None) {
         weighed.once(Some(&*event.involved_object));
         weighed.once(event.related.as_deref());
         weighed.once(event.source.as_deref());
+        for text in [
+            &event.action,
+            &event.message,
+            &event.reason,
+            &event.reporting_component,
+            &event.reporting_instance,
+            &event.type_,
+        ] {
+            weighed.once(text.as_deref());
+        }
     }
     weighed.bytes
 }

@@ -571,10 +571,10 @@ fn event_row(event: &Event, now: jiff::Timestamp) -> EventRow {
     });
     EventRow {
         age,
-        event_type: event.type_.clone().unwrap_or_default(),
-        reason: event.reason.clone().unwrap_or_default(),
+        event_type: event.type_.as_deref().cloned().unwrap_or_default(),
+        reason: event.reason.as_deref().cloned().unwrap_or_default(),
         object: event_object(event),
-        message: event.message.clone().unwrap_or_default(),
+        message: event.message.as_deref().cloned().unwrap_or_default(),
     }
 }
 

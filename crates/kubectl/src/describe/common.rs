@@ -10,8 +10,8 @@ use crate::text::labels::{annotations_multiline, labels_multiline};
 use crate::text::time::rfc1123z_or_zero;
 
 /// An optional string field as Go prints its zero value.
-pub(super) fn s(value: &Option<String>) -> &str {
-    value.as_deref().unwrap_or("")
+pub(super) fn s<T: AsRef<str>>(value: &Option<T>) -> &str {
+    value.as_ref().map_or("", AsRef::as_ref)
 }
 
 /// `t.Time.Format(time.RFC1123Z)` of an optional API timestamp.

@@ -928,11 +928,11 @@ fn event_row(event: &Event, ctx: &RowContext) -> Vec<String> {
     let source = event.source.as_ref();
     let component = non_empty(
         source.and_then(|s| s.component.as_ref()),
-        event.reporting_component.as_ref(),
+        event.reporting_component.as_deref(),
     );
     let instance = non_empty(
         source.and_then(|s| s.host.as_ref()),
-        event.reporting_instance.as_ref(),
+        event.reporting_instance.as_deref(),
     );
     let source = if instance.is_empty() {
         component
@@ -941,12 +941,16 @@ fn event_row(event: &Event, ctx: &RowContext) -> Vec<String> {
     };
     vec![
         last,
-        event.type_.clone().unwrap_or_default(),
-        event.reason.clone().unwrap_or_default(),
+        event.type_.as_deref().cloned().unwrap_or_default(),
+        event.reason.as_deref().cloned().unwrap_or_default(),
         object,
         event.involved_object.field_path.clone().unwrap_or_default(),
         source,
-        event.message.clone().unwrap_or_default().trim().to_string(),
+        event
+            .message
+            .as_deref()
+            .map_or("", |m| m.trim())
+            .to_string(),
         first,
         count.to_string(),
         event.metadata.name_str().to_string(),

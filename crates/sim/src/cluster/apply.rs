@@ -280,7 +280,7 @@ mod tests {
             .api
             .store
             .list_typed::<kubeplay_model::Event>(Some("default"))
-            .any(|e| e.reason.as_deref() == Some("FailedCreate"));
+            .any(|e| e.reason.as_deref().map(String::as_str) == Some("FailedCreate"));
         assert!(failed, "no FailedCreate event");
     }
 }

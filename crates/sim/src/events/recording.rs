@@ -6,6 +6,7 @@ use std::sync::Arc;
 use k8s_openapi::api::core::v1::{EventSeries, EventSource, ObjectReference};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta, Time};
 use kubeplay_model::object::MetaExt;
+use kubeplay_model::shared::Shared;
 use kubeplay_model::{Event, Kind, Object, ObjectKey};
 
 use super::series::{Observed, Series};
@@ -58,7 +59,7 @@ impl ApiServer {
             let mut event = existing.clone();
             event.count = Some(correlated.count);
             event.last_timestamp = Some(now);
-            event.message = Some(message);
+            event.message = Some(message.into());
             event.metadata.resource_version = Some(self.store.next_resource_version());
             self.store.put(Object::Event(event));
             return;
@@ -74,9 +75,9 @@ impl ApiServer {
         let event = Event {
             metadata: self.event_meta(&correlated.name, &namespace, now.clone()),
             involved_object: reference(&record, &regarding, regarding.version.clone()).into(),
-            reason: Some(record.reason.to_string()),
-            message: Some(message),
-            type_: Some(record.event_type.as_str().to_string()),
+            reason: Some(record.reason.to_string().into()),
+            message: Some(message.into()),
+            type_: Some(record.event_type.as_str().to_string().into()),
             source: Some(
                 EventSource {
                     component: Some(record.component.to_string()),
@@ -87,8 +88,8 @@ impl ApiServer {
             first_timestamp: Some(correlated.first),
             last_timestamp: Some(now),
             count: Some(correlated.count),
-            reporting_component: Some(component),
-            reporting_instance: Some(instance),
+            reporting_component: Some(component.into()),
+            reporting_instance: Some(instance.into()),
             ..Event::default()
         };
         self.create_event(event, key);
@@ -126,18 +127,18 @@ impl ApiServer {
                     metadata: self.event_meta(&name, &namespace, self.clock.now_time()),
                     involved_object: reference(&record, &regarding, reported.regarding_version)
                         .into(),
-                    reason: Some(record.reason.to_string()),
-                    message: Some(record.message),
-                    type_: Some(record.event_type.as_str().to_string()),
+                    reason: Some(record.reason.to_string().into()),
+                    message: Some(record.message.into()),
+                    type_: Some(record.event_type.as_str().to_string().into()),
                     source: Some(EventSource::default().into()),
-                    event_time: Some(MicroTime(self.clock.now())),
-                    action: Some(reported.action.to_string()),
-                    reporting_component: Some(record.component.to_string()),
+                    event_time: Some(Box::new(MicroTime(self.clock.now()))),
+                    action: Some(reported.action.to_string().into()),
+                    reporting_component: Some(record.component.to_string().into()),
                     // `NewRecorder`: reportingController + "-" + hostname.
-                    reporting_instance: Some(format!(
+                    reporting_instance: Some(Shared::new(format!(
                         "{}-{}",
                         record.component, self.control_plane_host
-                    )),
+                    ))),
                     ..Event::default()
                 };
                 self.series.cache(key, event_key.clone(), now_ms);
@@ -152,10 +153,10 @@ impl ApiServer {
         let Some(Object::Event(existing)) = self.store.get(key) else {
             return;
         };
-        let written = Some(EventSeries {
+        let written = Some(Box::new(EventSeries {
             count: Some(series.count),
             last_observed_time: Some(MicroTime(self.clock.timestamp_at(series.last_observed_ms))),
-        });
+        }));
         if existing.series == written {
             return;
         }
@@ -416,9 +417,12 @@ mod tests {
         assert_eq!(series.count, Some(2));
         assert_eq!(event.count, None);
         assert_eq!(event.last_timestamp, None);
-        assert_eq!(event.action.as_deref(), Some("Scheduling"));
         assert_eq!(
-            event.reporting_instance.as_deref(),
+            event.action.as_deref().map(String::as_str),
+            Some("Scheduling")
+        );
+        assert_eq!(
+            event.reporting_instance.as_deref().map(String::as_str),
             Some("default-scheduler-kind-control-plane")
         );
         // finishSeries, at the first 6-minute tick more than 6 minutes after the last one.

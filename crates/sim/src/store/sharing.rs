@@ -7,7 +7,8 @@
 //! - The pods scheduled and started in the same seconds have equal conditions (their times
 //!   are whole seconds).
 //! - The Events about one object (and one container of it) have equal `involvedObject`s, and
-//!   those one component on one host reports equal `source`s.
+//!   those one component on one host reports equal `source`s; most Events' texts (type,
+//!   reason, reporter, message) are those of thousands of others.
 //!
 //! An object written with a part equal to the one the last such object was written with is
 //! given that one.
@@ -27,6 +28,7 @@ pub(super) struct SharedParts {
     pod_conditions: Sharing<Vec<PodCondition>>,
     involved_objects: Sharing<ObjectReference>,
     event_sources: Sharing<EventSource>,
+    event_texts: Sharing<String>,
     hasher: foldhash::fast::FixedState,
 }
 
@@ -79,13 +81,37 @@ impl SharedParts {
             let key = self.key((involved.uid.as_deref(), involved.field_path.as_deref()));
             self.involved_objects.share(key, &mut event.involved_object);
         }
-        let Some(source) = event.source.as_mut() else {
-            return;
-        };
-        let kept = previous.and_then(|previous| previous.source.as_ref());
-        if !kept.is_some_and(|kept| kept.same(source)) {
-            let key = self.key((source.component.as_deref(), source.host.as_deref()));
-            self.event_sources.share(key, source);
+        if let Some(source) = event.source.as_mut() {
+            let kept = previous.and_then(|previous| previous.source.as_ref());
+            if !kept.is_some_and(|kept| kept.same(source)) {
+                let key = self.key((source.component.as_deref(), source.host.as_deref()));
+                self.event_sources.share(key, source);
+            }
+        }
+        let kept = previous.map_or([None; 6], |previous| {
+            [
+                previous.action.as_ref(),
+                previous.message.as_ref(),
+                previous.reason.as_ref(),
+                previous.reporting_component.as_ref(),
+                previous.reporting_instance.as_ref(),
+                previous.type_.as_ref(),
+            ]
+        });
+        let written = [
+            &mut event.action,
+            &mut event.message,
+            &mut event.reason,
+            &mut event.reporting_component,
+            &mut event.reporting_instance,
+            &mut event.type_,
+        ];
+        for (text, kept) in written.into_iter().zip(kept) {
+            let Some(text) = text else { continue };
+            if !kept.is_some_and(|kept| kept.same(text)) {
+                let key = self.key(text.as_str());
+                self.event_texts.share(key, text);
+            }
         }
     }
 
