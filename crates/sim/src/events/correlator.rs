@@ -42,7 +42,9 @@ const COMBINED_PREFIX: &str = "(combined from similar events): ";
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Correlator {
     /// By involved object UID.
-    objects: HashMap<UidKey, History>,
+    /// Histories boxed, as the kubelets' runtimes are (`kubelet/mod.rs`): the table stays small
+    /// when objects coming and going make it grow.
+    objects: HashMap<UidKey, Box<History>>,
     /// Histories whose object, or one of whose Events, was removed since the last prune.
     removed: HashSet<UidKey>,
     /// Histories with similarity records, by when the oldest of them was last seen (or

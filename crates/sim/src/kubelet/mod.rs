@@ -174,7 +174,10 @@ const IP_RANGE: u32 = LAST_POD_IP - FIRST_POD_IP + 1;
 
 #[derive(Clone, Default)]
 pub struct Kubelets {
-    pods: HashMap<UidKey, PodRuntime>,
+    /// Boxed: a runtime is 272 bytes, and a hash table is twice the size its entries need
+    /// for a while after it grows — which pods coming and going make it do (its deleted
+    /// slots count until it is rehashed) — so the table holds pointers, not runtimes.
+    pods: HashMap<UidKey, Box<PodRuntime>>,
     /// Images present on each node (kind nodes come with the control-plane images).
     images: HashMap<String, BTreeSet<String>>,
     next_ip: HashMap<String, u32>,
@@ -229,7 +232,7 @@ impl Kubelets {
             }
             let mut runtime = self.new_runtime(pod, &node);
             runtime.jitter = cronjob_run_jitter(pod, api);
-            self.pods.insert(UidKey::new(&uid), runtime);
+            self.pods.insert(UidKey::new(&uid), Box::new(runtime));
             let delay = self.jitter(&uid, api, 100, 400);
             timers.push((
                 delay,

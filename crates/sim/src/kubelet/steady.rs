@@ -11,7 +11,7 @@ use crate::clock::{Clock, Millis};
 use crate::uid_key::UidKey;
 
 /// The runtimes of some pods, kept to compare with what one more cycle makes of them.
-pub struct RuntimeSnapshot(Vec<(String, PodRuntime)>);
+pub struct RuntimeSnapshot(Vec<(String, Box<PodRuntime>)>);
 
 impl Kubelets {
     /// The runtimes of the pods `uids` as they are now.
