@@ -3,6 +3,7 @@
 //! manifest decoding). Nothing here knows about time passing or controllers.
 
 pub mod cidr;
+pub mod container_status;
 pub mod defaults;
 pub mod errors;
 pub mod event;
@@ -22,6 +23,7 @@ pub mod selector;
 pub mod shared;
 pub mod validation;
 
+pub use container_status::ContainerStatus;
 pub use errors::{ApiError, FieldError};
 pub use event::Event;
 pub use kinds::Kind;

@@ -98,10 +98,7 @@ pub fn set_pod_condition(
 }
 
 /// The status of `container`, app or init, by name.
-pub fn container_status<'a>(
-    pod: &'a Pod,
-    container: &str,
-) -> Option<&'a k8s_openapi::api::core::v1::ContainerStatus> {
+pub fn container_status<'a>(pod: &'a Pod, container: &str) -> Option<&'a crate::ContainerStatus> {
     let status = pod.status.as_ref()?;
     status
         .container_statuses

@@ -6,17 +6,17 @@
 //! them at a time when a ReplicaSet creates 20 a second — have equal conditions. The store
 //! gives a pod the conditions an earlier pod was written with when equal (`Store::put`).
 
-use k8s_openapi::api::core::v1::{
-    ContainerStatus, HostIP, PodCondition, PodIP, PodResourceClaimStatus,
-};
+use k8s_openapi::api::core::v1::{HostIP, PodCondition, PodIP, PodResourceClaimStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
+use crate::container_status::ContainerStatus;
 use crate::shared::Shared;
 
 type ApiPodStatus = k8s_openapi::api::core::v1::PodStatus;
 
-/// k8s-openapi's `PodStatus` (`core/v1`, v1.33) with `conditions` held [`Shared`]; it is
-/// encoded field for field as k8s-openapi encodes its own, and decoded by it.
+/// k8s-openapi's `PodStatus` (`core/v1`, v1.33) with `conditions` held [`Shared`] and its
+/// container statuses kubeplay's [`ContainerStatus`]; it is encoded field for field as
+/// k8s-openapi encodes its own, and decoded by it.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PodStatus {
@@ -73,11 +73,11 @@ impl From<ApiPodStatus> for PodStatus {
     fn from(status: ApiPodStatus) -> PodStatus {
         PodStatus {
             conditions: status.conditions.map(Shared::new),
-            container_statuses: status.container_statuses,
-            ephemeral_container_statuses: status.ephemeral_container_statuses,
+            container_statuses: statuses(status.container_statuses),
+            ephemeral_container_statuses: statuses(status.ephemeral_container_statuses),
             host_ip: status.host_ip,
             host_ips: status.host_ips,
-            init_container_statuses: status.init_container_statuses,
+            init_container_statuses: statuses(status.init_container_statuses),
             message: status.message,
             nominated_node_name: status.nominated_node_name,
             observed_generation: status.observed_generation,
@@ -97,11 +97,11 @@ impl From<PodStatus> for ApiPodStatus {
     fn from(status: PodStatus) -> ApiPodStatus {
         ApiPodStatus {
             conditions: status.conditions.map(Shared::into_inner),
-            container_statuses: status.container_statuses,
-            ephemeral_container_statuses: status.ephemeral_container_statuses,
+            container_statuses: statuses(status.container_statuses),
+            ephemeral_container_statuses: statuses(status.ephemeral_container_statuses),
             host_ip: status.host_ip,
             host_ips: status.host_ips,
-            init_container_statuses: status.init_container_statuses,
+            init_container_statuses: statuses(status.init_container_statuses),
             message: status.message,
             nominated_node_name: status.nominated_node_name,
             observed_generation: status.observed_generation,
@@ -115,6 +115,11 @@ impl From<PodStatus> for ApiPodStatus {
             start_time: status.start_time,
         }
     }
+}
+
+/// A list of container statuses as the other copy holds them.
+fn statuses<From, To: std::convert::From<From>>(list: Option<Vec<From>>) -> Option<Vec<To>> {
+    list.map(|list| list.into_iter().map(To::from).collect())
 }
 
 impl<'de> serde::Deserialize<'de> for PodStatus {

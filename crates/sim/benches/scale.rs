@@ -251,14 +251,13 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
     let status = part(&|pod| heap::weigh(|| pod.status.clone()).1);
     let metadata = part(&|pod| heap::weigh(|| pod.metadata.clone()).1);
     eprintln!(
-        "  a Pod's heap beyond its {inline} B struct: its share of {specs} specs shared by {holders:.0} pods each {spec:.0} B ({each} B a spec), status {status} B and its share of {condition_lists} condition lists shared by {condition_holders:.1} pods each {conditions:.0} B ({each_list} B a list), metadata {metadata} B",
+        "  a Pod's heap beyond its {inline} B struct: its share of {specs} specs shared by {holders:.0} pods each {spec:.0} B ({each} B a spec), status {status} B and its share of {condition_lists} condition lists (shared by {condition_holders:.1} pods each) and of container states {conditions:.0} B, metadata {metadata} B",
         inline = std::mem::size_of::<Pod>(),
         holders = per_pod(pods) * pods as f64 / specs.max(1) as f64,
         spec = per_pod(spec_bytes),
         each = spec_bytes / specs.max(1),
         condition_holders = pods as f64 / condition_lists.max(1) as f64,
         conditions = per_pod(condition_bytes),
-        each_list = condition_bytes / condition_lists.max(1),
     );
     eprintln!(
         "  breakdown per pod at Ready (bytes): Pod objects {pod:.0}, Event objects {event:.0}, other objects {other:.0}, store indexes and queues {indexes:.0}, the rest of the API server (the Event recorder's caches) {api:.0}, kubelets {kubelets:.0} ({runtimes} pod runtimes), the rest of the cluster (timers, queues, controllers' caches) {rest:.0}",
@@ -283,14 +282,24 @@ fn shared_pod_specs(cluster: &Cluster) -> (usize, usize) {
     (weighed.seen.len(), weighed.bytes)
 }
 
-/// How many distinct condition lists the stored pods hold (the store shares equal ones) and
-/// their bytes, each weighed once.
+/// How many distinct condition lists the stored pods hold (the store shares equal ones, and
+/// equal container states) and the bytes of both, each weighed once.
 fn shared_pod_conditions(cluster: &Cluster) -> (usize, usize) {
-    let mut weighed = Weighed::default();
-    for pod in cluster.api.store.list_typed::<Pod>(None) {
-        weighed.once(pod.status.as_ref().and_then(|s| s.conditions.as_deref()));
+    let (mut conditions, mut states) = (Weighed::default(), Weighed::default());
+    for status in cluster
+        .api
+        .store
+        .list_typed::<Pod>(None)
+        .filter_map(|pod| pod.status.as_ref())
+    {
+        conditions.once(status.conditions.as_deref());
+        let containers = [&status.init_container_statuses, &status.container_statuses];
+        for container in containers.into_iter().flatten().flatten() {
+            states.once(container.state.as_deref());
+            states.once(container.last_state.as_deref());
+        }
     }
-    (weighed.seen.len(), weighed.bytes)
+    (conditions.seen.len(), conditions.bytes + states.bytes)
 }
 
 /// The bytes of the parts the stored Events share (what they are about, who reported them,

@@ -1,10 +1,8 @@
 //! The per-container block shared by pods and pod templates (`describeContainers`):
 //! IDs, image, ports, command, state, resources, probes, environment and mounts.
 
-use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStatus, ResourceRequirements,
-};
-use kubeplay_model::Pod;
+use k8s_openapi::api::core::v1::{Container, ContainerState, ResourceRequirements};
+use kubeplay_model::{ContainerStatus, Pod};
 
 use super::common::{rfc, s};
 use super::container_env::{describe_env_from, describe_env_vars};
@@ -145,7 +143,11 @@ pub(super) fn describe_resources(
 /// `describeContainerState`: State, Last State (only after a termination), Ready, Restart Count.
 fn describe_state(w: &mut PrefixWriter, status: &ContainerStatus) {
     let default_state = ContainerState::default();
-    describe_status(w, "State", status.state.as_ref().unwrap_or(&default_state));
+    describe_status(
+        w,
+        "State",
+        status.state.as_deref().unwrap_or(&default_state),
+    );
     if let Some(last) = status
         .last_state
         .as_ref()

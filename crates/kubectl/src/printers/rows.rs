@@ -210,7 +210,7 @@ pub fn pod_status(pod: &Pod, now: Timestamp) -> (String, String, String) {
         .unwrap_or_else(|| "Pending".into());
     let mut initializing = false;
     let init_count = init_containers.len();
-    let finished_at = |container: &k8s_openapi::api::core::v1::ContainerStatus| {
+    let finished_at = |container: &kubeplay_model::ContainerStatus| {
         container
             .last_state
             .as_ref()

@@ -2,7 +2,8 @@
 //! kubelet_pods.go), conditions (`generatePodInitializedCondition` and friends in
 //! pkg/kubelet/status/generate.go) and IPs.
 
-use k8s_openapi::api::core::v1::{ContainerStatus, HostIP, PodIP};
+use k8s_openapi::api::core::v1::{HostIP, PodIP};
+use kubeplay_model::ContainerStatus;
 use kubeplay_model::{Kind, Object, ObjectKey, Typed};
 
 use super::{ContainerRuntime, Kubelets, images, node_ip};
@@ -162,8 +163,8 @@ fn container_status(c: &ContainerRuntime) -> ContainerStatus {
         ready: c.ready,
         restart_count: c.restart_count,
         started: Some(started),
-        state: Some(c.state.clone()),
-        last_state: Some(c.last_state.as_deref().cloned().unwrap_or_default()),
+        state: Some(c.state.clone().into()),
+        last_state: Some(c.last_state.as_deref().cloned().unwrap_or_default().into()),
         ..ContainerStatus::default()
     }
 }

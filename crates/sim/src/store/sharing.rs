@@ -5,7 +5,8 @@
 //! - The pods of one controller on one node have equal specs (a template, admission's
 //!   additions, the node's name).
 //! - The pods scheduled and started in the same seconds have equal conditions (their times
-//!   are whole seconds).
+//!   are whole seconds), and their containers equal states (`running` since one second;
+//!   `lastState` is empty in every container that never restarted).
 //! - The Events about one object (and one container of it) have equal `involvedObject`s, and
 //!   those one component on one host reports equal `source`s; most Events' texts (type,
 //!   reason, reporter, message) are those of thousands of others.
@@ -17,7 +18,10 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Weak;
 
 use foldhash::HashMap;
-use k8s_openapi::api::core::v1::{EventSource, ObjectReference, PodCondition, PodSpec};
+use k8s_openapi::api::core::v1::{
+    ContainerState, EventSource, ObjectReference, PodCondition, PodSpec,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_model::object::MetaExt;
 use kubeplay_model::shared::Shared;
 use kubeplay_model::{Event, Pod};
@@ -26,6 +30,7 @@ use kubeplay_model::{Event, Pod};
 pub(super) struct SharedParts {
     pod_specs: Sharing<PodSpec>,
     pod_conditions: Sharing<Vec<PodCondition>>,
+    container_states: Sharing<ContainerState>,
     involved_objects: Sharing<ObjectReference>,
     event_sources: Sharing<EventSource>,
     event_texts: Sharing<String>,
@@ -34,12 +39,32 @@ pub(super) struct SharedParts {
 
 impl SharedParts {
     /// Gives `pod` the spec the last pod of its controller on its node was written with, and
-    /// the conditions the last pod with such conditions was written with, if equal.
-    /// `previous` is the pod `pod` replaces: a part it kept (the spec of a status write) is
-    /// not looked at.
+    /// the conditions and container states the last pod with such was written with, if
+    /// equal. `previous` is the pod `pod` replaces: a part it kept (the spec of a status
+    /// write) is not looked at.
     pub(super) fn share_pod(&mut self, pod: &mut Pod, previous: Option<&Pod>) {
         self.share_pod_conditions(pod, previous);
+        self.share_container_states(pod);
         self.share_pod_spec(pod, previous);
+    }
+
+    fn share_container_states(&mut self, pod: &mut Pod) {
+        let Some(status) = pod.status.as_mut() else {
+            return;
+        };
+        let statuses = [
+            &mut status.init_container_statuses,
+            &mut status.container_statuses,
+        ];
+        for container in statuses.into_iter().flatten().flatten() {
+            for state in [&mut container.state, &mut container.last_state]
+                .into_iter()
+                .flatten()
+            {
+                let key = self.key(state_key(state));
+                self.container_states.share(key, state);
+            }
+        }
     }
 
     fn share_pod_conditions(&mut self, pod: &mut Pod, previous: Option<&Pod>) {
@@ -118,6 +143,30 @@ impl SharedParts {
     fn key(&self, parts: impl Hash) -> u64 {
         self.hasher.hash_one(parts)
     }
+}
+
+/// What tells container states apart (k8s-openapi's types do not hash): which state, since
+/// when, why, and for a terminated one its container.
+fn state_key(state: &ContainerState) -> impl Hash + '_ {
+    let time = |time: Option<&Time>| time.map(|time| time.0);
+    (
+        state
+            .running
+            .as_ref()
+            .map(|running| time(running.started_at.as_ref())),
+        state
+            .waiting
+            .as_ref()
+            .map(|waiting| (waiting.reason.as_deref(), waiting.message.as_deref())),
+        state.terminated.as_ref().map(|terminated| {
+            (
+                terminated.exit_code,
+                terminated.reason.as_deref(),
+                time(terminated.finished_at.as_ref()),
+                terminated.container_id.as_deref(),
+            )
+        }),
+    )
 }
 
 /// What tells a pod's conditions apart (k8s-openapi's types do not hash): their type, status

@@ -6,7 +6,8 @@ use k8s_openapi::api::batch::v1::{
     PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement,
     PodFailurePolicyOnPodConditionsPattern,
 };
-use k8s_openapi::api::core::v1::{ContainerStatus, PodCondition};
+use k8s_openapi::api::core::v1::PodCondition;
+use kubeplay_model::ContainerStatus;
 use kubeplay_model::Pod;
 use kubeplay_model::object::MetaExt;
 
@@ -166,13 +167,16 @@ mod tests {
                         .iter()
                         .map(|(name, code)| ContainerStatus {
                             name: (*name).into(),
-                            state: Some(ContainerState {
-                                terminated: Some(ContainerStateTerminated {
-                                    exit_code: *code,
+                            state: Some(
+                                ContainerState {
+                                    terminated: Some(ContainerStateTerminated {
+                                        exit_code: *code,
+                                        ..Default::default()
+                                    }),
                                     ..Default::default()
-                                }),
-                                ..Default::default()
-                            }),
+                                }
+                                .into(),
+                            ),
                             ..Default::default()
                         })
                         .collect(),

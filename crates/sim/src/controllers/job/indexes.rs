@@ -143,9 +143,9 @@ mod tests {
     use k8s_openapi::api::batch::v1::{
         PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyRule,
     };
-    use k8s_openapi::api::core::v1::{ContainerState, ContainerStateTerminated, ContainerStatus};
+    use k8s_openapi::api::core::v1::{ContainerState, ContainerStateTerminated};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
-    use kubeplay_model::PodStatus;
+    use kubeplay_model::{ContainerStatus, PodStatus};
 
     fn at(second: i64) -> Timestamp {
         Timestamp::from_second(1_700_000_000 + second).unwrap_or(Timestamp::UNIX_EPOCH)
@@ -170,14 +170,17 @@ mod tests {
                 phase: Some("Failed".into()),
                 container_statuses: Some(vec![ContainerStatus {
                     name: "main".into(),
-                    state: Some(ContainerState {
-                        terminated: Some(ContainerStateTerminated {
-                            exit_code,
-                            finished_at: Some(Time(at(finished))),
+                    state: Some(
+                        ContainerState {
+                            terminated: Some(ContainerStateTerminated {
+                                exit_code,
+                                finished_at: Some(Time(at(finished))),
+                                ..Default::default()
+                            }),
                             ..Default::default()
-                        }),
-                        ..Default::default()
-                    }),
+                        }
+                        .into(),
+                    ),
                     ..Default::default()
                 }]),
                 ..Default::default()
