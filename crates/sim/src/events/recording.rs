@@ -9,6 +9,7 @@ use kubeplay_model::object::MetaExt;
 use kubeplay_model::shared::Shared;
 use kubeplay_model::{Event, Kind, Object, ObjectKey};
 
+use super::correlator::event_name;
 use super::series::{Observed, Series};
 use super::{EventRecord, Reported, key_of};
 use crate::api::{ApiServer, EVENT_TTL_MS};
@@ -48,7 +49,7 @@ impl ApiServer {
             .correlator
             .correlate(&regarding.uid, &record, now_ms, &now, || {
                 *sequence += 1;
-                event_name(clock, &record.regarding.name, *sequence)
+                event_name_suffix(clock, *sequence)
             });
         let message = correlated.message.unwrap_or_else(|| record.message.clone());
         let key = ObjectKey::new(Kind::Event, &namespace, &correlated.name);
@@ -117,7 +118,10 @@ impl ApiServer {
                     return;
                 };
                 self.event_sequence += 1;
-                let name = event_name(&self.clock, &record.regarding.name, self.event_sequence);
+                let name = event_name(
+                    &record.regarding.name,
+                    event_name_suffix(&self.clock, self.event_sequence),
+                );
                 let namespace = event_namespace(&record.regarding);
                 let event_key = ObjectKey::new(Kind::Event, &namespace, &name);
                 // The core/v1 view of an events.k8s.io/v1 Event (pkg/apis/events/v1/
@@ -246,13 +250,9 @@ impl ApiServer {
             now,
             |uid| {
                 let object = store.get_by_uid(uid)?;
-                Some(
-                    object
-                        .meta()
-                        .namespace
-                        .clone()
-                        .unwrap_or_else(|| "default".into()),
-                )
+                let meta = object.meta();
+                let namespace = meta.namespace.clone().unwrap_or_else(|| "default".into());
+                Some((namespace, meta.name_str().to_string()))
             },
             |namespace, name| store.contains(&ObjectKey::new(Kind::Event, namespace, name)),
         );
@@ -287,11 +287,12 @@ impl ApiServer {
     }
 }
 
-/// `<object name>.<hex nanoseconds>`, as both libraries name Events; our nanoseconds also
-/// count the Events created, so that names never collide.
-fn event_name(clock: &Clock, regarding: &str, sequence: u64) -> String {
+/// What follows `<object name>.` in a new Event's name (`correlator::event_name`): the time
+/// in nanoseconds, as both event libraries name Events; ours also count the Events created,
+/// so that names never collide.
+fn event_name_suffix(clock: &Clock, sequence: u64) -> u64 {
     let nanos = clock.now().as_nanosecond() + i128::from(sequence);
-    format!("{regarding}.{:x}", nanos.max(0))
+    u64::try_from(nanos.max(0)).unwrap_or(u64::MAX)
 }
 
 /// Events of cluster-scoped objects go to `default`.
