@@ -6,6 +6,7 @@
 //! knob), `status` (pod status), `termination` (graceful pod termination).
 
 mod backoff;
+mod container_id;
 mod environment;
 pub mod exec;
 pub mod images;
@@ -33,6 +34,7 @@ use crate::rng::SimRng;
 use crate::traffic::Traffic;
 use crate::uid_key::UidKey;
 use backoff::CrashBackOff;
+use container_id::ContainerId;
 use images::{DefaultBehaviour, OnStop};
 pub use prober::ProbeOverrideError;
 pub use probes::ProbeKind;
@@ -136,7 +138,7 @@ struct ContainerRuntime {
     crash_back_off: CrashBackOff,
     /// The image pull back-off: its current length and when the last pull failed.
     pull_back_off: Option<(Millis, Millis)>,
-    container_id: String,
+    container_id: ContainerId,
     pull_started_ms: Millis,
 }
 
@@ -333,7 +335,7 @@ impl Kubelets {
                     killing: false,
                     crash_back_off: CrashBackOff::default(),
                     pull_back_off: None,
-                    container_id: String::new(),
+                    container_id: ContainerId::default(),
                     pull_started_ms: 0,
                 }
             })

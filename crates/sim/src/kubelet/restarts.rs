@@ -8,6 +8,7 @@ use k8s_openapi::api::core::v1::{
 use kubeplay_model::quantity::Quantity;
 
 use super::backoff::go_duration;
+use super::container_id::ContainerId;
 use super::probes::{self, ProbeKind, Worker};
 use kubeplay_model::Object;
 
@@ -47,7 +48,7 @@ impl Kubelets {
         container.instance += 1;
         let instance = container.instance;
         container.container_id = if instance == 1 {
-            format!("containerd://{}", api.rng.hex(64))
+            ContainerId::from_digits(&api.rng.hex(64))
         } else {
             restarted_container_id(uid, index, instance)
         };
@@ -294,7 +295,7 @@ impl Kubelets {
                 reason: Some(reason.into()),
                 started_at: container.started_at_ms.map(|ms| time_at(api, ms)),
                 finished_at: Some(time_at(api, now)),
-                container_id: Some(container.container_id.clone()),
+                container_id: Some(container.container_id.text()),
                 ..ContainerStateTerminated::default()
             }),
             ..ContainerState::default()
@@ -455,9 +456,9 @@ impl Kubelets {
 
 /// A restarted container's ID, derived from the pod, the container and the run number
 /// rather than drawn from the cluster's RNG, so that a crash loop stays periodic.
-pub(super) fn restarted_container_id(uid: &str, index: usize, instance: u64) -> String {
+pub(super) fn restarted_container_id(uid: &str, index: usize, instance: u64) -> ContainerId {
     let mut rng = crate::rng::SimRng::keyed(&format!("{uid}/{index}/{instance}"));
-    format!("containerd://{}", rng.hex(64))
+    ContainerId::from_digits(&rng.hex(64))
 }
 
 /// The container's memory limit in bytes, if it has one.

@@ -151,15 +151,15 @@ fn container_status(c: &ContainerRuntime) -> ContainerStatus {
     ContainerStatus {
         name: c.name.clone(),
         image: c.image.clone().unwrap_or_default(),
-        image_id: if c.container_id.is_empty() {
+        image_id: if c.container_id.is_none() {
             String::new()
         } else {
             format!(
                 "{image}@sha256:{}",
-                &c.container_id[13..].chars().rev().collect::<String>()
+                c.container_id.digits().chars().rev().collect::<String>()
             )
         },
-        container_id: (!c.container_id.is_empty()).then(|| c.container_id.clone()),
+        container_id: (!c.container_id.is_none()).then(|| c.container_id.text()),
         ready: c.ready,
         restart_count: c.restart_count,
         started: Some(started),

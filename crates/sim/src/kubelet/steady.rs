@@ -148,7 +148,7 @@ fn advance_runtime(
         if let Some(terminated) = terminated {
             terminated.started_at = container.started_at_ms.map(|ms| time_at_ms(clock, ms));
             terminated.finished_at = container.finished_at_ms.map(|ms| time_at_ms(clock, ms));
-            terminated.container_id = Some(container.container_id.clone());
+            terminated.container_id = Some(container.container_id.text());
         }
     }
 }
