@@ -157,7 +157,8 @@ struct PodRuntime {
     empty_dirs: environment::EmptyDirs,
     /// Where the pod's timings are drawn from when not from the cluster's source: every run
     /// of one CronJob draws the same, so its runs repeat exactly (see `cluster/turnover.rs`).
-    jitter: Option<SimRng>,
+    /// Boxed: only a CronJob's runs have one, and a generator is 64 bytes inline.
+    jitter: Option<Box<SimRng>>,
     /// `terminationGracePeriodSeconds`, for containers killed by a probe.
     grace_seconds: u64,
     terminating: bool,
@@ -233,7 +234,7 @@ impl Kubelets {
                 return;
             }
             let mut runtime = self.new_runtime(pod, &node);
-            runtime.jitter = cronjob_run_jitter(pod, api);
+            runtime.jitter = cronjob_run_jitter(pod, api).map(Box::new);
             self.pods.insert(UidKey::new(&uid), Box::new(runtime));
             let delay = self.jitter(&uid, api, 100, 400);
             timers.push((
