@@ -29,23 +29,23 @@ impl From<&str> for UidKey {
     }
 }
 
+/// Where each byte's two digits start in the text (every kubelet step and owner lookup
+/// parses a UID, so this reads fixed places rather than scanning).
+const BYTE_AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
+
 fn parse_uuid(text: &str) -> Option<[u8; 16]> {
-    let text = text.as_bytes();
-    if text.len() != 36 || DASHES.iter().any(|&at| text[at] != b'-') {
+    let text: &[u8; 36] = text.as_bytes().try_into().ok()?;
+    if DASHES.iter().any(|&at| text[at] != b'-') {
         return None;
     }
-    let mut digits = text
-        .iter()
-        .enumerate()
-        .filter(|(at, _)| !DASHES.contains(at))
-        .map(|(_, &digit)| match digit {
-            b'0'..=b'9' => Some(digit - b'0'),
-            b'a'..=b'f' => Some(digit - b'a' + 10),
-            _ => None,
-        });
+    let digit = |at: usize| match text[at] {
+        digit @ b'0'..=b'9' => Some(digit - b'0'),
+        digit @ b'a'..=b'f' => Some(digit - b'a' + 10),
+        _ => None,
+    };
     let mut bytes = [0u8; 16];
-    for byte in &mut bytes {
-        *byte = digits.next()?? << 4 | digits.next()??;
+    for (byte, &at) in bytes.iter_mut().zip(&BYTE_AT) {
+        *byte = digit(at)? << 4 | digit(at + 1)?;
     }
     Some(bytes)
 }
