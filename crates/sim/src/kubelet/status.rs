@@ -146,7 +146,6 @@ impl Kubelets {
 }
 
 fn container_status(c: &ContainerRuntime) -> ContainerStatus {
-    let image = images::qualified(c.image.as_deref().unwrap_or_default());
     let started = c.started && c.state.running.is_some();
     ContainerStatus {
         name: c.name.clone(),
@@ -154,10 +153,7 @@ fn container_status(c: &ContainerRuntime) -> ContainerStatus {
         image_id: if c.container_id.is_none() {
             String::new()
         } else {
-            format!(
-                "{image}@sha256:{}",
-                c.container_id.digits().chars().rev().collect::<String>()
-            )
+            images::image_id(c.image.as_deref().unwrap_or_default())
         },
         container_id: (!c.container_id.is_none()).then(|| c.container_id.text()),
         ready: c.ready,

@@ -117,6 +117,19 @@ pub fn qualified(image: &str) -> String {
     Reference::parse(image).qualified()
 }
 
+/// What the runtime reports as a running image's ID (`containerStatuses[].imageID`): its
+/// repository and the digest its tag resolved to — the same for every container that runs
+/// the image (the digest is drawn from the image's name, not from the cluster's source), or
+/// the digest the image was named by.
+pub fn image_id(image: &str) -> String {
+    let reference = Reference::parse(image);
+    let digest = match image.split_once("@sha256:") {
+        Some((_, digest)) => digest.to_string(),
+        None => crate::rng::SimRng::keyed(&reference.qualified()).hex(64),
+    };
+    format!("{}@sha256:{digest}", reference.repository)
+}
+
 /// Looks an image up; `credentials` says whether the pod has `imagePullSecrets`.
 pub fn lookup(image: &str, credentials: bool) -> Result<ImageInfo, PullError> {
     let reference = Reference::parse(image);
@@ -186,6 +199,21 @@ mod tests {
 
     fn exists(image: &str) -> bool {
         lookup(image, false).is_ok()
+    }
+
+    #[test]
+    fn an_image_id_is_the_repository_and_the_digest_of_the_tag() {
+        let id = image_id("nginx:1.27");
+        assert_eq!(id, image_id("docker.io/library/nginx:1.27"));
+        let digest = id
+            .strip_prefix("docker.io/library/nginx@sha256:")
+            .expect("the repository, no tag");
+        assert_eq!(digest.len(), 64);
+        assert_ne!(id, image_id("nginx:1.28"));
+        assert_eq!(
+            image_id("busybox@sha256:0123abcd"),
+            "docker.io/library/busybox@sha256:0123abcd"
+        );
     }
 
     #[test]
