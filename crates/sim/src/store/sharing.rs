@@ -216,8 +216,9 @@ impl<T: PartialEq> Sharing<T> {
 
 #[cfg(test)]
 mod tests {
-    use k8s_openapi::api::core::v1::Container;
+    use k8s_openapi::api::core::v1::{Container, ContainerStateRunning};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+    use kubeplay_model::{ContainerStatus, PodStatus};
 
     use super::*;
 
@@ -293,6 +294,13 @@ mod tests {
                 }
                 .into(),
             ),
+            // A container's Events are pulls here, a pod's its scheduling.
+            reason: Some(
+                field_path
+                    .map_or("Scheduled", |_| "Pulled")
+                    .to_string()
+                    .into(),
+            ),
             ..Event::default()
         }
     }
@@ -313,5 +321,64 @@ mod tests {
         let source = |event: &Event| event.source.clone().expect("a source");
         assert!(source(&other).same(&source(&pulled)));
         assert_eq!(other.involved_object.uid.as_deref(), Some("pod-2"));
+        let reason = |event: &Event| event.reason.clone().expect("a reason");
+        assert!(reason(&other).same(&reason(&pulled)));
+        assert!(!reason(&scheduled).same(&reason(&pulled)));
+    }
+
+    fn running_since(second: i64) -> PodStatus {
+        let at = Time(jiff::Timestamp::from_second(second).expect("a time"));
+        PodStatus {
+            conditions: Some(
+                vec![PodCondition {
+                    type_: "Ready".into(),
+                    status: "True".into(),
+                    last_transition_time: Some(at.clone()),
+                    ..PodCondition::default()
+                }]
+                .into(),
+            ),
+            container_statuses: Some(vec![ContainerStatus {
+                name: "app".into(),
+                state: Some(
+                    ContainerState {
+                        running: Some(ContainerStateRunning {
+                            started_at: Some(at),
+                        }),
+                        ..ContainerState::default()
+                    }
+                    .into(),
+                ),
+                last_state: Some(ContainerState::default().into()),
+                ..ContainerStatus::default()
+            }]),
+            ..PodStatus::default()
+        }
+    }
+
+    #[test]
+    fn the_pods_of_the_same_seconds_share_their_conditions_and_states() {
+        let mut parts = SharedParts::default();
+        let mut pods: Vec<Pod> = [10, 10, 11]
+            .into_iter()
+            .map(|second| Pod {
+                status: Some(running_since(second)),
+                ..pod("rs-1", "node-a", "nginx:1.27")
+            })
+            .collect();
+        for pod in &mut pods {
+            parts.share_pod(pod, None);
+        }
+        let status = |i: usize| pods[i].status.as_ref().expect("a status");
+        let conditions = |i: usize| status(i).conditions.as_ref().expect("conditions");
+        let container = |i: usize| &status(i).container_statuses.as_ref().expect("one")[0];
+        let state = |i: usize| container(i).state.as_ref().expect("a state");
+        let last_state = |i: usize| container(i).last_state.as_ref().expect("a last state");
+        assert!(conditions(1).same(conditions(0)));
+        assert!(!conditions(2).same(conditions(0)));
+        assert!(state(1).same(state(0)));
+        assert!(!state(2).same(state(0)));
+        assert!(last_state(2).same(last_state(0)));
+        assert_eq!(status(2), &running_since(11));
     }
 }
