@@ -105,8 +105,8 @@ pub(crate) struct Correlated {
 }
 
 impl Correlator {
-    /// Correlates an event about the object with `uid`, at `now`; `new_suffix` gives the
-    /// name of an Event to create its suffix (`event_name`).
+    /// Correlates an event about the object with `uid`, at `now`; `new_suffix` draws the
+    /// suffix of a new Event's name (`event_name`).
     pub(crate) fn correlate(
         &mut self,
         uid: &str,
