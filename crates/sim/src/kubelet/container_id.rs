@@ -31,7 +31,7 @@ impl ContainerId {
     }
 
     /// The 64 hex digits.
-    pub(super) fn digits(&self) -> String {
+    fn digits(&self) -> String {
         self.0
             .iter()
             .flatten()
