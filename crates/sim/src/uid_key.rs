@@ -23,12 +23,6 @@ impl UidKey {
     }
 }
 
-impl From<&str> for UidKey {
-    fn from(uid: &str) -> UidKey {
-        UidKey::new(uid)
-    }
-}
-
 /// Where each byte's two digits start in the text (every kubelet step and owner lookup
 /// parses a UID, so this reads fixed places rather than scanning).
 const BYTE_AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
