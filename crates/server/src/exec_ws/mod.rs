@@ -41,6 +41,12 @@ const CLOSE: u8 = 255;
 const RESIZE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 /// How long a finished session waits for the client to close its side.
 const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long a command that reads nothing takes to start before it prints. client-go reads
+/// the connection while it is still creating its streams, and drops a frame for a stream it
+/// has not created yet ("Unknown stream id 1, discarding message", then "error: closed all
+/// streams"); a real runtime's process starts well after the upgrade, a simulated one at
+/// once — which lost a command's output on a busy machine.
+const COMMAND_START: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// What the client asked for in the query (`PodExecOptions` / `PodAttachOptions`).
 struct Options {
@@ -378,6 +384,11 @@ impl Session {
                 None => return,
             }
         } else {
+            if !options.tty {
+                // Nothing came from the client (its input or terminal size) to say that its
+                // streams exist.
+                tokio::time::sleep(COMMAND_START).await;
+            }
             None
         };
         let key = ObjectKey::new(
