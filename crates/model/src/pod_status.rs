@@ -118,8 +118,8 @@ impl From<PodStatus> for ApiPodStatus {
 }
 
 /// A list of container statuses as the other copy holds them.
-fn statuses<From, To: std::convert::From<From>>(list: Option<Vec<From>>) -> Option<Vec<To>> {
-    list.map(|list| list.into_iter().map(To::from).collect())
+fn statuses<A, B: From<A>>(list: Option<Vec<A>>) -> Option<Vec<B>> {
+    list.map(|list| list.into_iter().map(B::from).collect())
 }
 
 impl<'de> serde::Deserialize<'de> for PodStatus {

@@ -132,10 +132,10 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
         print_breakdown(&cluster, pods);
     }
     let (_, shared_specs) = shared_pod_specs(&cluster);
-    let (_, shared_conditions) = shared_pod_conditions(&cluster);
+    let (_, shared_status_parts) = shared_pod_status_parts(&cluster);
     let pod_count = cluster.api.store.pod_count().max(1);
     let pod_bytes =
-        object_bytes(&cluster, Kind::Pod) + (shared_specs + shared_conditions) / pod_count;
+        object_bytes(&cluster, Kind::Pod) + (shared_specs + shared_status_parts) / pod_count;
     let event_count = cluster.api.store.list(Kind::Event, None).count().max(1);
     let event_bytes =
         object_bytes(&cluster, Kind::Event) + shared_event_parts(&cluster) / event_count;
@@ -219,14 +219,14 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
     // A copy of a pod shares its spec and conditions, as stored pods do: they are weighed
     // once each.
     let (specs, spec_bytes) = shared_pod_specs(cluster);
-    let (condition_lists, condition_bytes) = shared_pod_conditions(cluster);
-    let pod_objects = weigh_kind(Kind::Pod) + spec_bytes + condition_bytes;
+    let (condition_lists, status_part_bytes) = shared_pod_status_parts(cluster);
+    let pod_objects = weigh_kind(Kind::Pod) + spec_bytes + status_part_bytes;
     let event_objects = weigh_kind(Kind::Event) + shared_event_parts(cluster);
     let (copies, all_objects) =
         heap::weigh(|| cluster.api.store.list_all().cloned().collect::<Vec<_>>());
     let all_objects = all_objects.saturating_sub(copies.capacity() * std::mem::size_of::<Object>())
         + spec_bytes
-        + condition_bytes
+        + status_part_bytes
         + shared_event_parts(cluster);
     drop(copies);
     let (store, store_bytes) = heap::weigh(|| cluster.api.store.clone());
@@ -251,13 +251,13 @@ fn print_breakdown(cluster: &Cluster, pods: usize) {
     let status = part(&|pod| heap::weigh(|| pod.status.clone()).1);
     let metadata = part(&|pod| heap::weigh(|| pod.metadata.clone()).1);
     eprintln!(
-        "  a Pod's heap beyond its {inline} B struct: its share of {specs} specs shared by {holders:.0} pods each {spec:.0} B ({each} B a spec), status {status} B and its share of {condition_lists} condition lists (shared by {condition_holders:.1} pods each) and of container states {conditions:.0} B, metadata {metadata} B",
+        "  a Pod's heap beyond its {inline} B struct: its share of {specs} specs shared by {holders:.0} pods each {spec:.0} B ({each} B a spec), status {status} B and its share of {condition_lists} condition lists (shared by {condition_holders:.1} pods each) and of container states {status_parts:.0} B, metadata {metadata} B",
         inline = std::mem::size_of::<Pod>(),
         holders = per_pod(pods) * pods as f64 / specs.max(1) as f64,
         spec = per_pod(spec_bytes),
         each = spec_bytes / specs.max(1),
         condition_holders = pods as f64 / condition_lists.max(1) as f64,
-        conditions = per_pod(condition_bytes),
+        status_parts = per_pod(status_part_bytes),
     );
     eprintln!(
         "  breakdown per pod at Ready (bytes): Pod objects {pod:.0}, Event objects {event:.0}, other objects {other:.0}, store indexes and queues {indexes:.0}, the rest of the API server (the Event recorder's caches) {api:.0}, kubelets {kubelets:.0} ({runtimes} pod runtimes), the rest of the cluster (timers, queues, controllers' caches) {rest:.0}",
@@ -284,7 +284,7 @@ fn shared_pod_specs(cluster: &Cluster) -> (usize, usize) {
 
 /// How many distinct condition lists the stored pods hold (the store shares equal ones, and
 /// equal container states) and the bytes of both, each weighed once.
-fn shared_pod_conditions(cluster: &Cluster) -> (usize, usize) {
+fn shared_pod_status_parts(cluster: &Cluster) -> (usize, usize) {
     let (mut conditions, mut states) = (Weighed::default(), Weighed::default());
     for status in cluster
         .api
