@@ -44,16 +44,18 @@ pub(crate) struct NodeCache {
 }
 
 impl NodeCache {
-    /// `UpdateSnapshot`: brings the cache up to the store, whose nodes in name order are
-    /// `nodes` — the whole list when nodes came or went, else the nodes that changed.
-    pub(crate) fn update(&mut self, ctx: &Context, nodes: &[&Node]) {
+    /// `UpdateSnapshot`: brings the cache up to the store — every node listed again when
+    /// nodes came or went, else only the nodes that changed, each found by its name. Most
+    /// passes list no node: at 1,000 nodes listing them was a fifth of a pass.
+    pub(crate) fn update(&mut self, ctx: &Context) {
         let store = ctx.store;
         if self.list_version != Some(store.node_list_version()) {
-            self.rebuild(ctx, nodes);
+            let nodes: Vec<&Node> = store.list_typed::<Node>(None).collect();
+            self.rebuild(ctx, &nodes);
         } else {
             for name in store.nodes_changed_since(self.generation) {
                 if let Some(&index) = self.places.get(name) {
-                    self.refresh(ctx, nodes[index], index);
+                    self.refresh(ctx, index);
                 }
             }
         }
@@ -63,12 +65,9 @@ impl NodeCache {
             self.owner_counts.clear();
         }
         debug_assert!(
-            self.names.len() == nodes.len()
-                && self
-                    .names
-                    .iter()
-                    .zip(nodes)
-                    .all(|(name, node)| name == node.metadata.name_str()),
+            self.names.iter().map(String::as_str).eq(store
+                .list_typed::<Node>(None)
+                .map(|node| node.metadata.name_str())),
             "the scheduler's node cache disagrees with the node list"
         );
     }
@@ -94,11 +93,29 @@ impl NodeCache {
         self.owner_counts.clear();
     }
 
-    /// Reads node `index` (`node`) again from the store.
-    fn refresh(&mut self, ctx: &Context, node: &Node, index: usize) {
-        self.rooms[index] = read_room(ctx, node);
-        self.open[index] = is_open(node);
+    /// Reads node `index` again from the store. (The node list is the store's as of the
+    /// last rebuild, so the node is there; were it not, its room would stay as it was.)
+    fn refresh(&mut self, ctx: &Context, index: usize) {
+        if let Some(node) = self.node(ctx, index) {
+            self.rooms[index] = read_room(ctx, node);
+            self.open[index] = is_open(node);
+        }
         self.epochs[index] += 1;
+    }
+
+    /// Node `index`'s object in the store.
+    pub(crate) fn node<'s>(&self, ctx: &Context<'s>, index: usize) -> Option<&'s Node> {
+        ctx.store.get_typed::<Node>("", &self.names[index])
+    }
+
+    /// How many nodes the list holds.
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Node `index`'s name.
+    pub(crate) fn name(&self, index: usize) -> &str {
+        &self.names[index]
     }
 
     /// Counts a pod requesting `requested`, of the owner in `owner_slot`, on node `index`
@@ -123,11 +140,11 @@ impl NodeCache {
 
     /// Ends a pass: the nodes it bound pods to are read again from the store, which has
     /// the bindings once they are applied (and tells their nodes changed then), or not if
-    /// they failed (`ForgetPod`). `nodes` is the node list the pass saw.
-    pub(crate) fn forget_assumed(&mut self, ctx: &Context, nodes: &[&Node]) {
+    /// they failed (`ForgetPod`).
+    pub(crate) fn forget_assumed(&mut self, ctx: &Context) {
         for index in std::mem::take(&mut self.assumed) {
             self.is_assumed[index] = false;
-            self.refresh(ctx, nodes[index], index);
+            self.refresh(ctx, index);
         }
     }
 
@@ -152,11 +169,12 @@ impl NodeCache {
         room
     }
 
-    /// Whether node `index` (`node`) is open.
-    pub(crate) fn is_open(&self, index: usize, node: &Node) -> bool {
+    /// Whether node `index` is open.
+    pub(crate) fn is_open(&self, ctx: &Context, index: usize) -> bool {
         let open = self.open[index];
         debug_assert!(
-            open == is_open(node),
+            self.node(ctx, index)
+                .is_some_and(|node| open == is_open(node)),
             "the scheduler's cache has node {} {}",
             self.names[index],
             if open { "open" } else { "closed" }
