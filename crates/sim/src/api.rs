@@ -422,11 +422,11 @@ impl ApiServer {
         let Some(removed) = self.store.remove(key) else {
             return;
         };
-        let regarding = match &*removed {
-            Object::Event(event) => event.involved_object.uid.as_deref(),
+        let event = match &*removed {
+            Object::Event(event) => Some((&*event.involved_object, event.metadata.name_str())),
             _ => None,
         };
-        self.correlator.note_removed(removed.uid(), regarding);
+        self.correlator.note_removed(removed.uid(), event);
     }
 
     /// How many Events were created so far (the last part of their names counts them).

@@ -140,9 +140,11 @@ impl Store {
     }
 
     pub fn get_by_uid(&self, uid: &str) -> Option<&Object> {
-        self.by_uid
-            .get(&UidKey::new(uid))
-            .and_then(|key| self.object(key))
+        self.get_by_uid_key(&UidKey::new(uid))
+    }
+
+    pub(crate) fn get_by_uid_key(&self, uid: &UidKey) -> Option<&Object> {
+        self.by_uid.get(uid).and_then(|key| self.object(key))
     }
 
     /// The stored object's key as the store holds it, shared with every index that lists

@@ -249,10 +249,11 @@ impl ApiServer {
         self.correlator.prune(
             now,
             |uid| {
-                let object = store.get_by_uid(uid)?;
-                let meta = object.meta();
-                let namespace = meta.namespace.clone().unwrap_or_else(|| "default".into());
-                Some((namespace, meta.name_str().to_string()))
+                let meta = store.get_by_uid_key(uid)?.meta();
+                Some((
+                    meta.namespace.as_deref().unwrap_or("default"),
+                    meta.name_str(),
+                ))
             },
             |namespace, name| store.contains(&ObjectKey::new(Kind::Event, namespace, name)),
         );
