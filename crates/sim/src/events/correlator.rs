@@ -89,6 +89,18 @@ fn name_suffix(name: &str) -> Option<u64> {
     u64::from_str_radix(hex, 16).ok()
 }
 
+/// The number `hex` spells as `{:x}` writes it (lowercase, no leading zero), if it does.
+fn canonical_hex(hex: &str) -> Option<u64> {
+    let lowercase = hex
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let leading_zero = hex.len() > 1 && hex.starts_with('0');
+    if !lowercase || leading_zero {
+        return None;
+    }
+    u64::from_str_radix(hex, 16).ok()
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct Similar {
     key: u64,
@@ -192,10 +204,7 @@ impl Correlator {
         let suffix = name
             .strip_prefix(regarding.name.as_deref().unwrap_or_default())
             .and_then(|rest| rest.strip_prefix('.'))
-            .and_then(|hex| {
-                let suffix = u64::from_str_radix(hex, 16).ok()?;
-                (format!("{suffix:x}") == hex).then_some(suffix)
-            });
+            .and_then(canonical_hex);
         if let Some(suffix) = suffix
             && self.objects.contains_key(&regarding_uid)
         {
@@ -458,6 +467,16 @@ mod tests {
         assert!(correlator.objects[&UidKey::new("kept")].similar.is_empty());
         assert_eq!(correlator.objects[&UidKey::new("kept")].observed.len(), 1);
         assert!(correlator.aging.is_empty());
+    }
+
+    #[test]
+    fn only_names_event_name_makes_mark_an_observation() {
+        for suffix in [0, 0x1a7e, u64::MAX] {
+            assert_eq!(canonical_hex(&format!("{suffix:x}")), Some(suffix));
+        }
+        for other in ["", "01a7e", "1A7E", "+1a7e", "1a7e.2", "10000000000000000"] {
+            assert_eq!(canonical_hex(other), None, "{other}");
+        }
     }
 
     #[test]
