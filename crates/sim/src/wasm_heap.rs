@@ -8,10 +8,11 @@
 //! yet used cost address space, not RAM: the engine maps them on first touch.
 //!
 //! In front of dlmalloc, small blocks freed are kept in a free list per size class (8 bytes
-//! apart, up to 512) and handed out again first: the core allocates and frees small objects
+//! apart, up to 508) and handed out again first: the core allocates and frees small objects
 //! by the million (names, keys, Events), and dlmalloc's free — coalescing, binning — was the
 //! larger part of a fifth of the wasm run spent in the allocator. A block in a list stays its
-//! class's (it is not coalesced back), which the core's steady mix of sizes reuses.
+//! class's (it is not coalesced back), so the lists hold at most 4 MiB in all: past that a
+//! freed block goes back to dlmalloc, and sizes the core stops using strand no more.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::arch::wasm32;
@@ -84,22 +85,33 @@ unsafe impl Allocator for GrowByQuarter {
     }
 }
 
-/// Blocks up to this size are kept in size-class free lists.
-const LARGEST_CLASSED: usize = 512;
-/// Size classes are this many bytes apart (and a block this aligned, as dlmalloc's are).
+/// A dlmalloc chunk on wasm32 is 8-byte aligned and carries a 4-byte header, so it holds
+/// 8k + 4 bytes: the classes are those sizes, 12, 20, 28 … 508, and a classed block takes the
+/// chunk dlmalloc would have given its size anyway (classes of 8k bytes took 8 bytes more
+/// for half the sizes: the 10,000-pod page's memory grew a quarter more, 106 → 132 MB).
+const SMALLEST_CLASS: usize = 12;
 const CLASS_STEP: usize = 8;
-const CLASSES: usize = LARGEST_CLASSED / CLASS_STEP;
+const CLASSES: usize = 63;
+const LARGEST_CLASSED: usize = SMALLEST_CLASS + (CLASSES - 1) * CLASS_STEP;
 
-/// The size class of a block of `layout`, if it is small enough to be kept in one.
+/// The size class of a block of `layout`, if it is small enough to be kept in one (and
+/// aligned no more than dlmalloc's chunks are).
 fn class_of(layout: Layout) -> Option<usize> {
-    (layout.size() <= LARGEST_CLASSED && layout.align() <= CLASS_STEP)
-        .then(|| layout.size().max(1).div_ceil(CLASS_STEP) - 1)
+    (layout.size() <= LARGEST_CLASSED && layout.align() <= CLASS_STEP).then(|| {
+        layout
+            .size()
+            .saturating_sub(SMALLEST_CLASS)
+            .div_ceil(CLASS_STEP)
+    })
 }
 
 /// The size a block of `class` is allocated with.
 fn class_size(class: usize) -> usize {
-    (class + 1) * CLASS_STEP
+    SMALLEST_CLASS + class * CLASS_STEP
 }
+
+/// The most the free lists hold, in bytes.
+const MOST_KEPT: usize = 4 * 1024 * 1024;
 
 /// The global allocator: `#[global_allocator] static HEAP: WasmHeap = WasmHeap::new();`.
 pub struct WasmHeap(UnsafeCell<State>);
@@ -109,6 +121,8 @@ struct State {
     /// Per size class, the first free block; each free block holds the address of the next
     /// (null ends the list).
     free: [*mut u8; CLASSES],
+    /// The bytes the lists hold.
+    kept: usize,
 }
 
 impl WasmHeap {
@@ -116,6 +130,7 @@ impl WasmHeap {
         Self(UnsafeCell::new(State {
             dlmalloc: Dlmalloc::new_with_allocator(GrowByQuarter),
             free: [ptr::null_mut(); CLASSES],
+            kept: 0,
         }))
     }
 
@@ -136,18 +151,27 @@ impl State {
             // SAFETY: a nonzero size and dlmalloc's own alignment.
             return unsafe { self.dlmalloc.malloc(class_size(class), CLASS_STEP) };
         }
-        // SAFETY: a free block of at least 8 bytes, aligned to 8, whose first word `give`
+        // SAFETY: a free block of at least 12 bytes, aligned to 8, whose first word `give`
         // wrote.
         self.free[class] = unsafe { block.cast::<*mut u8>().read() };
+        self.kept -= class_size(class);
         block
     }
 
-    /// Keeps `block` of `class` for the next `take`.
+    /// Keeps `block` of `class` for the next `take`, or gives it back to dlmalloc when the
+    /// lists hold their most.
     fn give(&mut self, block: *mut u8, class: usize) {
-        // SAFETY: the caller frees `block`, a block of `class` (at least 8 bytes, aligned to
-        // 8): nothing else uses it now.
+        let size = class_size(class);
+        if self.kept + size > MOST_KEPT {
+            // SAFETY: `take` had the block from dlmalloc with this size and alignment.
+            unsafe { self.dlmalloc.free(block, size, CLASS_STEP) };
+            return;
+        }
+        // SAFETY: the caller frees `block`, a block of `class` (at least 12 bytes, aligned
+        // to 8): nothing else uses it now.
         unsafe { block.cast::<*mut u8>().write(self.free[class]) };
         self.free[class] = block;
+        self.kept += size;
     }
 }
 
