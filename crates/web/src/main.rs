@@ -25,8 +25,9 @@ mod view;
 
 use kubeplay_web::{persist, playground, share};
 
-/// dlmalloc growing the memory by a quarter at a time: a large cluster no longer spends its
-/// time in `memory.grow` (crates/sim/src/wasm_heap.rs).
+/// dlmalloc growing the memory by a quarter at a time (a large cluster no longer spends its
+/// time in `memory.grow`), small freed blocks kept per size class in front of it
+/// (crates/sim/src/wasm_heap.rs).
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static HEAP: kubeplay_sim::wasm_heap::WasmHeap = kubeplay_sim::wasm_heap::WasmHeap::new();
