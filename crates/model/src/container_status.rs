@@ -107,6 +107,7 @@ impl<'de> serde::Deserialize<'de> for ContainerStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shared::assert_mirrors;
 
     #[test]
     fn it_encodes_as_k8s_openapi_encodes_its_own() {
@@ -125,18 +126,6 @@ mod tests {
             "volumeMounts": [{"mountPath": "/data", "name": "data"}]
         }))
         .expect("a container status");
-        let ours = ContainerStatus::from(api.clone());
-        assert_eq!(
-            serde_json::to_string(&ours).expect("encodes"),
-            serde_json::to_string(&api).expect("encodes")
-        );
-        assert_eq!(ApiContainerStatus::from(ours.clone()), api);
-        let decoded: ContainerStatus =
-            serde_json::from_str(&serde_json::to_string(&api).expect("encodes")).expect("decodes");
-        assert_eq!(decoded, ours);
-        assert_eq!(
-            serde_json::to_string(&ContainerStatus::default()).expect("encodes"),
-            serde_json::to_string(&ApiContainerStatus::default()).expect("encodes")
-        );
+        assert_mirrors::<ContainerStatus, _>(api);
     }
 }

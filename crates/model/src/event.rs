@@ -113,3 +113,33 @@ pub fn first_seen(event: &Event) -> Option<Timestamp> {
         .map(|t| t.0)
         .or_else(|| event.event_time.as_ref().map(|t| t.0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shared::assert_mirrors;
+
+    #[test]
+    fn it_mirrors_k8s_openapi_s_event_field_for_field() {
+        let reference = serde_json::json!({"kind": "Pod", "name": "web-1", "uid": "u-1"});
+        let api: ApiEvent = serde_json::from_value(serde_json::json!({
+            "action": "Binding",
+            "count": 3,
+            "eventTime": "2025-06-02T10:15:00.000000Z",
+            "firstTimestamp": "2025-06-02T10:14:00Z",
+            "involvedObject": reference,
+            "lastTimestamp": "2025-06-02T10:15:00Z",
+            "message": "Successfully assigned default/web-1 to kind-worker",
+            "metadata": {"name": "web-1.1a7e", "namespace": "default"},
+            "reason": "Scheduled",
+            "related": reference,
+            "reportingComponent": "default-scheduler",
+            "reportingInstance": "default-scheduler-kind-control-plane",
+            "series": {"count": 2, "lastObservedTime": "2025-06-02T10:15:00.000000Z"},
+            "source": {"component": "default-scheduler"},
+            "type": "Normal"
+        }))
+        .expect("an Event");
+        assert_mirrors::<Event, _>(api);
+    }
+}

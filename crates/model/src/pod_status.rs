@@ -131,6 +131,7 @@ impl<'de> serde::Deserialize<'de> for PodStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shared::assert_mirrors;
 
     fn api_status() -> ApiPodStatus {
         serde_json::from_value(serde_json::json!({
@@ -156,16 +157,7 @@ mod tests {
 
     #[test]
     fn it_encodes_as_k8s_openapi_encodes_its_own() {
-        let api = api_status();
-        let ours = PodStatus::from(api.clone());
-        assert_eq!(
-            serde_json::to_string(&ours).expect("encodes"),
-            serde_json::to_string(&api).expect("encodes")
-        );
-        assert_eq!(ApiPodStatus::from(ours.clone()), api);
-        let decoded: PodStatus =
-            serde_json::from_str(&serde_json::to_string(&api).expect("encodes")).expect("decodes");
-        assert_eq!(decoded, ours);
+        assert_mirrors::<PodStatus, _>(api_status());
         assert_eq!(
             serde_json::to_string(&PodStatus::default()).expect("encodes"),
             "{}"

@@ -130,6 +130,27 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Shared<T> {
     }
 }
 
+/// Asserts that `Ours`, kubeplay's copy of the API type `Api` with parts held [`Shared`],
+/// mirrors it exactly: `api` converted encodes byte for byte as `api` does, converts back to
+/// `api`, decodes from `api`'s encoding to the same value, and the defaults encode alike.
+#[cfg(test)]
+pub(crate) fn assert_mirrors<Ours, Api>(api: Api)
+where
+    Ours: From<Api> + serde::Serialize + serde::de::DeserializeOwned + Clone + Default,
+    Ours: PartialEq + fmt::Debug,
+    Api: From<Ours> + serde::Serialize + Clone + Default + PartialEq + fmt::Debug,
+{
+    fn encode(value: &impl serde::Serialize) -> String {
+        serde_json::to_string(value).expect("encodes")
+    }
+    let ours = Ours::from(api.clone());
+    assert_eq!(encode(&ours), encode(&api));
+    assert_eq!(Api::from(ours.clone()), api);
+    let decoded: Ours = serde_json::from_str(&encode(&api)).expect("decodes");
+    assert_eq!(decoded, ours);
+    assert_eq!(encode(&Ours::default()), encode(&Api::default()));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
