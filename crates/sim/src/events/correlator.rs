@@ -83,14 +83,10 @@ pub(crate) fn event_name(object: &str, suffix: u64) -> String {
     format!("{object}.{suffix:x}")
 }
 
-/// The suffix of an Event's name that `event_name` made.
-fn name_suffix(name: &str) -> Option<u64> {
-    let (_, hex) = name.rsplit_once('.')?;
-    u64::from_str_radix(hex, 16).ok()
-}
-
-/// The number `hex` spells as `{:x}` writes it (lowercase, no leading zero), if it does.
-fn canonical_hex(hex: &str) -> Option<u64> {
+/// The suffix `event_name(object, suffix)` put in `name`, if `event_name` made it (the hex
+/// lowercase without a leading zero, as `{:x}` writes it).
+fn name_suffix(object: &str, name: &str) -> Option<u64> {
+    let hex = name.strip_prefix(object)?.strip_prefix('.')?;
     let lowercase = hex
         .bytes()
         .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
@@ -201,11 +197,7 @@ impl Correlator {
             return;
         };
         // Only a name `event_name` made can be an observation's Event.
-        let suffix = name
-            .strip_prefix(regarding.name.as_deref().unwrap_or_default())
-            .and_then(|rest| rest.strip_prefix('.'))
-            .and_then(canonical_hex);
-        if let Some(suffix) = suffix
+        if let Some(suffix) = name_suffix(regarding.name.as_deref().unwrap_or_default(), name)
             && self.objects.contains_key(&regarding_uid)
         {
             self.removed_events
@@ -289,8 +281,11 @@ impl Correlator {
 
     /// Takes the count of an Event a jump over steady cycles moved on (`cycles.rs`), as the
     /// recorder's `UpdateState` takes the server's answer.
-    pub(crate) fn resync(&mut self, uid: &str, name: &str, count: i32) {
-        let suffix = name_suffix(name);
+    pub(crate) fn resync(&mut self, regarding: &ObjectReference, name: &str, count: i32) {
+        let Some(uid) = regarding.uid.as_deref() else {
+            return;
+        };
+        let suffix = name_suffix(regarding.name.as_deref().unwrap_or_default(), name);
         if let Some(seen) = self.objects.get_mut(&UidKey::new(uid)).and_then(|history| {
             history
                 .observed
@@ -470,13 +465,22 @@ mod tests {
     }
 
     #[test]
-    fn only_names_event_name_makes_mark_an_observation() {
+    fn a_suffix_is_read_only_from_a_name_event_name_made() {
         for suffix in [0, 0x1a7e, u64::MAX] {
-            assert_eq!(canonical_hex(&format!("{suffix:x}")), Some(suffix));
+            assert_eq!(name_suffix("web", &event_name("web", suffix)), Some(suffix));
         }
-        for other in ["", "01a7e", "1A7E", "+1a7e", "1a7e.2", "10000000000000000"] {
-            assert_eq!(canonical_hex(other), None, "{other}");
+        for other in [
+            "web",
+            "web.",
+            "web.01a7e",
+            "web.1A7E",
+            "web.+1a7e",
+            "web.1a7e.2",
+        ] {
+            assert_eq!(name_suffix("web", other), None, "{other}");
         }
+        assert_eq!(name_suffix("web", "web.10000000000000000"), None);
+        assert_eq!(name_suffix("web", "api.1a7e"), None);
     }
 
     #[test]

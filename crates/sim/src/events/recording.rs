@@ -264,9 +264,9 @@ impl ApiServer {
     /// the clock.
     pub(crate) fn jump_event_caches(&mut self, moved: &[&Event], since_ms: Millis, shift: Millis) {
         for event in moved {
-            if let (Some(uid), Some(count)) = (&event.involved_object.uid, event.count) {
+            if let Some(count) = event.count {
                 self.correlator
-                    .resync(uid, event.metadata.name_str(), count);
+                    .resync(&event.involved_object, event.metadata.name_str(), count);
             }
         }
         self.correlator.shift_recent(since_ms, shift);
