@@ -261,6 +261,14 @@ impl Kubelets {
         self.pods.remove(&UidKey::new(uid));
     }
 
+    /// The node a pod's kubelet runs it on; `None` for a pod no kubelet has taken up (or
+    /// one it has let go), whose timers find nothing to do.
+    pub fn node_of(&self, uid: &str) -> Option<&str> {
+        self.pods
+            .get(&UidKey::new(uid))
+            .map(|runtime| runtime.node.as_str())
+    }
+
     /// Re-posts a pod's status from what the kubelet knows (its node is back).
     pub fn resync_status(&self, uid: &str, api: &mut ApiServer) {
         self.write_status(uid, api);
