@@ -53,12 +53,13 @@ pub fn graph_changes(event: &WatchEvent, watch: &mut Watch) {
     }
     if event.deleted() {
         let store = watch.store;
+        let namespace = object.meta().namespace.as_deref();
         let waiting = object
             .meta()
             .owner_references
             .iter()
             .flatten()
-            .filter_map(|owner| store.get_by_uid(&owner.uid))
+            .filter_map(|owner| store.owner(owner, namespace))
             .filter(|owner| owner.meta().is_deleting())
             .map(Object::key);
         for owner in waiting {
@@ -73,7 +74,8 @@ pub fn owner_gone(event: &WatchEvent, watch: &mut Watch) {
     let Some(owner) = event.object.meta().controller_ref() else {
         return;
     };
-    if watch.store.get_by_uid(&owner.uid).is_none() && !event.deleted() {
+    let namespace = event.object.meta().namespace.as_deref();
+    if watch.store.owner(owner, namespace).is_none() && !event.deleted() {
         watch.wake(event.object.key());
     }
 }
@@ -157,10 +159,11 @@ fn collect_if_garbage(key: &ObjectKey, object: &Object, ctx: &Context) -> Reconc
     if owners.is_empty() || object.meta().is_deleting() {
         return result;
     }
+    let namespace = object.meta().namespace.as_deref();
     let solid: Vec<_> = owners
         .iter()
         .filter(|owner| {
-            ctx.store.get_by_uid(&owner.uid).is_some_and(|o| {
+            ctx.store.owner(owner, namespace).is_some_and(|o| {
                 !(o.meta().is_deleting()
                     && o.meta()
                         .finalizers
@@ -173,7 +176,7 @@ fn collect_if_garbage(key: &ObjectKey, object: &Object, ctx: &Context) -> Reconc
     if solid.is_empty() {
         let waiting = owners
             .iter()
-            .any(|owner| ctx.store.get_by_uid(&owner.uid).is_some());
+            .any(|owner| ctx.store.owner(owner, namespace).is_some());
         let propagation = if waiting && ctx.store.has_dependents(object.uid()) {
             Propagation::Foreground
         } else {
@@ -195,9 +198,9 @@ fn collect_if_garbage(key: &ObjectKey, object: &Object, ctx: &Context) -> Reconc
     } else if solid.len() != owners.len() {
         let mut trimmed = object.clone();
         if let Some(refs) = trimmed.meta_mut().owner_references.as_mut() {
-            refs.retain(|owner| ctx.store.get_by_uid(&owner.uid).is_some());
+            refs.retain(|owner| ctx.store.owner(owner, namespace).is_some());
         }
-        if ctx.store.get_by_uid(&owners[0].uid).is_none() {
+        if ctx.store.owner(&owners[0], namespace).is_none() {
             result.actions.push(Action::Update(trimmed));
         }
     }
