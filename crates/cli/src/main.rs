@@ -22,9 +22,10 @@ use options::{Command, Options};
 /// `_int_malloc` 6% of the 10,000-replica run, 9% of the 100,000 one) and mimalloc's
 /// per-size free lists do not (`scale 100000`: 123 s → 83 s, README's Performance).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kubeplay_heap::Heap = kubeplay_heap::Heap;
 
 fn main() -> ExitCode {
+    kubeplay_heap::configure();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match options::parse(&args) {
         Ok(Command::Help) => {

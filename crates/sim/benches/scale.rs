@@ -369,6 +369,7 @@ fn target() -> &'static str {
 }
 
 fn main() {
+    heap::configure();
     // `cargo bench` passes `--bench`; numbers instead run those sizes; `--boot-only` stops
     // each after its boot.
     let args: Vec<String> = std::env::args().skip(1).collect();

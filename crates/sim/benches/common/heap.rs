@@ -1,7 +1,7 @@
 //! A counting global allocator for the benchmarks: the heap bytes live now and at most, so a
 //! benchmark can say what each pod and each Event costs (the process's RSS alone cannot
 //! tell them apart, and includes the allocator's own slack). It counts over the allocator the
-//! product uses: the CLI's (mimalloc) natively, the web page's (`kubeplay_sim::wasm_heap`) in
+//! product uses: the CLI's (`kubeplay_heap`: mimalloc) natively, the web page's (`kubeplay_sim::wasm_heap`) in
 //! wasm.
 
 use std::alloc::{GlobalAlloc, Layout};
@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct CountingAllocator;
 
 #[cfg(not(target_arch = "wasm32"))]
-static INNER: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static INNER: kubeplay_heap::Heap = kubeplay_heap::Heap;
 #[cfg(target_arch = "wasm32")]
 static INNER: kubeplay_sim::wasm_heap::WasmHeap = kubeplay_sim::wasm_heap::WasmHeap::new();
 
@@ -57,6 +57,12 @@ unsafe impl GlobalAlloc for CountingAllocator {
         }
         moved
     }
+}
+
+/// Sets the inner allocator up as the product does (natively; the wasm heap has no options).
+pub fn configure() {
+    #[cfg(not(target_arch = "wasm32"))]
+    kubeplay_heap::configure();
 }
 
 /// Heap bytes allocated and not yet freed.
