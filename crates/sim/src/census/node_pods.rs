@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use jiff::{SignedDuration, Timestamp};
 
+use crate::uid_key::UidKey;
+
 /// A pod's Ready time in the ranking: `None` when it has none (not ready, or no transition
 /// time; a scale-down through the census sees only ready pods).
 pub type ReadySince = Option<Timestamp>;
@@ -50,7 +52,9 @@ impl Eq for NodePods {}
 #[derive(Clone, Debug)]
 struct FirstOffer {
     bucket: i64,
-    uid: Arc<str>,
+    /// Held as a `UidKey` (a UUID's 16 bytes), so an offer is copied without touching the
+    /// shared UID's reference count: a rollout's sync at 1,000 nodes reads 170 offers.
+    uid: UidKey,
     /// When it was worked out (the clock only moves on).
     at: Timestamp,
     /// The instant `uid` leaves `bucket` (`None`: never), and with it the offer changes.
@@ -117,7 +121,7 @@ impl NodePods {
     /// `next_in_bucket` of that bucket from the start), kept until the pods change or that
     /// pod ages into the next bucket. Until then neither can change: no pod is younger than
     /// the bucket's, so its pods only leave it, and its smallest UID stays the smallest.
-    pub fn first_offer(&self, now: Timestamp) -> Option<(i64, Arc<str>)> {
+    pub(crate) fn first_offer(&self, now: Timestamp) -> Option<(i64, UidKey)> {
         let kept = self.kept_offer().as_ref().and_then(|offer| {
             let current = offer.at <= now && offer.until.is_none_or(|until| now < until);
             current.then(|| (offer.bucket, offer.uid.clone()))
@@ -129,21 +133,23 @@ impl NodePods {
         if kept.is_some() {
             return kept;
         }
-        let offer = self.work_out_first_offer(now);
-        *self.kept_offer() = offer.as_ref().map(|(bucket, uid)| FirstOffer {
-            bucket: *bucket,
-            uid: uid.clone(),
-            at: now,
-            // Never, for a pod without a Ready time; at once (worked out again next time)
-            // past the range of timestamps.
-            until: self
-                .by_uid
-                .get(uid)
-                .copied()
-                .flatten()
-                .map(|ready| bucket_end(*bucket, ready).unwrap_or(ready)),
-        });
-        offer
+        let mut kept = self.kept_offer();
+        *kept = self
+            .first_from(i64::MIN, now)
+            .map(|(bucket, uid)| FirstOffer {
+                bucket,
+                uid: UidKey::new(uid),
+                at: now,
+                // Never, for a pod without a Ready time; at once (worked out again next
+                // time) past the range of timestamps.
+                until: self
+                    .by_uid
+                    .get(uid)
+                    .copied()
+                    .flatten()
+                    .map(|ready| bucket_end(bucket, ready).unwrap_or(ready)),
+            });
+        kept.as_ref().map(|offer| (offer.bucket, offer.uid.clone()))
     }
 
     fn kept_offer(&self) -> MutexGuard<'_, Option<FirstOffer>> {
@@ -154,24 +160,31 @@ impl NodePods {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn work_out_first_offer(&self, now: Timestamp) -> Option<(i64, Arc<str>)> {
+    fn work_out_first_offer(&self, now: Timestamp) -> Option<(i64, UidKey)> {
         self.first_from(i64::MIN, now)
+            .map(|(bucket, uid)| (bucket, UidKey::new(uid)))
     }
 
     /// What the node offers a scale-down after `uid` of `bucket` at `now`: the next UID in
     /// that bucket, else the first pod of the next bucket it has pods in.
-    pub fn next_offer(&self, bucket: i64, uid: &str, now: Timestamp) -> Option<(i64, Arc<str>)> {
-        match self.next_in_bucket(bucket, Some(uid), now) {
-            Some(next) => Some((bucket, next.clone())),
-            None => self.first_from(bucket + 1, now),
-        }
+    pub(crate) fn next_offer(
+        &self,
+        bucket: i64,
+        uid: &str,
+        now: Timestamp,
+    ) -> Option<(i64, UidKey)> {
+        let (bucket, next) = match self.next_in_bucket(bucket, Some(uid), now) {
+            Some(next) => (bucket, next),
+            None => self.first_from(bucket + 1, now)?,
+        };
+        Some((bucket, UidKey::new(next)))
     }
 
     /// The smallest UID of the smallest age bucket, at least `from`, that a pod here is in.
-    fn first_from(&self, from: i64, now: Timestamp) -> Option<(i64, Arc<str>)> {
+    fn first_from(&self, from: i64, now: Timestamp) -> Option<(i64, &Arc<str>)> {
         let bucket = self.first_bucket_from(from, now)?;
         let uid = self.next_in_bucket(bucket, None, now)?;
-        Some((bucket, uid.clone()))
+        Some((bucket, uid))
     }
 
     /// The smallest UID above `after` (above none: the smallest) of the pods in age bucket

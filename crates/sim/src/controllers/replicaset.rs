@@ -6,7 +6,6 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 use jiff::Timestamp;
@@ -23,6 +22,7 @@ use super::{Controller, Reconcile, Watch};
 use crate::census::{NodePods, PodCensus, age_bucket};
 use crate::status_request::WithStatus;
 use crate::store::WatchEvent;
+use crate::uid_key::UidKey;
 use kubeplay_model::pod::{
     is_active, is_available, is_ready, phase, ready_since, seconds_until_available,
 };
@@ -412,7 +412,7 @@ fn census_pods_to_delete<'a>(
         return Vec::new();
     }
     let now = ctx.clock.now();
-    let mut uids: Vec<Arc<str>> = Vec::with_capacity(count);
+    let mut uids: Vec<UidKey> = Vec::with_capacity(count);
     for tied in ranked_nodes(rs, census, ctx) {
         take_from_tied(&tied, count, now, &mut uids);
         if uids.len() == count {
@@ -421,7 +421,7 @@ fn census_pods_to_delete<'a>(
     }
     let doomed: Vec<&Pod> = uids
         .iter()
-        .filter_map(|uid| ctx.store.get_by_uid(uid))
+        .filter_map(|uid| ctx.store.get_by_uid_key(uid))
         .filter_map(Pod::from_object)
         .collect();
     // Debug builds check the shortcut against the ranking of every pod, up to a few hundred.
@@ -513,8 +513,8 @@ fn related_by_walking<'a>(owner: &str, ctx: &'a Context) -> HashMap<&'a str, u32
 /// Each node's first offer is kept between syncs ([`NodePods::first_offer`]), so the rest
 /// costs a look per node, not a read — at 1,000 nodes a rollout's sync of two pods finds 170
 /// tied nodes, whose every next offer it read when it went on to a second bucket.
-fn take_from_tied(tied: &[&NodePods], count: usize, now: Timestamp, uids: &mut Vec<Arc<str>>) {
-    let mut offers: BinaryHeap<Reverse<(i64, Arc<str>, usize)>> = tied
+fn take_from_tied(tied: &[&NodePods], count: usize, now: Timestamp, uids: &mut Vec<UidKey>) {
+    let mut offers: BinaryHeap<Reverse<(i64, UidKey, usize)>> = tied
         .iter()
         .enumerate()
         .filter_map(|(node, pods)| {
@@ -526,7 +526,7 @@ fn take_from_tied(tied: &[&NodePods], count: usize, now: Timestamp, uids: &mut V
         let Some(Reverse((bucket, uid, node))) = offers.pop() else {
             break;
         };
-        if let Some((next_bucket, next)) = tied[node].next_offer(bucket, &uid, now) {
+        if let Some((next_bucket, next)) = tied[node].next_offer(bucket, &uid.to_string(), now) {
             offers.push(Reverse((next_bucket, next, node)));
         }
         uids.push(uid);
@@ -617,7 +617,7 @@ mod tests {
         for count in [0, 1, 2, 5, 17, 60, 120, 130] {
             let mut uids = Vec::new();
             take_from_tied(&tied, count, now, &mut uids);
-            let taken: Vec<&str> = uids.iter().map(AsRef::as_ref).collect();
+            let taken: Vec<String> = uids.iter().map(ToString::to_string).collect();
             let sorted: Vec<&str> = every
                 .iter()
                 .take(count)
