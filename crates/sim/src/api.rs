@@ -429,6 +429,21 @@ impl ApiServer {
         self.correlator.note_removed(removed.uid(), event);
     }
 
+    /// Removes an Event that expired (`events/recording.rs`), telling the recorders' caches.
+    pub(crate) fn expire_stored(&mut self, key: &ObjectKey) {
+        let Some(removed) = self.store.remove(key) else {
+            return;
+        };
+        // The key is an Event's: the expiry queue holds no other.
+        if let Object::Event(event) = &*removed {
+            self.correlator.note_expired(
+                removed.uid(),
+                &event.involved_object,
+                event.metadata.name_str(),
+            );
+        }
+    }
+
     /// How many Events were created so far (the last part of their names counts them).
     pub(crate) fn events_created(&self) -> u64 {
         self.event_sequence

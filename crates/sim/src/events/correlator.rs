@@ -48,9 +48,10 @@ pub(crate) struct Correlator {
     objects: HashMap<UidKey, Box<History>>,
     /// Histories whose object was removed since the last prune.
     removed: HashSet<UidKey>,
-    /// Histories one of whose Events was removed since the last prune, with the suffixes of
-    /// those Events' names: a prune looks up only those Events again, not every Event the
-    /// history observed (at 100,000 replicas an hour's Events expire one by one).
+    /// Histories one of whose Events a client removed since the last prune, with the
+    /// suffixes of those Events' names: a prune looks up only those Events again, not every
+    /// Event the history observed. (An expired Event takes its observation at once:
+    /// `note_expired`.)
     removed_events: HashMap<UidKey, Vec<u64>>,
     /// Histories with similarity records, by when the oldest of them was last seen (or
     /// earlier: a jump over steady cycles moves records on, not this), each at most once.
@@ -204,6 +205,25 @@ impl Correlator {
                 .entry(regarding_uid)
                 .or_default()
                 .push(suffix);
+        }
+    }
+
+    /// Notes an Event (`uid`, about `regarding`, named `name`) that expired: its observation
+    /// goes at once. A client's removal is only marked (`note_removed`), since the recorder
+    /// may write the Event again under its name before the next prune looks; an expiry is
+    /// followed by that prune with nothing written in between, and looking the Event and its
+    /// object up again in a store of 280,000 objects was 2% of the 100,000-replica run.
+    pub(crate) fn note_expired(&mut self, uid: &str, regarding: &ObjectReference, name: &str) {
+        self.note_removed(uid, None);
+        let Some(regarding_uid) = regarding.uid.as_deref().map(UidKey::new) else {
+            return;
+        };
+        let Some(suffix) = name_suffix(regarding.name.as_deref().unwrap_or_default(), name) else {
+            return;
+        };
+        if let Some(history) = self.objects.get_mut(&regarding_uid) {
+            history.observed.retain(|seen| seen.suffix != suffix);
+            self.forget_if_empty(&regarding_uid);
         }
     }
 
@@ -462,6 +482,26 @@ mod tests {
         assert!(correlator.objects[&UidKey::new("kept")].similar.is_empty());
         assert_eq!(correlator.objects[&UidKey::new("kept")].observed.len(), 1);
         assert!(correlator.aging.is_empty());
+    }
+
+    #[test]
+    fn an_expired_event_takes_its_observation_at_once() {
+        let mut correlator = Correlator::default();
+        correlator.correlate("web-uid", &record("Created pod: a"), 0, &time(), || 3);
+        let regarding = ObjectReference {
+            uid: Some("web-uid".into()),
+            name: Some("web".into()),
+            ..Default::default()
+        };
+        let observed =
+            |correlator: &Correlator| correlator.objects[&UidKey::new("web-uid")].observed.len();
+        // A name the recorder did not make is not its Event.
+        correlator.note_expired("other-event-uid", &regarding, "web.03");
+        assert_eq!(observed(&correlator), 1);
+        correlator.note_expired("event-uid", &regarding, "web.3");
+        assert_eq!(observed(&correlator), 0);
+        // Nothing is left for a prune to look up.
+        assert!(correlator.removed_events.is_empty() && correlator.removed.is_empty());
     }
 
     #[test]

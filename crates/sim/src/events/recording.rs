@@ -243,7 +243,7 @@ impl ApiServer {
                 }
             }
             self.series_written.remove(&key);
-            self.remove_stored(&key);
+            self.expire_stored(&key);
         }
         let store = &self.store;
         self.correlator.prune(
