@@ -1,8 +1,8 @@
 //! A counting global allocator for the benchmarks: the heap bytes live now and at most, so a
 //! benchmark can say what each pod and each Event costs (the process's RSS alone cannot
 //! tell them apart, and includes the allocator's own slack). It counts over the allocator the
-//! product uses: the CLI's (`kubeplay_heap`: mimalloc) natively, the web page's (`kubeplay_sim::wasm_heap`) in
-//! wasm.
+//! product uses: the CLI's (`kubeplay_heap`: mimalloc) natively, the web page's
+//! (`kubeplay_sim::wasm_heap`) in wasm.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering};

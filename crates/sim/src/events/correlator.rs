@@ -212,7 +212,7 @@ impl Correlator {
     /// goes at once. A client's removal is only marked (`note_removed`), since the recorder
     /// may write the Event again under its name before the next prune looks; an expiry is
     /// followed by that prune with nothing written in between, and looking the Event and its
-    /// object up again in a store of 280,000 objects was 2% of the 100,000-replica run.
+    /// object up again in a store of 280,000 objects was 1–2% of the 100,000-replica run.
     pub(crate) fn note_expired(&mut self, uid: &str, regarding: &ObjectReference, name: &str) {
         self.note_removed(uid, None);
         let Some(regarding_uid) = regarding.uid.as_deref().map(UidKey::new) else {
