@@ -34,7 +34,7 @@ pub mod wasm_heap;
 
 pub use api::{ApiServer, DeleteOptions, Propagation};
 pub use bootstrap::{
-    CLUSTER_AGE_MS, ClusterShape, create_cluster, create_empty_cluster, write_system_objects,
+    CLUSTER_AGE_MS, ClusterShape, SystemObjects, create_cluster, create_empty_cluster,
 };
 pub use cluster::{Advance, Check, Cluster, Until};
 pub use features::FeatureGates;

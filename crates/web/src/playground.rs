@@ -8,9 +8,7 @@ use kubeplay_kubectl::{Foreground, Started, Terminal};
 use kubeplay_model::manifest::{ManifestError, decode_documents};
 use kubeplay_shell::limits::MAX_INPUT_BYTES;
 use kubeplay_shell::{Chunk, Stream};
-use kubeplay_sim::{
-    Advance, CLUSTER_AGE_MS, ClusterShape, create_empty_cluster, write_system_objects,
-};
+use kubeplay_sim::{Advance, CLUSTER_AGE_MS, ClusterShape, SystemObjects, create_empty_cluster};
 use serde::{Deserialize, Serialize};
 
 /// The clusters the playground can start from.
@@ -120,8 +118,9 @@ pub struct Playground {
 
 /// The steps of a cluster's boot still to take.
 enum Boot {
-    /// Its nodes, system objects and static pods are still to be written.
-    Unwritten(ClusterShape),
+    /// Its nodes, system objects and static pods are being written, a step per look at the
+    /// budget (a document of the system manifest is one step).
+    Writing(SystemObjects),
     /// It has not yet lived its `CLUSTER_AGE_MS`.
     Aging,
 }
@@ -179,7 +178,7 @@ impl Playground {
             edit: None,
             edit_version: 0,
             page_editor: true,
-            boot: Some(Boot::Unwritten(shape)),
+            boot: Some(Boot::Writing(SystemObjects::new(shape))),
         })
     }
 
@@ -189,17 +188,18 @@ impl Playground {
     }
 
     /// Boots the cluster further, asking `keep_going` now and then whether the caller's slice
-    /// of real time allows more; returns whether the cluster is booted. Writing the system
-    /// objects is one step; the aging stops between two instants, and resumed reaches the
-    /// state of one advance.
+    /// of real time allows more; returns whether the cluster is booted. The system objects
+    /// are written a step at a time (a document of the system manifest at most); the aging
+    /// stops between two instants, and resumed reaches the state of one advance.
     pub fn boot_within(&mut self, keep_going: &mut dyn FnMut() -> bool) -> bool {
         let cluster = &mut self.terminal.cluster;
-        if let Some(Boot::Unwritten(shape)) = &self.boot {
-            write_system_objects(cluster, shape);
-            self.boot = Some(Boot::Aging);
-            if !keep_going() {
-                return false;
+        if let Some(Boot::Writing(objects)) = &mut self.boot {
+            while objects.write_next(cluster) {
+                if !keep_going() {
+                    return false;
+                }
             }
+            self.boot = Some(Boot::Aging);
         }
         if self.boot.is_some()
             && let Advance::Reached = cluster.advance_to_within(CLUSTER_AGE_MS, keep_going)

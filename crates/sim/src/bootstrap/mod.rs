@@ -8,16 +8,18 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Container, PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
-use kubeplay_model::manifest::decode_documents;
-use kubeplay_model::{Kind, Object, Pod, Typed};
+use kubeplay_model::{Kind, Pod};
 use serde_json::Value;
 
 use crate::cluster::{Cluster, RateLimit};
 use crate::features::FeatureGates;
+use crate::nodes::NodeAgents;
 pub use crate::nodes::Role;
-use crate::nodes::{Capacity, Machine, NodeAgents};
 
 mod kubeadm;
+mod system_objects;
+
+pub use system_objects::SystemObjects;
 
 const SYSTEM_MANIFEST: &str = include_str!("system.yaml");
 /// How long the cluster has existed when the learner's first command runs.
@@ -207,14 +209,15 @@ fn feature_gates(config: &Value) -> Result<FeatureGates, ShapeError> {
 /// Creates a cluster of `shape` whose creation lies `CLUSTER_AGE_MS` before `start`.
 pub fn create_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
     let mut cluster = create_empty_cluster(shape, start, seed);
-    write_system_objects(&mut cluster, shape);
+    let mut objects = SystemObjects::new(shape.clone());
+    while objects.write_next(&mut cluster) {}
     cluster.advance_to(CLUSTER_AGE_MS);
     cluster
 }
 
 /// The first of [`create_cluster`]'s steps, which the page takes one at a time so that its
 /// terminal is up before the cluster is: the cluster at its creation, with no object yet.
-/// [`write_system_objects`] writes them; advanced to `CLUSTER_AGE_MS` (at once or in slices
+/// [`SystemObjects`] writes them; advanced to `CLUSTER_AGE_MS` (at once or in slices
 /// with `Cluster::advance_to_within`) it is then the cluster `create_cluster` makes.
 pub fn create_empty_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: u64) -> Cluster {
     let created = start
@@ -225,62 +228,6 @@ pub fn create_empty_cluster(shape: &ClusterShape, start: jiff::Timestamp, seed: 
     cluster.set_controller_client_limit(shape.controller_client);
     cluster.nodes = NodeAgents::new(&shape.name);
     cluster
-}
-
-/// Writes the nodes, the system manifest and the static pods of a fresh kind cluster of
-/// `shape` into the cluster [`create_empty_cluster`] made.
-pub fn write_system_objects(cluster: &mut Cluster, shape: &ClusterShape) {
-    let single = shape.nodes.len() == 1;
-    let now = cluster.api.clock.now_time();
-    for (index, (name, (role, labels))) in
-        shape.node_names().into_iter().zip(&shape.nodes).enumerate()
-    {
-        let machine = Machine {
-            name: name.clone(),
-            role: *role,
-            labels: labels.clone(),
-            capacity: Capacity::default(),
-            index,
-            single,
-        };
-        let _ = cluster
-            .api
-            .create(Object::Node(Box::new(machine.node(true, &now))), false);
-        for image in PRELOADED_IMAGES {
-            cluster.kubelets.preload_image(&name, image);
-        }
-        cluster.nodes.register(&machine);
-    }
-    for document in decode_documents(SYSTEM_MANIFEST, "system")
-        .into_iter()
-        .flatten()
-    {
-        let _ = cluster.api.create(document.object, false);
-    }
-    // kube-scheduler runs on the first control-plane node: its Events name that host.
-    if let Some((name, _)) = shape
-        .node_names()
-        .into_iter()
-        .zip(&shape.nodes)
-        .find(|(_, (role, _))| *role == Role::ControlPlane)
-    {
-        cluster.api.set_control_plane_host(&name);
-    }
-    for (name, (role, _)) in shape.node_names().into_iter().zip(&shape.nodes) {
-        if *role == Role::ControlPlane {
-            let node_uid = cluster
-                .api
-                .store
-                .get(&kubeplay_model::ObjectKey::cluster(Kind::Node, &name))
-                .map(|n| n.uid().to_string())
-                .unwrap_or_default();
-            for pod in static_pods(&name, &node_uid) {
-                if let Err(error) = cluster.api.create(pod.into_object(), false) {
-                    debug_assert!(false, "static pod rejected: {error}");
-                }
-            }
-        }
-    }
 }
 
 /// Images baked into kind's node image.
