@@ -120,7 +120,7 @@ pub struct Playground {
 enum Boot {
     /// Its nodes, system objects and static pods are being written, a step per look at the
     /// budget (a document of the system manifest is one step).
-    Writing(SystemObjects),
+    Writing(Box<SystemObjects>),
     /// It has not yet lived its `CLUSTER_AGE_MS`.
     Aging,
 }
@@ -178,7 +178,7 @@ impl Playground {
             edit: None,
             edit_version: 0,
             page_editor: true,
-            boot: Some(Boot::Writing(SystemObjects::new(shape))),
+            boot: Some(Boot::Writing(Box::new(SystemObjects::new(shape)))),
         })
     }
 
