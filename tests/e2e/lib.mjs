@@ -48,6 +48,21 @@ export async function serve({ dist = null, pages = {} } = {}) {
   return { origin, server, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/// A promise the page resolves from outside (through a binding), awaited with a time limit:
+/// unlike `page.waitForFunction`, waiting runs nothing in the page.
+export function signal() {
+  let resolve;
+  const promise = new Promise((r) => { resolve = r; });
+  return {
+    resolve,
+    within: async (ms, message) => {
+      let timer;
+      const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
+      try { return await Promise.race([promise, late]); } finally { clearTimeout(timer); }
+    },
+  };
+}
+
 export async function launchChromium() {
   return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }

@@ -20,7 +20,7 @@
 // Given several DIST_DIRs (a build before and after a change), it alternates them run by run,
 // so a shared machine's load falls on each alike, and prints each one's medians.
 // Usage: node tests/perf/load.mjs DIST_DIR… [--runs N] [--preset kind-multi|kind] [--early] [--same-process]
-import { serve, launchChromium } from '../e2e/lib.mjs';
+import { serve, launchChromium, signal } from '../e2e/lib.mjs';
 import { serveApart } from './serve.mjs';
 
 const args = process.argv.slice(2);
@@ -68,20 +68,6 @@ function instrument(early) {
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && e.target?.getAttribute?.('aria-label') === 'Terminal') perf.enters.push(e.timeStamp);
   }, true);
-}
-
-/// A promise resolved from outside, awaited with a time limit.
-function signal() {
-  let resolve;
-  const promise = new Promise((r) => { resolve = r; });
-  return {
-    resolve,
-    within: async (ms, message) => {
-      let timer;
-      const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); });
-      try { return await Promise.race([promise, late]); } finally { clearTimeout(timer); }
-    },
-  };
 }
 
 async function once(browser, origin) {

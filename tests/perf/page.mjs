@@ -26,7 +26,7 @@
 // tasks spent their time in is printed (`long_tasks.mjs`).
 // Usage: node tests/perf/page.mjs DIST_DIR [--sizes 1k,10k,100k] [--qps N] [--ready-limit SECONDS] [--profile FILE]
 import { writeFileSync } from 'node:fs';
-import { launchChromium } from '../e2e/lib.mjs';
+import { launchChromium, signal } from '../e2e/lib.mjs';
 import { summarize } from './long_tasks.mjs';
 import { serveApart } from './serve.mjs';
 
@@ -97,9 +97,8 @@ async function measureSize(browser, origin, pods) {
   // The page says when it is usable through a binding rather than being polled: Playwright's
   // waitForFunction first evaluates its own 330 KB script in the page, 7–35 ms of the main
   // thread that landed in the load it measured (the wasm is its `load` event's last resource).
-  let usable;
-  const becameUsable = new Promise((resolve) => { usable = resolve; });
-  await context.exposeBinding('__kubeplayUsable', () => usable());
+  const usable = signal();
+  await context.exposeBinding('__kubeplayUsable', () => usable.resolve());
   await context.addInitScript(instrument);
   const page = await context.newPage();
   // At scale a frozen page can hold a key press for a long time: that is a figure, not a failure.
@@ -175,11 +174,7 @@ async function measureSize(browser, origin, pods) {
 
   // Load: a fresh playground (no saved state in a new context), playing at 60×.
   await page.goto(`${origin}/?preset=kind-multi&speed=60`, { waitUntil: 'commit' });
-  let late;
-  await Promise.race([becameUsable, new Promise((_, reject) => {
-    late = setTimeout(() => reject(new Error('the page never became usable')), 60_000);
-  })]);
-  clearTimeout(late);
+  await usable.within(60_000, 'the page never became usable');
   const first = await run('kubectl get nodes');
   const load = await perf(() => ({ usable: window.__perf.usableAt, answered: window.__perf.answers[0],
     instantiated: window.__perf.instantiatedAt,

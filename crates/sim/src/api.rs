@@ -416,8 +416,9 @@ impl ApiServer {
         self.remove_stored(key);
     }
 
-    /// Takes an object out of the store: every removal goes through here, so that the
-    /// Event recorders' caches hear of it (`events/correlator.rs` prunes what it noted).
+    /// Takes an object out of the store: every removal but an Event's expiry
+    /// (`expire_stored`) goes through here, so that the Event recorders' caches hear of it
+    /// (`events/correlator.rs` prunes what it noted).
     pub(crate) fn remove_stored(&mut self, key: &ObjectKey) {
         let Some(removed) = self.store.remove(key) else {
             return;

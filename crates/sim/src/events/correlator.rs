@@ -98,6 +98,14 @@ fn name_suffix(object: &str, name: &str) -> Option<u64> {
     u64::from_str_radix(hex, 16).ok()
 }
 
+/// The observation an Event named `name` about `regarding` would be: its object's UID and
+/// its name's suffix — only a name `event_name` made can be an observation's Event.
+fn observation_of((regarding, name): (&ObjectReference, &str)) -> Option<(UidKey, u64)> {
+    let regarding_uid = UidKey::new(regarding.uid.as_deref()?);
+    let suffix = name_suffix(regarding.name.as_deref().unwrap_or_default(), name)?;
+    Some((regarding_uid, suffix))
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct Similar {
     key: u64,
@@ -191,16 +199,10 @@ impl Correlator {
         if self.objects.contains_key(&uid) {
             self.removed.insert(uid);
         }
-        let Some((regarding, name)) = event else {
+        let Some((regarding_uid, suffix)) = event.and_then(observation_of) else {
             return;
         };
-        let Some(regarding_uid) = regarding.uid.as_deref().map(UidKey::new) else {
-            return;
-        };
-        // Only a name `event_name` made can be an observation's Event.
-        if let Some(suffix) = name_suffix(regarding.name.as_deref().unwrap_or_default(), name)
-            && self.objects.contains_key(&regarding_uid)
-        {
+        if self.objects.contains_key(&regarding_uid) {
             self.removed_events
                 .entry(regarding_uid)
                 .or_default()
@@ -215,10 +217,7 @@ impl Correlator {
     /// object up again in a store of 280,000 objects was 1–2% of the 100,000-replica run.
     pub(crate) fn note_expired(&mut self, uid: &str, regarding: &ObjectReference, name: &str) {
         self.note_removed(uid, None);
-        let Some(regarding_uid) = regarding.uid.as_deref().map(UidKey::new) else {
-            return;
-        };
-        let Some(suffix) = name_suffix(regarding.name.as_deref().unwrap_or_default(), name) else {
+        let Some((regarding_uid, suffix)) = observation_of((regarding, name)) else {
             return;
         };
         if let Some(history) = self.objects.get_mut(&regarding_uid) {
