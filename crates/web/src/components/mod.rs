@@ -6,6 +6,7 @@ pub mod editor;
 pub mod events;
 pub mod inspector;
 pub mod lesson;
+pub mod logo;
 pub mod terminal;
 pub mod toolbar;
 pub mod traffic;

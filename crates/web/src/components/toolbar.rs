@@ -3,6 +3,7 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::logo::Logo;
 use crate::playground::Preset;
 use crate::share;
 use crate::state::Handle;
@@ -96,7 +97,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     };
     html! {
         <header class="toolbar">
-            <h1 class="brand"><span class="logo" aria-hidden="true">{"⎈"}</span>{ " kubeplay" }</h1>
+            <h1 class="brand"><Logo />{ " kubeplay" }</h1>
             <div class="toolbar-group">
                 <label for="preset">{ "Cluster" }</label>
                 <select id="preset" ref={preset_ref} onchange={on_preset} value={(*chosen).clone()}>
