@@ -2,7 +2,6 @@
 //! controllers need to stay near-linear (by UID, by owner UID, pods by node, pods by label),
 //! and the queue of watch events that drives the controllers.
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -16,6 +15,7 @@ use kubeplay_model::selector::Selector;
 use kubeplay_model::shared::Shared;
 use kubeplay_model::{Event, Kind, Object, ObjectKey, Pod, Typed};
 
+mod key_table;
 mod order_key;
 mod sharing;
 
@@ -23,6 +23,7 @@ use crate::census::{PodCensus, RelatedPods};
 use crate::journal::Journal;
 use crate::uid_key::UidKey;
 use crate::usage::{NodeUsage, Resources, node_allocatable};
+use key_table::KeyTable;
 use order_key::OrderKey;
 use sharing::SharedParts;
 
@@ -62,8 +63,9 @@ pub struct Store {
     /// B-tree search is a score of key comparisons, each reaching a key's strings through
     /// cache misses, where a hash lookup reaches one key. Each object's key is allocated
     /// once and shared by every index that lists the object (a pod is in five or six): at
-    /// 100,000 pods a copy of the key per index entry cost more than 50 MB.
-    by_key: HashMap<Arc<ObjectKey>, usize>,
+    /// 100,000 pods a copy of the key per index entry cost more than 50 MB. Each entry keeps
+    /// its key's hash (`store/key_table.rs`), so the table grows without reading every key.
+    by_key: KeyTable,
     /// Slots in key order (by kind, namespace and name), for lists: written only when an
     /// object is created or removed.
     ordered: BTreeMap<OrderKey, usize>,
@@ -131,7 +133,7 @@ const MAX_CHANGED_KEYS: usize = 1_000_000;
 
 impl Store {
     fn object(&self, key: &ObjectKey) -> Option<&Object> {
-        self.by_key.get(key).and_then(|&slot| self.slot(slot))
+        self.by_key.get(key).and_then(|slot| self.slot(slot))
     }
 
     fn slot(&self, slot: usize) -> Option<&Object> {
@@ -174,7 +176,7 @@ impl Store {
     }
 
     pub fn contains(&self, key: &ObjectKey) -> bool {
-        self.by_key.contains_key(key)
+        self.by_key.contains(key)
     }
 
     /// Objects of `kind`, in one namespace or (None) all, ordered by namespace then name.
@@ -384,7 +386,7 @@ impl Store {
         let previous = || {
             by_key
                 .get(&key)
-                .and_then(|&slot| slots.get(slot)?.as_deref())
+                .and_then(|slot| slots.get(slot)?.as_deref())
         };
         match &mut object {
             Object::Pod(pod) => {
@@ -402,22 +404,23 @@ impl Store {
         self.changes += 1;
         let object = Arc::new(object);
         // A rewrite keeps the stored key, which the indexes share, and its slot.
-        let (key, previous) = match self.by_key.entry(Arc::new(key)) {
-            Entry::Occupied(stored) => {
+        let (key, previous) = match self.by_key.get_key_value(&key) {
+            Some((stored, slot)) => {
+                let stored = stored.clone();
                 let previous = self
                     .slots
-                    .get_mut(*stored.get())
+                    .get_mut(slot)
                     .and_then(|slot| slot.replace(object.clone()));
-                (stored.key().clone(), previous)
+                (stored, previous)
             }
-            Entry::Vacant(vacant) => {
-                let key = vacant.key().clone();
+            None => {
+                let key = Arc::new(key);
                 let slot = self.free_slots.pop().unwrap_or(self.slots.len());
                 if slot == self.slots.len() {
                     self.slots.push(None);
                 }
                 self.slots[slot] = Some(object.clone());
-                vacant.insert(slot);
+                self.by_key.insert_new(key.clone(), slot);
                 debug_assert!(
                     !key.namespace.contains('\0') && !key.name.contains('\0'),
                     "a stored key holds a zero byte: {key}"
@@ -466,7 +469,7 @@ impl Store {
     /// Removes an object; the API server's `remove_stored` is the one caller, so that the
     /// Event recorders' caches hear of every removal.
     pub(crate) fn remove(&mut self, key: &ObjectKey) -> Option<Arc<Object>> {
-        let (key, slot) = self.by_key.remove_entry(key)?;
+        let (key, slot) = self.by_key.remove(key)?;
         self.ordered.remove(&OrderKey::new(key.clone()));
         if let Some(count) = self.per_kind.get_mut(&key.kind) {
             *count = count.saturating_sub(1);
@@ -619,7 +622,7 @@ impl Store {
             .get(&UidKey::new(controller))
             // Field by field, not `self.object`, so that `self.related` stays free to change.
             .and_then(|key| self.by_key.get(key))
-            .and_then(|&slot| self.slots.get(slot)?.as_deref())
+            .and_then(|slot| self.slots.get(slot)?.as_deref())
             .filter(|o| o.kind() == Kind::ReplicaSet)
         else {
             return;
