@@ -5,8 +5,10 @@
 //! (a walk over the workloads, not their pods). A sync costs what changed, not what exists.
 //! Unchanged lanes and workloads keep the same `Rc`, so the panels redraw only what changed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+
+use foldhash::HashMap;
 
 use k8s_openapi::api::core::v1::Node;
 use kubeplay_model::object::MetaExt;

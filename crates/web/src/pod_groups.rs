@@ -4,8 +4,10 @@
 //! and a panel reads the counts and the page of chips it shows without walking them either.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
+
+use foldhash::HashMap;
 
 use crate::view::PodChip;
 use kubeplay_model::object::MetaExt;
