@@ -382,11 +382,15 @@ impl Store {
     pub(crate) fn put(&mut self, mut object: Object) -> Arc<Object> {
         let key = object.key();
         drop_spare_capacity(&mut object);
-        let (by_key, slots) = (&self.by_key, &self.slots);
+        // Looked up once: the stored key (which the indexes share) and the slot of a rewrite.
+        let stored = self
+            .by_key
+            .get_key_value(&key)
+            .map(|(stored, slot)| (stored.clone(), slot));
+        let slots = &self.slots;
         let previous = || {
-            by_key
-                .get(&key)
-                .and_then(|slot| slots.get(slot)?.as_deref())
+            let (_, slot) = stored.as_ref()?;
+            slots.get(*slot)?.as_deref()
         };
         match &mut object {
             Object::Pod(pod) => {
@@ -404,9 +408,8 @@ impl Store {
         self.changes += 1;
         let object = Arc::new(object);
         // A rewrite keeps the stored key, which the indexes share, and its slot.
-        let (key, previous) = match self.by_key.get_key_value(&key) {
+        let (key, previous) = match stored {
             Some((stored, slot)) => {
-                let stored = stored.clone();
                 let previous = self
                     .slots
                     .get_mut(slot)

@@ -47,8 +47,11 @@ impl SystemObjects {
             }
             Next::Manifest(documents) => {
                 if let Some(document) = documents.next() {
-                    for decoded in decode_documents(document, "system").into_iter().flatten() {
-                        let _ = cluster.api.create(decoded.object, false);
+                    for decoded in decode_documents(document, "system") {
+                        match decoded {
+                            Ok(decoded) => create(cluster, decoded.object),
+                            Err(error) => debug_assert!(false, "system.yaml: {error}"),
+                        }
                     }
                 }
                 if documents.peek().is_none() {
@@ -79,9 +82,7 @@ fn write_nodes(cluster: &mut Cluster, shape: &ClusterShape) {
             index,
             single,
         };
-        let _ = cluster
-            .api
-            .create(Object::Node(Box::new(machine.node(true, &now))), false);
+        create(cluster, Object::Node(Box::new(machine.node(true, &now))));
         for image in PRELOADED_IMAGES {
             cluster.kubelets.preload_image(&name, image);
         }
@@ -109,11 +110,18 @@ fn write_control_plane(cluster: &mut Cluster, shape: &ClusterShape) {
                 .map(|n| n.uid().to_string())
                 .unwrap_or_default();
             for pod in static_pods(&name, &node_uid) {
-                if let Err(error) = cluster.api.create(pod.into_object(), false) {
-                    debug_assert!(false, "static pod rejected: {error}");
-                }
+                create(cluster, pod.into_object());
             }
         }
+    }
+}
+
+/// Creates one of the cluster's own objects: the API server accepts every one of them (debug
+/// builds, so every test and golden, check it).
+fn create(cluster: &mut Cluster, object: Object) {
+    let key = object.key();
+    if let Err(error) = cluster.api.create(object, false) {
+        debug_assert!(false, "{key} rejected: {error}");
     }
 }
 
