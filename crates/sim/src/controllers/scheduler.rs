@@ -207,19 +207,44 @@ pub(crate) fn insufficient_resources(
     allocatable: Resources,
     used: Resources,
 ) -> Vec<Cow<'static, str>> {
-    let mut reasons = Vec::new();
-    if used.pods + 1 > allocatable.pods {
-        reasons.push(Cow::Borrowed("Too many pods"));
+    Shortfall::of(requested, allocatable, used)
+        .reasons()
+        .map(Cow::Borrowed)
+        .collect()
+}
+
+/// What a node lacks for a pod, NodeResourcesFit's reasons as bits: an attempt that fits
+/// nowhere on 1,000 full nodes counts them by kind of shortfall, where a list of reasons per
+/// node and a count per reason's text were most of the scheduler's time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Shortfall(u8);
+
+impl Shortfall {
+    /// The reasons, in the order NodeResourcesFit gives them, one per bit.
+    const REASONS: [&'static str; 3] = ["Too many pods", "Insufficient cpu", "Insufficient memory"];
+    /// How many different shortfalls there are (every combination of the reasons).
+    const KINDS: usize = 1 << Self::REASONS.len();
+
+    fn of(requested: Resources, allocatable: Resources, used: Resources) -> Shortfall {
+        let pods = used.pods + 1 > allocatable.pods;
+        let cpu =
+            requested.cpu_milli > 0 && used.cpu_milli + requested.cpu_milli > allocatable.cpu_milli;
+        let memory = requested.memory_milli > 0
+            && used.memory_milli + requested.memory_milli > allocatable.memory_milli;
+        Shortfall(u8::from(pods) | u8::from(cpu) << 1 | u8::from(memory) << 2)
     }
-    if requested.cpu_milli > 0 && used.cpu_milli + requested.cpu_milli > allocatable.cpu_milli {
-        reasons.push(Cow::Borrowed("Insufficient cpu"));
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
     }
-    if requested.memory_milli > 0
-        && used.memory_milli + requested.memory_milli > allocatable.memory_milli
-    {
-        reasons.push(Cow::Borrowed("Insufficient memory"));
+
+    fn reasons(self) -> impl Iterator<Item = &'static str> {
+        Self::REASONS
+            .into_iter()
+            .enumerate()
+            .filter(move |(bit, _)| self.0 & (1 << bit) != 0)
+            .map(|(_, reason)| reason)
     }
-    reasons
 }
 
 pub(crate) fn is_unschedulable(node: &Node) -> bool {
@@ -596,6 +621,8 @@ fn filter_nodes<'a>(
     let only_room = only_room_matters(pod);
     let mut best_score = None;
     let mut feasible = 0;
+    // Nodes rejected for their room alone, counted by shortfall (reasons added at the end).
+    let mut shortfalls = [0usize; Shortfall::KINDS];
     for index in order {
         if feasible == to_find {
             break;
@@ -603,7 +630,12 @@ fn filter_nodes<'a>(
         let room = snapshot.room(index);
         filtered.processed += 1;
         let rejected = if only_room && snapshot.is_open(index) {
-            resources_rejection(requested, room)
+            let shortfall = Shortfall::of(requested, room.allocatable, room.used);
+            if !shortfall.is_empty() {
+                shortfalls[usize::from(shortfall.0)] += 1;
+                continue;
+            }
+            None
         } else {
             let Some(node) = snapshot.node(index) else {
                 continue;
@@ -627,6 +659,15 @@ fn filter_nodes<'a>(
         if better {
             best_score = Some(score);
             filtered.best = Some(index);
+        }
+    }
+    for (bits, nodes) in (0u8..).zip(shortfalls) {
+        if nodes == 0 {
+            continue;
+        }
+        filtered.rejecting.insert(Plugin::NodeResourcesFit);
+        for reason in Shortfall(bits).reasons() {
+            *filtered.reasons.entry(Cow::Borrowed(reason)).or_default() += nodes;
         }
     }
     filtered
@@ -837,6 +878,34 @@ mod tests {
         assert_eq!(
             failed_scheduling_message(3, &reasons),
             "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+        );
+    }
+
+    #[test]
+    fn a_shortfall_names_each_resource_a_node_lacks_in_the_plugin_s_order() {
+        let node = Resources {
+            cpu_milli: 1000,
+            memory_milli: 1000,
+            pods: 2,
+        };
+        let used = |cpu_milli, memory_milli, pods| Resources {
+            cpu_milli,
+            memory_milli,
+            pods,
+        };
+        let pod = used(500, 500, 1);
+        let reasons = |taken| insufficient_resources(pod, node, taken);
+        assert!(reasons(used(0, 0, 0)).is_empty());
+        assert_eq!(reasons(used(0, 0, 2)), ["Too many pods"]);
+        assert_eq!(reasons(used(600, 0, 1)), ["Insufficient cpu"]);
+        assert_eq!(
+            reasons(used(600, 600, 2)),
+            ["Too many pods", "Insufficient cpu", "Insufficient memory"]
+        );
+        // A pod that requests no cpu never lacks it.
+        assert_eq!(
+            insufficient_resources(used(0, 500, 1), node, used(2000, 0, 0)),
+            Vec::<Cow<str>>::new()
         );
     }
 
