@@ -90,7 +90,9 @@ fn cpu_seconds() -> f64 {
     if errno == 0 { nanos as f64 / 1e9 } else { 0.0 }
 }
 
-fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
+/// Runs one size; returns its wall time from boot to the end of its steady minute (none when
+/// only booting).
+fn scenario(replicas: usize, boot_only: bool, breakdown: bool) -> Option<f64> {
     let workers = workers_for(replicas);
     let mut shape = ClusterShape::kind_multi();
     shape
@@ -112,7 +114,7 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
             nodes = workers + 1,
             boot = boot.as_secs_f64(),
         );
-        return;
+        return None;
     }
     let cpu = cpu_seconds();
     let boot_heap = heap::live();
@@ -181,6 +183,7 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
     let events_after = cluster.api.store.list(Kind::Event, None).count();
 
     let mib = |bytes: u64| bytes as f64 / 1_048_576.0;
+    let total = wall.elapsed().as_secs_f64();
     println!(
         "{target:<6} replicas={replicas:>6} nodes={nodes:>4} | boot {boot:>7.2}s (cpu {boot_cpu:.2}s) | apply→Ready {ready:>8.2}s wall (cpu {ready_cpu:.2}s) {vr:>5}s virtual | image update→Ready {rollout:>8.2}s wall (cpu {rollout_cpu:.2}s) {vu:>5}s virtual | steady minute {steady:>6.2}s | total {total:>8.2}s | pods {pods} events {events}→{events_after} objects {objects} kubelet runtimes {runtimes} | peak RSS {peak:.0} MiB, heap peak {heap_peak:.0} MiB (booted {boot_mib:.0} MiB) | at Ready {per_pod:.1} KiB per pod all in, a Pod object {pod_bytes} B, an Event object {event_bytes} B",
         target = target(),
@@ -191,13 +194,13 @@ fn scenario(replicas: usize, boot_only: bool, breakdown: bool) {
         rollout = rollout.as_secs_f64(),
         vu = virtual_rollout / 1000,
         steady = steady.as_secs_f64(),
-        total = wall.elapsed().as_secs_f64(),
         objects = cluster.api.store.len(),
         runtimes = cluster.kubelets.pod_count(),
         peak = mib(peak),
         heap_peak = mib(heap::peak() as u64),
         boot_mib = mib(boot_heap as u64),
     );
+    Some(total)
 }
 
 /// Where the heap goes at all-Ready, per pod: the stored objects (pods, Events, the rest), the
@@ -381,7 +384,19 @@ fn main() {
     } else {
         sizes
     };
+    let mut previous: Option<(usize, f64)> = None;
     for size in sizes {
-        scenario(size, boot_only, breakdown);
+        let Some(total) = scenario(size, boot_only, breakdown) else {
+            continue;
+        };
+        // Issue 11's measure: each size's wall time against the last's, in one process.
+        if let Some((last_size, last_total)) = previous {
+            println!(
+                "{target:<6} replicas={size:>6} ÷ {last_size}: {ratio:.1}× the wall time ({total:.2} s ÷ {last_total:.2} s)",
+                target = target(),
+                ratio = total / last_total,
+            );
+        }
+        previous = Some((size, total));
     }
 }
