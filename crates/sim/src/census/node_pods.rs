@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -20,9 +20,10 @@ pub type ReadySince = Option<Timestamp>;
 
 #[derive(Debug, Default)]
 pub struct NodePods {
-    /// UID → Ready time. The UID is shared with `by_ready`.
-    by_uid: BTreeMap<Arc<str>, ReadySince>,
-    by_ready: BTreeMap<ReadySince, BTreeSet<Arc<str>>>,
+    /// UID → Ready time. UIDs are held as their UUIDs' bytes, in both maps: compared where
+    /// they lie, without reaching a shared string (at 100,000 pods a cold read each).
+    by_uid: BTreeMap<UidKey, ReadySince>,
+    by_ready: BTreeMap<ReadySince, BTreeSet<UidKey>>,
     /// The last [`first_offer`](Self::first_offer), kept while it cannot change: during a
     /// rollout every sync of the old ReplicaSet takes a pod or two from hundreds of tied
     /// nodes, most of whose pods did not change since the sync before. (A lock, not a
@@ -71,13 +72,13 @@ impl NodePods {
     }
 
     /// The pods' UIDs, ascending.
-    pub fn uids(&self) -> impl Iterator<Item = &str> {
-        self.by_uid.keys().map(AsRef::as_ref)
+    pub(crate) fn uids(&self) -> impl Iterator<Item = &UidKey> {
+        self.by_uid.keys()
     }
 
     pub fn insert(&mut self, uid: &str, ready: ReadySince) {
         self.kept_offer().take();
-        let uid: Arc<str> = Arc::from(uid);
+        let uid = UidKey::new(uid);
         if let Some(previous) = self.by_uid.insert(uid.clone(), ready) {
             self.unlist(previous, &uid);
         }
@@ -86,12 +87,13 @@ impl NodePods {
 
     pub fn remove(&mut self, uid: &str) {
         self.kept_offer().take();
-        if let Some(ready) = self.by_uid.remove(uid) {
-            self.unlist(ready, uid);
+        let uid = UidKey::new(uid);
+        if let Some(ready) = self.by_uid.remove(&uid) {
+            self.unlist(ready, &uid);
         }
     }
 
-    fn unlist(&mut self, ready: ReadySince, uid: &str) {
+    fn unlist(&mut self, ready: ReadySince, uid: &UidKey) {
         if let Some(uids) = self.by_ready.get_mut(&ready) {
             uids.remove(uid);
             if uids.is_empty() {
@@ -138,7 +140,7 @@ impl NodePods {
             .first_from(i64::MIN, now)
             .map(|(bucket, uid)| FirstOffer {
                 bucket,
-                uid: UidKey::new(uid),
+                uid: uid.clone(),
                 at: now,
                 // Never, for a pod without a Ready time; at once (worked out again next
                 // time) past the range of timestamps.
@@ -162,7 +164,7 @@ impl NodePods {
 
     fn work_out_first_offer(&self, now: Timestamp) -> Option<(i64, UidKey)> {
         self.first_from(i64::MIN, now)
-            .map(|(bucket, uid)| (bucket, UidKey::new(uid)))
+            .map(|(bucket, uid)| (bucket, uid.clone()))
     }
 
     /// What the node offers a scale-down after `uid` of `bucket` at `now`: the next UID in
@@ -170,18 +172,18 @@ impl NodePods {
     pub(crate) fn next_offer(
         &self,
         bucket: i64,
-        uid: &str,
+        uid: &UidKey,
         now: Timestamp,
     ) -> Option<(i64, UidKey)> {
         let (bucket, next) = match self.next_in_bucket(bucket, Some(uid), now) {
             Some(next) => (bucket, next),
             None => self.first_from(bucket + 1, now)?,
         };
-        Some((bucket, UidKey::new(next)))
+        Some((bucket, next.clone()))
     }
 
     /// The smallest UID of the smallest age bucket, at least `from`, that a pod here is in.
-    fn first_from(&self, from: i64, now: Timestamp) -> Option<(i64, &Arc<str>)> {
+    fn first_from(&self, from: i64, now: Timestamp) -> Option<(i64, &UidKey)> {
         let bucket = self.first_bucket_from(from, now)?;
         let uid = self.next_in_bucket(bucket, None, now)?;
         Some((bucket, uid))
@@ -194,15 +196,15 @@ impl NodePods {
     fn next_in_bucket(
         &self,
         bucket: i64,
-        after: Option<&str>,
+        after: Option<&UidKey>,
         now: Timestamp,
-    ) -> Option<&Arc<str>> {
+    ) -> Option<&UidKey> {
         let in_bucket = |ready: &ReadySince| age_bucket(*ready, now) == bucket;
-        let above = |uid: &str| after.is_none_or(|after| uid > after);
+        let above = |uid: &UidKey| after.is_none_or(|after| uid > after);
         let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
-        let mut by_uid = self.by_uid.range::<str, _>((lower, Bound::Unbounded));
+        let mut by_uid = self.by_uid.range((lower, Bound::Unbounded));
         let mut by_ready = self.bucket_by_ready(bucket, now);
-        let mut smallest: Option<&Arc<str>> = None;
+        let mut smallest: Option<&UidKey> = None;
         loop {
             match by_ready.next() {
                 Some(uid) if above(uid) && smallest.is_none_or(|least| uid < least) => {
@@ -220,7 +222,7 @@ impl NodePods {
     }
 
     /// The UIDs of the pods in age bucket `bucket` at `now`, in no particular order.
-    fn bucket_by_ready(&self, bucket: i64, now: Timestamp) -> impl Iterator<Item = &Arc<str>> {
+    fn bucket_by_ready(&self, bucket: i64, now: Timestamp) -> impl Iterator<Item = &UidKey> {
         self.by_ready
             .range(bucket_times(bucket, now))
             .flat_map(|(_, uids)| uids.iter())
@@ -299,13 +301,9 @@ mod tests {
         uids
     }
 
-    fn next<'a>(
-        node: &'a NodePods,
-        bucket: i64,
-        after: Option<&str>,
-        now: Timestamp,
-    ) -> Option<&'a str> {
-        node.next_in_bucket(bucket, after, now).map(AsRef::as_ref)
+    fn next(node: &NodePods, bucket: i64, after: Option<&str>, now: Timestamp) -> Option<String> {
+        node.next_in_bucket(bucket, after.map(UidKey::new).as_ref(), now)
+            .map(ToString::to_string)
     }
 
     #[test]
@@ -346,13 +344,16 @@ mod tests {
         for bucket in [-2, -1, 29, 30, 31, 32, 68, 70] {
             let all = by_walking(&pods, bucket, now);
             let mut read = Vec::new();
-            let mut after = None;
-            while let Some(uid) = next(&node, bucket, after, now) {
-                read.push(uid);
+            let mut after: Option<String> = None;
+            while let Some(uid) = next(&node, bucket, after.as_deref(), now) {
+                read.push(uid.clone());
                 after = Some(uid);
             }
             assert_eq!(read, all, "bucket {bucket}");
-            assert_eq!(next(&node, bucket, Some(""), now), all.first().copied());
+            assert_eq!(
+                next(&node, bucket, Some(""), now).as_deref(),
+                all.first().copied()
+            );
         }
         for from in -3..40 {
             let want = pods
@@ -372,7 +373,7 @@ mod tests {
         node.insert("a", Some(at(5)));
         let now = at(11);
         assert_eq!(node.len(), 2);
-        assert_eq!(next(&node, 29, None, now), Some("b"));
+        assert_eq!(next(&node, 29, None, now).as_deref(), Some("b"));
         assert_eq!(next(&node, 29, Some("b"), now), None);
         assert_eq!(node.first_bucket_from(30, now), Some(32));
         node.remove("b");

@@ -526,7 +526,7 @@ fn take_from_tied(tied: &[&NodePods], count: usize, now: Timestamp, uids: &mut V
         let Some(Reverse((bucket, uid, node))) = offers.pop() else {
             break;
         };
-        if let Some((next_bucket, next)) = tied[node].next_offer(bucket, &uid.to_string(), now) {
+        if let Some((next_bucket, next)) = tied[node].next_offer(bucket, &uid, now) {
             offers.push(Reverse((next_bucket, next, node)));
         }
         uids.push(uid);

@@ -176,7 +176,7 @@ impl<'a> Sync<'a> {
             .on_node(node)
             .into_iter()
             .flat_map(NodePods::uids)
-            .filter_map(|uid| store.get_by_uid(uid))
+            .filter_map(|uid| store.get_by_uid_key(uid))
             .filter_map(Pod::from_object)
             .collect()
     }
