@@ -216,7 +216,7 @@ pub(crate) fn insufficient_resources(
 /// What a node lacks for a pod, NodeResourcesFit's reasons as bits: an attempt that fits
 /// nowhere on 1,000 full nodes counts them by kind of shortfall, where a list of reasons per
 /// node and a count per reason's text were most of the scheduler's time.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 struct Shortfall(u8);
 
 impl Shortfall {
