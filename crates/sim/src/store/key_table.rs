@@ -10,9 +10,9 @@
 //! strings only for the key it is after.
 //!
 //! An entry is 16 bytes, as std's map's entry of a key and a slot was: 32 bits of the hash
-//! and a 32-bit slot beside the key. (The 100,000-replica run's peak RSS is 1,001 MiB of its
-//! 1 GiB target; with a whole hash and slot, a table of 524,288 entries and its predecessor,
-//! during a growth, would hold 6 MiB more.)
+//! and a 32-bit slot beside the key. (The 100,000-replica run's peak RSS is about 1,000 MiB
+//! of its 1 GiB target; with a whole hash and slot, a table of 524,288 entries and its
+//! predecessor, during a growth, would hold 6 MiB more.)
 
 use std::hash::BuildHasher;
 use std::sync::Arc;
@@ -40,6 +40,12 @@ impl Entry {
 
 fn spread(hash: u32) -> u64 {
     (u64::from(hash) << 32) | u64::from(hash)
+}
+
+/// Whether an entry is `key`'s (of hash `hash`): the stored hash is compared first, so a
+/// lookup reads the strings of no other key.
+fn holds(hash: u32, key: &ObjectKey) -> impl Fn(&Entry) -> bool + '_ {
+    move |entry| entry.hash == hash && *entry.key == *key
 }
 
 #[derive(Clone)]
@@ -74,9 +80,7 @@ impl KeyTable {
 
     fn find(&self, key: &ObjectKey) -> Option<&Entry> {
         let hash = self.hash(key);
-        self.entries.find(spread(hash), |entry| {
-            entry.hash == hash && *entry.key == *key
-        })
+        self.entries.find(spread(hash), holds(hash, key))
     }
 
     /// The slot of `key`'s object.
@@ -108,9 +112,7 @@ impl KeyTable {
         let hash = self.hash(key);
         let found = self
             .entries
-            .find_entry(spread(hash), |entry| {
-                entry.hash == hash && *entry.key == *key
-            })
+            .find_entry(spread(hash), holds(hash, key))
             .ok()?;
         let (entry, _) = found.remove();
         Some((entry.key, entry.slot as usize))
